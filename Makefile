@@ -1,0 +1,42 @@
+# The developer's front door. `make run` and `make test` do all the set-up themselves.
+.DEFAULT_GOAL := run
+PORT ?= 8000
+export UV_PYTHON_DOWNLOADS ?= never
+VENV := .venv
+PY := $(VENV)/bin/python
+# uv comes from PyPI: use the one on PATH, else bootstrap a private copy with any Python 3.
+UV := $(or $(shell command -v uv 2>/dev/null),.uv/bin/uv)
+
+.PHONY: install run test bench lint format loadtest screenshots clean
+
+.uv/bin/uv:
+	python3 -m venv .uv
+	.uv/bin/pip install --quiet uv
+
+$(VENV)/.installed: pyproject.toml uv.lock | $(UV)
+	$(UV) sync --frozen
+	@touch $@
+
+install: $(VENV)/.installed
+
+run: install
+	$(PY) manage.py migrate --no-input
+	$(PY) manage.py seed_demo
+	$(PY) manage.py runserver 127.0.0.1:$(PORT)
+
+test: install
+	$(PY) -m pytest
+
+bench: install
+	@echo "make bench: not yet; the benchmark harness comes with the performance issue."
+
+lint: install
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+format: install
+	$(VENV)/bin/ruff check --fix .
+	$(VENV)/bin/ruff format .
+
+clean:
+	rm -rf $(VENV) .uv staticfiles .pytest_cache

@@ -1,0 +1,117 @@
+"""Load the open-weight AI debates (idempotent: a debate that exists is left as it is)."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from django.contrib.auth import get_user_model
+from django.core.management.base import BaseCommand
+from django.db import transaction
+
+from arguments import services
+from arguments.demo_debates import DEBATES, SOURCES
+from arguments.models import Claim, Debate, Source
+
+DEMO_USERS = ("ada", "ben", "chen")
+
+
+class Command(BaseCommand):
+    help = "Load the demo debates about open-weight AI models (safe to run again)."
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        with transaction.atomic():
+            users = self._users()
+            self._sources()
+            for spec in DEBATES:
+                if Debate.objects.filter(slug=spec["slug"]).exists():
+                    self.stdout.write(f"kept {spec['slug']} (already there)")
+                    continue
+                debate = self._debate(spec, users)
+                count = debate.claims.count()
+                self.stdout.write(f"seeded {debate.slug}: {count} claims")
+
+    def _users(self) -> dict[str, Any]:
+        User = get_user_model()
+        users = {}
+        for name in DEMO_USERS:
+            user, created = User.objects.get_or_create(
+                username=name, defaults={"email": f"{name}@example.org"}
+            )
+            if created:
+                user.set_unusable_password()
+                user.save(update_fields=["password"])
+            users[name] = user
+        return users
+
+    def _sources(self) -> None:
+        for spec in SOURCES.values():
+            Source.objects.get_or_create(
+                url=services.normalize_url(spec["url"]),
+                defaults={
+                    "title": spec["title"],
+                    "author": spec.get("author", ""),
+                    "publisher": spec.get("publisher", ""),
+                    "published": date.fromisoformat(spec["published"])
+                    if spec.get("published")
+                    else None,
+                    "kind": spec.get("kind", Source.Kind.OTHER),
+                },
+            )
+
+    def _debate(self, spec: dict[str, Any], users: dict[str, Any]) -> Debate:
+        owner = users[spec["author"]]
+        first = spec["theses"][0]
+        debate = services.debate_create(
+            owner=owner,
+            title=spec["title"],
+            thesis=first["text"],
+            description=spec.get("description", ""),
+            slug=spec["slug"],
+        )
+        keys: dict[str, Claim] = {}
+        thesis = debate.claims.get(is_thesis=True)
+        for index, thesis_spec in enumerate(spec["theses"]):
+            if index:
+                thesis = services.thesis_add(actor=owner, debate=debate, text=thesis_spec["text"])
+            keys[thesis_spec["key"]] = thesis
+            self._cite(thesis, thesis_spec, users)
+            self._children(thesis, thesis_spec.get("children", []), keys, users)
+        for link in spec.get("links", []):
+            services.claim_link(
+                actor=owner, claim=keys[link["claim"]], parent=keys[link["parent"]],
+                stance=link["stance"],
+            )  # fmt: skip
+        return debate
+
+    def _children(
+        self,
+        parent: Claim,
+        specs: list[dict[str, Any]],
+        keys: dict[str, Claim],
+        users: dict[str, Any],
+    ) -> None:
+        # Breadth of the seed is small (tens of claims), so plain recursion is fine here.
+        for spec in specs:
+            claim = services.claim_add(
+                actor=users[spec["author"]],
+                parent=parent,
+                stance=spec["stance"],
+                text=spec["text"],
+                elaboration=spec.get("elaboration", ""),
+            )
+            keys[spec["key"]] = claim
+            self._cite(claim, spec, users)
+            self._children(claim, spec.get("children", []), keys, users)
+
+    def _cite(self, claim: Claim, spec: dict[str, Any], users: dict[str, Any]) -> None:
+        for cite in spec.get("cite", []):
+            source = SOURCES[cite["source"]]
+            services.source_cite(
+                actor=users[spec.get("author", "ada")],
+                claim=claim,
+                url=source["url"],
+                title=source["title"],
+                quote=cite.get("quote", ""),
+                locator=cite.get("locator", ""),
+            )

@@ -1,0 +1,570 @@
+"""The debate's domain: debates, claims and the relations between them, sources, votes,
+annotations, flags and memberships.
+
+Models hold data and the constraints the database can enforce. Every write goes through
+`arguments.services`, which enforces the invariants that span rows (same debate, one original
+relation per claim, a forest of original relations) and the role rules.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.db.models import F, Q
+from django.db.models.functions import Length, Trim
+from django.db.models.lookups import GreaterThan, LessThanOrEqual
+from django.urls import reverse
+from simple_history.models import HistoricalRecords
+
+CLAIM_MAX_LENGTH = 500
+TITLE_MAX_LENGTH = 200
+ANNOTATION_MAX_LENGTH = 5000
+ELABORATION_MAX_LENGTH = 5000
+
+
+class Role(models.TextChoices):
+    """A member's role in a debate, highest first."""
+
+    OWNER = "owner", "Owner"
+    MODERATOR = "moderator", "Moderator"
+    EDITOR = "editor", "Editor"
+    WRITER = "writer", "Writer"
+    SUGGESTER = "suggester", "Suggester"
+    VIEWER = "viewer", "Viewer"
+
+
+class Stance(models.TextChoices):
+    PRO = "pro", "Pro"
+    CON = "con", "Con"
+
+
+class VoteTally(models.Model):
+    """Vote aggregates kept on a point: how many votes of each value 0-4.
+
+    Updated in the same transaction as the vote rows with conditional SQL (F expressions),
+    so a page never aggregates vote rows and concurrent votes lose nothing.
+    """
+
+    votes_0 = models.PositiveIntegerField(default=0)
+    votes_1 = models.PositiveIntegerField(default=0)
+    votes_2 = models.PositiveIntegerField(default=0)
+    votes_3 = models.PositiveIntegerField(default=0)
+    votes_4 = models.PositiveIntegerField(default=0)
+
+    TALLY_FIELDS = ("votes_0", "votes_1", "votes_2", "votes_3", "votes_4")
+
+    class Meta:
+        abstract = True
+
+    @property
+    def histogram(self) -> list[int]:
+        return [getattr(self, name) for name in self.TALLY_FIELDS]
+
+    @property
+    def vote_count(self) -> int:
+        return sum(self.histogram)
+
+    @property
+    def vote_mean(self) -> float | None:
+        count = self.vote_count
+        if not count:
+            return None
+        return sum(value * n for value, n in enumerate(self.histogram)) / count
+
+
+class DebateQuerySet(models.QuerySet["Debate"]):
+    def listed(self) -> DebateQuerySet:
+        """Debates shown on the front page: public ones (unlisted and private are not)."""
+        return self.filter(visibility=Debate.Visibility.PUBLIC)
+
+
+class Debate(models.Model):
+    """A question under debate, with one or more theses at its root."""
+
+    class Visibility(models.TextChoices):
+        PUBLIC = "public", "Public"
+        UNLISTED = "unlisted", "Unlisted (anyone with the link)"
+        PRIVATE = "private", "Private (members only)"
+
+    class Status(models.TextChoices):
+        OPEN = "open", "Open"
+        LOCKED = "locked", "Locked (read-only for now)"
+        CLOSED = "closed", "Closed with a conclusion"
+
+    NEWCOMER_ROLES = (Role.WRITER, Role.SUGGESTER, Role.VIEWER)
+
+    slug = models.SlugField(max_length=80, unique=True)
+    title = models.CharField("question", max_length=TITLE_MAX_LENGTH)
+    description = models.TextField(blank=True, max_length=ELABORATION_MAX_LENGTH)
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="owned_debates"
+    )
+    visibility = models.CharField(
+        max_length=10, choices=Visibility.choices, default=Visibility.PUBLIC
+    )
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.OPEN)
+    conclusion = models.TextField(blank=True, max_length=ELABORATION_MAX_LENGTH)
+    default_role = models.CharField(
+        "role of newcomers",
+        max_length=10,
+        choices=[(role.value, role.label) for role in NEWCOMER_ROLES],
+        default=Role.WRITER,
+        help_text="The role every signed-in user has in a public or unlisted debate.",
+    )
+    voting_enabled = models.BooleanField(default=True)
+    annotations_enabled = models.BooleanField(default=True)
+    requires_approval = models.BooleanField(
+        "new claims need approval",
+        default=False,
+        help_text="Claims by writers wait for a moderator, as suggestions do.",
+    )
+    hide_votes_until_voted = models.BooleanField(
+        default=False, help_text="Guided voting: show others' votes only after voting."
+    )
+    embed_origins = models.TextField(
+        blank=True,
+        help_text="Origins allowed to embed this debate, one per line "
+        "(empty: any https origin for public debates).",
+    )
+    # Bumped by every write that changes what the tree shows, so caches keyed by it never
+    # serve a stale structure.
+    structure_version = models.PositiveBigIntegerField(default=1, editable=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    history = HistoricalRecords(excluded_fields=["structure_version", "updated_at"])
+
+    objects = DebateQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-updated_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=GreaterThan(Length(Trim("title")), 0), name="debate_title_not_blank"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def get_absolute_url(self) -> str:
+        return reverse("arguments:debate", kwargs={"slug": self.slug})
+
+    @property
+    def is_writable(self) -> bool:
+        return self.status == self.Status.OPEN
+
+
+class ClaimQuerySet(models.QuerySet["Claim"]):
+    def published(self) -> ClaimQuerySet:
+        return self.filter(status=Claim.Status.PUBLISHED)
+
+    def theses(self) -> ClaimQuerySet:
+        return self.filter(is_thesis=True)
+
+
+class Claim(VoteTally):
+    """One statement. A thesis is voted on for truth; other claims through their relations."""
+
+    class Status(models.TextChoices):
+        PUBLISHED = "published", "Published"
+        PENDING = "pending", "Awaiting approval"
+        HIDDEN = "hidden", "Hidden"
+        DELETED = "deleted", "Deleted"
+
+    debate = models.ForeignKey(Debate, on_delete=models.CASCADE, related_name="claims")
+    text = models.CharField(max_length=CLAIM_MAX_LENGTH)
+    elaboration = models.TextField(blank=True, max_length=ELABORATION_MAX_LENGTH)
+    is_thesis = models.BooleanField(default=False)
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="claims",
+    )
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.PUBLISHED)
+    merged_into = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="merged_claims"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    history = HistoricalRecords(
+        excluded_fields=[*VoteTally.TALLY_FIELDS, "updated_at"],
+    )
+
+    objects = ClaimQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["id"]
+        indexes = [models.Index(fields=["debate", "status"])]
+        constraints = [
+            # Services strip input; the database refuses what is empty, blank or too long.
+            models.CheckConstraint(
+                condition=GreaterThan(Length(Trim("text")), 0), name="claim_text_not_blank"
+            ),
+            models.CheckConstraint(
+                condition=LessThanOrEqual(Length("text"), CLAIM_MAX_LENGTH),
+                name="claim_text_max_length",
+            ),
+            models.CheckConstraint(
+                condition=~Q(merged_into=F("id")), name="claim_not_merged_into_itself"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.text[:80]
+
+    def get_absolute_url(self) -> str:
+        return reverse("arguments:claim", kwargs={"slug": self.debate.slug, "pk": self.pk})
+
+    @property
+    def is_visible(self) -> bool:
+        return self.status == self.Status.PUBLISHED
+
+
+class RelationQuerySet(models.QuerySet["Relation"]):
+    def originals(self) -> RelationQuerySet:
+        return self.filter(is_link=False)
+
+    def active(self) -> RelationQuerySet:
+        return self.filter(is_hidden=False)
+
+
+class Relation(VoteTally):
+    """`child` is a pro or con of `parent`: the place of a claim in the debate.
+
+    The relation where a claim was written is its original (is_link=False); reusing the claim
+    elsewhere adds a link relation (is_link=True), as Kialo's linked claims do. The relation is
+    the point voted on for impact, so its tally lives here.
+    """
+
+    debate = models.ForeignKey(Debate, on_delete=models.CASCADE, related_name="relations")
+    parent = models.ForeignKey(Claim, on_delete=models.CASCADE, related_name="child_relations")
+    child = models.ForeignKey(Claim, on_delete=models.CASCADE, related_name="parent_relations")
+    stance = models.CharField(max_length=3, choices=Stance.choices)
+    is_link = models.BooleanField(default=False)
+    # Unlinking hides the relation rather than deleting it, so it can be restored.
+    is_hidden = models.BooleanField(default=False)
+    position = models.PositiveIntegerField(default=0)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    history = HistoricalRecords(excluded_fields=list(VoteTally.TALLY_FIELDS))
+
+    objects = RelationQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["position", "id"]
+        indexes = [models.Index(fields=["debate", "parent"])]
+        constraints = [
+            models.UniqueConstraint(fields=["parent", "child"], name="relation_unique_pair"),
+            models.CheckConstraint(condition=~Q(parent=F("child")), name="relation_not_self"),
+            # A claim is written in one place: at most one original relation per child (the
+            # services make it exactly one for every claim that is not a thesis).
+            models.UniqueConstraint(
+                fields=["child"], condition=Q(is_link=False), name="relation_one_original"
+            ),
+            models.CheckConstraint(
+                condition=Q(stance__in=Stance.values), name="relation_stance_valid"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        kind = "link" if self.is_link else "original"
+        return f"{self.child_id} is a {self.stance} of {self.parent_id} ({kind})"
+
+
+class Source(models.Model):
+    """A document that claims cite; shared by every claim citing it (one row per URL)."""
+
+    class Kind(models.TextChoices):
+        ARTICLE = "article", "Article"
+        PAPER = "paper", "Paper"
+        LAW = "law", "Law or regulation"
+        DATASET = "dataset", "Dataset"
+        BOOK = "book", "Book"
+        VIDEO = "video", "Video"
+        OTHER = "other", "Other"
+
+    url = models.URLField(max_length=2000, unique=True)
+    title = models.CharField(max_length=300)
+    author = models.CharField(max_length=200, blank=True)
+    publisher = models.CharField(max_length=200, blank=True)
+    published = models.DateField(null=True, blank=True)
+    kind = models.CharField(max_length=10, choices=Kind.choices, default=Kind.OTHER)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["title"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(url__startswith="http://") | Q(url__startswith="https://"),
+                name="source_url_http",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class Citation(models.Model):
+    """A claim citing a source, with the quote or locator (page, paragraph) it relies on."""
+
+    claim = models.ForeignKey(Claim, on_delete=models.CASCADE, related_name="citations")
+    source = models.ForeignKey(Source, on_delete=models.PROTECT, related_name="citations")
+    quote = models.TextField(blank=True, max_length=2000)
+    locator = models.CharField(max_length=100, blank=True)
+    is_hidden = models.BooleanField(default=False)
+    added_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["id"]
+
+    def __str__(self) -> str:
+        return f"{self.claim_id} cites {self.source_id}"
+
+
+class Vote(models.Model):
+    """One user's vote on one point: a relation's impact, or a thesis's truth, 0 to 4."""
+
+    VALUE_LABELS = {
+        0: "No impact",
+        1: "Weak",
+        2: "Moderate",
+        3: "Strong",
+        4: "Decisive",
+    }
+    THESIS_VALUE_LABELS = {
+        0: "False",
+        1: "Unlikely",
+        2: "Uncertain",
+        3: "Likely",
+        4: "True",
+    }
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    relation = models.ForeignKey(
+        Relation, null=True, blank=True, on_delete=models.CASCADE, related_name="votes"
+    )
+    thesis = models.ForeignKey(
+        Claim, null=True, blank=True, on_delete=models.CASCADE, related_name="thesis_votes"
+    )
+    value = models.PositiveSmallIntegerField()
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(condition=Q(value__gte=0, value__lte=4), name="vote_value_0_4"),
+            models.CheckConstraint(
+                condition=Q(relation__isnull=False, thesis__isnull=True)
+                | Q(relation__isnull=True, thesis__isnull=False),
+                name="vote_one_point",
+            ),
+            models.UniqueConstraint(
+                fields=["user", "relation"],
+                condition=Q(relation__isnull=False),
+                name="vote_once_per_relation",
+            ),
+            models.UniqueConstraint(
+                fields=["user", "thesis"],
+                condition=Q(thesis__isnull=False),
+                name="vote_once_per_thesis",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user_id}: {self.value}"
+
+
+class Annotation(models.Model):
+    """A note on a claim, after the W3C Web Annotation model (body, motivation, selector)."""
+
+    class Motivation(models.TextChoices):
+        COMMENTING = "commenting", "Comment"
+        QUESTIONING = "questioning", "Question"
+        HIGHLIGHTING = "highlighting", "Highlight"
+        ASSESSING = "assessing", "Assessment"
+
+    class Visibility(models.TextChoices):
+        PRIVATE = "private", "Private (me and moderators)"
+        DEBATE = "debate", "Debate participants"
+        PUBLIC = "public", "Public"
+
+    class Status(models.TextChoices):
+        PUBLISHED = "published", "Published"
+        HIDDEN = "hidden", "Hidden"
+        DELETED = "deleted", "Deleted"
+
+    claim = models.ForeignKey(Claim, on_delete=models.CASCADE, related_name="annotations")
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="annotations"
+    )
+    parent = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.CASCADE, related_name="replies"
+    )
+    body = models.TextField(max_length=ANNOTATION_MAX_LENGTH, blank=True)
+    motivation = models.CharField(
+        max_length=12, choices=Motivation.choices, default=Motivation.COMMENTING
+    )
+    visibility = models.CharField(
+        max_length=10, choices=Visibility.choices, default=Visibility.PUBLIC
+    )
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.PUBLISHED)
+    # TextQuoteSelector (exact with prefix and suffix) and TextPositionSelector (start, end)
+    # over the claim's text; empty exact means the whole claim.
+    exact = models.CharField(max_length=CLAIM_MAX_LENGTH, blank=True)
+    prefix = models.CharField(max_length=64, blank=True)
+    suffix = models.CharField(max_length=64, blank=True)
+    start = models.PositiveIntegerField(null=True, blank=True)
+    end = models.PositiveIntegerField(null=True, blank=True)
+    # The quote no longer matches the claim's text after an edit; kept, shown as orphaned.
+    is_orphaned = models.BooleanField(default=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    history = HistoricalRecords(excluded_fields=["updated_at"])
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(start__isnull=True, end__isnull=True)
+                | Q(start__isnull=False, end__isnull=False, end__gt=F("start")),
+                name="annotation_span_ordered",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_motivation_display()} on {self.claim_id}"
+
+
+class Flag(models.Model):
+    """A participant's report on a claim or an annotation, handled by a moderator."""
+
+    class Reason(models.TextChoices):
+        DUPLICATE = "duplicate", "Duplicate of another claim"
+        UNCLEAR = "unclear", "Unclear"
+        NOT_A_CLAIM = "not_a_claim", "Not a single claim"
+        MORE_THAN_ONE = "multiple", "More than one claim"
+        OFF_TOPIC = "off_topic", "Off-topic"
+        ABUSIVE = "abusive", "Abusive"
+        SPAM = "spam", "Spam"
+        FALLACY = "fallacy", "Fallacy"
+
+    class Fallacy(models.TextChoices):
+        AD_HOMINEM = "ad_hominem", "Ad hominem"
+        STRAW_MAN = "straw_man", "Straw man"
+        FALSE_DILEMMA = "false_dilemma", "False dilemma"
+        SLIPPERY_SLOPE = "slippery_slope", "Slippery slope"
+        APPEAL_TO_AUTHORITY = "appeal_to_authority", "Appeal to authority"
+        CIRCULAR_REASONING = "circular_reasoning", "Circular reasoning"
+        HASTY_GENERALIZATION = "hasty_generalization", "Hasty generalization"
+        RED_HERRING = "red_herring", "Red herring"
+        WHATABOUTISM = "whataboutism", "Whataboutism"
+        APPEAL_TO_EMOTION = "appeal_to_emotion", "Appeal to emotion"
+        APPEAL_TO_POPULARITY = "appeal_to_popularity", "Appeal to popularity"
+        FALSE_CAUSE = "false_cause", "False cause"
+        EQUIVOCATION = "equivocation", "Equivocation"
+        NO_TRUE_SCOTSMAN = "no_true_scotsman", "No true Scotsman"
+
+    FALLACY_EXPLANATIONS = {
+        Fallacy.AD_HOMINEM: "Attacks the person making the argument instead of the argument.",
+        Fallacy.STRAW_MAN: "Misrepresents the other side's claim to make it easier to attack.",
+        Fallacy.FALSE_DILEMMA: "Presents two options as the only ones when others exist.",
+        Fallacy.SLIPPERY_SLOPE: "Asserts a chain of consequences without showing each step.",
+        Fallacy.APPEAL_TO_AUTHORITY: "Relies on who said it rather than on the evidence.",
+        Fallacy.CIRCULAR_REASONING: "Assumes in a premise the conclusion it sets out to prove.",
+        Fallacy.HASTY_GENERALIZATION: "Generalizes from too few or unrepresentative cases.",
+        Fallacy.RED_HERRING: "Diverts attention to an irrelevant topic.",
+        Fallacy.WHATABOUTISM: "Answers criticism by pointing at someone else's wrongdoing.",
+        Fallacy.APPEAL_TO_EMOTION: "Moves the reader by feelings in place of reasons.",
+        Fallacy.APPEAL_TO_POPULARITY: "Takes a claim as true because many people believe it.",
+        Fallacy.FALSE_CAUSE: "Takes a correlation or a sequence in time for a cause.",
+        Fallacy.EQUIVOCATION: "Shifts the meaning of a key word in the middle of the argument.",
+        Fallacy.NO_TRUE_SCOTSMAN: "Redefines a group to dismiss a counter-example.",
+    }
+
+    class Status(models.TextChoices):
+        OPEN = "open", "Open"
+        UPHELD = "upheld", "Upheld"
+        DISMISSED = "dismissed", "Dismissed"
+
+    reporter = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="flags"
+    )
+    claim = models.ForeignKey(
+        Claim, null=True, blank=True, on_delete=models.CASCADE, related_name="flags"
+    )
+    annotation = models.ForeignKey(
+        Annotation, null=True, blank=True, on_delete=models.CASCADE, related_name="flags"
+    )
+    reason = models.CharField(max_length=12, choices=Reason.choices)
+    fallacy = models.CharField(max_length=24, choices=Fallacy.choices, blank=True)
+    duplicate_of = models.ForeignKey(
+        Claim, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    note = models.TextField(blank=True, max_length=2000)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.OPEN)
+    handled_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    handled_at = models.DateTimeField(null=True, blank=True)
+    resolution_note = models.TextField(blank=True, max_length=2000)
+    # The author may ask once for a second look at an upheld flag.
+    review_requested_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(claim__isnull=False, annotation__isnull=True)
+                | Q(claim__isnull=True, annotation__isnull=False),
+                name="flag_one_target",
+            ),
+            models.CheckConstraint(
+                condition=~Q(reason="fallacy") | ~Q(fallacy=""), name="flag_fallacy_named"
+            ),
+            models.UniqueConstraint(
+                fields=["reporter", "claim"],
+                condition=Q(status="open", claim__isnull=False),
+                name="flag_one_open_per_claim",
+            ),
+            models.UniqueConstraint(
+                fields=["reporter", "annotation"],
+                condition=Q(status="open", annotation__isnull=False),
+                name="flag_one_open_per_annotation",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_reason_display()} ({self.get_status_display()})"
+
+
+class Membership(models.Model):
+    """A user's role in one debate."""
+
+    debate = models.ForeignKey(Debate, on_delete=models.CASCADE, related_name="memberships")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships"
+    )
+    role = models.CharField(max_length=10, choices=Role.choices)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["debate", "user"]
+        constraints = [
+            models.UniqueConstraint(fields=["debate", "user"], name="membership_unique"),
+            models.CheckConstraint(condition=Q(role__in=Role.values), name="membership_role_valid"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} is {self.role} of {self.debate}"

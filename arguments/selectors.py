@@ -1,0 +1,225 @@
+"""Reads of a debate: its whole structure in a fixed number of queries, built into a tree in
+Python and cached under the debate's structure version.
+
+The structure is the same for every reader, so it is cached; what depends on the reader (which
+pending or hidden claims they may see, their votes, their role) is applied afterwards.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import TYPE_CHECKING
+
+from django.core.cache import cache
+from django.db.models import Count, Max, Q
+
+from arguments.models import Citation, Claim, Debate, Relation
+
+if TYPE_CHECKING:
+    from collections.abc import Iterator
+
+    from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+
+    AnyUser = AbstractBaseUser | AnonymousUser
+
+PUBLISHED = Claim.Status.PUBLISHED
+PENDING = Claim.Status.PENDING
+
+
+@dataclass(slots=True)
+class Node:
+    """A claim as the tree needs it."""
+
+    id: int
+    text: str
+    elaboration: str
+    status: str
+    is_thesis: bool
+    author_id: int | None
+    author: str
+    created_at: datetime
+    tally: tuple[int, int, int, int, int]
+
+
+@dataclass(slots=True)
+class Edge:
+    """A relation as the tree needs it: `child` is a `stance` of `parent`."""
+
+    id: int
+    parent: int
+    child: int
+    stance: str
+    is_link: bool
+    position: int
+    tally: tuple[int, int, int, int, int]
+
+
+@dataclass(slots=True)
+class CitedSource:
+    source_id: int
+    url: str
+    title: str
+    kind: str
+    quote: str
+    locator: str
+
+
+@dataclass
+class DebateStructure:
+    """Every claim and relation of one debate, indexed for walking the tree."""
+
+    debate_id: int
+    version: int
+    nodes: dict[int, Node]
+    children: dict[int, list[Edge]]  # parent id -> edges in sibling order
+    original: dict[int, Edge]  # child id -> the relation where it was written
+    theses: list[int]
+    citations: dict[int, list[CitedSource]] = field(default_factory=dict)
+
+    def path_to(self, claim_id: int) -> list[Node]:
+        """The claims from a thesis down to `claim_id`, both included."""
+        path: list[Node] = []
+        current: int | None = claim_id
+        seen: set[int] = set()
+        while current is not None and current not in seen:
+            seen.add(current)
+            path.append(self.nodes[current])
+            edge = self.original.get(current)
+            current = edge.parent if edge else None
+        path.reverse()
+        return path
+
+    def is_reachable(self, claim_id: int) -> bool:
+        """Published, and so is every claim on its path to a thesis."""
+        return all(node.status == PUBLISHED for node in self.path_to(claim_id))
+
+    def walk(self, root: int) -> Iterator[int]:
+        """Ids of `root`'s subtree over original relations (links are not followed)."""
+        stack = [root]
+        while stack:
+            current = stack.pop()
+            yield current
+            stack.extend(e.child for e in self.children.get(current, ()) if not e.is_link)
+
+
+def _load_structure(debate: Debate) -> DebateStructure:
+    claims = Claim.objects.filter(debate=debate).values_list(
+        "id",
+        "text",
+        "elaboration",
+        "status",
+        "is_thesis",
+        "author_id",
+        "author__username",
+        "created_at",
+        *Claim.TALLY_FIELDS,
+    )
+    nodes: dict[int, Node] = {}
+    theses: list[int] = []
+    for row in claims:
+        node = Node(*row[:8], tally=tuple(row[8:]))  # type: ignore[arg-type]
+        node.author = node.author or ""
+        nodes[node.id] = node
+        if node.is_thesis:
+            theses.append(node.id)
+    children: dict[int, list[Edge]] = defaultdict(list)
+    original: dict[int, Edge] = {}
+    relations = (
+        Relation.objects.filter(debate=debate, is_hidden=False)
+        .order_by("position", "id")
+        .values_list(
+            "id", "parent_id", "child_id", "stance", "is_link", "position", *Relation.TALLY_FIELDS
+        )
+    )
+    for row in relations:
+        edge = Edge(*row[:6], tally=tuple(row[6:]))  # type: ignore[arg-type]
+        children[edge.parent].append(edge)
+        if not edge.is_link:
+            original[edge.child] = edge
+    citations: dict[int, list[CitedSource]] = defaultdict(list)
+    cited = (
+        Citation.objects.filter(claim__debate=debate, is_hidden=False)
+        .order_by("id")
+        .values_list(
+            "claim_id",
+            "source_id",
+            "source__url",
+            "source__title",
+            "source__kind",
+            "quote",
+            "locator",
+        )
+    )
+    for claim_id, *rest in cited:
+        citations[claim_id].append(CitedSource(*rest))
+    return DebateStructure(
+        debate_id=debate.pk,
+        version=debate.structure_version,
+        nodes=nodes,
+        children=dict(children),
+        original=original,
+        theses=theses,
+        citations=dict(citations),
+    )
+
+
+def debate_structure(debate: Debate) -> DebateStructure:
+    """The debate's claims, relations and citations: three queries, or none when cached."""
+    key = f"debate-structure:{debate.pk}:{debate.structure_version}"
+    structure = cache.get(key)
+    if structure is None:
+        structure = _load_structure(debate)
+        cache.set(key, structure, timeout=60 * 60)
+    return structure
+
+
+def visible_to(node: Node, *, viewer_id: int | None, sees_everything: bool) -> bool:
+    """Published claims are for everyone; a pending one for its author and moderators; a
+    hidden one for moderators only."""
+    if node.status == PUBLISHED:
+        return True
+    if sees_everything:
+        return node.status in (PENDING, Claim.Status.HIDDEN)
+    return node.status == PENDING and viewer_id is not None and node.author_id == viewer_id
+
+
+def visible_children(
+    structure: DebateStructure,
+    claim_id: int,
+    *,
+    viewer_id: int | None = None,
+    sees_everything: bool = False,
+) -> list[Edge]:
+    return [
+        edge
+        for edge in structure.children.get(claim_id, ())
+        if visible_to(
+            structure.nodes[edge.child], viewer_id=viewer_id, sees_everything=sees_everything
+        )
+    ]
+
+
+def debates_for_listing(*, search: str = "") -> list[Debate]:
+    """Public debates with their claim and participant counts and last activity."""
+    debates = Debate.objects.listed().select_related("owner")
+    if search:
+        debates = debates.filter(title__icontains=search)
+    return list(
+        debates.annotate(
+            claim_count=Count("claims", filter=Q(claims__status=PUBLISHED), distinct=True),
+            participant_count=Count("claims__author", distinct=True),
+            last_activity=Max("claims__updated_at"),
+        ).order_by("-updated_at")
+    )
+
+
+def theses_by_debate(debates: list[Debate]) -> dict[int, list[Claim]]:
+    """The published theses of several debates, in one query."""
+    result: dict[int, list[Claim]] = defaultdict(list)
+    for thesis in Claim.objects.filter(
+        debate__in=debates, is_thesis=True, status=PUBLISHED
+    ).order_by("id"):
+        result[thesis.debate_id].append(thesis)
+    return result

@@ -1,0 +1,84 @@
+"""The argument tree as a page shows it: claims to a given depth, as seen by one reader.
+
+Built from a cached `DebateStructure` in Python, so it costs no query; deeper branches are
+left folded (`has_more`) and load on demand.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from arguments.models import Stance
+from arguments.selectors import CitedSource, DebateStructure, Edge, Node, visible_children
+
+
+@dataclass(slots=True)
+class TreeItem:
+    node: Node
+    edge: Edge | None  # None for a thesis shown at the root
+    depth: int
+    pros: list[TreeItem] = field(default_factory=list)
+    cons: list[TreeItem] = field(default_factory=list)
+    pro_count: int = 0
+    con_count: int = 0
+    citations: list[CitedSource] = field(default_factory=list)
+    expanded: bool = False
+
+    @property
+    def is_link(self) -> bool:
+        return self.edge is not None and self.edge.is_link
+
+    @property
+    def has_children(self) -> bool:
+        return bool(self.pro_count or self.con_count)
+
+    @property
+    def children(self) -> list[TreeItem]:
+        return self.pros + self.cons
+
+
+@dataclass(frozen=True, slots=True)
+class Reader:
+    """What the tree needs to know about who is reading it."""
+
+    user_id: int | None = None
+    sees_everything: bool = False  # moderators see pending and hidden claims in place
+
+
+def build_item(
+    structure: DebateStructure,
+    node_id: int,
+    *,
+    edge: Edge | None,
+    reader: Reader,
+    depth: int = 0,
+    levels: int = 2,
+) -> TreeItem:
+    """A claim with its pros and cons unfolded `levels` deep (0: folded)."""
+    item = TreeItem(
+        node=structure.nodes[node_id],
+        edge=edge,
+        depth=depth,
+        citations=structure.citations.get(node_id, []),
+    )
+    # A linked claim is a reference to its original place: its own branch is shown there.
+    if item.is_link:
+        return item
+    edges = visible_children(
+        structure, node_id, viewer_id=reader.user_id, sees_everything=reader.sees_everything
+    )
+    item.pro_count = sum(1 for e in edges if e.stance == Stance.PRO)
+    item.con_count = len(edges) - item.pro_count
+    if levels > 0 and edges:
+        item.expanded = True
+        for child in edges:
+            sub = build_item(
+                structure,
+                child.child,
+                edge=child,
+                reader=reader,
+                depth=depth + 1,
+                levels=levels - 1,
+            )
+            (item.pros if child.stance == Stance.PRO else item.cons).append(sub)
+    return item

@@ -1,0 +1,15 @@
+"""URLs: the debates at the root, accounts under /accounts/, the admin under /admin/."""
+
+from __future__ import annotations
+
+from django.contrib import admin
+from django.urls import include, path
+
+admin.site.site_header = "Debate moderation"
+admin.site.site_title = "Debate moderation"
+
+urlpatterns = [
+    path("admin/", admin.site.urls),
+    path("accounts/", include("allauth.urls")),
+    path("", include("arguments.urls")),
+]

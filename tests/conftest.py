@@ -1,0 +1,130 @@
+"""Personas and debates shared by the tests.
+
+Every role of DESIGN.md has a persona in `debate` (a public debate whose newcomers are
+suggesters, so a signed-in stranger's rights differ from a writer's): owner, moderator, editor,
+writer, suggester, viewer; plus `stranger` (signed in, no membership), `staff` and anonymous.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pytest
+from django.contrib.auth.models import AnonymousUser
+from django.core.cache import cache
+
+from arguments import services
+from arguments.models import Claim, Debate, Relation, Role, Stance
+from tests.factories import MembershipFactory, UserFactory
+
+
+@pytest.fixture(autouse=True)
+def _fresh_cache():
+    cache.clear()
+    yield
+    cache.clear()
+
+
+@dataclass
+class Cast:
+    owner: object
+    moderator: object
+    editor: object
+    writer: object
+    suggester: object
+    viewer: object
+    stranger: object
+    staff: object
+    anonymous: object
+
+    def __getitem__(self, name: str) -> object:
+        return getattr(self, name)
+
+
+ROLES = ["owner", "moderator", "editor", "writer", "suggester", "viewer"]
+
+
+@pytest.fixture
+def cast(db) -> Cast:
+    return Cast(
+        owner=UserFactory(username="olivia"),
+        moderator=UserFactory(username="mo"),
+        editor=UserFactory(username="eddie"),
+        writer=UserFactory(username="wren"),
+        suggester=UserFactory(username="sue"),
+        viewer=UserFactory(username="vic"),
+        stranger=UserFactory(username="stan"),
+        staff=UserFactory(username="staffer", is_staff=True, is_superuser=True),
+        anonymous=AnonymousUser(),
+    )
+
+
+@pytest.fixture
+def debate(cast: Cast) -> Debate:
+    """A public debate, newcomers suggest; one thesis with one pro and one con."""
+    debate = services.debate_create(
+        owner=cast.owner,
+        title="Should model weights be released openly?",
+        thesis="Developers should release model weights openly.",
+        default_role=Role.SUGGESTER,
+    )
+    for name in ROLES[1:]:
+        MembershipFactory(debate=debate, user=cast[name], role=Role(name))
+    return debate
+
+
+@pytest.fixture
+def thesis(debate: Debate) -> Claim:
+    return debate.claims.get(is_thesis=True)
+
+
+@pytest.fixture
+def pro(debate: Debate, thesis: Claim, cast: Cast) -> Claim:
+    return services.claim_add(
+        actor=cast.writer, parent=thesis, stance=Stance.PRO, text="Open weights spread access."
+    )
+
+
+@pytest.fixture
+def con(debate: Debate, thesis: Claim, cast: Cast) -> Claim:
+    return services.claim_add(
+        actor=cast.writer,
+        parent=thesis,
+        stance=Stance.CON,
+        text="Released weights cannot be recalled.",
+    )
+
+
+def build_debate(size: int, *, owner=None, slug: str | None = None) -> Debate:
+    """A debate of `size` claims (thesis included) in a few bulk inserts: a broad tree with
+    depth, some links, for query-count tests."""
+    owner = owner or UserFactory()
+    debate = Debate.objects.create(
+        slug=slug or f"big-{size}-{owner.pk}", title=f"A debate of {size} claims", owner=owner
+    )
+    claims = Claim.objects.bulk_create(
+        Claim(debate=debate, text=f"Claim {i}", author=owner, is_thesis=i == 0) for i in range(size)
+    )
+    relations = []
+    for i in range(1, size):
+        parent = claims[(i - 1) // 4]  # four children each: a deep, broad tree
+        relations.append(
+            Relation(
+                debate=debate,
+                parent=parent,
+                child=claims[i],
+                stance=Stance.PRO if i % 2 else Stance.CON,
+                position=i,
+            )
+        )
+    for i in range(2, size, 20):  # about 5% links to an unrelated claim
+        target = claims[(i * 7) % size]
+        if target.pk != claims[i].pk and not target.is_thesis and (i - 1) // 4 != (i * 7) % size:
+            relations.append(
+                Relation(
+                    debate=debate, parent=claims[i], child=target, stance=Stance.CON,
+                    is_link=True, position=0,
+                )
+            )  # fmt: skip
+    Relation.objects.bulk_create(relations, ignore_conflicts=True)
+    return debate

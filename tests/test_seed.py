@@ -1,0 +1,86 @@
+"""The demo debates: loaded once however often the command runs, and rich enough."""
+
+from __future__ import annotations
+
+from collections import Counter
+
+import pytest
+from django.core.management import call_command
+
+from arguments.models import Citation, Claim, Debate, Relation, Source
+from arguments.selectors import debate_structure
+
+pytestmark = pytest.mark.django_db
+
+
+def counts() -> tuple[int, ...]:
+    return tuple(model.objects.count() for model in (Debate, Claim, Relation, Source, Citation))
+
+
+@pytest.fixture
+def seeded():
+    call_command("seed_demo", stdout=open("/dev/null", "w"))  # noqa: SIM115
+
+
+def depth_of(structure, claim_id: int) -> int:
+    return len(structure.path_to(claim_id)) - 1
+
+
+def test_seeding_twice_gives_the_same_counts(seeded):
+    first = counts()
+    call_command("seed_demo", stdout=open("/dev/null", "w"))  # noqa: SIM115
+    assert counts() == first
+
+
+def test_the_main_debate_is_deep_broad_and_sourced(seeded):
+    debate = Debate.objects.get(slug="open-weight-ai")
+    structure = debate_structure(debate)
+    assert len(structure.nodes) >= 40
+    assert max(depth_of(structure, c) for c in structure.nodes) >= 4
+    cited = Citation.objects.filter(claim__debate=debate)
+    assert cited.values("source").distinct().count() >= 8
+    assert all(c.quote or c.locator for c in cited)
+    assert Relation.objects.filter(debate=debate, is_link=True).count() >= 3
+    stances = Counter(e.stance for e in structure.children[structure.theses[0]])
+    assert stances["pro"] >= 5 and stances["con"] >= 4
+
+
+# Each argument of the seed's two cases, by words its depth-1 claim must use (ours, not the
+# seed's: the content is written in our own words).
+SEED_CASES = {
+    "democratization": ("pro", "without asking permission"),
+    "innovation speed": ("pro", "innovate faster"),
+    "transparency": ("pro", "inspect, audit"),
+    "sovereignty": ("pro", "own infrastructure"),
+    "resilience": ("pro", "harder to shut down"),
+    "misuse": ("con", "cannot be withdrawn"),
+    "safety research lag": ("con", "safety research"),
+    "competitive dynamics": ("con", "strategic gain"),
+    "proliferation": ("con", "more capable"),
+}
+
+
+def test_the_main_debate_covers_both_cases_of_the_seed(seeded):
+    debate = Debate.objects.get(slug="open-weight-ai")
+    structure = debate_structure(debate)
+    first_level = [
+        (edge.stance, structure.nodes[edge.child].text)
+        for edge in structure.children[structure.theses[0]]
+    ]
+    for case, (stance, words) in SEED_CASES.items():
+        assert any(s == stance and words in text.lower() for s, text in first_level), case
+    rebuttals = " ".join(
+        f"{structure.nodes[c].text} {structure.nodes[c].elaboration}".lower()
+        for c in structure.nodes
+        if depth_of(structure, c) >= 2
+    )
+    for topic in ["ai act", "deepseek", "open-source", "chinese", "geopolitic", "months"]:
+        assert topic in rebuttals, topic
+
+
+def test_the_smaller_debates_are_there(seeded):
+    for slug in ("where-the-line-falls", "open-source-label"):
+        debate = Debate.objects.get(slug=slug)
+        structure = debate_structure(debate)
+        assert len(structure.nodes) >= 10
+        assert max(depth_of(structure, c) for c in structure.nodes) >= 3

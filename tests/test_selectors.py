@@ -1,0 +1,49 @@
+"""Reading a debate costs a fixed number of queries, whatever its size."""
+
+from __future__ import annotations
+
+import pytest
+from django.core.cache import cache
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from arguments.selectors import debate_structure
+from tests.conftest import build_debate
+
+pytestmark = pytest.mark.django_db
+
+
+def queries_to_load(debate) -> int:
+    cache.clear()
+    with CaptureQueriesContext(connection) as captured:
+        debate_structure(debate)
+    return len(captured)
+
+
+def test_the_structure_costs_the_same_queries_for_10_and_2000_claims():
+    small, large = build_debate(10, slug="small"), build_debate(2000, slug="large")
+    assert queries_to_load(small) == queries_to_load(large) == 3, (
+        "Loading a debate's structure must not grow with its size; if you add a query, "
+        "explain why here."
+    )
+
+
+def test_the_structure_is_cached_until_the_debate_changes(django_assert_num_queries):
+    debate = build_debate(50)
+    structure = debate_structure(debate)
+    with django_assert_num_queries(0):
+        assert debate_structure(debate) is not None
+    debate.structure_version += 1
+    with django_assert_num_queries(3):
+        fresh = debate_structure(debate)
+    assert fresh.nodes.keys() == structure.nodes.keys()
+
+
+def test_the_structure_builds_the_tree_and_paths():
+    debate = build_debate(30)
+    structure = debate_structure(debate)
+    thesis = structure.theses[0]
+    deepest = max(structure.nodes, key=lambda c: len(structure.path_to(c)))
+    path = structure.path_to(deepest)
+    assert path[0].id == thesis and path[-1].id == deepest
+    assert set(structure.walk(thesis)) == set(structure.nodes)
