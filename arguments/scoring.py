@@ -14,7 +14,8 @@ Why DF-QuAD rather than a plain sum or QuAD: strengths stay in [0, 1] without cl
 probabilistic sum saturates, so a pile of weak supporters cannot outweigh one decisive
 attacker; attack and support cancel symmetrically, so one supporter and one attacker of
 equal strength leave a point at its base score; and, unlike QuAD, the result is a
-continuous function of every base score, so one extra vote never makes a strength jump.
+continuous function of every base score, so a small change in votes never makes a
+strength jump.
 The result is also monotone: a stronger supporter never lowers its parent and a stronger
 attacker never raises it.
 
@@ -173,11 +174,14 @@ class _Graph:
                 pro = False
             else:
                 raise _bad_stance(edge)
-            p = index.get(parent)
-            if p is None:
+            # Subscripts rather than .get(): try is free in Python 3.11+, method calls are not.
+            try:
+                p = index[parent]
+            except KeyError:
                 p = index[parent] = graph.add(parent)
-            c = index.get(child)
-            if c is None:
+            try:
+                c = index[child]
+            except KeyError:
                 c = index[child] = graph.add(child)
             first = up_parent[c]
             if first < 0:
@@ -226,7 +230,7 @@ def strengths(
 
     Nodes that do not depend on a cycle are computed exactly. Each strongly connected
     component containing a cycle is solved by Gauss-Seidel sweeps (in node-id order, so the
-    result does not depend on edge order) starting from the base scores, until no strength
+    result does not depend on the order of the edges) starting from the base scores, until no strength
     moves by more than ``tolerance`` or ``max_iterations`` sweeps have run. A component that
     has not converged by then (DF-QuAD maps on cycles can oscillate) gets the mean of its
     last two sweeps, which does not depend on the parity of ``max_iterations``.
@@ -272,8 +276,8 @@ def strengths(
         pending[p] -= 1
         if not pending[p]:
             ready.append(p)
-        if more_parents:
-            for p, pro in more_parents.get(i, ()):
+        if i in more_parents:  # only link edges give a node a second parent
+            for p, pro in more_parents[i]:
                 if pro:
                     unsupported[p] *= 1.0 - s
                 else:
@@ -299,15 +303,15 @@ def _solve_cycles(
 
     ``unattacked`` and ``unsupported`` already hold prod(1 - v) over the scored children.
     """
-    pending = graph.pending
+    # Usually a handful of nodes, so from here on plain dicts keyed by node number do.
+    residue = [i for i, waiting in enumerate(graph.pending) if waiting]
     # The unscored children of each unscored node (all parents of an unscored node are
     # unscored too, since it has not propagated its strength to any of them).
     attackers: dict[int, list[int]] = {}
     supporters: dict[int, list[int]] = {}
-    for c in range(len(score)):
-        if pending[c]:
-            for p, pro in graph.parents(c):
-                (supporters if pro else attackers).setdefault(p, []).append(c)
+    for c in residue:
+        for p, pro in graph.parents(c):
+            (supporters if pro else attackers).setdefault(p, []).append(c)
 
     def children(i: int) -> Iterator[int]:
         return chain(attackers.get(i, ()), supporters.get(i, ()))
@@ -324,30 +328,27 @@ def _solve_cycles(
     # Tarjan's algorithm emits each strongly connected component only after every
     # component below it, which is exactly the order in which strengths can be computed.
     # An explicit stack of (node, iterator over its children) replaces recursion.
-    order = [-1] * len(score)
-    low = [0] * len(score)
-    on_stack = [False] * len(score)
+    order: dict[int, int] = {}  # discovery number of each visited node
+    low: dict[int, int] = {}
+    on_stack: set[int] = set()
     component_stack: list[int] = []
-    counter = 0
-    for start in range(len(score)):
-        if not pending[start] or order[start] >= 0:
+    for start in residue:
+        if start in order:
             continue
-        order[start] = low[start] = counter
-        counter += 1
+        order[start] = low[start] = len(order)
         component_stack.append(start)
-        on_stack[start] = True
+        on_stack.add(start)
         calls = [(start, children(start))]
         while calls:
             v, unvisited = calls[-1]
             for w in unvisited:
-                if order[w] < 0:
-                    order[w] = low[w] = counter
-                    counter += 1
+                if w not in order:
+                    order[w] = low[w] = len(order)
                     component_stack.append(w)
-                    on_stack[w] = True
+                    on_stack.add(w)
                     calls.append((w, children(w)))
                     break
-                if on_stack[w]:
+                if w in on_stack:
                     low[v] = min(low[v], order[w])
             else:
                 calls.pop()
@@ -358,7 +359,7 @@ def _solve_cycles(
                     component: list[int] = []
                     while True:
                         w = component_stack.pop()
-                        on_stack[w] = False
+                        on_stack.remove(w)
                         component.append(w)
                         if w == v:
                             break

@@ -1,0 +1,67 @@
+"""Every write to a debate: keyword-only, typed, atomic, permission-checked.
+
+Services raise `PermissionDenied` when the actor's role does not allow the act, and
+`ValidationError` (with a message meant for the user) when the input or the debate's
+invariants forbid it. Views translate those into 403 and a form error.
+
+Invariants kept here (the database enforces the rest):
+- a relation joins two claims of the same debate;
+- every claim that is not a thesis has exactly one original relation, and the original
+  relations form a forest rooted at the theses (moves that would break this are refused);
+- every write that changes what the tree shows bumps `Debate.structure_version`.
+"""
+
+from __future__ import annotations
+
+from arguments.services.annotations import annotation_add, annotation_delete, annotation_edit
+from arguments.services.claims import (
+    claim_add,
+    claim_approve,
+    claim_edit,
+    claim_hide,
+    claim_link,
+    claim_move,
+    claim_restore,
+    claim_unlink,
+    debate_create,
+    thesis_add,
+)
+from arguments.services.flags import flag_raise, flag_request_review, flag_resolve
+from arguments.services.guards import (
+    FLAGS_PER_HOUR,
+    clean_claim_text,
+    is_descendant,
+    normalize_url,
+)
+from arguments.services.memberships import membership_grant, membership_revoke
+from arguments.services.sources import source_cite
+from arguments.services.votes import vote_cast, vote_withdraw, votes_recount
+
+__all__ = [
+    "FLAGS_PER_HOUR",
+    "annotation_add",
+    "annotation_delete",
+    "annotation_edit",
+    "claim_add",
+    "claim_approve",
+    "claim_edit",
+    "claim_hide",
+    "claim_link",
+    "claim_move",
+    "claim_restore",
+    "claim_unlink",
+    "clean_claim_text",
+    "debate_create",
+    "flag_raise",
+    "flag_request_review",
+    "flag_resolve",
+    "is_descendant",
+    "membership_grant",
+    "membership_revoke",
+    "normalize_url",
+    "source_cite",
+    "thesis_add",
+    "vote_cast",
+    "vote_withdraw",
+    "votes_recount",
+]

@@ -1,0 +1,297 @@
+"""Debates, theses and claims: add, edit, link, move, hide, restore, approve."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+
+from arguments import anchoring
+from arguments.models import (
+    TITLE_MAX_LENGTH,
+    Claim,
+    Debate,
+    Membership,
+    Relation,
+    Role,
+    Stance,
+)
+from arguments.permissions import Action, claims_need_approval
+from arguments.services.guards import (
+    WHITESPACE,
+    bump_version,
+    check_open_parent,
+    check_same_debate,
+    clean_claim_text,
+    is_descendant,
+    next_position,
+    require_role,
+    unique_slug,
+)
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+
+    AnyUser = AbstractBaseUser | AnonymousUser
+
+
+@transaction.atomic
+def debate_create(
+    *,
+    owner: AnyUser,
+    title: str,
+    thesis: str,
+    description: str = "",
+    visibility: str = Debate.Visibility.PUBLIC,
+    default_role: str = Role.WRITER,
+    requires_approval: bool = False,
+    voting_enabled: bool = True,
+    annotations_enabled: bool = True,
+    slug: str | None = None,
+) -> Debate:
+    """Open a new debate with its first thesis; the creator owns it."""
+    if not owner.is_authenticated:
+        raise PermissionDenied("Sign in to start a debate.")
+    title = WHITESPACE.sub(" ", title or "").strip()
+    if not title:
+        raise ValidationError({"title": "Give the debate a question."})
+    if len(title) > TITLE_MAX_LENGTH:
+        raise ValidationError({"title": f"Keep the question to {TITLE_MAX_LENGTH} characters."})
+    thesis_text = clean_claim_text(thesis)
+    if default_role not in Debate.NEWCOMER_ROLES:
+        raise ValidationError({"default_role": "Newcomers can be writers, suggesters or viewers."})
+    debate = Debate(
+        slug=slug or unique_slug(title),
+        title=title,
+        description=description.strip(),
+        owner=owner,
+        visibility=visibility,
+        default_role=default_role,
+        requires_approval=requires_approval,
+        voting_enabled=voting_enabled,
+        annotations_enabled=annotations_enabled,
+    )
+    debate.full_clean()
+    debate.save()
+    Membership.objects.create(debate=debate, user=owner, role=Role.OWNER)
+    Claim.objects.create(debate=debate, text=thesis_text, is_thesis=True, author=owner)
+    return debate
+
+
+@transaction.atomic
+def thesis_add(*, actor: AnyUser, debate: Debate, text: str, elaboration: str = "") -> Claim:
+    """Add another thesis at the debate's root (multi-thesis debates)."""
+    require_role(actor, Action.EDIT_DEBATE, debate)
+    claim = Claim.objects.create(
+        debate=debate,
+        text=clean_claim_text(text),
+        elaboration=elaboration.strip(),
+        is_thesis=True,
+        author=actor,
+    )
+    bump_version(debate)
+    return claim
+
+
+@transaction.atomic
+def claim_add(
+    *, actor: AnyUser, parent: Claim, stance: str, text: str, elaboration: str = ""
+) -> Claim:
+    """Add a pro or con under `parent`; a suggester's claim waits for approval.
+
+    Submitting the same text under the same parent twice returns the first claim, so a
+    double-submitted form makes no duplicate.
+    """
+    debate = parent.debate
+    role = require_role(actor, Action.ADD_CLAIM, debate)
+    if stance not in Stance.values:
+        raise ValidationError({"stance": "Choose whether the claim is a pro or a con."})
+    check_open_parent(parent)
+    text = clean_claim_text(text)
+    twin = (
+        Claim.objects.filter(
+            parent_relations__parent=parent,
+            parent_relations__stance=stance,
+            text__iexact=text,
+            status__in=[Claim.Status.PUBLISHED, Claim.Status.PENDING],
+        )
+        .select_related("debate")
+        .first()
+    )
+    if twin is not None:
+        if twin.author_id == actor.pk:
+            return twin
+        raise ValidationError({"text": f"The same {stance} already stands under this claim."})
+    status = Claim.Status.PENDING if claims_need_approval(role, debate) else Claim.Status.PUBLISHED
+    claim = Claim.objects.create(
+        debate=debate, text=text, elaboration=elaboration.strip(), author=actor, status=status
+    )
+    Relation.objects.create(
+        debate=debate,
+        parent=parent,
+        child=claim,
+        stance=stance,
+        position=next_position(parent),
+        created_by=actor,
+    )
+    bump_version(debate)
+    return claim
+
+
+@transaction.atomic
+def claim_edit(*, actor: AnyUser, claim: Claim, text: str, elaboration: str | None = None) -> Claim:
+    """Change a claim's wording; annotations are re-anchored to the new text."""
+    require_role(actor, Action.EDIT_CLAIM, claim.debate, claim=claim)
+    if claim.status in (Claim.Status.HIDDEN, Claim.Status.DELETED):
+        raise ValidationError("A hidden claim cannot be edited; ask a moderator to restore it.")
+    new_text = clean_claim_text(text)
+    changed = new_text != claim.text
+    claim.text = new_text
+    if elaboration is not None:
+        claim.elaboration = elaboration.strip()
+    claim.full_clean()
+    claim.save()
+    if changed:
+        _reanchor_annotations(claim)
+    bump_version(claim.debate)
+    return claim
+
+
+def _reanchor_annotations(claim: Claim) -> None:
+    for note in claim.annotations.exclude(exact=""):
+        span = anchoring.find_span(
+            claim.text, note.exact, prefix=note.prefix, suffix=note.suffix, start=note.start
+        )
+        if span is None:
+            note.is_orphaned = True
+        else:
+            note.start, note.end, note.prefix, note.suffix = (
+                span.start,
+                span.end,
+                span.prefix,
+                span.suffix,
+            )
+            note.is_orphaned = False
+        note.save(update_fields=["start", "end", "prefix", "suffix", "is_orphaned", "updated_at"])
+
+
+@transaction.atomic
+def claim_link(*, actor: AnyUser, claim: Claim, parent: Claim, stance: str) -> Relation:
+    """Reuse an existing claim as a pro or con of another claim of the same debate."""
+    require_role(actor, Action.LINK_CLAIM, parent.debate)
+    check_same_debate(claim, parent)
+    if stance not in Stance.values:
+        raise ValidationError({"stance": "Choose whether the link is a pro or a con."})
+    if claim.pk == parent.pk:
+        raise ValidationError("A claim cannot be a pro or con of itself.")
+    check_open_parent(parent)
+    if claim.status != Claim.Status.PUBLISHED:
+        raise ValidationError("Only a published claim can be linked.")
+    existing = Relation.objects.filter(parent=parent, child=claim).first()
+    if existing is not None:
+        if existing.is_hidden and existing.is_link:
+            existing.is_hidden, existing.stance = False, stance
+            existing.save(update_fields=["is_hidden", "stance"])
+            bump_version(parent.debate)
+            return existing
+        raise ValidationError("That claim already stands under this one.")
+    relation = Relation.objects.create(
+        debate=parent.debate,
+        parent=parent,
+        child=claim,
+        stance=stance,
+        is_link=True,
+        position=next_position(parent),
+        created_by=actor,
+    )
+    bump_version(parent.debate)
+    return relation
+
+
+@transaction.atomic
+def claim_unlink(*, actor: AnyUser, relation: Relation) -> None:
+    """Take a linked claim away from one place (the link is hidden, restorable)."""
+    if not relation.is_link:
+        raise ValidationError("Only a link can be removed; hide or move the claim itself.")
+    require_role(actor, Action.MOVE_CLAIM, relation.debate)
+    relation.is_hidden = True
+    relation.save(update_fields=["is_hidden"])
+    bump_version(relation.debate)
+
+
+@transaction.atomic
+def claim_move(
+    *, actor: AnyUser, claim: Claim, parent: Claim, stance: str | None = None
+) -> Relation:
+    """Put a claim (with its whole branch) under another parent, keeping the forest."""
+    debate = claim.debate
+    require_role(actor, Action.MOVE_CLAIM, debate)
+    check_same_debate(claim, parent)
+    if claim.is_thesis:
+        raise ValidationError("A thesis stands at the root and cannot be moved.")
+    if stance is not None and stance not in Stance.values:
+        raise ValidationError({"stance": "Choose whether the claim is a pro or a con."})
+    if is_descendant(debate, claim=parent, ancestor=claim):
+        raise ValidationError(
+            "A claim cannot be moved under itself or under one of its own pros and cons."
+        )
+    original = Relation.objects.select_for_update().get(child=claim, is_link=False)
+    if original.parent_id == parent.pk:
+        if stance and stance != original.stance:
+            original.stance = stance
+            original.save(update_fields=["stance"])
+            bump_version(debate)
+        return original
+    if Relation.objects.filter(parent=parent, child=claim).exists():
+        raise ValidationError(
+            "That claim is already linked there; remove the link before moving it."
+        )
+    original.parent = parent
+    original.stance = stance or original.stance
+    original.position = next_position(parent)
+    original.save(update_fields=["parent", "stance", "position"])
+    bump_version(debate)
+    return original
+
+
+def _set_status(actor: AnyUser, claim: Claim, status: str, *, allowed_from: set[str]) -> Claim:
+    require_role(actor, Action.MODERATE, claim.debate)
+    if claim.status not in allowed_from:
+        raise ValidationError(f"This claim is {claim.get_status_display().lower()}.")
+    if claim.is_thesis and status == Claim.Status.HIDDEN:
+        other = claim.debate.claims.theses().published().exclude(pk=claim.pk).exists()
+        if not other:
+            raise ValidationError("A debate's only thesis cannot be hidden; close the debate.")
+    claim.status = status
+    claim.save(update_fields=["status", "updated_at"])
+    bump_version(claim.debate)
+    return claim
+
+
+@transaction.atomic
+def claim_hide(*, actor: AnyUser, claim: Claim) -> Claim:
+    """Hide a claim (and so its branch) from the debate; it stays restorable."""
+    return _set_status(
+        actor,
+        claim,
+        Claim.Status.HIDDEN,
+        allowed_from={Claim.Status.PUBLISHED, Claim.Status.PENDING},
+    )
+
+
+@transaction.atomic
+def claim_restore(*, actor: AnyUser, claim: Claim) -> Claim:
+    """Bring a hidden claim back."""
+    return _set_status(
+        actor,
+        claim,
+        Claim.Status.PUBLISHED,
+        allowed_from={Claim.Status.HIDDEN, Claim.Status.DELETED},
+    )
+
+
+@transaction.atomic
+def claim_approve(*, actor: AnyUser, claim: Claim) -> Claim:
+    """Publish a suggested claim."""
+    return _set_status(actor, claim, Claim.Status.PUBLISHED, allowed_from={Claim.Status.PENDING})

@@ -1,0 +1,116 @@
+"""Flags: reports to moderators, their resolution and review."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import TYPE_CHECKING
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from arguments.models import (
+    Annotation,
+    Claim,
+    Flag,
+)
+from arguments.permissions import Action
+from arguments.services.guards import FLAGS_PER_HOUR, check_same_debate, require_role
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+
+    AnyUser = AbstractBaseUser | AnonymousUser
+
+from arguments.services.claims import claim_hide
+
+
+@transaction.atomic
+def flag_raise(
+    *,
+    actor: AnyUser,
+    reason: str,
+    claim: Claim | None = None,
+    annotation: Annotation | None = None,
+    fallacy: str = "",
+    duplicate_of: Claim | None = None,
+    note: str = "",
+) -> Flag:
+    """Report a claim or an annotation to the debate's moderators."""
+    if (claim is None) == (annotation is None):
+        raise ValidationError("Flag either a claim or an annotation.")
+    target_claim = claim if claim is not None else annotation.claim  # type: ignore[union-attr]
+    require_role(actor, Action.FLAG, target_claim.debate)
+    if reason not in Flag.Reason.values:
+        raise ValidationError({"reason": "Choose a reason."})
+    if reason == Flag.Reason.FALLACY and fallacy not in Flag.Fallacy.values:
+        raise ValidationError({"fallacy": "Choose which fallacy."})
+    if reason != Flag.Reason.FALLACY:
+        fallacy = ""
+    if reason == Flag.Reason.DUPLICATE:
+        if duplicate_of is None or duplicate_of.pk == target_claim.pk:
+            raise ValidationError({"duplicate_of": "Name the claim this one duplicates."})
+        check_same_debate(target_claim, duplicate_of)
+    else:
+        duplicate_of = None
+    since = timezone.now() - timedelta(hours=1)
+    if Flag.objects.filter(reporter=actor, created_at__gte=since).count() >= FLAGS_PER_HOUR:
+        raise ValidationError("You have flagged a lot in the last hour; please wait a while.")
+    target = {"claim": claim} if claim is not None else {"annotation": annotation}
+    if Flag.objects.filter(reporter=actor, status=Flag.Status.OPEN, **target).exists():
+        raise ValidationError("You have already flagged this; a moderator will look at it.")
+    try:
+        with transaction.atomic():
+            return Flag.objects.create(
+                reporter=actor,
+                reason=reason,
+                fallacy=fallacy,
+                duplicate_of=duplicate_of,
+                note=note.strip()[:2000],
+                **target,
+            )
+    except IntegrityError:
+        raise ValidationError(
+            "You have already flagged this; a moderator will look at it."
+        ) from None
+
+
+@transaction.atomic
+def flag_resolve(
+    *, actor: AnyUser, flag: Flag, uphold: bool, note: str = "", hide: bool = False
+) -> Flag:
+    """Uphold or dismiss a flag with a note for the author; upholding may hide the item."""
+    target_claim = flag.claim if flag.claim_id else flag.annotation.claim  # type: ignore[union-attr]
+    require_role(actor, Action.MODERATE, target_claim.debate)
+    if flag.status != Flag.Status.OPEN:
+        raise ValidationError("This flag has already been handled.")
+    flag.status = Flag.Status.UPHELD if uphold else Flag.Status.DISMISSED
+    flag.resolution_note = note.strip()
+    flag.handled_by = actor
+    flag.handled_at = timezone.now()
+    flag.save()
+    if uphold and hide:
+        if flag.claim_id:
+            if flag.claim.status != Claim.Status.HIDDEN:
+                claim_hide(actor=actor, claim=flag.claim)
+        else:
+            note_row = flag.annotation
+            note_row.status = Annotation.Status.HIDDEN
+            note_row.save(update_fields=["status", "updated_at"])
+    return flag
+
+
+@transaction.atomic
+def flag_request_review(*, actor: AnyUser, flag: Flag) -> Flag:
+    """The flagged item's author asks, once, for a second look at an upheld flag."""
+    item_author = flag.claim.author_id if flag.claim_id else flag.annotation.author_id  # type: ignore[union-attr]
+    if not actor.is_authenticated or item_author != actor.pk:
+        raise PermissionDenied("Only the author can ask for a review.")
+    if flag.status != Flag.Status.UPHELD:
+        raise ValidationError("Only an upheld flag can be reviewed.")
+    if flag.review_requested_at is not None:
+        raise ValidationError("You have already asked for a review of this decision.")
+    flag.review_requested_at = timezone.now()
+    flag.status = Flag.Status.OPEN
+    flag.save(update_fields=["review_requested_at", "status"])
+    return flag

@@ -1,0 +1,118 @@
+"""Checks and small helpers shared by the services."""
+
+from __future__ import annotations
+
+import re
+from typing import TYPE_CHECKING
+from urllib.parse import urlsplit, urlunsplit
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.validators import URLValidator
+from django.db.models import F, Max
+from django.utils import timezone
+from django.utils.text import slugify
+
+from arguments.models import (
+    CLAIM_MAX_LENGTH,
+    Claim,
+    Debate,
+    Relation,
+    Role,
+)
+from arguments.permissions import Action, permits, role_in
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+
+    AnyUser = AbstractBaseUser | AnonymousUser
+
+FLAGS_PER_HOUR = 20
+WHITESPACE = re.compile(r"\s+")
+
+
+def require_role(
+    actor: AnyUser, action: Action, debate: Debate, *, claim: Claim | None = None
+) -> Role:
+    role = role_in(actor, debate)
+    if not permits(actor, action, debate, claim=claim, role=role):
+        raise PermissionDenied(f"You may not {action.value.replace('_', ' ')} in this debate.")
+    assert role is not None
+    return role
+
+
+def clean_claim_text(text: str) -> str:
+    """One line of plain text, 1 to 500 characters once runs of white space are folded."""
+    text = WHITESPACE.sub(" ", text or "").strip()
+    if not text:
+        raise ValidationError({"text": "Write the claim: it cannot be empty."})
+    if len(text) > CLAIM_MAX_LENGTH:
+        raise ValidationError(
+            {"text": f"Keep a claim to {CLAIM_MAX_LENGTH} characters (this has {len(text)})."}
+        )
+    return text
+
+
+def normalize_url(url: str) -> str:
+    """An http(s) URL with a lower-case scheme and host and no fragment, for reuse by URL."""
+    url = (url or "").strip()
+    try:
+        URLValidator(schemes=["http", "https"])(url)
+    except ValidationError:
+        raise ValidationError(
+            {"url": "Give the source as a web address (http or https)."}
+        ) from None
+    parts = urlsplit(url)
+    path = parts.path or "/"
+    return urlunsplit((parts.scheme.lower(), parts.netloc.lower(), path, parts.query, ""))
+
+
+def bump_version(debate: Debate) -> None:
+    """Invalidate cached renderings of the debate's structure."""
+    Debate.objects.filter(pk=debate.pk).update(
+        structure_version=F("structure_version") + 1, updated_at=timezone.now()
+    )
+
+
+def next_position(parent: Claim) -> int:
+    top = Relation.objects.filter(parent=parent).aggregate(top=Max("position"))["top"]
+    return 0 if top is None else top + 1
+
+
+def original_parents(debate: Debate) -> dict[int, int]:
+    """child id -> parent id over the debate's original relations, in one query."""
+    return dict(
+        Relation.objects.filter(debate=debate, is_link=False).values_list("child_id", "parent_id")
+    )
+
+
+def is_descendant(debate: Debate, *, claim: Claim, ancestor: Claim) -> bool:
+    """Whether `claim` lies in `ancestor`'s subtree of original relations (or is it)."""
+    parents = original_parents(debate)
+    current: int | None = claim.pk
+    seen: set[int] = set()
+    while current is not None and current not in seen:
+        if current == ancestor.pk:
+            return True
+        seen.add(current)
+        current = parents.get(current)
+    return False
+
+
+def unique_slug(title: str) -> str:
+    base = slugify(title)[:60].strip("-") or "debate"
+    slug, n = base, 2
+    while Debate.objects.filter(slug=slug).exists():
+        slug, n = f"{base}-{n}", n + 1
+    return slug
+
+
+def check_same_debate(*claims: Claim) -> None:
+    if len({c.debate_id for c in claims}) != 1:
+        raise ValidationError("Both claims must belong to the same debate.")
+
+
+def check_open_parent(parent: Claim) -> None:
+    if parent.status != Claim.Status.PUBLISHED or parent.merged_into_id:
+        raise ValidationError(
+            "You can only respond to a published claim; this one is hidden or awaiting approval."
+        )

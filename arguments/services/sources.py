@@ -1,0 +1,71 @@
+"""Sources and citations."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+from urllib.parse import urlsplit
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+
+from arguments.models import (
+    Citation,
+    Claim,
+    Source,
+)
+from arguments.permissions import Action
+from arguments.services.guards import WHITESPACE, bump_version, normalize_url, require_role
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+
+    AnyUser = AbstractBaseUser | AnonymousUser
+
+
+@transaction.atomic
+def source_cite(
+    *,
+    actor: AnyUser,
+    claim: Claim,
+    url: str,
+    title: str = "",
+    quote: str = "",
+    locator: str = "",
+    kind: str = Source.Kind.OTHER,
+) -> Citation:
+    """Cite a source on a claim; a source already known by its URL or title is reused."""
+    require_role(actor, Action.CITE_SOURCE, claim.debate)
+    if claim.status != Claim.Status.PUBLISHED:
+        raise ValidationError("Sources can be added to published claims only.")
+    title = WHITESPACE.sub(" ", title or "").strip()
+    url = (url or "").strip()
+    source: Source | None = None
+    if url:
+        url = normalize_url(url)
+        source = Source.objects.filter(url=url).first()
+    elif title:
+        source = Source.objects.filter(title__iexact=title).first()
+        if source is None:
+            raise ValidationError({"url": "Give the web address of a new source."})
+    else:
+        raise ValidationError({"url": "Give the source's web address."})
+    if source is None:
+        if len(title) > 300:
+            raise ValidationError({"title": "Keep the title to 300 characters."})
+        if kind not in Source.Kind.values:
+            raise ValidationError({"kind": "Choose what kind of source this is."})
+        source = Source(url=url, title=title or urlsplit(url).netloc, kind=kind, created_by=actor)
+        source.full_clean()
+        source.save()
+    citation = Citation(
+        claim=claim, source=source, quote=quote.strip(), locator=locator.strip(), added_by=actor
+    )
+    citation.full_clean()
+    duplicate = Citation.objects.filter(
+        claim=claim, source=source, quote=citation.quote, locator=citation.locator
+    ).first()
+    if duplicate is not None:
+        return duplicate
+    citation.save()
+    bump_version(claim.debate)
+    return citation

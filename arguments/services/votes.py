@@ -1,0 +1,117 @@
+"""Votes on points and their tallies."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.db.models import F
+
+from arguments.models import (
+    Claim,
+    Debate,
+    Relation,
+    Vote,
+)
+from arguments.permissions import Action
+from arguments.services.guards import bump_version, require_role
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+
+    AnyUser = AbstractBaseUser | AnonymousUser
+
+
+def _point_claim(point: Relation | Claim) -> Claim:
+    return point.child if isinstance(point, Relation) else point
+
+
+def _vote_filter(point: Relation | Claim) -> dict[str, object]:
+    return {"relation": point} if isinstance(point, Relation) else {"thesis": point}
+
+
+def _check_votable(user: AnyUser, point: Relation | Claim) -> Claim:
+    claim = _point_claim(point)
+    if not user.is_authenticated:
+        raise PermissionDenied("Sign in to vote.")
+    require_role(user, Action.VOTE, claim.debate)
+    if isinstance(point, Claim) and not point.is_thesis:
+        raise ValidationError("Vote on a pro or con where it stands, not on the claim alone.")
+    if isinstance(point, Relation) and point.is_hidden:
+        raise ValidationError("This link has been removed; its votes are closed.")
+    if claim.status != Claim.Status.PUBLISHED:
+        raise ValidationError("Votes are closed on a hidden or pending claim.")
+    return claim
+
+
+@transaction.atomic
+def vote_cast(*, user: AnyUser, point: Relation | Claim, value: int) -> Vote:
+    """Cast or change the user's vote on a point; the point's tally moves in step.
+
+    The point's row is locked first, so concurrent votes on one point are serialized on
+    PostgreSQL (SQLite serializes every write transaction anyway).
+    """
+    claim = _check_votable(user, point)
+    if not isinstance(value, int) or isinstance(value, bool) or not 0 <= value <= 4:
+        raise ValidationError({"value": "A vote is a whole number from 0 to 4."})
+    model = type(point)
+    model.objects.select_for_update().filter(pk=point.pk).values_list("pk", flat=True).get()
+    vote = Vote.objects.filter(user=user, **_vote_filter(point)).first()
+    changes: dict[str, object] = {}
+    if vote is None:
+        vote = Vote.objects.create(user=user, value=value, **_vote_filter(point))
+        changes[f"votes_{value}"] = F(f"votes_{value}") + 1
+    elif vote.value != value:
+        changes[f"votes_{vote.value}"] = F(f"votes_{vote.value}") - 1
+        changes[f"votes_{value}"] = F(f"votes_{value}") + 1
+        vote.value = value
+        vote.save(update_fields=["value", "updated_at"])
+    if changes:
+        model.objects.filter(pk=point.pk).update(**changes)
+        bump_version(claim.debate)
+    return vote
+
+
+@transaction.atomic
+def vote_withdraw(*, user: AnyUser, point: Relation | Claim) -> None:
+    """Take back the user's vote on a point, if any."""
+    if not user.is_authenticated:
+        raise PermissionDenied("Sign in to vote.")
+    claim = _point_claim(point)
+    model = type(point)
+    model.objects.select_for_update().filter(pk=point.pk).values_list("pk", flat=True).get()
+    vote = Vote.objects.filter(user=user, **_vote_filter(point)).first()
+    if vote is None:
+        return
+    model.objects.filter(pk=point.pk).update(
+        **{f"votes_{vote.value}": F(f"votes_{vote.value}") - 1}
+    )
+    vote.delete()
+    bump_version(claim.debate)
+
+
+@transaction.atomic
+def votes_recount() -> tuple[int, int]:
+    """Recompute every point's tally from the vote rows: (points checked, points fixed)."""
+    checked = fixed = 0
+    for model, field in ((Relation, "relation_id"), (Claim, "thesis_id")):
+        counts: dict[int, list[int]] = {}
+        for point_id, value in Vote.objects.filter(**{f"{field}__isnull": False}).values_list(
+            field, "value"
+        ):
+            counts.setdefault(point_id, [0] * 5)[value] += 1
+        rows = model.objects.values_list("pk", *model.TALLY_FIELDS)
+        if model is Claim:
+            rows = rows.filter(is_thesis=True)
+        for pk, *tally in rows.iterator(chunk_size=2000):
+            checked += 1
+            actual = counts.get(pk, [0] * 5)
+            if list(tally) != actual:
+                fixed += 1
+                model.objects.filter(pk=pk).update(
+                    **dict(zip(model.TALLY_FIELDS, actual, strict=True))
+                )
+    if fixed:
+        Debate.objects.update(structure_version=F("structure_version") + 1)
+    return checked, fixed
