@@ -15,9 +15,8 @@ probabilistic sum saturates, so a pile of weak supporters cannot outweigh one de
 attacker; attack and support cancel symmetrically, so one supporter and one attacker of
 equal strength leave a point at its base score; and, unlike QuAD, the result is a
 continuous function of every base score, so a small change in votes never makes a
-strength jump.
-The result is also monotone: a stronger supporter never lowers its parent and a stronger
-attacker never raises it.
+strength jump. The result is also monotone: a stronger supporter never lowers its parent
+and a stronger attacker never raises it.
 
 The original relations form a forest, which is evaluated exactly in one bottom-up pass.
 "Link" edges can close cycles (say, two points attacking each other), where strength is
@@ -229,8 +228,8 @@ def strengths(
     count once.
 
     Nodes that do not depend on a cycle are computed exactly. Each strongly connected
-    component containing a cycle is solved by Gauss-Seidel sweeps (in node-id order, so the
-    result does not depend on the order of the edges) starting from the base scores, until no strength
+    component containing a cycle is solved by Gauss-Seidel sweeps in node-id order (so the
+    order of the edges does not matter) starting from the base scores, until no strength
     moves by more than ``tolerance`` or ``max_iterations`` sweeps have run. A component that
     has not converged by then (DF-QuAD maps on cycles can oscillate) gets the mean of its
     last two sweeps, which does not depend on the parity of ``max_iterations``.

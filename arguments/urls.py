@@ -2,13 +2,13 @@ from __future__ import annotations
 
 from django.urls import path
 
-from arguments import views
+from arguments.views import debates
 
 app_name = "arguments"
 
 urlpatterns = [
-    path("", views.debate_list, name="debate_list"),
-    path("me/", views.profile, name="profile"),
-    path("d/<slug:slug>/", views.debate_detail, name="debate"),
-    path("d/<slug:slug>/claims/<int:pk>/", views.claim_detail, name="claim"),
+    path("", debates.debate_list, name="debate_list"),
+    path("me/", debates.profile, name="profile"),
+    path("d/<slug:slug>/", debates.debate_detail, name="debate"),
+    path("d/<slug:slug>/claims/<int:pk>/", debates.claim_detail, name="claim"),
 ]

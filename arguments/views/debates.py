@@ -9,6 +9,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 
 from arguments.models import Claim, Debate, Role
+from arguments.moderation import claim_notices
 from arguments.permissions import Action, at_least, permits, role_in
 from arguments.selectors import debate_structure, debates_for_listing, theses_by_debate
 from arguments.tree import Reader, build_item
@@ -51,7 +52,12 @@ def debate_detail(request: HttpRequest, slug: str) -> HttpResponse:
     return render(
         request,
         "arguments/debate_detail.html",
-        {"debate": debate, "theses": theses, "role": role},
+        {
+            "debate": debate,
+            "theses": theses,
+            "role": role,
+            "notices": claim_notices(user=request.user, debate=debate),
+        },
     )
 
 
@@ -73,6 +79,7 @@ def claim_detail(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
             "edge": edge,
             "path": structure.path_to(pk)[:-1],
             "role": role,
+            "notices": claim_notices(user=request.user, debate=debate),
         },
     )
 
