@@ -568,3 +568,38 @@ class Membership(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} is {self.role} of {self.debate}"
+
+
+class Merge(models.Model):
+    """A duplicate claim merged into another, kept so the merge can be undone as a unit.
+
+    Every history row the merge wrote (claims, relations, citations, annotations) carries the
+    change reason `merge #<id>`; votes have no history, so the vote rows it moved are listed
+    here. Reverting replays both backwards.
+    """
+
+    debate = models.ForeignKey(Debate, on_delete=models.CASCADE, related_name="merges")
+    duplicate = models.ForeignKey(Claim, on_delete=models.CASCADE, related_name="+")
+    into = models.ForeignKey(Claim, on_delete=models.CASCADE, related_name="+")
+    merged_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    reason = models.TextField(blank=True, max_length=2000)
+    # [{"vote": id, "point": "relation" | "thesis", "from": id, "to": id}, ...] in write order.
+    vote_moves = models.JSONField(default=list, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    reverted_at = models.DateTimeField(null=True, blank=True)
+    reverted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"#{self.pk}: {self.duplicate_id} merged into {self.into_id}"
+
+    @property
+    def history_tag(self) -> str:
+        """The change reason stamped on every history row this merge wrote."""
+        return f"merge #{self.pk}"
