@@ -43,6 +43,28 @@ class Reader:
 
     user_id: int | None = None
     sees_everything: bool = False  # moderators see pending and hidden claims in place
+    order: str = "stored"
+
+
+# How siblings may be ordered; the first is the default.
+ORDERS = {
+    "stored": "Stored order",
+    "newest": "Newest first",
+    "discussed": "Most discussed",
+}
+
+
+def _ordered(structure: DebateStructure, edges: list[Edge], order: str) -> list[Edge]:
+    if order == "newest":
+        return sorted(edges, key=lambda e: structure.nodes[e.child].created_at, reverse=True)
+    if order == "discussed":
+        # Replies beneath a claim, then votes on it: where people have engaged most.
+        return sorted(
+            edges,
+            key=lambda e: (len(structure.children.get(e.child, ())), sum(e.tally)),
+            reverse=True,
+        )
+    return edges
 
 
 def build_item(
@@ -71,7 +93,7 @@ def build_item(
     item.con_count = len(edges) - item.pro_count
     if levels > 0 and edges:
         item.expanded = True
-        for child in edges:
+        for child in _ordered(structure, edges, reader.order):
             sub = build_item(
                 structure,
                 child.child,

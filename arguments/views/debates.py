@@ -1,34 +1,52 @@
-"""Pages of a debate. Views stay thin: permissions from `permissions`, reads from `selectors`,
-the tree from `tree`, writes through `services`."""
+"""Reading debates: the list, a debate's tree, one claim in focus (or its branch, for htmx),
+starting a debate, and my profile."""
 
 from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
 from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_http_methods
+from django_htmx.middleware import HtmxDetails
 
+from arguments import services
+from arguments.forms import DebateForm
 from arguments.models import Claim, Debate, Role
 from arguments.moderation import claim_notices
-from arguments.permissions import Action, at_least, permits, role_in
 from arguments.selectors import debate_structure, debates_for_listing, theses_by_debate
-from arguments.tree import Reader, build_item
+from arguments.tree import ORDERS, Reader, build_item
+from arguments.views.access import controls_for, debate_for, reader_for, visible_claim
+from arguments.views.forms import form_errors_to
 
-INITIAL_LEVELS = 3
+INITIAL_LEVELS = 2  # the page shows a thesis, its pros and cons and theirs; deeper loads on demand
 
 
-def _debate_for(request: HttpRequest, slug: str) -> tuple[Debate, Role]:
-    """The debate if the user may read it; a private debate is a 404 to non-members."""
-    debate = get_object_or_404(Debate.objects.select_related("owner"), slug=slug)
-    role = role_in(request.user, debate)
-    if role is None or not permits(request.user, Action.VIEW, debate, role=role):
-        raise Http404("No debate here.")
-    return debate, role
+class HtmxHttpRequest(HttpRequest):
+    htmx: HtmxDetails
+
+
+def _order(request: HttpRequest) -> str:
+    order = request.GET.get("order", "stored")
+    return order if order in ORDERS else "stored"
+
+
+def tree_context(request: HttpRequest, debate: Debate, role: Role) -> dict[str, object]:
+    """What every tree template needs besides the items themselves."""
+    return {
+        "debate": debate,
+        "role": role,
+        "can": controls_for(request, debate, role),
+        "order": _order(request),
+        "orders": ORDERS,
+        "notices": claim_notices(user=request.user, debate=debate),
+    }
 
 
 def _reader(request: HttpRequest, role: Role) -> Reader:
-    user_id = request.user.pk if request.user.is_authenticated else None
-    return Reader(user_id=user_id, sees_everything=at_least(role, Role.MODERATOR))
+    base = reader_for(request, role)
+    return Reader(user_id=base.user_id, sees_everything=base.sees_everything, order=_order(request))
 
 
 def debate_list(request: HttpRequest) -> HttpResponse:
@@ -37,11 +55,30 @@ def debate_list(request: HttpRequest) -> HttpResponse:
     theses = theses_by_debate(debates)
     for debate in debates:
         debate.thesis_list = theses.get(debate.pk, [])
-    return render(request, "arguments/debate_list.html", {"debates": debates, "q": search})
+    return render(
+        request,
+        "arguments/debate_list.html",
+        {"debates": debates, "q": search, "form": DebateForm(initial={"default_role": "writer"})},
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def debate_new(request: HttpRequest) -> HttpResponse:
+    form = DebateForm(request.POST or None, initial={"default_role": "writer"})
+    if request.method == "POST" and form.is_valid():
+        try:
+            debate = services.debate_create(owner=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            form_errors_to(form, error)
+        else:
+            return redirect(debate)
+    status = 422 if request.method == "POST" else 200
+    return render(request, "arguments/debate_new.html", {"form": form}, status=status)
 
 
 def debate_detail(request: HttpRequest, slug: str) -> HttpResponse:
-    debate, role = _debate_for(request, slug)
+    debate, role = debate_for(request, slug)
     structure = debate_structure(debate)
     reader = _reader(request, role)
     theses = [
@@ -49,39 +86,30 @@ def debate_detail(request: HttpRequest, slug: str) -> HttpResponse:
         for thesis_id in structure.theses
         if structure.nodes[thesis_id].status == "published" or reader.sees_everything
     ]
-    return render(
-        request,
-        "arguments/debate_detail.html",
-        {
-            "debate": debate,
-            "theses": theses,
-            "role": role,
-            "notices": claim_notices(user=request.user, debate=debate),
-        },
-    )
+    context = tree_context(request, debate, role) | {"theses": theses}
+    return render(request, "arguments/debate_detail.html", context)
 
 
-def claim_detail(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
-    debate, role = _debate_for(request, slug)
+def claim_detail(request: HtmxHttpRequest, slug: str, pk: int) -> HttpResponse:
+    """A claim in focus; with htmx and `part=branch`, only its pros and cons (one level)."""
+    debate, role = debate_for(request, slug)
     structure = debate_structure(debate)
     reader = _reader(request, role)
-    node = structure.nodes.get(pk)
-    if node is None or not (reader.sees_everything or structure.is_reachable(pk)):
+    if not visible_claim(structure, reader, pk):
+        merged = Claim.objects.filter(pk=pk, debate=debate).values_list("merged_into", flat=True)
+        if merged and merged[0]:
+            return redirect("arguments:claim", slug=debate.slug, pk=merged[0])
         raise Http404("No such claim in this debate.")
     edge = structure.original.get(pk)
+    context = tree_context(request, debate, role)
+    if request.htmx and request.GET.get("part") == "branch":
+        depth = request.GET.get("depth", "0")
+        depth = min(int(depth), 1000) if depth.isdigit() else 0  # the branch's aria-level
+        item = build_item(structure, pk, edge=edge, reader=reader, depth=depth, levels=1)
+        return render(request, "arguments/claim_detail.html#branch", context | {"item": item})
     item = build_item(structure, pk, edge=None, reader=reader, levels=INITIAL_LEVELS)
-    return render(
-        request,
-        "arguments/claim_detail.html",
-        {
-            "debate": debate,
-            "item": item,
-            "edge": edge,
-            "path": structure.path_to(pk)[:-1],
-            "role": role,
-            "notices": claim_notices(user=request.user, debate=debate),
-        },
-    )
+    context |= {"item": item, "edge": edge, "path": structure.path_to(pk)[:-1]}
+    return render(request, "arguments/claim_detail.html", context)
 
 
 @login_required

@@ -1,1 +1,174 @@
-// Keyboard navigation for the argument tree (WAI-ARIA tree pattern); filled in by the tree issue.
+// The argument tree as a WAI-ARIA tree: arrow keys move and fold, focus survives htmx swaps.
+// Everything here is an enhancement; without it every control is a plain link or form.
+(function () {
+  "use strict";
+
+  const ITEM = '[role="treeitem"]';
+
+  function visibleItems(tree) {
+    return Array.from(tree.querySelectorAll(ITEM)).filter((item) => !item.closest("[hidden]"));
+  }
+
+  function ownToggle(item) {
+    return item.querySelector(":scope > .claim-body [data-toggle]");
+  }
+
+  function ownChildren(item) {
+    return item.querySelector(":scope > .children");
+  }
+
+  function focusItem(item) {
+    if (!item) return;
+    const tree = item.closest('[role="tree"]');
+    tree.querySelectorAll(ITEM).forEach((other) => other.setAttribute("tabindex", "-1"));
+    item.setAttribute("tabindex", "0");
+    item.focus();
+  }
+
+  function syncToggle(item) {
+    const toggle = ownToggle(item);
+    if (toggle) toggle.textContent = item.getAttribute("aria-expanded") === "true" ? "Collapse" : "Expand";
+  }
+
+  function setExpanded(item, expanded) {
+    const children = ownChildren(item);
+    if (!children || !item.hasAttribute("aria-expanded")) return false;
+    if (expanded && children.dataset.loaded !== "true") {
+      const toggle = ownToggle(item);
+      if (toggle) toggle.click(); // htmx loads the branch, then afterSwap expands it
+      return true;
+    }
+    children.hidden = !expanded;
+    item.setAttribute("aria-expanded", String(expanded));
+    syncToggle(item);
+    return true;
+  }
+
+  // A loaded branch folds and unfolds without asking the server again.
+  document.addEventListener("htmx:confirm", (event) => {
+    const toggle = event.target.closest && event.target.closest("[data-toggle]");
+    if (!toggle) return;
+    const item = toggle.closest(ITEM);
+    const children = ownChildren(item);
+    if (children && children.dataset.loaded === "true") {
+      event.preventDefault();
+      setExpanded(item, item.getAttribute("aria-expanded") !== "true");
+    }
+  });
+
+  document.addEventListener("keydown", (event) => {
+    const item = event.target.closest && event.target.closest(ITEM);
+    if (!item || event.target !== item) return;
+    const tree = item.closest('[role="tree"]');
+    const items = visibleItems(tree);
+    const index = items.indexOf(item);
+    const parent = item.parentElement.closest(ITEM);
+    switch (event.key) {
+      case "ArrowDown":
+        focusItem(items[index + 1]);
+        break;
+      case "ArrowUp":
+        focusItem(items[index - 1]);
+        break;
+      case "Home":
+        focusItem(items[0]);
+        break;
+      case "End":
+        focusItem(items[items.length - 1]);
+        break;
+      case "ArrowRight":
+        if (item.getAttribute("aria-expanded") === "false") setExpanded(item, true);
+        else if (item.getAttribute("aria-expanded") === "true") {
+          const first = ownChildren(item).querySelector(ITEM);
+          focusItem(first);
+        }
+        break;
+      case "ArrowLeft":
+        if (item.getAttribute("aria-expanded") === "true") setExpanded(item, false);
+        else focusItem(parent);
+        break;
+      case "Enter": {
+        const link = item.querySelector(":scope > .claim-body .claim-text a");
+        if (link) link.click();
+        break;
+      }
+      default:
+        return;
+    }
+    event.preventDefault();
+  });
+
+  // Clicking inside a claim makes it the tree's current item (roving tabindex).
+  document.addEventListener("focusin", (event) => {
+    const item = event.target.closest && event.target.closest(ITEM);
+    if (item && event.target === item) {
+      item.closest('[role="tree"]').querySelectorAll(ITEM).forEach((other) => {
+        if (other !== item) other.setAttribute("tabindex", "-1");
+      });
+      item.setAttribute("tabindex", "0");
+    }
+  });
+
+  let focusedId = null;
+  document.addEventListener("htmx:beforeSwap", () => {
+    focusedId = document.activeElement && document.activeElement.id;
+  });
+
+  document.addEventListener("htmx:afterSwap", (event) => {
+    const target = event.detail.target;
+    const source = event.detail.requestConfig && event.detail.requestConfig.elt;
+    // A branch arrived (its old container is gone, the toggle that asked for it is not).
+    if (source && source.matches && source.matches("[data-toggle]")) {
+      const item = source.closest(ITEM);
+      if (item) {
+        item.setAttribute("aria-expanded", "true");
+        syncToggle(item);
+      }
+    }
+    // A form opened in a slot: put the cursor in its first field.
+    if (target && target.classList && target.classList.contains("slot")) {
+      const field = target.querySelector("textarea, input:not([type=hidden]), select");
+      if (field) field.focus();
+    }
+    initTrees();
+    // Keep focus where it was when the swap replaced the focused element.
+    if (focusedId && !document.activeElement.id) {
+      const again = document.getElementById(focusedId);
+      if (again) again.focus();
+    }
+  });
+
+  // After a write: focus the new or changed claim.
+  document.addEventListener("claimChanged", (event) => {
+    const detail = event.detail || {};
+    const parent = detail.parent && document.getElementById("claim-" + detail.parent);
+    if (parent && parent.hasAttribute("aria-expanded")) {
+      parent.setAttribute("aria-expanded", "true");
+    }
+    if (parent) syncToggle(parent);
+    requestAnimationFrame(() => focusItem(document.getElementById("claim-" + detail.id)));
+  });
+
+  // Cancel in an in-place form empties the slot instead of leaving the page.
+  document.addEventListener("click", (event) => {
+    const cancel = event.target.closest && event.target.closest("[data-cancel]");
+    const slot = cancel && cancel.closest(".slot");
+    if (!slot) return;
+    event.preventDefault();
+    const item = slot.closest(ITEM);
+    slot.innerHTML = "";
+    focusItem(item);
+  });
+
+  function initTrees() {
+    document.querySelectorAll('[role="tree"]').forEach((tree) => {
+      if (!tree.querySelector(ITEM + '[tabindex="0"]')) {
+        const first = tree.querySelector(ITEM);
+        if (first) first.setAttribute("tabindex", "0");
+      }
+      tree.querySelectorAll(ITEM).forEach(syncToggle);
+    });
+  }
+
+  document.addEventListener("DOMContentLoaded", initTrees);
+})();

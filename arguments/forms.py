@@ -1,0 +1,78 @@
+"""Forms with the plain field names the design promises: a claim's text is `text`."""
+
+from __future__ import annotations
+
+from django import forms
+
+from arguments.models import CLAIM_MAX_LENGTH, ELABORATION_MAX_LENGTH, Debate, Source, Stance
+
+
+class DebateForm(forms.Form):
+    title = forms.CharField(label="Question", max_length=200)
+    thesis = forms.CharField(
+        label="Thesis",
+        max_length=CLAIM_MAX_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text="The statement under debate, one sentence.",
+    )
+    description = forms.CharField(
+        required=False,
+        max_length=ELABORATION_MAX_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="Optional context, in Markdown.",
+    )
+    visibility = forms.ChoiceField(choices=Debate.Visibility.choices)
+    default_role = forms.ChoiceField(
+        label="Newcomers may",
+        choices=[
+            ("writer", "Write claims directly"),
+            ("suggester", "Suggest claims for approval"),
+            ("viewer", "Only read and vote"),
+        ],
+    )
+    requires_approval = forms.BooleanField(
+        label="New claims need a moderator's approval", required=False
+    )
+
+
+class ClaimForm(forms.Form):
+    # Length is checked after folding white space, by the service, so the message is one.
+    text = forms.CharField(
+        label="Claim",
+        strip=True,
+        widget=forms.Textarea(attrs={"rows": 2, "maxlength": CLAIM_MAX_LENGTH}),
+        help_text=f"One statement, at most {CLAIM_MAX_LENGTH} characters.",
+    )
+    elaboration = forms.CharField(
+        label="Elaboration (optional, Markdown)",
+        required=False,
+        max_length=ELABORATION_MAX_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
+    def __init__(self, *args: object, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)
+        # The browser's limit helps typists; the server's limit is the one that counts.
+        self.fields["text"].error_messages["required"] = "Write the claim: it cannot be empty."
+
+
+class StanceForm(forms.Form):
+    stance = forms.ChoiceField(choices=Stance.choices)
+
+
+class CitationForm(forms.Form):
+    url = forms.CharField(label="Web address", max_length=2000, required=False)
+    title = forms.CharField(max_length=300, required=False)
+    quote = forms.CharField(
+        label="Quote (optional)",
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+    locator = forms.CharField(label="Page or paragraph (optional)", max_length=100, required=False)
+    kind = forms.ChoiceField(choices=Source.Kind.choices, initial=Source.Kind.ARTICLE)
+
+
+class LinkForm(forms.Form):
+    stance = forms.ChoiceField(choices=Stance.choices)
+    claim = forms.IntegerField(label="Claim to link", min_value=1)
