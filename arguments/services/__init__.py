@@ -34,6 +34,7 @@ from arguments.services.guards import (
     normalize_url,
 )
 from arguments.services.memberships import membership_grant, membership_revoke
+from arguments.services.moderation import claim_merge, debate_lock, history_revert, merge_revert
 from arguments.services.sources import source_cite
 from arguments.services.votes import vote_cast, vote_withdraw, votes_recount
 
@@ -47,17 +48,21 @@ __all__ = [
     "claim_edit",
     "claim_hide",
     "claim_link",
+    "claim_merge",
     "claim_move",
     "claim_restore",
     "claim_unlink",
     "clean_claim_text",
     "debate_create",
+    "debate_lock",
     "flag_raise",
     "flag_request_review",
     "flag_resolve",
+    "history_revert",
     "is_descendant",
     "membership_grant",
     "membership_revoke",
+    "merge_revert",
     "normalize_url",
     "source_cite",
     "thesis_add",
