@@ -38,5 +38,8 @@ format: install
 	$(VENV)/bin/ruff check --fix .
 	$(VENV)/bin/ruff format .
 
+screenshots: install
+	$(PY) docs/screenshots/take.py
+
 clean:
 	rm -rf $(VENV) .uv staticfiles .pytest_cache

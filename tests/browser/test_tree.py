@@ -116,3 +116,24 @@ def test_an_empty_claim_gets_a_clear_message_in_place(page, seeded):
     # The browser's own `required` check would stop an empty field; spaces reach the server.
     form.get_by_role("button", name="Add pro").click()
     expect(page.locator(f"#slot-{thesis.pk}")).to_contain_text("cannot be empty")
+
+
+@pytest.mark.parametrize(("width", "zoom"), [(390, 1), (1280, 2)])
+def test_the_debate_reads_on_a_phone_and_at_200_percent_zoom(
+    browser, live_server, seeded, width, zoom
+):
+    context = browser.new_context(
+        base_url=live_server.url, viewport={"width": width, "height": 800},
+        device_scale_factor=1,
+    )  # fmt: skip
+    page = context.new_page()
+    page.goto(seeded.get_absolute_url())
+    if zoom != 1:
+        # CSS zoom on the root is what the browser's zoom does to the layout viewport.
+        page.evaluate(f"document.documentElement.style.zoom = '{zoom}'")
+    overflow = page.evaluate(
+        "document.scrollingElement.scrollWidth - document.scrollingElement.clientWidth"
+    )
+    assert overflow <= 1, f"the page scrolls sideways by {overflow}px"
+    expect(page.get_by_role("treeitem").first).to_be_visible()
+    context.close()
