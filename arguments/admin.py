@@ -1,10 +1,31 @@
-"""The admin: every model, with list displays, filters and search for moderators."""
+"""The admin is the moderation console.
+
+Every moderating act (approve, hide, restore, merge, move, lock, close, handle a flag, revert)
+goes through `arguments.services` with the signed-in user as the actor, so the admin obeys the
+same rules as the site, and is logged in Django's admin log with who, what, when and why (the
+"Why" field of the action bar or of the action's own page). Direct edits that could break a
+debate's invariants (relations, statuses, votes) are read-only here; nothing can be deleted.
+"""
 
 from __future__ import annotations
 
-from django.contrib import admin
+from typing import TYPE_CHECKING, Any
+
+from django import forms
+from django.contrib import admin, messages
+from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME, ActionForm
+from django.contrib.admin.utils import unquote
+from django.contrib.admin.widgets import ForeignKeyRawIdWidget
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Count, Q, QuerySet
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils.html import format_html, format_html_join
+from django.utils.safestring import mark_safe
 from simple_history.admin import SimpleHistoryAdmin
 
+from arguments import services
 from arguments.models import (
     Annotation,
     Citation,
@@ -12,37 +33,232 @@ from arguments.models import (
     Debate,
     Flag,
     Membership,
+    Merge,
     Relation,
     Source,
+    Stance,
     Vote,
 )
+from arguments.services.guards import original_parents
+
+if TYPE_CHECKING:
+    from django.db.models import Model
+
+ACTION_TEMPLATE = "admin/arguments/moderation_action.html"
+
+
+def _errors(error: ValidationError | PermissionDenied) -> str:
+    if isinstance(error, ValidationError):
+        return " ".join(error.messages)
+    return str(error) or "You may not do that."
+
+
+def _change_link(obj: Model, label: str | None = None) -> str:
+    url = reverse(f"admin:arguments_{obj._meta.model_name}_change", args=[obj.pk])
+    return format_html('<a href="{}">{}</a>', url, label or str(obj))
+
+
+class ModerationActionForm(ActionForm):
+    """The action bar, with the "why" every moderating act is logged with."""
+
+    reason = forms.CharField(
+        label="Why",
+        required=False,
+        max_length=2000,
+        widget=forms.TextInput(attrs={"size": 40, "placeholder": "logged; shown to authors"}),
+    )
+
+
+class ServiceRevertAdmin(SimpleHistoryAdmin):
+    """History with who and when for every version; "Revert" goes through the revert service,
+    so it keeps the debate's invariants and undoes a merge as a whole."""
+
+    action_form = ModerationActionForm
+
+    def history_form_view(
+        self,
+        request: HttpRequest,
+        object_id: str,
+        version_id: str,
+        extra_context: dict | None = None,
+    ) -> HttpResponse:
+        if request.method != "POST":
+            return super().history_form_view(request, object_id, version_id, extra_context)
+        obj = self.get_object(request, unquote(object_id))
+        if obj is None:
+            raise Http404("No such item.")
+        if not self.has_change_permission(request, obj):
+            raise PermissionDenied
+        history_url = reverse(f"admin:arguments_{obj._meta.model_name}_history", args=[obj.pk])
+        try:
+            version = int(version_id)
+            services.history_revert(
+                actor=request.user,
+                obj=obj,
+                history_id=version,
+                reason=request.POST.get("reason", ""),
+            )
+        except (ValueError, ValidationError, PermissionDenied) as error:
+            message = "No such version." if isinstance(error, ValueError) else _errors(error)
+            self.message_user(request, message, messages.ERROR)
+            return HttpResponseRedirect(history_url)
+        self.log_change(request, obj, f"Reverted to version {version}.")
+        self.message_user(request, f"{obj} was reverted to version {version}.")
+        return HttpResponseRedirect(
+            reverse(f"admin:arguments_{obj._meta.model_name}_change", args=[obj.pk])
+        )
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        # Nothing user-written is hard-deleted: hide it instead.
+        return False
+
+
+def _reason(request: HttpRequest) -> str:
+    return request.POST.get("reason", "").strip()[:2000]
+
+
+def _log(modeladmin: admin.ModelAdmin, request: HttpRequest, obj: Model, what: str) -> None:
+    why = _reason(request)
+    modeladmin.log_change(request, obj, f"{what}. Why: {why}" if why else f"{what}.")
+
+
+# -- debates ---------------------------------------------------------------------------------
 
 
 class MembershipInline(admin.TabularInline):
     model = Membership
     extra = 0
     autocomplete_fields = ["user"]
+    verbose_name = "member"
+    verbose_name_plural = "members and their roles"
+
+
+class ConclusionForm(forms.Form):
+    conclusion = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 6, "cols": 80}),
+        help_text="Shown at the top of the closed debate (Markdown).",
+    )
+    reason = forms.CharField(label="Why", required=False, max_length=2000)
 
 
 @admin.register(Debate)
-class DebateAdmin(SimpleHistoryAdmin):
+class DebateAdmin(ServiceRevertAdmin):
     list_display = ["title", "slug", "owner", "visibility", "status", "updated_at"]
     list_filter = ["visibility", "status", "voting_enabled", "requires_approval"]
     search_fields = ["title", "slug", "description"]
     prepopulated_fields = {"slug": ["title"]}
     autocomplete_fields = ["owner"]
     inlines = [MembershipInline]
-    readonly_fields = ["structure_version", "created_at", "updated_at"]
+    # Status and conclusion change through the lock, reopen and close actions (the service).
+    readonly_fields = ["status", "conclusion", "structure_version", "created_at", "updated_at"]
+    actions = ["lock_debates", "reopen_debates", "close_debates"]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        # A debate starts with its thesis, which the site's own form creates.
+        return False
+
+    def _set_status(self, request: HttpRequest, queryset: QuerySet, status: str) -> None:
+        done = 0
+        for debate in queryset:
+            try:
+                services.debate_lock(
+                    actor=request.user, debate=debate, status=status, reason=_reason(request)
+                )
+            except (ValidationError, PermissionDenied) as error:
+                self.message_user(request, f"{debate}: {_errors(error)}", messages.ERROR)
+                continue
+            _log(self, request, debate, f"Set the debate {status}")
+            done += 1
+        if done:
+            self.message_user(request, f"{done} debate(s) now {status}.")
+
+    @admin.action(description="Lock (read-only for now)")
+    def lock_debates(self, request: HttpRequest, queryset: QuerySet) -> None:
+        self._set_status(request, queryset, Debate.Status.LOCKED)
+
+    @admin.action(description="Reopen")
+    def reopen_debates(self, request: HttpRequest, queryset: QuerySet) -> None:
+        self._set_status(request, queryset, Debate.Status.OPEN)
+
+    @admin.action(description="Close with a conclusion…")
+    def close_debates(self, request: HttpRequest, queryset: QuerySet) -> HttpResponse | None:
+        form = ConclusionForm(request.POST if "apply" in request.POST else None)
+        if "apply" in request.POST and form.is_valid():
+            done = 0
+            for debate in queryset:
+                try:
+                    services.debate_lock(
+                        actor=request.user,
+                        debate=debate,
+                        status=Debate.Status.CLOSED,
+                        conclusion=form.cleaned_data["conclusion"],
+                        reason=form.cleaned_data["reason"],
+                    )
+                except (ValidationError, PermissionDenied) as error:
+                    self.message_user(request, f"{debate}: {_errors(error)}", messages.ERROR)
+                    continue
+                _log(self, request, debate, "Closed the debate with a conclusion")
+                done += 1
+            if done:
+                self.message_user(request, f"{done} debate(s) closed.")
+            return None
+        return _action_page(
+            self, request, queryset, form, action="close_debates", title="Close with a conclusion"
+        )
 
 
-class ParentRelationInline(admin.TabularInline):
-    model = Relation
-    fk_name = "child"
-    extra = 0
-    fields = ["parent", "stance", "is_link", "is_hidden", "position"]
-    raw_id_fields = ["parent"]
-    verbose_name = "place in the debate"
-    verbose_name_plural = "places in the debate"
+# -- claims ----------------------------------------------------------------------------------
+
+
+class FlaggedFilter(admin.SimpleListFilter):
+    title = "flags"
+    parameter_name = "flagged"
+
+    def lookups(self, request: HttpRequest, model_admin: admin.ModelAdmin) -> list:
+        return [
+            ("open", "Open flags"),
+            ("review", "Review requested"),
+            ("any", "Ever flagged"),
+            ("no", "Never flagged"),
+        ]
+
+    def queryset(self, request: HttpRequest, queryset: QuerySet) -> QuerySet:
+        value = self.value()
+        if value == "open":
+            return queryset.filter(flags__status=Flag.Status.OPEN).distinct()
+        if value == "review":
+            return queryset.filter(
+                flags__status=Flag.Status.OPEN, flags__review_requested_at__isnull=False
+            ).distinct()
+        if value == "any":
+            return queryset.filter(flags__isnull=False).distinct()
+        if value == "no":
+            return queryset.filter(flags__isnull=True)
+        return queryset
+
+
+class QueueFilter(admin.SimpleListFilter):
+    """What needs a moderator: suggestions awaiting approval, hidden claims, merged ones."""
+
+    title = "moderation queue"
+    parameter_name = "queue"
+
+    def lookups(self, request: HttpRequest, model_admin: admin.ModelAdmin) -> list:
+        return [
+            ("pending", "Awaiting approval"),
+            ("hidden", "Hidden (restorable)"),
+            ("merged", "Merged duplicates"),
+        ]
+
+    def queryset(self, request: HttpRequest, queryset: QuerySet) -> QuerySet:
+        value = self.value()
+        if value == "pending":
+            return queryset.filter(status=Claim.Status.PENDING)
+        if value == "hidden":
+            return queryset.filter(status=Claim.Status.HIDDEN, merged_into__isnull=True)
+        if value == "merged":
+            return queryset.filter(merged_into__isnull=False)
+        return queryset
 
 
 class CitationInline(admin.TabularInline):
@@ -51,38 +267,435 @@ class CitationInline(admin.TabularInline):
     fields = ["source", "quote", "locator", "is_hidden"]
     autocomplete_fields = ["source"]
 
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
+class ClaimAdminForm(forms.ModelForm):
+    """Moderators may reword a claim; the edit goes through `claim_edit` (which re-anchors
+    annotations), so it is refused where the service would refuse it."""
+
+    class Meta:
+        model = Claim
+        fields = ["text", "elaboration"]
+
+    def clean_text(self) -> str:
+        return services.clean_claim_text(self.cleaned_data.get("text", ""))
+
+    def clean(self) -> dict:
+        data = super().clean()
+        claim = self.instance
+        if claim.pk and claim.status in (Claim.Status.HIDDEN, Claim.Status.DELETED):
+            raise ValidationError("A hidden claim cannot be edited; restore it first.")
+        if claim.pk and not claim.debate.is_writable:
+            raise ValidationError("The debate is locked or closed; reopen it to edit claims.")
+        return data
+
+
+class MergeForm(forms.Form):
+    into = forms.ModelChoiceField(
+        queryset=Claim.objects.filter(status=Claim.Status.PUBLISHED, merged_into__isnull=True),
+        label="Merge into claim",
+        help_text="The claim that survives: the duplicates' pros, cons, links, sources, votes "
+        "and notes move to it.",
+    )
+    reason = forms.CharField(label="Why", required=False, max_length=2000)
+
+    def __init__(self, *args: Any, admin_site: admin.AdminSite, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["into"].widget = ForeignKeyRawIdWidget(
+            Merge._meta.get_field("into").remote_field, admin_site
+        )
+
+
+class MoveForm(forms.Form):
+    parent = forms.ModelChoiceField(
+        queryset=Claim.objects.filter(merged_into__isnull=True), label="New parent claim"
+    )
+    stance = forms.ChoiceField(choices=[("", "Keep its stance"), *Stance.choices], required=False)
+    reason = forms.CharField(label="Why", required=False, max_length=2000)
+
+    def __init__(self, *args: Any, admin_site: admin.AdminSite, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["parent"].widget = ForeignKeyRawIdWidget(
+            Relation._meta.get_field("parent").remote_field, admin_site
+        )
+
+
+def _action_page(
+    modeladmin: admin.ModelAdmin,
+    request: HttpRequest,
+    queryset: QuerySet,
+    form: forms.Form,
+    *,
+    action: str,
+    title: str,
+) -> HttpResponse:
+    """The intermediate page of an action that needs more than the action bar asks."""
+    context = {
+        **modeladmin.admin_site.each_context(request),
+        "title": title,
+        "objects": list(queryset[:200]),
+        "pks": list(queryset.values_list("pk", flat=True)),
+        "count": queryset.count(),
+        "form": form,
+        "action": action,
+        "action_checkbox_name": ACTION_CHECKBOX_NAME,
+        "opts": modeladmin.model._meta,
+        "media": modeladmin.media + form.media,
+    }
+    status = 422 if form.is_bound and not form.is_valid() else 200
+    return render(request, ACTION_TEMPLATE, context, status=status)
+
 
 @admin.register(Claim)
-class ClaimAdmin(SimpleHistoryAdmin):
-    list_display = ["text", "debate", "is_thesis", "status", "author", "created_at"]
-    list_filter = ["status", "is_thesis", "debate"]
-    search_fields = ["text", "elaboration", "author__username"]
+class ClaimAdmin(ServiceRevertAdmin):
+    form = ClaimAdminForm
+    list_display = [
+        "text",
+        "debate",
+        "is_thesis",
+        "status",
+        "author",
+        "open_flags",
+        "created_at",
+    ]
+    list_filter = [
+        QueueFilter,
+        FlaggedFilter,
+        "status",
+        "is_thesis",
+        ("author", admin.RelatedOnlyFieldListFilter),
+        "debate",
+    ]
+    search_fields = ["=id", "text", "elaboration", "author__username"]
     list_select_related = ["debate", "author"]
-    raw_id_fields = ["merged_into"]
-    autocomplete_fields = ["author", "debate"]
-    inlines = [ParentRelationInline, CitationInline]
-    readonly_fields = ["created_at", "updated_at", *Claim.TALLY_FIELDS]
+    inlines = [CitationInline]
+    readonly_fields = [
+        "debate",
+        "is_thesis",
+        "status",
+        "author",
+        "merged_into_link",
+        "path",
+        "places",
+        "children",
+        "flags_summary",
+        "created_at",
+        "updated_at",
+        *Claim.TALLY_FIELDS,
+    ]
+    fields = [
+        "text",
+        "elaboration",
+        "debate",
+        "is_thesis",
+        "status",
+        "author",
+        "merged_into_link",
+        "path",
+        "places",
+        "children",
+        "flags_summary",
+        "created_at",
+        "updated_at",
+        *Claim.TALLY_FIELDS,
+    ]
+    actions = [
+        "approve_claims",
+        "hide_claims",
+        "restore_claims",
+        "merge_claims",
+        "move_claims",
+        "unmerge_claims",
+    ]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        # Claims are added in the debate, where their place (a relation) is chosen.
+        return False
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet:
+        return (
+            super()
+            .get_queryset(request)
+            .annotate(open_flag_count=Count("flags", filter=Q(flags__status=Flag.Status.OPEN)))
+        )
+
+    def save_model(self, request: HttpRequest, obj: Claim, form: forms.Form, change: bool) -> None:
+        # The form already checked what the service checks; a refusal here is a race.
+        services.claim_edit(
+            actor=request.user,
+            claim=obj,
+            text=form.cleaned_data["text"],
+            elaboration=form.cleaned_data["elaboration"],
+        )
+
+    @admin.display(description="open flags", ordering="open_flag_count")
+    def open_flags(self, claim: Claim) -> int:
+        return claim.open_flag_count
+
+    @admin.display(description="merged into")
+    def merged_into_link(self, claim: Claim) -> str:
+        if claim.merged_into_id is None:
+            return "—"
+        return _change_link(claim.merged_into)
+
+    @admin.display(description="path from the thesis")
+    def path(self, claim: Claim) -> str:
+        parents = original_parents(claim.debate)
+        chain: list[int] = []
+        current: int | None = parents.get(claim.pk)
+        while current is not None and current not in chain:
+            chain.append(current)
+            current = parents.get(current)
+        if not chain:
+            return "This claim is a thesis." if claim.is_thesis else "—"
+        claims = Claim.objects.in_bulk(chain)
+        return format_html_join(
+            mark_safe(" &rsaquo; "),  # a fixed separator, not user input
+            "{}",
+            ((_change_link(claims[pk]),) for pk in reversed(chain) if pk in claims),
+        )
+
+    @admin.display(description="places in the debate")
+    def places(self, claim: Claim) -> str:
+        rows = claim.parent_relations.select_related("parent").order_by("is_link", "id")
+        return (
+            format_html_join(
+                "",
+                "<div>{} of {}{}</div>",
+                (
+                    (
+                        r.get_stance_display(),
+                        _change_link(r.parent),
+                        " (link" + (", hidden)" if r.is_hidden else ")")
+                        if r.is_link
+                        else (" (hidden)" if r.is_hidden else ""),
+                    )
+                    for r in rows
+                ),
+            )
+            or "—"
+        )
+
+    @admin.display(description="pros and cons")
+    def children(self, claim: Claim) -> str:
+        rows = claim.child_relations.select_related("child").order_by("stance", "position", "id")
+        return (
+            format_html_join(
+                "",
+                "<div>{}: {} <small>({}{})</small></div>",
+                (
+                    (
+                        r.get_stance_display(),
+                        _change_link(r.child),
+                        r.child.get_status_display().lower(),
+                        ", link" if r.is_link else "",
+                    )
+                    for r in rows
+                ),
+            )
+            or "—"
+        )
+
+    @admin.display(description="flags")
+    def flags_summary(self, claim: Claim) -> str:
+        rows = claim.flags.select_related("reporter").order_by("-created_at")[:20]
+        return (
+            format_html_join(
+                "",
+                "<div>{} — {} by {}</div>",
+                (
+                    (_change_link(f, str(f)), f.get_fallacy_display() or "", f.reporter)
+                    for f in rows
+                ),
+            )
+            or "—"
+        )
+
+    def _each(
+        self,
+        request: HttpRequest,
+        queryset: QuerySet,
+        act: Any,
+        what: str,
+    ) -> None:
+        done = 0
+        for claim in queryset.select_related("debate"):
+            try:
+                act(claim)
+            except (ValidationError, PermissionDenied) as error:
+                self.message_user(request, f"“{claim}”: {_errors(error)}", messages.ERROR)
+                continue
+            _log(self, request, claim, what)
+            done += 1
+        if done:
+            self.message_user(request, f"{what}: {done} claim(s).")
+
+    @admin.action(description="Approve suggested claims")
+    def approve_claims(self, request: HttpRequest, queryset: QuerySet) -> None:
+        self._each(
+            request,
+            queryset,
+            lambda c: services.claim_approve(actor=request.user, claim=c),
+            "Approved",
+        )
+
+    @admin.action(description="Hide (restorable)")
+    def hide_claims(self, request: HttpRequest, queryset: QuerySet) -> None:
+        self._each(
+            request, queryset, lambda c: services.claim_hide(actor=request.user, claim=c), "Hid"
+        )
+
+    @admin.action(description="Restore hidden claims")
+    def restore_claims(self, request: HttpRequest, queryset: QuerySet) -> None:
+        def restore(claim: Claim) -> None:
+            if claim.merged_into_id:
+                raise ValidationError("It was merged; undo the merge instead of restoring it.")
+            services.claim_restore(actor=request.user, claim=claim)
+
+        self._each(request, queryset, restore, "Restored")
+
+    @admin.action(description="Merge into a chosen claim…")
+    def merge_claims(self, request: HttpRequest, queryset: QuerySet) -> HttpResponse | None:
+        form = MergeForm(
+            request.POST if "apply" in request.POST else None, admin_site=self.admin_site
+        )
+        if "apply" in request.POST and form.is_valid():
+            into = form.cleaned_data["into"]
+            why = form.cleaned_data["reason"]
+            done = 0
+            for duplicate in queryset.select_related("debate"):
+                try:
+                    services.claim_merge(
+                        actor=request.user, duplicate=duplicate, into=into, reason=why
+                    )
+                except (ValidationError, PermissionDenied) as error:
+                    self.message_user(request, f"“{duplicate}”: {_errors(error)}", messages.ERROR)
+                    continue
+                message = f"Merged into claim {into.pk} ({into})"
+                self.log_change(request, duplicate, f"{message}. Why: {why}" if why else message)
+                self.log_change(request, into, f"Absorbed duplicate claim {duplicate.pk}.")
+                done += 1
+            if done:
+                self.message_user(request, f"Merged {done} claim(s) into “{into}”.")
+            return None
+        return _action_page(
+            self, request, queryset, form, action="merge_claims", title="Merge duplicates"
+        )
+
+    @admin.action(description="Move under another parent…")
+    def move_claims(self, request: HttpRequest, queryset: QuerySet) -> HttpResponse | None:
+        form = MoveForm(
+            request.POST if "apply" in request.POST else None, admin_site=self.admin_site
+        )
+        if "apply" in request.POST and form.is_valid():
+            parent = form.cleaned_data["parent"]
+            stance = form.cleaned_data["stance"] or None
+            why = form.cleaned_data["reason"]
+            done = 0
+            for claim in queryset.select_related("debate"):
+                try:
+                    services.claim_move(
+                        actor=request.user, claim=claim, parent=parent, stance=stance
+                    )
+                except (ValidationError, PermissionDenied) as error:
+                    self.message_user(
+                        request, f"“{claim}” was not moved: {_errors(error)}", messages.ERROR
+                    )
+                    continue
+                message = f"Moved under claim {parent.pk} ({parent})"
+                self.log_change(request, claim, f"{message}. Why: {why}" if why else message)
+                done += 1
+            if done:
+                self.message_user(request, f"Moved {done} claim(s) under “{parent}”.")
+            return None
+        return _action_page(
+            self, request, queryset, form, action="move_claims", title="Move under another parent"
+        )
+
+    @admin.action(description="Undo merge (revert)")
+    def unmerge_claims(self, request: HttpRequest, queryset: QuerySet) -> None:
+        def unmerge(claim: Claim) -> None:
+            merge = (
+                Merge.objects.filter(duplicate=claim, reverted_at__isnull=True)
+                .select_related("debate")
+                .first()
+            )
+            if merge is None:
+                raise ValidationError("This claim was not merged.")
+            services.merge_revert(actor=request.user, merge=merge, reason=_reason(request))
+
+        self._each(request, queryset, unmerge, "Undid the merge")
+
+
+@admin.register(Merge)
+class MergeAdmin(admin.ModelAdmin):
+    """The merges done, and a way to undo each as a unit."""
+
+    action_form = ModerationActionForm
+    list_display = ["__str__", "duplicate", "into", "merged_by", "created_at", "reverted_at"]
+    list_filter = [("reverted_at", admin.EmptyFieldListFilter), "debate"]
+    search_fields = ["duplicate__text", "into__text", "reason"]
+    list_select_related = ["duplicate", "into", "merged_by"]
+    readonly_fields = [
+        "debate",
+        "duplicate",
+        "into",
+        "merged_by",
+        "reason",
+        "vote_moves",
+        "created_at",
+        "reverted_at",
+        "reverted_by",
+    ]
+    actions = ["revert_merges"]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    @admin.action(description="Revert selected merges")
+    def revert_merges(self, request: HttpRequest, queryset: QuerySet) -> None:
+        for merge in queryset.select_related("debate", "duplicate"):
+            try:
+                services.merge_revert(actor=request.user, merge=merge, reason=_reason(request))
+            except (ValidationError, PermissionDenied) as error:
+                self.message_user(request, f"{merge}: {_errors(error)}", messages.ERROR)
+                continue
+            _log(self, request, merge, "Reverted the merge")
+            _log(self, request, merge.duplicate, f"Undid merge #{merge.pk}")
+            self.message_user(request, f"Reverted merge {merge}.")
 
 
 @admin.register(Relation)
-class RelationAdmin(SimpleHistoryAdmin):
+class RelationAdmin(ServiceRevertAdmin):
+    """Read-only: relations change through moves, links and merges, which keep the forest."""
+
     list_display = ["child", "stance", "parent", "is_link", "is_hidden", "position"]
     list_filter = ["stance", "is_link", "is_hidden", "debate"]
     search_fields = ["child__text", "parent__text"]
     list_select_related = ["child", "parent"]
     raw_id_fields = ["parent", "child"]
-    readonly_fields = list(Relation.TALLY_FIELDS)
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> list[str]:
+        return [f.name for f in Relation._meta.concrete_fields]
 
 
 @admin.register(Source)
-class SourceAdmin(SimpleHistoryAdmin):
+class SourceAdmin(ServiceRevertAdmin):
     list_display = ["title", "url", "kind", "publisher", "published"]
     list_filter = ["kind"]
     search_fields = ["title", "url", "author", "publisher"]
 
 
 @admin.register(Citation)
-class CitationAdmin(SimpleHistoryAdmin):
+class CitationAdmin(ServiceRevertAdmin):
     list_display = ["claim", "source", "locator", "is_hidden", "added_by"]
     list_filter = ["is_hidden"]
     search_fields = ["quote", "claim__text", "source__title"]
@@ -98,28 +711,140 @@ class VoteAdmin(admin.ModelAdmin):
     search_fields = ["user__username"]
     raw_id_fields = ["relation", "thesis", "user"]
 
-    def has_change_permission(self, request, obj=None) -> bool:
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         # Votes change only through the service, which keeps the tallies in step.
         return False
 
-    def has_add_permission(self, request) -> bool:
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False
 
 
 @admin.register(Annotation)
-class AnnotationAdmin(SimpleHistoryAdmin):
+class AnnotationAdmin(ServiceRevertAdmin):
     list_display = ["__str__", "author", "motivation", "visibility", "status", "is_orphaned"]
     list_filter = ["motivation", "visibility", "status", "is_orphaned"]
     search_fields = ["body", "exact", "author__username"]
     raw_id_fields = ["claim", "parent", "author"]
 
 
+# -- flags -----------------------------------------------------------------------------------
+
+
+class ReviewRequestedFilter(admin.SimpleListFilter):
+    title = "review"
+    parameter_name = "review"
+
+    def lookups(self, request: HttpRequest, model_admin: admin.ModelAdmin) -> list:
+        return [("yes", "The author asked for a review")]
+
+    def queryset(self, request: HttpRequest, queryset: QuerySet) -> QuerySet:
+        if self.value() == "yes":
+            return queryset.filter(review_requested_at__isnull=False)
+        return queryset
+
+
 @admin.register(Flag)
 class FlagAdmin(admin.ModelAdmin):
-    list_display = ["__str__", "claim", "annotation", "fallacy", "reporter", "created_at"]
-    list_filter = ["status", "reason", "fallacy"]
-    search_fields = ["note", "claim__text", "reporter__username"]
-    raw_id_fields = ["claim", "annotation", "duplicate_of", "reporter", "handled_by"]
+    """The flag queue: uphold (optionally hiding the item in the same step) or dismiss, with a
+    resolution note in the "Why" field; the note is shown to the item's author."""
+
+    action_form = ModerationActionForm
+    list_display = [
+        "__str__",
+        "fallacy",
+        "target",
+        "debate",
+        "reporter",
+        "note",
+        "review_requested_at",
+        "created_at",
+    ]
+    list_filter = [
+        "status",
+        ReviewRequestedFilter,
+        "reason",
+        "fallacy",
+        ("claim__debate", admin.RelatedOnlyFieldListFilter),
+    ]
+    search_fields = ["note", "claim__text", "annotation__body", "reporter__username"]
+    list_select_related = ["claim__debate", "annotation__claim__debate", "reporter"]
+    readonly_fields = [
+        "reporter",
+        "target",
+        "reason",
+        "fallacy",
+        "fallacy_explanation",
+        "duplicate_of",
+        "note",
+        "status",
+        "handled_by",
+        "handled_at",
+        "resolution_note",
+        "review_requested_at",
+        "created_at",
+    ]
+    fields = readonly_fields
+    actions = ["uphold_flags", "uphold_and_hide", "dismiss_flags"]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet:
+        # Open flags first, oldest first within them: the queue a moderator works through.
+        return super().get_queryset(request).order_by("-status", "created_at")
+
+    @admin.display(description="flagged item")
+    def target(self, flag: Flag) -> str:
+        item = flag.claim if flag.claim_id else flag.annotation
+        return _change_link(item) if item is not None else "—"
+
+    @admin.display(description="debate")
+    def debate(self, flag: Flag) -> str:
+        claim = flag.claim if flag.claim_id else flag.annotation.claim  # type: ignore[union-attr]
+        return str(claim.debate)
+
+    @admin.display(description="what the fallacy is")
+    def fallacy_explanation(self, flag: Flag) -> str:
+        return Flag.FALLACY_EXPLANATIONS.get(flag.fallacy, "—") if flag.fallacy else "—"
+
+    def _resolve(
+        self, request: HttpRequest, queryset: QuerySet, *, uphold: bool, hide: bool
+    ) -> None:
+        note = _reason(request)
+        verb = "Upheld" + (" and hid the item" if hide else "") if uphold else "Dismissed"
+        done = 0
+        for flag in queryset.select_related("claim__debate", "annotation__claim__debate"):
+            try:
+                services.flag_resolve(
+                    actor=request.user, flag=flag, uphold=uphold, note=note, hide=hide
+                )
+            except (ValidationError, PermissionDenied) as error:
+                self.message_user(request, f"{flag}: {_errors(error)}", messages.ERROR)
+                continue
+            _log(self, request, flag, verb)
+            if hide and flag.claim_id:
+                _log(self, request, flag.claim, f"Hid after upholding flag {flag.pk}")
+            done += 1
+        if done:
+            self.message_user(request, f"{verb}: {done} flag(s).")
+
+    @admin.action(description="Uphold (the note in “Why” is shown to the author)")
+    def uphold_flags(self, request: HttpRequest, queryset: QuerySet) -> None:
+        self._resolve(request, queryset, uphold=True, hide=False)
+
+    @admin.action(description="Uphold and hide the item")
+    def uphold_and_hide(self, request: HttpRequest, queryset: QuerySet) -> None:
+        self._resolve(request, queryset, uphold=True, hide=True)
+
+    @admin.action(description="Dismiss")
+    def dismiss_flags(self, request: HttpRequest, queryset: QuerySet) -> None:
+        self._resolve(request, queryset, uphold=False, hide=False)
 
 
 @admin.register(Membership)

@@ -57,7 +57,7 @@ def twins(cast, debate, thesis, pro):
     source = SourceFactory()
     services.source_cite(actor=cast.writer, claim=duplicate, url=source.url, quote="Q")
     Annotation.objects.create(
-        claim=duplicate, author=cast.viewer, body="Which access?", exact="access", start=19, end=25
+        claim=duplicate, author=cast.viewer, body="Which access?", exact="access", start=20, end=26
     )
     Annotation.objects.create(claim=pro, author=cast.viewer, body="On the survivor.")
     return {
