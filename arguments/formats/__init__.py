@@ -1,0 +1,82 @@
+"""Debates in other tools' formats: Kialo, Argdown, AIF, and our own JSON.
+
+Each format module has `parse(text) -> DebateDocument` and `render(document) -> str`; every
+format reads into and writes from the same `DebateDocument` (arguments.formats.document), and
+one service (`services.debate_import`) writes a document into the database.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from types import ModuleType
+
+from arguments.formats import aif, argdown, kialo, native_json
+from arguments.formats.document import DebateDocument, FormatError
+
+FORMATS: dict[str, ModuleType] = {
+    "kialo": kialo,
+    "argdown": argdown,
+    "aif": aif,
+    "json": native_json,
+}
+LABELS = {"kialo": "Kialo", "argdown": "Argdown", "aif": "AIF", "json": "JSON"}
+# The file name an export gets after the debate's slug, and what it is served as.
+EXTENSIONS = {"kialo": ".txt", "argdown": ".argdown", "aif": ".aif.json", "json": ".json"}
+CONTENT_TYPES = {
+    "kialo": "text/plain; charset=utf-8",
+    "argdown": "text/plain; charset=utf-8",
+    "aif": "application/json; charset=utf-8",
+    "json": "application/json; charset=utf-8",
+}
+ARGDOWN_ELEMENT = re.compile(r"^[ \t]*(?:[+\-_]>?|<[+\-_])?[ \t]*(?:\[[^\]\n]+\]|<[^>\n]+>):", re.M)
+
+
+def detect(text: str, filename: str = "") -> str | None:
+    """The format a file is in, from what it says and then its name; None when unsure."""
+    name = filename.lower()
+    head = text.lstrip("\ufeff \t\r\n")
+    if head.startswith(("Discussion Title:", "Discussion Name:")):
+        return "kialo"
+    if head.startswith(("{", "[")):
+        try:
+            data = json.loads(head)
+        except ValueError:
+            # Still JSON by intent: the parser will name the line of the syntax error.
+            return "aif" if ".aif" in name else "json"
+        if isinstance(data, dict):
+            if data.get("format") == native_json.FORMAT_NAME:
+                return "json"
+            if "AIF" in data or "nodes" in data:
+                return "aif"
+        return None
+    if name.endswith((".argdown", ".ad")) or head.startswith("===") or ARGDOWN_ELEMENT.search(head):
+        return "argdown"
+    return None
+
+
+def parse(text: str, format_name: str) -> DebateDocument:
+    """Read `text` in the named format; a FormatError says where and what went wrong."""
+    try:
+        module = FORMATS[format_name]
+    except KeyError:
+        raise FormatError(f"unknown format {format_name!r}") from None
+    return module.parse(text)
+
+
+def render(document: DebateDocument, format_name: str) -> str:
+    """Write a document in the named format."""
+    return FORMATS[format_name].render(document)
+
+
+__all__ = [
+    "CONTENT_TYPES",
+    "EXTENSIONS",
+    "FORMATS",
+    "LABELS",
+    "DebateDocument",
+    "FormatError",
+    "detect",
+    "parse",
+    "render",
+]

@@ -1,0 +1,656 @@
+"""A debate in memory, independent of any file format.
+
+Every parser produces a `DebateDocument` and every renderer reads one. `check_document` holds
+the rules an import must meet (the same invariants as the services), so a preview can show a
+file's problems before anything is written; `document_from_debate` reads a stored debate in a
+fixed number of queries.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from typing import TYPE_CHECKING
+
+from django.core.exceptions import ValidationError
+
+from arguments.models import (
+    ANNOTATION_MAX_LENGTH,
+    CLAIM_MAX_LENGTH,
+    ELABORATION_MAX_LENGTH,
+    TITLE_MAX_LENGTH,
+    Annotation,
+    Citation,
+    Claim,
+    Debate,
+    Relation,
+    Role,
+    Source,
+    Stance,
+)
+
+if TYPE_CHECKING:
+    from collections.abc import Iterable
+
+Tally = tuple[int, int, int, int, int]
+NO_VOTES: Tally = (0, 0, 0, 0, 0)
+WHITESPACE = re.compile(r"\s+")
+QUOTE_MAX_LENGTH = 2000
+LOCATOR_MAX_LENGTH = 100
+SOURCE_TITLE_MAX_LENGTH = 300
+URL_MAX_LENGTH = 2000
+
+
+class FormatError(ValueError):
+    """A file that cannot be read or imported; its str names the line (or JSON path) first."""
+
+    def __init__(self, message: str, line: int | None = None, path: str | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.line = line
+        self.path = path
+
+    def __str__(self) -> str:
+        if self.line is not None:
+            return f"line {self.line}: {self.message}"
+        if self.path:
+            return f"{self.path}: {self.message}"
+        return self.message
+
+
+@dataclass(slots=True)
+class DocClaim:
+    """A claim with a local id (a Kialo number, an Argdown title, an AIF nodeID...)."""
+
+    id: str
+    text: str
+    is_thesis: bool = False
+    elaboration: str = ""
+    status: str = Claim.Status.PUBLISHED
+    author: str = ""
+    votes: Tally = NO_VOTES
+    merged_into: str | None = None
+    created_at: datetime | None = None
+    line: int | None = None
+    path: str | None = None
+
+
+@dataclass(slots=True)
+class DocRelation:
+    """`child` is a `stance` of `parent`; `is_link` where the claim is reused, not written."""
+
+    parent: str
+    child: str
+    stance: str
+    is_link: bool = False
+    position: int = 0
+    is_hidden: bool = False
+    votes: Tally = NO_VOTES
+    line: int | None = None
+    path: str | None = None
+
+
+@dataclass(slots=True)
+class DocSource:
+    id: str
+    url: str
+    title: str = ""
+    author: str = ""
+    publisher: str = ""
+    published: date | None = None
+    kind: str = Source.Kind.OTHER
+    line: int | None = None
+    path: str | None = None
+
+
+@dataclass(slots=True)
+class DocCitation:
+    claim: str
+    source: str
+    quote: str = ""
+    locator: str = ""
+    is_hidden: bool = False
+    line: int | None = None
+    path: str | None = None
+
+
+@dataclass(slots=True)
+class DocAnnotation:
+    """A note on a claim (W3C Web Annotation shape: body, motivation, text selectors)."""
+
+    id: str
+    claim: str
+    body: str = ""
+    motivation: str = Annotation.Motivation.COMMENTING
+    visibility: str = Annotation.Visibility.PUBLIC
+    status: str = Annotation.Status.PUBLISHED
+    author: str = ""
+    parent: str | None = None
+    exact: str = ""
+    prefix: str = ""
+    suffix: str = ""
+    start: int | None = None
+    end: int | None = None
+    is_orphaned: bool = False
+    created_at: datetime | None = None
+    line: int | None = None
+    path: str | None = None
+
+
+@dataclass
+class DebateDocument:
+    """A whole debate: what it asks, its claims and how they relate, what they cite.
+
+    The debate's settings (visibility, status...) only come from and go to our own JSON; the
+    other formats leave them at the defaults of a new debate.
+    """
+
+    title: str = ""
+    description: str = ""
+    claims: list[DocClaim] = field(default_factory=list)
+    relations: list[DocRelation] = field(default_factory=list)
+    sources: list[DocSource] = field(default_factory=list)
+    citations: list[DocCitation] = field(default_factory=list)
+    annotations: list[DocAnnotation] = field(default_factory=list)
+    slug: str = ""
+    owner: str = ""
+    visibility: str = Debate.Visibility.PUBLIC
+    status: str = Debate.Status.OPEN
+    conclusion: str = ""
+    default_role: str = Role.WRITER
+    voting_enabled: bool = True
+    annotations_enabled: bool = True
+    requires_approval: bool = False
+    hide_votes_until_voted: bool = False
+    embed_origins: str = ""
+    # What a parser tolerated (a dangling reference, a repeated relation), shown in a preview.
+    problems: list[str] = field(default_factory=list)
+
+    @property
+    def theses(self) -> list[DocClaim]:
+        return [claim for claim in self.claims if claim.is_thesis]
+
+    def counts(self) -> dict[str, int]:
+        """How much the document holds, for a preview and the import command's report."""
+        links = sum(1 for relation in self.relations if relation.is_link)
+        return {
+            "theses": len(self.theses),
+            "claims": len(self.claims),
+            "relations": len(self.relations) - links,
+            "links": links,
+            "sources": len(self.sources),
+            "citations": len(self.citations),
+            "annotations": len(self.annotations),
+        }
+
+
+def fold(text: str) -> str:
+    """Runs of white space folded to one space, ends trimmed."""
+    return WHITESPACE.sub(" ", text or "").strip()
+
+
+def clean_claim_text(
+    text: str, *, line: int | None = None, path: str | None = None, label: str = "claim"
+) -> str:
+    """A claim's text as the app stores it (one line, 1 to 500 characters) or a FormatError."""
+    cleaned = fold(text)
+    if not cleaned:
+        raise FormatError(f"{label} has no text", line, path)
+    if len(cleaned) > CLAIM_MAX_LENGTH:
+        raise FormatError(
+            f"{label} is {len(cleaned)} characters long; a claim may have at most "
+            f"{CLAIM_MAX_LENGTH} (split it, or move the rest into a claim of its own)",
+            line,
+            path,
+        )
+    return cleaned
+
+
+@dataclass(slots=True)
+class Candidate:
+    """A pro/con edge read from a graph format, before it is settled into original or link."""
+
+    parent: str
+    child: str
+    stance: str
+    line: int | None = None
+    path: str | None = None
+    # Where the file writes the claim itself (not a reference to it): chosen as its original
+    # before any other edge.
+    preferred: bool = False
+
+
+def settle_relations(
+    document: DebateDocument, candidates: Iterable[Candidate], *, roots: set[str] | None = None
+) -> None:
+    """Give a graph the app's shape: originals form a forest, every other edge is a link.
+
+    Each claim's original is its first preferred edge, else its first edge, that does not
+    close a cycle of originals; claims in `roots` keep no original unless an edge is
+    preferred. Claims left without an original become theses. Repeated and self edges are
+    dropped and reported in `document.problems`.
+    """
+    roots = roots or set()
+    kept: list[Candidate] = []
+    seen: set[tuple[str, str]] = set()
+    for edge in candidates:
+        where = f"line {edge.line}" if edge.line else (edge.path or "")
+        if edge.parent == edge.child:
+            document.problems.append(f"{where}: a claim cannot answer itself; edge left out")
+            continue
+        if (edge.parent, edge.child) in seen:
+            document.problems.append(f"{where}: the same two claims are related twice; kept once")
+            continue
+        seen.add((edge.parent, edge.child))
+        kept.append(edge)
+
+    # Union-find over the forest of originals, where a set's representative is always its
+    # tree's root: attaching `child` (a root, having no original yet) under `parent` closes a
+    # cycle exactly when `child` is the root of `parent`'s tree.
+    union: dict[str, str] = {}
+
+    def root(node: str) -> str:
+        union.setdefault(node, node)
+        while union[node] != node:
+            union[node] = union[union[node]]
+            node = union[node]
+        return node
+
+    original: dict[str, Candidate] = {}
+    for preferred_pass in (True, False):
+        for edge in kept:
+            if edge.preferred is not preferred_pass or edge.child in original:
+                continue
+            if not preferred_pass and edge.child in roots:
+                continue
+            parent_root = root(edge.parent)
+            if parent_root == edge.child:
+                continue
+            union[root(edge.child)] = parent_root
+            original[edge.child] = edge
+
+    positions: dict[str, int] = defaultdict(int)
+    for edge in kept:
+        document.relations.append(
+            DocRelation(
+                parent=edge.parent,
+                child=edge.child,
+                stance=edge.stance,
+                is_link=original.get(edge.child) is not edge,
+                position=positions[edge.parent],
+                line=edge.line,
+                path=edge.path,
+            )
+        )
+        positions[edge.parent] += 1
+    for claim in document.claims:
+        claim.is_thesis = claim.id not in original
+
+
+def _error(item: object, message: str, field_name: str = "") -> FormatError:
+    path = "debate" if isinstance(item, DebateDocument) else getattr(item, "path", None)
+    if path and field_name:
+        path = f"{path}.{field_name}"
+    return FormatError(message, getattr(item, "line", None), path)
+
+
+def _check_choice(item: object, field_name: str, choices: Iterable[str]) -> None:
+    value = getattr(item, field_name)
+    allowed = list(choices)
+    if value not in allowed:
+        raise _error(item, f"{value!r} is not one of {', '.join(allowed)}", field_name)
+
+
+def _check_length(item: object, field_name: str, limit: int) -> None:
+    value = getattr(item, field_name) or ""
+    if len(value) > limit:
+        raise _error(item, f"is {len(value)} characters long; the limit is {limit}", field_name)
+
+
+def check_document(document: DebateDocument) -> None:
+    """Refuse, with a FormatError naming the line or path, what an import must not write.
+
+    Folds claim texts in place. The rules are the services' invariants: every claim that is
+    not a thesis has exactly one original relation, originals form a forest rooted at the
+    theses, relations join claims of this document, and texts fit the database's limits.
+    """
+    if not document.claims:
+        raise FormatError("the file holds no claims")
+    claims: dict[str, DocClaim] = {}
+    for claim in document.claims:
+        if claim.id in claims:
+            raise _error(claim, f"the id {claim.id!r} is used twice", "id")
+        claims[claim.id] = claim
+        claim.text = clean_claim_text(claim.text, line=claim.line, path=claim.path)
+        _check_length(claim, "elaboration", ELABORATION_MAX_LENGTH)
+        _check_choice(claim, "status", Claim.Status.values)
+    for claim in document.claims:
+        if claim.merged_into is not None and (
+            claim.merged_into not in claims or claim.merged_into == claim.id
+        ):
+            message = f"merged into an unknown claim {claim.merged_into!r}"
+            raise _error(claim, message, "merged_into")
+    if not any(claim.is_thesis for claim in document.claims):
+        raise FormatError("the file has no thesis (a claim that answers no other)")
+    _check_length(document, "description", ELABORATION_MAX_LENGTH)
+    _check_length(document, "conclusion", ELABORATION_MAX_LENGTH)
+
+    original_parent: dict[str, str] = {}
+    pairs: set[tuple[str, str]] = set()
+    for relation in document.relations:
+        for end in ("parent", "child"):
+            if getattr(relation, end) not in claims:
+                raise _error(relation, f"unknown claim {getattr(relation, end)!r}", end)
+        _check_choice(relation, "stance", Stance.values)
+        if relation.parent == relation.child:
+            raise _error(relation, "a claim cannot be a pro or con of itself")
+        if (relation.parent, relation.child) in pairs:
+            raise _error(relation, "the same two claims are related twice")
+        pairs.add((relation.parent, relation.child))
+        if relation.is_link:
+            continue
+        if claims[relation.child].is_thesis:
+            raise _error(relation, "a thesis stands at the root and cannot be a pro or con")
+        if relation.child in original_parent:
+            raise _error(relation, f"claim {relation.child!r} is written in two places")
+        original_parent[relation.child] = relation.parent
+    for claim in document.claims:
+        if not claim.is_thesis and claim.id not in original_parent:
+            raise _error(claim, f"claim {claim.id!r} answers no other claim and is no thesis")
+    _check_forest(claims, original_parent)
+
+    # Imported here: the services import this module, and their package imports them all.
+    from arguments.services.guards import normalize_url
+
+    sources: set[str] = set()
+    for source in document.sources:
+        if source.id in sources:
+            raise _error(source, f"the id {source.id!r} is used twice", "id")
+        sources.add(source.id)
+        try:
+            source.url = normalize_url(source.url)
+        except ValidationError:
+            raise _error(source, f"{source.url!r} is not an http(s) address", "url") from None
+        _check_length(source, "url", URL_MAX_LENGTH)
+        source.title = fold(source.title)
+        _check_length(source, "title", SOURCE_TITLE_MAX_LENGTH)
+        _check_length(source, "author", 200)
+        _check_length(source, "publisher", 200)
+        _check_choice(source, "kind", Source.Kind.values)
+    for citation in document.citations:
+        if citation.claim not in claims:
+            raise _error(citation, f"unknown claim {citation.claim!r}", "claim")
+        if citation.source not in sources:
+            raise _error(citation, f"unknown source {citation.source!r}", "source")
+        _check_length(citation, "quote", QUOTE_MAX_LENGTH)
+        _check_length(citation, "locator", LOCATOR_MAX_LENGTH)
+
+    notes = {note.id for note in document.annotations}
+    if len(notes) != len(document.annotations):
+        raise FormatError("two annotations share an id", path="annotations")
+    for note in document.annotations:
+        if note.claim not in claims:
+            raise _error(note, f"unknown claim {note.claim!r}", "claim")
+        if note.parent is not None and (note.parent not in notes or note.parent == note.id):
+            raise _error(note, f"replies to an unknown annotation {note.parent!r}", "parent")
+        _check_choice(note, "motivation", Annotation.Motivation.values)
+        _check_choice(note, "visibility", Annotation.Visibility.values)
+        _check_choice(note, "status", Annotation.Status.values)
+        _check_length(note, "body", ANNOTATION_MAX_LENGTH)
+        _check_length(note, "exact", CLAIM_MAX_LENGTH)
+        _check_length(note, "prefix", 64)
+        _check_length(note, "suffix", 64)
+        if (note.start is None) != (note.end is None) or (
+            note.start is not None and (note.start < 0 or note.end <= note.start)
+        ):
+            raise _error(note, "start and end must both be given, with end after start")
+
+    _check_choice(document, "visibility", Debate.Visibility.values)
+    _check_choice(document, "status", Debate.Status.values)
+    _check_choice(document, "default_role", [role.value for role in Debate.NEWCOMER_ROLES])
+
+
+def _check_forest(claims: dict[str, DocClaim], original_parent: dict[str, str]) -> None:
+    """Every claim reaches a thesis through its originals (no cycle among originals)."""
+    rooted: set[str] = {claim_id for claim_id, claim in claims.items() if claim.is_thesis}
+    for start in claims:
+        path: list[str] = []
+        on_path: set[str] = set()
+        current = start
+        while current not in rooted:
+            if current in on_path:
+                raise _error(
+                    claims[current], f"claim {current!r} is its own ancestor (a cycle of originals)"
+                )
+            on_path.add(current)
+            path.append(current)
+            current = original_parent[current]
+        rooted.update(path)
+
+
+def title_for(document: DebateDocument, title: str | None = None) -> str:
+    """The debate's question: the one given, else the file's, else its first thesis."""
+    chosen = fold(title or "") or fold(document.title)
+    if not chosen:
+        chosen = next((claim.text for claim in document.claims if claim.is_thesis), "")
+    if len(chosen) > TITLE_MAX_LENGTH:
+        chosen = chosen[: TITLE_MAX_LENGTH - 1].rstrip() + "…"
+    return fold(chosen) or "Imported debate"
+
+
+def document_from_debate(debate: Debate, *, everything: bool = True) -> DebateDocument:
+    """The stored debate as a document, in five queries whatever its size.
+
+    With `everything`, all of it (hidden and pending claims, private annotations): the
+    backup a moderator takes. Without, what any reader sees: published claims that a reader
+    can reach from a thesis, visible relations and citations, public annotations.
+    """
+    owner = Debate.objects.filter(pk=debate.pk).values_list("owner__username", flat=True).first()
+    claim_rows = list(
+        Claim.objects.filter(debate=debate)
+        .order_by("id")
+        .values_list(
+            "id",
+            "text",
+            "elaboration",
+            "is_thesis",
+            "status",
+            "author__username",
+            "merged_into_id",
+            "created_at",
+            *Claim.TALLY_FIELDS,
+        )
+    )
+    relation_rows = list(
+        Relation.objects.filter(debate=debate)
+        .order_by("id")
+        .values_list(
+            "parent_id",
+            "child_id",
+            "stance",
+            "is_link",
+            "position",
+            "is_hidden",
+            *Relation.TALLY_FIELDS,
+        )
+    )
+    citation_rows = list(
+        Citation.objects.filter(claim__debate=debate)
+        .order_by("id")
+        .values_list(
+            "claim_id",
+            "source_id",
+            "source__url",
+            "source__title",
+            "source__author",
+            "source__publisher",
+            "source__published",
+            "source__kind",
+            "quote",
+            "locator",
+            "is_hidden",
+        )
+    )
+    annotation_rows = list(
+        Annotation.objects.filter(claim__debate=debate)
+        .order_by("id")
+        .values_list(
+            "id",
+            "claim_id",
+            "parent_id",
+            "author__username",
+            "body",
+            "motivation",
+            "visibility",
+            "status",
+            "exact",
+            "prefix",
+            "suffix",
+            "start",
+            "end",
+            "is_orphaned",
+            "created_at",
+        )
+    )
+
+    kept = {row[0] for row in claim_rows}
+    if not everything:
+        kept = _readable_claims(claim_rows, relation_rows)
+        relation_rows = [
+            row for row in relation_rows if not row[5] and row[0] in kept and row[1] in kept
+        ]
+        citation_rows = [row for row in citation_rows if not row[10] and row[0] in kept]
+        public = Annotation.Visibility.PUBLIC
+        published = Annotation.Status.PUBLISHED
+        annotation_rows = [
+            row
+            for row in annotation_rows
+            if row[1] in kept and row[6] == public and row[7] == published
+        ]
+        # A reply is shown only under a shown note, down any depth of replies.
+        while True:
+            shown = {row[0] for row in annotation_rows}
+            replies = [row for row in annotation_rows if row[2] is None or row[2] in shown]
+            if len(replies) == len(annotation_rows):
+                break
+            annotation_rows = replies
+    # Guided voting hides tallies from readers who have not voted; a public copy does too.
+    show_votes = everything or not debate.hide_votes_until_voted
+
+    local = {}
+    document = DebateDocument(
+        title=debate.title,
+        description=debate.description,
+        slug=debate.slug,
+        owner=owner or "",
+        visibility=debate.visibility,
+        status=debate.status,
+        conclusion=debate.conclusion,
+        default_role=debate.default_role,
+        voting_enabled=debate.voting_enabled,
+        annotations_enabled=debate.annotations_enabled,
+        requires_approval=debate.requires_approval,
+        hide_votes_until_voted=debate.hide_votes_until_voted,
+        embed_origins=debate.embed_origins,
+    )
+    for row in claim_rows:
+        if row[0] in kept:
+            local[row[0]] = f"c{len(local) + 1}"
+    for pk, text, elaboration, is_thesis, status, author, merged, created, *tally in claim_rows:
+        if pk not in kept:
+            continue
+        document.claims.append(
+            DocClaim(
+                id=local[pk],
+                text=text,
+                is_thesis=is_thesis,
+                elaboration=elaboration,
+                status=status,
+                author=author or "",
+                votes=tuple(tally) if show_votes else NO_VOTES,  # type: ignore[arg-type]
+                merged_into=local.get(merged),
+                created_at=created,
+            )
+        )
+    for parent, child, stance, is_link, position, is_hidden, *tally in relation_rows:
+        document.relations.append(
+            DocRelation(
+                parent=local[parent],
+                child=local[child],
+                stance=stance,
+                is_link=is_link,
+                position=position,
+                is_hidden=is_hidden,
+                votes=tuple(tally) if show_votes else NO_VOTES,  # type: ignore[arg-type]
+            )
+        )
+    source_ids: dict[int, str] = {}
+    for claim, source, url, title, author, publisher, published, kind, *rest in citation_rows:
+        if source not in source_ids:
+            source_ids[source] = f"s{len(source_ids) + 1}"
+            document.sources.append(
+                DocSource(
+                    id=source_ids[source],
+                    url=url,
+                    title=title,
+                    author=author,
+                    publisher=publisher,
+                    published=published,
+                    kind=kind,
+                )
+            )
+        quote, locator, is_hidden = rest
+        document.citations.append(
+            DocCitation(
+                claim=local[claim],
+                source=source_ids[source],
+                quote=quote,
+                locator=locator,
+                is_hidden=is_hidden,
+            )
+        )
+    note_ids = {row[0]: f"a{index}" for index, row in enumerate(annotation_rows, start=1)}
+    for pk, claim, parent, author, body, motivation, visibility, status, *rest in annotation_rows:
+        exact, prefix, suffix, start, end, is_orphaned, created = rest
+        document.annotations.append(
+            DocAnnotation(
+                id=note_ids[pk],
+                claim=local[claim],
+                parent=note_ids.get(parent),
+                author=author or "",
+                body=body,
+                motivation=motivation,
+                visibility=visibility,
+                status=status,
+                exact=exact,
+                prefix=prefix,
+                suffix=suffix,
+                start=start,
+                end=end,
+                is_orphaned=is_orphaned,
+                created_at=created,
+            )
+        )
+    return document
+
+
+def _readable_claims(claim_rows: list[tuple], relation_rows: list[tuple]) -> set[int]:
+    """Published claims reachable from a published thesis through visible originals."""
+    published = {
+        row[0] for row in claim_rows if row[4] == Claim.Status.PUBLISHED and row[6] is None
+    }
+    children: dict[int, list[int]] = defaultdict(list)
+    for parent, child, _stance, is_link, _position, is_hidden, *_tally in relation_rows:
+        if not is_link and not is_hidden:
+            children[parent].append(child)
+    stack = [row[0] for row in claim_rows if row[3] and row[0] in published]
+    readable: set[int] = set()
+    while stack:
+        current = stack.pop()
+        if current in readable:
+            continue
+        readable.add(current)
+        stack.extend(child for child in children.get(current, ()) if child in published)
+    return readable

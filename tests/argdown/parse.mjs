@@ -1,0 +1,33 @@
+// Print what the Argdown project's own parser reads in a file, as JSON: its statements and
+// arguments (title, text, data) and relations (type, from, to), plus any parser errors.
+// Usage: node parse.mjs FILE
+import { readFileSync } from "node:fs";
+import { argdown } from "@argdown/core";
+
+const input = readFileSync(process.argv[2], "utf8");
+const response = argdown.run({ input, process: ["parse-input", "build-model"], logLevel: "error" });
+
+function element(title, members) {
+  const written = members.find((member) => member.text);
+  const data = Object.assign({}, ...members.map((member) => member.data || {}));
+  return { title, text: written ? written.text : null, data };
+}
+
+const result = {
+  statements: Object.entries(response.statements || {}).map(([title, ec]) =>
+    element(title, ec.members),
+  ),
+  arguments: Object.entries(response.arguments || {}).map(([title, arg]) =>
+    element(title, arg.members),
+  ),
+  relations: (response.relations || []).map((relation) => ({
+    type: relation.relationType,
+    from: relation.from.title,
+    to: relation.to.title,
+  })),
+  frontMatter: response.frontMatter || null,
+  errors: [...(response.lexerErrors || []), ...(response.parserErrors || [])].map(
+    (error) => error.message,
+  ),
+};
+process.stdout.write(JSON.stringify(result, null, 1) + "\n");
