@@ -3,6 +3,7 @@ from __future__ import annotations
 from django.urls import path
 
 from arguments.views import claims, debates
+from arguments.views import moderation as moderation_views
 
 app_name = "arguments"
 
@@ -16,4 +17,37 @@ urlpatterns = [
     path("d/<slug:slug>/claims/<int:pk>/edit/", claims.claim_edit, name="claim_edit"),
     path("d/<slug:slug>/claims/<int:pk>/sources/add/", claims.claim_cite, name="claim_cite"),
     path("d/<slug:slug>/claims/<int:pk>/link/", claims.claim_link, name="claim_link"),
+]
+
+# Moderation on the site: flags, review requests, approve/restore, the debate's settings.
+urlpatterns += [
+    path("d/<slug:slug>/claims/<int:pk>/flag/", moderation_views.claim_flag, name="claim_flag"),
+    path(
+        "d/<slug:slug>/claims/<int:pk>/approve/",
+        moderation_views.claim_approve,
+        name="claim_approve",
+    ),
+    path(
+        "d/<slug:slug>/claims/<int:pk>/restore/",
+        moderation_views.claim_restore,
+        name="claim_restore",
+    ),
+    path(
+        "d/<slug:slug>/claims/<int:pk>/moderation/",
+        moderation_views.claim_moderation,
+        name="claim_moderation",
+    ),
+    path(
+        "d/<slug:slug>/flags/<int:flag_id>/review/",
+        moderation_views.flag_review,
+        name="flag_review",
+    ),
+    path("d/<slug:slug>/settings/", moderation_views.debate_settings, name="debate_settings"),
+    path("d/<slug:slug>/settings/members/", moderation_views.member_grant, name="member_grant"),
+    path(
+        "d/<slug:slug>/settings/members/<int:user_id>/remove/",
+        moderation_views.member_revoke,
+        name="member_revoke",
+    ),
+    path("d/<slug:slug>/settings/status/", moderation_views.debate_status, name="debate_status"),
 ]
