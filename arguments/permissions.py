@@ -81,11 +81,16 @@ def role_in(user: AnyUser, debate: Debate, *, membership_role: str | None = None
         if debate.owner_id == user.pk:
             return Role.OWNER
         if membership_role is None:
-            membership_role = (
-                Membership.objects.filter(debate=debate, user=user)
-                .values_list("role", flat=True)
-                .first()
-            )
+            # Remembered on the debate object for this request: a view and the service it
+            # calls ask the same question, and should not both pay a query for it.
+            memo: dict[int, str | None] = debate.__dict__.setdefault("_membership_roles", {})
+            if user.pk not in memo:
+                memo[user.pk] = (
+                    Membership.objects.filter(debate=debate, user=user)
+                    .values_list("role", flat=True)
+                    .first()
+                )
+            membership_role = memo[user.pk]
         if membership_role is not None:
             return Role(membership_role)
         if debate.visibility != Debate.Visibility.PRIVATE:
@@ -94,6 +99,11 @@ def role_in(user: AnyUser, debate: Debate, *, membership_role: str | None = None
     if debate.visibility != Debate.Visibility.PRIVATE:
         return Role.VIEWER
     return None
+
+
+def forget_roles(debate: Debate) -> None:
+    """Drop the roles remembered on this debate object (after a membership changes)."""
+    debate.__dict__.pop("_membership_roles", None)
 
 
 def permits(

@@ -40,6 +40,7 @@ __all__ = [
     "Explanation",
     "base_score",
     "explain",
+    "local_strength",
     "strengths",
 ]
 
@@ -108,6 +109,18 @@ def _aggregate(values: Iterable[float]) -> float:
     for value in values:
         remaining *= 1.0 - value
     return 1.0 - remaining
+
+
+def local_strength(base: float, children: Iterable[tuple[float, str]]) -> float:
+    """One point's strength from its base and its children's (strength, stance), as given.
+
+    For updating a single point after a vote without re-scoring the whole debate: the
+    children's strengths do not depend on their parent, so this is exact for the point.
+    """
+    children = list(children)
+    attack = _aggregate(v for v, stance in children if stance == CON)
+    support = _aggregate(v for v, stance in children if stance == PRO)
+    return _combine(base, attack, support)
 
 
 def _check_unit(node: int, value: float) -> float:

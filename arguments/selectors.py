@@ -15,7 +15,8 @@ from typing import TYPE_CHECKING
 from django.core.cache import cache
 from django.db.models import Count, Max, Q
 
-from arguments.models import Citation, Claim, Debate, Relation
+from arguments import scoring
+from arguments.models import Citation, Claim, Debate, Relation, Vote
 
 if TYPE_CHECKING:
     from collections.abc import Iterator
@@ -77,6 +78,24 @@ class DebateStructure:
     original: dict[int, Edge]  # child id -> the relation where it was written
     theses: list[int]
     citations: dict[int, list[CitedSource]] = field(default_factory=dict)
+    # Argument strength (DF-QuAD) of every published claim, computed once per version.
+    base: dict[int, float] = field(default_factory=dict)
+    strength: dict[int, float] = field(default_factory=dict)
+
+    def strength_edges(self) -> list[tuple[int, int, str]]:
+        """(parent, child, stance) between published claims: the graph strength runs on."""
+        nodes = self.nodes
+        return [
+            (edge.parent, edge.child, edge.stance)
+            for edges in self.children.values()
+            for edge in edges
+            if nodes[edge.parent].status == PUBLISHED and nodes[edge.child].status == PUBLISHED
+        ]
+
+    def explain(self, claim_id: int) -> scoring.Explanation:
+        """Why a claim has its strength: its base score and what each pro and con did."""
+        edges = [e for e in self.strength_edges() if e[0] == claim_id]
+        return scoring.explain(claim_id, self.base, edges, self.strength)
 
     def path_to(self, claim_id: int) -> list[Node]:
         """The claims from a thesis down to `claim_id`, both included."""
@@ -154,7 +173,7 @@ def _load_structure(debate: Debate) -> DebateStructure:
     )
     for claim_id, *rest in cited:
         citations[claim_id].append(CitedSource(*rest))
-    return DebateStructure(
+    structure = DebateStructure(
         debate_id=debate.pk,
         version=debate.structure_version,
         nodes=nodes,
@@ -163,6 +182,23 @@ def _load_structure(debate: Debate) -> DebateStructure:
         theses=theses,
         citations=dict(citations),
     )
+    structure.base, structure.strength = claim_strengths(structure)
+    return structure
+
+
+def claim_strengths(structure: DebateStructure) -> tuple[dict[int, float], dict[int, float]]:
+    """Base score and DF-QuAD strength of every published claim, from data already loaded.
+
+    A thesis's base score comes from its truth votes; any other claim's from the impact votes
+    on the place where it was written (its original relation).
+    """
+    base: dict[int, float] = {}
+    for node in structure.nodes.values():
+        if node.status != PUBLISHED:
+            continue
+        edge = structure.original.get(node.id)
+        base[node.id] = scoring.base_score(edge.tally if edge else node.tally)
+    return base, scoring.strengths(base, structure.strength_edges())
 
 
 def debate_structure(debate: Debate) -> DebateStructure:
@@ -223,3 +259,16 @@ def theses_by_debate(debates: list[Debate]) -> dict[int, list[Claim]]:
     ).order_by("id"):
         result[thesis.debate_id].append(thesis)
     return result
+
+
+def my_votes(user: AnyUser, debate: Debate) -> dict[str, int]:
+    """The reader's votes in the debate, keyed "r<relation id>" and "c<thesis id>"; one query."""
+    if not user.is_authenticated:
+        return {}
+    rows = Vote.objects.filter(user=user).filter(
+        Q(relation__debate=debate) | Q(thesis__debate=debate)
+    )
+    return {
+        (f"r{relation}" if relation else f"c{thesis}"): value
+        for relation, thesis, value in rows.values_list("relation_id", "thesis_id", "value")
+    }

@@ -6,9 +6,10 @@ left folded (`has_more`) and load on demand.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 
-from arguments.models import Stance
+from arguments.models import Stance, Vote
 from arguments.selectors import CitedSource, DebateStructure, Edge, Node, visible_children
 
 
@@ -23,6 +24,12 @@ class TreeItem:
     con_count: int = 0
     citations: list[CitedSource] = field(default_factory=list)
     expanded: bool = False
+    # The point voted on here: this place's relation, or the thesis itself.
+    point: str = ""
+    point_relation: int | None = None
+    tally: tuple[int, ...] = (0, 0, 0, 0, 0)
+    my_vote: int | None = None
+    strength: float | None = None
 
     @property
     def is_link(self) -> bool:
@@ -36,6 +43,16 @@ class TreeItem:
     def children(self) -> list[TreeItem]:
         return self.pros + self.cons
 
+    @property
+    def vote_count(self) -> int:
+        return sum(self.tally)
+
+    @property
+    def distribution(self) -> list[tuple[int, str, int]]:
+        """(value, label, count) for each vote value, the labels fitting the point's kind."""
+        labels = Vote.THESIS_VALUE_LABELS if self.point.startswith("c") else Vote.VALUE_LABELS
+        return [(value, labels[value], self.tally[value]) for value in range(5)]
+
 
 @dataclass(frozen=True, slots=True)
 class Reader:
@@ -44,6 +61,7 @@ class Reader:
     user_id: int | None = None
     sees_everything: bool = False  # moderators see pending and hidden claims in place
     order: str = "stored"
+    votes: Mapping[str, int] = field(default_factory=dict)  # my votes by point key
 
 
 # How siblings may be ordered; the first is the default.
@@ -51,12 +69,16 @@ ORDERS = {
     "stored": "Stored order",
     "newest": "Newest first",
     "discussed": "Most discussed",
+    "strongest": "Strongest first",
 }
 
 
 def _ordered(structure: DebateStructure, edges: list[Edge], order: str) -> list[Edge]:
     if order == "newest":
         return sorted(edges, key=lambda e: structure.nodes[e.child].created_at, reverse=True)
+    if order == "strongest":
+        strength = structure.strength
+        return sorted(edges, key=lambda e: strength.get(e.child, 0.0), reverse=True)
     if order == "discussed":
         # Replies beneath a claim, then votes on it: where people have engaged most.
         return sorted(
@@ -82,7 +104,18 @@ def build_item(
         edge=edge,
         depth=depth,
         citations=structure.citations.get(node_id, []),
+        strength=structure.strength.get(node_id),
     )
+    point_edge = edge or structure.original.get(node_id)
+    if point_edge is not None:
+        item.point, item.point_relation, item.tally = (
+            f"r{point_edge.id}",
+            point_edge.id,
+            point_edge.tally,
+        )
+    else:
+        item.point, item.tally = f"c{node_id}", item.node.tally
+    item.my_vote = reader.votes.get(item.point)
     # A linked claim is a reference to its original place: its own branch is shown there.
     if item.is_link:
         return item

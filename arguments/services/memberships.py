@@ -12,7 +12,7 @@ from arguments.models import (
     Membership,
     Role,
 )
-from arguments.permissions import Action
+from arguments.permissions import Action, forget_roles
 from arguments.services.guards import require_role
 
 if TYPE_CHECKING:
@@ -34,6 +34,7 @@ def membership_grant(*, actor: AnyUser, debate: Debate, user: AnyUser, role: str
     membership, _ = Membership.objects.update_or_create(
         debate=debate, user=user, defaults={"role": role}
     )
+    forget_roles(debate)
     return membership
 
 
@@ -46,3 +47,4 @@ def membership_revoke(*, actor: AnyUser, membership: Membership) -> None:
     if membership.role == Role.MODERATOR and actor_role != Role.OWNER:
         raise PermissionDenied("Only the owner can remove a moderator.")
     membership.delete()
+    forget_roles(membership.debate)

@@ -52,25 +52,41 @@ def vote_cast(*, user: AnyUser, point: Relation | Claim, value: int) -> Vote:
     The point's row is locked first, so concurrent votes on one point are serialized on
     PostgreSQL (SQLite serializes every write transaction anyway).
     """
-    claim = _check_votable(user, point)
+    _check_votable(user, point)
     if not isinstance(value, int) or isinstance(value, bool) or not 0 <= value <= 4:
         raise ValidationError({"value": "A vote is a whole number from 0 to 4."})
-    model = type(point)
-    model.objects.select_for_update().filter(pk=point.pk).values_list("pk", flat=True).get()
+    tally = _lock(point)
     vote = Vote.objects.filter(user=user, **_vote_filter(point)).first()
-    changes: dict[str, object] = {}
+    changes: dict[int, int] = {}
     if vote is None:
         vote = Vote.objects.create(user=user, value=value, **_vote_filter(point))
-        changes[f"votes_{value}"] = F(f"votes_{value}") + 1
+        changes = {value: 1}
     elif vote.value != value:
-        changes[f"votes_{vote.value}"] = F(f"votes_{vote.value}") - 1
-        changes[f"votes_{value}"] = F(f"votes_{value}") + 1
+        changes = {vote.value: -1, value: 1}
         vote.value = value
         vote.save(update_fields=["value", "updated_at"])
     if changes:
-        model.objects.filter(pk=point.pk).update(**changes)
-        bump_version(claim.debate)
+        _move_tally(point, tally, changes)
     return vote
+
+
+def _lock(point: Relation | Claim) -> list[int]:
+    """Lock the point's row (serializing votes on it) and read its tally in the same query."""
+    model = type(point)
+    row = model.objects.select_for_update().filter(pk=point.pk).values_list(*model.TALLY_FIELDS)
+    return list(row.get())
+
+
+def _move_tally(point: Relation | Claim, tally: list[int], changes: dict[int, int]) -> None:
+    """Apply the changes in SQL (F expressions) and mirror them on the point in memory."""
+    type(point).objects.filter(pk=point.pk).update(
+        **{f"votes_{value}": F(f"votes_{value}") + step for value, step in changes.items()}
+    )
+    for value, step in changes.items():
+        tally[value] += step
+    for name, count in zip(point.TALLY_FIELDS, tally, strict=True):
+        setattr(point, name, count)
+    bump_version(_point_claim(point).debate)
 
 
 @transaction.atomic
@@ -78,17 +94,12 @@ def vote_withdraw(*, user: AnyUser, point: Relation | Claim) -> None:
     """Take back the user's vote on a point, if any."""
     if not user.is_authenticated:
         raise PermissionDenied("Sign in to vote.")
-    claim = _point_claim(point)
-    model = type(point)
-    model.objects.select_for_update().filter(pk=point.pk).values_list("pk", flat=True).get()
+    tally = _lock(point)
     vote = Vote.objects.filter(user=user, **_vote_filter(point)).first()
     if vote is None:
         return
-    model.objects.filter(pk=point.pk).update(
-        **{f"votes_{vote.value}": F(f"votes_{vote.value}") - 1}
-    )
     vote.delete()
-    bump_version(claim.debate)
+    _move_tally(point, tally, {vote.value: -1})
 
 
 @transaction.atomic

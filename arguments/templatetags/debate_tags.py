@@ -14,3 +14,11 @@ register = template.Library()
 def markdown_filter(text: str) -> SafeString:
     # render_markdown sanitizes with nh3, so the result is safe to mark as such.
     return mark_safe(render_markdown(text))
+
+
+@register.filter
+def percent(value: float | None) -> str:
+    """0.634 -> '63%'; signed effects keep their sign ('-12%')."""
+    if value is None:
+        return ""
+    return f"{round(value * 100)}%"

@@ -9,8 +9,8 @@ from django.shortcuts import get_object_or_404
 
 from arguments.models import Debate, Role
 from arguments.permissions import Action, at_least, permits, role_in
-from arguments.selectors import DebateStructure
-from arguments.tree import Reader
+from arguments.selectors import DebateStructure, my_votes
+from arguments.tree import ORDERS, Reader
 
 
 @dataclass(frozen=True)
@@ -40,9 +40,20 @@ def debate_for(request: HttpRequest, slug: str) -> tuple[Debate, Role]:
     return debate, role
 
 
-def reader_for(request: HttpRequest, role: Role) -> Reader:
+def order_for(request: HttpRequest) -> str:
+    order = request.GET.get("order", "stored")
+    return order if order in ORDERS else "stored"
+
+
+def reader_for(request: HttpRequest, debate: Debate, role: Role) -> Reader:
+    """Who reads: their pending claims, moderator's view, sibling order and votes (one query)."""
     user_id = request.user.pk if request.user.is_authenticated else None
-    return Reader(user_id=user_id, sees_everything=at_least(role, Role.MODERATOR))
+    return Reader(
+        user_id=user_id,
+        sees_everything=at_least(role, Role.MODERATOR),
+        order=order_for(request),
+        votes=my_votes(request.user, debate),
+    )
 
 
 def controls_for(request: HttpRequest, debate: Debate, role: Role) -> Controls:

@@ -46,7 +46,7 @@ def _place(request: HttpRequest, slug: str, pk: int, action: Action) -> Place | 
     """Load the claim, or answer: 404 if unseen, login for visitors' GETs, 403 otherwise."""
     debate, role = debate_for(request, slug)
     structure = debate_structure(debate)
-    reader = reader_for(request, role)
+    reader = reader_for(request, debate, role)
     if not visible_claim(structure, reader, pk):
         raise Http404("No such claim in this debate.")
     if not request.user.is_authenticated and request.method == "GET":

@@ -16,8 +16,14 @@ from arguments.forms import DebateForm
 from arguments.models import Claim, Debate, Role
 from arguments.moderation import claim_notices
 from arguments.selectors import debate_structure, debates_for_listing, theses_by_debate
-from arguments.tree import ORDERS, Reader, build_item
-from arguments.views.access import controls_for, debate_for, reader_for, visible_claim
+from arguments.tree import ORDERS, build_item
+from arguments.views.access import (
+    controls_for,
+    debate_for,
+    order_for,
+    reader_for,
+    visible_claim,
+)
 from arguments.views.forms import form_errors_to
 
 INITIAL_LEVELS = 2  # the page shows a thesis, its pros and cons and theirs; deeper loads on demand
@@ -27,26 +33,16 @@ class HtmxHttpRequest(HttpRequest):
     htmx: HtmxDetails
 
 
-def _order(request: HttpRequest) -> str:
-    order = request.GET.get("order", "stored")
-    return order if order in ORDERS else "stored"
-
-
 def tree_context(request: HttpRequest, debate: Debate, role: Role) -> dict[str, object]:
     """What every tree template needs besides the items themselves."""
     return {
         "debate": debate,
         "role": role,
         "can": controls_for(request, debate, role),
-        "order": _order(request),
+        "order": order_for(request),
         "orders": ORDERS,
         "notices": claim_notices(user=request.user, debate=debate),
     }
-
-
-def _reader(request: HttpRequest, role: Role) -> Reader:
-    base = reader_for(request, role)
-    return Reader(user_id=base.user_id, sees_everything=base.sees_everything, order=_order(request))
 
 
 def debate_list(request: HttpRequest) -> HttpResponse:
@@ -80,7 +76,7 @@ def debate_new(request: HttpRequest) -> HttpResponse:
 def debate_detail(request: HttpRequest, slug: str) -> HttpResponse:
     debate, role = debate_for(request, slug)
     structure = debate_structure(debate)
-    reader = _reader(request, role)
+    reader = reader_for(request, debate, role)
     theses = [
         build_item(structure, thesis_id, edge=None, reader=reader, levels=INITIAL_LEVELS)
         for thesis_id in structure.theses
@@ -94,7 +90,7 @@ def claim_detail(request: HtmxHttpRequest, slug: str, pk: int) -> HttpResponse:
     """A claim in focus; with htmx and `part=branch`, only its pros and cons (one level)."""
     debate, role = debate_for(request, slug)
     structure = debate_structure(debate)
-    reader = _reader(request, role)
+    reader = reader_for(request, debate, role)
     if not visible_claim(structure, reader, pk):
         merged = Claim.objects.filter(pk=pk, debate=debate).values_list("merged_into", flat=True)
         if merged and merged[0]:
