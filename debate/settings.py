@@ -13,6 +13,7 @@ from pathlib import Path
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
+from django.utils.csp import CSP
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -52,11 +53,13 @@ INSTALLED_APPS = [
     "simple_history",
     "allauth",
     "allauth.account",
+    "lti_tool",  # django-lti: LTI 1.3 platforms, deployments and our signing keys (issue 8)
     "arguments",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -181,6 +184,9 @@ STORAGES = {
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = False  # htmx reads the token from the page, not the cookie
 X_FRAME_OPTIONS = "DENY"
+# No page may be framed (clickjacking), except the embed and LTI views, which replace this
+# policy with the debate's or the platform's origins (arguments/views/embed.py, arguments/lti).
+SECURE_CSP = {"frame-ancestors": [CSP.NONE]}
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 if not DEBUG:
@@ -191,6 +197,12 @@ if not DEBUG:
     SECURE_HSTS_SECONDS = int(os.environ.get("DJANGO_HSTS_SECONDS", "31536000"))
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
     SECURE_HSTS_PRELOAD = True
+    # An LMS shows LTI launches in an iframe on its own site: a session cookie set there is
+    # a third-party cookie, which browsers drop unless it is SameSite=None (and Secure).
+    # CSRF tokens and frame-ancestors still protect every other page. See docs/EMBEDDING.md.
+    if env_bool("DJANGO_COOKIES_IN_LMS_FRAMES", True):
+        SESSION_COOKIE_SAMESITE = "None"
+        CSRF_COOKIE_SAMESITE = "None"
 
 # Limits a debate's text must respect (also enforced by database constraints).
 CLAIM_MAX_LENGTH = 500

@@ -11,5 +11,6 @@ admin.site.site_title = "Debate moderation"
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("accounts/", include("allauth.urls")),
+    path("lti/", include("arguments.lti.urls")),  # LTI 1.3 tool (docs/EMBEDDING.md)
     path("", include("arguments.urls")),
 ]

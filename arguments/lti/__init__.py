@@ -1,0 +1,6 @@
+"""LTI 1.3 tool: courses in Canvas, Moodle, Blackboard and other LMSs show argument maps.
+
+Built on django-lti (its models hold platform registrations, deployments and our signing
+keys; the admin lists them under "LTI tool") and pylti1p3 (OIDC login and token checks).
+See `views` for the flow and docs/EMBEDDING.md for the values a platform needs.
+"""

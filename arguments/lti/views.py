@@ -1,0 +1,500 @@
+"""The LTI 1.3 flow: OIDC login initiation, launch, our JWKS, the deep-linking picker, and
+the debate pages an LMS frames.
+
+1. The platform calls `login_initiation` (GET or POST, from its iframe). pylti1p3 first
+   checks that the browser keeps cookies in the frame; if not, it offers to open the
+   activity in a new window, where the whole flow runs first-party. Then it redirects to
+   the platform's auth URL with a state (cookie) and a nonce (cache).
+2. The platform posts a signed id_token to `launch` (our one redirect URI). We verify state,
+   nonce, registration (issuer and audience = client id), signature (the platform's JWKS),
+   expiry, deployment and message; then consume the nonce, so a replayed token fails.
+   Only then is anything written: django-lti's records, the local account (one per issuer
+   and subject, services.lti_account_provision) and its role in the debate.
+3. A resource launch names its debate by its target link URI (`/lti/d/<slug>/` or
+   `/lti/d/<slug>/claims/<id>/`, the URL the deep-linking response gave the platform),
+   else by the custom parameters `debate` and `claim`. The user is signed in and
+   redirected to that page, which the LMS may frame (its origins, learned at launch).
+4. A deep-linking launch opens the picker; the instructor's choice goes back to the
+   platform as a signed `ltiResourceLink` whose URL names the debate or branch.
+
+Every failure is an error page with a 4xx status (502 when the platform's keys cannot be
+fetched), never a 500, and before any write.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+from urllib.parse import urlsplit
+
+import requests
+from django.contrib.auth import login
+from django.core import signing
+from django.core.cache import cache
+from django.db import transaction
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
+from django.shortcuts import render
+from django.urls import Resolver404, resolve, reverse
+from django.utils.csp import CSP
+from django.views.decorators.clickjacking import xframe_options_exempt
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_http_methods, require_POST
+from lti_tool.models import Key, LtiLaunch, LtiRegistration
+from lti_tool.utils import DjangoToolConfig, sync_data_from_launch
+from pylti1p3.contrib.django import (
+    DjangoCacheDataStorage,
+    DjangoMessageLaunch,
+    DjangoOIDCLogin,
+)
+from pylti1p3.deep_link_resource import DeepLinkResource
+from pylti1p3.exception import LtiException, OIDCException
+
+from arguments import services
+from arguments.models import Debate, Role
+from arguments.permissions import at_least, role_in
+from arguments.selectors import debate_structure
+from arguments.services.lti import lti_role_for
+from arguments.tree import Reader, build_item
+from arguments.views.access import debate_for, visible_claim
+from arguments.views.debates import tree_context
+from arguments.views.embed import ORIGIN_RE, EmbedOptions, allow_framing
+
+CLAIM = "https://purl.imsglobal.org/spec/lti/claim/"
+DL_CLAIM = "https://purl.imsglobal.org/spec/lti-dl/claim/"
+SESSION_ORIGINS = "lti_frame_ancestors"  # the LMS origins that may frame this session's pages
+PICKER_SALT = "arguments.lti.deep-link"
+PICKER_MAX_AGE = 3600  # seconds an instructor has to pick a debate
+NONCE_TTL = 86400  # as long as pylti1p3 keeps a launch's data
+JWKS_TIMEOUT = 10  # seconds to wait for a platform's public keys
+
+COOKIE_MESSAGES = {
+    "main_msg": "Your browser blocks cookies inside this course page, so the map cannot "
+    "sign you in here. Open it in a new window instead.",
+    "click_msg": "Open the argument map in a new window",
+    "loading_msg": "Loading the argument map…",
+}
+
+# pylti1p3's messages -> (status, what the person in front of the LMS should read).
+START_AGAIN = "Open the activity again from your course."
+EXPLANATIONS: list[tuple[str, int, str]] = [
+    ("Missing state", 400, f"This launch did not start here, or it expired. {START_AGAIN}"),
+    ("State not found", 400, f"This launch did not start here, or it expired. {START_AGAIN}"),
+    ("Missing id_token", 400, "The platform sent no launch token."),
+    ("Missing %s cookie", 400, f"Your browser did not keep this tool's cookie. {START_AGAIN}"),
+    ("nonce", 403, f"This launch was already used or has expired. {START_AGAIN}"),
+    (
+        "Registration not found",
+        403,
+        "This launch comes from a platform or client ID (the token's issuer and audience) "
+        "that is not registered with this tool. An administrator registers platforms in the "
+        "admin, under LTI registrations.",
+    ),
+    (
+        "Client id not registered",
+        403,
+        "This launch token is meant for another tool (wrong audience).",
+    ),
+    ("Signature has expired", 403, f"This launch token has expired. {START_AGAIN}"),
+    (
+        "Signature verification failed",
+        403,
+        "This launch token is not signed by the platform's keys: it is forged or damaged.",
+    ),
+    ("Unable to find public key", 403, "This launch token is signed by an unknown key."),
+    ("JWT KID not found", 403, "This launch token does not say which key signed it."),
+    ("Error during fetch URL", 502, "The platform's public keys could not be fetched."),
+    ("Invalid response from", 502, "The platform's public keys could not be read."),
+    ("JWT", 400, "The launch token is malformed."),
+    ("deployment", 403, "This launch names no known deployment of the tool."),
+    ("message type", 400, "This kind of LTI message is not supported."),
+    ("Message validation failed", 400, "The launch is missing required LTI claims."),
+    ("Can't decode id_token", 403, "The launch token could not be verified."),
+]
+
+
+class LaunchError(Exception):
+    """A launch we refuse, with what to tell the user and the HTTP status."""
+
+    def __init__(self, message: str, status: int = 403, details: str = "") -> None:
+        super().__init__(message)
+        self.message = message
+        self.status = status
+        self.details = details
+
+
+class _PlatformSession(requests.Session):
+    """requests without a timeout would let a slow platform hold a worker forever."""
+
+    def request(self, *args: Any, **kwargs: Any) -> requests.Response:  # type: ignore[override]
+        kwargs.setdefault("timeout", JWKS_TIMEOUT)
+        return super().request(*args, **kwargs)
+
+
+def lti_error(request: HttpRequest, error: LaunchError) -> HttpResponse:
+    """The error page of a refused launch: shown in the LMS frame, so framable by anyone (it
+    holds nothing to click); the library's own words go below, for administrators."""
+    context = {"message": error.message, "details": error.details}
+    response = render(request, "arguments/embed_error.html", context, status=error.status)
+    return allow_framing(response, ["*"])
+
+
+def _explain(error: Exception) -> LaunchError:
+    text = str(error)
+    for needle, status, message in EXPLANATIONS:
+        if needle.lower() in text.lower():
+            return LaunchError(message, status, details=text)
+    return LaunchError("This launch could not be verified.", 403, details=text)
+
+
+def ensure_tool_key() -> None:
+    """Our signing key pair (django-lti's `Key`): made on first need; rotated by command."""
+    if not Key.objects.active().exists():
+        Key.objects.generate()
+
+
+def _origin(url: object) -> str | None:
+    if not isinstance(url, str):
+        return None
+    parts = urlsplit(url.strip())
+    if parts.scheme not in {"http", "https"} or not parts.netloc:
+        return None
+    origin = f"{parts.scheme}://{parts.netloc}".lower()
+    return origin if ORIGIN_RE.match(origin) else None
+
+
+def _dict(value: object) -> dict[str, Any]:
+    return value if isinstance(value, dict) else {}
+
+
+def platform_origins(
+    request: HttpRequest, body: dict[str, Any], registration: LtiRegistration
+) -> list[str]:
+    """The LMS origins that may frame our pages for this launch: where the launch was posted
+    from, the platform's own URLs in the launch, and the registration's URLs."""
+    candidates = [
+        request.headers.get("Origin"),
+        _dict(body.get(CLAIM + "launch_presentation")).get("return_url"),
+        _dict(body.get(CLAIM + "tool_platform")).get("url"),
+        _dict(body.get(DL_CLAIM + "deep_linking_settings")).get("deep_link_return_url"),
+        registration.auth_url,
+        registration.issuer,
+    ]
+    origins: list[str] = []
+    for url in candidates:
+        origin = _origin(url)
+        if origin and origin not in origins:
+            origins.append(origin)
+    return origins
+
+
+# OIDC login initiation, JWKS ---------------------------------------------------------------
+
+
+@csrf_exempt
+@xframe_options_exempt
+@require_http_methods(["GET", "POST"])
+def login_initiation(request: HttpRequest, registration_uuid: Any = None) -> HttpResponse:
+    """Step 1 of a launch (third-party initiated login): on to the platform's auth URL."""
+    ensure_tool_key()
+    tool_conf = DjangoToolConfig(str(registration_uuid) if registration_uuid else None)
+    oidc_login = DjangoOIDCLogin(request, tool_conf, launch_data_storage=DjangoCacheDataStorage())
+    try:
+        response = oidc_login.enable_check_cookies(**COOKIE_MESSAGES).redirect(
+            request.build_absolute_uri(reverse("lti:launch"))
+        )
+    except (OIDCException, LtiException) as error:
+        text = str(error)
+        if "registration" in text.lower():
+            message = (
+                "This platform (issuer and client ID) is not registered with this tool. "
+                "An administrator registers platforms in the admin, under LTI registrations."
+            )
+            return lti_error(request, LaunchError(message, 403, details=text))
+        return lti_error(request, LaunchError("This login request is incomplete.", 400, text))
+    # The cookie check page shows in the LMS frame; it holds only a link.
+    return allow_framing(response, ["*"])
+
+
+def jwks(request: HttpRequest) -> JsonResponse:
+    """Our public keys, which platforms use to verify what we sign (deep-linking responses)."""
+    ensure_tool_key()
+    response = JsonResponse(Key.objects.as_jwks())
+    response["Access-Control-Allow-Origin"] = "*"
+    response["Cache-Control"] = "public, max-age=300"
+    return response
+
+
+# Launch ------------------------------------------------------------------------------------
+
+
+def _validated(request: HttpRequest) -> DjangoMessageLaunch:
+    """The launch, verified by pylti1p3 and with its nonce consumed; else LaunchError."""
+    ensure_tool_key()
+    try:
+        message_launch = DjangoMessageLaunch(
+            request,
+            DjangoToolConfig(),
+            launch_data_storage=DjangoCacheDataStorage(),
+            requests_session=_PlatformSession(),
+        )
+        # The audience is checked as the registration's client id; expiry and issue time
+        # must be present (LTI requires them; PyJWT only checks them when present).
+        message_launch.set_jwt_verify_options({"verify_aud": False, "require": ["exp", "iat"]})
+        message_launch.validate()
+        body = message_launch.get_launch_data()
+    except LtiException as error:
+        raise _explain(error) from error
+    except (ValueError, TypeError, AttributeError, KeyError) as error:
+        raise LaunchError("The launch token is malformed.", 400, details=repr(error)) from error
+    # pylti1p3 checks that the nonce was issued here, but not that it is used once.
+    nonce = f"lti-nonce-used:{body.get('iss')}:{body.get('nonce')}"
+    if not cache.add(nonce, True, NONCE_TTL):
+        raise LaunchError(f"This launch was already used. {START_AGAIN}", 403)
+    return message_launch
+
+
+def _named_target(url: object) -> tuple[str, int | None] | None:
+    """(slug, claim id) named by one of our URLs (LTI, debate, claim or embed pages)."""
+    if not isinstance(url, str) or not url:
+        return None
+    try:
+        match = resolve(urlsplit(url).path or "/")
+    except Resolver404:
+        return None
+    names = {"debate", "claim", "embed_debate", "embed_claim"}
+    if match.namespace not in {"lti", "arguments"} or match.url_name not in names:
+        return None
+    return match.kwargs["slug"], match.kwargs.get("pk")
+
+
+def _launch_target(body: dict[str, Any]) -> tuple[Debate, int | None]:
+    """The debate (and claim) a resource launch is for, from its target link URI, else from
+    custom parameters (some platforms keep the URL, others only the custom parameters)."""
+    target = _named_target(body.get(CLAIM + "target_link_uri"))
+    if target is None:
+        custom = _dict(body.get(CLAIM + "custom"))
+        slug = str(custom.get("debate", "")).strip()
+        claim = str(custom.get("claim", "")).strip()
+        if slug:
+            target = (slug, int(claim) if claim.isdigit() else None)
+    if target is None:
+        raise LaunchError(
+            "This course link does not name a debate. Your teacher can pick one by editing "
+            "the activity (deep linking), or set its URL to a debate's LTI address.",
+            400,
+        )
+    slug, pk = target
+    debate = Debate.objects.filter(slug=slug).first()
+    if debate is None:
+        raise LaunchError("The debate this course link names no longer exists.", 404)
+    if pk is not None and not visible_claim(debate_structure(debate), Reader(), pk):
+        raise LaunchError("The claim this course link names is not available.", 404)
+    return debate, pk
+
+
+@csrf_exempt  # a cross-site form post from the platform; the signed token is the proof
+@xframe_options_exempt
+@require_POST
+def launch(request: HttpRequest) -> HttpResponse:
+    """Step 2: verify the platform's id_token, provision the user, and show the debate (a
+    resource launch) or the picker (a deep-linking launch)."""
+    try:
+        message_launch = _validated(request)
+        lti_launch = LtiLaunch(message_launch)
+        deployment = lti_launch.deployment
+        if not deployment.is_active:
+            raise LaunchError(
+                f"This deployment of the tool (ID {deployment.deployment_id}) is not "
+                "activated yet. An administrator activates it in the admin, under LTI "
+                "registrations.",
+                403,
+            )
+        body = dict(message_launch.get_launch_data())
+        if lti_launch.is_resource_launch:
+            debate, pk = _launch_target(body)
+        elif lti_launch.is_deep_link_launch:
+            debate, pk = None, None
+            if lti_role_for(body.get(CLAIM + "roles")) != Role.MODERATOR:
+                raise LaunchError("Only instructors can choose a debate for a course.", 403)
+        else:
+            raise LaunchError("This kind of LTI launch is not supported.", 400)
+    except LaunchError as error:
+        return lti_error(request, error)
+
+    with transaction.atomic():
+        sync_data_from_launch(lti_launch)
+        user = services.lti_account_provision(lti_user=lti_launch.user)
+        if debate is not None:
+            services.lti_membership_grant(
+                debate=debate, user=user, role=lti_role_for(body.get(CLAIM + "roles"))
+            )
+    login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+    request.session[SESSION_ORIGINS] = platform_origins(request, body, lti_launch.registration)
+    if debate is None:
+        token = signing.dumps(message_launch.get_launch_id(), salt=PICKER_SALT)
+        return _see_other(f"{reverse('lti:deep_link')}?launch={token}")
+    if pk is None:
+        return _see_other(reverse("lti:debate", args=[debate.slug]))
+    return _see_other(reverse("lti:claim", args=[debate.slug, pk]))
+
+
+def _see_other(url: str) -> HttpResponse:
+    """303 after the launch's POST, so the frame's next request is a GET (a reload of the
+    page it lands on never re-posts the launch)."""
+    return HttpResponseRedirect(url, status=303)
+
+
+# Deep linking ------------------------------------------------------------------------------
+
+
+def _picker_launch(request: HttpRequest, token: str) -> DjangoMessageLaunch:
+    try:
+        launch_id = signing.loads(token, salt=PICKER_SALT, max_age=PICKER_MAX_AGE)
+        message_launch = DjangoMessageLaunch.from_cache(
+            launch_id, request, DjangoToolConfig(), launch_data_storage=DjangoCacheDataStorage()
+        )
+    except signing.SignatureExpired as error:
+        raise LaunchError(f"This choice took too long. {START_AGAIN}", 400) from error
+    except signing.BadSignature as error:
+        raise LaunchError("This page must be opened from your course.", 400) from error
+    except LtiException as error:
+        raise LaunchError(f"This launch has expired. {START_AGAIN}", 400, str(error)) from error
+    if not message_launch.is_deep_link_launch():
+        raise LaunchError("This launch is not for choosing a debate.", 400)
+    return message_launch
+
+
+def _picked(request: HttpRequest) -> tuple[Debate, int | None]:
+    """The debate (and branch) the instructor picked, if they may give it to a course."""
+    address = request.POST.get("address", "").strip()
+    slug = request.POST.get("debate", "").strip()
+    target = _named_target(address) if address else ((slug, None) if slug else None)
+    if target is None:
+        raise LaunchError("Pick a debate, or paste the address of a debate or a claim.", 422)
+    debate = Debate.objects.filter(slug=target[0]).first()
+    if debate is None:
+        raise LaunchError("There is no debate at that address.", 422)
+    # Private debates: only those the instructor's account may already read.
+    if role_in(request.user, debate) is None:
+        raise LaunchError("That debate is private: ask its owner to add you first.", 422)
+    pk = target[1]
+    if pk is not None and not visible_claim(debate_structure(debate), Reader(), pk):
+        raise LaunchError("That claim is not available.", 422)
+    return debate, pk
+
+
+@csrf_exempt  # the signed launch token in the form is this form's CSRF proof (no cookie needed)
+@xframe_options_exempt
+@require_http_methods(["GET", "POST"])
+def deep_link(request: HttpRequest) -> HttpResponse:
+    """The picker: choose a debate or branch; the answer goes back to the platform signed."""
+    token = request.POST.get("launch") or request.GET.get("launch", "")
+    try:
+        message_launch = _picker_launch(request, token)
+    except LaunchError as error:
+        return lti_error(request, error)
+    body = dict(message_launch.get_launch_data())
+    registration = message_launch.get_tool_conf().registration
+    ancestors = platform_origins(request, body, registration) or [CSP.NONE]
+    error = ""
+    if request.method == "POST":
+        try:
+            debate, pk = _picked(request)
+        except LaunchError as refused:
+            error = refused.message
+        else:
+            if pk is None:
+                path, title = reverse("lti:debate", args=[debate.slug]), debate.title
+            else:
+                path = reverse("lti:claim", args=[debate.slug, pk])
+                title = debate_structure(debate).nodes[pk].text
+            resource = (
+                DeepLinkResource()
+                .set_url(request.build_absolute_uri(path))
+                .set_title(title[:255])
+                # The URL names the debate; the custom parameters say it again for
+                # platforms that launch a link by its tool URL.
+                .set_custom_params({"debate": debate.slug, **({"claim": str(pk)} if pk else {})})
+            )
+            deep_link_return = message_launch.get_deep_link()
+            context = {
+                "jwt": deep_link_return.get_response_jwt([resource]),
+                "return_url": _dict(body.get(DL_CLAIM + "deep_linking_settings")).get(
+                    "deep_link_return_url", ""
+                ),
+                "title": title,
+            }
+            response = render(request, "arguments/embed_lti_return.html", context)
+            return allow_framing(response, ancestors)
+    context = {
+        "token": token,
+        "debates": Debate.objects.listed().order_by("title")[:200],
+        "error": error,
+        "settings": _dict(body.get(DL_CLAIM + "deep_linking_settings")),
+    }
+    response = render(
+        request, "arguments/embed_lti_picker.html", context, status=422 if error else 200
+    )
+    return allow_framing(response, ancestors)
+
+
+# The debate in the LMS frame ---------------------------------------------------------------
+
+
+def _lti_page(request: HttpRequest, slug: str, pk: int | None) -> HttpResponse:
+    if not request.user.is_authenticated:
+        return lti_error(
+            request,
+            LaunchError(
+                "Your browser did not keep the sign-in inside this course page (it blocks "
+                "third-party cookies). Open the activity again from your course; if this "
+                "page comes back, choose to open it in a new window.",
+                403,
+            ),
+        )
+    debate, role = debate_for(request, slug)
+    structure = debate_structure(debate)
+    base = tree_context(request, debate, role)
+    reader = Reader(
+        user_id=request.user.pk,
+        sees_everything=at_least(role, Role.MODERATOR),
+        order=str(base["order"]),
+    )
+    if pk is not None and not visible_claim(structure, reader, pk):
+        return lti_error(request, LaunchError("There is no such claim in this debate.", 404))
+    options = EmbedOptions()
+    if pk is None:
+        items = [
+            build_item(structure, thesis_id, edge=None, reader=reader, levels=options.depth)
+            for thesis_id in structure.theses
+            if structure.nodes[thesis_id].status == "published" or reader.sees_everything
+        ]
+        page_url, title = debate.get_absolute_url(), debate.title
+    else:
+        items = [build_item(structure, pk, edge=None, reader=reader, levels=options.depth)]
+        page_url = reverse("arguments:claim", args=[debate.slug, pk])
+        title = structure.nodes[pk].text
+    context = base | {
+        "items": items,
+        "options": options,
+        "options_query": "",
+        "mode": "lti",
+        "prefix": "/lti",
+        "title": title,
+        "page_url": request.build_absolute_uri(page_url),
+        "focus": structure.nodes[pk] if pk is not None else None,
+        "debate_url": reverse("lti:debate", args=[debate.slug]),
+    }
+    response = render(request, "arguments/embed.html", context)
+    return allow_framing(response, request.session.get(SESSION_ORIGINS) or [CSP.NONE])
+
+
+@xframe_options_exempt
+def lti_debate(request: HttpRequest, slug: str) -> HttpResponse:
+    """A debate inside the LMS, for the signed-in launcher, with their controls."""
+    return _lti_page(request, slug, None)
+
+
+@xframe_options_exempt
+def lti_claim(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    """One claim and its branch inside the LMS."""
+    return _lti_page(request, slug, pk)
