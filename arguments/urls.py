@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from django.urls import path
 
-from arguments.views import claims, debates
+from arguments.views import claims, debates, embed
 from arguments.views import moderation as moderation_views
 
 app_name = "arguments"
@@ -50,4 +50,12 @@ urlpatterns += [
         name="member_revoke",
     ),
     path("d/<slug:slug>/settings/status/", moderation_views.debate_status, name="debate_status"),
+]
+
+# Embedding (issue 8): framable embed pages, oEmbed, and the dialog that writes the snippet.
+urlpatterns += [
+    path("d/<slug:slug>/embed/", embed.embed_dialog, name="embed_dialog"),
+    path("embed/d/<slug:slug>/", embed.embed_debate, name="embed_debate"),
+    path("embed/d/<slug:slug>/claims/<int:pk>/", embed.embed_claim, name="embed_claim"),
+    path("oembed", embed.oembed, name="oembed"),
 ]
