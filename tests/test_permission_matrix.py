@@ -1,0 +1,333 @@
+"""Who may do what: every mutating endpoint against every persona, each with exactly the right
+answer, and the write done exactly when it is allowed.
+
+Personas: the six roles of a public debate whose newcomers suggest (owner, moderator, editor,
+writer, suggester, viewer), an anonymous visitor, and a signed-in stranger on a private debate
+(who must not even learn that it exists: 404).
+
+To add an endpoint, add one `Row`: the URL name, the URL arguments after the slug, the POST
+data, the expected status per persona, and optionally `done` (did the write happen?), which
+the matrix checks against the status: a write must happen on a redirect or 200 and never on a
+refusal.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+import pytest
+from django.urls import reverse
+
+from arguments import services
+from arguments.models import Claim, Debate, Flag, Membership, Role, Stance
+from tests.factories import UserFactory
+
+pytestmark = pytest.mark.django_db
+
+PERSONAS = [
+    "owner",
+    "moderator",
+    "editor",
+    "writer",
+    "suggester",
+    "viewer",
+    "anonymous",
+    "stranger_private",
+]
+
+
+@dataclass
+class Scene:
+    """One debate with something to act on for every endpoint."""
+
+    debate: Debate
+    thesis: Claim
+    pro: Claim  # by the writer; carries an upheld straw-man flag
+    con: Claim  # by the writer
+    pending: Claim  # the suggester's suggestion
+    hidden: Claim  # by the writer, hidden by a moderator
+    flag: Flag  # upheld on `pro`
+    newcomer: Any  # a user to invite
+
+
+def build_scene(cast, *, visibility: str = Debate.Visibility.PUBLIC) -> Scene:
+    debate = services.debate_create(
+        owner=cast.owner,
+        title=f"A {visibility} debate?",
+        thesis="Developers should release model weights openly.",
+        default_role=Role.SUGGESTER,
+        visibility=visibility,
+    )
+    for role in ("moderator", "editor", "writer", "suggester", "viewer"):
+        Membership.objects.get_or_create(debate=debate, user=cast[role], defaults={"role": role})
+    thesis = debate.claims.get()
+
+    def add(actor: Any, text: str, stance: str = Stance.PRO) -> Claim:
+        return services.claim_add(actor=actor, parent=thesis, stance=stance, text=text)
+
+    pro = add(cast.writer, "Open weights spread access.")
+    con = add(cast.writer, "Released weights cannot be recalled.", Stance.CON)
+    pending = add(cast.suggester, "A suggestion waits.")
+    hidden = services.claim_hide(actor=cast.moderator, claim=add(cast.writer, "Hide me."))
+    flag = services.flag_raise(
+        actor=cast.viewer, claim=pro, reason=Flag.Reason.FALLACY, fallacy=Flag.Fallacy.STRAW_MAN
+    )
+    services.flag_resolve(actor=cast.moderator, flag=flag, uphold=True, note="Restate it.")
+    return Scene(
+        debate=debate,
+        thesis=thesis,
+        pro=pro,
+        con=con,
+        pending=pending,
+        hidden=hidden,
+        flag=flag,
+        newcomer=UserFactory(username=f"newcomer-{visibility}"),
+    )
+
+
+def expect(
+    *,
+    owner: int,
+    moderator: int,
+    editor: int,
+    writer: int,
+    suggester: int,
+    viewer: int,
+    anonymous: int,
+    stranger_private: int = 404,
+) -> dict[str, int]:
+    return {
+        "owner": owner,
+        "moderator": moderator,
+        "editor": editor,
+        "writer": writer,
+        "suggester": suggester,
+        "viewer": viewer,
+        "anonymous": anonymous,
+        "stranger_private": stranger_private,
+    }
+
+
+def moderators_only(ok: int = 302, *, others: int = 403, anonymous: int = 403) -> dict[str, int]:
+    return expect(
+        owner=ok,
+        moderator=ok,
+        editor=others,
+        writer=others,
+        suggester=others,
+        viewer=others,
+        anonymous=anonymous,
+    )
+
+
+@dataclass(frozen=True)
+class Row:
+    name: str  # URL name in the `arguments` namespace (or a full admin URL name)
+    args: Callable[[Scene], list[Any]]  # URL arguments after the debate's slug
+    statuses: dict[str, int]
+    data: Callable[[Scene], dict[str, Any]] = field(default=lambda s: {})
+    method: str = "post"
+    done: Callable[[Scene], bool] | None = None  # did the write happen?
+    admin: bool = False  # an admin URL: no slug, `args` are the whole arguments
+
+    def url(self, scene: Scene) -> str:
+        if self.admin:
+            return reverse(self.name, args=self.args(scene))
+        return reverse(f"arguments:{self.name}", args=[scene.debate.slug, *self.args(scene)])
+
+
+def _refreshed(claim: Claim) -> Claim:
+    return Claim.objects.get(pk=claim.pk)
+
+
+ROWS: dict[str, Row] = {
+    # -- moderation (this module's own endpoints) --
+    "flag a claim": Row(
+        "claim_flag",
+        lambda s: [s.con.pk],
+        expect(
+            owner=302,
+            moderator=302,
+            editor=302,
+            writer=302,
+            suggester=302,
+            viewer=302,
+            anonymous=403,
+        ),
+        data=lambda s: {"reason": "unclear"},
+        done=lambda s: Flag.objects.filter(claim=s.con).exists(),
+    ),
+    "open the flag form": Row(
+        "claim_flag",
+        lambda s: [s.con.pk],
+        expect(
+            owner=200,
+            moderator=200,
+            editor=200,
+            writer=200,
+            suggester=200,
+            viewer=200,
+            anonymous=302,  # to the login page
+        ),
+        method="get",
+    ),
+    "ask for review": Row(
+        "flag_review",
+        lambda s: [s.flag.pk],
+        expect(
+            owner=403,
+            moderator=403,
+            editor=403,
+            writer=302,  # the flagged claim's author
+            suggester=403,
+            viewer=403,
+            anonymous=403,
+        ),
+        done=lambda s: Flag.objects.get(pk=s.flag.pk).review_requested_at is not None,
+    ),
+    "approve a suggestion": Row(
+        "claim_approve",
+        lambda s: [s.pending.pk],
+        # A suggestion is unseen (404) but by its author (403) and the moderators.
+        expect(
+            owner=302,
+            moderator=302,
+            editor=404,
+            writer=404,
+            suggester=403,
+            viewer=404,
+            anonymous=404,
+        ),
+        done=lambda s: _refreshed(s.pending).status == Claim.Status.PUBLISHED,
+    ),
+    "restore a hidden claim": Row(
+        "claim_restore",
+        lambda s: [s.hidden.pk],
+        # A hidden claim is unseen (404) but by its author (403) and the moderators.
+        expect(
+            owner=302,
+            moderator=302,
+            editor=404,
+            writer=403,
+            suggester=404,
+            viewer=404,
+            anonymous=404,
+        ),
+        done=lambda s: _refreshed(s.hidden).status == Claim.Status.PUBLISHED,
+    ),
+    "open the settings": Row(
+        "debate_settings", lambda s: [], moderators_only(200, anonymous=302), method="get"
+    ),
+    "invite a member": Row(
+        "member_grant",
+        lambda s: [],
+        moderators_only(),
+        data=lambda s: {"username": s.newcomer.username, "role": "viewer"},
+        done=lambda s: Membership.objects.filter(debate=s.debate, user=s.newcomer).exists(),
+    ),
+    "remove a member": Row(
+        "member_revoke",
+        lambda s: [Membership.objects.get(debate=s.debate, role=Role.VIEWER).user_id],
+        moderators_only(),
+        done=lambda s: not Membership.objects.filter(debate=s.debate, role=Role.VIEWER).exists(),
+    ),
+    "lock the debate": Row(
+        "debate_status",
+        lambda s: [],
+        moderators_only(),
+        data=lambda s: {"status": "locked"},
+        done=lambda s: Debate.objects.get(pk=s.debate.pk).status == Debate.Status.LOCKED,
+    ),
+    # -- the admin: only site staff get in; everyone else is sent to the admin's login --
+    "admin: hide a claim": Row(
+        "admin:arguments_claim_changelist",
+        lambda s: [],
+        expect(
+            owner=302,
+            moderator=302,
+            editor=302,
+            writer=302,
+            suggester=302,
+            viewer=302,
+            anonymous=302,
+            stranger_private=302,
+        ),
+        data=lambda s: {"action": "hide_claims", "_selected_action": [s.con.pk]},
+        done=lambda s: _refreshed(s.con).status == Claim.Status.HIDDEN,
+        admin=True,
+    ),
+    "admin: uphold a flag and hide": Row(
+        "admin:arguments_flag_changelist",
+        lambda s: [],
+        expect(
+            owner=302,
+            moderator=302,
+            editor=302,
+            writer=302,
+            suggester=302,
+            viewer=302,
+            anonymous=302,
+            stranger_private=302,
+        ),
+        data=lambda s: {
+            "action": "uphold_and_hide",
+            "_selected_action": [
+                services.flag_raise(actor=s.debate.owner, claim=s.con, reason="spam").pk
+            ],
+        },
+        done=lambda s: _refreshed(s.con).status == Claim.Status.HIDDEN,
+        admin=True,
+    ),
+}
+
+SUCCESS = {200, 201, 204, 302}
+
+
+@pytest.mark.parametrize("persona", PERSONAS)
+@pytest.mark.parametrize("row_name", list(ROWS))
+def test_permission_matrix(client, cast, row_name: str, persona: str) -> None:
+    row = ROWS[row_name]
+    if persona == "stranger_private":
+        scene = build_scene(cast, visibility=Debate.Visibility.PRIVATE)
+        user = cast.stranger
+    else:
+        scene = build_scene(cast)
+        user = cast[persona]
+    if persona != "anonymous":
+        client.force_login(user)
+    url = row.url(scene)
+    data = row.data(scene)
+
+    response = getattr(client, row.method)(url, data)
+
+    expected = row.statuses[persona]
+    assert response.status_code == expected, (
+        f"{row_name} as {persona}: {response.status_code}, expected {expected}"
+    )
+    if row.admin and response.status_code == 302:
+        assert response["Location"].startswith(reverse("admin:login")), "only staff get in"
+    if row.done is not None:
+        allowed = expected in SUCCESS and not row.admin
+        assert row.done(scene) is allowed, f"{row_name} as {persona}: write done = {not allowed}"
+
+
+def test_staff_pass_the_admin_rows(client, cast) -> None:
+    """The admin rows above refuse every persona; site staff do get in."""
+    scene = build_scene(cast)
+    client.force_login(cast.staff)
+    for row_name in ("admin: hide a claim",):
+        row = ROWS[row_name]
+        response = client.post(row.url(scene), row.data(scene))
+        assert response.status_code == 302
+        assert row.done is not None and row.done(scene)
+
+
+def test_every_moderation_url_has_a_row() -> None:
+    from arguments import urls
+
+    mine = {p.name for p in urls.urlpatterns if p.callback.__module__.endswith(".moderation")}
+    covered = {row.name for row in ROWS.values()}
+    # The claim's moderation page is read-only (its author's or a moderator's view).
+    assert mine - covered == {"claim_moderation"}
