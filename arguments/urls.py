@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from django.urls import path
 
-from arguments.views import claims, debates, embed
+from arguments.views import claims, debates, embed, interchange
 from arguments.views import moderation as moderation_views
 
 app_name = "arguments"
@@ -12,6 +12,9 @@ urlpatterns = [
     path("new/", debates.debate_new, name="debate_new"),
     path("me/", debates.profile, name="profile"),
     path("d/<slug:slug>/", debates.debate_detail, name="debate"),
+    path("d/<slug:slug>/export/<str:format_name>/", interchange.export_debate, name="export"),
+    path("import/", interchange.import_debate, name="import"),
+    path("import/confirm/", interchange.import_confirm, name="import_confirm"),
     path("d/<slug:slug>/claims/<int:pk>/", debates.claim_detail, name="claim"),
     path("d/<slug:slug>/claims/<int:pk>/add/", claims.claim_add, name="claim_add"),
     path("d/<slug:slug>/claims/<int:pk>/edit/", claims.claim_edit, name="claim_edit"),

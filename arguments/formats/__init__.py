@@ -12,7 +12,7 @@ import re
 from types import ModuleType
 
 from arguments.formats import aif, argdown, kialo, native_json
-from arguments.formats.document import DebateDocument, FormatError
+from arguments.formats.document import DebateDocument, FormatError, check_document
 
 FORMATS: dict[str, ModuleType] = {
     "kialo": kialo,
@@ -64,6 +64,13 @@ def parse(text: str, format_name: str) -> DebateDocument:
     return module.parse(text)
 
 
+def load(text: str, format_name: str) -> DebateDocument:
+    """Parse and check a file exactly as an import would, without writing anything."""
+    document = parse(text, format_name)
+    check_document(document)
+    return document
+
+
 def render(document: DebateDocument, format_name: str) -> str:
     """Write a document in the named format."""
     return FORMATS[format_name].render(document)
@@ -77,6 +84,7 @@ __all__ = [
     "DebateDocument",
     "FormatError",
     "detect",
+    "load",
     "parse",
     "render",
 ]

@@ -37,8 +37,13 @@ ELEMENT = re.compile(r"\[(?P<statement>(?:\\.|[^\]\\])+)\]|<(?P<argument>(?:\\.|
 HEADING = re.compile(r"^#{1,6}[ \t]")
 PREMISE = re.compile(r"^\(\d+\)")
 INFERENCE = re.compile(r"^--")
-# Kept as they are while comments are removed: escapes, and Markdown links (whose URL has //).
-COMMENT = re.compile(r"\\.|\]\([^)\n]*\)|(?P<comment>/\*.*?\*/|<!--.*?-->|//[^\n]*)", re.S)
+# Kept as they are while comments are removed: escapes, Markdown links and {data} (whose URLs
+# have //).
+COMMENT = re.compile(
+    r"\\.|\]\([^)\n]*\)|\{(?:[^{}\n]|\{[^{}\n]*\})*\}"
+    r"|(?P<comment>/\*.*?\*/|<!--.*?-->|//[^\n]*)",
+    re.S,
+)
 # Scanned in a text: escapes and Markdown links (kept), tags (dropped), data (dropped).
 TEXT_TOKEN = re.compile(r"\\.|\[[^\]\n]*\]\([^)\n]*\)|(?P<tag>#\([^)\n]*\)|#[^\s#\\()\[\]{}<>]+)")
 ESCAPED = re.compile(r"\\(.)")

@@ -34,6 +34,7 @@ from arguments.services.guards import (
     normalize_url,
 )
 from arguments.services.lti import lti_account_provision, lti_membership_grant
+from arguments.services.interchange import debate_import
 from arguments.services.memberships import membership_grant, membership_revoke
 from arguments.services.moderation import claim_merge, debate_lock, history_revert, merge_revert
 from arguments.services.sources import source_cite
@@ -55,6 +56,7 @@ __all__ = [
     "claim_unlink",
     "clean_claim_text",
     "debate_create",
+    "debate_import",
     "debate_lock",
     "flag_raise",
     "flag_request_review",

@@ -1,0 +1,42 @@
+"""The import form: a file (read as UTF-8 text, at most 5 MB), its format, a title."""
+
+from __future__ import annotations
+
+from django import forms
+
+from arguments.formats import LABELS
+from arguments.models import TITLE_MAX_LENGTH
+
+MAX_UPLOAD_BYTES = 5 * 1024 * 1024
+
+
+class ImportForm(forms.Form):
+    file = forms.FileField(
+        help_text="A Kialo export (.txt), an Argdown file, AIF JSON (AIFdb, OVA) or a JSON "
+        "backup from this site; up to 5 MB."
+    )
+    format = forms.ChoiceField(
+        choices=[("", "Detect from the file"), *LABELS.items()], required=False
+    )
+    title = forms.CharField(
+        max_length=TITLE_MAX_LENGTH,
+        required=False,
+        help_text="The debate's question; leave empty to take the file's.",
+    )
+
+    def clean_file(self) -> str:
+        """The upload's text; the file name stays on `self.filename` for format detection."""
+        upload = self.cleaned_data["file"]
+        if upload.size > MAX_UPLOAD_BYTES:
+            megabytes = upload.size / 1024 / 1024
+            raise forms.ValidationError(
+                f"The file is {megabytes:.1f} MB; files of up to 5 MB can be imported. "
+                "Split the debate, or ask an administrator to run the import_debate command."
+            )
+        self.filename = upload.name or ""
+        try:
+            return upload.read().decode("utf-8-sig")
+        except UnicodeDecodeError:
+            raise forms.ValidationError(
+                "The file is not UTF-8 text; save it as UTF-8 and upload it again."
+            ) from None

@@ -1,0 +1,51 @@
+"""Export a debate as Kialo, Argdown, AIF or JSON, to standard output or a file."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+
+from arguments import formats
+from arguments.formats.document import document_from_debate
+from arguments.models import Debate
+
+
+class Command(BaseCommand):
+    help = (
+        "Export a debate. JSON holds everything (hidden claims, private annotations: the "
+        "backup); the other formats hold what any reader sees."
+    )
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("slug", help="the debate's slug, as in /d/<slug>/")
+        parser.add_argument(
+            "--format",
+            choices=sorted(formats.FORMATS),
+            required=True,
+            help="kialo (.txt, current generation), argdown, aif (classic AIF JSON) or json",
+        )
+        parser.add_argument("-o", "--output", metavar="PATH", help="write here, not to stdout")
+        parser.add_argument(
+            "--public",
+            action="store_true",
+            help="JSON too holds only what any reader sees (for publishing a data set)",
+        )
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        debate = Debate.objects.filter(slug=options["slug"]).first()
+        if debate is None:
+            raise CommandError(f"no debate with the slug {options['slug']!r}")
+        format_name = options["format"]
+        everything = format_name == "json" and not options["public"]
+        document = document_from_debate(debate, everything=everything)
+        text = formats.render(document, format_name)
+        if not options["output"]:
+            self.stdout.write(text, ending="")
+            return
+        try:
+            Path(options["output"]).write_text(text, encoding="utf-8")
+        except OSError as error:
+            raise CommandError(f"{options['output']}: {error.strerror}") from None
+        self.stdout.write(f"wrote {len(document.claims)} claims to {options['output']}")

@@ -1,0 +1,188 @@
+"""Our own JSON: the backup format. Export then import gives the same debate, byte for byte."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from django.core.exceptions import PermissionDenied
+
+from arguments import formats, services
+from arguments.formats import native_json
+from arguments.formats.document import FormatError, document_from_debate
+from arguments.models import Annotation, Citation, Claim, Debate, Relation, Source, Vote
+from tests.factories import SourceFactory, UserFactory
+
+pytestmark = pytest.mark.django_db
+
+FIXTURES = Path(__file__).parent / "fixtures" / "formats"
+BACKUP = (FIXTURES / "debate_backup.json").read_text(encoding="utf-8")
+MODELS = (Debate, Claim, Relation, Source, Citation, Annotation, Vote)
+
+
+def counts() -> dict[str, int]:
+    return {model.__name__: model.objects.count() for model in MODELS}
+
+
+def export(debate: Debate) -> str:
+    return formats.render(document_from_debate(debate), "json")
+
+
+@pytest.fixture
+def olivia():
+    return UserFactory(username="olivia", is_staff=True)
+
+
+@pytest.fixture
+def ben():
+    return UserFactory(username="ben")
+
+
+def test_json_to_the_app_and_back_is_identical(olivia, ben):
+    document = native_json.parse(BACKUP)
+    debate = services.debate_import(owner=olivia, document=document, keep_authors=True)
+    assert debate.slug == "restored-open-weights-debate"
+    assert export(debate) == BACKUP
+
+
+def test_a_restored_backup_keeps_statuses_merges_links_and_selectors(olivia, ben):
+    debate = services.debate_import(
+        owner=olivia, document=native_json.parse(BACKUP), keep_authors=True
+    )
+    merged = debate.claims.get(text__startswith="Open weights spread access to strong")
+    assert merged.status == Claim.Status.HIDDEN
+    assert merged.merged_into.text == "Open weights spread access to capable models."
+    assert debate.relations.filter(is_link=True, is_hidden=True).count() == 1
+    assert debate.claims.get(status=Claim.Status.PENDING).author == ben
+    note = Annotation.objects.get(exact="capable models")
+    assert (note.start, note.end, note.prefix) == (30, 44, "access to ")
+    assert note.replies.get().author == olivia
+    assert debate.visibility == Debate.Visibility.UNLISTED and debate.requires_approval
+
+
+def test_votes_arrive_as_tallies_and_no_vote_rows_are_made_up(olivia, ben):
+    debate = services.debate_import(owner=olivia, document=native_json.parse(BACKUP))
+    thesis = debate.claims.get(text="Developers should release model weights openly.")
+    assert thesis.histogram == [0, 1, 2, 3, 4]
+    point = debate.relations.get(is_link=False, child__text__endswith="capable models.")
+    assert point.histogram == [0, 0, 1, 2, 5]
+    assert Vote.objects.count() == 0
+
+
+def test_without_keep_authors_the_importer_authors_everything(olivia, ben):
+    debate = services.debate_import(owner=olivia, document=native_json.parse(BACKUP))
+    assert set(debate.claims.values_list("author__username", flat=True)) == {"olivia"}
+    notes = Annotation.objects.filter(claim__debate=debate)
+    assert set(notes.values_list("author__username", flat=True)) == {"olivia"}
+
+
+def test_only_staff_may_keep_the_authors_and_unknown_names_never_become_users(ben):
+    with pytest.raises(PermissionDenied):
+        services.debate_import(owner=ben, document=native_json.parse(BACKUP), keep_authors=True)
+    staff = UserFactory(username="root", is_staff=True)
+    users_before = type(staff).objects.count()
+    debate = services.debate_import(
+        owner=staff, document=native_json.parse(BACKUP), keep_authors=True
+    )
+    # "olivia" is no user here: her claims fall to the importer; "ben" exists and is credited.
+    assert set(debate.claims.values_list("author__username", flat=True)) == {"root", "ben"}
+    assert type(staff).objects.count() == users_before
+
+
+def test_a_taken_slug_gives_the_import_a_fresh_one(olivia, ben):
+    first = services.debate_import(owner=olivia, document=native_json.parse(BACKUP))
+    second = services.debate_import(owner=olivia, document=native_json.parse(BACKUP))
+    assert first.slug == "restored-open-weights-debate"
+    assert second.slug != first.slug and second.slug.startswith("should-model-weights")
+
+
+def test_a_debate_built_by_the_services_survives_export_and_import(cast, debate, pro, con):
+    services.source_cite(actor=cast.writer, claim=pro, url="https://example.org/r", title="R")
+    services.claim_link(actor=cast.editor, claim=con, parent=pro, stance="con")
+    services.vote_cast(user=cast.viewer, point=pro.parent_relations.get(), value=3)
+    services.annotation_add(actor=cast.viewer, claim=con, body="Really?", exact="recalled")
+    original = json.loads(export(debate))
+    copy = services.debate_import(
+        owner=cast.staff, document=native_json.parse(export(debate)), keep_authors=True
+    )
+    restored = json.loads(export(copy))
+    # The importer owns the copy, which has a slug of its own; all else is the same.
+    for key, value in {"slug": copy.slug, "owner": "staffer"}.items():
+        assert restored["debate"].pop(key) == value
+        original["debate"].pop(key)
+    assert restored == original
+
+
+def test_existing_sources_are_reused_by_normalized_url_and_left_unchanged(olivia):
+    known = SourceFactory(url="https://example.org/reports/access", title="The known title")
+    text = BACKUP.replace("https://example.org/reports/", "HTTPS://EXAMPLE.ORG/reports/")
+    debate = services.debate_import(owner=olivia, document=native_json.parse(text))
+    cited = Citation.objects.filter(claim__debate=debate, source=known)
+    assert cited.count() == 1
+    known.refresh_from_db()
+    assert known.title == "The known title"
+    assert Source.objects.count() == 2
+
+
+def test_the_json_export_of_a_large_debate_costs_a_fixed_number_of_queries(
+    django_assert_num_queries,
+):
+    from tests.conftest import build_debate
+
+    small, large = build_debate(10), build_debate(2000)
+    with django_assert_num_queries(5):
+        document_from_debate(small)
+    with django_assert_num_queries(5):
+        document_from_debate(large)
+
+
+@pytest.mark.parametrize(
+    ("change", "where"),
+    [
+        (lambda d: d.update(format="other"), "format"),
+        (lambda d: d.update(version=2), "version"),
+        (lambda d: d["claims"][1].update(text=7), "claims[1].text"),
+        (lambda d: d["claims"][1].update(text="x" * 501), "claims[1]"),
+        (lambda d: d["claims"][2].update(votes=[1, 2]), "claims[2].votes"),
+        (lambda d: d["relations"][0].update(position=True), "relations[0].position"),
+        (lambda d: d["relations"][0].update(position=-1), "relations[0].position"),
+        (lambda d: d["relations"][1].update(parent="c99"), "relations[1].parent"),
+        (lambda d: d["relations"][2].update(parent="c4"), "relations[2]"),
+        (lambda d: d["relations"][5].update(is_link=False), "relations[5]"),
+        (lambda d: d["relations"][0].update(parent="c3", child="c2"), "relations[6]"),
+        (lambda d: d["sources"][0].update(url="ftp://example.org/x"), "sources[0].url"),
+        (lambda d: d["sources"][0].update(published="last May"), "sources[0].published"),
+        (lambda d: d["citations"][0].update(source="s9"), "citations[0].source"),
+        (lambda d: d["annotations"][1].update(parent="a9"), "annotations[1].parent"),
+        (lambda d: d["annotations"][0].update(start=50, end=40), "annotations[0]"),
+        (lambda d: d["debate"].update(visibility="secret"), "debate.visibility"),
+    ],
+)
+def test_a_malformed_backup_names_the_json_path_and_writes_nothing(olivia, change, where):
+    data = json.loads(BACKUP)
+    change(data)
+    before = counts()
+    with pytest.raises(FormatError) as raised:
+        services.debate_import(owner=olivia, document=native_json.parse(json.dumps(data)))
+    assert str(raised.value).startswith(where)
+    assert counts() == before
+
+
+def test_a_cycle_among_originals_is_refused(olivia):
+    data = json.loads(BACKUP)
+    data["relations"][0].update(parent="c4")  # c2 under c4, which stands under c3 ... under c1
+    data["relations"][1].update(parent="c5")  # c3 under c5, under c2, under c4, under c3
+    with pytest.raises(FormatError, match="cycle"):
+        services.debate_import(owner=olivia, document=native_json.parse(json.dumps(data)))
+
+
+def test_broken_json_names_the_line(olivia):
+    with pytest.raises(FormatError) as raised:
+        native_json.parse('{\n  "format": "debate-map",\n  "version": 1,\n  oops\n}')
+    assert str(raised.value).startswith("line 4: not valid JSON")
+
+
+def test_the_format_is_detected_from_the_content():
+    assert formats.detect(BACKUP, "backup.txt") == "json"
+    assert formats.detect('{"format": "debate-map", ', "x.json") == "json"

@@ -1,0 +1,234 @@
+"""Import and export on the site: downloads for readers, upload → preview → confirm for users."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection
+from django.template.loader import render_to_string
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from arguments import services
+from arguments.models import Claim, Debate, Relation, Source
+from arguments.views.interchange import PENDING_KEY
+from tests.conftest import build_debate
+
+pytestmark = pytest.mark.django_db
+
+FIXTURES = Path(__file__).parent / "fixtures" / "formats"
+IMPORT = reverse("arguments:import")
+CONFIRM = reverse("arguments:import_confirm")
+
+
+def upload(name: str, content: bytes | None = None) -> SimpleUploadedFile:
+    if content is None:
+        content = (FIXTURES / name).read_bytes()
+    return SimpleUploadedFile(name, content, content_type="application/octet-stream")
+
+
+def export_url(debate: Debate, format_name: str) -> str:
+    return reverse("arguments:export", kwargs={"slug": debate.slug, "format_name": format_name})
+
+
+def counts() -> tuple[int, int, int, int]:
+    return (
+        Debate.objects.count(),
+        Claim.objects.count(),
+        Relation.objects.count(),
+        Source.objects.count(),
+    )
+
+
+# Export -------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("format_name", "filename", "content_type", "marker"),
+    [
+        ("kialo", "txt", "text/plain", "Discussion Name:"),
+        ("argdown", "argdown", "text/plain", "==="),
+        ("aif", "aif.json", "application/json", '"nodes"'),
+        ("json", "json", "application/json", '"format": "debate-map"'),
+    ],
+)
+def test_anyone_who_may_read_a_debate_downloads_it(
+    client, debate, pro, format_name, filename, content_type, marker
+):
+    response = client.get(export_url(debate, format_name))
+    assert response.status_code == 200
+    assert response["Content-Type"].startswith(content_type)
+    disposition = response["Content-Disposition"]
+    assert disposition == f'attachment; filename="{debate.slug}.{filename}"'
+    body = response.content.decode()
+    assert marker in body and pro.text in body
+
+
+def test_a_private_debate_is_not_exported_to_strangers(client, cast, debate):
+    debate.visibility = Debate.Visibility.PRIVATE
+    debate.save()
+    assert client.get(export_url(debate, "json")).status_code == 404
+    client.force_login(cast.stranger)
+    assert client.get(export_url(debate, "kialo")).status_code == 404
+    client.force_login(cast.viewer)
+    assert client.get(export_url(debate, "kialo")).status_code == 200
+
+
+def test_an_unknown_format_is_a_404(client, debate):
+    assert client.get(export_url(debate, "docx")).status_code == 404
+
+
+def test_hidden_claims_are_in_the_moderators_backup_only(client, cast, debate, pro, con):
+    services.claim_hide(actor=cast.moderator, claim=con)
+    for_readers = [c["text"] for c in client.get(export_url(debate, "json")).json()["claims"]]
+    assert pro.text in for_readers and con.text not in for_readers
+    client.force_login(cast.moderator)
+    backup = client.get(export_url(debate, "json")).json()
+    assert con.text in [c["text"] for c in backup["claims"]]
+    assert con.text not in client.get(export_url(debate, "kialo")).content.decode()
+
+
+def test_export_costs_the_same_queries_for_10_and_2000_claims(client):
+    small, large = build_debate(10), build_debate(2000)
+    for format_name in ("json", "kialo", "argdown", "aif"):
+        used = []
+        for debate in (small, large):
+            with CaptureQueriesContext(connection) as queries:
+                assert client.get(export_url(debate, format_name)).status_code == 200
+            used.append(len(queries))
+        assert used[0] == used[1], f"{format_name}: {used} queries; explain any change"
+        assert used[1] <= 6
+
+
+def test_the_export_links_name_every_format(debate):
+    html = render_to_string("arguments/_export_links.html", {"debate": debate})
+    for format_name, label in [("kialo", "Kialo"), ("argdown", "Argdown"), ("aif", "AIF")]:
+        assert f'href="{export_url(debate, format_name)}"' in html and label in html
+    assert "JSON" in html
+
+
+# Import -------------------------------------------------------------------------------------
+
+
+def test_the_import_page_asks_anonymous_visitors_to_log_in(client):
+    response = client.get(IMPORT)
+    assert response.status_code == 302
+    assert reverse("account_login") in response["Location"]
+    assert client.post(CONFIRM, {"token": "x"}).status_code == 302
+    assert Debate.objects.count() == 0
+
+
+def test_the_import_page_shows_the_upload_form(client, cast):
+    client.force_login(cast.stranger)
+    page = client.get(IMPORT).content.decode()
+    assert 'enctype="multipart/form-data"' in page and 'name="file"' in page
+    assert "<html" in page
+
+
+def test_an_upload_is_previewed_then_imported_on_confirmation(client, cast):
+    client.force_login(cast.stranger)
+    before = counts()
+    response = client.post(IMPORT, {"file": upload("kialo_current.txt")})
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert "Should open-weight models need a licence?" in page
+    assert "read as Kialo" in page and "6 claims" in page and "3 links" in page
+    assert counts() == before, "a preview writes nothing"
+
+    token = client.session[PENDING_KEY]["token"]
+    response = client.post(CONFIRM, {"token": token})
+    debate = Debate.objects.get(title="Should open-weight models need a licence?")
+    assert response.status_code == 302 and response["Location"] == debate.get_absolute_url()
+    assert debate.owner == cast.stranger
+    assert debate.claims.count() == 6
+    assert PENDING_KEY not in client.session
+    # The same confirmation twice imports once.
+    assert client.post(CONFIRM, {"token": token})["Location"] == IMPORT
+    assert Debate.objects.count() == before[0] + 1
+
+
+def test_an_htmx_upload_returns_the_preview_fragment(client, cast):
+    client.force_login(cast.stranger)
+    response = client.post(
+        IMPORT, {"file": upload("argdown_map.argdown")}, headers={"HX-Request": "true"}
+    )
+    body = response.content.decode()
+    assert response.status_code == 200
+    assert "<html" not in body and 'id="import-panel"' in body
+    assert "read as Argdown" in body and "2 theses" in body
+
+
+def test_an_htmx_confirmation_redirects_the_whole_page(client, cast):
+    client.force_login(cast.stranger)
+    client.post(IMPORT, {"file": upload("aif_classic.json")})
+    token = client.session[PENDING_KEY]["token"]
+    response = client.post(CONFIRM, {"token": token}, headers={"HX-Request": "true"})
+    assert response["HX-Redirect"] == Debate.objects.get().get_absolute_url()
+
+
+def test_a_chosen_title_and_format_are_used(client, cast):
+    client.force_login(cast.stranger)
+    client.post(
+        IMPORT,
+        {"file": upload("map.txt", b"[A]: a\n  + [B]: b\n"), "format": "argdown", "title": "Q?"},
+    )
+    client.post(CONFIRM, {"token": client.session[PENDING_KEY]["token"]})
+    assert Debate.objects.get().title == "Q?"
+
+
+def test_a_malformed_file_shows_its_line_with_status_422_and_writes_nothing(client, cast):
+    client.force_login(cast.stranger)
+    text = (FIXTURES / "kialo_older.txt").read_text().replace("1.3.1. Con:", "1.9.1. Con:")
+    response = client.post(IMPORT, {"file": upload("bad.txt", text.encode())})
+    page = response.content.decode()
+    assert response.status_code == 422
+    assert "line 15: 1.9.1. answers 1.9., which is not in the file" in page
+    assert PENDING_KEY not in client.session
+    assert Debate.objects.count() == 0
+
+
+@pytest.mark.parametrize(
+    ("name", "content", "message"),
+    [
+        ("big.txt", b"x" * (5 * 1024 * 1024 + 1), "files of up to 5 MB can be imported"),
+        ("latin1.txt", "Discussion Title: Caf\xe9".encode("latin-1"), "not UTF-8 text"),
+        ("notes.txt", b"Just some notes.\n", "Could not tell what format"),
+        ("pcs.argdown", None, "line 7: premise-conclusion"),
+    ],
+)
+def test_bad_uploads_are_refused_with_a_clear_message(client, cast, name, content, message):
+    client.force_login(cast.stranger)
+    if content is None:
+        content = (FIXTURES / "argdown_premise_conclusion.argdown").read_bytes()
+    response = client.post(IMPORT, {"file": upload(name, content)}, headers={"HX-Request": "true"})
+    assert response.status_code == 422
+    assert message in response.content.decode()
+    assert Debate.objects.count() == 0
+
+
+def test_an_upload_without_a_file_is_422(client, cast):
+    client.force_login(cast.stranger)
+    assert client.post(IMPORT, {}).status_code == 422
+
+
+def test_problems_the_parser_tolerated_are_listed_in_the_preview(client, cast):
+    client.force_login(cast.stranger)
+    page = client.post(IMPORT, {"file": upload("aif_classic.json")}).content.decode()
+    assert "edges[10]: an edge to a missing node is left out" in page
+
+
+def test_an_exported_debate_imports_back_through_the_site(client, cast, debate, pro, con):
+    client.force_login(cast.stranger)
+    backup = client.get(export_url(debate, "json")).content
+    client.post(IMPORT, {"file": upload("backup.json", backup)})
+    client.post(CONFIRM, {"token": client.session[PENDING_KEY]["token"]})
+    copy = Debate.objects.exclude(pk=debate.pk).get()
+    assert sorted(copy.claims.values_list("text", flat=True)) == sorted(
+        debate.claims.values_list("text", flat=True)
+    )
+    # The site never credits a file's names: the uploader authors every imported claim.
+    assert set(copy.claims.values_list("author", flat=True)) == {cast.stranger.pk}
+    assert json.loads(backup)["debate"]["owner"] == "olivia"
