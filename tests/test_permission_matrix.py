@@ -142,7 +142,61 @@ def _refreshed(claim: Claim) -> Claim:
     return Claim.objects.get(pk=claim.pk)
 
 
+def writers_and_up(ok: int = 302) -> dict[str, int]:
+    return expect(
+        owner=ok,
+        moderator=ok,
+        editor=ok,
+        writer=ok,
+        suggester=403,
+        viewer=403,
+        anonymous=403,
+    )
+
+
 ROWS: dict[str, Row] = {
+    # -- writing in place (the tree's endpoints) --
+    "add a pro": Row(
+        "claim_add",
+        lambda s: [s.thesis.pk],
+        # Suggesters may add too: their claim waits for approval.
+        expect(
+            owner=302,
+            moderator=302,
+            editor=302,
+            writer=302,
+            suggester=302,
+            viewer=403,
+            anonymous=403,
+        ),
+        data=lambda s: {"stance": "pro", "text": "Open weights let auditors check claims."},
+        done=lambda s: Claim.objects.filter(text__startswith="Open weights let auditors").exists(),
+    ),
+    "edit someone's claim": Row(
+        "claim_edit",
+        lambda s: [s.con.pk],  # written by the writer: theirs to edit, and editors' and up
+        writers_and_up(),
+        data=lambda s: {"text": "Released weights can never be recalled."},
+        done=lambda s: _refreshed(s.con).text.startswith("Released weights can never"),
+    ),
+    "cite a source": Row(
+        "claim_cite",
+        lambda s: [s.con.pk],
+        writers_and_up(),
+        data=lambda s: {
+            "url": "https://example.org/recall-report",
+            "title": "On recalling weights",
+            "kind": "article",
+        },
+        done=lambda s: s.con.citations.exists(),
+    ),
+    "link a claim": Row(
+        "claim_link",
+        lambda s: [s.pro.pk],
+        writers_and_up(),
+        data=lambda s: {"claim": s.con.pk, "stance": "con"},
+        done=lambda s: s.pro.child_relations.filter(child=s.con).exists(),
+    ),
     # -- moderation (this module's own endpoints) --
     "flag a claim": Row(
         "claim_flag",
