@@ -4,7 +4,15 @@ from __future__ import annotations
 
 from django import forms
 
-from arguments.models import CLAIM_MAX_LENGTH, ELABORATION_MAX_LENGTH, Debate, Source, Stance
+from arguments.models import (
+    ANNOTATION_MAX_LENGTH,
+    CLAIM_MAX_LENGTH,
+    ELABORATION_MAX_LENGTH,
+    Annotation,
+    Debate,
+    Source,
+    Stance,
+)
 
 
 class DebateForm(forms.Form):
@@ -76,3 +84,39 @@ class CitationForm(forms.Form):
 class LinkForm(forms.Form):
     stance = forms.ChoiceField(choices=Stance.choices)
     claim = forms.IntegerField(label="Claim to link", min_value=1)
+
+
+class AnnotationForm(forms.Form):
+    # Without JavaScript, the span is typed as a quote; with it, the selection fills these.
+    exact = forms.CharField(
+        label="Quoted words (optional)",
+        required=False,
+        max_length=CLAIM_MAX_LENGTH,
+        help_text="Leave empty to annotate the whole claim.",
+    )
+    start = forms.IntegerField(required=False, min_value=0, widget=forms.HiddenInput)
+    end = forms.IntegerField(required=False, min_value=0, widget=forms.HiddenInput)
+    motivation = forms.ChoiceField(choices=Annotation.Motivation.choices)
+    body = forms.CharField(
+        label="Note (Markdown)",
+        required=False,
+        max_length=ANNOTATION_MAX_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+    visibility = forms.ChoiceField(
+        label="Who may see it", choices=Annotation.Visibility.choices, initial="public"
+    )
+
+
+class NoteEditForm(forms.Form):
+    motivation = forms.ChoiceField(choices=Annotation.Motivation.choices)
+    body = forms.CharField(
+        label="Note (Markdown)",
+        required=False,
+        max_length=ANNOTATION_MAX_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+
+class ReplyForm(forms.Form):
+    body = forms.CharField(max_length=ANNOTATION_MAX_LENGTH)

@@ -16,7 +16,7 @@ from django.core.cache import cache
 from django.db.models import Count, Max, Q
 
 from arguments import scoring
-from arguments.models import Citation, Claim, Debate, Relation, Vote
+from arguments.models import Annotation, Citation, Claim, Debate, Relation, Vote
 
 if TYPE_CHECKING:
     from collections.abc import Iterator
@@ -67,6 +67,26 @@ class CitedSource:
     locator: str
 
 
+@dataclass(slots=True)
+class Note:
+    """An annotation as the tree shows it; replies are gathered under their parent."""
+
+    id: int
+    claim_id: int
+    parent_id: int | None
+    author_id: int | None
+    author: str
+    body: str
+    motivation: str
+    visibility: str
+    exact: str
+    start: int | None
+    end: int | None
+    is_orphaned: bool
+    created_at: datetime
+    replies: list[Note] = field(default_factory=list)
+
+
 @dataclass
 class DebateStructure:
     """Every claim and relation of one debate, indexed for walking the tree."""
@@ -78,6 +98,9 @@ class DebateStructure:
     original: dict[int, Edge]  # child id -> the relation where it was written
     theses: list[int]
     citations: dict[int, list[CitedSource]] = field(default_factory=dict)
+    # Published annotations by claim, top level first with their replies; every visibility
+    # is here, and `notes_for` filters them for one reader.
+    notes: dict[int, list[Note]] = field(default_factory=dict)
     # Argument strength (DF-QuAD) of every published claim, computed once per version.
     base: dict[int, float] = field(default_factory=dict)
     strength: dict[int, float] = field(default_factory=dict)
@@ -173,6 +196,25 @@ def _load_structure(debate: Debate) -> DebateStructure:
     )
     for claim_id, *rest in cited:
         citations[claim_id].append(CitedSource(*rest))
+    notes: dict[int, list[Note]] = defaultdict(list)
+    by_id: dict[int, Note] = {}
+    rows = (
+        Annotation.objects.filter(claim__debate=debate, status=Annotation.Status.PUBLISHED)
+        .order_by("created_at", "id")
+        .values_list(
+            "id", "claim_id", "parent_id", "author_id", "author__username", "body",
+            "motivation", "visibility", "exact", "start", "end", "is_orphaned", "created_at",
+        )
+    )  # fmt: skip
+    for row in rows:
+        note = Note(*row)
+        note.author = note.author or ""
+        by_id[note.id] = note
+        parent = by_id.get(note.parent_id) if note.parent_id else None
+        if parent is not None:
+            parent.replies.append(note)
+        elif note.parent_id is None:
+            notes[note.claim_id].append(note)
     structure = DebateStructure(
         debate_id=debate.pk,
         version=debate.structure_version,
@@ -181,6 +223,7 @@ def _load_structure(debate: Debate) -> DebateStructure:
         original=original,
         theses=theses,
         citations=dict(citations),
+        notes=dict(notes),
     )
     structure.base, structure.strength = claim_strengths(structure)
     return structure
@@ -202,7 +245,8 @@ def claim_strengths(structure: DebateStructure) -> tuple[dict[int, float], dict[
 
 
 def debate_structure(debate: Debate) -> DebateStructure:
-    """The debate's claims, relations and citations: three queries, or none when cached."""
+    """The debate's claims, relations, citations and annotations: four queries, or none when
+    cached."""
     key = f"debate-structure:{debate.pk}:{debate.structure_version}"
     structure = cache.get(key)
     if structure is None:
@@ -272,3 +316,27 @@ def my_votes(user: AnyUser, debate: Debate) -> dict[str, int]:
         (f"r{relation}" if relation else f"c{thesis}"): value
         for relation, thesis, value in rows.values_list("relation_id", "thesis_id", "value")
     }
+
+
+def may_see_note(note: Note, *, user_id: int | None, participant: bool, moderator: bool) -> bool:
+    """Public notes for all; debate notes for participants; private ones for their author
+    and the moderators."""
+    if note.visibility == Annotation.Visibility.PUBLIC:
+        return True
+    if note.visibility == Annotation.Visibility.DEBATE:
+        return participant or moderator
+    return moderator or (user_id is not None and note.author_id == user_id)
+
+
+def public_annotations(debate: Debate) -> list[Annotation]:
+    """Published public annotations on published claims, for export; one query."""
+    return list(
+        Annotation.objects.filter(
+            claim__debate=debate,
+            claim__status=PUBLISHED,
+            status=Annotation.Status.PUBLISHED,
+            visibility=Annotation.Visibility.PUBLIC,
+        )
+        .select_related("author")
+        .order_by("id")
+    )

@@ -10,7 +10,15 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 from arguments.models import Stance, Vote
-from arguments.selectors import CitedSource, DebateStructure, Edge, Node, visible_children
+from arguments.selectors import (
+    CitedSource,
+    DebateStructure,
+    Edge,
+    Node,
+    Note,
+    may_see_note,
+    visible_children,
+)
 
 
 @dataclass(slots=True)
@@ -30,6 +38,7 @@ class TreeItem:
     tally: tuple[int, ...] = (0, 0, 0, 0, 0)
     my_vote: int | None = None
     strength: float | None = None
+    notes: list[Note] = field(default_factory=list)
 
     @property
     def is_link(self) -> bool:
@@ -42,6 +51,15 @@ class TreeItem:
     @property
     def children(self) -> list[TreeItem]:
         return self.pros + self.cons
+
+    @property
+    def spans(self) -> list[tuple[int, int]]:
+        """Where the notes' selections stand in the text, for highlighting."""
+        return [
+            (n.start, n.end)
+            for n in self.notes
+            if n.start is not None and n.end is not None and not n.is_orphaned
+        ]
 
     @property
     def vote_count(self) -> int:
@@ -62,6 +80,7 @@ class Reader:
     sees_everything: bool = False  # moderators see pending and hidden claims in place
     order: str = "stored"
     votes: Mapping[str, int] = field(default_factory=dict)  # my votes by point key
+    participant: bool = False  # signed in with a role: sees notes meant for participants
 
 
 # How siblings may be ordered; the first is the default.
@@ -116,6 +135,16 @@ def build_item(
     else:
         item.point, item.tally = f"c{node_id}", item.node.tally
     item.my_vote = reader.votes.get(item.point)
+    item.notes = [
+        note
+        for note in structure.notes.get(node_id, ())
+        if may_see_note(
+            note,
+            user_id=reader.user_id,
+            participant=reader.participant,
+            moderator=reader.sees_everything,
+        )
+    ]
     # A linked claim is a reference to its original place: its own branch is shown there.
     if item.is_link:
         return item

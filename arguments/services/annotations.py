@@ -14,7 +14,7 @@ from arguments.models import (
     Claim,
 )
 from arguments.permissions import Action
-from arguments.services.guards import require_role
+from arguments.services.guards import bump_version, require_role
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
@@ -87,6 +87,7 @@ def annotation_add(
         note.exact, note.prefix, note.suffix = span.exact, span.prefix, span.suffix
         note.start, note.end = span.start, span.end
     note.save()
+    bump_version(claim.debate)
     return note
 
 
@@ -111,6 +112,7 @@ def annotation_edit(
         body, required=annotation.motivation != Annotation.Motivation.HIGHLIGHTING
     )
     annotation.save()
+    bump_version(annotation.claim.debate)
     return annotation
 
 
@@ -120,3 +122,4 @@ def annotation_delete(*, actor: AnyUser, annotation: Annotation) -> None:
     _require_annotation_author(actor, annotation)
     annotation.status = Annotation.Status.DELETED
     annotation.save(update_fields=["status", "updated_at"])
+    bump_version(annotation.claim.debate)

@@ -15,7 +15,7 @@ from arguments.models import (
     Flag,
 )
 from arguments.permissions import Action
-from arguments.services.guards import FLAGS_PER_HOUR, check_same_debate, require_role
+from arguments.services.guards import FLAGS_PER_HOUR, bump_version, check_same_debate, require_role
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
@@ -97,6 +97,7 @@ def flag_resolve(
             note_row = flag.annotation
             note_row.status = Annotation.Status.HIDDEN
             note_row.save(update_fields=["status", "updated_at"])
+            bump_version(target_claim.debate)
     return flag
 
 

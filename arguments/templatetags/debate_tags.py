@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 from django import template
+from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
 from arguments.markup import render_markdown
+from arguments.models import Annotation
 
 register = template.Library()
 
@@ -22,3 +24,36 @@ def percent(value: float | None) -> str:
     if value is None:
         return ""
     return f"{round(value * 100)}%"
+
+
+@register.filter
+def highlight(text: str, spans: list[tuple[int, int]]) -> SafeString:
+    """The text, escaped, with each annotated span wrapped in <mark> (overlaps merged)."""
+    merged: list[list[int]] = []
+    for start, end in sorted(spans):
+        start, end = max(0, start), min(len(text), end)
+        if start >= end:
+            continue
+        if merged and start <= merged[-1][1]:
+            merged[-1][1] = max(merged[-1][1], end)
+        else:
+            merged.append([start, end])
+    parts: list[str] = []
+    cursor = 0
+    for start, end in merged:
+        parts.append(escape(text[cursor:start]))
+        parts.append(f'<mark class="annotated">{escape(text[start:end])}</mark>')
+        cursor = end
+    parts.append(escape(text[cursor:]))
+    return mark_safe("".join(parts))
+
+
+@register.filter
+def motivation_label(value: str) -> str:
+    return Annotation.Motivation(value).label if value in Annotation.Motivation.values else value
+
+
+@register.filter
+def visibility_label(value: str) -> str:
+    labels = {"private": "Private", "debate": "Participants", "public": "Public"}
+    return labels.get(value, value)

@@ -53,6 +53,7 @@ def reader_for(request: HttpRequest, debate: Debate, role: Role) -> Reader:
         sees_everything=at_least(role, Role.MODERATOR),
         order=order_for(request),
         votes=my_votes(request.user, debate),
+        participant=request.user.is_authenticated,
     )
 
 

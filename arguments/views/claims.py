@@ -93,14 +93,19 @@ def _branch_response(request: HtmxHttpRequest, place: Place, *, focus: int) -> H
     return trigger_client_event(response, "claimChanged", {"id": focus, "parent": claim_id})
 
 
-def _body_response(request: HtmxHttpRequest, place: Place) -> HttpResponse:
+def _body_response(
+    request: HtmxHttpRequest, place: Place, *, open_notes: bool = False
+) -> HttpResponse:
     """The claim's body re-rendered in place, its slot emptied."""
     structure = _fresh(place)
     claim_id = place.claim.pk
     item = build_item(
         structure, claim_id, edge=structure.original.get(claim_id), reader=place.reader, levels=1
     )
-    context = tree_context(request, place.debate, place.role) | {"item": item}
+    context = tree_context(request, place.debate, place.role) | {
+        "item": item,
+        "open_notes": open_notes,
+    }
     html = render_to_string("arguments/_claim_body.html", context, request)
     html += f'<div id="slot-{claim_id}" class="slot" hx-swap-oob="true"></div>'
     response = retarget(HttpResponse(html), f"#body-{claim_id}")

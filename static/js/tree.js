@@ -160,6 +160,34 @@
     focusItem(item);
   });
 
+  // Annotating a span: remember the words selected in a claim's text, with their offsets
+  // in that text, and fill them into the Annotate form when it opens.
+  let selected = null;
+  document.addEventListener("selectionchange", () => {
+    const selection = document.getSelection();
+    if (!selection || selection.isCollapsed || !selection.rangeCount) return;
+    const range = selection.getRangeAt(0);
+    const holder = range.commonAncestorContainer.parentElement;
+    const text = holder && holder.closest(".claim-text a");
+    if (!text || !text.contains(range.endContainer)) return;
+    const before = document.createRange();
+    before.setStart(text, 0);
+    before.setEnd(range.startContainer, range.startOffset);
+    const start = before.toString().length;
+    const exact = range.toString();
+    if (!exact.trim()) return;
+    selected = { claim: text.closest("[data-claim]").dataset.claim, start, end: start + exact.length, exact };
+  });
+
+  document.addEventListener("htmx:afterSwap", (event) => {
+    const form = event.detail.target && event.detail.target.querySelector && event.detail.target.querySelector("form.annotate-form");
+    if (!form || !selected || form.dataset.claim !== selected.claim) return;
+    form.querySelector("[name=exact]").value = selected.exact;
+    form.querySelector("[name=start]").value = selected.start;
+    form.querySelector("[name=end]").value = selected.end;
+    selected = null;
+  });
+
   function initTrees() {
     document.querySelectorAll('[role="tree"]').forEach((tree) => {
       if (!tree.querySelector(ITEM + '[tabindex="0"]')) {

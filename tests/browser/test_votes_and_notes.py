@@ -1,0 +1,82 @@
+"""Voting and annotating in a real Chromium, without a page reload."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from playwright.sync_api import expect
+
+from arguments import services
+from arguments.models import Annotation
+from tests.factories import UserFactory
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+@pytest.fixture
+def signed_in(page, live_server):
+    UserFactory(username="voter", password="a sturdy passphrase 42")
+    page.goto("/accounts/login/")
+    page.fill("input[name=login]", "voter")
+    page.fill("input[name=password]", "a sturdy passphrase 42")
+    page.click("form button[type=submit]")
+    expect(page.get_by_role("link", name="voter")).to_be_visible()
+    return page
+
+
+@pytest.fixture
+def claim(transactional_db):
+    owner = UserFactory(username="owner")
+    debate = services.debate_create(owner=owner, title="Open weights?", thesis="Release them.")
+    thesis = debate.claims.get()
+    return services.claim_add(
+        actor=owner, parent=thesis, stance="pro", text="Open weights let anyone audit a model."
+    )
+
+
+def test_a_vote_updates_the_distribution_and_strength_in_place(signed_in, claim):
+    page = signed_in
+    page.goto(claim.get_absolute_url())
+    page.evaluate("window.__marker = 'no reload'")
+    point = claim.parent_relations.get()
+    votes = page.locator(f"#votes-r{point.pk}")
+    expect(votes).to_contain_text("Strength 50%")
+    votes.get_by_label("4 Decisive").check()
+    votes.get_by_role("button", name="Vote").click()
+    expect(votes).to_contain_text("1 vote · mine: 4")
+    expect(votes).to_contain_text("Strength 100%")
+    votes.get_by_text("1 vote · mine: 4").click()  # open the distribution
+    expect(votes.locator(".bars .mine")).to_contain_text("4 Decisive")
+    assert page.evaluate("window.__marker") == "no reload"
+
+
+def test_selecting_words_and_annotating_them_keeps_a_highlight(signed_in, claim):
+    page = signed_in
+    page.goto(claim.get_absolute_url())
+    text = page.locator(f"#text-{claim.pk} a")
+    # Select the word "audit" in the claim's text, as a reader would with the mouse.
+    page.evaluate(
+        """([selector, word]) => {
+            const node = document.querySelector(selector).firstChild;
+            const start = node.textContent.indexOf(word);
+            const range = document.createRange();
+            range.setStart(node, start);
+            range.setEnd(node, start + word.length);
+            const selection = document.getSelection();
+            selection.removeAllRanges();
+            selection.addRange(range);
+        }""",
+        [f"#text-{claim.pk} a", "audit"],
+    )
+    page.locator(f"#body-{claim.pk}").get_by_role("link", name="Annotate").click()
+    form = page.locator(f"#slot-{claim.pk} form")
+    expect(form.get_by_label("Quoted words (optional)")).to_have_value("audit")
+    form.get_by_label("Note (Markdown)").fill("Who has the skills to audit?")
+    form.get_by_role("button", name="Save note").click()
+    expect(page.locator(f"#text-{claim.pk} mark")).to_have_text("audit")
+    note = Annotation.objects.get()
+    assert (note.exact, note.start) == ("audit", claim.text.index("audit"))
+    page.reload()
+    expect(page.locator(f"#text-{claim.pk} mark")).to_have_text("audit")
+    expect(page.get_by_text(re.compile("1 note"))).to_be_visible()
