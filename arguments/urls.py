@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from django.urls import path
 
-from arguments.views import claims, debates, embed, interchange
+from arguments.views import claims, debates, embed, interchange, notes, votes
 from arguments.views import moderation as moderation_views
 
 app_name = "arguments"
@@ -20,6 +20,21 @@ urlpatterns = [
     path("d/<slug:slug>/claims/<int:pk>/edit/", claims.claim_edit, name="claim_edit"),
     path("d/<slug:slug>/claims/<int:pk>/sources/add/", claims.claim_cite, name="claim_cite"),
     path("d/<slug:slug>/claims/<int:pk>/link/", claims.claim_link, name="claim_link"),
+    path("d/<slug:slug>/claims/<int:pk>/vote/", votes.claim_vote, name="claim_vote"),
+    path("d/<slug:slug>/claims/<int:pk>/why/", votes.claim_why, name="claim_why"),
+    path(
+        "d/<slug:slug>/claims/<int:pk>/annotate/",
+        notes.claim_annotate,
+        name="claim_annotate",
+    ),
+    path("d/<slug:slug>/notes/<int:note_id>/reply/", notes.note_reply, name="note_reply"),
+    path("d/<slug:slug>/notes/<int:note_id>/edit/", notes.note_edit, name="note_edit"),
+    path("d/<slug:slug>/notes/<int:note_id>/delete/", notes.note_delete, name="note_delete"),
+    path(
+        "d/<slug:slug>/annotations.jsonld",
+        notes.debate_annotations,
+        name="debate_annotations",
+    ),
 ]
 
 # Moderation on the site: flags, review requests, approve/restore, the debate's settings.

@@ -204,7 +204,7 @@ def test_concurrent_votes_lose_nothing_on_postgresql(cast, debate, pro):
                     services.vote_withdraw(user=user, point=point)
                 else:
                     services.vote_cast(user=user, point=point, value=rng.randint(0, 4))
-        except BaseException as error:  # noqa: BLE001 - reported below
+        except BaseException as error:
             errors.append(error)
         finally:
             connection.close()

@@ -33,8 +33,8 @@ from arguments.services.guards import (
     is_descendant,
     normalize_url,
 )
-from arguments.services.lti import lti_account_provision, lti_membership_grant
 from arguments.services.interchange import debate_import
+from arguments.services.lti import lti_account_provision, lti_membership_grant
 from arguments.services.memberships import membership_grant, membership_revoke
 from arguments.services.moderation import claim_merge, debate_lock, history_revert, merge_revert
 from arguments.services.sources import source_cite

@@ -54,7 +54,6 @@ def test_a_vote_updates_the_distribution_and_strength_in_place(signed_in, claim)
 def test_selecting_words_and_annotating_them_keeps_a_highlight(signed_in, claim):
     page = signed_in
     page.goto(claim.get_absolute_url())
-    text = page.locator(f"#text-{claim.pk} a")
     # Select the word "audit" in the claim's text, as a reader would with the mouse.
     page.evaluate(
         """([selector, word]) => {
