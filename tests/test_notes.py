@@ -70,7 +70,7 @@ def test_without_javascript_a_typed_quote_anchors_the_note(client, cast, pro):
                 "end": 900,
             },
             "outside",
-        ),  # fmt: skip
+        ),
         (
             {
                 "motivation": "commenting",
@@ -79,7 +79,7 @@ def test_without_javascript_a_typed_quote_anchors_the_note(client, cast, pro):
                 "exact": "nowhere to be found",
             },
             "do not appear",
-        ),  # fmt: skip
+        ),
         ({"motivation": "bragging", "body": "x", "visibility": "public"}, "valid choice"),
     ],
 )
