@@ -45,6 +45,7 @@ from pylti1p3.contrib.django import (
     DjangoMessageLaunch,
     DjangoOIDCLogin,
 )
+from pylti1p3.contrib.django.request import DjangoRequest
 from pylti1p3.deep_link_resource import DeepLinkResource
 from pylti1p3.exception import LtiException, OIDCException
 
@@ -195,8 +196,19 @@ def platform_origins(
 def login_initiation(request: HttpRequest, registration_uuid: Any = None) -> HttpResponse:
     """Step 1 of a launch (third-party initiated login): on to the platform's auth URL."""
     ensure_tool_key()
+    defaults: dict[str, str] = {}
+    if registration_uuid is not None:
+        # Some platforms send no client_id: the registration in the URL says which it is.
+        registration = LtiRegistration.objects.active().filter(uuid=registration_uuid).first()
+        if registration is None:
+            return lti_error(request, LaunchError("This tool address is not registered.", 404))
+        defaults["client_id"] = registration.client_id
     tool_conf = DjangoToolConfig(str(registration_uuid) if registration_uuid else None)
-    oidc_login = DjangoOIDCLogin(request, tool_conf, launch_data_storage=DjangoCacheDataStorage())
+    oidc_login = DjangoOIDCLogin(
+        DjangoRequest(request, default_params=defaults),
+        tool_conf,
+        launch_data_storage=DjangoCacheDataStorage(),
+    )
     try:
         response = oidc_login.enable_check_cookies(**COOKIE_MESSAGES).redirect(
             request.build_absolute_uri(reverse("lti:launch"))
@@ -367,6 +379,9 @@ def _picked(request: HttpRequest) -> tuple[Debate, int | None]:
     """The debate (and branch) the instructor picked, if they may give it to a course."""
     address = request.POST.get("address", "").strip()
     slug = request.POST.get("debate", "").strip()
+    host = urlsplit(address).netloc
+    if host and host != request.get_host():
+        raise LaunchError("That address is not a debate of this site.", 422)
     target = _named_target(address) if address else ((slug, None) if slug else None)
     if target is None:
         raise LaunchError("Pick a debate, or paste the address of a debate or a claim.", 422)

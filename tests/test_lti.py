@@ -1,0 +1,638 @@
+"""LTI 1.3, offline, against a fake platform written here: its RSA key signs id_tokens, and
+pylti1p3's fetch of the platform's JWKS is pointed at it. Launches provision accounts and
+roles; deep linking returns a response signed with OUR key; every forgery is refused with a
+clear page and a 4xx status, before anything is written."""
+
+from __future__ import annotations
+
+import json
+import time
+import uuid
+from io import StringIO
+from typing import Any
+from urllib.parse import parse_qs, urlsplit
+
+import jwt
+import pytest
+from django.contrib.auth import get_user_model
+from django.core.management import call_command
+from django.urls import reverse
+from jwcrypto.jwk import JWK
+from lti_tool.models import Key, LtiDeployment, LtiRegistration, LtiUser
+from pylti1p3.exception import LtiException
+from pylti1p3.message_launch import MessageLaunch
+
+from arguments import services
+from arguments.models import Debate, Membership, Role, Stance
+
+pytestmark = pytest.mark.django_db
+
+User = get_user_model()
+
+ISSUER = "https://platform.example"
+CLIENT_ID = "debate-map-tool"
+DEPLOYMENT_ID = "deployment-1"
+PLATFORM_JWKS = "https://platform.example/.well-known/jwks.json"
+LMS_COURSE = "https://lms.example/course/7"
+CLAIM = "https://purl.imsglobal.org/spec/lti/claim/"
+DL = "https://purl.imsglobal.org/spec/lti-dl/claim/"
+INSTRUCTOR = "http://purl.imsglobal.org/vocab/lis/v2/membership#Instructor"
+LEARNER = "http://purl.imsglobal.org/vocab/lis/v2/membership#Learner"
+
+
+class FakePlatform:
+    """An LMS as far as a tool can tell: a key pair, a JWKS, and signed id_tokens."""
+
+    def __init__(self, kid: str = "platform-key-1") -> None:
+        self.key = JWK.generate(kty="RSA", size=2048, kid=kid)
+        self.kid = kid
+
+    def jwks(self) -> dict[str, Any]:
+        public = json.loads(self.key.export_public())
+        return {"keys": [public | {"alg": "RS256", "use": "sig"}]}
+
+    def sign(self, claims: dict[str, Any], key: JWK | None = None) -> str:
+        pem = (key or self.key).export_to_pem(private_key=True, password=None)
+        return jwt.encode(claims, pem, algorithm="RS256", headers={"kid": self.kid})
+
+    def claims(self, *, nonce: str, **overrides: Any) -> dict[str, Any]:
+        now = int(time.time())
+        claims: dict[str, Any] = {
+            "iss": ISSUER,
+            "aud": CLIENT_ID,
+            "sub": "student-42",
+            "iat": now,
+            "exp": now + 300,
+            "nonce": nonce,
+            "given_name": "Ada",
+            "family_name": "Lovelace",
+            "name": "Ada Lovelace",
+            CLAIM + "message_type": "LtiResourceLinkRequest",
+            CLAIM + "version": "1.3.0",
+            CLAIM + "deployment_id": DEPLOYMENT_ID,
+            CLAIM + "target_link_uri": "http://testserver/lti/launch/",
+            CLAIM + "resource_link": {"id": "link-1", "title": "Weekly debate"},
+            CLAIM + "roles": [LEARNER],
+            CLAIM + "context": {"id": "course-7", "title": "Ethics of AI"},
+            CLAIM + "launch_presentation": {"return_url": LMS_COURSE, "document_target": "iframe"},
+        }
+        claims.update(overrides)
+        return {name: value for name, value in claims.items() if value is not None}
+
+
+@pytest.fixture(scope="module")
+def platform() -> FakePlatform:
+    return FakePlatform()
+
+
+@pytest.fixture(autouse=True)
+def platform_keys(monkeypatch, platform: FakePlatform) -> None:
+    """pylti1p3 fetches the platform's JWKS over HTTP; here the fake platform answers."""
+
+    def fetch_public_key(self: MessageLaunch, key_set_url: str) -> dict[str, Any]:
+        if key_set_url != PLATFORM_JWKS:
+            raise LtiException(f"Error during fetch URL {key_set_url}: unknown host")
+        return platform.jwks()
+
+    monkeypatch.setattr(MessageLaunch, "fetch_public_key", fetch_public_key)
+
+
+@pytest.fixture
+def registration(db) -> LtiRegistration:
+    registration = LtiRegistration.objects.create(
+        name="Test LMS",
+        issuer=ISSUER,
+        client_id=CLIENT_ID,
+        auth_url="https://platform.example/auth",
+        token_url="https://platform.example/token",
+        keyset_url=PLATFORM_JWKS,
+    )
+    LtiDeployment.objects.create(
+        registration=registration, deployment_id=DEPLOYMENT_ID, is_active=True
+    )
+    return registration
+
+
+def lti_url(debate: Debate, claim=None) -> str:
+    if claim is None:
+        return f"http://testserver{reverse('lti:debate', args=[debate.slug])}"
+    return f"http://testserver{reverse('lti:claim', args=[debate.slug, claim.pk])}"
+
+
+def start_login(client, **params: str) -> tuple[str, str]:
+    """The platform's login initiation; returns the state and nonce the tool chose."""
+    query = {
+        "iss": ISSUER,
+        "client_id": CLIENT_ID,
+        "login_hint": "opaque-hint",
+        "lti_message_hint": "opaque-message-hint",
+        "target_link_uri": "http://testserver/lti/launch/",
+        "lti1p3_new_window": "1",  # past pylti1p3's cookie check page
+        **params,
+    }
+    response = client.get("/lti/login/", query)
+    assert response.status_code == 302, response.content
+    location = urlsplit(response["Location"])
+    assert f"{location.scheme}://{location.netloc}{location.path}" == (
+        "https://platform.example/auth"
+    )
+    auth = parse_qs(location.query)
+    assert auth["redirect_uri"] == ["http://testserver/lti/launch/"]
+    assert auth["client_id"] == [query["client_id"]]
+    assert auth["response_mode"] == ["form_post"]
+    return auth["state"][0], auth["nonce"][0]
+
+
+def launch(client, platform: FakePlatform, *, key: JWK | None = None, **claims: Any):
+    state, nonce = start_login(client)
+    token = platform.sign(platform.claims(nonce=nonce, **claims), key=key)
+    return client.post(
+        "/lti/launch/", {"id_token": token, "state": state}, HTTP_ORIGIN="https://lms.example"
+    )
+
+
+def frame_ancestors(response) -> str:
+    for directive in response.headers.get("Content-Security-Policy", "").split(";"):
+        name, _, value = directive.strip().partition(" ")
+        if name == "frame-ancestors":
+            return value
+    return ""
+
+
+def nothing_provisioned(users_before: int) -> bool:
+    return User.objects.count() == users_before and not LtiUser.objects.exists()
+
+
+# Resource launches ------------------------------------------------------------------------
+
+
+def test_a_learners_launch_signs_them_in_as_a_writer_and_shows_the_debate(
+    client, platform, registration, debate, thesis, pro
+):
+    response = launch(client, platform, **{CLAIM + "target_link_uri": lti_url(debate)})
+    assert response.status_code == 303
+    assert response["Location"] == reverse("lti:debate", args=[debate.slug])
+
+    lti_user = LtiUser.objects.get(registration=registration, sub="student-42")
+    user = lti_user.auth_user
+    assert user.username.startswith("ada-") and user.first_name == "Ada"
+    assert not user.has_usable_password()
+    assert Membership.objects.get(debate=debate, user=user).role == Role.WRITER
+
+    page = client.get(response["Location"])
+    assert page.status_code == 200
+    body = page.content.decode()
+    assert debate.title in body and thesis.text in body and pro.text in body
+    assert "Add pro" in body  # a writer's controls, in the frame
+    assert "X-CSRFToken" in body
+    assert page.wsgi_request.user == user
+    # Framable by the LMS that launched it, and by nobody else.
+    assert frame_ancestors(page) == "https://lms.example https://platform.example"
+    assert "X-Frame-Options" not in page.headers
+
+
+def test_an_instructors_launch_makes_them_a_moderator(
+    client, platform, registration, debate, thesis
+):
+    launch(
+        client,
+        platform,
+        sub="teacher-1",
+        given_name="Grace",
+        **{CLAIM + "roles": [INSTRUCTOR], CLAIM + "target_link_uri": lti_url(debate)},
+    )
+    user = LtiUser.objects.get(sub="teacher-1").auth_user
+    assert Membership.objects.get(debate=debate, user=user).role == Role.MODERATOR
+
+
+def test_the_account_is_stable_per_issuer_and_subject(
+    client, platform, registration, debate, thesis
+):
+    target = {CLAIM + "target_link_uri": lti_url(debate)}
+    launch(client, platform, **target)
+    launch(client, platform, given_name="Renamed", **target)
+    assert User.objects.filter(lti_users__sub="student-42").distinct().count() == 1
+    # Another registration (client id) of the same platform finds the same account.
+    other = LtiRegistration.objects.create(
+        name="Same LMS, second tool",
+        issuer=ISSUER,
+        client_id="second-client",
+        auth_url="https://platform.example/auth",
+        token_url="https://platform.example/token",
+        keyset_url=PLATFORM_JWKS,
+    )
+    LtiDeployment.objects.create(registration=other, deployment_id=DEPLOYMENT_ID, is_active=True)
+    state, nonce = start_login(client, client_id="second-client")
+    token = platform.sign(platform.claims(nonce=nonce, aud="second-client", **target))
+    assert client.post("/lti/launch/", {"id_token": token, "state": state}).status_code == 303
+    assert LtiUser.objects.filter(sub="student-42").count() == 2
+    assert User.objects.filter(lti_users__sub="student-42").distinct().count() == 1
+    # Another subject is another person.
+    launch(client, platform, sub="student-43", **target)
+    assert User.objects.filter(lti_users__isnull=False).distinct().count() == 2
+
+
+def test_a_launch_never_lowers_a_role(client, platform, registration, debate, thesis, cast):
+    launch(client, platform, **{CLAIM + "target_link_uri": lti_url(debate)})
+    user = LtiUser.objects.get(sub="student-42").auth_user
+    Membership.objects.filter(debate=debate, user=user).update(role=Role.EDITOR)
+    launch(client, platform, **{CLAIM + "target_link_uri": lti_url(debate)})
+    assert Membership.objects.get(debate=debate, user=user).role == Role.EDITOR
+
+
+def test_a_launch_for_a_branch_opens_that_claim(
+    client, platform, registration, debate, thesis, pro, con
+):
+    response = launch(client, platform, **{CLAIM + "target_link_uri": lti_url(debate, pro)})
+    assert response["Location"] == reverse("lti:claim", args=[debate.slug, pro.pk])
+    body = client.get(response["Location"]).content.decode()
+    assert pro.text in body and con.text not in body
+    assert "Whole map" in body
+
+
+def test_custom_parameters_name_the_debate_when_the_url_does_not(
+    client, platform, registration, debate, thesis, pro
+):
+    response = launch(
+        client, platform, **{CLAIM + "custom": {"debate": debate.slug, "claim": str(pro.pk)}}
+    )
+    assert response["Location"] == reverse("lti:claim", args=[debate.slug, pro.pk])
+
+
+def test_a_private_debate_shows_through_lti(client, platform, registration, debate, thesis):
+    Debate.objects.filter(pk=debate.pk).update(visibility=Debate.Visibility.PRIVATE)
+    response = launch(client, platform, **{CLAIM + "target_link_uri": lti_url(debate)})
+    assert response.status_code == 303
+    page = client.get(response["Location"])
+    assert page.status_code == 200 and thesis.text in page.content.decode()
+
+
+def test_following_a_claim_in_the_frame_stays_framable(
+    client, platform, registration, debate, thesis, pro
+):
+    launch(client, platform, **{CLAIM + "target_link_uri": lti_url(debate)})
+    page = client.get(reverse("lti:claim", args=[debate.slug, pro.pk]))
+    assert page.status_code == 200
+    assert frame_ancestors(page) == "https://lms.example https://platform.example"
+    assert client.get(reverse("lti:claim", args=[debate.slug, 999999])).status_code == 404
+
+
+def test_the_lms_page_without_a_session_explains_cookies(client, debate, thesis):
+    response = client.get(reverse("lti:debate", args=[debate.slug]))
+    assert response.status_code == 403
+    assert "third-party cookies" in response.content.decode()
+
+
+def test_a_signed_in_stranger_cannot_read_a_private_debate_there(client, debate, thesis, cast):
+    Debate.objects.filter(pk=debate.pk).update(visibility=Debate.Visibility.PRIVATE)
+    client.force_login(cast.stranger)
+    assert client.get(reverse("lti:debate", args=[debate.slug])).status_code == 404
+
+
+def test_a_link_that_names_no_debate_is_a_clear_400(client, platform, registration):
+    users = User.objects.count()
+    response = launch(client, platform)  # the generic launch URL, no custom parameters
+    assert response.status_code == 400
+    assert "does not name a debate" in response.content.decode()
+    assert nothing_provisioned(users)
+
+
+def test_a_link_to_a_deleted_debate_is_a_404(client, platform, registration):
+    users = User.objects.count()
+    response = launch(
+        client, platform, **{CLAIM + "target_link_uri": "http://testserver/lti/d/gone/"}
+    )
+    assert response.status_code == 404
+    assert nothing_provisioned(users)
+
+
+# Refused launches: a clear page, a 4xx status, nothing written ----------------------------
+
+
+def refused(response, status: int, words: str, users_before: int) -> None:
+    assert response.status_code == status, response.content
+    body = response.content.decode()
+    assert "Cannot show this map" in body
+    assert words in body
+    assert nothing_provisioned(users_before)
+    assert not Membership.objects.filter(user__lti_users__isnull=False).exists()
+
+
+@pytest.fixture
+def users(registration, debate, thesis) -> int:
+    return User.objects.count()
+
+
+def test_a_forged_token_is_refused(client, platform, debate, users):
+    forger = JWK.generate(kty="RSA", size=2048)
+    response = launch(client, platform, key=forger, **{CLAIM + "target_link_uri": lti_url(debate)})
+    refused(response, 403, "forged", users)
+
+
+def test_an_expired_token_is_refused(client, platform, debate, users):
+    past = int(time.time()) - 3600
+    response = launch(
+        client, platform, iat=past - 300, exp=past, **{CLAIM + "target_link_uri": lti_url(debate)}
+    )
+    refused(response, 403, "expired", users)
+
+
+def test_a_token_without_expiry_is_refused(client, platform, debate, users):
+    response = launch(client, platform, exp=None, **{CLAIM + "target_link_uri": lti_url(debate)})
+    assert 400 <= response.status_code < 500
+    assert nothing_provisioned(users)
+
+
+def test_an_unknown_issuer_is_refused(client, platform, debate, users):
+    response = launch(
+        client,
+        platform,
+        iss="https://stranger-lms.example",
+        **{CLAIM + "target_link_uri": lti_url(debate)},
+    )
+    refused(response, 403, "not registered", users)
+
+
+def test_a_wrong_audience_is_refused(client, platform, debate, users):
+    response = launch(
+        client, platform, aud="some-other-tool", **{CLAIM + "target_link_uri": lti_url(debate)}
+    )
+    refused(response, 403, "audience", users)
+
+
+def test_an_unknown_deployment_is_refused(client, platform, debate, users):
+    response = launch(
+        client,
+        platform,
+        **{CLAIM + "deployment_id": "unknown", CLAIM + "target_link_uri": lti_url(debate)},
+    )
+    refused(response, 403, "not activated", users)
+    # Recorded, inactive, for an administrator to activate (django-lti's way).
+    assert not LtiDeployment.objects.get(deployment_id="unknown").is_active
+
+
+def test_a_replayed_launch_is_refused(client, platform, debate, users):
+    state, nonce = start_login(client)
+    token = platform.sign(
+        platform.claims(nonce=nonce, **{CLAIM + "target_link_uri": lti_url(debate)})
+    )
+    assert client.post("/lti/launch/", {"id_token": token, "state": state}).status_code == 303
+    accounts = User.objects.count()
+    client.logout()
+    again = client.post("/lti/launch/", {"id_token": token, "state": state})
+    assert again.status_code == 403
+    assert "already used" in again.content.decode()
+    assert User.objects.count() == accounts
+
+
+def test_a_nonce_the_tool_never_issued_is_refused(client, platform, debate, users):
+    state, _nonce = start_login(client)
+    token = platform.sign(
+        platform.claims(nonce="made-up", **{CLAIM + "target_link_uri": lti_url(debate)})
+    )
+    response = client.post("/lti/launch/", {"id_token": token, "state": state})
+    refused(response, 403, "already used or has expired", users)
+
+
+def test_a_launch_that_did_not_start_here_is_refused(client, platform, debate, users):
+    token = platform.sign(
+        platform.claims(nonce="n", **{CLAIM + "target_link_uri": lti_url(debate)})
+    )
+    response = client.post("/lti/launch/", {"id_token": token, "state": "state-unknown"})
+    refused(response, 400, "did not start here", users)
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        {},
+        {"state": "x"},
+        {"id_token": "not-a-jwt", "state": "x"},
+    ],
+)
+def test_garbage_is_a_400(client, users, data):
+    response = client.post("/lti/launch/", data)
+    assert response.status_code == 400
+    assert nothing_provisioned(users)
+
+
+def test_a_malformed_token_after_a_real_login_is_a_400(client, users):
+    state, _nonce = start_login(client)
+    for token in ("a.b.c", "e30.W10.sig"):  # undecodable; a JSON list as the body
+        response = client.post("/lti/launch/", {"id_token": token, "state": state})
+        assert 400 <= response.status_code < 500
+    assert nothing_provisioned(users)
+
+
+def test_the_launch_only_accepts_posts(client):
+    assert client.get("/lti/launch/").status_code == 405
+
+
+# Login initiation and our keys ------------------------------------------------------------
+
+
+def test_login_first_checks_that_the_frame_keeps_cookies(client, registration):
+    response = client.get("/lti/login/", {"iss": ISSUER, "client_id": CLIENT_ID, "login_hint": "h"})
+    assert response.status_code == 200
+    assert "Open the argument map in a new window" in response.content.decode()
+    assert frame_ancestors(response) == "*"
+
+
+def test_login_from_an_unknown_platform_is_refused(client, registration):
+    response = client.get(
+        "/lti/login/",
+        {"iss": "https://stranger.example", "login_hint": "h", "lti1p3_new_window": "1"},
+    )
+    assert response.status_code == 403
+    assert "not registered" in response.content.decode()
+
+
+def test_login_without_a_login_hint_is_a_400(client, registration):
+    response = client.get("/lti/login/", {"iss": ISSUER, "lti1p3_new_window": "1"})
+    assert response.status_code == 400
+
+
+def test_login_by_registration_uuid(client, registration):
+    response = client.post(
+        f"/lti/login/{registration.uuid}/",
+        {"iss": ISSUER, "login_hint": "h", "lti1p3_new_window": "1"},
+    )
+    assert response.status_code == 302
+
+
+def test_login_by_an_unknown_registration_uuid_is_a_404(client, registration):
+    response = client.get(f"/lti/login/{uuid.uuid4()}/", {"iss": ISSUER, "login_hint": "h"})
+    assert response.status_code == 404
+
+
+def test_our_jwks_publishes_public_keys_only(client):
+    response = client.get("/lti/jwks/")
+    assert response.status_code == 200
+    (key,) = response.json()["keys"]
+    assert key["kty"] == "RSA" and key["alg"] == "RS256" and key["use"] == "sig" and key["kid"]
+    assert "d" not in key and "p" not in key
+
+
+def test_rotating_keys_publishes_the_new_key_and_retires_old_ones(client):
+    call_command("rotate_lti_keys", stdout=StringIO())
+    old = Key.objects.get()
+    Key.objects.filter(pk=old.pk).update(datetime_created=old.datetime_created.replace(year=2000))
+    out = StringIO()
+    call_command("rotate_lti_keys", "--retire-after", "7", stdout=out)
+    assert "retired 1" in out.getvalue()
+    kids = [key["kid"] for key in client.get("/lti/jwks/").json()["keys"]]
+    assert kids == [str(Key.objects.active().get())]
+    assert str(old) not in kids
+
+
+def test_platforms_are_registered_in_the_admin(client, cast):
+    client.force_login(cast.staff)
+    assert "LTI registrations" in client.get("/admin/").content.decode()
+    assert client.get("/admin/lti_tool/ltiregistration/add/").status_code == 200
+
+
+# Deep linking -----------------------------------------------------------------------------
+
+
+def deep_link_claims(**overrides: Any) -> dict[str, Any]:
+    return {
+        CLAIM + "message_type": "LtiDeepLinkingRequest",
+        CLAIM + "resource_link": None,
+        CLAIM + "roles": [INSTRUCTOR],
+        "sub": "teacher-1",
+        "given_name": "Grace",
+        DL + "deep_linking_settings": {
+            "deep_link_return_url": "https://lms.example/deep-link-return",
+            "accept_types": ["ltiResourceLink"],
+            "accept_presentation_document_targets": ["iframe", "window"],
+            "data": "opaque-platform-data",
+        },
+        **overrides,
+    }
+
+
+def open_picker(client, platform) -> tuple[str, str]:
+    response = launch(client, platform, **deep_link_claims())
+    assert response.status_code == 303
+    assert response["Location"].startswith("/lti/deep-link/?launch=")
+    picker = client.get(response["Location"])
+    assert picker.status_code == 200
+    token = parse_qs(urlsplit(response["Location"]).query)["launch"][0]
+    return token, picker.content.decode()
+
+
+def verify_with_our_jwks(client, token: str) -> dict[str, Any]:
+    kid = jwt.get_unverified_header(token)["kid"]
+    keys = {key["kid"]: key for key in client.get("/lti/jwks/").json()["keys"]}
+    public = jwt.PyJWK.from_dict(keys[kid])
+    return jwt.decode(token, public, algorithms=["RS256"], audience=ISSUER)
+
+
+def returned_jwt(body: str) -> str:
+    import re
+
+    assert 'action="https://lms.example/deep-link-return"' in body
+    return re.search(r'name="JWT" value="([^"]+)"', body).group(1)
+
+
+def test_deep_linking_returns_the_chosen_debate_signed_with_our_key(
+    client, platform, registration, debate, thesis
+):
+    token, picker = open_picker(client, platform)
+    assert debate.title in picker
+    response = client.post("/lti/deep-link/", {"launch": token, "debate": debate.slug})
+    assert response.status_code == 200
+    assert frame_ancestors(response) == "https://lms.example https://platform.example"
+    message = verify_with_our_jwks(client, returned_jwt(response.content.decode()))
+    assert message["iss"] == CLIENT_ID
+    assert message[CLAIM + "message_type"] == "LtiDeepLinkingResponse"
+    assert message[CLAIM + "deployment_id"] == DEPLOYMENT_ID
+    assert message[DL + "data"] == "opaque-platform-data"
+    (item,) = message[DL + "content_items"]
+    assert item["type"] == "ltiResourceLink"
+    assert item["url"] == lti_url(debate)
+    assert item["title"] == debate.title
+    assert item["custom"] == {"debate": debate.slug}
+
+
+def test_deep_linking_a_branch_by_its_address_and_launching_it(
+    client, platform, registration, debate, thesis, pro, cast
+):
+    sub = services.claim_add(actor=cast.writer, parent=pro, stance=Stance.CON, text="Not all.")
+    token, _picker = open_picker(client, platform)
+    response = client.post(
+        "/lti/deep-link/",
+        {"launch": token, "address": f"http://testserver{pro.get_absolute_url()}"},
+    )
+    (item,) = verify_with_our_jwks(client, returned_jwt(response.content.decode()))[
+        DL + "content_items"
+    ]
+    assert item["url"] == lti_url(debate, pro)
+    assert item["custom"] == {"debate": debate.slug, "claim": str(pro.pk)}
+    # The platform then launches the link it was given.
+    client.logout()
+    launched = launch(client, platform, **{CLAIM + "target_link_uri": item["url"]})
+    assert launched["Location"] == reverse("lti:claim", args=[debate.slug, pro.pk])
+    assert sub.text in client.get(launched["Location"]).content.decode()
+
+
+def test_deep_linking_is_for_instructors(client, platform, registration, debate):
+    users = User.objects.count()
+    response = launch(client, platform, **deep_link_claims(**{CLAIM + "roles": [LEARNER]}))
+    assert response.status_code == 403
+    assert "Only instructors" in response.content.decode()
+    assert nothing_provisioned(users)
+
+
+@pytest.mark.parametrize(
+    ("data", "words"),
+    [
+        ({}, "Pick a debate"),
+        ({"debate": "no-such-debate"}, "no debate"),
+        ({"address": "https://elsewhere.example/d/x/"}, "not a debate of this site"),
+        ({"address": "http://testserver/d/{slug}/claims/999999/"}, "not available"),
+    ],
+)
+def test_a_bad_choice_redisplays_the_picker(
+    client, platform, registration, debate, thesis, data, words
+):
+    token, _picker = open_picker(client, platform)
+    data = {key: value.format(slug=debate.slug) for key, value in data.items()}
+    response = client.post("/lti/deep-link/", {"launch": token, **data})
+    assert response.status_code == 422
+    assert words in response.content.decode()
+
+
+def test_a_private_debate_cannot_be_picked_by_a_stranger(
+    client, platform, registration, debate, thesis
+):
+    Debate.objects.filter(pk=debate.pk).update(visibility=Debate.Visibility.PRIVATE)
+    token, picker = open_picker(client, platform)
+    assert debate.title not in picker
+    response = client.post(
+        "/lti/deep-link/", {"launch": token, "address": f"http://testserver/d/{debate.slug}/"}
+    )
+    assert response.status_code == 422
+    assert "private" in response.content.decode()
+
+
+@pytest.mark.parametrize("token", ["", "forged-token", "abc:def:ghi"])
+def test_the_picker_needs_a_launch_of_ours(client, token):
+    for response in (
+        client.get("/lti/deep-link/", {"launch": token}),
+        client.post("/lti/deep-link/", {"launch": token, "debate": "x"}),
+    ):
+        assert response.status_code == 400
+        assert "opened from your course" in response.content.decode()
+
+
+def test_the_picker_refuses_a_resource_launch(client, platform, registration, debate, thesis):
+    from django.core import signing
+
+    from arguments.lti.views import PICKER_SALT
+
+    launch(client, platform, **{CLAIM + "target_link_uri": lti_url(debate)})
+    # A valid signature over a launch id that is not a deep-linking launch.
+    token = signing.dumps(f"lti1p3-launch-{uuid.uuid4()}", salt=PICKER_SALT)
+    response = client.get("/lti/deep-link/", {"launch": token})
+    assert response.status_code == 400
