@@ -190,3 +190,43 @@ def test_a_page_not_on_the_allow_list_cannot_frame_the_embed(page, live_server, 
     page.goto(host.page("/other.html", f'<iframe src="{embed}" title="Not listed"></iframe>'))
     page.wait_for_load_state("load")
     assert page.frames[1].url.startswith("chrome-error://")
+
+
+def test_it_reports_its_height_in_wordpress_and_canvas_formats_too(
+    page, live_server, host, deep_debate
+):
+    debate = deep_debate["debate"]
+    embed = f"{live_server.url}/embed/d/{debate.slug}/#?secret=Xy12ab"
+    listener = (
+        "<script>window.received = [];"
+        "addEventListener('message', e => window.received.push(e.data));</script>"
+    )
+    page.goto(host.page("/wp.html", listener + f'<iframe src="{embed}" title="WP"></iframe>'))
+    page.wait_for_function(
+        "() => window.received.some(m => m.message === 'height')"
+        " && window.received.some(m => m.subject === 'lti.frameResize')"
+    )
+    received = page.evaluate("window.received")
+    wordpress = next(m for m in received if m.get("message") == "height")
+    assert wordpress["secret"] == "Xy12ab" and wordpress["value"] > 100
+    canvas = next(m for m in received if m.get("subject") == "lti.frameResize")
+    ours = next(m for m in received if m.get("type") == "debate-map:resize")
+    assert canvas["height"] == ours["height"] == wordpress["value"]
+
+
+def test_the_host_script_resizes_only_the_frame_that_asked(page, live_server, host, deep_debate):
+    debate = deep_debate["debate"]
+    first = snippet_for(live_server, f"{live_server.url}{debate.get_absolute_url()}")
+    second = first.replace('title="Argument map', 'id="second" title="Second map', 1)
+    page.goto(host.page("/two.html", first + second))
+    page.wait_for_function(
+        "() => [...document.querySelectorAll('iframe')].every(f => f.style.height !== '')"
+    )
+    heights = "() => [...document.querySelectorAll('iframe')].map(f => f.style.height)"
+    before = page.evaluate(heights)
+    sub = page.frame_locator("iframe >> nth=0").locator(f"#claim-{deep_debate['sub'].pk}")
+    sub.locator(":scope > .claim-body [data-toggle]").click()
+    expect(sub).to_have_attribute("aria-expanded", "true")
+    page.wait_for_function(f"() => ({heights})()[0] !== {json.dumps(before[0])}")
+    after = page.evaluate(heights)
+    assert after[1] == before[1]
