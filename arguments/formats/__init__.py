@@ -38,7 +38,7 @@ def detect(text: str, filename: str = "") -> str | None:
     head = text.lstrip("\ufeff \t\r\n")
     if head.startswith(("Discussion Title:", "Discussion Name:")):
         return "kialo"
-    if head.startswith(("{", "[")):
+    if head.startswith("{"):
         try:
             data = json.loads(head)
         except ValueError:
