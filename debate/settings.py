@@ -86,6 +86,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "arguments.context_processors.claim_urls",
             ],
             "builtins": ["django_htmx.templatetags.django_htmx"],
         },

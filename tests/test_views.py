@@ -106,3 +106,12 @@ def test_the_profile_lists_my_debates_and_claims(client, cast, debate, pro):
     assert debate.title in page and pro.text in page
     assert client.logout() is None
     assert client.get(reverse("arguments:profile")).status_code == 302
+
+
+def test_visitors_get_a_cached_tree_that_a_write_renews(client, cast, debate, thesis, pro):
+    assert pro.text in client.get(debate.get_absolute_url()).content.decode()
+    new = services.claim_add(actor=cast.writer, parent=thesis, stance="con", text="Fresh rebuttal.")
+    page = client.get(debate.get_absolute_url()).content.decode()
+    assert new.text in page
+    services.claim_hide(actor=cast.moderator, claim=new)
+    assert new.text not in client.get(debate.get_absolute_url()).content.decode()

@@ -1,0 +1,130 @@
+"""Measure the app on synthetic debates of several sizes; the last line printed is JSON.
+
+    python manage.py bench [--sizes 100,2000,20000] [--runs 7] [--quick]
+
+Everything runs in a throwaway test database (the configured engine, never your data),
+through Django's test client, so a figure includes middleware, views and templates but not
+the network or a WSGI server (`make loadtest` measures those). Each figure is the median of
+`--runs` runs.
+"""
+
+from __future__ import annotations
+
+import json
+import resource
+import statistics
+import tempfile
+import time
+from collections.abc import Callable
+from typing import Any
+
+from django.core.cache import cache
+from django.core.management.base import BaseCommand, CommandParser
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext, setup_test_environment
+from django.urls import reverse
+
+from arguments import formats, services
+from arguments.formats.document import document_from_debate
+from arguments.models import Claim, Debate, Relation
+from arguments.selectors import claim_strengths, debate_structure
+from arguments.synthetic import build_debate, deepest_branch
+
+HTMX = {"HTTP_HX_REQUEST": "true"}
+
+
+def _median_ms(samples: list[float]) -> float:
+    return round(statistics.median(samples) * 1000, 2)
+
+
+class Command(BaseCommand):
+    help = "Benchmark page, fragment, vote, import/export and strength timings (JSON last line)."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("--sizes", default="100,2000,20000", help="claims per debate")
+        parser.add_argument("--runs", type=int, default=7, help="runs per figure (median)")
+        parser.add_argument("--quick", action="store_true", help="tiny sizes: a smoke test")
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        sizes = [30, 200] if options["quick"] else [int(s) for s in options["sizes"].split(",")]
+        runs = 3 if options["quick"] else max(1, options["runs"])
+        setup_test_environment()
+        with tempfile.TemporaryDirectory() as folder:
+            if connection.vendor == "sqlite":  # a file, as in production, not :memory:
+                connection.settings_dict.setdefault("TEST", {})["NAME"] = f"{folder}/bench.sqlite3"
+            old_name = connection.creation.create_test_db(verbosity=0, autoclobber=True)
+            try:
+                results = {str(size): self._measure(size, runs) for size in sizes}
+            finally:
+                connection.creation.destroy_test_db(old_name, verbosity=0)
+        self.stdout.write(json.dumps(results, sort_keys=False))
+
+    def _measure(self, size: int, runs: int) -> dict[str, float | int]:
+        self.stderr.write(f"building a debate of {size} claims…")
+        debate = build_debate(size, slug=f"bench-{size}")
+        voter = debate.owner
+        client = Client()
+        client.force_login(voter)
+        page = debate.get_absolute_url()
+        deep = deepest_branch(debate)
+        focus = reverse("arguments:claim", kwargs={"slug": debate.slug, "pk": deep})
+        voted = Claim.objects.filter(debate=debate, is_thesis=False).order_by("id")[size // 2]
+        vote = reverse("arguments:claim_vote", kwargs={"slug": debate.slug, "pk": voted.pk})
+        queries: list[int] = []
+
+        def timed(request: Callable[[], Any], *, before: Callable[[], Any] | None = None) -> float:
+            samples = []
+            for _ in range(runs):
+                if before:
+                    before()
+                with CaptureQueriesContext(connection) as captured:
+                    start = time.perf_counter()
+                    response = request()
+                    samples.append(time.perf_counter() - start)
+                assert response.status_code == 200, (response.status_code, response.content[:300])
+                queries.append(len(captured))
+            return _median_ms(samples)
+
+        self.stderr.write("  pages…")
+        figures: dict[str, float | int] = {"claims": size}
+        figures["page_cold_ms"] = timed(lambda: client.get(page), before=cache.clear)
+        figures["page_warm_ms"] = timed(lambda: client.get(page))
+        figures["expand_ms"] = timed(lambda: client.get(focus, {"part": "branch"}, **HTMX))
+        figures["focus_ms"] = timed(lambda: client.get(focus))
+        values = iter(range(10_000))
+        figures["vote_ms"] = timed(
+            lambda: client.post(vote, {"value": str(next(values) % 5)}, **HTMX),
+            before=lambda: debate_structure(Debate.objects.get(pk=debate.pk)),
+        )
+        figures["queries_max"] = max(queries)
+
+        self.stderr.write("  strength…")
+        structure = debate_structure(Debate.objects.get(pk=debate.pk))
+        samples = []
+        for _ in range(runs):
+            start = time.perf_counter()
+            claim_strengths(structure)
+            samples.append(time.perf_counter() - start)
+        figures["strength_ms"] = _median_ms(samples)
+
+        self.stderr.write("  export and import…")
+        for name in ("kialo", "json"):
+            export, imported = [], []
+            for _ in range(max(1, runs // 2)):
+                start = time.perf_counter()
+                text = formats.render(document_from_debate(debate), name)
+                export.append(time.perf_counter() - start)
+                start = time.perf_counter()
+                copy = services.debate_import(owner=voter, document=formats.parse(text, name))
+                imported.append(time.perf_counter() - start)
+                Relation.objects.filter(debate=copy).delete()
+                copy.delete()
+            figures[f"export_{name}_ms"] = _median_ms(export)
+            figures[f"import_{name}_ms"] = _median_ms(imported)
+        figures["export_ms"] = max(figures["export_kialo_ms"], figures["export_json_ms"])
+        figures["import_ms"] = max(figures["import_kialo_ms"], figures["import_json_ms"])
+        # ru_maxrss is in kilobytes on Linux: the peak of this whole process so far.
+        figures["rss_mb"] = round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)
+        self.stderr.write(f"  {json.dumps(figures)}")
+        return figures
