@@ -21,7 +21,7 @@ import pytest
 from django.urls import reverse
 
 from arguments import services
-from arguments.models import Claim, Debate, Flag, Membership, Role, Stance
+from arguments.models import Annotation, Claim, Debate, Flag, Membership, Role, Stance, Vote
 from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -196,6 +196,38 @@ ROWS: dict[str, Row] = {
         writers_and_up(),
         data=lambda s: {"claim": s.con.pk, "stance": "con"},
         done=lambda s: s.pro.child_relations.filter(child=s.con).exists(),
+    ),
+    # -- votes and annotations --
+    "vote on a pro": Row(
+        "claim_vote",
+        lambda s: [s.con.pk],
+        # Viewers vote too; a vote is the one thing every signed-in role may do.
+        expect(
+            owner=302,
+            moderator=302,
+            editor=302,
+            writer=302,
+            suggester=302,
+            viewer=302,
+            anonymous=403,
+        ),
+        data=lambda s: {"value": "3"},
+        done=lambda s: Vote.objects.filter(relation__child=s.con).exists(),
+    ),
+    "annotate a claim": Row(
+        "claim_annotate",
+        lambda s: [s.con.pk],
+        expect(
+            owner=302,
+            moderator=302,
+            editor=302,
+            writer=302,
+            suggester=302,
+            viewer=302,
+            anonymous=403,
+        ),
+        data=lambda s: {"motivation": "questioning", "body": "Why?", "visibility": "public"},
+        done=lambda s: Annotation.objects.filter(claim=s.con).exists(),
     ),
     # -- moderation (this module's own endpoints) --
     "flag a claim": Row(
