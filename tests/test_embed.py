@@ -53,6 +53,12 @@ def test_it_shows_the_map_read_only_with_a_header(client, debate, thesis, pro, c
     assert "embed-frame.js" in body
 
 
+def test_it_shows_strength_and_vote_summaries_but_no_vote_form(client, debate, thesis, pro):
+    body = client.get(embed_url(debate)).content.decode()
+    assert 'class="votes"' in body and "Strength" in body
+    assert "vote-form" not in body and "csrfmiddlewaretoken" not in body
+
+
 def test_it_needs_no_cookie_and_sets_none(client, debate, thesis):
     response = client.get(embed_url(debate))
     assert response.status_code == 200

@@ -184,6 +184,7 @@ def test_a_learners_launch_signs_them_in_as_a_writer_and_shows_the_debate(
     body = page.content.decode()
     assert debate.title in body and thesis.text in body and pro.text in body
     assert "Add pro" in body  # a writer's controls, in the frame
+    assert "vote-form" in body
     assert "X-CSRFToken" in body
     assert page.wsgi_request.user == user
     # Framable by the LMS that launched it, and by nobody else.

@@ -51,11 +51,11 @@ from pylti1p3.exception import LtiException, OIDCException
 
 from arguments import services
 from arguments.models import Debate, Role
-from arguments.permissions import at_least, role_in
+from arguments.permissions import role_in
 from arguments.selectors import debate_structure
 from arguments.services.lti import lti_role_for
 from arguments.tree import Reader, build_item
-from arguments.views.access import debate_for, visible_claim
+from arguments.views.access import debate_for, reader_for, visible_claim
 from arguments.views.debates import tree_context
 from arguments.views.embed import ORIGIN_RE, EmbedOptions, allow_framing
 
@@ -469,11 +469,7 @@ def _lti_page(request: HttpRequest, slug: str, pk: int | None) -> HttpResponse:
     debate, role = debate_for(request, slug)
     structure = debate_structure(debate)
     base = tree_context(request, debate, role)
-    reader = Reader(
-        user_id=request.user.pk,
-        sees_everything=at_least(role, Role.MODERATOR),
-        order=str(base["order"]),
-    )
+    reader = reader_for(request, debate, role)  # the same reader as the debate page
     if pk is not None and not visible_claim(structure, reader, pk):
         return lti_error(request, LaunchError("There is no such claim in this debate.", 404))
     options = EmbedOptions()
