@@ -75,5 +75,6 @@ urlpatterns += [
     path("d/<slug:slug>/embed/", embed.embed_dialog, name="embed_dialog"),
     path("embed/d/<slug:slug>/", embed.embed_debate, name="embed_debate"),
     path("embed/d/<slug:slug>/claims/<int:pk>/", embed.embed_claim, name="embed_claim"),
+    path("embed/d/<slug:slug>/claims/<int:pk>/why/", embed.embed_why, name="embed_why"),
     path("oembed", embed.oembed, name="oembed"),
 ]

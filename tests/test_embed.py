@@ -59,6 +59,19 @@ def test_it_shows_strength_and_vote_summaries_but_no_vote_form(client, debate, t
     assert "vote-form" not in body and "csrfmiddlewaretoken" not in body
 
 
+def test_its_why_link_explains_strength_cross_origin(client, debate, thesis, pro, cast):
+    client.force_login(cast.owner)  # ignored: the frame is anonymous
+    url = reverse("arguments:embed_why", args=[debate.slug, thesis.pk])
+    response = client.get(url)
+    assert response.status_code == 200
+    assert "<html" not in response.content.decode()
+    assert response.headers["Access-Control-Allow-Origin"] == "*"
+    assert frame_ancestors(response) == "'self' https:"
+    Debate.objects.filter(pk=debate.pk).update(visibility=Debate.Visibility.PRIVATE)
+    assert client.get(url).status_code == 404
+    assert client.post(url).status_code == 405
+
+
 def test_it_needs_no_cookie_and_sets_none(client, debate, thesis):
     response = client.get(embed_url(debate))
     assert response.status_code == 200

@@ -40,12 +40,14 @@ from django.utils.csp import CSP
 from django.utils.html import format_html
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.clickjacking import xframe_options_exempt
+from django_htmx.middleware import HtmxDetails
 
 from arguments.models import Claim, Debate, Role
 from arguments.permissions import role_in
 from arguments.selectors import debate_structure
 from arguments.tree import ORDERS, Reader, build_item
 from arguments.views.access import Controls, debate_for, visible_claim
+from arguments.views.votes import claim_why
 
 PROVIDER_NAME = "Debate map"
 DEFAULT_DEPTH = 2  # the debate page shows the same: a thesis, its pros and cons and theirs
@@ -245,6 +247,23 @@ def embed_debate(request: HttpRequest, slug: str) -> HttpResponse:
 def embed_claim(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     """One claim and its branch for another site's iframe; `?part=branch` gives one level."""
     return _embed(request, slug, pk)
+
+
+@xframe_options_exempt
+def embed_why(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    """A claim's strength explained, for the "Why?" link inside an embed: the debate page's
+    own view, read as an anonymous visitor, its fragment, allowed cross-origin."""
+    if request.method not in {"GET", "HEAD"}:
+        return HttpResponseNotAllowed(["GET", "HEAD"])
+    debate = Debate.objects.filter(slug=slug).first()
+    if debate is None or role_in(ANONYMOUS, debate) is None:
+        return embed_error(request, "There is no embeddable debate at this address.", status=404)
+    # The frame sends no cookie and, to stay a CORS simple request, no htmx header.
+    request.user = ANONYMOUS
+    request.META["HTTP_HX_REQUEST"] = "true"
+    request.htmx = HtmxDetails(request)  # type: ignore[attr-defined]
+    response = claim_why(request, slug, pk)
+    return allow_cors(allow_framing(response, frame_ancestors(debate)))
 
 
 # oEmbed -----------------------------------------------------------------------------------

@@ -16,6 +16,7 @@
   const prefix = root.dataset.embedPrefix || "/embed";
   const options = root.dataset.embedQuery || "";
   const CLAIM_PATH = /^\/d\/([-\w]+)\/claims\/(\d+)\/$/;
+  const FRAGMENT_PATH = /^\/d\/([-\w]+)\/claims\/(\d+)\/(why\/)?$/; // a branch, or "Why?"
 
   function wordpressSecret() {
     const match = /[#&?]secret=([A-Za-z0-9]+)/.exec(window.location.hash);
@@ -53,9 +54,9 @@
 
   document.addEventListener("htmx:configRequest", (event) => {
     const url = new URL(event.detail.path, window.location.href);
-    const match = CLAIM_PATH.exec(url.pathname);
+    const match = FRAGMENT_PATH.exec(url.pathname);
     if (!match || mode !== "embed") return;
-    // A branch for a toggle: from the embed endpoint, as a CORS "simple request" (no custom
+    // A branch for a toggle, or a strength explained: from the embed endpoint, as a CORS "simple request" (no custom
     // headers, so no preflight), since a sandboxed frame's origin is "null".
     event.detail.path = prefix + url.pathname + url.search;
     Object.keys(event.detail.headers).forEach((name) => {

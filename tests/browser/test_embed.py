@@ -230,3 +230,12 @@ def test_the_host_script_resizes_only_the_frame_that_asked(page, live_server, ho
     page.wait_for_function(f"() => ({heights})()[0] !== {json.dumps(before[0])}")
     after = page.evaluate(heights)
     assert after[1] == before[1]
+
+
+def test_why_explains_a_strength_inside_the_frame(page, live_server, host, deep_debate):
+    debate = deep_debate["debate"]
+    snippet = snippet_for(live_server, f"{live_server.url}{debate.get_absolute_url()}")
+    page.goto(host.page("/course.html", snippet))
+    body = page.frame_locator("iframe").locator(f"#body-{deep_debate['thesis'].pk}")
+    body.get_by_role("link", name="Why?").first.click()
+    expect(body.locator(".why .explanation")).to_be_visible()
