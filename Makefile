@@ -28,7 +28,13 @@ test: install
 	$(PY) -m pytest
 
 bench: install
-	@echo "make bench: not yet; the benchmark harness comes with the performance issue."
+	$(PY) manage.py bench $(BENCH_ARGS)
+
+# gunicorn (2 workers, production settings) under wrk, on its own database of 20,000 claims.
+loadtest: install
+	@command -v wrk >/dev/null || { echo "loadtest needs wrk: apt-get install wrk"; exit 1; }
+	DATABASE_URL=$${LOADTEST_DATABASE_URL:-sqlite:///$(CURDIR)/loadtest.sqlite3} \
+		$(PY) manage.py loadtest $(LOADTEST_ARGS)
 
 lint: install
 	$(VENV)/bin/ruff check .

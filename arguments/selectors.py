@@ -1,18 +1,18 @@
 """Reads of a debate: its whole structure in a fixed number of queries, built into a tree in
-Python and cached under the debate's structure version.
+Python and kept in memory under the debate's structure version.
 
-The structure is the same for every reader, so it is cached; what depends on the reader (which
+The structure is the same for every reader, so it is kept; what depends on the reader (which
 pending or hidden claims they may see, their votes, their role) is applied afterwards.
 """
 
 from __future__ import annotations
 
-from collections import defaultdict
+import threading
+from collections import OrderedDict, defaultdict
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import TYPE_CHECKING
 
-from django.core.cache import cache
 from django.db.models import Count, Max, Q
 
 from arguments import scoring
@@ -92,7 +92,7 @@ class DebateStructure:
     """Every claim and relation of one debate, indexed for walking the tree."""
 
     debate_id: int
-    version: int
+    version: tuple[int, datetime]  # the debate's structure version and creation time
     nodes: dict[int, Node]
     children: dict[int, list[Edge]]  # parent id -> edges in sibling order
     original: dict[int, Edge]  # child id -> the relation where it was written
@@ -217,7 +217,7 @@ def _load_structure(debate: Debate) -> DebateStructure:
             notes[note.claim_id].append(note)
     structure = DebateStructure(
         debate_id=debate.pk,
-        version=debate.structure_version,
+        version=(debate.structure_version, debate.created_at),
         nodes=nodes,
         children=dict(children),
         original=original,
@@ -244,15 +244,40 @@ def claim_strengths(structure: DebateStructure) -> tuple[dict[int, float], dict[
     return base, scoring.strengths(base, structure.strength_edges())
 
 
+# Structures live in this process's memory, not in the shared cache: a shared cache pickles,
+# and unpickling tens of thousands of nodes on every request cost more than the page itself.
+# Each worker loads a debate once per version (a few queries) and keeps the few debates it
+# served last; the version on the debate row, read on every request, invalidates them all.
+_STRUCTURES: OrderedDict[int, DebateStructure] = OrderedDict()
+_STRUCTURES_KEPT = 16
+_STRUCTURES_LOCK = threading.Lock()
+
+
 def debate_structure(debate: Debate) -> DebateStructure:
     """The debate's claims, relations, citations and annotations: four queries, or none when
-    cached."""
-    key = f"debate-structure:{debate.pk}:{debate.structure_version}"
-    structure = cache.get(key)
-    if structure is None:
-        structure = _load_structure(debate)
-        cache.set(key, structure, timeout=60 * 60)
+    this process already holds the debate's current version."""
+    with _STRUCTURES_LOCK:
+        structure = _STRUCTURES.get(debate.pk)
+        # The creation time guards against SQLite reusing a deleted debate's id.
+        if structure is not None and structure.version == (
+            debate.structure_version,
+            debate.created_at,
+        ):
+            _STRUCTURES.move_to_end(debate.pk)
+            return structure
+    structure = _load_structure(debate)
+    with _STRUCTURES_LOCK:
+        _STRUCTURES[debate.pk] = structure
+        _STRUCTURES.move_to_end(debate.pk)
+        while len(_STRUCTURES) > _STRUCTURES_KEPT:
+            _STRUCTURES.popitem(last=False)
     return structure
+
+
+def forget_structures() -> None:
+    """Drop every structure this process holds (tests start each case from the database)."""
+    with _STRUCTURES_LOCK:
+        _STRUCTURES.clear()
 
 
 def visible_to(node: Node, *, viewer_id: int | None, sees_everything: bool) -> bool:

@@ -18,11 +18,7 @@ from arguments.models import Citation, Claim, Debate, Relation, Source, Stance, 
 
 MAX_DEPTH = 12
 VOTERS = 300
-WORDS = (
-    "open weights let researchers audit models while misuse risks grow with capability and "
-    "regulators weigh thresholds sovereignty innovation safety evidence incentives markets "
-    "compute access transparency proliferation benchmarks licences governance"
-).split()
+WORDS = ["open", "weights", "let", "researchers", "audit", "models", "while", "misuse", "risks", "grow", "with", "capability", "and", "regulators", "weigh", "thresholds", "sovereignty", "innovation", "safety", "evidence", "incentives", "markets", "compute", "access", "transparency", "proliferation", "benchmarks", "licences", "governance"]
 
 
 def _sentence(rng: random.Random, n: int) -> str:

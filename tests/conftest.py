@@ -15,14 +15,17 @@ from django.core.cache import cache
 
 from arguments import services
 from arguments.models import Claim, Debate, Relation, Role, Stance
+from arguments.selectors import forget_structures
 from tests.factories import MembershipFactory, UserFactory
 
 
 @pytest.fixture(autouse=True)
 def _fresh_cache():
     cache.clear()
+    forget_structures()
     yield
     cache.clear()
+    forget_structures()
 
 
 @dataclass

@@ -3,18 +3,17 @@
 from __future__ import annotations
 
 import pytest
-from django.core.cache import cache
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from arguments.selectors import debate_structure
+from arguments.selectors import debate_structure, forget_structures
 from tests.conftest import build_debate
 
 pytestmark = pytest.mark.django_db
 
 
 def queries_to_load(debate) -> int:
-    cache.clear()
+    forget_structures()
     with CaptureQueriesContext(connection) as captured:
         debate_structure(debate)
     return len(captured)

@@ -1,0 +1,147 @@
+"""Serve the app with gunicorn (production settings) and load it with wrk.
+
+    python manage.py loadtest [--size 20000] [--seconds 15] [--connections 16]
+
+Run it against its own database (`make loadtest` points DATABASE_URL at loadtest.sqlite3):
+it adds a synthetic debate of `--size` claims there when missing. It then drives, one after
+the other, the debate page, a deep branch fragment (htmx) and a static file as the ceiling
+of what this server can do, and prints requests per second, latency percentiles, errors, and
+the debate page's throughput as a share of the static file's.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import secrets
+import shutil
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+from urllib.request import urlopen
+
+from django.conf import settings
+from django.core.management import call_command
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+
+from arguments.models import Debate
+from arguments.synthetic import build_debate, deepest_branch
+
+# wrk prints its own summary; this script adds the percentiles we report and the error count.
+WRK_REPORT = """
+done = function(summary, latency, requests)
+  local errors = summary.errors.connect + summary.errors.read + summary.errors.write
+    + summary.errors.status + summary.errors.timeout
+  io.write(string.format('RESULT {"requests": %d, "seconds": %f, "errors": %d, '
+    .. '"p50": %f, "p95": %f, "p99": %f}\\n',
+    summary.requests, summary.duration / 1e6, errors,
+    latency:percentile(50) / 1e3, latency:percentile(95) / 1e3, latency:percentile(99) / 1e3))
+end
+"""
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+class Command(BaseCommand):
+    help = "Load-test the debate page, a branch fragment and a static file with wrk."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("--size", type=int, default=20_000)
+        parser.add_argument("--seconds", type=int, default=15)
+        parser.add_argument("--connections", type=int, default=16)
+        parser.add_argument("--workers", type=int, default=2)
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        wrk = shutil.which("wrk")
+        gunicorn = Path(sys.executable).with_name("gunicorn")
+        if not wrk:
+            raise CommandError("wrk is not installed: apt-get install wrk")
+        call_command("migrate", verbosity=0)
+        slug = f"loadtest-{options['size']}"
+        debate = Debate.objects.filter(slug=slug).first()
+        if debate is None:
+            self.stderr.write(f"building a debate of {options['size']} claims…")
+            debate = build_debate(options["size"], slug=slug)
+        branch = f"/d/{slug}/claims/{deepest_branch(debate)}/?part=branch"
+        port = _free_port()
+        with tempfile.TemporaryDirectory() as static_root:
+            env = os.environ | {
+                "DJANGO_DEBUG": "0",
+                "DJANGO_SECRET_KEY": secrets.token_urlsafe(50),
+                "DJANGO_ALLOWED_HOSTS": "127.0.0.1,localhost",
+                "DJANGO_SECURE_SSL_REDIRECT": "0",
+                "DJANGO_STATIC_ROOT": static_root,
+            }
+            manage = [sys.executable, str(Path(settings.BASE_DIR) / "manage.py")]
+            subprocess.run([*manage, "collectstatic", "--no-input", "-v0"], env=env, check=True)
+            server = subprocess.Popen(
+                [str(gunicorn), "debate.wsgi", "--workers", str(options["workers"]),
+                 "--bind", f"127.0.0.1:{port}", "--log-level", "warning"],
+                env=env, cwd=settings.BASE_DIR,
+            )  # fmt: skip
+            try:
+                base = f"http://127.0.0.1:{port}"
+                self._wait(base)
+                targets = {
+                    "debate_page": (f"/d/{slug}/", []),
+                    "branch_fragment": (branch, ["-H", "HX-Request: true"]),
+                    "static_file": ("/static/css/app.css", []),
+                }
+                results = {
+                    name: self._run(wrk, base + path, headers, options)
+                    for name, (path, headers) in targets.items()
+                }
+            finally:
+                server.terminate()
+                server.wait(timeout=10)
+        ratio = results["debate_page"]["rps"] / max(results["static_file"]["rps"], 1e-9)
+        for name, figures in results.items():
+            self.stdout.write(
+                f"{name:16} {figures['rps']:8.1f} req/s  p50 {figures['p50_ms']:6.1f} ms  "
+                f"p95 {figures['p95_ms']:6.1f} ms  p99 {figures['p99_ms']:6.1f} ms  "
+                f"errors {figures['errors']}"
+            )
+        self.stdout.write(f"debate page / static file throughput: {ratio:.2f}")
+        summary = results | {"page_to_static_ratio": round(ratio, 3), "claims": options["size"]}
+        self.stdout.write(json.dumps(summary))
+
+    def _wait(self, base: str) -> None:
+        for _ in range(100):
+            try:
+                urlopen(base + "/static/css/app.css", timeout=1)
+                return
+            except OSError:
+                time.sleep(0.1)
+        raise CommandError("gunicorn did not start")
+
+    def _run(self, wrk: str, url: str, headers: list[str], options: dict[str, Any]) -> dict:
+        self.stderr.write(f"loading {url} for {options['seconds']} s…")
+        with tempfile.NamedTemporaryFile("w", suffix=".lua") as script:
+            script.write(WRK_REPORT)
+            script.flush()
+            output = subprocess.run(
+                [wrk, "-t2", f"-c{options['connections']}", f"-d{options['seconds']}s",
+                 "-s", script.name, *headers, url],
+                capture_output=True, text=True, check=True,
+            ).stdout  # fmt: skip
+        match = re.search(r"^RESULT (\{.*\})$", output, re.M)
+        if not match:
+            raise CommandError(f"could not read wrk's output:\n{output}")
+        raw = json.loads(match.group(1))
+        return {
+            "rps": round(raw["requests"] / raw["seconds"], 1),
+            "p50_ms": round(raw["p50"], 2),
+            "p95_ms": round(raw["p95"], 2),
+            "p99_ms": round(raw["p99"], 2),
+            "errors": raw["errors"],
+            "requests": raw["requests"],
+        }
