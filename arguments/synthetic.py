@@ -18,7 +18,12 @@ from arguments.models import Citation, Claim, Debate, Relation, Source, Stance, 
 
 MAX_DEPTH = 12
 VOTERS = 300
-WORDS = ["open", "weights", "let", "researchers", "audit", "models", "while", "misuse", "risks", "grow", "with", "capability", "and", "regulators", "weigh", "thresholds", "sovereignty", "innovation", "safety", "evidence", "incentives", "markets", "compute", "access", "transparency", "proliferation", "benchmarks", "licences", "governance"]
+WORDS = [
+    "open", "weights", "let", "researchers", "audit", "models", "while", "misuse", "risks",
+    "grow", "with", "capability", "and", "regulators", "weigh", "thresholds", "sovereignty",
+    "innovation", "safety", "evidence", "incentives", "markets", "compute", "access",
+    "transparency", "proliferation", "benchmarks", "licences", "governance",
+]  # fmt: skip
 
 
 def _sentence(rng: random.Random, n: int) -> str:
