@@ -34,6 +34,15 @@ from arguments.synthetic import build_debate, deepest_branch
 HTMX = {"HTTP_HX_REQUEST": "true"}
 
 
+TRANSACTION_CONTROL = ("BEGIN", "COMMIT", "ROLLBACK", "SAVEPOINT", "RELEASE")
+
+
+def _data_queries(captured: CaptureQueriesContext) -> int:
+    """Queries that read or write data; SQLite's BEGIN IMMEDIATE/COMMIT are logged as queries
+    (PostgreSQL's are not), so transaction control is left out to compare engines fairly."""
+    return sum(1 for q in captured.captured_queries if not q["sql"].startswith(TRANSACTION_CONTROL))
+
+
 def _median_ms(samples: list[float]) -> float:
     return round(statistics.median(samples) * 1000, 2)
 
@@ -60,7 +69,7 @@ class Command(BaseCommand):
                 connection.creation.destroy_test_db(old_name, verbosity=0)
         self.stdout.write(json.dumps(results, sort_keys=False))
 
-    def _measure(self, size: int, runs: int) -> dict[str, float | int]:
+    def _measure(self, size: int, runs: int) -> dict[str, Any]:
         self.stderr.write(f"building a debate of {size} claims…")
         debate = build_debate(size, slug=f"bench-{size}")
         voter = debate.owner
@@ -71,14 +80,16 @@ class Command(BaseCommand):
         focus = reverse("arguments:claim", kwargs={"slug": debate.slug, "pk": deep})
         voted = Claim.objects.filter(debate=debate, is_thesis=False).order_by("id")[size // 2]
         vote = reverse("arguments:claim_vote", kwargs={"slug": debate.slug, "pk": voted.pk})
-        queries: list[int] = []
+        queries: dict[str, int] = {}
 
         def forget_everything() -> None:
             cache.clear()
             forget_structures()
 
-        def timed(request: Callable[[], Any], *, before: Callable[[], Any] | None = None) -> float:
-            samples = []
+        def timed(
+            name: str, request: Callable[[], Any], *, before: Callable[[], Any] | None = None
+        ) -> None:
+            samples, counts = [], []
             for _ in range(runs):
                 if before:
                     before()
@@ -87,21 +98,24 @@ class Command(BaseCommand):
                     response = request()
                     samples.append(time.perf_counter() - start)
                 assert response.status_code == 200, (response.status_code, response.content[:300])
-                queries.append(len(captured))
-            return _median_ms(samples)
+                counts.append(_data_queries(captured))
+            figures[f"{name}_ms"] = _median_ms(samples)
+            queries[name] = max(counts)
 
         self.stderr.write("  pages…")
-        figures: dict[str, float | int] = {"claims": size}
-        figures["page_cold_ms"] = timed(lambda: client.get(page), before=forget_everything)
-        figures["page_warm_ms"] = timed(lambda: client.get(page))
-        figures["expand_ms"] = timed(lambda: client.get(focus, {"part": "branch"}, **HTMX))
-        figures["focus_ms"] = timed(lambda: client.get(focus))
+        figures: dict[str, Any] = {"claims": size}
+        timed("page_cold", lambda: client.get(page), before=forget_everything)
+        timed("page_warm", lambda: client.get(page))
+        timed("expand", lambda: client.get(focus, {"part": "branch"}, **HTMX))
+        timed("focus", lambda: client.get(focus))
         values = iter(range(10_000))
-        figures["vote_ms"] = timed(
+        timed(
+            "vote",
             lambda: client.post(vote, {"value": str(next(values) % 5)}, **HTMX),
             before=lambda: debate_structure(Debate.objects.get(pk=debate.pk)),
         )
-        figures["queries_max"] = max(queries)
+        figures["queries_max"] = max(queries.values())
+        figures["queries"] = queries
 
         self.stderr.write("  strength…")
         structure = debate_structure(Debate.objects.get(pk=debate.pk))
