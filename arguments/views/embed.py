@@ -34,7 +34,6 @@ from django.http import (
     JsonResponse,
 )
 from django.shortcuts import redirect, render
-from django.templatetags.static import static
 from django.urls import Resolver404, resolve, reverse
 from django.utils.csp import CSP
 from django.utils.html import format_html
@@ -313,7 +312,8 @@ def snippet(
     request: HttpRequest, embed_url: str, *, title: str, width: int | str, height: int
 ) -> str:
     """The HTML a host page pastes: the sandboxed iframe and our resize script."""
-    script = request.build_absolute_uri(static("js/embed.js"))
+    # The unhashed name: pasted snippets must outlive deploys (hashed names change with them).
+    script = request.build_absolute_uri(f"{settings.STATIC_URL}js/embed.js")
     return format_html(
         '<iframe src="{}" title="{}" width="{}" height="{}" style="border:0;max-width:100%" '
         'loading="lazy" sandbox="{}"></iframe>\n<script src="{}" async></script>',
