@@ -61,6 +61,18 @@ def test_a_restored_backup_keeps_statuses_merges_links_and_selectors(olivia, ben
     assert debate.visibility == Debate.Visibility.UNLISTED and debate.requires_approval
 
 
+def test_every_imported_row_starts_its_history_as_created_by_the_importer(olivia, ben):
+    debate = services.debate_import(owner=olivia, document=native_json.parse(BACKUP))
+    for model in (Claim, Relation, Citation, Source, Annotation):
+        records = model.history.all()
+        assert records.count() == model.objects.count(), model.__name__
+        assert {(r.history_type, r.history_user_id) for r in records} == {("+", olivia.pk)}
+    first = debate.claims.order_by("pk").first()
+    assert first.history.get().created_at == first.created_at  # the restored date
+    merged = Claim.objects.get(merged_into__isnull=False)
+    assert merged.history.get().merged_into_id == merged.merged_into_id
+
+
 def test_votes_arrive_as_tallies_and_no_vote_rows_are_made_up(olivia, ben):
     debate = services.debate_import(owner=olivia, document=native_json.parse(BACKUP))
     thesis = debate.claims.get(text="Developers should release model weights openly.")

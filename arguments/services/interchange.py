@@ -19,7 +19,9 @@ from urllib.parse import urlsplit
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.validators import validate_slug
-from django.db import transaction
+from django.db import connection, transaction
+from django.db.models import Model
+from django.utils import timezone
 
 from arguments.formats.document import DebateDocument, FormatError, check_document, title_for
 from arguments.models import (
@@ -40,6 +42,7 @@ if TYPE_CHECKING:
     AnyUser = AbstractBaseUser | AnonymousUser
 
 # Rows a batch: each batch costs a fixed number of queries (the rows, then their history).
+# Rows are built with plain ids (debate_id=…), which spares bulk_create a check per relation.
 BATCH_SIZE = 1000
 Progress = Callable[[int, int], None]
 
@@ -74,15 +77,19 @@ def debate_import(
     debate = _create_debate(owner, document, title)
     authors = _authors(document) if keep_authors else {}
 
-    def author_of(name: str) -> AnyUser:
-        return authors.get(name, owner)
+    def author_of(name: str) -> int:
+        return authors.get(name, owner).pk
 
-    total = (
-        len(document.claims)
-        + len(document.relations)
-        + len(document.citations)
-        + len(document.annotations)
+    urls = {source.id: source.url for source in document.sources}
+    # A citation given twice (same claim, source, quote and locator) is written once.
+    citations = list(
+        {
+            (item.claim, urls[item.source], item.quote.strip(), item.locator.strip()): item
+            for item in document.citations
+        }.values()
     )
+    total = len(document.claims) + len(document.relations) + len(citations)
+    total += len(document.annotations)
     done = 0
 
     def advance(rows: int) -> None:
@@ -91,79 +98,108 @@ def debate_import(
         if progress is not None:
             progress(done, total)
 
-    claims: dict[str, Claim] = {}
-    for batch in _batches(document.claims):
-        rows = [
-            Claim(
-                debate=debate,
-                text=item.text,
-                elaboration=item.elaboration.strip(),
-                is_thesis=item.is_thesis,
-                author=author_of(item.author),
-                status=item.status,
-                **_tally(item.votes),
-            )
-            for item in batch
-        ]
-        Claim.objects.bulk_create(rows)
-        for item, row in zip(batch, rows, strict=True):
-            # bulk_create stamps "now"; a backup's own dates are put back below.
-            row.created_at = item.created_at or row.created_at
-            claims[item.id] = row
-        Claim.history.bulk_history_create(rows, default_user=owner)
-        advance(len(rows))
+    claims = {
+        item.id: Claim(
+            debate_id=debate.pk,
+            text=item.text,
+            elaboration=item.elaboration.strip(),
+            is_thesis=item.is_thesis,
+            author_id=author_of(item.author),
+            status=item.status,
+            **_tally(item.votes),
+        )
+        for item in document.claims
+    }
+    _insert(Claim, list(claims.values()), owner, advance=advance, history=False)
+    # Merges point at claims that may come later in the file, and bulk_create stamps "now"
+    # over a backup's own dates: both are set once every claim exists.
     restored = []
     for item in document.claims:
         row = claims[item.id]
         if item.merged_into is not None:
-            row.merged_into = claims[item.merged_into]
+            row.merged_into_id = claims[item.merged_into].pk
+        if item.created_at is not None:
+            row.created_at = item.created_at
         if item.merged_into is not None or item.created_at is not None:
             restored.append(row)
     for batch in _batches(restored):
         Claim.objects.bulk_update(batch, ["merged_into", "created_at"])
+    _record_history(Claim, list(claims.values()), owner)
 
-    for batch in _batches(document.relations):
-        rows = [
-            Relation(
-                debate=debate,
-                parent=claims[item.parent],
-                child=claims[item.child],
-                stance=item.stance,
-                is_link=item.is_link,
-                is_hidden=item.is_hidden,
-                position=item.position,
-                created_by=owner,
-                **_tally(item.votes),
-            )
-            for item in batch
-        ]
-        Relation.objects.bulk_create(rows)
-        Relation.history.bulk_history_create(rows, default_user=owner)
-        advance(len(rows))
+    relations = [
+        Relation(
+            debate_id=debate.pk,
+            parent_id=claims[item.parent].pk,
+            child_id=claims[item.child].pk,
+            stance=item.stance,
+            is_link=item.is_link,
+            is_hidden=item.is_hidden,
+            position=item.position,
+            created_by_id=owner.pk,
+            **_tally(item.votes),
+        )
+        for item in document.relations
+    ]
+    _insert(Relation, relations, owner, advance=advance)
 
     sources = _sources(document, owner)
-    seen: set[tuple[int, int, str, str]] = set()
-    for batch in _batches(document.citations):
-        rows = []
-        for item in batch:
-            row = Citation(
-                claim=claims[item.claim],
-                source=sources[item.source],
-                quote=item.quote.strip(),
-                locator=item.locator.strip(),
-                is_hidden=item.is_hidden,
-                added_by=owner,
-            )
-            key = (row.claim.pk, row.source.pk, row.quote, row.locator)
-            if key not in seen:
-                seen.add(key)
-                rows.append(row)
-        Citation.objects.bulk_create(rows)
-        Citation.history.bulk_history_create(rows, default_user=owner)
-        advance(len(batch))
-
+    rows = [
+        Citation(
+            claim_id=claims[item.claim].pk,
+            source_id=sources[item.source].pk,
+            quote=item.quote.strip(),
+            locator=item.locator.strip(),
+            is_hidden=item.is_hidden,
+            added_by_id=owner.pk,
+        )
+        for item in citations
+    ]
+    _insert(Citation, rows, owner, advance=advance)
     _annotations(document, claims, author_of, owner, advance)
     return debate
+
+
+def _insert(
+    model: type[Model],
+    rows: Sequence[Model],
+    owner: AnyUser,
+    *,
+    advance: Callable[[int], None] | None = None,
+    history: bool = True,
+) -> None:
+    """bulk_create in batches, each with its history unless the caller records it later."""
+    for batch in _batches(rows):
+        model.objects.bulk_create(batch)
+        if history:
+            _record_history(model, batch, owner)
+        if advance is not None:
+            advance(len(batch))
+
+
+def _record_history(model: type[Model], rows: Sequence[Model], owner: AnyUser) -> None:
+    """The rows' first history records ("created by the importer"), one INSERT … SELECT a batch.
+
+    simple_history's bulk_history_create builds a model instance a row, which costs more than
+    inserting the row itself; copying the stored rows in SQL makes the same records for a
+    fraction of the time (a 20,000-claim import takes seconds instead of half a minute).
+    """
+    history = model.history.model
+    quote = connection.ops.quote_name
+    copied = ", ".join(quote(field.column) for field in history.tracked_fields)
+    stamps = ("history_date", "history_change_reason", "history_type", "history_user")
+    stamped = ", ".join(quote(history._meta.get_field(name).column) for name in stamps)
+    history_date = history._meta.get_field("history_date").get_db_prep_value(
+        timezone.now(), connection
+    )
+    for batch in _batches(rows):
+        placeholders = ", ".join(["%s"] * len(batch))
+        sql = (
+            f"INSERT INTO {quote(history._meta.db_table)} ({copied}, {stamped}) "
+            f"SELECT {copied}, %s, %s, %s, %s FROM {quote(model._meta.db_table)} "
+            f"WHERE {quote(model._meta.pk.column)} IN ({placeholders})"
+        )
+        with connection.cursor() as cursor:
+            cursor.execute(sql, [history_date, None, "+", owner.pk, *(row.pk for row in batch)])
 
 
 def _create_debate(owner: AnyUser, document: DebateDocument, title: str | None) -> Debate:
@@ -229,9 +265,7 @@ def _sources(document: DebateDocument, owner: AnyUser) -> dict[str, Source]:
             kind=item.kind,
             created_by=owner,
         )
-    for batch in _batches(list(new.values())):
-        Source.objects.bulk_create(batch)
-        Source.history.bulk_history_create(batch, default_user=owner)
+    _insert(Source, list(new.values()), owner)
     by_url.update(new)
     return {item.id: by_url[item.url] for item in document.sources}
 
@@ -239,42 +273,38 @@ def _sources(document: DebateDocument, owner: AnyUser) -> dict[str, Source]:
 def _annotations(
     document: DebateDocument,
     claims: dict[str, Claim],
-    author_of: Callable[[str], AnyUser],
+    author_of: Callable[[str], int],
     owner: AnyUser,
     advance: Callable[[int], None],
 ) -> None:
-    notes: dict[str, Annotation] = {}
-    for batch in _batches(document.annotations):
-        rows = [
-            Annotation(
-                claim=claims[item.claim],
-                author=author_of(item.author),
-                body=item.body,
-                motivation=item.motivation,
-                visibility=item.visibility,
-                status=item.status,
-                exact=item.exact,
-                prefix=item.prefix,
-                suffix=item.suffix,
-                start=item.start,
-                end=item.end,
-                is_orphaned=item.is_orphaned,
-            )
-            for item in batch
-        ]
-        Annotation.objects.bulk_create(rows)
-        for item, row in zip(batch, rows, strict=True):
-            row.created_at = item.created_at or row.created_at
-            notes[item.id] = row
-        Annotation.history.bulk_history_create(rows, default_user=owner)
-        advance(len(rows))
+    notes = {
+        item.id: Annotation(
+            claim_id=claims[item.claim].pk,
+            author_id=author_of(item.author),
+            body=item.body,
+            motivation=item.motivation,
+            visibility=item.visibility,
+            status=item.status,
+            exact=item.exact,
+            prefix=item.prefix,
+            suffix=item.suffix,
+            start=item.start,
+            end=item.end,
+            is_orphaned=item.is_orphaned,
+        )
+        for item in document.annotations
+    }
+    _insert(Annotation, list(notes.values()), owner, advance=advance, history=False)
     # Replies point at notes that may come later in the file: set once all exist.
     restored = []
     for item in document.annotations:
         row = notes[item.id]
         if item.parent is not None:
-            row.parent = notes[item.parent]
+            row.parent_id = notes[item.parent].pk
+        if item.created_at is not None:
+            row.created_at = item.created_at
         if item.parent is not None or item.created_at is not None:
             restored.append(row)
     for batch in _batches(restored):
         Annotation.objects.bulk_update(batch, ["parent", "created_at"])
+    _record_history(Annotation, list(notes.values()), owner)
