@@ -72,7 +72,8 @@ class _Occurrence:
 def parse(text: str) -> DebateDocument:
     """Read an Argdown file's statements, arguments and their pro/con relations."""
     document = DebateDocument()
-    lines = _front_matter(text.lstrip("\ufeff"), document).split("\n")
+    body = _front_matter(text.lstrip("\ufeff"), document)
+    lines = COMMENT.sub(_drop_comment, body).split("\n")
     nodes: dict[str, _Node] = {}
     candidates: list[Candidate] = []
     roots: set[str] = set()
@@ -91,8 +92,10 @@ def parse(text: str) -> DebateDocument:
         node = nodes.get(key)
         if node is None:
             node = nodes[key] = _Node(key=key, title=title, first_line=line)
-        parts = None if body is None else [body]
-        return _Occurrence(node, parts)
+        found = _Occurrence(node, None if body is None else [body])
+        if found.parts is not None:
+            node.texts.append((found.parts, line))
+        return found
 
     for number, raw in enumerate(lines, start=1):
         if not raw.strip():
@@ -138,7 +141,6 @@ def parse(text: str) -> DebateDocument:
                 )
             stack.append((indent, here))
             wrapping = found
-            _record(found, number)
             continue
         if wrapping is not None and wrapping.parts is not None and not _is_element_head(line):
             # A statement's text may wrap onto the next lines of its paragraph.
@@ -148,7 +150,6 @@ def parse(text: str) -> DebateDocument:
         if found.parts is not None:
             roots.add(found.node.key)
         stack, wrapping = [(indent, found.node.key)], found
-        _record(found, number)
 
     for node in nodes.values():
         written = [(" ".join(parts), line) for parts, line in node.texts]
@@ -173,17 +174,12 @@ def parse(text: str) -> DebateDocument:
     return document
 
 
-def _record(found: _Occurrence, line: int) -> None:
-    if found.parts is not None:
-        found.node.texts.append((found.parts, line))
-
-
 def _front_matter(text: str, document: DebateDocument) -> str:
     """Read `title` and `description` from `===` front matter; blank it, keeping line numbers."""
     lines = text.split("\n")
     first = next((i for i, line in enumerate(lines) if line.strip()), None)
     if first is None or lines[first].strip() != "===":
-        return COMMENT.sub(_drop_comment, text)
+        return text
     end = next((i for i in range(first + 1, len(lines)) if lines[i].strip() == "==="), None)
     if end is None:
         raise FormatError("the front matter opened here is never closed with '==='", first + 1)
@@ -191,8 +187,7 @@ def _front_matter(text: str, document: DebateDocument) -> str:
         key, sep, value = line.partition(":")
         if sep and not line[:1].isspace() and key.strip() in ("title", "description"):
             setattr(document, key.strip(), _yaml_scalar(value.strip()))
-    body = "\n" * (end + 1) + "\n".join(lines[end + 1 :])
-    return COMMENT.sub(_drop_comment, body)
+    return "\n" * (end + 1) + "\n".join(lines[end + 1 :])
 
 
 def _drop_comment(match: re.Match[str]) -> str:

@@ -28,7 +28,7 @@ from arguments.formats.document import (
 from arguments.models import Stance
 
 ITEM = re.compile(
-    r"^(?P<indent>[ \t]*)(?P<number>(?:\d+\.)+)"
+    r"^[ \t]*(?P<number>(?:\d+\.)+)"
     r"(?:[ \t]+(?P<label>thesis|pro|con):)?(?:[ \t]*(?P<text>.*?))?[ \t]*$",
     re.IGNORECASE,
 )
@@ -134,7 +134,7 @@ def _read_sources(lines: list[str], index: int, document: DebateDocument) -> dic
             elif line.strip():
                 raise FormatError("expected a source such as '[1] https://…'", offset)
             continue
-        current = _Entry(match["n"], offset)
+        current = _Entry(offset)
         if match["n"] in entries:
             raise FormatError(f"source [{match['n']}] is listed twice", offset)
         entries[match["n"]] = current
@@ -156,10 +156,10 @@ def _read_sources(lines: list[str], index: int, document: DebateDocument) -> dic
 class _Entry:
     """One `[n] URL` of the Sources section, with the excerpt quoted under it."""
 
-    __slots__ = ("first", "line", "more", "n", "title", "url")
+    __slots__ = ("first", "line", "more", "title", "url")
 
-    def __init__(self, n: str, line: int) -> None:
-        self.n, self.line = n, line
+    def __init__(self, line: int) -> None:
+        self.line = line
         self.url = self.title = self.first = ""
         self.more: list[str] = []
 
