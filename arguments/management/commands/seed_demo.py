@@ -77,12 +77,24 @@ class Command(BaseCommand):
             keys[thesis_spec["key"]] = thesis
             self._cite(thesis, thesis_spec, users)
             self._children(thesis, thesis_spec.get("children", []), keys, users)
+        self._votes(debate, users)
         for link in spec.get("links", []):
             services.claim_link(
                 actor=owner, claim=keys[link["claim"]], parent=keys[link["parent"]],
                 stance=link["stance"],
             )  # fmt: skip
         return debate
+
+    def _votes(self, debate: Debate, users: dict[str, Any]) -> None:
+        """A few demo votes, so strength and distributions show something from the start.
+
+        Deterministic (from the claim's text), so every fresh seed looks the same."""
+        for claim in debate.claims.order_by("id"):
+            point = claim if claim.is_thesis else claim.parent_relations.get(is_link=False)
+            for offset, user in enumerate(users.values()):
+                value = (sum(map(ord, claim.text)) + 2 * offset) % 5
+                if value:  # leave some points with fewer votes
+                    services.vote_cast(user=user, point=point, value=value)
 
     def _children(
         self,
