@@ -115,3 +115,9 @@ def test_visitors_get_a_cached_tree_that_a_write_renews(client, cast, debate, th
     assert new.text in page
     services.claim_hide(actor=cast.moderator, claim=new)
     assert new.text not in client.get(debate.get_absolute_url()).content.decode()
+
+
+def test_the_focus_page_names_a_pro_as_a_pro(client, pro):
+    page = client.get(pro.get_absolute_url()).content.decode()
+    assert 'class="stance stance-pro">Pro<' in page
+    assert "stance-thesis" not in page

@@ -103,7 +103,7 @@ def claim_detail(request: HtmxHttpRequest, slug: str, pk: int) -> HttpResponse:
         depth = min(int(depth), 1000) if depth.isdigit() else 0  # the branch's aria-level
         item = build_item(structure, pk, edge=edge, reader=reader, depth=depth, levels=1)
         return render(request, "arguments/claim_detail.html#branch", context | {"item": item})
-    item = build_item(structure, pk, edge=None, reader=reader, levels=INITIAL_LEVELS)
+    item = build_item(structure, pk, edge=edge, reader=reader, levels=INITIAL_LEVELS)
     context |= {"item": item, "edge": edge, "path": structure.path_to(pk)[:-1]}
     return render(request, "arguments/claim_detail.html", context)
 
