@@ -181,6 +181,12 @@ def test_a_malformed_backup_names_the_json_path_and_writes_nothing(olivia, chang
     assert counts() == before
 
 
+def test_a_nul_character_is_refused_before_the_database_sees_it(olivia):
+    text = BACKUP.replace("Check the date.", "Check\\u0000 the date.")
+    with pytest.raises(FormatError, match=r"^annotations\[2\]\.body: holds a NUL character"):
+        native_json.parse(text)
+
+
 def test_a_cycle_among_originals_is_refused(olivia):
     data = json.loads(BACKUP)
     data["relations"][0].update(parent="c4")  # c2 under c4, which stands under c3 ... under c1

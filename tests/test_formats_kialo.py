@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from arguments import services
-from arguments.formats import detect, kialo
+from arguments.formats import detect, kialo, load
 from arguments.formats.document import DebateDocument, FormatError, document_from_debate
 from arguments.models import Citation, Claim, Debate, Relation, Source
 from tests.factories import UserFactory
@@ -219,6 +219,11 @@ def test_malformed_files_name_the_line_and_write_nothing(text, message):
         services.debate_import(owner=UserFactory(), document=kialo.parse(text))
     assert str(raised.value).startswith(message)
     assert counts() == before
+
+
+def test_a_file_with_a_nul_character_is_no_text_file():
+    with pytest.raises(FormatError, match=r"^line 4: a NUL character"):
+        load(OLDER.replace("1.1. Pro: Open", "1.1. Pro: \x00Open"), "kialo")
 
 
 def test_tolerated_oddities_are_reported_as_problems():

@@ -61,6 +61,10 @@ def parse(text: str, format_name: str) -> DebateDocument:
         module = FORMATS[format_name]
     except KeyError:
         raise FormatError(f"unknown format {format_name!r}") from None
+    # PostgreSQL stores no NUL character in text, and no text file has one.
+    if "\x00" in text:
+        line = text.count("\n", 0, text.index("\x00")) + 1
+        raise FormatError("a NUL character: this is no text file", line)
     return module.parse(text)
 
 

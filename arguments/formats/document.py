@@ -198,6 +198,8 @@ def clean_claim_text(
     cleaned = fold(text)
     if not cleaned:
         raise FormatError(f"{label} has no text", line, path)
+    if "\x00" in cleaned:
+        raise FormatError(f"{label} holds a NUL character, which no text may", line, path)
     if len(cleaned) > CLAIM_MAX_LENGTH:
         raise FormatError(
             f"{label} is {len(cleaned)} characters long; a claim may have at most "

@@ -165,6 +165,8 @@ def _get(
     # bool is an int in Python; a JSON true is no position.
     if not isinstance(value, kind) or (kind is int and isinstance(value, bool)):
         raise FormatError(f"expected {_KIND_NAMES.get(kind, 'an object')}", path=where)
+    if kind is str and "\x00" in value:
+        raise FormatError("holds a NUL character (\\u0000), which no text may", path=where)
     if kind is int and not 0 <= value <= MAX_INTEGER:
         raise FormatError(f"expected a whole number from 0 to {MAX_INTEGER}", path=where)
     return value
