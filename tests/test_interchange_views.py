@@ -150,6 +150,16 @@ def test_an_upload_is_previewed_then_imported_on_confirmation(client, cast):
     assert Debate.objects.count() == before[0] + 1
 
 
+def test_a_confirmation_without_the_previews_token_imports_nothing(client, cast):
+    client.force_login(cast.stranger)
+    client.post(IMPORT, {"file": upload("kialo_older.txt")})
+    for forged in ("", "é-forged", "x" * 40):
+        assert client.post(CONFIRM, {"token": forged})["Location"] == IMPORT
+    assert Debate.objects.count() == 0
+    assert client.post(CONFIRM, {"token": client.session[PENDING_KEY]["token"]}).status_code == 302
+    assert Debate.objects.count() == 1
+
+
 def test_an_htmx_upload_returns_the_preview_fragment(client, cast):
     client.force_login(cast.stranger)
     response = client.post(

@@ -92,8 +92,8 @@ def import_debate(request: HttpRequest) -> HttpResponse:
 def import_confirm(request: HttpRequest) -> HttpResponse:
     """Import the file the preview showed, then go to the new debate."""
     pending = request.session.get(PENDING_KEY)
-    token = request.POST.get("token", "")
-    if not pending or not secrets.compare_digest(str(pending.get("token", "")), token):
+    token = request.POST.get("token", "").encode()
+    if not pending or not secrets.compare_digest(str(pending.get("token", "")).encode(), token):
         messages.error(
             request, "That import has expired or was already done; upload the file again."
         )
