@@ -40,7 +40,6 @@ class Node:
     is_thesis: bool
     author_id: int | None
     author: str
-    created_at: datetime
     tally: tuple[int, int, int, int, int]
 
 
@@ -155,13 +154,12 @@ def _load_structure(debate: Debate) -> DebateStructure:
         "is_thesis",
         "author_id",
         "author__username",
-        "created_at",
         *Claim.TALLY_FIELDS,
     )
     nodes: dict[int, Node] = {}
     theses: list[int] = []
     for row in claims:
-        node = Node(*row[:8], tally=tuple(row[8:]))  # type: ignore[arg-type]
+        node = Node(*row[:7], tally=tuple(row[7:]))  # type: ignore[arg-type]
         node.author = node.author or ""
         nodes[node.id] = node
         if node.is_thesis:
@@ -236,11 +234,15 @@ def claim_strengths(structure: DebateStructure) -> tuple[dict[int, float], dict[
     on the place where it was written (its original relation).
     """
     base: dict[int, float] = {}
+    original = structure.original
     for node in structure.nodes.values():
         if node.status != PUBLISHED:
             continue
-        edge = structure.original.get(node.id)
-        base[node.id] = scoring.base_score(edge.tally if edge else node.tally)
+        edge = original.get(node.id)
+        v0, v1, v2, v3, v4 = edge.tally if edge else node.tally
+        votes = v0 + v1 + v2 + v3 + v4
+        # scoring.base_score, inlined: it runs once per claim on every cold load.
+        base[node.id] = (v1 + 2 * v2 + 3 * v3 + 4 * v4) / (4 * votes) if votes else 0.5
     return base, scoring.strengths(base, structure.strength_edges())
 
 

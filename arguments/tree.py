@@ -94,7 +94,8 @@ ORDERS = {
 
 def _ordered(structure: DebateStructure, edges: list[Edge], order: str) -> list[Edge]:
     if order == "newest":
-        return sorted(edges, key=lambda e: structure.nodes[e.child].created_at, reverse=True)
+        # Ids grow with time, and reading them is cheaper than converting 20,000 dates.
+        return sorted(edges, key=lambda e: e.child, reverse=True)
     if order == "strongest":
         strength = structure.strength
         return sorted(edges, key=lambda e: strength.get(e.child, 0.0), reverse=True)

@@ -16,7 +16,7 @@ from arguments.forms import DebateForm
 from arguments.models import Claim, Debate, Role
 from arguments.moderation import claim_notices
 from arguments.selectors import debate_structure, debates_for_listing, theses_by_debate
-from arguments.tree import ORDERS, build_item
+from arguments.tree import ORDERS, TreeItem, build_item
 from arguments.views.access import (
     controls_for,
     debate_for,
@@ -77,11 +77,16 @@ def debate_detail(request: HttpRequest, slug: str) -> HttpResponse:
     debate, role = debate_for(request, slug)
     structure = debate_structure(debate)
     reader = reader_for(request, debate, role)
-    theses = [
-        build_item(structure, thesis_id, edge=None, reader=reader, levels=INITIAL_LEVELS)
-        for thesis_id in structure.theses
-        if structure.nodes[thesis_id].status == "published" or reader.sees_everything
-    ]
+
+    def theses() -> list[TreeItem]:
+        # Called by the template only when it renders the tree: a visitor's cached tree
+        # needs no items built.
+        return [
+            build_item(structure, thesis_id, edge=None, reader=reader, levels=INITIAL_LEVELS)
+            for thesis_id in structure.theses
+            if structure.nodes[thesis_id].status == "published" or reader.sees_everything
+        ]
+
     context = tree_context(request, debate, role) | {"theses": theses}
     return render(request, "arguments/debate_detail.html", context)
 

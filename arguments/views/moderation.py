@@ -33,6 +33,7 @@ from arguments.permissions import ROLE_ORDER, Action, at_least, permits, role_in
 from arguments.selectors import debate_structure
 from arguments.tree import Reader, build_item
 from arguments.views.access import debate_for, visible_claim
+from arguments.views.forms import form_errors_to
 
 if TYPE_CHECKING:
     from django_htmx.middleware import HtmxDetails
@@ -113,14 +114,6 @@ class StatusForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 4}),
         help_text="Needed to close the debate; shown at its top (Markdown).",
     )
-
-
-def _attach(form: forms.Form, error: ValidationError) -> None:
-    if hasattr(error, "error_dict"):
-        for name, errors in error.message_dict.items():
-            form.add_error(name if name in form.fields else None, errors)
-    else:
-        form.add_error(None, error.messages)
 
 
 # -- helpers ---------------------------------------------------------------------------------
@@ -239,7 +232,7 @@ def claim_flag(request: HtmxHttpRequest, slug: str, pk: int) -> HttpResponse:
                     note=form.cleaned_data["note"],
                 )
             except ValidationError as error:
-                _attach(form, error)
+                form_errors_to(form, error)
             else:
                 if request.htmx:
                     # The form sits in the claim's flag slot; the whole fragment is replaced.
@@ -449,7 +442,7 @@ def member_grant(request: HtmxHttpRequest, slug: str) -> HttpResponse:
                 role=form.cleaned_data["role"],
             )
         except ValidationError as error:
-            _attach(form, error)
+            form_errors_to(form, error)
         else:
             text = f"{membership.user} is now {membership.get_role_display().lower()}."
             if request.htmx:
@@ -502,7 +495,7 @@ def debate_status(request: HtmxHttpRequest, slug: str) -> HttpResponse:
                 conclusion=form.cleaned_data["conclusion"],
             )
         except ValidationError as error:
-            _attach(form, error)
+            form_errors_to(form, error)
         else:
             if request.htmx:
                 return _settings_reply(request, debate, role, "status")
