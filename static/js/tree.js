@@ -149,6 +149,15 @@
     requestAnimationFrame(() => focusItem(document.getElementById("claim-" + detail.id)));
   });
 
+  // A claim's write links ("Add pro", "Edit", …) open their form in the claim's slot.
+  document.addEventListener("click", (event) => {
+    const link = event.target.closest && event.target.closest(".claim-writes a[href]");
+    if (!link || event.ctrlKey || event.metaKey || event.shiftKey || event.button !== 0) return;
+    event.preventDefault();
+    const slot = link.closest(".claim-writes").dataset.slot;
+    htmx.ajax("GET", link.getAttribute("href"), { target: slot, swap: "innerHTML" });
+  });
+
   // Cancel in an in-place form empties the slot instead of leaving the page.
   document.addEventListener("click", (event) => {
     const cancel = event.target.closest && event.target.closest("[data-cancel]");
