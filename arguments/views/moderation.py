@@ -32,7 +32,7 @@ from arguments.moderation import claim_notices
 from arguments.permissions import ROLE_ORDER, Action, at_least, permits, role_in
 from arguments.selectors import debate_structure
 from arguments.tree import Reader, build_item
-from arguments.views.access import debate_for, visible_claim
+from arguments.views.access import controls_for, debate_for, visible_claim
 from arguments.views.forms import form_errors_to
 
 if TYPE_CHECKING:
@@ -171,6 +171,7 @@ def _fragment(
     context = {
         "debate": debate,
         "role": role,
+        "can": controls_for(request, debate, role),
         "item": item,
         "notices": claim_notices(user=request.user, debate=debate, role=role),
     }
@@ -337,6 +338,7 @@ def claim_moderation(request: HtmxHttpRequest, slug: str, pk: int) -> HttpRespon
     context = {
         "debate": debate,
         "role": role,
+        "can": controls_for(request, debate, role),
         "claim": claim,
         "item": item,
         "notices": claim_notices(user=request.user, debate=debate, role=role),
