@@ -40,6 +40,7 @@ urlpatterns = [
 # Moderation on the site: flags, review requests, approve/restore, the debate's settings.
 urlpatterns += [
     path("d/<slug:slug>/claims/<int:pk>/flag/", moderation_views.claim_flag, name="claim_flag"),
+    path("d/<slug:slug>/notes/<int:note_id>/flag/", moderation_views.note_flag, name="note_flag"),
     path(
         "d/<slug:slug>/claims/<int:pk>/approve/",
         moderation_views.claim_approve,

@@ -172,3 +172,27 @@ def test_the_export_of_a_private_debate_is_a_404_to_strangers(client, cast, deba
     debate.save()
     url = reverse("arguments:debate_annotations", kwargs={"slug": debate.slug})
     assert client.get(url).status_code == 404
+
+
+def test_a_note_can_be_flagged_with_a_fallacy(client, cast, pro):
+    from arguments.models import Flag
+
+    note = services.annotation_add(actor=cast.viewer, claim=pro, body="Everyone agrees, so.")
+    url = note_url("note_flag", note)
+    assert client.get(url).status_code == 302  # visitors log in first
+    client.force_login(cast.writer)
+    page = client.get(url)
+    assert page.status_code == 200 and b"Appeal to popularity" in page.content
+    assert "Flag</a>" in client.get(pro.get_absolute_url()).content.decode()
+    response = client.post(url, {"reason": "fallacy", "fallacy": "appeal_to_popularity"}, **HTMX)
+    assert response.status_code == 200 and b"a moderator will look" in response.content
+    flag = Flag.objects.get()
+    assert (flag.annotation, flag.claim, flag.fallacy) == (note, None, "appeal_to_popularity")
+    again = client.post(url, {"reason": "spam"})
+    assert again.status_code == 422 and b"already flagged" in again.content
+
+
+def test_a_private_note_cannot_be_flagged_by_others(client, cast, pro):
+    note = services.annotation_add(actor=cast.viewer, claim=pro, body="Mine.", visibility="private")
+    client.force_login(cast.writer)
+    assert client.post(note_url("note_flag", note), {"reason": "spam"}).status_code == 404

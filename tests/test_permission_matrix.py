@@ -49,6 +49,7 @@ class Scene:
     pending: Claim  # the suggester's suggestion
     hidden: Claim  # by the writer, hidden by a moderator
     flag: Flag  # upheld on `pro`
+    note: Annotation  # a public note on `con`, by the viewer
     newcomer: Any  # a user to invite
 
 
@@ -75,6 +76,7 @@ def build_scene(cast, *, visibility: str = Debate.Visibility.PUBLIC) -> Scene:
         actor=cast.viewer, claim=pro, reason=Flag.Reason.FALLACY, fallacy=Flag.Fallacy.STRAW_MAN
     )
     services.flag_resolve(actor=cast.moderator, flag=flag, uphold=True, note="Restate it.")
+    note = services.annotation_add(actor=cast.viewer, claim=con, body="Source?")
     return Scene(
         debate=debate,
         thesis=thesis,
@@ -83,6 +85,7 @@ def build_scene(cast, *, visibility: str = Debate.Visibility.PUBLIC) -> Scene:
         pending=pending,
         hidden=hidden,
         flag=flag,
+        note=note,
         newcomer=UserFactory(username=f"newcomer-{visibility}"),
     )
 
@@ -227,7 +230,7 @@ ROWS: dict[str, Row] = {
             anonymous=403,
         ),
         data=lambda s: {"motivation": "questioning", "body": "Why?", "visibility": "public"},
-        done=lambda s: Annotation.objects.filter(claim=s.con).exists(),
+        done=lambda s: Annotation.objects.filter(claim=s.con, body="Why?").exists(),
     ),
     # -- moderation (this module's own endpoints) --
     "flag a claim": Row(
@@ -244,6 +247,21 @@ ROWS: dict[str, Row] = {
         ),
         data=lambda s: {"reason": "unclear"},
         done=lambda s: Flag.objects.filter(claim=s.con).exists(),
+    ),
+    "flag a note": Row(
+        "note_flag",
+        lambda s: [s.note.pk],
+        expect(
+            owner=302,
+            moderator=302,
+            editor=302,
+            writer=302,
+            suggester=302,
+            viewer=302,
+            anonymous=403,
+        ),
+        data=lambda s: {"reason": "unclear"},
+        done=lambda s: Flag.objects.filter(annotation=s.note).exists(),
     ),
     "open the flag form": Row(
         "claim_flag",

@@ -27,10 +27,10 @@ from django.views.decorators.http import require_http_methods, require_POST
 from django_htmx.http import reswap, retarget, trigger_client_event
 
 from arguments import services
-from arguments.models import Claim, Debate, Flag, Membership, Role
+from arguments.models import Annotation, Claim, Debate, Flag, Membership, Role
 from arguments.moderation import claim_notices
 from arguments.permissions import ROLE_ORDER, Action, at_least, permits, role_in
-from arguments.selectors import debate_structure
+from arguments.selectors import debate_structure, may_see_note
 from arguments.tree import Reader, build_item
 from arguments.views.access import controls_for, debate_for, visible_claim
 from arguments.views.forms import form_errors_to
@@ -208,7 +208,42 @@ def claim_flag(request: HtmxHttpRequest, slug: str, pk: int) -> HttpResponse:
         raise Http404("No such claim in this debate.")
     if not request.user.is_authenticated and request.method == "GET":
         return redirect_to_login(request.get_full_path())
-    claim = _claim_in(debate, pk)
+    return _flag(request, debate, role, _claim_in(debate, pk))
+
+
+@require_http_methods(["GET", "POST"])
+def note_flag(request: HtmxHttpRequest, slug: str, note_id: int) -> HttpResponse:
+    """The same Flag form, for an annotation the reader can see."""
+    debate, role = debate_for(request, slug)
+    note = get_object_or_404(
+        Annotation.objects.select_related("claim"),
+        pk=note_id,
+        claim__debate=debate,
+        status=Annotation.Status.PUBLISHED,
+    )
+    user_id = request.user.pk if request.user.is_authenticated else None
+    visible = may_see_note(
+        note,  # type: ignore[arg-type]  # the model has the fields the check reads
+        user_id=user_id,
+        participant=request.user.is_authenticated,
+        moderator=at_least(role, Role.MODERATOR),
+    )
+    if not visible or not _may_see(request, debate, role, note.claim_id):
+        raise Http404("No such note in this debate.")
+    if not request.user.is_authenticated and request.method == "GET":
+        return redirect_to_login(request.get_full_path())
+    note.claim.debate = debate
+    return _flag(request, debate, role, note.claim, annotation=note)
+
+
+def _flag(
+    request: HtmxHttpRequest,
+    debate: Debate,
+    role: Role,
+    claim: Claim,
+    *,
+    annotation: Annotation | None = None,
+) -> HttpResponse:
     if not permits(request.user, Action.FLAG, debate, claim=claim, role=role):
         raise PermissionDenied("Your role in this debate does not allow flagging.")
     form = FlagForm(request.POST if request.method == "POST" else None, claim=claim)
@@ -226,7 +261,8 @@ def claim_flag(request: HtmxHttpRequest, slug: str, pk: int) -> HttpResponse:
             try:
                 services.flag_raise(
                     actor=request.user,
-                    claim=claim,
+                    claim=None if annotation else claim,
+                    annotation=annotation,
                     reason=form.cleaned_data["reason"],
                     fallacy=form.cleaned_data["fallacy"],
                     duplicate_of=form.cleaned_data["duplicate_of"],
@@ -235,12 +271,25 @@ def claim_flag(request: HtmxHttpRequest, slug: str, pk: int) -> HttpResponse:
             except ValidationError as error:
                 form_errors_to(form, error)
             else:
-                if request.htmx:
+                if request.htmx and annotation is None:
                     # The form sits in the claim's flag slot; the whole fragment is replaced.
                     response = _fragment(request, debate, role, claim.pk)
                     return reswap(retarget(response, f"#moderation-{claim.pk}"), "outerHTML")
+                if request.htmx:
+                    return HttpResponse(
+                        '<p class="meta" role="status">Thank you: a moderator will look at '
+                        "your flag.</p>"
+                    )
                 messages.success(request, "Thank you: a moderator will look at your flag.")
                 return _back(request, debate, claim.pk)
+    if annotation is None:
+        key, flagging = str(claim.pk), claim.text
+        action = reverse("arguments:claim_flag", kwargs={"slug": debate.slug, "pk": claim.pk})
+    else:
+        key, flagging = f"note-{annotation.pk}", annotation.body or annotation.exact
+        action = reverse(
+            "arguments:note_flag", kwargs={"slug": debate.slug, "note_id": annotation.pk}
+        )
     context = {
         "debate": debate,
         "claim": claim,
@@ -248,6 +297,10 @@ def claim_flag(request: HtmxHttpRequest, slug: str, pk: int) -> HttpResponse:
         "form": form,
         "fallacies": _fallacy_rows(form),
         "next": request.GET.get("next", ""),
+        "key": key,
+        "slot": f"flag-slot-{key}",
+        "action": action,
+        "flagging": flagging,
     }
     template = "arguments/flag_form.html#form" if request.htmx else "arguments/flag_form.html"
     response = render(request, template, context, status=status)
