@@ -292,3 +292,13 @@ def test_a_debate_needs_a_thesis_and_visitors_must_log_in(client, cast):
     response = client.post(reverse("arguments:debate_new"), data)
     assert response.status_code == 422
     assert not Debate.objects.filter(title="Q?").exists()
+
+
+def test_approving_in_place_refreshes_the_claims_badge(client, cast, thesis):
+    pending = services.claim_add(actor=cast.suggester, parent=thesis, stance="pro", text="Maybe.")
+    client.force_login(cast.moderator)
+    assert "Awaiting approval" in client.get(pending.get_absolute_url()).content.decode()
+    response = client.post(url("claim_approve", pending), **HTMX)
+    body = response.content.decode()
+    assert response.status_code == 200 and response["HX-Retarget"] == f"#body-{pending.pk}"
+    assert "Awaiting approval" not in body and "Maybe." in body

@@ -32,7 +32,8 @@ from arguments.moderation import claim_notices
 from arguments.permissions import ROLE_ORDER, Action, at_least, permits, role_in
 from arguments.selectors import debate_structure, may_see_note
 from arguments.tree import Reader, build_item
-from arguments.views.access import controls_for, debate_for, visible_claim
+from arguments.views.access import controls_for, debate_for, reader_for, visible_claim
+from arguments.views.claims import Place, _body_response
 from arguments.views.forms import form_errors_to
 
 if TYPE_CHECKING:
@@ -353,7 +354,15 @@ def _moderate(request: HtmxHttpRequest, slug: str, pk: int, act: Any, done: str)
             format_html('<li id="pending-{}" role="status">{} <q>{}</q></li>', pk, done, claim.text)
         )
     if request.htmx:
-        return _fragment(request, debate, role, pk)
+        # The whole claim body comes back: its status badge changes along with the buttons.
+        place = Place(
+            debate=debate,
+            role=role,
+            claim=claim,
+            structure=debate_structure(debate),
+            reader=reader_for(request, debate, role),
+        )
+        return _body_response(request, place)
     messages.success(request, done)
     return _back(request, debate, pk)
 
