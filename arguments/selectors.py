@@ -132,10 +132,6 @@ class DebateStructure:
         path.reverse()
         return path
 
-    def is_reachable(self, claim_id: int) -> bool:
-        """Published, and so is every claim on its path to a thesis."""
-        return all(node.status == PUBLISHED for node in self.path_to(claim_id))
-
     def walk(self, root: int) -> Iterator[int]:
         """Ids of `root`'s subtree over original relations (links are not followed)."""
         stack = [root]

@@ -2,15 +2,22 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from django.http import Http404, HttpRequest
 from django.shortcuts import get_object_or_404
+from django_htmx.middleware import HtmxDetails
 
 from arguments.models import Debate, Role
 from arguments.permissions import Action, at_least, permits, role_in
 from arguments.selectors import DebateStructure, my_votes
 from arguments.tree import ORDERS, Reader
+
+
+class HtmxHttpRequest(HttpRequest):
+    """A request as django-htmx's middleware leaves it (for type hints)."""
+
+    htmx: HtmxDetails
 
 
 @dataclass(frozen=True)
@@ -45,12 +52,16 @@ def order_for(request: HttpRequest) -> str:
     return order if order in ORDERS else "stored"
 
 
+def visibility_reader(request: HttpRequest, role: Role) -> Reader:
+    """Just enough of the reader to decide which claims they see (no query)."""
+    user_id = request.user.pk if request.user.is_authenticated else None
+    return Reader(user_id=user_id, sees_everything=at_least(role, Role.MODERATOR))
+
+
 def reader_for(request: HttpRequest, debate: Debate, role: Role) -> Reader:
     """Who reads: their pending claims, moderator's view, sibling order and votes (one query)."""
-    user_id = request.user.pk if request.user.is_authenticated else None
-    return Reader(
-        user_id=user_id,
-        sees_everything=at_least(role, Role.MODERATOR),
+    return replace(
+        visibility_reader(request, role),
         order=order_for(request),
         votes=my_votes(request.user, debate),
         participant=request.user.is_authenticated,

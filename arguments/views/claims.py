@@ -24,8 +24,8 @@ from arguments.models import Claim, Debate, Role
 from arguments.permissions import Action, permits
 from arguments.selectors import DebateStructure, debate_structure
 from arguments.tree import Reader, build_item
-from arguments.views.access import debate_for, reader_for, visible_claim
-from arguments.views.debates import HtmxHttpRequest, tree_context
+from arguments.views.access import HtmxHttpRequest, debate_for, reader_for, visible_claim
+from arguments.views.debates import tree_context
 from arguments.views.forms import form_errors_to
 
 LINK_CANDIDATES = 20
@@ -42,7 +42,7 @@ class Place:
     reader: Reader
 
 
-def _place(request: HttpRequest, slug: str, pk: int, action: Action) -> Place | HttpResponse:
+def place_for(request: HttpRequest, slug: str, pk: int, action: Action) -> Place | HttpResponse:
     """Load the claim, or answer: 404 if unseen, login for visitors' GETs, 403 otherwise."""
     debate, role = debate_for(request, slug)
     structure = debate_structure(debate)
@@ -63,7 +63,7 @@ def _fresh(place: Place) -> DebateStructure:
     return debate_structure(place.debate)
 
 
-def _form_page(
+def form_page(
     request: HtmxHttpRequest, place: Place, template: str, context: dict[str, object]
 ) -> HttpResponse:
     status = 422 if request.method == "POST" else 200
@@ -93,7 +93,7 @@ def _branch_response(request: HtmxHttpRequest, place: Place, *, focus: int) -> H
     return trigger_client_event(response, "claimChanged", {"id": focus, "parent": claim_id})
 
 
-def _body_response(
+def body_response(
     request: HtmxHttpRequest, place: Place, *, open_notes: bool = False
 ) -> HttpResponse:
     """The claim's body re-rendered in place, its slot emptied."""
@@ -113,14 +113,14 @@ def _body_response(
     return trigger_client_event(response, "claimChanged", {"id": claim_id})
 
 
-def _back_to(place: Place, claim_id: int) -> HttpResponse:
+def back_to(place: Place, claim_id: int) -> HttpResponse:
     url = reverse("arguments:claim", kwargs={"slug": place.debate.slug, "pk": place.claim.pk})
     return redirect(f"{url}#claim-{claim_id}")
 
 
 @require_http_methods(["GET", "POST"])
 def claim_add(request: HtmxHttpRequest, slug: str, pk: int) -> HttpResponse:
-    place = _place(request, slug, pk, Action.ADD_CLAIM)
+    place = place_for(request, slug, pk, Action.ADD_CLAIM)
     if isinstance(place, HttpResponse):
         return place
     data = request.POST if request.method == "POST" else None
@@ -142,11 +142,11 @@ def claim_add(request: HtmxHttpRequest, slug: str, pk: int) -> HttpResponse:
                 return _branch_response(request, place, focus=claim.pk)
             if claim.status == Claim.Status.PENDING:
                 messages.info(request, "Thank you: your claim awaits a moderator's approval.")
-            return _back_to(place, claim.pk)
+            return back_to(place, claim.pk)
     if data is not None and not stance_form.is_valid():
         form.add_error(None, "Choose whether the claim is a pro or a con.")
     stance = stance_form.data.get("stance", "pro")
-    return _form_page(
+    return form_page(
         request,
         place,
         "arguments/claim_form.html",
@@ -162,7 +162,7 @@ def claim_add(request: HtmxHttpRequest, slug: str, pk: int) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 def claim_edit(request: HtmxHttpRequest, slug: str, pk: int) -> HttpResponse:
-    place = _place(request, slug, pk, Action.EDIT_CLAIM)
+    place = place_for(request, slug, pk, Action.EDIT_CLAIM)
     if isinstance(place, HttpResponse):
         return place
     claim = place.claim
@@ -180,9 +180,9 @@ def claim_edit(request: HtmxHttpRequest, slug: str, pk: int) -> HttpResponse:
             form_errors_to(form, error)
         else:
             if request.htmx:
-                return _body_response(request, place)
-            return _back_to(place, claim.pk)
-    return _form_page(
+                return body_response(request, place)
+            return back_to(place, claim.pk)
+    return form_page(
         request,
         place,
         "arguments/claim_form.html",
@@ -197,7 +197,7 @@ def claim_edit(request: HtmxHttpRequest, slug: str, pk: int) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 def claim_cite(request: HtmxHttpRequest, slug: str, pk: int) -> HttpResponse:
-    place = _place(request, slug, pk, Action.CITE_SOURCE)
+    place = place_for(request, slug, pk, Action.CITE_SOURCE)
     if isinstance(place, HttpResponse):
         return place
     form = CitationForm(request.POST if request.method == "POST" else None)
@@ -208,9 +208,9 @@ def claim_cite(request: HtmxHttpRequest, slug: str, pk: int) -> HttpResponse:
             form_errors_to(form, error)
         else:
             if request.htmx:
-                return _body_response(request, place)
-            return _back_to(place, place.claim.pk)
-    return _form_page(
+                return body_response(request, place)
+            return back_to(place, place.claim.pk)
+    return form_page(
         request,
         place,
         "arguments/claim_form.html",
@@ -243,7 +243,7 @@ def _link_candidates(place: Place, query: str) -> list[tuple[int, str]]:
 
 @require_http_methods(["GET", "POST"])
 def claim_link(request: HtmxHttpRequest, slug: str, pk: int) -> HttpResponse:
-    place = _place(request, slug, pk, Action.LINK_CLAIM)
+    place = place_for(request, slug, pk, Action.LINK_CLAIM)
     if isinstance(place, HttpResponse):
         return place
     query = request.GET.get("q", "").strip()[:100]
@@ -268,7 +268,7 @@ def claim_link(request: HtmxHttpRequest, slug: str, pk: int) -> HttpResponse:
             else:
                 if request.htmx:
                     return _branch_response(request, place, focus=place.claim.pk)
-                return _back_to(place, place.claim.pk)
+                return back_to(place, place.claim.pk)
     context = {
         "form": form,
         "q": query,
@@ -280,4 +280,4 @@ def claim_link(request: HtmxHttpRequest, slug: str, pk: int) -> HttpResponse:
         return render(
             request, "arguments/claim_link.html#results", context | {"claim": place.claim}
         )
-    return _form_page(request, place, "arguments/claim_link.html", context)
+    return form_page(request, place, "arguments/claim_link.html", context)

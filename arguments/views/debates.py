@@ -9,7 +9,6 @@ from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
-from django_htmx.middleware import HtmxDetails
 
 from arguments import services
 from arguments.forms import DebateForm
@@ -18,6 +17,7 @@ from arguments.moderation import claim_notices
 from arguments.selectors import debate_structure, debates_for_listing, theses_by_debate
 from arguments.tree import ORDERS, TreeItem, build_item
 from arguments.views.access import (
+    HtmxHttpRequest,
     controls_for,
     debate_for,
     order_for,
@@ -29,10 +29,6 @@ from arguments.views.forms import form_errors_to
 INITIAL_LEVELS = 2  # the page shows a thesis, its pros and cons and theirs; deeper loads on demand
 
 
-class HtmxHttpRequest(HttpRequest):
-    htmx: HtmxDetails
-
-
 def tree_context(request: HttpRequest, debate: Debate, role: Role) -> dict[str, object]:
     """What every tree template needs besides the items themselves."""
     return {
@@ -41,7 +37,7 @@ def tree_context(request: HttpRequest, debate: Debate, role: Role) -> dict[str, 
         "can": controls_for(request, debate, role),
         "order": order_for(request),
         "orders": ORDERS,
-        "notices": claim_notices(user=request.user, debate=debate),
+        "notices": claim_notices(user=request.user, debate=debate, role=role),
     }
 
 

@@ -10,7 +10,7 @@ check them again. Private debates are a 404 to those who may not read them, a re
 from __future__ import annotations
 
 from datetime import timedelta
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from django import forms
 from django.contrib import messages
@@ -31,18 +31,17 @@ from arguments.models import Annotation, Claim, Debate, Flag, Membership, Role
 from arguments.moderation import claim_notices
 from arguments.permissions import ROLE_ORDER, Action, at_least, permits, role_in
 from arguments.selectors import debate_structure, may_see_note
-from arguments.tree import Reader, build_item
-from arguments.views.access import controls_for, debate_for, reader_for, visible_claim
-from arguments.views.claims import Place, _body_response
+from arguments.tree import build_item
+from arguments.views.access import (
+    HtmxHttpRequest,
+    controls_for,
+    debate_for,
+    reader_for,
+    visibility_reader,
+    visible_claim,
+)
+from arguments.views.claims import Place, body_response
 from arguments.views.forms import form_errors_to
-
-if TYPE_CHECKING:
-    from django_htmx.middleware import HtmxDetails
-
-    class HtmxHttpRequest(HttpRequest):
-        htmx: HtmxDetails
-else:
-    HtmxHttpRequest = HttpRequest
 
 User = get_user_model()
 
@@ -126,15 +125,10 @@ def _claim_in(debate: Debate, pk: int) -> Claim:
     return claim
 
 
-def _reader(request: HttpRequest, role: Role) -> Reader:
-    user_id = request.user.pk if request.user.is_authenticated else None
-    return Reader(user_id=user_id, sees_everything=at_least(role, Role.MODERATOR))
-
-
 def _may_see(request: HttpRequest, debate: Debate, role: Role, claim_id: int) -> bool:
     """Whether the reader may see the claim in the tree or as its author (a hidden claim)."""
     structure = debate_structure(debate)
-    if visible_claim(structure, _reader(request, role), claim_id):
+    if visible_claim(structure, visibility_reader(request, role), claim_id):
         return True
     node = structure.nodes.get(claim_id)
     return node is not None and node.author_id is not None and node.author_id == request.user.pk
@@ -150,7 +144,7 @@ def _back(request: HttpRequest, debate: Debate, claim_id: int | None = None) -> 
     if claim_id is None:
         return redirect("arguments:debate_settings", slug=debate.slug)
     role = role_in(request.user, debate) or Role.VIEWER
-    if visible_claim(debate_structure(debate), _reader(request, role), claim_id):
+    if visible_claim(debate_structure(debate), visibility_reader(request, role), claim_id):
         url = reverse("arguments:claim", kwargs={"slug": debate.slug, "pk": claim_id})
         return redirect(f"{url}#claim-{claim_id}")
     return redirect("arguments:claim_moderation", slug=debate.slug, pk=claim_id)
@@ -166,7 +160,7 @@ def _fragment(
         structure,
         claim_id,
         edge=structure.original.get(claim_id),
-        reader=_reader(request, role),
+        reader=visibility_reader(request, role),
         levels=0,
     )
     context = {
@@ -362,7 +356,7 @@ def _moderate(request: HtmxHttpRequest, slug: str, pk: int, act: Any, done: str)
             structure=debate_structure(debate),
             reader=reader_for(request, debate, role),
         )
-        return _body_response(request, place)
+        return body_response(request, place)
     messages.success(request, done)
     return _back(request, debate, pk)
 
@@ -395,7 +389,11 @@ def claim_moderation(request: HtmxHttpRequest, slug: str, pk: int) -> HttpRespon
         raise Http404("No such claim in this debate.")
     structure = debate_structure(debate)
     item = build_item(
-        structure, pk, edge=structure.original.get(pk), reader=_reader(request, role), levels=0
+        structure,
+        pk,
+        edge=structure.original.get(pk),
+        reader=visibility_reader(request, role),
+        levels=0,
     )
     context = {
         "debate": debate,

@@ -14,15 +14,14 @@ from arguments.forms import AnnotationForm, NoteEditForm, ReplyForm
 from arguments.models import Annotation
 from arguments.permissions import Action
 from arguments.selectors import public_annotations
-from arguments.views.access import debate_for
-from arguments.views.claims import Place, _back_to, _body_response, _form_page, _place
-from arguments.views.debates import HtmxHttpRequest
+from arguments.views.access import HtmxHttpRequest, debate_for
+from arguments.views.claims import Place, back_to, body_response, form_page, place_for
 from arguments.views.forms import form_errors_to
 
 
 @require_http_methods(["GET", "POST"])
 def claim_annotate(request: HtmxHttpRequest, slug: str, pk: int) -> HttpResponse:
-    place = _place(request, slug, pk, Action.ANNOTATE)
+    place = place_for(request, slug, pk, Action.ANNOTATE)
     if isinstance(place, HttpResponse):
         return place
     form = AnnotationForm(
@@ -36,9 +35,9 @@ def claim_annotate(request: HtmxHttpRequest, slug: str, pk: int) -> HttpResponse
             form_errors_to(form, error)
         else:
             if request.htmx:
-                return _body_response(request, place, open_notes=True)
-            return _back_to(place, place.claim.pk)
-    return _form_page(
+                return body_response(request, place, open_notes=True)
+            return back_to(place, place.claim.pk)
+    return form_page(
         request,
         place,
         "arguments/annotation_form.html",
@@ -59,7 +58,7 @@ def _note_place(request: HtmxHttpRequest, slug: str, note_id: int) -> tuple[Plac
         claim__debate=debate,
         status=Annotation.Status.PUBLISHED,
     )
-    place = _place(request, slug, note.claim_id, Action.VIEW)
+    place = place_for(request, slug, note.claim_id, Action.VIEW)
     if isinstance(place, HttpResponse):  # a visitor's GET: they cannot own a note anyway
         raise PermissionDenied("Log in to change your notes.")
     note.claim = place.claim
@@ -87,12 +86,12 @@ def note_reply(request: HtmxHttpRequest, slug: str, note_id: int) -> HttpRespons
         return render(
             request,
             "arguments/vote_error.html",
-            {"debate": place.debate, "error": error, "back": _back_to(place, note.claim_id).url},
+            {"debate": place.debate, "error": error, "back": back_to(place, note.claim_id).url},
             status=422,
         )
     if request.htmx:
-        return _body_response(request, place, open_notes=True)
-    return _back_to(place, place.claim.pk)
+        return body_response(request, place, open_notes=True)
+    return back_to(place, place.claim.pk)
 
 
 @require_http_methods(["GET", "POST"])
@@ -111,9 +110,9 @@ def note_edit(request: HtmxHttpRequest, slug: str, note_id: int) -> HttpResponse
             form_errors_to(form, error)
         else:
             if request.htmx:
-                return _body_response(request, place, open_notes=True)
-            return _back_to(place, place.claim.pk)
-    return _form_page(
+                return body_response(request, place, open_notes=True)
+            return back_to(place, place.claim.pk)
+    return form_page(
         request,
         place,
         "arguments/annotation_form.html",
@@ -131,8 +130,8 @@ def note_delete(request: HtmxHttpRequest, slug: str, note_id: int) -> HttpRespon
     place, note = _note_place(request, slug, note_id)
     services.annotation_delete(actor=request.user, annotation=note)
     if request.htmx:
-        return _body_response(request, place, open_notes=True)
-    return _back_to(place, place.claim.pk)
+        return body_response(request, place, open_notes=True)
+    return back_to(place, place.claim.pk)
 
 
 @require_GET

@@ -12,11 +12,16 @@ from django.views.decorators.http import require_GET, require_POST
 
 from arguments import scoring, services
 from arguments.models import Claim, Debate, Relation, Role
-from arguments.permissions import at_least
 from arguments.selectors import DebateStructure, debate_structure
 from arguments.tree import Reader, build_item
-from arguments.views.access import controls_for, debate_for, reader_for, visible_claim
-from arguments.views.debates import HtmxHttpRequest
+from arguments.views.access import (
+    HtmxHttpRequest,
+    controls_for,
+    debate_for,
+    reader_for,
+    visibility_reader,
+    visible_claim,
+)
 
 
 def _point(debate: Debate, pk: int, relation_id: str | None) -> Relation | Claim:
@@ -42,8 +47,7 @@ def claim_vote(request: HtmxHttpRequest, slug: str, pk: int) -> HttpResponse:
     """Cast, change (`value` 0-4) or withdraw (`withdraw`) my vote on a point."""
     debate, role = debate_for(request, slug)
     structure = debate_structure(debate)
-    user_id = request.user.pk if request.user.is_authenticated else None
-    reader = Reader(user_id=user_id, sees_everything=at_least(role, Role.MODERATOR))
+    reader = visibility_reader(request, role)
     if not visible_claim(structure, reader, pk):
         raise Http404("No such claim in this debate.")
     point = _point(debate, pk, request.POST.get("relation"))
