@@ -549,12 +549,12 @@ class ClaimAdmin(ServiceRevertAdmin):
 
     @admin.action(description="Restore hidden claims")
     def restore_claims(self, request: HttpRequest, queryset: QuerySet) -> None:
-        def restore(claim: Claim) -> None:
-            if claim.merged_into_id:
-                raise ValidationError("It was merged; undo the merge instead of restoring it.")
-            services.claim_restore(actor=request.user, claim=claim)
-
-        self._each(request, queryset, restore, "Restored")
+        self._each(
+            request,
+            queryset,
+            lambda c: services.claim_restore(actor=request.user, claim=c),
+            "Restored",
+        )
 
     @admin.action(description="Merge into a chosen claim…")
     def merge_claims(self, request: HttpRequest, queryset: QuerySet) -> HttpResponse | None:

@@ -64,13 +64,6 @@ class VoteTally(models.Model):
     def vote_count(self) -> int:
         return sum(self.histogram)
 
-    @property
-    def vote_mean(self) -> float | None:
-        count = self.vote_count
-        if not count:
-            return None
-        return sum(value * n for value, n in enumerate(self.histogram)) / count
-
 
 class DebateQuerySet(models.QuerySet["Debate"]):
     def listed(self) -> DebateQuerySet:
@@ -217,15 +210,17 @@ class Claim(VoteTally):
         return reverse("arguments:claim", kwargs={"slug": self.debate.slug, "pk": self.pk})
 
     @property
-    def is_visible(self) -> bool:
+    def is_published(self) -> bool:
         return self.status == self.Status.PUBLISHED
 
 
 class RelationQuerySet(models.QuerySet["Relation"]):
     def originals(self) -> RelationQuerySet:
+        """The places where claims were written (not where they are linked)."""
         return self.filter(is_link=False)
 
     def active(self) -> RelationQuerySet:
+        """Relations that stand (an unlinked claim's relation is hidden, not deleted)."""
         return self.filter(is_hidden=False)
 
 
@@ -547,6 +542,10 @@ class Flag(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_reason_display()} ({self.get_status_display()})"
+
+    @property
+    def review_requested(self) -> bool:
+        return self.review_requested_at is not None
 
 
 class Membership(models.Model):

@@ -44,10 +44,6 @@ class FlagNote:
         return Flag.FALLACY_EXPLANATIONS.get(self.fallacy, "") if self.fallacy else ""
 
     @property
-    def is_upheld(self) -> bool:
-        return self.status == Flag.Status.UPHELD
-
-    @property
     def under_review(self) -> bool:
         return self.status == Flag.Status.OPEN and self.review_requested
 

@@ -1,17 +1,27 @@
-"""Who may do what in a debate: one decision, used by views and services alike.
+"""Who may see and do what in a debate: one decision, used by the reading lens (to show a
+control), the views (to answer 403 or 404) and the services (to refuse).
 
 A user's role in a debate comes from (in order) site staff, ownership, a membership, or the
 debate's default role for signed-in users of a public or unlisted debate. Anonymous visitors
 may read public and unlisted debates and do nothing else. Locked and closed debates are
 read-only for everyone but moderators, who may still keep order.
+
+`refusal()` says why an act is refused, or None when it is allowed. A refusal is either about
+the person (their role, or whose item it is: a 403) or about the item's state (a claim that is
+no longer pending, a note already removed: the page was stale, so the person gets the reason
+in the form, not a 403). `permits()` is "no refusal of either kind": a control is shown
+exactly when the act would succeed.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from enum import StrEnum
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Protocol
 
-from arguments.models import Claim, Debate, Membership, Role
+from django.core.exceptions import PermissionDenied, ValidationError
+
+from arguments.models import Annotation, Claim, Debate, Flag, Membership, Role
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
@@ -38,10 +48,39 @@ class Action(StrEnum):
     CITE_SOURCE = "cite_source"
     VOTE = "vote"
     ANNOTATE = "annotate"
+    EDIT_NOTE = "edit_note"  # change or withdraw one's own note
     FLAG = "flag"
-    MODERATE = "moderate"  # hide, restore, approve, merge, handle flags
+    REQUEST_REVIEW = "request_review"  # the author asks again about an upheld flag
+    APPROVE_CLAIM = "approve_claim"
+    HIDE_CLAIM = "hide_claim"
+    RESTORE_CLAIM = "restore_claim"
+    MODERATE = "moderate"  # the debate as a whole: handle flags, lock, close, merge
     MANAGE_MEMBERS = "manage_members"
     EDIT_DEBATE = "edit_debate"
+
+
+class ClaimState(Protocol):
+    """What the rules read of a claim: a `Claim` row or the tree's `Node` both have it."""
+
+    author_id: int | None
+    status: str
+    is_thesis: bool
+    merged_into_id: int | None
+
+
+class NoteState(Protocol):
+    """What the rules read of an annotation: an `Annotation` row or the tree's `Note`."""
+
+    author_id: int | None
+    status: str
+    visibility: str
+
+
+class FlagState(Protocol):
+    """What the rules read of a flag: a `Flag` row or a reader's `FlagNote`."""
+
+    status: str
+    review_requested: bool
 
 
 def at_least(role: Role | str | None, minimum: Role) -> bool:
@@ -60,14 +99,56 @@ MINIMUM_ROLE: dict[Action, Role] = {
     Action.CITE_SOURCE: Role.WRITER,
     Action.VOTE: Role.VIEWER,
     Action.ANNOTATE: Role.VIEWER,
+    Action.EDIT_NOTE: Role.VIEWER,
     Action.FLAG: Role.VIEWER,
+    Action.REQUEST_REVIEW: Role.VIEWER,
+    Action.APPROVE_CLAIM: Role.MODERATOR,
+    Action.HIDE_CLAIM: Role.MODERATOR,
+    Action.RESTORE_CLAIM: Role.MODERATOR,
     Action.MODERATE: Role.MODERATOR,
     Action.MANAGE_MEMBERS: Role.MODERATOR,
     Action.EDIT_DEBATE: Role.OWNER,
 }
 
-# Actions still allowed in a locked or closed debate (to those whose role allows them).
-ALLOWED_WHEN_NOT_OPEN = {Action.VIEW, Action.FLAG, Action.MODERATE, Action.MANAGE_MEMBERS}
+# Actions still allowed in a locked or closed debate (to those whose role allows them):
+# reading, and keeping order.
+ALLOWED_WHEN_NOT_OPEN = {
+    Action.VIEW,
+    Action.FLAG,
+    Action.REQUEST_REVIEW,
+    Action.APPROVE_CLAIM,
+    Action.HIDE_CLAIM,
+    Action.RESTORE_CLAIM,
+    Action.MODERATE,
+    Action.MANAGE_MEMBERS,
+}
+
+# Acts on a claim that need it published: one answers, cites, votes on, annotates or flags
+# what stands in the debate, not what waits for approval or was hidden.
+NEEDS_PUBLISHED: dict[Action, str] = {
+    Action.ADD_CLAIM: (
+        "You can only respond to a published claim; this one is hidden or awaiting approval."
+    ),
+    Action.LINK_CLAIM: (
+        "You can only respond to a published claim; this one is hidden or awaiting approval."
+    ),
+    Action.CITE_SOURCE: "Sources can be added to published claims only.",
+    Action.VOTE: "Votes are closed on a hidden or pending claim.",
+    Action.ANNOTATE: "Only a published claim can be annotated.",
+    Action.FLAG: "Only a published claim can be flagged.",
+}
+
+
+@dataclass(frozen=True, slots=True)
+class Refusal:
+    """Why an act is refused. `stale`: the role allows it, the item's state does not."""
+
+    reason: str
+    stale: bool = False
+
+    def error(self) -> Exception:
+        """What a service raises: a form error for a stale page, else a 403."""
+        return ValidationError(self.reason) if self.stale else PermissionDenied(self.reason)
 
 
 def role_in(user: AnyUser, debate: Debate, *, membership_role: str | None = None) -> Role | None:
@@ -106,36 +187,145 @@ def forget_roles(debate: Debate) -> None:
     debate.__dict__.pop("_membership_roles", None)
 
 
+def role_refusal(role: Role | None, action: Action, debate: Debate) -> Refusal | None:
+    """Whether a signed-in holder of `role` may do `action` in the debate as it stands."""
+    if role is None:
+        return Refusal("This debate is not open to you.")
+    if not at_least(role, MINIMUM_ROLE[action]):
+        return Refusal(f"Your role in this debate ({role.label.lower()}) does not allow this.")
+    if not debate.is_writable and action not in ALLOWED_WHEN_NOT_OPEN:
+        return Refusal(f"This debate is {debate.get_status_display().lower()}.")
+    if action is Action.VOTE and not debate.voting_enabled:
+        return Refusal("Voting is switched off in this debate.")
+    if action in (Action.ANNOTATE, Action.EDIT_NOTE) and not debate.annotations_enabled:
+        return Refusal("Annotations are switched off in this debate.")
+    return None
+
+
+def _is_own(item: ClaimState | NoteState, user: AnyUser) -> bool:
+    return item.author_id is not None and item.author_id == user.pk
+
+
+def _claim_refusal(user: AnyUser, role: Role, action: Action, claim: ClaimState) -> Refusal | None:
+    if action is Action.EDIT_CLAIM:
+        if not (_is_own(claim, user) or at_least(role, Role.EDITOR)):
+            return Refusal("Only its author and the debate's editors may edit a claim.")
+        if claim.status in (Claim.Status.HIDDEN, Claim.Status.DELETED):
+            return Refusal(
+                "A hidden claim cannot be edited; ask a moderator to restore it.", stale=True
+            )
+        return None
+    if action is Action.FLAG and _is_own(claim, user):
+        return Refusal("You wrote this claim: edit it rather than flag it.")
+    if action in NEEDS_PUBLISHED:
+        if claim.status != Claim.Status.PUBLISHED or claim.merged_into_id:
+            return Refusal(NEEDS_PUBLISHED[action], stale=True)
+        return None
+    if action is Action.APPROVE_CLAIM and claim.status != Claim.Status.PENDING:
+        return Refusal(f"This claim is {Claim.Status(claim.status).label.lower()}.", stale=True)
+    if action is Action.HIDE_CLAIM and claim.status not in (
+        Claim.Status.PUBLISHED,
+        Claim.Status.PENDING,
+    ):
+        return Refusal(f"This claim is {Claim.Status(claim.status).label.lower()}.", stale=True)
+    if action is Action.RESTORE_CLAIM:
+        if claim.merged_into_id:
+            return Refusal(
+                "This claim was merged; undo the merge instead of restoring it.", stale=True
+            )
+        if claim.status not in (Claim.Status.HIDDEN, Claim.Status.DELETED):
+            return Refusal(f"This claim is {Claim.Status(claim.status).label.lower()}.", stale=True)
+    return None
+
+
+def _note_refusal(user: AnyUser, action: Action, note: NoteState) -> Refusal | None:
+    if action is Action.FLAG and _is_own(note, user):
+        return Refusal("You wrote this note: edit it rather than flag it.")
+    if action is Action.EDIT_NOTE and not _is_own(note, user):
+        return Refusal("Only its author may change an annotation.")
+    if note.status != Annotation.Status.PUBLISHED:
+        return Refusal("This annotation has been removed.", stale=True)
+    return None
+
+
+def _review_refusal(
+    user: AnyUser, flag: FlagState | None, flagged: ClaimState | NoteState | None
+) -> Refusal | None:
+    if flag is None and flagged is None:
+        return None  # asked of the debate as a whole: the role decides
+    if flag is None or flagged is None:
+        return Refusal("Ask for a review of a flag on your own claim or note.")
+    if not _is_own(flagged, user):
+        return Refusal("Only the author can ask for a review.")
+    if flag.review_requested:
+        return Refusal("You have already asked for a review of this decision.", stale=True)
+    if flag.status != Flag.Status.UPHELD:
+        return Refusal("Only an upheld flag can be reviewed.", stale=True)
+    return None
+
+
+def refusal(
+    user: AnyUser,
+    action: Action,
+    debate: Debate,
+    *,
+    claim: ClaimState | None = None,
+    note: NoteState | None = None,
+    flag: FlagState | None = None,
+    role: Role | None = None,
+) -> Refusal | None:
+    """Why `user` may not do `action` in `debate` (to `claim`, `note` or `flag`), or None.
+
+    `role` may be passed when already known (from `role_in`) to save a query. For a review
+    request, pass the flag and the flagged claim (or note).
+    """
+    if role is None:
+        role = role_in(user, debate)
+    if action is not Action.VIEW and not user.is_authenticated and role is not None:
+        return Refusal("Sign in first.")
+    refused = role_refusal(role, action, debate)
+    if refused is not None or role is None:
+        return refused
+    if action is Action.REQUEST_REVIEW:
+        return _review_refusal(user, flag, note if note is not None else claim)
+    if note is not None:
+        return _note_refusal(user, action, note)
+    if claim is not None:
+        return _claim_refusal(user, role, action, claim)
+    return None
+
+
 def permits(
     user: AnyUser,
     action: Action,
     debate: Debate,
     *,
-    claim: Claim | None = None,
+    claim: ClaimState | None = None,
+    note: NoteState | None = None,
+    flag: FlagState | None = None,
     role: Role | None = None,
 ) -> bool:
-    """Whether `user` may do `action` in `debate` (on `claim`, for claim-specific actions).
+    """Whether `user` may do `action` in `debate` (to `claim`, `note` or `flag`) right now."""
+    return refusal(user, action, debate, claim=claim, note=note, flag=flag, role=role) is None
 
-    `role` may be passed when already known (from `role_in`) to save a query.
-    """
-    if role is None:
-        role = role_in(user, debate)
-    if role is None:
-        return False
-    if action is not Action.VIEW and not user.is_authenticated:
-        return False
-    if not at_least(role, MINIMUM_ROLE[action]):
-        return False
-    if not debate.is_writable and action not in ALLOWED_WHEN_NOT_OPEN:
-        return False
-    if action is Action.VOTE and not debate.voting_enabled:
-        return False
-    if action is Action.ANNOTATE and not debate.annotations_enabled:
-        return False
-    if action is Action.EDIT_CLAIM and claim is not None:
-        own = claim.author_id is not None and claim.author_id == user.pk
-        return own or at_least(role, Role.EDITOR)
-    return True
+
+def require(
+    user: AnyUser,
+    action: Action,
+    debate: Debate,
+    *,
+    claim: ClaimState | None = None,
+    note: NoteState | None = None,
+    flag: FlagState | None = None,
+) -> Role:
+    """The user's role, if they may do the act; else PermissionDenied or, for a stale
+    page (the item's state changed), ValidationError with the reason."""
+    role = role_in(user, debate)
+    refused = refusal(user, action, debate, claim=claim, note=note, flag=flag, role=role)
+    if refused is not None:
+        raise refused.error()
+    assert role is not None
+    return role
 
 
 def claims_need_approval(role: Role, debate: Debate) -> bool:
@@ -143,3 +333,51 @@ def claims_need_approval(role: Role, debate: Debate) -> bool:
     if role == Role.SUGGESTER:
         return True
     return debate.requires_approval and not at_least(role, Role.EDITOR)
+
+
+# -- what a reader sees -------------------------------------------------------------------
+
+
+def sees_claim(claim: ClaimState, *, user_id: int | None, moderates: bool) -> bool:
+    """The one visibility rule of a claim, on its own (the lens applies it along the path):
+    published claims are for everyone; a pending one for its author and the moderators; a
+    hidden one for the moderators; a merged one for nobody (its address leads to the claim
+    it was merged into)."""
+    if claim.merged_into_id:
+        return False
+    if claim.status == Claim.Status.PUBLISHED:
+        return True
+    if moderates:
+        return True
+    return (
+        claim.status == Claim.Status.PENDING and user_id is not None and claim.author_id == user_id
+    )
+
+
+def sees_note(note: NoteState, *, user_id: int | None, participant: bool, moderates: bool) -> bool:
+    """Public notes for all; participants' notes for those who take part; private ones for
+    their author and the moderators. Removed notes for nobody."""
+    if note.status != Annotation.Status.PUBLISHED:
+        return False
+    if note.visibility == Annotation.Visibility.PUBLIC:
+        return True
+    if note.visibility == Annotation.Visibility.DEBATE:
+        return participant or moderates
+    return moderates or (user_id is not None and note.author_id == user_id)
+
+
+# -- membership ---------------------------------------------------------------------------
+
+
+def grantable_roles(manager: Role | None) -> list[Role]:
+    """Roles a manager may give: the owner appoints moderators, moderators the rest."""
+    if manager is None or not at_least(manager, Role.MODERATOR):
+        return []
+    lowest = Role.MODERATOR if manager == Role.OWNER else Role.EDITOR
+    return list(ROLE_ORDER[ROLE_ORDER.index(lowest) :])
+
+
+def manages(manager: Role | None, member: Role | str) -> bool:
+    """Whether a manager may change or remove a member's role: never the owner's; a
+    moderator's only by the owner."""
+    return Role(member) in grantable_roles(manager)

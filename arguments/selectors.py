@@ -13,10 +13,19 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import TYPE_CHECKING
 
-from django.db.models import Count, Max, Q
+from django.db.models import Count, Max, Prefetch, Q
 
 from arguments import scoring
-from arguments.models import Annotation, Citation, Claim, Debate, Relation, Vote
+from arguments.models import (
+    Annotation,
+    Citation,
+    Claim,
+    Debate,
+    Flag,
+    Membership,
+    Relation,
+    Vote,
+)
 
 if TYPE_CHECKING:
     from collections.abc import Iterator
@@ -40,6 +49,7 @@ class Node:
     is_thesis: bool
     author_id: int | None
     author: str
+    merged_into_id: int | None
     tally: tuple[int, int, int, int, int]
 
 
@@ -84,6 +94,7 @@ class Note:
     is_orphaned: bool
     created_at: datetime
     replies: list[Note] = field(default_factory=list)
+    status: str = Annotation.Status.PUBLISHED  # the structure holds published notes only
 
 
 @dataclass
@@ -150,12 +161,13 @@ def _load_structure(debate: Debate) -> DebateStructure:
         "is_thesis",
         "author_id",
         "author__username",
+        "merged_into_id",
         *Claim.TALLY_FIELDS,
     )
     nodes: dict[int, Node] = {}
     theses: list[int] = []
     for row in claims:
-        node = Node(*row[:7], tally=tuple(row[7:]))  # type: ignore[arg-type]
+        node = Node(*row[:8], tally=tuple(row[8:]))  # type: ignore[arg-type]
         node.author = node.author or ""
         nodes[node.id] = node
         if node.is_thesis:
@@ -163,7 +175,8 @@ def _load_structure(debate: Debate) -> DebateStructure:
     children: dict[int, list[Edge]] = defaultdict(list)
     original: dict[int, Edge] = {}
     relations = (
-        Relation.objects.filter(debate=debate, is_hidden=False)
+        Relation.objects.filter(debate=debate)
+        .active()
         .order_by("position", "id")
         .values_list(
             "id", "parent_id", "child_id", "stance", "is_link", "position", *Relation.TALLY_FIELDS
@@ -278,54 +291,122 @@ def forget_structures() -> None:
         _STRUCTURES.clear()
 
 
-def visible_to(node: Node, *, viewer_id: int | None, sees_everything: bool) -> bool:
-    """Published claims are for everyone; a pending one for its author and moderators; a
-    hidden one for moderators only."""
-    if node.status == PUBLISHED:
-        return True
-    if sees_everything:
-        return node.status in (PENDING, Claim.Status.HIDDEN)
-    return node.status == PENDING and viewer_id is not None and node.author_id == viewer_id
-
-
-def visible_children(
-    structure: DebateStructure,
-    claim_id: int,
-    *,
-    viewer_id: int | None = None,
-    sees_everything: bool = False,
-) -> list[Edge]:
-    return [
-        edge
-        for edge in structure.children.get(claim_id, ())
-        if visible_to(
-            structure.nodes[edge.child], viewer_id=viewer_id, sees_everything=sees_everything
-        )
-    ]
+def debate_by_slug(slug: str) -> Debate | None:
+    """The debate with this slug, with its owner; None when there is none."""
+    return Debate.objects.select_related("owner").filter(slug=slug).first()
 
 
 def debates_for_listing(*, search: str = "") -> list[Debate]:
-    """Public debates with their claim and participant counts and last activity."""
+    """Public debates with their claim and participant counts, last activity and published
+    theses (`published_theses`), in two queries."""
     debates = Debate.objects.listed().select_related("owner")
     if search:
         debates = debates.filter(title__icontains=search)
+    theses = Claim.objects.theses().published().order_by("id")
     return list(
         debates.annotate(
             claim_count=Count("claims", filter=Q(claims__status=PUBLISHED), distinct=True),
             participant_count=Count("claims__author", distinct=True),
             last_activity=Max("claims__updated_at"),
-        ).order_by("-updated_at")
+        )
+        .prefetch_related(Prefetch("claims", queryset=theses, to_attr="published_theses"))
+        .order_by("-updated_at")
     )
 
 
-def theses_by_debate(debates: list[Debate]) -> dict[int, list[Claim]]:
-    """The published theses of several debates, in one query."""
-    result: dict[int, list[Claim]] = defaultdict(list)
-    for thesis in Claim.objects.filter(
-        debate__in=debates, is_thesis=True, status=PUBLISHED
-    ).order_by("id"):
-        result[thesis.debate_id].append(thesis)
-    return result
+def debates_to_pick() -> list[Debate]:
+    """Public debates by title, for an instructor choosing one for a course."""
+    return list(Debate.objects.listed().order_by("title")[:200])
+
+
+def claim_in(debate: Debate, claim_id: int) -> Claim | None:
+    """One claim of the debate (its `debate` set, so services ask no query for it)."""
+    claim = Claim.objects.filter(pk=claim_id, debate=debate).first()
+    if claim is not None:
+        claim.debate = debate
+    return claim
+
+
+def note_in(debate: Debate, note_id: int) -> Annotation | None:
+    """A published annotation on a claim of the debate, with its claim."""
+    note = (
+        Annotation.objects.select_related("claim")
+        .filter(pk=note_id, claim__debate=debate, status=Annotation.Status.PUBLISHED)
+        .first()
+    )
+    if note is not None:
+        note.claim.debate = debate
+    return note
+
+
+def flag_in(debate: Debate, flag_id: int) -> Flag | None:
+    """A flag on a claim of the debate, or on a note on one, with what it flags."""
+    flag = (
+        Flag.objects.select_related("claim", "annotation__claim")
+        .filter(Q(claim__debate=debate) | Q(annotation__claim__debate=debate), pk=flag_id)
+        .first()
+    )
+    if flag is not None:
+        (flag.claim or flag.annotation.claim).debate = debate  # type: ignore[union-attr]
+    return flag
+
+
+def vote_point(debate: Debate, claim_id: int, relation_id: int | None) -> Relation | Claim | None:
+    """The point voted on: the given place of the claim, its original place, or the thesis
+    itself; one query (a relation comes with its claim)."""
+    places = Relation.objects.select_related("child").filter(child_id=claim_id, debate=debate)
+    if relation_id is not None:
+        point: Relation | Claim | None = places.active().filter(pk=relation_id).first()
+    else:
+        point = places.originals().first() or (
+            Claim.objects.theses().filter(pk=claim_id, debate=debate).first()
+        )
+    if point is not None:
+        (point.child if isinstance(point, Relation) else point).debate = debate
+    return point
+
+
+def members_of(debate: Debate) -> list[Membership]:
+    return list(Membership.objects.filter(debate=debate).select_related("user").order_by("id"))
+
+
+def membership_of(debate: Debate, user_id: int) -> Membership | None:
+    membership = (
+        Membership.objects.select_related("user").filter(debate=debate, user_id=user_id).first()
+    )
+    if membership is not None:
+        membership.debate = debate
+    return membership
+
+
+def pending_claims(debate: Debate, *, limit: int) -> list[Claim]:
+    """Suggestions awaiting approval, oldest first."""
+    return list(
+        Claim.objects.filter(debate=debate, status=PENDING)
+        .select_related("author")
+        .order_by("created_at")[:limit]
+    )
+
+
+def open_flag_count(debate: Debate) -> int:
+    return Flag.objects.filter(
+        Q(claim__debate=debate) | Q(annotation__claim__debate=debate), status=Flag.Status.OPEN
+    ).count()
+
+
+def debates_of(user: AnyUser) -> list[Debate]:
+    """The debates a user owns or is a member of."""
+    return list(Debate.objects.filter(Q(owner=user) | Q(memberships__user=user)).distinct())
+
+
+def claims_by(user: AnyUser, *, limit: int = 100) -> list[Claim]:
+    """A user's latest claims (not the deleted ones), with their debates."""
+    return list(
+        Claim.objects.filter(author=user)
+        .exclude(status=Claim.Status.DELETED)
+        .select_related("debate")
+        .order_by("-created_at")[:limit]
+    )
 
 
 def my_votes(user: AnyUser, debate: Debate) -> dict[str, int]:
@@ -339,16 +420,6 @@ def my_votes(user: AnyUser, debate: Debate) -> dict[str, int]:
         (f"r{relation}" if relation else f"c{thesis}"): value
         for relation, thesis, value in rows.values_list("relation_id", "thesis_id", "value")
     }
-
-
-def may_see_note(note: Note, *, user_id: int | None, participant: bool, moderator: bool) -> bool:
-    """Public notes for all; debate notes for participants; private ones for their author
-    and the moderators."""
-    if note.visibility == Annotation.Visibility.PUBLIC:
-        return True
-    if note.visibility == Annotation.Visibility.DEBATE:
-        return participant or moderator
-    return moderator or (user_id is not None and note.author_id == user_id)
 
 
 def public_annotations(debate: Debate) -> list[Annotation]:

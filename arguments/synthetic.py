@@ -140,7 +140,7 @@ def build_debate(size: int, *, slug: str, seed: int = 7) -> Debate:
 def deepest_branch(debate: Debate) -> int:
     """The id of a claim as deep as possible that still has pros or cons beneath it."""
     parents = dict(
-        Relation.objects.filter(debate=debate, is_link=False).values_list("child_id", "parent_id")
+        Relation.objects.filter(debate=debate).originals().values_list("child_id", "parent_id")
     )
     with_children = set(parents.values())
 

@@ -1,24 +1,48 @@
-"""The argument tree as a page shows it: claims to a given depth, as seen by one reader.
-
-Built from a cached `DebateStructure` in Python, so it costs no query; deeper branches are
-left folded (`has_more`) and load on demand.
-"""
+"""The argument tree as a page shows it: claims to a given depth, each with what its reader
+may do there and where its links go. `reading.Lens.tree` builds it from the cached
+`DebateStructure` in Python, so it costs no query; deeper branches are left folded
+(`has_more`) and load on demand."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
-from arguments.models import Stance, Vote
-from arguments.selectors import (
-    CitedSource,
-    DebateStructure,
-    Edge,
-    Node,
-    Note,
-    may_see_note,
-    visible_children,
-)
+from arguments.models import Annotation, Claim, Stance, Vote
+
+if TYPE_CHECKING:
+    from arguments.moderation import FlagNote, Notice
+    from arguments.reading import Actions, ClaimUrls, Lens, NoteActions, NoteUrls
+    from arguments.selectors import CitedSource, DebateStructure, Edge, Node, Note
+
+# How siblings may be ordered; the first is the default.
+ORDERS = {
+    "stored": "Stored order",
+    "newest": "Newest first",
+    "discussed": "Most discussed",
+    "strongest": "Strongest first",
+}
+
+
+@dataclass(slots=True)
+class NoteItem:
+    """An annotation as one reader sees it: its replies, controls and links."""
+
+    note: Note
+    actions: NoteActions
+    urls: NoteUrls
+    replies: list[NoteItem] = field(default_factory=list)
+
+    @property
+    def motivation_label(self) -> str:
+        return Annotation.Motivation(self.note.motivation).label
+
+    @property
+    def visibility_label(self) -> str:
+        """Said only of notes not everyone sees ("" for public ones)."""
+        if self.note.visibility == Annotation.Visibility.PUBLIC:
+            return ""
+        return Annotation.Visibility(self.note.visibility).label
 
 
 @dataclass(slots=True)
@@ -26,6 +50,9 @@ class TreeItem:
     node: Node
     edge: Edge | None  # None for a thesis shown at the root
     depth: int
+    lens: Lens  # whose view this is
+    actions: Actions
+    urls: ClaimUrls
     pros: list[TreeItem] = field(default_factory=list)
     cons: list[TreeItem] = field(default_factory=list)
     pro_count: int = 0
@@ -37,12 +64,29 @@ class TreeItem:
     point_relation: int | None = None
     tally: tuple[int, ...] = (0, 0, 0, 0, 0)
     my_vote: int | None = None
+    votes_hidden: bool = False  # guided voting: others' votes show once I have voted
     strength: float | None = None
-    notes: list[Note] = field(default_factory=list)
+    notes: list[NoteItem] = field(default_factory=list)
 
     @property
     def is_link(self) -> bool:
         return self.edge is not None and self.edge.is_link
+
+    @property
+    def is_own(self) -> bool:
+        """The reader wrote it."""
+        return self.lens.user_id is not None and self.node.author_id == self.lens.user_id
+
+    @property
+    def notice(self) -> Notice | None:
+        """What the reader is told about the claim's moderation (loaded once a page, and only
+        for pages that show it)."""
+        return self.lens.notice(self.node.id)
+
+    @property
+    def review(self) -> FlagNote | None:
+        """The upheld flag whose review the reader (its author) may ask for."""
+        return self.lens.review(self.node.id)
 
     @property
     def has_children(self) -> bool:
@@ -53,12 +97,32 @@ class TreeItem:
         return self.pros + self.cons
 
     @property
+    def kind_label(self) -> str:
+        """ "Pro", "Con" or "Thesis": what the claim is where it stands."""
+        return Stance(self.edge.stance).label if self.edge is not None else "Thesis"
+
+    @property
+    def kind(self) -> str:
+        """The same as a CSS class name: pro, con or thesis."""
+        return self.edge.stance if self.edge is not None else "thesis"
+
+    @property
+    def status_label(self) -> str:
+        """ "Awaiting approval", "Hidden"…; empty for a published claim (nothing to say)."""
+        status = self.node.status
+        return "" if status == Claim.Status.PUBLISHED else Claim.Status(status).label
+
+    @property
+    def is_hidden(self) -> bool:
+        return self.node.status in (Claim.Status.HIDDEN, Claim.Status.DELETED)
+
+    @property
     def spans(self) -> list[tuple[int, int]]:
         """Where the notes' selections stand in the text, for highlighting."""
         return [
-            (n.start, n.end)
+            (n.note.start, n.note.end)
             for n in self.notes
-            if n.start is not None and n.end is not None and not n.is_orphaned
+            if n.note.start is not None and n.note.end is not None and not n.note.is_orphaned
         ]
 
     @property
@@ -66,33 +130,19 @@ class TreeItem:
         return sum(self.tally)
 
     @property
+    def is_thesis_point(self) -> bool:
+        """Voted on for truth (a thesis), not for impact (a pro or con in its place)."""
+        return self.point_relation is None
+
+    @property
     def distribution(self) -> list[tuple[int, str, int]]:
         """(value, label, count) for each vote value, the labels fitting the point's kind."""
-        labels = Vote.THESIS_VALUE_LABELS if self.point.startswith("c") else Vote.VALUE_LABELS
+        labels = Vote.THESIS_VALUE_LABELS if self.is_thesis_point else Vote.VALUE_LABELS
         return [(value, labels[value], self.tally[value]) for value in range(5)]
 
 
-@dataclass(frozen=True, slots=True)
-class Reader:
-    """What the tree needs to know about who is reading it."""
-
-    user_id: int | None = None
-    sees_everything: bool = False  # moderators see pending and hidden claims in place
-    order: str = "stored"
-    votes: Mapping[str, int] = field(default_factory=dict)  # my votes by point key
-    participant: bool = False  # signed in with a role: sees notes meant for participants
-
-
-# How siblings may be ordered; the first is the default.
-ORDERS = {
-    "stored": "Stored order",
-    "newest": "Newest first",
-    "discussed": "Most discussed",
-    "strongest": "Strongest first",
-}
-
-
-def _ordered(structure: DebateStructure, edges: list[Edge], order: str) -> list[Edge]:
+def ordered(structure: DebateStructure, edges: list[Edge], order: str) -> list[Edge]:
+    """Siblings in the reader's chosen order."""
     if order == "newest":
         # Ids grow with time, and reading them is cheaper than converting 20,000 dates.
         return sorted(edges, key=lambda e: e.child, reverse=True)
@@ -107,63 +157,3 @@ def _ordered(structure: DebateStructure, edges: list[Edge], order: str) -> list[
             reverse=True,
         )
     return edges
-
-
-def build_item(
-    structure: DebateStructure,
-    node_id: int,
-    *,
-    edge: Edge | None,
-    reader: Reader,
-    depth: int = 0,
-    levels: int = 2,
-) -> TreeItem:
-    """A claim with its pros and cons unfolded `levels` deep (0: folded)."""
-    item = TreeItem(
-        node=structure.nodes[node_id],
-        edge=edge,
-        depth=depth,
-        citations=structure.citations.get(node_id, []),
-        strength=structure.strength.get(node_id),
-    )
-    point_edge = edge or structure.original.get(node_id)
-    if point_edge is not None:
-        item.point, item.point_relation, item.tally = (
-            f"r{point_edge.id}",
-            point_edge.id,
-            point_edge.tally,
-        )
-    else:
-        item.point, item.tally = f"c{node_id}", item.node.tally
-    item.my_vote = reader.votes.get(item.point)
-    item.notes = [
-        note
-        for note in structure.notes.get(node_id, ())
-        if may_see_note(
-            note,
-            user_id=reader.user_id,
-            participant=reader.participant,
-            moderator=reader.sees_everything,
-        )
-    ]
-    # A linked claim is a reference to its original place: its own branch is shown there.
-    if item.is_link:
-        return item
-    edges = visible_children(
-        structure, node_id, viewer_id=reader.user_id, sees_everything=reader.sees_everything
-    )
-    item.pro_count = sum(1 for e in edges if e.stance == Stance.PRO)
-    item.con_count = len(edges) - item.pro_count
-    if levels > 0 and edges:
-        item.expanded = True
-        for child in _ordered(structure, edges, reader.order):
-            sub = build_item(
-                structure,
-                child.child,
-                edge=child,
-                reader=reader,
-                depth=depth + 1,
-                levels=levels - 1,
-            )
-            (item.pros if child.stance == Stance.PRO else item.cons).append(sub)
-    return item

@@ -2,8 +2,17 @@ from __future__ import annotations
 
 from django.urls import path
 
-from arguments.views import claims, debates, embed, interchange, notes, votes
-from arguments.views import moderation as moderation_views
+from arguments.views import (
+    approvals,
+    claims,
+    debate_settings,
+    debates,
+    embed,
+    flags,
+    interchange,
+    notes,
+    votes,
+)
 
 app_name = "arguments"
 
@@ -37,41 +46,30 @@ urlpatterns = [
     ),
 ]
 
-# Moderation on the site: flags, review requests, approve/restore, the debate's settings.
+# Moderation on the site: flags, review requests, approve/hide/restore, the debate's settings.
 urlpatterns += [
-    path("d/<slug:slug>/claims/<int:pk>/flag/", moderation_views.claim_flag, name="claim_flag"),
-    path("d/<slug:slug>/notes/<int:note_id>/flag/", moderation_views.note_flag, name="note_flag"),
-    path(
-        "d/<slug:slug>/claims/<int:pk>/approve/",
-        moderation_views.claim_approve,
-        name="claim_approve",
-    ),
-    path(
-        "d/<slug:slug>/claims/<int:pk>/restore/",
-        moderation_views.claim_restore,
-        name="claim_restore",
-    ),
+    path("d/<slug:slug>/claims/<int:pk>/flag/", flags.claim_flag, name="claim_flag"),
+    path("d/<slug:slug>/notes/<int:note_id>/flag/", flags.note_flag, name="note_flag"),
+    path("d/<slug:slug>/flags/<int:flag_id>/review/", flags.flag_review, name="flag_review"),
+    path("d/<slug:slug>/claims/<int:pk>/approve/", approvals.claim_approve, name="claim_approve"),
+    path("d/<slug:slug>/claims/<int:pk>/hide/", approvals.claim_hide, name="claim_hide"),
+    path("d/<slug:slug>/claims/<int:pk>/restore/", approvals.claim_restore, name="claim_restore"),
     path(
         "d/<slug:slug>/claims/<int:pk>/moderation/",
-        moderation_views.claim_moderation,
+        approvals.claim_moderation,
         name="claim_moderation",
     ),
-    path(
-        "d/<slug:slug>/flags/<int:flag_id>/review/",
-        moderation_views.flag_review,
-        name="flag_review",
-    ),
-    path("d/<slug:slug>/settings/", moderation_views.debate_settings, name="debate_settings"),
-    path("d/<slug:slug>/settings/members/", moderation_views.member_grant, name="member_grant"),
+    path("d/<slug:slug>/settings/", debate_settings.debate_settings, name="debate_settings"),
+    path("d/<slug:slug>/settings/members/", debate_settings.member_grant, name="member_grant"),
     path(
         "d/<slug:slug>/settings/members/<int:user_id>/remove/",
-        moderation_views.member_revoke,
+        debate_settings.member_revoke,
         name="member_revoke",
     ),
-    path("d/<slug:slug>/settings/status/", moderation_views.debate_status, name="debate_status"),
+    path("d/<slug:slug>/settings/status/", debate_settings.debate_status, name="debate_status"),
 ]
 
-# Embedding (issue 8): framable embed pages, oEmbed, and the dialog that writes the snippet.
+# Embedding: framable embed pages, oEmbed, and the dialog that writes the snippet.
 urlpatterns += [
     path("d/<slug:slug>/embed/", embed.embed_dialog, name="embed_dialog"),
     path("embed/d/<slug:slug>/", embed.embed_debate, name="embed_debate"),

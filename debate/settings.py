@@ -49,6 +49,7 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
+    "django.forms",  # the widgets' templates, for FORM_RENDERER
     "django_htmx",
     "simple_history",
     "allauth",
@@ -70,9 +71,11 @@ MIDDLEWARE = [
     "django_htmx.middleware.HtmxMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     "allauth.account.middleware.AccountMiddleware",
+    "arguments.middleware.RateLimitedMiddleware",
 ]
 
 ROOT_URLCONF = "debate.urls"
+FORM_RENDERER = "arguments.forms.FormRenderer"
 WSGI_APPLICATION = "debate.wsgi.application"
 ASGI_APPLICATION = "debate.asgi.application"
 
@@ -86,7 +89,6 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
-                "arguments.context_processors.claim_urls",
             ],
             "builtins": ["django_htmx.templatetags.django_htmx"],
         },
@@ -204,9 +206,6 @@ if not DEBUG:
     if env_bool("DJANGO_COOKIES_IN_LMS_FRAMES", True):
         SESSION_COOKIE_SAMESITE = "None"
         CSRF_COOKIE_SAMESITE = "None"
-
-# Limits a debate's text must respect (also enforced by database constraints).
-CLAIM_MAX_LENGTH = 500
 
 LOGGING = {
     "version": 1,

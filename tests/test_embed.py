@@ -150,7 +150,8 @@ def test_its_theme_and_header_options(client, debate, thesis):
     body = client.get(embed_url(debate, query="theme=dark&header=0")).content.decode()
     assert "theme-dark" in body
     assert "Open in new tab to take part" not in body
-    assert 'data-embed-query="theme=dark&amp;header=0"' in body  # kept when following a claim
+    # Kept when following a claim: its link in the frame carries the options.
+    assert f'href="{embed_url(debate, thesis)}?theme=dark&amp;header=0"' in body
     assert "theme-light" in client.get(embed_url(debate)).content.decode()
 
 

@@ -9,7 +9,8 @@ import pytest
 
 from arguments import services
 from arguments.formats import aif, detect
-from arguments.formats.document import FormatError, document_from_debate
+from arguments.formats.document import FormatError
+from arguments.formats.stored import document_from_debate
 from arguments.models import Claim, Debate, Relation
 from tests.factories import UserFactory
 

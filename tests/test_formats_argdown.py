@@ -12,7 +12,8 @@ import pytest
 
 from arguments import services
 from arguments.formats import argdown, detect
-from arguments.formats.document import DebateDocument, FormatError, document_from_debate
+from arguments.formats.document import DebateDocument, FormatError
+from arguments.formats.stored import document_from_debate
 from arguments.models import Claim, Debate, Relation
 from tests.factories import UserFactory
 

@@ -10,7 +10,8 @@ from django.core.exceptions import PermissionDenied
 
 from arguments import formats, services
 from arguments.formats import native_json
-from arguments.formats.document import FormatError, document_from_debate
+from arguments.formats.document import FormatError
+from arguments.formats.stored import document_from_debate
 from arguments.models import Annotation, Citation, Claim, Debate, Relation, Source, Vote
 from tests.factories import SourceFactory, UserFactory
 

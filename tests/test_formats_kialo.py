@@ -8,7 +8,8 @@ import pytest
 
 from arguments import services
 from arguments.formats import detect, kialo, load
-from arguments.formats.document import DebateDocument, FormatError, document_from_debate
+from arguments.formats.document import DebateDocument, FormatError
+from arguments.formats.stored import document_from_debate
 from arguments.models import Citation, Claim, Debate, Relation, Source
 from tests.factories import UserFactory
 

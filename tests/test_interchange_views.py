@@ -8,7 +8,6 @@ from pathlib import Path
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
-from django.template.loader import render_to_string
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
@@ -103,11 +102,11 @@ def test_export_costs_the_same_queries_for_10_and_2000_claims(client):
         assert used[1] <= 6
 
 
-def test_the_export_links_name_every_format(debate):
-    html = render_to_string("arguments/_export_links.html", {"debate": debate})
+def test_the_debate_page_links_to_every_export_format(client, debate):
+    html = client.get(debate.get_absolute_url()).content.decode()
     for format_name, label in [("kialo", "Kialo"), ("argdown", "Argdown"), ("aif", "AIF")]:
-        assert f'href="{export_url(debate, format_name)}"' in html and label in html
-    assert "JSON" in html
+        assert f'href="{export_url(debate, format_name)}" download>{label}<' in html
+    assert f'href="{export_url(debate, "json")}" download>JSON<' in html
 
 
 # Import -------------------------------------------------------------------------------------

@@ -236,11 +236,12 @@ ROWS: dict[str, Row] = {
     "flag a claim": Row(
         "claim_flag",
         lambda s: [s.con.pk],
+        # Its author edits it rather than flag it (the tree offers them no Flag either).
         expect(
             owner=302,
             moderator=302,
             editor=302,
-            writer=302,
+            writer=403,
             suggester=302,
             viewer=302,
             anonymous=403,
@@ -251,13 +252,14 @@ ROWS: dict[str, Row] = {
     "flag a note": Row(
         "note_flag",
         lambda s: [s.note.pk],
+        # The note is the viewer's own: they edit it rather than flag it.
         expect(
             owner=302,
             moderator=302,
             editor=302,
             writer=302,
             suggester=302,
-            viewer=302,
+            viewer=403,
             anonymous=403,
         ),
         data=lambda s: {"reason": "unclear"},
@@ -270,7 +272,7 @@ ROWS: dict[str, Row] = {
             owner=200,
             moderator=200,
             editor=200,
-            writer=200,
+            writer=403,  # its author
             suggester=200,
             viewer=200,
             anonymous=302,  # to the login page
@@ -305,6 +307,12 @@ ROWS: dict[str, Row] = {
             anonymous=404,
         ),
         done=lambda s: _refreshed(s.pending).status == Claim.Status.PUBLISHED,
+    ),
+    "hide a claim": Row(
+        "claim_hide",
+        lambda s: [s.con.pk],
+        moderators_only(),
+        done=lambda s: _refreshed(s.con).status == Claim.Status.HIDDEN,
     ),
     "restore a hidden claim": Row(
         "claim_restore",
@@ -431,7 +439,8 @@ def test_staff_pass_the_admin_rows(client, cast) -> None:
 def test_every_moderation_url_has_a_row() -> None:
     from arguments import urls
 
-    mine = {p.name for p in urls.urlpatterns if p.callback.__module__.endswith(".moderation")}
+    modules = (".flags", ".approvals", ".debate_settings")
+    mine = {p.name for p in urls.urlpatterns if p.callback.__module__.endswith(modules)}
     covered = {row.name for row in ROWS.values()}
     # The claim's moderation page is read-only (its author's or a moderator's view).
     assert mine - covered == {"claim_moderation"}

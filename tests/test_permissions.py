@@ -10,21 +10,26 @@ from arguments.permissions import Action, claims_need_approval, permits, role_in
 pytestmark = pytest.mark.django_db
 
 # persona -> the actions they may take in an open public debate (newcomers are suggesters).
+# Every signed-in participant may annotate, vote, flag, change their own notes and ask for a
+# review of a flag on their own claim (the item-level rules are tested below).
+TAKING_PART = {
+    Action.VIEW, Action.VOTE, Action.ANNOTATE, Action.EDIT_NOTE, Action.FLAG,
+    Action.REQUEST_REVIEW,
+}
 EXPECTED = {
     "owner": set(Action),
     "staff": set(Action) - {Action.EDIT_DEBATE},
     "moderator": set(Action) - {Action.EDIT_DEBATE},
-    "editor": {
-        Action.VIEW, Action.ADD_CLAIM, Action.EDIT_CLAIM, Action.LINK_CLAIM, Action.MOVE_CLAIM,
-        Action.CITE_SOURCE, Action.VOTE, Action.ANNOTATE, Action.FLAG,
+    "editor": TAKING_PART | {
+        Action.ADD_CLAIM, Action.EDIT_CLAIM, Action.LINK_CLAIM, Action.MOVE_CLAIM,
+        Action.CITE_SOURCE,
     },
-    "writer": {
-        Action.VIEW, Action.ADD_CLAIM, Action.EDIT_CLAIM, Action.LINK_CLAIM,
-        Action.CITE_SOURCE, Action.VOTE, Action.ANNOTATE, Action.FLAG,
+    "writer": TAKING_PART | {
+        Action.ADD_CLAIM, Action.EDIT_CLAIM, Action.LINK_CLAIM, Action.CITE_SOURCE,
     },
-    "suggester": {Action.VIEW, Action.ADD_CLAIM, Action.VOTE, Action.ANNOTATE, Action.FLAG},
-    "viewer": {Action.VIEW, Action.VOTE, Action.ANNOTATE, Action.FLAG},
-    "stranger": {Action.VIEW, Action.ADD_CLAIM, Action.VOTE, Action.ANNOTATE, Action.FLAG},
+    "suggester": TAKING_PART | {Action.ADD_CLAIM},
+    "viewer": TAKING_PART,
+    "stranger": TAKING_PART | {Action.ADD_CLAIM},
     "anonymous": {Action.VIEW},
 }  # fmt: skip
 

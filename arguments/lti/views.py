@@ -49,15 +49,12 @@ from pylti1p3.contrib.django.request import DjangoRequest
 from pylti1p3.deep_link_resource import DeepLinkResource
 from pylti1p3.exception import LtiException, OIDCException
 
-from arguments import services
+from arguments import selectors, services
 from arguments.models import Debate, Role
-from arguments.permissions import role_in
-from arguments.selectors import debate_structure
+from arguments.reading import Frame, Lens
 from arguments.services.lti import lti_role_for
-from arguments.tree import Reader, build_item
-from arguments.views.access import debate_for, reader_for, visible_claim
-from arguments.views.debates import tree_context
-from arguments.views.embed import ORIGIN_RE, EmbedOptions, allow_framing
+from arguments.views.access import id_from, lens_for
+from arguments.views.framing import ORIGIN_RE, EmbedOptions, allow_framing, frame_page
 
 CLAIM = "https://purl.imsglobal.org/spec/lti/claim/"
 DL_CLAIM = "https://purl.imsglobal.org/spec/lti-dl/claim/"
@@ -285,9 +282,8 @@ def _launch_target(body: dict[str, Any]) -> tuple[Debate, int | None]:
     if target is None:
         custom = _dict(body.get(CLAIM + "custom"))
         slug = str(custom.get("debate", "")).strip()
-        claim = str(custom.get("claim", "")).strip()
         if slug:
-            target = (slug, int(claim) if claim.isdigit() else None)
+            target = (slug, id_from(str(custom.get("claim", ""))))
     if target is None:
         raise LaunchError(
             "This course link does not name a debate. Your teacher can pick one by editing "
@@ -295,10 +291,10 @@ def _launch_target(body: dict[str, Any]) -> tuple[Debate, int | None]:
             400,
         )
     slug, pk = target
-    debate = Debate.objects.filter(slug=slug).first()
+    debate = selectors.debate_by_slug(slug)
     if debate is None:
         raise LaunchError("The debate this course link names no longer exists.", 404)
-    if pk is not None and not visible_claim(debate_structure(debate), Reader(), pk):
+    if pk is not None and not Lens.visitor(debate).sees(pk):
         raise LaunchError("The claim this course link names is not available.", 404)
     return debate, pk
 
@@ -385,14 +381,14 @@ def _picked(request: HttpRequest) -> tuple[Debate, int | None]:
     target = _named_target(address) if address else ((slug, None) if slug else None)
     if target is None:
         raise LaunchError("Pick a debate, or paste the address of a debate or a claim.", 422)
-    debate = Debate.objects.filter(slug=target[0]).first()
+    debate = selectors.debate_by_slug(target[0])
     if debate is None:
         raise LaunchError("There is no debate at that address.", 422)
     # Private debates: only those the instructor's account may already read.
-    if role_in(request.user, debate) is None:
+    if not Lens.of(debate, request.user).readable:
         raise LaunchError("That debate is private: ask its owner to add you first.", 422)
     pk = target[1]
-    if pk is not None and not visible_claim(debate_structure(debate), Reader(), pk):
+    if pk is not None and not Lens.visitor(debate).sees(pk):
         raise LaunchError("That claim is not available.", 422)
     return debate, pk
 
@@ -421,7 +417,7 @@ def deep_link(request: HttpRequest) -> HttpResponse:
                 path, title = reverse("lti:debate", args=[debate.slug]), debate.title
             else:
                 path = reverse("lti:claim", args=[debate.slug, pk])
-                title = debate_structure(debate).nodes[pk].text
+                title = Lens.visitor(debate).structure.nodes[pk].text
             resource = (
                 DeepLinkResource()
                 .set_url(request.build_absolute_uri(path))
@@ -442,7 +438,7 @@ def deep_link(request: HttpRequest) -> HttpResponse:
             return allow_framing(response, ancestors)
     context = {
         "token": token,
-        "debates": Debate.objects.listed().order_by("title")[:200],
+        "debates": selectors.debates_to_pick(),
         "error": error,
         "settings": _dict(body.get(DL_CLAIM + "deep_linking_settings")),
     }
@@ -466,36 +462,10 @@ def _lti_page(request: HttpRequest, slug: str, pk: int | None) -> HttpResponse:
                 403,
             ),
         )
-    debate, role = debate_for(request, slug)
-    structure = debate_structure(debate)
-    base = tree_context(request, debate, role)
-    reader = reader_for(request, debate, role)  # the same reader as the debate page
-    if pk is not None and not visible_claim(structure, reader, pk):
+    lens = lens_for(request, slug, frame=Frame.LTI)
+    if pk is not None and not lens.sees(pk):
         return lti_error(request, LaunchError("There is no such claim in this debate.", 404))
-    options = EmbedOptions()
-    if pk is None:
-        items = [
-            build_item(structure, thesis_id, edge=None, reader=reader, levels=options.depth)
-            for thesis_id in structure.theses
-            if structure.nodes[thesis_id].status == "published" or reader.sees_everything
-        ]
-        page_url, title = debate.get_absolute_url(), debate.title
-    else:
-        items = [build_item(structure, pk, edge=None, reader=reader, levels=options.depth)]
-        page_url = reverse("arguments:claim", args=[debate.slug, pk])
-        title = structure.nodes[pk].text
-    context = base | {
-        "items": items,
-        "options": options,
-        "options_query": "",
-        "mode": "lti",
-        "prefix": "/lti",
-        "title": title,
-        "page_url": request.build_absolute_uri(page_url),
-        "focus": structure.nodes[pk] if pk is not None else None,
-        "debate_url": reverse("lti:debate", args=[debate.slug]),
-    }
-    response = render(request, "arguments/embed.html", context)
+    response = frame_page(request, lens, pk, EmbedOptions())
     return allow_framing(response, request.session.get(SESSION_ORIGINS) or [CSP.NONE])
 
 

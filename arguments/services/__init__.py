@@ -1,8 +1,10 @@
 """Every write to a debate: keyword-only, typed, atomic, permission-checked.
 
-Services raise `PermissionDenied` when the actor's role does not allow the act, and
-`ValidationError` (with a message meant for the user) when the input or the debate's
-invariants forbid it. Views translate those into 403 and a form error.
+Services ask `permissions.require`, which raises `PermissionDenied` when the actor's role does
+not allow the act and `ValidationError` when the item's state does not (a stale page). They
+raise `ValidationError` (with a message meant for the user) when the input or the debate's
+invariants forbid it, and `RateLimited` when someone acts too often. Views translate those
+into 403, a form error, and 429 with `Retry-After` (arguments.middleware).
 
 Invariants kept here (the database enforces the rest):
 - a relation joins two claims of the same debate;
@@ -26,14 +28,10 @@ from arguments.services.claims import (
     debate_create,
     thesis_add,
 )
-from arguments.services.flags import flag_raise, flag_request_review, flag_resolve
-from arguments.services.guards import (
-    FLAGS_PER_HOUR,
-    clean_claim_text,
-    is_descendant,
-    normalize_url,
-)
+from arguments.services.flags import FLAGS_PER_HOUR, flag_raise, flag_request_review, flag_resolve
+from arguments.services.guards import clean_claim_text, is_descendant, normalize_url
 from arguments.services.interchange import debate_import
+from arguments.services.limits import RateLimited
 from arguments.services.lti import lti_account_provision, lti_membership_grant
 from arguments.services.memberships import membership_grant, membership_revoke
 from arguments.services.moderation import claim_merge, debate_lock, history_revert, merge_revert
@@ -42,6 +40,7 @@ from arguments.services.votes import vote_cast, vote_withdraw, votes_recount
 
 __all__ = [
     "FLAGS_PER_HOUR",
+    "RateLimited",
     "annotation_add",
     "annotation_delete",
     "annotation_edit",

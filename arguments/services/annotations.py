@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from arguments import anchoring
@@ -13,8 +13,8 @@ from arguments.models import (
     Annotation,
     Claim,
 )
-from arguments.permissions import Action
-from arguments.services.guards import bump_version, require_role
+from arguments.permissions import Action, require
+from arguments.services.guards import bump_version
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
@@ -47,9 +47,7 @@ def annotation_add(
     parent: Annotation | None = None,
 ) -> Annotation:
     """Annotate a claim, or a span of its text (by offsets, or by the quoted words alone)."""
-    require_role(actor, Action.ANNOTATE, claim.debate)
-    if claim.status != Claim.Status.PUBLISHED:
-        raise ValidationError("Only a published claim can be annotated.")
+    require(actor, Action.ANNOTATE, claim.debate, claim=claim)
     if motivation not in Annotation.Motivation.values:
         raise ValidationError({"motivation": "Choose why you annotate."})
     if visibility not in Annotation.Visibility.values:
@@ -91,19 +89,12 @@ def annotation_add(
     return note
 
 
-def _require_annotation_author(actor: AnyUser, note: Annotation) -> None:
-    if not actor.is_authenticated or note.author_id != actor.pk:
-        raise PermissionDenied("Only its author may change an annotation.")
-    if note.status != Annotation.Status.PUBLISHED:
-        raise ValidationError("This annotation has been removed.")
-
-
 @transaction.atomic
 def annotation_edit(
     *, actor: AnyUser, annotation: Annotation, body: str, motivation: str | None = None
 ) -> Annotation:
     """Change an annotation's words (its author only)."""
-    _require_annotation_author(actor, annotation)
+    require(actor, Action.EDIT_NOTE, annotation.claim.debate, note=annotation)
     if motivation is not None:
         if motivation not in Annotation.Motivation.values:
             raise ValidationError({"motivation": "Choose why you annotate."})
@@ -119,7 +110,7 @@ def annotation_edit(
 @transaction.atomic
 def annotation_delete(*, actor: AnyUser, annotation: Annotation) -> None:
     """Withdraw an annotation (soft: it stays in the history, restorable by moderators)."""
-    _require_annotation_author(actor, annotation)
+    require(actor, Action.EDIT_NOTE, annotation.claim.debate, note=annotation)
     annotation.status = Annotation.Status.DELETED
     annotation.save(update_fields=["status", "updated_at"])
     bump_version(annotation.claim.debate)

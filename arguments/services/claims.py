@@ -17,16 +17,14 @@ from arguments.models import (
     Role,
     Stance,
 )
-from arguments.permissions import Action, claims_need_approval
+from arguments.permissions import Action, claims_need_approval, require
 from arguments.services.guards import (
     WHITESPACE,
     bump_version,
-    check_open_parent,
     check_same_debate,
     clean_claim_text,
     is_descendant,
     next_position,
-    require_role,
     unique_slug,
 )
 
@@ -82,7 +80,7 @@ def debate_create(
 @transaction.atomic
 def thesis_add(*, actor: AnyUser, debate: Debate, text: str, elaboration: str = "") -> Claim:
     """Add another thesis at the debate's root (multi-thesis debates)."""
-    require_role(actor, Action.EDIT_DEBATE, debate)
+    require(actor, Action.EDIT_DEBATE, debate)
     claim = Claim.objects.create(
         debate=debate,
         text=clean_claim_text(text),
@@ -104,10 +102,9 @@ def claim_add(
     double-submitted form makes no duplicate.
     """
     debate = parent.debate
-    role = require_role(actor, Action.ADD_CLAIM, debate)
+    role = require(actor, Action.ADD_CLAIM, debate, claim=parent)
     if stance not in Stance.values:
         raise ValidationError({"stance": "Choose whether the claim is a pro or a con."})
-    check_open_parent(parent)
     text = clean_claim_text(text)
     twin = (
         Claim.objects.filter(
@@ -142,9 +139,7 @@ def claim_add(
 @transaction.atomic
 def claim_edit(*, actor: AnyUser, claim: Claim, text: str, elaboration: str | None = None) -> Claim:
     """Change a claim's wording; annotations are re-anchored to the new text."""
-    require_role(actor, Action.EDIT_CLAIM, claim.debate, claim=claim)
-    if claim.status in (Claim.Status.HIDDEN, Claim.Status.DELETED):
-        raise ValidationError("A hidden claim cannot be edited; ask a moderator to restore it.")
+    require(actor, Action.EDIT_CLAIM, claim.debate, claim=claim)
     new_text = clean_claim_text(text)
     changed = new_text != claim.text
     claim.text = new_text
@@ -179,13 +174,12 @@ def _reanchor_annotations(claim: Claim) -> None:
 @transaction.atomic
 def claim_link(*, actor: AnyUser, claim: Claim, parent: Claim, stance: str) -> Relation:
     """Reuse an existing claim as a pro or con of another claim of the same debate."""
-    require_role(actor, Action.LINK_CLAIM, parent.debate)
+    require(actor, Action.LINK_CLAIM, parent.debate, claim=parent)
     check_same_debate(claim, parent)
     if stance not in Stance.values:
         raise ValidationError({"stance": "Choose whether the link is a pro or a con."})
     if claim.pk == parent.pk:
         raise ValidationError("A claim cannot be a pro or con of itself.")
-    check_open_parent(parent)
     if claim.status != Claim.Status.PUBLISHED:
         raise ValidationError("Only a published claim can be linked.")
     existing = Relation.objects.filter(parent=parent, child=claim).first()
@@ -214,7 +208,7 @@ def claim_unlink(*, actor: AnyUser, relation: Relation) -> None:
     """Take a linked claim away from one place (the link is hidden, restorable)."""
     if not relation.is_link:
         raise ValidationError("Only a link can be removed; hide or move the claim itself.")
-    require_role(actor, Action.MOVE_CLAIM, relation.debate)
+    require(actor, Action.MOVE_CLAIM, relation.debate)
     relation.is_hidden = True
     relation.save(update_fields=["is_hidden"])
     bump_version(relation.debate)
@@ -226,7 +220,7 @@ def claim_move(
 ) -> Relation:
     """Put a claim (with its whole branch) under another parent, keeping the forest."""
     debate = claim.debate
-    require_role(actor, Action.MOVE_CLAIM, debate)
+    require(actor, Action.MOVE_CLAIM, debate)
     check_same_debate(claim, parent)
     if claim.is_thesis:
         raise ValidationError("A thesis stands at the root and cannot be moved.")
@@ -236,7 +230,7 @@ def claim_move(
         raise ValidationError(
             "A claim cannot be moved under itself or under one of its own pros and cons."
         )
-    original = Relation.objects.select_for_update().get(child=claim, is_link=False)
+    original = Relation.objects.originals().select_for_update().get(child=claim)
     if original.parent_id == parent.pk:
         if stance and stance != original.stance:
             original.stance = stance
@@ -255,10 +249,9 @@ def claim_move(
     return original
 
 
-def _set_status(actor: AnyUser, claim: Claim, status: str, *, allowed_from: set[str]) -> Claim:
-    require_role(actor, Action.MODERATE, claim.debate)
-    if claim.status not in allowed_from:
-        raise ValidationError(f"This claim is {claim.get_status_display().lower()}.")
+def _set_status(actor: AnyUser, claim: Claim, action: Action, status: str) -> Claim:
+    """Approve, hide or restore: the rules (who, and from which status) are the permissions'."""
+    require(actor, action, claim.debate, claim=claim)
     if claim.is_thesis and status == Claim.Status.HIDDEN:
         other = claim.debate.claims.theses().published().exclude(pk=claim.pk).exists()
         if not other:
@@ -272,26 +265,16 @@ def _set_status(actor: AnyUser, claim: Claim, status: str, *, allowed_from: set[
 @transaction.atomic
 def claim_hide(*, actor: AnyUser, claim: Claim) -> Claim:
     """Hide a claim (and so its branch) from the debate; it stays restorable."""
-    return _set_status(
-        actor,
-        claim,
-        Claim.Status.HIDDEN,
-        allowed_from={Claim.Status.PUBLISHED, Claim.Status.PENDING},
-    )
+    return _set_status(actor, claim, Action.HIDE_CLAIM, Claim.Status.HIDDEN)
 
 
 @transaction.atomic
 def claim_restore(*, actor: AnyUser, claim: Claim) -> Claim:
-    """Bring a hidden claim back."""
-    return _set_status(
-        actor,
-        claim,
-        Claim.Status.PUBLISHED,
-        allowed_from={Claim.Status.HIDDEN, Claim.Status.DELETED},
-    )
+    """Bring a hidden claim back (a merged one comes back by undoing its merge)."""
+    return _set_status(actor, claim, Action.RESTORE_CLAIM, Claim.Status.PUBLISHED)
 
 
 @transaction.atomic
 def claim_approve(*, actor: AnyUser, claim: Claim) -> Claim:
     """Publish a suggested claim."""
-    return _set_status(actor, claim, Claim.Status.PUBLISHED, allowed_from={Claim.Status.PENDING})
+    return _set_status(actor, claim, Action.APPROVE_CLAIM, Claim.Status.PUBLISHED)

@@ -5,24 +5,22 @@ from __future__ import annotations
 from datetime import timedelta
 from typing import TYPE_CHECKING
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from arguments.models import (
-    Annotation,
-    Claim,
-    Flag,
-)
-from arguments.permissions import Action
-from arguments.services.guards import FLAGS_PER_HOUR, bump_version, check_same_debate, require_role
+from arguments.models import Annotation, Claim, Flag
+from arguments.permissions import Action, require
+from arguments.services.claims import claim_hide
+from arguments.services.guards import bump_version, check_same_debate
+from arguments.services.limits import check_rate
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 
     AnyUser = AbstractBaseUser | AnonymousUser
 
-from arguments.services.claims import claim_hide
+FLAGS_PER_HOUR = 20
 
 
 @transaction.atomic
@@ -36,11 +34,12 @@ def flag_raise(
     duplicate_of: Claim | None = None,
     note: str = "",
 ) -> Flag:
-    """Report a claim or an annotation to the debate's moderators."""
+    """Report a claim or an annotation to the debate's moderators (RateLimited when the
+    reporter has flagged too much in the last hour)."""
     if (claim is None) == (annotation is None):
         raise ValidationError("Flag either a claim or an annotation.")
     target_claim = claim if claim is not None else annotation.claim  # type: ignore[union-attr]
-    require_role(actor, Action.FLAG, target_claim.debate)
+    require(actor, Action.FLAG, target_claim.debate, claim=claim, note=annotation)
     if reason not in Flag.Reason.values:
         raise ValidationError({"reason": "Choose a reason."})
     if reason == Flag.Reason.FALLACY and fallacy not in Flag.Fallacy.values:
@@ -53,9 +52,13 @@ def flag_raise(
         check_same_debate(target_claim, duplicate_of)
     else:
         duplicate_of = None
-    since = timezone.now() - timedelta(hours=1)
-    if Flag.objects.filter(reporter=actor, created_at__gte=since).count() >= FLAGS_PER_HOUR:
-        raise ValidationError("You have flagged a lot in the last hour; please wait a while.")
+    check_rate(
+        Flag.objects.filter(reporter=actor),
+        limit=FLAGS_PER_HOUR,
+        window=timedelta(hours=1),
+        field="created_at",
+        what="flagged",
+    )
     target = {"claim": claim} if claim is not None else {"annotation": annotation}
     if Flag.objects.filter(reporter=actor, status=Flag.Status.OPEN, **target).exists():
         raise ValidationError("You have already flagged this; a moderator will look at it.")
@@ -81,7 +84,7 @@ def flag_resolve(
 ) -> Flag:
     """Uphold or dismiss a flag with a note for the author; upholding may hide the item."""
     target_claim = flag.claim if flag.claim_id else flag.annotation.claim  # type: ignore[union-attr]
-    require_role(actor, Action.MODERATE, target_claim.debate)
+    require(actor, Action.MODERATE, target_claim.debate)
     if flag.status != Flag.Status.OPEN:
         raise ValidationError("This flag has already been handled.")
     flag.status = Flag.Status.UPHELD if uphold else Flag.Status.DISMISSED
@@ -104,13 +107,15 @@ def flag_resolve(
 @transaction.atomic
 def flag_request_review(*, actor: AnyUser, flag: Flag) -> Flag:
     """The flagged item's author asks, once, for a second look at an upheld flag."""
-    item_author = flag.claim.author_id if flag.claim_id else flag.annotation.author_id  # type: ignore[union-attr]
-    if not actor.is_authenticated or item_author != actor.pk:
-        raise PermissionDenied("Only the author can ask for a review.")
-    if flag.status != Flag.Status.UPHELD:
-        raise ValidationError("Only an upheld flag can be reviewed.")
-    if flag.review_requested_at is not None:
-        raise ValidationError("You have already asked for a review of this decision.")
+    claim = flag.claim if flag.claim_id else flag.annotation.claim  # type: ignore[union-attr]
+    require(
+        actor,
+        Action.REQUEST_REVIEW,
+        claim.debate,
+        claim=claim,
+        note=flag.annotation if flag.annotation_id else None,
+        flag=flag,
+    )
     flag.review_requested_at = timezone.now()
     flag.status = Flag.Status.OPEN
     flag.save(update_fields=["review_requested_at", "status"])

@@ -3,41 +3,17 @@
 from __future__ import annotations
 
 import re
-from typing import TYPE_CHECKING
 from urllib.parse import urlsplit, urlunsplit
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
 from django.db.models import F, Max
 from django.utils import timezone
 from django.utils.text import slugify
 
-from arguments.models import (
-    CLAIM_MAX_LENGTH,
-    Claim,
-    Debate,
-    Relation,
-    Role,
-)
-from arguments.permissions import Action, permits, role_in
+from arguments.models import CLAIM_MAX_LENGTH, Claim, Debate, Relation
 
-if TYPE_CHECKING:
-    from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
-
-    AnyUser = AbstractBaseUser | AnonymousUser
-
-FLAGS_PER_HOUR = 20
 WHITESPACE = re.compile(r"\s+")
-
-
-def require_role(
-    actor: AnyUser, action: Action, debate: Debate, *, claim: Claim | None = None
-) -> Role:
-    role = role_in(actor, debate)
-    if not permits(actor, action, debate, claim=claim, role=role):
-        raise PermissionDenied(f"You may not {action.value.replace('_', ' ')} in this debate.")
-    assert role is not None
-    return role
 
 
 def clean_claim_text(text: str) -> str:
@@ -81,7 +57,7 @@ def next_position(parent: Claim) -> int:
 def original_parents(debate: Debate) -> dict[int, int]:
     """child id -> parent id over the debate's original relations, in one query."""
     return dict(
-        Relation.objects.filter(debate=debate, is_link=False).values_list("child_id", "parent_id")
+        Relation.objects.filter(debate=debate).originals().values_list("child_id", "parent_id")
     )
 
 
@@ -109,10 +85,3 @@ def unique_slug(title: str) -> str:
 def check_same_debate(*claims: Claim) -> None:
     if len({c.debate_id for c in claims}) != 1:
         raise ValidationError("Both claims must belong to the same debate.")
-
-
-def check_open_parent(parent: Claim) -> None:
-    if parent.status != Claim.Status.PUBLISHED or parent.merged_into_id:
-        raise ValidationError(
-            "You can only respond to a published claim; this one is hidden or awaiting approval."
-        )

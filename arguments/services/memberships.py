@@ -1,4 +1,5 @@
-"""Memberships: roles in a debate."""
+"""Memberships: roles in a debate. Who may give which role is `permissions.grantable_roles`
+and `permissions.manages`; the settings page offers exactly what these services accept."""
 
 from __future__ import annotations
 
@@ -7,13 +8,8 @@ from typing import TYPE_CHECKING
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 
-from arguments.models import (
-    Debate,
-    Membership,
-    Role,
-)
-from arguments.permissions import Action, forget_roles
-from arguments.services.guards import require_role
+from arguments.models import Debate, Membership, Role
+from arguments.permissions import Action, forget_roles, grantable_roles, manages, require
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
@@ -24,12 +20,15 @@ if TYPE_CHECKING:
 @transaction.atomic
 def membership_grant(*, actor: AnyUser, debate: Debate, user: AnyUser, role: str) -> Membership:
     """Give `user` a role in the debate (invite, or change their role)."""
-    actor_role = require_role(actor, Action.MANAGE_MEMBERS, debate)
+    actor_role = require(actor, Action.MANAGE_MEMBERS, debate)
     if role not in Role.values:
         raise ValidationError({"role": "Choose a role."})
     if role == Role.OWNER or user.pk == debate.owner_id:
         raise ValidationError({"role": "A debate has one owner; their role cannot change."})
-    if role == Role.MODERATOR and actor_role != Role.OWNER:
+    current = Membership.objects.filter(debate=debate, user=user).first()
+    if current is not None and not manages(actor_role, current.role):
+        raise PermissionDenied("Only the owner can change a moderator's role.")
+    if Role(role) not in grantable_roles(actor_role):
         raise PermissionDenied("Only the owner can appoint moderators.")
     membership, _ = Membership.objects.update_or_create(
         debate=debate, user=user, defaults={"role": role}
@@ -41,10 +40,10 @@ def membership_grant(*, actor: AnyUser, debate: Debate, user: AnyUser, role: str
 @transaction.atomic
 def membership_revoke(*, actor: AnyUser, membership: Membership) -> None:
     """Remove a member from the debate (they fall back to the debate's default role)."""
-    actor_role = require_role(actor, Action.MANAGE_MEMBERS, membership.debate)
+    actor_role = require(actor, Action.MANAGE_MEMBERS, membership.debate)
     if membership.role == Role.OWNER:
         raise ValidationError("The owner cannot be removed.")
-    if membership.role == Role.MODERATOR and actor_role != Role.OWNER:
+    if not manages(actor_role, membership.role):
         raise PermissionDenied("Only the owner can remove a moderator.")
     membership.delete()
     forget_roles(membership.debate)

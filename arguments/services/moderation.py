@@ -30,12 +30,11 @@ from arguments.models import (
     Source,
     Vote,
 )
-from arguments.permissions import Action
+from arguments.permissions import Action, require
 from arguments.services.guards import (
     bump_version,
     is_descendant,
     next_position,
-    require_role,
 )
 
 if TYPE_CHECKING:
@@ -104,7 +103,7 @@ def _require_moderator(actor: AnyUser, obj: models.Model) -> Debate | None:
         if not (actor.is_authenticated and actor.is_staff):
             raise PermissionDenied("Only site staff can revert a shared source.")
         return None
-    require_role(actor, Action.MODERATE, debate)
+    require(actor, Action.MODERATE, debate)
     return debate
 
 
@@ -214,7 +213,7 @@ def _fold_relation(
 def claim_merge(*, actor: AnyUser, duplicate: Claim, into: Claim, reason: str = "") -> Claim:
     """Merge a duplicate claim into `into`, keeping its pros and cons, links, citations,
     votes and annotations; the duplicate is hidden and points to the survivor."""
-    require_role(actor, Action.MODERATE, duplicate.debate)
+    require(actor, Action.MODERATE, duplicate.debate)
     if duplicate.debate_id != into.debate_id:
         raise ValidationError("Claims of different debates cannot be merged.")
     # Lock both rows so two moderators cannot merge the same pair crosswise at once.
@@ -352,7 +351,7 @@ def _describe(obj: models.Model) -> str:
 def merge_revert(*, actor: AnyUser, merge: Merge, reason: str = "") -> Merge:
     """Undo a merge as a unit: every row it wrote goes back to how it was, and every vote it
     moved goes back to its point. Refused when something the merge wrote changed since."""
-    require_role(actor, Action.MODERATE, merge.debate)
+    require(actor, Action.MODERATE, merge.debate)
     merge = Merge.objects.select_for_update().get(pk=merge.pk)
     if merge.reverted_at is not None:
         raise ValidationError("This merge has already been reverted.")
@@ -538,7 +537,7 @@ def debate_lock(
     *, actor: AnyUser, debate: Debate, status: str, conclusion: str = "", reason: str = ""
 ) -> Debate:
     """Open, lock (read-only for now) or close a debate; closing needs a written conclusion."""
-    require_role(actor, Action.MODERATE, debate)
+    require(actor, Action.MODERATE, debate)
     if status not in Debate.Status.values:
         raise ValidationError({"status": "Choose open, locked or closed."})
     conclusion = (conclusion or "").strip()

@@ -13,8 +13,8 @@ from arguments.models import (
     Claim,
     Source,
 )
-from arguments.permissions import Action
-from arguments.services.guards import WHITESPACE, bump_version, normalize_url, require_role
+from arguments.permissions import Action, require
+from arguments.services.guards import WHITESPACE, bump_version, normalize_url
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
@@ -34,9 +34,7 @@ def source_cite(
     kind: str = Source.Kind.OTHER,
 ) -> Citation:
     """Cite a source on a claim; a source already known by its URL or title is reused."""
-    require_role(actor, Action.CITE_SOURCE, claim.debate)
-    if claim.status != Claim.Status.PUBLISHED:
-        raise ValidationError("Sources can be added to published claims only.")
+    require(actor, Action.CITE_SOURCE, claim.debate, claim=claim)
     title = WHITESPACE.sub(" ", title or "").strip()
     url = (url or "").strip()
     source: Source | None = None

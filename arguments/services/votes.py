@@ -14,8 +14,8 @@ from arguments.models import (
     Relation,
     Vote,
 )
-from arguments.permissions import Action
-from arguments.services.guards import bump_version, require_role
+from arguments.permissions import Action, require
+from arguments.services.guards import bump_version
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
@@ -35,13 +35,11 @@ def _check_votable(user: AnyUser, point: Relation | Claim) -> Claim:
     claim = _point_claim(point)
     if not user.is_authenticated:
         raise PermissionDenied("Sign in to vote.")
-    require_role(user, Action.VOTE, claim.debate)
+    require(user, Action.VOTE, claim.debate, claim=claim)
     if isinstance(point, Claim) and not point.is_thesis:
         raise ValidationError("Vote on a pro or con where it stands, not on the claim alone.")
     if isinstance(point, Relation) and point.is_hidden:
         raise ValidationError("This link has been removed; its votes are closed.")
-    if claim.status != Claim.Status.PUBLISHED:
-        raise ValidationError("Votes are closed on a hidden or pending claim.")
     return claim
 
 

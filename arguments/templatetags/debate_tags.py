@@ -7,7 +7,6 @@ from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
 from arguments.markup import render_markdown
-from arguments.models import Annotation
 
 register = template.Library()
 
@@ -46,14 +45,3 @@ def highlight(text: str, spans: list[tuple[int, int]]) -> SafeString:
         cursor = end
     parts.append(escape(text[cursor:]))
     return mark_safe("".join(parts))
-
-
-@register.filter
-def motivation_label(value: str) -> str:
-    return Annotation.Motivation(value).label if value in Annotation.Motivation.values else value
-
-
-@register.filter
-def visibility_label(value: str) -> str:
-    labels = {"private": "Private", "debate": "Participants", "public": "Public"}
-    return labels.get(value, value)

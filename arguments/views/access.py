@@ -1,17 +1,21 @@
-"""Who is reading, and what they may do: shared by every view of a debate."""
+"""From a request to the reading lens: the debate a reader may read, a claim they may act on,
+and request parameters parsed by type (a bad value is a 400 or a 404, never a 500).
+
+The decisions themselves are the lens's (`arguments.reading`) and the permissions'; this
+module only turns them into HTTP answers.
+"""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
-
-from django.http import Http404, HttpRequest
-from django.shortcuts import get_object_or_404
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import BadRequest
+from django.http import Http404, HttpRequest, HttpResponse, QueryDict
 from django_htmx.middleware import HtmxDetails
 
-from arguments.models import Debate, Role
-from arguments.permissions import Action, at_least, permits, role_in
-from arguments.selectors import DebateStructure, my_votes
-from arguments.tree import ORDERS, Reader
+from arguments import selectors
+from arguments.models import Annotation, Claim
+from arguments.permissions import Action
+from arguments.reading import Frame, Lens, order_from
 
 
 class HtmxHttpRequest(HttpRequest):
@@ -20,84 +24,61 @@ class HtmxHttpRequest(HttpRequest):
     htmx: HtmxDetails
 
 
-@dataclass(frozen=True)
-class Controls:
-    """The write controls a reader sees (views and services check again on POST)."""
-
-    add: bool = False
-    link: bool = False
-    cite: bool = False
-    edit_any: bool = False
-    vote: bool = False
-    annotate: bool = False
-    flag: bool = False
-    moderate: bool = False
-    user_id: int | None = None
-
-    def can_edit(self, author_id: int | None) -> bool:
-        return self.edit_any or (self.add and author_id is not None and author_id == self.user_id)
-
-
-def debate_for(request: HttpRequest, slug: str) -> tuple[Debate, Role]:
-    """The debate if the user may read it; a private debate is a 404 to non-members."""
-    debate = get_object_or_404(Debate.objects.select_related("owner"), slug=slug)
-    role = role_in(request.user, debate)
-    if role is None or not permits(request.user, Action.VIEW, debate, role=role):
+def lens_for(request: HttpRequest, slug: str, *, frame: Frame = Frame.SITE) -> Lens:
+    """The reader's lens on the debate; a private debate is a 404 to those who may not read
+    it (they must not learn that it exists)."""
+    debate = selectors.debate_by_slug(slug)
+    if debate is None:
         raise Http404("No debate here.")
-    return debate, role
+    lens = Lens.of(debate, request.user, frame=frame, order=order_from(request.GET))
+    if not lens.readable:
+        raise Http404("No debate here.")
+    return lens
 
 
-def order_for(request: HttpRequest) -> str:
-    order = request.GET.get("order", "stored")
-    return order if order in ORDERS else "stored"
+def require_seen(lens: Lens, claim_id: int) -> None:
+    if not lens.sees(claim_id):
+        raise Http404("No such claim in this debate.")
 
 
-def visibility_reader(request: HttpRequest, role: Role) -> Reader:
-    """Just enough of the reader to decide which claims they see (no query)."""
-    user_id = request.user.pk if request.user.is_authenticated else None
-    return Reader(user_id=user_id, sees_everything=at_least(role, Role.MODERATOR))
+def claim_to_act_on(
+    request: HttpRequest, lens: Lens, claim_id: int, action: Action, *, known: bool = False
+) -> Claim | HttpResponse:
+    """The claim, if the reader may do `action` to it: a 404 when they may not see it (with
+    `known`, when they may not know of it: a hidden claim's author may), the login page for a
+    visitor's GET, a 403 when their role refuses."""
+    if not (lens.knows(claim_id) if known else lens.sees(claim_id)):
+        raise Http404("No such claim in this debate.")
+    if not request.user.is_authenticated and request.method == "GET":
+        return redirect_to_login(request.get_full_path())
+    claim = selectors.claim_in(lens.debate, claim_id)
+    if claim is None:
+        raise Http404("No such claim in this debate.")
+    lens.check(action, claim=claim)
+    return claim
 
 
-def reader_for(request: HttpRequest, debate: Debate, role: Role) -> Reader:
-    """Who reads: their pending claims, moderator's view, sibling order and votes (one query)."""
-    return replace(
-        visibility_reader(request, role),
-        order=order_for(request),
-        votes=my_votes(request.user, debate),
-        participant=request.user.is_authenticated,
-    )
+def note_to_act_on(lens: Lens, note_id: int) -> Annotation:
+    """A note the reader sees, on a claim they see (else a 404)."""
+    note = selectors.note_in(lens.debate, note_id)
+    if note is None or not lens.sees_note(note) or not lens.sees(note.claim_id):
+        raise Http404("No such note in this debate.")
+    return note
 
 
-def controls_for(request: HttpRequest, debate: Debate, role: Role) -> Controls:
-    user = request.user
-    if not user.is_authenticated:
-        return Controls()
-
-    def may(action: Action) -> bool:
-        return permits(user, action, debate, role=role)
-
-    return Controls(
-        add=may(Action.ADD_CLAIM),
-        link=may(Action.LINK_CLAIM),
-        cite=may(Action.CITE_SOURCE),
-        edit_any=may(Action.EDIT_CLAIM) and at_least(role, Role.EDITOR),
-        vote=may(Action.VOTE),
-        annotate=may(Action.ANNOTATE),
-        flag=may(Action.FLAG),
-        moderate=may(Action.MODERATE),
-        user_id=user.pk,
-    )
+def whole_number(query: QueryDict, name: str, *, default: int, maximum: int) -> int:
+    """A whole number from 0 to `maximum` in the query string, or `default` when absent."""
+    raw = query.get(name, "").strip()
+    if not raw:
+        return default
+    if not (raw.isascii() and raw.isdigit()) or int(raw) > maximum:
+        raise BadRequest(f"{name} must be a whole number from 0 to {maximum}.")
+    return int(raw)
 
 
-def visible_claim(structure: DebateStructure, reader: Reader, claim_id: int) -> bool:
-    """Whether the reader may see this claim where it stands (else: 404)."""
-    node = structure.nodes.get(claim_id)
-    if node is None:
-        return False
-    if reader.sees_everything:
-        return True
-    path = structure.path_to(claim_id)
-    return all(
-        n.status == "published" or (n.status == "pending" and n.author_id == reader.user_id)
-        for n in path
-    )
+def id_from(value: str | None) -> int | None:
+    """An id typed by someone (a form field, a query parameter): None when it is none."""
+    value = (value or "").strip()
+    if value.isascii() and value.isdigit() and len(value) <= 18:
+        return int(value)
+    return None

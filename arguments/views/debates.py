@@ -5,52 +5,32 @@ from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
+from django.views.decorators.vary import vary_on_headers
 
-from arguments import services
+from arguments import selectors, services
 from arguments.forms import DebateForm
-from arguments.models import Claim, Debate, Role
-from arguments.moderation import claim_notices
-from arguments.selectors import debate_structure, debates_for_listing, theses_by_debate
-from arguments.tree import ORDERS, TreeItem, build_item
-from arguments.views.access import (
-    HtmxHttpRequest,
-    controls_for,
-    debate_for,
-    order_for,
-    reader_for,
-    visible_claim,
-)
+from arguments.tree import ORDERS
+from arguments.views.access import HtmxHttpRequest, lens_for, whole_number
 from arguments.views.forms import form_errors_to
+from arguments.views.fragments import oembed_discovery, tree_context
 
 INITIAL_LEVELS = 2  # the page shows a thesis, its pros and cons and theirs; deeper loads on demand
-
-
-def tree_context(request: HttpRequest, debate: Debate, role: Role) -> dict[str, object]:
-    """What every tree template needs besides the items themselves."""
-    return {
-        "debate": debate,
-        "role": role,
-        "can": controls_for(request, debate, role),
-        "order": order_for(request),
-        "orders": ORDERS,
-        "notices": claim_notices(user=request.user, debate=debate, role=role),
-    }
+MAX_DEPTH = 1000  # the deepest aria-level a branch fragment may claim
 
 
 def debate_list(request: HttpRequest) -> HttpResponse:
     search = request.GET.get("q", "").strip()[:100]
-    debates = debates_for_listing(search=search)
-    theses = theses_by_debate(debates)
-    for debate in debates:
-        debate.thesis_list = theses.get(debate.pk, [])
     return render(
         request,
         "arguments/debate_list.html",
-        {"debates": debates, "q": search, "form": DebateForm(initial={"default_role": "writer"})},
+        {
+            "debates": selectors.debates_for_listing(search=search),
+            "q": search,
+            "form": DebateForm(initial={"default_role": "writer"}),
+        },
     )
 
 
@@ -70,42 +50,45 @@ def debate_new(request: HttpRequest) -> HttpResponse:
 
 
 def debate_detail(request: HttpRequest, slug: str) -> HttpResponse:
-    debate, role = debate_for(request, slug)
-    structure = debate_structure(debate)
-    reader = reader_for(request, debate, role)
+    lens = lens_for(request, slug)
 
-    def theses() -> list[TreeItem]:
+    def theses() -> list:
         # Called by the template only when it renders the tree: a visitor's cached tree
         # needs no items built.
-        return [
-            build_item(structure, thesis_id, edge=None, reader=reader, levels=INITIAL_LEVELS)
-            for thesis_id in structure.theses
-            if structure.nodes[thesis_id].status == "published" or reader.sees_everything
-        ]
+        return lens.theses(INITIAL_LEVELS)
 
-    context = tree_context(request, debate, role) | {"theses": theses}
+    context = tree_context(
+        lens,
+        theses=theses,
+        orders=ORDERS,
+        oembed_url=oembed_discovery(request, lens, lens.urls.page),
+    )
     return render(request, "arguments/debate_detail.html", context)
 
 
+@vary_on_headers("HX-Request")
 def claim_detail(request: HtmxHttpRequest, slug: str, pk: int) -> HttpResponse:
     """A claim in focus; with htmx and `part=branch`, only its pros and cons (one level)."""
-    debate, role = debate_for(request, slug)
-    structure = debate_structure(debate)
-    reader = reader_for(request, debate, role)
-    if not visible_claim(structure, reader, pk):
-        merged = Claim.objects.filter(pk=pk, debate=debate).values_list("merged_into", flat=True)
-        if merged and merged[0]:
-            return redirect("arguments:claim", slug=debate.slug, pk=merged[0])
+    lens = lens_for(request, slug)
+    if not lens.sees(pk):
+        merged_into = lens.merged_into(pk)
+        if merged_into is not None:
+            return redirect(lens.claim_urls(merged_into).page)
         raise Http404("No such claim in this debate.")
-    edge = structure.original.get(pk)
-    context = tree_context(request, debate, role)
     if request.htmx and request.GET.get("part") == "branch":
-        depth = request.GET.get("depth", "0")
-        depth = min(int(depth), 1000) if depth.isdigit() else 0  # the branch's aria-level
-        item = build_item(structure, pk, edge=edge, reader=reader, depth=depth, levels=1)
-        return render(request, "arguments/claim_detail.html#branch", context | {"item": item})
-    item = build_item(structure, pk, edge=edge, reader=reader, levels=INITIAL_LEVELS)
-    context |= {"item": item, "edge": edge, "path": structure.path_to(pk)[:-1]}
+        depth = whole_number(request.GET, "depth", default=0, maximum=MAX_DEPTH)
+        item = lens.focus(pk, levels=1, depth=depth)  # depth: the branch's aria-level
+        return render(request, "arguments/claim_detail.html#branch", tree_context(lens, item=item))
+    item = lens.focus(pk, levels=INITIAL_LEVELS)
+    # The breadcrumbs: each claim above, from the thesis down, with where it leads.
+    path = [(node, lens.claim_urls(node.id).focus) for node in lens.structure.path_to(pk)[:-1]]
+    context = tree_context(
+        lens,
+        item=item,
+        path=path,
+        orders=ORDERS,
+        oembed_url=oembed_discovery(request, lens, item.urls.page),
+    )
     return render(request, "arguments/claim_detail.html", context)
 
 
@@ -113,11 +96,8 @@ def claim_detail(request: HtmxHttpRequest, slug: str, pk: int) -> HttpResponse:
 def profile(request: HttpRequest) -> HttpResponse:
     """My debates and my claims."""
     user = request.user
-    debates = Debate.objects.filter(Q(owner=user) | Q(memberships__user=user)).distinct()
-    claims = (
-        Claim.objects.filter(author=user)
-        .exclude(status=Claim.Status.DELETED)
-        .select_related("debate")
-        .order_by("-created_at")[:100]
+    return render(
+        request,
+        "arguments/profile.html",
+        {"debates": selectors.debates_of(user), "claims": selectors.claims_by(user)},
     )
-    return render(request, "arguments/profile.html", {"debates": debates, "claims": claims})

@@ -1,239 +1,118 @@
 """Embedding argument maps in other sites: the embed pages, the oEmbed endpoint, and the
 "Embed" dialog that writes the snippet.
 
-The embed pages show the same tree fragments as the debate page (`arguments/_claim.html`),
-read-only (`Controls()`), as an anonymous visitor would see them: the embed ignores any
-session, so it behaves the same inside a sandboxed iframe, which has no cookies.
+The embed pages show the same tree fragments as the debate page (`arguments/_claim.html`) as
+an anonymous visitor's lens sees them (`Frame.EMBED`: no controls, links that stay inside the
+embed): the embed ignores any session, so it behaves the same inside a sandboxed iframe,
+which has no cookies.
 
 Branches expand through fragment requests that the server allows cross-origin: a sandboxed
 frame has the opaque origin "null", so `/embed/d/<slug>/claims/<id>/?part=branch` answers
 with `Access-Control-Allow-Origin: *` (public, read-only, no credentials).
-`static/js/embed-frame.js` points the tree's toggles at that URL and drops htmx's custom
-headers so the request stays a CORS "simple request" (no preflight; OPTIONS is answered
-anyway). Following a claim navigates the frame to that claim's embed page; links to take
-part open in a new tab (`<base target="_blank">`).
-
-Framing: these pages replace the site-wide `frame-ancestors 'none'` by the debate's
-allow-list (`Debate.embed_origins`), or any https origin when the list is empty. Private
-debates are not embeddable (only through LTI, see arguments/lti).
+`static/js/embed-frame.js` drops htmx's custom headers so the request stays a CORS "simple
+request" (no preflight; OPTIONS is answered anyway). Links to take part open in a new tab
+(`<base target="_blank">`). Framing: see `views/framing.py`; private debates are not
+embeddable (only through LTI, see arguments/lti).
 """
 
 from __future__ import annotations
 
-import re
-from dataclasses import dataclass
 from urllib.parse import urlencode, urlsplit
 
 from django.conf import settings
-from django.contrib.auth.models import AnonymousUser
-from django.http import (
-    Http404,
-    HttpRequest,
-    HttpResponse,
-    HttpResponseNotAllowed,
-    JsonResponse,
-)
+from django.core.exceptions import BadRequest
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseNotAllowed, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import Resolver404, resolve, reverse
-from django.utils.csp import CSP
 from django.utils.html import format_html
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.clickjacking import xframe_options_exempt
-from django_htmx.middleware import HtmxDetails
+from django.views.decorators.vary import vary_on_headers
 
-from arguments.models import Claim, Debate, Role
-from arguments.permissions import role_in
-from arguments.selectors import debate_structure
-from arguments.tree import ORDERS, Reader, build_item
-from arguments.views.access import Controls, debate_for, visible_claim
-from arguments.views.votes import claim_why
+from arguments import selectors
+from arguments.reading import Frame, Lens
+from arguments.views.access import id_from, lens_for, whole_number
+from arguments.views.framing import (
+    MAX_DEPTH,
+    EmbedOptionError,
+    EmbedOptions,
+    allow_cors,
+    allow_framing,
+    cors_preflight,
+    embed_origins,
+    frame_ancestors,
+    frame_error,
+    frame_page,
+)
 
 PROVIDER_NAME = "Debate map"
-DEFAULT_DEPTH = 2  # the debate page shows the same: a thesis, its pros and cons and theirs
-MAX_DEPTH = 6
-THEMES = ("light", "dark")
 # The size an oEmbed consumer gets unless it asks for less (maxwidth / maxheight).
 OEMBED_WIDTH = 800
 OEMBED_HEIGHT = 600
 # The sandbox our snippet asks for: scripts (expand, resize) and new tabs (to take part),
 # never same-origin rights, so the frame has no cookies, just as WordPress frames it.
 SANDBOX = "allow-scripts allow-popups allow-popups-to-escape-sandbox"
-
-# One origin per line in Debate.embed_origins: scheme://host[:port], host may start "*.".
-# Anything else is ignored, so a stray line can never inject another CSP directive.
-ORIGIN_RE = re.compile(r"^https?://(\*\.)?[a-z0-9]([a-z0-9.-]*[a-z0-9])?(:\d{1,5})?$")
-# CORS: the sandboxed frame's origin is "null"; htmx's headers, should they be sent.
-CORS_ALLOW_HEADERS = "HX-Request, HX-Current-URL, HX-Target, HX-Trigger, HX-Trigger-Name"
+PRIVATE = (
+    "This debate is private, so it cannot be embedded. "
+    "A course can show it through LTI (see the teacher's guide)."
+)
 
 
-class EmbedOptionError(ValueError):
-    """An embed option with a value we do not know (shown to whoever wrote the URL)."""
+class NotEmbeddable(Exception):
+    """No debate at the address (404), or a private one (403)."""
+
+    def __init__(self, status: int) -> None:
+        super().__init__(status)
+        self.status = status
 
 
-@dataclass(frozen=True)
-class EmbedOptions:
-    """What the query string may say about an embed: how deep it opens, its theme, its header."""
-
-    depth: int = DEFAULT_DEPTH
-    theme: str = "light"
-    header: bool = True
-
-    @classmethod
-    def from_query(cls, query: dict[str, str] | object) -> EmbedOptions:
-        get = query.get  # type: ignore[attr-defined]
-        depth_text = get("depth", str(DEFAULT_DEPTH)).strip()
-        if not depth_text.isdigit() or int(depth_text) > MAX_DEPTH:
-            raise EmbedOptionError(f"depth must be a whole number from 0 to {MAX_DEPTH}.")
-        theme = get("theme", "light").strip()
-        if theme not in THEMES:
-            raise EmbedOptionError("theme must be light or dark.")
-        header_text = get("header", "1").strip().lower()
-        if header_text not in {"1", "0", "true", "false", "yes", "no", "on", "off"}:
-            raise EmbedOptionError("header must be 1 (show) or 0 (hide).")
-        return cls(
-            depth=int(depth_text), theme=theme, header=header_text in {"1", "true", "yes", "on"}
-        )
-
-    def query(self) -> str:
-        """The non-default options as a query string (empty when all are defaults)."""
-        params: dict[str, object] = {}
-        if self.depth != DEFAULT_DEPTH:
-            params["depth"] = self.depth
-        if self.theme != "light":
-            params["theme"] = self.theme
-        if not self.header:
-            params["header"] = 0
-        return urlencode(params)
-
-
-# Framing policy ---------------------------------------------------------------------------
-
-
-def embed_origins(debate: Debate) -> list[str]:
-    """The valid origins of the debate's allow-list, lower-cased, in order, no duplicates."""
-    origins: list[str] = []
-    for line in debate.embed_origins.splitlines():
-        origin = line.strip().rstrip("/").lower()
-        if ORIGIN_RE.match(origin) and origin not in origins:
-            origins.append(origin)
-    return origins
-
-
-def frame_ancestors(debate: Debate) -> list[str]:
-    """Who may frame this debate's embed: its allow-list, else any https origin; always
-    ourselves (the Embed dialog's live preview). Private debates: nobody."""
-    if debate.visibility == Debate.Visibility.PRIVATE:
-        return [CSP.NONE]
-    return [CSP.SELF, *(embed_origins(debate) or ["https:"])]
-
-
-def allow_framing(response: HttpResponse, ancestors: list[str]) -> HttpResponse:
-    """Replace the site-wide `frame-ancestors 'none'` for this response (what Django's
-    `csp_override` decorator does, with a value computed per request)."""
-    response._csp_config = {"frame-ancestors": ancestors}  # type: ignore[attr-defined]
-    return response
-
-
-def allow_cors(response: HttpResponse) -> HttpResponse:
-    """Public, read-only content for a sandboxed frame (origin "null"), never with cookies."""
-    response["Access-Control-Allow-Origin"] = "*"
-    return response
-
-
-def embed_error(request: HttpRequest, message: str, *, status: int) -> HttpResponse:
-    """A short error page that may show inside any frame (it holds nothing to click)."""
-    response = render(request, "arguments/embed_error.html", {"message": message}, status=status)
-    return allow_cors(allow_framing(response, ["*"]))
-
-
-# Embed pages ------------------------------------------------------------------------------
-
-ANONYMOUS = AnonymousUser()
-READER = Reader()  # an anonymous reader: published claims only
-
-
-def _embed_context(debate: Debate, options: EmbedOptions, **extra: object) -> dict[str, object]:
-    return {
-        "debate": debate,
-        "role": Role.VIEWER,
-        "can": Controls(),  # read-only: no write control in an embed
-        "order": "stored",
-        "orders": ORDERS,
-        "notices": {},
-        "options": options,
-        "options_query": options.query(),
-        "mode": "embed",
-        "prefix": "/embed",
-        **extra,
-    }
+def _embed_lens(slug: str, query: str = "") -> Lens:
+    """An anonymous visitor's lens in an embed; NotEmbeddable when there is none."""
+    debate = selectors.debate_by_slug(slug)
+    if debate is None:
+        raise NotEmbeddable(404)
+    lens = Lens.visitor(debate, frame=Frame.EMBED, frame_query=query)
+    if not lens.readable:
+        raise NotEmbeddable(403)
+    return lens
 
 
 def _embed(request: HttpRequest, slug: str, pk: int | None) -> HttpResponse:
-    if request.method == "OPTIONS":  # a CORS preflight, should a client send custom headers
-        response = allow_cors(HttpResponse(status=204))
-        response["Access-Control-Allow-Methods"] = "GET, OPTIONS"
-        response["Access-Control-Allow-Headers"] = CORS_ALLOW_HEADERS
-        response["Access-Control-Max-Age"] = "86400"
-        return response
+    if request.method == "OPTIONS":
+        return cors_preflight()
     if request.method not in {"GET", "HEAD"}:
         return HttpResponseNotAllowed(["GET", "HEAD", "OPTIONS"])
-    debate = Debate.objects.filter(slug=slug).first()
-    if debate is None:
-        return embed_error(request, "There is no debate at this address.", status=404)
-    if role_in(ANONYMOUS, debate) is None:
-        return embed_error(
-            request,
-            "This debate is private, so it cannot be embedded. "
-            "A course can show it through LTI (see the teacher's guide).",
-            status=403,
-        )
-    structure = debate_structure(debate)
-    if pk is not None and not visible_claim(structure, READER, pk):
-        merged = Claim.objects.filter(pk=pk, debate=debate).values_list("merged_into", flat=True)
-        if merged and merged[0]:  # a duplicate merged away: follow it, as the claim page does
-            url = reverse("arguments:embed_claim", args=[debate.slug, merged[0]])
+    branch = request.GET.get("part") == "branch" and pk is not None
+    try:
+        options = EmbedOptions() if branch else EmbedOptions.from_query(request.GET)
+    except EmbedOptionError as error:
+        return frame_error(request, f"This embed address has a bad option: {error}", status=400)
+    try:
+        lens = _embed_lens(slug, options.query())
+    except NotEmbeddable as error:
+        if error.status == 403:
+            return frame_error(request, PRIVATE, status=403)
+        return frame_error(request, "There is no debate at this address.", status=404)
+    if pk is not None and not lens.sees(pk):
+        merged_into = lens.merged_into(pk)
+        if merged_into is not None:  # a duplicate merged away: follow it, as the claim page does
+            url = reverse("arguments:embed_claim", args=[lens.debate.slug, merged_into])
             query = request.GET.urlencode()
             return redirect(f"{url}?{query}" if query else url)
-        return embed_error(request, "There is no such claim in this debate.", status=404)
-
-    if request.GET.get("part") == "branch" and pk is not None:
+        return frame_error(request, "There is no such claim in this debate.", status=404)
+    if branch:
         # One level under a claim, for a toggle in the frame; `depth` is its aria-level here.
-        depth = request.GET.get("depth", "0")
-        level = min(int(depth), 1000) if depth.isdigit() else 0
-        edge = structure.original.get(pk)
-        item = build_item(structure, pk, edge=edge, reader=READER, depth=level, levels=1)
-        context = _embed_context(debate, EmbedOptions(), item=item)
+        try:
+            depth = whole_number(request.GET, "depth", default=0, maximum=1000)
+        except BadRequest as error:
+            return frame_error(request, str(error), status=400)
+        assert pk is not None
+        item = lens.focus(pk, levels=1, depth=depth)
+        context = {"lens": lens, "debate": lens.debate, "item": item}
         response = render(request, "arguments/embed.html#branch", context)
-        return allow_cors(allow_framing(response, frame_ancestors(debate)))
-
-    try:
-        options = EmbedOptions.from_query(request.GET)
-    except EmbedOptionError as error:
-        return embed_error(request, f"This embed address has a bad option: {error}", status=400)
-    if pk is None:
-        items = [
-            build_item(structure, thesis_id, edge=None, reader=READER, levels=options.depth)
-            for thesis_id in structure.theses
-            if structure.nodes[thesis_id].status == "published"
-        ]
-        page_url = debate.get_absolute_url()
-        title = debate.title
     else:
-        items = [build_item(structure, pk, edge=None, reader=READER, levels=options.depth)]
-        page_url = reverse("arguments:claim", args=[debate.slug, pk])
-        title = structure.nodes[pk].text
-    context = _embed_context(
-        debate,
-        options,
-        items=items,
-        title=title,
-        page_url=request.build_absolute_uri(page_url),
-        focus=structure.nodes[pk] if pk is not None else None,
-        debate_url=reverse("arguments:embed_debate", args=[debate.slug])
-        + (f"?{options.query()}" if options.query() else ""),
-    )
-    response = render(request, "arguments/embed.html", context)
-    return allow_cors(allow_framing(response, frame_ancestors(debate)))
+        response = frame_page(request, lens, pk, options)
+    return allow_cors(allow_framing(response, frame_ancestors(lens)))
 
 
 @xframe_options_exempt
@@ -250,33 +129,33 @@ def embed_claim(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
 
 @xframe_options_exempt
 def embed_why(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
-    """A claim's strength explained, for the "Why?" link inside an embed: the debate page's
-    own view, read as an anonymous visitor, its fragment, allowed cross-origin."""
+    """A claim's strength explained, for the "Why?" link inside an embed: the fragment the
+    debate page shows, as an anonymous visitor's lens sees it, allowed cross-origin."""
     if request.method not in {"GET", "HEAD"}:
         return HttpResponseNotAllowed(["GET", "HEAD"])
-    debate = Debate.objects.filter(slug=slug).first()
-    if debate is None or role_in(ANONYMOUS, debate) is None:
-        return embed_error(request, "There is no embeddable debate at this address.", status=404)
-    # The frame sends no cookie and, to stay a CORS simple request, no htmx header.
-    request.user = ANONYMOUS
-    request.META["HTTP_HX_REQUEST"] = "true"
-    request.htmx = HtmxDetails(request)  # type: ignore[attr-defined]
-    response = claim_why(request, slug, pk)
-    return allow_cors(allow_framing(response, frame_ancestors(debate)))
+    try:
+        lens = _embed_lens(slug)
+    except NotEmbeddable:
+        return frame_error(request, "There is no embeddable debate at this address.", status=404)
+    why = lens.why(pk)
+    if why is None:
+        return frame_error(request, "No strength for this claim.", status=404)
+    response = render(request, "arguments/claim_why.html#why", {"lens": lens, "why": why})
+    return allow_cors(allow_framing(response, frame_ancestors(lens)))
 
 
 # oEmbed -----------------------------------------------------------------------------------
 
 
-def _oembed_error(message: str, status: int) -> JsonResponse:
-    return allow_cors(JsonResponse({"error": message}, status=status))  # type: ignore[return-value]
+def _oembed_error(message: str, status: int) -> HttpResponse:
+    return allow_cors(JsonResponse({"error": message}, status=status))
 
 
 def _size(value: str | None, name: str) -> int | None:
     if value is None or value.strip() == "":
         return None
     value = value.strip()
-    if not value.isdigit() or int(value) < 1:
+    if not (value.isascii() and value.isdigit()) or int(value) < 1:
         raise EmbedOptionError(f"{name} must be a positive whole number of pixels.")
     return int(value)
 
@@ -326,6 +205,13 @@ def snippet(
     )
 
 
+def _embedded(lens: Lens, pk: int | None) -> tuple[str, str]:
+    """(title, embed URL) of the debate or of one of its claims, in the embed lens's frame."""
+    if pk is None:
+        return lens.debate.title, lens.urls.home
+    return lens.structure.nodes[pk].text, lens.claim_urls(pk).focus
+
+
 def oembed(request: HttpRequest) -> HttpResponse:
     """oEmbed provider: a `rich` response whose html is the iframe of a debate or claim."""
     if request.method not in {"GET", "HEAD"}:
@@ -344,20 +230,15 @@ def oembed(request: HttpRequest) -> HttpResponse:
     if target is None:
         return _oembed_error("No debate or claim of this site at that url.", 404)
     slug, pk = target
-    debate = Debate.objects.filter(slug=slug).first()
-    if debate is None:
+    try:
+        lens = _embed_lens(slug)
+    except NotEmbeddable as error:
+        if error.status == 403:
+            return _oembed_error("This debate is private; it cannot be embedded.", 401)
         return _oembed_error("No debate at that url.", 404)
-    if role_in(ANONYMOUS, debate) is None:
-        return _oembed_error("This debate is private; it cannot be embedded.", 401)
-    if pk is None:
-        title = debate.title
-        embed_url = reverse("arguments:embed_debate", args=[slug])
-    else:
-        structure = debate_structure(debate)
-        if not visible_claim(structure, READER, pk):
-            return _oembed_error("No such claim in this debate.", 404)
-        title = structure.nodes[pk].text
-        embed_url = reverse("arguments:embed_claim", args=[slug, pk])
+    if pk is not None and not lens.sees(pk):
+        return _oembed_error("No such claim in this debate.", 404)
+    title, embed_url = _embedded(lens, pk)
     width = min(OEMBED_WIDTH, maxwidth or OEMBED_WIDTH)
     height = min(OEMBED_HEIGHT, maxheight or OEMBED_HEIGHT)
     body = {
@@ -379,51 +260,43 @@ def oembed(request: HttpRequest) -> HttpResponse:
 # The Embed dialog -------------------------------------------------------------------------
 
 
+@vary_on_headers("HX-Request")
 def embed_dialog(request: HttpRequest, slug: str) -> HttpResponse:
     """The snippet to copy, the oEmbed URL, the options and a live preview; with htmx, only
     the dialog's body (the options form re-renders it as they change)."""
-    debate, _role = debate_for(request, slug)
-    claim_text = request.GET.get("claim", "").strip()
-    pk = int(claim_text) if claim_text.isdigit() else None
-    if claim_text and pk is None:
-        raise Http404("No such claim in this debate.")
-    node = None
-    if pk is not None:
-        structure = debate_structure(debate)
-        if not visible_claim(structure, READER, pk):
-            raise Http404("No such claim in this debate.")
-        node = structure.nodes[pk]
+    lens = lens_for(request, slug)
+    given = request.GET.get("claim", "")
+    pk = id_from(given)
     error = ""
     try:
         options = EmbedOptions.from_query(request.GET)
     except EmbedOptionError as bad:
         options, error = EmbedOptions(), str(bad)
-    if node is None:
-        page_path = debate.get_absolute_url()
-        embed_path = reverse("arguments:embed_debate", args=[debate.slug])
-        title = debate.title
-    else:
-        page_path = reverse("arguments:claim", args=[debate.slug, node.id])
-        embed_path = reverse("arguments:embed_claim", args=[debate.slug, node.id])
-        title = node.text
-    query = options.query()
-    embed_url = request.build_absolute_uri(embed_path + (f"?{query}" if query else ""))
-    page_url = request.build_absolute_uri(page_path)
+    # What the embed shows is what a visitor sees.
+    embedded = Lens.visitor(lens.debate, frame=Frame.EMBED, frame_query=options.query())
+    if (given and pk is None) or (pk is not None and not embedded.sees(pk)):
+        raise Http404("No such claim in this debate.")
+    title, embed_path = _embedded(embedded, pk)
+    page_url = request.build_absolute_uri(
+        lens.claim_urls(pk).page if pk is not None else lens.urls.page
+    )
+    embed_url = request.build_absolute_uri(embed_path)
     context = {
-        "debate": debate,
-        "node": node,
+        "lens": lens,
+        "debate": lens.debate,
+        "node": embedded.structure.nodes[pk] if pk is not None else None,
+        "claim_page": lens.claim_urls(pk).page if pk is not None else "",
         "options": options,
         "error": error,
         "depth_choices": range(MAX_DEPTH + 1),
-        "embeddable": debate.visibility != Debate.Visibility.PRIVATE,
         "snippet": snippet(request, embed_url, title=title, width="100%", height=OEMBED_HEIGHT),
         "embed_url": embed_url,
-        "preview_url": embed_path + (f"?{query}" if query else ""),
+        "preview_url": embed_path,
         "page_url": page_url,
         "oembed_url": request.build_absolute_uri(
             reverse("arguments:oembed") + "?" + urlencode({"url": page_url, "format": "json"})
         ),
-        "origins": embed_origins(debate),
+        "origins": embed_origins(lens.debate),
         "lti": {
             "login": request.build_absolute_uri(reverse("lti:login")),
             "launch": request.build_absolute_uri(reverse("lti:launch")),

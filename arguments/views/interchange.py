@@ -12,16 +12,17 @@ import secrets
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.vary import vary_on_headers
 from django_htmx.http import HttpResponseClientRedirect
 
 from arguments import formats, services
-from arguments.formats.document import FormatError, document_from_debate, title_for
-from arguments.forms_interchange import ImportForm
-from arguments.models import Debate, Role
-from arguments.permissions import Action, at_least, permits, role_in
+from arguments.formats.document import FormatError, title_for
+from arguments.formats.stored import document_from_debate
+from arguments.forms.interchange import ImportForm
+from arguments.views.access import lens_for
 
 PENDING_KEY = "pending_import"
 PROBLEMS_SHOWN = 50
@@ -29,16 +30,13 @@ PROBLEMS_SHOWN = 50
 
 @require_GET
 def export_debate(request: HttpRequest, slug: str, format_name: str) -> HttpResponse:
-    """The debate as a file: what any reader sees; the JSON of a moderator holds everything."""
+    """The debate as a file, holding what the reader's lens says they may export: the
+    published debate, or for its moderators a JSON backup of everything."""
     if format_name not in formats.FORMATS:
         raise Http404("No such format.")
-    debate = get_object_or_404(Debate, slug=slug)
-    role = role_in(request.user, debate)
-    if role is None or not permits(request.user, Action.VIEW, debate, role=role):
-        raise Http404("No debate here.")
-    everything = format_name == "json" and at_least(role, Role.MODERATOR)
-    document = document_from_debate(debate, everything=everything)
-    filename = f"{debate.slug}{formats.EXTENSIONS[format_name]}"
+    lens = lens_for(request, slug)
+    document = document_from_debate(lens.debate, seen_by=lens.export_lens(format_name))
+    filename = f"{lens.debate.slug}{formats.EXTENSIONS[format_name]}"
     return HttpResponse(
         formats.render(document, format_name),
         content_type=formats.CONTENT_TYPES[format_name],
@@ -46,6 +44,7 @@ def export_debate(request: HttpRequest, slug: str, format_name: str) -> HttpResp
     )
 
 
+@vary_on_headers("HX-Request")
 @login_required
 def import_debate(request: HttpRequest) -> HttpResponse:
     """Upload a file and see what it holds; nothing is saved until it is confirmed."""

@@ -3,78 +3,70 @@ the debate's public annotations as W3C Web Annotation JSON-LD."""
 
 from __future__ import annotations
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.http import HttpResponse, JsonResponse
-from django.shortcuts import get_object_or_404, render
-from django.urls import reverse
+from django.shortcuts import render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.vary import vary_on_headers
 
-from arguments import services
+from arguments import selectors, services
 from arguments.forms import AnnotationForm, NoteEditForm, ReplyForm
 from arguments.models import Annotation
 from arguments.permissions import Action
-from arguments.selectors import public_annotations
-from arguments.views.access import HtmxHttpRequest, debate_for
-from arguments.views.claims import Place, back_to, body_response, form_page, place_for
+from arguments.reading import Lens
+from arguments.views.access import HtmxHttpRequest, claim_to_act_on, lens_for, note_to_act_on
 from arguments.views.forms import form_errors_to
+from arguments.views.fragments import back_to, body_response, form_page, tree_context
 
 
+@vary_on_headers("HX-Request")
 @require_http_methods(["GET", "POST"])
 def claim_annotate(request: HtmxHttpRequest, slug: str, pk: int) -> HttpResponse:
-    place = place_for(request, slug, pk, Action.ANNOTATE)
-    if isinstance(place, HttpResponse):
-        return place
+    lens = lens_for(request, slug)
+    claim = claim_to_act_on(request, lens, pk, Action.ANNOTATE)
+    if isinstance(claim, HttpResponse):
+        return claim
     form = AnnotationForm(
         request.POST if request.method == "POST" else None,
         initial={"exact": request.GET.get("exact", "")[:500], "motivation": "commenting"},
     )
     if request.method == "POST" and form.is_valid():
         try:
-            services.annotation_add(actor=request.user, claim=place.claim, **form.cleaned_data)
+            services.annotation_add(actor=request.user, claim=claim, **form.cleaned_data)
         except ValidationError as error:
             form_errors_to(form, error)
         else:
+            lens.refresh()
             if request.htmx:
-                return body_response(request, place, open_notes=True)
-            return back_to(place, place.claim.pk)
+                return body_response(request, lens, pk, open_notes=True)
+            return back_to(lens, pk)
     return form_page(
         request,
-        place,
+        lens,
+        claim,
         "arguments/annotation_form.html",
         {
             "form": form,
             "heading": "Annotate",
-            "action": reverse("arguments:claim_annotate", kwargs={"slug": slug, "pk": pk}),
+            "action": lens.claim_urls(pk).annotate,
             "submit": "Save note",
         },
     )
 
 
-def _note_place(request: HtmxHttpRequest, slug: str, note_id: int) -> tuple[Place, Annotation]:
-    debate, _ = debate_for(request, slug)
-    note = get_object_or_404(
-        Annotation.objects.select_related("claim"),
-        pk=note_id,
-        claim__debate=debate,
-        status=Annotation.Status.PUBLISHED,
-    )
-    place = place_for(request, slug, note.claim_id, Action.VIEW)
-    if isinstance(place, HttpResponse):  # a visitor's GET: they cannot own a note anyway
-        raise PermissionDenied("Log in to change your notes.")
-    note.claim = place.claim
-    return place, note
-
-
 @require_POST
 def note_reply(request: HtmxHttpRequest, slug: str, note_id: int) -> HttpResponse:
-    place, note = _note_place(request, slug, note_id)
+    lens = lens_for(request, slug)
+    note = note_to_act_on(lens, note_id)
+    claim = claim_to_act_on(request, lens, note.claim_id, Action.ANNOTATE)
+    assert not isinstance(claim, HttpResponse)  # a POST: never the login page
     form = ReplyForm(request.POST)
     error = ""
     if form.is_valid():
         try:
             services.annotation_add(
                 actor=request.user,
-                claim=place.claim,
+                claim=claim,
                 body=form.cleaned_data["body"],
                 parent=note.parent or note,
             )
@@ -83,22 +75,28 @@ def note_reply(request: HtmxHttpRequest, slug: str, note_id: int) -> HttpRespons
     else:
         error = "Write something in the reply."
     if error:
-        return render(
-            request,
-            "arguments/vote_error.html",
-            {"debate": place.debate, "error": error, "back": back_to(place, note.claim_id).url},
-            status=422,
-        )
+        back = f"{lens.claim_urls(claim.pk).page}#note-{note.pk}"
+        context = tree_context(lens, error=error, back=back)
+        return render(request, "arguments/vote_error.html", context, status=422)
+    lens.refresh()
     if request.htmx:
-        return body_response(request, place, open_notes=True)
-    return back_to(place, place.claim.pk)
+        return body_response(request, lens, claim.pk, open_notes=True)
+    return back_to(lens, claim.pk)
 
 
+def _own_note(request: HtmxHttpRequest, lens: Lens, note_id: int) -> Annotation:
+    """A note its author is about to change (a 404 to those who do not see it, else a 403
+    to those who did not write it)."""
+    note = note_to_act_on(lens, note_id)
+    lens.check(Action.EDIT_NOTE, note=note)
+    return note
+
+
+@vary_on_headers("HX-Request")
 @require_http_methods(["GET", "POST"])
 def note_edit(request: HtmxHttpRequest, slug: str, note_id: int) -> HttpResponse:
-    place, note = _note_place(request, slug, note_id)
-    if not request.user.is_authenticated or note.author_id != request.user.pk:
-        raise PermissionDenied("Only its author may change a note.")
+    lens = lens_for(request, slug)
+    note = _own_note(request, lens, note_id)
     form = NoteEditForm(
         request.POST if request.method == "POST" else None,
         initial={"motivation": note.motivation, "body": note.body},
@@ -109,17 +107,19 @@ def note_edit(request: HtmxHttpRequest, slug: str, note_id: int) -> HttpResponse
         except ValidationError as error:
             form_errors_to(form, error)
         else:
+            lens.refresh()
             if request.htmx:
-                return body_response(request, place, open_notes=True)
-            return back_to(place, place.claim.pk)
+                return body_response(request, lens, note.claim_id, open_notes=True)
+            return back_to(lens, note.claim_id)
     return form_page(
         request,
-        place,
+        lens,
+        note.claim,
         "arguments/annotation_form.html",
         {
             "form": form,
             "heading": "Edit the note",
-            "action": reverse("arguments:note_edit", kwargs={"slug": slug, "note_id": note_id}),
+            "action": lens.note_urls(note_id).edit,
             "submit": "Save",
         },
     )
@@ -127,41 +127,55 @@ def note_edit(request: HtmxHttpRequest, slug: str, note_id: int) -> HttpResponse
 
 @require_POST
 def note_delete(request: HtmxHttpRequest, slug: str, note_id: int) -> HttpResponse:
-    place, note = _note_place(request, slug, note_id)
+    lens = lens_for(request, slug)
+    note = _own_note(request, lens, note_id)
     services.annotation_delete(actor=request.user, annotation=note)
+    lens.refresh()
     if request.htmx:
-        return body_response(request, place, open_notes=True)
-    return back_to(place, place.claim.pk)
+        return body_response(request, lens, note.claim_id, open_notes=True)
+    return back_to(lens, note.claim_id)
 
 
 @require_GET
 def debate_annotations(request: HtmxHttpRequest, slug: str) -> HttpResponse:
-    """The debate's public annotations as a W3C Web Annotation AnnotationCollection."""
-    debate, _ = debate_for(request, slug)
+    """The debate's public annotations, as a visitor sees them, as a W3C Web Annotation
+    AnnotationCollection. Each note's id is where it is shown: its claim's page, at the note."""
+    lens = lens_for(request, slug)
+    public = Lens.visitor(lens.debate)
+    shown: set[int] = set()
+    notes: list[Annotation] = []
+    for note in selectors.public_annotations(lens.debate):  # replies come after their note
+        parent_shown = note.parent_id is None or note.parent_id in shown
+        if parent_shown and public.sees_note(note) and public.sees(note.claim_id):
+            shown.add(note.pk)
+            notes.append(note)
     base = request.build_absolute_uri("/")[:-1]
-    items = [
-        {
-            "id": f"{base}{reverse('arguments:debate', kwargs={'slug': slug})}annotations/{n.pk}",
+
+    def note_id(note_pk: int, claim_id: int) -> str:
+        return f"{base}{public.claim_urls(claim_id).page}#note-{note_pk}"
+
+    items = []
+    for n in notes:
+        item: dict[str, object] = {
+            "id": note_id(n.pk, n.claim_id),
             "type": "Annotation",
             "motivation": n.motivation,
             "creator": {"type": "Person", "nickname": n.author.username if n.author else ""},
             "created": n.created_at.isoformat(),
             "modified": n.updated_at.isoformat(),
-            "body": [{"type": "TextualBody", "value": n.body, "format": "text/markdown"}]
-            if n.body
-            else [],
-            "target": _target(base, slug, n),
         }
-        for n in public_annotations(debate)
-    ]
-    for item in items:  # a highlight has no body; the model says to leave the key out
-        if not item["body"]:
-            del item["body"]
+        if n.body:  # a highlight has no body; the model says to leave the key out
+            item["body"] = [{"type": "TextualBody", "value": n.body, "format": "text/markdown"}]
+        if n.parent_id:
+            item["target"] = note_id(n.parent_id, n.claim_id)
+        else:
+            item["target"] = _target(base + public.claim_urls(n.claim_id).page, n)
+        items.append(item)
     collection = {
         "@context": "http://www.w3.org/ns/anno.jsonld",
         "id": request.build_absolute_uri(),
         "type": "AnnotationCollection",
-        "label": f"Public annotations of “{debate.title}”",
+        "label": f"Public annotations of “{lens.debate.title}”",
         "total": len(items),
         "first": {"type": "AnnotationPage", "startIndex": 0, "items": items},
     }
@@ -172,17 +186,13 @@ def debate_annotations(request: HtmxHttpRequest, slug: str) -> HttpResponse:
     return response
 
 
-def _target(base: str, slug: str, note: Annotation) -> dict[str, object] | str:
-    source = base + reverse("arguments:claim", kwargs={"slug": slug, "pk": note.claim_id})
-    if note.parent_id:
-        parent = base + reverse("arguments:debate", kwargs={"slug": slug})
-        return f"{parent}annotations/{note.parent_id}"
+def _target(source: str, note: Annotation) -> dict[str, object] | str:
     if not note.exact:
         return source
-    selectors: list[dict[str, object]] = [
+    selectors_: list[dict[str, object]] = [
         {"type": "TextQuoteSelector", "exact": note.exact, "prefix": note.prefix,
          "suffix": note.suffix},
     ]  # fmt: skip
     if note.start is not None and not note.is_orphaned:
-        selectors.append({"type": "TextPositionSelector", "start": note.start, "end": note.end})
-    return {"source": source, "selector": selectors}
+        selectors_.append({"type": "TextPositionSelector", "start": note.start, "end": note.end})
+    return {"source": source, "selector": selectors_}

@@ -26,7 +26,7 @@ from django.test.utils import CaptureQueriesContext, setup_test_environment
 from django.urls import reverse
 
 from arguments import formats, services
-from arguments.formats.document import document_from_debate
+from arguments.formats.stored import document_from_debate
 from arguments.models import Claim, Debate, Relation
 from arguments.selectors import claim_strengths, debate_structure, forget_structures
 from arguments.synthetic import build_debate, deepest_branch

@@ -8,8 +8,9 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from arguments import formats
-from arguments.formats.document import document_from_debate
+from arguments.formats.stored import document_from_debate
 from arguments.models import Debate
+from arguments.reading import Lens
 
 
 class Command(BaseCommand):
@@ -38,8 +39,11 @@ class Command(BaseCommand):
         if debate is None:
             raise CommandError(f"no debate with the slug {options['slug']!r}")
         format_name = options["format"]
+        # Every format but a JSON backup holds what any visitor sees.
         everything = format_name == "json" and not options["public"]
-        document = document_from_debate(debate, everything=everything)
+        document = document_from_debate(
+            debate, seen_by=None if everything else Lens.visitor(debate)
+        )
         text = formats.render(document, format_name)
         if not options["output"]:
             self.stdout.write(text, ending="")

@@ -90,7 +90,7 @@ class Command(BaseCommand):
 
         Deterministic (from the claim's text), so every fresh seed looks the same."""
         for claim in debate.claims.order_by("id"):
-            point = claim if claim.is_thesis else claim.parent_relations.get(is_link=False)
+            point = claim if claim.is_thesis else claim.parent_relations.originals().get()
             for offset, user in enumerate(users.values()):
                 value = (sum(map(ord, claim.text)) + 2 * offset) % 5
                 if value:  # leave some points with fewer votes

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django import forms
+from django.forms.renderers import TemplatesSetting
 
 from arguments.models import (
     ANNOTATION_MAX_LENGTH,
@@ -13,6 +14,13 @@ from arguments.models import (
     Source,
     Stance,
 )
+
+
+class FormRenderer(TemplatesSetting):
+    """Our forms render each field as `templates/arguments/_field.html` (label, widget, help,
+    errors) through `{{ field.as_field_group }}`: one field layout for every form."""
+
+    field_template_name = "arguments/_field.html"
 
 
 class DebateForm(forms.Form):

@@ -1,0 +1,260 @@
+"""A stored debate read into a `DebateDocument`, for exports and backups: all of it, or what
+one reader sees (their lens decides), in a fixed number of queries."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from arguments.formats.document import (
+    NO_VOTES,
+    DebateDocument,
+    DocAnnotation,
+    DocCitation,
+    DocClaim,
+    DocRelation,
+    DocSource,
+)
+from arguments.models import Annotation, Citation, Claim, Debate, Relation
+
+if TYPE_CHECKING:
+    from arguments.reading import Lens
+
+
+@dataclass(frozen=True, slots=True)
+class _ClaimRow:
+    """What the visibility rule reads of a claim row."""
+
+    author_id: int | None
+    status: str
+    is_thesis: bool
+    merged_into_id: int | None
+
+
+@dataclass(frozen=True, slots=True)
+class _NoteRow:
+    """What the visibility rule reads of an annotation row."""
+
+    author_id: int | None
+    visibility: str
+    status: str
+
+
+def document_from_debate(debate: Debate, *, seen_by: Lens | None = None) -> DebateDocument:
+    """The stored debate as a document, in five queries whatever its size.
+
+    Without `seen_by`, all of it (hidden and pending claims, private annotations): the backup
+    a moderator takes. With a lens, what its reader sees (`Lens.export_lens` says whose):
+    the claims they see, the relations and citations between them, the notes they may read.
+    """
+    owner = Debate.objects.filter(pk=debate.pk).values_list("owner__username", flat=True).first()
+    claim_rows = list(
+        Claim.objects.filter(debate=debate)
+        .order_by("id")
+        .values_list(
+            "id",
+            "text",
+            "elaboration",
+            "is_thesis",
+            "status",
+            "author__username",
+            "author_id",
+            "merged_into_id",
+            "created_at",
+            *Claim.TALLY_FIELDS,
+        )
+    )
+    relation_rows = list(
+        Relation.objects.filter(debate=debate)
+        .order_by("id")
+        .values_list(
+            "parent_id",
+            "child_id",
+            "stance",
+            "is_link",
+            "position",
+            "is_hidden",
+            *Relation.TALLY_FIELDS,
+        )
+    )
+    citation_rows = list(
+        Citation.objects.filter(claim__debate=debate)
+        .order_by("id")
+        .values_list(
+            "claim_id",
+            "source_id",
+            "source__url",
+            "source__title",
+            "source__author",
+            "source__publisher",
+            "source__published",
+            "source__kind",
+            "quote",
+            "locator",
+            "is_hidden",
+        )
+    )
+    annotation_rows = list(
+        Annotation.objects.filter(claim__debate=debate)
+        .order_by("id")
+        .values_list(
+            "id",
+            "claim_id",
+            "parent_id",
+            "author_id",
+            "author__username",
+            "body",
+            "motivation",
+            "visibility",
+            "status",
+            "exact",
+            "prefix",
+            "suffix",
+            "start",
+            "end",
+            "is_orphaned",
+            "created_at",
+        )
+    )
+
+    kept = {row[0] for row in claim_rows}
+    if seen_by is not None:
+        kept = _seen(seen_by, claim_rows, relation_rows)
+        relation_rows = [
+            row for row in relation_rows if not row[5] and row[0] in kept and row[1] in kept
+        ]
+        citation_rows = [row for row in citation_rows if not row[10] and row[0] in kept]
+        annotation_rows = [
+            row
+            for row in annotation_rows
+            if row[1] in kept
+            and seen_by.sees_note(_NoteRow(author_id=row[3], visibility=row[7], status=row[8]))
+        ]
+        # A reply is shown only under a shown note, down any depth of replies.
+        while True:
+            shown = {row[0] for row in annotation_rows}
+            replies = [row for row in annotation_rows if row[2] is None or row[2] in shown]
+            if len(replies) == len(annotation_rows):
+                break
+            annotation_rows = replies
+    # Guided voting hides tallies from readers who have not voted; a public copy does too.
+    show_votes = seen_by is None or not debate.hide_votes_until_voted
+
+    local = {}
+    document = DebateDocument(
+        title=debate.title,
+        description=debate.description,
+        slug=debate.slug,
+        owner=owner or "",
+        visibility=debate.visibility,
+        status=debate.status,
+        conclusion=debate.conclusion,
+        default_role=debate.default_role,
+        voting_enabled=debate.voting_enabled,
+        annotations_enabled=debate.annotations_enabled,
+        requires_approval=debate.requires_approval,
+        hide_votes_until_voted=debate.hide_votes_until_voted,
+        embed_origins=debate.embed_origins,
+    )
+    for row in claim_rows:
+        if row[0] in kept:
+            local[row[0]] = f"c{len(local) + 1}"
+    for pk, text, elaboration, is_thesis, status, author, _, merged, created, *tally in claim_rows:
+        if pk not in kept:
+            continue
+        document.claims.append(
+            DocClaim(
+                id=local[pk],
+                text=text,
+                is_thesis=is_thesis,
+                elaboration=elaboration,
+                status=status,
+                author=author or "",
+                votes=tuple(tally) if show_votes else NO_VOTES,  # type: ignore[arg-type]
+                merged_into=local.get(merged),
+                created_at=created,
+            )
+        )
+    for parent, child, stance, is_link, position, is_hidden, *tally in relation_rows:
+        document.relations.append(
+            DocRelation(
+                parent=local[parent],
+                child=local[child],
+                stance=stance,
+                is_link=is_link,
+                position=position,
+                is_hidden=is_hidden,
+                votes=tuple(tally) if show_votes else NO_VOTES,  # type: ignore[arg-type]
+            )
+        )
+    source_ids: dict[int, str] = {}
+    for claim, source, url, title, author, publisher, published, kind, *rest in citation_rows:
+        if source not in source_ids:
+            source_ids[source] = f"s{len(source_ids) + 1}"
+            document.sources.append(
+                DocSource(
+                    id=source_ids[source],
+                    url=url,
+                    title=title,
+                    author=author,
+                    publisher=publisher,
+                    published=published,
+                    kind=kind,
+                )
+            )
+        quote, locator, is_hidden = rest
+        document.citations.append(
+            DocCitation(
+                claim=local[claim],
+                source=source_ids[source],
+                quote=quote,
+                locator=locator,
+                is_hidden=is_hidden,
+            )
+        )
+    note_ids = {row[0]: f"a{index}" for index, row in enumerate(annotation_rows, start=1)}
+    for (
+        pk,
+        claim,
+        parent,
+        _author_id,
+        author,
+        body,
+        motivation,
+        visibility,
+        status,
+        *rest,
+    ) in annotation_rows:
+        exact, prefix, suffix, start, end, is_orphaned, created = rest
+        document.annotations.append(
+            DocAnnotation(
+                id=note_ids[pk],
+                claim=local[claim],
+                parent=note_ids.get(parent),
+                author=author or "",
+                body=body,
+                motivation=motivation,
+                visibility=visibility,
+                status=status,
+                exact=exact,
+                prefix=prefix,
+                suffix=suffix,
+                start=start,
+                end=end,
+                is_orphaned=is_orphaned,
+                created_at=created,
+            )
+        )
+    return document
+
+
+def _seen(lens: Lens, claim_rows: list[tuple], relation_rows: list[tuple]) -> set[int]:
+    """The claims the lens's reader sees, from the rows already loaded (no query)."""
+    claims = {row[0]: _ClaimRow(row[6], row[4], row[3], row[7]) for row in claim_rows}
+    written_under: dict[int, list[int]] = defaultdict(list)
+    for parent, child, _stance, is_link, _position, is_hidden, *_tally in relation_rows:
+        if not is_link and not is_hidden:
+            written_under[parent].append(child)
+    theses = [row[0] for row in claim_rows if row[3]]
+    return set(lens.visible_among(theses, claims, lambda c: written_under.get(c, ())))

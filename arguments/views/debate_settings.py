@@ -1,0 +1,150 @@
+"""A debate's settings page, for its owner and moderators: members and roles, the suggestion
+queue, and its status (open, locked, closed with a conclusion). Which roles a manager may
+give, and whose role they may change, is `permissions.grantable_roles` and `manages`; the
+membership services apply the same rules."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_POST
+
+from arguments import selectors, services
+from arguments.forms.moderation import MemberForm, StatusForm
+from arguments.permissions import Action, grantable_roles, manages
+from arguments.reading import Lens
+from arguments.views.access import HtmxHttpRequest, lens_for
+from arguments.views.forms import form_errors_to
+
+# A pending queue longer than this is paged in the admin; the settings page shows the oldest.
+QUEUE_LIMIT = 100
+
+
+def _manager_lens(request: HttpRequest, slug: str) -> Lens | HttpResponse:
+    lens = lens_for(request, slug)
+    if not request.user.is_authenticated:
+        if request.method == "GET":
+            return redirect_to_login(request.get_full_path())
+        raise PermissionDenied("Sign in first.")
+    lens.check(Action.MANAGE_MEMBERS)
+    return lens
+
+
+def _context(
+    lens: Lens,
+    *,
+    member_form: MemberForm | None = None,
+    status_form: StatusForm | None = None,
+) -> dict[str, Any]:
+    debate = lens.debate
+    roles = grantable_roles(lens.role)
+    return {
+        "lens": lens,
+        "debate": debate,
+        "roles": roles,
+        # (membership, whether this manager may change or remove it)
+        "members": [(m, manages(lens.role, m.role)) for m in selectors.members_of(debate)],
+        "pending": [
+            (claim, lens.claim_urls(claim.pk))
+            for claim in selectors.pending_claims(debate, limit=QUEUE_LIMIT)
+        ],
+        "open_flags": selectors.open_flag_count(debate),
+        "member_form": member_form or MemberForm(roles=roles),
+        "status_form": status_form
+        or StatusForm(initial={"status": debate.status, "conclusion": debate.conclusion}),
+        "may_set_status": lens.may(Action.MODERATE),
+    }
+
+
+def debate_settings(request: HtmxHttpRequest, slug: str) -> HttpResponse:
+    """The owner's and moderators' page: members and roles, the suggestion queue, status."""
+    lens = _manager_lens(request, slug)
+    if isinstance(lens, HttpResponse):
+        return lens
+    return render(request, "arguments/debate_settings.html", _context(lens))
+
+
+def _reply(
+    request: HtmxHttpRequest, lens: Lens, part: str, *, status: int = 200, **forms: Any
+) -> HttpResponse:
+    template = "arguments/debate_settings.html"
+    if request.htmx:
+        template += f"#{part}"
+    return render(request, template, _context(lens, **forms), status=status)
+
+
+@require_POST
+def member_grant(request: HtmxHttpRequest, slug: str) -> HttpResponse:
+    """Invite a user by username, or change a member's role."""
+    lens = _manager_lens(request, slug)
+    assert isinstance(lens, Lens)  # a POST: never the login page
+    form = MemberForm(request.POST, roles=grantable_roles(lens.role))
+    if form.is_valid():
+        try:
+            membership = services.membership_grant(
+                actor=request.user,
+                debate=lens.debate,
+                user=form.cleaned_data["username"],
+                role=form.cleaned_data["role"],
+            )
+        except ValidationError as error:
+            form_errors_to(form, error)
+        else:
+            if request.htmx:
+                return _reply(request, lens, "members")
+            role = membership.get_role_display().lower()
+            messages.success(request, f"{membership.user} is now {role}.")
+            return redirect(lens.urls.settings)
+    return _reply(request, lens, "members", status=422, member_form=form)
+
+
+@require_POST
+def member_revoke(request: HtmxHttpRequest, slug: str, user_id: int) -> HttpResponse:
+    """Remove a member (they fall back to the debate's default role)."""
+    lens = _manager_lens(request, slug)
+    assert isinstance(lens, Lens)
+    membership = selectors.membership_of(lens.debate, user_id)
+    if membership is None:
+        raise Http404("No such member.")
+    try:
+        services.membership_revoke(actor=request.user, membership=membership)
+    except ValidationError as error:
+        if request.htmx:
+            return _reply(request, lens, "members", status=422)
+        messages.error(request, " ".join(error.messages))
+        return redirect(lens.urls.settings)
+    if request.htmx:
+        return _reply(request, lens, "members")
+    messages.success(request, f"{membership.user} is no longer a member.")
+    return redirect(lens.urls.settings)
+
+
+@require_POST
+def debate_status(request: HtmxHttpRequest, slug: str) -> HttpResponse:
+    """Open, lock or close the debate (closing with a written conclusion)."""
+    lens = _manager_lens(request, slug)
+    assert isinstance(lens, Lens)
+    lens.check(Action.MODERATE)
+    form = StatusForm(request.POST)
+    if form.is_valid():
+        try:
+            lens.debate = services.debate_lock(
+                actor=request.user,
+                debate=lens.debate,
+                status=form.cleaned_data["status"],
+                conclusion=form.cleaned_data["conclusion"],
+            )
+        except ValidationError as error:
+            form_errors_to(form, error)
+        else:
+            if request.htmx:
+                return _reply(request, lens, "status")
+            status = lens.debate.get_status_display().lower()
+            messages.success(request, f"The debate is now {status}.")
+            return redirect(lens.urls.settings)
+    return _reply(request, lens, "status", status=422, status_form=form)

@@ -1,0 +1,99 @@
+"""Answers shared by the views that write: a form as a page or in the claim's slot, the
+regions of a claim re-rendered after a write (its body, its branch, its moderation), and the
+redirect back to it without JavaScript. Every region is rendered through the reader's lens;
+after a write, the view calls `lens.refresh()` first, so the lens reads the new version."""
+
+from __future__ import annotations
+
+from urllib.parse import urlencode
+
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
+from django_htmx.http import reswap, retarget, trigger_client_event
+
+from arguments.models import Claim
+from arguments.reading import Lens
+from arguments.views.access import HtmxHttpRequest
+
+
+def tree_context(lens: Lens, **extra: object) -> dict[str, object]:
+    """What every template that shows claims needs besides the items themselves."""
+    return {"lens": lens, "debate": lens.debate, **extra}
+
+
+def oembed_discovery(request: HttpRequest, lens: Lens, page_path: str) -> str:
+    """The oEmbed URL that describes this page, for its discovery link ("" for a private
+    debate, which cannot be embedded)."""
+    if not lens.embeddable:
+        return ""
+    page_url = request.build_absolute_uri(page_path)
+    query = urlencode({"url": page_url, "format": "json"})
+    return request.build_absolute_uri(f"{reverse('arguments:oembed')}?{query}")
+
+
+def form_page(
+    request: HtmxHttpRequest,
+    lens: Lens,
+    claim: Claim,
+    template: str,
+    context: dict[str, object],
+) -> HttpResponse:
+    """A claim's form: in its slot for htmx, else a page; 422 when a POST was refused."""
+    status = 422 if request.method == "POST" else 200
+    context = tree_context(lens, claim=claim, claim_urls=lens.claim_urls(claim.pk)) | context
+    if request.htmx:
+        return render(request, f"{template}#form", context, status=status)
+    return render(request, template, context, status=status)
+
+
+def branch_response(request: HttpRequest, lens: Lens, claim_id: int, *, focus: int) -> HttpResponse:
+    """The claim's pros and cons re-rendered, its body and its emptied slot out of band."""
+    context = tree_context(lens, item=lens.focus(claim_id, levels=1))
+    html = render_to_string("arguments/claim_detail.html#branch", context, request)
+    html += render_to_string("arguments/_claim_oob.html", context, request)
+    response = retarget(HttpResponse(html), f"#children-{claim_id}")
+    response = reswap(response, "outerHTML")
+    return trigger_client_event(response, "claimChanged", {"id": focus, "parent": claim_id})
+
+
+def body_response(
+    request: HttpRequest, lens: Lens, claim_id: int, *, open_notes: bool = False
+) -> HttpResponse:
+    """The claim's body re-rendered in place (its status, controls and notes), its slot
+    emptied."""
+    context = tree_context(lens, item=lens.focus(claim_id, levels=1), open_notes=open_notes)
+    html = render_to_string("arguments/_claim_body.html", context, request)
+    html += render_to_string("arguments/_slot.html", context | {"oob": True}, request)
+    response = retarget(HttpResponse(html), f"#body-{claim_id}")
+    response = reswap(response, "outerHTML")
+    return trigger_client_event(response, "claimChanged", {"id": claim_id})
+
+
+def moderation_response(
+    request: HttpRequest, lens: Lens, claim_id: int, *, status: int = 200
+) -> HttpResponse:
+    """The claim's moderation fragment re-rendered (after a flag or a review request)."""
+    context = tree_context(lens, item=lens.focus(claim_id, levels=0))
+    response = render(request, "arguments/_claim_moderation.html", context, status=status)
+    return trigger_client_event(response, "claimChanged", {"id": claim_id})
+
+
+def safe_next(request: HttpRequest) -> str:
+    """The `next` address a form carries, if it is one of ours ("" otherwise)."""
+    target = request.POST.get("next", "")
+    if target and url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return target
+    return ""
+
+
+def back_to(lens: Lens, claim_id: int, *, at: int | None = None) -> HttpResponse:
+    """Without JavaScript, after a write: the claim in focus, scrolled to `at` (or itself);
+    a claim the reader can no longer see in the tree (hidden, say): its moderation page."""
+    if not lens.sees(claim_id):
+        return redirect(lens.claim_urls(claim_id).moderation)
+    return redirect(f"{lens.claim_urls(claim_id).page}#claim-{at or claim_id}")

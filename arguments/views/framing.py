@@ -1,0 +1,146 @@
+"""Pages shown inside other sites' frames (embeds, LMS courses): who may frame them, the
+cross-origin answers a sandboxed frame needs, their options, and the page itself, built from
+the reader's lens like the debate page.
+
+Only these pages may be framed. Everything else sends `frame-ancestors 'none'` (Django's CSP
+middleware, settings.SECURE_CSP) and `X-Frame-Options: DENY`.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from urllib.parse import urlencode
+
+from django.http import HttpRequest, HttpResponse, QueryDict
+from django.shortcuts import render
+from django.utils.csp import CSP
+
+from arguments.models import Debate
+from arguments.reading import Lens
+
+DEFAULT_DEPTH = 2  # the debate page shows the same: a thesis, its pros and cons and theirs
+MAX_DEPTH = 6
+THEMES = ("light", "dark")
+# One origin per line in Debate.embed_origins: scheme://host[:port], host may start "*.".
+# Anything else is ignored, so a stray line can never inject another CSP directive.
+ORIGIN_RE = re.compile(r"^https?://(\*\.)?[a-z0-9]([a-z0-9.-]*[a-z0-9])?(:\d{1,5})?$")
+# CORS: the sandboxed frame's origin is "null"; htmx's headers, should they be sent.
+CORS_ALLOW_HEADERS = "HX-Request, HX-Current-URL, HX-Target, HX-Trigger, HX-Trigger-Name"
+
+
+class EmbedOptionError(ValueError):
+    """An embed option with a value we do not know (shown to whoever wrote the URL)."""
+
+
+@dataclass(frozen=True)
+class EmbedOptions:
+    """What the query string may say about an embed: how deep it opens, its theme, its header."""
+
+    depth: int = DEFAULT_DEPTH
+    theme: str = "light"
+    header: bool = True
+
+    @classmethod
+    def from_query(cls, query: QueryDict) -> EmbedOptions:
+        depth_text = query.get("depth", str(DEFAULT_DEPTH)).strip()
+        if not (depth_text.isascii() and depth_text.isdigit()) or int(depth_text) > MAX_DEPTH:
+            raise EmbedOptionError(f"depth must be a whole number from 0 to {MAX_DEPTH}.")
+        theme = query.get("theme", "light").strip()
+        if theme not in THEMES:
+            raise EmbedOptionError("theme must be light or dark.")
+        header_text = query.get("header", "1").strip().lower()
+        if header_text not in {"1", "0", "true", "false", "yes", "no", "on", "off"}:
+            raise EmbedOptionError("header must be 1 (show) or 0 (hide).")
+        return cls(
+            depth=int(depth_text), theme=theme, header=header_text in {"1", "true", "yes", "on"}
+        )
+
+    def query(self) -> str:
+        """The non-default options as a query string (empty when all are defaults)."""
+        params: dict[str, object] = {}
+        if self.depth != DEFAULT_DEPTH:
+            params["depth"] = self.depth
+        if self.theme != "light":
+            params["theme"] = self.theme
+        if not self.header:
+            params["header"] = 0
+        return urlencode(params)
+
+    @property
+    def is_dark(self) -> bool:
+        return self.theme == "dark"
+
+
+def embed_origins(debate: Debate) -> list[str]:
+    """The valid origins of the debate's allow-list, lower-cased, in order, no duplicates."""
+    origins: list[str] = []
+    for line in debate.embed_origins.splitlines():
+        origin = line.strip().rstrip("/").lower()
+        if ORIGIN_RE.match(origin) and origin not in origins:
+            origins.append(origin)
+    return origins
+
+
+def frame_ancestors(lens: Lens) -> list[str]:
+    """Who may frame this debate's embed: its allow-list, else any https origin; always
+    ourselves (the Embed dialog's live preview). Private debates: nobody."""
+    if not lens.embeddable:
+        return [CSP.NONE]
+    return [CSP.SELF, *(embed_origins(lens.debate) or ["https:"])]
+
+
+def allow_framing(response: HttpResponse, ancestors: list[str]) -> HttpResponse:
+    """Replace the site-wide `frame-ancestors 'none'` for this response (what Django's
+    `csp_override` decorator does, with a value computed per request)."""
+    response._csp_config = {"frame-ancestors": ancestors}  # type: ignore[attr-defined]
+    return response
+
+
+def allow_cors(response: HttpResponse) -> HttpResponse:
+    """Public, read-only content for a sandboxed frame (origin "null"), never with cookies."""
+    response["Access-Control-Allow-Origin"] = "*"
+    return response
+
+
+def cors_preflight() -> HttpResponse:
+    """The answer to a CORS preflight, should a client send custom headers."""
+    response = allow_cors(HttpResponse(status=204))
+    response["Access-Control-Allow-Methods"] = "GET, OPTIONS"
+    response["Access-Control-Allow-Headers"] = CORS_ALLOW_HEADERS
+    response["Access-Control-Max-Age"] = "86400"
+    return response
+
+
+def frame_error(
+    request: HttpRequest, message: str, *, status: int, details: str = ""
+) -> HttpResponse:
+    """A short error page that may show inside any frame (it holds nothing to click)."""
+    context = {"message": message, "details": details}
+    response = render(request, "arguments/embed_error.html", context, status=status)
+    return allow_cors(allow_framing(response, ["*"]))
+
+
+def frame_page(
+    request: HttpRequest, lens: Lens, claim_id: int | None, options: EmbedOptions
+) -> HttpResponse:
+    """The map inside a frame: the debate's theses, or one claim and its branch, `depth`
+    levels open. The caller sets who may frame it."""
+    if claim_id is None:
+        items = lens.theses(options.depth)
+        page_url, title, focus = lens.urls.page, lens.debate.title, None
+    else:
+        item = lens.focus(claim_id, levels=options.depth)
+        items = [item]
+        page_url, title, focus = item.urls.page, item.node.text, item.node
+    context = {
+        "lens": lens,
+        "debate": lens.debate,
+        "items": items,
+        "options": options,
+        "title": title,
+        "focus": focus,
+        # Taking part happens on the site itself, in a new tab.
+        "page_url": request.build_absolute_uri(page_url),
+    }
+    return render(request, "arguments/embed.html", context)
