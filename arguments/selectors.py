@@ -14,6 +14,7 @@ from datetime import datetime
 from typing import TYPE_CHECKING
 
 from django.db.models import Count, Max, Prefetch, Q
+from lti_tool.models import Key, LtiRegistration
 
 from arguments import scoring
 from arguments.models import (
@@ -434,3 +435,13 @@ def public_annotations(debate: Debate) -> list[Annotation]:
         .select_related("author")
         .order_by("id")
     )
+
+
+def lti_registration(uuid: object) -> LtiRegistration | None:
+    """An active LTI platform registration by the UUID in our tool's URL."""
+    return LtiRegistration.objects.active().filter(uuid=uuid).first()
+
+
+def lti_tool_jwks() -> dict[str, object]:
+    """Our public keys as a JSON Web Key Set."""
+    return Key.objects.as_jwks()

@@ -38,7 +38,7 @@ from django.utils.csp import CSP
 from django.views.decorators.clickjacking import xframe_options_exempt
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_POST
-from lti_tool.models import Key, LtiLaunch, LtiRegistration
+from lti_tool.models import LtiLaunch, LtiRegistration
 from lti_tool.utils import DjangoToolConfig, sync_data_from_launch
 from pylti1p3.contrib.django import (
     DjangoCacheDataStorage,
@@ -54,7 +54,13 @@ from arguments.models import Debate, Role
 from arguments.reading import Frame, Lens
 from arguments.services.lti import lti_role_for
 from arguments.views.access import id_from, lens_for
-from arguments.views.framing import ORIGIN_RE, EmbedOptions, allow_framing, frame_page
+from arguments.views.framing import (
+    ORIGIN_RE,
+    EmbedOptions,
+    allow_framing,
+    frame_error,
+    frame_page,
+)
 
 CLAIM = "https://purl.imsglobal.org/spec/lti/claim/"
 DL_CLAIM = "https://purl.imsglobal.org/spec/lti-dl/claim/"
@@ -130,9 +136,7 @@ class _PlatformSession(requests.Session):
 def lti_error(request: HttpRequest, error: LaunchError) -> HttpResponse:
     """The error page of a refused launch: shown in the LMS frame, so framable by anyone (it
     holds nothing to click); the library's own words go below, for administrators."""
-    context = {"message": error.message, "details": error.details}
-    response = render(request, "arguments/embed_error.html", context, status=error.status)
-    return allow_framing(response, ["*"])
+    return frame_error(request, error.message, status=error.status, details=error.details)
 
 
 def _explain(error: Exception) -> LaunchError:
@@ -141,12 +145,6 @@ def _explain(error: Exception) -> LaunchError:
         if needle.lower() in text.lower():
             return LaunchError(message, status, details=text)
     return LaunchError("This launch could not be verified.", 403, details=text)
-
-
-def ensure_tool_key() -> None:
-    """Our signing key pair (django-lti's `Key`): made on first need; rotated by command."""
-    if not Key.objects.active().exists():
-        Key.objects.generate()
 
 
 def _origin(url: object) -> str | None:
@@ -192,11 +190,11 @@ def platform_origins(
 @require_http_methods(["GET", "POST"])
 def login_initiation(request: HttpRequest, registration_uuid: Any = None) -> HttpResponse:
     """Step 1 of a launch (third-party initiated login): on to the platform's auth URL."""
-    ensure_tool_key()
+    services.lti_tool_key_ensure()
     defaults: dict[str, str] = {}
     if registration_uuid is not None:
         # Some platforms send no client_id: the registration in the URL says which it is.
-        registration = LtiRegistration.objects.active().filter(uuid=registration_uuid).first()
+        registration = selectors.lti_registration(registration_uuid)
         if registration is None:
             return lti_error(request, LaunchError("This tool address is not registered.", 404))
         defaults["client_id"] = registration.client_id
@@ -225,8 +223,8 @@ def login_initiation(request: HttpRequest, registration_uuid: Any = None) -> Htt
 
 def jwks(request: HttpRequest) -> JsonResponse:
     """Our public keys, which platforms use to verify what we sign (deep-linking responses)."""
-    ensure_tool_key()
-    response = JsonResponse(Key.objects.as_jwks())
+    services.lti_tool_key_ensure()
+    response = JsonResponse(selectors.lti_tool_jwks())
     response["Access-Control-Allow-Origin"] = "*"
     response["Cache-Control"] = "public, max-age=300"
     return response
@@ -237,7 +235,7 @@ def jwks(request: HttpRequest) -> JsonResponse:
 
 def _validated(request: HttpRequest) -> DjangoMessageLaunch:
     """The launch, verified by pylti1p3 and with its nonce consumed; else LaunchError."""
-    ensure_tool_key()
+    services.lti_tool_key_ensure()
     try:
         message_launch = DjangoMessageLaunch(
             request,

@@ -32,7 +32,11 @@ from arguments.services.flags import FLAGS_PER_HOUR, flag_raise, flag_request_re
 from arguments.services.guards import clean_claim_text, is_descendant, normalize_url
 from arguments.services.interchange import debate_import
 from arguments.services.limits import RateLimited
-from arguments.services.lti import lti_account_provision, lti_membership_grant
+from arguments.services.lti import (
+    lti_account_provision,
+    lti_membership_grant,
+    lti_tool_key_ensure,
+)
 from arguments.services.memberships import membership_grant, membership_revoke
 from arguments.services.moderation import claim_merge, debate_lock, history_revert, merge_revert
 from arguments.services.sources import source_cite
@@ -64,6 +68,7 @@ __all__ = [
     "is_descendant",
     "lti_account_provision",
     "lti_membership_grant",
+    "lti_tool_key_ensure",
     "membership_grant",
     "membership_revoke",
     "merge_revert",

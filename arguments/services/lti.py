@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING
 
 from django.contrib.auth import get_user_model
 from django.db import IntegrityError, transaction
-from lti_tool.models import LtiUser
+from lti_tool.models import Key, LtiUser
 
 from arguments.models import Debate, Membership, Role
 from arguments.permissions import at_least
@@ -108,3 +108,9 @@ def lti_membership_grant(*, debate: Debate, user: AbstractBaseUser, role: Role) 
     membership.role = role
     membership.save(update_fields=["role"])
     return role
+
+
+def lti_tool_key_ensure() -> None:
+    """Our signing key pair (django-lti's `Key`): made on first need; rotated by command."""
+    if not Key.objects.active().exists():
+        Key.objects.generate()

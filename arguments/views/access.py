@@ -66,13 +66,16 @@ def note_to_act_on(lens: Lens, note_id: int) -> Annotation:
     return note
 
 
-def whole_number(query: QueryDict, name: str, *, default: int, maximum: int) -> int:
-    """A whole number from 0 to `maximum` in the query string, or `default` when absent."""
+def whole_number(
+    query: QueryDict, name: str, *, default: int, maximum: int, minimum: int = 0
+) -> int:
+    """A whole number from `minimum` to `maximum` in the query string, or `default` when it
+    is absent; BadRequest (a 400) when it is anything else."""
     raw = query.get(name, "").strip()
     if not raw:
         return default
-    if not (raw.isascii() and raw.isdigit()) or int(raw) > maximum:
-        raise BadRequest(f"{name} must be a whole number from 0 to {maximum}.")
+    if not (raw.isascii() and raw.isdigit()) or not minimum <= int(raw) <= maximum:
+        raise BadRequest(f"{name} must be a whole number from {minimum} to {maximum}.")
     return int(raw)
 
 

@@ -151,13 +151,13 @@ def _oembed_error(message: str, status: int) -> HttpResponse:
     return allow_cors(JsonResponse({"error": message}, status=status))
 
 
-def _size(value: str | None, name: str) -> int | None:
-    if value is None or value.strip() == "":
-        return None
-    value = value.strip()
-    if not (value.isascii() and value.isdigit()) or int(value) < 1:
-        raise EmbedOptionError(f"{name} must be a positive whole number of pixels.")
-    return int(value)
+def _size(request: HttpRequest, name: str) -> int | None:
+    """A maximum size in pixels the consumer asked for, or None."""
+    try:
+        size = whole_number(request.GET, name, default=0, maximum=100_000, minimum=1)
+    except BadRequest:
+        raise EmbedOptionError(f"{name} must be a positive whole number of pixels.") from None
+    return size or None
 
 
 def _our_hosts(request: HttpRequest) -> set[str]:
@@ -222,8 +222,8 @@ def oembed(request: HttpRequest) -> HttpResponse:
     if not url:
         return _oembed_error("The url parameter is required.", 400)
     try:
-        maxwidth = _size(request.GET.get("maxwidth"), "maxwidth")
-        maxheight = _size(request.GET.get("maxheight"), "maxheight")
+        maxwidth = _size(request, "maxwidth")
+        maxheight = _size(request, "maxheight")
     except EmbedOptionError as error:
         return _oembed_error(str(error), 400)
     target = _resolve_page(request, url)

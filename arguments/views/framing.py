@@ -12,12 +12,14 @@ import re
 from dataclasses import dataclass
 from urllib.parse import urlencode
 
+from django.core.exceptions import BadRequest
 from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import render
 from django.utils.csp import CSP
 
 from arguments.models import Debate
 from arguments.reading import Lens
+from arguments.views.access import whole_number
 
 DEFAULT_DEPTH = 2  # the debate page shows the same: a thesis, its pros and cons and theirs
 MAX_DEPTH = 6
@@ -43,18 +45,17 @@ class EmbedOptions:
 
     @classmethod
     def from_query(cls, query: QueryDict) -> EmbedOptions:
-        depth_text = query.get("depth", str(DEFAULT_DEPTH)).strip()
-        if not (depth_text.isascii() and depth_text.isdigit()) or int(depth_text) > MAX_DEPTH:
-            raise EmbedOptionError(f"depth must be a whole number from 0 to {MAX_DEPTH}.")
+        try:
+            depth = whole_number(query, "depth", default=DEFAULT_DEPTH, maximum=MAX_DEPTH)
+        except BadRequest as error:
+            raise EmbedOptionError(str(error)) from None
         theme = query.get("theme", "light").strip()
         if theme not in THEMES:
             raise EmbedOptionError("theme must be light or dark.")
         header_text = query.get("header", "1").strip().lower()
         if header_text not in {"1", "0", "true", "false", "yes", "no", "on", "off"}:
             raise EmbedOptionError("header must be 1 (show) or 0 (hide).")
-        return cls(
-            depth=int(depth_text), theme=theme, header=header_text in {"1", "true", "yes", "on"}
-        )
+        return cls(depth=depth, theme=theme, header=header_text in {"1", "true", "yes", "on"})
 
     def query(self) -> str:
         """The non-default options as a query string (empty when all are defaults)."""
