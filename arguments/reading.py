@@ -272,10 +272,10 @@ class ClaimUrls:
 
     @property
     def embed(self) -> str:
-        """The Embed dialog for this claim's branch."""
-        return (
-            f"{reverse('arguments:embed_dialog', args=[self._lens.debate.slug])}?claim={self._id}"
-        )
+        """The Embed dialog for this claim's branch; for a claim only some may see (pending,
+        hidden), the whole debate's: an embed shows what a visitor sees."""
+        dialog = self._lens.urls.embed
+        return f"{dialog}?claim={self._id}" if self._lens.public.sees(self._id) else dialog
 
     @property
     def sign_in(self) -> str:
@@ -494,7 +494,7 @@ class Lens:
         claims as hidden)."""
         if format_name == "json" and self.moderates:
             return None
-        return Lens.visitor(self.debate)
+        return self.public
 
     @property
     def readable(self) -> bool:
@@ -538,6 +538,16 @@ class Lens:
         return claim_notices(user=self.user, debate=self.debate, role=self.role)
 
     @cached_property
+    def public(self) -> Lens:
+        """A visitor's lens on the same debate (sharing its structure): what an embed shows
+        and a public export holds."""
+        if not self.user_id and self.frame is Frame.SITE:
+            return self
+        lens = Lens.visitor(self.debate)
+        lens.__dict__["structure"] = self.structure
+        return lens
+
+    @cached_property
     def routes(self) -> Routes:
         return routes_for(self.debate.slug)
 
@@ -557,7 +567,7 @@ class Lens:
     def refresh(self) -> None:
         """After a write: the debate's new version and status, and what depends on them."""
         self.debate.refresh_from_db(fields=["structure_version", "status", "updated_at"])
-        for name in ("structure", "notices", "visible_ids"):
+        for name in ("structure", "notices", "visible_ids", "public"):
             self.__dict__.pop(name, None)
         self._actions.clear()
         self._note_actions.clear()

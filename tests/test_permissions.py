@@ -13,7 +13,11 @@ pytestmark = pytest.mark.django_db
 # Every signed-in participant may annotate, vote, flag, change their own notes and ask for a
 # review of a flag on their own claim (the item-level rules are tested below).
 TAKING_PART = {
-    Action.VIEW, Action.VOTE, Action.ANNOTATE, Action.EDIT_NOTE, Action.FLAG,
+    Action.VIEW,
+    Action.VOTE,
+    Action.ANNOTATE,
+    Action.EDIT_NOTE,
+    Action.FLAG,
     Action.REQUEST_REVIEW,
 }
 EXPECTED = {
