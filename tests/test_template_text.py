@@ -1,0 +1,164 @@
+"""No page shows template text: a Django comment spanning two lines is printed as text (it
+once stood under every claim), and so is any tag or variable the engine did not parse.
+
+The test reads, as several personas, every page and fragment the app serves: it starts from
+the list, a debate, each claim, the settings, the embeds and the LMS pages, follows every
+link and fragment it finds (a crawl), adds the pages that only refused input shows (422,
+429, 400), and checks that every address of the app was read at least once.
+"""
+
+from __future__ import annotations
+
+from collections import deque
+from typing import Any
+from urllib.parse import urlsplit
+
+import pytest
+from django.urls import Resolver404, resolve, reverse
+
+from arguments import services
+from arguments.models import Claim, Flag
+from tests.pages import read, template_syntax
+from tests.test_reading_lens import World, build_world
+
+pytestmark = pytest.mark.django_db
+
+HTMX = {"HTTP_HX_REQUEST": "true"}
+# Addresses that answer no HTML (JSON, files) or only to a POST, or belong to other apps.
+NOT_PAGES = {
+    "arguments:export",
+    "arguments:oembed",
+    "arguments:debate_annotations",
+    "lti:launch",
+    "lti:jwks",
+    "lti:login",
+    "lti:login_for",
+}
+NOT_CRAWLED = ("/admin/", "/accounts/logout", "/static/", "/lti/launch", "/lti/login")
+
+
+def _name(path: str) -> str | None:
+    try:
+        match = resolve(path)
+    except Resolver404:
+        return None
+    return f"{match.namespace}:{match.url_name}" if match.namespace else match.url_name
+
+
+def _check(address: str, response: Any, read_names: set[str]) -> str:
+    """The page's HTML after checking it shows no template text ("" if it is no HTML)."""
+    name = _name(urlsplit(address).path)
+    if name:
+        read_names.add(name)
+    if "text/html" not in response.get("Content-Type", ""):
+        return ""
+    html = response.content.decode()
+    leaks = template_syntax(read(html))
+    assert not leaks, f"{address} ({response.status_code}) shows template text: {leaks}"
+    return html
+
+
+def crawl(client: Any, seeds: list[str], read_names: set[str], *, limit: int = 400) -> int:
+    """Read every page reachable from the seeds by links and hx-get fragments."""
+    queue = deque((seed, False) for seed in seeds)
+    seen: set[tuple[str, bool]] = set()
+    while queue and len(seen) < limit:
+        address, fragment = queue.popleft()
+        if (address, fragment) in seen or address.startswith(NOT_CRAWLED):
+            continue
+        seen.add((address, fragment))
+        response = client.get(address, **(HTMX if fragment else {}))
+        assert response.status_code < 500, address
+        html = _check(address, response, read_names)
+        if not html:
+            continue
+        page = read(html)
+        queue.extend((href, False) for href, _ in page.links if href.startswith("/"))
+        queue.extend((href, True) for href in page.hx_gets if href.startswith("/"))
+    return len(seen)
+
+
+def refused_pages(client: Any, world: World, read_names: set[str]) -> None:
+    """The pages that only refused input shows, read with and without htmx."""
+    slug = world.debate.slug
+    posts = [
+        (reverse("arguments:claim_add", args=[slug, world.con.pk]), {"stance": "pro", "text": ""}),
+        (reverse("arguments:claim_edit", args=[slug, world.con.pk]), {"text": " "}),
+        (reverse("arguments:claim_cite", args=[slug, world.con.pk]), {"url": "ftp://x"}),
+        (reverse("arguments:claim_link", args=[slug, world.con.pk]), {"stance": "pro"}),
+        (reverse("arguments:claim_annotate", args=[slug, world.con.pk]), {"body": ""}),
+        (reverse("arguments:claim_vote", args=[slug, world.con.pk]), {"value": "9"}),
+        (reverse("arguments:claim_flag", args=[slug, world.con.pk]), {"reason": "fallacy"}),
+        (reverse("arguments:member_grant", args=[slug]), {"username": "nobody-at-all"}),
+        (reverse("arguments:debate_status", args=[slug]), {"status": "closed"}),
+        (reverse("arguments:import"), {"format": "kialo"}),
+        (reverse("arguments:import_confirm"), {"token": "stale"}),
+        (reverse("arguments:claim_approve", args=[slug, world.con.pk]), {}),
+        (reverse("arguments:claim_restore", args=[slug, world.con.pk]), {}),
+        (reverse("arguments:claim_hide", args=[slug, world.thesis.pk]), {}),
+        (reverse("arguments:flag_review", args=[slug, world.flag.pk]), {}),
+        (reverse("arguments:note_reply", args=[slug, world.notes[0].pk]), {"body": ""}),
+        (reverse("arguments:note_delete", args=[slug, world.notes[0].pk]), {}),
+        (reverse("arguments:note_flag", args=[slug, world.notes[0].pk]), {"reason": "x"}),
+        (reverse("arguments:member_revoke", args=[slug, 999999]), {}),
+    ]
+    for address, data in posts:
+        for headers in ({}, HTMX):
+            response = client.post(address, data, **headers)
+            assert response.status_code < 500, address
+            _check(address, response, read_names)
+    for i in range(services.FLAGS_PER_HOUR):
+        claim = Claim.objects.create(debate=world.debate, text=f"Filler {i}", author=world.pro.author)
+        Flag.objects.create(reporter=world.debate.owner, claim=claim, reason=Flag.Reason.SPAM)
+    flag = reverse("arguments:claim_flag", args=[slug, world.con.pk])
+    response = client.post(flag, {"reason": "unclear"})
+    assert response.status_code in (403, 429)
+    _check(flag, response, read_names)
+    for address in (
+        f"/embed/d/{slug}/?depth=99",
+        reverse("lti:deep_link"),
+        f"/embed/d/{slug}/claims/999999/",
+    ):
+        _check(address, client.get(address), read_names)
+
+
+def test_no_page_shows_template_text(client, cast) -> None:
+    world = build_world(cast, "open")
+    slug = world.debate.slug
+    read_names: set[str] = set()
+    # The owner first: settings, the queue, imports, LMS pages and every refusal.
+    client.force_login(world.debate.owner)
+    seeds = [
+        "/",
+        reverse("arguments:debate_new"),
+        reverse("arguments:profile"),
+        reverse("arguments:import"),
+        reverse("arguments:debate_settings", args=[slug]),
+        *(reverse("arguments:claim_moderation", args=[slug, c.pk]) for c in world.claims),
+        reverse("lti:debate", args=[slug]),
+        reverse("lti:claim", args=[slug, world.pro.pk]),
+    ]
+    crawl(client, seeds, read_names)
+    refused_pages(client, world, read_names)
+    # Then the tree as each kind of reader gets it, and all it links to.
+    for persona in ("visitor", "writer", "moderator", "staff"):
+        client.logout()
+        if persona != "visitor":
+            client.force_login(cast[persona])
+        seeds = [
+            "/",
+            world.debate.get_absolute_url(),
+            *(reverse("arguments:claim", args=[slug, c.pk]) for c in world.claims),
+            reverse("arguments:embed_debate", args=[slug]),
+            reverse("arguments:embed_claim", args=[slug, world.pro.pk]),
+            "/accounts/login/",
+            "/accounts/signup/",
+        ]
+        assert crawl(client, seeds, read_names) > 20, persona
+
+    from arguments import urls as arguments_urls
+    from arguments.lti import urls as lti_urls
+
+    every = {f"arguments:{p.name}" for p in arguments_urls.urlpatterns}
+    every |= {f"lti:{p.name}" for p in lti_urls.urlpatterns}
+    assert every - NOT_PAGES - read_names == set(), "addresses no test read"
