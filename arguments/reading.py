@@ -235,6 +235,11 @@ class ClaimUrls:
         return self._lens.routes.link(self._id)
 
     @property
+    def link_results(self) -> str:
+        """The link picker's search results (an htmx fragment)."""
+        return f"{self.link}?part=results"
+
+    @property
     def annotate(self) -> str:
         return self._lens.routes.annotate(self._id)
 

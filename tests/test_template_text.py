@@ -108,7 +108,9 @@ def refused_pages(client: Any, world: World, read_names: set[str]) -> None:
             assert response.status_code < 500, address
             _check(address, response, read_names)
     for i in range(services.FLAGS_PER_HOUR):
-        claim = Claim.objects.create(debate=world.debate, text=f"Filler {i}", author=world.pro.author)
+        claim = Claim.objects.create(
+            debate=world.debate, text=f"Filler {i}", author=world.pro.author
+        )
         Flag.objects.create(reporter=world.debate.owner, claim=claim, reason=Flag.Reason.SPAM)
     flag = reverse("arguments:claim_flag", args=[slug, world.con.pk])
     response = client.post(flag, {"reason": "unclear"})

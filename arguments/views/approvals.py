@@ -12,6 +12,7 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.html import format_html
 from django.views.decorators.http import require_POST
+from django.views.decorators.vary import vary_on_headers
 
 from arguments import selectors, services
 from arguments.models import Claim
@@ -60,6 +61,7 @@ def _moderate(
     return redirect(safe_next(request)) if safe_next(request) else back_to(lens, pk)
 
 
+@vary_on_headers("HX-Request")
 @require_POST
 def claim_approve(request: HtmxHttpRequest, slug: str, pk: int) -> HttpResponse:
     """Publish a suggested claim."""
@@ -68,6 +70,7 @@ def claim_approve(request: HtmxHttpRequest, slug: str, pk: int) -> HttpResponse:
     )
 
 
+@vary_on_headers("HX-Request")
 @require_POST
 def claim_hide(request: HtmxHttpRequest, slug: str, pk: int) -> HttpResponse:
     """Hide a claim and its branch (restorable)."""
@@ -76,6 +79,7 @@ def claim_hide(request: HtmxHttpRequest, slug: str, pk: int) -> HttpResponse:
     )
 
 
+@vary_on_headers("HX-Request")
 @require_POST
 def claim_restore(request: HtmxHttpRequest, slug: str, pk: int) -> HttpResponse:
     """Bring a hidden claim back."""

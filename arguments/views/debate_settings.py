@@ -13,6 +13,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
+from django.views.decorators.vary import vary_on_headers
 
 from arguments import selectors, services
 from arguments.forms.moderation import MemberForm, StatusForm
@@ -78,6 +79,7 @@ def _reply(
     return render(request, template, _context(lens, **forms), status=status)
 
 
+@vary_on_headers("HX-Request")
 @require_POST
 def member_grant(request: HtmxHttpRequest, slug: str) -> HttpResponse:
     """Invite a user by username, or change a member's role."""
@@ -103,6 +105,7 @@ def member_grant(request: HtmxHttpRequest, slug: str) -> HttpResponse:
     return _reply(request, lens, "members", status=422, member_form=form)
 
 
+@vary_on_headers("HX-Request")
 @require_POST
 def member_revoke(request: HtmxHttpRequest, slug: str, user_id: int) -> HttpResponse:
     """Remove a member (they fall back to the debate's default role)."""
@@ -124,6 +127,7 @@ def member_revoke(request: HtmxHttpRequest, slug: str, user_id: int) -> HttpResp
     return redirect(lens.urls.settings)
 
 
+@vary_on_headers("HX-Request")
 @require_POST
 def debate_status(request: HtmxHttpRequest, slug: str) -> HttpResponse:
     """Open, lock or close the debate (closing with a written conclusion)."""

@@ -107,6 +107,7 @@ def _flag(
     return render(request, template, context, status=422 if request.method == "POST" else 200)
 
 
+@vary_on_headers("HX-Request")
 @require_POST
 def flag_review(request: HtmxHttpRequest, slug: str, flag_id: int) -> HttpResponse:
     """The author of a flagged claim (or note) asks, once, for a moderator to look again."""

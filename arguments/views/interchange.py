@@ -86,6 +86,7 @@ def import_debate(request: HttpRequest) -> HttpResponse:
     return render(request, template, {"form": form, "preview": preview}, status=status)
 
 
+@vary_on_headers("HX-Request")
 @login_required
 @require_POST
 def import_confirm(request: HttpRequest) -> HttpResponse:

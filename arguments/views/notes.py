@@ -54,6 +54,7 @@ def claim_annotate(request: HtmxHttpRequest, slug: str, pk: int) -> HttpResponse
     )
 
 
+@vary_on_headers("HX-Request")
 @require_POST
 def note_reply(request: HtmxHttpRequest, slug: str, note_id: int) -> HttpResponse:
     lens = lens_for(request, slug)
@@ -125,6 +126,7 @@ def note_edit(request: HtmxHttpRequest, slug: str, note_id: int) -> HttpResponse
     )
 
 
+@vary_on_headers("HX-Request")
 @require_POST
 def note_delete(request: HtmxHttpRequest, slug: str, note_id: int) -> HttpResponse:
     lens = lens_for(request, slug)

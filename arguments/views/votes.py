@@ -21,6 +21,7 @@ def _key(point: Relation | Claim) -> str:
     return f"r{point.pk}" if isinstance(point, Relation) else f"c{point.pk}"
 
 
+@vary_on_headers("HX-Request")
 @require_POST
 def claim_vote(request: HtmxHttpRequest, slug: str, pk: int) -> HttpResponse:
     """Cast, change (`value` 0-4) or withdraw (`withdraw`) my vote on a point."""
