@@ -143,7 +143,7 @@ def debate_annotations(request: HtmxHttpRequest, slug: str) -> HttpResponse:
     """The debate's public annotations, as a visitor sees them, as a W3C Web Annotation
     AnnotationCollection. Each note's id is where it is shown: its claim's page, at the note."""
     lens = lens_for(request, slug)
-    public = Lens.visitor(lens.debate)
+    public = lens.public
     shown: set[int] = set()
     notes: list[Annotation] = []
     for note in selectors.public_annotations(lens.debate):  # replies come after their note
