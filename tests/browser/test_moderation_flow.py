@@ -97,3 +97,29 @@ def test_a_straw_man_is_flagged_upheld_explained_and_appealed(page, live_server,
     expect(page.get_by_role("button", name="Ask for review")).to_have_count(0)
     flag.refresh_from_db()
     assert flag.status == Flag.Status.OPEN and flag.review_requested_at is not None
+
+
+def test_a_debate_moderator_hides_and_restores_a_claim_in_place(page, live_server, heated):
+    """A debate's moderator who is not site staff keeps order without the admin."""
+    debate, claim = heated["debate"], heated["claim"]
+    moderator = UserFactory(username="mona")
+    MembershipFactory(debate=debate, user=moderator, role=Role.MODERATOR)
+    log_in(page, live_server, moderator)
+    page.goto(debate.get_absolute_url())
+    page.on("dialog", lambda dialog: dialog.accept())  # "Hide this claim and everything…?"
+    body = page.locator(f"#body-{claim.pk}")
+    body.get_by_role("button", name="Hide").click()
+    expect(body.locator(".badge", has_text="Hidden")).to_be_visible()
+    expect(body.get_by_role("button", name="Restore")).to_be_visible()
+    claim.refresh_from_db()
+    assert claim.status == "hidden"
+
+    # Readers no longer see it; the moderator restores it in place.
+    visitor = page.context.browser.new_page()
+    visitor.goto(live_server.url + debate.get_absolute_url())
+    expect(visitor.get_by_text(claim.text)).to_have_count(0)
+    visitor.close()
+    page.locator(f"#body-{claim.pk}").get_by_role("button", name="Restore").click()
+    expect(page.locator(f"#body-{claim.pk}").get_by_role("button", name="Hide")).to_be_visible()
+    claim.refresh_from_db()
+    assert claim.status == "published"
