@@ -1,0 +1,323 @@
+"""Where each link of a debate leads, for one reader's frame: every URL from the urlconf's
+patterns, each reversed once per debate with a hole for the id (`Routes`), then filled per
+claim or note."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import StrEnum
+from functools import lru_cache
+from typing import TYPE_CHECKING
+from urllib.parse import urlencode
+
+from django.urls import get_script_prefix, reverse
+
+if TYPE_CHECKING:
+    from arguments.reading.lens import Lens
+
+HOLE = 2147483647  # an id no claim has: each pattern is reversed once with it, then filled
+
+
+class Frame(StrEnum):
+    """Where the debate is read, which decides where its links lead."""
+
+    SITE = "site"  # the debate's own pages
+    EMBED = "embed"  # another site's iframe: read-only, no cookies; links stay in /embed/
+    LTI = "lti"  # an LMS frame: signed in by the launch; following a claim stays in /lti/
+
+
+class Route:
+    """One URL pattern of a debate with its id left open, reversed once: `route(id)`.
+
+    Reversing a URL per link per claim cost more than rendering the claim itself
+    (docs/PERFORMANCE.md); the pattern is still the urlconf's, so there is one source.
+    """
+
+    __slots__ = ("head", "tail")
+
+    def __init__(self, name: str, slug: str, key: str = "pk") -> None:
+        url = reverse(name, kwargs={"slug": slug, key: HOLE})
+        self.head, self.tail = url.split(str(HOLE))
+
+    def __call__(self, id_: int) -> str:
+        return f"{self.head}{id_}{self.tail}"
+
+
+@dataclass(frozen=True, slots=True)
+class Routes:
+    """Every per-claim and per-note URL pattern of one debate."""
+
+    claim: Route
+    add: Route
+    edit: Route
+    cite: Route
+    link: Route
+    vote: Route
+    why: Route
+    annotate: Route
+    flag: Route
+    approve: Route
+    hide: Route
+    restore: Route
+    moderation: Route
+    review: Route
+    note_reply: Route
+    note_edit: Route
+    note_delete: Route
+    note_flag: Route
+    embed_claim: Route
+    embed_why: Route
+    lti_claim: Route
+
+
+@lru_cache(maxsize=512)
+def _routes(script_prefix: str, slug: str) -> Routes:
+    def claim(name: str) -> Route:
+        return Route(f"arguments:{name}", slug)
+
+    def note(name: str) -> Route:
+        return Route(f"arguments:{name}", slug, key="note_id")
+
+    return Routes(
+        claim=claim("claim"),
+        add=claim("claim_add"),
+        edit=claim("claim_edit"),
+        cite=claim("claim_cite"),
+        link=claim("claim_link"),
+        vote=claim("claim_vote"),
+        why=claim("claim_why"),
+        annotate=claim("claim_annotate"),
+        flag=claim("claim_flag"),
+        approve=claim("claim_approve"),
+        hide=claim("claim_hide"),
+        restore=claim("claim_restore"),
+        moderation=claim("claim_moderation"),
+        review=Route("arguments:flag_review", slug, key="flag_id"),
+        note_reply=note("note_reply"),
+        note_edit=note("note_edit"),
+        note_delete=note("note_delete"),
+        note_flag=note("note_flag"),
+        embed_claim=claim("embed_claim"),
+        embed_why=claim("embed_why"),
+        lti_claim=Route("lti:claim", slug),
+    )
+
+
+def routes_for(slug: str) -> Routes:
+    # The script prefix is part of every reversed URL, so it is part of the key.
+    return _routes(get_script_prefix(), slug)
+
+
+def _with_query(url: str, query: str) -> str:
+    return f"{url}?{query}" if query else url
+
+
+class ClaimUrls:
+    """Every link of one claim where it stands, as its reader's frame needs them."""
+
+    __slots__ = ("_depth", "_id", "_lens")
+
+    def __init__(self, lens: Lens, claim_id: int, depth: int = 0) -> None:
+        self._lens, self._id, self._depth = lens, claim_id, depth
+
+    @property
+    def focus(self) -> str:
+        """The claim in focus: on the site, in the embed (with its options), in the LMS."""
+        lens, routes = self._lens, self._lens.routes
+        if lens.frame is Frame.EMBED:
+            return _with_query(routes.embed_claim(self._id), lens.frame_query)
+        if lens.frame is Frame.LTI:
+            return routes.lti_claim(self._id)
+        return routes.claim(self._id)
+
+    @property
+    def page(self) -> str:
+        """The claim's focus page on the site itself (to take part, outside any frame)."""
+        return self._lens.routes.claim(self._id)
+
+    @property
+    def branch(self) -> str:
+        """One level of pros and cons beneath, for the toggle (an htmx fragment)."""
+        lens = self._lens
+        params = {"part": "branch", "depth": self._depth}
+        if lens.frame is Frame.EMBED:
+            return f"{lens.routes.embed_claim(self._id)}?{urlencode(params)}"
+        if lens.order != "stored":
+            params["order"] = lens.order
+        return f"{lens.routes.claim(self._id)}?{urlencode(params)}"
+
+    @property
+    def why(self) -> str:
+        routes = self._lens.routes
+        if self._lens.frame is Frame.EMBED:
+            return routes.embed_why(self._id)
+        return routes.why(self._id)
+
+    @property
+    def add_pro(self) -> str:
+        return f"{self._lens.routes.add(self._id)}?stance=pro"
+
+    @property
+    def add_con(self) -> str:
+        return f"{self._lens.routes.add(self._id)}?stance=con"
+
+    @property
+    def add(self) -> str:
+        """Where the add form posts (its stance is a field)."""
+        return self._lens.routes.add(self._id)
+
+    @property
+    def edit(self) -> str:
+        return self._lens.routes.edit(self._id)
+
+    @property
+    def cite(self) -> str:
+        return self._lens.routes.cite(self._id)
+
+    @property
+    def link(self) -> str:
+        return self._lens.routes.link(self._id)
+
+    @property
+    def link_results(self) -> str:
+        """The link picker's search results (an htmx fragment)."""
+        return f"{self.link}?part=results"
+
+    @property
+    def annotate(self) -> str:
+        return self._lens.routes.annotate(self._id)
+
+    @property
+    def vote(self) -> str:
+        return self._lens.routes.vote(self._id)
+
+    @property
+    def flag(self) -> str:
+        return self._lens.routes.flag(self._id)
+
+    @property
+    def approve(self) -> str:
+        return self._lens.routes.approve(self._id)
+
+    @property
+    def hide(self) -> str:
+        return self._lens.routes.hide(self._id)
+
+    @property
+    def restore(self) -> str:
+        return self._lens.routes.restore(self._id)
+
+    @property
+    def moderation(self) -> str:
+        return self._lens.routes.moderation(self._id)
+
+    @property
+    def review(self) -> str:
+        """Ask for a review of the upheld flag the author is told about ("" if none)."""
+        notice = self._lens.notice(self._id)
+        if notice is None or notice.to_author is None:
+            return ""
+        return self._lens.routes.review(notice.to_author.id)
+
+    @property
+    def embed(self) -> str:
+        """The Embed dialog for this claim's branch; for a claim only some may see (pending,
+        hidden), the whole debate's: an embed shows what a visitor sees."""
+        dialog = self._lens.urls.embed
+        return f"{dialog}?claim={self._id}" if self._lens.public.sees(self._id) else dialog
+
+    @property
+    def sign_in(self) -> str:
+        """Sign in, then come back to this claim."""
+        next_url = f"{self.page}#claim-{self._id}"
+        return f"{reverse('account_login')}?{urlencode({'next': next_url})}"
+
+    @property
+    def admin_flags(self) -> str:
+        """The claim's open flags in the admin, for site staff ("" for everyone else)."""
+        if not self._lens.is_staff:
+            return ""
+        query = urlencode({"claim__id__exact": self._id, "status__exact": "open"})
+        return f"{reverse('admin:arguments_flag_changelist')}?{query}"
+
+
+class NoteUrls:
+    __slots__ = ("_id", "_lens")
+
+    def __init__(self, lens: Lens, note_id: int) -> None:
+        self._lens, self._id = lens, note_id
+
+    @property
+    def reply(self) -> str:
+        return self._lens.routes.note_reply(self._id)
+
+    @property
+    def edit(self) -> str:
+        return self._lens.routes.note_edit(self._id)
+
+    @property
+    def delete(self) -> str:
+        return self._lens.routes.note_delete(self._id)
+
+    @property
+    def flag(self) -> str:
+        return self._lens.routes.note_flag(self._id)
+
+
+class DebateUrls:
+    """The debate's own links, as the reader's frame needs them."""
+
+    def __init__(self, lens: Lens) -> None:
+        self._lens = lens
+        self._slug = lens.debate.slug
+
+    def _reverse(self, name: str, **kwargs: object) -> str:
+        return reverse(name, kwargs={"slug": self._slug, **kwargs})
+
+    @property
+    def home(self) -> str:
+        """The whole map where the reader is: the debate page, its embed, its LMS page."""
+        lens = self._lens
+        if lens.frame is Frame.EMBED:
+            return _with_query(self._reverse("arguments:embed_debate"), lens.frame_query)
+        if lens.frame is Frame.LTI:
+            return self._reverse("lti:debate")
+        return self.page
+
+    @property
+    def page(self) -> str:
+        return self._reverse("arguments:debate")
+
+    @property
+    def settings(self) -> str:
+        return self._reverse("arguments:debate_settings")
+
+    @property
+    def embed(self) -> str:
+        return self._reverse("arguments:embed_dialog")
+
+    @property
+    def annotations(self) -> str:
+        return self._reverse("arguments:debate_annotations")
+
+    @property
+    def exports(self) -> list[tuple[str, str]]:
+        """(label, URL) of each export format."""
+        from arguments.formats import FORMATS, LABELS
+
+        return [
+            (LABELS[name], self._reverse("arguments:export", format_name=name)) for name in FORMATS
+        ]
+
+    @property
+    def admin(self) -> str:
+        """The debate in the admin, for site staff ("" for everyone else)."""
+        if not self._lens.is_staff:
+            return ""
+        return reverse("admin:arguments_debate_change", args=[self._lens.debate.pk])
+
+    @property
+    def admin_open_flags(self) -> str:
+        if not self._lens.is_staff:
+            return ""
+        return f"{reverse('admin:arguments_flag_changelist')}?status__exact=open"
