@@ -36,6 +36,9 @@ class _ClaimRow:
 class _NoteRow:
     """What the visibility rule reads of an annotation row."""
 
+    id: int
+    parent_id: int | None
+    claim_id: int
     author_id: int | None
     visibility: str
     status: str
@@ -125,19 +128,15 @@ def document_from_debate(debate: Debate, *, seen_by: Lens | None = None) -> Deba
             row for row in relation_rows if not row[5] and row[0] in kept and row[1] in kept
         ]
         citation_rows = [row for row in citation_rows if not row[10] and row[0] in kept]
-        annotation_rows = [
-            row
+        notes = [
+            _NoteRow(
+                id=row[0], parent_id=row[2], claim_id=row[1], author_id=row[3],
+                visibility=row[7], status=row[8],
+            )
             for row in annotation_rows
-            if row[1] in kept
-            and seen_by.sees_note(_NoteRow(author_id=row[3], visibility=row[7], status=row[8]))
-        ]
-        # A reply is shown only under a shown note, down any depth of replies.
-        while True:
-            shown = {row[0] for row in annotation_rows}
-            replies = [row for row in annotation_rows if row[2] is None or row[2] in shown]
-            if len(replies) == len(annotation_rows):
-                break
-            annotation_rows = replies
+        ]  # fmt: skip
+        shown = {note.id for note in seen_by.notes_seen(notes, on=kept)}
+        annotation_rows = [row for row in annotation_rows if row[0] in shown]
     # Guided voting hides tallies from readers who have not voted; a public copy does too.
     show_votes = seen_by is None or not debate.hide_votes_until_voted
 

@@ -19,7 +19,7 @@ Views ask the lens and never decide visibility or permissions themselves; templa
 from __future__ import annotations
 
 from functools import cached_property
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Protocol, TypeVar
 
 from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import PermissionDenied
@@ -44,7 +44,7 @@ from arguments.selectors import DebateStructure, debate_structure, my_votes
 from arguments.tree import ORDERS, NoteItem, TreeItem, ordered
 
 if TYPE_CHECKING:
-    from collections.abc import Callable, Iterable, Mapping
+    from collections.abc import Callable, Container, Iterable, Mapping
 
     from django.contrib.auth.models import AbstractBaseUser
     from django.http import QueryDict
@@ -55,6 +55,17 @@ if TYPE_CHECKING:
     AnyUser = AbstractBaseUser | AnonymousUser
 
 ANONYMOUS = AnonymousUser()
+
+
+class PlacedNote(NoteState, Protocol):
+    """A note with where it stands: an `Annotation` row, or an export's row."""
+
+    id: int
+    parent_id: int | None
+    claim_id: int
+
+
+N = TypeVar("N", bound=PlacedNote)
 
 
 class _SignedIn:
@@ -297,6 +308,20 @@ class Lens:
             ),
             key=lambda pair: pair[1],
         )
+
+    def notes_seen(self, notes: Iterable[N], *, on: Container[int] | None = None) -> list[N]:
+        """The notes the reader sees of these, given in id order (replies after the note they
+        answer): each must pass the rule, stand on a claim the reader sees (`on`, when the
+        caller knows them already), and answer a note they see."""
+        shown: set[int] = set()
+        seen: list[N] = []
+        for note in notes:
+            answers_shown = note.parent_id is None or note.parent_id in shown
+            on_seen = note.claim_id in on if on is not None else self.sees(note.claim_id)
+            if answers_shown and on_seen and self.sees_note(note):
+                shown.add(note.id)
+                seen.append(note)
+        return seen
 
     def sees_note(self, note: NoteState) -> bool:
         return sees_note(

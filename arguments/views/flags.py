@@ -9,6 +9,7 @@ service, and `arguments.middleware` answers 429 with `Retry-After`.
 from __future__ import annotations
 
 from django.contrib import messages
+from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
@@ -52,7 +53,7 @@ def note_flag(request: HtmxHttpRequest, slug: str, note_id: int) -> HttpResponse
     lens = lens_for(request, slug)
     note = note_to_act_on(lens, note_id)
     if not request.user.is_authenticated and request.method == "GET":
-        return redirect(f"{lens.claim_urls(note.claim_id).sign_in}")
+        return redirect_to_login(request.get_full_path())
     lens.check(Action.FLAG, note=note)
     return _flag(request, lens, note.claim, note=note)
 

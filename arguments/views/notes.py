@@ -144,13 +144,7 @@ def debate_annotations(request: HtmxHttpRequest, slug: str) -> HttpResponse:
     AnnotationCollection. Each note's id is where it is shown: its claim's page, at the note."""
     lens = lens_for(request, slug)
     public = lens.public
-    shown: set[int] = set()
-    notes: list[Annotation] = []
-    for note in selectors.public_annotations(lens.debate):  # replies come after their note
-        parent_shown = note.parent_id is None or note.parent_id in shown
-        if parent_shown and public.sees_note(note) and public.sees(note.claim_id):
-            shown.add(note.pk)
-            notes.append(note)
+    notes = public.notes_seen(selectors.public_annotations(lens.debate))
     base = request.build_absolute_uri("/")[:-1]
 
     def note_id(note_pk: int, claim_id: int) -> str:
