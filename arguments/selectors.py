@@ -294,7 +294,10 @@ def forget_structures() -> None:
 
 def debate_by_slug(slug: str) -> Debate | None:
     """The debate with this slug, with its owner; None when there is none."""
-    return Debate.objects.select_related("owner").filter(slug=slug).first()
+    try:
+        return Debate.objects.select_related("owner").get(slug=slug)
+    except Debate.DoesNotExist:
+        return None
 
 
 def debates_for_listing(*, search: str = "") -> list[Debate]:

@@ -30,7 +30,7 @@ from arguments.views.access import (
     note_to_act_on,
 )
 from arguments.views.forms import form_errors_to
-from arguments.views.fragments import back_to, moderation_response, safe_next, tree_context
+from arguments.views.fragments import back_to, moderation_response, page_context, safe_next
 
 THANKS = "Thank you: a moderator will look at your flag."
 
@@ -92,7 +92,7 @@ def _flag(
     else:
         key, flagging = f"note-{note.pk}", note.body or note.exact
         action = lens.note_urls(note.pk).flag
-    context = tree_context(
+    context = page_context(
         lens,
         claim=claim,
         claim_urls=lens.claim_urls(claim.pk),

@@ -19,9 +19,18 @@ from arguments.reading import Lens
 from arguments.views.access import HtmxHttpRequest
 
 
-def tree_context(lens: Lens, **extra: object) -> dict[str, object]:
-    """What every template that shows claims needs besides the items themselves."""
+def page_context(lens: Lens, **extra: object) -> dict[str, object]:
+    """What every template of a debate needs: its lens and the debate."""
     return {"lens": lens, "debate": lens.debate, **extra}
+
+
+def tree_context(lens: Lens, **extra: object) -> dict[str, object]:
+    """The same for a page or fragment that shows claims. It loads the reader's notices and
+    votes first (a query each; none for visitors): loaded lazily from inside the template's
+    rendering they cost twice as much (measured on the branch fragment: +1 ms of 5)."""
+    lens.notices  # noqa: B018 (loaded now, on purpose)
+    lens.votes  # noqa: B018
+    return page_context(lens, **extra)
 
 
 def oembed_discovery(request: HttpRequest, lens: Lens, page_path: str) -> str:
@@ -43,7 +52,7 @@ def form_page(
 ) -> HttpResponse:
     """A claim's form: in its slot for htmx, else a page; 422 when a POST was refused."""
     status = 422 if request.method == "POST" else 200
-    context = tree_context(lens, claim=claim, claim_urls=lens.claim_urls(claim.pk)) | context
+    context = page_context(lens, claim=claim, claim_urls=lens.claim_urls(claim.pk)) | context
     if request.htmx:
         return render(request, f"{template}#form", context, status=status)
     return render(request, template, context, status=status)

@@ -20,6 +20,7 @@ from django.utils.csp import CSP
 from arguments.models import Debate
 from arguments.reading import Lens
 from arguments.views.access import whole_number
+from arguments.views.fragments import tree_context
 
 DEFAULT_DEPTH = 2  # the debate page shows the same: a thesis, its pros and cons and theirs
 MAX_DEPTH = 6
@@ -134,14 +135,13 @@ def frame_page(
         item = lens.focus(claim_id, levels=options.depth)
         items = [item]
         page_url, title, focus = item.urls.page, item.node.text, item.node
-    context = {
-        "lens": lens,
-        "debate": lens.debate,
-        "items": items,
-        "options": options,
-        "title": title,
-        "focus": focus,
+    context = tree_context(
+        lens,
+        items=items,
+        options=options,
+        title=title,
+        focus=focus,
         # Taking part happens on the site itself, in a new tab.
-        "page_url": request.build_absolute_uri(page_url),
-    }
+        page_url=request.build_absolute_uri(page_url),
+    )
     return render(request, "arguments/embed.html", context)

@@ -16,7 +16,7 @@ from arguments.permissions import Action
 from arguments.reading import Lens
 from arguments.views.access import HtmxHttpRequest, claim_to_act_on, lens_for, note_to_act_on
 from arguments.views.forms import form_errors_to
-from arguments.views.fragments import back_to, body_response, form_page, tree_context
+from arguments.views.fragments import back_to, body_response, form_page, page_context
 
 
 @vary_on_headers("HX-Request")
@@ -77,7 +77,7 @@ def note_reply(request: HtmxHttpRequest, slug: str, note_id: int) -> HttpRespons
         error = "Write something in the reply."
     if error:
         back = f"{lens.claim_urls(claim.pk).page}#note-{note.pk}"
-        context = tree_context(lens, error=error, back=back)
+        context = page_context(lens, error=error, back=back)
         return render(request, "arguments/vote_error.html", context, status=422)
     lens.refresh()
     if request.htmx:

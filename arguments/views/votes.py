@@ -14,7 +14,7 @@ from arguments.models import Claim, Relation
 from arguments.permissions import Action
 from arguments.reading import Lens
 from arguments.views.access import HtmxHttpRequest, id_from, lens_for, require_seen
-from arguments.views.fragments import safe_next, tree_context
+from arguments.views.fragments import page_context, safe_next
 
 
 def _key(point: Relation | Claim) -> str:
@@ -51,7 +51,7 @@ def claim_vote(request: HtmxHttpRequest, slug: str, pk: int) -> HttpResponse:
     if not request.htmx:
         back = safe_next(request) or f"{lens.claim_urls(pk).page}#claim-{pk}"
         if error:
-            context = tree_context(lens, claim=claim, error=error, back=back)
+            context = page_context(lens, claim=claim, error=error, back=back)
             return render(request, "arguments/vote_error.html", context, status=422)
         done = "Vote withdrawn." if request.POST.get("withdraw") else "Your vote is counted."
         messages.success(request, done)
@@ -88,7 +88,7 @@ def _vote_block(
             if e.child in structure.strength
         ]
         item.strength = scoring.local_strength(scoring.base_score(fresh), children)
-    context = tree_context(lens, item=item, vote_error=error)
+    context = page_context(lens, item=item, vote_error=error)
     return render(request, "arguments/_vote.html", context, status=422 if error else 200)
 
 
@@ -100,6 +100,6 @@ def claim_why(request: HtmxHttpRequest, slug: str, pk: int) -> HttpResponse:
     why = lens.why(pk)
     if why is None:
         raise Http404("No strength for this claim.")
-    context = tree_context(lens, why=why)
+    context = page_context(lens, why=why)
     template = "arguments/claim_why.html#why" if request.htmx else "arguments/claim_why.html"
     return render(request, template, context)
