@@ -17,7 +17,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from enum import StrEnum
-from typing import TYPE_CHECKING, Protocol
+from typing import TYPE_CHECKING, Protocol, TypedDict, Unpack
 
 from django.core.exceptions import PermissionDenied, ValidationError
 
@@ -295,33 +295,31 @@ def refusal(
     return None
 
 
+class Items(TypedDict, total=False):
+    """What an act may be about: a claim, a note, a flag (with the claim or note it flags)."""
+
+    claim: ClaimState | None
+    note: NoteState | None
+    flag: FlagState | None
+
+
 def permits(
     user: AnyUser,
     action: Action,
     debate: Debate,
     *,
-    claim: ClaimState | None = None,
-    note: NoteState | None = None,
-    flag: FlagState | None = None,
     role: Role | None = None,
+    **items: Unpack[Items],
 ) -> bool:
     """Whether `user` may do `action` in `debate` (to `claim`, `note` or `flag`) right now."""
-    return refusal(user, action, debate, claim=claim, note=note, flag=flag, role=role) is None
+    return refusal(user, action, debate, role=role, **items) is None
 
 
-def require(
-    user: AnyUser,
-    action: Action,
-    debate: Debate,
-    *,
-    claim: ClaimState | None = None,
-    note: NoteState | None = None,
-    flag: FlagState | None = None,
-) -> Role:
+def require(user: AnyUser, action: Action, debate: Debate, **items: Unpack[Items]) -> Role:
     """The user's role, if they may do the act; else PermissionDenied or, for a stale
     page (the item's state changed), ValidationError with the reason."""
     role = role_in(user, debate)
-    refused = refusal(user, action, debate, claim=claim, note=note, flag=flag, role=role)
+    refused = refusal(user, action, debate, role=role, **items)
     if refused is not None:
         raise refused.error()
     assert role is not None

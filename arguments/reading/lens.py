@@ -19,7 +19,7 @@ Views ask the lens and never decide visibility or permissions themselves; templa
 from __future__ import annotations
 
 from functools import cached_property
-from typing import TYPE_CHECKING, Protocol, TypeVar
+from typing import TYPE_CHECKING, Protocol, TypeVar, Unpack
 
 from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import PermissionDenied
@@ -29,7 +29,7 @@ from arguments.moderation import Notice, claim_notices
 from arguments.permissions import (
     Action,
     ClaimState,
-    FlagState,
+    Items,
     NoteState,
     Refusal,
     at_least,
@@ -336,39 +336,16 @@ class Lens:
 
     # -- doing ---------------------------------------------------------------------------
 
-    def refusal(
-        self,
-        action: Action,
-        *,
-        claim: ClaimState | None = None,
-        note: NoteState | None = None,
-        flag: FlagState | None = None,
-    ) -> Refusal | None:
-        return refusal(
-            self.user, action, self.debate, claim=claim, note=note, flag=flag, role=self.role
-        )
+    def refusal(self, action: Action, **items: Unpack[Items]) -> Refusal | None:
+        return refusal(self.user, action, self.debate, role=self.role, **items)
 
-    def may(
-        self,
-        action: Action,
-        *,
-        claim: ClaimState | None = None,
-        note: NoteState | None = None,
-        flag: FlagState | None = None,
-    ) -> bool:
-        return self.refusal(action, claim=claim, note=note, flag=flag) is None
+    def may(self, action: Action, **items: Unpack[Items]) -> bool:
+        return self.refusal(action, **items) is None
 
-    def check(
-        self,
-        action: Action,
-        *,
-        claim: ClaimState | None = None,
-        note: NoteState | None = None,
-        flag: FlagState | None = None,
-    ) -> None:
+    def check(self, action: Action, **items: Unpack[Items]) -> None:
         """PermissionDenied when the reader's role (or authorship) refuses the act. A stale
         page (the item's state changed) goes on to the service, which says why in the form."""
-        refused = self.refusal(action, claim=claim, note=note, flag=flag)
+        refused = self.refusal(action, **items)
         if refused is not None and not refused.stale:
             raise PermissionDenied(refused.reason)
 
