@@ -140,8 +140,12 @@ def undone() -> Iterator[None]:
         cache.clear()
 
 
+def url_of(debate: Debate, name: str, *args: object) -> str:
+    return reverse(f"arguments:{name}", args=[debate.slug, *args])
+
+
 def url(name: str, world: World, *args: object) -> str:
-    return reverse(f"arguments:{name}", args=[world.debate.slug, *args])
+    return url_of(world.debate, name, *args)
 
 
 def pages_of(client: Any, world: World) -> dict[str, str]:
@@ -433,7 +437,3 @@ def test_too_many_flags_say_when_to_try_again(client, cast, debate, thesis, pro)
         assert "please wait 30 minutes" in response.content.decode()
     assert b"<html" in page.content and b"<html" not in fragment.content
     assert not Flag.objects.filter(claim=pro).exists()
-
-
-def url_of(debate: Debate, name: str, *args: object) -> str:
-    return reverse(f"arguments:{name}", args=[debate.slug, *args])
