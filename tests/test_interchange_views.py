@@ -102,6 +102,17 @@ def test_export_costs_the_same_queries_for_10_and_2000_claims(client):
         assert used[1] <= 6
 
 
+def test_a_signed_in_readers_export_loads_no_debate_structure(client, cast):
+    """It holds what a visitor sees, read from its own rows: no structure load for it."""
+    debate = build_debate(2000)
+    client.force_login(cast.writer)
+    client.get("/")  # the session and user are read once the same way for every page
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(export_url(debate, "kialo")).status_code == 200
+    # Session, user, debate, membership, then the export's own five.
+    assert len(queries) <= 9, [q["sql"][:80] for q in queries]
+
+
 def test_the_debate_page_links_to_every_export_format(client, debate):
     html = client.get(debate.get_absolute_url()).content.decode()
     for format_name, label in [("kialo", "Kialo"), ("argdown", "Argdown"), ("aif", "AIF")]:

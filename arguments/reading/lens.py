@@ -196,7 +196,8 @@ class Lens:
         lens = self.__dict__.get("_public")
         if lens is None:
             lens = self.__dict__["_public"] = Lens.visitor(self.debate)
-            lens.__dict__["structure"] = self.structure
+            if "structure" in self.__dict__:  # shared, never loaded for it (an export needs none)
+                lens.__dict__["structure"] = self.structure
         return lens
 
     @cached_property

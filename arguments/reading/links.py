@@ -12,6 +12,8 @@ from urllib.parse import urlencode
 
 from django.urls import get_script_prefix, reverse
 
+from arguments.formats import FORMATS, LABELS
+
 if TYPE_CHECKING:
     from arguments.reading.lens import Lens
 
@@ -302,8 +304,6 @@ class DebateUrls:
     @property
     def exports(self) -> list[tuple[str, str]]:
         """(label, URL) of each export format."""
-        from arguments.formats import FORMATS, LABELS
-
         return [
             (LABELS[name], self._reverse("arguments:export", format_name=name)) for name in FORMATS
         ]

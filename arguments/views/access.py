@@ -17,6 +17,8 @@ from arguments.models import Annotation, Claim
 from arguments.permissions import Action
 from arguments.reading import Frame, Lens, order_from
 
+MAX_ARIA_LEVEL = 1000  # the deepest level a branch fragment may be asked to render at
+
 
 class HtmxHttpRequest(HttpRequest):
     """A request as django-htmx's middleware leaves it (for type hints)."""

@@ -9,7 +9,7 @@ from collections.abc import Callable
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import render
 from django.utils.html import format_html
 from django.views.decorators.http import require_POST
 from django.views.decorators.vary import vary_on_headers
@@ -22,7 +22,7 @@ from arguments.views.fragments import (
     back_to,
     body_response,
     moderation_response,
-    safe_next,
+    next_or_back,
     tree_context,
 )
 
@@ -58,7 +58,7 @@ def _moderate(
     if request.htmx:
         return moderation_response(request, lens, pk)
     messages.success(request, done)
-    return redirect(safe_next(request)) if safe_next(request) else back_to(lens, pk)
+    return next_or_back(request, lens, pk)
 
 
 @vary_on_headers("HX-Request")

@@ -13,12 +13,11 @@ from django.views.decorators.vary import vary_on_headers
 from arguments import selectors, services
 from arguments.forms import DebateForm
 from arguments.tree import ORDERS
-from arguments.views.access import HtmxHttpRequest, lens_for, whole_number
+from arguments.views.access import MAX_ARIA_LEVEL, HtmxHttpRequest, lens_for, whole_number
 from arguments.views.forms import form_errors_to
 from arguments.views.fragments import oembed_discovery, tree_context
 
 INITIAL_LEVELS = 2  # the page shows a thesis, its pros and cons and theirs; deeper loads on demand
-MAX_DEPTH = 1000  # the deepest aria-level a branch fragment may claim
 
 
 def debate_list(request: HttpRequest) -> HttpResponse:
@@ -76,7 +75,7 @@ def claim_detail(request: HtmxHttpRequest, slug: str, pk: int) -> HttpResponse:
             return redirect(lens.claim_urls(merged_into).page)
         raise Http404("No such claim in this debate.")
     if request.htmx and request.GET.get("part") == "branch":
-        depth = whole_number(request.GET, "depth", default=0, maximum=MAX_DEPTH)
+        depth = whole_number(request.GET, "depth", default=0, maximum=MAX_ARIA_LEVEL)
         item = lens.focus(pk, levels=1, depth=depth)  # depth: the branch's aria-level
         return render(request, "arguments/claim_detail.html#branch", tree_context(lens, item=item))
     item = lens.focus(pk, levels=INITIAL_LEVELS)

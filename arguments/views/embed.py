@@ -31,7 +31,8 @@ from django.views.decorators.vary import vary_on_headers
 
 from arguments import selectors
 from arguments.reading import Frame, Lens
-from arguments.views.access import id_from, lens_for, whole_number
+from arguments.views.access import MAX_ARIA_LEVEL, id_from, lens_for, whole_number
+from arguments.views.fragments import tree_context
 from arguments.views.framing import (
     MAX_DEPTH,
     EmbedOptionError,
@@ -103,12 +104,11 @@ def _embed(request: HttpRequest, slug: str, pk: int | None) -> HttpResponse:
     if branch:
         # One level under a claim, for a toggle in the frame; `depth` is its aria-level here.
         try:
-            depth = whole_number(request.GET, "depth", default=0, maximum=1000)
+            depth = whole_number(request.GET, "depth", default=0, maximum=MAX_ARIA_LEVEL)
         except BadRequest as error:
             return frame_error(request, str(error), status=400)
         assert pk is not None
-        item = lens.focus(pk, levels=1, depth=depth)
-        context = {"lens": lens, "debate": lens.debate, "item": item}
+        context = tree_context(lens, item=lens.focus(pk, levels=1, depth=depth))
         response = render(request, "arguments/embed.html#branch", context)
     else:
         response = frame_page(request, lens, pk, options)

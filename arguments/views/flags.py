@@ -12,7 +12,7 @@ from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import render
 from django.utils.html import format_html
 from django.views.decorators.http import require_http_methods, require_POST
 from django.views.decorators.vary import vary_on_headers
@@ -30,7 +30,7 @@ from arguments.views.access import (
     note_to_act_on,
 )
 from arguments.views.forms import form_errors_to
-from arguments.views.fragments import back_to, moderation_response, page_context, safe_next
+from arguments.views.fragments import back_to, moderation_response, next_or_back, page_context
 
 THANKS = "Thank you: a moderator will look at your flag."
 
@@ -86,7 +86,7 @@ def _flag(
             if request.htmx:
                 return HttpResponse(format_html('<p class="meta" role="status">{}</p>', THANKS))
             messages.success(request, THANKS)
-            return redirect(safe_next(request)) if safe_next(request) else back_to(lens, claim.pk)
+            return next_or_back(request, lens, claim.pk)
     if note is None:
         key, flagging, action = str(claim.pk), claim.text, lens.claim_urls(claim.pk).flag
     else:
@@ -131,4 +131,4 @@ def flag_review(request: HtmxHttpRequest, slug: str, flag_id: int) -> HttpRespon
     if request.htmx:
         return moderation_response(request, lens, claim.pk)
     messages.success(request, "You asked for a review; a moderator will look again.")
-    return redirect(safe_next(request)) if safe_next(request) else back_to(lens, claim.pk)
+    return next_or_back(request, lens, claim.pk)

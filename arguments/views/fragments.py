@@ -100,6 +100,13 @@ def safe_next(request: HttpRequest) -> str:
     return ""
 
 
+def next_or_back(request: HttpRequest, lens: Lens, claim_id: int) -> HttpResponse:
+    """Without JavaScript, after a write: to the form's own `next`, if it is ours, else
+    `back_to` the claim."""
+    target = safe_next(request)
+    return redirect(target) if target else back_to(lens, claim_id)
+
+
 def back_to(lens: Lens, claim_id: int, *, at: int | None = None) -> HttpResponse:
     """Without JavaScript, after a write: the claim in focus, scrolled to `at` (or itself);
     a claim the reader can no longer see in the tree (hidden, say): its moderation page."""
