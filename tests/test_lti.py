@@ -260,12 +260,102 @@ def test_custom_parameters_name_the_debate_when_the_url_does_not(
     assert response["Location"] == reverse("lti:claim", args=[debate.slug, pro.pk])
 
 
-def test_a_private_debate_shows_through_lti(client, platform, registration, debate, thesis):
+def private_course_link(client, platform, debate: Debate) -> dict[str, Any]:
+    """A member instructor chooses the private debate for the course in the picker: the
+    content item the platform keeps (its URL and custom parameters)."""
+    token, _picker = open_picker(client, platform)
+    teacher = LtiUser.objects.get(sub="teacher-1").auth_user
+    Membership.objects.create(debate=debate, user=teacher, role=Role.VIEWER)
+    response = client.post("/lti/deep-link/", {"launch": token, "debate": debate.slug})
+    (item,) = verify_with_our_jwks(client, returned_jwt(response.content.decode()))[
+        DL + "content_items"
+    ]
+    client.logout()
+    return item
+
+
+def test_a_private_debate_shows_through_a_course_link_a_member_chose(
+    client, platform, registration, debate, thesis
+):
     Debate.objects.filter(pk=debate.pk).update(visibility=Debate.Visibility.PRIVATE)
-    response = launch(client, platform, **{CLAIM + "target_link_uri": lti_url(debate)})
+    debate.refresh_from_db()
+    item = private_course_link(client, platform, debate)
+    assert set(item["custom"]) == {"debate", "link"}
+    response = launch(
+        client,
+        platform,
+        **{CLAIM + "target_link_uri": item["url"], CLAIM + "custom": item["custom"]},
+    )
     assert response.status_code == 303
     page = client.get(response["Location"])
     assert page.status_code == 200 and thesis.text in page.content.decode()
+    learner = LtiUser.objects.get(sub="student-42").auth_user
+    assert Membership.objects.get(debate=debate, user=learner).role == Role.WRITER
+
+
+@pytest.mark.parametrize("named_by", ["target_link_uri", "custom"])
+def test_an_instructor_naming_a_private_debate_by_hand_gains_no_role(
+    client, platform, registration, debate, thesis, named_by
+):
+    """Security finding (issue 13, high): a signed Instructor launch whose target (or custom
+    parameter) names a private debate made the instructor its moderator."""
+    Debate.objects.filter(pk=debate.pk).update(visibility=Debate.Visibility.PRIVATE)
+    users = User.objects.count()
+    target = (
+        {CLAIM + "target_link_uri": lti_url(debate)}
+        if named_by == "target_link_uri"
+        else {CLAIM + "custom": {"debate": debate.slug}}
+    )
+    response = launch(client, platform, **{CLAIM + "roles": [INSTRUCTOR], **target})
+    assert response.status_code == 403
+    assert "private" in response.content.decode()
+    assert nothing_provisioned(users)  # no account, so no membership either
+    assert client.get(reverse("arguments:debate_settings", args=[debate.slug])).status_code in (
+        302,
+        404,
+    )
+
+
+def test_a_course_link_copied_to_another_course_admits_no_one(
+    client, platform, registration, debate, thesis
+):
+    Debate.objects.filter(pk=debate.pk).update(visibility=Debate.Visibility.PRIVATE)
+    debate.refresh_from_db()
+    item = private_course_link(client, platform, debate)
+    forged = {**item["custom"], "link": item["custom"]["link"][:-2] + "xx"}
+    for custom, context in [
+        (item["custom"], {"id": "course-8", "title": "Another course"}),
+        (forged, {"id": "course-7", "title": "Ethics of AI"}),
+    ]:
+        response = launch(
+            client,
+            platform,
+            **{
+                CLAIM + "target_link_uri": item["url"],
+                CLAIM + "custom": custom,
+                CLAIM + "context": context,
+            },
+        )
+        assert response.status_code == 403
+    assert not LtiUser.objects.filter(sub="student-42").exists()
+
+
+def test_a_member_launches_a_private_debate_without_a_course_link_as_they_are(
+    client, platform, registration, debate, thesis
+):
+    assert (
+        launch(client, platform, **{CLAIM + "target_link_uri": lti_url(debate)}).status_code == 303
+    )
+    Debate.objects.filter(pk=debate.pk).update(visibility=Debate.Visibility.PRIVATE)
+    client.logout()
+    response = launch(
+        client,
+        platform,
+        **{CLAIM + "target_link_uri": lti_url(debate), CLAIM + "roles": [INSTRUCTOR]},
+    )
+    assert response.status_code == 303
+    learner = LtiUser.objects.get(sub="student-42").auth_user
+    assert Membership.objects.get(debate=debate, user=learner).role == Role.WRITER  # not raised
 
 
 def test_following_a_claim_in_the_frame_stays_framable(

@@ -30,6 +30,7 @@ import requests
 from django.contrib.auth import login
 from django.core import signing
 from django.core.cache import cache
+from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
 from django.shortcuts import render
@@ -52,7 +53,7 @@ from pylti1p3.exception import LtiException, OIDCException
 from arguments import selectors, services
 from arguments.models import Debate, Role
 from arguments.reading import Frame, Lens
-from arguments.services.lti import lti_role_for
+from arguments.services.lti import Course, course_link_sign, course_link_vouches, lti_role_for
 from arguments.views.access import id_from, lens_for
 from arguments.views.framing import (
     ORIGIN_RE,
@@ -273,6 +274,15 @@ def _named_target(url: object) -> tuple[str, int | None] | None:
     return match.kwargs["slug"], match.kwargs.get("pk")
 
 
+def _course(body: dict[str, Any]) -> Course:
+    """The platform, deployment and course a (validated) launch comes from."""
+    return Course(
+        issuer=str(body.get("iss", "")),
+        deployment_id=str(body.get(CLAIM + "deployment_id", "")),
+        context_id=str(_dict(body.get(CLAIM + "context")).get("id", "")),
+    )
+
+
 def _launch_target(body: dict[str, Any]) -> tuple[Debate, int | None]:
     """The debate (and claim) a resource launch is for, from its target link URI, else from
     custom parameters (some platforms keep the URL, others only the custom parameters)."""
@@ -326,13 +336,23 @@ def launch(request: HttpRequest) -> HttpResponse:
     except LaunchError as error:
         return lti_error(request, error)
 
-    with transaction.atomic():
-        sync_data_from_launch(lti_launch)
-        user = services.lti_account_provision(lti_user=lti_launch.user)
-        if debate is not None:
-            services.lti_membership_grant(
-                debate=debate, user=user, role=lti_role_for(body.get(CLAIM + "roles"))
-            )
+    try:
+        with transaction.atomic():
+            sync_data_from_launch(lti_launch)
+            user = services.lti_account_provision(lti_user=lti_launch.user)
+            if debate is not None:
+                services.lti_membership_grant(
+                    debate=debate,
+                    user=user,
+                    role=lti_role_for(body.get(CLAIM + "roles")),
+                    vouched=course_link_vouches(
+                        _dict(body.get(CLAIM + "custom")).get("link"),
+                        debate=debate,
+                        course=_course(body),
+                    ),
+                )
+    except PermissionDenied as refused:  # rolled back: nothing provisioned
+        return lti_error(request, LaunchError(str(refused), 403))
     login(request, user, backend="django.contrib.auth.backends.ModelBackend")
     request.session[SESSION_ORIGINS] = platform_origins(request, body, lti_launch.registration)
     if debate is None:
@@ -411,6 +431,8 @@ def deep_link(request: HttpRequest) -> HttpResponse:
         except LaunchError as refused:
             error = refused.message
         else:
+            # Vouches for the choice, so a private debate admits this course's launches.
+            link = course_link_sign(chooser=request.user, debate=debate, course=_course(body))
             if pk is None:
                 path, title = reverse("lti:debate", args=[debate.slug]), debate.title
             else:
@@ -422,7 +444,13 @@ def deep_link(request: HttpRequest) -> HttpResponse:
                 .set_title(title[:255])
                 # The URL names the debate; the custom parameters say it again for
                 # platforms that launch a link by its tool URL.
-                .set_custom_params({"debate": debate.slug, **({"claim": str(pk)} if pk else {})})
+                .set_custom_params(
+                    {
+                        "debate": debate.slug,
+                        **({"claim": str(pk)} if pk else {}),
+                        **({"link": link} if link else {}),
+                    }
+                )
             )
             deep_link_return = message_launch.get_deep_link()
             context = {

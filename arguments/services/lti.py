@@ -6,15 +6,23 @@ through django-lti's `LtiUser` rows (one per registration of the issuer), and gi
 role in the launched debate from the launch's LTI roles: instructors moderate, learners
 write. A role is only ever raised by a launch, never lowered (a learner who was made an
 editor stays one), and the owner's role never changes.
+
+A private debate admits a launch only when a member chose it for that course in the
+deep-linking picker: the picker signs a *course link* (the debate, the platform's issuer and
+deployment, the course) into the link's custom parameters, and a launch that names a private
+debate without one (a URL typed by hand, a link copied to another course) grants nothing.
 """
 
 from __future__ import annotations
 
 import hashlib
 import re
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from django.contrib.auth import get_user_model
+from django.core import signing
+from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
 from lti_tool.models import Key, LtiUser
 
@@ -90,16 +98,59 @@ def lti_account_provision(*, lti_user: LtiUser) -> AbstractBaseUser:
     return user
 
 
+COURSE_LINK_SALT = "arguments.lti.course-link"
+
+
+@dataclass(frozen=True)
+class Course:
+    """Where a launch comes from: the platform (issuer), our deployment there, the course."""
+
+    issuer: str
+    deployment_id: str
+    context_id: str = ""
+
+    def key(self, debate: Debate) -> list[str]:
+        return [str(debate.pk), self.issuer, self.deployment_id, self.context_id]
+
+
+def course_link_sign(*, chooser: AbstractBaseUser, debate: Debate, course: Course) -> str | None:
+    """The course link a deep-linking choice carries, when the chooser may vouch for the
+    debate: they own it or belong to it (choosing a public debate needs no voucher)."""
+    member = debate.owner_id == chooser.pk or debate.memberships.filter(user=chooser).exists()
+    return signing.dumps(course.key(debate), salt=COURSE_LINK_SALT) if member else None
+
+
+def course_link_vouches(token: object, *, debate: Debate, course: Course) -> bool:
+    """Whether a launch's course link was signed here for this debate and this course."""
+    if not isinstance(token, str) or not token:
+        return False
+    try:
+        return signing.loads(token, salt=COURSE_LINK_SALT) == course.key(debate)
+    except signing.BadSignature:
+        return False
+
+
 @transaction.atomic
-def lti_membership_grant(*, debate: Debate, user: AbstractBaseUser, role: Role) -> Role:
+def lti_membership_grant(
+    *, debate: Debate, user: AbstractBaseUser, role: Role, vouched: bool = False
+) -> Role:
     """Give a launching user at least `role` in the debate; return the role they now have.
 
     The platform is the authority here (no actor of ours grants it), hence not
-    `membership_grant`, which needs a moderator or the owner as actor.
+    `membership_grant`, which needs a moderator or the owner as actor. A private debate
+    takes newcomers only from a launch `vouched` for by a course link (see above); its
+    members launch it as they are.
     """
     if debate.owner_id == user.pk:
         return Role.OWNER
     membership = Membership.objects.select_for_update().filter(debate=debate, user=user).first()
+    if debate.visibility == Debate.Visibility.PRIVATE and not vouched:
+        if membership is None:
+            raise PermissionDenied(
+                "This debate is private. Your teacher must choose it for this course in the "
+                "debate picker (editing the activity), as a member of the debate."
+            )
+        return Role(membership.role)
     if membership is None:
         Membership.objects.create(debate=debate, user=user, role=role)
         return role
