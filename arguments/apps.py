@@ -3,3 +3,18 @@ from django.apps import AppConfig
 
 class ArgumentsConfig(AppConfig):
     name = "arguments"
+
+    def ready(self) -> None:
+        from django.contrib.auth import get_user_model
+        from django.db.models.signals import pre_delete
+
+        from arguments.services.votes import votes_forget
+
+        def forget_votes(sender: type, instance: object, **kwargs: object) -> None:
+            # However an account is deleted (the admin, a shell, a bulk delete), its votes
+            # leave with their tallies fixed in the same transaction.
+            votes_forget(instance)
+
+        pre_delete.connect(
+            forget_votes, sender=get_user_model(), dispatch_uid="arguments.forget_votes"
+        )

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
+from arguments.lti import SESSION_ORIGINS
 from arguments.services.limits import RateLimited
 
 
@@ -29,3 +31,35 @@ class RateLimitedMiddleware:
         response = render(request, template, {"message": exception.message}, status=429)
         response["Retry-After"] = str(exception.retry_after)
         return response
+
+
+class LmsFrameCookiesMiddleware:
+    """Cookies a browser keeps inside an LMS frame, and only there.
+
+    An LMS shows our LTI pages in an iframe on its own site, where our cookies are
+    third-party: browsers drop them unless they are `SameSite=None; Secure`. So the
+    responses of an LMS session (the `/lti/` pages, and any page of a session an LTI launch
+    started) set their cookies that way; every other response keeps Django's `Lax`, which
+    stops other sites from sending a signed-in reader's cookies along with their requests.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        if response.cookies and self._in_lms_frame(request):
+            for morsel in response.cookies.values():
+                morsel["samesite"] = "None"
+                morsel["secure"] = True
+        return response
+
+    @staticmethod
+    def _in_lms_frame(request: HttpRequest) -> bool:
+        # SameSite=None needs Secure, which needs https (behind the proxy: its header).
+        if not (settings.COOKIES_IN_LMS_FRAMES and request.is_secure()):
+            return False
+        if request.path.startswith("/lti/"):
+            return True
+        session = getattr(request, "session", None)
+        return session is not None and SESSION_ORIGINS in session

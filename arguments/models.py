@@ -492,8 +492,13 @@ class Flag(models.Model):
         UPHELD = "upheld", "Upheld"
         DISMISSED = "dismissed", "Dismissed"
 
+    # A moderation record outlives its reporter's account (who raised it is then unknown).
     reporter = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="flags"
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="flags",
     )
     claim = models.ForeignKey(
         Claim, null=True, blank=True, on_delete=models.CASCADE, related_name="flags"

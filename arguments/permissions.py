@@ -289,6 +289,12 @@ def refusal(
     if action is Action.REQUEST_REVIEW:
         return _review_refusal(user, flag, note if note is not None else claim)
     if note is not None:
+        moderates = at_least(role, Role.MODERATOR)
+        if not sees_note(
+            note, user_id=user.pk, participant=user.is_authenticated, moderates=moderates
+        ):
+            # Told as if it did not exist: a private note's id reveals nothing.
+            return Refusal("There is no such annotation.")
         return _note_refusal(user, action, note)
     if claim is not None:
         return _claim_refusal(user, role, action, claim)

@@ -13,6 +13,7 @@ from pathlib import Path
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
+from django.core.management.utils import get_random_secret_key
 from django.utils.csp import CSP
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -32,11 +33,25 @@ def env_list(name: str, default: str) -> list[str]:
 TESTING = "pytest" in sys.modules
 DEBUG = env_bool("DJANGO_DEBUG", True)
 
+
+def development_secret_key(path: Path) -> str:
+    """This checkout's own key for development, made on first run and never committed
+    (.gitignore): a key in the repository would sign anyone's sessions on a careless
+    deployment that forgot DJANGO_DEBUG=0."""
+    try:
+        return path.read_text().strip()
+    except FileNotFoundError:
+        key = get_random_secret_key()
+        path.touch(mode=0o600)
+        path.write_text(key)
+        return key
+
+
 SECRET_KEY = os.environ.get("DJANGO_SECRET_KEY", "")
 if not SECRET_KEY:
     if not DEBUG:
         raise ImproperlyConfigured("DJANGO_SECRET_KEY must be set when DJANGO_DEBUG is off.")
-    SECRET_KEY = "django-insecure-development-key-never-use-in-production"
+    SECRET_KEY = development_secret_key(BASE_DIR / ".secret_key")
 
 ALLOWED_HOSTS = env_list("DJANGO_ALLOWED_HOSTS", "localhost,127.0.0.1,[::1]")
 CSRF_TRUSTED_ORIGINS = env_list("DJANGO_CSRF_TRUSTED_ORIGINS", "")
@@ -72,6 +87,7 @@ MIDDLEWARE = [
     "simple_history.middleware.HistoryRequestMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     "arguments.middleware.RateLimitedMiddleware",
+    "arguments.middleware.LmsFrameCookiesMiddleware",
 ]
 
 ROOT_URLCONF = "debate.urls"
@@ -89,6 +105,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "django.template.context_processors.csp",  # csp_nonce, for the rare inline script
             ],
             "builtins": ["django_htmx.templatetags.django_htmx"],
         },
@@ -187,9 +204,17 @@ STORAGES = {
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = False  # htmx reads the token from the page, not the cookie
 X_FRAME_OPTIONS = "DENY"
-# No page may be framed (clickjacking), except the embed and LTI views, which replace this
-# policy with the debate's or the platform's origins (arguments/views/embed.py, arguments/lti).
-SECURE_CSP = {"frame-ancestors": [CSP.NONE]}
+# Scripts only from our own files (or, rarely, an inline one carrying this response's nonce):
+# an injected <script> or event handler never runs. No plugins, no <base> hijack, forms post
+# only here. No page may be framed (clickjacking), except the embed and LTI views, which
+# replace frame-ancestors with the debate's or the platform's origins (views/framing.py).
+SECURE_CSP = {
+    "script-src": [CSP.SELF, CSP.NONCE],
+    "object-src": [CSP.NONE],
+    "base-uri": [CSP.NONE],
+    "form-action": [CSP.SELF],
+    "frame-ancestors": [CSP.NONE],
+}
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 if not DEBUG:
@@ -200,12 +225,16 @@ if not DEBUG:
     SECURE_HSTS_SECONDS = int(os.environ.get("DJANGO_HSTS_SECONDS", "31536000"))
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
     SECURE_HSTS_PRELOAD = True
-    # An LMS shows LTI launches in an iframe on its own site: a session cookie set there is
-    # a third-party cookie, which browsers drop unless it is SameSite=None (and Secure).
-    # CSRF tokens and frame-ancestors still protect every other page. See docs/EMBEDDING.md.
-    if env_bool("DJANGO_COOKIES_IN_LMS_FRAMES", True):
-        SESSION_COOKIE_SAMESITE = "None"
-        CSRF_COOKIE_SAMESITE = "None"
+# An LMS shows LTI launches in an iframe on its own site: a session cookie set there is a
+# third-party cookie, which browsers drop unless it is SameSite=None (and Secure). Only the
+# responses of an LMS session get such cookies (arguments.middleware.LmsFrameCookiesMiddleware);
+# everywhere else they stay Lax. See docs/EMBEDDING.md.
+COOKIES_IN_LMS_FRAMES = env_bool("DJANGO_COOKIES_IN_LMS_FRAMES", True)
+# The failed-login limit counts per client address: behind the proxy the docs describe, the
+# client is the last address the proxy adds to X-Forwarded-For, not the proxy itself.
+ALLAUTH_TRUSTED_PROXY_COUNT = int(
+    os.environ.get("DJANGO_TRUSTED_PROXY_COUNT", "0" if DEBUG else "1")
+)
 
 LOGGING = {
     "version": 1,

@@ -6,6 +6,7 @@ clear page and a 4xx status, before anything is written."""
 from __future__ import annotations
 
 import json
+import re
 import time
 import uuid
 from io import StringIO
@@ -727,3 +728,31 @@ def test_the_picker_refuses_a_resource_launch(client, platform, registration, de
     token = signing.dumps(f"lti1p3-launch-{uuid.uuid4()}", salt=PICKER_SALT)
     response = client.get("/lti/deep-link/", {"launch": token})
     assert response.status_code == 400
+
+
+def test_the_return_to_the_platform_runs_only_with_its_nonce_and_posts_only_there(
+    client, platform, registration, debate, thesis
+):
+    token, _picker = open_picker(client, platform)
+    response = client.post("/lti/deep-link/", {"launch": token, "debate": debate.slug})
+    csp = response.headers["Content-Security-Policy"]
+    nonce = re.search(r"'nonce-([^']+)'", csp).group(1)
+    assert f'<script nonce="{nonce}">' in response.content.decode()
+    assert "form-action 'self' https://lms.example" in csp
+    assert "object-src 'none'" in csp and "base-uri 'none'" in csp
+
+
+def test_the_cookie_check_script_carries_the_pages_nonce(client, registration):
+    response = client.get(
+        "/lti/login/",
+        {
+            "iss": ISSUER,
+            "client_id": CLIENT_ID,
+            "login_hint": "hint",
+            "target_link_uri": "http://testserver/lti/launch/",
+        },
+    )
+    assert response.status_code == 200
+    nonce = re.search(r"'nonce-([^']+)'", response.headers["Content-Security-Policy"]).group(1)
+    scripts = re.findall(r"<script[^>]*>", response.content.decode())
+    assert scripts and all(f'nonce="{nonce}"' in tag for tag in scripts)

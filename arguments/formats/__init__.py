@@ -41,7 +41,7 @@ def detect(text: str, filename: str = "") -> str | None:
     if head.startswith("{"):
         try:
             data = json.loads(head)
-        except ValueError:
+        except (ValueError, RecursionError):
             # Still JSON by intent: the parser will name the line of the syntax error.
             return "aif" if ".aif" in name else "json"
         if isinstance(data, dict):

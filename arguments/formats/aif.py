@@ -119,6 +119,8 @@ def load_json(text: str) -> Any:
         return json.loads(text.lstrip("\ufeff"))
     except json.JSONDecodeError as error:
         raise FormatError(f"not valid JSON: {error.msg}", error.lineno) from None
+    except RecursionError:  # the parser's own limit, reached by a hostile file
+        raise FormatError("JSON nested too deeply to read (no debate is that deep)") from None
 
 
 def _list(data: dict, key: str, prefix: str) -> list:

@@ -33,6 +33,7 @@ from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
+from django.middleware.csp import get_nonce
 from django.shortcuts import render
 from django.urls import Resolver404, resolve, reverse
 from django.utils.csp import CSP
@@ -51,6 +52,7 @@ from pylti1p3.deep_link_resource import DeepLinkResource
 from pylti1p3.exception import LtiException, OIDCException
 
 from arguments import selectors, services
+from arguments.lti import SESSION_ORIGINS
 from arguments.models import Debate, Role
 from arguments.reading import Frame, Lens
 from arguments.services.lti import Course, course_link_sign, course_link_vouches, lti_role_for
@@ -65,7 +67,6 @@ from arguments.views.framing import (
 
 CLAIM = "https://purl.imsglobal.org/spec/lti/claim/"
 DL_CLAIM = "https://purl.imsglobal.org/spec/lti-dl/claim/"
-SESSION_ORIGINS = "lti_frame_ancestors"  # the LMS origins that may frame this session's pages
 PICKER_SALT = "arguments.lti.deep-link"
 PICKER_MAX_AGE = 3600  # seconds an instructor has to pick a debate
 NONCE_TTL = 86400  # as long as pylti1p3 keeps a launch's data
@@ -218,7 +219,11 @@ def login_initiation(request: HttpRequest, registration_uuid: Any = None) -> Htt
             )
             return lti_error(request, LaunchError(message, 403, details=text))
         return lti_error(request, LaunchError("This login request is incomplete.", 400, text))
-    # The cookie check page shows in the LMS frame; it holds only a link.
+    # The cookie check page shows in the LMS frame; it holds only a link, and pylti1p3's
+    # inline script, which runs only with this response's CSP nonce.
+    if isinstance(response, HttpResponse) and b"<script" in response.content:
+        nonce = get_nonce(request)
+        response.content = response.content.replace(b"<script", f'<script nonce="{nonce}"'.encode())
     return allow_framing(response, ["*"])
 
 
@@ -461,7 +466,12 @@ def deep_link(request: HttpRequest) -> HttpResponse:
                 "title": title,
             }
             response = render(request, "arguments/embed_lti_return.html", context)
-            return allow_framing(response, ancestors)
+            allow_framing(response, ancestors)
+            # The signed choice is posted back to the platform: its address may take forms.
+            return_origin = _origin(context["return_url"])
+            if return_origin:
+                response._csp_config["form-action"] = [CSP.SELF, return_origin]  # type: ignore[attr-defined]
+            return response
     context = {
         "token": token,
         "debates": selectors.debates_to_pick(),

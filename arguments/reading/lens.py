@@ -427,11 +427,14 @@ class Lens:
         structure = self.structure
         if not self.sees(claim_id) or claim_id not in structure.strength:
             return None
+        if self.hides_votes(self._point_of(claim_id)):
+            return None
         explanation = structure.explain(claim_id)
+        points = {e.child: f"r{e.id}" for e in structure.children.get(claim_id, ())}
         moved = [
             (structure.nodes[c.child], c, self.claim_urls(c.child).focus)
             for c in explanation.contributions
-            if abs(c.effect) > 1e-9
+            if abs(c.effect) > 1e-9 and not self.hides_votes(points[c.child])
         ]
         return Why(
             node=structure.nodes[claim_id],
@@ -440,6 +443,15 @@ class Lens:
             rows=moved[:rows],
             more=max(0, len(moved) - rows),
         )
+
+    def hides_votes(self, point: str) -> bool:
+        """Guided voting: others' votes on a point, and the strength made of them, show to a
+        reader only once they have voted on it."""
+        return self.debate.hide_votes_until_voted and point not in self.votes
+
+    def _point_of(self, claim_id: int) -> str:
+        edge = self.structure.original.get(claim_id)
+        return f"r{edge.id}" if edge is not None else f"c{claim_id}"
 
     # -- the tree ------------------------------------------------------------------------
 
@@ -468,13 +480,19 @@ class Lens:
         else:
             item.point, item.tally = f"c{claim_id}", node.tally
         item.my_vote = self.votes.get(item.point)
-        item.votes_hidden = self.debate.hide_votes_until_voted and item.my_vote is None
+        item.votes_hidden = self.hides_votes(item.point)
+        if item.votes_hidden:
+            item.strength = None  # it is made of the votes: shown with them
         # A linked claim is a reference to its original place: its branch is shown there.
         if item.is_link:
             return item
         item.notes = self._notes(structure.notes.get(claim_id, ()), node)
+        # A linked claim shows only if it is seen where it was written (a claim under a
+        # hidden one is hidden with it, wherever it is linked).
         edges = [
-            e for e in structure.children.get(claim_id, ()) if self._shows(structure.nodes[e.child])
+            e
+            for e in structure.children.get(claim_id, ())
+            if self._shows(structure.nodes[e.child]) and (not e.is_link or self.sees(e.child))
         ]
         item.pro_count = sum(1 for e in edges if e.stance == Stance.PRO)
         item.con_count = len(edges) - item.pro_count

@@ -58,6 +58,7 @@ def annotation_add(
     if parent is not None:
         if parent.claim_id != claim.pk or parent.parent_id is not None:
             raise ValidationError("Reply to an annotation of this claim.")
+        require(actor, Action.ANNOTATE, claim.debate, note=parent)
     elif start is not None or end is not None:
         if start is None or end is None:
             raise ValidationError({"exact": "Give both ends of the selection."})

@@ -18,6 +18,7 @@ from arguments.models import (
     Stance,
 )
 from arguments.permissions import Action, claims_need_approval, require
+from arguments.reading import Lens
 from arguments.services.guards import (
     WHITESPACE,
     bump_version,
@@ -139,15 +140,25 @@ def claim_add(
 @transaction.atomic
 def claim_edit(*, actor: AnyUser, claim: Claim, text: str, elaboration: str | None = None) -> Claim:
     """Change a claim's wording; annotations are re-anchored to the new text."""
-    require(actor, Action.EDIT_CLAIM, claim.debate, claim=claim)
+    role = require(actor, Action.EDIT_CLAIM, claim.debate, claim=claim)
     new_text = clean_claim_text(text)
-    changed = new_text != claim.text
+    reworded = new_text != claim.text
+    changed = reworded
     claim.text = new_text
     if elaboration is not None:
+        changed = changed or elaboration.strip() != claim.elaboration
         claim.elaboration = elaboration.strip()
+    # Where claims wait for approval, an approved claim rewritten by someone whose claims
+    # wait goes back for review: approval was of the words, not of the author.
+    if (
+        changed
+        and claim.status == Claim.Status.PUBLISHED
+        and claims_need_approval(role, claim.debate)
+    ):
+        claim.status = Claim.Status.PENDING
     claim.full_clean()
     claim.save()
-    if changed:
+    if reworded:
         _reanchor_annotations(claim)
     bump_version(claim.debate)
     return claim
@@ -182,6 +193,10 @@ def claim_link(*, actor: AnyUser, claim: Claim, parent: Claim, stance: str) -> R
         raise ValidationError("A claim cannot be a pro or con of itself.")
     if claim.status != Claim.Status.PUBLISHED:
         raise ValidationError("Only a published claim can be linked.")
+    # Published is not enough: a claim under a hidden one is hidden with it, and a link
+    # must not bring it back into the tree.
+    if not Lens.of(parent.debate, actor).sees(claim.pk):
+        raise ValidationError("Only a claim you can see in the debate can be linked.")
     existing = Relation.objects.filter(parent=parent, child=claim).first()
     if existing is not None:
         if existing.is_hidden and existing.is_link:

@@ -42,7 +42,13 @@ def source_cite(
         url = normalize_url(url)
         source = Source.objects.filter(url=url).first()
     elif title:
-        source = Source.objects.filter(title__iexact=title).first()
+        # By title alone, only a source this debate already cites: another debate's
+        # sources (a private one's addresses) are not ours to reuse or probe.
+        source = (
+            Source.objects.filter(title__iexact=title, citations__claim__debate=claim.debate)
+            .distinct()
+            .first()
+        )
         if source is None:
             raise ValidationError({"url": "Give the web address of a new source."})
     else:

@@ -89,15 +89,28 @@ def _move_tally(point: Relation | Claim, tally: list[int], changes: dict[int, in
 
 @transaction.atomic
 def vote_withdraw(*, user: AnyUser, point: Relation | Claim) -> None:
-    """Take back the user's vote on a point, if any."""
-    if not user.is_authenticated:
-        raise PermissionDenied("Sign in to vote.")
+    """Take back the user's vote on a point, if any (a vote like any other: not in a locked
+    or closed debate, nor where voting is off)."""
+    _check_votable(user, point)
     tally = _lock(point)
     vote = Vote.objects.filter(user=user, **_vote_filter(point)).first()
     if vote is None:
         return
     vote.delete()
     _move_tally(point, tally, {vote.value: -1})
+
+
+@transaction.atomic
+def votes_forget(user: AbstractBaseUser) -> int:
+    """Remove a departing user's votes with every tally moved in step (their account is being
+    deleted: rows would go by cascade and leave the counts, and the strengths, wrong)."""
+    votes = list(Vote.objects.filter(user=user).select_related("relation__child", "thesis"))
+    for vote in votes:
+        point = vote.relation or vote.thesis
+        tally = _lock(point)
+        vote.delete()
+        _move_tally(point, tally, {vote.value: -1})
+    return len(votes)
 
 
 @transaction.atomic

@@ -12,6 +12,7 @@ import re
 from dataclasses import dataclass
 from urllib.parse import urlencode
 
+from django.conf import settings
 from django.core.exceptions import BadRequest
 from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import render
@@ -95,7 +96,8 @@ def frame_ancestors(lens: Lens) -> list[str]:
 def allow_framing(response: HttpResponse, ancestors: list[str]) -> HttpResponse:
     """Replace the site-wide `frame-ancestors 'none'` for this response (what Django's
     `csp_override` decorator does, with a value computed per request)."""
-    response._csp_config = {"frame-ancestors": ancestors}  # type: ignore[attr-defined]
+    policy = {**settings.SECURE_CSP, "frame-ancestors": ancestors}
+    response._csp_config = policy  # type: ignore[attr-defined]
     return response
 
 

@@ -207,5 +207,28 @@
     });
   }
 
+  // "Copy" buttons: copy the named field (no inline handlers: the CSP runs none).
+  document.addEventListener("click", (event) => {
+    const button = event.target.closest && event.target.closest("[data-copy]");
+    if (!button) return;
+    const field = document.getElementById(button.dataset.copy);
+    if (!field || !navigator.clipboard) return;
+    navigator.clipboard.writeText(field.value).then(() => { button.textContent = "Copied"; });
+  });
+
+  // A choice that applies itself (the order of pros and cons): submit its form on change.
+  document.addEventListener("change", (event) => {
+    const field = event.target;
+    if (field.matches && field.matches("[data-submit-on-change]") && field.form) field.form.requestSubmit();
+  });
+
+  // Logging out forgets any page htmx may have kept for the Back button (private pages, an
+  // old CSRF token): the history cache is off (htmx-config), and this clears what is left.
+  document.addEventListener("submit", (event) => {
+    if (event.target.matches && event.target.matches("form[data-logout], form[action*=\"/logout\"]")) {
+      try { sessionStorage.removeItem("htmx-history-cache"); } catch (e) { /* storage off */ }
+    }
+  });
+
   document.addEventListener("DOMContentLoaded", initTrees);
 })();
