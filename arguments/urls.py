@@ -10,6 +10,7 @@ from arguments.views import (
     embed,
     flags,
     interchange,
+    maps,
     notes,
     votes,
 )
@@ -25,6 +26,10 @@ urlpatterns = [
     path("import/", interchange.import_debate, name="import"),
     path("import/confirm/", interchange.import_confirm, name="import_confirm"),
     path("d/<slug:slug>/claims/<int:pk>/", debates.claim_detail, name="claim"),
+    path("d/<slug:slug>/map/", maps.debate_map, name="debate_map"),
+    path("d/<slug:slug>/map.svg", maps.debate_map_svg, name="debate_map_svg"),
+    path("d/<slug:slug>/claims/<int:pk>/map/", maps.claim_map, name="claim_map"),
+    path("d/<slug:slug>/claims/<int:pk>/map.svg", maps.claim_map_svg, name="claim_map_svg"),
     path("d/<slug:slug>/claims/<int:pk>/add/", claims.claim_add, name="claim_add"),
     path("d/<slug:slug>/claims/<int:pk>/edit/", claims.claim_edit, name="claim_edit"),
     path("d/<slug:slug>/claims/<int:pk>/sources/add/", claims.claim_cite, name="claim_cite"),

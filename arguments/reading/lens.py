@@ -444,6 +444,18 @@ class Lens:
             more=max(0, len(moved) - rows),
         )
 
+    def beneath(self, claim_id: int) -> list[Edge]:
+        """The pros and cons under a claim that the reader sees, in sibling order."""
+        structure = self.structure
+        nodes = structure.nodes
+        # A linked claim shows only if it is seen where it was written (a claim under a
+        # hidden one is hidden with it, wherever it is linked).
+        return [
+            e
+            for e in structure.children.get(claim_id, ())
+            if self._shows(nodes[e.child]) and (not e.is_link or self.sees(e.child))
+        ]
+
     def hides_votes(self, point: str) -> bool:
         """Guided voting: others' votes on a point, and the strength made of them, show to a
         reader only once they have voted on it."""
@@ -487,13 +499,7 @@ class Lens:
         if item.is_link:
             return item
         item.notes = self._notes(structure.notes.get(claim_id, ()), node)
-        # A linked claim shows only if it is seen where it was written (a claim under a
-        # hidden one is hidden with it, wherever it is linked).
-        edges = [
-            e
-            for e in structure.children.get(claim_id, ())
-            if self._shows(structure.nodes[e.child]) and (not e.is_link or self.sees(e.child))
-        ]
+        edges = self.beneath(claim_id)
         item.pro_count = sum(1 for e in edges if e.stance == Stance.PRO)
         item.con_count = len(edges) - item.pro_count
         if levels > 0 and edges:

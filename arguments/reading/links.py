@@ -70,6 +70,8 @@ class Routes:
     embed_claim: Route
     embed_why: Route
     lti_claim: Route
+    claim_map: Route
+    claim_map_svg: Route
 
 
 @lru_cache(maxsize=512)
@@ -102,6 +104,8 @@ def _routes(script_prefix: str, slug: str) -> Routes:
         embed_claim=claim("embed_claim"),
         embed_why=claim("embed_why"),
         lti_claim=Route("lti:claim", slug),
+        claim_map=claim("claim_map"),
+        claim_map_svg=claim("claim_map_svg"),
     )
 
 
@@ -228,6 +232,19 @@ class ClaimUrls:
         return f"{dialog}?claim={self._id}" if self._lens.public.sees(self._id) else dialog
 
     @property
+    def map(self) -> str:
+        """The claim's branch as a map (in an embed: the embed's map of it)."""
+        lens = self._lens
+        if lens.frame is Frame.EMBED:
+            return self.focus
+        return lens.routes.claim_map(self._id)
+
+    @property
+    def map_svg(self) -> str:
+        """The branch's map as an SVG file to download."""
+        return self._lens.routes.claim_map_svg(self._id)
+
+    @property
     def sign_in(self) -> str:
         """Sign in, then come back to this claim."""
         next_url = f"{self.page}#claim-{self._id}"
@@ -288,6 +305,17 @@ class DebateUrls:
     @property
     def page(self) -> str:
         return self._reverse("arguments:debate")
+
+    @property
+    def map(self) -> str:
+        """The whole debate as a map (in an embed: the embed's own map)."""
+        if self._lens.frame is Frame.EMBED:
+            return self.home
+        return self._reverse("arguments:debate_map")
+
+    @property
+    def map_svg(self) -> str:
+        return self._reverse("arguments:debate_map_svg")
 
     @property
     def settings(self) -> str:

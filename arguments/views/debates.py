@@ -16,6 +16,7 @@ from arguments.tree import ORDERS
 from arguments.views.access import MAX_ARIA_LEVEL, HtmxHttpRequest, lens_for, whole_number
 from arguments.views.forms import form_errors_to
 from arguments.views.fragments import oembed_discovery, tree_context
+from arguments.views.maps import path_minimap
 
 INITIAL_LEVELS = 2  # the page shows a thesis, its pros and cons and theirs; deeper loads on demand
 
@@ -85,6 +86,7 @@ def claim_detail(request: HtmxHttpRequest, slug: str, pk: int) -> HttpResponse:
         lens,
         item=item,
         path=path,
+        minimap=path_minimap(lens, pk),
         orders=ORDERS,
         oembed_url=oembed_discovery(request, lens, item.urls.page),
     )

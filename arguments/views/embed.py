@@ -21,7 +21,14 @@ from urllib.parse import urlencode, urlsplit
 
 from django.conf import settings
 from django.core.exceptions import BadRequest
-from django.http import Http404, HttpRequest, HttpResponse, HttpResponseNotAllowed, JsonResponse
+from django.http import (
+    Http404,
+    HttpRequest,
+    HttpResponse,
+    HttpResponseNotAllowed,
+    JsonResponse,
+    QueryDict,
+)
 from django.shortcuts import redirect, render
 from django.urls import Resolver404, resolve, reverse
 from django.utils.html import format_html
@@ -166,8 +173,12 @@ def _our_hosts(request: HttpRequest) -> set[str]:
     return hosts
 
 
-def _resolve_page(request: HttpRequest, url: str) -> tuple[str, int | None] | None:
-    """(slug, claim id or None) for one of our debate, claim or embed URLs, else None."""
+MAP_PAGES = {"debate_map", "claim_map"}
+
+
+def _resolve_page(request: HttpRequest, url: str) -> tuple[str, int | None, str] | None:
+    """(slug, claim id or None, the embed's options) for one of our debate, claim, map or
+    embed URLs, else None. A map page embeds as a map; an embed URL keeps its options."""
     if not url_has_allowed_host_and_scheme(url, allowed_hosts=_our_hosts(request)):
         return None
     parts = urlsplit(url)
@@ -182,9 +193,19 @@ def _resolve_page(request: HttpRequest, url: str) -> tuple[str, int | None] | No
         "claim",
         "embed_debate",
         "embed_claim",
+        *MAP_PAGES,
     }:
         return None
-    return match.kwargs["slug"], match.kwargs.get("pk")
+    if match.url_name in MAP_PAGES:
+        query = EmbedOptions(view="map").query()
+    elif match.url_name.startswith("embed_"):
+        try:
+            query = EmbedOptions.from_query(QueryDict(parts.query)).query()
+        except EmbedOptionError:
+            query = ""
+    else:
+        query = ""
+    return match.kwargs["slug"], match.kwargs.get("pk"), query
 
 
 def snippet(
@@ -229,9 +250,9 @@ def oembed(request: HttpRequest) -> HttpResponse:
     target = _resolve_page(request, url)
     if target is None:
         return _oembed_error("No debate or claim of this site at that url.", 404)
-    slug, pk = target
+    slug, pk, query = target
     try:
-        lens = _embed_lens(slug)
+        lens = _embed_lens(slug, query)
     except NotEmbeddable as error:
         if error.status == 403:
             return _oembed_error("This debate is private; it cannot be embedded.", 401)

@@ -26,6 +26,7 @@ from arguments.views.fragments import tree_context
 DEFAULT_DEPTH = 2  # the debate page shows the same: a thesis, its pros and cons and theirs
 MAX_DEPTH = 6
 THEMES = ("light", "dark")
+VIEWS = ("tree", "map")  # the text tree, or the argument map (a sunburst)
 # One origin per line in Debate.embed_origins: scheme://host[:port], host may start "*.".
 # Anything else is ignored, so a stray line can never inject another CSP directive.
 ORIGIN_RE = re.compile(r"^https?://(\*\.)?[a-z0-9]([a-z0-9.-]*[a-z0-9])?(:\d{1,5})?$")
@@ -44,6 +45,7 @@ class EmbedOptions:
     depth: int = DEFAULT_DEPTH
     theme: str = "light"
     header: bool = True
+    view: str = "tree"
 
     @classmethod
     def from_query(cls, query: QueryDict) -> EmbedOptions:
@@ -57,7 +59,11 @@ class EmbedOptions:
         header_text = query.get("header", "1").strip().lower()
         if header_text not in {"1", "0", "true", "false", "yes", "no", "on", "off"}:
             raise EmbedOptionError("header must be 1 (show) or 0 (hide).")
-        return cls(depth=depth, theme=theme, header=header_text in {"1", "true", "yes", "on"})
+        view = query.get("view", "tree").strip()
+        if view not in VIEWS:
+            raise EmbedOptionError("view must be tree or map.")
+        header = header_text in {"1", "true", "yes", "on"}
+        return cls(depth=depth, theme=theme, header=header, view=view)
 
     def query(self) -> str:
         """The non-default options as a query string (empty when all are defaults)."""
@@ -68,7 +74,13 @@ class EmbedOptions:
             params["theme"] = self.theme
         if not self.header:
             params["header"] = 0
+        if self.view != "tree":
+            params["view"] = self.view
         return urlencode(params)
+
+    @property
+    def is_map(self) -> bool:
+        return self.view == "map"
 
     @property
     def is_dark(self) -> bool:
@@ -130,16 +142,28 @@ def frame_page(
 ) -> HttpResponse:
     """The map inside a frame: the debate's theses, or one claim and its branch, `depth`
     levels open. The caller sets who may frame it."""
+    if options.is_map:
+        # Imported here: the map's views build on this module's neighbours, not on it.
+        from arguments.views.maps import embedded_map
+
+        return _frame_render(request, lens, claim_id, options, embedded_map(lens, claim_id))
+    return _frame_render(request, lens, claim_id, options, None)
+
+
+def _frame_render(
+    request: HttpRequest, lens: Lens, claim_id: int | None, options: EmbedOptions, drawn: str | None
+) -> HttpResponse:
     if claim_id is None:
-        items = lens.theses(options.depth)
+        items = [] if drawn else lens.theses(options.depth)
         page_url, title, focus = lens.urls.page, lens.debate.title, None
     else:
-        item = lens.focus(claim_id, levels=options.depth)
-        items = [item]
-        page_url, title, focus = item.urls.page, item.node.text, item.node
+        items = [] if drawn else [lens.focus(claim_id, levels=options.depth)]
+        node = lens.structure.nodes[claim_id]
+        page_url, title, focus = lens.claim_urls(claim_id).page, node.text, node
     context = tree_context(
         lens,
         items=items,
+        drawn_map=drawn,
         options=options,
         title=title,
         focus=focus,

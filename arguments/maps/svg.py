@@ -1,0 +1,249 @@
+"""Maps as server-rendered SVG: no script is needed to see one, and every claim is a link.
+
+Pro and con differ in colour and in a second channel that needs no colour vision: a con is
+hatched, a pro is plain (and the tree drawing ends a support with an arrow, an attack with a
+bar). Strength (DF-QuAD) is the fill's opacity: a strong claim is vivid, a weak one pale. A
+linked claim has a dashed outline; a pending or hidden one (shown only to those who may see
+it) a dotted one. Each claim has a `<title>` with its stance and full text, for pointers and
+screen readers. Every text is escaped here: this module builds markup by hand.
+"""
+
+from __future__ import annotations
+
+import math
+import textwrap
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+
+from django.contrib.staticfiles import finders
+from django.utils.html import escape
+
+from arguments.maps.layout import Box, MapNode, Segment
+
+CENTRE = 64  # radius of the disc the theses share
+RING = 52  # width of each further ring
+BOX_W, BOX_H = 172, 66  # a claim's box on the tree drawing
+SLOT, LEVEL = 188, 104  # its column and row pitch
+LINE_CHARS = 26  # characters per line of a box
+
+# The map's rules live in static/css/map.css: linked by the pages, copied into a downloaded
+# file (so it looks the same wherever it is opened).
+STYLE_FILE = "css/map.css"
+
+
+@cache
+def _style() -> str:
+    path = finders.find(STYLE_FILE)
+    return Path(path).read_text() if path else ""
+
+
+DEFS = (
+    "<defs>"
+    '<pattern id="map-con" width="6" height="6" patternUnits="userSpaceOnUse"'
+    ' patternTransform="rotate(45)">'
+    '<rect width="6" height="6" fill="var(--map-con)"/>'
+    '<line x1="0" y1="0" x2="0" y2="6" stroke="var(--map-line)" stroke-width="2"'
+    ' stroke-opacity=".55"/></pattern>'
+    '<marker id="map-arrow" viewBox="0 0 10 10" refX="9" refY="5" markerWidth="7"'
+    ' markerHeight="7" orient="auto-start-reverse"><path d="M0 0L10 5L0 10z"'
+    ' fill="context-stroke"/></marker>'
+    '<marker id="map-bar" viewBox="0 0 10 10" refX="9" refY="5" markerWidth="8"'
+    ' markerHeight="8" orient="auto"><path d="M8 0V10" stroke="context-stroke"'
+    ' stroke-width="3"/></marker>'
+    "</defs>"
+)
+
+
+@dataclass(frozen=True)
+class Links:
+    """Where a map's claims lead: `claim(id)` the claim's focus, `more(parent_id)` a
+    folded branch drilled into (the parent's own map). With `htmx`, each link also loads
+    its page into the current one (the container says where)."""
+
+    claim: Callable[[int], str]
+    more: Callable[[int], str]
+    htmx: bool = True
+    target: str = ""  # "_self" inside an embed, whose links otherwise open a new tab
+
+
+def _kind(node: MapNode) -> str:
+    kind = node.stance or "thesis"
+    if node.is_link:
+        kind += " link"
+    if node.status != "published":
+        kind += f" {node.status}"
+    return kind
+
+
+def _label(node: MapNode) -> str:
+    stance = {"pro": "Pro", "con": "Con"}.get(node.stance or "", "Thesis")
+    extra = " (linked)" if node.is_link else ""
+    if node.status != "published":
+        extra += f" ({node.status})"
+    strength = f", strength {round(node.strength * 100)}%" if node.strength is not None else ""
+    return f"{stance}{extra}{strength}: {node.text}"
+
+
+def label_of(segment: Segment) -> str:
+    """What a segment says to a reader: the claim's label, or how many claims it folds."""
+    if segment.node is not None:
+        return _label(segment.node)
+    return f"{segment.folded} more claim{'s' if segment.folded != 1 else ''} here"
+
+
+def _opacity(node: MapNode) -> str:
+    # Strength as opacity: .35 for a claim with none left, 1 at full strength.
+    if node.strength is None:
+        return ".6"
+    return f"{0.35 + 0.65 * node.strength:.2f}"
+
+
+def _anchor(url: str, links: Links, css: str, label: str, body: str) -> str:
+    url = escape(url)
+    hx = f' hx-get="{url}"' if links.htmx else ""
+    if links.target:
+        hx += f' target="{links.target}"'
+    return (
+        f'<a href="{url}"{hx} class="{css}" aria-label="{escape(label)}">'
+        f"{body}<title>{escape(label)}</title></a>"
+    )
+
+
+def _point(radius: float, turn: float) -> tuple[float, float]:
+    angle = 2 * math.pi * turn
+    return radius * math.sin(angle), -radius * math.cos(angle)
+
+
+def _sector(inner: float, outer: float, start: float, end: float) -> str:
+    """The path of a ring's segment from `start` to `end` (turns, clockwise from the top)."""
+    if end - start >= 0.9999:  # a whole ring (or disc): two half circles each way
+        return _circle(outer, 1) + (_circle(inner, 0) if inner else "") + "Z"
+    large = 1 if end - start > 0.5 else 0
+    x0, y0 = _point(outer, start)
+    x1, y1 = _point(outer, end)
+    path = f"M{x0:.1f} {y0:.1f}A{outer} {outer} 0 {large} 1 {x1:.1f} {y1:.1f}"
+    if inner:
+        x2, y2 = _point(inner, end)
+        x3, y3 = _point(inner, start)
+        path += f"L{x2:.1f} {y2:.1f}A{inner} {inner} 0 {large} 0 {x3:.1f} {y3:.1f}"
+    else:
+        path += "L0 0"
+    return path + "Z"
+
+
+def _circle(radius: float, sweep: int) -> str:
+    """A whole circle as two half arcs (one arc cannot close on itself)."""
+    r = f"{radius:g}"
+    return f"M0 -{r}A{r} {r} 0 1 {sweep} 0 {r}A{r} {r} 0 1 {sweep} 0 -{r}"
+
+
+def _radii(depth: int) -> tuple[float, float]:
+    if depth == 0:
+        return 0, CENTRE
+    return CENTRE + (depth - 1) * RING, CENTRE + depth * RING
+
+
+def _svg(
+    size: tuple[float, float], view_box: str, title: str, body: str, *, standalone: bool, defs: bool
+) -> str:
+    """The outer element. The patterns and markers (`defs`) are needed once per page: ids
+    are the document's, so a second copy would repeat them."""
+    width, height = size
+    head = '<svg xmlns="http://www.w3.org/2000/svg"' if standalone else "<svg"
+    style = f"<style>{_style()}</style>" if standalone else ""
+    shared = DEFS if defs or standalone else ""
+    return (
+        f'{head} class="argmap" viewBox="{view_box}" width="{width:.0f}" height="{height:.0f}"'
+        f' role="group" aria-label="{escape(title)}">'
+        f"<title>{escape(title)}</title>{style}{shared}{body}</svg>"
+    )
+
+
+def sunburst_svg(
+    segments: Sequence[Segment], links: Links, *, title: str, standalone: bool = False
+) -> str:
+    """The sunburst: theses in the middle, one ring per level."""
+    depth = max((s.depth for s in segments), default=0)
+    radius = _radii(depth)[1] + 4
+    parts: list[str] = []
+    for segment in segments:
+        inner, outer = _radii(segment.depth)
+        path = _sector(inner, outer, segment.start, segment.end)
+        node = segment.node
+        if node is None:
+            label = label_of(segment)
+            body = f'<path d="{path}"/>'
+            url = links.more(segment.parent) if segment.parent is not None else ""
+            parts.append(_anchor(url, links, "seg more", label, body) if url else body)
+            continue
+        body = f'<path d="{path}" fill-opacity="{_opacity(node)}"/>'
+        # A sign on segments wide enough for one: the stance, readable without colour.
+        middle = (inner + outer) / 2
+        if node.stance and segment.span * 2 * math.pi * middle > 22:
+            x, y = _point(middle, (segment.start + segment.end) / 2)
+            sign = "+" if node.stance == "pro" else "\u2212"
+            body += (
+                f'<text class="mark" x="{x:.1f}" y="{y + 5:.1f}" text-anchor="middle">{sign}</text>'
+            )
+        parts.append(_anchor(links.claim(node.id), links, f"seg {_kind(node)}", _label(node), body))
+    size = 2 * radius
+    view_box = f"{-radius:.0f} {-radius:.0f} {size:.0f} {size:.0f}"
+    return _svg((size, size), view_box, title, "".join(parts), standalone=standalone, defs=True)
+
+
+def _lines(text: str, count: int = 3) -> list[str]:
+    lines = textwrap.wrap(text, LINE_CHARS, max_lines=count, placeholder="\u2026")
+    return lines or [""]
+
+
+def tree_svg(
+    boxes: Sequence[Box],
+    links: Links,
+    *,
+    title: str,
+    focused: int | None = None,
+    standalone: bool = False,
+    compact: bool = False,
+    defs: bool = False,
+) -> str:
+    """The tree drawing: a box per claim, an edge to each pro (arrow) and con (bar), links
+    dashed, the focused claim outlined. `compact`: one line per box (the path minimap).
+    `defs`: when no sunburst on the page brings the patterns and markers."""
+    lines_per_box = 1 if compact else 3
+    box_h = 30 if compact else BOX_H
+    level_h = 52 if compact else LEVEL
+    where = {box.node.id: box for box in boxes}
+    edges: list[str] = []
+    nodes: list[str] = []
+    for box in boxes:
+        x = box.x * SLOT
+        y = box.level * level_h
+        parent = where.get(box.parent) if box.parent is not None else None
+        if parent is not None:
+            px, py = parent.x * SLOT + BOX_W / 2, parent.level * level_h + box_h
+            marker = "map-arrow" if box.node.stance == "pro" else "map-bar"
+            css = f"edge {box.node.stance}{' link' if box.node.is_link else ''}"
+            edges.append(
+                f'<path class="{css}" d="M{x + BOX_W / 2:.0f} {y:.0f}L{px:.0f} {py:.0f}"'
+                f' marker-end="url(#{marker})"/>'
+            )
+        css = f"box {_kind(box.node)}{' focused' if box.node.id == focused else ''}"
+        text = "".join(
+            f'<tspan x="{x + 8:.0f}" dy="{16 if i == 0 else 15}">{escape(line)}</tspan>'
+            for i, line in enumerate(_lines(box.node.text, lines_per_box))
+        )
+        body = (
+            f'<rect x="{x:.0f}" y="{y:.0f}" width="6" height="{box_h}"'
+            f' fill-opacity="{_opacity(box.node)}"/>'
+            f'<rect class="face" x="{x + 6:.0f}" y="{y:.0f}" width="{BOX_W - 6}" height="{box_h}"'
+            ' rx="4"/>'
+            f'<text x="{x + 8:.0f}" y="{y + 2:.0f}">{text}</text>'
+        )
+        nodes.append(_anchor(links.claim(box.node.id), links, css, _label(box.node), body))
+    width = (max((b.x for b in boxes), default=0) + 1) * SLOT
+    height = (max((b.level for b in boxes), default=0)) * level_h + box_h + 4
+    view_box = f"-4 -4 {width + 8:.0f} {height + 8:.0f}"
+    body = "".join(edges) + "".join(nodes)
+    return _svg((width, height), view_box, title, body, standalone=standalone, defs=defs)

@@ -1,0 +1,169 @@
+"""The argument map pages: the whole debate as a sunburst, one claim's branch as a sunburst and
+a tree drawing with the path above it, and each map as an SVG file to download. What a map
+shows is what the reader's lens sees."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.utils.safestring import SafeString, mark_safe
+
+from arguments import maps
+from arguments.maps.layout import MapNode, Segment, sunburst, tree_boxes
+from arguments.maps.svg import Links, label_of, sunburst_svg, tree_svg
+from arguments.reading import Lens
+from arguments.views.access import lens_for, require_seen
+from arguments.views.fragments import page_context
+
+MAP_DEPTH = 5  # rings around the centre
+MIN_SPAN = 1 / 90  # 4 degrees: a thinner branch folds into its parent's "n more"
+BRANCH_DEPTH = 6  # a claim's own map has room for more rings
+TREE_DEPTH = 3  # levels of the tree drawing under the claim
+TREE_BOXES = 40  # ...and at most this many boxes (whole levels drop until it fits)
+MAX_PATH = 1000  # a path is as deep as the debate: every claim on it is drawn
+
+
+@dataclass
+class OutlineItem:
+    """One claim of the map's text alternative (the same claims, as a nested list)."""
+
+    segment: Segment
+    url: str
+    children: list[OutlineItem] = field(default_factory=list)
+
+    @property
+    def label(self) -> str:
+        return label_of(self.segment)
+
+
+def outline(segments: list[Segment], links: Links) -> list[OutlineItem]:
+    """The segments as nested lists, in the map's order (parents come before children)."""
+    items: dict[int, OutlineItem] = {}
+    roots: list[OutlineItem] = []
+    for segment in segments:
+        node = segment.node
+        url = links.claim(node.id) if node else links.more(segment.parent or 0)
+        item = OutlineItem(segment, url)
+        parent = items.get(segment.parent) if segment.parent is not None else None
+        (parent.children if parent else roots).append(item)
+        if node is not None:
+            items[node.id] = item
+    return roots
+
+
+def _links(lens: Lens, *, origin: str = "") -> Links:
+    """Claims lead to their focus, folds to the parent's map; a downloaded file's links
+    carry the site's `origin`, so they work from wherever the file is opened."""
+    return Links(
+        claim=lambda claim_id: origin + lens.claim_urls(claim_id).focus,
+        more=lambda claim_id: origin + lens.claim_urls(claim_id).map,
+        htmx=not origin,
+    )
+
+
+def debate_sunburst(lens: Lens, *, origin: str = "") -> tuple[str, list[Segment]]:
+    """The whole debate's sunburst (also what an embed's map view shows); with `origin`, a
+    standalone file."""
+    segments = sunburst(maps.theses_of(lens), max_depth=MAP_DEPTH, min_span=MIN_SPAN)
+    title = f"Map of the debate: {lens.debate.title}"
+    links = _links(lens, origin=origin)
+    return sunburst_svg(segments, links, title=title, standalone=bool(origin)), segments
+
+
+def branch_sunburst(lens: Lens, root: MapNode, *, origin: str = "") -> tuple[str, list[Segment]]:
+    segments = sunburst([root], max_depth=BRANCH_DEPTH, min_span=MIN_SPAN)
+    title = f"Map of the branch under: {root.text}"
+    links = _links(lens, origin=origin)
+    return sunburst_svg(segments, links, title=title, standalone=bool(origin)), segments
+
+
+def _safe(svg: str) -> SafeString:
+    # Built by arguments.maps.svg, which escapes every text it puts in.
+    return mark_safe(svg)
+
+
+def debate_map(request: HttpRequest, slug: str) -> HttpResponse:
+    lens = lens_for(request, slug)
+    svg, segments = debate_sunburst(lens)
+    context = page_context(
+        lens, sunburst=_safe(svg), outline=outline(segments, _links(lens)), focus=None
+    )
+    return render(request, "arguments/map.html", context)
+
+
+def claim_map(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    lens = lens_for(request, slug)
+    require_seen(lens, pk)
+    root = maps.branch_of(lens, pk)
+    svg, segments = branch_sunburst(lens, root)
+    links = _links(lens)
+    tree = tree_svg(
+        tree_boxes(root, max_depth=TREE_DEPTH, max_boxes=TREE_BOXES),
+        links,
+        title=f"The branch as a tree: {root.text}",
+        focused=pk,
+    )
+    path = path_minimap(lens, pk, defs=False)
+    context = page_context(
+        lens,
+        sunburst=_safe(svg),
+        tree=_safe(tree),
+        path=_safe(path),
+        outline=outline(segments, links),
+        focus=lens.structure.nodes[pk],
+        focus_urls=lens.claim_urls(pk),
+    )
+    return render(request, "arguments/map.html", context)
+
+
+def _origin(request: HttpRequest) -> str:
+    return request.build_absolute_uri("/").rstrip("/")
+
+
+def path_minimap(lens: Lens, claim_id: int, *, defs: bool = True) -> SafeString:
+    """The path from the thesis down to the claim, one short box each ("" for a thesis)."""
+    chain = maps.path_of(lens, claim_id)
+    if not chain.children:
+        return _safe("")
+    boxes = tree_boxes(chain, max_depth=MAX_PATH, max_boxes=MAX_PATH + 1)
+    title = "Where this claim stands: the path from the thesis"
+    return _safe(
+        tree_svg(boxes, _links(lens), title=title, focused=claim_id, compact=True, defs=defs)
+    )
+
+
+def _download(svg: str, name: str) -> HttpResponse:
+    response = HttpResponse(svg, content_type="image/svg+xml; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{name}.svg"'
+    return response
+
+
+def debate_map_svg(request: HttpRequest, slug: str) -> HttpResponse:
+    lens = lens_for(request, slug)
+    return _download(debate_sunburst(lens, origin=_origin(request))[0], f"{slug}-map")
+
+
+def claim_map_svg(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    lens = lens_for(request, slug)
+    require_seen(lens, pk)
+    svg, _segments = branch_sunburst(lens, maps.branch_of(lens, pk), origin=_origin(request))
+    return _download(svg, f"{slug}-{pk}-map")
+
+
+def embedded_map(lens: Lens, claim_id: int | None) -> SafeString:
+    """The map an embed shows (`view=map`): links stay in the frame, without htmx."""
+    links = Links(
+        claim=lambda i: lens.claim_urls(i).focus,
+        more=lambda i: lens.claim_urls(i).focus,
+        htmx=False,
+        target="_self",
+    )
+    if claim_id is None:
+        roots, depth, title = maps.theses_of(lens), MAP_DEPTH, f"Map of: {lens.debate.title}"
+    else:
+        roots, depth = [maps.branch_of(lens, claim_id)], BRANCH_DEPTH
+        title = f"Map of the branch under: {roots[0].text}"
+    segments = sunburst(roots, max_depth=depth, min_span=MIN_SPAN)
+    return _safe(sunburst_svg(segments, links, title=title))
