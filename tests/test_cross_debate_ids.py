@@ -14,7 +14,6 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.contrib.auth.models import AnonymousUser
 from django.test import TestCase
 from django.urls import reverse
 
@@ -31,9 +30,9 @@ from arguments.models import (
     Stance,
     Vote,
 )
-from tests.conftest import Cast
 from tests.factories import UserFactory
 from tests.test_permission_matrix import build_scene
+from tests.test_private_debate_matrix import make_cast
 
 
 @dataclass
@@ -226,10 +225,7 @@ class CrossDebateIds(TestCase):
 
     @classmethod
     def setUpTestData(cls) -> None:
-        names = ["owner", "moderator", "editor", "writer", "suggester", "viewer", "stranger"]
-        users = {name: UserFactory(username=name) for name in names}
-        users["staff"] = UserFactory(username="staffer", is_staff=True, is_superuser=True)
-        cls.cast = Cast(**users, anonymous=AnonymousUser())
+        cls.cast = make_cast()
         cls.home = build_scene(cls.cast)  # public; the owner owns it
         cls.others = {
             "private": build_foreign(Debate.Visibility.PRIVATE),

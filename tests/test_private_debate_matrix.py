@@ -14,11 +14,14 @@ until you do.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
 import pytest
+from django.contrib.auth.models import AnonymousUser
+from django.test import TestCase
 from django.urls import URLPattern, URLResolver, reverse
 
 from arguments.models import (
@@ -31,6 +34,8 @@ from arguments.models import (
     Relation,
     Vote,
 )
+from tests.conftest import Cast
+from tests.factories import UserFactory
 from tests.test_permission_matrix import Scene, build_scene
 
 pytestmark = pytest.mark.django_db
@@ -216,37 +221,56 @@ def secrets_of(scene: Scene) -> list[str]:
     return [scene.debate.title, *(c.text for c in claims)]
 
 
-def _params() -> list[Any]:
-    return [
-        pytest.param(name, marks=pytest.mark.xfail(strict=True, reason=XFAIL[name]))
-        if name in XFAIL
-        else name
-        for name in ROWS
-    ]
+def make_cast() -> Cast:
+    """The personas of tests/conftest.py, for a TestCase's setUpTestData."""
+    names = ["owner", "moderator", "editor", "writer", "suggester", "viewer", "stranger"]
+    users = {name: UserFactory(username=name) for name in names}
+    users["staff"] = UserFactory(username="staffer", is_staff=True, is_superuser=True)
+    return Cast(**users, anonymous=AnonymousUser())
 
 
-@pytest.mark.parametrize("row_name", _params())
-def test_private_debate_matrix(client, cast, row_name: str) -> None:
-    row = ROWS[row_name]
-    scene = build_scene(cast, visibility=Debate.Visibility.PRIVATE)
-    url = row.url(scene)
-    headers = {"HX-Request": "true"} if row.htmx else {}
-    secrets = secrets_of(scene)
-    wrong: list[str] = []
-    for persona in PERSONAS:
-        client.logout()
-        if persona != "anonymous":
-            client.force_login(cast[persona])
-        response = client.get(url, row.query(scene), headers=headers)
-        expected = row.statuses[persona]
-        if response.status_code != expected:
-            wrong.append(f"{persona}: {response.status_code}, expected {expected}")
-        if response.status_code >= 300 or persona in OUTSIDERS_SEE_NOTHING:
-            body = response.content.decode(errors="replace")
-            leaked = [s for s in secrets if s in body]
-            if leaked:
-                wrong.append(f"{persona}: a {response.status_code} carries {leaked}")
-    assert not wrong, f"{row_name} ({url}):\n  " + "\n  ".join(wrong)
+class PrivateDebateMatrix(TestCase):
+    """One private debate, built once; each row is one test, every persona in it."""
+
+    @classmethod
+    def setUpTestData(cls) -> None:
+        cls.cast = make_cast()
+        cls.scene = build_scene(cls.cast, visibility=Debate.Visibility.PRIVATE)
+
+    def check(self, row_name: str) -> None:
+        row, scene = ROWS[row_name], self.scene
+        url = row.url(scene)
+        headers = {"HX-Request": "true"} if row.htmx else {}
+        secrets = secrets_of(scene)
+        wrong: list[str] = []
+        for persona in PERSONAS:
+            self.client.logout()
+            if persona != "anonymous":
+                self.client.force_login(self.cast[persona])
+            response = self.client.get(url, row.query(scene), headers=headers)
+            expected = row.statuses[persona]
+            if response.status_code != expected:
+                wrong.append(f"{persona}: {response.status_code}, expected {expected}")
+            if response.status_code >= 300 or persona in OUTSIDERS_SEE_NOTHING:
+                body = response.content.decode(errors="replace")
+                leaked = [s for s in secrets if s in body]
+                if leaked:
+                    wrong.append(f"{persona}: a {response.status_code} carries {leaked}")
+        assert not wrong, f"{row_name} ({url}):\n  " + "\n  ".join(wrong)
+
+
+def _test_for(row_name: str) -> Any:
+    def test(self: PrivateDebateMatrix) -> None:
+        self.check(row_name)
+
+    test.__doc__ = f"{row_name}, by every persona"
+    if row_name in XFAIL:
+        return pytest.mark.xfail(strict=True, reason=XFAIL[row_name])(test)
+    return test
+
+
+for _name in ROWS:
+    setattr(PrivateDebateMatrix, "test_" + re.sub(r"\W+", "_", _name).strip("_"), _test_for(_name))
 
 
 def test_an_outsider_cannot_tell_a_private_debate_from_none(client, cast) -> None:
