@@ -14,6 +14,9 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+import pytest
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404
 from django.test import TestCase
 from django.urls import reverse
 
@@ -289,3 +292,63 @@ def test_the_swaps_cover_every_id_taking_url() -> None:
         if "<slug:slug>" in route and "<int:" in route
     }
     assert taking_ids - {s.name for s in SWAPS.values()} == set()
+
+
+# -- ids and names that reach past what the user may see ------------------------------------
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="issue 13 finding 6: citing a source by title alone reuses any source on the site "
+    "(a private debate's URL leaks, and the 302/422 answer is an oracle)",
+)
+def test_citing_by_title_does_not_reach_another_debates_source(client, cast) -> None:
+    home = build_scene(cast)
+    other = build_foreign(Debate.Visibility.PRIVATE)
+    secret = services.source_cite(
+        actor=other.member,
+        claim=other.claim,
+        url="https://intranet.example.org/plan-b",
+        title="The plan B memo",
+    ).source
+    client.force_login(cast.owner)
+    url = reverse("arguments:claim_cite", args=[home.debate.slug, home.con.pk])
+    known = client.post(url, {"title": "The plan B memo", "kind": "article"})
+    unknown = client.post(url, {"title": "A memo nobody wrote", "kind": "article"})
+    assert not Citation.objects.filter(claim__debate=home.debate, source=secret).exists()
+    assert known.status_code == unknown.status_code, "the answer tells the title exists"
+    client.get(reverse("arguments:claim", args=[home.debate.slug, home.con.pk]))
+    page = client.get(reverse("arguments:claim", args=[home.debate.slug, home.con.pk]))
+    assert secret.url not in page.content.decode()
+
+
+def test_a_reply_to_a_note_i_cannot_see_is_a_404(client, cast) -> None:
+    home = build_scene(cast)
+    private = services.annotation_add(
+        actor=cast.viewer, claim=home.con, body="My own thoughts.", visibility="private"
+    )
+    client.force_login(cast.writer)
+    before = snapshot()
+    reply = client.post(
+        reverse("arguments:note_reply", args=[home.debate.slug, private.pk]), {"body": "Hi."}
+    )
+    missing = client.post(
+        reverse("arguments:note_reply", args=[home.debate.slug, private.pk + 1000]),
+        {"body": "Hi."},
+    )
+    assert (reply.status_code, missing.status_code) == (404, 404)
+    assert snapshot() == before, "a reply to an unseen note was written"
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="issue 13 finding 6: a reply can be posted to a private note one cannot see; the "
+    "view refuses it (above), the service, where the fix belongs, does not",
+)
+def test_the_service_refuses_a_reply_to_a_note_one_cannot_see(cast) -> None:
+    home = build_scene(cast)
+    private = services.annotation_add(
+        actor=cast.viewer, claim=home.con, body="My own thoughts.", visibility="private"
+    )
+    with pytest.raises((PermissionDenied, ValidationError, Http404)):
+        services.annotation_add(actor=cast.writer, claim=home.con, body="Hi.", parent=private)

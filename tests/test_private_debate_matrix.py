@@ -24,6 +24,7 @@ from django.contrib.auth.models import AnonymousUser
 from django.test import TestCase
 from django.urls import URLPattern, URLResolver, reverse
 
+from arguments import services
 from arguments.models import (
     Annotation,
     Citation,
@@ -385,3 +386,63 @@ def test_every_url_under_a_debate_is_in_the_matrix() -> None:
     written = {f"arguments:{name}" for name, _args, _data in WRITES.values()}
     posts = {ROWS[r].name for r in ROWS if ROWS[r].statuses == EVERYONE_405}
     assert posts <= written, f"add these POST-only endpoints to WRITES: {posts - written}"
+
+
+# -- a hidden branch, read by those who may not see it ----------------------------------------
+
+
+def test_claims_under_a_hidden_claim_stay_hidden(client, cast) -> None:
+    """Issue 13 finding 3 (passes on this main: the lens hides a hidden claim's branch)."""
+    scene = build_scene(cast)  # public: the visitor's annotations.jsonld is open to anyone
+    parent = services.claim_add(
+        actor=cast.writer, parent=scene.thesis, stance="pro", text="A branch about to go."
+    )
+    child = services.claim_add(
+        actor=cast.writer, parent=parent, stance="con", text="Beneath the hidden branch."
+    )
+    services.annotation_add(
+        actor=cast.viewer, claim=child, body="A note under it.", exact="hidden branch"
+    )
+    services.claim_hide(actor=cast.moderator, claim=parent)
+    slug = scene.debate.slug
+    # (who, url, query, a visible claim's or note's words the answer does show)
+    reads = [
+        ("editor", reverse("arguments:claim_flag", args=[slug, scene.con.pk]), {}, scene.pro.text),
+        (
+            "editor",
+            reverse("arguments:claim_link", args=[slug, scene.pro.pk]),
+            {"q": "beneath", "part": "results"},
+            None,
+        ),
+        (
+            "editor",
+            reverse("arguments:claim_link", args=[slug, scene.pro.pk]),
+            {"q": "released", "part": "results"},
+            scene.con.text,
+        ),
+        ("anonymous", reverse("arguments:debate_annotations", args=[slug]), {}, "Source?"),
+        ("viewer", reverse("arguments:debate", args=[slug]), {}, scene.con.text),
+        ("viewer", reverse("arguments:export", args=[slug, "json"]), {}, scene.con.text),
+    ]
+    wrong = []
+    for persona, url, query, visible in reads:
+        client.logout()
+        if persona != "anonymous":
+            client.force_login(cast[persona])
+        response = client.get(url, query, headers={"HX-Request": "true"})
+        body = response.content.decode()
+        if child.text in body or "A note under it" in body:
+            wrong.append(f"{url} {query} as {persona} shows the hidden branch")
+        if visible is not None and visible not in body:
+            wrong.append(f"{url} {query} as {persona} does not show {visible!r} (the control)")
+    client.force_login(cast.editor)
+    if client.get(reverse("arguments:claim", args=[slug, child.pk])).status_code != 404:
+        wrong.append("the claim's own page opens")
+    before = Relation.objects.count()
+    client.post(
+        reverse("arguments:claim_link", args=[slug, scene.pro.pk]),
+        {"claim": child.pk, "stance": "con"},
+    )
+    if Relation.objects.count() != before:
+        wrong.append("an editor linked it back into the tree")
+    assert not wrong, "\n".join(wrong)
