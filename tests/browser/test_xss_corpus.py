@@ -259,12 +259,26 @@ def vectors_in(text: str) -> set[int]:
     return found
 
 
-def inspect(page, seen: Watch, url: str, owners: dict[str, int]) -> list[str]:
-    """Load `url`, open every <details> (the notes), let htmx settle; what went wrong."""
+# Swaps a fragment in through htmx, as the tree's toggles do (htmx runs the scripts and
+# processes the hx-* attributes of what it swaps in, unlike a page load).
+SWAP_IN = """async (url) => {
+  const box = document.createElement('div');
+  box.id = 'swapped-in';
+  document.querySelector('main, #main, body').append(box);
+  await htmx.ajax('GET', url, {target: '#swapped-in', swap: 'innerHTML'});
+}"""
+
+
+def inspect(page, seen: Watch, url: str, owners: dict[str, int], *, swap_in: str = "") -> list[str]:
+    """Load `url` (and swap `swap_in` into it with htmx), open every <details> (the notes),
+    let htmx settle; what went wrong."""
     seen.dialogs.clear()
     seen.requests.clear()
     response = page.goto(url)
     assert response is not None and response.status == 200, f"{url}: {response and response.status}"
+    if swap_in:
+        page.evaluate(SWAP_IN, swap_in)
+        assert page.locator("#swapped-in .claim-body").count() >= len(PAYLOADS), "not swapped"
     page.evaluate("document.querySelectorAll('details').forEach(d => { d.open = true; })")
     page.wait_for_load_state("networkidle")
     problems: list[str] = []
@@ -345,9 +359,11 @@ def test_no_vector_comes_alive_on_the_debate_claim_note_and_source_pages(
     debate, thesis, owner, writer, owners = corpus
     seen = watch(page)
     base = f"/d/{debate.slug}"
+    branch = f"{base}/claims/{thesis.pk}/?part=branch&depth=1"
     pages = [
-        # (what, url, who reads it)
+        # (what, url, who reads it, a fragment htmx swaps in)
         ("debate page (claims, elaborations, sources, notes)", f"{base}/", writer),
+        ("the thesis's branch swapped in by htmx", f"{base}/", writer, branch),
         ("focus page of the thesis", f"{base}/claims/{thesis.pk}/", writer),
         ("why? page", f"{base}/claims/{thesis.pk}/why/", writer),
         ("flag form (duplicate-of list)", f"{base}/claims/{thesis.pk}/flag/", writer),
@@ -358,12 +374,12 @@ def test_no_vector_comes_alive_on_the_debate_claim_note_and_source_pages(
         ("debate page, anonymous", f"{base}/", None),
     ]
     failures: dict[str, list[str]] = {}
-    for what, url, user in pages:
+    for what, url, user, *swap_in in pages:
         if user is None:
             page.context.clear_cookies()
         else:
             sign_in(page, live_server, user)
-        problems = inspect(page, seen, url, owners)
+        problems = inspect(page, seen, url, owners, swap_in="".join(swap_in))
         if problems:
             failures[f"{what} ({url})"] = problems
     check(failures)
