@@ -220,6 +220,7 @@ class Watch:
 
 def watch(page) -> Watch:
     seen = Watch()
+    page.set_default_timeout(30_000)  # big pages on a busy machine
     page.add_init_script(INIT)
 
     def on_dialog(dialog) -> None:
@@ -278,7 +279,10 @@ def inspect(page, seen: Watch, url: str, owners: dict[str, int], *, swap_in: str
     assert response is not None and response.status == 200, f"{url}: {response and response.status}"
     if swap_in:
         page.evaluate(SWAP_IN, swap_in)
-        assert page.locator("#swapped-in .claim-body").count() >= len(PAYLOADS), "not swapped"
+        page.wait_for_function(
+            "n => document.querySelectorAll('#swapped-in .claim-body').length >= n",
+            arg=len(PAYLOADS),
+        )
     page.evaluate("document.querySelectorAll('details').forEach(d => { d.open = true; })")
     page.wait_for_load_state("networkidle")
     problems: list[str] = []
