@@ -291,7 +291,8 @@ def test_the_swaps_cover_every_id_taking_url() -> None:
         for name, route in _patterns(get_resolver())
         if "<slug:slug>" in route and "<int:" in route
     }
-    assert taking_ids - {s.name for s in SWAPS.values()} == set()
+    missing = taking_ids - {s.name for s in SWAPS.values()}
+    assert not missing, f"add a Swap to SWAPS for each of: {sorted(missing)}"
 
 
 # -- ids and names that reach past what the user may see ------------------------------------
