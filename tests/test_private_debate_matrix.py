@@ -1,0 +1,448 @@
+"""A private debate, read by everyone (issue 13): every endpoint under its slug by every persona,
+with the exact answer each must get.
+
+Members read it as their role allows; a signed-in stranger and an anonymous visitor get a 404
+everywhere (never a 403: a private debate's existence must not leak), and no refused answer
+carries a word of the debate. Site staff moderate every debate, private ones included.
+Writes are in tests/test_permission_matrix.py (roles on a public debate); here every write
+endpoint is also posted to by a stranger and a visitor of the private debate, who must get
+a 404 with nothing written.
+
+To add an endpoint, add one `Row`; `test_every_url_under_a_debate_is_in_the_matrix` fails
+until you do.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+import pytest
+from django.contrib.auth.models import AnonymousUser
+from django.test import TestCase
+from django.urls import URLPattern, URLResolver, reverse
+
+from arguments import services
+from arguments.models import (
+    Annotation,
+    Citation,
+    Claim,
+    Debate,
+    Flag,
+    Membership,
+    Relation,
+    Vote,
+)
+from tests.conftest import Cast
+from tests.factories import UserFactory
+from tests.test_permission_matrix import Scene, build_scene
+
+pytestmark = pytest.mark.django_db
+
+PERSONAS = [
+    "owner",
+    "moderator",
+    "editor",
+    "writer",
+    "suggester",
+    "viewer",
+    "stranger",
+    "anonymous",
+    "staff",
+]
+MEMBERS = PERSONAS[:6]
+
+
+def expect(
+    ok: int = 200,
+    *,
+    owner: int | None = None,
+    moderator: int | None = None,
+    editor: int | None = None,
+    writer: int | None = None,
+    suggester: int | None = None,
+    viewer: int | None = None,
+    staff: int | None = None,
+    outsiders: int = 404,
+) -> dict[str, int]:
+    """Statuses per persona: members and staff `ok` unless named; outsiders 404."""
+    given = {
+        "owner": owner,
+        "moderator": moderator,
+        "editor": editor,
+        "writer": writer,
+        "suggester": suggester,
+        "viewer": viewer,
+        "staff": staff if staff is not None else moderator,
+    }
+    statuses = {name: ok if status is None else status for name, status in given.items()}
+    statuses["stranger"] = statuses["anonymous"] = outsiders
+    return statuses
+
+
+def writers(ok: int = 200) -> dict[str, int]:
+    return expect(ok, suggester=403, viewer=403)
+
+
+def managers(ok: int = 200) -> dict[str, int]:
+    return expect(ok, editor=403, writer=403, suggester=403, viewer=403)
+
+
+EVERYONE_405 = dict.fromkeys(PERSONAS, 405)  # POST only: refused before the debate is looked up
+
+
+@dataclass(frozen=True)
+class Row:
+    name: str  # URL name, namespaced ("arguments:debate", "lti:claim")
+    args: Callable[[Scene], list[Any]]  # URL arguments after the slug
+    statuses: dict[str, int]
+    query: Callable[[Scene], dict[str, str]] = field(default=lambda s: {})
+    htmx: bool = False
+    slug: bool = True  # False: the URL takes no slug (oEmbed); `query` names the debate
+
+    def url(self, scene: Scene) -> str:
+        args = [scene.debate.slug, *self.args(scene)] if self.slug else self.args(scene)
+        return reverse(self.name, args=args)
+
+
+def _page_url(scene: Scene) -> str:
+    return "http://testserver" + reverse("arguments:debate", args=[scene.debate.slug])
+
+
+PRIVATE_EMBED = (
+    "issue 13 finding (new, not in the issue's list): the embed pages answer 403 'This "
+    "debate is private' (oEmbed 401) to anyone, while an unknown slug is a 404, so an outsider "
+    "learns that a private debate with a guessed slug (made from its title) exists"
+)
+
+ROWS: dict[str, Row] = {
+    # -- reading the tree --
+    "debate page": Row("arguments:debate", lambda s: [], expect()),
+    "focus page": Row("arguments:claim", lambda s: [s.con.pk], expect()),
+    "branch fragment": Row(
+        "arguments:claim",
+        lambda s: [s.thesis.pk],
+        expect(),
+        query=lambda s: {"part": "branch", "depth": "1"},
+        htmx=True,
+    ),
+    "why? page": Row("arguments:claim_why", lambda s: [s.con.pk], expect()),
+    "why? fragment": Row("arguments:claim_why", lambda s: [s.con.pk], expect(), htmx=True),
+    "vote (a GET)": Row("arguments:claim_vote", lambda s: [s.con.pk], EVERYONE_405),
+    "notes as JSON-LD": Row("arguments:debate_annotations", lambda s: [], expect()),
+    # -- export: a member's download; the moderators' JSON is a backup of everything --
+    "export kialo": Row("arguments:export", lambda s: ["kialo"], expect()),
+    "export argdown": Row("arguments:export", lambda s: ["argdown"], expect()),
+    "export aif": Row("arguments:export", lambda s: ["aif"], expect()),
+    "export json": Row("arguments:export", lambda s: ["json"], expect()),
+    "export, unknown format": Row("arguments:export", lambda s: ["pdf"], expect(404)),
+    # -- the write forms (GET) --
+    "add form": Row("arguments:claim_add", lambda s: [s.thesis.pk], expect(viewer=403)),
+    "edit form": Row("arguments:claim_edit", lambda s: [s.con.pk], writers()),
+    "cite form": Row("arguments:claim_cite", lambda s: [s.con.pk], writers()),
+    "link picker": Row("arguments:claim_link", lambda s: [s.pro.pk], writers()),
+    "link picker results": Row(
+        "arguments:claim_link",
+        lambda s: [s.pro.pk],
+        writers(),
+        query=lambda s: {"part": "results", "q": "weights"},
+        htmx=True,
+    ),
+    "annotate form": Row("arguments:claim_annotate", lambda s: [s.con.pk], expect()),
+    "note edit form": Row(
+        "arguments:note_edit",
+        lambda s: [s.note.pk],
+        # Only its author (the viewer) edits a note.
+        expect(403, viewer=200),
+    ),
+    "note reply (a GET)": Row("arguments:note_reply", lambda s: [s.note.pk], EVERYONE_405),
+    "note delete (a GET)": Row("arguments:note_delete", lambda s: [s.note.pk], EVERYONE_405),
+    # -- moderation --
+    "flag form": Row("arguments:claim_flag", lambda s: [s.con.pk], expect(writer=403)),
+    "note flag form": Row("arguments:note_flag", lambda s: [s.note.pk], expect(viewer=403)),
+    "flag review (a GET)": Row("arguments:flag_review", lambda s: [s.flag.pk], EVERYONE_405),
+    "approve (a GET)": Row("arguments:claim_approve", lambda s: [s.pending.pk], EVERYONE_405),
+    "hide (a GET)": Row("arguments:claim_hide", lambda s: [s.con.pk], EVERYONE_405),
+    "restore (a GET)": Row("arguments:claim_restore", lambda s: [s.hidden.pk], EVERYONE_405),
+    "moderation page of a hidden claim": Row(
+        "arguments:claim_moderation",
+        lambda s: [s.hidden.pk],
+        # Its author (the writer) and the moderators know of it; to others it does not exist.
+        expect(404, owner=200, moderator=200, writer=200),
+    ),
+    "moderation page of a claim": Row("arguments:claim_moderation", lambda s: [s.pro.pk], expect()),
+    "settings": Row("arguments:debate_settings", lambda s: [], managers()),
+    "grant (a GET)": Row("arguments:member_grant", lambda s: [], EVERYONE_405),
+    "revoke (a GET)": Row("arguments:member_revoke", lambda s: [s.newcomer.pk], EVERYONE_405),
+    "status (a GET)": Row("arguments:debate_status", lambda s: [], EVERYONE_405),
+    # -- embedding: never a private debate's (only through LTI) --
+    "embed dialog": Row("arguments:embed_dialog", lambda s: [], expect()),
+    "embed page": Row(
+        "arguments:embed_debate",
+        lambda s: [],
+        expect(403),
+    ),
+    "embed claim": Row("arguments:embed_claim", lambda s: [s.con.pk], expect(403)),
+    "embed branch": Row(
+        "arguments:embed_claim",
+        lambda s: [s.thesis.pk],
+        expect(403),
+        query=lambda s: {"part": "branch"},
+    ),
+    "embed why?": Row("arguments:embed_why", lambda s: [s.con.pk], expect(404)),
+    "oEmbed": Row(
+        "arguments:oembed",
+        lambda s: [],
+        expect(401),
+        query=lambda s: {"url": _page_url(s), "format": "json"},
+        slug=False,
+    ),
+    # -- inside an LMS: the signed-in launcher (a visitor is told to launch again: a 403
+    # that does not depend on the debate) --
+    "LTI debate": Row("lti:debate", lambda s: [], {**expect(), "anonymous": 403}),
+    "LTI claim": Row("lti:claim", lambda s: [s.con.pk], {**expect(), "anonymous": 403}),
+}
+
+# Rows that fail today because of a finding the lead fixes; the mark goes with the fix.
+XFAIL = {
+    "embed page": PRIVATE_EMBED,
+    "embed claim": PRIVATE_EMBED,
+    "embed branch": PRIVATE_EMBED,
+    "oEmbed": PRIVATE_EMBED,
+}
+# How the rows above would answer if the private debate did not exist (the outsiders' view).
+OUTSIDERS_SEE_NOTHING = {"stranger", "anonymous"}
+
+
+def secrets_of(scene: Scene) -> list[str]:
+    """Words of the private debate no refused answer may carry."""
+    claims = [scene.thesis, scene.pro, scene.con, scene.pending, scene.hidden]
+    return [scene.debate.title, *(c.text for c in claims)]
+
+
+def make_cast() -> Cast:
+    """The personas of tests/conftest.py, for a TestCase's setUpTestData."""
+    names = ["owner", "moderator", "editor", "writer", "suggester", "viewer", "stranger"]
+    users = {name: UserFactory(username=name) for name in names}
+    users["staff"] = UserFactory(username="staffer", is_staff=True, is_superuser=True)
+    return Cast(**users, anonymous=AnonymousUser())
+
+
+class PrivateDebateMatrix(TestCase):
+    """One private debate, built once; each row is one test, every persona in it."""
+
+    @classmethod
+    def setUpTestData(cls) -> None:
+        cls.cast = make_cast()
+        cls.scene = build_scene(cls.cast, visibility=Debate.Visibility.PRIVATE)
+
+    def check(self, row_name: str) -> None:
+        row, scene = ROWS[row_name], self.scene
+        url = row.url(scene)
+        headers = {"HX-Request": "true"} if row.htmx else {}
+        secrets = secrets_of(scene)
+        wrong: list[str] = []
+        for persona in PERSONAS:
+            self.client.logout()
+            if persona != "anonymous":
+                self.client.force_login(self.cast[persona])
+            response = self.client.get(url, row.query(scene), headers=headers)
+            expected = row.statuses[persona]
+            if response.status_code != expected:
+                wrong.append(f"{persona}: {response.status_code}, expected {expected}")
+            if response.status_code >= 300 or persona in OUTSIDERS_SEE_NOTHING:
+                body = response.content.decode(errors="replace")
+                leaked = [s for s in secrets if s in body]
+                if leaked:
+                    wrong.append(f"{persona}: a {response.status_code} carries {leaked}")
+        assert not wrong, f"{row_name} ({url}):\n  " + "\n  ".join(wrong)
+
+
+def _test_for(row_name: str) -> Any:
+    def test(self: PrivateDebateMatrix) -> None:
+        self.check(row_name)
+
+    test.__doc__ = f"{row_name}, by every persona"
+    if row_name in XFAIL:
+        return pytest.mark.xfail(strict=True, reason=XFAIL[row_name])(test)
+    return test
+
+
+for _name in ROWS:
+    setattr(PrivateDebateMatrix, "test_" + re.sub(r"\W+", "_", _name).strip("_"), _test_for(_name))
+
+
+def test_an_outsider_cannot_tell_a_private_debate_from_none(client, cast) -> None:
+    """The same answers for a private debate's slug and for a slug that does not exist."""
+    scene = build_scene(cast, visibility=Debate.Visibility.PRIVATE)
+    client.force_login(cast.stranger)
+    for name in ("debate page", "focus page", "notes as JSON-LD", "export json", "settings"):
+        row = ROWS[name]
+        real = client.get(row.url(scene))
+        args = ["no-such-debate", *row.args(scene)]
+        missing = client.get(reverse(row.name, args=args))
+        assert (real.status_code, real.content) == (missing.status_code, missing.content), name
+
+
+# -- every write, by an outsider: a 404 and nothing written ---------------------------------
+
+WRITES: dict[str, tuple[str, Callable[[Scene], list[Any]], Callable[[Scene], dict[str, Any]]]] = {
+    "add": ("claim_add", lambda s: [s.thesis.pk], lambda s: {"stance": "pro", "text": "Out."}),
+    "edit": ("claim_edit", lambda s: [s.con.pk], lambda s: {"text": "Rewritten by outsiders."}),
+    "cite": (
+        "claim_cite",
+        lambda s: [s.con.pk],
+        lambda s: {"url": "https://example.org/out", "title": "Out", "kind": "article"},
+    ),
+    "link": ("claim_link", lambda s: [s.pro.pk], lambda s: {"claim": s.con.pk, "stance": "con"}),
+    "vote": ("claim_vote", lambda s: [s.con.pk], lambda s: {"value": "4"}),
+    "annotate": ("claim_annotate", lambda s: [s.con.pk], lambda s: {"body": "Out."}),
+    "reply": ("note_reply", lambda s: [s.note.pk], lambda s: {"body": "Out."}),
+    "edit note": ("note_edit", lambda s: [s.note.pk], lambda s: {"body": "Out."}),
+    "delete note": ("note_delete", lambda s: [s.note.pk], lambda s: {}),
+    "flag": ("claim_flag", lambda s: [s.con.pk], lambda s: {"reason": "unclear"}),
+    "flag note": ("note_flag", lambda s: [s.note.pk], lambda s: {"reason": "unclear"}),
+    "ask for review": ("flag_review", lambda s: [s.flag.pk], lambda s: {}),
+    "approve": ("claim_approve", lambda s: [s.pending.pk], lambda s: {}),
+    "hide": ("claim_hide", lambda s: [s.con.pk], lambda s: {}),
+    "restore": ("claim_restore", lambda s: [s.hidden.pk], lambda s: {}),
+    "grant": (
+        "member_grant",
+        lambda s: [],
+        lambda s: {"username": s.newcomer.username, "role": "moderator"},
+    ),
+    "revoke": (
+        "member_revoke",
+        lambda s: [Membership.objects.get(debate=s.debate, role="viewer").user_id],
+        lambda s: {},
+    ),
+    "status": ("debate_status", lambda s: [], lambda s: {"status": "closed", "conclusion": "x"}),
+}
+
+
+def snapshot(scene: Scene) -> tuple[Any, ...]:
+    """Everything a write could change."""
+    debate = Debate.objects.get(pk=scene.debate.pk)
+    return (
+        debate.status,
+        debate.structure_version,
+        sorted(Claim.objects.values_list("pk", "text", "status")),
+        Relation.objects.count(),
+        Citation.objects.count(),
+        sorted(Annotation.objects.values_list("pk", "body", "status")),
+        Flag.objects.count(),
+        sorted(Flag.objects.values_list("pk", "review_requested_at")),
+        sorted(Membership.objects.values_list("user_id", "role")),
+        Vote.objects.count(),
+    )
+
+
+@pytest.mark.parametrize("persona", ["stranger", "anonymous"])
+def test_an_outsider_writes_nothing_to_a_private_debate(client, cast, persona: str) -> None:
+    scene = build_scene(cast, visibility=Debate.Visibility.PRIVATE)
+    if persona != "anonymous":
+        client.force_login(cast[persona])
+    before = snapshot(scene)
+    wrong = []
+    for what, (name, args, data) in WRITES.items():
+        url = reverse(f"arguments:{name}", args=[scene.debate.slug, *args(scene)])
+        for htmx in (False, True):
+            headers = {"HX-Request": "true"} if htmx else {}
+            response = client.post(url, data(scene), headers=headers)
+            if response.status_code != 404:
+                wrong.append(f"{what} (htmx={htmx}): {response.status_code}")
+    assert not wrong, f"{persona} on a private debate: " + ", ".join(wrong)
+    assert snapshot(scene) == before, "an outsider's write went through"
+
+
+# -- the matrix covers every URL ------------------------------------------------------------
+
+
+def _patterns(resolver: URLResolver, namespace: str = "", prefix: str = "") -> list[tuple]:
+    found = []
+    for entry in resolver.url_patterns:
+        if isinstance(entry, URLResolver):
+            inner = f"{namespace}{entry.namespace}:" if entry.namespace else namespace
+            found += _patterns(entry, inner, prefix + str(entry.pattern))
+        elif isinstance(entry, URLPattern):
+            found.append((f"{namespace}{entry.name}", prefix + str(entry.pattern)))
+    return found
+
+
+def test_every_url_under_a_debate_is_in_the_matrix() -> None:
+    from django.urls import get_resolver
+
+    under_a_debate = {
+        name
+        for name, route in _patterns(get_resolver())
+        if "<slug:slug>" in route and not name.startswith("admin:")
+    }
+    covered = {row.name for row in ROWS.values()}
+    missing = under_a_debate - covered
+    assert not missing, f"add a Row to ROWS for each of: {sorted(missing)}"
+    assert covered - under_a_debate == {"arguments:oembed"}  # names its debate in ?url=
+    written = {f"arguments:{name}" for name, _args, _data in WRITES.values()}
+    posts = {ROWS[r].name for r in ROWS if ROWS[r].statuses == EVERYONE_405}
+    assert posts <= written, f"add these POST-only endpoints to WRITES: {posts - written}"
+
+
+# -- a hidden branch, read by those who may not see it ----------------------------------------
+
+
+def test_claims_under_a_hidden_claim_stay_hidden(client, cast) -> None:
+    """Issue 13 finding 3 (passes on this main: the lens hides a hidden claim's branch)."""
+    scene = build_scene(cast)  # public: the visitor's annotations.jsonld is open to anyone
+    parent = services.claim_add(
+        actor=cast.writer, parent=scene.thesis, stance="pro", text="A branch about to go."
+    )
+    child = services.claim_add(
+        actor=cast.writer, parent=parent, stance="con", text="Beneath the hidden branch."
+    )
+    services.annotation_add(
+        actor=cast.viewer, claim=child, body="A note under it.", exact="hidden branch"
+    )
+    services.claim_hide(actor=cast.moderator, claim=parent)
+    slug = scene.debate.slug
+    # (who, url, query, a visible claim's or note's words the answer does show)
+    reads = [
+        ("editor", reverse("arguments:claim_flag", args=[slug, scene.con.pk]), {}, scene.pro.text),
+        (
+            "editor",
+            reverse("arguments:claim_link", args=[slug, scene.pro.pk]),
+            {"q": "beneath", "part": "results"},
+            None,
+        ),
+        (
+            "editor",
+            reverse("arguments:claim_link", args=[slug, scene.pro.pk]),
+            {"q": "released", "part": "results"},
+            scene.con.text,
+        ),
+        ("anonymous", reverse("arguments:debate_annotations", args=[slug]), {}, "Source?"),
+        ("viewer", reverse("arguments:debate", args=[slug]), {}, scene.con.text),
+        ("viewer", reverse("arguments:export", args=[slug, "json"]), {}, scene.con.text),
+    ]
+    wrong = []
+    for persona, url, query, visible in reads:
+        client.logout()
+        if persona != "anonymous":
+            client.force_login(cast[persona])
+        response = client.get(url, query, headers={"HX-Request": "true"})
+        body = response.content.decode()
+        if child.text in body or "A note under it" in body:
+            wrong.append(f"{url} {query} as {persona} shows the hidden branch")
+        if visible is not None and visible not in body:
+            wrong.append(f"{url} {query} as {persona} does not show {visible!r} (the control)")
+    client.force_login(cast.editor)
+    if client.get(reverse("arguments:claim", args=[slug, child.pk])).status_code != 404:
+        wrong.append("the claim's own page opens")
+    before = Relation.objects.count()
+    client.post(
+        reverse("arguments:claim_link", args=[slug, scene.pro.pk]),
+        {"claim": child.pk, "stance": "con"},
+    )
+    if Relation.objects.count() != before:
+        wrong.append("an editor linked it back into the tree")
+    assert not wrong, "\n".join(wrong)
