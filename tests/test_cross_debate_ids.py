@@ -116,6 +116,8 @@ SWAPS: dict[str, Swap] = {
         query=lambda h, o: {"part": "branch"},
     ),
     "why": Swap("arguments:claim_why", lambda h, o: [o.claim.pk], ("get",)),
+    "claim map": Swap("arguments:claim_map", lambda h, o: [o.claim.pk], ("get",)),
+    "claim map SVG": Swap("arguments:claim_map_svg", lambda h, o: [o.claim.pk], ("get",)),
     "add under": Swap(
         "arguments:claim_add",
         lambda h, o: [o.claim.pk],
@@ -298,11 +300,6 @@ def test_the_swaps_cover_every_id_taking_url() -> None:
 # -- ids and names that reach past what the user may see ------------------------------------
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="issue 13 finding 6: citing a source by title alone reuses any source on the site "
-    "(a private debate's URL leaks, and the 302/422 answer is an oracle)",
-)
 def test_citing_by_title_does_not_reach_another_debates_source(client, cast) -> None:
     home = build_scene(cast)
     other = build_foreign(Debate.Visibility.PRIVATE)
@@ -341,11 +338,6 @@ def test_a_reply_to_a_note_i_cannot_see_is_a_404(client, cast) -> None:
     assert snapshot() == before, "a reply to an unseen note was written"
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="issue 13 finding 6: a reply can be posted to a private note one cannot see; the "
-    "view refuses it (above), the service, where the fix belongs, does not",
-)
 def test_the_service_refuses_a_reply_to_a_note_one_cannot_see(cast) -> None:
     home = build_scene(cast)
     private = services.annotation_add(

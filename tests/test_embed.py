@@ -201,10 +201,12 @@ def test_a_private_debate_is_not_embeddable(client, debate, thesis, pro, cast):
     client.force_login(cast.owner)  # not even for its owner: an embed has no reader
     for url in (embed_url(debate), embed_url(debate, pro), embed_url(debate, pro, "part=branch")):
         response = client.get(url)
-        assert response.status_code == 403
+        assert response.status_code == 404  # as if there were none: the slug tells nothing
         body = response.content.decode()
-        assert "private" in body and "LTI" in body
+        assert "no embeddable debate" in body and "LTI" in body
         assert thesis.text not in body and pro.text not in body
+        missing = client.get(url.replace(debate.slug, "no-such-debate"))
+        assert (missing.status_code, missing.content) == (404, response.content)
 
 
 def test_an_unlisted_debate_is_embeddable(client, debate, thesis):

@@ -122,13 +122,14 @@ def test_a_hidden_claim_is_404(client, debate, thesis, pro, cast):
     assert client.get(OEMBED, {"url": page(debate, pro)}).status_code == 404
 
 
-def test_a_private_debate_is_401(client, debate, thesis, pro, cast):
+def test_a_private_debate_is_a_404_like_a_missing_one(client, debate, thesis, pro, cast):
     Debate.objects.filter(pk=debate.pk).update(visibility=Debate.Visibility.PRIVATE)
     client.force_login(cast.owner)  # the consumer's request is what counts, not who asks
     for url in (page(debate), page(debate, pro)):
         response = client.get(OEMBED, {"url": url})
-        assert response.status_code == 401
-        assert "private" in response.json()["error"]
+        missing = client.get(OEMBED, {"url": url.replace(debate.slug, "no-such-debate")})
+        assert response.status_code == 404
+        assert response.json() == missing.json()
 
 
 def test_an_unlisted_debate_is_embeddable(client, debate, thesis):

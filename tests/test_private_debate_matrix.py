@@ -111,12 +111,6 @@ def _page_url(scene: Scene) -> str:
     return "http://testserver" + reverse("arguments:debate", args=[scene.debate.slug])
 
 
-PRIVATE_EMBED = (
-    "issue 13 finding (new, not in the issue's list): the embed pages answer 403 'This "
-    "debate is private' (oEmbed 401) to anyone, while an unknown slug is a 404, so an outsider "
-    "learns that a private debate with a guessed slug (made from its title) exists"
-)
-
 ROWS: dict[str, Row] = {
     # -- reading the tree --
     "debate page": Row("arguments:debate", lambda s: [], expect()),
@@ -129,6 +123,10 @@ ROWS: dict[str, Row] = {
         htmx=True,
     ),
     "why? page": Row("arguments:claim_why", lambda s: [s.con.pk], expect()),
+    "debate map": Row("arguments:debate_map", lambda s: [], expect()),
+    "debate map SVG": Row("arguments:debate_map_svg", lambda s: [], expect()),
+    "claim map": Row("arguments:claim_map", lambda s: [s.con.pk], expect()),
+    "claim map SVG": Row("arguments:claim_map_svg", lambda s: [s.con.pk], expect()),
     "why? fragment": Row("arguments:claim_why", lambda s: [s.con.pk], expect(), htmx=True),
     "vote (a GET)": Row("arguments:claim_vote", lambda s: [s.con.pk], EVERYONE_405),
     "notes as JSON-LD": Row("arguments:debate_annotations", lambda s: [], expect()),
@@ -182,20 +180,20 @@ ROWS: dict[str, Row] = {
     "embed page": Row(
         "arguments:embed_debate",
         lambda s: [],
-        expect(403),
+        expect(404),
     ),
-    "embed claim": Row("arguments:embed_claim", lambda s: [s.con.pk], expect(403)),
+    "embed claim": Row("arguments:embed_claim", lambda s: [s.con.pk], expect(404)),
     "embed branch": Row(
         "arguments:embed_claim",
         lambda s: [s.thesis.pk],
-        expect(403),
+        expect(404),
         query=lambda s: {"part": "branch"},
     ),
     "embed why?": Row("arguments:embed_why", lambda s: [s.con.pk], expect(404)),
     "oEmbed": Row(
         "arguments:oembed",
         lambda s: [],
-        expect(401),
+        expect(404),
         query=lambda s: {"url": _page_url(s), "format": "json"},
         slug=False,
     ),
@@ -205,13 +203,6 @@ ROWS: dict[str, Row] = {
     "LTI claim": Row("lti:claim", lambda s: [s.con.pk], {**expect(), "anonymous": 403}),
 }
 
-# Rows that fail today because of a finding the lead fixes; the mark goes with the fix.
-XFAIL = {
-    "embed page": PRIVATE_EMBED,
-    "embed claim": PRIVATE_EMBED,
-    "embed branch": PRIVATE_EMBED,
-    "oEmbed": PRIVATE_EMBED,
-}
 # How the rows above would answer if the private debate did not exist (the outsiders' view).
 OUTSIDERS_SEE_NOTHING = {"stranger", "anonymous"}
 
@@ -265,8 +256,6 @@ def _test_for(row_name: str) -> Any:
         self.check(row_name)
 
     test.__doc__ = f"{row_name}, by every persona"
-    if row_name in XFAIL:
-        return pytest.mark.xfail(strict=True, reason=XFAIL[row_name])(test)
     return test
 
 

@@ -60,28 +60,26 @@ OEMBED_HEIGHT = 600
 # The sandbox our snippet asks for: scripts (expand, resize) and new tabs (to take part),
 # never same-origin rights, so the frame has no cookies, just as WordPress frames it.
 SANDBOX = "allow-scripts allow-popups allow-popups-to-escape-sandbox"
-PRIVATE = (
-    "This debate is private, so it cannot be embedded. "
-    "A course can show it through LTI (see the teacher's guide)."
+# A private debate answers as if there were none: its slug (made from its title) must not
+# tell an outsider that it exists. Its members learn why in the Embed dialog.
+NO_EMBED = (
+    "There is no embeddable debate at this address. (Private debates cannot be embedded; "
+    "a course can show one through LTI.)"
 )
 
 
 class NotEmbeddable(Exception):
-    """No debate at the address (404), or a private one (403)."""
-
-    def __init__(self, status: int) -> None:
-        super().__init__(status)
-        self.status = status
+    """No debate at the address, or a private one: the same 404 either way."""
 
 
 def _embed_lens(slug: str, query: str = "") -> Lens:
     """An anonymous visitor's lens in an embed; NotEmbeddable when there is none."""
     debate = selectors.debate_by_slug(slug)
     if debate is None:
-        raise NotEmbeddable(404)
+        raise NotEmbeddable
     lens = Lens.visitor(debate, frame=Frame.EMBED, frame_query=query)
     if not lens.readable:
-        raise NotEmbeddable(403)
+        raise NotEmbeddable
     return lens
 
 
@@ -97,10 +95,8 @@ def _embed(request: HttpRequest, slug: str, pk: int | None) -> HttpResponse:
         return frame_error(request, f"This embed address has a bad option: {error}", status=400)
     try:
         lens = _embed_lens(slug, options.query())
-    except NotEmbeddable as error:
-        if error.status == 403:
-            return frame_error(request, PRIVATE, status=403)
-        return frame_error(request, "There is no debate at this address.", status=404)
+    except NotEmbeddable:
+        return frame_error(request, NO_EMBED, status=404)
     if pk is not None and not lens.sees(pk):
         merged_into = lens.merged_into(pk)
         if merged_into is not None:  # a duplicate merged away: follow it, as the claim page does
@@ -253,10 +249,8 @@ def oembed(request: HttpRequest) -> HttpResponse:
     slug, pk, query = target
     try:
         lens = _embed_lens(slug, query)
-    except NotEmbeddable as error:
-        if error.status == 403:
-            return _oembed_error("This debate is private; it cannot be embedded.", 401)
-        return _oembed_error("No debate at that url.", 404)
+    except NotEmbeddable:
+        return _oembed_error("No embeddable debate at that url.", 404)
     if pk is not None and not lens.sees(pk):
         return _oembed_error("No such claim in this debate.", 404)
     title, embed_url = _embedded(lens, pk)
