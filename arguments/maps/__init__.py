@@ -15,6 +15,7 @@ from arguments.models import Stance
 
 if TYPE_CHECKING:
     from arguments.reading import Lens
+    from arguments.selectors import Edge
 
 __all__ = ["MapNode", "branch_of", "path_of", "theses_of"]
 
@@ -41,29 +42,60 @@ def _where_written(lens: Lens, claim_id: int) -> MapNode:
     return _node(lens, claim_id, edge.stance if edge else None, point, False)
 
 
-def branch_of(lens: Lens, claim_id: int) -> MapNode:
-    """The claim and everything beneath it that the reader sees, measured. Pros come before
-    cons (so the map shows the two sides as two arcs), each side in its stored order; a
-    linked claim is a leaf (its branch is drawn where it was written)."""
-    root = _where_written(lens, claim_id)
-    stack = [root]
+def _sizes(lens: Lens) -> dict[int, int]:
+    """How many claims each seen claim's branch holds (itself included; a link counts one):
+    one pass over the debate, so a map builds only the nodes it draws. A visitor's sizes are
+    every visitor's: kept with the structure (a new version is a new structure)."""
+    structure = lens.structure
+    shared = lens.user_id is None
+    if shared and (known := getattr(structure, "_visitor_branch_sizes", None)) is not None:
+        return known
+    if (known := lens.__dict__.get("_branch_sizes")) is not None:
+        return known
+    order: list[tuple[int, list[Edge]]] = []
+    stack = [t for t in structure.theses if lens.sees(t)]
     while stack:
-        parent = stack.pop()
-        if parent.is_link:
+        claim_id = stack.pop()
+        edges = lens.beneath(claim_id)
+        order.append((claim_id, edges))
+        stack.extend(e.child for e in edges if not e.is_link)
+    sizes: dict[int, int] = {}
+    for claim_id, edges in reversed(order):  # children before their parent
+        sizes[claim_id] = 1 + sum(1 if e.is_link else sizes[e.child] for e in edges)
+    if shared:
+        structure._visitor_branch_sizes = sizes  # type: ignore[attr-defined]
+    else:
+        lens.__dict__["_branch_sizes"] = sizes
+    return sizes
+
+
+def branch_of(lens: Lens, claim_id: int, *, depth: int | None = None) -> MapNode:
+    """The claim and what the reader sees beneath it, `depth` levels deep (all without),
+    each node sized by its whole branch. Pros come before cons (so the map shows the two
+    sides as two arcs), each side in its stored order; a linked claim is a leaf (its branch
+    is drawn where it was written)."""
+    sizes = _sizes(lens)
+    root = _where_written(lens, claim_id)
+    root.size = sizes.get(claim_id, 1)
+    stack = [(root, 0)]
+    while stack:
+        parent, level = stack.pop()
+        if parent.is_link or (depth is not None and level >= depth):
             continue
         edges = lens.beneath(parent.id)
         edges.sort(key=lambda e: e.stance != Stance.PRO)  # stable: keeps the stored order
         parent.children = [_node(lens, e.child, e.stance, f"r{e.id}", e.is_link) for e in edges]
-        stack.extend(parent.children)
-    measure(root)
+        for child in parent.children:
+            child.size = 1 if child.is_link else sizes.get(child.id, 1)
+            stack.append((child, level + 1))
     return root
 
 
-def theses_of(lens: Lens) -> list[MapNode]:
-    """Every thesis the reader sees, each with its branch."""
+def theses_of(lens: Lens, *, depth: int | None = None) -> list[MapNode]:
+    """Every thesis the reader sees, each with its branch (`depth` levels deep)."""
     nodes = lens.structure.nodes
     return [
-        branch_of(lens, thesis)
+        branch_of(lens, thesis, depth=depth)
         for thesis in lens.structure.theses
         if lens.sees(thesis) and nodes[thesis].merged_into_id is None
     ]

@@ -66,7 +66,8 @@ def _links(lens: Lens, *, origin: str = "") -> Links:
 def debate_sunburst(lens: Lens, *, origin: str = "") -> tuple[str, list[Segment]]:
     """The whole debate's sunburst (also what an embed's map view shows); with `origin`, a
     standalone file."""
-    segments = sunburst(maps.theses_of(lens), max_depth=MAP_DEPTH, min_span=MIN_SPAN)
+    roots = maps.theses_of(lens, depth=MAP_DEPTH)
+    segments = sunburst(roots, max_depth=MAP_DEPTH, min_span=MIN_SPAN)
     title = f"Map of the debate: {lens.debate.title}"
     links = _links(lens, origin=origin)
     return sunburst_svg(segments, links, title=title, standalone=bool(origin)), segments
@@ -96,7 +97,7 @@ def debate_map(request: HttpRequest, slug: str) -> HttpResponse:
 def claim_map(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     lens = lens_for(request, slug)
     require_seen(lens, pk)
-    root = maps.branch_of(lens, pk)
+    root = maps.branch_of(lens, pk, depth=BRANCH_DEPTH)
     svg, segments = branch_sunburst(lens, root)
     links = _links(lens)
     tree = tree_svg(
@@ -148,7 +149,9 @@ def debate_map_svg(request: HttpRequest, slug: str) -> HttpResponse:
 def claim_map_svg(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     lens = lens_for(request, slug)
     require_seen(lens, pk)
-    svg, _segments = branch_sunburst(lens, maps.branch_of(lens, pk), origin=_origin(request))
+    svg, _segments = branch_sunburst(
+        lens, maps.branch_of(lens, pk, depth=BRANCH_DEPTH), origin=_origin(request)
+    )
     return _download(svg, f"{slug}-{pk}-map")
 
 
@@ -161,9 +164,11 @@ def embedded_map(lens: Lens, claim_id: int | None) -> SafeString:
         target="_self",
     )
     if claim_id is None:
-        roots, depth, title = maps.theses_of(lens), MAP_DEPTH, f"Map of: {lens.debate.title}"
+        depth, title = MAP_DEPTH, f"Map of: {lens.debate.title}"
+        roots = maps.theses_of(lens, depth=depth)
     else:
-        roots, depth = [maps.branch_of(lens, claim_id)], BRANCH_DEPTH
+        depth = BRANCH_DEPTH
+        roots = [maps.branch_of(lens, claim_id, depth=depth)]
         title = f"Map of the branch under: {roots[0].text}"
     segments = sunburst(roots, max_depth=depth, min_span=MIN_SPAN)
     return _safe(sunburst_svg(segments, links, title=title))

@@ -80,6 +80,8 @@ def shoot(base: str) -> None:
         second = page.locator('[role="treeitem"] [role="treeitem"]').first
         page.goto(second.locator(".claim-text a").first.get_attribute("href"))
         page.screenshot(path=OUT / "focus.png")
+        page.goto("/d/open-weight-ai/map/")
+        page.screenshot(path=OUT / "map.png")
         phone = browser.new_page(viewport={"width": 390, "height": 844}, base_url=base)
         phone.goto("/d/open-weight-ai/")
         phone.screenshot(path=OUT / "phone.png")

@@ -117,6 +117,11 @@ class Command(BaseCommand):
         timed("page_member", lambda: client.get(page))
         timed("expand", lambda: client.get(focus, {"part": "branch"}, **HTMX))
         timed("focus", lambda: client.get(focus))
+        # The whole debate's map (sunburst and its list), warm; and the SVG file's size.
+        map_page = reverse("arguments:debate_map", kwargs={"slug": debate.slug})
+        map_svg = reverse("arguments:debate_map_svg", kwargs={"slug": debate.slug})
+        timed("map", lambda: visitor.get(map_page))
+        figures["map_svg_kb"] = round(len(visitor.get(map_svg).content) / 1024, 1)
         values = iter(range(10_000))
         timed(
             "vote",
