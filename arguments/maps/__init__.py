@@ -69,35 +69,47 @@ def _sizes(lens: Lens) -> dict[int, int]:
     return sizes
 
 
-def branch_of(lens: Lens, claim_id: int, *, depth: int | None = None) -> MapNode:
+def branch_of(
+    lens: Lens,
+    claim_id: int,
+    *,
+    depth: int | None = None,
+    share: float = 1.0,
+    min_share: float = 0.0,
+) -> MapNode:
     """The claim and what the reader sees beneath it, `depth` levels deep (all without),
     each node sized by its whole branch. Pros come before cons (so the map shows the two
     sides as two arcs), each side in its stored order; a linked claim is a leaf (its branch
-    is drawn where it was written)."""
+    is drawn where it was written). A claim whose `share` of the map (its root's times its
+    size over its siblings') falls below `min_share` is not opened: the map folds it."""
     sizes = _sizes(lens)
     root = _where_written(lens, claim_id)
     root.size = sizes.get(claim_id, 1)
-    stack = [(root, 0)]
+    stack = [(root, 0, share)]
     while stack:
-        parent, level = stack.pop()
-        if parent.is_link or (depth is not None and level >= depth):
+        parent, level, part = stack.pop()
+        if parent.is_link or (depth is not None and level >= depth) or part < min_share:
             continue
         edges = lens.beneath(parent.id)
         edges.sort(key=lambda e: e.stance != Stance.PRO)  # stable: keeps the stored order
         parent.children = [_node(lens, e.child, e.stance, f"r{e.id}", e.is_link) for e in edges]
         for child in parent.children:
             child.size = 1 if child.is_link else sizes.get(child.id, 1)
-            stack.append((child, level + 1))
+        total = sum(child.size for child in parent.children)
+        stack.extend((child, level + 1, part * child.size / total) for child in parent.children)
     return root
 
 
-def theses_of(lens: Lens, *, depth: int | None = None) -> list[MapNode]:
-    """Every thesis the reader sees, each with its branch (`depth` levels deep)."""
+def theses_of(lens: Lens, *, depth: int | None = None, min_share: float = 0.0) -> list[MapNode]:
+    """Every thesis the reader sees, each with its branch (`depth` levels deep; claims with
+    less than `min_share` of the whole map left closed)."""
     nodes = lens.structure.nodes
+    shown = [t for t in lens.structure.theses if lens.sees(t) and nodes[t].merged_into_id is None]
+    sizes = _sizes(lens)
+    total = sum(sizes.get(t, 1) for t in shown) or 1
     return [
-        branch_of(lens, thesis, depth=depth)
-        for thesis in lens.structure.theses
-        if lens.sees(thesis) and nodes[thesis].merged_into_id is None
+        branch_of(lens, t, depth=depth, share=sizes.get(t, 1) / total, min_share=min_share)
+        for t in shown
     ]
 
 

@@ -4,10 +4,9 @@ shows is what the reader's lens sees."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
 from arguments import maps
@@ -25,32 +24,32 @@ TREE_BOXES = 40  # ...and at most this many boxes (whole levels drop until it fi
 MAX_PATH = 1000  # a path is as deep as the debate: every claim on it is drawn
 
 
-@dataclass
-class OutlineItem:
-    """One claim of the map's text alternative (the same claims, as a nested list)."""
-
-    segment: Segment
-    url: str
-    children: list[OutlineItem] = field(default_factory=list)
-
-    @property
-    def label(self) -> str:
-        return label_of(self.segment)
-
-
-def outline(segments: list[Segment], links: Links) -> list[OutlineItem]:
-    """The segments as nested lists, in the map's order (parents come before children)."""
-    items: dict[int, OutlineItem] = {}
-    roots: list[OutlineItem] = []
+def outline(segments: list[Segment], links: Links) -> SafeString:
+    """The map's text alternative: the same segments as nested lists, in the map's order
+    (parents come before their children). Built here rather than by a recursive template
+    include, which cost more than drawing the map; every text is escaped."""
+    under: dict[int | None, list[Segment]] = {}
     for segment in segments:
-        node = segment.node
-        url = links.claim(node.id) if node else links.more(segment.parent or 0)
-        item = OutlineItem(segment, url)
-        parent = items.get(segment.parent) if segment.parent is not None else None
-        (parent.children if parent else roots).append(item)
-        if node is not None:
-            items[node.id] = item
-    return roots
+        under.setdefault(segment.parent, []).append(segment)
+    drawn = {s.node.id for s in segments if s.node is not None}
+    parts: list[str] = []
+
+    def items(parent: int | None) -> None:
+        parts.append("<ul>")
+        for segment in under.get(parent, ()):
+            node = segment.node
+            url = links.claim(node.id) if node else links.more(segment.parent or 0)
+            parts.append(f'<li><a href="{escape(url)}">{escape(label_of(segment))}</a>')
+            if node is not None and node.id in under:
+                items(node.id)
+            parts.append("</li>")
+        parts.append("</ul>")
+
+    # Depth is bounded by the map's rings, so this recursion is too.
+    roots = [s for s in segments if s.parent is None or s.parent not in drawn]
+    under[None] = roots
+    items(None)
+    return _safe("".join(parts))
 
 
 def _links(lens: Lens, *, origin: str = "") -> Links:
@@ -66,7 +65,7 @@ def _links(lens: Lens, *, origin: str = "") -> Links:
 def debate_sunburst(lens: Lens, *, origin: str = "") -> tuple[str, list[Segment]]:
     """The whole debate's sunburst (also what an embed's map view shows); with `origin`, a
     standalone file."""
-    roots = maps.theses_of(lens, depth=MAP_DEPTH)
+    roots = maps.theses_of(lens, depth=MAP_DEPTH, min_share=MIN_SPAN)
     segments = sunburst(roots, max_depth=MAP_DEPTH, min_span=MIN_SPAN)
     title = f"Map of the debate: {lens.debate.title}"
     links = _links(lens, origin=origin)
@@ -97,11 +96,13 @@ def debate_map(request: HttpRequest, slug: str) -> HttpResponse:
 def claim_map(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     lens = lens_for(request, slug)
     require_seen(lens, pk)
-    root = maps.branch_of(lens, pk, depth=BRANCH_DEPTH)
+    root = maps.branch_of(lens, pk, depth=BRANCH_DEPTH, min_share=MIN_SPAN)
     svg, segments = branch_sunburst(lens, root)
     links = _links(lens)
     tree = tree_svg(
-        tree_boxes(root, max_depth=TREE_DEPTH, max_boxes=TREE_BOXES),
+        tree_boxes(
+            maps.branch_of(lens, pk, depth=TREE_DEPTH), max_depth=TREE_DEPTH, max_boxes=TREE_BOXES
+        ),
         links,
         title=f"The branch as a tree: {root.text}",
         focused=pk,
@@ -150,7 +151,9 @@ def claim_map_svg(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     lens = lens_for(request, slug)
     require_seen(lens, pk)
     svg, _segments = branch_sunburst(
-        lens, maps.branch_of(lens, pk, depth=BRANCH_DEPTH), origin=_origin(request)
+        lens,
+        maps.branch_of(lens, pk, depth=BRANCH_DEPTH, min_share=MIN_SPAN),
+        origin=_origin(request),
     )
     return _download(svg, f"{slug}-{pk}-map")
 
@@ -165,10 +168,10 @@ def embedded_map(lens: Lens, claim_id: int | None) -> SafeString:
     )
     if claim_id is None:
         depth, title = MAP_DEPTH, f"Map of: {lens.debate.title}"
-        roots = maps.theses_of(lens, depth=depth)
+        roots = maps.theses_of(lens, depth=depth, min_share=MIN_SPAN)
     else:
         depth = BRANCH_DEPTH
-        roots = [maps.branch_of(lens, claim_id, depth=depth)]
+        roots = [maps.branch_of(lens, claim_id, depth=depth, min_share=MIN_SPAN)]
         title = f"Map of the branch under: {roots[0].text}"
     segments = sunburst(roots, max_depth=depth, min_span=MIN_SPAN)
     return _safe(sunburst_svg(segments, links, title=title))
