@@ -607,3 +607,68 @@ class Merge(models.Model):
     def history_tag(self) -> str:
         """The change reason stamped on every history row this merge wrote."""
         return f"merge #{self.pk}"
+
+
+class ShareLink(models.Model):
+    """A link that gives whoever opens it a role in the debate (a class's invitation).
+
+    A link can be switched off and on again (a deadline), expire, or be revoked for good.
+    With `instant_access`, someone without an account joins by picking a display name.
+    """
+
+    ROLES = (Role.EDITOR, Role.WRITER, Role.SUGGESTER, Role.VIEWER)
+
+    debate = models.ForeignKey(Debate, on_delete=models.CASCADE, related_name="share_links")
+    token = models.CharField(max_length=43, unique=True, editable=False)
+    role = models.CharField(max_length=10, choices=[(r.value, r.label) for r in ROLES])
+    instant_access = models.BooleanField(
+        default=False, help_text="People without an account join by picking a display name."
+    )
+    is_active = models.BooleanField(default=True)
+    expires_at = models.DateTimeField(null=True, blank=True)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+    uses = models.PositiveIntegerField(default=0, editable=False)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(role__in=["editor", "writer", "suggester", "viewer"]),
+                name="share_link_role_valid",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_role_display()} link to {self.debate}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("arguments:join", kwargs={"token": self.token})
+
+    @property
+    def state(self) -> str:
+        """open, off, expired or revoked: what someone opening it now would find."""
+        from django.utils import timezone
+
+        if self.revoked_at is not None:
+            return "revoked"
+        if self.expires_at is not None and self.expires_at <= timezone.now():
+            return "expired"
+        return "open" if self.is_active else "off"
+
+
+class InstantAccount(models.Model):
+    """An account made by joining through a share link without an e-mail address: bound to
+    the browser that made it (its session) until its owner adds an e-mail and a password."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="instant_account"
+    )
+    link = models.ForeignKey(ShareLink, on_delete=models.CASCADE, related_name="accounts")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self) -> str:
+        return f"{self.user} (joined through {self.link})"

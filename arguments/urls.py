@@ -12,6 +12,7 @@ from arguments.views import (
     interchange,
     maps,
     notes,
+    sharing,
     votes,
 )
 
@@ -72,6 +73,23 @@ urlpatterns += [
         name="member_revoke",
     ),
     path("d/<slug:slug>/settings/status/", debate_settings.debate_status, name="debate_status"),
+    path("d/<slug:slug>/settings/share/", sharing.share_links, name="share_links"),
+    path(
+        "d/<slug:slug>/settings/share/<int:link_id>/switch/",
+        sharing.share_link_switch,
+        name="share_link_switch",
+    ),
+    path(
+        "d/<slug:slug>/settings/share/<int:link_id>/revoke/",
+        sharing.share_link_revoke,
+        name="share_link_revoke",
+    ),
+    path(
+        "d/<slug:slug>/settings/share/<int:link_id>/hide-contributions/",
+        sharing.share_link_hide_contributions,
+        name="share_link_hide_contributions",
+    ),
+    path("join/<str:token>/", sharing.join, name="join"),
 ]
 
 # Embedding: framable embed pages, oEmbed, and the dialog that writes the snippet.

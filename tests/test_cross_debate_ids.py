@@ -30,6 +30,7 @@ from arguments.models import (
     Membership,
     Relation,
     Role,
+    ShareLink,
     Stance,
     Vote,
 )
@@ -104,6 +105,13 @@ class Swap:
     data: Callable[[Any, Foreign], dict[str, Any]] = field(default=lambda h, o: {})
     query: Callable[[Any, Foreign], dict[str, str]] = field(default=lambda h, o: {})
     refused: tuple[int, ...] = (404,)  # an id in the body may be a form error instead
+
+
+def foreign_link(other: Foreign) -> ShareLink:
+    link, _ = ShareLink.objects.get_or_create(
+        debate=other.debate, defaults={"token": f"swap-{other.debate.pk}", "role": "writer"}
+    )
+    return link
 
 
 SWAPS: dict[str, Swap] = {
@@ -181,6 +189,16 @@ SWAPS: dict[str, Swap] = {
     "ask for review": Swap("arguments:flag_review", lambda h, o: [o.flag.pk], ("post",)),
     # -- a member's id --
     "revoke": Swap("arguments:member_revoke", lambda h, o: [o.member.pk], ("post",)),
+    # -- a share link's id --
+    "switch a link": Swap(
+        "arguments:share_link_switch", lambda h, o: [foreign_link(o).pk], ("post",)
+    ),
+    "revoke a link": Swap(
+        "arguments:share_link_revoke", lambda h, o: [foreign_link(o).pk], ("post",)
+    ),
+    "hide a link's claims": Swap(
+        "arguments:share_link_hide_contributions", lambda h, o: [foreign_link(o).pk], ("post",)
+    ),
     # -- ids in the POST body, under one of the home debate's own claims --
     "link another debate's claim": Swap(
         "arguments:claim_link",

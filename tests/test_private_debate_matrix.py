@@ -33,6 +33,7 @@ from arguments.models import (
     Flag,
     Membership,
     Relation,
+    ShareLink,
     Vote,
 )
 from tests.conftest import Cast
@@ -84,6 +85,14 @@ def expect(
 
 def writers(ok: int = 200) -> dict[str, int]:
     return expect(ok, suggester=403, viewer=403)
+
+
+def share_link(scene: Scene) -> ShareLink:
+    """The debate's one share link (made on first need)."""
+    link, _ = ShareLink.objects.get_or_create(
+        debate=scene.debate, defaults={"token": f"matrix-{scene.debate.pk}", "role": "writer"}
+    )
+    return link
 
 
 def managers(ok: int = 200) -> dict[str, int]:
@@ -172,6 +181,16 @@ ROWS: dict[str, Row] = {
     ),
     "moderation page of a claim": Row("arguments:claim_moderation", lambda s: [s.pro.pk], expect()),
     "settings": Row("arguments:debate_settings", lambda s: [], managers()),
+    "share links": Row("arguments:share_links", lambda s: [], managers()),
+    "share link switch (a GET)": Row(
+        "arguments:share_link_switch", lambda s: [share_link(s).pk], EVERYONE_405
+    ),
+    "share link revoke (a GET)": Row(
+        "arguments:share_link_revoke", lambda s: [share_link(s).pk], EVERYONE_405
+    ),
+    "share link hide (a GET)": Row(
+        "arguments:share_link_hide_contributions", lambda s: [share_link(s).pk], EVERYONE_405
+    ),
     "grant (a GET)": Row("arguments:member_grant", lambda s: [], EVERYONE_405),
     "revoke (a GET)": Row("arguments:member_revoke", lambda s: [s.newcomer.pk], EVERYONE_405),
     "status (a GET)": Row("arguments:debate_status", lambda s: [], EVERYONE_405),
@@ -308,6 +327,18 @@ WRITES: dict[str, tuple[str, Callable[[Scene], list[Any]], Callable[[Scene], dic
         lambda s: {},
     ),
     "status": ("debate_status", lambda s: [], lambda s: {"status": "closed", "conclusion": "x"}),
+    "make a share link": ("share_links", lambda s: [], lambda s: {"role": "editor"}),
+    "switch a share link": (
+        "share_link_switch",
+        lambda s: [share_link(s).pk],
+        lambda s: {"on": "0"},
+    ),
+    "revoke a share link": ("share_link_revoke", lambda s: [share_link(s).pk], lambda s: {}),
+    "hide a link's claims": (
+        "share_link_hide_contributions",
+        lambda s: [share_link(s).pk],
+        lambda s: {},
+    ),
 }
 
 

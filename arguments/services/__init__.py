@@ -39,6 +39,14 @@ from arguments.services.lti import (
 )
 from arguments.services.memberships import membership_grant, membership_revoke
 from arguments.services.moderation import claim_merge, debate_lock, history_revert, merge_revert
+from arguments.services.sharing import (
+    instant_account_create,
+    instant_contributions_hide,
+    share_link_create,
+    share_link_join,
+    share_link_revoke,
+    share_link_switch,
+)
 from arguments.services.sources import source_cite
 from arguments.services.votes import vote_cast, vote_withdraw, votes_recount
 
@@ -65,6 +73,8 @@ __all__ = [
     "flag_request_review",
     "flag_resolve",
     "history_revert",
+    "instant_account_create",
+    "instant_contributions_hide",
     "is_descendant",
     "lti_account_provision",
     "lti_membership_grant",
@@ -73,6 +83,10 @@ __all__ = [
     "membership_revoke",
     "merge_revert",
     "normalize_url",
+    "share_link_create",
+    "share_link_join",
+    "share_link_revoke",
+    "share_link_switch",
     "source_cite",
     "thesis_add",
     "vote_cast",

@@ -1,0 +1,188 @@
+"""Share links: a class joins a debate by opening one link, with the role it carries, and
+(where the link allows it) without an e-mail address, by picking a display name.
+
+Who may make a link is who may manage members (`Action.MANAGE_MEMBERS`), and a link carries
+only a role its maker may give (`permissions.grantable_roles`): a moderator cannot mint
+moderators by link. Joining never lowers a role, and never touches the owner's.
+"""
+
+from __future__ import annotations
+
+import re
+import secrets
+from datetime import datetime, timedelta
+from typing import TYPE_CHECKING
+
+from django.contrib.auth import get_user_model
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
+
+from arguments.models import Claim, InstantAccount, Membership, Role, ShareLink
+from arguments.permissions import Action, at_least, forget_roles, grantable_roles, require
+from arguments.services.claims import claim_hide
+from arguments.services.limits import check_rate
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+
+    from arguments.models import Debate
+
+    AnyUser = AbstractBaseUser | AnonymousUser
+
+# A link's new accounts in one hour: a class, not a script.
+INSTANT_ACCOUNTS_PER_HOUR = 120
+NAME_MIN, NAME_MAX = 2, 30
+NAME_RE = re.compile(r"^[\w .'-]+$")
+
+REFUSED = {
+    "off": "This link is switched off for now. Ask your teacher to switch it on again.",
+    "expired": "This link has expired. Ask your teacher for a new one.",
+    "revoked": "This link no longer works. Ask your teacher for a new one.",
+}
+
+
+@transaction.atomic
+def share_link_create(
+    *,
+    actor: AnyUser,
+    debate: Debate,
+    role: str,
+    instant_access: bool = False,
+    expires_at: datetime | None = None,
+) -> ShareLink:
+    """A new link to the debate giving `role` to whoever opens it."""
+    actor_role = require(actor, Action.MANAGE_MEMBERS, debate)
+    if role not in [r.value for r in ShareLink.ROLES]:
+        raise ValidationError(
+            {"role": "A link gives the role of editor, writer, suggester or viewer."}
+        )
+    if Role(role) not in grantable_roles(actor_role):
+        raise PermissionDenied("You may not give that role.")
+    if expires_at is not None and expires_at <= timezone.now():
+        raise ValidationError({"expires_at": "Choose a time in the future, or none."})
+    return ShareLink.objects.create(
+        debate=debate,
+        token=secrets.token_urlsafe(24),
+        role=role,
+        instant_access=instant_access,
+        expires_at=expires_at,
+        created_by=actor,
+    )
+
+
+def _managed(actor: AnyUser, link: ShareLink) -> None:
+    require(actor, Action.MANAGE_MEMBERS, link.debate)
+    if link.revoked_at is not None:
+        raise ValidationError("This link was revoked; make a new one.")
+
+
+@transaction.atomic
+def share_link_switch(*, actor: AnyUser, link: ShareLink, on: bool) -> ShareLink:
+    """Switch a link off (a deadline) or on again."""
+    _managed(actor, link)
+    link.is_active = on
+    link.save(update_fields=["is_active"])
+    return link
+
+
+@transaction.atomic
+def share_link_revoke(*, actor: AnyUser, link: ShareLink) -> ShareLink:
+    """End a link for good (those who joined keep their role)."""
+    _managed(actor, link)
+    link.revoked_at = timezone.now()
+    link.is_active = False
+    link.save(update_fields=["revoked_at", "is_active"])
+    return link
+
+
+def share_link_check(link: ShareLink) -> None:
+    """ValidationError saying why, when the link cannot be used now."""
+    if link.state != "open":
+        raise ValidationError(REFUSED[link.state])
+
+
+@transaction.atomic
+def share_link_join(*, user: AnyUser, link: ShareLink) -> Role:
+    """Give the signed-in `user` at least the link's role; return the role they now have."""
+    if not user.is_authenticated:
+        raise PermissionDenied("Sign in (or pick a name) to join.")
+    link = ShareLink.objects.select_for_update().select_related("debate").get(pk=link.pk)
+    share_link_check(link)
+    debate = link.debate
+    ShareLink.objects.filter(pk=link.pk).update(uses=F("uses") + 1)
+    if debate.owner_id == user.pk:
+        return Role.OWNER
+    membership = Membership.objects.filter(debate=debate, user=user).first()
+    if membership is None:
+        Membership.objects.create(debate=debate, user=user, role=link.role)
+        role = Role(link.role)
+    elif at_least(membership.role, link.role):
+        role = Role(membership.role)
+    else:
+        membership.role = link.role
+        membership.save(update_fields=["role"])
+        role = Role(link.role)
+    forget_roles(debate)
+    return role
+
+
+def _clean_name(display_name: str) -> str:
+    name = " ".join((display_name or "").split())
+    if not NAME_MIN <= len(name) <= NAME_MAX:
+        raise ValidationError(
+            {"display_name": f"Pick a name of {NAME_MIN} to {NAME_MAX} characters."}
+        )
+    if not NAME_RE.match(name):
+        raise ValidationError(
+            {"display_name": "Use letters, digits, spaces, dots, hyphens or apostrophes."}
+        )
+    return name
+
+
+@transaction.atomic
+def instant_account_create(*, link: ShareLink, display_name: str) -> AbstractBaseUser:
+    """An account for someone joining through `link` without an e-mail address, named after
+    the display name they picked (plus a short code that keeps it unique)."""
+    link = ShareLink.objects.select_for_update().get(pk=link.pk)
+    share_link_check(link)
+    if not link.instant_access:
+        raise PermissionDenied("This link needs an account: sign up or log in first.")
+    name = _clean_name(display_name)
+    check_rate(
+        InstantAccount.objects.filter(link=link),
+        limit=INSTANT_ACCOUNTS_PER_HOUR,
+        window=timedelta(hours=1),
+        field="created_at",
+        what="made accounts through this link",
+    )
+    user_model = get_user_model()
+    base = re.sub(r"[^a-z0-9]+", "-", name.lower()).strip("-")[:20] or "student"
+    while True:
+        username = f"{base}-{secrets.token_hex(2)}"
+        if not user_model.objects.filter(username=username).exists():
+            break
+    user = user_model(username=username, first_name=name)
+    # No password until they choose one (allauth's "set password" page keeps the account).
+    user.set_unusable_password()
+    user.save()
+    InstantAccount.objects.create(user=user, link=link)
+    return user
+
+
+@transaction.atomic
+def instant_contributions_hide(*, actor: AnyUser, link: ShareLink) -> int:
+    """Hide every claim that accounts made through this link wrote in its debate (a class's
+    link misused): each through `claim_hide`, so each is logged and can be restored."""
+    require(actor, Action.HIDE_CLAIM, link.debate)
+    claims = Claim.objects.filter(
+        debate=link.debate,
+        author__instant_account__link=link,
+        status__in=[Claim.Status.PUBLISHED, Claim.Status.PENDING],
+    ).select_related("debate")
+    hidden = 0
+    for claim in claims:
+        claim_hide(actor=actor, claim=claim)
+        hidden += 1
+    return hidden

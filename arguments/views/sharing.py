@@ -1,0 +1,187 @@
+"""Share links: the page where a debate's owner and moderators make and manage them (with a
+QR code each), and the page a link opens, where someone joins: signed in, or (if the link
+allows) by picking a display name."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import segno
+from django import forms
+from django.contrib import messages
+from django.contrib.auth import login
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.safestring import mark_safe
+from django.views.decorators.http import require_http_methods, require_POST
+
+from arguments import services
+from arguments.models import ShareLink
+from arguments.permissions import Action, grantable_roles
+from arguments.reading import Lens
+from arguments.views.access import lens_for
+from arguments.views.forms import form_errors_to
+
+EXPIRY_CHOICES = [("", "Never"), ("1", "In a day"), ("7", "In a week"), ("30", "In 30 days")]
+
+
+class ShareLinkForm(forms.Form):
+    role = forms.ChoiceField(label="Whoever opens it becomes")
+    instant_access = forms.BooleanField(
+        label="Let people join without an account (they pick a display name)", required=False
+    )
+    expires_in = forms.ChoiceField(label="Expires", choices=EXPIRY_CHOICES, required=False)
+
+    def __init__(self, *args: object, roles: list, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)
+        offered = [r for r in ShareLink.ROLES if r in roles]
+        self.fields["role"].choices = [(r.value, r.label) for r in offered]
+        self.fields["role"].initial = "writer"
+
+
+class JoinForm(forms.Form):
+    display_name = forms.CharField(
+        label="Your name in this debate",
+        max_length=60,
+        help_text="Others see it next to what you write.",
+    )
+
+
+def _manager_lens(request: HttpRequest, slug: str) -> Lens | HttpResponse:
+    lens = lens_for(request, slug)
+    if not request.user.is_authenticated:
+        if request.method == "GET":
+            return redirect_to_login(request.get_full_path())
+        raise PermissionDenied("Sign in first.")
+    lens.check(Action.MANAGE_MEMBERS)
+    return lens
+
+
+def _qr(url: str) -> str:
+    # segno writes the code as SVG from our own absolute URL: nothing user-written inside.
+    return mark_safe(segno.make(url, error="m").svg_inline(scale=3, dark="#1b1f24"))
+
+
+def _page(request: HttpRequest, lens: Lens, form: ShareLinkForm, status: int = 200) -> HttpResponse:
+    links = [
+        (link, request.build_absolute_uri(link.get_absolute_url()))
+        for link in lens.debate.share_links.all()
+    ]
+    context = {
+        "lens": lens,
+        "debate": lens.debate,
+        "form": form,
+        "links": [(link, url, _qr(url) if link.state == "open" else "") for link, url in links],
+        "may_hide": lens.may(Action.HIDE_CLAIM),
+    }
+    return render(request, "arguments/debate_share.html", context, status=status)
+
+
+@require_http_methods(["GET", "POST"])
+def share_links(request: HttpRequest, slug: str) -> HttpResponse:
+    lens = _manager_lens(request, slug)
+    if isinstance(lens, HttpResponse):
+        return lens
+    roles = grantable_roles(lens.role)
+    form = ShareLinkForm(request.POST if request.method == "POST" else None, roles=roles)
+    if request.method == "POST":
+        if form.is_valid():
+            days = form.cleaned_data["expires_in"]
+            try:
+                link = services.share_link_create(
+                    actor=request.user,
+                    debate=lens.debate,
+                    role=form.cleaned_data["role"],
+                    instant_access=form.cleaned_data["instant_access"],
+                    expires_at=timezone.now() + timedelta(days=int(days)) if days else None,
+                )
+            except ValidationError as error:
+                form_errors_to(form, error)
+            else:
+                messages.success(request, f"New {link.get_role_display().lower()} link made.")
+                return redirect(reverse("arguments:share_links", args=[slug]))
+        return _page(request, lens, form, status=422)
+    return _page(request, lens, form)
+
+
+def _link_of(lens: Lens, link_id: int) -> ShareLink:
+    link = ShareLink.objects.filter(debate=lens.debate, pk=link_id).first()
+    if link is None:
+        raise Http404("No such link in this debate.")
+    return link
+
+
+def _act(request: HttpRequest, slug: str, link_id: int, act: str) -> HttpResponse:
+    lens = _manager_lens(request, slug)
+    assert not isinstance(lens, HttpResponse)  # a POST: never the login page
+    link = _link_of(lens, link_id)
+    try:
+        if act == "switch":
+            services.share_link_switch(
+                actor=request.user, link=link, on=request.POST.get("on") == "1"
+            )
+            messages.success(request, "The link is on." if link.is_active else "The link is off.")
+        elif act == "revoke":
+            services.share_link_revoke(actor=request.user, link=link)
+            messages.success(request, "The link is revoked; those who joined keep their role.")
+        else:
+            hidden = services.instant_contributions_hide(actor=request.user, link=link)
+            messages.success(request, f"Hid {hidden} claim{'s' if hidden != 1 else ''}.")
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+        return _page(request, lens, ShareLinkForm(roles=grantable_roles(lens.role)), status=422)
+    return redirect(reverse("arguments:share_links", args=[slug]))
+
+
+@require_POST
+def share_link_switch(request: HttpRequest, slug: str, link_id: int) -> HttpResponse:
+    return _act(request, slug, link_id, "switch")
+
+
+@require_POST
+def share_link_revoke(request: HttpRequest, slug: str, link_id: int) -> HttpResponse:
+    return _act(request, slug, link_id, "revoke")
+
+
+@require_POST
+def share_link_hide_contributions(request: HttpRequest, slug: str, link_id: int) -> HttpResponse:
+    return _act(request, slug, link_id, "hide")
+
+
+@require_http_methods(["GET", "POST"])
+def join(request: HttpRequest, token: str) -> HttpResponse:
+    """What a share link opens: join the debate with the link's role."""
+    link = ShareLink.objects.select_related("debate").filter(token=token).first()
+    if link is None:
+        raise Http404("This link does not exist.")
+    debate = link.debate
+    signed_in = request.user.is_authenticated
+    form = JoinForm(request.POST if request.method == "POST" and not signed_in else None)
+    error = "" if link.state == "open" else services.sharing.REFUSED[link.state]
+    if request.method == "POST" and not error:
+        if not signed_in and not link.instant_access:
+            return redirect_to_login(request.get_full_path())
+        if signed_in or form.is_valid():
+            try:
+                with transaction.atomic():  # no account without its membership
+                    user = request.user
+                    if not signed_in:
+                        user = services.instant_account_create(
+                            link=link, display_name=form.cleaned_data["display_name"]
+                        )
+                    services.share_link_join(user=user, link=link)
+            except ValidationError as problem:
+                form_errors_to(form, problem)
+            else:
+                if not signed_in:
+                    login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+                messages.success(request, f"Welcome to “{debate.title}”.")
+                return redirect(debate)
+    context = {"link": link, "debate": debate, "form": form, "error": error}
+    status = 410 if error else (422 if request.method == "POST" else 200)
+    return render(request, "arguments/join.html", context, status=status)
