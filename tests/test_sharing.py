@@ -112,6 +112,9 @@ def test_a_student_joins_without_an_account_and_writes_a_con(client, cast, debat
     )
     assert added.status_code == 302
     assert Claim.objects.get(text="Weights leak anyway.").author == account.user
+    profile = client.get(reverse("arguments:profile")).content.decode()
+    assert reverse("account_set_password") in profile  # how to keep the account
+    assert client.get(reverse("account_set_password")).status_code == 200
 
 
 @pytest.mark.parametrize("name", ["", "x", "<script>", "a" * 31])
