@@ -3,6 +3,7 @@ from __future__ import annotations
 from django.urls import path
 
 from arguments.views import (
+    activity,
     approvals,
     claims,
     debate_settings,
@@ -90,6 +91,17 @@ urlpatterns += [
         name="share_link_hide_contributions",
     ),
     path("join/<str:token>/", sharing.join, name="join"),
+    path("d/<slug:slug>/settings/activity/", activity.debate_activity, name="debate_activity"),
+    path(
+        "d/<slug:slug>/settings/activity.csv",
+        activity.debate_activity_csv,
+        name="debate_activity_csv",
+    ),
+    path(
+        "d/<slug:slug>/settings/activity/<int:user_id>/",
+        activity.participant_activity,
+        name="participant_activity",
+    ),
 ]
 
 # Embedding: framable embed pages, oEmbed, and the dialog that writes the snippet.

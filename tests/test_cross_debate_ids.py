@@ -189,6 +189,7 @@ SWAPS: dict[str, Swap] = {
     "ask for review": Swap("arguments:flag_review", lambda h, o: [o.flag.pk], ("post",)),
     # -- a member's id --
     "revoke": Swap("arguments:member_revoke", lambda h, o: [o.member.pk], ("post",)),
+    "participant": Swap("arguments:participant_activity", lambda h, o: [o.member.pk], ("get",)),
     # -- a share link's id --
     "switch a link": Swap(
         "arguments:share_link_switch", lambda h, o: [foreign_link(o).pk], ("post",)

@@ -182,6 +182,11 @@ ROWS: dict[str, Row] = {
     "moderation page of a claim": Row("arguments:claim_moderation", lambda s: [s.pro.pk], expect()),
     "settings": Row("arguments:debate_settings", lambda s: [], managers()),
     "share links": Row("arguments:share_links", lambda s: [], managers()),
+    "activity": Row("arguments:debate_activity", lambda s: [], managers()),
+    "activity CSV": Row("arguments:debate_activity_csv", lambda s: [], managers()),
+    "one participant's activity": Row(
+        "arguments:participant_activity", lambda s: [s.pro.author_id], managers()
+    ),
     "share link switch (a GET)": Row(
         "arguments:share_link_switch", lambda s: [share_link(s).pk], EVERYONE_405
     ),

@@ -1,0 +1,93 @@
+"""Each participant's activity in a debate, for its owner and moderators: a table, a CSV of
+it, and one person's contributions."""
+
+from __future__ import annotations
+
+import csv
+
+from django.contrib.auth import get_user_model
+from django.contrib.auth.views import redirect_to_login
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import render
+
+from arguments.activity import activity_of
+from arguments.models import Annotation, Citation, Claim
+from arguments.permissions import Action
+from arguments.reading import Lens
+from arguments.views.access import lens_for
+
+COLUMNS = [
+    "username",
+    "role",
+    "claims",
+    "sources",
+    "votes",
+    "notes",
+    "flags_received",
+    "last_active",
+]
+
+
+def _moderator_lens(request: HttpRequest, slug: str) -> Lens | HttpResponse:
+    lens = lens_for(request, slug)
+    if not request.user.is_authenticated:
+        return redirect_to_login(request.get_full_path())
+    lens.check(Action.MODERATE)
+    return lens
+
+
+def debate_activity(request: HttpRequest, slug: str) -> HttpResponse:
+    lens = _moderator_lens(request, slug)
+    if isinstance(lens, HttpResponse):
+        return lens
+    context = {"lens": lens, "debate": lens.debate, "rows": activity_of(lens.debate)}
+    return render(request, "arguments/debate_activity.html", context)
+
+
+def _cell(value: object) -> str:
+    text = "" if value is None else str(value)
+    # A spreadsheet runs a cell that starts like a formula: a username must stay a name.
+    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
+
+
+def debate_activity_csv(request: HttpRequest, slug: str) -> HttpResponse:
+    lens = _moderator_lens(request, slug)
+    if isinstance(lens, HttpResponse):
+        return lens
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{slug}-activity.csv"'
+    writer = csv.writer(response)
+    writer.writerow(COLUMNS)
+    for row in activity_of(lens.debate):
+        writer.writerow(
+            _cell(v.isoformat() if hasattr(v, "isoformat") else v)
+            for v in (getattr(row, name) for name in COLUMNS)
+        )
+    return response
+
+
+def participant_activity(request: HttpRequest, slug: str, user_id: int) -> HttpResponse:
+    """One person's claims, sources and notes in the debate (all states: moderators see all)."""
+    lens = _moderator_lens(request, slug)
+    if isinstance(lens, HttpResponse):
+        return lens
+    person = get_user_model().objects.filter(pk=user_id).first()
+    row = next((r for r in activity_of(lens.debate) if r.user_id == user_id), None)
+    if person is None or row is None:
+        raise Http404("Nobody by that id took part in this debate.")
+    debate = lens.debate
+    claims = Claim.objects.filter(debate=debate, author=person).order_by("-created_at")
+    context = {
+        "lens": lens,
+        "debate": debate,
+        "person": person,
+        "row": row,
+        "claims": [(c, lens.claim_urls(c.pk).page) for c in claims[:200]],
+        "citations": Citation.objects.filter(claim__debate=debate, added_by=person)
+        .select_related("source", "claim")
+        .order_by("-created_at")[:200],
+        "notes": Annotation.objects.filter(claim__debate=debate, author=person)
+        .select_related("claim")
+        .order_by("-created_at")[:200],
+    }
+    return render(request, "arguments/participant_activity.html", context)
