@@ -4,6 +4,8 @@ con, and the teacher's activity table and CSV show it."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 from playwright.sync_api import expect
 
@@ -50,7 +52,7 @@ def test_a_student_joins_by_link_with_a_name_and_the_teacher_sees_it(browser, li
     expect(row.locator("td").nth(1)).to_have_text("1")  # claims
     with desk.expect_download() as download:
         desk.get_by_role("link", name="Download as CSV").click()
-    text = open(download.value.path()).read()
+    text = Path(download.value.path()).read_text()
     assert "ada-l" in text and ",writer,1," in text
     desk.goto(f"/d/{debate.slug}/settings/share/")
     expect(desk.get_by_text("Used 1 time")).to_be_visible()
