@@ -15,6 +15,7 @@ from django.contrib.auth import get_user_model
 from django.db.models import Count, Max, Q
 
 from arguments.models import Annotation, Citation, Claim, Flag, Membership, Vote
+from arguments.pseudonyms import pseudonyms_of
 
 if TYPE_CHECKING:
     from arguments.models import Debate
@@ -33,6 +34,7 @@ class Activity:
     notes: int = 0  # published annotations and replies
     flags_received: int = 0  # upheld or open flags on their claims and notes
     last_active: datetime | None = None
+    pseudonym: str = ""  # their name in a pseudonymous debate
 
     @property
     def total(self) -> int:
@@ -93,6 +95,7 @@ def activity_of(debate: Debate) -> list[Activity]:
     roles = dict(Membership.objects.filter(debate=debate).values_list("user_id", "role"))
     user_ids = set(roles) | set(claims) | set(sources) | set(votes) | set(notes)
     names = dict(get_user_model().objects.filter(pk__in=user_ids).values_list("pk", "username"))
+    pseudonyms = pseudonyms_of(debate, user_ids) if debate.pseudonymous else {}
     rows = []
     for uid in user_ids:
         times = [t[uid] for t in (claims_at, sources_at, votes_at, notes_at) if uid in t]
@@ -107,6 +110,7 @@ def activity_of(debate: Debate) -> list[Activity]:
                 notes=notes[uid],
                 flags_received=flags[uid],
                 last_active=max(times) if times else None,
+                pseudonym=pseudonyms.get(uid, ""),
             )
         )
     rows.sort(key=lambda a: (-a.total, a.username))

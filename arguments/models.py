@@ -114,6 +114,12 @@ class Debate(models.Model):
     hide_votes_until_voted = models.BooleanField(
         default=False, help_text="Guided voting: show others' votes only after voting."
     )
+    # Once on, never off (as Kialo): names shown under a pseudonym must stay unlinkable.
+    pseudonymous = models.BooleanField(
+        default=False,
+        editable=False,
+        help_text="Participants appear under a pseudonym of this debate, everywhere.",
+    )
     embed_origins = models.TextField(
         blank=True,
         help_text="Origins allowed to embed this debate, one per line "
@@ -672,3 +678,21 @@ class InstantAccount(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} (joined through {self.link})"
+
+
+class Pseudonym(models.Model):
+    """Someone's name in a pseudonymous debate (see arguments/pseudonyms.py)."""
+
+    debate = models.ForeignKey(Debate, on_delete=models.CASCADE, related_name="pseudonyms")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    name = models.CharField(max_length=60)
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(fields=["debate", "user"], name="pseudonym_one_per_person"),
+            models.UniqueConstraint(fields=["debate", "name"], name="pseudonym_unique_in_debate"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name

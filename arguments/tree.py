@@ -33,6 +33,7 @@ class NoteItem:
     note: Note
     actions: NoteActions
     urls: NoteUrls
+    author: str = ""  # as the reader sees them: a username, or a pseudonym
     replies: list[NoteItem] = field(default_factory=list)
 
     @property
@@ -73,6 +74,11 @@ class TreeItem:
     @property
     def is_link(self) -> bool:
         return self.edge is not None and self.edge.is_link
+
+    @property
+    def author(self) -> str:
+        """The author's name as the reader sees it (a pseudonym in a pseudonymous debate)."""
+        return self.lens.author_name(self.node.author_id, self.node.author)
 
     @property
     def is_own(self) -> bool:

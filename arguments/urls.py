@@ -91,6 +91,7 @@ urlpatterns += [
         name="share_link_hide_contributions",
     ),
     path("join/<str:token>/", sharing.join, name="join"),
+    path("d/<slug:slug>/settings/pseudonyms/", sharing.debate_pseudonyms, name="debate_pseudonyms"),
     path("d/<slug:slug>/settings/activity/", activity.debate_activity, name="debate_activity"),
     path(
         "d/<slug:slug>/settings/activity.csv",

@@ -183,6 +183,7 @@ ROWS: dict[str, Row] = {
     "settings": Row("arguments:debate_settings", lambda s: [], managers()),
     "share links": Row("arguments:share_links", lambda s: [], managers()),
     "activity": Row("arguments:debate_activity", lambda s: [], managers()),
+    "pseudonyms": Row("arguments:debate_pseudonyms", lambda s: [], managers()),
     "activity CSV": Row("arguments:debate_activity_csv", lambda s: [], managers()),
     "one participant's activity": Row(
         "arguments:participant_activity", lambda s: [s.pro.author_id], managers()
@@ -333,6 +334,7 @@ WRITES: dict[str, tuple[str, Callable[[Scene], list[Any]], Callable[[Scene], dic
     ),
     "status": ("debate_status", lambda s: [], lambda s: {"status": "closed", "conclusion": "x"}),
     "make a share link": ("share_links", lambda s: [], lambda s: {"role": "editor"}),
+    "turn pseudonyms on": ("debate_pseudonyms", lambda s: [], lambda s: {"confirm": "yes"}),
     "switch a share link": (
         "share_link_switch",
         lambda s: [share_link(s).pk],

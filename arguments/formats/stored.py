@@ -17,8 +17,11 @@ from arguments.formats.document import (
     DocSource,
 )
 from arguments.models import Annotation, Citation, Claim, Debate, Relation
+from arguments.pseudonyms import pseudonyms_of
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
     from arguments.reading import Lens
 
 
@@ -140,12 +143,13 @@ def document_from_debate(debate: Debate, *, seen_by: Lens | None = None) -> Deba
     # Guided voting hides tallies from readers who have not voted; a public copy does too.
     show_votes = seen_by is None or not debate.hide_votes_until_voted
 
+    shown_name = _names(debate, claim_rows, annotation_rows)
     local = {}
     document = DebateDocument(
         title=debate.title,
         description=debate.description,
         slug=debate.slug,
-        owner=owner or "",
+        owner=shown_name(debate.owner_id, owner or ""),
         visibility=debate.visibility,
         status=debate.status,
         conclusion=debate.conclusion,
@@ -159,7 +163,18 @@ def document_from_debate(debate: Debate, *, seen_by: Lens | None = None) -> Deba
     for row in claim_rows:
         if row[0] in kept:
             local[row[0]] = f"c{len(local) + 1}"
-    for pk, text, elaboration, is_thesis, status, author, _, merged, created, *tally in claim_rows:
+    for (
+        pk,
+        text,
+        elaboration,
+        is_thesis,
+        status,
+        author,
+        author_id,
+        merged,
+        created,
+        *tally,
+    ) in claim_rows:
         if pk not in kept:
             continue
         document.claims.append(
@@ -169,7 +184,7 @@ def document_from_debate(debate: Debate, *, seen_by: Lens | None = None) -> Deba
                 is_thesis=is_thesis,
                 elaboration=elaboration,
                 status=status,
-                author=author or "",
+                author=shown_name(author_id, author or ""),
                 votes=tuple(tally) if show_votes else NO_VOTES,  # type: ignore[arg-type]
                 merged_into=local.get(merged),
                 created_at=created,
@@ -217,7 +232,7 @@ def document_from_debate(debate: Debate, *, seen_by: Lens | None = None) -> Deba
         pk,
         claim,
         parent,
-        _author_id,
+        author_id,
         author,
         body,
         motivation,
@@ -231,7 +246,7 @@ def document_from_debate(debate: Debate, *, seen_by: Lens | None = None) -> Deba
                 id=note_ids[pk],
                 claim=local[claim],
                 parent=note_ids.get(parent),
-                author=author or "",
+                author=shown_name(author_id, author or ""),
                 body=body,
                 motivation=motivation,
                 visibility=visibility,
@@ -257,3 +272,15 @@ def _seen(lens: Lens, claim_rows: list[tuple], relation_rows: list[tuple]) -> se
             written_under[parent].append(child)
     theses = [row[0] for row in claim_rows if row[3]]
     return set(lens.visible_among(theses, claims, lambda c: written_under.get(c, ())))
+
+
+def _names(
+    debate: Debate, claim_rows: list[tuple], annotation_rows: list[tuple]
+) -> Callable[[int | None, str], str]:
+    """How an export names people: by username, or in a pseudonymous debate by pseudonym
+    only (no copy of it may carry a real name)."""
+    if not debate.pseudonymous:
+        return lambda _user_id, username: username
+    ids = {row[6] for row in claim_rows} | {row[3] for row in annotation_rows} | {debate.owner_id}
+    names = pseudonyms_of(debate, ids)
+    return lambda user_id, _username: names.get(user_id, "") if user_id is not None else ""

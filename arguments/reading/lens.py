@@ -38,6 +38,7 @@ from arguments.permissions import (
     sees_claim,
     sees_note,
 )
+from arguments.pseudonyms import pseudonyms_of
 from arguments.reading.actions import NO_ACTIONS, Actions, NoteActions, Why
 from arguments.reading.links import ClaimUrls, DebateUrls, Frame, NoteUrls, Routes, routes_for
 from arguments.selectors import DebateStructure, debate_structure, my_votes
@@ -444,6 +445,26 @@ class Lens:
             more=max(0, len(moved) - rows),
         )
 
+    def author_name(self, author_id: int | None, username: str) -> str:
+        """How the reader sees someone's name: their username, or in a pseudonymous debate
+        their pseudonym there (for everyone, moderators included: the settings page is where
+        the mapping is revealed)."""
+        if not self.debate.pseudonymous or author_id is None:
+            return username
+        name = self._pseudonyms.get(author_id)
+        return name if name is not None else pseudonyms_of(self.debate, [author_id])[author_id]
+
+    @cached_property
+    def _pseudonyms(self) -> dict[int, str]:
+        structure = self.structure
+        authors = {node.author_id for node in structure.nodes.values()}
+        stack = [note for notes in structure.notes.values() for note in notes]
+        while stack:
+            note = stack.pop()
+            authors.add(note.author_id)
+            stack.extend(note.replies)
+        return pseudonyms_of(self.debate, authors)
+
     def beneath(self, claim_id: int) -> list[Edge]:
         """The pros and cons under a claim that the reader sees, in sibling order."""
         structure = self.structure
@@ -513,6 +534,7 @@ class Lens:
         return [
             NoteItem(
                 note=note,
+                author=self.author_name(note.author_id, note.author),
                 actions=self.note_actions(note, node),
                 urls=NoteUrls(self, note.id),
                 replies=self._notes(note.replies, node),

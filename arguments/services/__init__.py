@@ -40,6 +40,7 @@ from arguments.services.lti import (
 from arguments.services.memberships import membership_grant, membership_revoke
 from arguments.services.moderation import claim_merge, debate_lock, history_revert, merge_revert
 from arguments.services.sharing import (
+    debate_make_pseudonymous,
     instant_account_create,
     instant_contributions_hide,
     share_link_create,
@@ -69,6 +70,7 @@ __all__ = [
     "debate_create",
     "debate_import",
     "debate_lock",
+    "debate_make_pseudonymous",
     "flag_raise",
     "flag_request_review",
     "flag_resolve",

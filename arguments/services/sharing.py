@@ -186,3 +186,14 @@ def instant_contributions_hide(*, actor: AnyUser, link: ShareLink) -> int:
         claim_hide(actor=actor, claim=claim)
         hidden += 1
     return hidden
+
+
+@transaction.atomic
+def debate_make_pseudonymous(*, actor: AnyUser, debate: Debate) -> Debate:
+    """Show everyone in the debate under a pseudonym from now on. For good: once names have
+    been shown as pseudonyms, turning it off would tie them to real names."""
+    require(actor, Action.EDIT_DEBATE, debate)
+    if not debate.pseudonymous:
+        debate.pseudonymous = True
+        debate.save(update_fields=["pseudonymous", "updated_at"])
+    return debate

@@ -18,6 +18,7 @@ from arguments.views.access import lens_for
 
 COLUMNS = [
     "username",
+    "pseudonym",
     "role",
     "claims",
     "sources",

@@ -156,7 +156,10 @@ def debate_annotations(request: HtmxHttpRequest, slug: str) -> HttpResponse:
             "id": note_id(n.pk, n.claim_id),
             "type": "Annotation",
             "motivation": n.motivation,
-            "creator": {"type": "Person", "nickname": n.author.username if n.author else ""},
+            "creator": {
+                "type": "Person",
+                "nickname": lens.author_name(n.author_id, n.author.username if n.author else ""),
+            },
             "created": n.created_at.isoformat(),
             "modified": n.updated_at.isoformat(),
         }

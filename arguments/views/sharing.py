@@ -21,8 +21,10 @@ from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_http_methods, require_POST
 
 from arguments import services
+from arguments.activity import activity_of
 from arguments.models import ShareLink
 from arguments.permissions import Action, grantable_roles
+from arguments.pseudonyms import pseudonyms_of
 from arguments.reading import Lens
 from arguments.views.access import lens_for
 from arguments.views.forms import form_errors_to
@@ -185,3 +187,35 @@ def join(request: HttpRequest, token: str) -> HttpResponse:
     context = {"link": link, "debate": debate, "form": form, "error": error}
     status = 410 if error else (422 if request.method == "POST" else 200)
     return render(request, "arguments/join.html", context, status=status)
+
+
+@require_http_methods(["GET", "POST"])
+def debate_pseudonyms(request: HttpRequest, slug: str) -> HttpResponse:
+    """Pseudonymity: the owner turns it on (for good); the owner and moderators see who is
+    who."""
+    lens = lens_for(request, slug)
+    if not request.user.is_authenticated:
+        if request.method == "GET":
+            return redirect_to_login(request.get_full_path())
+        raise PermissionDenied("Sign in first.")
+    lens.check(Action.MODERATE)
+    debate = lens.debate
+    if request.method == "POST":
+        if request.POST.get("confirm") != "yes":
+            messages.error(request, "Tick the box to confirm: this cannot be undone.")
+            return redirect(reverse("arguments:debate_pseudonyms", args=[slug]))
+        services.debate_make_pseudonymous(actor=request.user, debate=debate)
+        messages.success(request, "Everyone now appears under a pseudonym in this debate.")
+        return redirect(reverse("arguments:debate_pseudonyms", args=[slug]))
+    mapping = []
+    if debate.pseudonymous:
+        people = {row.user_id: row.username for row in activity_of(debate)}
+        names = pseudonyms_of(debate, people)
+        mapping = sorted((names[uid], username) for uid, username in people.items())
+    context = {
+        "lens": lens,
+        "debate": debate,
+        "mapping": mapping,
+        "may_turn_on": lens.may(Action.EDIT_DEBATE),
+    }
+    return render(request, "arguments/debate_pseudonyms.html", context)
