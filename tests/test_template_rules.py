@@ -16,7 +16,7 @@ import pytest
 from django.conf import settings
 from django.urls import reverse
 
-from arguments.models import Annotation, Claim, Debate, Flag, Role, Stance
+from arguments.models import Annotation, Claim, Debate, Flag, Role, ShareLink, Stance
 from tests.test_reading_lens import build_world
 
 TEMPLATES = Path(settings.BASE_DIR) / "templates" / "arguments"
@@ -73,7 +73,16 @@ PAGE_OR_FRAGMENT_KWARGS = {
     "flag_id": lambda w: w.flag.pk,
     "user_id": lambda w: w.debate.owner_id,
     "format_name": lambda w: "json",
+    "link_id": lambda w: _share_link(w).pk,
+    "token": lambda w: _share_link(w).token,
 }
+
+
+def _share_link(world: Any) -> ShareLink:
+    link, _ = ShareLink.objects.get_or_create(
+        debate=world.debate, defaults={"token": "varies", "role": "writer"}
+    )
+    return link
 
 
 def _is_fragment(response: Any) -> bool:

@@ -5,6 +5,7 @@ allows) by picking a display name."""
 from __future__ import annotations
 
 from datetime import timedelta
+from urllib.parse import urlencode
 
 import segno
 from django import forms
@@ -19,6 +20,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.vary import vary_on_headers
 
 from arguments import services
 from arguments.activity import activity_of
@@ -140,16 +142,19 @@ def _act(request: HttpRequest, slug: str, link_id: int, act: str) -> HttpRespons
     return redirect(reverse("arguments:share_links", args=[slug]))
 
 
+@vary_on_headers("HX-Request")
 @require_POST
 def share_link_switch(request: HttpRequest, slug: str, link_id: int) -> HttpResponse:
     return _act(request, slug, link_id, "switch")
 
 
+@vary_on_headers("HX-Request")
 @require_POST
 def share_link_revoke(request: HttpRequest, slug: str, link_id: int) -> HttpResponse:
     return _act(request, slug, link_id, "revoke")
 
 
+@vary_on_headers("HX-Request")
 @require_POST
 def share_link_hide_contributions(request: HttpRequest, slug: str, link_id: int) -> HttpResponse:
     return _act(request, slug, link_id, "hide")
@@ -184,7 +189,15 @@ def join(request: HttpRequest, token: str) -> HttpResponse:
                     login(request, user, backend="django.contrib.auth.backends.ModelBackend")
                 messages.success(request, f"Welcome to “{debate.title}”.")
                 return redirect(debate)
-    context = {"link": link, "debate": debate, "form": form, "error": error}
+    back = urlencode({"next": request.path})
+    context = {
+        "link": link,
+        "debate": debate,
+        "form": form,
+        "error": error,
+        "log_in": f"{reverse('account_login')}?{back}",
+        "sign_up": f"{reverse('account_signup')}?{back}",
+    }
     status = 410 if error else (422 if request.method == "POST" else 200)
     return render(request, "arguments/join.html", context, status=status)
 
