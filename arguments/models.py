@@ -16,7 +16,10 @@ from django.db.models.lookups import GreaterThan, LessThanOrEqual
 from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
+# What a claim may have when written on the site; an imported claim keeps its full text up to
+# the hard cap, so a file from another tool loses nothing (docs/FORMATS.md).
 CLAIM_MAX_LENGTH = 500
+IMPORTED_CLAIM_MAX_LENGTH = 5000
 TITLE_MAX_LENGTH = 200
 ANNOTATION_MAX_LENGTH = 5000
 ELABORATION_MAX_LENGTH = 5000
@@ -165,7 +168,9 @@ class Claim(VoteTally):
         DELETED = "deleted", "Deleted"
 
     debate = models.ForeignKey(Debate, on_delete=models.CASCADE, related_name="claims")
-    text = models.CharField(max_length=CLAIM_MAX_LENGTH)
+    # The column holds imported texts up to the hard cap; the services keep site writing to
+    # CLAIM_MAX_LENGTH.
+    text = models.CharField(max_length=IMPORTED_CLAIM_MAX_LENGTH)
     elaboration = models.TextField(blank=True, max_length=ELABORATION_MAX_LENGTH)
     is_thesis = models.BooleanField(default=False)
     author = models.ForeignKey(
@@ -195,7 +200,7 @@ class Claim(VoteTally):
                 condition=GreaterThan(Length(Trim("text")), 0), name="claim_text_not_blank"
             ),
             models.CheckConstraint(
-                condition=LessThanOrEqual(Length("text"), CLAIM_MAX_LENGTH),
+                condition=LessThanOrEqual(Length("text"), IMPORTED_CLAIM_MAX_LENGTH),
                 name="claim_text_max_length",
             ),
             models.CheckConstraint(
@@ -416,7 +421,7 @@ class Annotation(models.Model):
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.PUBLISHED)
     # TextQuoteSelector (exact with prefix and suffix) and TextPositionSelector (start, end)
     # over the claim's text; empty exact means the whole claim.
-    exact = models.CharField(max_length=CLAIM_MAX_LENGTH, blank=True)
+    exact = models.CharField(max_length=IMPORTED_CLAIM_MAX_LENGTH, blank=True)
     prefix = models.CharField(max_length=64, blank=True)
     suffix = models.CharField(max_length=64, blank=True)
     start = models.PositiveIntegerField(null=True, blank=True)

@@ -73,42 +73,54 @@ def parse(text: str) -> DebateDocument:
         out_of[start].append(end)
         into[end].append(start)
 
-    same = _rephrasings(kinds, into, out_of, list(texts))
-    for node_id, (raw, path) in texts.items():
-        if same[node_id] != node_id:
-            continue
-        claim = DocClaim(id=node_id, text=clean_claim_text(raw, path=path), path=path)
-        others = [
-            fold(texts[other][0])
-            for other in texts
-            if other != node_id and same[other] == node_id and fold(texts[other][0]) != claim.text
-        ]
-        claim.elaboration = "\n".join(f"Also put as: {wording}" for wording in others)
-        document.claims.append(claim)
-    if not document.claims:
-        raise FormatError("the file has no I-nodes (propositions)", path=f"{prefix}nodes")
+    def premises_of(node_id: str) -> list[str]:
+        return [p for p in into[node_id] if kinds[p] == "I"]
 
     def claims_of(node_id: str) -> list[str]:
-        """The claims a node stands for: itself, or the premises of a scheme node."""
+        """The I-nodes a node stands for: itself, or the premises of a scheme node."""
         if kinds[node_id] == "I":
-            return [same[node_id]]
+            return [node_id]
         if kinds[node_id] in SCHEMES:
-            return [same[p] for p in into[node_id] if kinds[p] == "I"]
+            return premises_of(node_id)
         return []
 
-    candidates: list[Candidate] = []
+    edges_read: list[Candidate] = []
     for index, node in enumerate(nodes):
         node_id = str(node["nodeID"])
         stance = SCHEMES.get(kinds[node_id])
         if stance is None:
             continue
-        premises = [same[p] for p in into[node_id] if kinds[p] == "I"]
         for target in out_of[node_id]:
             for parent in claims_of(target):
-                candidates += [
+                edges_read += [
                     Candidate(parent, premise, stance, path=f"{prefix}nodes[{index}]")
-                    for premise in premises
+                    for premise in premises_of(node_id)
                 ]
+
+    same = _rephrasings(kinds, into, out_of, list(texts), edges_read, nodes, prefix, document)
+    for node_id, (raw, path) in texts.items():
+        if same.of(node_id) != node_id:
+            continue
+        claim = DocClaim(id=node_id, text=clean_claim_text(raw, path=path), path=path)
+        others = [
+            fold(texts[other][0])
+            for other in texts
+            if other != node_id
+            and same.of(other) == node_id
+            and fold(texts[other][0]) != claim.text
+        ]
+        notes = [f"Also put as: {wording}" for wording in others]
+        apart = [other for member in same.members[node_id] for other in same.kept_apart[member]]
+        notes += [f"Rephrases: {fold(texts[other][0])}" for other in dict.fromkeys(apart)]
+        claim.elaboration = "\n".join(notes)
+        document.claims.append(claim)
+    if not document.claims:
+        raise FormatError("the file has no I-nodes (propositions)", path=f"{prefix}nodes")
+
+    candidates = [
+        Candidate(same.of(edge.parent), same.of(edge.child), edge.stance, path=edge.path)
+        for edge in edges_read
+    ]
     settle_relations(document, candidates)
     return document
 
@@ -128,30 +140,78 @@ def _list(data: dict, key: str, prefix: str) -> list:
     return value
 
 
+class _Rephrasings:
+    """Which I-node stands for which: rephrases merged, and those kept apart (MA nodes)."""
+
+    def __init__(self, order: list[str]) -> None:
+        self.rank = {node_id: index for index, node_id in enumerate(order)}
+        self.parent = {node_id: node_id for node_id in order}
+        self.members = {node_id: [node_id] for node_id in order}
+        # A claim's rephrases that stay claims of their own (their texts are shown with it).
+        self.kept_apart: dict[str, list[str]] = defaultdict(list)
+
+    def of(self, node_id: str) -> str:
+        while self.parent[node_id] != node_id:
+            self.parent[node_id] = self.parent[self.parent[node_id]]
+            node_id = self.parent[node_id]
+        return node_id
+
+
 def _rephrasings(
     kinds: dict[str, str],
     into: dict[str, list[str]],
     out_of: dict[str, list[str]],
     order: list[str],
-) -> dict[str, str]:
-    """Each I-node's representative: the first in file order of those MA nodes join."""
-    rank = {node_id: index for index, node_id in enumerate(order)}
-    same = {node_id: node_id for node_id in order}
+    edges: list[Candidate],
+    nodes: list[Any],
+    prefix: str,
+    document: DebateDocument,
+) -> _Rephrasings:
+    """Merge the two ends of each MA node into one claim, but only where that loses no edge.
 
-    def find(node_id: str) -> str:
-        while same[node_id] != node_id:
-            same[node_id] = same[same[node_id]]
-            node_id = same[node_id]
-        return node_id
+    Merging A' into A loses an edge when one joins the two (it would become a self-attack) or
+    when both relate to the same claim (two edges would become one, perhaps a support and a
+    conflict). Then both claims stay, each naming the other's wording, and a warning says so.
+    """
+    same = _Rephrasings(order)
+    touching: dict[str, list[Candidate]] = defaultdict(list)
+    for edge in edges:
+        touching[edge.parent].append(edge)
+        touching[edge.child].append(edge)
 
-    for node_id, kind in kinds.items():
-        if kind != "MA":
+    def pairs(group: list[str], mapping: dict[str, str]) -> list[tuple[str, str]]:
+        seen: dict[int, tuple[str, str]] = {}
+        for node_id in group:
+            for edge in touching[node_id]:
+                seen[id(edge)] = (mapping.get(same.of(edge.parent), same.of(edge.parent)),
+                                  mapping.get(same.of(edge.child), same.of(edge.child)))  # fmt: skip
+        return list(seen.values())
+
+    for index, node in enumerate(nodes):
+        node_id = str(node["nodeID"])
+        if kinds[node_id] != "MA":
             continue
-        ends = [n for n in into[node_id] + out_of[node_id] if kinds[n] == "I"]
+        ends = list(dict.fromkeys(n for n in into[node_id] + out_of[node_id] if kinds[n] == "I"))
         for other in ends[1:]:
-            first, second = sorted((find(ends[0]), find(other)), key=rank.__getitem__)
-            same[second] = first
-    return {node_id: find(node_id) for node_id in order}
+            first, second = sorted((same.of(ends[0]), same.of(other)), key=same.rank.__getitem__)
+            if first == second:
+                continue
+            group = same.members[first] + same.members[second]
+            before, after = set(pairs(group, {})), set(pairs(group, {second: first}))
+            lost = sum(1 for p, c in before if p != c) - sum(1 for p, c in after if p != c)
+            if lost:
+                same.kept_apart[first].append(second)
+                same.kept_apart[second].append(first)
+                document.warn(
+                    f"{prefix}nodes[{index}]",
+                    f"the rephrase {other!r} of {ends[0]!r} is kept as a claim of its own: "
+                    f"merging them would lose {lost} support or conflict edge"
+                    f"{'s' if lost != 1 else ''}",
+                )
+                continue
+            same.parent[second] = first
+            same.members[first] = group
+    return same
 
 
 def render(document: DebateDocument) -> str:
