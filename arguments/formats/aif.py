@@ -5,8 +5,9 @@ Read: the classic `{"nodes", "edges", "locutions"}` form and OVA3's wrapper `{"A
 of its premises a pro of its conclusion, a CA node (conflict) makes them cons; when the
 target of either is itself an RA or CA node (an undercut), the premises become pros or cons of
 that node's premises, the claims whose inference is in question. An MA node (rephrase) makes
-its two ends one claim, the other wording kept in the elaboration. Dialogue nodes (L, TA, YA),
-preferences (PA) and locutions are ignored. Node ids are compared as strings; edges to
+its two ends one claim, the other wording kept in the elaboration, unless merging them would
+lose a support or conflict edge: then both stay claims, each naming the other's wording.
+Dialogue nodes (L, TA, YA), preferences (PA) and locutions are ignored. Node ids are compared as strings; edges to
 missing nodes are left out and reported.
 
 Written: the classic form, I-nodes then one RA or CA node per relation.
@@ -111,7 +112,11 @@ def parse(text: str) -> DebateDocument:
         ]
         notes = [f"Also put as: {wording}" for wording in others]
         apart = [other for member in same.members[node_id] for other in same.kept_apart[member]]
-        notes += [f"Rephrases: {fold(texts[other][0])}" for other in dict.fromkeys(apart)]
+        notes += [
+            f"Rephrases: {fold(texts[other][0])}"
+            for other in dict.fromkeys(apart)
+            if fold(texts[other][0]) != claim.text
+        ]
         claim.elaboration = "\n".join(notes)
         document.claims.append(claim)
     if not document.claims:
@@ -180,11 +185,15 @@ def _rephrasings(
         touching[edge.child].append(edge)
 
     def pairs(group: list[str], mapping: dict[str, str]) -> list[tuple[str, str]]:
+        """The (parent, child) claims of every edge touching the group, under `mapping`."""
+
+        def claim(node_id: str) -> str:
+            return mapping.get(same.of(node_id), same.of(node_id))
+
         seen: dict[int, tuple[str, str]] = {}
         for node_id in group:
             for edge in touching[node_id]:
-                seen[id(edge)] = (mapping.get(same.of(edge.parent), same.of(edge.parent)),
-                                  mapping.get(same.of(edge.child), same.of(edge.child)))  # fmt: skip
+                seen[id(edge)] = (claim(edge.parent), claim(edge.child))
         return list(seen.values())
 
     for index, node in enumerate(nodes):
@@ -200,11 +209,11 @@ def _rephrasings(
             before, after = set(pairs(group, {})), set(pairs(group, {second: first}))
             lost = sum(1 for p, c in before if p != c) - sum(1 for p, c in after if p != c)
             if lost:
-                same.kept_apart[first].append(second)
-                same.kept_apart[second].append(first)
+                same.kept_apart[ends[0]].append(other)
+                same.kept_apart[other].append(ends[0])
                 document.warn(
                     f"{prefix}nodes[{index}]",
-                    f"the rephrase {other!r} of {ends[0]!r} is kept as a claim of its own: "
+                    f"the rephrase joining {ends[0]!r} and {other!r} keeps them two claims: "
                     f"merging them would lose {lost} support or conflict edge"
                     f"{'s' if lost != 1 else ''}",
                 )
