@@ -7,8 +7,8 @@ target of either is itself an RA or CA node (an undercut), the premises become p
 that node's premises, the claims whose inference is in question. An MA node (rephrase) makes
 its two ends one claim, the other wording kept in the elaboration, unless merging them would
 lose a support or conflict edge: then both stay claims, each naming the other's wording.
-Dialogue nodes (L, TA, YA), preferences (PA) and locutions are ignored. Node ids are compared as strings; edges to
-missing nodes are left out and reported.
+Dialogue nodes (L, TA, YA), preferences (PA) and locutions are ignored. Node ids are
+compared as strings; edges to missing nodes are left out and reported.
 
 Written: the classic form, I-nodes then one RA or CA node per relation.
 """
