@@ -8,6 +8,8 @@ relation per claim, a forest of original relations) and the role rules.
 
 from __future__ import annotations
 
+import uuid
+
 from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
@@ -607,3 +609,45 @@ class Merge(models.Model):
     def history_tag(self) -> str:
         """The change reason stamped on every history row this merge wrote."""
         return f"merge #{self.pk}"
+
+
+class ImportJob(models.Model):
+    """A large upload being imported in the background, so no request waits for it.
+
+    The file's text waits here (not in the session) until the job has run; the job page
+    follows `status` and, while it runs, the progress the worker thread leaves in the cache.
+    """
+
+    class Status(models.TextChoices):
+        WAITING = "waiting", "Waiting"
+        RUNNING = "running", "Importing"
+        DONE = "done", "Imported"
+        FAILED = "failed", "Failed"
+
+    # A UUID: the job page's address is not guessable (it is the owner's alone anyway).
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    format = models.CharField(max_length=10)
+    filename = models.CharField(max_length=255, blank=True)
+    title = models.CharField(max_length=TITLE_MAX_LENGTH, blank=True)
+    text = models.TextField(blank=True)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.WAITING)
+    # What the import kept and left out: document.counts() and its warnings.
+    counts = models.JSONField(default=dict, blank=True)
+    warnings = models.JSONField(default=list, blank=True)
+    error = models.TextField(blank=True)
+    debate = models.ForeignKey(
+        Debate, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.filename or 'upload'} ({self.status})"
+
+    @property
+    def is_finished(self) -> bool:
+        return self.status in (self.Status.DONE, self.Status.FAILED)

@@ -16,7 +16,7 @@ import pytest
 from django.conf import settings
 from django.urls import reverse
 
-from arguments.models import Annotation, Claim, Debate, Flag, Role, Stance
+from arguments.models import Annotation, Claim, Debate, Flag, ImportJob, Role, Stance
 from tests.test_reading_lens import build_world
 
 TEMPLATES = Path(settings.BASE_DIR) / "templates" / "arguments"
@@ -73,6 +73,15 @@ PAGE_OR_FRAGMENT_KWARGS = {
     "flag_id": lambda w: w.flag.pk,
     "user_id": lambda w: w.debate.owner_id,
     "format_name": lambda w: "json",
+    # The moderator's own import (the client below is the moderator), finished.
+    "job_id": lambda w: (
+        ImportJob.objects.create(
+            owner=w.debate.memberships.get(role=Role.MODERATOR).user,
+            format="json",
+            debate=w.debate,
+            status=ImportJob.Status.DONE,
+        ).pk
+    ),
 }
 
 
