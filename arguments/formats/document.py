@@ -318,8 +318,8 @@ def _error(item: object, message: str, field_name: str = "") -> FormatError:
 
 def _check_choice(item: object, field_name: str, choices: Iterable[str]) -> None:
     value = getattr(item, field_name)
-    allowed = list(choices)
-    if value not in allowed:
+    if value not in choices:
+        allowed = list(choices)
         raise _error(item, f"{value!r} is not one of {', '.join(allowed)}", field_name)
 
 
@@ -338,6 +338,8 @@ def check_document(document: DebateDocument) -> None:
     """
     if not document.claims:
         raise FormatError("the file holds no claims")
+    # Once, not a claim at a time: a choices class builds its values on every access.
+    claim_statuses, stances = frozenset(Claim.Status.values), frozenset(Stance.values)
     claims: dict[str, DocClaim] = {}
     for claim in document.claims:
         if claim.id in claims:
@@ -345,7 +347,7 @@ def check_document(document: DebateDocument) -> None:
         claims[claim.id] = claim
         claim.text = clean_claim_text(claim.text, line=claim.line, path=claim.path)
         _check_length(claim, "elaboration", ELABORATION_MAX_LENGTH)
-        _check_choice(claim, "status", Claim.Status.values)
+        _check_choice(claim, "status", claim_statuses)
     for claim in document.claims:
         if claim.merged_into is not None and (
             claim.merged_into not in claims or claim.merged_into == claim.id
@@ -371,7 +373,7 @@ def check_document(document: DebateDocument) -> None:
         related.append(relation)
     document.relations = related
     for relation in document.relations:
-        _check_choice(relation, "stance", Stance.values)
+        _check_choice(relation, "stance", stances)
         if relation.parent == relation.child:
             raise _error(relation, "a claim cannot be a pro or con of itself")
         if (relation.parent, relation.child) in pairs:

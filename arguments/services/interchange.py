@@ -53,6 +53,8 @@ def _batches[T](items: Sequence[T]) -> Iterator[Sequence[T]]:
 
 
 def _tally(votes: Sequence[int]) -> dict[str, int]:
+    if not any(votes):
+        return {}  # the columns' default, zero, without building a dict a row
     return dict(zip(Claim.TALLY_FIELDS, votes, strict=True))
 
 
@@ -98,7 +100,6 @@ def debate_import(
         if progress is not None:
             progress(done, total)
 
-    now = timezone.now()
     claim_rows = [
         {
             "debate_id": debate.pk,
@@ -107,8 +108,9 @@ def debate_import(
             "is_thesis": item.is_thesis,
             "author_id": author_of(item.author),
             "status": str(item.status),
-            "created_at": item.created_at or now,
             **_tally(item.votes),
+            # A backup's own date; otherwise the time of the import, as for every other row.
+            **({"created_at": item.created_at} if item.created_at is not None else {}),
         }
         for item in document.claims
     ]
@@ -181,13 +183,17 @@ def _insert_rows(
         for field in fields
         if getattr(field, "auto_now", False) or getattr(field, "auto_now_add", False)
     }
-    defaults = {
-        field.attname: now if field.attname in dated else field.get_default() for field in fields
-    }
     prepare = {
         field.attname: (lambda value, field=field: field.get_db_prep_save(value, connection))
         for field in fields
         if isinstance(field, DateField) or field.attname in dated
+    }
+    # Defaults prepared once: the time of the import is the same for every row.
+    defaults = {
+        field.attname: now if field.attname in dated else field.get_default() for field in fields
+    }
+    defaults = {
+        name: prepare[name](value) if name in prepare else value for name, value in defaults.items()
     }
     names = [field.attname for field in fields]
     columns = ", ".join(quote(field.column) for field in fields)
@@ -197,8 +203,11 @@ def _insert_rows(
         params: list[Any] = []
         for row in batch:
             for name in names:
-                value = row.get(name, defaults[name])
-                params.append(prepare[name](value) if name in prepare else value)
+                if name in row:
+                    value = row[name]
+                    params.append(prepare[name](value) if name in prepare else value)
+                else:
+                    params.append(defaults[name])
         sql = (
             f"INSERT INTO {quote(meta.db_table)} ({columns}) VALUES "
             f"{', '.join([row_sql] * len(batch))} RETURNING {quote(meta.pk.column)}"
