@@ -15,7 +15,7 @@ from datetime import timedelta
 from typing import TYPE_CHECKING
 
 from django.core.cache import cache
-from django.db import close_old_connections, connection, transaction
+from django.db import connection, transaction
 from django.utils import timezone
 
 from arguments import formats
@@ -66,7 +66,6 @@ def _run_in_thread(job_id: object) -> None:
 
 def import_job_run(job_id: object) -> ImportJob:
     """Run a waiting job: import its file atomically, then record the outcome on the job."""
-    close_old_connections()
     claimed = ImportJob.objects.filter(pk=job_id, status=ImportJob.Status.WAITING).update(
         status=ImportJob.Status.RUNNING, updated_at=timezone.now()
     )
