@@ -28,6 +28,7 @@ from arguments.formats.document import (
     fold,
     settle_relations,
 )
+from arguments.formats.json_text import dumps_indented
 from arguments.models import Stance
 
 SCHEMES = {"RA": Stance.PRO, "CA": Stance.CON}
@@ -248,4 +249,4 @@ def render(document: DebateDocument) -> str:
                 {"edgeID": str(len(edges) + 1), "fromID": start, "toID": end, "formEdgeID": None}
             )
     aif = {"nodes": nodes, "edges": edges, "locutions": [], "participants": []}
-    return json.dumps(aif, ensure_ascii=False, indent=2) + "\n"
+    return dumps_indented(aif) + "\n"
