@@ -8,6 +8,8 @@ relation per claim, a forest of original relations) and the role rules.
 
 from __future__ import annotations
 
+import uuid
+
 from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
@@ -16,7 +18,10 @@ from django.db.models.lookups import GreaterThan, LessThanOrEqual
 from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
+# What a claim may have when written on the site; an imported claim keeps its full text up to
+# the hard cap, so a file from another tool loses nothing (docs/FORMATS.md).
 CLAIM_MAX_LENGTH = 500
+IMPORTED_CLAIM_MAX_LENGTH = 5000
 TITLE_MAX_LENGTH = 200
 ANNOTATION_MAX_LENGTH = 5000
 ELABORATION_MAX_LENGTH = 5000
@@ -171,7 +176,9 @@ class Claim(VoteTally):
         DELETED = "deleted", "Deleted"
 
     debate = models.ForeignKey(Debate, on_delete=models.CASCADE, related_name="claims")
-    text = models.CharField(max_length=CLAIM_MAX_LENGTH)
+    # The column holds imported texts up to the hard cap; the services keep site writing to
+    # CLAIM_MAX_LENGTH.
+    text = models.CharField(max_length=IMPORTED_CLAIM_MAX_LENGTH)
     elaboration = models.TextField(blank=True, max_length=ELABORATION_MAX_LENGTH)
     is_thesis = models.BooleanField(default=False)
     author = models.ForeignKey(
@@ -201,7 +208,7 @@ class Claim(VoteTally):
                 condition=GreaterThan(Length(Trim("text")), 0), name="claim_text_not_blank"
             ),
             models.CheckConstraint(
-                condition=LessThanOrEqual(Length("text"), CLAIM_MAX_LENGTH),
+                condition=LessThanOrEqual(Length("text"), IMPORTED_CLAIM_MAX_LENGTH),
                 name="claim_text_max_length",
             ),
             models.CheckConstraint(
@@ -422,7 +429,7 @@ class Annotation(models.Model):
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.PUBLISHED)
     # TextQuoteSelector (exact with prefix and suffix) and TextPositionSelector (start, end)
     # over the claim's text; empty exact means the whole claim.
-    exact = models.CharField(max_length=CLAIM_MAX_LENGTH, blank=True)
+    exact = models.CharField(max_length=IMPORTED_CLAIM_MAX_LENGTH, blank=True)
     prefix = models.CharField(max_length=64, blank=True)
     suffix = models.CharField(max_length=64, blank=True)
     start = models.PositiveIntegerField(null=True, blank=True)
@@ -696,3 +703,45 @@ class Pseudonym(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+class ImportJob(models.Model):
+    """A large upload being imported in the background, so no request waits for it.
+
+    The file's text waits here (not in the session) until the job has run; the job page
+    follows `status` and, while it runs, the progress the worker thread leaves in the cache.
+    """
+
+    class Status(models.TextChoices):
+        WAITING = "waiting", "Waiting"
+        RUNNING = "running", "Importing"
+        DONE = "done", "Imported"
+        FAILED = "failed", "Failed"
+
+    # A UUID: the job page's address is not guessable (it is the owner's alone anyway).
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    format = models.CharField(max_length=10)
+    filename = models.CharField(max_length=255, blank=True)
+    title = models.CharField(max_length=TITLE_MAX_LENGTH, blank=True)
+    text = models.TextField(blank=True)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.WAITING)
+    # What the import kept and left out: document.counts() and its warnings.
+    counts = models.JSONField(default=dict, blank=True)
+    warnings = models.JSONField(default=list, blank=True)
+    error = models.TextField(blank=True)
+    debate = models.ForeignKey(
+        Debate, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.filename or 'upload'} ({self.status})"
+
+    @property
+    def is_finished(self) -> bool:
+        return self.status in (self.Status.DONE, self.Status.FAILED)

@@ -27,6 +27,7 @@ urlpatterns = [
     path("d/<slug:slug>/export/<str:format_name>/", interchange.export_debate, name="export"),
     path("import/", interchange.import_debate, name="import"),
     path("import/confirm/", interchange.import_confirm, name="import_confirm"),
+    path("import/jobs/<uuid:job_id>/", interchange.import_job, name="import_job"),
     path("d/<slug:slug>/claims/<int:pk>/", debates.claim_detail, name="claim"),
     path("d/<slug:slug>/map/", maps.debate_map, name="debate_map"),
     path("d/<slug:slug>/map.svg", maps.debate_map_svg, name="debate_map_svg"),

@@ -106,9 +106,9 @@ def test_the_export_is_classic_aif_with_one_scheme_node_a_relation():
         ),
         (
             json.dumps(
-                {"AIF": {"nodes": [{"nodeID": 1, "type": "I", "text": "x" * 501}], "edges": []}}
+                {"AIF": {"nodes": [{"nodeID": 1, "type": "I", "text": "x" * 5001}], "edges": []}}
             ),
-            "AIF.nodes[0].text: claim is 501 characters long",
+            "AIF.nodes[0].text: claim is 5001 characters long",
         ),
         ('{"nodes": [{"nodeID": 1, "type": "I", "text": " "}], "edges": []}', "nodes[0].text"),
     ],

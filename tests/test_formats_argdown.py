@@ -183,7 +183,7 @@ def test_a_premise_conclusion_structure_is_refused_naming_its_line():
     [
         ("  + [A]: a relation with nothing above", "line 1: the relation '+' has no statement"),
         ("===\ntitle: never closed\n[A]: a", "line 1: the front matter opened here is never"),
-        (f"[A]: {'long ' * 101}", "line 1: [A] is 504 characters long"),
+        (f"[A]: {'long ' * 1001}", "line 1: [A] is 5004 characters long"),
         ("[A]: a\n  + [B]: b\n----\n", "line 3: premise-conclusion"),
         ("// only a comment\n", "the file has no statements"),
     ],

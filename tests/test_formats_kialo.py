@@ -199,16 +199,11 @@ def test_a_large_file_imports_in_a_bounded_number_of_queries(django_assert_max_n
         ("Discussion Title: T\n1. Pro: A.", "line 2: 1. stands at the root"),
         ("Discussion Title: T\n1. A.\n1.2.1. Pro: B.", "line 3: 1.2.1. answers 1.2., which is"),
         ("Discussion Title: T\n1. A.\n1.1. Pro: B.\n1.1. Con: C.", "line 4: claim 1.1. appears"),
-        ("Discussion Title: T\n1. A.\n1.1. Pro: -> See 1.7.", "line 3: links to 1.7., which"),
-        (
-            "Discussion Title: T\n1. A.\n1.1. Pro: -> See 1.2.\n1.2. Con: -> See 1.1.",
-            "line 3: the links through 1.1. go round in a circle",
-        ),
         ("Discussion Title: T\n1. -> See 1.", "line 2: the thesis 1. cannot be a link"),
         ("Discussion Title: T\n1. A.\n1.1. Pro:", "line 3: claim 1.1. has no text"),
         (
-            f"Discussion Title: T\n1. A.\n\n1.1. Con: {'long ' * 101}",
-            "line 4: claim 1.1. is 504 characters long; a claim may have at most 500",
+            f"Discussion Title: T\n1. A.\n\n1.1. Con: {'long ' * 1001}",
+            "line 4: claim 1.1. is 5004 characters long; an imported claim may have at most 5000",
         ),
         ("Discussion Title: T\n1. A. [1]\nSources:\nnot a source", "line 4: expected a source"),
         ("Discussion Title: T\n1. A.\nSources:\n[1] https://a.org\n[1] https://b.org", "line 5"),
@@ -239,6 +234,21 @@ def test_tolerated_oddities_are_reported_as_problems():
         "line 4: 1.2. repeats a relation that is already there; kept once",
     ]
     assert document.claims[0].text == "A. [4]"
+
+
+def test_broken_links_are_left_out_with_a_warning_and_every_claim_kept():
+    text = (
+        "Discussion Title: T\n1. A.\n1.1. Pro: B.\n1.2. Pro: -> See 1.7.\n"
+        "1.3. Con: -> See 1.4.\n1.4. Con: -> See 1.3.\n"
+    )
+    document = load(text, "kialo")
+    assert [claim.text for claim in document.claims] == ["A.", "B."]
+    assert document.problems == [
+        "line 4: links to 1.7., which is not in the file; link left out",
+        "line 5: the links through 1.3. go round in a circle; link left out",
+        "line 6: the links through 1.4. go round in a circle; link left out",
+    ]
+    assert document.counts()["warnings"] == 3
 
 
 def test_the_format_is_detected_from_either_header():

@@ -79,9 +79,21 @@ def test_a_staff_restore_may_keep_the_authors(admin):
         run("import_debate", path, "--keep-authors", "--owner", "plain")
 
 
-def test_problems_the_file_had_are_noted_on_stderr(admin):
-    _, err = run("import_debate", str(FIXTURES / "aif_classic.json"))
-    assert "note: edges[10]: an edge to a missing node is left out" in err
+def test_problems_the_file_had_are_listed_as_warnings_and_counted(admin):
+    out, err = run("import_debate", str(FIXTURES / "aif_classic.json"))
+    assert "warning: edges[10]: an edge to a missing node is left out" in err
+    assert "1 warnings" in out.splitlines()[-2]
+
+
+def test_long_claims_and_a_broken_address_are_counted_and_the_slug_stays_last(admin):
+    out, err = run("import_debate", str(FIXTURES / "kialo_long_sources.txt"))
+    assert err.splitlines() == [
+        "warning: line 12: links to 1.9.9., which is not in the file; link left out",
+        "warning: line 18: 'http://The' is not a readable http(s) address; source left out",
+    ]
+    summary, slug = out.splitlines()[-2:]
+    assert "8 claims" in summary and "2 long claims" in summary and "2 warnings" in summary
+    assert slug == Debate.objects.get().slug
 
 
 def test_a_large_import_draws_a_progress_bar_on_a_terminal(admin, tmp_path):
@@ -90,7 +102,7 @@ def test_a_large_import_draws_a_progress_bar_on_a_terminal(admin, tmp_path):
     path = tmp_path / "many.txt"
     path.write_text("\n".join(lines), encoding="utf-8")
     out, err = run("import_debate", str(path), stderr=Terminal())
-    assert "[##############################] 2999/2999 rows" in err
+    assert "importing: 100%" in err and "2999/2999" in err
     assert out.splitlines()[-1] == Debate.objects.get().slug
 
 

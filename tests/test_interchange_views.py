@@ -3,16 +3,20 @@
 from __future__ import annotations
 
 import json
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
+from django.core.cache import cache
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
 
 from arguments import services
-from arguments.models import Claim, Debate, Relation, Source
+from arguments.models import Claim, Debate, ImportJob, Relation, Source
+from arguments.services import import_jobs
 from arguments.views.interchange import PENDING_KEY
 from tests.conftest import build_debate
 
@@ -252,3 +256,89 @@ def test_an_exported_debate_imports_back_through_the_site(client, cast, debate, 
     # The site never credits a file's names: the uploader authors every imported claim.
     assert set(copy.claims.values_list("author", flat=True)) == {cast.stranger.pk}
     assert json.loads(backup)["debate"]["owner"] == "olivia"
+
+
+# Long claims, warnings and background imports ------------------------------------------------
+
+
+def test_the_preview_marks_long_claims_and_lists_the_warnings(client, cast):
+    client.force_login(cast.stranger)
+    page = client.post(IMPORT, {"file": upload("kialo_long_sources.txt")}).content.decode()
+    assert "2 long claims" in page and "2 warnings" in page
+    assert "long: 530 characters" in page and "long: 583 characters" in page
+    assert "line 18: &#x27;http://The&#x27; is not a readable http(s) address" in page
+
+
+def test_the_import_summary_counts_long_claims_and_lists_the_warnings(client, cast):
+    client.force_login(cast.stranger)
+    client.post(IMPORT, {"file": upload("kialo_long_sources.txt")})
+    response = client.post(CONFIRM, {"token": client.session[PENDING_KEY]["token"]}, follow=True)
+    message = str(next(iter(response.context["messages"])))
+    assert message == (
+        "Imported 8 claims, 2 of them longer than 500 characters. 2 warnings (left out): "
+        "line 12: links to 1.9.9., which is not in the file; link left out; "
+        "line 18: 'http://The' is not a readable http(s) address; source left out."
+    )
+
+
+@pytest.fixture
+def in_background(monkeypatch, django_capture_on_commit_callbacks):
+    """Every upload imports as a background job, its thread run inline once committed."""
+    monkeypatch.setattr(import_jobs, "BACKGROUND_FROM_ROWS", 1)
+    monkeypatch.setattr(import_jobs, "_spawn", import_jobs.import_job_run)
+    return django_capture_on_commit_callbacks
+
+
+def test_a_large_upload_imports_in_the_background_and_its_page_follows_it(
+    client, cast, in_background
+):
+    client.force_login(cast.stranger)
+    client.post(IMPORT, {"file": upload("kialo_long_sources.txt")})
+    with in_background(execute=True):
+        response = client.post(CONFIRM, {"token": client.session[PENDING_KEY]["token"]})
+    job = ImportJob.objects.get()
+    assert response.status_code == 302
+    assert response["Location"] == reverse("arguments:import_job", kwargs={"job_id": job.pk})
+    assert job.status == ImportJob.Status.DONE and job.text == ""
+    page = client.get(response["Location"]).content.decode()
+    assert "Imported:" in page and job.debate.get_absolute_url() in page
+    assert "2 long claims" in page and "line 12: links to 1.9.9." in page
+    assert 'hx-trigger="every 1s"' not in page, "a finished job stops polling"
+    fragment = client.get(response["Location"], headers={"HX-Request": "true"})
+    assert "<html" not in fragment.content.decode() and "Imported:" in fragment.content.decode()
+
+
+def test_a_running_job_shows_its_progress_and_polls(client, cast):
+    client.force_login(cast.stranger)
+    job = ImportJob.objects.create(owner=cast.stranger, format="kialo", status="running")
+    cache.set(import_jobs.PROGRESS_KEY.format(job.pk), (3000, 12000))
+    page = client.get(reverse("arguments:import_job", kwargs={"job_id": job.pk})).content.decode()
+    assert '<progress max="100" value="25">' in page and "3000 of 12000 rows" in page
+    assert 'hx-trigger="every 1s"' in page and '<meta http-equiv="refresh"' in page
+
+
+def test_someone_elses_import_job_is_a_404(client, cast):
+    job = ImportJob.objects.create(owner=cast.stranger, format="kialo")
+    client.force_login(cast.writer)
+    assert client.get(reverse("arguments:import_job", kwargs={"job_id": job.pk})).status_code == 404
+    client.logout()
+    response = client.get(reverse("arguments:import_job", kwargs={"job_id": job.pk}))
+    assert response.status_code == 302 and "login" in response["Location"]
+
+
+def test_a_job_whose_file_is_malformed_fails_with_its_line_and_writes_nothing(cast):
+    broken = (FIXTURES / "kialo_older.txt").read_text().replace("1.1. Pro:", "1.1. Maybe:", 1)
+    job = ImportJob.objects.create(owner=cast.stranger, format="kialo", text=broken)
+    before = counts()
+    job = import_jobs.import_job_run(job.pk)
+    assert job.status == ImportJob.Status.FAILED
+    assert job.error.startswith("Kialo: line ") and "needs a 'Pro:' or 'Con:' label" in job.error
+    assert counts() == before and job.debate is None
+
+
+def test_a_job_that_stopped_long_ago_is_shown_as_failed(client, cast):
+    job = ImportJob.objects.create(owner=cast.stranger, format="kialo", status="running")
+    ImportJob.objects.filter(pk=job.pk).update(updated_at=timezone.now() - timedelta(hours=1))
+    client.force_login(cast.stranger)
+    page = client.get(reverse("arguments:import_job", kwargs={"job_id": job.pk})).content.decode()
+    assert "Nothing was imported. The import was interrupted" in page

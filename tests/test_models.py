@@ -33,10 +33,11 @@ def test_a_claim_needs_text_that_is_not_blank():
     assert refused(lambda: Claim.objects.create(debate=debate, text="   "))
 
 
-def test_a_claim_longer_than_500_characters_is_refused():
+def test_a_claim_longer_than_the_import_cap_is_refused_by_the_database():
+    # 500 is the limit for writing on the site (the services); imports keep up to 5,000.
     debate = DebateFactory()
-    assert refused(lambda: Claim.objects.create(debate=debate, text="x" * 501))
-    assert not refused(lambda: Claim.objects.create(debate=debate, text="x" * 500))
+    assert refused(lambda: Claim.objects.create(debate=debate, text="x" * 5001))
+    assert not refused(lambda: Claim.objects.create(debate=debate, text="x" * 5000))
 
 
 def test_a_claim_cannot_relate_to_itself():

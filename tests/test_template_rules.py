@@ -16,7 +16,7 @@ import pytest
 from django.conf import settings
 from django.urls import reverse
 
-from arguments.models import Annotation, Claim, Debate, Flag, Role, ShareLink, Stance
+from arguments.models import Annotation, Claim, Debate, Flag, ImportJob, Role, ShareLink, Stance
 from tests.test_reading_lens import build_world
 
 TEMPLATES = Path(settings.BASE_DIR) / "templates" / "arguments"
@@ -75,6 +75,15 @@ PAGE_OR_FRAGMENT_KWARGS = {
     "format_name": lambda w: "json",
     "link_id": lambda w: _share_link(w).pk,
     "token": lambda w: _share_link(w).token,
+    # The moderator's own import (the client below is the moderator), finished.
+    "job_id": lambda w: (
+        ImportJob.objects.create(
+            owner=w.debate.memberships.get(role=Role.MODERATOR).user,
+            format="json",
+            debate=w.debate,
+            status=ImportJob.Status.DONE,
+        ).pk
+    ),
 }
 
 

@@ -17,7 +17,7 @@ import pytest
 from django.urls import Resolver404, resolve, reverse
 
 from arguments import services
-from arguments.models import Claim, Flag
+from arguments.models import Claim, Flag, ImportJob
 from tests.pages import read, template_syntax
 from tests.test_reading_lens import World, build_world
 
@@ -124,6 +124,20 @@ def refused_pages(client: Any, world: World, read_names: set[str]) -> None:
         _check(address, client.get(address), read_names)
 
 
+def _finished_import(world: World) -> ImportJob:
+    """The owner's background import of the world's debate, done with a warning."""
+    counts = {"theses": 1, "claims": 9, "relations": 8, "links": 1, "sources": 0}
+    return ImportJob.objects.create(
+        owner=world.debate.owner,
+        format="kialo",
+        filename="big.txt",
+        status=ImportJob.Status.DONE,
+        debate=world.debate,
+        counts={**counts, "citations": 0, "long_claims": 1, "warnings": 1},
+        warnings=["line 9: links to 1.7., which is not in the file; link left out"],
+    )
+
+
 def test_no_page_shows_template_text(client, cast) -> None:
     world = build_world(cast, "open")
     slug = world.debate.slug
@@ -135,6 +149,7 @@ def test_no_page_shows_template_text(client, cast) -> None:
         reverse("arguments:debate_new"),
         reverse("arguments:profile"),
         reverse("arguments:import"),
+        reverse("arguments:import_job", args=[_finished_import(world).pk]),
         reverse("arguments:debate_settings", args=[slug]),
         *(reverse("arguments:claim_moderation", args=[slug, c.pk]) for c in world.claims),
         reverse("lti:debate", args=[slug]),

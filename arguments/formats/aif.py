@@ -5,9 +5,10 @@ Read: the classic `{"nodes", "edges", "locutions"}` form and OVA3's wrapper `{"A
 of its premises a pro of its conclusion, a CA node (conflict) makes them cons; when the
 target of either is itself an RA or CA node (an undercut), the premises become pros or cons of
 that node's premises, the claims whose inference is in question. An MA node (rephrase) makes
-its two ends one claim, the other wording kept in the elaboration. Dialogue nodes (L, TA, YA),
-preferences (PA) and locutions are ignored. Node ids are compared as strings; edges to
-missing nodes are left out and reported.
+its two ends one claim, the other wording kept in the elaboration, unless merging them would
+lose a support or conflict edge: then both stay claims, each naming the other's wording.
+Dialogue nodes (L, TA, YA), preferences (PA) and locutions are ignored. Node ids are
+compared as strings; edges to missing nodes are left out and reported.
 
 Written: the classic form, I-nodes then one RA or CA node per relation.
 """
@@ -27,6 +28,7 @@ from arguments.formats.document import (
     fold,
     settle_relations,
 )
+from arguments.formats.json_text import dumps_indented
 from arguments.models import Stance
 
 SCHEMES = {"RA": Stance.PRO, "CA": Stance.CON}
@@ -73,42 +75,58 @@ def parse(text: str) -> DebateDocument:
         out_of[start].append(end)
         into[end].append(start)
 
-    same = _rephrasings(kinds, into, out_of, list(texts))
-    for node_id, (raw, path) in texts.items():
-        if same[node_id] != node_id:
-            continue
-        claim = DocClaim(id=node_id, text=clean_claim_text(raw, path=path), path=path)
-        others = [
-            fold(texts[other][0])
-            for other in texts
-            if other != node_id and same[other] == node_id and fold(texts[other][0]) != claim.text
-        ]
-        claim.elaboration = "\n".join(f"Also put as: {wording}" for wording in others)
-        document.claims.append(claim)
-    if not document.claims:
-        raise FormatError("the file has no I-nodes (propositions)", path=f"{prefix}nodes")
+    def premises_of(node_id: str) -> list[str]:
+        return [p for p in into[node_id] if kinds[p] == "I"]
 
     def claims_of(node_id: str) -> list[str]:
-        """The claims a node stands for: itself, or the premises of a scheme node."""
+        """The I-nodes a node stands for: itself, or the premises of a scheme node."""
         if kinds[node_id] == "I":
-            return [same[node_id]]
+            return [node_id]
         if kinds[node_id] in SCHEMES:
-            return [same[p] for p in into[node_id] if kinds[p] == "I"]
+            return premises_of(node_id)
         return []
 
-    candidates: list[Candidate] = []
+    edges_read: list[Candidate] = []
     for index, node in enumerate(nodes):
         node_id = str(node["nodeID"])
         stance = SCHEMES.get(kinds[node_id])
         if stance is None:
             continue
-        premises = [same[p] for p in into[node_id] if kinds[p] == "I"]
         for target in out_of[node_id]:
             for parent in claims_of(target):
-                candidates += [
+                edges_read += [
                     Candidate(parent, premise, stance, path=f"{prefix}nodes[{index}]")
-                    for premise in premises
+                    for premise in premises_of(node_id)
                 ]
+
+    same = _rephrasings(kinds, into, out_of, list(texts), edges_read, nodes, prefix, document)
+    for node_id, (raw, path) in texts.items():
+        if same.of(node_id) != node_id:
+            continue
+        claim = DocClaim(id=node_id, text=clean_claim_text(raw, path=path), path=path)
+        others = [
+            fold(texts[other][0])
+            for other in texts
+            if other != node_id
+            and same.of(other) == node_id
+            and fold(texts[other][0]) != claim.text
+        ]
+        notes = [f"Also put as: {wording}" for wording in others]
+        apart = [other for member in same.members[node_id] for other in same.kept_apart[member]]
+        notes += [
+            f"Rephrases: {fold(texts[other][0])}"
+            for other in dict.fromkeys(apart)
+            if fold(texts[other][0]) != claim.text
+        ]
+        claim.elaboration = "\n".join(notes)
+        document.claims.append(claim)
+    if not document.claims:
+        raise FormatError("the file has no I-nodes (propositions)", path=f"{prefix}nodes")
+
+    candidates = [
+        Candidate(same.of(edge.parent), same.of(edge.child), edge.stance, path=edge.path)
+        for edge in edges_read
+    ]
     settle_relations(document, candidates)
     return document
 
@@ -130,30 +148,82 @@ def _list(data: dict, key: str, prefix: str) -> list:
     return value
 
 
+class _Rephrasings:
+    """Which I-node stands for which: rephrases merged, and those kept apart (MA nodes)."""
+
+    def __init__(self, order: list[str]) -> None:
+        self.rank = {node_id: index for index, node_id in enumerate(order)}
+        self.parent = {node_id: node_id for node_id in order}
+        self.members = {node_id: [node_id] for node_id in order}
+        # A claim's rephrases that stay claims of their own (their texts are shown with it).
+        self.kept_apart: dict[str, list[str]] = defaultdict(list)
+
+    def of(self, node_id: str) -> str:
+        while self.parent[node_id] != node_id:
+            self.parent[node_id] = self.parent[self.parent[node_id]]
+            node_id = self.parent[node_id]
+        return node_id
+
+
 def _rephrasings(
     kinds: dict[str, str],
     into: dict[str, list[str]],
     out_of: dict[str, list[str]],
     order: list[str],
-) -> dict[str, str]:
-    """Each I-node's representative: the first in file order of those MA nodes join."""
-    rank = {node_id: index for index, node_id in enumerate(order)}
-    same = {node_id: node_id for node_id in order}
+    edges: list[Candidate],
+    nodes: list[Any],
+    prefix: str,
+    document: DebateDocument,
+) -> _Rephrasings:
+    """Merge the two ends of each MA node into one claim, but only where that loses no edge.
 
-    def find(node_id: str) -> str:
-        while same[node_id] != node_id:
-            same[node_id] = same[same[node_id]]
-            node_id = same[node_id]
-        return node_id
+    Merging A' into A loses an edge when one joins the two (it would become a self-attack) or
+    when both relate to the same claim (two edges would become one, perhaps a support and a
+    conflict). Then both claims stay, each naming the other's wording, and a warning says so.
+    """
+    same = _Rephrasings(order)
+    touching: dict[str, list[Candidate]] = defaultdict(list)
+    for edge in edges:
+        touching[edge.parent].append(edge)
+        touching[edge.child].append(edge)
 
-    for node_id, kind in kinds.items():
-        if kind != "MA":
+    def pairs(group: list[str], mapping: dict[str, str]) -> list[tuple[str, str]]:
+        """The (parent, child) claims of every edge touching the group, under `mapping`."""
+
+        def claim(node_id: str) -> str:
+            return mapping.get(same.of(node_id), same.of(node_id))
+
+        seen: dict[int, tuple[str, str]] = {}
+        for node_id in group:
+            for edge in touching[node_id]:
+                seen[id(edge)] = (claim(edge.parent), claim(edge.child))
+        return list(seen.values())
+
+    for index, node in enumerate(nodes):
+        node_id = str(node["nodeID"])
+        if kinds[node_id] != "MA":
             continue
-        ends = [n for n in into[node_id] + out_of[node_id] if kinds[n] == "I"]
+        ends = list(dict.fromkeys(n for n in into[node_id] + out_of[node_id] if kinds[n] == "I"))
         for other in ends[1:]:
-            first, second = sorted((find(ends[0]), find(other)), key=rank.__getitem__)
-            same[second] = first
-    return {node_id: find(node_id) for node_id in order}
+            first, second = sorted((same.of(ends[0]), same.of(other)), key=same.rank.__getitem__)
+            if first == second:
+                continue
+            group = same.members[first] + same.members[second]
+            before, after = set(pairs(group, {})), set(pairs(group, {second: first}))
+            lost = sum(1 for p, c in before if p != c) - sum(1 for p, c in after if p != c)
+            if lost:
+                same.kept_apart[ends[0]].append(other)
+                same.kept_apart[other].append(ends[0])
+                document.warn(
+                    f"{prefix}nodes[{index}]",
+                    f"the rephrase joining {ends[0]!r} and {other!r} keeps them two claims: "
+                    f"merging them would lose {lost} support or conflict edge"
+                    f"{'s' if lost != 1 else ''}",
+                )
+                continue
+            same.parent[second] = first
+            same.members[first] = group
+    return same
 
 
 def render(document: DebateDocument) -> str:
@@ -181,4 +251,4 @@ def render(document: DebateDocument) -> str:
                 {"edgeID": str(len(edges) + 1), "fromID": start, "toID": end, "formEdgeID": None}
             )
     aif = {"nodes": nodes, "edges": edges, "locutions": [], "participants": []}
-    return json.dumps(aif, ensure_ascii=False, indent=2) + "\n"
+    return dumps_indented(aif) + "\n"

@@ -19,6 +19,7 @@ from __future__ import annotations
 import json
 import re
 from dataclasses import dataclass, field
+from json.encoder import encode_basestring_ascii  # type: ignore[attr-defined]
 
 from arguments.formats.document import (
     Candidate,
@@ -303,8 +304,16 @@ def _data(claim: DocClaim, point: DocClaim | DocRelation) -> str:
         data["author"] = claim.author
     if claim.status != Claim.Status.PUBLISHED:
         data["status"] = claim.status
-    items = ", ".join(f"{key}: {json.dumps(value)}" for key, value in data.items())
+    # What json.dumps writes for these strings and numbers, without its per-call overhead
+    # (20,000 calls in a large export).
+    items = ", ".join(f"{key}: {_json_value(value)}" for key, value in data.items())
     return f"{{{items}}}"
+
+
+def _json_value(value: str | list[int]) -> str:
+    if isinstance(value, list):
+        return "[" + ", ".join(map(str, value)) + "]"
+    return encode_basestring_ascii(value)
 
 
 def _titles(claims: list[DocClaim]) -> dict[str, str]:

@@ -20,6 +20,7 @@ from arguments.models import (
     ANNOTATION_MAX_LENGTH,
     CLAIM_MAX_LENGTH,
     ELABORATION_MAX_LENGTH,
+    IMPORTED_CLAIM_MAX_LENGTH,
     TITLE_MAX_LENGTH,
     Annotation,
     Claim,
@@ -163,8 +164,20 @@ class DebateDocument:
     requires_approval: bool = False
     hide_votes_until_voted: bool = False
     embed_origins: str = ""
-    # What a parser tolerated (a dangling reference, a repeated relation), shown in a preview.
+    # What a parser or the check tolerated and left out (a dangling reference, an unreadable
+    # address, a repeated relation): warnings, each naming its line or JSON path, shown in the
+    # preview, the import summary and the command's output.
     problems: list[str] = field(default_factory=list)
+
+    def warn(self, where: object, message: str) -> None:
+        """Record a warning about `where` (an item with a line or path, or a place's name)."""
+        if isinstance(where, str):
+            place = where
+        elif getattr(where, "line", None) is not None:
+            place = f"line {where.line}"  # type: ignore[attr-defined]
+        else:
+            place = getattr(where, "path", None) or ""
+        self.problems.append(f"{place}: {message}" if place else message)
 
     @property
     def theses(self) -> list[DocClaim]:
@@ -181,6 +194,9 @@ class DebateDocument:
             "sources": len(self.sources),
             "citations": len(self.citations),
             "annotations": len(self.annotations),
+            # Longer than the site lets anyone write, kept whole (the import cap is higher).
+            "long_claims": sum(1 for claim in self.claims if len(claim.text) > CLAIM_MAX_LENGTH),
+            "warnings": len(self.problems),
         }
 
 
@@ -192,16 +208,20 @@ def fold(text: str) -> str:
 def clean_claim_text(
     text: str, *, line: int | None = None, path: str | None = None, label: str = "claim"
 ) -> str:
-    """A claim's text as the app stores it (one line, 1 to 500 characters) or a FormatError."""
+    """A claim's text as an import stores it (one line, 1 to 5,000 characters) or a FormatError.
+
+    The site's own limit (500) is for writing; a file from another tool keeps its longer
+    claims whole, up to the hard cap that the database also enforces.
+    """
     cleaned = fold(text)
     if not cleaned:
         raise FormatError(f"{label} has no text", line, path)
     if "\x00" in cleaned:
         raise FormatError(f"{label} holds a NUL character, which no text may", line, path)
-    if len(cleaned) > CLAIM_MAX_LENGTH:
+    if len(cleaned) > IMPORTED_CLAIM_MAX_LENGTH:
         raise FormatError(
-            f"{label} is {len(cleaned)} characters long; a claim may have at most "
-            f"{CLAIM_MAX_LENGTH} (split it, or move the rest into a claim of its own)",
+            f"{label} is {len(cleaned)} characters long; an imported claim may have at most "
+            f"{IMPORTED_CLAIM_MAX_LENGTH} (split it, or move the rest into a claim of its own)",
             line,
             path,
         )
@@ -298,8 +318,8 @@ def _error(item: object, message: str, field_name: str = "") -> FormatError:
 
 def _check_choice(item: object, field_name: str, choices: Iterable[str]) -> None:
     value = getattr(item, field_name)
-    allowed = list(choices)
-    if value not in allowed:
+    if value not in choices:
+        allowed = list(choices)
         raise _error(item, f"{value!r} is not one of {', '.join(allowed)}", field_name)
 
 
@@ -318,6 +338,8 @@ def check_document(document: DebateDocument) -> None:
     """
     if not document.claims:
         raise FormatError("the file holds no claims")
+    # Once, not a claim at a time: a choices class builds its values on every access.
+    claim_statuses, stances = frozenset(Claim.Status.values), frozenset(Stance.values)
     claims: dict[str, DocClaim] = {}
     for claim in document.claims:
         if claim.id in claims:
@@ -325,7 +347,7 @@ def check_document(document: DebateDocument) -> None:
         claims[claim.id] = claim
         claim.text = clean_claim_text(claim.text, line=claim.line, path=claim.path)
         _check_length(claim, "elaboration", ELABORATION_MAX_LENGTH)
-        _check_choice(claim, "status", Claim.Status.values)
+        _check_choice(claim, "status", claim_statuses)
     for claim in document.claims:
         if claim.merged_into is not None and (
             claim.merged_into not in claims or claim.merged_into == claim.id
@@ -339,11 +361,19 @@ def check_document(document: DebateDocument) -> None:
 
     original_parent: dict[str, str] = {}
     pairs: set[tuple[str, str]] = set()
+    related: list[DocRelation] = []
     for relation in document.relations:
-        for end in ("parent", "child"):
-            if getattr(relation, end) not in claims:
-                raise _error(relation, f"unknown claim {getattr(relation, end)!r}", end)
-        _check_choice(relation, "stance", Stance.values)
+        missing = [end for end in ("parent", "child") if getattr(relation, end) not in claims]
+        if missing:
+            # A dangling reference: the edge goes; a claim it left without a place is refused
+            # below (the tree cannot be repaired without guessing where it stood).
+            name = getattr(relation, missing[0])
+            document.warn(relation, f"relates an unknown claim {name!r}; relation left out")
+            continue
+        related.append(relation)
+    document.relations = related
+    for relation in document.relations:
+        _check_choice(relation, "stance", stances)
         if relation.parent == relation.child:
             raise _error(relation, "a claim cannot be a pro or con of itself")
         if (relation.parent, relation.child) in pairs:
@@ -364,7 +394,10 @@ def check_document(document: DebateDocument) -> None:
     # Imported here: the services import this module, and their package imports them all.
     from arguments.services.guards import normalize_url
 
+    # A source, citation or note is a part of a claim, not the claim: a bad one is left out
+    # with a warning and the claim kept (an import loses nothing it can read).
     sources: set[str] = set()
+    readable: list[DocSource] = []
     for source in document.sources:
         if source.id in sources:
             raise _error(source, f"the id {source.id!r} is used twice", "id")
@@ -372,40 +405,62 @@ def check_document(document: DebateDocument) -> None:
         try:
             source.url = normalize_url(source.url)
         except ValidationError:
-            raise _error(source, f"{source.url!r} is not an http(s) address", "url") from None
+            document.warn(
+                source, f"{source.url!r} is not a readable http(s) address; source left out"
+            )
+            continue
         _check_length(source, "url", URL_MAX_LENGTH)
         source.title = fold(source.title)
         _check_length(source, "title", SOURCE_TITLE_MAX_LENGTH)
         _check_length(source, "author", 200)
         _check_length(source, "publisher", 200)
         _check_choice(source, "kind", Source.Kind.values)
+        readable.append(source)
+    document.sources = readable
+    kept_sources = {source.id for source in readable}
+    citations: list[DocCitation] = []
     for citation in document.citations:
         if citation.claim not in claims:
-            raise _error(citation, f"unknown claim {citation.claim!r}", "claim")
-        if citation.source not in sources:
-            raise _error(citation, f"unknown source {citation.source!r}", "source")
+            document.warn(citation, f"cites for an unknown claim {citation.claim!r}; left out")
+            continue
+        if citation.source not in kept_sources:
+            if citation.source not in sources:
+                document.warn(citation, f"unknown source {citation.source!r}; citation left out")
+            continue  # its source was unreadable, and said so once
         _check_length(citation, "quote", QUOTE_MAX_LENGTH)
         _check_length(citation, "locator", LOCATOR_MAX_LENGTH)
+        citations.append(citation)
+    document.citations = citations
 
     notes = {note.id for note in document.annotations}
     if len(notes) != len(document.annotations):
         raise FormatError("two annotations share an id", path="annotations")
+    kept_notes: list[DocAnnotation] = []
     for note in document.annotations:
         if note.claim not in claims:
-            raise _error(note, f"unknown claim {note.claim!r}", "claim")
+            document.warn(note, f"a note on an unknown claim {note.claim!r}; left out")
+            continue
         if note.parent is not None and (note.parent not in notes or note.parent == note.id):
-            raise _error(note, f"replies to an unknown annotation {note.parent!r}", "parent")
+            document.warn(note, f"replies to an unknown note {note.parent!r}; kept as a note")
+            note.parent = None
         _check_choice(note, "motivation", Annotation.Motivation.values)
         _check_choice(note, "visibility", Annotation.Visibility.values)
         _check_choice(note, "status", Annotation.Status.values)
         _check_length(note, "body", ANNOTATION_MAX_LENGTH)
-        _check_length(note, "exact", CLAIM_MAX_LENGTH)
+        _check_length(note, "exact", IMPORTED_CLAIM_MAX_LENGTH)
         _check_length(note, "prefix", 64)
         _check_length(note, "suffix", 64)
         if (note.start is None) != (note.end is None) or (
             note.start is not None and (note.start < 0 or note.end <= note.start)
         ):
             raise _error(note, "start and end must both be given, with end after start")
+        kept_notes.append(note)
+    # A reply to a note that was left out stays, as a note of its own.
+    left = notes - {note.id for note in kept_notes}
+    for note in kept_notes:
+        if note.parent in left:
+            note.parent = None
+    document.annotations = kept_notes
 
     _check_choice(document, "visibility", Debate.Visibility.values)
     _check_choice(document, "status", Debate.Status.values)

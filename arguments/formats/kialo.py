@@ -232,8 +232,14 @@ def _build(document: DebateDocument, items: list[_Item], entries: dict[str, _Ent
             if item.number in links:
                 raise FormatError(f"the thesis {item.number} cannot be a link", item.line)
             continue
-        parent = resolve(item.parent_number, item.line)
-        child = resolve(item.number, item.line)
+        try:
+            parent = resolve(item.parent_number, item.line)
+            child = resolve(item.number, item.line)
+        except FormatError as error:
+            # A broken `-> See` is a bad part of the file, not a reason to refuse it: the link
+            # goes, every claim stays.
+            document.warn(item, f"{error.message}; link left out")
+            continue
         if child == parent or (parent, child) in pairs:
             document.problems.append(
                 f"line {item.line}: {item.number} repeats a relation that is already there; "

@@ -6,8 +6,6 @@ gives the same file, byte for byte.
 
 from __future__ import annotations
 
-import json
-import re
 from datetime import UTC, date, datetime
 from typing import Any
 
@@ -23,14 +21,12 @@ from arguments.formats.document import (
     FormatError,
     Tally,
 )
+from arguments.formats.json_text import dumps_indented
 
 FORMAT_NAME = "debate-map"
 VERSION = 1
 _REQUIRED = object()
 MAX_INTEGER = 2**31 - 1  # what every database's integer columns hold
-# A vote tally as json.dumps indents it: five numbers on seven lines. No string can match (a
-# JSON string holds no raw newline), so only tallies are folded onto one line.
-SPREAD_TALLY = re.compile(r"\[" + r"\n *(\d+)," * 4 + r"\n *(\d+)\n *\]")
 _KIND_NAMES = {str: "a string", bool: "true or false", int: "a whole number", list: "a list"}
 
 
@@ -295,5 +291,4 @@ def render(document: DebateDocument) -> str:
             for note in document.annotations
         ],
     }
-    text = json.dumps(data, ensure_ascii=False, indent=2)
-    return SPREAD_TALLY.sub(r"[\1, \2, \3, \4, \5]", text) + "\n"
+    return dumps_indented(data) + "\n"

@@ -8,11 +8,13 @@ what the preview showed.
 from __future__ import annotations
 
 import secrets
+from uuid import UUID
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_GET, require_POST
 from django.views.decorators.vary import vary_on_headers
@@ -22,10 +24,13 @@ from arguments import formats, services
 from arguments.formats.document import FormatError, title_for
 from arguments.formats.stored import document_from_debate
 from arguments.forms.interchange import ImportForm
+from arguments.models import CLAIM_MAX_LENGTH, ImportJob
+from arguments.services import import_jobs
 from arguments.views.access import lens_for
 
 PENDING_KEY = "pending_import"
 PROBLEMS_SHOWN = 50
+SUMMARY_WARNINGS = 3
 
 
 @require_GET
@@ -72,6 +77,8 @@ def import_debate(request: HttpRequest) -> HttpResponse:
                     "text": text,
                     "format": format_name,
                     "title": form.cleaned_data["title"],
+                    "filename": form.filename,
+                    "rows": import_jobs.import_rows(document),
                 }
                 preview = {
                     "token": token,
@@ -81,6 +88,12 @@ def import_debate(request: HttpRequest) -> HttpResponse:
                     "counts": document.counts(),
                     "problems": document.problems[:PROBLEMS_SHOWN],
                     "more_problems": max(0, len(document.problems) - PROBLEMS_SHOWN),
+                    "long_claims": [
+                        claim for claim in document.claims if len(claim.text) > CLAIM_MAX_LENGTH
+                    ][:PROBLEMS_SHOWN],
+                    "limit": CLAIM_MAX_LENGTH,
+                    "in_background": import_jobs.import_rows(document)
+                    >= import_jobs.BACKGROUND_FROM_ROWS,
                 }
     status = 200 if preview else 422
     return render(request, template, {"form": form, "preview": preview}, status=status)
@@ -98,20 +111,68 @@ def import_confirm(request: HttpRequest) -> HttpResponse:
             request, "That import has expired or was already done; upload the file again."
         )
         return _go(request, "arguments:import")
+    del request.session[PENDING_KEY]
+    if pending.get("rows", 0) >= import_jobs.BACKGROUND_FROM_ROWS:
+        # A large file would hold this worker near its timeout: a thread imports it, and
+        # the job's page follows it.
+        job = import_jobs.import_job_start(
+            owner=request.user,
+            text=pending["text"],
+            format_name=pending["format"],
+            title=pending["title"],
+            filename=pending.get("filename", ""),
+        )
+        return _go(request, reverse("arguments:import_job", kwargs={"job_id": job.pk}))
     try:
         document = formats.parse(pending["text"], pending["format"])
         debate = services.debate_import(
             owner=request.user, document=document, title=pending["title"] or None
         )
     except FormatError as error:
-        del request.session[PENDING_KEY]
         form = ImportForm()
         form.add_error(None, f"{formats.LABELS[pending['format']]}: {error}")
         return render(request, "arguments/import.html", {"form": form}, status=422)
-    del request.session[PENDING_KEY]
-    count = len(document.claims)
-    messages.success(request, f"Imported {count} claim{'s' if count != 1 else ''}.")
+    messages.success(request, import_summary(document.counts(), document.problems))
     return _go(request, debate)
+
+
+def import_summary(counts: dict[str, int], warnings: list[str]) -> str:
+    """One line for the flash message: what was imported, what was kept long, what left out."""
+    claims = counts["claims"]
+    summary = f"Imported {claims} claim{'s' if claims != 1 else ''}"
+    if counts.get("long_claims"):
+        summary += f", {counts['long_claims']} of them longer than {CLAIM_MAX_LENGTH} characters"
+    if not warnings:
+        return summary + "."
+    shown = "; ".join(warnings[:SUMMARY_WARNINGS])
+    more = (
+        f"; and {len(warnings) - SUMMARY_WARNINGS} more" if len(warnings) > SUMMARY_WARNINGS else ""
+    )
+    plural = "s" if len(warnings) != 1 else ""
+    return f"{summary}. {len(warnings)} warning{plural} (left out): {shown}{more}."
+
+
+@vary_on_headers("HX-Request")
+@login_required
+@require_GET
+def import_job(request: HttpRequest, job_id: UUID) -> HttpResponse:
+    """A background import as it runs, then what it imported: the page polls itself."""
+    job = ImportJob.objects.filter(pk=job_id, owner=request.user).select_related("debate").first()
+    if job is None:
+        raise Http404("No such import.")
+    job = import_jobs.import_job_settle(job)
+    progress = import_jobs.import_job_progress(job)
+    context = {
+        "job": job,
+        "label": formats.LABELS.get(job.format, job.format),
+        "progress": progress,
+        "percent": 100 * progress[0] // progress[1] if progress and progress[1] else None,
+        "warnings": job.warnings[:PROBLEMS_SHOWN],
+        "more_warnings": max(0, len(job.warnings) - PROBLEMS_SHOWN),
+        "limit": CLAIM_MAX_LENGTH,
+    }
+    template = "arguments/import_job.html#status" if request.htmx else "arguments/import_job.html"
+    return render(request, template, context)
 
 
 def _go(request: HttpRequest, to: object) -> HttpResponse:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 import sys
 from pathlib import Path
 from typing import Any
@@ -9,12 +10,12 @@ from typing import Any
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied
 from django.core.management.base import BaseCommand, CommandError, CommandParser
+from tqdm import tqdm
 
 from arguments import formats, services
 from arguments.formats.document import FormatError
 from arguments.services.interchange import Progress
 
-BAR_WIDTH = 30
 # Below this many rows an import is over before a bar would be worth drawing.
 BAR_FROM_ROWS = 2000
 
@@ -68,11 +69,11 @@ class Command(BaseCommand):
         except PermissionDenied as error:
             raise CommandError(str(error)) from None
         for problem in document.problems:
-            self.stderr.write(f"note: {problem}", style_func=self.style.WARNING)
+            self.stderr.write(f"warning: {problem}", style_func=self.style.WARNING)
         counts = document.counts()
         self.stdout.write(
             f"imported {formats.LABELS[format_name]} as {debate.title!r}: "
-            + ", ".join(f"{n} {name}" for name, n in counts.items())
+            + ", ".join(f"{n} {name.replace('_', ' ')}" for name, n in counts.items())
         )
         self.stdout.write(debate.slug)
 
@@ -102,18 +103,35 @@ class Command(BaseCommand):
         return owner
 
     def _progress_bar(self) -> Progress | None:
-        """A bar on the terminal (stderr, so the slug can still be piped), for large files."""
+        """A bar on a terminal (stderr, so the slug can still be piped), for large files.
+
+        Off a terminal nothing is drawn, so a script reading the output sees only the summary,
+        the warnings and the slug.
+        """
         if not self.stderr.isatty():
             return None
+        bar: tqdm | None = None
 
         def draw(done: int, total: int) -> None:
+            nonlocal bar
             if total < BAR_FROM_ROWS:
                 return
-            filled = BAR_WIDTH * done // total
-            bar = "#" * filled + "-" * (BAR_WIDTH - filled)
-            ending = "\n" if done >= total else ""
-            # stderr is styled as errors on a terminal; a progress bar is none.
-            self.stderr.write(f"\r[{bar}] {done}/{total} rows", style_func=str, ending=ending)
-            self.stderr.flush()
+            if bar is None:
+                # The wrapper's stream itself: OutputWrapper would end every write with a
+                # newline, and a bar redraws its line with a carriage return.
+                # A terminal that reports no size (a pseudo-terminal without one) would get no
+                # bar from tqdm; shutil falls back to 80 by 24.
+                size = shutil.get_terminal_size()
+                bar = tqdm(
+                    total=total,
+                    file=self.stderr._out,
+                    unit=" rows",
+                    desc="importing",
+                    ncols=size.columns,
+                    nrows=size.lines,
+                )
+            bar.update(done - bar.n)
+            if done >= total:
+                bar.close()
 
         return draw
