@@ -8,7 +8,7 @@ module only turns them into HTTP answers.
 from __future__ import annotations
 
 from django.contrib.auth.views import redirect_to_login
-from django.core.exceptions import BadRequest
+from django.core.exceptions import BadRequest, PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse, QueryDict
 from django_htmx.middleware import HtmxDetails
 
@@ -87,3 +87,16 @@ def id_from(value: str | None) -> int | None:
     if value.isascii() and value.isdigit() and len(value) <= 18:
         return int(value)
     return None
+
+
+def lens_to_manage(request: HttpRequest, slug: str, action: Action) -> Lens | HttpResponse:
+    """The reader's lens on a page of the debate's own management (settings, share links,
+    activity, pseudonyms): the login page for a visitor's GET, a 403 when their role does not
+    allow `action` (a 404 first, when they may not see the debate)."""
+    lens = lens_for(request, slug)
+    if not request.user.is_authenticated:
+        if request.method == "GET":
+            return redirect_to_login(request.get_full_path())
+        raise PermissionDenied("Sign in first.")
+    lens.check(action)
+    return lens

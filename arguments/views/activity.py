@@ -6,15 +6,13 @@ from __future__ import annotations
 import csv
 
 from django.contrib.auth import get_user_model
-from django.contrib.auth.views import redirect_to_login
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 
 from arguments.activity import activity_of
 from arguments.models import Annotation, Citation, Claim
 from arguments.permissions import Action
-from arguments.reading import Lens
-from arguments.views.access import lens_for
+from arguments.views.access import lens_to_manage
 
 COLUMNS = [
     "username",
@@ -29,16 +27,8 @@ COLUMNS = [
 ]
 
 
-def _moderator_lens(request: HttpRequest, slug: str) -> Lens | HttpResponse:
-    lens = lens_for(request, slug)
-    if not request.user.is_authenticated:
-        return redirect_to_login(request.get_full_path())
-    lens.check(Action.MODERATE)
-    return lens
-
-
 def debate_activity(request: HttpRequest, slug: str) -> HttpResponse:
-    lens = _moderator_lens(request, slug)
+    lens = lens_to_manage(request, slug, Action.MODERATE)
     if isinstance(lens, HttpResponse):
         return lens
     context = {"lens": lens, "debate": lens.debate, "rows": activity_of(lens.debate)}
@@ -52,7 +42,7 @@ def _cell(value: object) -> str:
 
 
 def debate_activity_csv(request: HttpRequest, slug: str) -> HttpResponse:
-    lens = _moderator_lens(request, slug)
+    lens = lens_to_manage(request, slug, Action.MODERATE)
     if isinstance(lens, HttpResponse):
         return lens
     response = HttpResponse(content_type="text/csv; charset=utf-8")
@@ -69,7 +59,7 @@ def debate_activity_csv(request: HttpRequest, slug: str) -> HttpResponse:
 
 def participant_activity(request: HttpRequest, slug: str, user_id: int) -> HttpResponse:
     """One person's claims, sources and notes in the debate (all states: moderators see all)."""
-    lens = _moderator_lens(request, slug)
+    lens = lens_to_manage(request, slug, Action.MODERATE)
     if isinstance(lens, HttpResponse):
         return lens
     person = get_user_model().objects.filter(pk=user_id).first()

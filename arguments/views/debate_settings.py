@@ -8,9 +8,8 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import messages
-from django.contrib.auth.views import redirect_to_login
-from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404, HttpRequest, HttpResponse
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 from django.views.decorators.vary import vary_on_headers
@@ -19,21 +18,11 @@ from arguments import selectors, services
 from arguments.forms.moderation import MemberForm, StatusForm
 from arguments.permissions import Action, grantable_roles, manages
 from arguments.reading import Lens
-from arguments.views.access import HtmxHttpRequest, lens_for
+from arguments.views.access import HtmxHttpRequest, lens_to_manage
 from arguments.views.forms import form_errors_to
 
 # A pending queue longer than this is paged in the admin; the settings page shows the oldest.
 QUEUE_LIMIT = 100
-
-
-def _manager_lens(request: HttpRequest, slug: str) -> Lens | HttpResponse:
-    lens = lens_for(request, slug)
-    if not request.user.is_authenticated:
-        if request.method == "GET":
-            return redirect_to_login(request.get_full_path())
-        raise PermissionDenied("Sign in first.")
-    lens.check(Action.MANAGE_MEMBERS)
-    return lens
 
 
 def _context(
@@ -64,7 +53,7 @@ def _context(
 
 def debate_settings(request: HtmxHttpRequest, slug: str) -> HttpResponse:
     """The owner's and moderators' page: members and roles, the suggestion queue, status."""
-    lens = _manager_lens(request, slug)
+    lens = lens_to_manage(request, slug, Action.MANAGE_MEMBERS)
     if isinstance(lens, HttpResponse):
         return lens
     return render(request, "arguments/debate_settings.html", _context(lens))
@@ -83,7 +72,7 @@ def _reply(
 @require_POST
 def member_grant(request: HtmxHttpRequest, slug: str) -> HttpResponse:
     """Invite a user by username, or change a member's role."""
-    lens = _manager_lens(request, slug)
+    lens = lens_to_manage(request, slug, Action.MANAGE_MEMBERS)
     assert isinstance(lens, Lens)  # a POST: never the login page
     form = MemberForm(request.POST, roles=grantable_roles(lens.role))
     if form.is_valid():
@@ -109,7 +98,7 @@ def member_grant(request: HtmxHttpRequest, slug: str) -> HttpResponse:
 @require_POST
 def member_revoke(request: HtmxHttpRequest, slug: str, user_id: int) -> HttpResponse:
     """Remove a member (they fall back to the debate's default role)."""
-    lens = _manager_lens(request, slug)
+    lens = lens_to_manage(request, slug, Action.MANAGE_MEMBERS)
     assert isinstance(lens, Lens)
     membership = selectors.membership_of(lens.debate, user_id)
     if membership is None:
@@ -131,7 +120,7 @@ def member_revoke(request: HtmxHttpRequest, slug: str, user_id: int) -> HttpResp
 @require_POST
 def debate_status(request: HtmxHttpRequest, slug: str) -> HttpResponse:
     """Open, lock or close the debate (closing with a written conclusion)."""
-    lens = _manager_lens(request, slug)
+    lens = lens_to_manage(request, slug, Action.MANAGE_MEMBERS)
     assert isinstance(lens, Lens)
     lens.check(Action.MODERATE)
     form = StatusForm(request.POST)

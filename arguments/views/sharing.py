@@ -12,7 +12,7 @@ from django import forms
 from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth.views import redirect_to_login
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -28,7 +28,7 @@ from arguments.models import ShareLink
 from arguments.permissions import Action, grantable_roles
 from arguments.pseudonyms import pseudonyms_of
 from arguments.reading import Lens
-from arguments.views.access import lens_for
+from arguments.views.access import lens_to_manage
 from arguments.views.forms import form_errors_to
 
 EXPIRY_CHOICES = [("", "Never"), ("1", "In a day"), ("7", "In a week"), ("30", "In 30 days")]
@@ -56,16 +56,6 @@ class JoinForm(forms.Form):
     )
 
 
-def _manager_lens(request: HttpRequest, slug: str) -> Lens | HttpResponse:
-    lens = lens_for(request, slug)
-    if not request.user.is_authenticated:
-        if request.method == "GET":
-            return redirect_to_login(request.get_full_path())
-        raise PermissionDenied("Sign in first.")
-    lens.check(Action.MANAGE_MEMBERS)
-    return lens
-
-
 def _qr(url: str) -> str:
     # segno writes the code as SVG from our own absolute URL: nothing user-written inside.
     return mark_safe(segno.make(url, error="m").svg_inline(scale=3, dark="#1b1f24"))
@@ -88,7 +78,7 @@ def _page(request: HttpRequest, lens: Lens, form: ShareLinkForm, status: int = 2
 
 @require_http_methods(["GET", "POST"])
 def share_links(request: HttpRequest, slug: str) -> HttpResponse:
-    lens = _manager_lens(request, slug)
+    lens = lens_to_manage(request, slug, Action.MANAGE_MEMBERS)
     if isinstance(lens, HttpResponse):
         return lens
     roles = grantable_roles(lens.role)
@@ -121,7 +111,7 @@ def _link_of(lens: Lens, link_id: int) -> ShareLink:
 
 
 def _act(request: HttpRequest, slug: str, link_id: int, act: str) -> HttpResponse:
-    lens = _manager_lens(request, slug)
+    lens = lens_to_manage(request, slug, Action.MANAGE_MEMBERS)
     assert not isinstance(lens, HttpResponse)  # a POST: never the login page
     link = _link_of(lens, link_id)
     try:
@@ -206,12 +196,9 @@ def join(request: HttpRequest, token: str) -> HttpResponse:
 def debate_pseudonyms(request: HttpRequest, slug: str) -> HttpResponse:
     """Pseudonymity: the owner turns it on (for good); the owner and moderators see who is
     who."""
-    lens = lens_for(request, slug)
-    if not request.user.is_authenticated:
-        if request.method == "GET":
-            return redirect_to_login(request.get_full_path())
-        raise PermissionDenied("Sign in first.")
-    lens.check(Action.MODERATE)
+    lens = lens_to_manage(request, slug, Action.MODERATE)
+    if isinstance(lens, HttpResponse):
+        return lens
     debate = lens.debate
     if request.method == "POST":
         if request.POST.get("confirm") != "yes":
