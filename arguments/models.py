@@ -55,6 +55,9 @@ class VoteTally(models.Model):
     votes_2 = models.PositiveIntegerField(default=0)
     votes_3 = models.PositiveIntegerField(default=0)
     votes_4 = models.PositiveIntegerField(default=0)
+    # The debate's `tally_version` at this point's last vote: a process that holds the
+    # tallies as of version v reads only the points tallied after v (reading/tallies.py).
+    tallied_in = models.PositiveBigIntegerField(default=0, editable=False)
 
     TALLY_FIELDS = ("votes_0", "votes_1", "votes_2", "votes_3", "votes_4")
 
@@ -133,9 +136,18 @@ class Debate(models.Model):
     # Bumped by every write that changes what the tree shows, so caches keyed by it never
     # serve a stale structure.
     structure_version = models.PositiveBigIntegerField(default=1, editable=False)
+    # Bumped by every vote instead: a vote changes tallies and strengths, not the structure,
+    # so readers catch up on the points voted since the version they hold, nothing more.
+    tally_version = models.PositiveBigIntegerField(default=0, editable=False)
+    # The structure version of the last write that did not say which claims it changed (a
+    # merge, a revert, a lock): a process holding an older version reloads the whole debate;
+    # otherwise it reads only the claims changed since (`StructureChange`).
+    rebuilt_in = models.PositiveBigIntegerField(default=1, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
-    history = HistoricalRecords(excluded_fields=["structure_version", "updated_at"])
+    history = HistoricalRecords(
+        excluded_fields=["structure_version", "tally_version", "rebuilt_in", "updated_at"]
+    )
 
     objects = DebateQuerySet.as_manager()
 
@@ -194,14 +206,17 @@ class Claim(VoteTally):
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
     history = HistoricalRecords(
-        excluded_fields=[*VoteTally.TALLY_FIELDS, "updated_at"],
+        excluded_fields=[*VoteTally.TALLY_FIELDS, "tallied_in", "updated_at"],
     )
 
     objects = ClaimQuerySet.as_manager()
 
     class Meta:
         ordering = ["id"]
-        indexes = [models.Index(fields=["debate", "status"])]
+        indexes = [
+            models.Index(fields=["debate", "status"]),
+            models.Index(fields=["debate", "tallied_in"]),
+        ]
         constraints = [
             # Services strip input; the database refuses what is empty, blank or too long.
             models.CheckConstraint(
@@ -257,13 +272,16 @@ class Relation(VoteTally):
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
     )
     created_at = models.DateTimeField(auto_now_add=True)
-    history = HistoricalRecords(excluded_fields=list(VoteTally.TALLY_FIELDS))
+    history = HistoricalRecords(excluded_fields=[*VoteTally.TALLY_FIELDS, "tallied_in"])
 
     objects = RelationQuerySet.as_manager()
 
     class Meta:
         ordering = ["position", "id"]
-        indexes = [models.Index(fields=["debate", "parent"])]
+        indexes = [
+            models.Index(fields=["debate", "parent"]),
+            models.Index(fields=["debate", "tallied_in"]),
+        ]
         constraints = [
             models.UniqueConstraint(fields=["parent", "child"], name="relation_unique_pair"),
             models.CheckConstraint(condition=~Q(parent=F("child")), name="relation_not_self"),
@@ -338,6 +356,33 @@ class Citation(models.Model):
 
     def __str__(self) -> str:
         return f"{self.claim_id} cites {self.source_id}"
+
+
+class StructureChange(models.Model):
+    """A claim changed by a write (its row, a relation at either end of it, its citations or
+    notes) at a structure version of its debate: a process holding version v re-reads just
+    the claims changed after v (arguments/structure_changes.py).
+
+    Rows of their own, only ever inserted, rather than a stamp on the claim: a write takes
+    the debate's row lock when it bumps the version, and updating a claim's row after that
+    could deadlock against a vote or an edit that locked the claim first. For the same
+    reason no foreign-key constraint: checking one locks the claim's row (PostgreSQL's
+    FOR KEY SHARE), which a vote on a thesis holds FOR UPDATE. Django still cascades.
+    """
+
+    debate = models.ForeignKey(
+        Debate, on_delete=models.CASCADE, related_name="+", db_constraint=False
+    )
+    claim = models.ForeignKey(
+        Claim, on_delete=models.CASCADE, related_name="+", db_constraint=False
+    )
+    version = models.PositiveBigIntegerField()
+
+    class Meta:
+        indexes = [models.Index(fields=["debate", "version"])]
+
+    def __str__(self) -> str:
+        return f"claim {self.claim_id} changed in version {self.version}"
 
 
 class Vote(models.Model):

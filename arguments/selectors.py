@@ -11,7 +11,7 @@ import threading
 from collections import OrderedDict, defaultdict
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from django.db.models import Count, Max, Prefetch, Q
 from lti_tool.models import Key, LtiRegistration
@@ -29,13 +29,14 @@ from arguments.models import (
 )
 
 if TYPE_CHECKING:
-    from collections.abc import Iterator
+    from collections.abc import Iterable, Iterator
 
     from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 
     AnyUser = AbstractBaseUser | AnonymousUser
 
 PUBLISHED = Claim.Status.PUBLISHED
+Row = tuple[Any, ...]  # a row from values_list()
 PENDING = Claim.Status.PENDING
 
 
@@ -108,6 +109,11 @@ class DebateStructure:
     children: dict[int, list[Edge]]  # parent id -> edges in sibling order
     original: dict[int, Edge]  # child id -> the relation where it was written
     theses: list[int]
+    # child id -> every relation above it (links too): the way strength flows after a vote.
+    parents: dict[int, list[Edge]] = field(default_factory=dict)
+    # The debate's tally version the tallies and strengths here are current with; votes
+    # after it are read and applied in place (`catch_up_tallies`), not by reloading.
+    tally_version: int = 0
     citations: dict[int, list[CitedSource]] = field(default_factory=dict)
     # Published annotations by claim, top level first with their replies; every visibility
     # is here, and `notes_for` filters them for one reader.
@@ -153,67 +159,46 @@ class DebateStructure:
             stack.extend(e.child for e in self.children.get(current, ()) if not e.is_link)
 
 
-def _load_structure(debate: Debate) -> DebateStructure:
-    claims = Claim.objects.filter(debate=debate).values_list(
-        "id",
-        "text",
-        "elaboration",
-        "status",
-        "is_thesis",
-        "author_id",
-        "author__username",
-        "merged_into_id",
-        *Claim.TALLY_FIELDS,
-    )
-    nodes: dict[int, Node] = {}
-    theses: list[int] = []
-    for row in claims:
-        node = Node(*row[:8], tally=tuple(row[8:]))  # type: ignore[arg-type]
-        node.author = node.author or ""
-        nodes[node.id] = node
-        if node.is_thesis:
-            theses.append(node.id)
-    children: dict[int, list[Edge]] = defaultdict(list)
-    original: dict[int, Edge] = {}
-    relations = (
-        Relation.objects.filter(debate=debate)
-        .active()
-        .order_by("position", "id")
-        .values_list(
-            "id", "parent_id", "child_id", "stance", "is_link", "position", *Relation.TALLY_FIELDS
-        )
-    )
-    for row in relations:
-        edge = Edge(*row[:6], tally=tuple(row[6:]))  # type: ignore[arg-type]
-        children[edge.parent].append(edge)
-        if not edge.is_link:
-            original[edge.child] = edge
+# The columns each structure row is built from, shared by the whole load and the catch-up
+# after a write (arguments/structure_changes.py), so both build the same rows.
+NODE_COLUMNS = (
+    "id", "text", "elaboration", "status", "is_thesis", "author_id", "author__username",
+    "merged_into_id", *Claim.TALLY_FIELDS,
+)  # fmt: skip
+EDGE_COLUMNS = (
+    "id", "parent_id", "child_id", "stance", "is_link", "position", *Relation.TALLY_FIELDS,
+)  # fmt: skip
+CITATION_COLUMNS = (
+    "claim_id", "source_id", "source__url", "source__title", "source__kind", "quote", "locator",
+)  # fmt: skip
+NOTE_COLUMNS = (
+    "id", "claim_id", "parent_id", "author_id", "author__username", "body",
+    "motivation", "visibility", "exact", "start", "end", "is_orphaned", "created_at",
+)  # fmt: skip
+
+
+def node_from(row: Row) -> Node:
+    node = Node(*row[:8], tally=tuple(row[8:]))  # type: ignore[arg-type]
+    node.author = node.author or ""
+    return node
+
+
+def edge_from(row: Row) -> Edge:
+    return Edge(*row[:6], tally=tuple(row[6:]))  # type: ignore[arg-type]
+
+
+def citations_from(rows: Iterable[Row]) -> dict[int, list[CitedSource]]:
     citations: dict[int, list[CitedSource]] = defaultdict(list)
-    cited = (
-        Citation.objects.filter(claim__debate=debate, is_hidden=False)
-        .order_by("id")
-        .values_list(
-            "claim_id",
-            "source_id",
-            "source__url",
-            "source__title",
-            "source__kind",
-            "quote",
-            "locator",
-        )
-    )
-    for claim_id, *rest in cited:
+    for claim_id, *rest in rows:
         citations[claim_id].append(CitedSource(*rest))
+    return dict(citations)
+
+
+def notes_from(rows: Iterable[Row]) -> dict[int, list[Note]]:
+    """Notes by claim, top level first with their replies gathered under them; `rows` in
+    order of creation."""
     notes: dict[int, list[Note]] = defaultdict(list)
     by_id: dict[int, Note] = {}
-    rows = (
-        Annotation.objects.filter(claim__debate=debate, status=Annotation.Status.PUBLISHED)
-        .order_by("created_at", "id")
-        .values_list(
-            "id", "claim_id", "parent_id", "author_id", "author__username", "body",
-            "motivation", "visibility", "exact", "start", "end", "is_orphaned", "created_at",
-        )
-    )  # fmt: skip
     for row in rows:
         note = Note(*row)
         note.author = note.author or ""
@@ -223,6 +208,42 @@ def _load_structure(debate: Debate) -> DebateStructure:
             parent.replies.append(note)
         elif note.parent_id is None:
             notes[note.claim_id].append(note)
+    return dict(notes)
+
+
+def citation_rows(**where: object) -> Iterable[Row]:
+    cited = Citation.objects.filter(is_hidden=False, **where).order_by("id")
+    return cited.values_list(*CITATION_COLUMNS)
+
+
+def note_rows(**where: object) -> Iterable[Row]:
+    notes = Annotation.objects.filter(status=Annotation.Status.PUBLISHED, **where)
+    return notes.order_by("created_at", "id").values_list(*NOTE_COLUMNS)
+
+
+def _load_structure(debate: Debate) -> DebateStructure:
+    nodes: dict[int, Node] = {}
+    theses: list[int] = []
+    for row in Claim.objects.filter(debate=debate).values_list(*NODE_COLUMNS):
+        node = node_from(row)
+        nodes[node.id] = node
+        if node.is_thesis:
+            theses.append(node.id)
+    children: dict[int, list[Edge]] = defaultdict(list)
+    parents: dict[int, list[Edge]] = defaultdict(list)
+    original: dict[int, Edge] = {}
+    relations = (
+        Relation.objects.filter(debate=debate)
+        .active()
+        .order_by("position", "id")
+        .values_list(*EDGE_COLUMNS)
+    )
+    for row in relations:
+        edge = edge_from(row)
+        children[edge.parent].append(edge)
+        parents[edge.child].append(edge)
+        if not edge.is_link:
+            original[edge.child] = edge
     structure = DebateStructure(
         debate_id=debate.pk,
         version=(debate.structure_version, debate.created_at),
@@ -230,8 +251,12 @@ def _load_structure(debate: Debate) -> DebateStructure:
         children=dict(children),
         original=original,
         theses=theses,
-        citations=dict(citations),
-        notes=dict(notes),
+        parents=dict(parents),
+        # The version as read before the rows: a vote committed in between is applied again
+        # by the next catch-up, which is harmless (it sets, never adds).
+        tally_version=debate.tally_version,
+        citations=citations_from(citation_rows(claim__debate=debate)),
+        notes=notes_from(note_rows(claim__debate=debate)),
     )
     structure.base, structure.strength = claim_strengths(structure)
     return structure
@@ -267,16 +292,35 @@ _STRUCTURES_LOCK = threading.Lock()
 
 def debate_structure(debate: Debate) -> DebateStructure:
     """The debate's claims, relations, citations and annotations: four queries, or none when
-    this process already holds the debate's current version."""
+    this process already holds the debate's current version. When it holds an older one, it
+    reads only what changed since: the claims a write changed (four queries) and the points
+    voted on (two), see arguments/structure_changes.py."""
+    # Imported here: structure_changes builds on this module's rows and classes.
+    from arguments import structure_changes
+
     with _STRUCTURES_LOCK:
-        structure = _STRUCTURES.get(debate.pk)
+        held = _STRUCTURES.get(debate.pk)
         # The creation time guards against SQLite reusing a deleted debate's id.
-        if structure is not None and structure.version == (
-            debate.structure_version,
-            debate.created_at,
-        ):
-            _STRUCTURES.move_to_end(debate.pk)
-            return structure
+        if held is not None and held.version[1] == debate.created_at:
+            version = held.version[0]
+            structure: DebateStructure | None = held
+            if version < debate.structure_version:
+                # A write that named what it changed: a new structure sharing the rest, so a
+                # thread still reading the held one sees it whole. Queries under the lock
+                # keep two threads from catching up the same change twice.
+                structure = (
+                    structure_changes.catch_up(held, debate)
+                    if debate.rebuilt_in <= version
+                    else None
+                )
+            if structure is not None:
+                if structure.tally_version < debate.tally_version:
+                    # In place: a reader meanwhile sees each tally and strength either before
+                    # or after, never torn.
+                    structure_changes.catch_up_tallies(structure, debate.tally_version)
+                _STRUCTURES[debate.pk] = structure
+                _STRUCTURES.move_to_end(debate.pk)
+                return structure
     structure = _load_structure(debate)
     with _STRUCTURES_LOCK:
         _STRUCTURES[debate.pk] = structure

@@ -167,11 +167,13 @@ def test_a_vote_and_the_page_with_votes_cost_fixed_queries(
     client.force_login(UserFactory())
     client.get(debate.get_absolute_url())  # readers had the structure cached already
     # Session, user, debate, membership, the point with its claim, then the service: lock and
-    # tally, my vote, write it, move the tally, bump the version (+2 savepoints in tests).
+    # tally, my vote, write it, bump the tally version, move and stamp the tally (+2
+    # savepoints in tests).
     with django_assert_max_num_queries(12):
         assert client.post(vote_url(claim), {"value": "3"}, **HTMX).status_code == 200
-    # Session, user, debate, membership, the structure (4, cold after the vote), my votes,
-    # moderation notices: 10 is the ceiling the performance issue sets; say why if it grows.
+    # Session, user, debate, membership, the points voted on since (2: relations, theses; a
+    # vote leaves the structure as it was), my votes, moderation notices: 10 is the ceiling
+    # the performance issue sets; say why if it grows.
     with django_assert_max_num_queries(10):
         assert client.get(debate.get_absolute_url()).status_code == 200
 

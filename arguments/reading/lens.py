@@ -220,7 +220,9 @@ class Lens:
 
     def refresh(self) -> None:
         """After a write: the debate's new version and status, and what depends on them."""
-        self.debate.refresh_from_db(fields=["structure_version", "status", "updated_at"])
+        self.debate.refresh_from_db(
+            fields=["structure_version", "tally_version", "status", "updated_at"]
+        )
         for name in ("structure", "notices", "visible_ids", "_public"):
             self.__dict__.pop(name, None)
         self._actions.clear()

@@ -10,7 +10,8 @@ Invariants kept here (the database enforces the rest):
 - a relation joins two claims of the same debate;
 - every claim that is not a thesis has exactly one original relation, and the original
   relations form a forest rooted at the theses (moves that would break this are refused);
-- every write that changes what the tree shows bumps `Debate.structure_version`.
+- every write that changes what the tree shows bumps `Debate.structure_version`, except a
+  vote, which bumps `Debate.tally_version` and stamps the point it moved (`tallied_in`).
 """
 
 from __future__ import annotations

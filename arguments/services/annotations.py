@@ -86,7 +86,7 @@ def annotation_add(
         note.exact, note.prefix, note.suffix = span.exact, span.prefix, span.suffix
         note.start, note.end = span.start, span.end
     note.save()
-    bump_version(claim.debate)
+    bump_version(claim.debate, [claim.pk])
     return note
 
 
@@ -104,7 +104,7 @@ def annotation_edit(
         body, required=annotation.motivation != Annotation.Motivation.HIGHLIGHTING
     )
     annotation.save()
-    bump_version(annotation.claim.debate)
+    bump_version(annotation.claim.debate, [annotation.claim_id])
     return annotation
 
 
@@ -114,4 +114,4 @@ def annotation_delete(*, actor: AnyUser, annotation: Annotation) -> None:
     require(actor, Action.EDIT_NOTE, annotation.claim.debate, note=annotation)
     annotation.status = Annotation.Status.DELETED
     annotation.save(update_fields=["status", "updated_at"])
-    bump_version(annotation.claim.debate)
+    bump_version(annotation.claim.debate, [annotation.claim_id])

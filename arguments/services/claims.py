@@ -89,7 +89,7 @@ def thesis_add(*, actor: AnyUser, debate: Debate, text: str, elaboration: str = 
         is_thesis=True,
         author=actor,
     )
-    bump_version(debate)
+    bump_version(debate, [claim.pk])
     return claim
 
 
@@ -133,7 +133,7 @@ def claim_add(
         position=next_position(parent),
         created_by=actor,
     )
-    bump_version(debate)
+    bump_version(debate, [parent.pk, claim.pk])
     return claim
 
 
@@ -157,10 +157,12 @@ def claim_edit(*, actor: AnyUser, claim: Claim, text: str, elaboration: str | No
     ):
         claim.status = Claim.Status.PENDING
     claim.full_clean()
-    claim.save()
+    # Only what changed: a thesis's vote tally in memory may be stale, and saving it would
+    # overwrite votes cast meanwhile (tests/test_cross_process.py found it on PostgreSQL).
+    claim.save(update_fields=["text", "elaboration", "status", "updated_at"])
     if reworded:
         _reanchor_annotations(claim)
-    bump_version(claim.debate)
+    bump_version(claim.debate, [claim.pk])
     return claim
 
 
@@ -202,7 +204,7 @@ def claim_link(*, actor: AnyUser, claim: Claim, parent: Claim, stance: str) -> R
         if existing.is_hidden and existing.is_link:
             existing.is_hidden, existing.stance = False, stance
             existing.save(update_fields=["is_hidden", "stance"])
-            bump_version(parent.debate)
+            bump_version(parent.debate, [parent.pk, claim.pk])
             return existing
         raise ValidationError("That claim already stands under this one.")
     relation = Relation.objects.create(
@@ -214,7 +216,7 @@ def claim_link(*, actor: AnyUser, claim: Claim, parent: Claim, stance: str) -> R
         position=next_position(parent),
         created_by=actor,
     )
-    bump_version(parent.debate)
+    bump_version(parent.debate, [parent.pk, claim.pk])
     return relation
 
 
@@ -226,7 +228,7 @@ def claim_unlink(*, actor: AnyUser, relation: Relation) -> None:
     require(actor, Action.MOVE_CLAIM, relation.debate)
     relation.is_hidden = True
     relation.save(update_fields=["is_hidden"])
-    bump_version(relation.debate)
+    bump_version(relation.debate, [relation.parent_id, relation.child_id])
 
 
 @transaction.atomic
@@ -250,17 +252,18 @@ def claim_move(
         if stance and stance != original.stance:
             original.stance = stance
             original.save(update_fields=["stance"])
-            bump_version(debate)
+            bump_version(debate, [parent.pk, claim.pk])
         return original
     if Relation.objects.filter(parent=parent, child=claim).exists():
         raise ValidationError(
             "That claim is already linked there; remove the link before moving it."
         )
+    old_parent = original.parent_id
     original.parent = parent
     original.stance = stance or original.stance
     original.position = next_position(parent)
     original.save(update_fields=["parent", "stance", "position"])
-    bump_version(debate)
+    bump_version(debate, [old_parent, parent.pk, claim.pk])
     return original
 
 
@@ -273,7 +276,7 @@ def _set_status(actor: AnyUser, claim: Claim, action: Action, status: str) -> Cl
             raise ValidationError("A debate's only thesis cannot be hidden; close the debate.")
     claim.status = status
     claim.save(update_fields=["status", "updated_at"])
-    bump_version(claim.debate)
+    bump_version(claim.debate, [claim.pk])
     return claim
 
 

@@ -100,7 +100,7 @@ def flag_resolve(
             note_row = flag.annotation
             note_row.status = Annotation.Status.HIDDEN
             note_row.save(update_fields=["status", "updated_at"])
-            bump_version(target_claim.debate)
+            bump_version(target_claim.debate, [target_claim.pk])
     return flag
 
 

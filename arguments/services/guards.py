@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from urllib.parse import urlsplit, urlunsplit
 
 from django.core.exceptions import ValidationError
@@ -11,7 +12,7 @@ from django.db.models import F, Max
 from django.utils import timezone
 from django.utils.text import slugify
 
-from arguments.models import CLAIM_MAX_LENGTH, Claim, Debate, Relation
+from arguments.models import CLAIM_MAX_LENGTH, Claim, Debate, Relation, StructureChange
 
 WHITESPACE = re.compile(r"\s+")
 
@@ -42,11 +43,32 @@ def normalize_url(url: str) -> str:
     return urlunsplit((parts.scheme.lower(), parts.netloc.lower(), path, parts.query, ""))
 
 
-def bump_version(debate: Debate) -> None:
-    """Invalidate cached renderings of the debate's structure."""
-    Debate.objects.filter(pk=debate.pk).update(
-        structure_version=F("structure_version") + 1, updated_at=timezone.now()
-    )
+def bump_version(debate: Debate, changed: Iterable[int] | None = None) -> None:
+    """Invalidate cached renderings of the debate's structure.
+
+    `changed`: the claims whose row, relations (at either end: a relation added, hidden or
+    moved names its parent and its child, a move its old parent too), citations or notes
+    this write changed. Processes holding the debate then re-read just those
+    (selectors.debate_structure). None when the write cannot say: every process reloads
+    the whole debate.
+    """
+    debates = Debate.objects.filter(pk=debate.pk)
+    bumped: dict[str, object] = {
+        "structure_version": F("structure_version") + 1,
+        "updated_at": timezone.now(),
+    }
+    if changed is None:
+        bumped["rebuilt_in"] = F("structure_version") + 1
+    # The debate's row stays locked to the end of the transaction, so the changes recorded
+    # below commit in the order of their versions.
+    debates.update(**bumped)
+    ids = set(changed or ())
+    if ids:
+        version = debates.values_list("structure_version", flat=True).get()
+        StructureChange.objects.bulk_create(
+            StructureChange(debate_id=debate.pk, claim_id=claim_id, version=version)
+            for claim_id in sorted(ids)
+        )
 
 
 def next_position(parent: Claim) -> int:

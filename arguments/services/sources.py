@@ -71,5 +71,5 @@ def source_cite(
     if duplicate is not None:
         return duplicate
     citation.save()
-    bump_version(claim.debate)
+    bump_version(claim.debate, [claim.pk])
     return citation

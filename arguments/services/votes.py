@@ -6,7 +6,8 @@ from typing import TYPE_CHECKING
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import F
+from django.db.models import F, Subquery
+from django.utils import timezone
 
 from arguments.models import (
     Claim,
@@ -15,7 +16,6 @@ from arguments.models import (
     Vote,
 )
 from arguments.permissions import Action, require
-from arguments.services.guards import bump_version
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
@@ -71,20 +71,34 @@ def vote_cast(*, user: AnyUser, point: Relation | Claim, value: int) -> Vote:
 def _lock(point: Relation | Claim) -> list[int]:
     """Lock the point's row (serializing votes on it) and read its tally in the same query."""
     model = type(point)
-    row = model.objects.select_for_update().filter(pk=point.pk).values_list(*model.TALLY_FIELDS)
+    row = (
+        model.objects.select_for_update(no_key=True)
+        .filter(pk=point.pk)
+        .values_list(*model.TALLY_FIELDS)
+    )
     return list(row.get())
 
 
 def _move_tally(point: Relation | Claim, tally: list[int], changes: dict[int, int]) -> None:
-    """Apply the changes in SQL (F expressions) and mirror them on the point in memory."""
+    """Apply the changes in SQL (F expressions) and mirror them on the point in memory.
+
+    A vote bumps the debate's `tally_version`, not its `structure_version`: no reader reloads
+    the debate for it. The point is stamped with the new tally version, so each process reads
+    just the points voted on since the version it holds (selectors.debate_structure). The
+    debate's row is updated first and stays locked to the end of the transaction, so stamps
+    commit in the order of the versions they carry.
+    """
+    debate_id = _point_claim(point).debate_id
+    debates = Debate.objects.filter(pk=debate_id)
+    debates.update(tally_version=F("tally_version") + 1, updated_at=timezone.now())
     type(point).objects.filter(pk=point.pk).update(
-        **{f"votes_{value}": F(f"votes_{value}") + step for value, step in changes.items()}
+        tallied_in=Subquery(debates.values("tally_version")[:1]),
+        **{f"votes_{value}": F(f"votes_{value}") + step for value, step in changes.items()},
     )
     for value, step in changes.items():
         tally[value] += step
     for name, count in zip(point.TALLY_FIELDS, tally, strict=True):
         setattr(point, name, count)
-    bump_version(_point_claim(point).debate)
 
 
 @transaction.atomic
@@ -135,5 +149,8 @@ def votes_recount() -> tuple[int, int]:
                     **dict(zip(model.TALLY_FIELDS, actual, strict=True))
                 )
     if fixed:
-        Debate.objects.update(structure_version=F("structure_version") + 1)
+        # Tallies fixed behind the votes' stamps: every process reloads its debates.
+        Debate.objects.update(
+            structure_version=F("structure_version") + 1, rebuilt_in=F("structure_version") + 1
+        )
     return checked, fixed

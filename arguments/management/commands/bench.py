@@ -11,14 +11,21 @@ the network or a WSGI server (`make loadtest` measures those). Each figure is th
 from __future__ import annotations
 
 import json
+import os
+import random
 import resource
+import secrets
 import statistics
+import subprocess
+import sys
 import tempfile
 import time
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.core.cache import cache
 from django.core.management.base import BaseCommand, CommandParser
 from django.db import connection
@@ -28,9 +35,10 @@ from django.urls import reverse
 
 from arguments import formats, services
 from arguments.formats.stored import document_from_debate
-from arguments.models import Claim, Debate, Relation
+from arguments.models import Claim, Debate, Relation, Stance
 from arguments.selectors import claim_strengths, debate_structure, forget_structures
 from arguments.synthetic import build_debate, deepest_branch
+from arguments.worker_probe import Probe, database_url
 
 HTMX = {"HTTP_HX_REQUEST": "true"}
 
@@ -72,6 +80,29 @@ class Command(BaseCommand):
             finally:
                 connection.creation.destroy_test_db(old_name, verbosity=0)
         self.stdout.write(json.dumps(results, sort_keys=False))
+
+    def _server_memory(self, page: str, focus: str) -> dict[str, float]:
+        """The memory of another process serving the debate as a worker does (production
+        settings): the page, a branch, and the page again after a vote and a write."""
+        with tempfile.TemporaryDirectory() as static_root:
+            env = {
+                "DJANGO_DEBUG": "0",
+                "DJANGO_SECRET_KEY": secrets.token_urlsafe(50),
+                "DJANGO_SECURE_SSL_REDIRECT": "0",
+                "DJANGO_STATIC_ROOT": static_root,
+            }
+            manage = [sys.executable, str(Path(settings.BASE_DIR) / "manage.py")]
+            subprocess.run(
+                [*manage, "collectstatic", "--no-input", "-v0"], env=os.environ | env, check=True
+            )
+            probe = Probe(database_url(connection.settings_dict), env=env)
+            try:
+                for path, htmx in ((page, False), (focus + "?part=branch", True), (page, False)):
+                    answer = probe.get(path, htmx=htmx)
+                    assert answer["status"] == 200, answer["status"]
+            finally:
+                probe.stop()
+        return {"rss_mb": answer["rss_mb"], "rss_peak_mb": answer["peak_mb"]}
 
     def _measure(self, size: int, runs: int) -> dict[str, Any]:
         self.stderr.write(f"building a debate of {size} claims…")
@@ -128,6 +159,25 @@ class Command(BaseCommand):
             lambda: client.post(vote, {"value": str(next(values) % 5)}, **HTMX),
             before=lambda: debate_structure(Debate.objects.get(pk=debate.pk)),
         )
+        # The class at work: a visitor's page right after someone else's vote, and after a
+        # new claim elsewhere in the tree (the write itself is not timed).
+        voters = iter(list(get_user_model().objects.filter(username__startswith="bench-voter-")))
+        points = list(Relation.objects.filter(debate=debate, is_hidden=False).order_by("id"))
+        picks = random.Random(size)
+
+        def someone_votes() -> None:
+            point = picks.choice(points)
+            services.vote_cast(user=next(voters), point=point, value=picks.randint(0, 4))
+
+        timed("page_after_vote", lambda: visitor.get(page), before=someone_votes)
+        writes = iter(range(10_000))
+        parent = Claim.objects.get(pk=deep)
+
+        def someone_writes() -> None:
+            text = f"A new pro written during the benchmark, number {next(writes)}."
+            services.claim_add(actor=voter, parent=parent, stance=Stance.PRO, text=text)
+
+        timed("page_after_write", lambda: visitor.get(page), before=someone_writes)
         figures["queries_max"] = max(queries.values())
         figures["queries"] = queries
 
@@ -165,7 +215,11 @@ class Command(BaseCommand):
             figures[f"export_{name}_ms"] = _median_ms(export)
         figures["export_ms"] = max(figures[f"export_{name}_ms"] for name in formats.FORMATS)
         figures["import_ms"] = max(figures["import_kialo_ms"], figures["import_json_ms"])
-        # ru_maxrss is in kilobytes on Linux: the peak of this whole process so far.
-        figures["rss_mb"] = round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)
+        # ru_maxrss is in kilobytes on Linux: the peak of this whole process so far, which
+        # also built the debate and imported it: not what a server holds.
+        figures["bench_rss_mb"] = round(
+            resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1
+        )
+        figures.update(self._server_memory(page, focus))
         self.stderr.write(f"  {json.dumps(figures)}")
         return figures

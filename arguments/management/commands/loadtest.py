@@ -4,9 +4,12 @@
 
 Run it against its own database (`make loadtest` points DATABASE_URL at loadtest.sqlite3):
 it adds a synthetic debate of `--size` claims there when missing. It then drives, one after
-the other, the debate page, a deep branch fragment (htmx) and a static file as the ceiling
-of what this server can do, and prints requests per second, latency percentiles, errors, and
-the debate page's throughput as a share of the static file's.
+the other, the debate page (a visitor, then a signed-in member), a deep branch fragment
+(htmx), a static file as the ceiling of what this server can do, and the visitor's page again
+while signed-in voters vote through the real endpoint (`--votes-per-second`) and one writer
+adds a claim every `--write-every` seconds. It prints requests per second, latency
+percentiles and errors, the debate page's throughput as a share of the static file's, and the
+mixed run's as a share of the read-only one's.
 """
 
 from __future__ import annotations
@@ -28,7 +31,9 @@ from urllib.request import urlopen
 from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.test.utils import override_settings
 
+from arguments.loadtest_clients import ClassAtWork, sessions_for
 from arguments.models import Debate
 from arguments.synthetic import build_debate, deepest_branch
 
@@ -59,6 +64,9 @@ class Command(BaseCommand):
         parser.add_argument("--seconds", type=int, default=15)
         parser.add_argument("--connections", type=int, default=16)
         parser.add_argument("--workers", type=int, default=2)
+        parser.add_argument("--votes-per-second", type=float, default=2.0)
+        parser.add_argument("--write-every", type=float, default=5.0, help="seconds")
+        parser.add_argument("--port", type=int, default=0, help="0: any free port")
 
     def handle(self, *args: Any, **options: Any) -> None:
         wrk = shutil.which("wrk")
@@ -72,7 +80,7 @@ class Command(BaseCommand):
             self.stderr.write(f"building a debate of {options['size']} claims…")
             debate = build_debate(options["size"], slug=slug)
         branch = f"/d/{slug}/claims/{deepest_branch(debate)}/?part=branch"
-        port = _free_port()
+        port = options["port"] or _free_port()
         with tempfile.TemporaryDirectory() as static_root:
             env = os.environ | {
                 "DJANGO_DEBUG": "0",
@@ -91,8 +99,13 @@ class Command(BaseCommand):
             try:
                 base = f"http://127.0.0.1:{port}"
                 self._wait(base)
+                # Sessions are signed, and their users' hashes made, with the server's key.
+                with override_settings(SECRET_KEY=env["DJANGO_SECRET_KEY"]):
+                    member = sessions_for(debate, 1, "loadtest-member")[0]
+                    voters = sessions_for(debate, 20, "loadtest-voter")
                 targets = {
                     "debate_page": (f"/d/{slug}/", []),
+                    "member_page": (f"/d/{slug}/", ["-H", f"Cookie: {member.cookie}"]),
                     "branch_fragment": (branch, ["-H", "HX-Request: true"]),
                     "static_file": ("/static/css/app.css", []),
                 }
@@ -100,10 +113,27 @@ class Command(BaseCommand):
                     name: self._run(wrk, base + path, headers, options)
                     for name, (path, headers) in targets.items()
                 }
+                # A class at work: the same readers while signed-in voters vote through the
+                # real endpoint and one writer adds a claim now and then.
+                class_at_work = ClassAtWork(
+                    base,
+                    debate,
+                    voters,
+                    member,
+                    votes_per_second=options["votes_per_second"],
+                    write_every=options["write_every"],
+                )
+                with class_at_work:
+                    results["mixed_reader"] = self._run(
+                        wrk, base + f"/d/{slug}/", [], options, warm=False
+                    )
+                results["mixed_writers"] = class_at_work.summary()
             finally:
                 server.terminate()
                 server.wait(timeout=10)
         ratio = results["debate_page"]["rps"] / max(results["static_file"]["rps"], 1e-9)
+        mixed = results["mixed_reader"]["rps"] / max(results["debate_page"]["rps"], 1e-9)
+        writers = results.pop("mixed_writers")
         for name, figures in results.items():
             self.stdout.write(
                 f"{name:16} {figures['rps']:8.1f} req/s  p50 {figures['p50_ms']:6.1f} ms  "
@@ -111,7 +141,13 @@ class Command(BaseCommand):
                 f"errors {figures['errors']}"
             )
         self.stdout.write(f"debate page / static file throughput: {ratio:.2f}")
-        summary = results | {"page_to_static_ratio": round(ratio, 3), "claims": options["size"]}
+        self.stdout.write(f"mixed readers / read-only readers: {mixed:.2f}; writers: {writers}")
+        summary = results | {
+            "page_to_static_ratio": round(ratio, 3),
+            "mixed_to_read_only_ratio": round(mixed, 3),
+            "mixed_writers": writers,
+            "claims": options["size"],
+        }
         self.stdout.write(json.dumps(summary))
 
     def _wait(self, base: str) -> None:
@@ -123,10 +159,15 @@ class Command(BaseCommand):
                 time.sleep(0.1)
         raise CommandError("gunicorn did not start")
 
-    def _run(self, wrk: str, url: str, headers: list[str], options: dict[str, Any]) -> dict:
+    def _run(
+        self, wrk: str, url: str, headers: list[str], options: dict[str, Any], *, warm: bool = True
+    ) -> dict:
         # Warm every worker first: the first request of each loads the debate (about a second
         # at 20,000 claims), which is start-up, not throughput.
-        subprocess.run([wrk, "-t1", "-c4", "-d2s", *headers, url], capture_output=True, check=True)
+        if warm:
+            subprocess.run(
+                [wrk, "-t1", "-c4", "-d2s", *headers, url], capture_output=True, check=True
+            )
         self.stderr.write(f"loading {url} for {options['seconds']} s…")
         with tempfile.NamedTemporaryFile("w", suffix=".lua") as script:
             script.write(WRK_REPORT)

@@ -1,0 +1,171 @@
+"""Signed-in clients for `loadtest`: sessions made directly in the session store (no login
+form to drive), and a class at work (voters and a writer) posting through the real endpoints
+while wrk reads.
+"""
+
+from __future__ import annotations
+
+import random
+import statistics
+import threading
+import time
+from dataclasses import dataclass, field
+from importlib import import_module
+from typing import Any
+from urllib.error import HTTPError, URLError
+from urllib.parse import urlencode
+from urllib.request import Request, urlopen
+
+from django.conf import settings
+from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY, get_user_model
+from django.utils.crypto import get_random_string
+
+from arguments.models import Claim, Debate, Relation, Stance
+
+
+@dataclass(frozen=True)
+class Session:
+    """A signed-in user as a client sends them: cookies and the CSRF token for a POST."""
+
+    user_id: int
+    key: str
+    csrf: str
+
+    @property
+    def cookie(self) -> str:
+        return f"{settings.SESSION_COOKIE_NAME}={self.key}; {settings.CSRF_COOKIE_NAME}={self.csrf}"
+
+
+def sessions_for(debate: Debate, count: int, prefix: str) -> list[Session]:
+    """`count` signed-in users (made when missing), each with a fresh session. The debate's
+    newcomers' role lets them read, vote and (a public debate's default) write."""
+    User = get_user_model()
+    store_class = import_module(settings.SESSION_ENGINE).SessionStore
+    sessions = []
+    for n in range(count):
+        user, _ = User.objects.get_or_create(username=f"{prefix}-{n}")
+        store = store_class()
+        store[SESSION_KEY] = str(user.pk)
+        store[BACKEND_SESSION_KEY] = settings.AUTHENTICATION_BACKENDS[0]
+        store[HASH_SESSION_KEY] = user.get_session_auth_hash()
+        store.create()
+        # The CSRF cookie holds a secret the form may send back as it is (unmasked).
+        csrf = get_random_string(32)
+        sessions.append(Session(user.pk, store.session_key or "", csrf))
+    return sessions
+
+
+@dataclass
+class Tally:
+    latencies: list[float] = field(default_factory=list)
+    errors: int = 0
+
+    def summary(self) -> dict[str, Any]:
+        ordered = sorted(self.latencies)
+        p99 = ordered[min(len(ordered) - 1, int(len(ordered) * 0.99))] if ordered else 0.0
+        return {
+            "done": len(ordered),
+            "errors": self.errors,
+            "p50_ms": round(statistics.median(ordered) * 1000, 1) if ordered else 0.0,
+            "p99_ms": round(p99 * 1000, 1),
+        }
+
+
+class ClassAtWork:
+    """Voters casting votes at a steady rate and one writer adding claims, in threads, for as
+    long as the `with` block runs."""
+
+    def __init__(
+        self,
+        base: str,
+        debate: Debate,
+        voters: list[Session],
+        writer: Session,
+        *,
+        votes_per_second: float,
+        write_every: float,
+    ) -> None:
+        self.base = base
+        self.slug = debate.slug
+        self.voters = voters
+        self.writer = writer
+        self.votes_per_second = votes_per_second
+        self.write_every = write_every
+        # Points readers see: the theses' first two levels, where a class votes most.
+        thesis_ids = list(Claim.objects.filter(debate=debate, is_thesis=True).values_list("id"))
+        first = list(
+            Relation.objects.filter(
+                parent_id__in=[t for (t,) in thesis_ids], is_link=False
+            ).values_list("child_id", flat=True)
+        )
+        second = list(
+            Relation.objects.filter(parent_id__in=first, is_link=False).values_list(
+                "child_id", flat=True
+            )
+        )
+        self.points = first + second
+        self.parents = first or [t for (t,) in thesis_ids]
+        self.votes, self.writes = Tally(), Tally()
+        self._stop = threading.Event()
+        self._threads: list[threading.Thread] = []
+
+    def __enter__(self) -> ClassAtWork:
+        self._threads = [
+            threading.Thread(target=self._vote_loop, daemon=True),
+            threading.Thread(target=self._write_loop, daemon=True),
+        ]
+        for thread in self._threads:
+            thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._stop.set()
+        for thread in self._threads:
+            thread.join(timeout=30)
+
+    def summary(self) -> dict[str, Any]:
+        return {"votes": self.votes.summary(), "writes": self.writes.summary()}
+
+    def _post(self, session: Session, path: str, data: dict[str, str], tally: Tally) -> None:
+        request = Request(
+            self.base + path,
+            data=urlencode(data).encode(),
+            headers={
+                "Cookie": session.cookie,
+                "X-CSRFToken": session.csrf,
+                "HX-Request": "true",
+                "Content-Type": "application/x-www-form-urlencoded",
+            },
+        )
+        start = time.perf_counter()
+        try:
+            with urlopen(request, timeout=10) as response:
+                response.read()
+                ok = response.status == 200
+        except (HTTPError, URLError, TimeoutError):
+            ok = False
+        if ok:
+            tally.latencies.append(time.perf_counter() - start)
+        else:
+            tally.errors += 1
+
+    def _vote_loop(self) -> None:
+        rng = random.Random(1)
+        interval = 1 / self.votes_per_second
+        next_at = time.perf_counter()
+        while not self._stop.is_set():
+            point = rng.choice(self.points)
+            path = f"/d/{self.slug}/claims/{point}/vote/"
+            self._post(rng.choice(self.voters), path, {"value": str(rng.randint(0, 4))}, self.votes)
+            next_at += interval
+            self._stop.wait(max(0.0, next_at - time.perf_counter()))
+
+    def _write_loop(self) -> None:
+        rng = random.Random(2)
+        n = 0
+        while not self._stop.wait(self.write_every):
+            n += 1
+            parent = rng.choice(self.parents)
+            text = f"A claim added during the load test, number {n} at {time.time():.0f}."
+            path = f"/d/{self.slug}/claims/{parent}/add/"
+            self._post(self.writer, path, {"text": text, "stance": Stance.PRO}, self.writes)
