@@ -155,6 +155,9 @@ def test_no_page_shows_template_text(client, cast) -> None:
             reverse("arguments:embed_claim", args=[slug, world.pro.pk]),
             "/accounts/login/",
             "/accounts/signup/",
+            # Search pages are reached through a form, not a link: asked for here.
+            reverse("arguments:debate_search", args=[slug]) + "?q=weights",
+            "/?q=weights",
         ]
         assert crawl(client, seeds, read_names) > 20, persona
 
