@@ -238,3 +238,70 @@ def debate_matches(query: str) -> Q:
         )
         matches |= Q(pk__in=ids.values("id"))
     return matches
+
+
+# -- near duplicates, while a claim is written -----------------------------------------------
+
+SIMILAR_SHOWN = 3
+SIMILAR_MIN_LENGTH = 12  # shorter drafts resemble too much to warn about
+TRIGRAM_THRESHOLD = 0.45  # PostgreSQL: pg_trgm similarity (0-1) from which a claim is "similar"
+RATIO_THRESHOLD = 0.7  # SQLite: difflib's ratio (0-1), a stricter scale than trigrams
+SIMILAR_SCANNED = 5000  # SQLite: the fallback compares at most this many claims
+
+
+def similar_claims(lens: Lens, text: str, *, under: int) -> list[tuple[int, str]]:
+    """(id, text) of up to three published claims of the debate, seen by the reader, that
+    read like `text`, most similar first; claims already beneath `under` are left out (they
+    cannot be linked there, and the same text again there is a double submission)."""
+    text = " ".join(text.split())
+    if len(text) < SIMILAR_MIN_LENGTH:
+        return []
+    structure = lens.structure
+    taken = {edge.child for edge in structure.children.get(under, ())} | {under}
+
+    def wanted(claim_id: int) -> bool:
+        node = structure.nodes.get(claim_id)
+        return (
+            node is not None
+            and claim_id not in taken
+            and node.status == Claim.Status.PUBLISHED
+            and lens.sees(claim_id)
+        )
+
+    found: list[tuple[int, str]] = []
+    if _postgres():
+        from django.contrib.postgres.search import TrigramSimilarity
+
+        # Similarity over the debate's published claims only: bounded by the debate's size,
+        # a debounced request's cost, without an index to keep.
+        rows = (
+            Claim.objects.filter(debate=lens.debate, status=Claim.Status.PUBLISHED)
+            .annotate(similarity=TrigramSimilarity("text", text))
+            .filter(similarity__gte=TRIGRAM_THRESHOLD)
+            .order_by("-similarity", "id")
+            .values_list("id", flat=True)[: SIMILAR_SHOWN * 4]
+        )
+        candidates = list(rows)
+    else:
+        from difflib import SequenceMatcher
+
+        matcher = SequenceMatcher(None, "", text.lower(), autojunk=False)  # b: the draft, kept
+        scored: list[tuple[float, int]] = []
+        for claim_id in lens.visible_ids[:SIMILAR_SCANNED]:
+            matcher.set_seq1(structure.nodes[claim_id].text.lower())
+            # The cheap upper bounds first: most claims are nowhere near.
+            if matcher.real_quick_ratio() < RATIO_THRESHOLD:
+                continue
+            if matcher.quick_ratio() < RATIO_THRESHOLD:
+                continue
+            ratio = matcher.ratio()
+            if ratio >= RATIO_THRESHOLD:
+                scored.append((ratio, claim_id))
+        scored.sort(key=lambda pair: (-pair[0], pair[1]))
+        candidates = [claim_id for _ratio, claim_id in scored]
+    for claim_id in candidates:
+        if wanted(claim_id):
+            found.append((claim_id, structure.nodes[claim_id].text))
+            if len(found) == SIMILAR_SHOWN:
+                break
+    return found
