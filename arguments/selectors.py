@@ -345,11 +345,14 @@ def debate_by_slug(slug: str) -> Debate | None:
 
 
 def debates_for_listing(*, search: str = "") -> list[Debate]:
-    """Public debates with their claim and participant counts, last activity and published
-    theses (`published_theses`), in two queries."""
+    """Public debates (those whose title or description matches `search`, when given) with
+    their claim and participant counts, last activity and published theses
+    (`published_theses`), in two queries."""
+    from arguments.search import debate_matches  # search reads through the lens, which imports us
+
     debates = Debate.objects.listed().select_related("owner")
     if search:
-        debates = debates.filter(title__icontains=search)
+        debates = debates.filter(debate_matches(search))
     theses = Claim.objects.theses().published().order_by("id")
     return list(
         debates.annotate(

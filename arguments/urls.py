@@ -24,6 +24,7 @@ urlpatterns = [
     path("new/", debates.debate_new, name="debate_new"),
     path("me/", debates.profile, name="profile"),
     path("d/<slug:slug>/", debates.debate_detail, name="debate"),
+    path("d/<slug:slug>/search/", debates.debate_search, name="debate_search"),
     path("d/<slug:slug>/export/<str:format_name>/", interchange.export_debate, name="export"),
     path("import/", interchange.import_debate, name="import"),
     path("import/confirm/", interchange.import_confirm, name="import_confirm"),

@@ -133,6 +133,9 @@ ROWS: dict[str, Row] = {
     ),
     "why? page": Row("arguments:claim_why", lambda s: [s.con.pk], expect()),
     "debate map": Row("arguments:debate_map", lambda s: [], expect()),
+    "debate search": Row(
+        "arguments:debate_search", lambda s: [], expect(), query=lambda s: {"q": "weights"}
+    ),
     "debate map SVG": Row("arguments:debate_map_svg", lambda s: [], expect()),
     "claim map": Row("arguments:claim_map", lambda s: [s.con.pk], expect()),
     "claim map SVG": Row("arguments:claim_map_svg", lambda s: [s.con.pk], expect()),

@@ -15,9 +15,10 @@ from urllib.parse import urlsplit
 
 import pytest
 from django.urls import Resolver404, resolve, reverse
+from django.utils import timezone
 
 from arguments import services
-from arguments.models import Claim, Flag, ImportJob
+from arguments.models import Claim, Flag, ImportJob, ShareLink
 from tests.pages import read, template_syntax
 from tests.test_reading_lens import World, build_world
 
@@ -102,6 +103,16 @@ def refused_pages(client: Any, world: World, read_names: set[str]) -> None:
         (reverse("arguments:note_flag", args=[slug, world.notes[0].pk]), {"reason": "x"}),
         (reverse("arguments:member_revoke", args=[slug, 999999]), {}),
     ]
+    # A revoked share link: each of its acts, and the page it opens, says so.
+    link = ShareLink.objects.create(
+        debate=world.debate, token="crawl", role="writer", instant_access=True,
+        is_active=False, revoked_at=timezone.now(),
+    )  # fmt: skip
+    posts += [
+        (reverse(f"arguments:{name}", args=[slug, link.pk]), {"on": "1"})
+        for name in ("share_link_switch", "share_link_revoke", "share_link_hide_contributions")
+    ]
+    posts.append((reverse("arguments:join", args=[link.token]), {"display_name": ""}))
     for address, data in posts:
         for headers in ({}, HTMX):
             response = client.post(address, data, **headers)
@@ -170,6 +181,9 @@ def test_no_page_shows_template_text(client, cast) -> None:
             reverse("arguments:embed_claim", args=[slug, world.pro.pk]),
             "/accounts/login/",
             "/accounts/signup/",
+            # Search pages are reached through a form, not a link: asked for here.
+            reverse("arguments:debate_search", args=[slug]) + "?q=weights",
+            "/?q=weights",
         ]
         assert crawl(client, seeds, read_names) > 20, persona
 

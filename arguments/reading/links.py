@@ -322,6 +322,10 @@ class DebateUrls:
         return self._reverse("arguments:debate_settings")
 
     @property
+    def search(self) -> str:
+        return self._reverse("arguments:debate_search")
+
+    @property
     def embed(self) -> str:
         return self._reverse("arguments:embed_dialog")
 

@@ -11,13 +11,15 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import HttpResponse
 from django.shortcuts import render
+from django.utils.http import urlencode
 from django.views.decorators.http import require_http_methods
 from django.views.decorators.vary import vary_on_headers
 
-from arguments import selectors, services
+from arguments import search, selectors, services
 from arguments.forms import CitationForm, ClaimForm, LinkForm, StanceForm
-from arguments.models import Claim, Stance
+from arguments.models import CLAIM_MAX_LENGTH, Claim, Stance
 from arguments.permissions import Action
+from arguments.reading import Lens
 from arguments.views.access import HtmxHttpRequest, claim_to_act_on, lens_for
 from arguments.views.forms import form_errors_to
 from arguments.views.fragments import back_to, body_response, branch_response, form_page
@@ -35,7 +37,19 @@ def claim_add(request: HtmxHttpRequest, slug: str, pk: int) -> HttpResponse:
     data = request.POST if request.method == "POST" else None
     stance_form = StanceForm(data or request.GET)
     form = ClaimForm(data)
-    if data is not None and stance_form.is_valid() and form.is_valid():
+    if request.htmx and request.GET.get("part") == "similar":
+        # While the writer types (debounced): the claims their draft resembles.
+        draft = request.GET.get("text", "")[:CLAIM_MAX_LENGTH]
+        return render(
+            request,
+            "arguments/claim_form.html#similar",
+            _similar_context(lens, parent, draft, stance_form),
+        )
+    similar: list[tuple[int, str]] = []
+    if data is not None and stance_form.is_valid() and form.is_valid() and not data.get("anyway"):
+        # The same check without JavaScript: a first submit of a near-duplicate asks first.
+        similar = search.similar_claims(lens, form.cleaned_data["text"], under=pk)
+    if data is not None and stance_form.is_valid() and form.is_valid() and not similar:
         try:
             claim = services.claim_add(
                 actor=request.user,
@@ -57,6 +71,16 @@ def claim_add(request: HtmxHttpRequest, slug: str, pk: int) -> HttpResponse:
         form.add_error(None, "Choose whether the claim is a pro or a con.")
     stance = Stance.CON if stance_form.data.get("stance") == Stance.CON else Stance.PRO
     label = Stance(stance).label.lower()
+    # The draft is checked as it is typed: htmx sends the text field (its own value) here.
+    similar_url = f"{lens.claim_urls(pk).add}?{urlencode({'part': 'similar', 'stance': stance})}"
+    form.fields["text"].widget.attrs.update(
+        {
+            "hx-get": similar_url,
+            "hx-trigger": "input changed delay:400ms",
+            "hx-target": f"#similar-{pk}",
+            "hx-swap": "outerHTML",
+        }
+    )
     return form_page(
         request,
         lens,
@@ -68,8 +92,33 @@ def claim_add(request: HtmxHttpRequest, slug: str, pk: int) -> HttpResponse:
             "heading": f"Add a {label}",
             "action": lens.claim_urls(pk).add,
             "submit": f"Add {label}",
+            "asked_anyway": bool(similar),
+            **_similar_context(lens, parent, "", stance_form, similar=similar),
         },
     )
+
+
+def _similar_context(
+    lens: Lens,
+    parent: Claim,
+    draft: str,
+    stance_form: StanceForm,
+    *,
+    similar: list[tuple[int, str]] | None = None,
+) -> dict[str, object]:
+    """What the similar-claims region shows: each claim with a form that links it beneath
+    `parent` (the link view) instead of writing it again."""
+    if similar is None:
+        similar = search.similar_claims(lens, draft, under=parent.pk)
+    stance = Stance.CON if stance_form.data.get("stance") == Stance.CON else Stance.PRO
+    return {
+        "claim": parent,
+        "similar": [
+            (claim_id, text, lens.claim_urls(claim_id).focus) for claim_id, text in similar
+        ],
+        "link_action": lens.claim_urls(parent.pk).link,
+        "stance": stance,
+    }
 
 
 @vary_on_headers("HX-Request")

@@ -10,7 +10,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 from django.views.decorators.vary import vary_on_headers
 
-from arguments import selectors, services
+from arguments import search, selectors, services
 from arguments.forms import DebateForm
 from arguments.tree import ORDERS
 from arguments.views.access import MAX_ARIA_LEVEL, HtmxHttpRequest, lens_for, whole_number
@@ -21,16 +21,36 @@ from arguments.views.maps import path_minimap
 INITIAL_LEVELS = 2  # the page shows a thesis, its pros and cons and theirs; deeper loads on demand
 
 
+def _query(request: HttpRequest) -> str:
+    """The search words asked for (`q`), trimmed; a longer query is cut, not refused."""
+    return request.GET.get("q", "").strip()[: search.QUERY_MAX_LENGTH]
+
+
 def debate_list(request: HttpRequest) -> HttpResponse:
-    search = request.GET.get("q", "").strip()[:100]
+    """The debates, or with `q` the debates and the claims (in the debates the reader may
+    read) that match it."""
+    query = _query(request)
     return render(
         request,
         "arguments/debate_list.html",
         {
-            "debates": selectors.debates_for_listing(search=search),
-            "q": search,
+            "debates": selectors.debates_for_listing(search=query),
+            "hits": search.search_claims(request.user, query) if query else [],
+            "q": query,
             "form": DebateForm(initial={"default_role": "writer"}),
         },
+    )
+
+
+def debate_search(request: HttpRequest, slug: str) -> HttpResponse:
+    """The claims of one debate that match `q`, each in its place, as the reader sees them."""
+    lens = lens_for(request, slug)
+    query = _query(request)
+    hits = search.search_debate(lens, query) if query else []
+    return render(
+        request,
+        "arguments/debate_search.html",
+        {"lens": lens, "debate": lens.debate, "hits": hits, "q": query},
     )
 
 

@@ -152,6 +152,9 @@ class Command(BaseCommand):
         map_page = reverse("arguments:debate_map", kwargs={"slug": debate.slug})
         map_svg = reverse("arguments:debate_map_svg", kwargs={"slug": debate.slug})
         timed("map", lambda: visitor.get(map_page))
+        # Searching the debate (issue 19): two common words, so thousands of claims match.
+        search_page = reverse("arguments:debate_search", kwargs={"slug": debate.slug})
+        timed("search", lambda: visitor.get(search_page, {"q": "audit thresholds"}))
         figures["map_svg_kb"] = round(len(visitor.get(map_svg).content) / 1024, 1)
         values = iter(range(10_000))
         timed(

@@ -1,0 +1,307 @@
+"""Search: claims by their text and by the titles of the sources they cite, in one debate or
+across the debates a reader may read, each hit filtered through that debate's reading lens.
+
+On PostgreSQL the database ranks (full-text search: a GIN index on each searched column, see
+migration 0004, `ts_rank_cd` and `ts_headline`); on SQLite every word must appear in the
+text (`icontains`), and ranking and highlighting happen here. SQLite is the classroom
+default, where a debate holds hundreds of claims, not tens of thousands: an FTS5 table kept in
+sync by triggers would be a second copy of every claim to keep right for little gain there.
+
+The database only proposes candidates (at most `CANDIDATES`); the lens decides what the reader
+sees, so pending, hidden and merged claims, and claims beneath a hidden one, never leak.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from django.contrib.postgres.search import SearchHeadline, SearchQuery, SearchRank, SearchVector
+from django.db import connection
+from django.db.models import Case, Q, QuerySet, Value, When
+from django.utils.html import escape
+from django.utils.safestring import SafeString, mark_safe
+
+from arguments.models import Citation, Claim, Debate, Source
+from arguments.reading import Lens
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+
+    AnyUser = AbstractBaseUser | AnonymousUser
+
+QUERY_MAX_LENGTH = 100
+MAX_WORDS = 8
+CANDIDATES = 60  # rows proposed by the database, before the lens filters them
+CONFIG = "english"  # must be the configuration the indexes were built with (migration 0004)
+# Our own highlight markers: ts_headline and the SQLite fallback put them around matched
+# words, and `_marked` turns them into <mark> after escaping everything else. Private-use
+# characters, which nobody types; should one appear anyway, it is dropped, never markup.
+START, STOP = "\ue000", "\ue001"
+_MARKED = re.compile(f"{START}(.*?){STOP}", re.S)
+
+
+def claim_vector() -> SearchVector:
+    """The claim text's document; the GIN index is built on exactly this expression."""
+    return SearchVector("text", config=CONFIG)
+
+
+def source_vector() -> SearchVector:
+    return SearchVector("title", config=CONFIG)
+
+
+def debate_vector() -> SearchVector:
+    return SearchVector("title", "description", config=CONFIG)
+
+
+@dataclass(frozen=True, slots=True)
+class Hit:
+    """A claim found, as a result shows it: where it stands and where it leads."""
+
+    claim_id: int
+    debate: Debate
+    snippet: SafeString  # the claim's text, escaped, with the matched words in <mark>
+    thesis: str  # the thesis at the top of its path ("" when the claim is a thesis)
+    parent: str  # the claim it answers ("" when that is the thesis itself, or none)
+    skipped: int  # claims between the thesis and the parent, shown as "…"
+    url: str  # the claim's focus page
+    source: str  # the cited source's title that matched, when the text did not
+
+
+def words_of(query: str) -> list[str]:
+    """The query's words (letters and digits), at most `MAX_WORDS`."""
+    return re.findall(r"\w+", query.lower())[:MAX_WORDS]
+
+
+def _marked(text: str) -> SafeString:
+    """`text` escaped, with our markers (only) turned into <mark>."""
+    escaped = _MARKED.sub(r"<mark>\1</mark>", str(escape(text)))
+    return mark_safe(escaped.replace(START, "").replace(STOP, ""))  # escaped above
+
+
+def _highlight(text: str, words: list[str]) -> SafeString:
+    """The SQLite fallback's headline: every occurrence of a query word marked."""
+    text = text.replace(START, "").replace(STOP, "")
+    if not words:
+        return _marked(text)
+    pattern = re.compile("|".join(re.escape(w) for w in sorted(words, key=len, reverse=True)), re.I)
+    return _marked(pattern.sub(lambda m: f"{START}{m.group(0)}{STOP}", text))
+
+
+def _postgres() -> bool:
+    return connection.vendor == "postgresql"
+
+
+def _ranked_ids(claims: QuerySet[Claim], query: str) -> list[tuple[int, int, str]]:
+    """(claim id, debate id, matched source title or "") of the best candidates, best first.
+
+    A claim whose text holds the query as typed (the exact phrase) comes before one that only
+    holds its words; then by rank (PostgreSQL: cover density, which favours words close
+    together) or, on SQLite, by how early the first word appears.
+    """
+    words = words_of(query)
+    if not words:
+        return []
+    claims = claims.exclude(status=Claim.Status.DELETED).filter(merged_into__isnull=True)
+    phrase = Case(When(text__icontains=query, then=Value(1.0)), default=Value(0.0))
+    if _postgres():
+        search = SearchQuery(query, search_type="websearch", config=CONFIG)
+        # Two indexed queries, not one with an OR: PostgreSQL cannot use the claims' index
+        # for "text matches OR cites a matching source", and would scan the whole table.
+        by_text = (
+            claims.annotate(document=claim_vector())
+            .filter(document=search)
+            .annotate(
+                phrase=phrase,
+                rank=SearchRank(claim_vector(), search, cover_density=True),
+            )
+            .order_by("-phrase", "-rank", "id")
+            .values_list("id", "debate_id")[:CANDIDATES]
+        )
+        sources = Source.objects.annotate(document=source_vector()).filter(document=search)
+    else:
+        matching = Q()
+        for word in words:
+            matching &= Q(text__icontains=word)
+        by_text = (
+            claims.filter(matching)
+            .annotate(phrase=phrase)
+            .order_by("-phrase", "id")
+            .values_list("id", "debate_id")[: CANDIDATES * 4]
+        )
+        title = Q()
+        for word in words:
+            title &= Q(title__icontains=word)
+        sources = Source.objects.filter(title)
+    found: list[tuple[int, int, str]] = [(pk, debate, "") for pk, debate in by_text]
+    if not _postgres():
+        texts = dict(Claim.objects.filter(pk__in=[f[0] for f in found]).values_list("id", "text"))
+        first = words[0]
+        found.sort(key=lambda f: (query.lower() not in texts[f[0]].lower(),
+                                  texts[f[0]].lower().find(first)))  # fmt: skip
+        found = found[:CANDIDATES]
+    seen = {f[0] for f in found}
+    cited = (
+        Citation.objects.filter(is_hidden=False, source__in=sources.values("id"))
+        .filter(claim__in=claims.values("id"))
+        .order_by("claim_id")
+        .values_list("claim_id", "claim__debate_id", "source__title")[:CANDIDATES]
+    )
+    for pk, debate, title_text in cited:
+        if pk not in seen:
+            seen.add(pk)
+            found.append((pk, debate, title_text))  # after every match by the text itself
+    return found
+
+
+def _snippets(ids: list[int], query: str) -> dict[int, SafeString]:
+    """Each claim's text with the query's words highlighted, escaped; one query."""
+    rows = Claim.objects.filter(pk__in=ids)
+    if _postgres():
+        headline = SearchHeadline(
+            "text",
+            SearchQuery(query, search_type="websearch", config=CONFIG),
+            config=CONFIG,
+            start_sel=START,
+            stop_sel=STOP,
+            max_words=40,
+            min_words=20,
+        )
+        return {pk: _marked(text) for pk, text in rows.annotate(h=headline).values_list("id", "h")}
+    words = words_of(query)
+    return {pk: _highlight(text, words) for pk, text in rows.values_list("id", "text")}
+
+
+def _hits(
+    found: list[tuple[int, int, str]], lenses: dict[int, Lens], query: str, limit: int
+) -> list[Hit]:
+    """The candidates the reader sees (each through its debate's lens), as `Hit`s."""
+    kept: list[tuple[int, Lens, str]] = []
+    for pk, debate_id, source in found:
+        lens = lenses.get(debate_id)
+        if lens is not None and lens.sees(pk):
+            kept.append((pk, lens, source))
+            if len(kept) == limit:
+                break
+    snippets = _snippets([pk for pk, _lens, _source in kept], query)
+    hits = []
+    for pk, lens, source in kept:
+        path = lens.structure.path_to(pk)
+        hits.append(
+            Hit(
+                claim_id=pk,
+                debate=lens.debate,
+                snippet=snippets.get(pk, _marked("")),
+                thesis=path[0].text if len(path) > 1 else "",
+                parent=path[-2].text if len(path) > 2 else "",
+                skipped=max(0, len(path) - 3),
+                url=lens.claim_urls(pk).focus,
+                source=source,
+            )
+        )
+    return hits
+
+
+def search_debate(lens: Lens, query: str, *, limit: int = 20) -> list[Hit]:
+    """Claims of the lens's debate matching `query` that its reader sees, best first."""
+    found = _ranked_ids(Claim.objects.filter(debate=lens.debate), query)
+    return _hits(found, {lens.debate.pk: lens}, query, limit)
+
+
+def readable_debates(user: AnyUser) -> QuerySet[Debate]:
+    """The debates a site-wide search covers: public ones, and those the reader owns or is a
+    member of (unlisted ones only then: they are found by their link, not by search)."""
+    scope = Q(visibility=Debate.Visibility.PUBLIC)
+    if user.is_authenticated:
+        scope |= Q(owner=user) | Q(memberships__user=user)
+    return Debate.objects.filter(scope).distinct()
+
+
+def search_claims(user: AnyUser, query: str, *, limit: int = 20) -> list[Hit]:
+    """Claims matching `query` across the debates the reader may read, best first; each
+    debate with a candidate is read through the reader's lens on it."""
+    found = _ranked_ids(Claim.objects.filter(debate__in=readable_debates(user).values("id")), query)
+    debates = Debate.objects.filter(pk__in={f[1] for f in found}).select_related("owner")
+    lenses = {debate.pk: Lens.of(debate, user) for debate in debates}
+    lenses = {pk: lens for pk, lens in lenses.items() if lens.readable}
+    return _hits(found, lenses, query, limit)
+
+
+def debate_matches(query: str) -> Q:
+    """Debates whose title or description holds the query (a Q for `Debate` rows)."""
+    matches = Q(title__icontains=query) | Q(description__icontains=query)
+    if _postgres() and words_of(query):
+        # Full-text as well, so "releasing weights" finds "release model weights".
+        ids = Debate.objects.annotate(document=debate_vector()).filter(
+            document=SearchQuery(query, search_type="websearch", config=CONFIG)
+        )
+        matches |= Q(pk__in=ids.values("id"))
+    return matches
+
+
+# -- near duplicates, while a claim is written -----------------------------------------------
+
+SIMILAR_SHOWN = 3
+SIMILAR_MIN_LENGTH = 12  # shorter drafts resemble too much to warn about
+TRIGRAM_THRESHOLD = 0.45  # PostgreSQL: pg_trgm similarity (0-1) from which a claim is "similar"
+RATIO_THRESHOLD = 0.7  # SQLite: difflib's ratio (0-1), a stricter scale than trigrams
+SIMILAR_SCANNED = 5000  # SQLite: the fallback compares at most this many claims
+
+
+def similar_claims(lens: Lens, text: str, *, under: int) -> list[tuple[int, str]]:
+    """(id, text) of up to three published claims of the debate, seen by the reader, that
+    read like `text`, most similar first; claims already beneath `under` are left out (they
+    cannot be linked there, and the same text again there is a double submission)."""
+    text = " ".join(text.split())
+    if len(text) < SIMILAR_MIN_LENGTH:
+        return []
+    structure = lens.structure
+    taken = {edge.child for edge in structure.children.get(under, ())} | {under}
+
+    def wanted(claim_id: int) -> bool:
+        node = structure.nodes.get(claim_id)
+        return (
+            node is not None
+            and claim_id not in taken
+            and node.status == Claim.Status.PUBLISHED
+            and lens.sees(claim_id)
+        )
+
+    found: list[tuple[int, str]] = []
+    if _postgres():
+        from django.contrib.postgres.search import TrigramSimilarity
+
+        # Similarity over the debate's published claims only: bounded by the debate's size,
+        # a debounced request's cost, without an index to keep.
+        rows = (
+            Claim.objects.filter(debate=lens.debate, status=Claim.Status.PUBLISHED)
+            .annotate(similarity=TrigramSimilarity("text", text))
+            .filter(similarity__gte=TRIGRAM_THRESHOLD)
+            .order_by("-similarity", "id")
+            .values_list("id", flat=True)[: SIMILAR_SHOWN * 4]
+        )
+        candidates = list(rows)
+    else:
+        from difflib import SequenceMatcher
+
+        matcher = SequenceMatcher(None, "", text.lower(), autojunk=False)  # b: the draft, kept
+        scored: list[tuple[float, int]] = []
+        for claim_id in lens.visible_ids[:SIMILAR_SCANNED]:
+            matcher.set_seq1(structure.nodes[claim_id].text.lower())
+            # The cheap upper bounds first: most claims are nowhere near.
+            if matcher.real_quick_ratio() < RATIO_THRESHOLD:
+                continue
+            if matcher.quick_ratio() < RATIO_THRESHOLD:
+                continue
+            ratio = matcher.ratio()
+            if ratio >= RATIO_THRESHOLD:
+                scored.append((ratio, claim_id))
+        scored.sort(key=lambda pair: (-pair[0], pair[1]))
+        candidates = [claim_id for _ratio, claim_id in scored]
+    for claim_id in candidates:
+        if wanted(claim_id):
+            found.append((claim_id, structure.nodes[claim_id].text))
+            if len(found) == SIMILAR_SHOWN:
+                break
+    return found
