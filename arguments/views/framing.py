@@ -126,10 +126,16 @@ def frame_error(
 
 
 def frame_page(
-    request: HttpRequest, lens: Lens, claim_id: int | None, options: EmbedOptions
+    request: HttpRequest,
+    lens: Lens,
+    claim_id: int | None,
+    options: EmbedOptions,
+    *,
+    course_url: str = "",
 ) -> HttpResponse:
     """The map inside a frame: the debate's theses, or one claim and its branch, `depth`
-    levels open. The caller sets who may frame it."""
+    levels open; `course_url` is an LMS course page to go back to. The caller sets who may
+    frame it."""
     if claim_id is None:
         items = lens.theses(options.depth)
         page_url, title, focus = lens.urls.page, lens.debate.title, None
@@ -145,5 +151,6 @@ def frame_page(
         focus=focus,
         # Taking part happens on the site itself, in a new tab.
         page_url=request.build_absolute_uri(page_url),
+        course_url=course_url,
     )
     return render(request, "arguments/embed.html", context)
