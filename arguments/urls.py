@@ -67,6 +67,12 @@ urlpatterns += [
         name="member_revoke",
     ),
     path("d/<slug:slug>/settings/status/", debate_settings.debate_status, name="debate_status"),
+    path("d/<slug:slug>/settings/grading/", debate_settings.debate_grading, name="debate_grading"),
+    path(
+        "d/<slug:slug>/settings/courses/<int:activity_id>/roster/",
+        debate_settings.course_roster,
+        name="course_roster",
+    ),
 ]
 
 # Embedding: framable embed pages, oEmbed, and the dialog that writes the snippet.

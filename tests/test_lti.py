@@ -947,3 +947,72 @@ def test_no_back_link_without_a_web_return_url(
     )
     body = client.get(response["Location"]).content.decode()
     assert "Back to the course" not in body
+
+
+# Graded links and the grading formula -----------------------------------------------------
+
+
+def test_a_link_carries_a_line_item_only_when_the_teacher_ticks_graded(
+    client, platform, registration, debate, thesis
+):
+    token, picker = open_picker(client, platform)
+    assert 'name="graded"' in picker
+    plain = client.post("/lti/deep-link/", {"launch": token, "debate": debate.slug})
+    (item,) = verify_with_our_jwks(client, returned_jwt(plain.content.decode()))[
+        DL + "content_items"
+    ]
+    assert "lineItem" not in item
+    graded = client.post("/lti/deep-link/", {"launch": token, "debate": debate.slug, "graded": "1"})
+    (item,) = verify_with_our_jwks(client, returned_jwt(graded.content.decode()))[
+        DL + "content_items"
+    ]
+    assert item["lineItem"]["scoreMaximum"] == 100 and item["lineItem"]["label"] == debate.title
+
+
+def test_no_graded_choice_when_the_platform_takes_no_line_items(
+    client, platform, registration, debate, thesis
+):
+    settings = deep_link_claims()[DL + "deep_linking_settings"] | {"accept_lineitem": False}
+    response = launch(
+        client, platform, **deep_link_claims(**{DL + "deep_linking_settings": settings})
+    )
+    token = parse_qs(urlsplit(response["Location"]).query)["launch"][0]
+    assert 'name="graded"' not in client.get(response["Location"]).content.decode()
+    answer = client.post("/lti/deep-link/", {"launch": token, "debate": debate.slug, "graded": "1"})
+    (item,) = verify_with_our_jwks(client, returned_jwt(answer.content.decode()))[
+        DL + "content_items"
+    ]
+    assert "lineItem" not in item
+
+
+def test_a_moderator_chooses_the_grade_formula(client, cast, debate):
+    client.force_login(cast.owner)
+    url = reverse("arguments:debate_grading", args=[debate.slug])
+    response = client.post(url, {"grade_formula": "arguments", "grade_full_marks": "12"})
+    assert response.status_code == 302
+    debate.refresh_from_db()
+    assert (debate.grade_formula, debate.grade_full_marks) == ("arguments", 12)
+    fragment = client.post(
+        url, {"grade_formula": "claims", "grade_full_marks": "3"}, HTTP_HX_REQUEST="true"
+    )
+    body = fragment.content.decode()
+    assert fragment.status_code == 200 and "<html" not in body and 'id="courses"' in body
+    assert re.search(r'value="claims"[^>]*checked', body)
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        {"grade_formula": "claims", "grade_full_marks": "0"},
+        {"grade_formula": "popularity", "grade_full_marks": "10"},
+        {"grade_formula": "claims", "grade_full_marks": "ten"},
+    ],
+)
+def test_a_bad_grade_formula_is_a_422_and_changes_nothing(client, cast, debate, data):
+    client.force_login(cast.owner)
+    url = reverse("arguments:debate_grading", args=[debate.slug])
+    response = client.post(url, data, HTTP_HX_REQUEST="true")
+    assert response.status_code == 422
+    assert 'role="alert"' in response.content.decode()
+    debate.refresh_from_db()
+    assert (debate.grade_formula, debate.grade_full_marks) == ("participation", 10)

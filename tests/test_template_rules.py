@@ -73,6 +73,7 @@ PAGE_OR_FRAGMENT_KWARGS = {
     "flag_id": lambda w: w.flag.pk,
     "user_id": lambda w: w.debate.owner_id,
     "format_name": lambda w: "json",
+    "activity_id": lambda w: 0,  # no course links the world: a 404 either way
 }
 
 

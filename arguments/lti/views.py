@@ -50,13 +50,21 @@ from pylti1p3.contrib.django import (
 from pylti1p3.contrib.django.request import DjangoRequest
 from pylti1p3.deep_link_resource import DeepLinkResource
 from pylti1p3.exception import LtiException, OIDCException
+from pylti1p3.lineitem import LineItem
 
 from arguments import selectors, services
 from arguments.lti import SESSION_ORIGINS, SESSION_RETURN_URLS
 from arguments.lti.claims import MalformedClaim, launch_claims_check
 from arguments.models import Debate, Role
 from arguments.reading import Frame, Lens
-from arguments.services.lti import Course, course_link_sign, course_link_vouches, lti_role_for
+from arguments.services.grades import SCORE_MAXIMUM, course_activity_record
+from arguments.services.lti import (
+    Course,
+    course_link_sign,
+    course_link_vouches,
+    is_course_learner,
+    lti_role_for,
+)
 from arguments.views.access import id_from, lens_for
 from arguments.views.framing import (
     ORIGIN_RE,
@@ -68,6 +76,7 @@ from arguments.views.framing import (
 
 CLAIM = "https://purl.imsglobal.org/spec/lti/claim/"
 DL_CLAIM = "https://purl.imsglobal.org/spec/lti-dl/claim/"
+AGS_CLAIM = "https://purl.imsglobal.org/spec/lti-ags/claim/endpoint"
 PICKER_SALT = "arguments.lti.deep-link"
 PICKER_MAX_AGE = 3600  # seconds an instructor has to pick a debate
 NONCE_TTL = 86400  # as long as pylti1p3 keeps a launch's data
@@ -388,6 +397,13 @@ def launch(request: HttpRequest) -> HttpResponse:
                         course=_course(body),
                     ),
                 )
+                roles = body.get(CLAIM + "roles")
+                course_activity_record(
+                    debate=debate,
+                    resource_link=lti_launch.resource_link,
+                    ags=body.get(AGS_CLAIM),
+                    learner=(user, lti_launch.user.sub) if is_course_learner(roles) else None,
+                )
     except PermissionDenied as refused:  # rolled back: nothing provisioned
         return lti_error(request, LaunchError(str(refused), 403))
     except (DataError, KeyError, TypeError, AttributeError, ValueError) as error:
@@ -507,6 +523,16 @@ def deep_link(request: HttpRequest) -> HttpResponse:
                     }
                 )
             )
+            if request.POST.get("graded") and _accepts_lineitem(body):
+                # The platform makes a gradebook column for the link; its launches then
+                # name it, and participation scores go there (services.grades).
+                resource.set_lineitem(
+                    LineItem()
+                    .set_label(title[:255])
+                    .set_score_maximum(SCORE_MAXIMUM)
+                    .set_resource_id(debate.slug)
+                    .set_tag("participation")
+                )
             deep_link_return = message_launch.get_deep_link()
             context = {
                 "jwt": deep_link_return.get_response_jwt([resource]),
@@ -527,11 +553,19 @@ def deep_link(request: HttpRequest) -> HttpResponse:
         "debates": selectors.debates_to_pick(),
         "error": error,
         "settings": _dict(body.get(DL_CLAIM + "deep_linking_settings")),
+        "gradable": _accepts_lineitem(body),
     }
     response = render(
         request, "arguments/embed_lti_picker.html", context, status=422 if error else 200
     )
     return allow_framing(response, ancestors)
+
+
+def _accepts_lineitem(body: dict[str, Any]) -> bool:
+    """Whether the platform takes a graded link (deep linking's `accept_lineitem`, which
+    defaults to yes when absent)."""
+    settings = _dict(body.get(DL_CLAIM + "deep_linking_settings"))
+    return settings.get("accept_lineitem", True) is not False
 
 
 # The debate in the LMS frame ---------------------------------------------------------------

@@ -86,6 +86,11 @@ def lti_role_for(lti_roles: list[str] | None) -> Role:
     return max(granted, key=RANK.index, default=Role.VIEWER)
 
 
+def is_course_learner(lti_roles: list[str] | None) -> bool:
+    """Whether the launcher is a learner in the course (the one whose work is graded)."""
+    return any(course_role_name(uri) == "Learner" for uri in lti_roles or [])
+
+
 def _username(issuer: str, subject: str, given_name: str) -> str:
     """A readable, stable username: the given name (shown as the author of claims, so no
     family name) and a digest of the platform identity that keeps it unique."""
