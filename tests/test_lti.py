@@ -24,7 +24,7 @@ from pylti1p3.exception import LtiException
 from pylti1p3.message_launch import MessageLaunch
 
 from arguments import services
-from arguments.models import Debate, Membership, Role, Stance
+from arguments.models import CourseActivity, Debate, Membership, Role, ScoreReport, Stance
 from arguments.services.lti import lti_role_for
 
 pytestmark = pytest.mark.django_db
@@ -1016,3 +1016,29 @@ def test_a_bad_grade_formula_is_a_422_and_changes_nothing(client, cast, debate, 
     assert 'role="alert"' in response.content.decode()
     debate.refresh_from_db()
     assert (debate.grade_formula, debate.grade_full_marks) == ("participation", 10)
+
+
+@pytest.mark.parametrize(
+    ("roles", "lineitem", "scored"),
+    [
+        ([LEARNER], "https://lms.example/lineitems/1/lineitem", True),
+        ([INSTRUCTOR], "https://lms.example/lineitems/1/lineitem", False),
+        ([LEARNER], None, False),  # an ungraded link
+    ],
+)
+def test_a_launch_records_the_course_link_and_scores_only_learners_of_a_graded_one(
+    client, platform, registration, debate, thesis, roles, lineitem, scored
+):
+    ags = {"scope": ["https://purl.imsglobal.org/spec/lti-ags/scope/score"]}
+    if lineitem:
+        ags["lineitem"] = lineitem
+    response = launch(
+        client,
+        platform,
+        **{CLAIM + "target_link_uri": lti_url(debate), CLAIM + "roles": roles, AGS: ags},
+    )
+    assert response.status_code == 303
+    activity = CourseActivity.objects.get(debate=debate)
+    assert activity.lineitem_url == (lineitem or "")
+    assert activity.resource_link.id_on_platform == "link-1"
+    assert ScoreReport.objects.filter(activity=activity, sub="student-42").exists() is scored

@@ -86,6 +86,7 @@ class Platform:
     token_requests: list[dict[str, str]] = field(default_factory=list)
     members: list[dict[str, Any]] = field(default_factory=list)
     fail_scores: bool = False
+    fail_roster: bool = False
 
     @property
     def lineitem(self) -> str:
@@ -121,7 +122,7 @@ def _handler(platform: Platform) -> type[BaseHTTPRequestHandler]:
             if path == "/jwks":
                 self._send(200, {"keys": platform.registration.get_jwks()}, "application/json")
             elif path == urlsplit(platform.memberships).path:
-                if not self._authorized(NRPS_SCOPE):
+                if not self._authorized(NRPS_SCOPE) or platform.fail_roster:
                     self._send(401, {"error": "unauthorized"}, "application/json")
                     return
                 container = {
@@ -383,3 +384,19 @@ def test_the_roster_fetch_makes_the_course_members_participants_with_their_cours
     assert "3 members, 0 new" in out.getvalue()
     with pytest.raises(Exception, match="may not manage"):
         call_command("lti_fetch_roster", debate.slug, "--by", cast.writer.username)
+
+
+def test_a_refused_roster_fetch_says_why_and_writes_nothing(client, platform, debate, thesis, cast):
+    item = graded_link(client, platform, debate)
+    learner_launch(client, platform, item)
+    platform.members = [{"user_id": "learner-9", "roles": [LEARNER]}]
+    platform.fail_roster = True
+    members = Membership.objects.count()
+    client.force_login(cast.owner)
+    activity = CourseActivity.objects.get()
+    response = client.post(
+        reverse("arguments:course_roster", args=[debate.slug, activity.pk]), follow=True
+    )
+    assert "The platform refused the roster (401)" in response.content.decode()
+    assert Membership.objects.count() == members
+    assert not LtiUser.objects.filter(sub="learner-9").exists()
