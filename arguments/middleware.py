@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from http.cookies import Morsel
 
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
@@ -33,6 +34,24 @@ class RateLimitedMiddleware:
         return response
 
 
+class _PartitionedMorsel(Morsel):  # type: ignore[type-arg]
+    """A cookie whose Set-Cookie ends in `Partitioned` (Python's Morsel knows that attribute
+    only from 3.14 on)."""
+
+    def OutputString(self, attrs: list[str] | None = None) -> str:
+        return super().OutputString(attrs) + "; Partitioned"
+
+
+def _partitioned(morsel: Morsel) -> Morsel:  # type: ignore[type-arg]
+    if "partitioned" in Morsel._reserved:  # type: ignore[attr-defined]  # Python 3.14+
+        morsel["partitioned"] = True
+        return morsel
+    copy = _PartitionedMorsel()
+    copy.update(morsel)
+    copy.set(morsel.key, morsel.value, morsel.coded_value)
+    return copy
+
+
 class LmsFrameCookiesMiddleware:
     """Cookies a browser keeps inside an LMS frame, and only there.
 
@@ -49,9 +68,12 @@ class LmsFrameCookiesMiddleware:
     def __call__(self, request: HttpRequest) -> HttpResponse:
         response = self.get_response(request)
         if response.cookies and self._in_lms_frame(request):
-            for morsel in response.cookies.values():
+            for key, morsel in list(response.cookies.items()):
                 morsel["samesite"] = "None"
                 morsel["secure"] = True
+                # CHIPS: a browser that blocks third-party cookies may still keep a
+                # partitioned one (kept per top-level site: this LMS's frames only).
+                dict.__setitem__(response.cookies, key, _partitioned(morsel))
         return response
 
     @staticmethod

@@ -11,6 +11,7 @@ from __future__ import annotations
 import uuid
 
 from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import F, Q
 from django.db.models.functions import Length, Trim
@@ -73,6 +74,14 @@ class VoteTally(models.Model):
         return sum(self.histogram)
 
 
+class GradeFormula(models.TextChoices):
+    """How a student's participation in a debate becomes points (docs/EMBEDDING.md)."""
+
+    PARTICIPATION = "participation", "Participation: 1 point per claim, source, vote or note"
+    ARGUMENTS = "arguments", "Arguments: 3 per claim, 2 per source, 1 per vote or note"
+    CLAIMS = "claims", "Claims only: 1 point per claim written"
+
+
 class DebateQuerySet(models.QuerySet["Debate"]):
     def listed(self) -> DebateQuerySet:
         """Debates shown on the front page: public ones (unlisted and private are not)."""
@@ -132,6 +141,21 @@ class Debate(models.Model):
         blank=True,
         help_text="Origins allowed to embed this debate, one per line "
         "(empty: any https origin for public debates).",
+    )
+    # Grades sent to LMS courses that link this debate as a graded activity (LTI AGS):
+    # participation points by `grade_formula` (arguments.scoring.participation_points), full
+    # marks at `grade_full_marks` points.
+    grade_formula = models.CharField(
+        "grade formula",
+        max_length=15,
+        choices=GradeFormula.choices,
+        default=GradeFormula.PARTICIPATION,
+    )
+    grade_full_marks = models.PositiveSmallIntegerField(
+        "points for full marks",
+        default=10,
+        validators=[MinValueValidator(1), MaxValueValidator(1000)],
+        help_text="A student with this many points or more gets the line item's maximum.",
     )
     # Bumped by every write that changes what the tree shows, so caches keyed by it never
     # serve a stale structure.
@@ -790,3 +814,50 @@ class ImportJob(models.Model):
     @property
     def is_finished(self) -> bool:
         return self.status in (self.Status.DONE, self.Status.FAILED)
+
+
+class CourseActivity(models.Model):
+    """A course's link to a debate (an LTI resource link), learned at its launches: the
+    course's roster (NRPS) and, for a graded link, the line item its scores go to (AGS)."""
+
+    debate = models.ForeignKey(Debate, on_delete=models.CASCADE, related_name="course_activities")
+    resource_link = models.OneToOneField(
+        "lti_tool.LtiResourceLink", on_delete=models.CASCADE, related_name="+"
+    )
+    # AGS: the line item the platform made from our deep-linking `lineItem` ("" ungraded),
+    # and whether the launches grant us the score scope.
+    lineitem_url = models.URLField(max_length=2000, blank=True)
+    scopes = models.JSONField(default=list, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        verbose_name_plural = "course activities"
+
+    def __str__(self) -> str:
+        return f"{self.resource_link} → {self.debate}"
+
+
+class ScoreReport(models.Model):
+    """One learner's score on a graded course activity: what was last sent to the platform,
+    and, while it fails, the error and when to try again (an outbox row)."""
+
+    activity = models.ForeignKey(CourseActivity, on_delete=models.CASCADE, related_name="scores")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    # The platform's id of the learner (AGS `userId`): their LTI subject.
+    sub = models.CharField(max_length=255)
+    sent_score = models.FloatField(null=True, blank=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+    error = models.TextField(blank=True)
+    attempts = models.PositiveIntegerField(default=0)  # failures in a row
+    retry_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["activity", "user"]
+        constraints = [
+            models.UniqueConstraint(fields=["activity", "user"], name="score_report_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.sub}: {self.sent_score}"

@@ -21,10 +21,12 @@ from arguments.models import (
     Annotation,
     Citation,
     Claim,
+    CourseActivity,
     Debate,
     Flag,
     Membership,
     Relation,
+    ScoreReport,
     Vote,
 )
 
@@ -415,6 +417,27 @@ def vote_point(debate: Debate, claim_id: int, relation_id: int | None) -> Relati
     if point is not None:
         (point.child if isinstance(point, Relation) else point).debate = debate
     return point
+
+
+def course_activities_of(debate: Debate) -> list[CourseActivity]:
+    """The LMS course links of a debate, with their courses and the scores sent (settings)."""
+    return list(
+        CourseActivity.objects.filter(debate=debate)
+        .select_related("resource_link__context")
+        .prefetch_related(
+            Prefetch(
+                "scores", ScoreReport.objects.select_related("user").order_by("user__username")
+            )
+        )
+    )
+
+
+def course_activity_of(debate: Debate, activity_id: int) -> CourseActivity | None:
+    return (
+        CourseActivity.objects.filter(debate=debate, pk=activity_id)
+        .select_related("debate", "resource_link__context__deployment__registration")
+        .first()
+    )
 
 
 def members_of(debate: Debate) -> list[Membership]:

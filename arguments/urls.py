@@ -105,6 +105,12 @@ urlpatterns += [
         activity.participant_activity,
         name="participant_activity",
     ),
+    path("d/<slug:slug>/settings/grading/", debate_settings.debate_grading, name="debate_grading"),
+    path(
+        "d/<slug:slug>/settings/courses/<int:activity_id>/roster/",
+        debate_settings.course_roster,
+        name="course_roster",
+    ),
 ]
 
 # Embedding: framable embed pages, oEmbed, and the dialog that writes the snippet.

@@ -25,6 +25,7 @@ from arguments.models import (
     Annotation,
     Citation,
     Claim,
+    CourseActivity,
     Debate,
     Flag,
     Membership,
@@ -105,6 +106,14 @@ class Swap:
     data: Callable[[Any, Foreign], dict[str, Any]] = field(default=lambda h, o: {})
     query: Callable[[Any, Foreign], dict[str, str]] = field(default=lambda h, o: {})
     refused: tuple[int, ...] = (404,)  # an id in the body may be a form error instead
+
+
+def foreign_course(other: Foreign) -> CourseActivity:
+    from tests.test_permission_matrix import _course_activity
+
+    return CourseActivity.objects.filter(debate=other.debate).first() or _course_activity(
+        other.debate
+    )
 
 
 def foreign_link(other: Foreign) -> ShareLink:
@@ -190,6 +199,9 @@ SWAPS: dict[str, Swap] = {
     # -- a member's id --
     "revoke": Swap("arguments:member_revoke", lambda h, o: [o.member.pk], ("post",)),
     "participant": Swap("arguments:participant_activity", lambda h, o: [o.member.pk], ("get",)),
+    "course roster": Swap(
+        "arguments:course_roster", lambda h, o: [foreign_course(o).pk], ("post",)
+    ),
     # -- a share link's id --
     "switch a link": Swap(
         "arguments:share_link_switch", lambda h, o: [foreign_link(o).pk], ("post",)

@@ -24,7 +24,8 @@ from pylti1p3.exception import LtiException
 from pylti1p3.message_launch import MessageLaunch
 
 from arguments import services
-from arguments.models import Debate, Membership, Role, Stance
+from arguments.models import CourseActivity, Debate, Membership, Role, ScoreReport, Stance
+from arguments.services.lti import lti_role_for
 
 pytestmark = pytest.mark.django_db
 
@@ -756,3 +757,288 @@ def test_the_cookie_check_script_carries_the_pages_nonce(client, registration):
     nonce = re.search(r"'nonce-([^']+)'", response.headers["Content-Security-Policy"]).group(1)
     scripts = re.findall(r"<script[^>]*>", response.content.decode())
     assert scripts and all(f'nonce="{nonce}"' in tag for tag in scripts)
+
+
+# Malformed claims, correctly signed: a 400 page the LMS may frame, nothing written --------
+
+AGS = "https://purl.imsglobal.org/spec/lti-ags/claim/endpoint"
+NRPS = "https://purl.imsglobal.org/spec/lti-nrps/claim/namesroleservice"
+
+
+@pytest.mark.parametrize(
+    ("claims", "named"),
+    [
+        ({CLAIM + "tool_platform": {"name": "LMS"}}, "tool_platform.guid"),
+        ({CLAIM + "tool_platform": "https://lms.example"}, "tool_platform"),
+        ({NRPS: {"service_versions": ["2.0"]}}, "context_memberships_url"),
+        ({NRPS: "https://lms.example/members"}, "names and roles"),
+        ({CLAIM + "context": "course-7"}, "context"),
+        ({CLAIM + "context": {"title": "No id"}}, "context.id"),
+        ({AGS: "https://lms.example/lineitems"}, "grade services"),
+        ({AGS: {"scope": "https://purl.imsglobal.org/spec/lti-ags/scope/score"}}, "scope"),
+        ({CLAIM + "platformnotificationservice": "https://lms.example/pns"}, "notification"),
+        ({CLAIM + "roles": [LEARNER, {"role": "Instructor"}]}, "roles"),
+        ({CLAIM + "roles": LEARNER}, "roles"),
+        ({CLAIM + "resource_link": {"id": 7}}, "resource_link.id"),
+        ({CLAIM + "launch_presentation": "iframe"}, "launch_presentation"),
+        ({CLAIM + "custom": "debate=x"}, "custom"),
+        ({"given_name": {"first": "Ada"}}, "given_name"),
+        ({"picture": "https://lms.example/" + "p" * 300}, "picture"),
+        ({"sub": "s" * 300}, "sub"),
+    ],
+)
+def test_a_signed_launch_with_a_malformed_claim_is_a_framable_400(
+    client, platform, debate, users, claims, named
+):
+    response = launch(client, platform, **{CLAIM + "target_link_uri": lti_url(debate), **claims})
+    assert response.status_code == 400, response.content
+    body = response.content.decode()
+    assert "malformed launch" in body and named in body
+    assert frame_ancestors(response) == "*"
+    assert "X-Frame-Options" not in response.headers
+    assert nothing_provisioned(users)
+
+
+def test_a_custom_claim_id_that_is_not_a_number_opens_the_debate(
+    client, platform, registration, debate, thesis
+):
+    # "²".isdigit() is True but int("²") fails: the claim is ignored, the debate opens.
+    response = launch(client, platform, **{CLAIM + "custom": {"debate": debate.slug, "claim": "²"}})
+    assert response.status_code == 303
+    assert response["Location"] == reverse("lti:debate", args=[debate.slug])
+
+
+def test_a_deep_linking_launch_with_a_malformed_claim_is_a_400(client, platform, debate, users):
+    response = launch(client, platform, **deep_link_claims(**{CLAIM + "context": ["course-7"]}))
+    assert response.status_code == 400
+    assert frame_ancestors(response) == "*"
+    assert nothing_provisioned(users)
+
+
+def test_well_formed_optional_claims_are_accepted_and_stored(
+    client, platform, registration, debate, thesis
+):
+    response = launch(
+        client,
+        platform,
+        **{
+            CLAIM + "target_link_uri": lti_url(debate),
+            CLAIM + "tool_platform": {"guid": "lms-1", "name": "LMS", "url": "https://lms.example"},
+            NRPS: {
+                "context_memberships_url": "https://lms.example/members",
+                "service_versions": ["2.0"],
+            },
+            AGS: {"scope": [], "lineitems": "https://lms.example/lineitems"},
+        },
+    )
+    assert response.status_code == 303
+    assert LtiUser.objects.filter(sub="student-42").exists()
+
+
+# Course roles decide; institution and system roles do not --------------------------------
+
+INST = "http://purl.imsglobal.org/vocab/lis/v2/institution/person#"
+SYS = "http://purl.imsglobal.org/vocab/lis/v2/system/person#"
+MEMBERSHIP = "http://purl.imsglobal.org/vocab/lis/v2/membership"
+
+
+@pytest.mark.parametrize(
+    ("roles", "role"),
+    [
+        ([f"{MEMBERSHIP}#Instructor"], Role.MODERATOR),
+        ([f"{MEMBERSHIP}#Administrator"], Role.MODERATOR),
+        ([f"{MEMBERSHIP}#ContentDeveloper"], Role.MODERATOR),
+        ([f"{MEMBERSHIP}/Instructor#TeachingAssistant"], Role.MODERATOR),
+        ([f"{MEMBERSHIP}#Learner"], Role.WRITER),
+        ([f"{MEMBERSHIP}/Learner#NonCreditLearner"], Role.WRITER),
+        ([f"{MEMBERSHIP}#Mentor"], Role.VIEWER),
+        ([f"{MEMBERSHIP}#Learner", f"{INST}Instructor"], Role.WRITER),
+        ([f"{MEMBERSHIP}#Learner", f"{INST}Administrator"], Role.WRITER),
+        ([f"{MEMBERSHIP}#Learner", f"{SYS}Administrator"], Role.WRITER),
+        ([f"{INST}Faculty", f"{INST}Instructor"], Role.VIEWER),
+        ([f"{SYS}Administrator"], Role.VIEWER),
+        ([f"{MEMBERSHIP}#Learner", f"{MEMBERSHIP}#Instructor"], Role.MODERATOR),
+        (["Instructor"], Role.MODERATOR),  # deprecated simple names are context roles
+        (["Learner"], Role.WRITER),
+        (["urn:lti:role:ims/lis/Instructor"], Role.MODERATOR),  # LTI 1.1's context roles
+        (["urn:lti:instrole:ims/lis/Administrator", "Learner"], Role.WRITER),
+        (["Student"], Role.VIEWER),  # not an LTI role name
+        ([f"{MEMBERSHIP}#Learner#Instructor"], Role.VIEWER),
+        ([f"{MEMBERSHIP}#instructor"], Role.VIEWER),
+        ([], Role.VIEWER),
+    ],
+)
+def test_course_roles_alone_decide_the_role_in_the_debate(roles, role):
+    assert lti_role_for(roles) == role
+
+
+def test_an_institution_instructor_who_is_a_learner_here_does_not_moderate(
+    client, platform, registration, debate, thesis
+):
+    launch(
+        client,
+        platform,
+        **{
+            CLAIM + "roles": [LEARNER, f"{INST}Instructor", f"{SYS}Administrator"],
+            CLAIM + "target_link_uri": lti_url(debate),
+        },
+    )
+    user = LtiUser.objects.get(sub="student-42").auth_user
+    assert Membership.objects.get(debate=debate, user=user).role == Role.WRITER
+    assert client.get(reverse("arguments:debate_settings", args=[debate.slug])).status_code != 200
+
+
+def test_an_institution_administrator_cannot_open_the_picker(client, platform, registration):
+    response = launch(
+        client, platform, **deep_link_claims(**{CLAIM + "roles": [f"{SYS}Administrator"]})
+    )
+    assert response.status_code == 403
+
+
+# Audiences -----------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("aud", "azp", "status"),
+    [
+        (["another-tool", CLIENT_ID], CLIENT_ID, 303),
+        ([CLIENT_ID, "another-tool"], CLIENT_ID, 303),
+        ([CLIENT_ID], None, 303),
+        (CLIENT_ID, CLIENT_ID, 303),
+        (["another-tool", CLIENT_ID], None, 403),  # several audiences need azp
+        (["another-tool", CLIENT_ID], "another-tool", 403),  # issued to another tool
+        ([CLIENT_ID, "another-tool"], "a-third-tool", 403),  # azp not an audience
+        (CLIENT_ID, "another-tool", 403),
+    ],
+)
+def test_the_client_id_is_the_authorized_party_among_several_audiences(
+    client, platform, debate, users, aud, azp, status
+):
+    response = launch(
+        client, platform, aud=aud, azp=azp, **{CLAIM + "target_link_uri": lti_url(debate)}
+    )
+    assert response.status_code == status, response.content
+    assert nothing_provisioned(users) == (status != 303)
+
+
+# Back to the course --------------------------------------------------------------------
+
+
+def test_the_frame_links_back_to_the_course_page_the_launch_came_from(
+    client, platform, registration, debate, thesis
+):
+    response = launch(client, platform, **{CLAIM + "target_link_uri": lti_url(debate)})
+    body = client.get(response["Location"]).content.decode()
+    assert f'href="{LMS_COURSE}" target="_top">← Back to the course' in body
+
+
+@pytest.mark.parametrize("return_url", [None, "javascript:alert(1)", "/relative/path"])
+def test_no_back_link_without_a_web_return_url(
+    client, platform, registration, debate, thesis, return_url
+):
+    launch(client, platform, **{CLAIM + "target_link_uri": lti_url(debate)})  # had one
+    response = launch(
+        client,
+        platform,
+        **{
+            CLAIM + "target_link_uri": lti_url(debate),
+            CLAIM + "launch_presentation": {"return_url": return_url} if return_url else None,
+        },
+    )
+    body = client.get(response["Location"]).content.decode()
+    assert "Back to the course" not in body
+
+
+# Graded links and the grading formula -----------------------------------------------------
+
+
+def test_a_link_carries_a_line_item_only_when_the_teacher_ticks_graded(
+    client, platform, registration, debate, thesis
+):
+    token, picker = open_picker(client, platform)
+    assert 'name="graded"' in picker
+    plain = client.post("/lti/deep-link/", {"launch": token, "debate": debate.slug})
+    (item,) = verify_with_our_jwks(client, returned_jwt(plain.content.decode()))[
+        DL + "content_items"
+    ]
+    assert "lineItem" not in item
+    graded = client.post("/lti/deep-link/", {"launch": token, "debate": debate.slug, "graded": "1"})
+    (item,) = verify_with_our_jwks(client, returned_jwt(graded.content.decode()))[
+        DL + "content_items"
+    ]
+    assert item["lineItem"]["scoreMaximum"] == 100 and item["lineItem"]["label"] == debate.title
+
+
+def test_no_graded_choice_when_the_platform_takes_no_line_items(
+    client, platform, registration, debate, thesis
+):
+    settings = deep_link_claims()[DL + "deep_linking_settings"] | {"accept_lineitem": False}
+    response = launch(
+        client, platform, **deep_link_claims(**{DL + "deep_linking_settings": settings})
+    )
+    token = parse_qs(urlsplit(response["Location"]).query)["launch"][0]
+    assert 'name="graded"' not in client.get(response["Location"]).content.decode()
+    answer = client.post("/lti/deep-link/", {"launch": token, "debate": debate.slug, "graded": "1"})
+    (item,) = verify_with_our_jwks(client, returned_jwt(answer.content.decode()))[
+        DL + "content_items"
+    ]
+    assert "lineItem" not in item
+
+
+def test_a_moderator_chooses_the_grade_formula(client, cast, debate):
+    client.force_login(cast.owner)
+    url = reverse("arguments:debate_grading", args=[debate.slug])
+    response = client.post(url, {"grade_formula": "arguments", "grade_full_marks": "12"})
+    assert response.status_code == 302
+    debate.refresh_from_db()
+    assert (debate.grade_formula, debate.grade_full_marks) == ("arguments", 12)
+    fragment = client.post(
+        url, {"grade_formula": "claims", "grade_full_marks": "3"}, HTTP_HX_REQUEST="true"
+    )
+    body = fragment.content.decode()
+    assert fragment.status_code == 200 and "<html" not in body and 'id="courses"' in body
+    assert re.search(r'value="claims"[^>]*checked', body)
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        {"grade_formula": "claims", "grade_full_marks": "0"},
+        {"grade_formula": "popularity", "grade_full_marks": "10"},
+        {"grade_formula": "claims", "grade_full_marks": "ten"},
+    ],
+)
+def test_a_bad_grade_formula_is_a_422_and_changes_nothing(client, cast, debate, data):
+    client.force_login(cast.owner)
+    url = reverse("arguments:debate_grading", args=[debate.slug])
+    response = client.post(url, data, HTTP_HX_REQUEST="true")
+    assert response.status_code == 422
+    assert 'role="alert"' in response.content.decode()
+    debate.refresh_from_db()
+    assert (debate.grade_formula, debate.grade_full_marks) == ("participation", 10)
+
+
+@pytest.mark.parametrize(
+    ("roles", "lineitem", "scored"),
+    [
+        ([LEARNER], "https://lms.example/lineitems/1/lineitem", True),
+        ([INSTRUCTOR], "https://lms.example/lineitems/1/lineitem", False),
+        ([LEARNER], None, False),  # an ungraded link
+    ],
+)
+def test_a_launch_records_the_course_link_and_scores_only_learners_of_a_graded_one(
+    client, platform, registration, debate, thesis, roles, lineitem, scored
+):
+    ags = {"scope": ["https://purl.imsglobal.org/spec/lti-ags/scope/score"]}
+    if lineitem:
+        ags["lineitem"] = lineitem
+    response = launch(
+        client,
+        platform,
+        **{CLAIM + "target_link_uri": lti_url(debate), CLAIM + "roles": roles, AGS: ags},
+    )
+    assert response.status_code == 303
+    activity = CourseActivity.objects.get(debate=debate)
+    assert activity.lineitem_url == (lineitem or "")
+    assert activity.resource_link.id_on_platform == "link-1"
+    assert ScoreReport.objects.filter(activity=activity, sub="student-42").exists() is scored

@@ -19,9 +19,20 @@ from typing import Any
 
 import pytest
 from django.urls import reverse
+from lti_tool.models import LtiContext, LtiDeployment, LtiRegistration, LtiResourceLink
 
 from arguments import services
-from arguments.models import Annotation, Claim, Debate, Flag, Membership, Role, Stance, Vote
+from arguments.models import (
+    Annotation,
+    Claim,
+    CourseActivity,
+    Debate,
+    Flag,
+    Membership,
+    Role,
+    Stance,
+    Vote,
+)
 from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -123,6 +134,22 @@ def moderators_only(ok: int = 302, *, others: int = 403, anonymous: int = 403) -
         viewer=others,
         anonymous=anonymous,
     )
+
+
+def _course_activity(debate: Debate) -> CourseActivity:
+    """A course that links the debate (as a launch records it), without a roster service."""
+    registration = LtiRegistration.objects.create(
+        name="LMS",
+        issuer=f"https://lms-{debate.pk}.example",
+        client_id="tool",
+        auth_url="https://lms.example/auth",
+        token_url="https://lms.example/token",
+        keyset_url="https://lms.example/jwks",
+    )
+    deployment = LtiDeployment.objects.create(registration=registration, deployment_id="1")
+    context = LtiContext.objects.create(deployment=deployment, id_on_platform="course-1")
+    link = LtiResourceLink.objects.create(context=context, id_on_platform="link-1")
+    return CourseActivity.objects.create(debate=debate, resource_link=link)
 
 
 @dataclass(frozen=True)
@@ -351,6 +378,17 @@ ROWS: dict[str, Row] = {
         moderators_only(),
         data=lambda s: {"status": "locked"},
         done=lambda s: Debate.objects.get(pk=s.debate.pk).status == Debate.Status.LOCKED,
+    ),
+    "choose the grade formula": Row(
+        "debate_grading",
+        lambda s: [],
+        moderators_only(),
+        data=lambda s: {"grade_formula": "claims", "grade_full_marks": "5"},
+        done=lambda s: Debate.objects.get(pk=s.debate.pk).grade_formula == "claims",
+    ),
+    # Allowed: the course offers no roster, so the answer is a message on the settings page.
+    "fetch a course roster": Row(
+        "course_roster", lambda s: [_course_activity(s.debate).pk], moderators_only()
     ),
     # -- the admin: only site staff get in; everyone else is sent to the admin's login --
     "admin: hide a claim": Row(

@@ -29,6 +29,7 @@ from arguments.models import (
     Annotation,
     Citation,
     Claim,
+    CourseActivity,
     Debate,
     Flag,
     Membership,
@@ -38,7 +39,7 @@ from arguments.models import (
 )
 from tests.conftest import Cast
 from tests.factories import UserFactory
-from tests.test_permission_matrix import Scene, build_scene
+from tests.test_permission_matrix import Scene, _course_activity, build_scene
 
 pytestmark = pytest.mark.django_db
 
@@ -85,6 +86,11 @@ def expect(
 
 def writers(ok: int = 200) -> dict[str, int]:
     return expect(ok, suggester=403, viewer=403)
+
+
+def course_activity(debate: Debate) -> CourseActivity:
+    """The debate's one course link (made on first need)."""
+    return CourseActivity.objects.filter(debate=debate).first() or _course_activity(debate)
 
 
 def share_link(scene: Scene) -> ShareLink:
@@ -185,6 +191,10 @@ ROWS: dict[str, Row] = {
     "moderation page of a claim": Row("arguments:claim_moderation", lambda s: [s.pro.pk], expect()),
     "settings": Row("arguments:debate_settings", lambda s: [], managers()),
     "share links": Row("arguments:share_links", lambda s: [], managers()),
+    "grading (a GET)": Row("arguments:debate_grading", lambda s: [], EVERYONE_405),
+    "roster (a GET)": Row(
+        "arguments:course_roster", lambda s: [course_activity(s.debate).pk], EVERYONE_405
+    ),
     "activity": Row("arguments:debate_activity", lambda s: [], managers()),
     "pseudonyms": Row("arguments:debate_pseudonyms", lambda s: [], managers()),
     "activity CSV": Row("arguments:debate_activity_csv", lambda s: [], managers()),
@@ -338,6 +348,12 @@ WRITES: dict[str, tuple[str, Callable[[Scene], list[Any]], Callable[[Scene], dic
     "status": ("debate_status", lambda s: [], lambda s: {"status": "closed", "conclusion": "x"}),
     "make a share link": ("share_links", lambda s: [], lambda s: {"role": "editor"}),
     "turn pseudonyms on": ("debate_pseudonyms", lambda s: [], lambda s: {"confirm": "yes"}),
+    "grading": (
+        "debate_grading",
+        lambda s: [],
+        lambda s: {"grade_formula": "claims", "grade_full_marks": "3"},
+    ),
+    "roster": ("course_roster", lambda s: [course_activity(s.debate).pk], lambda s: {}),
     "switch a share link": (
         "share_link_switch",
         lambda s: [share_link(s).pk],

@@ -98,8 +98,13 @@ def test_cookies_are_samesite_none_only_for_an_lms_frame(path, session, samesite
     response = _response_with_cookies(path, session=session)
     for name in ("sessionid", "csrftoken"):
         assert response.cookies[name]["samesite"] == samesite, (path, name)
+        header = response.cookies[name].output(header="")
         if samesite == "None":
             assert response.cookies[name]["secure"] is True
+            # Partitioned (CHIPS): kept in the frame even where third-party cookies are not.
+            assert header.endswith("; Partitioned") and "SameSite=None" in header
+        else:
+            assert "Partitioned" not in header
 
 
 def _settings_in_a_fresh_process(env: dict[str, str], *names: str) -> subprocess.CompletedProcess:

@@ -102,6 +102,8 @@ def refused_pages(client: Any, world: World, read_names: set[str]) -> None:
         (reverse("arguments:note_delete", args=[slug, world.notes[0].pk]), {}),
         (reverse("arguments:note_flag", args=[slug, world.notes[0].pk]), {"reason": "x"}),
         (reverse("arguments:member_revoke", args=[slug, 999999]), {}),
+        (reverse("arguments:debate_grading", args=[slug]), {"grade_full_marks": "0"}),
+        (reverse("arguments:course_roster", args=[slug, 999999]), {}),
     ]
     # A revoked share link: each of its acts, and the page it opens, says so.
     link = ShareLink.objects.create(

@@ -10,7 +10,7 @@ from django import forms
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 
-from arguments.models import Debate, Flag, Role
+from arguments.models import Debate, Flag, GradeFormula, Role
 
 
 class FlagForm(forms.Form):
@@ -80,4 +80,16 @@ class StatusForm(forms.Form):
         max_length=5000,
         widget=forms.Textarea(attrs={"rows": 4}),
         help_text="Needed to close the debate; shown at its top (Markdown).",
+    )
+
+
+class GradingForm(forms.Form):
+    """How participation becomes a grade in the courses that link the debate as graded."""
+
+    grade_formula = forms.ChoiceField(choices=GradeFormula.choices, widget=forms.RadioSelect)
+    grade_full_marks = forms.IntegerField(
+        min_value=1,
+        max_value=1000,
+        label="Points for full marks",
+        help_text="A student with this many points or more gets 100 %.",
     )

@@ -31,7 +31,7 @@ from django.contrib.auth import login
 from django.core import signing
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
-from django.db import transaction
+from django.db import DataError, transaction
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
 from django.middleware.csp import get_nonce
 from django.shortcuts import render
@@ -50,12 +50,21 @@ from pylti1p3.contrib.django import (
 from pylti1p3.contrib.django.request import DjangoRequest
 from pylti1p3.deep_link_resource import DeepLinkResource
 from pylti1p3.exception import LtiException, OIDCException
+from pylti1p3.lineitem import LineItem
 
 from arguments import selectors, services
-from arguments.lti import SESSION_ORIGINS
+from arguments.lti import SESSION_ORIGINS, SESSION_RETURN_URLS
+from arguments.lti.claims import MalformedClaim, launch_claims_check
 from arguments.models import Debate, Role
 from arguments.reading import Frame, Lens
-from arguments.services.lti import Course, course_link_sign, course_link_vouches, lti_role_for
+from arguments.services.grades import SCORE_MAXIMUM, course_activity_record
+from arguments.services.lti import (
+    Course,
+    course_link_sign,
+    course_link_vouches,
+    is_course_learner,
+    lti_role_for,
+)
 from arguments.views.access import id_from, lens_for
 from arguments.views.framing import (
     ORIGIN_RE,
@@ -67,6 +76,7 @@ from arguments.views.framing import (
 
 CLAIM = "https://purl.imsglobal.org/spec/lti/claim/"
 DL_CLAIM = "https://purl.imsglobal.org/spec/lti-dl/claim/"
+AGS_CLAIM = "https://purl.imsglobal.org/spec/lti-ags/claim/endpoint"
 PICKER_SALT = "arguments.lti.deep-link"
 PICKER_MAX_AGE = 3600  # seconds an instructor has to pick a debate
 NONCE_TTL = 86400  # as long as pylti1p3 keeps a launch's data
@@ -133,6 +143,30 @@ class _PlatformSession(requests.Session):
     def request(self, *args: Any, **kwargs: Any) -> requests.Response:  # type: ignore[override]
         kwargs.setdefault("timeout", JWKS_TIMEOUT)
         return super().request(*args, **kwargs)
+
+
+class Launch(DjangoMessageLaunch):
+    """pylti1p3's launch, reading the audience as OpenID Connect does.
+
+    pylti1p3 takes the first audience as the client id, so a token for several audiences
+    with ours second was refused. An id_token may name several audiences when `azp` (the
+    party it was issued to) is one of them: then `azp` is the client id. With one audience,
+    an `azp` other than it is refused (OIDC Core 3.1.3.7, steps 3-5).
+    """
+
+    def get_client_id(self) -> str:
+        body = self._get_jwt_body()
+        aud, azp = body.get("aud"), body.get("azp")
+        audiences = aud if isinstance(aud, list) else [aud]
+        if not audiences or not all(isinstance(item, str) and item for item in audiences):
+            raise LtiException("JWT aud is malformed")
+        if azp is None:
+            if len(audiences) > 1:
+                raise LtiException("Client id not registered: several audiences and no azp")
+            return audiences[0]
+        if not isinstance(azp, str) or azp not in audiences:
+            raise LtiException("Client id not registered: azp is not one of the audiences")
+        return azp
 
 
 def lti_error(request: HttpRequest, error: LaunchError) -> HttpResponse:
@@ -243,7 +277,7 @@ def _validated(request: HttpRequest) -> DjangoMessageLaunch:
     """The launch, verified by pylti1p3 and with its nonce consumed; else LaunchError."""
     services.lti_tool_key_ensure()
     try:
-        message_launch = DjangoMessageLaunch(
+        message_launch = Launch(
             request,
             DjangoToolConfig(),
             launch_data_storage=DjangoCacheDataStorage(),
@@ -254,8 +288,15 @@ def _validated(request: HttpRequest) -> DjangoMessageLaunch:
         message_launch.set_jwt_verify_options({"verify_aud": False, "require": ["exp", "iat"]})
         message_launch.validate()
         body = message_launch.get_launch_data()
+        launch_claims_check(body)
     except LtiException as error:
         raise _explain(error) from error
+    except MalformedClaim as error:
+        raise LaunchError(
+            "The course platform sent a malformed launch. Tell its administrator.",
+            400,
+            details=str(error),
+        ) from error
     except (ValueError, TypeError, AttributeError, KeyError) as error:
         raise LaunchError("The launch token is malformed.", 400, details=repr(error)) from error
     # pylti1p3 checks that the nonce was issued here, but not that it is used once.
@@ -356,16 +397,41 @@ def launch(request: HttpRequest) -> HttpResponse:
                         course=_course(body),
                     ),
                 )
+                roles = body.get(CLAIM + "roles")
+                course_activity_record(
+                    debate=debate,
+                    resource_link=lti_launch.resource_link,
+                    ags=body.get(AGS_CLAIM),
+                    learner=(user, lti_launch.user.sub) if is_course_learner(roles) else None,
+                )
     except PermissionDenied as refused:  # rolled back: nothing provisioned
         return lti_error(request, LaunchError(str(refused), 403))
+    except (DataError, KeyError, TypeError, AttributeError, ValueError) as error:
+        # A claim shape launch_claims_check does not know yet; rolled back, never a 500.
+        message = "The course platform sent a malformed launch. Tell its administrator."
+        return lti_error(request, LaunchError(message, 400, details=repr(error)))
     login(request, user, backend="django.contrib.auth.backends.ModelBackend")
     request.session[SESSION_ORIGINS] = platform_origins(request, body, lti_launch.registration)
+    if debate is not None:
+        _remember_return_url(request, debate, body)
     if debate is None:
         token = signing.dumps(message_launch.get_launch_id(), salt=PICKER_SALT)
         return _see_other(f"{reverse('lti:deep_link')}?launch={token}")
     if pk is None:
         return _see_other(reverse("lti:debate", args=[debate.slug]))
     return _see_other(reverse("lti:claim", args=[debate.slug, pk]))
+
+
+def _remember_return_url(request: HttpRequest, debate: Debate, body: dict[str, Any]) -> None:
+    """Keep the launch's return URL (the course page) for the debate's "Back to the course"
+    link; per debate, since one session may come from several courses."""
+    url = _dict(body.get(CLAIM + "launch_presentation")).get("return_url")
+    urls = dict(request.session.get(SESSION_RETURN_URLS) or {})
+    if _origin(url):
+        urls[debate.slug] = str(url).strip()
+    else:
+        urls.pop(debate.slug, None)  # a launch without one must not show the last course's
+    request.session[SESSION_RETURN_URLS] = urls
 
 
 def _see_other(url: str) -> HttpResponse:
@@ -380,7 +446,7 @@ def _see_other(url: str) -> HttpResponse:
 def _picker_launch(request: HttpRequest, token: str) -> DjangoMessageLaunch:
     try:
         launch_id = signing.loads(token, salt=PICKER_SALT, max_age=PICKER_MAX_AGE)
-        message_launch = DjangoMessageLaunch.from_cache(
+        message_launch = Launch.from_cache(
             launch_id, request, DjangoToolConfig(), launch_data_storage=DjangoCacheDataStorage()
         )
     except signing.SignatureExpired as error:
@@ -457,6 +523,16 @@ def deep_link(request: HttpRequest) -> HttpResponse:
                     }
                 )
             )
+            if request.POST.get("graded") and _accepts_lineitem(body):
+                # The platform makes a gradebook column for the link; its launches then
+                # name it, and participation scores go there (services.grades).
+                resource.set_lineitem(
+                    LineItem()
+                    .set_label(title[:255])
+                    .set_score_maximum(SCORE_MAXIMUM)
+                    .set_resource_id(debate.slug)
+                    .set_tag("participation")
+                )
             deep_link_return = message_launch.get_deep_link()
             context = {
                 "jwt": deep_link_return.get_response_jwt([resource]),
@@ -477,11 +553,19 @@ def deep_link(request: HttpRequest) -> HttpResponse:
         "debates": selectors.debates_to_pick(),
         "error": error,
         "settings": _dict(body.get(DL_CLAIM + "deep_linking_settings")),
+        "gradable": _accepts_lineitem(body),
     }
     response = render(
         request, "arguments/embed_lti_picker.html", context, status=422 if error else 200
     )
     return allow_framing(response, ancestors)
+
+
+def _accepts_lineitem(body: dict[str, Any]) -> bool:
+    """Whether the platform takes a graded link (deep linking's `accept_lineitem`, which
+    defaults to yes when absent)."""
+    settings = _dict(body.get(DL_CLAIM + "deep_linking_settings"))
+    return settings.get("accept_lineitem", True) is not False
 
 
 # The debate in the LMS frame ---------------------------------------------------------------
@@ -501,7 +585,8 @@ def _lti_page(request: HttpRequest, slug: str, pk: int | None) -> HttpResponse:
     lens = lens_for(request, slug, frame=Frame.LTI)
     if pk is not None and not lens.sees(pk):
         return lti_error(request, LaunchError("There is no such claim in this debate.", 404))
-    response = frame_page(request, lens, pk, EmbedOptions())
+    course_url = (request.session.get(SESSION_RETURN_URLS) or {}).get(slug, "")
+    response = frame_page(request, lens, pk, EmbedOptions(), course_url=course_url)
     return allow_framing(response, request.session.get(SESSION_ORIGINS) or [CSP.NONE])
 
 

@@ -32,19 +32,63 @@ from arguments.permissions import at_least
 if TYPE_CHECKING:
     from django.contrib.auth.models import AbstractBaseUser
 
-# LTI role URIs (core and institution vocabularies, and the short forms some platforms send).
-INSTRUCTOR_ROLES = ("Instructor", "Administrator", "ContentDeveloper", "TeachingAssistant")
-LEARNER_ROLES = ("Learner", "Student")
+# LTI 1.3 role vocabularies (LTI Core 1.3, appendix A.2). Only *context* roles, what the
+# person is in this course, decide what they may do with the course's debate: an institution
+# or system role (`…/institution/person#Instructor`, `…/system/person#Administrator`) says
+# what they are elsewhere at the school, and a learner who also teaches another course must
+# not moderate this one.
+CONTEXT_ROLE = "http://purl.imsglobal.org/vocab/lis/v2/membership#"
+# Sub-roles name their principal role in the path: `membership/Instructor#TeachingAssistant`.
+CONTEXT_SUB_ROLE = "http://purl.imsglobal.org/vocab/lis/v2/membership/"
+# LTI 1.1's context role URNs, still sent by platforms that kept their 1.1 role mapping.
+LIS_V1_CONTEXT_ROLE = "urn:lti:role:ims/lis/"
+# Context role -> debate role. Those who run the course moderate, learners write, others
+# (mentors, managers, members, officers) read.
+COURSE_ROLES: dict[str, Role] = {
+    "Administrator": Role.MODERATOR,
+    "ContentDeveloper": Role.MODERATOR,
+    "Instructor": Role.MODERATOR,
+    "TeachingAssistant": Role.MODERATOR,  # LTI 1.1's short name of Instructor's sub-role
+    "Learner": Role.WRITER,
+    "Mentor": Role.VIEWER,
+    "Manager": Role.VIEWER,
+    "Member": Role.VIEWER,
+    "Officer": Role.VIEWER,
+}
+RANK = (Role.VIEWER, Role.WRITER, Role.MODERATOR)
+
+
+def course_role_name(uri: str) -> str | None:
+    """The context role an LTI role names (`Instructor`), or None for institution and system
+    roles and anything unknown.
+
+    A simple name without a vocabulary (`Instructor`, deprecated in LTI 1.3) is read as a
+    context role, as LTI Core says a tool may; a sub-role counts as its principal role.
+    """
+    uri = uri.strip()
+    if uri.startswith(CONTEXT_ROLE):
+        name = uri[len(CONTEXT_ROLE) :]
+    elif uri.startswith(CONTEXT_SUB_ROLE):
+        name = uri[len(CONTEXT_SUB_ROLE) :].split("#", 1)[0]
+    elif uri.startswith(LIS_V1_CONTEXT_ROLE):
+        name = uri[len(LIS_V1_CONTEXT_ROLE) :].split("/", 1)[0]
+    elif uri.isalpha():  # a simple name: no scheme, no path, no fragment
+        name = uri
+    else:
+        return None
+    return name if name in COURSE_ROLES else None
 
 
 def lti_role_for(lti_roles: list[str] | None) -> Role:
-    """The debate role a launch's LTI roles give: moderator, writer, or viewer (others)."""
-    names = {str(uri).rsplit("#", 1)[-1].rsplit("/", 1)[-1] for uri in lti_roles or []}
-    if names & set(INSTRUCTOR_ROLES):
-        return Role.MODERATOR
-    if names & set(LEARNER_ROLES):
-        return Role.WRITER
-    return Role.VIEWER
+    """The debate role a launch's LTI roles give: the highest their course roles grant
+    (moderator, writer, viewer); viewer when they name no course role."""
+    granted = [COURSE_ROLES[name] for uri in lti_roles or [] if (name := course_role_name(uri))]
+    return max(granted, key=RANK.index, default=Role.VIEWER)
+
+
+def is_course_learner(lti_roles: list[str] | None) -> bool:
+    """Whether the launcher is a learner in the course (the one whose work is graded)."""
+    return any(course_role_name(uri) == "Learner" for uri in lti_roles or [])
 
 
 def _username(issuer: str, subject: str, given_name: str) -> str:

@@ -9,15 +9,17 @@ from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 from django.views.decorators.vary import vary_on_headers
 
 from arguments import selectors, services
-from arguments.forms.moderation import MemberForm, StatusForm
+from arguments.forms.moderation import GradingForm, MemberForm, StatusForm
 from arguments.permissions import Action, grantable_roles, manages
 from arguments.reading import Lens
+from arguments.services.grades import debate_grading_set
+from arguments.services.roster import course_roster_fetch
 from arguments.views.access import HtmxHttpRequest, lens_to_manage
 from arguments.views.forms import form_errors_to
 
@@ -30,6 +32,7 @@ def _context(
     *,
     member_form: MemberForm | None = None,
     status_form: StatusForm | None = None,
+    grading_form: GradingForm | None = None,
 ) -> dict[str, Any]:
     debate = lens.debate
     roles = grantable_roles(lens.role)
@@ -48,6 +51,14 @@ def _context(
         "status_form": status_form
         or StatusForm(initial={"status": debate.status, "conclusion": debate.conclusion}),
         "may_set_status": lens.may(Action.MODERATE),
+        "courses": selectors.course_activities_of(debate),
+        "grading_form": grading_form
+        or GradingForm(
+            initial={
+                "grade_formula": debate.grade_formula,
+                "grade_full_marks": debate.grade_full_marks,
+            }
+        ),
     }
 
 
@@ -141,3 +152,52 @@ def debate_status(request: HtmxHttpRequest, slug: str) -> HttpResponse:
             messages.success(request, f"The debate is now {status}.")
             return redirect(lens.urls.settings)
     return _reply(request, lens, "status", status=422, status_form=form)
+
+
+@vary_on_headers("HX-Request")
+@require_POST
+def debate_grading(request: HtmxHttpRequest, slug: str) -> HttpResponse:
+    """Choose the formula that turns participation into the grade sent to courses."""
+    lens = lens_to_manage(request, slug, Action.MODERATE)
+    assert isinstance(lens, Lens)  # a POST: never the login page
+    form = GradingForm(request.POST)
+    if form.is_valid():
+        try:
+            lens.debate = debate_grading_set(
+                actor=request.user,
+                debate=lens.debate,
+                formula=form.cleaned_data["grade_formula"],
+                full_marks=form.cleaned_data["grade_full_marks"],
+            )
+        except ValidationError as error:
+            form_errors_to(form, error)
+        else:
+            if request.htmx:
+                return _reply(request, lens, "courses")
+            messages.success(request, "Grades follow the new formula at the next sending.")
+            return redirect(lens.urls.settings + "#courses")
+    return _reply(request, lens, "courses", status=422, grading_form=form)
+
+
+@require_POST
+def course_roster(request: HttpRequest, slug: str, activity_id: int) -> HttpResponse:
+    """Fetch a linked course's roster from its LMS and make its members participants. A
+    plain form post (the fetch may take seconds): the answer is a message on the page."""
+    lens = lens_to_manage(request, slug, Action.MANAGE_MEMBERS)
+    assert isinstance(lens, Lens)  # a POST: never the login page
+    activity = selectors.course_activity_of(lens.debate, activity_id)
+    if activity is None:
+        raise Http404("No such course link.")
+    try:
+        summary = course_roster_fetch(actor=request.user, activity=activity)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        skipped = f"; {summary.skipped} inactive or unreadable entries skipped" * bool(
+            summary.skipped
+        )
+        messages.success(
+            request,
+            f"{summary.members} course members; {summary.added} new in this debate{skipped}.",
+        )
+    return redirect(lens.urls.settings + "#courses")

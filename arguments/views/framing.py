@@ -138,20 +138,32 @@ def frame_error(
 
 
 def frame_page(
-    request: HttpRequest, lens: Lens, claim_id: int | None, options: EmbedOptions
+    request: HttpRequest,
+    lens: Lens,
+    claim_id: int | None,
+    options: EmbedOptions,
+    *,
+    course_url: str = "",
 ) -> HttpResponse:
     """The map inside a frame: the debate's theses, or one claim and its branch, `depth`
-    levels open. The caller sets who may frame it."""
+    levels open; `course_url` is an LMS course page to go back to. The caller sets who may
+    frame it."""
     if options.is_map:
         # Imported here: the map's views build on this module's neighbours, not on it.
         from arguments.views.maps import embedded_map
 
-        return _frame_render(request, lens, claim_id, options, embedded_map(lens, claim_id))
-    return _frame_render(request, lens, claim_id, options, None)
+        drawn = embedded_map(lens, claim_id)
+        return _frame_render(request, lens, claim_id, options, drawn, course_url)
+    return _frame_render(request, lens, claim_id, options, None, course_url)
 
 
 def _frame_render(
-    request: HttpRequest, lens: Lens, claim_id: int | None, options: EmbedOptions, drawn: str | None
+    request: HttpRequest,
+    lens: Lens,
+    claim_id: int | None,
+    options: EmbedOptions,
+    drawn: str | None,
+    course_url: str,
 ) -> HttpResponse:
     if claim_id is None:
         items = [] if drawn else lens.theses(options.depth)
@@ -169,5 +181,6 @@ def _frame_render(
         focus=focus,
         # Taking part happens on the site itself, in a new tab.
         page_url=request.build_absolute_uri(page_url),
+        course_url=course_url,
     )
     return render(request, "arguments/embed.html", context)

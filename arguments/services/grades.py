@@ -1,0 +1,266 @@
+"""LTI Assignment and Grade Services: participation scores sent to the course's gradebook.
+
+A teacher links a debate as *graded* in the deep-linking picker; the content item carries a
+`lineItem` and the platform makes a gradebook column for it. Its launches then name that
+line item (the AGS claim's `lineitem`), which `course_activity_record` keeps with the
+debate, and each launching learner gets a `ScoreReport` row: our outbox.
+
+Nothing here runs in a student's request. `scores_send` (`manage.py lti_sync_scores`, run
+every few minutes by cron) recomputes each learner's points from what the debate holds now
+(so approvals, hides and merges count too), posts the scores that changed, one access token
+per platform per run (OAuth 2 client credentials with a JWT assertion signed with our key,
+scopes line item and score), and keeps what was sent; a failure is kept with its error and
+retried later, waiting twice as long after each failure in a row (up to a day).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import Counter
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+import requests
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import Count, Q
+from django.utils import timezone
+from lti_tool.models import LtiRegistration
+from pylti1p3.assignments_grades import AssignmentsGradesService
+from pylti1p3.exception import LtiException, LtiServiceException
+from pylti1p3.grade import Grade
+from pylti1p3.service_connector import ServiceConnector
+
+from arguments.models import (
+    Annotation,
+    Citation,
+    Claim,
+    CourseActivity,
+    Debate,
+    GradeFormula,
+    ScoreReport,
+    Vote,
+)
+from arguments.permissions import Action, require
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AbstractBaseUser
+    from lti_tool.models import LtiResourceLink
+
+SCOPE_LINEITEM = "https://purl.imsglobal.org/spec/lti-ags/scope/lineitem"
+SCOPE_SCORE = "https://purl.imsglobal.org/spec/lti-ags/scope/score"
+SCORE_MAXIMUM = 100  # the deep-linked line item's scoreMaximum; scores are out of it too
+PLATFORM_TIMEOUT = 10  # seconds to wait for a platform's token or score endpoint
+RETRY_FIRST = dt.timedelta(minutes=1)
+RETRY_LONGEST = dt.timedelta(days=1)
+
+# Points per act, by formula: (claims, sources, votes, notes). docs/EMBEDDING.md shows them.
+WEIGHTS: dict[str, tuple[int, int, int, int]] = {
+    GradeFormula.PARTICIPATION: (1, 1, 1, 1),
+    GradeFormula.ARGUMENTS: (3, 2, 1, 1),
+    GradeFormula.CLAIMS: (1, 0, 0, 0),
+}
+
+
+@dataclass(frozen=True)
+class Participation:
+    """What one person did in a debate that counts for a grade."""
+
+    claims: int = 0
+    sources: int = 0
+    votes: int = 0
+    notes: int = 0
+
+    def points(self, formula: str) -> int:
+        weights = WEIGHTS.get(formula, WEIGHTS[GradeFormula.PARTICIPATION])
+        counts = (self.claims, self.sources, self.votes, self.notes)
+        return sum(w * n for w, n in zip(weights, counts, strict=True))
+
+
+def participation_by_user(debate: Debate, user_ids: list[int]) -> dict[int, Participation]:
+    """Each user's published claims, citations on published claims, votes and published
+    notes in the debate (four grouped queries, however many users)."""
+    published = Claim.Status.PUBLISHED
+    claims = Counter(
+        dict(
+            Claim.objects.filter(debate=debate, author_id__in=user_ids, status=published)
+            .values_list("author_id")
+            .annotate(n=Count("id"))
+        )
+    )
+    sources = Counter(
+        dict(
+            Citation.objects.filter(
+                claim__debate=debate, claim__status=published, added_by_id__in=user_ids
+            )
+            .values_list("added_by_id")
+            .annotate(n=Count("id"))
+        )
+    )
+    votes = Counter(
+        dict(
+            Vote.objects.filter(Q(relation__debate=debate) | Q(thesis__debate=debate))
+            .filter(user_id__in=user_ids)
+            .values_list("user_id")
+            .annotate(n=Count("id"))
+        )
+    )
+    notes = Counter(
+        dict(
+            Annotation.objects.filter(
+                claim__debate=debate,
+                author_id__in=user_ids,
+                status=Annotation.Status.PUBLISHED,
+            )
+            .values_list("author_id")
+            .annotate(n=Count("id"))
+        )
+    )
+    return {
+        uid: Participation(claims[uid], sources[uid], votes[uid], notes[uid]) for uid in user_ids
+    }
+
+
+def score_of(debate: Debate, participation: Participation) -> float:
+    """The score out of SCORE_MAXIMUM: full marks at the debate's `grade_full_marks`."""
+    points = participation.points(debate.grade_formula)
+    full = max(debate.grade_full_marks, 1)
+    return round(SCORE_MAXIMUM * min(points, full) / full, 2)
+
+
+@transaction.atomic
+def course_activity_record(
+    *,
+    debate: Debate,
+    resource_link: LtiResourceLink,
+    ags: dict[str, Any] | None,
+    learner: tuple[AbstractBaseUser, str] | None,
+) -> CourseActivity:
+    """Keep a launch's course link to the debate, its line item when graded, and the
+    launching learner (user, subject) as one to score. Called by the launch, in its
+    transaction; `ags` is the launch's (shape-checked) grade services claim."""
+    ags = ags or {}
+    lineitem = str(ags.get("lineitem") or "")
+    scopes = [scope for scope in ags.get("scope") or [] if isinstance(scope, str)]
+    activity, _created = CourseActivity.objects.update_or_create(
+        resource_link=resource_link,
+        defaults={"debate": debate, "lineitem_url": lineitem, "scopes": scopes},
+    )
+    if lineitem and learner is not None:
+        user, sub = learner
+        ScoreReport.objects.update_or_create(activity=activity, user=user, defaults={"sub": sub})
+    return activity
+
+
+@transaction.atomic
+def debate_grading_set(
+    *, actor: AbstractBaseUser, debate: Debate, formula: str, full_marks: int
+) -> Debate:
+    """Choose how participation becomes a grade (moderators); scores follow at the next send."""
+    require(actor, Action.MODERATE, debate)
+    if formula not in GradeFormula.values:
+        raise ValidationError({"grade_formula": "Choose one of the formulas."})
+    debate.grade_formula = formula
+    debate.grade_full_marks = full_marks
+    debate.full_clean(validate_unique=False, validate_constraints=False)
+    debate.save(update_fields=["grade_formula", "grade_full_marks", "updated_at"])
+    return debate
+
+
+class PlatformSession(requests.Session):
+    """A platform that does not answer must not hold the sender forever."""
+
+    def request(self, *args: Any, **kwargs: Any) -> requests.Response:  # type: ignore[override]
+        kwargs.setdefault("timeout", PLATFORM_TIMEOUT)
+        return super().request(*args, **kwargs)
+
+
+@dataclass
+class SendSummary:
+    """What one run of `scores_send` did."""
+
+    sent: int = 0
+    unchanged: int = 0
+    failed: int = 0
+    errors: list[str] = field(default_factory=list)
+
+
+def _failure(error: Exception) -> str:
+    if isinstance(error, LtiServiceException):
+        return f"The platform answered {error.response.status_code}: {error.response.text[:300]}"
+    return f"{type(error).__name__}: {error}"[:500]
+
+
+def scores_send(
+    *, debate: Debate | None = None, resend: bool = False, now: dt.datetime | None = None
+) -> SendSummary:
+    """Post the learners' changed scores to their courses' line items (all scores with
+    `resend`); keep what was sent, or the failure and when to retry."""
+    now = now or timezone.now()
+    summary = SendSummary()
+    activities = CourseActivity.objects.exclude(lineitem_url="").select_related(
+        "debate", "resource_link__context__deployment__registration"
+    )
+    if debate is not None:
+        activities = activities.filter(debate=debate)
+    connectors: dict[int, ServiceConnector] = {}  # one access token per platform per run
+    for activity in activities:
+        reports = list(activity.scores.all())
+        if not resend:
+            reports = [r for r in reports if r.retry_at is None or r.retry_at <= now]
+        if not reports:
+            continue
+        done = participation_by_user(activity.debate, [r.user_id for r in reports])
+        registration = activity.resource_link.context.deployment.registration
+        for report in reports:
+            score = score_of(activity.debate, done[report.user_id])
+            if not resend and not report.error and report.sent_score == score:
+                summary.unchanged += 1
+                continue
+            try:
+                connector = connectors.get(registration.pk)
+                if connector is None:
+                    connector = connectors[registration.pk] = _connector(registration)
+                _post_score(connector, activity, report.sub, score, now)
+            except (LtiException, requests.RequestException, ValueError, KeyError) as error:
+                report.attempts += 1
+                report.error = _failure(error)
+                wait = min(RETRY_FIRST * 2 ** (report.attempts - 1), RETRY_LONGEST)
+                report.retry_at = now + wait
+                summary.failed += 1
+                summary.errors.append(f"{report.sub}: {report.error}")
+            else:
+                report.sent_score, report.sent_at = score, now
+                report.error, report.attempts, report.retry_at = "", 0, None
+                summary.sent += 1
+            report.save(update_fields=["sent_score", "sent_at", "error", "attempts", "retry_at"])
+    return summary
+
+
+def _connector(registration: LtiRegistration) -> ServiceConnector:
+    return ServiceConnector(registration.to_registration(), requests_session=PlatformSession())
+
+
+def _post_score(
+    connector: ServiceConnector,
+    activity: CourseActivity,
+    sub: str,
+    score: float,
+    now: dt.datetime,
+) -> None:
+    # Ask only for what sending a score needs, whatever else the launch granted.
+    scopes = [scope for scope in (SCOPE_LINEITEM, SCOPE_SCORE) if scope in activity.scopes]
+    service = AssignmentsGradesService(
+        connector, {"scope": scopes, "lineitem": activity.lineitem_url}
+    )
+    grade = (
+        Grade()
+        .set_user_id(sub)
+        .set_score_given(score)
+        .set_score_maximum(SCORE_MAXIMUM)
+        # A participation grade is never final: the student may take part again.
+        .set_activity_progress("InProgress")
+        .set_grading_progress("FullyGraded")
+        .set_timestamp(now.isoformat(timespec="milliseconds"))
+    )
+    service.put_grade(grade)

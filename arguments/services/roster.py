@@ -1,0 +1,138 @@
+"""LTI Names and Role Provisioning: a course's roster made participants of its debate.
+
+On demand (the settings page's button, `manage.py lti_fetch_roster`), never in a launch: a
+manager of the debate asks the platform for the members of a course that links it, and each
+active member gets the same account a launch would give them (one per issuer and subject)
+and the role their *course* roles give (services.lti.lti_role_for). The roster is fetched
+first and written in one transaction, so a failed fetch writes nothing. Roles are only
+raised, as by launches; members the platform marks inactive or deleted are left as they
+are (a removed student keeps their claims, and a moderator removes members by hand).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+import requests
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from lti_tool.models import LtiUser
+from pylti1p3.exception import LtiException, LtiServiceException
+from pylti1p3.names_roles import NamesRolesProvisioningService
+from pylti1p3.service_connector import ServiceConnector
+
+from arguments.models import CourseActivity, ScoreReport
+from arguments.permissions import Action, require
+from arguments.services.grades import PlatformSession
+from arguments.services.lti import (
+    is_course_learner,
+    lti_account_provision,
+    lti_membership_grant,
+    lti_role_for,
+)
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AbstractBaseUser
+
+MAX_PAGES = 100  # a platform's `next` links must end; 100 pages is a very large course
+NAME_LENGTH = 500  # django-lti's name fields
+
+
+@dataclass
+class RosterSummary:
+    """What one roster fetch did."""
+
+    members: int = 0  # active members with a usable id and roles
+    added: int = 0  # new to the debate
+    skipped: int = 0  # inactive, or malformed entries
+
+
+def _members(activity: CourseActivity) -> list[dict[str, Any]]:
+    context = activity.resource_link.context
+    if not context.memberships_url:
+        raise ValidationError(
+            "This course's platform offers no roster (Names and Role Provisioning) to this "
+            "tool: an administrator enables it in the tool's settings in the LMS, then a "
+            "teacher opens the activity once."
+        )
+    registration = context.deployment.registration
+    connector = ServiceConnector(registration.to_registration(), requests_session=PlatformSession())
+    service = NamesRolesProvisioningService(
+        connector,
+        {"context_memberships_url": context.memberships_url, "service_versions": ["2.0"]},
+    )
+    members: list[dict[str, Any]] = []
+    url: str | None = context.memberships_url
+    try:
+        for _page in range(MAX_PAGES):
+            page, url = service.get_members_page(url)
+            if not isinstance(page, list):
+                raise ValueError("the members are not a list")
+            members.extend(page)
+            if not url:
+                break
+    except LtiServiceException as error:
+        raise ValidationError(
+            f"The platform refused the roster ({error.response.status_code})."
+        ) from error
+    except (LtiException, requests.RequestException, ValueError, KeyError) as error:
+        raise ValidationError(f"The roster could not be fetched: {error}") from error
+    return members
+
+
+def _usable(member: object) -> tuple[str, list[str]] | None:
+    """The member's (subject, roles), or None for an inactive or malformed entry."""
+    if not isinstance(member, dict) or member.get("status", "Active") != "Active":
+        return None
+    sub, roles = member.get("user_id"), member.get("roles", [])
+    if not isinstance(sub, str) or not sub or len(sub) > 255:
+        return None
+    if not isinstance(roles, list) or not all(isinstance(role, str) for role in roles):
+        return None
+    return sub, roles
+
+
+def _name(member: dict[str, Any], key: str) -> str:
+    value = member.get(key)
+    return value[:NAME_LENGTH] if isinstance(value, str) else ""
+
+
+def course_roster_fetch(*, actor: AbstractBaseUser, activity: CourseActivity) -> RosterSummary:
+    """Make the course's active members participants of the linked debate, with roles from
+    their course roles; learners of a graded activity are scored too."""
+    debate = activity.debate
+    require(actor, Action.MANAGE_MEMBERS, debate)
+    members = _members(activity)  # the network first: a failure writes nothing
+    registration = activity.resource_link.context.deployment.registration
+    summary = RosterSummary()
+    with transaction.atomic():
+        known = set(debate.memberships.values_list("user_id", flat=True))
+        for member in members:
+            usable = _usable(member)
+            if usable is None:
+                summary.skipped += 1
+                continue
+            sub, roles = usable
+            summary.members += 1
+            lti_user, _created = LtiUser.objects.get_or_create(
+                registration=registration,
+                sub=sub,
+                defaults={
+                    "given_name": _name(member, "given_name"),
+                    "family_name": _name(member, "family_name"),
+                    "name": _name(member, "name"),
+                },
+            )
+            user = lti_account_provision(lti_user=lti_user)
+            # A manager of the debate asked for this course: they vouch for its members, as
+            # a course link does for a launch.
+            lti_membership_grant(debate=debate, user=user, role=lti_role_for(roles), vouched=True)
+            if user.pk not in known and user.pk != debate.owner_id:
+                summary.added += 1
+                known.add(user.pk)
+            if activity.lineitem_url and is_course_learner(roles):
+                ScoreReport.objects.get_or_create(
+                    activity=activity, user=user, defaults={"sub": sub}
+                )
+    return summary

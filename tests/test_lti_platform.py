@@ -1,0 +1,402 @@
+"""LTI Advantage against an independent platform: `lti1p3platform` (PyPI) builds and signs the
+launches, issues access tokens against our JWKS, and checks deep-linking responses; it runs
+as a real HTTP server on a local port (its JWKS, token, score and membership endpoints), so
+our tool reaches it over HTTP exactly as it reaches an LMS. The score and roster endpoints
+record and answer what an LMS would, behind the library's own token check."""
+
+from __future__ import annotations
+
+import json
+import re
+import threading
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from io import StringIO
+from typing import Any
+from urllib.parse import parse_qs, parse_qsl, urlsplit
+
+import pytest
+from django.core.management import call_command
+from django.urls import reverse
+from jwcrypto.jwk import JWK
+from lti1p3platform.ltiplatform import LTI1P3PlatformConfAbstract
+from lti1p3platform.message_launch import LTIAdvantageMessageLaunchAbstract
+from lti1p3platform.oidc_login import OIDCLoginAbstract
+from lti1p3platform.registration import Registration
+from lti1p3platform.request import Request
+from lti_tool.models import LtiDeployment, LtiRegistration, LtiUser
+
+from arguments.models import CourseActivity, Membership, Role, ScoreReport, Vote
+
+pytestmark = pytest.mark.django_db
+
+PORTS = range(8850, 8860)
+CLIENT_ID = "debate-map"
+DEPLOYMENT_ID = "deployment-7"
+TOOL = "http://testserver"
+CONTEXT_ID = "course-101"
+SCORE_SCOPE = "https://purl.imsglobal.org/spec/lti-ags/scope/score"
+NRPS_SCOPE = "https://purl.imsglobal.org/spec/lti-nrps/scope/contextmembership.readonly"
+LEARNER = "http://purl.imsglobal.org/vocab/lis/v2/membership#Learner"
+INSTRUCTOR = "http://purl.imsglobal.org/vocab/lis/v2/membership#Instructor"
+INSTITUTION_ADMIN = "http://purl.imsglobal.org/vocab/lis/v2/institution/person#Administrator"
+DL = "https://purl.imsglobal.org/spec/lti-dl/claim/"
+
+
+class PlatformConf(LTI1P3PlatformConfAbstract):
+    """The platform's side of one registration (our tool), as the library wants it."""
+
+    def init_platform_config(self, **kwargs: Any) -> None:
+        self.registration_ = kwargs["registration"]
+
+    def get_registration_by_params(self, **kwargs: Any) -> Registration:
+        return self.registration_
+
+
+class PreflightRequest(Request):
+    """The tool's redirect to the platform's auth URL, as the library reads requests."""
+
+    def build_metadata(self, request: Any) -> dict[str, Any]:
+        return {"method": "GET", "get_data": request, "form_data": {}, "headers": {}, "path": ""}
+
+
+class Launch(LTIAdvantageMessageLaunchAbstract):
+    def render_launch_form(self, launch_data: dict[str, Any], **kwargs: Any) -> dict[str, Any]:
+        return launch_data  # the auto-submitting form's fields
+
+
+class Login(OIDCLoginAbstract):
+    def set_lti_message_hint(self, **kwargs: Any) -> None:
+        self._lti_message_hint = json.dumps(kwargs)
+
+    def get_redirect(self, url: str) -> str:
+        return url
+
+
+@dataclass
+class Platform:
+    """An LMS course on a local port: the library's keys and token endpoint, one graded
+    line item that records the scores posted to it, and the course's roster."""
+
+    url: str
+    registration: Registration
+    conf: PlatformConf
+    scores: list[dict[str, Any]] = field(default_factory=list)
+    token_requests: list[dict[str, str]] = field(default_factory=list)
+    members: list[dict[str, Any]] = field(default_factory=list)
+    fail_scores: bool = False
+    fail_roster: bool = False
+
+    @property
+    def lineitem(self) -> str:
+        return f"{self.url}/courses/101/lineitems/1/lineitem"
+
+    @property
+    def memberships(self) -> str:
+        return f"{self.url}/courses/101/memberships"
+
+
+def _handler(platform: Platform) -> type[BaseHTTPRequestHandler]:
+    class Handler(BaseHTTPRequestHandler):
+        def log_message(self, *args: Any) -> None:  # quiet tests
+            pass
+
+        def _send(self, status: int, body: object, content_type: str) -> None:
+            data = json.dumps(body).encode()
+            self.send_response(status)
+            self.send_header("Content-Type", content_type)
+            self.send_header("Content-Length", str(len(data)))
+            self.end_headers()
+            self.wfile.write(data)
+
+        def _authorized(self, scope: str) -> bool:
+            token = self.headers.get("Authorization", "").removeprefix("Bearer ")
+            try:
+                return platform.conf.validate_token(token, allowed_scopes=[scope])
+            except Exception:  # any bad or expired token: 401, as an LMS answers
+                return False
+
+        def do_GET(self) -> None:
+            path = urlsplit(self.path).path
+            if path == "/jwks":
+                self._send(200, {"keys": platform.registration.get_jwks()}, "application/json")
+            elif path == urlsplit(platform.memberships).path:
+                if not self._authorized(NRPS_SCOPE) or platform.fail_roster:
+                    self._send(401, {"error": "unauthorized"}, "application/json")
+                    return
+                container = {
+                    "id": platform.memberships,
+                    "context": {"id": CONTEXT_ID, "title": "Ethics 101"},
+                    "members": platform.members,
+                }
+                self._send(
+                    200, container, "application/vnd.ims.lti-nrps.v2.membershipcontainer+json"
+                )
+            else:
+                self._send(404, {}, "application/json")
+
+        def do_POST(self) -> None:
+            length = int(self.headers.get("Content-Length", "0"))
+            body = self.rfile.read(length).decode()
+            path = urlsplit(self.path).path
+            if path == "/token":
+                form = dict(parse_qsl(body))
+                platform.token_requests.append(form)
+                try:
+                    token = platform.conf.get_access_token(form)
+                except Exception as error:  # the library refused the assertion
+                    self._send(
+                        400, {"error": "invalid_client", "detail": str(error)}, "application/json"
+                    )
+                    return
+                self._send(200, token, "application/json")
+            elif path == urlsplit(platform.lineitem).path + "/scores":
+                if not self._authorized(SCORE_SCOPE):
+                    self._send(401, {"error": "unauthorized"}, "application/json")
+                elif platform.fail_scores:
+                    self._send(503, {"error": "busy"}, "application/json")
+                elif self.headers.get("Content-Type") != "application/vnd.ims.lis.v1.score+json":
+                    self._send(415, {}, "application/json")
+                else:
+                    platform.scores.append(json.loads(body))
+                    self._send(200, {}, "application/json")
+            else:
+                self._send(404, {}, "application/json")
+
+    return Handler
+
+
+@pytest.fixture
+def platform(client) -> Iterator[Platform]:
+    key = JWK.generate(kty="RSA", size=2048)
+    server = None
+    for port in PORTS:  # the ports this checkout may use; another test run may hold one
+        try:
+            server = ThreadingHTTPServer(("127.0.0.1", port), BaseHTTPRequestHandler)
+            break
+        except OSError:
+            continue
+    assert server is not None, "no free port in 8850-8859"
+    url = f"http://127.0.0.1:{server.server_address[1]}"
+    registration = (
+        Registration()
+        .set_iss(url)
+        .set_client_id(CLIENT_ID)
+        .set_deployment_id(DEPLOYMENT_ID)
+        .set_oidc_login_url(f"{TOOL}/lti/login/")
+        .set_launch_url(f"{TOOL}/lti/launch/")
+        .set_deeplink_launch_url(f"{TOOL}/lti/launch/")
+        .set_platform_public_key(key.export_to_pem().decode())
+        .set_platform_private_key(key.export_to_pem(private_key=True, password=None).decode())
+        # The platform verifies what we sign with the keys we publish.
+        .set_tool_key_set(client.get("/lti/jwks/").json())
+    )
+    conf = PlatformConf(registration=registration)
+    conf.get_registration()
+    platform = Platform(url=url, registration=registration, conf=conf)
+    server.RequestHandlerClass = _handler(platform)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    LtiRegistration.objects.create(
+        name="Independent LMS",
+        issuer=url,
+        client_id=CLIENT_ID,
+        auth_url=f"{url}/auth",
+        token_url=f"{url}/token",
+        keyset_url=f"{url}/jwks",
+    )
+    LtiDeployment.objects.create(
+        registration=LtiRegistration.objects.get(issuer=url),
+        deployment_id=DEPLOYMENT_ID,
+        is_active=True,
+    )
+    yield platform
+    server.shutdown()
+    server.server_close()
+
+
+def platform_launch(client, platform: Platform, user_id: str, roles: list[str], setup=None):
+    """The whole launch: the platform starts the login, the tool redirects to the platform's
+    auth URL, the platform answers with the id_token it builds and signs."""
+    login = Login(None, platform.conf)
+    login.set_lti_message_hint(resource="link-1")
+    start = urlsplit(login.prepare_preflight_url(user_id))
+    query = {**dict(parse_qsl(start.query)), "lti1p3_new_window": "1"}
+    redirect = client.get(start.path, query)
+    assert redirect.status_code == 302, redirect.content
+    preflight = {k: v[0] for k, v in parse_qs(urlsplit(redirect["Location"]).query).items()}
+    launch = Launch(PreflightRequest(preflight), platform.conf)
+    launch.set_user_data(user_id, roles, full_name=f"User {user_id}")
+    launch.set_launch_context_claim(CONTEXT_ID, context_title="Ethics 101")
+    launch.set_launch_presentation_claim("iframe", return_url=f"{platform.url}/courses/101")
+    launch.set_nrps(platform.memberships)
+    if setup is not None:
+        setup(launch)
+    form = launch.lti_launch()
+    return client.post(
+        urlsplit(form["launch_url"]).path, {"id_token": form["id_token"], "state": form["state"]}
+    )
+
+
+def graded_link(client, platform: Platform, debate) -> dict[str, Any]:
+    """A teacher picks the debate as graded; the platform checks and keeps the content item."""
+    response = platform_launch(
+        client,
+        platform,
+        "teacher-1",
+        [INSTRUCTOR],
+        lambda launch: launch.set_dl(
+            f"{platform.url}/deep-link-return", accept_types={"ltiResourceLink"}
+        ),
+    )
+    assert response.status_code == 303, response.content
+    token = parse_qs(urlsplit(response["Location"]).query)["launch"][0]
+    picker = client.get(response["Location"]).content.decode()
+    assert 'name="graded"' in picker
+    returned = client.post(
+        "/lti/deep-link/", {"launch": token, "debate": debate.slug, "graded": "1"}
+    ).content.decode()
+    jwt = re.search(r'name="JWT" value="([^"]+)"', returned).group(1)
+    (item,) = platform.conf.validate_deeplinking_resp({"JWT": jwt})
+    client.logout()
+    return item
+
+
+def learner_launch(client, platform: Platform, item: dict[str, Any], user_id: str = "learner-1"):
+    def setup(launch: Launch) -> None:
+        launch.set_launch_url(item["url"])
+        launch.set_resource_link_claim("link-1", title=item["title"])
+        launch.set_custom_parameters_claim(item.get("custom", {}))
+        # The platform made a line item from the content item's lineItem; its launches name it.
+        launch.set_ags(
+            lineitems_url=f"{platform.url}/courses/101/lineitems",
+            lineitem_url=platform.lineitem,
+            allow_creating_lineitems=False,
+        )
+
+    return platform_launch(client, platform, user_id, [LEARNER], setup)
+
+
+def test_a_learners_claim_and_vote_reach_the_platform_as_a_score_on_the_deep_linked_line_item(
+    client, platform, debate, thesis, pro
+):
+    item = graded_link(client, platform, debate)
+    assert item["lineItem"] == {
+        "scoreMaximum": 100,
+        "label": debate.title,
+        "resourceId": debate.slug,
+        "tag": "participation",
+    }
+    launched = learner_launch(client, platform, item)
+    assert launched.status_code == 303, launched.content
+    page = client.get(launched["Location"]).content.decode()
+    assert f'href="{platform.url}/courses/101" target="_top"' in page  # Back to the course
+    learner = LtiUser.objects.get(sub="learner-1").auth_user
+    assert ScoreReport.objects.filter(user=learner, activity__lineitem_url=platform.lineitem)
+
+    # The learner takes part through the tool's own pages.
+    add = reverse("arguments:claim_add", args=[debate.slug, thesis.pk])
+    assert client.post(add, {"stance": "con", "text": "Misuse is cheap."}).status_code == 302
+    vote = reverse("arguments:claim_vote", args=[debate.slug, pro.pk])
+    assert client.post(vote, {"value": "3"}).status_code == 302
+    assert Vote.objects.filter(user=learner).count() == 1
+    assert not platform.scores  # nothing is sent during the learner's requests
+
+    out = StringIO()
+    call_command("lti_sync_scores", stdout=out)
+    assert "sent 1" in out.getvalue()
+    (score,) = platform.scores
+    assert score["userId"] == "learner-1"
+    assert score["scoreGiven"] == 20.0  # 2 points (a claim, a vote) of 10 for full marks
+    assert score["scoreMaximum"] == 100
+    assert score["activityProgress"] == "InProgress"
+    assert score["gradingProgress"] == "FullyGraded"
+    # One token, asked for with an assertion signed by our key, for the score scope only.
+    (token_request,) = platform.token_requests
+    assert token_request["scope"] == SCORE_SCOPE
+
+    # Unchanged scores are not sent again; --resend sends them all.
+    call_command("lti_sync_scores", stdout=(out := StringIO()))
+    assert "sent 0; unchanged 1" in out.getvalue() and len(platform.scores) == 1
+    call_command("lti_sync_scores", "--resend", stdout=(out := StringIO()))
+    assert "sent 1" in out.getvalue() and len(platform.scores) == 2
+
+
+def test_a_failed_send_is_kept_shown_and_retried_later(client, platform, debate, thesis, cast):
+    item = graded_link(client, platform, debate)
+    learner_launch(client, platform, item)
+    platform.fail_scores = True
+    call_command("lti_sync_scores", stdout=(out := StringIO()), stderr=StringIO())
+    assert "failed 1" in out.getvalue()
+    report = ScoreReport.objects.get()
+    assert report.attempts == 1 and "503" in report.error and report.retry_at is not None
+    assert report.sent_at is None
+    # Not before its time; then it goes through and the error is cleared.
+    platform.fail_scores = False
+    call_command("lti_sync_scores", stdout=(out := StringIO()))
+    assert "sent 0" in out.getvalue()
+    ScoreReport.objects.update(retry_at=None)
+    call_command("lti_sync_scores", stdout=(out := StringIO()))
+    assert "sent 1" in out.getvalue()
+    report.refresh_from_db()
+    assert report.error == "" and report.attempts == 0 and report.sent_score == 0.0
+    # The owner sees what was sent on the settings page.
+    client.force_login(cast.owner)
+    page = client.get(reverse("arguments:debate_settings", args=[debate.slug])).content.decode()
+    assert "LMS courses and grades" in page and "0 / 100" in page and "Sent" in page
+
+
+def test_the_roster_fetch_makes_the_course_members_participants_with_their_course_roles(
+    client, platform, debate, thesis, cast
+):
+    item = graded_link(client, platform, debate)
+    learner_launch(client, platform, item)
+    platform.members = [
+        {"user_id": "learner-1", "roles": [LEARNER], "status": "Active", "given_name": "Ada"},
+        {"user_id": "learner-2", "roles": [LEARNER, INSTITUTION_ADMIN], "given_name": "Bo"},
+        {"user_id": "teacher-2", "roles": [INSTRUCTOR], "given_name": "Cy"},
+        {"user_id": "gone-1", "roles": [LEARNER], "status": "Inactive"},
+        {"user_id": 5, "roles": [LEARNER]},
+    ]
+    activity = CourseActivity.objects.get()
+    client.force_login(cast.owner)
+    response = client.post(
+        reverse("arguments:course_roster", args=[debate.slug, activity.pk]), follow=True
+    )
+    assert "3 course members; 2 new in this debate; 2 inactive" in response.content.decode()
+    roles = {
+        m.user.lti_users.get().sub: m.role
+        for m in Membership.objects.filter(debate=debate, user__lti_users__isnull=False)
+    }
+    assert roles == {
+        "learner-1": Role.WRITER,
+        "learner-2": Role.WRITER,
+        "teacher-2": Role.MODERATOR,
+    }
+    # The new learner's score goes to the gradebook too; the one who left gets no account.
+    assert set(ScoreReport.objects.values_list("sub", flat=True)) == {"learner-1", "learner-2"}
+    assert not LtiUser.objects.filter(sub="gone-1").exists()
+
+    # The command does the same, in the name of a manager; a stranger may not.
+    out = StringIO()
+    call_command("lti_fetch_roster", debate.slug, "--by", cast.owner.username, stdout=out)
+    assert "3 members, 0 new" in out.getvalue()
+    with pytest.raises(Exception, match="may not manage"):
+        call_command("lti_fetch_roster", debate.slug, "--by", cast.writer.username)
+
+
+def test_a_refused_roster_fetch_says_why_and_writes_nothing(client, platform, debate, thesis, cast):
+    item = graded_link(client, platform, debate)
+    learner_launch(client, platform, item)
+    platform.members = [{"user_id": "learner-9", "roles": [LEARNER]}]
+    platform.fail_roster = True
+    members = Membership.objects.count()
+    client.force_login(cast.owner)
+    activity = CourseActivity.objects.get()
+    response = client.post(
+        reverse("arguments:course_roster", args=[debate.slug, activity.pk]), follow=True
+    )
+    assert "The platform refused the roster (401)" in response.content.decode()
+    assert Membership.objects.count() == members
+    assert not LtiUser.objects.filter(sub="learner-9").exists()
