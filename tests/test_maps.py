@@ -153,6 +153,23 @@ def test_the_debate_map_draws_what_the_reader_sees_with_a_text_alternative(
     )
 
 
+def test_the_list_names_a_linked_claim_once_where_linked_without_its_branch(
+    client, cast, debate, thesis, pro, con
+):
+    under_pro = services.claim_add(
+        actor=cast.writer, parent=pro, stance=Stance.CON, text="Only under the pro."
+    )
+    services.claim_link(actor=cast.editor, claim=pro, parent=con, stance=Stance.CON)
+    html = client.get(reverse("arguments:debate_map", args=[debate.slug])).content.decode()
+    outline = html[html.index('<details class="map-outline">') :]
+    outline = outline[: outline.index("</details>")]
+    assert outline.count(under_pro.text) == 1  # under the pro, not again under the link
+    svg = html[html.index('<figure class="map-sunburst">') : html.index("</figure>")]
+    assert sorted(re.findall(r'<a href="([^"]+)"', svg)) == sorted(
+        re.findall(r'<a href="([^"]+)"', outline)
+    )
+
+
 def test_claim_text_is_escaped_in_the_svg(client, cast, debate, thesis):
     claim = services.claim_add(
         actor=cast.writer,

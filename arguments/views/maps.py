@@ -40,7 +40,9 @@ def outline(segments: list[Segment], links: Links) -> SafeString:
             node = segment.node
             url = links.claim(node.id) if node else links.more(segment.parent or 0)
             parts.append(f'<li><a href="{escape(url)}">{escape(label_of(segment))}</a>')
-            if node is not None and node.id in under:
+            # A linked claim is a leaf here as on the map (its branch is listed where it
+            # was written), though it shares the claim's id with that place.
+            if node is not None and not node.is_link and node.id in under:
                 items(node.id)
             parts.append("</li>")
         parts.append("</ul>")
