@@ -9,7 +9,6 @@ Citations have no endpoint of their own (a claim's sources are edited through th
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -36,6 +35,7 @@ from arguments.models import (
     Vote,
 )
 from tests.factories import UserFactory
+from tests.tables import one_test_per_row
 from tests.test_permission_matrix import build_scene
 from tests.test_private_debate_matrix import make_cast
 
@@ -301,16 +301,7 @@ class CrossDebateIds(TestCase):
         assert not wrong, f"{swap_name}:\n  " + "\n  ".join(wrong)
 
 
-def _test_for(swap_name: str) -> Any:
-    def test(self: CrossDebateIds) -> None:
-        self.check(swap_name)
-
-    test.__doc__ = f"{swap_name}: another debate's id under my debate's slug"
-    return test
-
-
-for _name in SWAPS:
-    setattr(CrossDebateIds, "test_" + re.sub(r"\W+", "_", _name).strip("_"), _test_for(_name))
+one_test_per_row(CrossDebateIds, SWAPS, "{}: another debate's id under my debate's slug")
 
 
 def test_the_swaps_cover_every_id_taking_url() -> None:

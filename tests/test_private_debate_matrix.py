@@ -14,7 +14,6 @@ until you do.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -39,6 +38,7 @@ from arguments.models import (
 )
 from tests.conftest import Cast
 from tests.factories import UserFactory
+from tests.tables import one_test_per_row
 from tests.test_permission_matrix import Scene, _course_activity, build_scene
 
 pytestmark = pytest.mark.django_db
@@ -289,16 +289,7 @@ class PrivateDebateMatrix(TestCase):
         assert not wrong, f"{row_name} ({url}):\n  " + "\n  ".join(wrong)
 
 
-def _test_for(row_name: str) -> Any:
-    def test(self: PrivateDebateMatrix) -> None:
-        self.check(row_name)
-
-    test.__doc__ = f"{row_name}, by every persona"
-    return test
-
-
-for _name in ROWS:
-    setattr(PrivateDebateMatrix, "test_" + re.sub(r"\W+", "_", _name).strip("_"), _test_for(_name))
+one_test_per_row(PrivateDebateMatrix, ROWS, "{}, by every persona")
 
 
 def test_an_outsider_cannot_tell_a_private_debate_from_none(client, cast) -> None:
