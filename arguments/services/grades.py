@@ -16,14 +16,12 @@ retried later, waiting twice as long after each failure in a row (up to a day).
 from __future__ import annotations
 
 import datetime as dt
-from collections import Counter
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 import requests
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Count, Q
 from django.utils import timezone
 from lti_tool.models import LtiRegistration
 from pylti1p3.assignments_grades import AssignmentsGradesService
@@ -31,15 +29,12 @@ from pylti1p3.exception import LtiException, LtiServiceException
 from pylti1p3.grade import Grade
 from pylti1p3.service_connector import ServiceConnector
 
+from arguments.activity import activity_of
 from arguments.models import (
-    Annotation,
-    Citation,
-    Claim,
     CourseActivity,
     Debate,
     GradeFormula,
     ScoreReport,
-    Vote,
 )
 from arguments.permissions import Action, require
 
@@ -79,45 +74,13 @@ class Participation:
 
 def participation_by_user(debate: Debate, user_ids: list[int]) -> dict[int, Participation]:
     """Each user's published claims, citations on published claims, votes and published
-    notes in the debate (four grouped queries, however many users)."""
-    published = Claim.Status.PUBLISHED
-    claims = Counter(
-        dict(
-            Claim.objects.filter(debate=debate, author_id__in=user_ids, status=published)
-            .values_list("author_id")
-            .annotate(n=Count("id"))
-        )
-    )
-    sources = Counter(
-        dict(
-            Citation.objects.filter(
-                claim__debate=debate, claim__status=published, added_by_id__in=user_ids
-            )
-            .values_list("added_by_id")
-            .annotate(n=Count("id"))
-        )
-    )
-    votes = Counter(
-        dict(
-            Vote.objects.filter(Q(relation__debate=debate) | Q(thesis__debate=debate))
-            .filter(user_id__in=user_ids)
-            .values_list("user_id")
-            .annotate(n=Count("id"))
-        )
-    )
-    notes = Counter(
-        dict(
-            Annotation.objects.filter(
-                claim__debate=debate,
-                author_id__in=user_ids,
-                status=Annotation.Status.PUBLISHED,
-            )
-            .values_list("author_id")
-            .annotate(n=Count("id"))
-        )
-    )
+    notes in the debate: the figures of the activity page (one place counts them)."""
+    done = {row.user_id: row for row in activity_of(debate)}
     return {
-        uid: Participation(claims[uid], sources[uid], votes[uid], notes[uid]) for uid in user_ids
+        uid: Participation(done[uid].claims, done[uid].sources, done[uid].votes, done[uid].notes)
+        if uid in done
+        else Participation()
+        for uid in user_ids
     }
 
 
