@@ -135,8 +135,16 @@ class DebateStructure:
         ]
 
     def explain(self, claim_id: int) -> scoring.Explanation:
-        """Why a claim has its strength: its base score and what each pro and con did."""
-        edges = [e for e in self.strength_edges() if e[0] == claim_id]
+        """Why a claim has its strength: its base score and what each pro and con did.
+        Reads only the claim's own pros and cons, not every edge of the debate."""
+        nodes = self.nodes
+        edges = []
+        if nodes[claim_id].status == PUBLISHED:
+            edges = [
+                (edge.parent, edge.child, edge.stance)
+                for edge in self.children.get(claim_id, ())
+                if nodes[edge.child].status == PUBLISHED
+            ]
         return scoring.explain(claim_id, self.base, edges, self.strength)
 
     def path_to(self, claim_id: int) -> list[Node]:

@@ -119,3 +119,18 @@ def test_incremental_strengths_equal_a_full_rescoring(seed):
     assert held.strength.keys() == reloaded.strength.keys()
     # And the reloaded one is itself what scoring the whole debate gives.
     assert claim_strengths(reloaded)[1] == pytest.approx(reloaded.strength)
+
+
+def test_why_reads_only_the_claims_own_pros_and_cons_and_says_what_a_full_scan_says():
+    from arguments import scoring
+
+    debate = build_debate(200, slug="why-local")
+    _close_a_cycle(debate)
+    structure = debate_structure(fresh(debate))
+    every_edge = structure.strength_edges()
+    for claim_id in structure.nodes:
+        if claim_id not in structure.strength:
+            continue
+        whole_scan = [e for e in every_edge if e[0] == claim_id]
+        expected = scoring.explain(claim_id, structure.base, whole_scan, structure.strength)
+        assert structure.explain(claim_id) == expected
