@@ -1216,3 +1216,35 @@ def test_a_storage_launch_without_a_readable_token_is_a_400(client, stored, user
         response = client.post("/lti/launch/", {"id_token": token, "state": state})
         assert response.status_code == 400
     assert nothing_provisioned(users)
+
+
+def test_over_https_the_launchs_session_cookie_is_kept_in_the_lms_frame(
+    client, platform, registration, debate, thesis
+):
+    """The session and CSRF cookies a launch sets are third-party in the LMS frame: they
+    must be SameSite=None, Secure and Partitioned (the session middleware sets them after
+    the view, so the frame-cookie middleware must see its response later)."""
+    query = {
+        "iss": ISSUER,
+        "client_id": CLIENT_ID,
+        "login_hint": "h",
+        "target_link_uri": "https://testserver/lti/launch/",
+        "lti_storage_target": "_parent",
+    }
+    page = client.post("/lti/login/", query, secure=True).content.decode()
+    next_url = re.search(r'data-next="([^"]+)"', page).group(1).replace("&amp;", "&")
+    auth = parse_qs(urlsplit(next_url).query)
+    state, nonce = auth["state"][0], auth["nonce"][0]
+    claims = platform.claims(nonce=nonce, **{CLAIM + "target_link_uri": lti_url(debate)})
+    data = {
+        "id_token": platform.sign(claims),
+        "state": state,
+        "lti_storage_state": state,
+        "lti_storage_nonce": nonce,
+    }
+    response = client.post("/lti/launch/", data, secure=True, HTTP_SEC_FETCH_SITE="same-origin")
+    assert response.status_code == 303, response.content
+    for name in ("sessionid", "csrftoken"):
+        header = response.cookies[name].OutputString()
+        assert "SameSite=None" in header and "Secure" in header
+        assert header.endswith("; Partitioned")
