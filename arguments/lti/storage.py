@@ -21,7 +21,8 @@ the tool instead, in a frame of its own, reached by `window.postMessage`:
    (`Sec-Fetch-Site`/`Origin`). Then pylti1p3 validates the launch as usual, with this
    state vouched for in place of its cookie (`VouchedState`), and the nonce is consumed once.
 
-docs/SECURITY.md ("LTI launches without cookies") explains what each check stops.
+docs/EMBEDDING.md ("Platform storage: launches without cookies") explains what each check
+stops.
 """
 
 from __future__ import annotations
