@@ -231,6 +231,9 @@ if not DEBUG:
 # responses of an LMS session get such cookies (arguments.middleware.LmsFrameCookiesMiddleware);
 # everywhere else they stay Lax. See docs/EMBEDDING.md.
 COOKIES_IN_LMS_FRAMES = env_bool("DJANGO_COOKIES_IN_LMS_FRAMES", True)
+# Hosts an LMS's services (grades, rosters) may live on besides its registration's URLs, e.g.
+# "*.instructure.com" for Canvas; no other address is ever requested (services.lti).
+LTI_SERVICE_HOSTS = env_list("DJANGO_LTI_SERVICE_HOSTS", "")
 # The failed-login limit counts per client address: behind the proxy the docs describe, the
 # client is the last address the proxy adds to X-Forwarded-For, not the proxy itself.
 ALLAUTH_TRUSTED_PROXY_COUNT = int(

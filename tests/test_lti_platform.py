@@ -400,3 +400,147 @@ def test_a_refused_roster_fetch_says_why_and_writes_nothing(client, platform, de
     assert "The platform refused the roster (401)" in response.content.decode()
     assert Membership.objects.count() == members
     assert not LtiUser.objects.filter(sub="learner-9").exists()
+
+
+# Service addresses: only the platform's own hosts (SSRF) ----------------------------------
+
+
+@pytest.fixture
+def elsewhere() -> Iterator[list[str]]:
+    """Another address (same machine, another port): records any request that reaches it."""
+    reached: list[str] = []
+
+    class Spy(BaseHTTPRequestHandler):
+        def log_message(self, *args: Any) -> None:
+            pass
+
+        def do_GET(self) -> None:
+            reached.append(self.path)
+            self.send_response(200)
+            self.end_headers()
+
+        do_POST = do_GET
+
+    server = None
+    for port in reversed(PORTS):
+        try:
+            server = ThreadingHTTPServer(("127.0.0.1", port), Spy)
+            break
+        except OSError:
+            continue
+    assert server is not None
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    reached.insert(0, f"http://127.0.0.1:{server.server_address[1]}")
+    yield reached
+    server.shutdown()
+    server.server_close()
+
+
+def launch_with_services(client, platform: Platform, item, lineitem: str, memberships: str):
+    def setup(launch: Launch) -> None:
+        launch.set_launch_url(item["url"])
+        launch.set_resource_link_claim("link-1", title=item["title"])
+        launch.set_custom_parameters_claim(item.get("custom", {}))
+        launch.set_ags(
+            lineitems_url=f"{platform.url}/courses/101/lineitems",
+            lineitem_url=lineitem,
+            allow_creating_lineitems=False,
+        )
+        launch.set_nrps(memberships)
+
+    return platform_launch(client, platform, "learner-1", [LEARNER], setup)
+
+
+def test_a_line_item_on_another_host_is_never_requested(
+    client, platform, elsewhere, debate, thesis, cast, caplog
+):
+    item = graded_link(client, platform, debate)
+    spy = elsewhere[0]
+    lineitem = f"{spy}/latest/meta-data/lineitem"
+    assert (
+        launch_with_services(client, platform, item, lineitem, platform.memberships).status_code
+        == 303
+    )
+    call_command("lti_sync_scores", stdout=(out := StringIO()), stderr=StringIO())
+    assert "failed 1" in out.getvalue()
+    assert elsewhere == [spy]  # nothing reached it
+    report = ScoreReport.objects.get()
+    assert "Refused to contact" in report.error and report.sent_at is None
+    assert any("not one of its hosts" in r.getMessage() for r in caplog.records)
+    # The owner sees why on the settings page.
+    client.force_login(cast.owner)
+    page = client.get(reverse("arguments:debate_settings", args=[debate.slug])).content.decode()
+    assert "Refused to contact" in page
+
+
+def test_a_roster_on_another_host_is_never_requested(
+    client, platform, elsewhere, debate, thesis, cast
+):
+    item = graded_link(client, platform, debate)
+    spy = elsewhere[0]
+    launched = launch_with_services(client, platform, item, platform.lineitem, f"{spy}/members")
+    assert launched.status_code == 303
+    activity = CourseActivity.objects.get()
+    client.force_login(cast.owner)
+    response = client.post(
+        reverse("arguments:course_roster", args=[debate.slug, activity.pk]), follow=True
+    )
+    assert "Refused to contact" in response.content.decode()
+    assert elsewhere == [spy]
+
+
+def test_an_extra_host_the_administrator_lists_is_allowed(
+    client, platform, elsewhere, debate, thesis, settings
+):
+    item = graded_link(client, platform, debate)
+    spy = elsewhere[0]
+    settings.LTI_SERVICE_HOSTS = ["*.example.org", "127.0.0.1"]
+    launch_with_services(client, platform, item, f"{spy}/lineitem", platform.memberships)
+    call_command("lti_sync_scores", stdout=StringIO(), stderr=StringIO())
+    assert elsewhere[1:] == ["/lineitem/scores"]  # requested (the spy is no AGS endpoint)
+
+
+@pytest.mark.parametrize(
+    ("url", "allowed"),
+    [
+        ("https://lms.example/api/lineitems/1", True),
+        ("https://lms.example:443/api/lineitems/1", True),
+        ("https://LMS.example/x", True),
+        ("https://sso.lms.example/token", True),
+        ("https://lms.example:8443/x", False),  # another port, another service
+        ("http://lms.example/x", False),  # port 80 is not the registered 443
+        ("https://lms.example.attacker.test/x", False),
+        ("https://169.254.169.254/latest/meta-data", False),
+        ("http://localhost:5432/", False),
+        ("file:///etc/passwd", False),
+        ("https://user@[::1", False),
+        ("https://school.instructure.com/api/lti/courses/1/line_items/2", True),  # listed
+        ("https://instructure.com.evil.test/x", False),
+    ],
+)
+def test_service_addresses_are_allowed_only_on_the_platforms_hosts(url, allowed, settings):
+    from arguments.services.lti import service_url_allowed
+
+    settings.LTI_SERVICE_HOSTS = ["*.instructure.com"]
+    registration = LtiRegistration(
+        issuer="https://lms.example",
+        auth_url="https://sso.lms.example/auth",
+        token_url="https://sso.lms.example/token",
+        keyset_url="https://lms.example/jwks",
+    )
+    assert service_url_allowed(url, registration) is allowed
+
+
+def test_a_redirect_to_another_host_is_not_followed(platform, elsewhere):
+    import requests
+
+    from arguments.services.lti import ForeignServiceURL, PlatformSession
+
+    registration = LtiRegistration.objects.get(issuer=platform.url)
+    session = PlatformSession(registration)
+    redirect = requests.Response()
+    redirect.status_code, redirect.url = 302, f"{platform.url}/x"
+    redirect.headers["Location"] = f"{elsewhere[0]}/inside"
+    with pytest.raises(ForeignServiceURL):
+        session.get_redirect_target(redirect)
+    assert elsewhere == [elsewhere[0]]

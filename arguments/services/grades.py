@@ -37,6 +37,7 @@ from arguments.models import (
     ScoreReport,
 )
 from arguments.permissions import Action, require
+from arguments.services.lti import PlatformSession
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AbstractBaseUser
@@ -45,7 +46,6 @@ if TYPE_CHECKING:
 SCOPE_LINEITEM = "https://purl.imsglobal.org/spec/lti-ags/scope/lineitem"
 SCOPE_SCORE = "https://purl.imsglobal.org/spec/lti-ags/scope/score"
 SCORE_MAXIMUM = 100  # the deep-linked line item's scoreMaximum; scores are out of it too
-PLATFORM_TIMEOUT = 10  # seconds to wait for a platform's token or score endpoint
 RETRY_FIRST = dt.timedelta(minutes=1)
 RETRY_LONGEST = dt.timedelta(days=1)
 
@@ -130,14 +130,6 @@ def debate_grading_set(
     return debate
 
 
-class PlatformSession(requests.Session):
-    """A platform that does not answer must not hold the sender forever."""
-
-    def request(self, *args: Any, **kwargs: Any) -> requests.Response:  # type: ignore[override]
-        kwargs.setdefault("timeout", PLATFORM_TIMEOUT)
-        return super().request(*args, **kwargs)
-
-
 @dataclass
 class SendSummary:
     """What one run of `scores_send` did."""
@@ -201,7 +193,9 @@ def scores_send(
 
 
 def _connector(registration: LtiRegistration) -> ServiceConnector:
-    return ServiceConnector(registration.to_registration(), requests_session=PlatformSession())
+    return ServiceConnector(
+        registration.to_registration(), requests_session=PlatformSession(registration)
+    )
 
 
 def _post_score(

@@ -24,8 +24,8 @@ from pylti1p3.service_connector import ServiceConnector
 
 from arguments.models import CourseActivity, ScoreReport
 from arguments.permissions import Action, require
-from arguments.services.grades import PlatformSession
 from arguments.services.lti import (
+    PlatformSession,
     is_course_learner,
     lti_account_provision,
     lti_membership_grant,
@@ -57,7 +57,9 @@ def _members(activity: CourseActivity) -> list[dict[str, Any]]:
             "teacher opens the activity once."
         )
     registration = context.deployment.registration
-    connector = ServiceConnector(registration.to_registration(), requests_session=PlatformSession())
+    connector = ServiceConnector(
+        registration.to_registration(), requests_session=PlatformSession(registration)
+    )
     service = NamesRolesProvisioningService(
         connector,
         {"context_memberships_url": context.memberships_url, "service_versions": ["2.0"]},
