@@ -544,3 +544,35 @@ def test_a_redirect_to_another_host_is_not_followed(platform, elsewhere):
     with pytest.raises(ForeignServiceURL):
         session.get_redirect_target(redirect)
     assert elsewhere == [elsewhere[0]]
+
+
+def test_members_who_left_the_course_lose_its_role_and_keep_their_claims(
+    client, platform, debate, thesis, cast
+):
+    from arguments.models import Claim
+
+    item = graded_link(client, platform, debate)
+    learner_launch(client, platform, item, "learner-1")
+    add = reverse("arguments:claim_add", args=[debate.slug, thesis.pk])
+    assert client.post(add, {"stance": "pro", "text": "Openness aids audits."}).status_code == 302
+    client.logout()
+    learner_launch(client, platform, item, "learner-2")
+    client.logout()
+    learner_2 = LtiUser.objects.get(sub="learner-2").auth_user
+    Membership.objects.filter(user=learner_2).update(role=Role.EDITOR)  # by a moderator
+    platform.members = [
+        {"user_id": "learner-1", "roles": [LEARNER], "status": "Inactive"},
+        {"user_id": "learner-2", "roles": [LEARNER], "status": "Deleted"},
+        {"user_id": "teacher-2", "roles": [INSTRUCTOR]},
+    ]
+    activity = CourseActivity.objects.get()
+    client.force_login(cast.owner)
+    response = client.post(
+        reverse("arguments:course_roster", args=[debate.slug, activity.pk]), follow=True
+    )
+    assert "1 who left the course lost their role" in response.content.decode()
+    learner_1 = LtiUser.objects.get(sub="learner-1").auth_user
+    assert not Membership.objects.filter(debate=debate, user=learner_1).exists()
+    assert Membership.objects.get(debate=debate, user=learner_2).role == Role.EDITOR
+    # What they wrote stays, under their name.
+    assert Claim.objects.get(text="Openness aids audits.").author == learner_1
