@@ -576,3 +576,34 @@ def test_members_who_left_the_course_lose_its_role_and_keep_their_claims(
     assert Membership.objects.get(debate=debate, user=learner_2).role == Role.EDITOR
     # What they wrote stays, under their name.
     assert Claim.objects.get(text="Openness aids audits.").author == learner_1
+
+
+def test_the_admin_lists_course_links_and_scores_and_sends_again(client, platform, debate, cast):
+    item = graded_link(client, platform, debate)
+    learner_launch(client, platform, item)
+    platform.fail_scores = True
+    call_command("lti_sync_scores", stdout=StringIO(), stderr=StringIO())
+    client.force_login(cast.staff)
+
+    page = client.get("/admin/arguments/courseactivity/").content.decode()
+    assert "Ethics 101" in page and "Independent LMS" in page
+    activity = CourseActivity.objects.get()
+    detail = client.get(f"/admin/arguments/courseactivity/{activity.pk}/change/")
+    assert detail.status_code == 200 and platform.lineitem in detail.content.decode()
+    assert client.get("/admin/arguments/courseactivity/add/").status_code == 403
+
+    failing = client.get("/admin/arguments/scorereport/", {"sending": "failing"}).content
+    assert b"learner-1" in failing and b"503" in failing
+    report = ScoreReport.objects.get()
+    platform.fail_scores = False
+    response = client.post(
+        "/admin/arguments/scorereport/",
+        {"action": "send_again", "_selected_action": [report.pk]},
+        follow=True,
+    )
+    assert "Scores sent: 1; failed: 0." in response.content.decode()
+    report.refresh_from_db()
+    assert report.error == "" and report.sent_at is not None and len(platform.scores) == 1
+    # Read-mostly: no edits by hand.
+    detail = client.get(f"/admin/arguments/scorereport/{report.pk}/change/").content.decode()
+    assert 'name="sent_score"' not in detail
