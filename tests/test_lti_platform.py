@@ -607,3 +607,73 @@ def test_the_admin_lists_course_links_and_scores_and_sends_again(client, platfor
     # Read-mostly: no edits by hand.
     detail = client.get(f"/admin/arguments/scorereport/{report.pk}/change/").content.decode()
     assert 'name="sent_score"' not in detail
+
+
+def test_a_learners_score_goes_out_a_little_after_their_write_not_during_it(
+    client, platform, debate, thesis, pro, settings, monkeypatch, django_capture_on_commit_callbacks
+):
+    from arguments.lti import scores_soon
+
+    settings.LTI_SCORES_SOON = 30
+    started: list[tuple[int, int, float]] = []
+    monkeypatch.setattr(scores_soon, "_start", lambda *args: started.append(args))
+    item = graded_link(client, platform, debate)
+    learner_launch(client, platform, item)
+    learner = LtiUser.objects.get(sub="learner-1").auth_user
+
+    add = reverse("arguments:claim_add", args=[debate.slug, thesis.pk])
+    with django_capture_on_commit_callbacks(execute=True):
+        assert client.post(add, {"stance": "con", "text": "Misuse is cheap."}).status_code == 302
+    assert started == [(debate.pk, learner.pk, 30.0)]
+    assert not platform.scores  # not in the learner's request
+    # A burst of writes makes one send.
+    vote = reverse("arguments:claim_vote", args=[debate.slug, pro.pk])
+    with django_capture_on_commit_callbacks(execute=True):
+        assert client.post(vote, {"value": "3"}).status_code == 302
+    assert len(started) == 1
+
+    # The thread, when its time comes: this learner's score, nobody else's.
+    scores_soon._send(debate.pk, learner.pk)
+    (score,) = platform.scores
+    assert score["userId"] == "learner-1" and score["scoreGiven"] == 20.0
+
+
+def test_writes_outside_an_lms_session_schedule_no_send(
+    client,
+    platform,
+    debate,
+    thesis,
+    cast,
+    settings,
+    monkeypatch,
+    django_capture_on_commit_callbacks,
+):
+    from arguments.lti import scores_soon
+
+    settings.LTI_SCORES_SOON = 30
+    started: list[object] = []
+    monkeypatch.setattr(scores_soon, "_start", lambda *args: started.append(args))
+    graded_link(client, platform, debate)
+    client.force_login(cast.writer)  # a member of the debate, signed in on the site
+    add = reverse("arguments:claim_add", args=[debate.slug, thesis.pk])
+    with django_capture_on_commit_callbacks(execute=True):
+        assert (
+            client.post(add, {"stance": "pro", "text": "Audits need weights."}).status_code == 302
+        )
+    assert started == []
+
+
+def test_the_send_runs_in_a_background_thread(monkeypatch):
+    from arguments.lti import scores_soon
+
+    ran: list[tuple[int, int, bool]] = []
+    done = threading.Event()
+
+    def send(debate_id: int, user_id: int) -> None:
+        ran.append((debate_id, user_id, threading.current_thread() is threading.main_thread()))
+        done.set()
+
+    monkeypatch.setattr(scores_soon, "_send", send)
+    scores_soon._start(1, 2, 0.01)
+    assert done.wait(5)
+    assert ran == [(1, 2, False)]
