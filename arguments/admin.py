@@ -872,3 +872,7 @@ class AccountAdmin(UserAdmin):
 
 admin.site.unregister(get_user_model())
 admin.site.register(get_user_model(), AccountAdmin)
+
+
+# The LTI pages (course links, scores sent) live with the LTI tool.
+from arguments.lti import admin as lti_admin  # noqa: E402, F401

@@ -77,6 +77,8 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Outside the session and CSRF middleware, so it sees the cookies they set on the way out.
+    "arguments.middleware.LmsFrameCookiesMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -87,7 +89,7 @@ MIDDLEWARE = [
     "simple_history.middleware.HistoryRequestMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     "arguments.middleware.RateLimitedMiddleware",
-    "arguments.middleware.LmsFrameCookiesMiddleware",
+    "arguments.lti.scores_soon.ScoresSoonMiddleware",
 ]
 
 ROOT_URLCONF = "debate.urls"
@@ -230,6 +232,13 @@ if not DEBUG:
 # responses of an LMS session get such cookies (arguments.middleware.LmsFrameCookiesMiddleware);
 # everywhere else they stay Lax. See docs/EMBEDDING.md.
 COOKIES_IN_LMS_FRAMES = env_bool("DJANGO_COOKIES_IN_LMS_FRAMES", True)
+# Hosts an LMS's services (grades, rosters) may live on besides its registration's URLs, e.g.
+# "*.instructure.com" for Canvas; no other address is ever requested (services.lti).
+LTI_SERVICE_HOSTS = env_list("DJANGO_LTI_SERVICE_HOSTS", "")
+# Seconds after a learner's write in the LMS frame before their score is sent in a background
+# thread ("off": only `lti_sync_scores`, from cron, sends). Off in tests unless a test asks.
+_scores_soon = os.environ.get("DJANGO_LTI_SCORES_SOON", "30")
+LTI_SCORES_SOON = None if TESTING or _scores_soon == "off" else float(_scores_soon)
 # The failed-login limit counts per client address: behind the proxy the docs describe, the
 # client is the last address the proxy adds to X-Forwarded-For, not the proxy itself.
 ALLAUTH_TRUSTED_PROXY_COUNT = int(

@@ -1042,3 +1042,209 @@ def test_a_launch_records_the_course_link_and_scores_only_learners_of_a_graded_o
     assert activity.lineitem_url == (lineitem or "")
     assert activity.resource_link.id_on_platform == "link-1"
     assert ScoreReport.objects.filter(activity=activity, sub="student-42").exists() is scored
+
+
+# Launches without cookies: the platform keeps state and nonce (arguments.lti.storage) ------
+
+
+def storage_login(client, **params: str) -> tuple[str, str, Any]:
+    """A login initiation that names the platform's storage frame: the tool's page, and the
+    state and nonce it sends on to the platform's auth URL."""
+    query = {
+        "iss": ISSUER,
+        "client_id": CLIENT_ID,
+        "login_hint": "opaque-hint",
+        "target_link_uri": "http://testserver/lti/launch/",
+        "lti_storage_target": "_parent",
+        **params,
+    }
+    response = client.post("/lti/login/", query)
+    assert response.status_code == 200, response.content
+    body = response.content.decode()
+    next_url = re.search(r'data-next="([^"]+)"', body).group(1).replace("&amp;", "&")
+    auth = parse_qs(urlsplit(next_url).query)
+    assert next_url.startswith("https://platform.example/auth?")
+    return auth["state"][0], auth["nonce"][0], response
+
+
+def storage_verify(client, token: str, state: str, nonce: str, **headers: str):
+    """Our launch page's post: the launch, and what the platform's storage gave back."""
+    data = {
+        "id_token": token,
+        "state": state,
+        "lti_storage_state": state,
+        "lti_storage_nonce": nonce,
+    }
+    headers = headers or {"HTTP_SEC_FETCH_SITE": "same-origin"}
+    return client.post("/lti/launch/", data, **headers)
+
+
+@pytest.fixture
+def stored(client, platform, registration, debate, thesis) -> tuple[str, str, str]:
+    """A login through platform storage, and the platform's token for it."""
+    state, nonce, _page = storage_login(client)
+    claims = platform.claims(nonce=nonce, **{CLAIM + "target_link_uri": lti_url(debate)})
+    return platform.sign(claims), state, nonce
+
+
+def test_a_storage_login_keeps_no_cookie_and_hands_the_values_to_the_platform(client, registration):
+    state, nonce, response = storage_login(client)
+    assert state.startswith("ps1.")  # signed by us, not pylti1p3's "state-<uuid>"
+    assert not response.cookies  # the platform keeps state and nonce
+    body = response.content.decode()
+    assert 'data-target="_parent"' in body and 'data-origin="https://platform.example"' in body
+    assert f'data-nonce="{nonce}"' in body
+    assert "/static/js/lti-storage.js" in body  # our own script, no inline code
+    assert frame_ancestors(response) == "*"  # the platform's frame shows it
+    # Without an answer from the platform, or without JavaScript: today's cookie flow.
+    fallback = re.search(r'data-fallback="([^"]+)"', body).group(1).replace("&amp;", "&")
+    assert urlsplit(fallback).path == "/lti/login/"
+    assert "lti_storage_target" not in fallback and "login_hint=opaque-hint" in fallback
+    assert 'http-equiv="refresh"' in body
+    fallen_back = client.get(fallback)
+    assert "Open the argument map in a new window" in fallen_back.content.decode()
+
+
+@pytest.mark.parametrize("target", ["", "frame name", "<script>", "x" * 65])
+def test_a_login_without_a_usable_storage_target_takes_the_cookie_flow(
+    client, registration, target
+):
+    response = client.get(
+        "/lti/login/",
+        {"iss": ISSUER, "client_id": CLIENT_ID, "login_hint": "h", "lti_storage_target": target},
+    )
+    assert "Open the argument map in a new window" in response.content.decode()
+
+
+def test_a_login_in_a_new_window_uses_its_first_party_cookie(client, registration):
+    state, _nonce = start_login(client, lti_storage_target="_parent")
+    assert state.startswith("state-")
+
+
+def test_a_storage_launch_first_reads_the_values_back_from_the_platform(client, stored, users):
+    token, state, nonce = stored
+    response = client.post("/lti/launch/", {"id_token": token, "state": state})
+    assert response.status_code == 200
+    body = response.content.decode()
+    assert 'data-step="launch"' in body and 'data-target="_parent"' in body
+    assert f'data-nonce="{nonce}"' in body and 'action="/lti/launch/"' in body
+    assert f'value="{token}"' in body
+    assert frame_ancestors(response) == "*"
+    assert nothing_provisioned(users)  # nothing before the verify step
+
+
+def test_a_storage_launch_signs_the_learner_in(client, stored, debate):
+    token, state, nonce = stored
+    response = storage_verify(client, token, state, nonce)
+    assert response.status_code == 303, response.content
+    assert response["Location"] == reverse("lti:debate", args=[debate.slug])
+    assert client.get(response["Location"]).status_code == 200
+    assert Membership.objects.get(user__lti_users__sub="student-42").role == Role.WRITER
+
+
+def test_a_storage_launch_from_an_older_browser_is_checked_by_its_origin(client, stored):
+    token, state, nonce = stored
+    response = storage_verify(client, token, state, nonce, HTTP_ORIGIN="http://testserver")
+    assert response.status_code == 303, response.content
+
+
+def test_a_forged_storage_state_is_refused(client, stored, users):
+    token, state, nonce = stored
+    forged = state[:-3] + ("abc" if not state.endswith("abc") else "xyz")
+    for data in ({"id_token": token, "state": forged}, None):
+        if data is None:
+            response = storage_verify(client, token, forged, nonce)
+        else:
+            response = client.post("/lti/launch/", data)
+        refused(response, 400, "did not start here", users)
+        assert frame_ancestors(response) == "*"
+
+
+def test_an_expired_storage_state_is_refused(client, stored, users, monkeypatch):
+    token, state, nonce = stored
+    monkeypatch.setattr("arguments.lti.storage.STATE_MAX_AGE", -1)
+    refused(storage_verify(client, token, state, nonce), 400, "took too long", users)
+
+
+def test_a_replayed_storage_launch_is_refused(client, stored):
+    token, state, nonce = stored
+    assert storage_verify(client, token, state, nonce).status_code == 303
+    client.logout()
+    response = storage_verify(client, token, state, nonce)
+    assert response.status_code == 403
+    assert "already used" in response.content.decode()
+
+
+def test_a_token_from_another_login_is_refused(client, platform, stored, debate, users):
+    _token, state, _nonce = stored
+    _other_state, other_nonce, _page = storage_login(client)
+    token = platform.sign(
+        platform.claims(nonce=other_nonce, **{CLAIM + "target_link_uri": lti_url(debate)})
+    )
+    response = storage_verify(client, token, state, other_nonce)
+    refused(response, 403, "does not belong to the login", users)
+
+
+@pytest.mark.parametrize("field", ["lti_storage_state", "lti_storage_nonce"])
+def test_values_the_platform_did_not_confirm_are_refused(client, stored, users, field):
+    token, state, nonce = stored
+    data = {"id_token": token, "state": state, "lti_storage_state": state}
+    data["lti_storage_nonce"] = nonce
+    data[field] = ""  # the platform's storage had nothing for this browser
+    response = client.post("/lti/launch/", data, HTTP_SEC_FETCH_SITE="same-origin")
+    refused(response, 403, "did not confirm", users)
+
+
+@pytest.mark.parametrize(
+    "headers",
+    [
+        {"HTTP_SEC_FETCH_SITE": "cross-site", "HTTP_ORIGIN": "http://testserver"},
+        {"HTTP_ORIGIN": "https://attacker.example"},
+        {"HTTP_REFERER": "http://testserver/"},  # neither header: refused
+    ],
+)
+def test_a_verify_step_posted_by_another_site_is_refused(client, stored, users, headers):
+    """Login CSRF: another site posting someone's valid launch into this browser."""
+    token, state, nonce = stored
+    response = storage_verify(client, token, state, nonce, **headers)
+    refused(response, 403, "confirmed by this tool", users)
+
+
+def test_a_storage_launch_without_a_readable_token_is_a_400(client, stored, users):
+    _token, state, _nonce = stored
+    for token in ("", "a.b.c", "e30.e30.sig"):
+        response = client.post("/lti/launch/", {"id_token": token, "state": state})
+        assert response.status_code == 400
+    assert nothing_provisioned(users)
+
+
+def test_over_https_the_launchs_session_cookie_is_kept_in_the_lms_frame(
+    client, platform, registration, debate, thesis
+):
+    """The session and CSRF cookies a launch sets are third-party in the LMS frame: they
+    must be SameSite=None, Secure and Partitioned (the session middleware sets them after
+    the view, so the frame-cookie middleware must see its response later)."""
+    query = {
+        "iss": ISSUER,
+        "client_id": CLIENT_ID,
+        "login_hint": "h",
+        "target_link_uri": "https://testserver/lti/launch/",
+        "lti_storage_target": "_parent",
+    }
+    page = client.post("/lti/login/", query, secure=True).content.decode()
+    next_url = re.search(r'data-next="([^"]+)"', page).group(1).replace("&amp;", "&")
+    auth = parse_qs(urlsplit(next_url).query)
+    state, nonce = auth["state"][0], auth["nonce"][0]
+    claims = platform.claims(nonce=nonce, **{CLAIM + "target_link_uri": lti_url(debate)})
+    data = {
+        "id_token": platform.sign(claims),
+        "state": state,
+        "lti_storage_state": state,
+        "lti_storage_nonce": nonce,
+    }
+    response = client.post("/lti/launch/", data, secure=True, HTTP_SEC_FETCH_SITE="same-origin")
+    assert response.status_code == 303, response.content
+    for name in ("sessionid", "csrftoken"):
+        header = response.cookies[name].OutputString()
+        assert "SameSite=None" in header and "Secure" in header
+        assert header.endswith("; Partitioned")

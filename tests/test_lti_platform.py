@@ -400,3 +400,280 @@ def test_a_refused_roster_fetch_says_why_and_writes_nothing(client, platform, de
     assert "The platform refused the roster (401)" in response.content.decode()
     assert Membership.objects.count() == members
     assert not LtiUser.objects.filter(sub="learner-9").exists()
+
+
+# Service addresses: only the platform's own hosts (SSRF) ----------------------------------
+
+
+@pytest.fixture
+def elsewhere() -> Iterator[list[str]]:
+    """Another address (same machine, another port): records any request that reaches it."""
+    reached: list[str] = []
+
+    class Spy(BaseHTTPRequestHandler):
+        def log_message(self, *args: Any) -> None:
+            pass
+
+        def do_GET(self) -> None:
+            reached.append(self.path)
+            self.send_response(200)
+            self.end_headers()
+
+        do_POST = do_GET
+
+    server = None
+    for port in reversed(PORTS):
+        try:
+            server = ThreadingHTTPServer(("127.0.0.1", port), Spy)
+            break
+        except OSError:
+            continue
+    assert server is not None
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    reached.insert(0, f"http://127.0.0.1:{server.server_address[1]}")
+    yield reached
+    server.shutdown()
+    server.server_close()
+
+
+def launch_with_services(client, platform: Platform, item, lineitem: str, memberships: str):
+    def setup(launch: Launch) -> None:
+        launch.set_launch_url(item["url"])
+        launch.set_resource_link_claim("link-1", title=item["title"])
+        launch.set_custom_parameters_claim(item.get("custom", {}))
+        launch.set_ags(
+            lineitems_url=f"{platform.url}/courses/101/lineitems",
+            lineitem_url=lineitem,
+            allow_creating_lineitems=False,
+        )
+        launch.set_nrps(memberships)
+
+    return platform_launch(client, platform, "learner-1", [LEARNER], setup)
+
+
+def test_a_line_item_on_another_host_is_never_requested(
+    client, platform, elsewhere, debate, thesis, cast, caplog
+):
+    item = graded_link(client, platform, debate)
+    spy = elsewhere[0]
+    lineitem = f"{spy}/latest/meta-data/lineitem"
+    assert (
+        launch_with_services(client, platform, item, lineitem, platform.memberships).status_code
+        == 303
+    )
+    call_command("lti_sync_scores", stdout=(out := StringIO()), stderr=StringIO())
+    assert "failed 1" in out.getvalue()
+    assert elsewhere == [spy]  # nothing reached it
+    report = ScoreReport.objects.get()
+    assert "Refused to contact" in report.error and report.sent_at is None
+    assert any("not one of its hosts" in r.getMessage() for r in caplog.records)
+    # The owner sees why on the settings page.
+    client.force_login(cast.owner)
+    page = client.get(reverse("arguments:debate_settings", args=[debate.slug])).content.decode()
+    assert "Refused to contact" in page
+
+
+def test_a_roster_on_another_host_is_never_requested(
+    client, platform, elsewhere, debate, thesis, cast
+):
+    item = graded_link(client, platform, debate)
+    spy = elsewhere[0]
+    launched = launch_with_services(client, platform, item, platform.lineitem, f"{spy}/members")
+    assert launched.status_code == 303
+    activity = CourseActivity.objects.get()
+    client.force_login(cast.owner)
+    response = client.post(
+        reverse("arguments:course_roster", args=[debate.slug, activity.pk]), follow=True
+    )
+    assert "Refused to contact" in response.content.decode()
+    assert elsewhere == [spy]
+
+
+def test_an_extra_host_the_administrator_lists_is_allowed(
+    client, platform, elsewhere, debate, thesis, settings
+):
+    item = graded_link(client, platform, debate)
+    spy = elsewhere[0]
+    settings.LTI_SERVICE_HOSTS = ["*.example.org", "127.0.0.1"]
+    launch_with_services(client, platform, item, f"{spy}/lineitem", platform.memberships)
+    call_command("lti_sync_scores", stdout=StringIO(), stderr=StringIO())
+    assert elsewhere[1:] == ["/lineitem/scores"]  # requested (the spy is no AGS endpoint)
+
+
+@pytest.mark.parametrize(
+    ("url", "allowed"),
+    [
+        ("https://lms.example/api/lineitems/1", True),
+        ("https://lms.example:443/api/lineitems/1", True),
+        ("https://LMS.example/x", True),
+        ("https://sso.lms.example/token", True),
+        ("https://lms.example:8443/x", False),  # another port, another service
+        ("http://lms.example/x", False),  # port 80 is not the registered 443
+        ("https://lms.example.attacker.test/x", False),
+        ("https://169.254.169.254/latest/meta-data", False),
+        ("http://localhost:5432/", False),
+        ("file:///etc/passwd", False),
+        ("https://user@[::1", False),
+        ("https://school.instructure.com/api/lti/courses/1/line_items/2", True),  # listed
+        ("https://instructure.com.evil.test/x", False),
+    ],
+)
+def test_service_addresses_are_allowed_only_on_the_platforms_hosts(url, allowed, settings):
+    from arguments.services.lti import service_url_allowed
+
+    settings.LTI_SERVICE_HOSTS = ["*.instructure.com"]
+    registration = LtiRegistration(
+        issuer="https://lms.example",
+        auth_url="https://sso.lms.example/auth",
+        token_url="https://sso.lms.example/token",
+        keyset_url="https://lms.example/jwks",
+    )
+    assert service_url_allowed(url, registration) is allowed
+
+
+def test_a_redirect_to_another_host_is_not_followed(platform, elsewhere):
+    import requests
+
+    from arguments.services.lti import ForeignServiceURL, PlatformSession
+
+    registration = LtiRegistration.objects.get(issuer=platform.url)
+    session = PlatformSession(registration)
+    redirect = requests.Response()
+    redirect.status_code, redirect.url = 302, f"{platform.url}/x"
+    redirect.headers["Location"] = f"{elsewhere[0]}/inside"
+    with pytest.raises(ForeignServiceURL):
+        session.get_redirect_target(redirect)
+    assert elsewhere == [elsewhere[0]]
+
+
+def test_members_who_left_the_course_lose_its_role_and_keep_their_claims(
+    client, platform, debate, thesis, cast
+):
+    from arguments.models import Claim
+
+    item = graded_link(client, platform, debate)
+    learner_launch(client, platform, item, "learner-1")
+    add = reverse("arguments:claim_add", args=[debate.slug, thesis.pk])
+    assert client.post(add, {"stance": "pro", "text": "Openness aids audits."}).status_code == 302
+    client.logout()
+    learner_launch(client, platform, item, "learner-2")
+    client.logout()
+    learner_2 = LtiUser.objects.get(sub="learner-2").auth_user
+    Membership.objects.filter(user=learner_2).update(role=Role.EDITOR)  # by a moderator
+    platform.members = [
+        {"user_id": "learner-1", "roles": [LEARNER], "status": "Inactive"},
+        {"user_id": "learner-2", "roles": [LEARNER], "status": "Deleted"},
+        {"user_id": "teacher-2", "roles": [INSTRUCTOR]},
+    ]
+    activity = CourseActivity.objects.get()
+    client.force_login(cast.owner)
+    response = client.post(
+        reverse("arguments:course_roster", args=[debate.slug, activity.pk]), follow=True
+    )
+    assert "1 who left the course lost their role" in response.content.decode()
+    learner_1 = LtiUser.objects.get(sub="learner-1").auth_user
+    assert not Membership.objects.filter(debate=debate, user=learner_1).exists()
+    assert Membership.objects.get(debate=debate, user=learner_2).role == Role.EDITOR
+    # What they wrote stays, under their name.
+    assert Claim.objects.get(text="Openness aids audits.").author == learner_1
+
+
+def test_the_admin_lists_course_links_and_scores_and_sends_again(client, platform, debate, cast):
+    item = graded_link(client, platform, debate)
+    learner_launch(client, platform, item)
+    platform.fail_scores = True
+    call_command("lti_sync_scores", stdout=StringIO(), stderr=StringIO())
+    client.force_login(cast.staff)
+
+    page = client.get("/admin/arguments/courseactivity/").content.decode()
+    assert "Ethics 101" in page and "Independent LMS" in page
+    activity = CourseActivity.objects.get()
+    detail = client.get(f"/admin/arguments/courseactivity/{activity.pk}/change/")
+    assert detail.status_code == 200 and platform.lineitem in detail.content.decode()
+    assert client.get("/admin/arguments/courseactivity/add/").status_code == 403
+
+    failing = client.get("/admin/arguments/scorereport/", {"sending": "failing"}).content
+    assert b"learner-1" in failing and b"503" in failing
+    report = ScoreReport.objects.get()
+    platform.fail_scores = False
+    response = client.post(
+        "/admin/arguments/scorereport/",
+        {"action": "send_again", "_selected_action": [report.pk]},
+        follow=True,
+    )
+    assert "Scores sent: 1; failed: 0." in response.content.decode()
+    report.refresh_from_db()
+    assert report.error == "" and report.sent_at is not None and len(platform.scores) == 1
+    # Read-mostly: no edits by hand.
+    detail = client.get(f"/admin/arguments/scorereport/{report.pk}/change/").content.decode()
+    assert 'name="sent_score"' not in detail
+
+
+def test_a_learners_score_goes_out_a_little_after_their_write_not_during_it(
+    client, platform, debate, thesis, pro, settings, monkeypatch, django_capture_on_commit_callbacks
+):
+    from arguments.lti import scores_soon
+
+    settings.LTI_SCORES_SOON = 30
+    started: list[tuple[int, int, float]] = []
+    monkeypatch.setattr(scores_soon, "_start", lambda *args: started.append(args))
+    item = graded_link(client, platform, debate)
+    learner_launch(client, platform, item)
+    learner = LtiUser.objects.get(sub="learner-1").auth_user
+
+    add = reverse("arguments:claim_add", args=[debate.slug, thesis.pk])
+    with django_capture_on_commit_callbacks(execute=True):
+        assert client.post(add, {"stance": "con", "text": "Misuse is cheap."}).status_code == 302
+    assert started == [(debate.pk, learner.pk, 30.0)]
+    assert not platform.scores  # not in the learner's request
+    # A burst of writes makes one send.
+    vote = reverse("arguments:claim_vote", args=[debate.slug, pro.pk])
+    with django_capture_on_commit_callbacks(execute=True):
+        assert client.post(vote, {"value": "3"}).status_code == 302
+    assert len(started) == 1
+
+    # The thread, when its time comes: this learner's score, nobody else's.
+    scores_soon._send(debate.pk, learner.pk)
+    (score,) = platform.scores
+    assert score["userId"] == "learner-1" and score["scoreGiven"] == 20.0
+
+
+def test_writes_outside_an_lms_session_schedule_no_send(
+    client,
+    platform,
+    debate,
+    thesis,
+    cast,
+    settings,
+    monkeypatch,
+    django_capture_on_commit_callbacks,
+):
+    from arguments.lti import scores_soon
+
+    settings.LTI_SCORES_SOON = 30
+    started: list[object] = []
+    monkeypatch.setattr(scores_soon, "_start", lambda *args: started.append(args))
+    graded_link(client, platform, debate)
+    client.force_login(cast.writer)  # a member of the debate, signed in on the site
+    add = reverse("arguments:claim_add", args=[debate.slug, thesis.pk])
+    with django_capture_on_commit_callbacks(execute=True):
+        assert (
+            client.post(add, {"stance": "pro", "text": "Audits need weights."}).status_code == 302
+        )
+    assert started == []
+
+
+def test_the_send_runs_in_a_background_thread(monkeypatch):
+    from arguments.lti import scores_soon
+
+    ran: list[tuple[int, int, bool]] = []
+    done = threading.Event()
+
+    def send(debate_id: int, user_id: int) -> None:
+        ran.append((debate_id, user_id, threading.current_thread() is threading.main_thread()))
+        done.set()
+
+    monkeypatch.setattr(scores_soon, "_send", send)
+    scores_soon._start(1, 2, 0.01)
+    assert done.wait(5)
+    assert ran == [(1, 2, False)]

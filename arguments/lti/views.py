@@ -42,11 +42,7 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_POST
 from lti_tool.models import LtiLaunch, LtiRegistration
 from lti_tool.utils import DjangoToolConfig, sync_data_from_launch
-from pylti1p3.contrib.django import (
-    DjangoCacheDataStorage,
-    DjangoMessageLaunch,
-    DjangoOIDCLogin,
-)
+from pylti1p3.contrib.django import DjangoMessageLaunch, DjangoOIDCLogin
 from pylti1p3.contrib.django.request import DjangoRequest
 from pylti1p3.deep_link_resource import DeepLinkResource
 from pylti1p3.exception import LtiException, OIDCException
@@ -55,6 +51,19 @@ from pylti1p3.lineitem import LineItem
 from arguments import selectors, services
 from arguments.lti import SESSION_ORIGINS, SESSION_RETURN_URLS
 from arguments.lti.claims import MalformedClaim, launch_claims_check
+from arguments.lti.storage import (
+    STORED_STATE,
+    CookielessCacheStorage,
+    NoStateCookie,
+    StorageRefused,
+    VouchedState,
+    auth_redirect_with_state,
+    is_storage_state,
+    launch_page,
+    login_page,
+    storage_target,
+    vouch,
+)
 from arguments.models import Debate, Role
 from arguments.reading import Frame, Lens
 from arguments.services.grades import SCORE_MAXIMUM, course_activity_record
@@ -235,15 +244,28 @@ def login_initiation(request: HttpRequest, registration_uuid: Any = None) -> Htt
             return lti_error(request, LaunchError("This tool address is not registered.", 404))
         defaults["client_id"] = registration.client_id
     tool_conf = DjangoToolConfig(str(registration_uuid) if registration_uuid else None)
+    lti_request = DjangoRequest(request, default_params=defaults)
+    # The platform keeps state and nonce for us when it offers storage (not needed in a
+    # new window, where our cookies are first-party): see arguments.lti.storage.
+    target = storage_target(request.POST if request.method == "POST" else request.GET)
+    if lti_request.get_param("lti1p3_new_window"):
+        target = None
     oidc_login = DjangoOIDCLogin(
-        DjangoRequest(request, default_params=defaults),
+        lti_request,
         tool_conf,
-        launch_data_storage=DjangoCacheDataStorage(),
+        cookie_service=NoStateCookie(lti_request) if target else None,
+        launch_data_storage=CookielessCacheStorage(),
     )
+    launch_url = request.build_absolute_uri(reverse("lti:launch"))
     try:
-        response = oidc_login.enable_check_cookies(**COOKIE_MESSAGES).redirect(
-            request.build_absolute_uri(reverse("lti:launch"))
-        )
+        if target:
+            redirect = oidc_login.get_redirect_object(launch_url).get_redirect_url()
+            auth_url, state, nonce = auth_redirect_with_state(redirect, target)
+            response = login_page(
+                request, auth_url=auth_url, state=state, nonce=nonce, target=target
+            )
+        else:
+            response = oidc_login.enable_check_cookies(**COOKIE_MESSAGES).redirect(launch_url)
     except (OIDCException, LtiException) as error:
         text = str(error)
         if "registration" in text.lower():
@@ -273,14 +295,18 @@ def jwks(request: HttpRequest) -> JsonResponse:
 # Launch ------------------------------------------------------------------------------------
 
 
-def _validated(request: HttpRequest) -> DjangoMessageLaunch:
-    """The launch, verified by pylti1p3 and with its nonce consumed; else LaunchError."""
+def _validated(request: HttpRequest, vouched_state: str = "") -> DjangoMessageLaunch:
+    """The launch, verified by pylti1p3 and with its nonce consumed; else LaunchError.
+    `vouched_state`: a platform-storage launch's state, checked by storage.vouch in place of
+    pylti1p3's state cookie."""
     services.lti_tool_key_ensure()
+    lti_request = DjangoRequest(request, post_only=True)
     try:
         message_launch = Launch(
-            request,
+            lti_request,
             DjangoToolConfig(),
-            launch_data_storage=DjangoCacheDataStorage(),
+            cookie_service=VouchedState(lti_request, vouched_state) if vouched_state else None,
+            launch_data_storage=CookielessCacheStorage(),
             requests_session=_PlatformSession(),
         )
         # The audience is checked as the registration's client id; expiry and issue time
@@ -360,7 +386,15 @@ def launch(request: HttpRequest) -> HttpResponse:
     """Step 2: verify the platform's id_token, provision the user, and show the debate (a
     resource launch) or the picker (a deep-linking launch)."""
     try:
-        message_launch = _validated(request)
+        vouched_state = ""
+        if is_storage_state(request.POST.get("state", "")):
+            # No cookie of ours holds this state: the platform's storage does.
+            if STORED_STATE not in request.POST:
+                # In the LMS page, whose origin may differ from the auth URL's: framable
+                # by any page, as the login's pages (it holds nothing to click).
+                return allow_framing(launch_page(request), ["*"])
+            vouched_state = vouch(request)
+        message_launch = _validated(request, vouched_state)
         lti_launch = LtiLaunch(message_launch)
         deployment = lti_launch.deployment
         if not deployment.is_active:
@@ -381,6 +415,8 @@ def launch(request: HttpRequest) -> HttpResponse:
             raise LaunchError("This kind of LTI launch is not supported.", 400)
     except LaunchError as error:
         return lti_error(request, error)
+    except StorageRefused as error:
+        return lti_error(request, LaunchError(error.message, error.status, error.details))
 
     try:
         with transaction.atomic():
@@ -447,7 +483,7 @@ def _picker_launch(request: HttpRequest, token: str) -> DjangoMessageLaunch:
     try:
         launch_id = signing.loads(token, salt=PICKER_SALT, max_age=PICKER_MAX_AGE)
         message_launch = Launch.from_cache(
-            launch_id, request, DjangoToolConfig(), launch_data_storage=DjangoCacheDataStorage()
+            launch_id, request, DjangoToolConfig(), launch_data_storage=CookielessCacheStorage()
         )
     except signing.SignatureExpired as error:
         raise LaunchError(f"This choice took too long. {START_AGAIN}", 400) from error

@@ -6,7 +6,8 @@ line item (the AGS claim's `lineitem`), which `course_activity_record` keeps wit
 debate, and each launching learner gets a `ScoreReport` row: our outbox.
 
 Nothing here runs in a student's request. `scores_send` (`manage.py lti_sync_scores`, run
-every few minutes by cron) recomputes each learner's points from what the debate holds now
+every few minutes by cron; and, for one learner, a little after their writes in the LMS
+frame: arguments.lti.scores_soon) recomputes each learner's points from what the debate holds now
 (so approvals, hides and merges count too), posts the scores that changed, one access token
 per platform per run (OAuth 2 client credentials with a JWT assertion signed with our key,
 scopes line item and score), and keeps what was sent; a failure is kept with its error and
@@ -37,6 +38,7 @@ from arguments.models import (
     ScoreReport,
 )
 from arguments.permissions import Action, require
+from arguments.services.lti import PlatformSession
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AbstractBaseUser
@@ -45,7 +47,6 @@ if TYPE_CHECKING:
 SCOPE_LINEITEM = "https://purl.imsglobal.org/spec/lti-ags/scope/lineitem"
 SCOPE_SCORE = "https://purl.imsglobal.org/spec/lti-ags/scope/score"
 SCORE_MAXIMUM = 100  # the deep-linked line item's scoreMaximum; scores are out of it too
-PLATFORM_TIMEOUT = 10  # seconds to wait for a platform's token or score endpoint
 RETRY_FIRST = dt.timedelta(minutes=1)
 RETRY_LONGEST = dt.timedelta(days=1)
 
@@ -130,14 +131,6 @@ def debate_grading_set(
     return debate
 
 
-class PlatformSession(requests.Session):
-    """A platform that does not answer must not hold the sender forever."""
-
-    def request(self, *args: Any, **kwargs: Any) -> requests.Response:  # type: ignore[override]
-        kwargs.setdefault("timeout", PLATFORM_TIMEOUT)
-        return super().request(*args, **kwargs)
-
-
 @dataclass
 class SendSummary:
     """What one run of `scores_send` did."""
@@ -155,10 +148,15 @@ def _failure(error: Exception) -> str:
 
 
 def scores_send(
-    *, debate: Debate | None = None, resend: bool = False, now: dt.datetime | None = None
+    *,
+    debate: Debate | None = None,
+    user_id: int | None = None,
+    resend: bool = False,
+    now: dt.datetime | None = None,
 ) -> SendSummary:
     """Post the learners' changed scores to their courses' line items (all scores with
-    `resend`); keep what was sent, or the failure and when to retry."""
+    `resend`; one learner's with `user_id`); keep what was sent, or the failure and when to
+    retry."""
     now = now or timezone.now()
     summary = SendSummary()
     activities = CourseActivity.objects.exclude(lineitem_url="").select_related(
@@ -168,7 +166,9 @@ def scores_send(
         activities = activities.filter(debate=debate)
     connectors: dict[int, ServiceConnector] = {}  # one access token per platform per run
     for activity in activities:
-        reports = list(activity.scores.all())
+        reports = list(
+            activity.scores.filter(user_id=user_id) if user_id else activity.scores.all()
+        )
         if not resend:
             reports = [r for r in reports if r.retry_at is None or r.retry_at <= now]
         if not reports:
@@ -201,7 +201,9 @@ def scores_send(
 
 
 def _connector(registration: LtiRegistration) -> ServiceConnector:
-    return ServiceConnector(registration.to_registration(), requests_session=PlatformSession())
+    return ServiceConnector(
+        registration.to_registration(), requests_session=PlatformSession(registration)
+    )
 
 
 def _post_score(

@@ -16,15 +16,19 @@ debate without one (a URL typed by hand, a link copied to another course) grants
 from __future__ import annotations
 
 import hashlib
+import logging
 import re
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
+from urllib.parse import urlsplit
 
+import requests
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core import signing
 from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
-from lti_tool.models import Key, LtiUser
+from lti_tool.models import Key, LtiRegistration, LtiUser
 
 from arguments.models import Debate, Membership, Role
 from arguments.permissions import at_least
@@ -209,3 +213,94 @@ def lti_tool_key_ensure() -> None:
     """Our signing key pair (django-lti's `Key`): made on first need; rotated by command."""
     if not Key.objects.active().exists():
         Key.objects.generate()
+
+
+# Service addresses (AGS line items, NRPS rosters) ------------------------------------------
+
+SERVICE_TIMEOUT = 10  # seconds to wait for a platform's token, score or roster endpoint
+logger = logging.getLogger(__name__)
+
+
+class ForeignServiceURL(requests.RequestException):
+    """A service address outside the platform's hosts: refused, never requested.
+
+    A launch names the line item and the roster by URL, and anyone who controls a registered
+    platform (or its admin) could point them at an address inside our network or at another
+    site: the tool would send its requests, and its access token, there (SSRF)."""
+
+
+def _host_port(url: str) -> tuple[str, int] | None:
+    try:
+        parts = urlsplit(url)
+        port = parts.port
+    except ValueError:
+        return None
+    if parts.scheme not in {"http", "https"} or not parts.hostname:
+        return None
+    return parts.hostname.lower(), port or (443 if parts.scheme == "https" else 80)
+
+
+def platform_hosts(registration: LtiRegistration) -> frozenset[tuple[str, int]]:
+    """The platform's own hosts (and ports): those of its registration's URLs."""
+    urls = (
+        registration.issuer,
+        registration.auth_url,
+        registration.token_url,
+        registration.keyset_url,
+    )
+    return frozenset(hp for url in urls if url and (hp := _host_port(url)) is not None)
+
+
+def service_url_allowed(url: str, registration: LtiRegistration) -> bool:
+    """Whether we may request `url` for this platform: a host of its registration, or one
+    the administrator lists in LTI_SERVICE_HOSTS (`lms.example`, or `*.instructure.com` for
+    a domain and its subdomains; docs/EMBEDDING.md)."""
+    host_port = _host_port(url)
+    if host_port is None:
+        return False
+    if host_port in platform_hosts(registration):
+        return True
+    host = host_port[0]
+    for pattern in getattr(settings, "LTI_SERVICE_HOSTS", []):
+        pattern = pattern.strip().lower()
+        if pattern.startswith("*."):
+            if host == pattern[2:] or host.endswith(pattern[1:]):
+                return True
+        elif pattern and host == pattern:
+            return True
+    return False
+
+
+class PlatformSession(requests.Session):
+    """The HTTP session for one platform's services: a timeout on every request (a platform
+    that does not answer must not hold the sender), and only the platform's own hosts, for
+    the first request and for every redirect."""
+
+    def __init__(self, registration: LtiRegistration) -> None:
+        super().__init__()
+        self.registration = registration
+
+    def _check(self, url: str) -> None:
+        if not service_url_allowed(url, self.registration):
+            logger.error(
+                "LTI: refused to request %s for platform %s (%s): not one of its hosts",
+                url,
+                self.registration.name,
+                self.registration.issuer,
+            )
+            raise ForeignServiceURL(
+                f"Refused to contact {url[:200]}: it is not an address of this platform "
+                f"({self.registration.issuer}). An administrator can allow its host in "
+                "LTI_SERVICE_HOSTS."
+            )
+
+    def request(self, method: str, url: str, *args: Any, **kwargs: Any) -> requests.Response:  # type: ignore[override]
+        self._check(str(url))
+        kwargs.setdefault("timeout", SERVICE_TIMEOUT)
+        return super().request(method, url, *args, **kwargs)
+
+    def get_redirect_target(self, resp: requests.Response) -> str | None:
+        target = super().get_redirect_target(resp)
+        if target:
+            self._check(requests.compat.urljoin(resp.url, target))
+        return target

@@ -5,8 +5,13 @@ manager of the debate asks the platform for the members of a course that links i
 active member gets the same account a launch would give them (one per issuer and subject)
 and the role their *course* roles give (services.lti.lti_role_for). The roster is fetched
 first and written in one transaction, so a failed fetch writes nothing. Roles are only
-raised, as by launches; members the platform marks inactive or deleted are left as they
-are (a removed student keeps their claims, and a moderator removes members by hand).
+raised, as by launches.
+
+A member the platform marks `Inactive` or `Deleted` (they left the course) loses the role a
+course gives (viewer, writer, moderator) in the debate: their membership goes, so a private
+debate no longer admits them. A role someone of the debate gave them that no course gives
+(editor, suggester) stays. What they wrote stays too, under their name: claims, sources,
+votes and notes belong to the debate's record (an owner or moderator hides what must go).
 """
 
 from __future__ import annotations
@@ -22,10 +27,11 @@ from pylti1p3.exception import LtiException, LtiServiceException
 from pylti1p3.names_roles import NamesRolesProvisioningService
 from pylti1p3.service_connector import ServiceConnector
 
-from arguments.models import CourseActivity, ScoreReport
+from arguments.models import CourseActivity, Membership, ScoreReport
 from arguments.permissions import Action, require
-from arguments.services.grades import PlatformSession
 from arguments.services.lti import (
+    RANK,
+    PlatformSession,
     is_course_learner,
     lti_account_provision,
     lti_membership_grant,
@@ -46,6 +52,7 @@ class RosterSummary:
     members: int = 0  # active members with a usable id and roles
     added: int = 0  # new to the debate
     skipped: int = 0  # inactive, or malformed entries
+    removed: int = 0  # inactive members whose course role in the debate was taken away
 
 
 def _members(activity: CourseActivity) -> list[dict[str, Any]]:
@@ -57,7 +64,9 @@ def _members(activity: CourseActivity) -> list[dict[str, Any]]:
             "teacher opens the activity once."
         )
     registration = context.deployment.registration
-    connector = ServiceConnector(registration.to_registration(), requests_session=PlatformSession())
+    connector = ServiceConnector(
+        registration.to_registration(), requests_session=PlatformSession(registration)
+    )
     service = NamesRolesProvisioningService(
         connector,
         {"context_memberships_url": context.memberships_url, "service_versions": ["2.0"]},
@@ -81,9 +90,9 @@ def _members(activity: CourseActivity) -> list[dict[str, Any]]:
     return members
 
 
-def _usable(member: object) -> tuple[str, list[str]] | None:
-    """The member's (subject, roles), or None for an inactive or malformed entry."""
-    if not isinstance(member, dict) or member.get("status", "Active") != "Active":
+def _usable(member: object, status: str = "Active") -> tuple[str, list[str]] | None:
+    """The member's (subject, roles) if the entry is well formed and has this status."""
+    if not isinstance(member, dict) or member.get("status", "Active") != status:
         return None
     sub, roles = member.get("user_id"), member.get("roles", [])
     if not isinstance(sub, str) or not sub or len(sub) > 255:
@@ -112,6 +121,7 @@ def course_roster_fetch(*, actor: AbstractBaseUser, activity: CourseActivity) ->
             usable = _usable(member)
             if usable is None:
                 summary.skipped += 1
+                summary.removed += _left_the_course(member, activity)
                 continue
             sub, roles = usable
             summary.members += 1
@@ -136,3 +146,27 @@ def course_roster_fetch(*, actor: AbstractBaseUser, activity: CourseActivity) ->
                     activity=activity, user=user, defaults={"sub": sub}
                 )
     return summary
+
+
+def _left_the_course(member: object, activity: CourseActivity) -> bool:
+    """Take away the course role of a member the roster marks inactive or deleted; whether
+    one was taken. Their contributions stay (see the module's docstring)."""
+    left = _usable(member, "Inactive") or _usable(member, "Deleted")
+    if left is None:
+        return False
+    registration = activity.resource_link.context.deployment.registration
+    lti_user = (
+        LtiUser.objects.filter(registration=registration, sub=left[0])
+        .select_related("auth_user")
+        .first()
+    )
+    if lti_user is None or lti_user.auth_user is None:
+        return False  # never launched nor fetched here: nothing was given
+    debate = activity.debate
+    # RANK: the roles a course gives (lti_role_for); others came from someone of the debate.
+    removed, _ = (
+        Membership.objects.filter(debate=debate, user=lti_user.auth_user, role__in=RANK)
+        .exclude(user_id=debate.owner_id)
+        .delete()
+    )
+    return bool(removed)

@@ -196,8 +196,9 @@ def course_roster(request: HttpRequest, slug: str, activity_id: int) -> HttpResp
         skipped = f"; {summary.skipped} inactive or unreadable entries skipped" * bool(
             summary.skipped
         )
+        left = f"; {summary.removed} who left the course lost their role" * bool(summary.removed)
         messages.success(
             request,
-            f"{summary.members} course members; {summary.added} new in this debate{skipped}.",
+            f"{summary.members} course members; {summary.added} new in this debate{skipped}{left}.",
         )
     return redirect(lens.urls.settings + "#courses")

@@ -50,7 +50,7 @@ class Command(BaseCommand):
                 continue
             self.stdout.write(
                 f"{activity}: {summary.members} members, {summary.added} new, "
-                f"{summary.skipped} skipped"
+                f"{summary.skipped} skipped, {summary.removed} removed (left the course)"
             )
         if failed:
             raise CommandError("Some rosters could not be fetched.")
