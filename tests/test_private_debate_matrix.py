@@ -143,6 +143,22 @@ ROWS: dict[str, Row] = {
         "arguments:debate_search", lambda s: [], expect(), query=lambda s: {"q": "weights"}
     ),
     "debate map SVG": Row("arguments:debate_map_svg", lambda s: [], expect()),
+    "cruxes page": Row("arguments:debate_cruxes", lambda s: [], expect()),
+    "cruxes panel": Row(
+        "arguments:debate_cruxes",
+        lambda s: [],
+        expect(),
+        htmx=True,
+        query=lambda s: {"part": "panel"},
+    ),
+    "gaps page": Row("arguments:debate_gaps", lambda s: [], expect()),
+    "gaps panel": Row(
+        "arguments:debate_gaps",
+        lambda s: [],
+        expect(),
+        htmx=True,
+        query=lambda s: {"part": "panel"},
+    ),
     "claim map": Row("arguments:claim_map", lambda s: [s.con.pk], expect()),
     "claim map SVG": Row("arguments:claim_map_svg", lambda s: [s.con.pk], expect()),
     "why? fragment": Row("arguments:claim_why", lambda s: [s.con.pk], expect(), htmx=True),
