@@ -24,6 +24,8 @@ urlpatterns = [
     path("", debates.debate_list, name="debate_list"),
     path("new/", debates.debate_new, name="debate_new"),
     path("me/", debates.profile, name="profile"),
+    path("explore/", explore.explore, name="explore"),
+    path("explore/tag/<slug:tag>/", explore.explore_tag, name="explore_tag"),
     path("d/<slug:slug>/", debates.debate_detail, name="debate"),
     path("d/<slug:slug>/search/", debates.debate_search, name="debate_search"),
     path("d/<slug:slug>/cruxes/", explore.debate_cruxes, name="debate_cruxes"),
@@ -79,6 +81,7 @@ urlpatterns += [
         name="member_revoke",
     ),
     path("d/<slug:slug>/settings/status/", debate_settings.debate_status, name="debate_status"),
+    path("d/<slug:slug>/settings/tags/", explore.debate_tags, name="debate_tags"),
     path("d/<slug:slug>/settings/share/", sharing.share_links, name="share_links"),
     path(
         "d/<slug:slug>/settings/share/<int:link_id>/switch/",
