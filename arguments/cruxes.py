@@ -63,6 +63,16 @@ class Crux:
     def percent(self) -> int:
         return round(self.polarization * 100)
 
+    @property
+    def bars(self) -> list[tuple[int, str, int, int]]:
+        """(value, label, count, height in % of the tallest) for a small histogram."""
+        distribution = self.item.distribution
+        tallest = max(count for _value, _label, count in distribution) or 1
+        return [
+            (value, label, count, round(100 * count / tallest))
+            for value, label, count in distribution
+        ]
+
 
 @dataclass(slots=True)
 class Cruxes:

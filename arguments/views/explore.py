@@ -22,8 +22,9 @@ from arguments.views.debate_settings import _context as settings_context
 from arguments.views.forms import form_errors_to
 from arguments.views.fragments import page_context
 
-PAGE_ROWS = 50  # a page lists this many of each; the panel a few
-PANEL_ROWS = 3
+PAGE_ROWS = 50  # a page lists this many of each; the panels a few
+CRUX_PANEL_ROWS = 3
+GAP_PANEL_ROWS = 1  # of each kind: the panel stays short above the tree, even on a phone
 
 
 @require_GET
@@ -56,7 +57,7 @@ def debate_cruxes(request: HtmxHttpRequest, slug: str) -> HttpResponse:
     """The points where the room is most divided, with how people voted on each."""
     lens = lens_for(request, slug)
     panel = _as_panel(request)
-    found = cruxes.cruxes_of(lens, limit=PANEL_ROWS if panel else PAGE_ROWS)
+    found = cruxes.cruxes_of(lens, limit=CRUX_PANEL_ROWS if panel else PAGE_ROWS)
     context = page_context(
         lens,
         cruxes=found,
@@ -75,7 +76,7 @@ def debate_gaps(request: HtmxHttpRequest, slug: str) -> HttpResponse:
     suggestions waiting for review, each with the act that fills the gap."""
     lens = lens_for(request, slug)
     panel = _as_panel(request)
-    found = gaps.gaps_of(lens, limit=PANEL_ROWS if panel else PAGE_ROWS)
+    found = gaps.gaps_of(lens, limit=GAP_PANEL_ROWS if panel else PAGE_ROWS)
     context = page_context(lens, gaps=found, few_votes=gaps.FEW_VOTES, panel=panel)
     template = "arguments/debate_gaps.html"
     return render(request, f"{template}#panel" if panel else template, context)
