@@ -34,6 +34,7 @@ if TYPE_CHECKING:
     from collections.abc import Sequence
 
     from arguments.reading import Lens
+    from arguments.selectors import DebateStructure
     from arguments.tree import TreeItem
 
 MIN_VOTES = 5
@@ -84,29 +85,46 @@ class Cruxes:
         return self.total - len(self.shown)
 
 
-def cruxes_of(lens: Lens, *, limit: int) -> Cruxes:
-    """The reader's cruxes of the debate, most divided first, the first `limit` of them."""
-    structure = lens.structure
+def _split_points(structure: DebateStructure) -> list[tuple[float, int, int, str]]:
+    """(polarization, votes, claim id, point) of every published claim of the debate that is
+    a crux for whoever sees it, most divided first. The same for every reader, so computed
+    once per structure and tally version and kept with the structure."""
+    memo = structure.__dict__.setdefault("_cruxes", {})
+    found = memo.get(structure.tally_version)
+    if found is not None:
+        return found
     nodes, original = structure.nodes, structure.original
-    found: list[tuple[float, int, int]] = []
-    for claim_id in lens.visible_ids:
-        node = nodes[claim_id]
-        if node.status != Claim.Status.PUBLISHED:
+    found = []
+    for claim_id, node in nodes.items():
+        if node.status != Claim.Status.PUBLISHED or node.merged_into_id:
             continue
         edge = original.get(claim_id)
+        if edge is None and not node.is_thesis:
+            continue  # no place in the tree
         tally = edge.tally if edge is not None else node.tally
         votes = sum(tally)
         if votes < MIN_VOTES:
             continue
         split = polarization(tally)
-        if split < POLARIZATION_FLOOR:
-            continue
-        if lens.hides_votes(f"r{edge.id}" if edge is not None else f"c{claim_id}"):
-            continue
-        found.append((split, votes, claim_id))
+        if split >= POLARIZATION_FLOOR:
+            point = f"r{edge.id}" if edge is not None else f"c{claim_id}"
+            found.append((split, votes, claim_id, point))
     found.sort(key=lambda row: (-row[0], -row[1], row[2]))
+    memo.clear()  # an older tally version's
+    memo[structure.tally_version] = found
+    return found
+
+
+def cruxes_of(lens: Lens, *, limit: int) -> Cruxes:
+    """The reader's cruxes of the debate, most divided first, the first `limit` of them:
+    the debate's split points that the reader sees and whose votes they may see."""
+    seen = [
+        (split, claim_id)
+        for split, _votes, claim_id, point in _split_points(lens.structure)
+        if lens.sees(claim_id) and not lens.hides_votes(point)
+    ]
     shown = [
         Crux(item=lens.focus(claim_id, levels=0), polarization=split)
-        for split, _, claim_id in found[:limit]
+        for split, claim_id in seen[:limit]
     ]
-    return Cruxes(shown=shown, total=len(found))
+    return Cruxes(shown=shown, total=len(seen))

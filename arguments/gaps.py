@@ -73,49 +73,91 @@ def _shallowest_first(lens: Lens) -> list[int]:
     return sorted(visible, key=depth.__getitem__)
 
 
-def gaps_of(lens: Lens, *, limit: int) -> Gaps:
-    """The reader's gaps of the debate, the first `limit` claims of each kind."""
+@dataclass(frozen=True, slots=True)
+class _Found:
+    """Every gap of the debate as one kind of reader sees it, shallowest first: claim ids,
+    and for few votes (claim id, point) so that each reader's own votes can be left out."""
+
+    unsourced: list[int]
+    unanswered: list[int]
+    few_votes: list[tuple[int, str]]
+    pending: list[int]  # pending claims the reader sees (only moderators may approve them)
+
+
+def _scan(lens: Lens) -> _Found:
     structure = lens.structure
     nodes, original = structure.nodes, structure.original
-    chosen: dict[str, list[int]] = {
-        "unsourced": [],
-        "unanswered": [],
-        "few_votes": [],
-        "pending": [],
-    }
-    totals = dict.fromkeys(chosen, 0)
-
-    def add(kind: str, claim_id: int) -> None:
-        totals[kind] += 1
-        if len(chosen[kind]) < limit:
-            chosen[kind].append(claim_id)
-
-    reviewer = lens.may(Action.APPROVE_CLAIM)
+    found = _Found(unsourced=[], unanswered=[], few_votes=[], pending=[])
     for claim_id in _shallowest_first(lens):
         node = nodes[claim_id]
         if node.status == Claim.Status.PENDING:
-            if reviewer and lens.may(Action.APPROVE_CLAIM, claim=node):
-                add("pending", claim_id)
+            found.pending.append(claim_id)
             continue
         if node.status != Claim.Status.PUBLISHED:
             continue
         if not structure.citations.get(claim_id):
-            add("unsourced", claim_id)
+            found.unsourced.append(claim_id)
         if not lens.beneath(claim_id):
-            add("unanswered", claim_id)
+            found.unanswered.append(claim_id)
         edge = original.get(claim_id)
         tally = edge.tally if edge is not None else node.tally
-        point = f"r{edge.id}" if edge is not None else f"c{claim_id}"
-        if sum(tally) < FEW_VOTES and point not in lens.votes:
-            add("few_votes", claim_id)
+        if sum(tally) < FEW_VOTES:
+            found.few_votes.append(
+                (claim_id, f"r{edge.id}" if edge is not None else f"c{claim_id}")
+            )
+    return found
 
-    def gap(kind: str) -> Gap:
-        items = [lens.focus(claim_id, levels=0) for claim_id in chosen[kind]]
-        return Gap(shown=items, total=totals[kind])
+
+def _reader_kind(lens: Lens) -> str | None:
+    """Readers who see the same claims, whose scan is shared: moderators (they see every
+    claim), and everyone else who wrote no claim that waits or was hidden (they see what a
+    visitor sees). None: a reader with claims of their own only they see."""
+    if lens.moderates:
+        return "moderator"
+    if lens.user_id is None:
+        return "reader"
+    own_unpublished = any(
+        node.author_id == lens.user_id and node.status != Claim.Status.PUBLISHED
+        for node in lens.structure.nodes.values()
+    )
+    return None if own_unpublished else "reader"
+
+
+def _found(lens: Lens) -> _Found:
+    """The reader's scan, shared with readers of the same kind: kept with the structure for
+    its tally version (a write makes a new structure, a vote a new tally version)."""
+    kind = _reader_kind(lens)
+    if kind is None:
+        return _scan(lens)
+    structure = lens.structure
+    memo = structure.__dict__.setdefault("_gaps", {})
+    key = (structure.tally_version, kind)
+    found = memo.get(key)
+    if found is None:
+        found = _scan(lens)
+        for old in [k for k in memo if k[0] != structure.tally_version]:
+            memo.pop(old, None)
+        memo[key] = found
+    return found
+
+
+def gaps_of(lens: Lens, *, limit: int) -> Gaps:
+    """The reader's gaps of the debate, the first `limit` claims of each kind."""
+    found = _found(lens)
+    nodes = lens.structure.nodes
+    votes = lens.votes
+    few_votes = [claim_id for claim_id, point in found.few_votes if point not in votes]
+    pending = []
+    if lens.may(Action.APPROVE_CLAIM):
+        pending = [c for c in found.pending if lens.may(Action.APPROVE_CLAIM, claim=nodes[c])]
+
+    def gap(ids: list[int]) -> Gap:
+        items = [lens.focus(claim_id, levels=0) for claim_id in ids[:limit]]
+        return Gap(shown=items, total=len(ids))
 
     return Gaps(
-        unsourced=gap("unsourced"),
-        unanswered=gap("unanswered"),
-        few_votes=gap("few_votes"),
-        pending=gap("pending"),
+        unsourced=gap(found.unsourced),
+        unanswered=gap(found.unanswered),
+        few_votes=gap(few_votes),
+        pending=gap(pending),
     )

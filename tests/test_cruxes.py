@@ -149,3 +149,11 @@ def test_the_cruxes_cost_the_same_queries_on_a_small_and_a_large_debate(
     assert response.content.decode().count('class="crux ') == min(size - 1, 50)
     with django_assert_max_num_queries(5):
         assert client.get(url, {"part": "panel"}, **HTMX).status_code == 200
+
+
+def test_a_point_becomes_a_crux_with_the_vote_that_splits_it(debate, thesis, cast):
+    claim, relation = _claim(debate, thesis, "Nearly split.", cast)
+    _voted(debate, relation, [0, 0, 4, 4])
+    assert _crux_ids(debate, cast.anonymous) == []  # four votes: too few
+    _voted(debate, relation, [4])
+    assert _crux_ids(debate, cast.anonymous) == [claim.pk]

@@ -191,3 +191,14 @@ def test_the_demo_features_the_main_debate_and_tags_every_debate(cast):
     assert _titles(listings.explore(cast.anonymous).featured) == [main.title]
     # Its crowd splits the room on a few points: the demo shows cruxes.
     assert len(cruxes.cruxes_of(Lens.visitor(main), limit=10).shown) >= 2
+
+
+def test_staff_feature_a_debate_and_tag_it_in_the_admin(client, debate, cast):
+    tag = Tag.objects.create(slug="ai-policy", name="AI policy")
+    client.force_login(cast.staff)
+    change = reverse("admin:arguments_debate_change", args=[debate.pk])
+    form = client.get(change).content.decode()
+    assert 'name="featured"' in form and 'name="tags"' in form
+    changelist = client.get(reverse("admin:arguments_debate_changelist")).content.decode()
+    assert 'name="form-0-featured"' in changelist  # featured is edited in the list
+    assert client.get(reverse("admin:arguments_tag_change", args=[tag.pk])).status_code == 200

@@ -148,3 +148,22 @@ def test_the_gaps_cost_the_same_queries_on_a_small_and_a_large_debate(
     assert response.content.decode().count('class="gap-claim"') <= 3 * 50
     with django_assert_max_num_queries(5):
         assert client.get(url, {"part": "panel"}, **HTMX).status_code == 200
+
+
+def test_the_gaps_follow_a_new_claim_and_a_vote(shape, debate, cast):
+    assert shape["bare"].pk in _ids(_gaps(debate, cast.editor).unanswered)
+    services.claim_add(
+        actor=cast.writer, parent=shape["bare"], stance=Stance.CON, text="An answer at last."
+    )
+    found = _gaps(debate, cast.editor)
+    assert shape["bare"].pk not in _ids(found.unanswered)
+    relation = Relation.objects.get(child=shape["answer"], is_link=False)
+    for _ in range(gaps.FEW_VOTES):
+        services.vote_cast(user=UserFactory(), point=relation, value=2)
+    assert shape["answer"].pk not in _ids(_gaps(debate, cast.editor).few_votes)
+
+
+def test_a_suggesters_own_waiting_claim_is_no_gap_and_hides_nothing_from_them(shape, debate, cast):
+    found = _gaps(debate, cast.suggester)  # they see their suggestion; it is no gap
+    assert shape["suggestion"].pk not in _ids(found.unanswered) + _ids(found.pending)
+    assert _ids(found.unanswered) == _ids(_gaps(debate, cast.writer).unanswered)
