@@ -39,6 +39,7 @@ from arguments.models import (
     Relation,
     Source,
     Stance,
+    Tag,
     Vote,
 )
 from arguments.services.guards import original_parents
@@ -145,8 +146,10 @@ class ConclusionForm(forms.Form):
 
 @admin.register(Debate)
 class DebateAdmin(ServiceRevertAdmin):
-    list_display = ["title", "slug", "owner", "visibility", "status", "updated_at"]
-    list_filter = ["visibility", "status", "voting_enabled", "requires_approval"]
+    list_display = ["title", "slug", "owner", "visibility", "status", "featured", "updated_at"]
+    list_filter = ["featured", "visibility", "status", "voting_enabled", "requires_approval"]
+    list_editable = ["featured"]  # staff choose Explore's featured debates here
+    filter_horizontal = ["tags"]
     search_fields = ["title", "slug", "description"]
     prepopulated_fields = {"slug": ["title"]}
     autocomplete_fields = ["owner"]
@@ -872,6 +875,13 @@ class AccountAdmin(UserAdmin):
 
 admin.site.unregister(get_user_model())
 admin.site.register(get_user_model(), AccountAdmin)
+
+
+@admin.register(Tag)
+class TagAdmin(admin.ModelAdmin):
+    list_display = ["name", "slug"]
+    search_fields = ["name", "slug"]
+    prepopulated_fields = {"slug": ["name"]}
 
 
 # The LTI pages (course links, scores sent) live with the LTI tool.

@@ -204,6 +204,15 @@ SOURCES: dict[str, dict[str, str]] = {
 DEBATES: list[dict] = [
     {
         "slug": "open-weight-ai",
+        "featured": True,
+        "tags": ["AI policy", "Open source", "AI safety"],
+        # A crowd's votes (demo voters beyond the authors) where the room splits: cruxes.
+        "divided": {
+            "misuse": [4, 0, 4, 0, 4],
+            "sovereignty": [0, 4, 0, 4, 1],
+            "safety-lag": [0, 4, 3, 0, 4],
+            "innovation": [3, 3, 4, 2, 3],
+        },
         "title": "Should developers release the weights of powerful AI models openly?",
         "description": (
             "Open-weight model families such as **Llama**, **Mistral**, **Qwen**, **Gemma** and "
@@ -1520,6 +1529,8 @@ DEBATES: list[dict] = [
     },
     {
         "slug": "where-the-line-falls",
+        "tags": ["AI policy", "AI safety", "Regulation"],
+        "divided": {"compute-measurable": [0, 4, 4, 0, 0]},
         "title": (
             "At what capability level does releasing weights become irresponsible, and who decides?"
         ),
@@ -1848,6 +1859,7 @@ DEBATES: list[dict] = [
     },
     {
         "slug": "open-source-label",
+        "tags": ["Open source", "Licensing"],
         "title": "Is 'open-source' the right word for open-weight models?",
         "description": (
             "Meta, Mistral, Alibaba and others publish model weights, and these models are often "

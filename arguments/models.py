@@ -157,6 +157,11 @@ class Debate(models.Model):
         validators=[MinValueValidator(1), MaxValueValidator(1000)],
         help_text="A student with this many points or more gets the line item's maximum.",
     )
+    # Explore (arguments/listings.py): chosen by site staff in the admin, shown first.
+    featured = models.BooleanField(
+        default=False, help_text="Shown first on the home page and on Explore."
+    )
+    tags = models.ManyToManyField("Tag", blank=True, related_name="debates")
     # Bumped by every write that changes what the tree shows, so caches keyed by it never
     # serve a stale structure.
     structure_version = models.PositiveBigIntegerField(default=1, editable=False)
@@ -861,3 +866,22 @@ class ScoreReport(models.Model):
 
     def __str__(self) -> str:
         return f"{self.sub}: {self.sent_score}"
+
+
+class Tag(models.Model):
+    """A topic debates are found by on Explore (`/explore/tag/<slug>/`), given by a debate's
+    owner or moderators."""
+
+    NAME_MAX_LENGTH = 40
+
+    slug = models.SlugField(max_length=50, unique=True)
+    name = models.CharField(max_length=NAME_MAX_LENGTH, unique=True)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("arguments:explore_tag", kwargs={"tag": self.slug})

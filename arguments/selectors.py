@@ -356,8 +356,9 @@ def debate_by_slug(slug: str) -> Debate | None:
 
 def debates_for_listing(*, search: str = "") -> list[Debate]:
     """Public debates (those whose title or description matches `search`, when given) with
-    their claim and participant counts, last activity and published theses
-    (`published_theses`), in two queries."""
+    their claim and participant counts, last activity, published theses (`published_theses`)
+    and tags, in three queries: featured ones first, then the most recently active
+    (arguments/listings.py)."""
     from arguments.search import debate_matches  # search reads through the lens, which imports us
 
     debates = Debate.objects.listed().select_related("owner")
@@ -370,8 +371,8 @@ def debates_for_listing(*, search: str = "") -> list[Debate]:
             participant_count=Count("claims__author", distinct=True),
             last_activity=Max("claims__updated_at"),
         )
-        .prefetch_related(Prefetch("claims", queryset=theses, to_attr="published_theses"))
-        .order_by("-updated_at")
+        .prefetch_related(Prefetch("claims", queryset=theses, to_attr="published_theses"), "tags")
+        .order_by("-featured", "-updated_at")
     )
 
 

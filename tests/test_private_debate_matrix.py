@@ -143,6 +143,22 @@ ROWS: dict[str, Row] = {
         "arguments:debate_search", lambda s: [], expect(), query=lambda s: {"q": "weights"}
     ),
     "debate map SVG": Row("arguments:debate_map_svg", lambda s: [], expect()),
+    "cruxes page": Row("arguments:debate_cruxes", lambda s: [], expect()),
+    "cruxes panel": Row(
+        "arguments:debate_cruxes",
+        lambda s: [],
+        expect(),
+        htmx=True,
+        query=lambda s: {"part": "panel"},
+    ),
+    "gaps page": Row("arguments:debate_gaps", lambda s: [], expect()),
+    "gaps panel": Row(
+        "arguments:debate_gaps",
+        lambda s: [],
+        expect(),
+        htmx=True,
+        query=lambda s: {"part": "panel"},
+    ),
     "claim map": Row("arguments:claim_map", lambda s: [s.con.pk], expect()),
     "claim map SVG": Row("arguments:claim_map_svg", lambda s: [s.con.pk], expect()),
     "why? fragment": Row("arguments:claim_why", lambda s: [s.con.pk], expect(), htmx=True),
@@ -213,6 +229,7 @@ ROWS: dict[str, Row] = {
     "grant (a GET)": Row("arguments:member_grant", lambda s: [], EVERYONE_405),
     "revoke (a GET)": Row("arguments:member_revoke", lambda s: [s.newcomer.pk], EVERYONE_405),
     "status (a GET)": Row("arguments:debate_status", lambda s: [], EVERYONE_405),
+    "tags (a GET)": Row("arguments:debate_tags", lambda s: [], EVERYONE_405),
     # -- embedding: never a private debate's (only through LTI) --
     "embed dialog": Row("arguments:embed_dialog", lambda s: [], expect()),
     "embed page": Row(
@@ -323,6 +340,7 @@ WRITES: dict[str, tuple[str, Callable[[Scene], list[Any]], Callable[[Scene], dic
     "flag": ("claim_flag", lambda s: [s.con.pk], lambda s: {"reason": "unclear"}),
     "flag note": ("note_flag", lambda s: [s.note.pk], lambda s: {"reason": "unclear"}),
     "ask for review": ("flag_review", lambda s: [s.flag.pk], lambda s: {}),
+    "tags": ("debate_tags", lambda s: [], lambda s: {"tags": "Outsiders"}),
     "approve": ("claim_approve", lambda s: [s.pending.pk], lambda s: {}),
     "hide": ("claim_hide", lambda s: [s.con.pk], lambda s: {}),
     "restore": ("claim_restore", lambda s: [s.hidden.pk], lambda s: {}),

@@ -84,6 +84,7 @@ PAGE_OR_FRAGMENT_KWARGS = {
             status=ImportJob.Status.DONE,
         ).pk
     ),
+    "tag": lambda w: "no-such-tag",  # a 404 either way
     "activity_id": lambda w: 0,  # no course links the world: a 404 either way
 }
 

@@ -92,6 +92,7 @@ def refused_pages(client: Any, world: World, read_names: set[str]) -> None:
         (reverse("arguments:claim_flag", args=[slug, world.con.pk]), {"reason": "fallacy"}),
         (reverse("arguments:member_grant", args=[slug]), {"username": "nobody-at-all"}),
         (reverse("arguments:debate_status", args=[slug]), {"status": "closed"}),
+        (reverse("arguments:debate_tags", args=[slug]), {"tags": ",".join("abcdefghi")}),
         (reverse("arguments:import"), {"format": "kialo"}),
         (reverse("arguments:import_confirm"), {"token": "stale"}),
         (reverse("arguments:claim_approve", args=[slug, world.con.pk]), {}),
@@ -154,6 +155,7 @@ def _finished_import(world: World) -> ImportJob:
 def test_no_page_shows_template_text(client, cast) -> None:
     world = build_world(cast, "open")
     slug = world.debate.slug
+    services.debate_tags_set(actor=world.debate.owner, debate=world.debate, names=["Crawled"])
     read_names: set[str] = set()
     # The owner first: settings, the queue, imports, LMS pages and every refusal.
     client.force_login(world.debate.owner)

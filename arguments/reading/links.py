@@ -330,6 +330,24 @@ class DebateUrls:
         return self._reverse("arguments:embed_dialog")
 
     @property
+    def cruxes(self) -> str:
+        return self._reverse("arguments:debate_cruxes")
+
+    @property
+    def cruxes_panel(self) -> str:
+        """The debate page's Cruxes panel (an htmx fragment)."""
+        return f"{self.cruxes}?part=panel"
+
+    @property
+    def gaps(self) -> str:
+        return self._reverse("arguments:debate_gaps")
+
+    @property
+    def gaps_panel(self) -> str:
+        """The debate page's Needs you panel (an htmx fragment)."""
+        return f"{self.gaps}?part=panel"
+
+    @property
     def annotations(self) -> str:
         return self._reverse("arguments:debate_annotations")
 

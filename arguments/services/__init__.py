@@ -50,6 +50,7 @@ from arguments.services.sharing import (
     share_link_switch,
 )
 from arguments.services.sources import source_cite
+from arguments.services.tags import debate_tags_set
 from arguments.services.votes import vote_cast, vote_withdraw, votes_recount
 
 __all__ = [
@@ -72,6 +73,7 @@ __all__ = [
     "debate_import",
     "debate_lock",
     "debate_make_pseudonymous",
+    "debate_tags_set",
     "flag_raise",
     "flag_request_review",
     "flag_resolve",

@@ -10,7 +10,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 from django.views.decorators.vary import vary_on_headers
 
-from arguments import search, selectors, services
+from arguments import gaps, search, selectors, services
 from arguments.forms import DebateForm
 from arguments.tree import ORDERS
 from arguments.views.access import MAX_ARIA_LEVEL, HtmxHttpRequest, lens_for, whole_number
@@ -82,6 +82,7 @@ def debate_detail(request: HttpRequest, slug: str) -> HttpResponse:
         theses=theses,
         orders=ORDERS,
         oembed_url=oembed_discovery(request, lens, lens.urls.page),
+        needs_you=gaps.offered_to(lens),
     )
     return render(request, "arguments/debate_detail.html", context)
 

@@ -107,6 +107,11 @@ class Command(BaseCommand):
     def _measure(self, size: int, runs: int) -> dict[str, Any]:
         self.stderr.write(f"building a debate of {size} claims…")
         debate = build_debate(size, slug=f"bench-{size}")
+        if connection.vendor == "postgresql":
+            # Fresh statistics, as autovacuum gathers soon after a bulk insert in production:
+            # planned on the empty tables' statistics, a search read every claim of the debate.
+            with connection.cursor() as cursor:
+                cursor.execute("ANALYZE")
         voter = debate.owner
         client = Client()
         client.force_login(voter)
@@ -156,6 +161,12 @@ class Command(BaseCommand):
         search_page = reverse("arguments:debate_search", kwargs={"slug": debate.slug})
         timed("search", lambda: visitor.get(search_page, {"q": "audit thresholds"}))
         figures["map_svg_kb"] = round(len(visitor.get(map_svg).content) / 1024, 1)
+        # Where to take part (issue 19): every claim's votes read for the cruxes, every claim
+        # checked for gaps; fifty of each listed.
+        cruxes_page = reverse("arguments:debate_cruxes", kwargs={"slug": debate.slug})
+        gaps_page = reverse("arguments:debate_gaps", kwargs={"slug": debate.slug})
+        timed("cruxes", lambda: visitor.get(cruxes_page))
+        timed("gaps", lambda: client.get(gaps_page))
         values = iter(range(10_000))
         timed(
             "vote",

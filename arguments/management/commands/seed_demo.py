@@ -8,12 +8,14 @@ from typing import Any
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand
 from django.db import transaction
+from django.utils.text import slugify
 
 from arguments import services
 from arguments.demo_debates import DEBATES, SOURCES
-from arguments.models import Claim, Debate, Source
+from arguments.models import Claim, Debate, Source, Tag
 
 DEMO_USERS = ("ada", "ben", "chen")
+CROWD = ("dee", "eli", "fay", "gus", "hal")  # demo voters only: where a room splits
 
 
 class Command(BaseCommand):
@@ -21,20 +23,33 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         with transaction.atomic():
-            users = self._users()
+            users = self._users(DEMO_USERS)
+            crowd = self._users(CROWD)
             self._sources()
             for spec in DEBATES:
-                if Debate.objects.filter(slug=spec["slug"]).exists():
+                debate = Debate.objects.filter(slug=spec["slug"]).first()
+                if debate is not None:
                     self.stdout.write(f"kept {spec['slug']} (already there)")
-                    continue
-                debate = self._debate(spec, users)
-                count = debate.claims.count()
-                self.stdout.write(f"seeded {debate.slug}: {count} claims")
+                else:
+                    debate = self._debate(spec, users, crowd)
+                    count = debate.claims.count()
+                    self.stdout.write(f"seeded {debate.slug}: {count} claims")
+                self._explore(debate, spec)
 
-    def _users(self) -> dict[str, Any]:
+    def _explore(self, debate: Debate, spec: dict[str, Any]) -> None:
+        """Explore's part, given to a debate kept from an earlier seed too: its tags and
+        whether staff feature it."""
+        debate.tags.set(
+            Tag.objects.get_or_create(slug=slugify(name), defaults={"name": name})[0]
+            for name in spec.get("tags", [])
+        )
+        if spec.get("featured") and not debate.featured:
+            Debate.objects.filter(pk=debate.pk).update(featured=True)
+
+    def _users(self, names: tuple[str, ...]) -> dict[str, Any]:
         User = get_user_model()
         users = {}
-        for name in DEMO_USERS:
+        for name in names:
             user, created = User.objects.get_or_create(
                 username=name, defaults={"email": f"{name}@example.org"}
             )
@@ -59,7 +74,7 @@ class Command(BaseCommand):
                 },
             )
 
-    def _debate(self, spec: dict[str, Any], users: dict[str, Any]) -> Debate:
+    def _debate(self, spec: dict[str, Any], users: dict[str, Any], crowd: dict[str, Any]) -> Debate:
         owner = users[spec["author"]]
         first = spec["theses"][0]
         debate = services.debate_create(
@@ -78,6 +93,11 @@ class Command(BaseCommand):
             self._cite(thesis, thesis_spec, users)
             self._children(thesis, thesis_spec.get("children", []), keys, users)
         self._votes(debate, users)
+        for key, values in spec.get("divided", {}).items():
+            claim = keys[key]
+            point = claim if claim.is_thesis else claim.parent_relations.originals().get()
+            for user, value in zip(crowd.values(), values, strict=True):
+                services.vote_cast(user=user, point=point, value=value)
         for link in spec.get("links", []):
             services.claim_link(
                 actor=owner, claim=keys[link["claim"]], parent=keys[link["parent"]],

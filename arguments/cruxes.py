@@ -1,0 +1,130 @@
+"""The crux finder: the points of a debate where the room is most divided.
+
+Every claim is voted on at one point: a thesis for how true it is, any other claim for its
+impact in the place it was written (its original relation). A point's votes take the values
+0-4, so its tally is a histogram of five buckets, and how split the room is can be read from
+the histogram alone, with no query.
+
+**Polarization** is the variance of the votes divided by the largest variance a 0-4 scale
+allows (4: half the votes at 0, half at 4). It is 0 when everyone agrees, 1 when the room
+splits evenly between the two ends, 0.75 when it splits three to one between them, 0.5 for
+votes spread evenly over all five values, and small for votes bunched in the middle. With
+votes only at the ends it is exactly 4p(1-p), p being the share at one end: the "share of
+votes at both ends" made continuous, and it still counts a 1-versus-3 split as less divided
+than a 0-versus-4 one. We chose it over a bimodality coefficient because that needs skew and
+kurtosis, which are unstable on the handfuls of votes a point gets, and over the plain share
+at the ends because it ignores how far apart the middle votes are.
+
+A point is a **crux** when at least `MIN_VOTES` people voted on it (fewer say little about a
+room) and its polarization is at least `POLARIZATION_FLOOR` (a standard deviation of one step
+of the scale: below that, people roughly agree). Cruxes rank by polarization, then by votes.
+
+Everything goes through the reader's lens: only claims they see, and never a point whose
+votes are hidden from them (guided voting shows a point's votes only once one voted on it).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from arguments.models import Claim
+
+if TYPE_CHECKING:
+    from collections.abc import Sequence
+
+    from arguments.reading import Lens
+    from arguments.selectors import DebateStructure
+    from arguments.tree import TreeItem
+
+MIN_VOTES = 5
+POLARIZATION_FLOOR = 0.25  # variance 1 of a largest 4: one step of the scale apart, on average
+MAX_VARIANCE = 4.0  # half the votes at 0, half at 4
+
+
+def polarization(tally: Sequence[int]) -> float:
+    """How split a point's votes are, from 0 (all agree) to 1 (half at each end)."""
+    votes = sum(tally)
+    if not votes:
+        return 0.0
+    mean = sum(value * count for value, count in enumerate(tally)) / votes
+    variance = sum(count * (value - mean) ** 2 for value, count in enumerate(tally)) / votes
+    return variance / MAX_VARIANCE
+
+
+@dataclass(slots=True)
+class Crux:
+    """A claim where the room is split: the claim as the reader sees it (with its vote
+    distribution), and how split."""
+
+    item: TreeItem
+    polarization: float
+
+    @property
+    def percent(self) -> int:
+        return round(self.polarization * 100)
+
+    @property
+    def bars(self) -> list[tuple[int, str, int, int]]:
+        """(value, label, count, height in % of the tallest) for a small histogram."""
+        distribution = self.item.distribution
+        tallest = max(count for _value, _label, count in distribution) or 1
+        return [
+            (value, label, count, round(100 * count / tallest))
+            for value, label, count in distribution
+        ]
+
+
+@dataclass(slots=True)
+class Cruxes:
+    shown: list[Crux]
+    total: int  # cruxes the reader may see, shown or not
+
+    @property
+    def more(self) -> int:
+        return self.total - len(self.shown)
+
+
+def _split_points(structure: DebateStructure) -> list[tuple[float, int, int, str]]:
+    """(polarization, votes, claim id, point) of every published claim of the debate that is
+    a crux for whoever sees it, most divided first. The same for every reader, so computed
+    once per structure and tally version and kept with the structure."""
+    memo = structure.__dict__.setdefault("_cruxes", {})
+    found = memo.get(structure.tally_version)
+    if found is not None:
+        return found
+    nodes, original = structure.nodes, structure.original
+    found = []
+    for claim_id, node in nodes.items():
+        if node.status != Claim.Status.PUBLISHED or node.merged_into_id:
+            continue
+        edge = original.get(claim_id)
+        if edge is None and not node.is_thesis:
+            continue  # no place in the tree
+        tally = edge.tally if edge is not None else node.tally
+        votes = sum(tally)
+        if votes < MIN_VOTES:
+            continue
+        split = polarization(tally)
+        if split >= POLARIZATION_FLOOR:
+            point = f"r{edge.id}" if edge is not None else f"c{claim_id}"
+            found.append((split, votes, claim_id, point))
+    found.sort(key=lambda row: (-row[0], -row[1], row[2]))
+    memo.clear()  # an older tally version's
+    memo[structure.tally_version] = found
+    return found
+
+
+def cruxes_of(lens: Lens, *, limit: int) -> Cruxes:
+    """The reader's cruxes of the debate, most divided first, the first `limit` of them:
+    the debate's split points that the reader sees and whose votes they may see."""
+    seen = [
+        (split, claim_id)
+        for split, _votes, claim_id, point in _split_points(lens.structure)
+        if lens.sees(claim_id) and not lens.hides_votes(point)
+    ]
+    shown = [
+        Crux(item=lens.focus(claim_id, levels=0), polarization=split)
+        for split, claim_id in seen[:limit]
+    ]
+    return Cruxes(shown=shown, total=len(seen))
