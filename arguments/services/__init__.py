@@ -39,6 +39,12 @@ from arguments.services.lti import (
     lti_tool_key_ensure,
 )
 from arguments.services.memberships import membership_grant, membership_revoke
+from arguments.services.perspectives import (
+    group_create,
+    group_delete,
+    group_members_set,
+    perspective_create,
+)
 from arguments.services.moderation import claim_merge, debate_lock, history_revert, merge_revert
 from arguments.services.sharing import (
     debate_make_pseudonymous,
@@ -75,6 +81,9 @@ __all__ = [
     "flag_raise",
     "flag_request_review",
     "flag_resolve",
+    "group_create",
+    "group_delete",
+    "group_members_set",
     "history_revert",
     "instant_account_create",
     "instant_contributions_hide",
@@ -86,6 +95,7 @@ __all__ = [
     "membership_revoke",
     "merge_revert",
     "normalize_url",
+    "perspective_create",
     "share_link_create",
     "share_link_join",
     "share_link_revoke",

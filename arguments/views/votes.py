@@ -38,13 +38,16 @@ def claim_vote(request: HtmxHttpRequest, slug: str, pk: int) -> HttpResponse:
     lens.check(Action.VOTE, claim=claim)
     error, mine = "", None
     try:
+        # As the named perspective the reader chose to vote as (lens.voting_as), if any.
+        as_ = lens.voting_as
         if request.POST.get("withdraw"):
-            services.vote_withdraw(user=request.user, point=point)
+            services.vote_withdraw(user=request.user, point=point, perspective=as_)
         else:
             value = id_from(request.POST.get("value"))
             if value is None:
                 raise ValidationError("Choose a vote from 0 to 4.")
-            mine = services.vote_cast(user=request.user, point=point, value=value).value
+            vote = services.vote_cast(user=request.user, point=point, value=value, perspective=as_)
+            mine = vote.value
     except ValidationError as problem:
         error = " ".join(problem.messages)
         mine = lens.votes.get(_key(point))
@@ -54,6 +57,8 @@ def claim_vote(request: HtmxHttpRequest, slug: str, pk: int) -> HttpResponse:
             context = page_context(lens, claim=claim, error=error, back=back)
             return render(request, "arguments/vote_error.html", context, status=422)
         done = "Vote withdrawn." if request.POST.get("withdraw") else "Your vote is counted."
+        if lens.voting_as is not None:
+            done = f"{done[:-1]} as {lens.voting_as.name}."
         messages.success(request, done)
         return redirect(back)
     return _vote_block(request, lens, claim, point, mine, error)
