@@ -119,7 +119,7 @@ def viewpoint_for(lens: Lens, raw: str) -> Viewpoint | None:
     return Viewpoint(kind, id_, row[0], row[1])
 
 
-def participants_of(debate: Debate):  # noqa: ANN201 (a QuerySet of users)
+def participants_of(debate: Debate):
     """The debate's members and everyone who voted in it on their own behalf."""
     voters = Vote.objects.filter(
         Q(relation__debate=debate) | Q(thesis__debate=debate), perspective__isnull=True

@@ -26,7 +26,6 @@ from django.core.exceptions import PermissionDenied
 
 from arguments.models import Claim, Debate, Role, Stance
 from arguments.moderation import Notice, claim_notices
-from arguments.perspectives import NO_VOTES, SeenAs, Viewpoint, picker_of, structure_seen_as
 from arguments.permissions import (
     Action,
     ClaimState,
@@ -39,6 +38,7 @@ from arguments.permissions import (
     sees_claim,
     sees_note,
 )
+from arguments.perspectives import NO_VOTES, SeenAs, Viewpoint, picker_of, structure_seen_as
 from arguments.pseudonyms import pseudonyms_of
 from arguments.reading.actions import NO_ACTIONS, Actions, NoteActions, Why
 from arguments.reading.links import ClaimUrls, DebateUrls, Frame, NoteUrls, Routes, routes_for

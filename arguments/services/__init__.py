@@ -39,13 +39,13 @@ from arguments.services.lti import (
     lti_tool_key_ensure,
 )
 from arguments.services.memberships import membership_grant, membership_revoke
+from arguments.services.moderation import claim_merge, debate_lock, history_revert, merge_revert
 from arguments.services.perspectives import (
     group_create,
     group_delete,
     group_members_set,
     perspective_create,
 )
-from arguments.services.moderation import claim_merge, debate_lock, history_revert, merge_revert
 from arguments.services.sharing import (
     debate_make_pseudonymous,
     instant_account_create,
