@@ -85,6 +85,7 @@ PAGE_OR_FRAGMENT_KWARGS = {
         ).pk
     ),
     "activity_id": lambda w: 0,  # no course links the world: a 404 either way
+    "group_id": lambda w: 0,  # no groups in the world: a 404 either way
 }
 
 
