@@ -5,6 +5,8 @@ through a perspective is the `perspective` parameter of its reading pages (views
 
 from __future__ import annotations
 
+from urllib.parse import urlencode
+
 from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -89,15 +91,21 @@ def _groups_page(
         .prefetch_related("members")
         .order_by("name")
     )
+    page = lens.urls.page
+
+    def seen_as(perspective: Perspective) -> str:
+        return f"{page}?{urlencode({'perspective': f'{perspective.kind}:{perspective.pk}'})}"
+
     rows = []
     for group in groups:
         members = {user.pk for user in group.members.all()}
-        rows.append((group, [(pk, label, pk in members) for pk, label in participants]))
+        choices = [(pk, label, pk in members) for pk, label in participants]
+        rows.append((group, choices, seen_as(group)))
     named = Perspective.objects.filter(debate=lens.debate, kind=Perspective.Kind.NAMED)
     context = page_context(
         lens,
         groups=rows,
-        named=[(p, f"named:{p.pk}") for p in named.order_by("name")],
+        named=[(p, seen_as(p)) for p in named.order_by("name")],
         participants=participants,
         name=name,
         error=error,
