@@ -34,7 +34,9 @@ from arguments.permissions import Action
 from arguments.selectors import PUBLISHED, DebateStructure
 
 if TYPE_CHECKING:
+    from django.contrib.auth.models import AbstractBaseUser
     from django.contrib.sessions.backends.base import SessionBase
+    from django.db.models import QuerySet
 
     from arguments.models import Debate
     from arguments.reading import Lens
@@ -119,7 +121,7 @@ def viewpoint_for(lens: Lens, raw: str) -> Viewpoint | None:
     return Viewpoint(kind, id_, row[0], row[1])
 
 
-def participants_of(debate: Debate):
+def participants_of(debate: Debate) -> QuerySet[AbstractBaseUser]:
     """The debate's members and everyone who voted in it on their own behalf."""
     voters = Vote.objects.filter(
         Q(relation__debate=debate) | Q(thesis__debate=debate), perspective__isnull=True

@@ -55,7 +55,6 @@ class World:
             actor=cast.owner,
             group=self.group,
             user_ids=[self.a.pk, self.b.pk],
-            allowed=[self.a.pk, self.b.pk, self.voter_c.pk],
         )
         self.economist = services.perspective_create(
             actor=self.voter_c, debate=debate, name="an economist"
@@ -363,10 +362,7 @@ def test_a_group_change_recolours_at_once(client, cast, world):
     client.force_login(cast.owner)
     key = f"group:{world.group.pk}"
     assert world.strengths(client, key)["t"] == pytest.approx(0.84375)
-    services.group_members_set(
-        actor=cast.owner, group=world.group, user_ids=[world.voter_c.pk],
-        allowed=[world.voter_c.pk],
-    )  # fmt: skip
+    services.group_members_set(actor=cast.owner, group=world.group, user_ids=[world.voter_c.pk])
     assert world.strengths(client, key)["t"] == pytest.approx(0.0)
 
 

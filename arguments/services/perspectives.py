@@ -11,6 +11,7 @@ from django.db.models import F
 
 from arguments.models import Debate, Perspective
 from arguments.permissions import Action, require
+from arguments.perspectives import participants_of
 
 if TYPE_CHECKING:
     from collections.abc import Iterable
@@ -71,16 +72,15 @@ def group_create(*, actor: AnyUser, debate: Debate, name: str) -> Perspective:
 
 
 @transaction.atomic
-def group_members_set(
-    *, actor: AnyUser, group: Perspective, user_ids: Iterable[int], allowed: Iterable[int]
-) -> None:
-    """Make the group exactly these participants (`allowed`: the debate's participants, so
-    nobody else's id is taken)."""
+def group_members_set(*, actor: AnyUser, group: Perspective, user_ids: Iterable[int]) -> None:
+    """Make the group exactly these participants of the debate (its members and those who
+    voted in it): nobody else's id is taken."""
     require(actor, Action.MANAGE_MEMBERS, group.debate)
     if group.kind != Perspective.Kind.GROUP:
         raise ValidationError("Only a group has members.")
-    wanted, known = set(user_ids), set(allowed)
-    if not wanted <= known:
+    wanted = set(user_ids)
+    known = participants_of(group.debate).filter(pk__in=wanted).values_list("pk", flat=True)
+    if wanted != set(known):
         raise ValidationError("Choose participants of this debate.")
     group.members.set(wanted)
     Perspective.objects.filter(pk=group.pk).update(version=F("version") + 1)

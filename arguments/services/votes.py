@@ -53,7 +53,9 @@ def _check_voting_as(user: AnyUser, claim: Claim, perspective: Perspective) -> N
         raise PermissionDenied("You can only vote as a perspective you started in this debate.")
 
 
-def _vote_as(user: AnyUser, point: Relation | Claim, perspective: Perspective, value: int | None):
+def _vote_as(
+    user: AnyUser, point: Relation | Claim, perspective: Perspective, value: int | None
+) -> Vote | None:
     """Cast, change or (`value` None) withdraw a vote as a named perspective: its own row,
     counted in no point's tally (everyone's strengths are their own votes'), only in the
     perspective's, whose version moves so its strengths are computed again."""

@@ -150,13 +150,10 @@ def group_members(request: HttpRequest, slug: str, group_id: int) -> HttpRespons
         return lens
     group = _group(lens, group_id)
     ticked = [id_from(value) for value in request.POST.getlist("member")]
-    allowed = perspectives.participants_of(lens.debate).values_list("pk", flat=True)
     try:
         if None in ticked:
             raise ValidationError("Choose participants of this debate.")
-        services.group_members_set(
-            actor=request.user, group=group, user_ids=ticked, allowed=allowed
-        )
+        services.group_members_set(actor=request.user, group=group, user_ids=ticked)
     except ValidationError as problem:
         return _groups_page(request, lens, error=" ".join(problem.messages), status=422)
     messages.success(request, f"Group {group.name} now has {len(set(ticked))} members.")
