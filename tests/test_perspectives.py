@@ -9,11 +9,14 @@ support) otherwise; base = mean vote / 4, or 0.5 without votes.
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from django.urls import reverse
 
 from arguments import perspectives, services
 from arguments.models import Claim, Debate, Perspective, Relation, Stance, Vote
+from arguments.pseudonyms import pseudonyms_of
 from arguments.selectors import debate_structure
 from tests.conftest import build_debate
 from tests.factories import MembershipFactory, UserFactory
@@ -267,6 +270,12 @@ def test_a_pseudonymous_debate_names_participants_by_pseudonym(client, cast, wor
     assert ">ann<" not in page and ">ben<" not in page
     seen = world.page(client, f"user:{world.a.pk}").content.decode()
     assert "ann" not in seen.split("Strengths and votes", 1)[1].split("</p>", 1)[0]
+    groups = client.get(reverse("arguments:perspective_groups", args=[world.debate.slug]))
+    assert groups.status_code == 200
+    labels = re.findall(r"> ([^<]+)</label>", groups.content.decode())
+    names = pseudonyms_of(world.debate, [world.a.pk, world.b.pk, world.voter_c.pk])
+    assert set(names.values()) <= set(labels)
+    assert not {"ann", "ben", "cai"} & set(labels)
 
 
 @pytest.mark.parametrize(
