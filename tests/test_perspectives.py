@@ -270,6 +270,8 @@ def test_a_pseudonymous_debate_names_participants_by_pseudonym(client, cast, wor
     assert ">ann<" not in page and ">ben<" not in page
     seen = world.page(client, f"user:{world.a.pk}").content.decode()
     assert "ann" not in seen.split("Strengths and votes", 1)[1].split("</p>", 1)[0]
+    # Naming ann by pseudonym loads the structure first: the page is still ann's votes.
+    assert world.strengths(client, f"user:{world.a.pk}")["c"] == pytest.approx(0.0)
     groups = client.get(reverse("arguments:perspective_groups", args=[world.debate.slug]))
     assert groups.status_code == 200
     labels = re.findall(r"> ([^<]+)</label>", groups.content.decode())
@@ -427,3 +429,26 @@ def test_a_perspective_page_costs_a_fixed_number_of_queries(
     with django_assert_max_num_queries(6):
         branch = client.get(focus, {"part": "branch", **seen_as}, **HTMX)
     assert branch.status_code == 200
+
+
+def test_an_in_place_vote_on_a_perspective_page_answers_as_the_perspective(client, world):
+    """The vote form of a page seen through a perspective posts with it, so the swapped
+    summary shows the perspective's tally and strength after the vote."""
+    client.force_login(world.voter_c)
+    key = f"named:{world.economist.pk}"
+    page = world.page(client, key).content.decode()
+    vote_url = reverse("arguments:claim_vote", args=[world.debate.slug, world.q.pk])
+    assert f'hx-post="{vote_url}?perspective={key}"' in page
+    client.post(
+        reverse("arguments:perspective_voting_as", args=[world.debate.slug]),
+        {"perspective": world.economist.pk},
+    )
+    response = client.post(f"{vote_url}?perspective={key}", {"value": "0"}, **HTMX)
+    assert response.status_code == 200
+    body = response.content.decode()
+    # The economist's one vote on Q (0): strength 0%; everyone's Q has two votes (2, 4).
+    assert "1 vote" in body and "Strength 0%" in body
+    assert world.point("q").histogram == [0, 0, 1, 0, 1]
+    # Seen as everyone, the same vote answers with everyone's tally.
+    response = client.post(vote_url, {"value": "1"}, **HTMX)
+    assert "2 votes" in response.content.decode()

@@ -192,6 +192,12 @@ class Lens:
             return {}
         return my_votes(self.user, self.debate, perspective=self.voting_as)
 
+    def see_through(self, viewpoint: Viewpoint | None) -> None:
+        """See the debate through a perspective (None: everyone's votes) from now on; a
+        structure already loaded (say, to name a participant by pseudonym) is set aside."""
+        self.viewpoint = viewpoint
+        self.__dict__.pop("structure", None)
+
     @cached_property
     def perspective_picker(self) -> Picker:
         """The perspectives this reader may see the debate through, and vote as."""

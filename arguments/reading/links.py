@@ -195,7 +195,9 @@ class ClaimUrls:
 
     @property
     def vote(self) -> str:
-        return self._lens.routes.vote(self._id)
+        """Where the vote form posts; through a perspective, its answer shows the point as
+        the perspective voted."""
+        return _with_query(self._lens.routes.vote(self._id), self._lens.perspective_query)
 
     @property
     def flag(self) -> str:

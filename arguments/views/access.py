@@ -37,7 +37,7 @@ def lens_for(request: HttpRequest, slug: str, *, frame: Frame = Frame.SITE) -> L
         raise Http404("No debate here.")
     if frame is Frame.SITE:
         # A perspective (`?perspective=`) on the site's own pages; an embed is everyone's.
-        lens.viewpoint = perspectives.viewpoint_for(lens, request.GET.get("perspective", ""))
+        lens.see_through(perspectives.viewpoint_for(lens, request.GET.get("perspective", "")))
         if lens.user_id is not None:
             lens.voting_as = perspectives.voting_as(request.session, lens)
     return lens
