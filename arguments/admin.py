@@ -36,6 +36,7 @@ from arguments.models import (
     Flag,
     Membership,
     Merge,
+    Perspective,
     Relation,
     Source,
     Stance,
@@ -711,10 +712,10 @@ class CitationAdmin(ServiceRevertAdmin):
 
 @admin.register(Vote)
 class VoteAdmin(admin.ModelAdmin):
-    list_display = ["user", "relation", "thesis", "value", "updated_at"]
+    list_display = ["user", "relation", "thesis", "value", "perspective", "updated_at"]
     list_filter = ["value"]
     search_fields = ["user__username"]
-    raw_id_fields = ["relation", "thesis", "user"]
+    raw_id_fields = ["relation", "thesis", "user", "perspective"]
 
     def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         # Votes change only through the service, which keeps the tallies in step.
@@ -871,6 +872,20 @@ class AccountAdmin(UserAdmin):
         deleted, counts, perms_needed, protected = super().get_deleted_objects(objs, request)
         perms_needed.discard(Vote._meta.verbose_name)  # nobody deletes votes by hand
         return deleted, counts, perms_needed, protected
+
+
+@admin.register(Perspective)
+class PerspectiveAdmin(admin.ModelAdmin):
+    """Groups and named perspectives (docs/ARCHITECTURE.md, "Perspectives"). A group's
+    members are shown, not edited: the settings page's service moves the group's version,
+    which keys the strengths held for it."""
+
+    list_display = ["name", "kind", "debate", "created_by", "created_at"]
+    list_filter = ["kind"]
+    search_fields = ["name", "debate__title"]
+    list_select_related = ["debate", "created_by"]
+    raw_id_fields = ["debate", "created_by"]
+    readonly_fields = ["members", "version"]
 
 
 admin.site.unregister(get_user_model())

@@ -14,7 +14,7 @@ from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import F, Q
-from django.db.models.functions import Length, Trim
+from django.db.models.functions import Length, Lower, Trim
 from django.db.models.lookups import GreaterThan, LessThanOrEqual
 from django.urls import reverse
 from simple_history.models import HistoricalRecords
@@ -439,6 +439,11 @@ class Vote(models.Model):
     thesis = models.ForeignKey(
         Claim, null=True, blank=True, on_delete=models.CASCADE, related_name="thesis_votes"
     )
+    # A vote cast "as" a named perspective its voter created (None: their own vote, the only
+    # kind the points' tallies count). See `Perspective`.
+    perspective = models.ForeignKey(
+        "Perspective", null=True, blank=True, on_delete=models.CASCADE, related_name="votes"
+    )
     value = models.PositiveSmallIntegerField()
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -451,15 +456,28 @@ class Vote(models.Model):
                 | Q(relation__isnull=True, thesis__isnull=False),
                 name="vote_one_point",
             ),
+            # One own vote per point, and one per point as each perspective: two partial
+            # constraints each, because a NULL perspective is distinct from every other NULL
+            # in a plain unique constraint (and `nulls_distinct` is PostgreSQL's alone).
             models.UniqueConstraint(
                 fields=["user", "relation"],
-                condition=Q(relation__isnull=False),
+                condition=Q(relation__isnull=False, perspective__isnull=True),
                 name="vote_once_per_relation",
             ),
             models.UniqueConstraint(
                 fields=["user", "thesis"],
-                condition=Q(thesis__isnull=False),
+                condition=Q(thesis__isnull=False, perspective__isnull=True),
                 name="vote_once_per_thesis",
+            ),
+            models.UniqueConstraint(
+                fields=["user", "relation", "perspective"],
+                condition=Q(relation__isnull=False, perspective__isnull=False),
+                name="vote_once_per_relation_as",
+            ),
+            models.UniqueConstraint(
+                fields=["user", "thesis", "perspective"],
+                condition=Q(thesis__isnull=False, perspective__isnull=False),
+                name="vote_once_per_thesis_as",
             ),
         ]
 
@@ -885,3 +903,43 @@ class Tag(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("arguments:explore_tag", kwargs={"tag": self.slug})
+
+
+class Perspective(models.Model):
+    """A way to see a debate's strengths other than everyone's votes: a group of participants
+    (a class section, defined by the owner or moderators: their own votes), or a named
+    perspective ("an economist") that its creator votes as. docs/ARCHITECTURE.md,
+    "Perspectives"."""
+
+    class Kind(models.TextChoices):
+        GROUP = "group", "Group"
+        NAMED = "named", "Named perspective"
+
+    NAME_MAX_LENGTH = 80
+
+    debate = models.ForeignKey(Debate, on_delete=models.CASCADE, related_name="perspectives")
+    kind = models.CharField(max_length=5, choices=Kind.choices)
+    name = models.CharField(max_length=NAME_MAX_LENGTH)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    # A group's participants (a named perspective has none: its creator votes as it).
+    members = models.ManyToManyField(settings.AUTH_USER_MODEL, blank=True, related_name="+")
+    # Bumped by every vote cast as the perspective and every change of a group's members:
+    # with the debate's versions, it keys the perspective's strengths kept in memory.
+    version = models.PositiveBigIntegerField(default=0, editable=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["kind", "name", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                Lower("name"), "debate", name="perspective_name_unique_in_debate"
+            ),
+            models.CheckConstraint(
+                condition=Q(kind__in=["group", "named"]), name="perspective_kind_valid"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name

@@ -25,6 +25,7 @@ from arguments.models import (
     Debate,
     Flag,
     Membership,
+    Perspective,
     Relation,
     ScoreReport,
     Vote,
@@ -492,11 +493,14 @@ def claims_by(user: AnyUser, *, limit: int = 100) -> list[Claim]:
     )
 
 
-def my_votes(user: AnyUser, debate: Debate) -> dict[str, int]:
-    """The reader's votes in the debate, keyed "r<relation id>" and "c<thesis id>"; one query."""
+def my_votes(
+    user: AnyUser, debate: Debate, *, perspective: Perspective | None = None
+) -> dict[str, int]:
+    """The reader's votes in the debate, keyed "r<relation id>" and "c<thesis id>": their own,
+    or those they cast as a named `perspective`; one query."""
     if not user.is_authenticated:
         return {}
-    rows = Vote.objects.filter(user=user).filter(
+    rows = Vote.objects.filter(user=user, perspective=perspective).filter(
         Q(relation__debate=debate) | Q(thesis__debate=debate)
     )
     return {

@@ -14,6 +14,7 @@ from arguments.views import (
     interchange,
     maps,
     notes,
+    perspectives,
     sharing,
     votes,
 )
@@ -45,6 +46,16 @@ urlpatterns = [
     path("d/<slug:slug>/claims/<int:pk>/link/", claims.claim_link, name="claim_link"),
     path("d/<slug:slug>/claims/<int:pk>/vote/", votes.claim_vote, name="claim_vote"),
     path("d/<slug:slug>/claims/<int:pk>/why/", votes.claim_why, name="claim_why"),
+    path(
+        "d/<slug:slug>/perspectives/new/",
+        perspectives.perspective_create,
+        name="perspective_create",
+    ),
+    path(
+        "d/<slug:slug>/perspectives/voting-as/",
+        perspectives.perspective_voting_as,
+        name="perspective_voting_as",
+    ),
     path(
         "d/<slug:slug>/claims/<int:pk>/annotate/",
         notes.claim_annotate,
@@ -110,6 +121,21 @@ urlpatterns += [
         "d/<slug:slug>/settings/activity/<int:user_id>/",
         activity.participant_activity,
         name="participant_activity",
+    ),
+    path(
+        "d/<slug:slug>/settings/groups/",
+        perspectives.perspective_groups,
+        name="perspective_groups",
+    ),
+    path(
+        "d/<slug:slug>/settings/groups/<int:group_id>/members/",
+        perspectives.group_members,
+        name="group_members",
+    ),
+    path(
+        "d/<slug:slug>/settings/groups/<int:group_id>/delete/",
+        perspectives.group_delete,
+        name="group_delete",
     ),
     path("d/<slug:slug>/settings/grading/", debate_settings.debate_grading, name="debate_grading"),
     path(

@@ -28,6 +28,7 @@ from arguments.models import (
     Debate,
     Flag,
     Membership,
+    Perspective,
     Relation,
     Role,
     ShareLink,
@@ -123,6 +124,13 @@ def foreign_link(other: Foreign) -> ShareLink:
     return link
 
 
+def foreign_perspective(other: Foreign, kind: str) -> Perspective:
+    made, _ = Perspective.objects.get_or_create(
+        debate=other.debate, kind=kind, name=f"swapped {kind}"
+    )
+    return made
+
+
 SWAPS: dict[str, Swap] = {
     # -- a claim's id in the URL --
     "focus page": Swap("arguments:claim", lambda h, o: [o.claim.pk], ("get",)),
@@ -212,6 +220,34 @@ SWAPS: dict[str, Swap] = {
     "hide a link's claims": Swap(
         "arguments:share_link_hide_contributions", lambda h, o: [foreign_link(o).pk], ("post",)
     ),
+    # -- a group's id, and perspectives' ids in a parameter or the POST body --
+    "set a group's members": Swap(
+        "arguments:group_members",
+        lambda h, o: [foreign_perspective(o, "group").pk],
+        ("post",),
+        data=lambda h, o: {"member": [h.pro.author_id]},
+    ),
+    "remove a group": Swap(
+        "arguments:group_delete", lambda h, o: [foreign_perspective(o, "group").pk], ("post",)
+    ),
+    "see my debate as another debate's group": Swap(
+        "arguments:debate",
+        lambda h, o: [],
+        ("get",),
+        query=lambda h, o: {"perspective": f"group:{foreign_perspective(o, 'group').pk}"},
+    ),
+    "see my debate as another debate's perspective": Swap(
+        "arguments:debate",
+        lambda h, o: [],
+        ("get",),
+        query=lambda h, o: {"perspective": f"named:{foreign_perspective(o, 'named').pk}"},
+    ),
+    "vote as another debate's perspective": Swap(
+        "arguments:perspective_voting_as",
+        lambda h, o: [],
+        ("post",),
+        data=lambda h, o: {"perspective": foreign_perspective(o, "named").pk},
+    ),
     # -- ids in the POST body, under one of the home debate's own claims --
     "link another debate's claim": Swap(
         "arguments:claim_link",
@@ -253,6 +289,8 @@ def snapshot() -> tuple[Any, ...]:
         sorted(Flag.objects.values_list("pk", "claim_id", "annotation_id", "review_requested_at")),
         sorted(Membership.objects.values_list("debate_id", "user_id", "role")),
         sorted(Vote.objects.values_list("pk", "relation_id", "value")),
+        sorted(Perspective.objects.values_list("pk", "debate_id", "name", "version")),
+        sorted(Perspective.members.through.objects.values_list("perspective_id", "user_id")),
     )
 
 
@@ -267,6 +305,8 @@ class CrossDebateIds(TestCase):
             "private": build_foreign(Debate.Visibility.PRIVATE),
             "public": build_foreign(Debate.Visibility.PUBLIC),
         }
+        for other in cls.others.values():  # named by some swaps: made before any snapshot
+            foreign_perspective(other, "group"), foreign_perspective(other, "named")
 
     def check(self, swap_name: str) -> None:
         swap = SWAPS[swap_name]

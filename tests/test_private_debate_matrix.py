@@ -32,6 +32,7 @@ from arguments.models import (
     Debate,
     Flag,
     Membership,
+    Perspective,
     Relation,
     ShareLink,
     Vote,
@@ -99,6 +100,22 @@ def share_link(scene: Scene) -> ShareLink:
         debate=scene.debate, defaults={"token": f"matrix-{scene.debate.pk}", "role": "writer"}
     )
     return link
+
+
+def group(scene: Scene) -> Perspective:
+    """The debate's one group (made on first need)."""
+    made, _ = Perspective.objects.get_or_create(
+        debate=scene.debate, kind=Perspective.Kind.GROUP, name="Section A"
+    )
+    return made
+
+
+def named(scene: Scene) -> Perspective:
+    """The debate's one named perspective, the viewer's (made on first need)."""
+    made, _ = Perspective.objects.get_or_create(
+        debate=scene.debate, kind=Perspective.Kind.NAMED, name="an economist"
+    )
+    return made
 
 
 def managers(ok: int = 200) -> dict[str, int]:
@@ -214,6 +231,31 @@ ROWS: dict[str, Row] = {
     "activity": Row("arguments:debate_activity", lambda s: [], managers()),
     "pseudonyms": Row("arguments:debate_pseudonyms", lambda s: [], managers()),
     "activity CSV": Row("arguments:debate_activity_csv", lambda s: [], managers()),
+    # -- perspectives: a named one for every reader, a group's and one person's votes for
+    # the managers --
+    "debate page as a named perspective": Row(
+        "arguments:debate",
+        lambda s: [],
+        expect(),
+        query=lambda s: {"perspective": f"named:{named(s).pk}"},
+    ),
+    "debate page as a group": Row(
+        "arguments:debate",
+        lambda s: [],
+        expect(403, owner=200, moderator=200),
+        query=lambda s: {"perspective": f"group:{group(s).pk}"},
+    ),
+    "map as one participant": Row(
+        "arguments:debate_map",
+        lambda s: [],
+        expect(403, owner=200, moderator=200),
+        query=lambda s: {"perspective": f"user:{s.pro.author_id}"},
+    ),
+    "start a perspective": Row("arguments:perspective_create", lambda s: [], expect()),
+    "vote as (a GET)": Row("arguments:perspective_voting_as", lambda s: [], EVERYONE_405),
+    "groups": Row("arguments:perspective_groups", lambda s: [], managers()),
+    "group members (a GET)": Row("arguments:group_members", lambda s: [group(s).pk], EVERYONE_405),
+    "group delete (a GET)": Row("arguments:group_delete", lambda s: [group(s).pk], EVERYONE_405),
     "one participant's activity": Row(
         "arguments:participant_activity", lambda s: [s.pro.author_id], managers()
     ),
@@ -374,6 +416,15 @@ WRITES: dict[str, tuple[str, Callable[[Scene], list[Any]], Callable[[Scene], dic
         lambda s: [share_link(s).pk],
         lambda s: {},
     ),
+    "start a perspective": ("perspective_create", lambda s: [], lambda s: {"name": "Out"}),
+    "vote as": ("perspective_voting_as", lambda s: [], lambda s: {"perspective": named(s).pk}),
+    "make a group": ("perspective_groups", lambda s: [], lambda s: {"name": "Out"}),
+    "set a group's members": (
+        "group_members",
+        lambda s: [group(s).pk],
+        lambda s: {"member": [s.pro.author_id]},
+    ),
+    "remove a group": ("group_delete", lambda s: [group(s).pk], lambda s: {}),
 }
 
 
@@ -391,6 +442,8 @@ def snapshot(scene: Scene) -> tuple[Any, ...]:
         sorted(Flag.objects.values_list("pk", "review_requested_at")),
         sorted(Membership.objects.values_list("user_id", "role")),
         Vote.objects.count(),
+        sorted(Perspective.objects.values_list("pk", "name", "version")),
+        Perspective.members.through.objects.count(),
     )
 
 
@@ -399,6 +452,7 @@ def test_an_outsider_writes_nothing_to_a_private_debate(client, cast, persona: s
     scene = build_scene(cast, visibility=Debate.Visibility.PRIVATE)
     if persona != "anonymous":
         client.force_login(cast[persona])
+    group(scene), named(scene)  # the perspectives some writes name, made beforehand
     before = snapshot(scene)
     wrong = []
     for what, (name, args, data) in WRITES.items():

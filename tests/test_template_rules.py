@@ -86,6 +86,7 @@ PAGE_OR_FRAGMENT_KWARGS = {
     ),
     "tag": lambda w: "no-such-tag",  # a 404 either way
     "activity_id": lambda w: 0,  # no course links the world: a 404 either way
+    "group_id": lambda w: 0,  # no groups in the world: a 404 either way
 }
 
 

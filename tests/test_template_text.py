@@ -105,6 +105,11 @@ def refused_pages(client: Any, world: World, read_names: set[str]) -> None:
         (reverse("arguments:member_revoke", args=[slug, 999999]), {}),
         (reverse("arguments:debate_grading", args=[slug]), {"grade_full_marks": "0"}),
         (reverse("arguments:course_roster", args=[slug, 999999]), {}),
+        (reverse("arguments:perspective_create", args=[slug]), {"name": " "}),
+        (reverse("arguments:perspective_voting_as", args=[slug]), {"perspective": "999999"}),
+        (reverse("arguments:perspective_groups", args=[slug]), {"name": ""}),
+        (reverse("arguments:group_members", args=[slug, 999999]), {"member": "x"}),
+        (reverse("arguments:group_delete", args=[slug, 999999]), {}),
     ]
     # A revoked share link: each of its acts, and the page it opens, says so.
     link = ShareLink.objects.create(

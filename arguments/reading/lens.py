@@ -38,6 +38,7 @@ from arguments.permissions import (
     sees_claim,
     sees_note,
 )
+from arguments.perspectives import NO_VOTES, SeenAs, Viewpoint, picker_of, structure_seen_as
 from arguments.pseudonyms import pseudonyms_of
 from arguments.reading.actions import NO_ACTIONS, Actions, NoteActions, Why
 from arguments.reading.links import ClaimUrls, DebateUrls, Frame, NoteUrls, Routes, routes_for
@@ -50,7 +51,9 @@ if TYPE_CHECKING:
     from django.contrib.auth.models import AbstractBaseUser
     from django.http import QueryDict
 
+    from arguments.models import Perspective
     from arguments.moderation import FlagNote
+    from arguments.perspectives import Picker
     from arguments.selectors import Edge, Node, Note
 
     AnyUser = AbstractBaseUser | AnonymousUser
@@ -110,6 +113,10 @@ class Lens:
         self.participant = self.user_id is not None and role is not None
         self._actions: dict[tuple[object, ...], Actions] = {}
         self._note_actions: dict[tuple[object, ...], NoteActions] = {}
+        # Whose votes the strengths and distributions are of (None: everyone's), and the
+        # named perspective the reader votes as (None: themselves); set by views/access.py.
+        self.viewpoint: Viewpoint | None = None
+        self.voting_as: Perspective | None = None
 
     @classmethod
     def of(
@@ -170,12 +177,36 @@ class Lens:
 
     @cached_property
     def structure(self) -> DebateStructure:
-        return debate_structure(self.debate)
+        """The debate's structure; through a perspective, with that perspective's tallies
+        and strengths (arguments/perspectives.py)."""
+        structure = debate_structure(self.debate)
+        if self.viewpoint is not None:
+            return structure_seen_as(self.debate, structure, self.viewpoint)
+        return structure
 
     @cached_property
     def votes(self) -> dict[str, int]:
-        """My votes by point key; none for visitors (no query)."""
-        return my_votes(self.user, self.debate) if self.user_id else {}
+        """My votes by point key (as the named perspective I vote as, if I chose one); none
+        for visitors (no query)."""
+        if not self.user_id:
+            return {}
+        return my_votes(self.user, self.debate, perspective=self.voting_as)
+
+    def see_through(self, viewpoint: Viewpoint | None) -> None:
+        """See the debate through a perspective (None: everyone's votes) from now on; a
+        structure already loaded (say, to name a participant by pseudonym) is set aside."""
+        self.viewpoint = viewpoint
+        self.__dict__.pop("structure", None)
+
+    @cached_property
+    def perspective_picker(self) -> Picker:
+        """The perspectives this reader may see the debate through, and vote as."""
+        return picker_of(self)
+
+    @property
+    def perspective_query(self) -> str:
+        """The perspective parameter every reading link keeps ("" for everyone's votes)."""
+        return f"perspective={self.viewpoint.key}" if self.viewpoint is not None else ""
 
     @cached_property
     def notices(self) -> dict[int, Notice]:
@@ -197,7 +228,9 @@ class Lens:
         lens = self.__dict__.get("_public")
         if lens is None:
             lens = self.__dict__["_public"] = Lens.visitor(self.debate)
-            if "structure" in self.__dict__:  # shared, never loaded for it (an export needs none)
+            # Shared, never loaded for it (an export needs none); a perspective's is not
+            # everyone's.
+            if "structure" in self.__dict__ and self.viewpoint is None:
                 lens.__dict__["structure"] = self.structure
         return lens
 
@@ -514,6 +547,8 @@ class Lens:
             )
         else:
             item.point, item.tally = f"c{claim_id}", node.tally
+        if isinstance(structure, SeenAs):
+            item.tally = structure.tallies.get(item.point, NO_VOTES)
         item.my_vote = self.votes.get(item.point)
         item.votes_hidden = self.hides_votes(item.point)
         if item.votes_hidden:

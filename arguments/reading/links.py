@@ -134,7 +134,7 @@ class ClaimUrls:
             return _with_query(routes.embed_claim(self._id), lens.frame_query)
         if lens.frame is Frame.LTI:
             return routes.lti_claim(self._id)
-        return routes.claim(self._id)
+        return _with_query(routes.claim(self._id), lens.perspective_query)
 
     @property
     def page(self) -> str:
@@ -149,14 +149,15 @@ class ClaimUrls:
         if lens.frame is Frame.EMBED:
             return f"{lens.routes.embed_claim(self._id)}?part=branch&depth={self._depth}"
         order = f"&order={lens.order}" if lens.order != "stored" else ""
-        return f"{lens.routes.claim(self._id)}?part=branch&depth={self._depth}{order}"
+        seen_as = f"&{lens.perspective_query}" if lens.viewpoint is not None else ""
+        return f"{lens.routes.claim(self._id)}?part=branch&depth={self._depth}{order}{seen_as}"
 
     @property
     def why(self) -> str:
         routes = self._lens.routes
         if self._lens.frame is Frame.EMBED:
             return routes.embed_why(self._id)
-        return routes.why(self._id)
+        return _with_query(routes.why(self._id), self._lens.perspective_query)
 
     @property
     def add_pro(self) -> str:
@@ -194,7 +195,9 @@ class ClaimUrls:
 
     @property
     def vote(self) -> str:
-        return self._lens.routes.vote(self._id)
+        """Where the vote form posts; through a perspective, its answer shows the point as
+        the perspective voted."""
+        return _with_query(self._lens.routes.vote(self._id), self._lens.perspective_query)
 
     @property
     def flag(self) -> str:
@@ -237,7 +240,7 @@ class ClaimUrls:
         lens = self._lens
         if lens.frame is Frame.EMBED:
             return self.focus
-        return lens.routes.claim_map(self._id)
+        return _with_query(lens.routes.claim_map(self._id), lens.perspective_query)
 
     @property
     def map_svg(self) -> str:
@@ -304,14 +307,15 @@ class DebateUrls:
 
     @property
     def page(self) -> str:
-        return self._reverse("arguments:debate")
+        """The debate's page, through the perspective the reader looks through."""
+        return _with_query(self._reverse("arguments:debate"), self._lens.perspective_query)
 
     @property
     def map(self) -> str:
         """The whole debate as a map (in an embed: the embed's own map)."""
         if self._lens.frame is Frame.EMBED:
             return self.home
-        return self._reverse("arguments:debate_map")
+        return _with_query(self._reverse("arguments:debate_map"), self._lens.perspective_query)
 
     @property
     def map_svg(self) -> str:
@@ -346,6 +350,21 @@ class DebateUrls:
     def gaps_panel(self) -> str:
         """The debate page's Needs you panel (an htmx fragment)."""
         return f"{self.gaps}?part=panel"
+
+    @property
+    def perspective_new(self) -> str:
+        """Start a named perspective to vote as."""
+        return self._reverse("arguments:perspective_create")
+
+    @property
+    def voting_as(self) -> str:
+        """Choose whom one votes as: oneself or a named perspective one started."""
+        return self._reverse("arguments:perspective_voting_as")
+
+    @property
+    def perspective_groups(self) -> str:
+        """The settings page of the debate's groups."""
+        return self._reverse("arguments:perspective_groups")
 
     @property
     def annotations(self) -> str:

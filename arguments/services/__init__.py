@@ -40,6 +40,12 @@ from arguments.services.lti import (
 )
 from arguments.services.memberships import membership_grant, membership_revoke
 from arguments.services.moderation import claim_merge, debate_lock, history_revert, merge_revert
+from arguments.services.perspectives import (
+    group_create,
+    group_delete,
+    group_members_set,
+    perspective_create,
+)
 from arguments.services.sharing import (
     debate_make_pseudonymous,
     instant_account_create,
@@ -77,6 +83,9 @@ __all__ = [
     "flag_raise",
     "flag_request_review",
     "flag_resolve",
+    "group_create",
+    "group_delete",
+    "group_members_set",
     "history_revert",
     "instant_account_create",
     "instant_contributions_hide",
@@ -88,6 +97,7 @@ __all__ = [
     "membership_revoke",
     "merge_revert",
     "normalize_url",
+    "perspective_create",
     "share_link_create",
     "share_link_join",
     "share_link_revoke",

@@ -120,7 +120,7 @@ def recount_debate(debate: Debate) -> int:
     ):
         counts: dict[int, list[int]] = defaultdict(lambda: [0] * 5)
         rows = (
-            Vote.objects.filter(**{f"{field[:-3]}__in": points.values("pk")})
+            Vote.objects.filter(perspective=None, **{f"{field[:-3]}__in": points.values("pk")})
             .values_list(field, "value")
             .annotate(n=Count("id"))
         )
@@ -148,9 +148,13 @@ def _move_votes(point: str, source: int, target: int, moves: list[dict[str, Any]
     if source == target:
         return
     column = f"{point}_id"
-    on_target = {v.user_id: v for v in Vote.objects.select_for_update().filter(**{column: target})}
+    # One vote per voter per point, and per perspective they vote as: the key of a voter.
+    on_target = {
+        (v.user_id, v.perspective_id): v
+        for v in Vote.objects.select_for_update().filter(**{column: target})
+    }
     for vote in Vote.objects.select_for_update().filter(**{column: source}).order_by("id"):
-        other = on_target.get(vote.user_id)
+        other = on_target.get((vote.user_id, vote.perspective_id))
         if other is None:
             Vote.objects.filter(pk=vote.pk).update(**{column: target})
             moves.append({"vote": vote.pk, "point": point, "from": source, "to": target})
@@ -446,7 +450,8 @@ def _undo_vote_moves(moves: list[dict[str, Any]]) -> None:
         vote = Vote.objects.filter(pk=move["vote"], **{column: move["to"]}).first()
         if vote is None:
             continue  # withdrawn since the merge: nothing to put back
-        if Vote.objects.filter(user_id=vote.user_id, **{column: move["from"]}).exists():
+        voter = {"user_id": vote.user_id, "perspective_id": vote.perspective_id}
+        if Vote.objects.filter(**voter, **{column: move["from"]}).exists():
             continue  # the voter has voted on the old point again; keep both as they are
         Vote.objects.filter(pk=vote.pk).update(**{column: move["from"]})
 

@@ -12,6 +12,7 @@ from django.utils import timezone
 from arguments.models import (
     Claim,
     Debate,
+    Perspective,
     Relation,
     Vote,
 )
@@ -43,18 +44,59 @@ def _check_votable(user: AnyUser, point: Relation | Claim) -> Claim:
     return claim
 
 
+def _check_voting_as(user: AnyUser, claim: Claim, perspective: Perspective) -> None:
+    if (
+        perspective.kind != Perspective.Kind.NAMED
+        or perspective.debate_id != claim.debate_id
+        or perspective.created_by_id != user.pk
+    ):
+        raise PermissionDenied("You can only vote as a perspective you started in this debate.")
+
+
+def _vote_as(
+    user: AnyUser, point: Relation | Claim, perspective: Perspective, value: int | None
+) -> Vote | None:
+    """Cast, change or (`value` None) withdraw a vote as a named perspective: its own row,
+    counted in no point's tally (everyone's strengths are their own votes'), only in the
+    perspective's, whose version moves so its strengths are computed again."""
+    votes = Vote.objects.filter(user=user, perspective=perspective, **_vote_filter(point))
+    # Lock the perspective's row: one voter, but two tabs must not both insert.
+    Perspective.objects.select_for_update().filter(pk=perspective.pk).update(
+        version=F("version") + 1
+    )
+    vote = votes.first()
+    if value is None:
+        if vote is not None:
+            vote.delete()
+        return None
+    if vote is None:
+        return Vote.objects.create(
+            user=user, perspective=perspective, value=value, **_vote_filter(point)
+        )
+    if vote.value != value:
+        vote.value = value
+        vote.save(update_fields=["value", "updated_at"])
+    return vote
+
+
 @transaction.atomic
-def vote_cast(*, user: AnyUser, point: Relation | Claim, value: int) -> Vote:
-    """Cast or change the user's vote on a point; the point's tally moves in step.
+def vote_cast(
+    *, user: AnyUser, point: Relation | Claim, value: int, perspective: Perspective | None = None
+) -> Vote:
+    """Cast or change the user's vote on a point; the point's tally moves in step. With a
+    named `perspective` the user started, the vote is cast as it: the tally stays as it is.
 
     The point's row is locked first, so concurrent votes on one point are serialized on
     PostgreSQL (SQLite serializes every write transaction anyway).
     """
-    _check_votable(user, point)
+    claim = _check_votable(user, point)
     if not isinstance(value, int) or isinstance(value, bool) or not 0 <= value <= 4:
         raise ValidationError({"value": "A vote is a whole number from 0 to 4."})
+    if perspective is not None:
+        _check_voting_as(user, claim, perspective)
+        return _vote_as(user, point, perspective, value)
     tally = _lock(point)
-    vote = Vote.objects.filter(user=user, **_vote_filter(point)).first()
+    vote = Vote.objects.filter(user=user, perspective=None, **_vote_filter(point)).first()
     changes: dict[int, int] = {}
     if vote is None:
         vote = Vote.objects.create(user=user, value=value, **_vote_filter(point))
@@ -102,12 +144,18 @@ def _move_tally(point: Relation | Claim, tally: list[int], changes: dict[int, in
 
 
 @transaction.atomic
-def vote_withdraw(*, user: AnyUser, point: Relation | Claim) -> None:
-    """Take back the user's vote on a point, if any (a vote like any other: not in a locked
-    or closed debate, nor where voting is off)."""
-    _check_votable(user, point)
+def vote_withdraw(
+    *, user: AnyUser, point: Relation | Claim, perspective: Perspective | None = None
+) -> None:
+    """Take back the user's vote on a point (as the named `perspective`, when given), if any
+    (a vote like any other: not in a locked or closed debate, nor where voting is off)."""
+    claim = _check_votable(user, point)
+    if perspective is not None:
+        _check_voting_as(user, claim, perspective)
+        _vote_as(user, point, perspective, None)
+        return
     tally = _lock(point)
-    vote = Vote.objects.filter(user=user, **_vote_filter(point)).first()
+    vote = Vote.objects.filter(user=user, perspective=None, **_vote_filter(point)).first()
     if vote is None:
         return
     vote.delete()
@@ -118,7 +166,10 @@ def vote_withdraw(*, user: AnyUser, point: Relation | Claim) -> None:
 def votes_forget(user: AbstractBaseUser) -> int:
     """Remove a departing user's votes with every tally moved in step (their account is being
     deleted: rows would go by cascade and leave the counts, and the strengths, wrong)."""
-    votes = list(Vote.objects.filter(user=user).select_related("relation__child", "thesis"))
+    # Votes cast as a perspective count in no tally: they go with the account, by cascade.
+    votes = list(
+        Vote.objects.filter(user=user, perspective=None).select_related("relation__child", "thesis")
+    )
     for vote in votes:
         point = vote.relation or vote.thesis
         tally = _lock(point)
@@ -133,9 +184,9 @@ def votes_recount() -> tuple[int, int]:
     checked = fixed = 0
     for model, field in ((Relation, "relation_id"), (Claim, "thesis_id")):
         counts: dict[int, list[int]] = {}
-        for point_id, value in Vote.objects.filter(**{f"{field}__isnull": False}).values_list(
-            field, "value"
-        ):
+        for point_id, value in Vote.objects.filter(
+            perspective=None, **{f"{field}__isnull": False}
+        ).values_list(field, "value"):
             counts.setdefault(point_id, [0] * 5)[value] += 1
         rows = model.objects.values_list("pk", *model.TALLY_FIELDS)
         if model is Claim:

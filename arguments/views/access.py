@@ -12,7 +12,7 @@ from django.core.exceptions import BadRequest, PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse, QueryDict
 from django_htmx.middleware import HtmxDetails
 
-from arguments import selectors
+from arguments import perspectives, selectors
 from arguments.models import Annotation, Claim
 from arguments.permissions import Action
 from arguments.reading import Frame, Lens, order_from
@@ -35,6 +35,11 @@ def lens_for(request: HttpRequest, slug: str, *, frame: Frame = Frame.SITE) -> L
     lens = Lens.of(debate, request.user, frame=frame, order=order_from(request.GET))
     if not lens.readable:
         raise Http404("No debate here.")
+    if frame is Frame.SITE:
+        # A perspective (`?perspective=`) on the site's own pages; an embed is everyone's.
+        lens.see_through(perspectives.viewpoint_for(lens, request.GET.get("perspective", "")))
+        if lens.user_id is not None:
+            lens.voting_as = perspectives.voting_as(request.session, lens)
     return lens
 
 

@@ -9,7 +9,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_POST
 from django.views.decorators.vary import vary_on_headers
 
-from arguments import scoring, selectors, services
+from arguments import perspectives, scoring, selectors, services
 from arguments.models import Claim, Relation
 from arguments.permissions import Action
 from arguments.reading import Lens
@@ -26,6 +26,10 @@ def _key(point: Relation | Claim) -> str:
 def claim_vote(request: HtmxHttpRequest, slug: str, pk: int) -> HttpResponse:
     """Cast, change (`value` 0-4) or withdraw (`withdraw`) my vote on a point."""
     lens = lens_for(request, slug)
+    # A vote posted from a page seen through a perspective is checked against everyone's
+    # structure; the perspective is applied to the answer, after the vote (`_vote_block`).
+    seen_as = lens.viewpoint
+    lens.see_through(None)
     require_seen(lens, pk)
     given = request.POST.get("relation", "")
     relation_id = id_from(given)
@@ -38,13 +42,16 @@ def claim_vote(request: HtmxHttpRequest, slug: str, pk: int) -> HttpResponse:
     lens.check(Action.VOTE, claim=claim)
     error, mine = "", None
     try:
+        # As the named perspective the reader chose to vote as (lens.voting_as), if any.
+        as_ = lens.voting_as
         if request.POST.get("withdraw"):
-            services.vote_withdraw(user=request.user, point=point)
+            services.vote_withdraw(user=request.user, point=point, perspective=as_)
         else:
             value = id_from(request.POST.get("value"))
             if value is None:
                 raise ValidationError("Choose a vote from 0 to 4.")
-            mine = services.vote_cast(user=request.user, point=point, value=value).value
+            vote = services.vote_cast(user=request.user, point=point, value=value, perspective=as_)
+            mine = vote.value
     except ValidationError as problem:
         error = " ".join(problem.messages)
         mine = lens.votes.get(_key(point))
@@ -54,8 +61,12 @@ def claim_vote(request: HtmxHttpRequest, slug: str, pk: int) -> HttpResponse:
             context = page_context(lens, claim=claim, error=error, back=back)
             return render(request, "arguments/vote_error.html", context, status=422)
         done = "Vote withdrawn." if request.POST.get("withdraw") else "Your vote is counted."
+        if lens.voting_as is not None:
+            done = f"{done[:-1]} as {lens.voting_as.name}."
         messages.success(request, done)
         return redirect(back)
+    if seen_as is not None:
+        return _vote_block_seen_as(request, lens, claim, point, mine, error)
     return _vote_block(request, lens, claim, point, mine, error)
 
 
@@ -88,6 +99,31 @@ def _vote_block(
             if e.child in structure.strength
         ]
         item.strength = scoring.local_strength(scoring.base_score(fresh), children)
+    context = page_context(lens, item=item, vote_error=error)
+    return render(request, "arguments/_vote.html", context, status=422 if error else 200)
+
+
+def _vote_block_seen_as(
+    request: HtmxHttpRequest,
+    lens: Lens,
+    claim: Claim,
+    point: Relation | Claim,
+    mine: int | None,
+    error: str,
+) -> HttpResponse:
+    """The point's summary after the vote on a page seen through a perspective: the
+    perspective read again (its version, or everyone's tallies, moved with the vote) and its
+    strengths computed once more (arguments/perspectives.py)."""
+    lens.refresh()
+    lens.see_through(perspectives.viewpoint_for(lens, request.GET.get("perspective", "")))
+    structure = lens.structure
+    edge = None
+    if isinstance(point, Relation):
+        edge = next(
+            (e for e in structure.children.get(point.parent_id, ()) if e.id == point.pk), None
+        )
+    lens.votes = {_key(point): mine} if mine is not None else {}  # known: no query for it
+    item = lens.tree(claim.pk, edge=edge, levels=0)
     context = page_context(lens, item=item, vote_error=error)
     return render(request, "arguments/_vote.html", context, status=422 if error else 200)
 

@@ -33,9 +33,9 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from arguments import formats, services
+from arguments import formats, perspectives, services
 from arguments.formats.stored import document_from_debate
-from arguments.models import Claim, Debate, Relation, Stance
+from arguments.models import Claim, Debate, Perspective, Relation, Stance, Vote
 from arguments.selectors import claim_strengths, debate_structure, forget_structures
 from arguments.synthetic import build_debate, deepest_branch
 from arguments.worker_probe import Probe, database_url
@@ -157,6 +157,27 @@ class Command(BaseCommand):
         map_page = reverse("arguments:debate_map", kwargs={"slug": debate.slug})
         map_svg = reverse("arguments:debate_map_svg", kwargs={"slug": debate.slug})
         timed("map", lambda: visitor.get(map_page))
+        # Through a named perspective that voted on every point (issue 20): its strengths
+        # computed from its votes (cold: one grouped query and a whole DF-QuAD pass) or held.
+        economist = Perspective.objects.create(
+            debate=debate, kind=Perspective.Kind.NAMED, name="an economist", created_by=voter
+        )
+        rng = random.Random(size)
+        relation_ids = Relation.objects.filter(debate=debate, is_link=False).values_list(
+            "pk", flat=True
+        )
+        Vote.objects.bulk_create(
+            (
+                Vote(user=voter, perspective=economist, relation_id=pk, value=rng.randint(0, 4))
+                for pk in relation_ids
+            ),
+            batch_size=5000,
+        )
+        seen_as = {"perspective": f"named:{economist.pk}"}
+        timed(
+            "perspective_cold", lambda: client.get(page, seen_as), before=perspectives.forget_seen
+        )
+        timed("perspective", lambda: client.get(page, seen_as))
         # Searching the debate (issue 19): two common words, so thousands of claims match.
         search_page = reverse("arguments:debate_search", kwargs={"slug": debate.slug})
         timed("search", lambda: visitor.get(search_page, {"q": "audit thresholds"}))

@@ -1,0 +1,319 @@
+"""Perspectives: a debate's vote distributions and strengths as some voters voted, instead of
+everyone: one participant, a group (a class section the owner defines), or a named
+perspective that its creator votes as ("an economist").
+
+A page asks for one with `?perspective=user:<id>`, `group:<id>` or `named:<id>`. The
+perspective's tallies come from one grouped query over its voters' vote rows; DF-QuAD
+(`scoring.strengths`) then runs on them over the structure every reader shares, giving a
+`SeenAs` structure that the lens reads in place of everyone's: the tree, the focus page, the
+map and "why?" all recolour, and nothing else changes. It is kept in this process's memory
+per debate version, tally version and perspective version, like the structure itself.
+
+Who may look through which: a named perspective is public to every reader of the debate (it
+is a role someone plays, not a person); one participant's votes and a group's are for the
+owner and moderators only (`Action.MANAGE_MEMBERS`, as the activity table), since a group
+of one is a person. docs/ARCHITECTURE.md, "Perspectives".
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import threading
+from collections import OrderedDict
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+from django.contrib.auth import get_user_model
+from django.core.exceptions import BadRequest, PermissionDenied
+from django.db.models import Count, Q
+from django.http import Http404
+
+from arguments import scoring
+from arguments.models import Membership, Perspective, Vote
+from arguments.permissions import Action
+from arguments.selectors import PUBLISHED, DebateStructure
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AbstractBaseUser
+    from django.contrib.sessions.backends.base import SessionBase
+    from django.db.models import QuerySet
+
+    from arguments.models import Debate
+    from arguments.reading import Lens
+
+Tally = tuple[int, int, int, int, int]
+NO_VOTES: Tally = (0, 0, 0, 0, 0)
+KINDS = ("user", "group", "named")
+PARTICIPANTS_LISTED = 500  # the picker's participants (most recent voters first beyond that)
+
+
+@dataclass(frozen=True, slots=True)
+class Viewpoint:
+    """The perspective a page is seen through: whose votes count, and what to call it."""
+
+    kind: str  # "user", "group" or "named"
+    id: int
+    label: str
+    version: int = 0  # a group's or named perspective's `version` (0 for one participant)
+
+    @property
+    def key(self) -> str:
+        """Its value in a URL's `perspective` parameter."""
+        return f"{self.kind}:{self.id}"
+
+    @property
+    def describes(self) -> str:
+        """How the page says whose votes it shows."""
+        if self.kind == "user":
+            return f"as {self.label} voted"
+        if self.kind == "group":
+            return f"as the group {self.label} voted"
+        return f"as {self.label}"
+
+
+@dataclass
+class SeenAs(DebateStructure):
+    """A debate's structure with the base scores, strengths and tallies of one perspective;
+    everything else is the shared structure's own (not copied)."""
+
+    tallies: dict[str, Tally] = field(default_factory=dict)
+
+
+def parse(raw: str) -> tuple[str, int] | None:
+    """(kind, id) from a `perspective` parameter; None when empty, BadRequest when garbled."""
+    raw = raw.strip()
+    if not raw or raw == "everyone":
+        return None
+    kind, _, number = raw.partition(":")
+    if kind not in KINDS or not (number.isascii() and number.isdigit()) or len(number) > 18:
+        raise BadRequest("perspective must be user:<id>, group:<id> or named:<id>.")
+    return kind, int(number)
+
+
+def may_see_voters(lens: Lens) -> bool:
+    """Whether the reader may see how one participant or a group voted."""
+    return lens.may(Action.MANAGE_MEMBERS)
+
+
+def viewpoint_for(lens: Lens, raw: str) -> Viewpoint | None:
+    """The perspective a reader asked for: None for everyone's votes; a 400 when garbled, a
+    404 when it is no perspective of this debate, a 403 when it shows people's votes the
+    reader may not see. One query."""
+    asked = parse(raw)
+    if asked is None:
+        return None
+    kind, id_ = asked
+    debate = lens.debate
+    if kind != "named" and not may_see_voters(lens):
+        raise PermissionDenied("Only the owner and moderators see how participants voted.")
+    if kind == "user":
+        user = participants_of(debate).filter(pk=id_).values_list("pk", "username").first()
+        if user is None:
+            raise Http404("No such participant in this debate.")
+        return Viewpoint("user", user[0], lens.author_name(*user))
+    row = (
+        Perspective.objects.filter(debate=debate, kind=kind, pk=id_)
+        .values_list("name", "version")
+        .first()
+    )
+    if row is None:
+        raise Http404("No such perspective in this debate.")
+    return Viewpoint(kind, id_, row[0], row[1])
+
+
+def participants_of(debate: Debate) -> QuerySet[AbstractBaseUser]:
+    """The debate's members and everyone who voted in it on their own behalf."""
+    voters = Vote.objects.filter(
+        Q(relation__debate=debate) | Q(thesis__debate=debate), perspective__isnull=True
+    ).values("user_id")
+    members = Membership.objects.filter(debate=debate).values("user_id")
+    return get_user_model().objects.filter(Q(pk__in=voters) | Q(pk__in=members))
+
+
+def voters_listed(lens: Lens) -> list[tuple[int, str]]:
+    """(id, name as the reader sees it) of the participants a moderator may look through."""
+    rows = (
+        participants_of(lens.debate)
+        .order_by("username")
+        .values_list("pk", "username")[:PARTICIPANTS_LISTED]
+    )
+    return sorted(
+        ((pk, lens.author_name(pk, username)) for pk, username in rows),
+        key=lambda pair: pair[1].lower(),
+    )
+
+
+def tallies(debate: Debate, viewpoint: Viewpoint) -> dict[str, Tally]:
+    """The perspective's vote histogram of every point voted on, keyed "r<relation id>" or
+    "c<thesis id>" like a reader's votes: one grouped query."""
+    votes = Vote.objects.filter(Q(relation__debate=debate) | Q(thesis__debate=debate))
+    if viewpoint.kind == "named":
+        votes = votes.filter(perspective_id=viewpoint.id)
+    elif viewpoint.kind == "group":
+        members = Perspective.members.through.objects.filter(perspective_id=viewpoint.id)
+        votes = votes.filter(perspective__isnull=True, user_id__in=members.values("user_id"))
+    else:
+        votes = votes.filter(perspective__isnull=True, user_id=viewpoint.id)
+    counts: dict[str, list[int]] = {}
+    rows = votes.order_by().values_list("relation_id", "thesis_id", "value").annotate(n=Count("id"))
+    for relation_id, thesis_id, value, n in rows:
+        key = f"r{relation_id}" if relation_id else f"c{thesis_id}"
+        counts.setdefault(key, [0] * 5)[value] = n
+    return {key: tuple(tally) for key, tally in counts.items()}  # type: ignore[misc]
+
+
+def seen_as(structure: DebateStructure, found: dict[str, Tally]) -> SeenAs:
+    """The structure with base scores from `found` tallies and DF-QuAD strengths over them
+    (the same rule as everyone's: a claim's base from its original place, or a thesis's own
+    truth votes; no votes: the neutral 0.5)."""
+    base: dict[int, float] = {}
+    original = structure.original
+    for node in structure.nodes.values():
+        if node.status != PUBLISHED:
+            continue
+        edge = original.get(node.id)
+        key = f"r{edge.id}" if edge else f"c{node.id}"
+        base[node.id] = scoring.base_score(found.get(key, NO_VOTES))
+    shared = {f.name: getattr(structure, f.name) for f in dataclasses.fields(DebateStructure)}
+    return SeenAs(
+        **shared | {"base": base, "strength": scoring.strengths(base, structure.strength_edges())},
+        tallies=found,
+    )
+
+
+# Kept per process like the structures (selectors.py): recomputed once per version of the
+# debate's structure, its tallies, and the perspective (its votes, a group's members).
+_SEEN: OrderedDict[tuple[object, ...], SeenAs] = OrderedDict()
+_SEEN_KEPT = 16
+_SEEN_LOCK = threading.Lock()
+
+
+def structure_seen_as(debate: Debate, structure: DebateStructure, viewpoint: Viewpoint) -> SeenAs:
+    """The debate as the perspective voted: one query when this process has not computed it
+    for these versions yet, none when it has."""
+    key = (
+        debate.pk,
+        debate.created_at,
+        structure.version,
+        structure.tally_version,
+        viewpoint.key,
+        viewpoint.version,
+    )
+    with _SEEN_LOCK:
+        held = _SEEN.get(key)
+        if held is not None:
+            _SEEN.move_to_end(key)
+            return held
+    seen = seen_as(structure, tallies(debate, viewpoint))
+    with _SEEN_LOCK:
+        _SEEN[key] = seen
+        while len(_SEEN) > _SEEN_KEPT:
+            _SEEN.popitem(last=False)
+    return seen
+
+
+def forget_seen() -> None:
+    """Drop every perspective this process holds (tests start from the database)."""
+    with _SEEN_LOCK:
+        _SEEN.clear()
+
+
+# -- voting as a named perspective --------------------------------------------------------
+
+
+def _session_key(debate: Debate) -> str:
+    return f"voting-as-{debate.pk}"
+
+
+def voting_as(session: SessionBase, lens: Lens) -> Perspective | None:
+    """The named perspective the reader chose to vote as in this debate (kept in their
+    session), if they still may: one query, none when they vote as themselves."""
+    chosen = session.get(_session_key(lens.debate))
+    if chosen is None or lens.user_id is None:
+        return None
+    perspective = Perspective.objects.filter(
+        pk=chosen, debate=lens.debate, kind=Perspective.Kind.NAMED, created_by_id=lens.user_id
+    ).first()
+    if perspective is None:
+        session.pop(_session_key(lens.debate), None)
+    return perspective
+
+
+def choose_voting_as(session: SessionBase, lens: Lens, perspective: Perspective | None) -> None:
+    """Vote as `perspective` (one the reader created) from now on, or as themselves."""
+    if perspective is None:
+        session.pop(_session_key(lens.debate), None)
+    else:
+        session[_session_key(lens.debate)] = perspective.pk
+
+
+# -- the picker -----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Choice:
+    value: str
+    label: str
+    selected: bool = False
+
+
+@dataclass
+class Picker:
+    """What the debate page offers a reader: perspectives to see it through ("See as"), the
+    named perspectives they may vote as ("Voting as"), and where each form goes."""
+
+    current: Viewpoint | None
+    named: list[Choice] = field(default_factory=list)
+    groups: list[Choice] = field(default_factory=list)
+    participants: list[Choice] = field(default_factory=list)
+    voting_as: list[Choice] = field(default_factory=list)  # the reader's own named ones
+    may_create: bool = False  # may start a named perspective (may vote)
+    create_url: str = ""
+    voting_as_url: str = ""
+    groups_url: str = ""  # the settings page of groups, for those who manage them
+
+    @property
+    def offers(self) -> bool:
+        """Whether there is anything to see the debate through besides everyone's votes."""
+        return bool(self.current or self.named or self.groups or self.participants)
+
+    @property
+    def voting_as_label(self) -> str:
+        """The named perspective the reader votes as ("" when as themselves)."""
+        return next((c.label for c in self.voting_as if c.selected and c.value), "")
+
+
+def picker_of(lens: Lens) -> Picker:
+    """The reader's picker: nothing (no query) for a visitor, who may still follow a link to
+    a named perspective; one query for a participant, two for a moderator (the voters)."""
+    current = lens.viewpoint
+    picker = Picker(current=current)
+    if lens.user_id is None:
+        return picker
+    chosen = current.key if current is not None else ""
+    voting_as = lens.voting_as.pk if lens.voting_as is not None else None
+    managing = may_see_voters(lens)
+    picker.may_create = lens.may(Action.VOTE)
+    picker.create_url = lens.urls.perspective_new
+    picker.voting_as_url = lens.urls.voting_as
+    if managing:
+        picker.groups_url = lens.urls.perspective_groups
+    mine = [Choice("", "Myself", voting_as is None)]
+    rows = Perspective.objects.filter(debate=lens.debate).values_list(
+        "pk", "kind", "name", "created_by_id"
+    )
+    for pk, kind, name, creator in rows:
+        value = f"{kind}:{pk}"
+        if kind == Perspective.Kind.NAMED:
+            picker.named.append(Choice(value, name, value == chosen))
+            if creator == lens.user_id:
+                mine.append(Choice(str(pk), name, pk == voting_as))
+        elif managing:
+            picker.groups.append(Choice(value, name, value == chosen))
+    if len(mine) > 1:
+        picker.voting_as = mine
+    if managing:
+        picker.participants = [
+            Choice(f"user:{pk}", name, f"user:{pk}" == chosen) for pk, name in voters_listed(lens)
+        ]
+    return picker
