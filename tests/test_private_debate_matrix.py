@@ -148,6 +148,7 @@ ROWS: dict[str, Row] = {
     "why? fragment": Row("arguments:claim_why", lambda s: [s.con.pk], expect(), htmx=True),
     "vote (a GET)": Row("arguments:claim_vote", lambda s: [s.con.pk], EVERYONE_405),
     "notes as JSON-LD": Row("arguments:debate_annotations", lambda s: [], expect()),
+    "live poll": Row("arguments:debate_live", lambda s: [], expect()),
     # -- export: a member's download; the moderators' JSON is a backup of everything --
     "export kialo": Row("arguments:export", lambda s: ["kialo"], expect()),
     "export argdown": Row("arguments:export", lambda s: ["argdown"], expect()),

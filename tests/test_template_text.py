@@ -186,6 +186,8 @@ def test_no_page_shows_template_text(client, cast) -> None:
             # Search pages are reached through a form, not a link: asked for here.
             reverse("arguments:debate_search", args=[slug]) + "?q=weights",
             "/?q=weights",
+            # The live poll is fetched by live.js: asked for "what changed since nothing".
+            reverse("arguments:debate_live", args=[slug]) + "?since=0.0.0",
         ]
         assert crawl(client, seeds, read_names) > 20, persona
 
