@@ -169,3 +169,68 @@ class ClassAtWork:
             text = f"A claim added during the load test, number {n} at {time.time():.0f}."
             path = f"/d/{self.slug}/claims/{parent}/add/"
             self._post(self.writer, path, {"text": text, "stance": Stance.PRO}, self.writes)
+
+
+class IdleReaders:
+    """`count` readers with a debate open in a tab, each polling it every `every` seconds
+    (as static/js/live.js does) with the ETag it last saw, spread evenly over the interval,
+    for as long as the `with` block runs. A few threads send the polls when they fall due;
+    `summary()` says how many were answered 304, how late they ran and how long they took."""
+
+    def __init__(self, base: str, poll: str, etag: str, *, count: int, every: float) -> None:
+        self.base, self.poll, self.etag = base, poll, etag
+        self.count, self.every = count, every
+        self.tally = Tally()
+        self.unchanged = 0
+        self.late = 0  # polls sent more than a second after they fell due (the client lagged)
+        self._stop = threading.Event()
+        self._threads: list[threading.Thread] = []
+
+    def __enter__(self) -> IdleReaders:
+        senders = 8
+        self._threads = [
+            threading.Thread(target=self._send, args=(n, senders), daemon=True)
+            for n in range(senders)
+        ]
+        for thread in self._threads:
+            thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._stop.set()
+        for thread in self._threads:
+            thread.join(timeout=30)
+
+    def summary(self) -> dict[str, Any]:
+        polls = self.tally.summary()
+        return polls | {"readers": self.count, "unchanged_304": self.unchanged, "late": self.late}
+
+    def _send(self, sender: int, senders: int) -> None:
+        # Sender n serves readers n, n + senders, …: each reader's polls fall due at its own
+        # offset within the interval, so the server sees count / every polls per second.
+        gap = self.every / self.count
+        start = time.perf_counter()
+        k = 0
+        while not self._stop.is_set():
+            due = start + (sender + k * senders) * gap
+            k += 1
+            wait = due - time.perf_counter()
+            if wait > 0 and self._stop.wait(wait):
+                return
+            if wait < -1:
+                self.late += 1
+            request = Request(self.base + self.poll, headers={"If-None-Match": self.etag})
+            began = time.perf_counter()
+            try:
+                with urlopen(request, timeout=10) as response:
+                    response.read()
+                    self.etag = response.headers.get("ETag", self.etag)
+                self.tally.latencies.append(time.perf_counter() - began)
+            except HTTPError as answer:
+                if answer.code == 304:
+                    self.unchanged += 1
+                    self.tally.latencies.append(time.perf_counter() - began)
+                else:
+                    self.tally.errors += 1
+            except (URLError, TimeoutError):
+                self.tally.errors += 1

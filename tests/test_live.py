@@ -22,8 +22,9 @@ def _poll_address(page: str) -> tuple[str, str]:
 def test_the_debate_and_focus_pages_carry_a_hidden_live_region(client, debate, pro) -> None:
     for address in (debate.get_absolute_url(), pro.get_absolute_url()):
         page = client.get(address).content.decode()
-        assert re.search(r'<div class="live-notice" role="status" aria-live="polite"[^>]* hidden>', page)
-        url, etag = _poll_address(page)
+        region = r'<div class="live-notice" role="status" aria-live="polite"[^>]* hidden>'
+        assert re.search(region, page)
+        url, _etag = _poll_address(page)
         assert url.startswith(reverse("arguments:debate_live", args=[debate.slug]))
 
 

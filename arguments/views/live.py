@@ -39,7 +39,8 @@ def debate_live(request: HttpRequest, slug: str) -> HttpResponse:
     if since is None:
         since = live.page_versions(lens)  # nothing to compare with: nothing to announce
     summary = live.changes_since(lens, since)
-    response = render(request, "arguments/_live_notice.html#notice", page_context(lens, summary=summary))
+    context = page_context(lens, summary=summary)
+    response = render(request, "arguments/_live_notice.html#notice", context)
     response["ETag"] = live.page_versions(lens).etag
     response["Cache-Control"] = "no-cache, private"
     return response

@@ -10,9 +10,11 @@ the network or a WSGI server (`make loadtest` measures those). Each figure is th
 
 from __future__ import annotations
 
+import html
 import json
 import os
 import random
+import re
 import resource
 import secrets
 import statistics
@@ -50,6 +52,13 @@ def _data_queries(captured: CaptureQueriesContext) -> int:
     """Queries that read or write data; SQLite's BEGIN IMMEDIATE/COMMIT are logged as queries
     (PostgreSQL's are not), so transaction control is left out to compare engines fairly."""
     return sum(1 for q in captured.captured_queries if not q["sql"].startswith(TRANSACTION_CONTROL))
+
+
+def _live_poll(page: str) -> tuple[str, str]:
+    """The poll address and ETag a debate page hands to live.js."""
+    url = re.search(r'data-live-url="([^"]+)"', page).group(1)
+    etag = re.search(r'data-live-etag="([^"]+)"', page).group(1)
+    return html.unescape(url), html.unescape(etag)
 
 
 def _median_ms(samples: list[float]) -> float:
@@ -123,7 +132,11 @@ class Command(BaseCommand):
             forget_structures()
 
         def timed(
-            name: str, request: Callable[[], Any], *, before: Callable[[], Any] | None = None
+            name: str,
+            request: Callable[[], Any],
+            *,
+            before: Callable[[], Any] | None = None,
+            ok: int = 200,
         ) -> None:
             samples, counts = [], []
             for _ in range(runs):
@@ -134,7 +147,7 @@ class Command(BaseCommand):
                     start = time.perf_counter()
                     response = request()
                     samples.append(time.perf_counter() - start)
-                assert response.status_code == 200, (response.status_code, response.content[:300])
+                assert response.status_code == ok, (response.status_code, response.content[:300])
                 counts.append(_data_queries(captured))
             figures[f"{name}_ms"] = _median_ms(samples)
             queries[name] = max(counts)
@@ -156,6 +169,13 @@ class Command(BaseCommand):
         search_page = reverse("arguments:debate_search", kwargs={"slug": debate.slug})
         timed("search", lambda: visitor.get(search_page, {"q": "audit thresholds"}))
         figures["map_svg_kb"] = round(len(visitor.get(map_svg).content) / 1024, 1)
+        # An idle reader's poll while nothing changed (issue 18): a 304 from one query.
+        poll, etag = _live_poll(client.get(page).content.decode())
+        timed(
+            "poll_unchanged",
+            lambda: client.get(poll, headers={"If-None-Match": etag}),
+            ok=304,
+        )
         values = iter(range(10_000))
         timed(
             "vote",
