@@ -149,6 +149,8 @@ ROWS: dict[str, Row] = {
     "vote (a GET)": Row("arguments:claim_vote", lambda s: [s.con.pk], EVERYONE_405),
     "notes as JSON-LD": Row("arguments:debate_annotations", lambda s: [], expect()),
     "live poll": Row("arguments:debate_live", lambda s: [], expect()),
+    "follow the debate (a GET)": Row("arguments:debate_follow", lambda s: [], EVERYONE_405),
+    "follow a claim (a GET)": Row("arguments:claim_follow", lambda s: [s.con.pk], EVERYONE_405),
     # -- export: a member's download; the moderators' JSON is a backup of everything --
     "export kialo": Row("arguments:export", lambda s: ["kialo"], expect()),
     "export argdown": Row("arguments:export", lambda s: ["argdown"], expect()),
@@ -326,6 +328,8 @@ WRITES: dict[str, tuple[str, Callable[[Scene], list[Any]], Callable[[Scene], dic
     "ask for review": ("flag_review", lambda s: [s.flag.pk], lambda s: {}),
     "approve": ("claim_approve", lambda s: [s.pending.pk], lambda s: {}),
     "hide": ("claim_hide", lambda s: [s.con.pk], lambda s: {}),
+    "follow the debate": ("debate_follow", lambda s: [], lambda s: {"follow": "1"}),
+    "follow a claim": ("claim_follow", lambda s: [s.con.pk], lambda s: {"follow": "1"}),
     "restore": ("claim_restore", lambda s: [s.hidden.pk], lambda s: {}),
     "grant": (
         "member_grant",

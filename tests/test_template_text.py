@@ -104,6 +104,12 @@ def refused_pages(client: Any, world: World, read_names: set[str]) -> None:
         (reverse("arguments:member_revoke", args=[slug, 999999]), {}),
         (reverse("arguments:debate_grading", args=[slug]), {"grade_full_marks": "0"}),
         (reverse("arguments:course_roster", args=[slug, 999999]), {}),
+        (reverse("arguments:debate_follow", args=[slug]), {"follow": "1"}),
+        (reverse("arguments:claim_follow", args=[slug, world.con.pk]), {"follow": "1"}),
+        (reverse("arguments:notifications_read"), {"id": "x"}),
+        (reverse("arguments:digest_settings"), {"digest": "hourly"}),
+        (reverse("arguments:follow_drop", args=[999999]), {}),
+        (reverse("arguments:unsubscribe", args=["forged"]), {}),
     ]
     # A revoked share link: each of its acts, and the page it opens, says so.
     link = ShareLink.objects.create(
@@ -162,6 +168,8 @@ def test_no_page_shows_template_text(client, cast) -> None:
         reverse("arguments:debate_new"),
         reverse("arguments:profile"),
         reverse("arguments:import"),
+        reverse("arguments:notifications"),
+        reverse("arguments:notifications_bell"),
         reverse("arguments:import_job", args=[_finished_import(world).pk]),
         reverse("arguments:debate_settings", args=[slug]),
         *(reverse("arguments:claim_moderation", args=[slug, c.pk]) for c in world.claims),

@@ -30,6 +30,12 @@ from arguments.services.claims import (
     thesis_add,
 )
 from arguments.services.flags import FLAGS_PER_HOUR, flag_raise, flag_request_review, flag_resolve
+from arguments.services.following import (
+    digest_choose,
+    follow_drop,
+    follow_set,
+    notifications_mark_read,
+)
 from arguments.services.guards import clean_claim_text, is_descendant, normalize_url
 from arguments.services.interchange import debate_import
 from arguments.services.limits import RateLimited
@@ -72,9 +78,12 @@ __all__ = [
     "debate_import",
     "debate_lock",
     "debate_make_pseudonymous",
+    "digest_choose",
     "flag_raise",
     "flag_request_review",
     "flag_resolve",
+    "follow_drop",
+    "follow_set",
     "history_revert",
     "instant_account_create",
     "instant_contributions_hide",
@@ -86,6 +95,7 @@ __all__ = [
     "membership_revoke",
     "merge_revert",
     "normalize_url",
+    "notifications_mark_read",
     "share_link_create",
     "share_link_join",
     "share_link_revoke",
