@@ -5,6 +5,7 @@ while wrk reads.
 
 from __future__ import annotations
 
+import asyncio
 import random
 import statistics
 import threading
@@ -172,65 +173,68 @@ class ClassAtWork:
 
 
 class IdleReaders:
-    """`count` readers with a debate open in a tab, each polling it every `every` seconds
-    (as static/js/live.js does) with the ETag it last saw, spread evenly over the interval,
-    for as long as the `with` block runs. A few threads send the polls when they fall due;
-    `summary()` says how many were answered 304, how late they ran and how long they took."""
+    """`count` readers with the debate open in a tab, each polling it every `every` seconds
+    (as static/js/live.js does) with the page's ETag, evenly spread, for as long as the
+    `with` block runs.
 
-    def __init__(self, base: str, poll: str, etag: str, *, count: int, every: float) -> None:
-        self.base, self.poll, self.etag = base, poll, etag
-        self.count, self.every = count, every
+    Each poll opens a connection only when it has a request to send, as a browser behind a
+    proxy would (a client that connects and then waits would hold a sync worker: gunicorn's
+    sync workers need a buffering proxy in front, docs/PERFORMANCE.md). One asyncio loop in
+    a thread, raw sockets: the load generator takes little of the machine it measures."""
+
+    def __init__(self, host: str, port: int, path: str, etag: str, *, count: int, every: float):
+        self.host, self.port, self.count, self.every = host, port, count, every
+        self.request = (
+            f"GET {path} HTTP/1.1\r\nHost: {host}:{port}\r\nIf-None-Match: {etag}\r\n"
+            "Connection: close\r\n\r\n"
+        ).encode()
         self.tally = Tally()
         self.unchanged = 0
-        self.late = 0  # polls sent more than a second after they fell due (the client lagged)
+        self.late = 0  # polls sent more than a second after they fell due
         self._stop = threading.Event()
-        self._threads: list[threading.Thread] = []
+        self._thread = threading.Thread(target=self._run, daemon=True)
 
     def __enter__(self) -> IdleReaders:
-        senders = 8
-        self._threads = [
-            threading.Thread(target=self._send, args=(n, senders), daemon=True)
-            for n in range(senders)
-        ]
-        for thread in self._threads:
-            thread.start()
+        self._thread.start()
         return self
 
     def __exit__(self, *exc: object) -> None:
         self._stop.set()
-        for thread in self._threads:
-            thread.join(timeout=30)
+        self._thread.join(timeout=30)
 
     def summary(self) -> dict[str, Any]:
-        polls = self.tally.summary()
-        return polls | {"readers": self.count, "unchanged_304": self.unchanged, "late": self.late}
+        done = self.tally.summary()
+        return done | {"readers": self.count, "unchanged_304": self.unchanged, "late": self.late}
 
-    def _send(self, sender: int, senders: int) -> None:
-        # Sender n serves readers n, n + senders, …: each reader's polls fall due at its own
-        # offset within the interval, so the server sees count / every polls per second.
-        gap = self.every / self.count
-        start = time.perf_counter()
-        k = 0
+    def _run(self) -> None:
+        asyncio.run(self._all())
+
+    async def _all(self) -> None:
+        await asyncio.gather(*(self._reader(n) for n in range(self.count)))
+
+    async def _reader(self, n: int) -> None:
+        loop = asyncio.get_running_loop()
+        due = loop.time() + self.every * n / self.count
         while not self._stop.is_set():
-            due = start + (sender + k * senders) * gap
-            k += 1
-            wait = due - time.perf_counter()
-            if wait > 0 and self._stop.wait(wait):
+            await asyncio.sleep(max(0.0, due - loop.time()))
+            if self._stop.is_set():
                 return
-            if wait < -1:
+            if loop.time() - due > 1:
                 self.late += 1
-            request = Request(self.base + self.poll, headers={"If-None-Match": self.etag})
-            began = time.perf_counter()
+            began = loop.time()
             try:
-                with urlopen(request, timeout=10) as response:
-                    response.read()
-                    self.etag = response.headers.get("ETag", self.etag)
-                self.tally.latencies.append(time.perf_counter() - began)
-            except HTTPError as answer:
-                if answer.code == 304:
+                reader, writer = await asyncio.wait_for(
+                    asyncio.open_connection(self.host, self.port), timeout=10
+                )
+                writer.write(self.request)
+                answer = await asyncio.wait_for(reader.read(), timeout=10)
+                writer.close()
+            except (OSError, TimeoutError):
+                self.tally.errors += 1
+            else:
+                if answer.startswith(b"HTTP/1.1 304") or answer.startswith(b"HTTP/1.0 304"):
                     self.unchanged += 1
-                    self.tally.latencies.append(time.perf_counter() - began)
+                    self.tally.latencies.append(loop.time() - began)
                 else:
                     self.tally.errors += 1
-            except (URLError, TimeoutError):
-                self.tally.errors += 1
+            due += self.every

@@ -28,6 +28,7 @@ urlpatterns = [
     path("d/<slug:slug>/", debates.debate_detail, name="debate"),
     path("d/<slug:slug>/search/", debates.debate_search, name="debate_search"),
     path("d/<slug:slug>/live/", live.debate_live, name="debate_live"),
+    path("d/<slug:slug>/activity/", live.debate_feed, name="debate_feed"),
     path("d/<slug:slug>/follow/", following.follow, name="debate_follow"),
     path("d/<slug:slug>/claims/<int:pk>/follow/", following.follow, name="claim_follow"),
     path("notifications/", following.notifications_page, name="notifications"),

@@ -149,6 +149,7 @@ ROWS: dict[str, Row] = {
     "vote (a GET)": Row("arguments:claim_vote", lambda s: [s.con.pk], EVERYONE_405),
     "notes as JSON-LD": Row("arguments:debate_annotations", lambda s: [], expect()),
     "live poll": Row("arguments:debate_live", lambda s: [], expect()),
+    "activity feed": Row("arguments:debate_feed", lambda s: [], expect()),
     "follow the debate (a GET)": Row("arguments:debate_follow", lambda s: [], EVERYONE_405),
     "follow a claim (a GET)": Row("arguments:claim_follow", lambda s: [s.con.pk], EVERYONE_405),
     # -- export: a member's download; the moderators' JSON is a backup of everything --

@@ -3,6 +3,8 @@ header's bell (`{% notification_bell %}`)."""
 
 from __future__ import annotations
 
+from urllib.parse import urlencode
+
 from django import template
 from django.urls import reverse
 
@@ -30,7 +32,8 @@ def follow_context(
         "signed_in": lens.user_id is not None,
         "what": "debate" if claim_id is None else "claim",
         "next": next_url,
-        "sign_in": f"{reverse('account_login')}?next={next_url}",
+        "sign_in": f"{reverse('account_login')}?{urlencode({'next': next_url})}",
+        "feed": reverse("arguments:debate_feed", args=[slug]) if claim_id is None else "",
     }
 
 

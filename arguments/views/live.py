@@ -1,4 +1,5 @@
-"""Live updates on a debate's pages: the poll that answers "anything new since my page?"."""
+"""Live updates on a debate's pages: the poll that answers "anything new since my page?",
+and the debate's activity feed."""
 
 from __future__ import annotations
 
@@ -6,7 +7,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
-from arguments import live
+from arguments import feed, live
 from arguments.views.access import lens_for
 from arguments.views.fragments import page_context
 
@@ -44,3 +45,18 @@ def debate_live(request: HttpRequest, slug: str) -> HttpResponse:
     response["ETag"] = live.page_versions(lens).etag
     response["Cache-Control"] = "no-cache, private"
     return response
+
+
+@require_GET
+def debate_feed(request: HttpRequest, slug: str) -> HttpResponse:
+    """The debate's recent activity, as this reader may see it; `person` and `kind` filter."""
+    lens = lens_for(request, slug)
+    kind = request.GET.get("kind", "")
+    if kind not in feed.KINDS:
+        kind = ""
+    person = request.GET.get("person", "").strip()[:150]
+    items, people = feed.debate_feed(lens, kind=kind, person=person)
+    context = page_context(
+        lens, items=items, people=people, person=person, kind=kind, kinds=feed.KINDS
+    )
+    return render(request, "arguments/debate_feed.html", context)

@@ -172,18 +172,20 @@ class Command(BaseCommand):
         self, wrk: str, base: str, slug: str, options: dict[str, Any], results: dict[str, Any]
     ) -> dict[str, Any]:
         """The debate page read by active readers (wrk) while `--idle-readers` readers with
-        the page open poll it every `--poll-every` seconds, nothing changing meanwhile; the
-        page read alone just before is the baseline. Returns the polls' own figures."""
+        it open poll for news every `--poll-every` seconds, nothing changing meanwhile (every
+        answer a 304). The page read alone just before is the baseline. Returns the polls'
+        own figures."""
         page = urlopen(f"{base}/d/{slug}/", timeout=30).read().decode()
         poll = html.unescape(re.search(r'data-live-url="([^"]+)"', page).group(1))
         etag = html.unescape(re.search(r'data-live-etag="([^"]+)"', page).group(1))
         url = f"{base}/d/{slug}/"
         results["idle_baseline"] = self._run(wrk, url, [], options)
+        host, port = base.removeprefix("http://").split(":")
         readers = IdleReaders(
-            base, poll, etag, count=options["idle_readers"], every=options["poll_every"]
+            host, int(port), poll, etag, count=options["idle_readers"], every=options["poll_every"]
         )
         with readers:
-            time.sleep(min(options["poll_every"], 5))  # every reader has polled once
+            time.sleep(options["poll_every"])  # every reader has polled once
             results["with_idle_readers"] = self._run(wrk, url, [], options, warm=False)
         return readers.summary()
 
