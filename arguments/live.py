@@ -81,11 +81,17 @@ def ticket_for(debate_id: int) -> str:
     return signing.dumps(debate_id, salt=TICKET_SALT)
 
 
-def ticket_admits(ticket: str, debate_id: int) -> bool:
+def ticket_debate(ticket: str) -> int | None:
+    """The debate a valid, unexpired ticket was given for, else None."""
     try:
-        return signing.loads(ticket, salt=TICKET_SALT, max_age=TICKET_MAX_AGE) == debate_id
+        debate_id = signing.loads(ticket, salt=TICKET_SALT, max_age=TICKET_MAX_AGE)
     except signing.BadSignature:  # also SignatureExpired
-        return False
+        return None
+    return debate_id if isinstance(debate_id, int) else None
+
+
+def ticket_admits(ticket: str, debate_id: int) -> bool:
+    return ticket != "" and ticket_debate(ticket) == debate_id
 
 
 @dataclass(frozen=True, slots=True)

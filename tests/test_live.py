@@ -98,3 +98,51 @@ def test_a_bad_since_token_announces_nothing_rather_than_failing(client, debate)
     assert response.status_code == 200
     assert b"data-live-show" not in response.content
     assert client.post(poll).status_code == 405
+
+
+class Fallback:
+    """Django's application, as far as the wrapper can tell: records being asked."""
+
+    def __init__(self) -> None:
+        self.asked = 0
+
+    def __call__(self, environ, start_response):
+        self.asked += 1
+        start_response("200 OK", [])
+        return [b"django"]
+
+
+def _wsgi(app, url: str, etag: str, method: str = "GET") -> str:
+    path, _, query = url.partition("?")
+    statuses: list[str] = []
+    environ = {
+        "REQUEST_METHOD": method,
+        "PATH_INFO": path,
+        "QUERY_STRING": query,
+        "HTTP_IF_NONE_MATCH": etag,
+    }
+    app(environ, lambda status, headers: statuses.append(status))
+    return statuses[0]
+
+
+def test_the_wsgi_fast_path_answers_only_an_unchanged_poll_with_a_ticket(
+    client, cast, debate, thesis, django_assert_max_num_queries
+) -> None:
+    from arguments.live_wsgi import LivePolls
+
+    fallback = Fallback()
+    app = LivePolls(fallback)
+    url, etag = _poll_address(client.get(debate.get_absolute_url()).content.decode())
+    with django_assert_max_num_queries(1):
+        assert _wsgi(app, url, etag) == "304 Not Modified"
+    assert fallback.asked == 0
+    assert _wsgi(app, url, '"0.0"') == "200 OK"  # moved on: Django counts what changed
+    assert _wsgi(app, url.split("&ticket=")[0], etag) == "200 OK"  # no ticket
+    assert _wsgi(app, url.replace("ticket=", "ticket=x"), etag) == "200 OK"  # a forged one
+    assert _wsgi(app, url, etag, method="POST") == "200 OK"
+    other = build_debate(3, slug="another-debate")
+    elsewhere = url.replace(debate.slug, other.slug)  # this debate's ticket on another's poll
+    assert _wsgi(app, elsewhere, f'"{other.structure_version}.{other.tally_version}"') == "200 OK"
+    assert fallback.asked == 5
+    services.vote_cast(user=cast.writer, point=thesis, value=2)
+    assert _wsgi(app, url, etag) == "200 OK"
