@@ -14,6 +14,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from django.core import signing
+from django.db import connection
 from django.utils.translation import ngettext
 
 from arguments.models import Debate
@@ -24,6 +25,9 @@ TICKET_SALT = "arguments.live.ticket"
 # again (a member removed from a private debate stops learning even that it is unchanged).
 TICKET_MAX_AGE = 12 * 3600
 POLL_SECONDS = 5
+VERSIONS_SQL = (
+    f"SELECT id, structure_version, tally_version FROM {Debate._meta.db_table} WHERE slug = %s"
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -53,12 +57,11 @@ class Versions:
 
 
 def current_versions(slug: str) -> tuple[int, Versions] | None:
-    """The debate's id and versions, in one query (the whole cost of an unchanged poll)."""
-    row = (
-        Debate.objects.filter(slug=slug)
-        .values_list("pk", "structure_version", "tally_version")
-        .first()
-    )
+    """The debate's id and versions, in one query (the whole cost of an unchanged poll).
+    Plain SQL: compiling the equivalent queryset took a third of the poll's time."""
+    with connection.cursor() as cursor:
+        cursor.execute(VERSIONS_SQL, [slug])
+        row = cursor.fetchone()
     if row is None:
         return None
     pk, structure, tally = row

@@ -52,6 +52,10 @@ end
 """
 
 
+def _mean_rps(runs: list[dict[str, Any]]) -> float:
+    return round(sum(run["rps"] for run in runs) / len(runs), 1)
+
+
 def _free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
@@ -71,6 +75,7 @@ class Command(BaseCommand):
         parser.add_argument("--port", type=int, default=0, help="0: any free port")
         parser.add_argument("--idle-readers", type=int, default=500, help="0: skip that run")
         parser.add_argument("--poll-every", type=float, default=5.0, help="seconds")
+        parser.add_argument("--idle-rounds", type=int, default=2, help="alternated runs")
 
     def handle(self, *args: Any, **options: Any) -> None:
         wrk = shutil.which("wrk")
@@ -173,21 +178,31 @@ class Command(BaseCommand):
     ) -> dict[str, Any]:
         """The debate page read by active readers (wrk) while `--idle-readers` readers with
         it open poll for news every `--poll-every` seconds, nothing changing meanwhile (every
-        answer a 304). The page read alone just before is the baseline. Returns the polls'
-        own figures."""
+        answer a 304). The page read alone is the baseline: `--idle-rounds` pairs of runs,
+        each figure their mean. Returns the polls' own figures (the last round's)."""
         page = urlopen(f"{base}/d/{slug}/", timeout=30).read().decode()
         poll = html.unescape(re.search(r'data-live-url="([^"]+)"', page).group(1))
         etag = html.unescape(re.search(r'data-live-etag="([^"]+)"', page).group(1))
         url = f"{base}/d/{slug}/"
-        results["idle_baseline"] = self._run(wrk, url, [], options)
         host, port = base.removeprefix("http://").split(":")
-        readers = IdleReaders(
-            host, int(port), poll, etag, count=options["idle_readers"], every=options["poll_every"]
-        )
-        with readers:
-            time.sleep(options["poll_every"])  # every reader has polled once
-            results["with_idle_readers"] = self._run(wrk, url, [], options, warm=False)
-        return readers.summary()
+        # Alternated, so that the machine's drifting load weighs on both sides alike.
+        alone, beside, polls = [], [], []
+        for _ in range(options["idle_rounds"]):
+            alone.append(self._run(wrk, url, [], options))
+            readers = IdleReaders(
+                host, int(port), poll, etag, count=options["idle_readers"],
+                every=options["poll_every"],
+            )  # fmt: skip
+            with readers:
+                time.sleep(options["poll_every"])  # every reader has polled once
+                beside.append(self._run(wrk, url, [], options, warm=False))
+            polls.append(readers.summary())
+        results["idle_baseline"] = alone[-1] | {"rps": _mean_rps(alone)}
+        results["with_idle_readers"] = beside[-1] | {"rps": _mean_rps(beside)}
+        return polls[-1] | {"rounds": [
+            {"alone_rps": a["rps"], "with_idle_rps": b["rps"], "polls_done": p["done"]}
+            for a, b, p in zip(alone, beside, polls, strict=True)
+        ]}  # fmt: skip
 
     def _wait(self, base: str) -> None:
         for _ in range(100):
