@@ -123,14 +123,6 @@ def claim_added(*, claim_id: int) -> None:
     name = event.actor_name(claim.author.username if claim.author else "")
     url = _claim_url(claim)
     sees = lambda lens: lens.sees(claim.pk)  # noqa: E731
-    event.tell(
-        _mentioned(claim.text),
-        claim=claim,
-        kind=Kind.MENTION,
-        text=f"{name} mentioned you in “{_about(claim.text)}”",
-        url=url,
-        seen=sees,
-    )
     if relation is not None:
         parent = relation.parent
         followers = Follow.objects.filter(
@@ -147,6 +139,15 @@ def claim_added(*, claim_id: int) -> None:
             url=url,
             seen=sees,
         )
+    # A reader both answered and mentioned hears of the answer (one notice per event).
+    event.tell(
+        _mentioned(claim.text),
+        claim=claim,
+        kind=Kind.MENTION,
+        text=f"{name} mentioned you in “{_about(claim.text)}”",
+        url=url,
+        seen=sees,
+    )
     event.save()
 
 
@@ -191,14 +192,6 @@ def note_added(*, note_id: int) -> None:
     def sees(lens: Lens) -> bool:
         return lens.sees(claim.pk) and lens.sees_note(note)
 
-    event.tell(
-        _mentioned(note.body),
-        claim=claim,
-        kind=Kind.MENTION,
-        text=f"{name} mentioned you in a note on “{_about(claim.text)}”",
-        url=url,
-        seen=sees,
-    )
     if note.parent is not None and note.parent.author_id:
         event.tell(
             _users([note.parent.author_id]),
@@ -209,6 +202,14 @@ def note_added(*, note_id: int) -> None:
             url=url,
             seen=sees,
         )
+    event.tell(
+        _mentioned(note.body),
+        claim=claim,
+        kind=Kind.MENTION,
+        text=f"{name} mentioned you in a note on “{_about(claim.text)}”",
+        url=url,
+        seen=sees,
+    )
     event.save()
 
 
