@@ -5,6 +5,7 @@ while wrk reads.
 
 from __future__ import annotations
 
+import asyncio
 import random
 import statistics
 import threading
@@ -169,3 +170,71 @@ class ClassAtWork:
             text = f"A claim added during the load test, number {n} at {time.time():.0f}."
             path = f"/d/{self.slug}/claims/{parent}/add/"
             self._post(self.writer, path, {"text": text, "stance": Stance.PRO}, self.writes)
+
+
+class IdleReaders:
+    """`count` readers with the debate open in a tab, each polling it every `every` seconds
+    (as static/js/live.js does) with the page's ETag, evenly spread, for as long as the
+    `with` block runs.
+
+    Each poll opens a connection only when it has a request to send, as a browser behind a
+    proxy would (a client that connects and then waits would hold a sync worker: gunicorn's
+    sync workers need a buffering proxy in front, docs/PERFORMANCE.md). One asyncio loop in
+    a thread, raw sockets: the load generator takes little of the machine it measures."""
+
+    def __init__(self, host: str, port: int, path: str, etag: str, *, count: int, every: float):
+        self.host, self.port, self.count, self.every = host, port, count, every
+        self.request = (
+            f"GET {path} HTTP/1.1\r\nHost: {host}:{port}\r\nIf-None-Match: {etag}\r\n"
+            "Connection: close\r\n\r\n"
+        ).encode()
+        self.tally = Tally()
+        self.unchanged = 0
+        self.late = 0  # polls sent more than a second after they fell due
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, daemon=True)
+
+    def __enter__(self) -> IdleReaders:
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._stop.set()
+        self._thread.join(timeout=30)
+
+    def summary(self) -> dict[str, Any]:
+        done = self.tally.summary()
+        return done | {"readers": self.count, "unchanged_304": self.unchanged, "late": self.late}
+
+    def _run(self) -> None:
+        asyncio.run(self._all())
+
+    async def _all(self) -> None:
+        await asyncio.gather(*(self._reader(n) for n in range(self.count)))
+
+    async def _reader(self, n: int) -> None:
+        loop = asyncio.get_running_loop()
+        due = loop.time() + self.every * n / self.count
+        while not self._stop.is_set():
+            await asyncio.sleep(max(0.0, due - loop.time()))
+            if self._stop.is_set():
+                return
+            if loop.time() - due > 1:
+                self.late += 1
+            began = loop.time()
+            try:
+                reader, writer = await asyncio.wait_for(
+                    asyncio.open_connection(self.host, self.port), timeout=10
+                )
+                writer.write(self.request)
+                answer = await asyncio.wait_for(reader.read(), timeout=10)
+                writer.close()
+            except (OSError, TimeoutError):
+                self.tally.errors += 1
+            else:
+                if answer.startswith(b"HTTP/1.1 304") or answer.startswith(b"HTTP/1.0 304"):
+                    self.unchanged += 1
+                    self.tally.latencies.append(loop.time() - began)
+                else:
+                    self.tally.errors += 1
+            due += self.every

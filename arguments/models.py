@@ -943,3 +943,99 @@ class Perspective(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+# -- Following, notifications and e-mail digests (issue 18) --
+
+
+class Follow(models.Model):
+    """Someone following a whole debate (`claim` empty) or one claim of it: they hear of new
+    pros and cons there. Writing a claim follows it."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    debate = models.ForeignKey(Debate, on_delete=models.CASCADE, related_name="+")
+    claim = models.ForeignKey(
+        Claim, on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "debate"], condition=Q(claim=None), name="follow_debate_once"
+            ),
+            models.UniqueConstraint(
+                fields=["user", "claim"], condition=~Q(claim=None), name="follow_claim_once"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} follows {self.claim_id or self.debate_id}"
+
+
+class Notification(models.Model):
+    """Something a reader should hear of, written when it happened, for them alone: its text
+    already names people as that debate names them (pseudonyms) and was checked against what
+    they may see. `emailed_at` records the digest that carried it (each is sent once)."""
+
+    class Kind(models.TextChoices):
+        RESPONSE = "response", "New pro or con"
+        REPLY = "reply", "Reply to a note"
+        EDIT = "edit", "Edit of a claim"
+        MODERATION = "moderation", "Moderation decision"
+        MENTION = "mention", "Mention"
+        SUGGESTION = "suggestion", "Suggestion approved or declined"
+
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications"
+    )
+    debate = models.ForeignKey(Debate, on_delete=models.CASCADE, related_name="+")
+    # What it is about (the claim answered, edited, moderated): notices group by it.
+    claim = models.ForeignKey(Claim, on_delete=models.CASCADE, related_name="+")
+    kind = models.CharField(max_length=12, choices=Kind.choices)
+    stance = models.CharField(max_length=3, choices=Stance.choices, blank=True)
+    actor_name = models.CharField(max_length=150, blank=True)
+    about = models.CharField(max_length=200)  # the claim's words when it happened
+    text = models.CharField(max_length=600)
+    note = models.TextField(blank=True, max_length=2000)  # a moderator's note
+    url = models.CharField(max_length=500)
+    created_at = models.DateTimeField(auto_now_add=True)
+    read_at = models.DateTimeField(null=True, blank=True)
+    emailed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [
+            models.Index(
+                fields=["recipient", "created_at"],
+                condition=Q(read_at=None),
+                name="notification_unread",
+            ),
+            models.Index(
+                fields=["recipient", "created_at"],
+                condition=Q(emailed_at=None),
+                name="notification_unsent",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"to {self.recipient_id}: {self.text}"
+
+
+class NotificationSettings(models.Model):
+    """How someone wants to hear of notifications by e-mail."""
+
+    class Digest(models.TextChoices):
+        OFF = "off", "Never"
+        IMMEDIATELY = "immediately", "As they happen"
+        DAILY = "daily", "Once a day"
+        WEEKLY = "weekly", "Once a week"
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notification_settings"
+    )
+    digest = models.CharField(max_length=12, choices=Digest.choices, default=Digest.DAILY)
+    last_digest_at = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return f"{self.user_id}: {self.digest}"

@@ -177,6 +177,7 @@ SWAPS: dict[str, Swap] = {
     ),
     "approve": Swap("arguments:claim_approve", lambda h, o: [o.pending.pk], ("post",)),
     "hide": Swap("arguments:claim_hide", lambda h, o: [o.claim.pk], ("post",)),
+    "follow": Swap("arguments:claim_follow", lambda h, o: [o.claim.pk], ("post",)),
     "restore": Swap("arguments:claim_restore", lambda h, o: [o.hidden.pk], ("post",)),
     "moderation page": Swap("arguments:claim_moderation", lambda h, o: [o.hidden.pk], ("get",)),
     "embed claim": Swap("arguments:embed_claim", lambda h, o: [o.claim.pk], ("get",)),

@@ -181,6 +181,10 @@ ROWS: dict[str, Row] = {
     "why? fragment": Row("arguments:claim_why", lambda s: [s.con.pk], expect(), htmx=True),
     "vote (a GET)": Row("arguments:claim_vote", lambda s: [s.con.pk], EVERYONE_405),
     "notes as JSON-LD": Row("arguments:debate_annotations", lambda s: [], expect()),
+    "live poll": Row("arguments:debate_live", lambda s: [], expect()),
+    "activity feed": Row("arguments:debate_feed", lambda s: [], expect()),
+    "follow the debate (a GET)": Row("arguments:debate_follow", lambda s: [], EVERYONE_405),
+    "follow a claim (a GET)": Row("arguments:claim_follow", lambda s: [s.con.pk], EVERYONE_405),
     # -- export: a member's download; the moderators' JSON is a backup of everything --
     "export kialo": Row("arguments:export", lambda s: ["kialo"], expect()),
     "export argdown": Row("arguments:export", lambda s: ["argdown"], expect()),
@@ -385,6 +389,8 @@ WRITES: dict[str, tuple[str, Callable[[Scene], list[Any]], Callable[[Scene], dic
     "tags": ("debate_tags", lambda s: [], lambda s: {"tags": "Outsiders"}),
     "approve": ("claim_approve", lambda s: [s.pending.pk], lambda s: {}),
     "hide": ("claim_hide", lambda s: [s.con.pk], lambda s: {}),
+    "follow the debate": ("debate_follow", lambda s: [], lambda s: {"follow": "1"}),
+    "follow a claim": ("claim_follow", lambda s: [s.con.pk], lambda s: {"follow": "1"}),
     "restore": ("claim_restore", lambda s: [s.hidden.pk], lambda s: {}),
     "grant": (
         "member_grant",

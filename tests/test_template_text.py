@@ -110,6 +110,12 @@ def refused_pages(client: Any, world: World, read_names: set[str]) -> None:
         (reverse("arguments:perspective_groups", args=[slug]), {"name": ""}),
         (reverse("arguments:group_members", args=[slug, 999999]), {"member": "x"}),
         (reverse("arguments:group_delete", args=[slug, 999999]), {}),
+        (reverse("arguments:debate_follow", args=[slug]), {"follow": "1"}),
+        (reverse("arguments:claim_follow", args=[slug, world.con.pk]), {"follow": "1"}),
+        (reverse("arguments:notifications_read"), {"id": "x"}),
+        (reverse("arguments:digest_settings"), {"digest": "hourly"}),
+        (reverse("arguments:follow_drop", args=[999999]), {}),
+        (reverse("arguments:unsubscribe", args=["forged"]), {}),
     ]
     # A revoked share link: each of its acts, and the page it opens, says so.
     link = ShareLink.objects.create(
@@ -169,6 +175,8 @@ def test_no_page_shows_template_text(client, cast) -> None:
         reverse("arguments:debate_new"),
         reverse("arguments:profile"),
         reverse("arguments:import"),
+        reverse("arguments:notifications"),
+        reverse("arguments:notifications_bell"),
         reverse("arguments:import_job", args=[_finished_import(world).pk]),
         reverse("arguments:debate_settings", args=[slug]),
         *(reverse("arguments:claim_moderation", args=[slug, c.pk]) for c in world.claims),
@@ -193,6 +201,8 @@ def test_no_page_shows_template_text(client, cast) -> None:
             # Search pages are reached through a form, not a link: asked for here.
             reverse("arguments:debate_search", args=[slug]) + "?q=weights",
             "/?q=weights",
+            # The live poll is fetched by live.js: asked for "what changed since nothing".
+            reverse("arguments:debate_live", args=[slug]) + "?since=0.0.0",
         ]
         assert crawl(client, seeds, read_names) > 20, persona
 

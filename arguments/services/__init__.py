@@ -30,6 +30,12 @@ from arguments.services.claims import (
     thesis_add,
 )
 from arguments.services.flags import FLAGS_PER_HOUR, flag_raise, flag_request_review, flag_resolve
+from arguments.services.following import (
+    digest_choose,
+    follow_drop,
+    follow_set,
+    notifications_mark_read,
+)
 from arguments.services.guards import clean_claim_text, is_descendant, normalize_url
 from arguments.services.interchange import debate_import
 from arguments.services.limits import RateLimited
@@ -80,9 +86,12 @@ __all__ = [
     "debate_lock",
     "debate_make_pseudonymous",
     "debate_tags_set",
+    "digest_choose",
     "flag_raise",
     "flag_request_review",
     "flag_resolve",
+    "follow_drop",
+    "follow_set",
     "group_create",
     "group_delete",
     "group_members_set",
@@ -97,6 +106,7 @@ __all__ = [
     "membership_revoke",
     "merge_revert",
     "normalize_url",
+    "notifications_mark_read",
     "perspective_create",
     "share_link_create",
     "share_link_join",

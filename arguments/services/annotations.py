@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
-from arguments import anchoring
+from arguments import anchoring, notifications
 from arguments.models import (
     ANNOTATION_MAX_LENGTH,
     Annotation,
@@ -87,6 +87,7 @@ def annotation_add(
         note.start, note.end = span.start, span.end
     note.save()
     bump_version(claim.debate, [claim.pk])
+    notifications.after_commit(notifications.note_added, note_id=note.pk)
     return note
 
 

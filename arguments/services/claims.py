@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 
-from arguments import anchoring
+from arguments import anchoring, notifications
 from arguments.models import (
     TITLE_MAX_LENGTH,
     Claim,
@@ -134,6 +134,7 @@ def claim_add(
         created_by=actor,
     )
     bump_version(debate, [parent.pk, claim.pk])
+    notifications.after_commit(notifications.claim_added, claim_id=claim.pk)
     return claim
 
 
@@ -141,6 +142,7 @@ def claim_add(
 def claim_edit(*, actor: AnyUser, claim: Claim, text: str, elaboration: str | None = None) -> Claim:
     """Change a claim's wording; annotations are re-anchored to the new text."""
     role = require(actor, Action.EDIT_CLAIM, claim.debate, claim=claim)
+    old_text = claim.text
     new_text = clean_claim_text(text)
     reworded = new_text != claim.text
     changed = reworded
@@ -163,6 +165,10 @@ def claim_edit(*, actor: AnyUser, claim: Claim, text: str, elaboration: str | No
     if reworded:
         _reanchor_annotations(claim)
     bump_version(claim.debate, [claim.pk])
+    if changed:
+        notifications.after_commit(
+            notifications.claim_edited, claim_id=claim.pk, actor_id=actor.pk, old_text=old_text
+        )
     return claim
 
 
@@ -274,9 +280,13 @@ def _set_status(actor: AnyUser, claim: Claim, action: Action, status: str) -> Cl
         other = claim.debate.claims.theses().published().exclude(pk=claim.pk).exists()
         if not other:
             raise ValidationError("A debate's only thesis cannot be hidden; close the debate.")
-    claim.status = status
+    was, claim.status = claim.status, status
     claim.save(update_fields=["status", "updated_at"])
     bump_version(claim.debate, [claim.pk])
+    if was != status:
+        notifications.after_commit(
+            notifications.claim_moderated, claim_id=claim.pk, actor_id=actor.pk, was=was
+        )
     return claim
 
 

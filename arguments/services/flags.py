@@ -9,6 +9,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from arguments import notifications
 from arguments.models import Annotation, Claim, Flag
 from arguments.permissions import Action, require
 from arguments.services.claims import claim_hide
@@ -101,6 +102,7 @@ def flag_resolve(
             note_row.status = Annotation.Status.HIDDEN
             note_row.save(update_fields=["status", "updated_at"])
             bump_version(target_claim.debate, [target_claim.pk])
+    notifications.after_commit(notifications.flag_resolved, flag_id=flag.pk)
     return flag
 
 

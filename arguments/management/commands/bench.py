@@ -10,9 +10,12 @@ the network or a WSGI server (`make loadtest` measures those). Each figure is th
 
 from __future__ import annotations
 
+import html
+import io
 import json
 import os
 import random
+import re
 import resource
 import secrets
 import statistics
@@ -27,6 +30,7 @@ from typing import Any
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.cache import cache
+from django.core.handlers.wsgi import WSGIHandler
 from django.core.management.base import BaseCommand, CommandParser
 from django.db import connection
 from django.test import Client
@@ -35,6 +39,7 @@ from django.urls import reverse
 
 from arguments import formats, perspectives, services
 from arguments.formats.stored import document_from_debate
+from arguments.live_wsgi import LivePolls
 from arguments.models import Claim, Debate, Perspective, Relation, Stance, Vote
 from arguments.selectors import claim_strengths, debate_structure, forget_structures
 from arguments.synthetic import build_debate, deepest_branch
@@ -50,6 +55,32 @@ def _data_queries(captured: CaptureQueriesContext) -> int:
     """Queries that read or write data; SQLite's BEGIN IMMEDIATE/COMMIT are logged as queries
     (PostgreSQL's are not), so transaction control is left out to compare engines fairly."""
     return sum(1 for q in captured.captured_queries if not q["sql"].startswith(TRANSACTION_CONTROL))
+
+
+def _live_poll(page: str) -> tuple[str, str]:
+    """The poll address and ETag a debate page hands to live.js."""
+    url = re.search(r'data-live-url="([^"]+)"', page).group(1)
+    etag = re.search(r'data-live-etag="([^"]+)"', page).group(1)
+    return html.unescape(url), html.unescape(etag)
+
+
+class _Answer:
+    def __init__(self, status: str) -> None:
+        self.status_code = int(status.split()[0])
+        self.content = b""
+
+
+def _wsgi_get(app: LivePolls, url: str, etag: str) -> _Answer:
+    """A GET through the WSGI application as gunicorn would call it."""
+    path, _, query = url.partition("?")
+    environ = {
+        "REQUEST_METHOD": "GET", "PATH_INFO": path, "QUERY_STRING": query,
+        "HTTP_IF_NONE_MATCH": etag, "SERVER_NAME": "testserver", "SERVER_PORT": "80",
+        "wsgi.url_scheme": "http", "wsgi.input": io.BytesIO(),
+    }  # fmt: skip
+    statuses: list[str] = []
+    b"".join(app(environ, lambda status, headers: statuses.append(status)))
+    return _Answer(statuses[0])
 
 
 def _median_ms(samples: list[float]) -> float:
@@ -128,7 +159,11 @@ class Command(BaseCommand):
             forget_structures()
 
         def timed(
-            name: str, request: Callable[[], Any], *, before: Callable[[], Any] | None = None
+            name: str,
+            request: Callable[[], Any],
+            *,
+            before: Callable[[], Any] | None = None,
+            ok: int = 200,
         ) -> None:
             samples, counts = [], []
             for _ in range(runs):
@@ -139,13 +174,14 @@ class Command(BaseCommand):
                     start = time.perf_counter()
                     response = request()
                     samples.append(time.perf_counter() - start)
-                assert response.status_code == 200, (response.status_code, response.content[:300])
+                assert response.status_code == ok, (response.status_code, response.content[:300])
                 counts.append(_data_queries(captured))
             figures[f"{name}_ms"] = _median_ms(samples)
             queries[name] = max(counts)
 
         self.stderr.write("  pages…")
         figures: dict[str, Any] = {"claims": size}
+        served = LivePolls(WSGIHandler())
         # The debate page as most readers get it (a visitor, whose tree HTML is shared), and as
         # a signed-in participant (their votes, notes and controls: rendered per request).
         timed("page_cold", lambda: visitor.get(page), before=forget_everything)
@@ -188,6 +224,12 @@ class Command(BaseCommand):
         gaps_page = reverse("arguments:debate_gaps", kwargs={"slug": debate.slug})
         timed("cruxes", lambda: visitor.get(cruxes_page))
         timed("gaps", lambda: client.get(gaps_page))
+        # An idle reader's poll while nothing changed (issue 18): a 304 from one query, as
+        # served (the WSGI wrapper in front of Django), and through Django's whole stack (a
+        # poll without its ticket takes that path).
+        poll, etag = _live_poll(client.get(page).content.decode())
+        timed("poll_unchanged", lambda: _wsgi_get(served, poll, etag), ok=304)
+        timed("poll_django", lambda: client.get(poll, headers={"If-None-Match": etag}), ok=304)
         values = iter(range(10_000))
         timed(
             "vote",

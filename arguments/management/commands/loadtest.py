@@ -8,12 +8,14 @@ the other, the debate page (a visitor, then a signed-in member), a deep branch f
 (htmx), a static file as the ceiling of what this server can do, and the visitor's page again
 while signed-in voters vote through the real endpoint (`--votes-per-second`) and one writer
 adds a claim every `--write-every` seconds. It prints requests per second, latency
-percentiles and errors, the debate page's throughput as a share of the static file's, and the
-mixed run's as a share of the read-only one's.
+percentiles and errors, the debate page's throughput as a share of the static file's, the
+mixed run's as a share of the read-only one's, and how much the page's throughput drops while
+`--idle-readers` readers with it open poll for news every `--poll-every` seconds (live.js).
 """
 
 from __future__ import annotations
 
+import html
 import json
 import os
 import re
@@ -33,7 +35,7 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.test.utils import override_settings
 
-from arguments.loadtest_clients import ClassAtWork, sessions_for
+from arguments.loadtest_clients import ClassAtWork, IdleReaders, sessions_for
 from arguments.models import Debate
 from arguments.synthetic import build_debate, deepest_branch
 
@@ -48,6 +50,10 @@ done = function(summary, latency, requests)
     latency:percentile(50) / 1e3, latency:percentile(95) / 1e3, latency:percentile(99) / 1e3))
 end
 """
+
+
+def _mean_rps(runs: list[dict[str, Any]]) -> float:
+    return round(sum(run["rps"] for run in runs) / len(runs), 1)
 
 
 def _free_port() -> int:
@@ -67,6 +73,9 @@ class Command(BaseCommand):
         parser.add_argument("--votes-per-second", type=float, default=2.0)
         parser.add_argument("--write-every", type=float, default=5.0, help="seconds")
         parser.add_argument("--port", type=int, default=0, help="0: any free port")
+        parser.add_argument("--idle-readers", type=int, default=500, help="0: skip that run")
+        parser.add_argument("--poll-every", type=float, default=5.0, help="seconds")
+        parser.add_argument("--idle-rounds", type=int, default=2, help="alternated runs")
 
     def handle(self, *args: Any, **options: Any) -> None:
         wrk = shutil.which("wrk")
@@ -128,12 +137,21 @@ class Command(BaseCommand):
                         wrk, base + f"/d/{slug}/", [], options, warm=False
                     )
                 results["mixed_writers"] = class_at_work.summary()
+                if options["idle_readers"]:
+                    polls = self._idle_readers(wrk, base, slug, options, results)
+                    results["idle_reader_polls"] = polls
             finally:
                 server.terminate()
                 server.wait(timeout=10)
         ratio = results["debate_page"]["rps"] / max(results["static_file"]["rps"], 1e-9)
         mixed = results["mixed_reader"]["rps"] / max(results["debate_page"]["rps"], 1e-9)
         writers = results.pop("mixed_writers")
+        polls = results.pop("idle_reader_polls", None)
+        idle_drop = None
+        if polls is not None:
+            # Measured right after its own baseline: the machine's load drifts over a run.
+            baseline = results.pop("idle_baseline")
+            idle_drop = 1 - results["with_idle_readers"]["rps"] / max(baseline["rps"], 1e-9)
         for name, figures in results.items():
             self.stdout.write(
                 f"{name:16} {figures['rps']:8.1f} req/s  p50 {figures['p50_ms']:6.1f} ms  "
@@ -142,13 +160,49 @@ class Command(BaseCommand):
             )
         self.stdout.write(f"debate page / static file throughput: {ratio:.2f}")
         self.stdout.write(f"mixed readers / read-only readers: {mixed:.2f}; writers: {writers}")
+        if polls is not None:
+            self.stdout.write(f"active readers' throughput drop with idle readers: {idle_drop:.1%}")
+            self.stdout.write(f"idle readers' polls: {polls}")
         summary = results | {
+            "idle_readers_drop": None if idle_drop is None else round(idle_drop, 3),
+            "idle_reader_polls": polls,
             "page_to_static_ratio": round(ratio, 3),
             "mixed_to_read_only_ratio": round(mixed, 3),
             "mixed_writers": writers,
             "claims": options["size"],
         }
         self.stdout.write(json.dumps(summary))
+
+    def _idle_readers(
+        self, wrk: str, base: str, slug: str, options: dict[str, Any], results: dict[str, Any]
+    ) -> dict[str, Any]:
+        """The debate page read by active readers (wrk) while `--idle-readers` readers with
+        it open poll for news every `--poll-every` seconds, nothing changing meanwhile (every
+        answer a 304). The page read alone is the baseline: `--idle-rounds` pairs of runs,
+        each figure their mean. Returns the polls' own figures (the last round's)."""
+        page = urlopen(f"{base}/d/{slug}/", timeout=30).read().decode()
+        poll = html.unescape(re.search(r'data-live-url="([^"]+)"', page).group(1))
+        etag = html.unescape(re.search(r'data-live-etag="([^"]+)"', page).group(1))
+        url = f"{base}/d/{slug}/"
+        host, port = base.removeprefix("http://").split(":")
+        # Alternated, so that the machine's drifting load weighs on both sides alike.
+        alone, beside, polls = [], [], []
+        for _ in range(options["idle_rounds"]):
+            alone.append(self._run(wrk, url, [], options))
+            readers = IdleReaders(
+                host, int(port), poll, etag, count=options["idle_readers"],
+                every=options["poll_every"],
+            )  # fmt: skip
+            with readers:
+                time.sleep(options["poll_every"])  # every reader has polled once
+                beside.append(self._run(wrk, url, [], options, warm=False))
+            polls.append(readers.summary())
+        results["idle_baseline"] = alone[-1] | {"rps": _mean_rps(alone)}
+        results["with_idle_readers"] = beside[-1] | {"rps": _mean_rps(beside)}
+        return polls[-1] | {"rounds": [
+            {"alone_rps": a["rps"], "with_idle_rps": b["rps"], "polls_done": p["done"]}
+            for a, b, p in zip(alone, beside, polls, strict=True)
+        ]}  # fmt: skip
 
     def _wait(self, base: str) -> None:
         for _ in range(100):

@@ -1,0 +1,120 @@
+"""E-mail digests of notifications: who is due one, what it says, and its one-click
+unsubscribe (a signed token: no sign-in needed, nothing stored).
+
+`send_digests()` is what the scheduler's `manage.py send_digests` runs. It is safe to run
+twice, or twice at once: each reader's digest is built and marked sent (`emailed_at`) under a
+lock on their settings row, and only notices not yet e-mailed are picked. A mail server that
+fails leaves the transaction rolled back, so the notices wait for the next run.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.core import signing
+from django.core.mail import EmailMessage
+from django.db import transaction
+from django.urls import reverse
+from django.utils import timezone
+
+from arguments.models import Notification, NotificationSettings
+
+Digest = NotificationSettings.Digest
+UNSUBSCRIBE_SALT = "arguments.digests.unsubscribe"
+EVERY = {
+    Digest.IMMEDIATELY: timedelta(0),
+    Digest.DAILY: timedelta(days=1),
+    Digest.WEEKLY: timedelta(days=7),
+}
+MAX_ITEMS = 50  # a digest lists at most this many notices (the page has them all)
+
+
+def token_for(user_id: int) -> str:
+    return signing.dumps(user_id, salt=UNSUBSCRIBE_SALT)
+
+
+def user_of(token: str) -> int | None:
+    """Whose unsubscribe token this is, or None when it is not one of ours."""
+    try:
+        value = signing.loads(token, salt=UNSUBSCRIBE_SALT)
+    except signing.BadSignature:
+        return None
+    return value if isinstance(value, int) else None
+
+
+def unsubscribe_url(user_id: int) -> str:
+    return settings.SITE_URL + reverse("arguments:unsubscribe", args=[token_for(user_id)])
+
+
+@dataclass(frozen=True)
+class Sent:
+    readers: int
+    notices: int
+
+
+def _due(choice: NotificationSettings, now: datetime) -> bool:
+    if choice.digest == Digest.OFF:
+        return False
+    last = choice.last_digest_at
+    return last is None or now - last >= EVERY[Digest(choice.digest)]
+
+
+def _message(user, notices: list[Notification]) -> EmailMessage:
+    unsubscribe = unsubscribe_url(user.pk)
+    count = len(notices)
+    lines = [f"Hello {user.get_username()},", "", f"{count} new in your debates:", ""]
+    for notice in notices[:MAX_ITEMS]:
+        lines.append(f"- {notice.text}")
+        if notice.note:
+            lines.append(f"  Moderator's note: {notice.note}")
+        lines.append(f"  {settings.SITE_URL}{notice.url}")
+    if count > MAX_ITEMS:
+        lines.append(f"… and {count - MAX_ITEMS} more.")
+    lines += [
+        "",
+        f"All your notifications: {settings.SITE_URL}{reverse('arguments:notifications')}",
+        f"Stop these e-mails (one click): {unsubscribe}",
+    ]
+    return EmailMessage(
+        subject=f"{count} new in your debates" if count > 1 else notices[0].text[:120],
+        body="\n".join(lines),
+        to=[user.email],
+        headers={
+            "List-Unsubscribe": f"<{unsubscribe}>",
+            "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
+        },
+    )
+
+
+def send_digests(now: datetime | None = None) -> Sent:
+    """E-mail every reader who is due a digest the notices not e-mailed yet."""
+    now = now or timezone.now()
+    waiting = (
+        Notification.objects.filter(emailed_at=None, read_at=None)
+        .values_list("recipient_id", flat=True)
+        .distinct()
+    )
+    readers = notices = 0
+    for user in get_user_model().objects.filter(pk__in=list(waiting)).exclude(email=""):
+        with transaction.atomic():
+            NotificationSettings.objects.get_or_create(user=user)
+            choice = NotificationSettings.objects.select_for_update().get(user=user)
+            if not _due(choice, now):
+                continue
+            batch = list(
+                Notification.objects.select_for_update()
+                .filter(recipient=user, emailed_at=None, read_at=None)
+                .order_by("created_at", "id")
+            )
+            if not batch:  # another run took them
+                continue
+            _message(user, batch).send()
+            Notification.objects.filter(pk__in=[n.pk for n in batch]).update(emailed_at=now)
+            choice.last_digest_at = now
+            choice.save(update_fields=["last_digest_at"])
+        readers += 1
+        notices += len(batch)
+    return Sent(readers, notices)

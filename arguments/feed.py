@@ -1,0 +1,96 @@
+"""A debate's public activity feed: who wrote, cited and annotated what, newest first, as one
+reader may see it (the lens: a pending or hidden claim, a private note, are not in it) and
+names as the debate shows them (pseudonyms where it uses them).
+
+Votes are not in the feed: who voted how is not shown anywhere on the site (only tallies).
+Three queries (the newest rows of each kind), whatever the debate's size, plus pseudonyms.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from django.utils.text import Truncator
+
+from arguments.models import Annotation, Citation, Claim
+from arguments.reading import Lens
+
+KINDS = {"claim": "Claims", "source": "Sources", "note": "Notes"}
+RECENT = 300  # rows read per kind: the feed shows the newest acts, not the debate's history
+
+
+@dataclass(frozen=True)
+class FeedItem:
+    kind: str
+    at: datetime
+    person: str  # as the debate names them
+    action: str  # "wrote", "cited …" …
+    text: str  # the claim's words
+    url: str
+
+
+def _name(lens: Lens, user_id: int | None, username: str | None) -> str:
+    return lens.author_name(user_id, username or "") if user_id else "Someone"
+
+
+def debate_feed(
+    lens: Lens, *, kind: str = "", person: str = "", limit: int = 100
+) -> tuple[list[FeedItem], list[str]]:
+    """The newest acts the reader may see (of one `kind`, by one `person` as named on the
+    page, when given), and everyone named in the feed (for the person filter)."""
+    items: list[FeedItem] = []
+    debate = lens.debate
+
+    def place(claim_id: int) -> str:
+        return f"{lens.claim_urls(claim_id).page}#claim-{claim_id}"
+
+    if kind in ("", "claim"):
+        rows = (
+            Claim.objects.filter(debate=debate)
+            .order_by("-created_at")
+            .values_list("id", "text", "is_thesis", "author_id", "author__username", "created_at")
+        )[:RECENT]
+        for claim_id, text, is_thesis, author_id, username, at in rows:
+            if lens.sees(claim_id):
+                action = "set out the thesis" if is_thesis else "wrote"
+                items.append(
+                    FeedItem("claim", at, _name(lens, author_id, username), action,
+                             Truncator(text).chars(160), place(claim_id))
+                )  # fmt: skip
+    if kind in ("", "source"):
+        rows = (
+            Citation.objects.filter(claim__debate=debate, is_hidden=False)
+            .order_by("-created_at")
+            .values_list(
+                "claim_id", "claim__text", "source__title", "added_by_id",
+                "added_by__username", "created_at",
+            )
+        )[:RECENT]  # fmt: skip
+        for claim_id, text, title, user_id, username, at in rows:
+            if lens.sees(claim_id):
+                items.append(
+                    FeedItem("source", at, _name(lens, user_id, username),
+                             f"cited “{Truncator(title).chars(80)}” for",
+                             Truncator(text).chars(160), place(claim_id))
+                )  # fmt: skip
+    if kind in ("", "note"):
+        notes = (
+            Annotation.objects.filter(claim__debate=debate)
+            .select_related("author", "claim")
+            .order_by("-created_at")
+        )[:RECENT]
+        for note in notes:
+            if lens.sees(note.claim_id) and lens.sees_note(note):
+                author = note.author
+                action = "replied to a note on" if note.parent_id else "annotated"
+                items.append(
+                    FeedItem("note", note.created_at,
+                             _name(lens, note.author_id, author.username if author else ""),
+                             action, Truncator(note.claim.text).chars(160), place(note.claim_id))
+                )  # fmt: skip
+    items.sort(key=lambda item: item.at, reverse=True)
+    people = sorted({item.person for item in items}, key=str.casefold)
+    if person:
+        items = [item for item in items if item.person == person]
+    return items[:limit], people

@@ -1,0 +1,137 @@
+"""Live updates: "has anything changed since my page?" answered cheaply, and what changed.
+
+A page carries the versions it was rendered at (`Versions`: the debate's structure and tally
+versions and the newest claim id it held) and a signed *ticket* saying "this browser could
+read this debate". A poll is a conditional GET whose ETag is the debate's two versions: when
+they have not moved, a valid ticket lets the answer be a 304 after one small query, without
+loading the session, the user or the debate's structure (an idle reader costs next to
+nothing). When they have moved, the poll is an ordinary read through the reader's lens, which
+counts only what that reader may see.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.core import signing
+from django.db import connection
+from django.utils.translation import ngettext
+
+from arguments.models import Debate
+from arguments.reading import Lens
+
+TICKET_SALT = "arguments.live.ticket"
+# A ticket outlives no reading session worth keeping open; after it, polls go through the lens
+# again (a member removed from a private debate stops learning even that it is unchanged).
+TICKET_MAX_AGE = 12 * 3600
+POLL_SECONDS = 5
+VERSIONS_SQL = (
+    f"SELECT id, structure_version, tally_version FROM {Debate._meta.db_table} WHERE slug = %s"
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Versions:
+    """Where a page stands: the debate's structure and tally versions, and the newest claim
+    id it held (claims with a higher id are new to that page)."""
+
+    structure: int
+    tally: int
+    newest_claim: int = 0
+
+    @property
+    def etag(self) -> str:
+        return f'"{self.structure}.{self.tally}"'
+
+    @property
+    def token(self) -> str:
+        return f"{self.structure}.{self.tally}.{self.newest_claim}"
+
+    @classmethod
+    def parse(cls, token: str) -> Versions | None:
+        """A page's `since` token, or None when it is not one."""
+        parts = token.strip().split(".")
+        if len(parts) != 3 or not all(p.isascii() and p.isdigit() and len(p) < 19 for p in parts):
+            return None
+        return cls(*(int(p) for p in parts))
+
+
+def current_versions(slug: str) -> tuple[int, Versions] | None:
+    """The debate's id and versions, in one query (the whole cost of an unchanged poll).
+    Plain SQL: compiling the equivalent queryset took a third of the poll's time."""
+    with connection.cursor() as cursor:
+        cursor.execute(VERSIONS_SQL, [slug])
+        row = cursor.fetchone()
+    if row is None:
+        return None
+    pk, structure, tally = row
+    return pk, Versions(structure, tally)
+
+
+def page_versions(lens: Lens) -> Versions:
+    """The versions of the page being rendered for this lens (no query: the structure is
+    already loaded for the page)."""
+    structure = lens.structure
+    return Versions(
+        lens.debate.structure_version,
+        lens.debate.tally_version,
+        max(structure.nodes, default=0),
+    )
+
+
+def ticket_for(debate_id: int) -> str:
+    """A signed, timestamped proof that whoever holds it could read the debate."""
+    return signing.dumps(debate_id, salt=TICKET_SALT)
+
+
+def ticket_debate(ticket: str) -> int | None:
+    """The debate a valid, unexpired ticket was given for, else None."""
+    try:
+        debate_id = signing.loads(ticket, salt=TICKET_SALT, max_age=TICKET_MAX_AGE)
+    except signing.BadSignature:  # also SignatureExpired
+        return None
+    return debate_id if isinstance(debate_id, int) else None
+
+
+def ticket_admits(ticket: str, debate_id: int) -> bool:
+    return ticket != "" and ticket_debate(ticket) == debate_id
+
+
+@dataclass(frozen=True, slots=True)
+class Summary:
+    """What changed since a page, as its reader sees it."""
+
+    new_claims: int
+    new_votes: int
+    other_changes: bool
+
+    def __bool__(self) -> bool:
+        return bool(self.new_claims or self.new_votes or self.other_changes)
+
+    @property
+    def text(self) -> str:
+        parts = []
+        if self.new_claims:
+            parts.append(
+                ngettext("%d new claim", "%d new claims", self.new_claims) % self.new_claims
+            )
+        if self.new_votes:
+            parts.append(ngettext("%d new vote", "%d new votes", self.new_votes) % self.new_votes)
+        if not parts and self.other_changes:
+            parts.append("Claims were edited or moved")
+        return ", ".join(parts)
+
+
+def changes_since(lens: Lens, since: Versions) -> Summary:
+    """New claims the reader sees (not their own: they saw them as they wrote them), votes
+    cast since (a vote bumps the tally version once), and whether anything else moved."""
+    structure = lens.structure
+    new_claims = sum(
+        1
+        for claim_id in lens.visible_ids
+        if claim_id > since.newest_claim
+        and (lens.user_id is None or structure.nodes[claim_id].author_id != lens.user_id)
+    )
+    new_votes = max(0, lens.debate.tally_version - since.tally)
+    moved = lens.debate.structure_version > since.structure
+    return Summary(new_claims, new_votes, moved and not new_claims)

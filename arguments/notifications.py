@@ -1,0 +1,275 @@
+"""Notifications: who hears of what happened in a debate, written once it is committed.
+
+Write services call `after_commit(event, **ids)`; the event runs when their transaction
+commits (never for a write that rolled back) and writes one `Notification` per reader who
+should hear of it, and only for readers the reading lens lets see it: a pending claim reaches
+no one but its author and the moderators, a private debate's news no one outside it. Names
+are written as the debate names people (`Lens.author_name`: pseudonyms where the debate uses
+them).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterable
+from functools import partial
+
+from django.contrib.auth import get_user_model
+from django.core.cache import cache
+from django.db import transaction
+from django.db.models import Q
+from django.utils.text import Truncator
+
+from arguments.models import Annotation, Claim, Debate, Flag, Follow, Notification, Relation
+from arguments.reading import Lens
+
+Kind = Notification.Kind
+# "@name" not preceded by a word character (an e-mail address is no mention).
+MENTION = re.compile(r"(?<![\w@])@([\w.+-]{1,150})")
+
+
+def unread_key(user_id: int) -> str:
+    return f"notifications-unread:{user_id}"
+
+
+def after_commit(event: Callable[..., None], **ids: int | str | None) -> None:
+    """Run `event(**ids)` once the current transaction commits (at once outside one)."""
+    transaction.on_commit(partial(event, **ids))
+
+
+def _about(text: str) -> str:
+    return Truncator(text).chars(120)
+
+
+class _Event:
+    """One thing that happened in a debate, and the notices it leaves."""
+
+    def __init__(self, debate_id: int, actor_id: int | None) -> None:
+        self.debate = Debate.objects.get(pk=debate_id)  # as committed: its current versions
+        self.actor_id = actor_id
+        self.lenses: dict[int, Lens] = {}
+        self.told: set[int] = set()  # one notice per reader per event
+        self.notices: list[Notification] = []
+
+    def lens(self, user) -> Lens:
+        if user.pk not in self.lenses:
+            self.lenses[user.pk] = Lens.of(self.debate, user)
+        return self.lenses[user.pk]
+
+    def actor_name(self, username: str) -> str:
+        lens = Lens.visitor(self.debate)
+        return lens.author_name(self.actor_id, username) if self.actor_id else "Someone"
+
+    def tell(
+        self,
+        users: Iterable,
+        *,
+        claim: Claim,
+        kind: str,
+        text: str,
+        url: str,
+        seen: Callable[[Lens], bool],
+        **fields: str,
+    ) -> None:
+        for user in users:
+            if user.pk in self.told or user.pk == self.actor_id or not user.is_active:
+                continue
+            lens = self.lens(user)
+            if not lens.readable or not seen(lens):
+                continue
+            self.told.add(user.pk)
+            self.notices.append(
+                Notification(
+                    recipient=user,
+                    debate=self.debate,
+                    claim=claim,
+                    kind=kind,
+                    about=_about(claim.text),
+                    text=text,
+                    url=url,
+                    **fields,
+                )
+            )
+
+    def save(self) -> None:
+        Notification.objects.bulk_create(self.notices)
+        cache.delete_many([unread_key(n.recipient_id) for n in self.notices])
+
+
+def _users(ids: Iterable[int | None]) -> list:
+    wanted = {i for i in ids if i is not None}
+    return list(get_user_model().objects.filter(pk__in=wanted)) if wanted else []
+
+
+def _mentioned(text: str) -> list:
+    names = {name.rstrip(".") for name in MENTION.findall(text)}
+    return list(get_user_model().objects.filter(username__in=names)) if names else []
+
+
+def _claim_url(claim: Claim) -> str:
+    return f"{claim.get_absolute_url()}#claim-{claim.pk}"
+
+
+def claim_added(*, claim_id: int) -> None:
+    """A new pro or con: its parent's followers (its author follows it) and the debate's,
+    and whoever it mentions. Its writer now follows it."""
+    claim = Claim.objects.select_related("author").get(pk=claim_id)
+    relation = Relation.objects.select_related("parent").filter(child=claim, is_link=False).first()
+    if claim.author_id:
+        Follow.objects.get_or_create(
+            user_id=claim.author_id, debate_id=claim.debate_id, claim=claim
+        )
+    event = _Event(claim.debate_id, claim.author_id)
+    name = event.actor_name(claim.author.username if claim.author else "")
+    url = _claim_url(claim)
+    sees = lambda lens: lens.sees(claim.pk)  # noqa: E731
+    if relation is not None:
+        parent = relation.parent
+        followers = Follow.objects.filter(
+            Q(claim=parent) | Q(debate_id=claim.debate_id, claim=None)
+        ).values_list("user_id", flat=True)
+        event.tell(
+            _users(followers),
+            claim=parent,
+            kind=Kind.RESPONSE,
+            stance=relation.stance,
+            actor_name=name,
+            text=f"{name} added a {relation.stance} under “{_about(parent.text)}”: "
+            f"“{_about(claim.text)}”",
+            url=url,
+            seen=sees,
+        )
+    # A reader both answered and mentioned hears of the answer (one notice per event).
+    event.tell(
+        _mentioned(claim.text),
+        claim=claim,
+        kind=Kind.MENTION,
+        text=f"{name} mentioned you in “{_about(claim.text)}”",
+        url=url,
+        seen=sees,
+    )
+    event.save()
+
+
+def claim_edited(*, claim_id: int, actor_id: int, old_text: str) -> None:
+    """Someone else's edit of my claim, and mentions the new wording adds."""
+    claim = Claim.objects.select_related("author").get(pk=claim_id)
+    event = _Event(claim.debate_id, actor_id)
+    actor = _users([actor_id])
+    name = event.actor_name(actor[0].username if actor else "")
+    url = _claim_url(claim)
+    knows = lambda lens: lens.knows(claim.pk)  # noqa: E731
+    before = {name.lower() for name in MENTION.findall(old_text)}
+    added = [u for u in _mentioned(claim.text) if u.username.lower() not in before]
+    event.tell(
+        added,
+        claim=claim,
+        kind=Kind.MENTION,
+        text=f"{name} mentioned you in “{_about(claim.text)}”",
+        url=url,
+        seen=lambda lens: lens.sees(claim.pk),
+    )
+    if claim.author_id:
+        event.tell(
+            _users([claim.author_id]),
+            claim=claim,
+            kind=Kind.EDIT,
+            text=f"{name} edited your claim: now “{_about(claim.text)}”",
+            url=url,
+            seen=knows,
+        )
+    event.save()
+
+
+def note_added(*, note_id: int) -> None:
+    """A reply to my note, and mentions in a note, for readers who may see the note."""
+    note = Annotation.objects.select_related("claim", "author", "parent").get(pk=note_id)
+    claim = note.claim
+    event = _Event(claim.debate_id, note.author_id)
+    name = event.actor_name(note.author.username if note.author else "")
+    url = _claim_url(claim)
+
+    def sees(lens: Lens) -> bool:
+        return lens.sees(claim.pk) and lens.sees_note(note)
+
+    if note.parent is not None and note.parent.author_id:
+        event.tell(
+            _users([note.parent.author_id]),
+            claim=claim,
+            kind=Kind.REPLY,
+            text=f"{name} replied to your note on “{_about(claim.text)}”: "
+            f"“{Truncator(note.body).chars(160)}”",
+            url=url,
+            seen=sees,
+        )
+    event.tell(
+        _mentioned(note.body),
+        claim=claim,
+        kind=Kind.MENTION,
+        text=f"{name} mentioned you in a note on “{_about(claim.text)}”",
+        url=url,
+        seen=sees,
+    )
+    event.save()
+
+
+def claim_moderated(*, claim_id: int, actor_id: int, was: str) -> None:
+    """A moderator approved, hid or restored my claim; approving a suggestion also brings
+    the news of it to the followers that now may see it."""
+    claim = Claim.objects.get(pk=claim_id)
+    event = _Event(claim.debate_id, actor_id)
+    status = claim.status
+    if was == Claim.Status.PENDING:
+        kind = Kind.SUGGESTION
+        verdict = "approved" if status == Claim.Status.PUBLISHED else "declined"
+        text = f"A moderator {verdict} your suggestion “{_about(claim.text)}”"
+    else:
+        kind = Kind.MODERATION
+        verdict = "hid" if status == Claim.Status.HIDDEN else "restored"
+        text = f"A moderator {verdict} your claim “{_about(claim.text)}”"
+    event.tell(
+        _users([claim.author_id]),
+        claim=claim,
+        kind=kind,
+        text=text,
+        url=_claim_url(claim),
+        seen=lambda lens: lens.knows(claim.pk),
+    )
+    event.save()
+    if was == Claim.Status.PENDING and status == Claim.Status.PUBLISHED:
+        claim_added(claim_id=claim.pk)
+
+
+def flag_resolved(*, flag_id: int) -> None:
+    """A moderator's decision on a flag: to its reporter, and (upheld) to the author of the
+    flagged claim or note, each with the moderator's note."""
+    flag = Flag.objects.select_related("claim", "annotation__claim").get(pk=flag_id)
+    claim = flag.claim or flag.annotation.claim  # type: ignore[union-attr]
+    event = _Event(claim.debate_id, flag.handled_by_id)
+    verdict = flag.get_status_display().lower()
+    on, mine = ("", "claim ") if flag.claim_id else ("a note on ", "note on ")
+    url = _claim_url(claim)
+    knows = lambda lens: lens.knows(claim.pk)  # noqa: E731
+    event.tell(
+        _users([flag.reporter_id]),
+        claim=claim,
+        kind=Kind.MODERATION,
+        text=f"Your flag on {on}“{_about(claim.text)}” was {verdict}",
+        note=flag.resolution_note,
+        url=url,
+        # The reporter saw what they flagged; the decision reaches them even when it hid it.
+        seen=lambda lens: True,
+    )
+    if flag.status == Flag.Status.UPHELD:
+        author_id = flag.claim.author_id if flag.claim_id else flag.annotation.author_id  # type: ignore[union-attr]
+        event.tell(
+            _users([author_id]),
+            claim=claim,
+            kind=Kind.MODERATION,
+            text=f"A flag on your {mine}“{_about(claim.text)}” was upheld "
+            f"({flag.get_reason_display().lower()})",
+            note=flag.resolution_note,
+            url=url,
+            seen=knows,
+        )
+    event.save()

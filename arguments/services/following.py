@@ -1,0 +1,64 @@
+"""Following a debate or a claim, and the reader's notifications (read, settings)."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from django.core.cache import cache
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from arguments.models import Claim, Debate, Follow, Notification, NotificationSettings
+from arguments.notifications import unread_key
+from arguments.reading import Lens
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+
+    AnyUser = AbstractBaseUser | AnonymousUser
+
+
+def follow_set(*, user: AnyUser, debate: Debate, claim: Claim | None, on: bool) -> bool:
+    """Follow (`on`) or stop following a debate, or one claim of it, that the reader sees.
+    Returns whether they follow it now; following twice or leaving twice changes nothing."""
+    if not user.is_authenticated:
+        raise PermissionDenied("Sign in to follow a debate.")
+    lens = Lens.of(debate, user)
+    if on and (not lens.readable or (claim is not None and not lens.sees(claim.pk))):
+        raise PermissionDenied("You cannot follow what you cannot read.")
+    found = Follow.objects.filter(user=user, debate=debate, claim=claim)
+    if not on:
+        found.delete()
+        return False
+    try:
+        with transaction.atomic():
+            Follow.objects.get_or_create(user=user, debate=debate, claim=claim)
+    except IntegrityError:  # a double click raced: the other request followed it
+        pass
+    return True
+
+
+def follow_drop(*, user: AnyUser, follow_id: int) -> None:
+    """Stop following, from the list of what I follow (even what I may no longer read)."""
+    Follow.objects.filter(user=user, pk=follow_id).delete()
+
+
+def notifications_mark_read(*, user: AnyUser, ids: list[int] | None = None) -> int:
+    """Mark my notifications read: these (`ids`), or all of them."""
+    unread = Notification.objects.filter(recipient=user, read_at=None)
+    if ids is not None:
+        unread = unread.filter(pk__in=ids)
+    count = unread.update(read_at=timezone.now())
+    cache.delete(unread_key(user.pk))
+    return count
+
+
+def digest_choose(*, user: AnyUser, digest: str) -> NotificationSettings:
+    """How often I want my notifications by e-mail (off, immediately, daily, weekly)."""
+    if digest not in NotificationSettings.Digest.values:
+        raise ValidationError({"digest": "Choose how often to be e-mailed."})
+    settings, _ = NotificationSettings.objects.update_or_create(
+        user=user, defaults={"digest": digest}
+    )
+    return settings

@@ -1,0 +1,27 @@
+"""The live-updates region of a debate's pages (`{% live_notice lens %}`)."""
+
+from __future__ import annotations
+
+from urllib.parse import urlencode
+
+from django import template
+from django.urls import reverse
+
+from arguments import live
+from arguments.reading import Lens
+
+register = template.Library()
+
+
+@register.inclusion_tag("arguments/_live_notice.html")
+def live_notice(lens: Lens) -> dict[str, object]:
+    """Where live.js polls from (with the page's versions and a ticket) and the empty,
+    hidden region it fills: without JavaScript nothing shows, and reloading shows the news."""
+    versions = live.page_versions(lens)
+    query = urlencode({"since": versions.token, "ticket": live.ticket_for(lens.debate.pk)})
+    poll = reverse("arguments:debate_live", args=[lens.debate.slug])
+    return {
+        "poll_url": f"{poll}?{query}",
+        "etag": versions.etag,
+        "seconds": live.POLL_SECONDS,
+    }

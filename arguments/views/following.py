@@ -1,0 +1,158 @@
+"""Following debates and claims, and my notifications: the page, the bell, marking them
+read, the e-mail digest's setting and its one-click unsubscribe."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.cache import cache
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.vary import vary_on_headers
+
+from arguments import digests, selectors, services
+from arguments.models import Follow, Notification, NotificationSettings
+from arguments.notifications import unread_key
+from arguments.templatetags.following import follow_context
+from arguments.views.access import HtmxHttpRequest, id_from, lens_for, require_seen
+from arguments.views.fragments import safe_next
+
+BELL_SECONDS = 60  # how long a count may be stale in a worker that did not write it
+
+
+@vary_on_headers("HX-Request")
+@require_POST
+def follow(request: HtmxHttpRequest, slug: str, pk: int | None = None) -> HttpResponse:
+    """Follow (`follow=1`) or stop following (`follow=0`) the debate or one of its claims."""
+    lens = lens_for(request, slug)
+    claim = None
+    if pk is not None:
+        require_seen(lens, pk)
+        claim = selectors.claim_in(lens.debate, pk)
+        if claim is None:
+            raise Http404("No such claim in this debate.")
+    on = request.POST.get("follow") == "1"
+    services.follow_set(user=request.user, debate=lens.debate, claim=claim, on=on)
+    if request.htmx:
+        context = follow_context(lens, pk, request.get_full_path(), following=on)
+        return render(request, "arguments/_follow.html", context)
+    if pk is None:
+        messages.success(request, "You follow this debate." if on else "You left this debate.")
+    else:
+        messages.success(request, "You follow this claim." if on else "You stopped following it.")
+    return redirect(safe_next(request) or (lens.claim_urls(pk).page if pk else lens.urls.page))
+
+
+def _groups(notices: list[Notification]) -> list[dict[str, object]]:
+    """Notices about the same claim, of the same kind (and stance), together, newest first:
+    "5 new cons under “…”"."""
+    groups: dict[tuple[object, ...], dict[str, object]] = {}
+    for notice in notices:
+        key = (notice.claim_id, notice.kind, notice.stance, notice.read_at is None)
+        group = groups.setdefault(key, {"items": [], "first": notice, "unread": key[-1]})
+        group["items"].append(notice)  # type: ignore[union-attr]
+    for group in groups.values():
+        first, items = group["first"], group["items"]
+        count = len(items)  # type: ignore[arg-type]
+        if count == 1:
+            group["title"] = first.text  # type: ignore[union-attr]
+        elif first.kind == Notification.Kind.RESPONSE:  # type: ignore[union-attr]
+            group["title"] = f"{count} new {first.stance}s under “{first.about}”"  # type: ignore[union-attr]
+        else:
+            label = first.get_kind_display().lower()  # type: ignore[union-attr]
+            group["title"] = f"{count} notices ({label}) about “{first.about}”"  # type: ignore[union-attr]
+    return list(groups.values())
+
+
+@login_required
+@require_GET
+def notifications_page(request: HttpRequest) -> HttpResponse:
+    """My notifications, unread first and grouped, what I follow, and my e-mail setting."""
+    recent = list(
+        Notification.objects.filter(recipient=request.user)
+        .select_related("debate")
+        .order_by("-created_at", "-id")[:200]
+    )
+    unread = [n for n in recent if n.read_at is None]
+    read = [n for n in recent if n.read_at is not None][:50]
+    settings = NotificationSettings.objects.filter(user=request.user).first()
+    context = {
+        "unread_groups": _groups(unread),
+        "read_groups": _groups(read),
+        "unread_count": len(unread),
+        "follows": Follow.objects.filter(user=request.user)
+        .select_related("debate", "claim")
+        .order_by("-created_at")[:200],
+        "digest": settings.digest if settings else NotificationSettings.Digest.DAILY,
+        "digest_choices": NotificationSettings.Digest.choices,
+    }
+    return render(request, "arguments/notifications.html", context)
+
+
+@login_required
+@require_POST
+def notifications_read(request: HttpRequest) -> HttpResponse:
+    """Mark one notice (or a group: `id` repeated) read, or all of them."""
+    given = request.POST.getlist("id")
+    ids = [i for i in (id_from(v) for v in given) if i is not None]
+    if given and not ids:
+        return HttpResponse("Which notice?", status=400)
+    services.notifications_mark_read(user=request.user, ids=ids or None)
+    return redirect(safe_next(request) or reverse("arguments:notifications"))
+
+
+@require_GET
+def notifications_bell(request: HttpRequest) -> HttpResponse:
+    """The header's bell with my unread count (htmx loads it after the page: the page itself
+    pays nothing; the count is cached, and dropped whenever it changes)."""
+    count = 0
+    if request.user.is_authenticated:
+        key = unread_key(request.user.pk)
+        count = cache.get(key)
+        if count is None:
+            count = Notification.objects.filter(recipient=request.user, read_at=None).count()
+            cache.set(key, count, BELL_SECONDS)
+    response = render(request, "arguments/_bell.html", {"unread": count, "loaded": True})
+    response["Cache-Control"] = "no-cache, private"
+    return response
+
+
+@login_required
+@require_POST
+def follow_drop(request: HttpRequest, follow_id: int) -> HttpResponse:
+    """Stop following something, from the notifications page."""
+    services.follow_drop(user=request.user, follow_id=follow_id)
+    messages.success(request, "You no longer follow it.")
+    return redirect("arguments:notifications")
+
+
+@login_required
+@require_POST
+def digest_settings(request: HttpRequest) -> HttpResponse:
+    try:
+        services.digest_choose(user=request.user, digest=request.POST.get("digest", ""))
+    except ValidationError:
+        return HttpResponse("Choose how often to be e-mailed.", status=400)
+    messages.success(request, "Your e-mail setting is saved.")
+    return redirect(safe_next(request) or reverse("arguments:notifications"))
+
+
+@csrf_exempt  # the signed token is the authority; mail clients POST here (RFC 8058)
+@require_http_methods(["GET", "POST"])
+def unsubscribe(request: HttpRequest, token: str) -> HttpResponse:
+    """One click, no sign-in: a GET shows the button (link scanners must not unsubscribe
+    anyone), a POST (the button, or the mail client's List-Unsubscribe-Post) turns the
+    digest off."""
+    user_id = digests.user_of(token)
+    if user_id is None:
+        return render(request, "arguments/unsubscribe.html", {"invalid": True}, status=400)
+    if request.method == "POST":
+        NotificationSettings.objects.update_or_create(
+            user_id=user_id, defaults={"digest": NotificationSettings.Digest.OFF}
+        )
+        return render(request, "arguments/unsubscribe.html", {"done": True})
+    return render(request, "arguments/unsubscribe.html", {"token": token})

@@ -1,0 +1,62 @@
+"""Live updates on a debate's pages: the poll that answers "anything new since my page?",
+and the debate's activity feed."""
+
+from __future__ import annotations
+
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.views.decorators.http import require_GET
+
+from arguments import feed, live
+from arguments.views.access import lens_for
+from arguments.views.fragments import page_context
+
+
+def _unchanged(etag: str) -> HttpResponse:
+    response = HttpResponse(status=304)
+    response["ETag"] = etag
+    response["Cache-Control"] = "no-cache, private"
+    return response
+
+
+@require_GET
+def debate_live(request: HttpRequest, slug: str) -> HttpResponse:
+    """A conditional GET: 304 while the debate's versions equal `If-None-Match`, else the
+    notice of what changed since the page's `since` versions, counted through the lens.
+
+    The 304 path reads one row and never the session or the user (a signed `ticket` from the
+    page stands in for the permission check), so hundreds of idle readers cost little."""
+    found = live.current_versions(slug)
+    if found is None:
+        raise Http404("No debate here.")
+    debate_id, now = found
+    unchanged = request.headers.get("If-None-Match", "") == now.etag
+    if unchanged and live.ticket_admits(request.GET.get("ticket", ""), debate_id):
+        return _unchanged(now.etag)
+    lens = lens_for(request, slug)  # 404 for a debate the reader may not read
+    if unchanged:
+        return _unchanged(now.etag)
+    since = live.Versions.parse(request.GET.get("since", ""))
+    if since is None:
+        since = live.page_versions(lens)  # nothing to compare with: nothing to announce
+    summary = live.changes_since(lens, since)
+    context = page_context(lens, summary=summary)
+    response = render(request, "arguments/_live_notice.html#notice", context)
+    response["ETag"] = live.page_versions(lens).etag
+    response["Cache-Control"] = "no-cache, private"
+    return response
+
+
+@require_GET
+def debate_feed(request: HttpRequest, slug: str) -> HttpResponse:
+    """The debate's recent activity, as this reader may see it; `person` and `kind` filter."""
+    lens = lens_for(request, slug)
+    kind = request.GET.get("kind", "")
+    if kind not in feed.KINDS:
+        kind = ""
+    person = request.GET.get("person", "").strip()[:150]
+    items, people = feed.debate_feed(lens, kind=kind, person=person)
+    context = page_context(
+        lens, items=items, people=people, person=person, kind=kind, kinds=feed.KINDS
+    )
+    return render(request, "arguments/debate_feed.html", context)

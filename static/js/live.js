@@ -1,0 +1,133 @@
+// Live updates: poll the debate's versions (a conditional GET, 304 while nothing changed),
+// announce what is new in a calm notice, and on "Show" bring it in without moving the
+// reader: new claims go into their parent's open list, vote blocks refresh in place, and
+// nothing holding the focus or a half-written form is ever replaced.
+// Without JavaScript none of this runs: the region stays hidden and a reload shows the news.
+(function () {
+  "use strict";
+
+  const region = document.querySelector("[data-live-url]");
+  if (!region || !window.fetch) return;
+  let url = region.dataset.liveUrl;
+  let etag = region.dataset.liveEtag;
+  const seconds = Number(region.dataset.liveSeconds) || 5;
+  let timer = null;
+  let busy = false;
+
+  function schedule() {
+    clearTimeout(timer);
+    if (!document.hidden) timer = setTimeout(poll, seconds * 1000);
+  }
+
+  async function poll() {
+    if (busy) return schedule();
+    busy = true;
+    try {
+      const response = await fetch(url, {
+        headers: { "If-None-Match": etag },
+        cache: "no-store",
+        credentials: "same-origin",
+      });
+      if (response.status === 200) {
+        etag = response.headers.get("ETag") || etag;
+        const html = (await response.text()).trim();
+        if (html) {
+          region.innerHTML = html;
+          region.hidden = false;
+        }
+      }
+    } catch (error) {
+      // Offline or the server is restarting: try again at the next beat.
+    } finally {
+      busy = false;
+      schedule();
+    }
+  }
+
+  // Is the reader busy in this element: focus inside, or a form with something typed/chosen?
+  function inUse(element) {
+    if (element.contains(document.activeElement)) return true;
+    return Array.from(element.querySelectorAll("input, textarea, select")).some((field) => {
+      if (field.type === "radio" || field.type === "checkbox") return field.checked !== field.defaultChecked;
+      if (field.type === "hidden") return false;
+      if (field.tagName === "SELECT") return Array.from(field.options).some((o) => o.selected !== o.defaultSelected);
+      return field.value !== field.defaultValue;
+    });
+  }
+
+  function adopt(node) {
+    const copy = document.importNode(node, true);
+    if (window.htmx) window.htmx.process(copy);
+    return copy;
+  }
+
+  // A new claim from the fresh page goes where it stands there, if its parent's list is open here.
+  function insertClaim(fresh) {
+    const column = fresh.parentElement;
+    const children = column && column.closest(".children");
+    if (!children) return false;
+    const here = document.getElementById(children.id);
+    if (!here || here.dataset.loaded !== "true") return false;
+    const side = column.classList.contains("column-pro") ? "column-pro" : "column-con";
+    let list = here.querySelector(":scope > ." + side);
+    if (!list) {
+      list = document.importNode(column, false);
+      const head = column.querySelector(".column-head");
+      if (head) list.appendChild(document.importNode(head, true));
+      if (side === "column-pro") here.prepend(list);
+      else here.append(list);
+    }
+    let next = fresh.nextElementSibling;
+    while (next && !document.getElementById(next.id)) next = next.nextElementSibling;
+    const copy = adopt(fresh);
+    copy.classList.add("live-new");
+    list.insertBefore(copy, next ? document.getElementById(next.id) : null);
+    return true;
+  }
+
+  async function show() {
+    const response = await fetch(window.location.href, { cache: "no-store", credentials: "same-origin" });
+    if (!response.ok) return;
+    const fresh = new DOMParser().parseFromString(await response.text(), "text/html");
+    let added = 0;
+    fresh.querySelectorAll('#main [role="treeitem"][id]').forEach((item) => {
+      if (!document.getElementById(item.id) && insertClaim(item)) added += 1;
+    });
+    // Vote blocks, counts and texts of claims on screen, each unless the reader is using it.
+    fresh.querySelectorAll('#main [id^="votes-"], #main [id^="counts-"], #main .claim-text[id]').forEach((block) => {
+      const here = document.getElementById(block.id);
+      if (!here || here.closest(".live-new") || inUse(here)) return;
+      const copy = adopt(block);
+      const open = here.querySelector("details[open]");
+      if (open && copy.querySelector("details")) copy.querySelector("details").open = true;
+      here.replaceWith(copy);
+    });
+    const next = fresh.querySelector("[data-live-url]");
+    if (next) {
+      url = next.dataset.liveUrl;
+      etag = next.dataset.liveEtag;
+    }
+    const keyboard = region.contains(document.activeElement);
+    region.innerHTML = "";
+    const first = document.querySelector(".live-new:not([data-live-seen])");
+    if (keyboard && first) first.focus(); // a keyboard user who pressed "Show" goes to the news
+    document.querySelectorAll(".live-new").forEach((item) => item.setAttribute("data-live-seen", ""));
+    const done = document.createElement("p");
+    done.className = "live-text";
+    done.textContent = added ? `Shown: ${added} new claim${added === 1 ? "" : "s"}, highlighted.` : "Up to date.";
+    region.appendChild(done);
+    setTimeout(() => {
+      if (region.contains(done)) region.hidden = true;
+    }, 4000);
+  }
+
+  // A mouse click on "Show" leaves the focus where the reader had it (a half-written form).
+  region.addEventListener("mousedown", (event) => {
+    if (event.target.closest("[data-live-show]")) event.preventDefault();
+  });
+  region.addEventListener("click", (event) => {
+    if (event.target.closest("[data-live-show]")) show();
+  });
+  document.addEventListener("visibilitychange", () => (document.hidden ? clearTimeout(timer) : poll()));
+  schedule();
+})();

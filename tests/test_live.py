@@ -1,0 +1,148 @@
+"""Live updates: the poll's conditional GET, what it announces, and who may ask."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from django.urls import reverse
+
+from arguments import services
+from arguments.models import Debate, Stance
+from tests.conftest import build_debate
+
+
+def _poll_address(page: str) -> tuple[str, str]:
+    """The poll URL and ETag a page hands to live.js."""
+    url = re.search(r'data-live-url="([^"]+)"', page).group(1).replace("&amp;", "&")
+    etag = re.search(r'data-live-etag="([^"]+)"', page).group(1).replace("&quot;", '"')
+    return url, etag
+
+
+def test_the_debate_and_focus_pages_carry_a_hidden_live_region(client, debate, pro) -> None:
+    for address in (debate.get_absolute_url(), pro.get_absolute_url()):
+        page = client.get(address).content.decode()
+        region = r'<div class="live-notice" role="status" aria-live="polite"[^>]* hidden>'
+        assert re.search(region, page)
+        url, _etag = _poll_address(page)
+        assert url.startswith(reverse("arguments:debate_live", args=[debate.slug]))
+
+
+@pytest.mark.parametrize("size", [10, 2000])
+def test_an_unchanged_debate_answers_304_with_one_query(
+    client, cast, django_assert_max_num_queries, size
+) -> None:
+    debate = build_debate(size, slug=f"live-{size}")
+    client.force_login(cast.writer)  # a signed-in reader: no session or user lookup either
+    url, etag = _poll_address(client.get(debate.get_absolute_url()).content.decode())
+    with django_assert_max_num_queries(1):
+        response = client.get(url, headers={"If-None-Match": etag})
+    assert response.status_code == 304
+    assert response["ETag"] == etag
+    assert response.content == b""
+
+
+def test_a_change_is_announced_as_the_reader_would_count_it(client, cast, debate, thesis, pro):
+    client.force_login(cast.viewer)
+    url, etag = _poll_address(client.get(debate.get_absolute_url()).content.decode())
+    services.claim_add(actor=cast.writer, parent=thesis, stance=Stance.CON, text="A new con.")
+    services.claim_add(actor=cast.editor, parent=pro, stance=Stance.PRO, text="A new pro.")
+    services.vote_cast(user=cast.writer, point=thesis, value=3)
+    response = client.get(url, headers={"If-None-Match": etag})
+    assert response.status_code == 200
+    assert "2 new claims, 1 new vote" in response.content.decode()
+    assert "data-live-show" in response.content.decode()
+    fresh = response["ETag"]
+    assert fresh != etag
+    # Polling again with the new ETag: unchanged since.
+    assert client.get(url, headers={"If-None-Match": fresh}).status_code == 304
+
+
+def test_my_own_claims_are_not_news_to_me(client, cast, debate, thesis) -> None:
+    client.force_login(cast.writer)
+    url, etag = _poll_address(client.get(debate.get_absolute_url()).content.decode())
+    services.claim_add(actor=cast.writer, parent=thesis, stance=Stance.CON, text="Mine.")
+    body = client.get(url, headers={"If-None-Match": etag}).content.decode()
+    assert "new claim" not in body
+
+
+def test_claims_the_reader_may_not_see_are_not_counted(client, cast, thesis) -> None:
+    debate = thesis.debate
+    debate.requires_approval = True
+    debate.save()
+    client.force_login(cast.viewer)
+    url, etag = _poll_address(client.get(debate.get_absolute_url()).content.decode())
+    services.claim_add(actor=cast.suggester, parent=thesis, stance=Stance.CON, text="Pending.")
+    body = client.get(url, headers={"If-None-Match": etag}).content.decode()
+    assert "new claim" not in body
+
+
+def test_a_private_debate_tells_outsiders_nothing(client, cast, debate, thesis) -> None:
+    debate.visibility = Debate.Visibility.PRIVATE
+    debate.save()
+    client.force_login(cast.viewer)
+    url, etag = _poll_address(client.get(debate.get_absolute_url()).content.decode())
+    client.force_login(cast.stranger)
+    poll = reverse("arguments:debate_live", args=[debate.slug])
+    # Without the member's ticket the poll is a 404, changed or not, as for no debate at all.
+    assert client.get(poll, headers={"If-None-Match": etag}).status_code == 404
+    assert client.get(poll).status_code == 404
+    forged = url.split("ticket=")[0] + "ticket=forged"
+    assert client.get(forged, headers={"If-None-Match": etag}).status_code == 404
+    assert client.get(reverse("arguments:debate_live", args=["no-such"])).status_code == 404
+
+
+def test_a_bad_since_token_announces_nothing_rather_than_failing(client, debate) -> None:
+    poll = reverse("arguments:debate_live", args=[debate.slug])
+    response = client.get(poll, {"since": "x.y.z"})
+    assert response.status_code == 200
+    assert b"data-live-show" not in response.content
+    assert client.post(poll).status_code == 405
+
+
+class Fallback:
+    """Django's application, as far as the wrapper can tell: records being asked."""
+
+    def __init__(self) -> None:
+        self.asked = 0
+
+    def __call__(self, environ, start_response):
+        self.asked += 1
+        start_response("200 OK", [])
+        return [b"django"]
+
+
+def _wsgi(app, url: str, etag: str, method: str = "GET") -> str:
+    path, _, query = url.partition("?")
+    statuses: list[str] = []
+    environ = {
+        "REQUEST_METHOD": method,
+        "PATH_INFO": path,
+        "QUERY_STRING": query,
+        "HTTP_IF_NONE_MATCH": etag,
+    }
+    app(environ, lambda status, headers: statuses.append(status))
+    return statuses[0]
+
+
+def test_the_wsgi_fast_path_answers_only_an_unchanged_poll_with_a_ticket(
+    client, cast, debate, thesis, django_assert_max_num_queries
+) -> None:
+    from arguments.live_wsgi import LivePolls
+
+    fallback = Fallback()
+    app = LivePolls(fallback)
+    url, etag = _poll_address(client.get(debate.get_absolute_url()).content.decode())
+    with django_assert_max_num_queries(1):
+        assert _wsgi(app, url, etag) == "304 Not Modified"
+    assert fallback.asked == 0
+    assert _wsgi(app, url, '"0.0"') == "200 OK"  # moved on: Django counts what changed
+    assert _wsgi(app, url.split("&ticket=")[0], etag) == "200 OK"  # no ticket
+    assert _wsgi(app, url.replace("ticket=", "ticket=x"), etag) == "200 OK"  # a forged one
+    assert _wsgi(app, url, etag, method="POST") == "200 OK"
+    other = build_debate(3, slug="another-debate")
+    elsewhere = url.replace(debate.slug, other.slug)  # this debate's ticket on another's poll
+    assert _wsgi(app, elsewhere, f'"{other.structure_version}.{other.tally_version}"') == "200 OK"
+    assert fallback.asked == 5
+    services.vote_cast(user=cast.writer, point=thesis, value=2)
+    assert _wsgi(app, url, etag) == "200 OK"
