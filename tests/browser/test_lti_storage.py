@@ -210,28 +210,17 @@ def course(live_server, debate, settings) -> Iterator[Course]:
 
 
 @pytest.fixture
-def learner_page(live_server) -> Iterator[Any]:
-    """Chromium that blocks third-party cookies (partitioned ones it still keeps)."""
-    from playwright.sync_api import sync_playwright
-
-    from tests.browser.conftest import CHROMIUM, CHROMIUM_ARGS
-
-    if not CHROMIUM.exists():
-        pytest.skip(f"Chromium not found at {CHROMIUM}")
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path=str(CHROMIUM),
-            args=[*CHROMIUM_ARGS, "--test-third-party-cookie-phaseout"],
-        )
-        context = browser.new_context(
-            viewport={"width": 1280, "height": 900},
-            extra_http_headers={"X-Forwarded-Proto": "https"},
-        )
-        page = context.new_page()
-        page.set_default_timeout(15_000)
-        yield page
-        context.close()
-        browser.close()
+def learner_page(browser, live_server) -> Iterator[Any]:
+    """A learner's browser, behind the tool's TLS proxy. Chromium keeps no unpartitioned
+    third-party cookie in the frame (the test checks it), only partitioned ones."""
+    context = browser.new_context(
+        viewport={"width": 1280, "height": 900},
+        extra_http_headers={"X-Forwarded-Proto": "https"},
+    )
+    page = context.new_page()
+    page.set_default_timeout(15_000)
+    yield page
+    context.close()
 
 
 def test_a_launch_without_third_party_cookies_goes_through_platform_storage(
