@@ -423,7 +423,7 @@ def test_a_perspective_page_costs_a_fixed_number_of_queries(
         response = client.get(url, seen_as)
     assert response.status_code == 200
     # Warm: the structure and the group's strengths are held in memory.
-    with django_assert_max_num_queries(8):
+    with django_assert_max_num_queries(9):
         assert client.get(url, seen_as).status_code == 200
     focus = reverse("arguments:claim", args=[debate.slug, claims[5].pk])
     with django_assert_max_num_queries(6):
