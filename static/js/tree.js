@@ -25,9 +25,11 @@
     item.focus();
   }
 
+  // The toggle's text is the branch's counts; its arrow follows aria-expanded (app.css), and
+  // aria-expanded on the toggle itself tells a screen reader which way it goes.
   function syncToggle(item) {
     const toggle = ownToggle(item);
-    if (toggle) toggle.textContent = item.getAttribute("aria-expanded") === "true" ? "Collapse" : "Expand";
+    if (toggle) toggle.setAttribute("aria-expanded", item.getAttribute("aria-expanded") === "true" ? "true" : "false");
   }
 
   function setExpanded(item, expanded) {
@@ -155,6 +157,8 @@
     if (!link || event.ctrlKey || event.metaKey || event.shiftKey || event.button !== 0) return;
     event.preventDefault();
     const slot = link.closest(".claim-writes").dataset.slot;
+    const menu = link.closest("details.claim-menu");
+    if (menu) menu.open = false; // the form takes the menu's place
     htmx.ajax("GET", link.getAttribute("href"), { target: slot, swap: "innerHTML" });
   });
 
