@@ -153,9 +153,9 @@ class TreeItem:
         """The segmented vote control: (value, label, count, share, mine) for each value,
         `share` the count's part of all votes in fifths (0-5), for a CSS class, since the page
         may carry no inline style (CSP)."""
-        total = self.vote_count or 1
+        total = 0 if self.votes_hidden else self.vote_count
         return [
-            (value, label, count, 0 if self.votes_hidden else round(5 * count / total), self.my_vote == value)
+            (value, label, count, round(5 * count / total) if total else 0, self.my_vote == value)
             for value, label, count in self.distribution
         ]
 
