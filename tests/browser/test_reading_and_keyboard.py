@@ -90,7 +90,7 @@ def test_read_expand_vote_and_add_a_con_without_a_mouse(browser, live_server, se
     page.keyboard.press("Enter")
     votes = page.locator(f"#votes-r{first.pk}")
     expect(votes).to_contain_text("mine: 3")
-    assert Vote.objects.get(relation=first).value == 3
+    assert Vote.objects.get(relation=first, user__username="keys").value == 3
 
     # Add a con: open the card's ⋯ menu, follow Add con, write, submit, all by keyboard.
     card.focus()
