@@ -122,6 +122,9 @@ def test_a_debate_moderator_hides_and_restores_a_claim_in_place(page, live_serve
     expect(visitor.get_by_text(claim.text)).to_have_count(0)
     visitor.close()
     page.locator(f"#body-{claim.pk}").get_by_role("button", name="Restore").click()
-    expect(page.locator(f"#body-{claim.pk}").get_by_role("button", name="Hide")).to_be_visible()
+    restored = page.locator(f"#body-{claim.pk}")
+    expect(restored.locator(".badge", has_text="Hidden")).to_have_count(0)
+    hide = restored.get_by_role("button", name="Hide", include_hidden=True)
+    expect(hide).to_be_attached()  # in its ⋯ menu, closed again
     claim.refresh_from_db()
     assert claim.status == "published"
