@@ -68,7 +68,6 @@ PAGES = [
     ("settings", "/d/open-weight-ai/settings/"),
     ("import", "/import/"),
     ("profile", "/me/"),
-    ("not-found", "/d/no-such-debate/"),
 ]
 SIGNED_OUT = [("login", "/accounts/login/"), ("signup", "/accounts/signup/")]
 SIZES = {"": {"width": 1280, "height": 800}, "-phone": {"width": 390, "height": 844}}
