@@ -148,6 +148,17 @@ class TreeItem:
         labels = Vote.THESIS_VALUE_LABELS if self.is_thesis_point else Vote.VALUE_LABELS
         return [(value, labels[value], self.tally[value]) for value in range(5)]
 
+    @property
+    def vote_steps(self) -> list[tuple[int, str, int, int, bool]]:
+        """The segmented vote control: (value, label, count, share, mine) for each value,
+        `share` the count's part of all votes in fifths (0-5), for a CSS class, since the page
+        may carry no inline style (CSP)."""
+        total = 0 if self.votes_hidden else self.vote_count
+        return [
+            (value, label, count, round(5 * count / total) if total else 0, self.my_vote == value)
+            for value, label, count in self.distribution
+        ]
+
 
 def ordered(structure: DebateStructure, edges: list[Edge], order: str) -> list[Edge]:
     """Siblings in the reader's chosen order."""

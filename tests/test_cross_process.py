@@ -41,8 +41,9 @@ def test_a_vote_and_a_claim_written_here_are_read_there_on_the_next_request(cast
     assert after_vote["loads"] == 1, "a vote must not make the other worker reload the debate"
     assert "1 vote" in after_vote["body"]
 
+    beside = claim.parent_relations.get().parent  # on the page's first level, shown unfolded
     services.claim_add(
-        actor=cast.owner, parent=claim, stance=Stance.PRO, text="Written through this worker."
+        actor=cast.owner, parent=beside, stance=Stance.PRO, text="Written through this worker."
     )
     after_write = worker.get(page)
     assert after_write["loads"] == 1, "a new claim must cost a catch-up, not a reload"

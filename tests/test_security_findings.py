@@ -48,7 +48,8 @@ def test_a_link_made_before_the_hide_does_not_show_the_hidden_branch(
     under = hidden_branch(cast, thesis, pro)
     services.claim_restore(actor=cast.moderator, claim=pro)
     services.claim_link(actor=cast.writer, claim=under, parent=con, stance=Stance.CON)
-    assert under.text in client.get(debate.get_absolute_url()).content.decode()
+    con_page = reverse("arguments:claim", args=[debate.slug, con.pk])
+    assert under.text in client.get(con_page).content.decode()  # the link, under the con
     services.claim_hide(actor=cast.moderator, claim=pro)
     client.force_login(cast.viewer)
     assert under.text not in client.get(debate.get_absolute_url()).content.decode()

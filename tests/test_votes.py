@@ -45,7 +45,7 @@ class TestTheVoteControl:
         assert response.status_code == 200 and "<html" not in body
         assert f'id="votes-r{point.pk}"' in body
         assert "1 vote · mine: 4" in body
-        assert 'value="4" checked' in body
+        assert 'value="4" class="step share-5" aria-pressed="true"' in body  # my step is pressed
         assert "Withdraw" in body
 
     def test_changing_and_withdrawing(self, client, cast, pro):
@@ -125,7 +125,7 @@ class TestTheRules:
         page = client.get(pro.get_absolute_url()).content.decode()
         assert "vote to see how others voted" in page
         body = client.post(vote_url(pro), {"value": "1"}, **HTMX).content.decode()
-        assert "How people voted" in body and "2 votes" in body
+        assert "Decisive, 1 vote" in body and "2 votes" in body  # each step names its votes
 
 
 @pytest.mark.django_db

@@ -18,7 +18,9 @@ from arguments.views.forms import form_errors_to
 from arguments.views.fragments import oembed_discovery, tree_context
 from arguments.views.maps import path_minimap
 
-INITIAL_LEVELS = 2  # the page shows a thesis, its pros and cons and theirs; deeper loads on demand
+# The page shows a thesis (or the claim in focus) with its pros and cons, folded: the first
+# screen holds the whole first level (Kialo's reading); deeper branches load on demand.
+INITIAL_LEVELS = 1
 
 
 def _query(request: HttpRequest) -> str:

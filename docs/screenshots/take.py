@@ -3,7 +3,8 @@
     .venv/bin/python docs/screenshots/take.py
 
 Builds a throwaway SQLite database with the demo debates, serves it on a free port, signs in a
-fresh user and photographs the pages a newcomer sees. Writes PNG files beside this script.
+fresh user (who moderates the main debate) and photographs every page at desktop (1280x800,
+`<page>.png`) and phone width (390x844, `<page>-phone.png`). Writes PNG files beside this script.
 """
 
 from __future__ import annotations
@@ -50,41 +51,81 @@ def main() -> None:
                     break
                 except OSError:
                     time.sleep(0.2)
-            shoot(base)
+            shoot(base, env)
         finally:
             server.terminate()
             server.wait()
 
 
-def shoot(base: str) -> None:
+# Every page a reader meets: (file name, address). Each is taken at desktop and phone width.
+PAGES = [
+    ("debates", "/"),
+    ("debate", "/d/open-weight-ai/"),
+    ("search", "/d/open-weight-ai/search/?q=weights"),
+    ("map", "/d/open-weight-ai/map/"),
+    ("embed", "/embed/d/open-weight-ai/"),
+    ("embed-dialog", "/d/open-weight-ai/embed/"),
+    ("settings", "/d/open-weight-ai/settings/"),
+    ("import", "/import/"),
+    ("profile", "/me/"),
+]
+SIGNED_OUT = [("login", "/accounts/login/"), ("signup", "/accounts/signup/")]
+SIZES = {"": {"width": 1280, "height": 800}, "-phone": {"width": 390, "height": 844}}
+
+
+def make_moderator(env: dict[str, str], username: str) -> None:
+    """The reader moderates the main debate, so its settings can be photographed too."""
+    code = (
+        "from django.contrib.auth import get_user_model; from arguments.models import *; "
+        f"u = get_user_model().objects.get(username='{username}'); "
+        "d = Debate.objects.get(slug='open-weight-ai'); "
+        "Membership.objects.update_or_create(debate=d, user=u, defaults={'role': Role.MODERATOR})"
+    )
+    manage = [sys.executable, str(ROOT / "manage.py")]
+    subprocess.run([*manage, "shell", "-c", code], env=env, check=True, capture_output=True)
+
+
+def shoot(base: str, env: dict[str, str]) -> None:
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(
             executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS
         )
-        page = browser.new_page(viewport={"width": 1280, "height": 860}, base_url=base)
+        for suffix, viewport in SIZES.items():
+            visitor = browser.new_page(viewport=viewport, base_url=base)
+            for name, address in SIGNED_OUT:
+                visitor.goto(address)
+                visitor.screenshot(path=OUT / f"{name}{suffix}.png")
+            visitor.close()
+        page = browser.new_page(viewport=SIZES[""], base_url=base)
         page.goto("/accounts/signup/")
         page.fill("input[name=username]", "reader")
         page.fill("input[name=password1]", "a sturdy passphrase 42")
         page.fill("input[name=password2]", "a sturdy passphrase 42")
         page.click("form button[type=submit]")
-        page.goto("/")
-        page.screenshot(path=OUT / "debates.png")
-        page.goto("/d/open-weight-ai/")
-        page.screenshot(path=OUT / "debate.png")
-        thesis = page.locator('[role="treeitem"]').first
-        thesis.locator(":scope > .claim-body").get_by_role("link", name="Add con").click()
-        page.locator(".slot form textarea[name=text]").wait_for()
-        page.locator(".slot form textarea[name=text]").fill("A new rebuttal, written in place.")
-        page.locator(".slot form").screenshot(path=OUT / "add-in-place.png")
-        page.goto("/d/open-weight-ai/")
-        second = page.locator('[role="treeitem"] [role="treeitem"]').first
-        page.goto(second.locator(".claim-text a").first.get_attribute("href"))
-        page.screenshot(path=OUT / "focus.png")
-        page.goto("/d/open-weight-ai/map/")
-        page.screenshot(path=OUT / "map.png")
-        phone = browser.new_page(viewport={"width": 390, "height": 844}, base_url=base)
-        phone.goto("/d/open-weight-ai/")
-        phone.screenshot(path=OUT / "phone.png")
+        make_moderator(env, "reader")
+        cookies = page.context.cookies()
+        for suffix, viewport in SIZES.items():
+            context = browser.new_context(viewport=viewport, base_url=base)
+            context.add_cookies(cookies)
+            shot = context.new_page()
+            for name, address in PAGES:
+                shot.goto(address)
+                shot.screenshot(path=OUT / f"{name}{suffix}.png")
+            # A claim in focus: the first pro of the thesis.
+            shot.goto("/d/open-weight-ai/")
+            shot.goto(shot.locator(".column-pro .claim-text a").first.get_attribute("href"))
+            shot.screenshot(path=OUT / f"focus{suffix}.png")
+            # A card's ⋯ menu open, and a con being written in place.
+            shot.goto("/d/open-weight-ai/")
+            thesis = shot.locator('[role="treeitem"]').first
+            thesis.locator(".claim-menu > summary").click()
+            thesis.screenshot(path=OUT / f"menu{suffix}.png")
+            thesis.get_by_role("link", name="Add con").click()
+            field = shot.locator(".slot form textarea[name=text]")
+            field.wait_for()
+            field.fill("A new rebuttal, written in place.")
+            shot.locator(".slot form").screenshot(path=OUT / f"add-in-place{suffix}.png")
+            context.close()
         browser.close()
 
 

@@ -3,18 +3,28 @@
 (function () {
   "use strict";
 
+  // Each claim is an <li class="claim">: its card is the treeitem, its branch (a group) follows.
   const ITEM = '[role="treeitem"]';
+  const CLAIM = "li.claim";
 
   function visibleItems(tree) {
     return Array.from(tree.querySelectorAll(ITEM)).filter((item) => !item.closest("[hidden]"));
   }
 
+  function claimOf(item) {
+    return item.closest(CLAIM);
+  }
+
+  function itemOf(claim) {
+    return claim && claim.querySelector(":scope > " + ITEM);
+  }
+
   function ownToggle(item) {
-    return item.querySelector(":scope > .claim-body [data-toggle]");
+    return claimOf(item).querySelector(":scope > .claim-body [data-toggle]");
   }
 
   function ownChildren(item) {
-    return item.querySelector(":scope > .children");
+    return claimOf(item).querySelector(":scope > .children");
   }
 
   function focusItem(item) {
@@ -25,9 +35,11 @@
     item.focus();
   }
 
+  // The toggle's text is the branch's counts; its arrow follows aria-expanded (app.css), and
+  // aria-expanded on the toggle itself tells a screen reader which way it goes.
   function syncToggle(item) {
     const toggle = ownToggle(item);
-    if (toggle) toggle.textContent = item.getAttribute("aria-expanded") === "true" ? "Collapse" : "Expand";
+    if (toggle) toggle.setAttribute("aria-expanded", item.getAttribute("aria-expanded") === "true" ? "true" : "false");
   }
 
   function setExpanded(item, expanded) {
@@ -48,7 +60,7 @@
   document.addEventListener("htmx:confirm", (event) => {
     const toggle = event.target.closest && event.target.closest("[data-toggle]");
     if (!toggle) return;
-    const item = toggle.closest(ITEM);
+    const item = itemOf(toggle.closest(CLAIM));
     const children = ownChildren(item);
     if (children && children.dataset.loaded === "true") {
       event.preventDefault();
@@ -62,7 +74,7 @@
     const tree = item.closest('[role="tree"]');
     const items = visibleItems(tree);
     const index = items.indexOf(item);
-    const parent = item.parentElement.closest(ITEM);
+    const parent = itemOf(claimOf(item).parentElement.closest(CLAIM));
     switch (event.key) {
       case "ArrowDown":
         focusItem(items[index + 1]);
@@ -88,7 +100,7 @@
         else focusItem(parent);
         break;
       case "Enter": {
-        const link = item.querySelector(":scope > .claim-body .claim-text a");
+        const link = item.querySelector(".claim-text a");
         if (link) link.click();
         break;
       }
@@ -119,7 +131,7 @@
     const source = event.detail.requestConfig && event.detail.requestConfig.elt;
     // A branch arrived (its old container is gone, the toggle that asked for it is not).
     if (source && source.matches && source.matches("[data-toggle]")) {
-      const item = source.closest(ITEM);
+      const item = itemOf(source.closest(CLAIM));
       if (item) {
         item.setAttribute("aria-expanded", "true");
         syncToggle(item);
@@ -141,12 +153,12 @@
   // After a write: focus the new or changed claim.
   document.addEventListener("claimChanged", (event) => {
     const detail = event.detail || {};
-    const parent = detail.parent && document.getElementById("claim-" + detail.parent);
+    const parent = detail.parent && itemOf(document.getElementById("claim-" + detail.parent));
     if (parent && parent.hasAttribute("aria-expanded")) {
       parent.setAttribute("aria-expanded", "true");
     }
     if (parent) syncToggle(parent);
-    requestAnimationFrame(() => focusItem(document.getElementById("claim-" + detail.id)));
+    requestAnimationFrame(() => focusItem(itemOf(document.getElementById("claim-" + detail.id))));
   });
 
   // A claim's write links ("Add pro", "Edit", …) open their form in the claim's slot.
@@ -155,6 +167,8 @@
     if (!link || event.ctrlKey || event.metaKey || event.shiftKey || event.button !== 0) return;
     event.preventDefault();
     const slot = link.closest(".claim-writes").dataset.slot;
+    const menu = link.closest("details.claim-menu");
+    if (menu) menu.open = false; // the form takes the menu's place
     htmx.ajax("GET", link.getAttribute("href"), { target: slot, swap: "innerHTML" });
   });
 
@@ -164,7 +178,7 @@
     const slot = cancel && cancel.closest(".slot");
     if (!slot) return;
     event.preventDefault();
-    const item = slot.closest(ITEM);
+    const item = itemOf(slot.closest(CLAIM));
     slot.innerHTML = "";
     focusItem(item);
   });

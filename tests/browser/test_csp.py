@@ -74,9 +74,8 @@ def test_no_page_or_control_violates_the_policy(page, world):
     visit(debate.get_absolute_url())
     # The controls: expand a branch, open the notes, vote (htmx swaps, tree.js).
     page.goto(pro.get_absolute_url())
-    page.locator(".vote-form").first.locator("input[type=radio]").nth(3).check()
-    page.locator(".vote-form").first.get_by_role("button", name="Vote").click()
-    expect(page.locator(".distribution summary").first).to_contain_text("mine: 3")
+    page.locator(".vote-form").first.locator("button[name=value][value='3']").click()
+    expect(page.locator(".vote-count").first).to_contain_text("mine: 3")
     seen["vote"] = violations(page)
     visit(f"/d/{debate.slug}/claims/{pro.pk}/add/?stance=con")
     visit("/import/")

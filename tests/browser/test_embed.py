@@ -129,9 +129,9 @@ def test_a_course_page_embeds_a_map_that_expands_and_grows(page, live_server, ho
     page.wait_for_function("() => document.querySelector('iframe').style.height !== ''")
     before = iframe_height(page)
 
-    sub = frame.locator(f"#claim-{deep_debate['sub'].pk}")
+    sub = frame.locator(f"#claim-{deep_debate['sub'].pk} > .claim-body")  # the treeitem
     expect(sub).to_have_attribute("aria-expanded", "false")
-    sub.locator(":scope > .claim-body [data-toggle]").click()
+    sub.locator("[data-toggle]").click()
     expect(sub).to_have_attribute("aria-expanded", "true")
     expect(frame.get_by_text(deep_debate["deep3"].text)).to_be_visible()
 
@@ -148,7 +148,7 @@ def test_a_course_page_embeds_a_map_that_expands_and_grows(page, live_server, ho
     assert inner.evaluate("document.documentElement.scrollHeight <= window.innerHeight + 1")
 
     # Folding again needs no request and the frame shrinks back.
-    sub.locator(":scope > .claim-body [data-toggle]").click()
+    sub.locator("[data-toggle]").click()
     expect(sub).to_have_attribute("aria-expanded", "false")
     page.wait_for_function(
         "before => document.querySelector('iframe').getBoundingClientRect().height <= before + 2",
@@ -235,8 +235,10 @@ def test_the_host_script_resizes_only_the_frame_that_asked(page, live_server, ho
     )
     heights = "() => [...document.querySelectorAll('iframe')].map(f => f.style.height)"
     before = page.evaluate(heights)
-    sub = page.frame_locator("iframe >> nth=0").locator(f"#claim-{deep_debate['sub'].pk}")
-    sub.locator(":scope > .claim-body [data-toggle]").click()
+    sub = page.frame_locator("iframe >> nth=0").locator(
+        f"#claim-{deep_debate['sub'].pk} > .claim-body"
+    )
+    sub.locator("[data-toggle]").click()
     expect(sub).to_have_attribute("aria-expanded", "true")
     page.wait_for_function(f"() => ({heights})()[0] !== {json.dumps(before[0])}")
     after = page.evaluate(heights)

@@ -63,6 +63,7 @@ def test_a_straw_man_is_flagged_upheld_explained_and_appealed(page, live_server,
     log_in(page, live_server, heated["reporter"])
     page.goto(debate.get_absolute_url())
     moderation = page.locator(f"#moderation-{claim.pk}")
+    page.locator(f"#body-{claim.pk} .claim-menu > summary").click()  # the card's ⋯ menu
     moderation.get_by_role("link", name="Flag").click()
     form = page.locator(f"#flag-slot-{claim.pk} form")
     expect(form).to_be_visible()
@@ -108,6 +109,7 @@ def test_a_debate_moderator_hides_and_restores_a_claim_in_place(page, live_serve
     page.goto(debate.get_absolute_url())
     page.on("dialog", lambda dialog: dialog.accept())  # "Hide this claim and everything…?"
     body = page.locator(f"#body-{claim.pk}")
+    body.locator(".claim-menu > summary").click()
     body.get_by_role("button", name="Hide").click()
     expect(body.locator(".badge", has_text="Hidden")).to_be_visible()
     expect(body.get_by_role("button", name="Restore")).to_be_visible()
@@ -120,6 +122,9 @@ def test_a_debate_moderator_hides_and_restores_a_claim_in_place(page, live_serve
     expect(visitor.get_by_text(claim.text)).to_have_count(0)
     visitor.close()
     page.locator(f"#body-{claim.pk}").get_by_role("button", name="Restore").click()
-    expect(page.locator(f"#body-{claim.pk}").get_by_role("button", name="Hide")).to_be_visible()
+    restored = page.locator(f"#body-{claim.pk}")
+    expect(restored.locator(".badge", has_text="Hidden")).to_have_count(0)
+    hide = restored.get_by_role("button", name="Hide", include_hidden=True)
+    expect(hide).to_be_attached()  # in its ⋯ menu, closed again
     claim.refresh_from_db()
     assert claim.status == "published"

@@ -18,7 +18,9 @@ def test_typing_a_near_copy_shows_it_and_link_this_one_instead_links_it(page, se
     existing = deep_claim(seeded)  # written two levels down, not beneath the thesis
     page.goto(seeded.get_absolute_url())
     page.evaluate("window.__marker = 'no reload'")
-    page.locator(f"#claim-{thesis.pk} > .claim-body").get_by_role("link", name="Add con").click()
+    card = page.locator(f"#claim-{thesis.pk} > .claim-body")
+    card.locator(".claim-menu > summary").click()
+    card.get_by_role("link", name="Add con").click()
     form = page.locator(f"#slot-{thesis.pk} form").first
     form.get_by_label("Claim").press_sequentially(existing.text[:-3] + "!", delay=5)
 

@@ -42,12 +42,14 @@ def test_a_vote_updates_the_distribution_and_strength_in_place(signed_in, claim)
     point = claim.parent_relations.get()
     votes = page.locator(f"#votes-r{point.pk}")
     expect(votes).to_contain_text("Strength 50%")
-    votes.get_by_label("4 Decisive").check()
-    votes.get_by_role("button", name="Vote").click()
+    votes.get_by_role("button", name=re.compile("^4 Decisive")).click()  # one click casts it
     expect(votes).to_contain_text("1 vote · mine: 4")
     expect(votes).to_contain_text("Strength 100%")
-    votes.get_by_text("1 vote · mine: 4").click()  # open the distribution
-    expect(votes.locator(".bars .mine")).to_contain_text("4 Decisive")
+    mine = votes.get_by_role("button", name=re.compile("^4 Decisive, 1 vote"))
+    expect(mine).to_have_attribute("aria-pressed", "true")
+    votes.get_by_role("button", name="Withdraw").click()
+    expect(votes).to_contain_text("0 votes")
+    expect(votes.locator('[aria-pressed="true"]')).to_have_count(0)
     assert page.evaluate("window.__marker") == "no reload"
 
 
@@ -68,7 +70,9 @@ def test_selecting_words_and_annotating_them_keeps_a_highlight(signed_in, claim)
         }""",
         [f"#text-{claim.pk} a", "audit"],
     )
-    page.locator(f"#body-{claim.pk}").get_by_role("link", name="Annotate").click()
+    card = page.locator(f"#body-{claim.pk}")
+    card.locator(".claim-menu > summary").click()
+    card.get_by_role("link", name="Annotate").click()
     form = page.locator(f"#slot-{claim.pk} form")
     expect(form.get_by_label("Quoted words (optional)")).to_have_value("audit")
     form.get_by_label("Note (Markdown)").fill("Who has the skills to audit?")
