@@ -122,9 +122,10 @@ class Summary:
         return ", ".join(parts)
 
 
-def changes_since(lens: Lens, since: Versions) -> Summary:
+def changes_since(lens: Lens, since: Versions, *, own_votes: int = 0) -> Summary:
     """New claims the reader sees (not their own: they saw them as they wrote them), votes
-    cast since (a vote bumps the tally version once), and whether anything else moved."""
+    cast since (a vote bumps the tally version once) less the reader's own (`own_votes`, as
+    live.js counted them), and whether anything else moved."""
     structure = lens.structure
     new_claims = sum(
         1
@@ -132,6 +133,6 @@ def changes_since(lens: Lens, since: Versions) -> Summary:
         if claim_id > since.newest_claim
         and (lens.user_id is None or structure.nodes[claim_id].author_id != lens.user_id)
     )
-    new_votes = max(0, lens.debate.tally_version - since.tally)
+    new_votes = max(0, lens.debate.tally_version - since.tally - own_votes)
     moved = lens.debate.structure_version > since.structure
     return Summary(new_claims, new_votes, moved and not new_claims)

@@ -110,15 +110,25 @@ def _claim_url(claim: Claim) -> str:
     return f"{claim.get_absolute_url()}#claim-{claim.pk}"
 
 
+def _follow_own(claim: Claim) -> None:
+    """Its writer follows what they wrote (they hear of its pros and cons)."""
+    if claim.author_id:
+        Follow.objects.get_or_create(
+            user_id=claim.author_id, debate_id=claim.debate_id, claim=claim
+        )
+
+
+def thesis_written(*, claim_id: int) -> None:
+    """A new thesis: its writer follows it (no one else is told: a thesis answers nothing)."""
+    _follow_own(Claim.objects.get(pk=claim_id))
+
+
 def claim_added(*, claim_id: int) -> None:
     """A new pro or con: its parent's followers (its author follows it) and the debate's,
     and whoever it mentions. Its writer now follows it."""
     claim = Claim.objects.select_related("author").get(pk=claim_id)
     relation = Relation.objects.select_related("parent").filter(child=claim, is_link=False).first()
-    if claim.author_id:
-        Follow.objects.get_or_create(
-            user_id=claim.author_id, debate_id=claim.debate_id, claim=claim
-        )
+    _follow_own(claim)
     event = _Event(claim.debate_id, claim.author_id)
     name = event.actor_name(claim.author.username if claim.author else "")
     url = _claim_url(claim)

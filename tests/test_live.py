@@ -58,6 +58,16 @@ def test_a_change_is_announced_as_the_reader_would_count_it(client, cast, debate
     assert client.get(url, headers={"If-None-Match": fresh}).status_code == 304
 
 
+def test_my_own_votes_are_not_news_to_me(client, cast, debate, thesis, pro) -> None:
+    client.force_login(cast.writer)
+    url, etag = _poll_address(client.get(debate.get_absolute_url()).content.decode())
+    services.vote_cast(user=cast.writer, point=thesis, value=3)  # mine, counted by live.js
+    services.vote_cast(user=cast.editor, point=thesis, value=1)
+    body = client.get(url + "&own=1", headers={"If-None-Match": etag}).content.decode()
+    assert "1 new vote" in body
+    assert client.get(url + "&own=x").status_code == 400
+
+
 def test_my_own_claims_are_not_news_to_me(client, cast, debate, thesis) -> None:
     client.force_login(cast.writer)
     url, etag = _poll_address(client.get(debate.get_absolute_url()).content.decode())

@@ -48,6 +48,17 @@ def test_a_new_con_under_my_claim_tells_me_and_my_claims_followers(now, cast, th
     assert notices(cast.editor) == []  # never of one's own act
 
 
+def test_a_debates_owner_hears_of_answers_to_the_thesis(now, cast) -> None:
+    with now():
+        debate = services.debate_create(owner=cast.owner, title="Open?", thesis="Open it.")
+    thesis = debate.claims.get()
+    MembershipFactory(debate=debate, user=cast.writer, role=Role.WRITER)
+    with now():
+        services.claim_add(actor=cast.writer, parent=thesis, stance="con", text="No.")
+    [told] = notices(cast.owner, Kind.RESPONSE)
+    assert "added a con under “Open it.”" in told.text
+
+
 def test_following_a_debate_hears_of_every_new_claim(now, cast, debate, thesis) -> None:
     services.follow_set(user=cast.viewer, debate=debate, claim=None, on=True)
     with now():

@@ -74,7 +74,10 @@ def debate_create(
     debate.full_clean()
     debate.save()
     Membership.objects.create(debate=debate, user=owner, role=Role.OWNER)
-    Claim.objects.create(debate=debate, text=thesis_text, is_thesis=True, author=owner)
+    thesis_claim = Claim.objects.create(
+        debate=debate, text=thesis_text, is_thesis=True, author=owner
+    )
+    notifications.after_commit(notifications.thesis_written, claim_id=thesis_claim.pk)
     return debate
 
 
@@ -90,6 +93,7 @@ def thesis_add(*, actor: AnyUser, debate: Debate, text: str, elaboration: str = 
         author=actor,
     )
     bump_version(debate, [claim.pk])
+    notifications.after_commit(notifications.thesis_written, claim_id=claim.pk)
     return claim
 
 

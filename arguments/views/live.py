@@ -8,7 +8,7 @@ from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
 from arguments import feed, live
-from arguments.views.access import lens_for
+from arguments.views.access import lens_for, whole_number
 from arguments.views.fragments import page_context
 
 
@@ -39,7 +39,8 @@ def debate_live(request: HttpRequest, slug: str) -> HttpResponse:
     since = live.Versions.parse(request.GET.get("since", ""))
     if since is None:
         since = live.page_versions(lens)  # nothing to compare with: nothing to announce
-    summary = live.changes_since(lens, since)
+    own_votes = whole_number(request.GET, "own", default=0, maximum=10_000)
+    summary = live.changes_since(lens, since, own_votes=own_votes)
     context = page_context(lens, summary=summary)
     response = render(request, "arguments/_live_notice.html#notice", context)
     response["ETag"] = live.page_versions(lens).etag

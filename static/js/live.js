@@ -13,6 +13,7 @@
   const seconds = Number(region.dataset.liveSeconds) || 5;
   let timer = null;
   let busy = false;
+  let ownVotes = 0; // this reader's votes since the page's versions: not news to them
 
   function schedule() {
     clearTimeout(timer);
@@ -23,7 +24,7 @@
     if (busy) return schedule();
     busy = true;
     try {
-      const response = await fetch(url, {
+      const response = await fetch(ownVotes ? `${url}&own=${ownVotes}` : url, {
         headers: { "If-None-Match": etag },
         cache: "no-store",
         credentials: "same-origin",
@@ -106,6 +107,7 @@
     if (next) {
       url = next.dataset.liveUrl;
       etag = next.dataset.liveEtag;
+      ownVotes = 0;
     }
     const keyboard = region.contains(document.activeElement);
     region.innerHTML = "";
@@ -124,6 +126,10 @@
   // A mouse click on "Show" leaves the focus where the reader had it (a half-written form).
   region.addEventListener("mousedown", (event) => {
     if (event.target.closest("[data-live-show]")) event.preventDefault();
+  });
+  document.addEventListener("htmx:afterRequest", (event) => {
+    const config = event.detail.requestConfig || {};
+    if (event.detail.successful && config.verb === "post" && /\/vote\/$/.test(config.path || "")) ownVotes += 1;
   });
   region.addEventListener("click", (event) => {
     if (event.target.closest("[data-live-show]")) show();

@@ -45,6 +45,12 @@ def test_a_readers_page_shows_others_news_without_losing_focus_or_a_draft(
         a.goto(debate.get_absolute_url())
         a.evaluate("window.__marker = 'no reload'")
         thesis = debate.claims.get(is_thesis=True)
+        # A votes first: their own vote is no news to them.
+        point = debate.claims.get(text="Anyone can audit them.").parent_relations.get()
+        mine = a.locator(f"#votes-r{point.pk}")
+        mine.locator("input[name=value][value='2']").check()
+        mine.get_by_role("button", name="Vote").click()
+        expect(mine).to_contain_text("1 vote")
         # A opens "Add pro" on the thesis and starts writing: the focus is in the draft.
         a.locator(f"#body-{thesis.pk}").get_by_role("link", name="Add pro").click()
         draft = a.locator(f"#slot-{thesis.pk} textarea[name=text]")
