@@ -82,6 +82,7 @@
     while (next && !document.getElementById(next.id)) next = next.nextElementSibling;
     const copy = adopt(fresh);
     copy.classList.add("live-new");
+    list.querySelectorAll(":scope > .column-empty").forEach((empty) => empty.remove()); // "No cons yet."
     list.insertBefore(copy, next ? document.getElementById(next.id) : null);
     return true;
   }
@@ -91,7 +92,8 @@
     if (!response.ok) return;
     const fresh = new DOMParser().parseFromString(await response.text(), "text/html");
     let added = 0;
-    fresh.querySelectorAll('#main [role="treeitem"][id]').forEach((item) => {
+    // Each claim's place is its <li> (the card inside it is the treeitem).
+    fresh.querySelectorAll('#main li.claim[id]').forEach((item) => {
       if (!document.getElementById(item.id) && insertClaim(item)) added += 1;
     });
     // Vote blocks, counts and texts of claims on screen, each unless the reader is using it.
@@ -112,7 +114,8 @@
     const keyboard = region.contains(document.activeElement);
     region.innerHTML = "";
     const first = document.querySelector(".live-new:not([data-live-seen])");
-    if (keyboard && first) first.focus(); // a keyboard user who pressed "Show" goes to the news
+    // A keyboard user who pressed "Show" goes to the news: the new claim's card.
+    if (keyboard && first) (first.querySelector('[role="treeitem"]') || first).focus();
     document.querySelectorAll(".live-new").forEach((item) => item.setAttribute("data-live-seen", ""));
     const done = document.createElement("p");
     done.className = "live-text";
