@@ -68,6 +68,12 @@ PAGES = [
     ("settings", "/d/open-weight-ai/settings/"),
     ("import", "/import/"),
     ("profile", "/me/"),
+    ("explore", "/explore/"),
+    ("cruxes", "/d/open-weight-ai/cruxes/"),
+    ("gaps", "/d/open-weight-ai/gaps/"),
+    ("activity", "/d/open-weight-ai/activity/"),
+    ("notifications", "/notifications/"),
+    ("groups", "/d/open-weight-ai/settings/groups/"),
 ]
 SIGNED_OUT = [("login", "/accounts/login/"), ("signup", "/accounts/signup/")]
 SIZES = {"": {"width": 1280, "height": 800}, "-phone": {"width": 390, "height": 844}}
