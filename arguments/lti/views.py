@@ -4,7 +4,9 @@ the debate pages an LMS frames.
 1. The platform calls `login_initiation` (GET or POST, from its iframe). pylti1p3 first
    checks that the browser keeps cookies in the frame; if not, it offers to open the
    activity in a new window, where the whole flow runs first-party. Then it redirects to
-   the platform's auth URL with a state (cookie) and a nonce (cache).
+   the platform's auth URL with a state (cookie) and a nonce (cache). A platform that offers
+   storage (`lti_storage_target`) keeps state and nonce instead, and no cookie is needed:
+   see `storage` (its launch goes through a page that reads them back, then a verify step).
 2. The platform posts a signed id_token to `launch` (our one redirect URI). We verify state,
    nonce, registration (issuer and audience = client id), signature (the platform's JWKS),
    expiry, deployment and message; then consume the nonce, so a replayed token fails.
