@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterable
-from functools import partial
 
 from django.contrib.auth import get_user_model
 from django.core.cache import cache
@@ -33,8 +32,14 @@ def unread_key(user_id: int) -> str:
 
 
 def after_commit(event: Callable[..., None], **ids: int | str | None) -> None:
-    """Run `event(**ids)` once the current transaction commits (at once outside one)."""
-    transaction.on_commit(partial(event, **ids))
+    """Run `event(**ids)` once the current transaction commits (at once outside one).
+    Robust: the write is saved by then, so a notice that fails is logged, never the writer's
+    500."""
+
+    def notify() -> None:  # named: the robust log names the callback by its __qualname__
+        event(**ids)
+
+    transaction.on_commit(notify, robust=True)
 
 
 def _about(text: str) -> str:

@@ -7,9 +7,10 @@ import pytest
 from django.core import mail
 from django.urls import reverse
 
-from arguments import digests, services
+from arguments import digests, notifications, services
 from arguments.models import (
     Annotation,
+    Claim,
     Debate,
     Flag,
     Follow,
@@ -307,3 +308,16 @@ def test_membership_is_checked_when_the_notice_is_written(now, cast, debate, the
     with now():
         services.claim_add(actor=cast.writer, parent=thesis, stance="con", text="For members.")
     assert len(notices(member)) == 1
+
+
+def test_a_notice_that_fails_never_turns_the_saved_write_into_an_error(
+    now, cast, thesis, monkeypatch, caplog
+) -> None:
+    def broken(**ids):
+        raise RuntimeError("the notice could not be written")
+
+    monkeypatch.setattr(notifications, "claim_added", broken)
+    with now():
+        claim = services.claim_add(actor=cast.writer, parent=thesis, stance="con", text="Kept.")
+    assert Claim.objects.filter(pk=claim.pk, text="Kept.").exists()
+    assert "the notice could not be written" in caplog.text
