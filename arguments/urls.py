@@ -104,7 +104,7 @@ urlpatterns += [
         name="member_revoke",
     ),
     path("d/<slug:slug>/settings/status/", debate_settings.debate_status, name="debate_status"),
-    path("d/<slug:slug>/settings/tags/", explore.debate_tags, name="debate_tags"),
+    path("d/<slug:slug>/settings/tags/", debate_settings.debate_tags, name="debate_tags"),
     path("d/<slug:slug>/settings/share/", sharing.share_links, name="share_links"),
     path(
         "d/<slug:slug>/settings/share/<int:link_id>/switch/",

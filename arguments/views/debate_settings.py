@@ -16,12 +16,15 @@ from django.views.decorators.vary import vary_on_headers
 
 from arguments import selectors, services
 from arguments.forms.moderation import GradingForm, MemberForm, StatusForm
+from arguments.forms.tags import TagsForm
 from arguments.permissions import Action, grantable_roles, manages
 from arguments.reading import Lens
 from arguments.services.grades import debate_grading_set
 from arguments.services.roster import course_roster_fetch
+from arguments.services.tags import tag_names
 from arguments.views.access import HtmxHttpRequest, lens_to_manage
 from arguments.views.forms import form_errors_to
+from arguments.views.fragments import page_context
 
 # A pending queue longer than this is paged in the admin; the settings page shows the oldest.
 QUEUE_LIMIT = 100
@@ -202,3 +205,41 @@ def course_roster(request: HttpRequest, slug: str, activity_id: int) -> HttpResp
             f"{summary.members} course members; {summary.added} new in this debate{skipped}{left}.",
         )
     return redirect(lens.urls.settings + "#courses")
+
+
+@vary_on_headers("HX-Request")
+@require_POST
+def debate_tags(request: HtmxHttpRequest, slug: str) -> HttpResponse:
+    """Set the debate's tags (owners and moderators, from its settings page)."""
+    lens = lens_to_manage(request, slug, Action.MODERATE)
+    assert isinstance(lens, Lens)  # a POST: never the login page
+    form = TagsForm(request.POST)
+    if form.is_valid():
+        try:
+            services.debate_tags_set(
+                actor=request.user, debate=lens.debate, names=tag_names(form.cleaned_data["tags"])
+            )
+        except ValidationError as error:
+            form_errors_to(form, error)
+        else:
+            if not request.htmx:
+                messages.success(request, "Tags saved.")
+                return redirect(lens.urls.settings)
+            return _tags_form(request, lens, None, saved=True)
+    return _tags_form(request, lens, form, status=422)
+
+
+def _tags_form(
+    request: HtmxHttpRequest,
+    lens: Lens,
+    form: TagsForm | None,
+    *,
+    status: int = 200,
+    saved: bool = False,
+) -> HttpResponse:
+    """The tags section alone (htmx), or the settings page with it (a refused form, no JS)."""
+    if request.htmx:
+        context = page_context(lens, tags_form=form, tags_saved=saved, may_set_status=True)
+        return render(request, "arguments/_debate_tags_form.html", context, status=status)
+    context = _context(lens) | {"tags_form": form}
+    return render(request, "arguments/debate_settings.html", context, status=status)

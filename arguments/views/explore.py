@@ -4,22 +4,14 @@ The crux and gap pages are also htmx fragments for the debate page's panels."""
 
 from __future__ import annotations
 
-from django.contrib import messages
-from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_GET
 from django.views.decorators.vary import vary_on_headers
 
-from arguments import cruxes, gaps, listings, services
-from arguments.forms.tags import TagsForm
+from arguments import cruxes, gaps, listings
 from arguments.models import Tag
-from arguments.permissions import Action
-from arguments.reading import Lens
-from arguments.services.tags import tag_names
-from arguments.views.access import HtmxHttpRequest, lens_for, lens_to_manage
-from arguments.views.debate_settings import _context as settings_context
-from arguments.views.forms import form_errors_to
+from arguments.views.access import HtmxHttpRequest, lens_for
 from arguments.views.fragments import page_context
 
 PAGE_ROWS = 50  # a page lists this many of each; the panels a few
@@ -80,41 +72,3 @@ def debate_gaps(request: HtmxHttpRequest, slug: str) -> HttpResponse:
     context = page_context(lens, gaps=found, few_votes=gaps.FEW_VOTES, panel=panel)
     template = "arguments/debate_gaps.html"
     return render(request, f"{template}#panel" if panel else template, context)
-
-
-@vary_on_headers("HX-Request")
-@require_POST
-def debate_tags(request: HtmxHttpRequest, slug: str) -> HttpResponse:
-    """Set the debate's tags (owners and moderators, from its settings page)."""
-    lens = lens_to_manage(request, slug, Action.MODERATE)
-    assert isinstance(lens, Lens)  # a POST: never the login page
-    form = TagsForm(request.POST)
-    if form.is_valid():
-        try:
-            services.debate_tags_set(
-                actor=request.user, debate=lens.debate, names=tag_names(form.cleaned_data["tags"])
-            )
-        except ValidationError as error:
-            form_errors_to(form, error)
-        else:
-            if not request.htmx:
-                messages.success(request, "Tags saved.")
-                return redirect(lens.urls.settings)
-            return _tags_form(request, lens, None, saved=True)
-    return _tags_form(request, lens, form, status=422)
-
-
-def _tags_form(
-    request: HtmxHttpRequest,
-    lens: Lens,
-    form: TagsForm | None,
-    *,
-    status: int = 200,
-    saved: bool = False,
-) -> HttpResponse:
-    """The tags section alone (htmx), or the settings page with it (a refused form, no JS)."""
-    if request.htmx:
-        context = page_context(lens, tags_form=form, tags_saved=saved, may_set_status=True)
-        return render(request, "arguments/_debate_tags_form.html", context, status=status)
-    context = settings_context(lens) | {"tags_form": form}
-    return render(request, "arguments/debate_settings.html", context, status=status)
