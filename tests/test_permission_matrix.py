@@ -386,6 +386,13 @@ ROWS: dict[str, Row] = {
         data=lambda s: {"grade_formula": "claims", "grade_full_marks": "5"},
         done=lambda s: Debate.objects.get(pk=s.debate.pk).grade_formula == "claims",
     ),
+    "set the debate's tags": Row(
+        "debate_tags",
+        lambda s: [],
+        moderators_only(),
+        data=lambda s: {"tags": "Open source, AI policy"},
+        done=lambda s: Debate.objects.get(pk=s.debate.pk).tags.filter(name="AI policy").exists(),
+    ),
     # Allowed: the course offers no roster, so the answer is a message on the settings page.
     "fetch a course roster": Row(
         "course_roster", lambda s: [_course_activity(s.debate).pk], moderators_only()
