@@ -49,6 +49,16 @@ def browser() -> Iterator[object]:
         browser.close()
 
 
+@pytest.fixture(autouse=True)
+def _close_leftover_contexts(request: pytest.FixtureRequest) -> Iterator[None]:
+    """A context a test opened and did not close keeps its pages running: their live polls
+    then hit the next tests' server (404s for a debate flushed away) and take CPU from them."""
+    yield
+    if "browser" in request.fixturenames:
+        for context in list(request.getfixturevalue("browser").contexts):
+            context.close()
+
+
 @pytest.fixture
 def page(browser, live_server) -> Iterator[object]:
     context = browser.new_context(base_url=live_server.url, viewport={"width": 1280, "height": 900})

@@ -230,7 +230,14 @@ def test_a_launch_without_third_party_cookies_goes_through_platform_storage(
     page.goto(f"{course.url}/course")
     frame = page.frame_locator("iframe[name=tool]")
     # Five requests and four postMessage round trips: on a busy machine, more than 5 s.
-    expect(frame.get_by_text(thesis.text).first).to_be_visible(timeout=30_000)
+    try:
+        expect(frame.get_by_text(thesis.text).first).to_be_visible(timeout=30_000)
+    except AssertionError as error:  # say where the flow stopped, not only that it did
+        stopped = page.frame(name="tool")
+        where = stopped.url if stopped else "no frame"
+        raise AssertionError(
+            f"the frame is at {where}; the platform saw {page.evaluate('window.ltiLog')}"
+        ) from error
     tool_frame = page.frame(name="tool")
     assert urlsplit(tool_frame.url).path == f"/lti/d/{debate.slug}/"
     # This browser keeps no third-party cookie in the frame, only partitioned ones.
