@@ -14,8 +14,10 @@ from django.contrib.auth.models import AnonymousUser
 from django.core.cache import cache
 
 from arguments import services
+from arguments.cards import forget_cards
 from arguments.models import Claim, Debate, Relation, Role, Stance
 from arguments.selectors import forget_structures
+from arguments.visitor_pages import forget_pages
 from tests.factories import MembershipFactory, UserFactory
 
 
@@ -23,9 +25,13 @@ from tests.factories import MembershipFactory, UserFactory
 def _fresh_cache():
     cache.clear()
     forget_structures()
+    forget_cards()
+    forget_pages()
     yield
     cache.clear()
     forget_structures()
+    forget_cards()
+    forget_pages()
 
 
 @dataclass

@@ -1,14 +1,23 @@
-"""Template filters for debates: sanitized Markdown."""
+"""Template filters and tags for debates: sanitized Markdown, highlights, claim cards."""
 
 from __future__ import annotations
 
 from django import template
+from django.template import Context
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
+from arguments.cards import render_card
 from arguments.markup import render_markdown
 
 register = template.Library()
+
+
+@register.simple_tag(takes_context=True)
+def claim_card(context: Context) -> SafeString:
+    """The card of the claim in `item` (arguments/_claim_body.html), rendered once per worker
+    for each way it can look (arguments/cards.py)."""
+    return render_card(context["item"], context)
 
 
 @register.filter(name="markdown")

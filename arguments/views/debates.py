@@ -10,7 +10,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 from django.views.decorators.vary import vary_on_headers
 
-from arguments import gaps, search, selectors, services
+from arguments import gaps, search, selectors, services, visitor_pages
 from arguments.forms import DebateForm
 from arguments.tree import ORDERS
 from arguments.views.access import MAX_ARIA_LEVEL, HtmxHttpRequest, lens_for, whole_number
@@ -86,7 +86,11 @@ def debate_detail(request: HttpRequest, slug: str) -> HttpResponse:
         oembed_url=oembed_discovery(request, lens, lens.urls.page),
         needs_you=gaps.offered_to(lens),
     )
-    return render(request, "arguments/debate_detail.html", context)
+    response = render(request, "arguments/debate_detail.html", context)
+    if lens.user_id is None and lens.viewpoint is None and not request.GET:
+        # Every visitor's page of this state of the debate: kept whole (arguments/visitor_pages.py).
+        visitor_pages.mark(response, lens.debate)
+    return response
 
 
 @vary_on_headers("HX-Request")

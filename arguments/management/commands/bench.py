@@ -38,11 +38,13 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from arguments import formats, perspectives, services
+from arguments.cards import forget_cards
 from arguments.formats.stored import document_from_debate
 from arguments.live_wsgi import LivePolls
 from arguments.models import Claim, Debate, Perspective, Relation, Stance, Vote
 from arguments.selectors import claim_strengths, debate_structure, forget_structures
 from arguments.synthetic import build_debate, deepest_branch
+from arguments.visitor_pages import forget_pages
 from arguments.worker_probe import Probe, database_url
 
 HTMX = {"HTTP_HX_REQUEST": "true"}
@@ -157,6 +159,8 @@ class Command(BaseCommand):
         def forget_everything() -> None:
             cache.clear()
             forget_structures()
+            forget_cards()
+            forget_pages()
 
         def timed(
             name: str,

@@ -1,0 +1,179 @@
+"""A debate's page as visitors get it, kept whole and answered before the rest of Django.
+
+Every visitor (no session, no query, not htmx) gets the same debate page for one state of
+the debate, so each worker keeps the last pages it rendered, keyed by that state: the
+debate's structure version, tally version and last save (`updated_at`), read in one indexed
+query per request, the same read an idle reader's poll makes. A write or a vote moves a
+version, so the next visitor's request misses and renders the page afresh, through the lens,
+and that page is kept in turn. Nothing is ever invalidated, and workers and machines stay
+correct without talking to each other.
+
+What differs per response is put in on the way out: a fresh CSP nonce (in the header and the
+page's script tags). The page carries no CSRF token for a visitor (base.html gives htmx one
+only for signed-in readers) and sets no cookie: a response that sets one is not kept.
+
+Only the plain visitor's page is kept: the view marks the response it rendered for a visitor
+with the versions it read (`mark`), and a page is kept only when those are the versions read
+here before the view ran (a write in between leaves it unkept). A page is kept at most
+`KEPT_SECONDS`, so the live poll's ticket in it stays fresh. docs/PERFORMANCE.md, "Visitor
+pages".
+"""
+
+from __future__ import annotations
+
+import re
+import secrets
+import threading
+import time
+from collections import OrderedDict
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+from django.conf import settings
+from django.db import DatabaseError, connection
+from django.http import HttpRequest, HttpResponse
+
+from arguments.models import Debate
+
+PAGE_PATH = re.compile(r"^/d/([-a-zA-Z0-9_]+)/$")
+NONCE = re.compile(r"'nonce-([^']+)'")
+STATE_SQL = (
+    "SELECT structure_version, tally_version, updated_at "
+    f"FROM {Debate._meta.db_table} WHERE slug = %s"
+)
+PAGES_KEPT = 64  # debates per worker (a page is about 40 KB)
+KEPT_SECONDS = 600
+CSP_HEADERS = ("Content-Security-Policy", "Content-Security-Policy-Report-Only")
+
+
+@dataclass(frozen=True, slots=True)
+class KeptPage:
+    body: str
+    headers: tuple[tuple[str, str], ...]
+    nonce: str  # as it stands in the body and the CSP header ("" when there is none)
+    kept_at: float
+
+
+_pages: OrderedDict[tuple[object, ...], KeptPage] = OrderedDict()
+_lock = threading.Lock()
+
+
+State = tuple[int, int, float]
+
+
+def _seconds(moment: datetime | str) -> float:
+    """A stored time as seconds since the epoch, however the database driver gave it."""
+    if isinstance(moment, str):  # SQLite, read without the model's converters
+        moment = datetime.fromisoformat(moment)
+    if moment.tzinfo is None:  # stored in UTC (USE_TZ)
+        moment = moment.replace(tzinfo=UTC)
+    return moment.timestamp()
+
+
+def state_of(debate: Debate) -> State:
+    """What a visitor's page of `debate` is made from, as this module keys it."""
+    return debate.structure_version, debate.tally_version, _seconds(debate.updated_at)
+
+
+def mark(response: HttpResponse, debate: Debate) -> HttpResponse:
+    """Say that `response` is the plain visitor's page of `debate` in its current state."""
+    response.visitor_page_state = state_of(debate)  # type: ignore[attr-defined]
+    return response
+
+
+def forget_pages() -> None:
+    with _lock:
+        _pages.clear()
+
+
+def _slug_of_plain_visit(request: HttpRequest) -> str | None:
+    """The debate's slug when the request is a plain visitor's GET of its page."""
+    if (
+        request.method != "GET"
+        or request.META.get("QUERY_STRING")
+        or "HTTP_HX_REQUEST" in (request.META)
+    ):
+        return None
+    match = PAGE_PATH.match(request.path_info)
+    if match is None:
+        return None
+    # A session, a message, an LMS frame's cookie: anything but the CSRF cookie may change
+    # the page (or be changed by rendering it).
+    if any(name != settings.CSRF_COOKIE_NAME for name in request.COOKIES):
+        return None
+    return match.group(1)
+
+
+def _state(slug: str) -> State | None:
+    with connection.cursor() as cursor:
+        cursor.execute(STATE_SQL, [slug])
+        row = cursor.fetchone()
+    if row is None:
+        return None
+    structure, tally, updated_at = row
+    return structure, tally, _seconds(updated_at)
+
+
+def _kept(response: HttpResponse) -> KeptPage:
+    headers = tuple((name, value) for name, value in response.headers.items())
+    nonce = ""
+    for name in CSP_HEADERS:
+        found = NONCE.search(response.headers.get(name, ""))
+        if found:
+            nonce = found.group(1)
+    return KeptPage(response.content.decode(), headers, nonce, time.monotonic())
+
+
+def _answer(page: KeptPage) -> HttpResponse:
+    body = page.body
+    headers = dict(page.headers)
+    if page.nonce:
+        fresh = secrets.token_urlsafe(16)
+        body = body.replace(page.nonce, fresh)
+        for name in CSP_HEADERS:
+            if name in headers:
+                headers[name] = headers[name].replace(page.nonce, fresh)
+    headers.pop("Content-Length", None)
+    response = HttpResponse(body, status=200)
+    for name, value in headers.items():
+        response.headers[name] = value
+    response.headers["Content-Length"] = str(len(response.content))
+    return response
+
+
+class VisitorPagesMiddleware:
+    """First in MIDDLEWARE: a kept page costs about what whitenoise pays for a static file."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        slug = _slug_of_plain_visit(request)
+        if slug is None:
+            return self.get_response(request)
+        try:
+            state = _state(slug)
+        except DatabaseError:  # let Django's handling (and its connection upkeep) answer
+            return self.get_response(request)
+        if state is None:
+            return self.get_response(request)
+        key = (slug, request.META.get("HTTP_HOST", ""), request.is_secure(), *state)
+        now = time.monotonic()
+        with _lock:
+            page = _pages.get(key)
+            if page is not None and now - page.kept_at < KEPT_SECONDS:
+                _pages.move_to_end(key)
+                return _answer(page)
+        response = self.get_response(request)
+        if (
+            response.status_code == 200
+            and getattr(response, "visitor_page_state", None) == state
+            and not response.cookies
+            and not response.streaming
+        ):
+            with _lock:
+                _pages[key] = _kept(response)
+                while len(_pages) > PAGES_KEPT:
+                    _pages.popitem(last=False)
+        return response
