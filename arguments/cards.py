@@ -31,7 +31,8 @@ if TYPE_CHECKING:
     from arguments.tree import TreeItem
 
 CARD_TEMPLATE = "arguments/_claim_body.html"
-CARDS_KEPT = 2048  # about 3 KB each: a few MB per worker
+ITEM_TEMPLATE = "arguments/_claim.html"  # the card in its <li>, with its slot and branch
+CARDS_KEPT = 4096  # cards and folded <li>s, about 3 KB each: a few MB per worker
 # Context flags under which a card is not the plain card of its key.
 PER_REQUEST_FLAGS = ("oob", "open_notes", "vote_error")
 # What the card holds in place of the request's CSRF token. Not a valid token's shape (those
@@ -81,10 +82,25 @@ def fingerprint(item: TreeItem, full_path: str) -> tuple[Any, ...] | None:
 def render_card(item: TreeItem, context: Context) -> SafeString:
     """The card of `item` as `_claim_body.html` renders it in `context`, from the store when
     this worker rendered the same card before."""
+    return _kept(CARD_TEMPLATE, item, context)
+
+
+def render_item(item: TreeItem, context: Context) -> SafeString:
+    """The claim's whole `<li>` (`_claim.html`: its card, slot and branch). A folded claim's
+    branch is an empty placeholder, so its `<li>` is kept like its card; an unfolded one's
+    holds other claims, and is rendered (each of those from the store in turn)."""
+    with context.push(item=item):
+        if item.expanded:
+            return context.template.engine.get_template(ITEM_TEMPLATE).render(context)
+        return _kept(ITEM_TEMPLATE, item, context)
+
+
+def _kept(template_name: str, item: TreeItem, context: Context) -> SafeString:
     request = context.get("request")
     key = None
     if request is not None and not any(context.get(flag) for flag in PER_REQUEST_FLAGS):
-        key = fingerprint(item, request.get_full_path())
+        shown = fingerprint(item, request.get_full_path())
+        key = None if shown is None else (template_name, *shown)
     html = None
     if key is not None:
         with _lock:
@@ -92,7 +108,7 @@ def render_card(item: TreeItem, context: Context) -> SafeString:
             if html is not None:
                 _cards.move_to_end(key)
     if html is None:
-        template = context.template.engine.get_template(CARD_TEMPLATE)
+        template = context.template.engine.get_template(template_name)
         with context.push(csrf_token=CSRF_STAND_IN):
             html = template.render(context)
         if key is not None:
@@ -101,7 +117,8 @@ def render_card(item: TreeItem, context: Context) -> SafeString:
                 while len(_cards) > CARDS_KEPT:
                     _cards.popitem(last=False)
     if CSRF_STAND_IN in html:
-        # Asked only for a card with a form: a visitor's page sets no CSRF cookie.
+        # Asked only for a card with a form: a visitor's page sets no CSRF cookie. (Inside
+        # a kept `<li>`, the token is the stand-in still, put in by the `<li>` itself.)
         html = html.replace(CSRF_STAND_IN, str(context.get("csrf_token", "")))
     return mark_safe(html)
 

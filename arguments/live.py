@@ -75,7 +75,7 @@ def page_versions(lens: Lens) -> Versions:
     return Versions(
         lens.debate.structure_version,
         lens.debate.tally_version,
-        max(structure.nodes, default=0),
+        structure.newest_claim,
     )
 
 

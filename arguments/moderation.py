@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any
 
 from django.db.models import Exists, Q, Value
 
-from arguments.models import Flag, Membership, Role
+from arguments.models import Claim, Flag, Membership, Role
 from arguments.permissions import at_least, role_in
 
 if TYPE_CHECKING:
@@ -77,35 +77,47 @@ def claim_notices(*, user: Any, debate: Debate, role: Role | None = None) -> dic
             )
         )
     # Upheld flags, and those reopened by the author's review request, concern the author.
-    to_author = Q(claim__author=user) & (
-        Q(status=Flag.Status.UPHELD) | Q(status=Flag.Status.OPEN, review_requested_at__isnull=False)
+    # One query of up to three parts, each found through its own index (the reader's claims,
+    # the reader's flags, the debate's open flags): as one OR over a join, the database read
+    # every claim of the debate (6 ms at 20,000 claims, on every signed-in page).
+    concerns_author = Q(status=Flag.Status.UPHELD) | Q(
+        status=Flag.Status.OPEN, review_requested_at__isnull=False
     )
-    relevant = to_author | Q(reporter=user, status=Flag.Status.OPEN)
+    parts = [
+        Flag.objects.filter(
+            concerns_author,
+            claim__debate=debate,
+            # The reader's claims anywhere (a few), not the debate's (thousands), first.
+            claim__in=Claim.objects.filter(author=user).values("id"),
+        ),
+        Flag.objects.filter(reporter=user, status=Flag.Status.OPEN, claim__debate=debate),
+    ]
     if moderates is True:
-        relevant |= Q(status=Flag.Status.OPEN)
+        parts.append(Flag.objects.filter(status=Flag.Status.OPEN, claim__debate=debate))
     elif moderates is not False:
-        relevant |= Q(moderates, status=Flag.Status.OPEN)
-    rows = (
-        Flag.objects.filter(relevant, claim__debate=debate)
-        .annotate(moderates=moderates if not isinstance(moderates, bool) else Value(moderates))
-        .order_by("-created_at", "-id")
-        .values_list(
-            "moderates",
-            "id",
-            "claim_id",
-            "claim__author_id",
-            "reporter_id",
-            "reason",
-            "fallacy",
-            "status",
-            "resolution_note",
-            "review_requested_at",
-        )
+        parts.append(Flag.objects.filter(moderates, status=Flag.Status.OPEN, claim__debate=debate))
+    columns = (
+        "moderates",
+        "id",
+        "claim_id",
+        "claim__author_id",
+        "reporter_id",
+        "reason",
+        "fallacy",
+        "status",
+        "resolution_note",
+        "review_requested_at",
+        "created_at",
     )
+    flagged = Value(moderates) if isinstance(moderates, bool) else moderates
+    first, *rest = (
+        part.annotate(moderates=flagged).order_by().values_list(*columns) for part in parts
+    )
+    rows = first.union(*rest).order_by("-created_at", "-id")
     notices: dict[int, Notice] = {}
     for row in rows:
         moderator, flag_id, claim_id, author_id, reporter_id, *rest = row
-        reason, fallacy, status, note, asked = rest
+        reason, fallacy, status, note, asked, _created_at = rest
         notice = notices.setdefault(claim_id, Notice())
         flag = FlagNote(
             id=flag_id,

@@ -2,13 +2,18 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from django import template
 from django.template import Context
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
-from arguments.cards import render_card
+from arguments.cards import render_card, render_item
 from arguments.markup import render_markdown
+
+if TYPE_CHECKING:
+    from arguments.tree import TreeItem
 
 register = template.Library()
 
@@ -18,6 +23,12 @@ def claim_card(context: Context) -> SafeString:
     """The card of the claim in `item` (arguments/_claim_body.html), rendered once per worker
     for each way it can look (arguments/cards.py)."""
     return render_card(context["item"], context)
+
+
+@register.simple_tag(takes_context=True)
+def claim_item(context: Context, item: TreeItem) -> SafeString:
+    """`item`'s whole `<li>` (arguments/_claim.html), a folded one kept like its card."""
+    return render_item(item, context)
 
 
 @register.filter(name="markdown")
