@@ -15,7 +15,7 @@ from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from django.db import connections
-from django.db.models import Count, Max, Prefetch, Q
+from django.db.models import Count, Max, OuterRef, Prefetch, Q, Subquery
 from lti_tool.models import Key, LtiRegistration
 
 from arguments import scoring
@@ -369,12 +369,22 @@ def forget_structures() -> None:
         _STRUCTURES.clear()
 
 
-def debate_by_slug(slug: str) -> Debate | None:
-    """The debate with this slug, with its owner; None when there is none."""
+def debate_by_slug(slug: str, *, reader: AnyUser | None = None) -> Debate | None:
+    """The debate with this slug, with its owner; None when there is none. With a signed-in
+    `reader`, their membership's role comes in the same query, remembered where `role_in`
+    looks first (a query less on every signed-in page)."""
+    debates = Debate.objects.select_related("owner")
+    signed_in = reader is not None and reader.is_authenticated
+    if signed_in:
+        role = Membership.objects.filter(debate=OuterRef("pk"), user=reader).values("role")
+        debates = debates.annotate(reader_role=Subquery(role[:1]))
     try:
-        return Debate.objects.select_related("owner").get(slug=slug)
+        debate = debates.get(slug=slug)
     except Debate.DoesNotExist:
         return None
+    if signed_in:
+        debate.__dict__.setdefault("_membership_roles", {})[reader.pk] = debate.reader_role
+    return debate
 
 
 def debates_for_listing(*, search: str = "") -> list[Debate]:

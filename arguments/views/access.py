@@ -29,7 +29,7 @@ class HtmxHttpRequest(HttpRequest):
 def lens_for(request: HttpRequest, slug: str, *, frame: Frame = Frame.SITE) -> Lens:
     """The reader's lens on the debate; a private debate is a 404 to those who may not read
     it (they must not learn that it exists)."""
-    debate = selectors.debate_by_slug(slug)
+    debate = selectors.debate_by_slug(slug, reader=request.user)
     if debate is None:
         raise Http404("No debate here.")
     lens = Lens.of(debate, request.user, frame=frame, order=order_from(request.GET))
