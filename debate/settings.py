@@ -208,9 +208,11 @@ STORAGES = {
 
 # Security: strict by default in production; TLS is usually terminated by a proxy.
 SESSION_COOKIE_HTTPONLY = True
-# Sessions read through the cache (Redis in production), written through to the database:
-# a signed-in page reads its session without a database query.
-SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+# With Redis, sessions are read through the shared cache and written through to the database:
+# a signed-in page reads its session without a database query. Not with the process-local
+# cache: a session ended or changed in one worker would live on in another's memory.
+if REDIS_URL:
+    SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 CSRF_COOKIE_HTTPONLY = False  # htmx reads the token from the page, not the cookie
 X_FRAME_OPTIONS = "DENY"
 # Scripts only from our own files (or, rarely, an inline one carrying this response's nonce):

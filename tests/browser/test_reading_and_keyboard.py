@@ -143,4 +143,9 @@ def test_a_claim_opened_from_the_tree_is_the_centre_and_back_returns(
     expect(page.locator(f"#text-{first.pk}")).to_be_visible()
     page.go_forward()
     expect(page).to_have_url(f"{live_server.url}{first.get_absolute_url()}")
+    # The address moves before the page does (htmx reloads a history entry it keeps no copy
+    # of): wait for the focus page itself. Closing the context mid-reload hung Chromium once
+    # in CI, for the whole 300 s timeout.
+    expect(page.locator(".breadcrumbs")).to_contain_text(thesis.text[:30])
+    page.wait_for_load_state("load")
     context.close()
