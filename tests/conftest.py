@@ -21,6 +21,23 @@ from arguments.visitor_pages import forget_pages
 from tests.factories import MembershipFactory, UserFactory
 
 
+@pytest.fixture(scope="session")
+def django_db_modify_db_settings(
+    django_db_modify_db_settings_parallel_suffix: None, tmp_path_factory: pytest.TempPathFactory
+) -> None:
+    """SQLite's test database in a file, not in memory: in memory, the live server's request
+    threads all share the test's one connection, and the two panels a debate page loads in
+    parallel read each other's rows (CI saw a 500 for "get() returned more than one
+    Session"). From a file, each thread opens its own connection; the browser tests that use
+    the live server are transactional, so they see each other's commits."""
+    from django.conf import settings
+
+    database = settings.DATABASES["default"]
+    if database["ENGINE"].endswith("sqlite3"):
+        folder = tmp_path_factory.mktemp("database")
+        database.setdefault("TEST", {})["NAME"] = str(folder / "test.sqlite3")
+
+
 @pytest.fixture(autouse=True)
 def _fresh_cache():
     cache.clear()
