@@ -172,10 +172,21 @@ class Debate(models.Model):
     # merge, a revert, a lock): a process holding an older version reloads the whole debate;
     # otherwise it reads only the claims changed since (`StructureChange`).
     rebuilt_in = models.PositiveBigIntegerField(default=1, editable=False)
+    # The structure and tally versions the strengths stored in the claims' rows are current
+    # with (arguments/stored_strengths.py); None until a process first stores them.
+    strengths_structure_version = models.PositiveBigIntegerField(null=True, editable=False)
+    strengths_tally_version = models.PositiveBigIntegerField(null=True, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
     history = HistoricalRecords(
-        excluded_fields=["structure_version", "tally_version", "rebuilt_in", "updated_at"]
+        excluded_fields=[
+            "structure_version",
+            "tally_version",
+            "rebuilt_in",
+            "strengths_structure_version",
+            "strengths_tally_version",
+            "updated_at",
+        ]
     )
 
     objects = DebateQuerySet.as_manager()
@@ -232,10 +243,14 @@ class Claim(VoteTally):
     merged_into = models.ForeignKey(
         "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="merged_claims"
     )
+    # Its DF-QuAD strength as a process holding the debate last stored it (None: not
+    # published), current when the debate's `strengths_*_version` are its versions: what a
+    # worker holding nothing shows on the debate's first screen (arguments/stored_strengths.py).
+    strength = models.FloatField(null=True, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
     history = HistoricalRecords(
-        excluded_fields=[*VoteTally.TALLY_FIELDS, "tallied_in", "updated_at"],
+        excluded_fields=[*VoteTally.TALLY_FIELDS, "tallied_in", "strength", "updated_at"],
     )
 
     objects = ClaimQuerySet.as_manager()

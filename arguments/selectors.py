@@ -18,7 +18,7 @@ from django.db import connections
 from django.db.models import Count, Max, OuterRef, Prefetch, Q, Subquery
 from lti_tool.models import Key, LtiRegistration
 
-from arguments import scoring
+from arguments import scoring, stored_strengths
 from arguments.models import (
     Annotation,
     Citation,
@@ -127,6 +127,9 @@ class DebateStructure:
     # Argument strength (DF-QuAD) of every published claim, computed once per version.
     base: dict[int, float] = field(default_factory=dict)
     strength: dict[int, float] = field(default_factory=dict)
+    # False for a debate page's first screen read alone (arguments/first_screen.py): it
+    # holds the theses and two levels beneath, never kept, never asked about anything else.
+    whole: bool = True
 
     @cached_property
     def newest_claim(self) -> int:
@@ -257,9 +260,12 @@ def note_rows(**where: object) -> Iterable[Row]:
 def _load_structure(debate: Debate) -> DebateStructure:
     nodes: dict[int, Node] = {}
     theses: list[int] = []
-    for row in raw_rows(Claim.objects.filter(debate=debate).values_list(*NODE_COLUMNS)):
-        node = node_from(row)
+    stored: dict[int, float | None] = {}  # the strengths as stored (stored_strengths.py)
+    claims = Claim.objects.filter(debate=debate).values_list(*NODE_COLUMNS, "strength")
+    for *columns, strength in raw_rows(claims):
+        node = node_from(columns)
         nodes[node.id] = node
+        stored[node.id] = strength
         if node.is_thesis:
             theses.append(node.id)
     children: dict[int, list[Edge]] = defaultdict(list)
@@ -292,6 +298,7 @@ def _load_structure(debate: Debate) -> DebateStructure:
         notes=notes_from(note_rows(claim__debate=debate)),
     )
     structure.base, structure.strength = claim_strengths(structure)
+    stored_strengths.store_loaded(structure, seen=stored_strengths.stamp_of(debate), stored=stored)
     return structure
 
 
@@ -328,6 +335,27 @@ def debate_structure(debate: Debate) -> DebateStructure:
     this process already holds the debate's current version. When it holds an older one, it
     reads only what changed since: the claims a write changed (four queries) and the points
     voted on (two), see arguments/structure_changes.py."""
+    caught_up = _caught_up(debate)
+    if caught_up is not None:
+        structure, since, rescored = caught_up
+        if since != (debate.structure_version, debate.tally_version) and not (
+            stored_strengths.current(debate)
+        ):
+            stored_strengths.store_caught_up(structure, since=since, claims=rescored)
+        return structure
+    structure = _load_structure(debate)
+    with _STRUCTURES_LOCK:
+        _STRUCTURES[debate.pk] = structure
+        _STRUCTURES.move_to_end(debate.pk)
+        while len(_STRUCTURES) > _STRUCTURES_KEPT:
+            _STRUCTURES.popitem(last=False)
+    return structure
+
+
+def _caught_up(debate: Debate) -> tuple[DebateStructure, tuple[int, int], set[int]] | None:
+    """The structure this process holds, brought up to the debate's versions, with the
+    versions it was held at and the claims whose strength the catch-up set; None when it
+    holds none it can catch up."""
     # Imported here: structure_changes builds on this module's rows and classes.
     from arguments import structure_changes
 
@@ -337,30 +365,33 @@ def debate_structure(debate: Debate) -> DebateStructure:
         if held is not None and held.version[1] == debate.created_at:
             version = held.version[0]
             structure: DebateStructure | None = held
+            since = (version, held.tally_version)
+            rescored: set[int] = set()
             if version < debate.structure_version:
                 # A write that named what it changed: a new structure sharing the rest, so a
                 # thread still reading the held one sees it whole. Queries under the lock
                 # keep two threads from catching up the same change twice.
-                structure = (
-                    structure_changes.catch_up(held, debate)
-                    if debate.rebuilt_in <= version
-                    else None
-                )
+                structure = None
+                if debate.rebuilt_in <= version:
+                    structure, rescored = structure_changes.catch_up(held, debate)
             if structure is not None:
                 if structure.tally_version < debate.tally_version:
                     # In place: a reader meanwhile sees each tally and strength either before
                     # or after, never torn.
-                    structure_changes.catch_up_tallies(structure, debate.tally_version)
+                    rescored |= structure_changes.catch_up_tallies(
+                        structure, debate.tally_version
+                    )
                 _STRUCTURES[debate.pk] = structure
                 _STRUCTURES.move_to_end(debate.pk)
-                return structure
-    structure = _load_structure(debate)
+                return structure, since, rescored
+    return None
+
+
+def holds(debate: Debate) -> bool:
+    """Whether this process holds a structure of the debate (of any version)."""
     with _STRUCTURES_LOCK:
-        _STRUCTURES[debate.pk] = structure
-        _STRUCTURES.move_to_end(debate.pk)
-        while len(_STRUCTURES) > _STRUCTURES_KEPT:
-            _STRUCTURES.popitem(last=False)
-    return structure
+        held = _STRUCTURES.get(debate.pk)
+    return held is not None and held.version[1] == debate.created_at
 
 
 def forget_structures() -> None:

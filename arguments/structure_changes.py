@@ -19,6 +19,7 @@ from __future__ import annotations
 import dataclasses
 from typing import TYPE_CHECKING
 
+from django.db import connection
 from django.db.models import Q
 
 from arguments import strengths
@@ -41,9 +42,10 @@ if TYPE_CHECKING:
     from arguments.selectors import Edge
 
 
-def catch_up(held: DebateStructure, debate: Debate) -> DebateStructure:
+def catch_up(held: DebateStructure, debate: Debate) -> tuple[DebateStructure, set[int]]:
     """A new structure: `held` with the claims changed since its version read again (one
-    query, three more when there are any). `held` itself is left as it was."""
+    query, three more when there are any), and the claims whose strength it set or removed.
+    `held` itself is left as it was."""
     since = StructureChange.objects.filter(debate=debate, version__gt=held.version[0])
     rows = Claim.objects.filter(debate=debate, pk__in=since.values("claim_id"))
     changed_rows = list(rows.values_list(*NODE_COLUMNS))
@@ -62,7 +64,7 @@ def catch_up(held: DebateStructure, debate: Debate) -> DebateStructure:
         strength=dict(held.strength),
     )
     if not changed_rows:
-        return structure
+        return structure, set()
     changed = set()
     for row in changed_rows:
         node = node_from(row)
@@ -81,8 +83,7 @@ def catch_up(held: DebateStructure, debate: Debate) -> DebateStructure:
             structure.strength.pop(claim_id, None)
     # A relation that came or went changes the strength of the claims at both its ends; the
     # changed claims' base scores may have changed too (a tally read with the row).
-    strengths.rescore(structure, changed | ends)
-    return structure
+    return structure, changed | strengths.rescore(structure, changed | ends)
 
 
 def _relink(structure: DebateStructure, changed: set[int]) -> set[int]:
@@ -142,28 +143,41 @@ def _replace[T](index: dict[int, T], keys: set[int], fresh: dict[int, T]) -> Non
             index.pop(key, None)
 
 
-def catch_up_tallies(structure: DebateStructure, version: int) -> None:
+# The points voted on since a tally version, relations and theses in one query (plain SQL:
+# the ORM's union compiles slower than it runs). Each part reads its (debate, tallied_in)
+# index.
+_TALLY_COLUMNS = ", ".join(Claim.TALLY_FIELDS)
+VOTED_SINCE_SQL = f"""
+    SELECT 0, id, child_id, {_TALLY_COLUMNS} FROM {Relation._meta.db_table}
+    WHERE debate_id = %s AND tallied_in > %s
+    UNION ALL
+    SELECT 1, id, id, {_TALLY_COLUMNS} FROM {Claim._meta.db_table}
+    WHERE debate_id = %s AND tallied_in > %s AND is_thesis = %s
+"""  # noqa: S608 (names from the models; values are parameters)
+
+
+def catch_up_tallies(structure: DebateStructure, version: int) -> set[int]:
     """Apply the votes cast since the structure's tally version, in place: the points voted
-    on since (two queries: relations, theses), their tallies, and the strengths of the voted
-    claims and their ancestors (`strengths.rescore`)."""
+    on since (one query, relations and theses), their tallies, and the strengths of the voted
+    claims and their ancestors (`strengths.rescore`, whose claims it returns)."""
     held = structure.tally_version
     changed: set[int] = set()
-    relations = Relation.objects.filter(debate_id=structure.debate_id, tallied_in__gt=held)
-    for relation_id, child_id, *tally in relations.values_list(
-        "id", "child_id", *Relation.TALLY_FIELDS
-    ):
+    debate_id = structure.debate_id
+    with connection.cursor() as cursor:
+        cursor.execute(VOTED_SINCE_SQL, [debate_id, held, debate_id, held, True])
+        voted = cursor.fetchall()
+    for is_thesis, point_id, child_id, *tally in voted:
+        if is_thesis:
+            node = structure.nodes.get(point_id)
+            if node is not None:
+                node.tally = tuple(tally)  # type: ignore[assignment]
+                changed.add(point_id)
+            continue
         for edge in structure.parents.get(child_id, ()):
-            if edge.id == relation_id:
+            if edge.id == point_id:
                 edge.tally = tuple(tally)  # type: ignore[assignment]
                 if not edge.is_link:  # a link place's votes do not feed strength
                     changed.add(child_id)
-    theses = Claim.objects.filter(
-        debate_id=structure.debate_id, is_thesis=True, tallied_in__gt=held
-    )
-    for claim_id, *tally in theses.values_list("id", *Claim.TALLY_FIELDS):
-        node = structure.nodes.get(claim_id)
-        if node is not None:
-            node.tally = tuple(tally)  # type: ignore[assignment]
-            changed.add(claim_id)
-    strengths.rescore(structure, changed)
+    rescored = strengths.rescore(structure, changed)
     structure.tally_version = version
+    return rescored

@@ -24,6 +24,7 @@ from typing import TYPE_CHECKING, Protocol, TypeVar, Unpack
 from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import PermissionDenied
 
+from arguments import first_screen
 from arguments.models import Claim, Debate, Role, Stance
 from arguments.moderation import Notice, claim_notices
 from arguments.permissions import (
@@ -117,6 +118,9 @@ class Lens:
         # named perspective the reader votes as (None: themselves); set by views/access.py.
         self.viewpoint: Viewpoint | None = None
         self.voting_as: Perspective | None = None
+        # Set by a page that shows only the debate's first screen (the theses one level
+        # deep): a process holding nothing reads just that (arguments/first_screen.py).
+        self.first_screen_only = False
 
     @classmethod
     def of(
@@ -179,10 +183,11 @@ class Lens:
     def structure(self) -> DebateStructure:
         """The debate's structure; through a perspective, with that perspective's tallies
         and strengths (arguments/perspectives.py)."""
-        structure = debate_structure(self.debate)
         if self.viewpoint is not None:
-            return structure_seen_as(self.debate, structure, self.viewpoint)
-        return structure
+            return structure_seen_as(self.debate, debate_structure(self.debate), self.viewpoint)
+        if self.first_screen_only:
+            return first_screen.structure_for(self.debate)
+        return debate_structure(self.debate)
 
     @cached_property
     def votes(self) -> dict[str, int]:
@@ -294,6 +299,8 @@ class Lens:
         """Every claim the reader sees in the tree, theses first, each once (in its original
         place): for reads over the whole debate (the link picker, the flag form)."""
         structure = self.structure
+        # Over the whole debate: never asked of a first screen's slice.
+        assert structure.whole, "visible_ids needs the whole structure"
         return self.visible_among(
             structure.theses,
             structure.nodes,

@@ -10,7 +10,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 from django.views.decorators.vary import vary_on_headers
 
-from arguments import gaps, search, selectors, services, visitor_pages
+from arguments import first_screen, gaps, search, selectors, services, visitor_pages
 from arguments.forms import DebateForm
 from arguments.tree import ORDERS
 from arguments.views.access import MAX_ARIA_LEVEL, HtmxHttpRequest, lens_for, whole_number
@@ -73,6 +73,8 @@ def debate_new(request: HttpRequest) -> HttpResponse:
 
 def debate_detail(request: HttpRequest, slug: str) -> HttpResponse:
     lens = lens_for(request, slug)
+    # A worker holding nothing of the debate reads only what the page shows.
+    lens.first_screen_only = lens.viewpoint is None and INITIAL_LEVELS <= first_screen.LEVELS
 
     def theses() -> list:
         # Called by the template only when it renders the tree: a visitor's cached tree
