@@ -100,6 +100,7 @@ def main() -> None:
             "status": response.status_code,
             "body": response.content.decode(),
             "queries": len(queries),
+            "sql": [q["sql"][:160] for q in queries.captured_queries],
             "loads": len(loads),
             "rss_mb": rss,
             "peak_mb": peak,

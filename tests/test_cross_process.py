@@ -48,8 +48,34 @@ def test_a_vote_and_a_claim_written_here_are_read_there_on_the_next_request(cast
     after_write = worker.get(page)
     assert after_write["loads"] == 1, "a new claim must cost a catch-up, not a reload"
     assert "Written through this worker." in after_write["body"]
-    # The kept page's state (a miss), the debate row, and the catch-up's four.
-    assert after_write["queries"] <= 6
+    # The kept page's state (a miss), the debate row, the catch-up's four, and as the first
+    # process to catch up, the stored strengths' stamp and the rescored claims' strengths in
+    # one transaction (its BEGIN and COMMIT are counted on PostgreSQL).
+    assert after_write["queries"] <= 10, "\n".join(after_write["sql"])
+
+
+def tree_of(body: str) -> str:
+    return body[body.index('<ul class="tree"') : body.index('<aside class="debate-aside"')]
+
+
+def test_a_worker_holding_nothing_shows_the_first_screen_another_worker_stored(cast, worker):
+    """Strengths stored by the worker that caught up a vote are what a worker started after
+    shows, from the first screen alone: the same tree, without loading the debate."""
+    debate = build_debate(300, owner=cast.owner, slug="first-screen")
+    page = debate.get_absolute_url()
+    assert worker.get(page)["loads"] == 1  # never read before: loaded, strengths stored
+    claim = debate.claims.filter(is_thesis=False).order_by("id")[0]
+    services.vote_cast(user=cast.viewer, point=claim.parent_relations.get(), value=4)
+    services.vote_cast(user=cast.editor, point=claim.parent_relations.get(), value=3)
+    held = worker.get(page)  # catches the votes up and stores the rescored strengths
+    assert held["loads"] == 1 and "2 votes" in held["body"]
+    cold = Probe(database_url(connection.settings_dict))
+    try:
+        fresh = cold.get(page)
+    finally:
+        cold.stop()
+    assert fresh["status"] == 200 and fresh["loads"] == 0, "a cold worker reads its first screen"
+    assert tree_of(fresh["body"]) == tree_of(held["body"])
 
 
 @pytest.mark.django_db(transaction=True)
