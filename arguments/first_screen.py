@@ -4,7 +4,7 @@ the claims' rows (arguments/stored_strengths.py).
 
 The debate page shows its theses one level deep (`INITIAL_LEVELS`). A process that holds the
 debate (or can catch it up) serves the page from the whole structure, as every other view
-does. A process that holds nothing would have to read and score every claim first: 150–400
+does. A process that holds nothing would have to read and score every claim first: 150 to 400
 ms at 20,000 claims. Instead, while the stored strengths are current, it reads a slice of the
 structure, a few hundred rows whatever the debate's size, and the lens reads it as it reads
 the whole: the same visibility rules, actions, URLs and cards, because the slice holds every
@@ -65,7 +65,10 @@ def load(debate: Debate) -> DebateStructure:
     standing = Relation.objects.filter(debate=debate).active()
     level_1 = standing.filter(parent_id__in=theses).values("child_id")
     rows = standing.filter(Q(parent_id__in=theses) | Q(parent_id__in=level_1))
-    edges = [edge_from(row) for row in raw_rows(rows.order_by("position", "id").values_list(*EDGE_COLUMNS))]
+    edges = [
+        edge_from(row)
+        for row in raw_rows(rows.order_by("position", "id").values_list(*EDGE_COLUMNS))
+    ]
     children: dict[int, list[Edge]] = defaultdict(list)
     parents: dict[int, list[Edge]] = defaultdict(list)
     original: dict[int, Edge] = {}
@@ -128,7 +131,7 @@ def _ways_up(claims: set[int]) -> list[Edge]:
         )
         SELECT {columns} FROM {table} r
         WHERE r.child_id IN (SELECT id FROM up) AND r.is_link = %s AND r.is_hidden = %s
-    """  # noqa: S608 (table and column names from the models; values are parameters)
+    """  # names from the models; values are parameters
     with connection.cursor() as cursor:
         cursor.execute(sql, [*sorted(claims), False, False, False, False])
         return [edge_from(row) for row in cursor.fetchall()]

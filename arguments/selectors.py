@@ -378,9 +378,7 @@ def _caught_up(debate: Debate) -> tuple[DebateStructure, tuple[int, int], set[in
                 if structure.tally_version < debate.tally_version:
                     # In place: a reader meanwhile sees each tally and strength either before
                     # or after, never torn.
-                    rescored |= structure_changes.catch_up_tallies(
-                        structure, debate.tally_version
-                    )
+                    rescored |= structure_changes.catch_up_tallies(structure, debate.tally_version)
                 _STRUCTURES[debate.pk] = structure
                 _STRUCTURES.move_to_end(debate.pk)
                 return structure, since, rescored

@@ -1,6 +1,6 @@
 """Every claim's strength kept in its row, so that a worker holding nothing can show a debate's
 first screen from the few claims on it (`selectors.debate_front`) instead of loading and
-scoring all of them: at 20,000 claims that whole load is 150–400 ms, most of it reading rows
+scoring all of them: at 20,000 claims that whole load is 150 to 400 ms, most of it reading rows
 and running DF-QuAD over the graph, and no row format or cache made it fit in 60.
 
 The stored values are a copy of what a process holding the debate computed, never computed
@@ -39,7 +39,7 @@ if TYPE_CHECKING:
 
 Versions = tuple[int, int]  # (structure version, tally version)
 
-UPDATE_SQL = f"UPDATE {Claim._meta.db_table} SET strength = %s WHERE id = %s"  # noqa: S608
+UPDATE_SQL = f"UPDATE {Claim._meta.db_table} SET strength = %s WHERE id = %s"
 
 
 def stamp_of(debate: Debate) -> Versions | None:
@@ -96,7 +96,9 @@ def store_caught_up(structure: DebateStructure, *, since: Versions, claims: Iter
     return _store(structure.debate_id, between, now, changes)
 
 
-def _store(debate_id: int, condition: Q, now: Versions, changes: list[tuple[float | None, int]]) -> bool:
+def _store(
+    debate_id: int, condition: Q, now: Versions, changes: list[tuple[float | None, int]]
+) -> bool:
     # No savepoint inside a caller's transaction: two statements that either both land
     # with it or not at all.
     with transaction.atomic(savepoint=False):

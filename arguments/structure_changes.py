@@ -153,7 +153,7 @@ VOTED_SINCE_SQL = f"""
     UNION ALL
     SELECT 1, id, id, {_TALLY_COLUMNS} FROM {Claim._meta.db_table}
     WHERE debate_id = %s AND tallied_in > %s AND is_thesis = %s
-"""  # noqa: S608 (names from the models; values are parameters)
+"""  # names from the models; values are parameters
 
 
 def catch_up_tallies(structure: DebateStructure, version: int) -> set[int]:

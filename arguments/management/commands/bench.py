@@ -188,7 +188,20 @@ class Command(BaseCommand):
         served = LivePolls(WSGIHandler())
         # The debate page as most readers get it (a visitor, whose tree HTML is shared), and as
         # a signed-in participant (their votes, notes and controls: rendered per request).
+        # A worker that holds nothing: it reads the first screen alone, with the strengths
+        # stored by the last process that loaded or caught up the debate (one has, here).
+        debate_structure(Debate.objects.get(pk=debate.pk))
         timed("page_cold", lambda: visitor.get(page), before=forget_everything)
+
+        def never_stored() -> None:
+            forget_everything()
+            Debate.objects.filter(pk=debate.pk).update(
+                strengths_structure_version=None, strengths_tally_version=None
+            )
+
+        # The first read ever of a debate nobody has loaded (just imported, say): the whole
+        # debate loaded and scored, and every strength stored.
+        timed("page_cold_whole", lambda: visitor.get(page), before=never_stored)
         timed("page_warm", lambda: visitor.get(page))
         timed("page_member", lambda: client.get(page))
         timed("expand", lambda: client.get(focus, {"part": "branch"}, **HTMX))
