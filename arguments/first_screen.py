@@ -25,6 +25,7 @@ more than the first screen (a branch, a focus page, search), and from then on ho
 from __future__ import annotations
 
 from collections import defaultdict
+from typing import TYPE_CHECKING
 
 from django.db import connection
 from django.db.models import Max, Q
@@ -48,6 +49,9 @@ from arguments.selectors import (
     raw_rows,
 )
 
+if TYPE_CHECKING:
+    from django.db.models import QuerySet
+
 LEVELS = 1  # how deep beneath the theses the slice can unfold (it reads one level more)
 
 
@@ -60,14 +64,16 @@ def structure_for(debate: Debate) -> DebateStructure:
 
 
 def load(debate: Debate) -> DebateStructure:
-    """The first screen's slice of the debate: four queries, five with links."""
+    """The first screen's slice of the debate: five queries, six with links. Which rows
+    belong to it is decided in the database (subqueries, never lists of ids as parameters),
+    so a flat debate with thousands of claims on its first level stays one query each."""
     theses = Claim.objects.filter(debate=debate, is_thesis=True).values("id")
     standing = Relation.objects.filter(debate=debate).active()
     level_1 = standing.filter(parent_id__in=theses).values("child_id")
-    rows = standing.filter(Q(parent_id__in=theses) | Q(parent_id__in=level_1))
+    under = standing.filter(Q(parent_id__in=theses) | Q(parent_id__in=level_1))
     edges = [
         edge_from(row)
-        for row in raw_rows(rows.order_by("position", "id").values_list(*EDGE_COLUMNS))
+        for row in raw_rows(under.order_by("position", "id").values_list(*EDGE_COLUMNS))
     ]
     children: dict[int, list[Edge]] = defaultdict(list)
     parents: dict[int, list[Edge]] = defaultdict(list)
@@ -77,14 +83,18 @@ def load(debate: Debate) -> DebateStructure:
         parents[edge.child].append(edge)
         if not edge.is_link:
             original[edge.child] = edge
-    linked = {edge.child for edge in edges if edge.is_link}
-    for edge in _ways_up(linked):
-        if edge.child not in original:
-            original[edge.child] = edge
-            parents[edge.child].append(edge)
-    wanted = {edge.parent for edge in original.values()} | {edge.child for edge in edges}
-    wanted |= linked
-    claims = Claim.objects.filter(Q(is_thesis=True) | Q(pk__in=sorted(wanted)), debate=debate)
+    above: set[int] = set()  # claims on a linked claim's way up, outside the two levels
+    if any(edge.is_link for edge in edges):
+        for edge in _ways_up(under.filter(is_link=True).order_by().values("child_id")):
+            if edge.child not in original:
+                original[edge.child] = edge
+                parents[edge.child].append(edge)
+            above |= {edge.parent, edge.child}
+        above -= {edge.child for edge in edges}  # read by the subquery already
+    claims = Claim.objects.filter(
+        Q(is_thesis=True) | Q(pk__in=under.values("child_id")) | Q(pk__in=sorted(above)),
+        debate=debate,
+    )
     nodes: dict[int, Node] = {}
     strength: dict[int, float] = {}
     for *columns, stored in raw_rows(claims.values_list(*NODE_COLUMNS, "strength")):
@@ -93,7 +103,7 @@ def load(debate: Debate) -> DebateStructure:
         if stored is not None:
             strength[node.id] = stored
     thesis_ids = sorted(node.id for node in nodes.values() if node.is_thesis)
-    shown = [*thesis_ids, *(edge.child for t in thesis_ids for edge in children.get(t, ()))]
+    shown = Claim.objects.filter(Q(is_thesis=True) | Q(pk__in=level_1), debate=debate)
     structure = DebateStructure(
         debate_id=debate.pk,
         version=(debate.structure_version, debate.created_at),
@@ -103,8 +113,8 @@ def load(debate: Debate) -> DebateStructure:
         theses=thesis_ids,
         parents=dict(parents),
         tally_version=debate.tally_version,
-        citations=citations_from(citation_rows(claim_id__in=shown)),
-        notes=notes_from(note_rows(claim_id__in=shown)),
+        citations=citations_from(citation_rows(claim_id__in=shown.values("id"))),
+        notes=notes_from(note_rows(claim_id__in=shown.values("id"))),
         strength=strength,
         whole=False,
     )
@@ -114,17 +124,15 @@ def load(debate: Debate) -> DebateStructure:
     return structure
 
 
-def _ways_up(claims: set[int]) -> list[Edge]:
-    """The original relations from each of `claims` up to its thesis, standing or not in
-    the slice: one recursive query (none without claims)."""
-    if not claims:
-        return []
+def _ways_up(linked: QuerySet[Relation]) -> list[Edge]:
+    """The standing original relations from each claim in `linked` (a one-column queryset)
+    up to its thesis: one recursive query."""
     table = Relation._meta.db_table
     columns = ", ".join(f"r.{Relation._meta.get_field(name).column}" for name in EDGE_COLUMNS)
-    placeholders = ", ".join(["%s"] * len(claims))
+    start, params = linked.query.sql_with_params()
     sql = f"""
         WITH RECURSIVE up(id) AS (
-            SELECT id FROM {Claim._meta.db_table} WHERE id IN ({placeholders})
+            {start}
             UNION
             SELECT r.parent_id FROM {table} r JOIN up ON r.child_id = up.id
             WHERE r.is_link = %s AND r.is_hidden = %s
@@ -133,5 +141,5 @@ def _ways_up(claims: set[int]) -> list[Edge]:
         WHERE r.child_id IN (SELECT id FROM up) AND r.is_link = %s AND r.is_hidden = %s
     """  # names from the models; values are parameters
     with connection.cursor() as cursor:
-        cursor.execute(sql, [*sorted(claims), False, False, False, False])
+        cursor.execute(sql, [*params, False, False, False, False])
         return [edge_from(row) for row in cursor.fetchall()]

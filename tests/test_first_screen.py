@@ -18,6 +18,7 @@ from tests.conftest import build_debate
 
 TOKEN = re.compile(r'name="csrfmiddlewaretoken" value="[^"]+"|"X-CSRFToken": "[^"]+"')
 NONCE = re.compile(r'nonce="[^"]+"')
+TICKET = re.compile(r"ticket=[^\"&]+")  # signed with the time: a second apart, it differs
 
 
 def _cold() -> None:
@@ -35,7 +36,7 @@ def _page(client, user, debate: Debate) -> str:
     response = client.get(debate.get_absolute_url())
     assert response.status_code == 200
     html = TOKEN.sub("csrf", response.content.decode())
-    return NONCE.sub("nonce", html)
+    return TICKET.sub("ticket", NONCE.sub("nonce", html))
 
 
 @pytest.fixture
