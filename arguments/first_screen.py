@@ -1,6 +1,6 @@
 """A debate's first screen for a worker that holds nothing of it: the theses, their pros and
-cons, and what those need to show their own counts, read alone, with the strengths stored in
-the claims' rows (arguments/stored_strengths.py).
+cons, and what those need to show their own counts, read alone, with the strengths stored by
+the processes that hold the debate (arguments/stored_strengths.py).
 
 The debate page shows its theses one level deep (`INITIAL_LEVELS`). A process that holds the
 debate (or can catch it up) serves the page from the whole structure, as every other view
@@ -28,13 +28,13 @@ from collections import defaultdict
 from typing import TYPE_CHECKING
 
 from django.db import connection
-from django.db.models import Max, Q
 
 from arguments import stored_strengths
-from arguments.models import Claim, Debate, Relation
+from arguments.models import Claim, Debate, Relation, StoredStrength
 from arguments.selectors import (
     EDGE_COLUMNS,
     NODE_COLUMNS,
+    STORED_STRENGTH,
     DebateStructure,
     Edge,
     Node,
@@ -50,31 +50,64 @@ from arguments.selectors import (
 )
 
 if TYPE_CHECKING:
-    from django.db.models import QuerySet
+    from collections.abc import Sequence
+
+    from django.db.backends.utils import CursorWrapper
 
 LEVELS = 1  # how deep beneath the theses the slice can unfold (it reads one level more)
 
 
 def structure_for(debate: Debate) -> DebateStructure:
     """What the debate page's first screen is rendered from: the whole structure when this
-    process holds the debate or the stored strengths are behind, else the slice."""
+    process holds the debate, the stored strengths are behind, or the first screen is most
+    of the debate anyway; else the slice."""
     if holds(debate) or not stored_strengths.current(debate):
         return debate_structure(debate)
-    return load(debate)
+    return load(debate) or debate_structure(debate)
 
 
-def load(debate: Debate) -> DebateStructure:
-    """The first screen's slice of the debate: five queries, six with links. Which rows
-    belong to it is decided in the database (subqueries, never lists of ids as parameters),
-    so a flat debate with thousands of claims on its first level stays one query each."""
-    theses = Claim.objects.filter(debate=debate, is_thesis=True).values("id")
-    standing = Relation.objects.filter(debate=debate).active()
-    level_1 = standing.filter(parent_id__in=theses).values("child_id")
-    under = standing.filter(Q(parent_id__in=theses) | Q(parent_id__in=level_1))
-    edges = [
-        edge_from(row)
-        for row in raw_rows(under.order_by("position", "id").values_list(*EDGE_COLUMNS))
-    ]
+# More claims than this on the first two levels, and the first screen is no longer a slice
+# (a flat debate shows most of its claims at once): it is loaded whole. Also keeps the lists
+# of ids passed as parameters far below SQLite's limit (32,766).
+SLICE_MAX = 2_000
+
+_NODE_SQL_COLUMNS = ", ".join(
+    f"c.{Claim._meta.get_field(name).column}" if "__" not in name else "u.username"
+    for name in NODE_COLUMNS
+)
+_EDGE_SQL_COLUMNS = ", ".join(f"r.{Relation._meta.get_field(n).column}" for n in EDGE_COLUMNS)
+_CLAIMS = Claim._meta.db_table
+_RELATIONS = Relation._meta.db_table
+_USERS = Claim._meta.get_field("author").related_model._meta.db_table
+_STRENGTHS = StoredStrength._meta.db_table
+
+
+def _placeholders(values: Sequence[object]) -> str:
+    return ", ".join(["%s"] * len(values))
+
+
+def load(debate: Debate) -> DebateStructure | None:
+    """The first screen's slice of the debate (five queries, six with links), or None when
+    it would hold more than `SLICE_MAX` claims. Plain SQL, each part through an index: the
+    theses by a partial index, relations by their parent; the ORM's `OR` of subqueries read
+    every row of the debate on PostgreSQL."""
+    with connection.cursor() as cursor:
+        # The theses, and the newest claim of the whole debate (the live poll compares
+        # with it, not with the slice's).
+        cursor.execute(
+            f"SELECT {_NODE_SQL_COLUMNS}, s.strength, "
+            f"(SELECT MAX(n.id) FROM {_CLAIMS} n WHERE n.debate_id = %s) "
+            f"FROM {_CLAIMS} c LEFT JOIN {_USERS} u ON u.id = c.author_id "
+            f"LEFT JOIN {_STRENGTHS} s ON s.claim_id = c.id "
+            f"WHERE c.debate_id = %s AND c.is_thesis = %s ORDER BY c.id",
+            [debate.pk, debate.pk, True],
+        )
+        thesis_rows = cursor.fetchall()
+        thesis_ids = [row[0] for row in thesis_rows]
+        newest = max((row[-1] or 0 for row in thesis_rows), default=0)
+        edges = _edges_under(cursor, debate.pk, thesis_ids) if thesis_ids else []
+    if len(edges) > SLICE_MAX:
+        return None
     children: dict[int, list[Edge]] = defaultdict(list)
     parents: dict[int, list[Edge]] = defaultdict(list)
     original: dict[int, Edge] = {}
@@ -83,27 +116,24 @@ def load(debate: Debate) -> DebateStructure:
         parents[edge.child].append(edge)
         if not edge.is_link:
             original[edge.child] = edge
-    above: set[int] = set()  # claims on a linked claim's way up, outside the two levels
-    if any(edge.is_link for edge in edges):
-        for edge in _ways_up(under.filter(is_link=True).order_by().values("child_id")):
-            if edge.child not in original:
-                original[edge.child] = edge
-                parents[edge.child].append(edge)
-            above |= {edge.parent, edge.child}
-        above -= {edge.child for edge in edges}  # read by the subquery already
-    claims = Claim.objects.filter(
-        Q(is_thesis=True) | Q(pk__in=under.values("child_id")) | Q(pk__in=sorted(above)),
-        debate=debate,
-    )
+    for edge in _ways_up(sorted({edge.child for edge in edges if edge.is_link})):
+        if edge.child not in original:
+            original[edge.child] = edge
+            parents[edge.child].append(edge)
+    wanted = {edge.child for edge in edges} | {edge.parent for edge in original.values()}
+    wanted.difference_update(thesis_ids)
     nodes: dict[int, Node] = {}
     strength: dict[int, float] = {}
-    for *columns, stored in raw_rows(claims.values_list(*NODE_COLUMNS, "strength")):
+    rows = [row[:-1] for row in thesis_rows]
+    if wanted:
+        claims = Claim.objects.filter(pk__in=sorted(wanted), debate=debate)
+        rows += raw_rows(claims.values_list(*NODE_COLUMNS, STORED_STRENGTH))
+    for *columns, stored in rows:
         node = node_from(columns)
         nodes[node.id] = node
         if stored is not None:
             strength[node.id] = stored
-    thesis_ids = sorted(node.id for node in nodes.values() if node.is_thesis)
-    shown = Claim.objects.filter(Q(is_thesis=True) | Q(pk__in=level_1), debate=debate)
+    shown = [*thesis_ids, *(edge.child for t in thesis_ids for edge in children.get(t, ()))]
     structure = DebateStructure(
         debate_id=debate.pk,
         version=(debate.structure_version, debate.created_at),
@@ -113,33 +143,48 @@ def load(debate: Debate) -> DebateStructure:
         theses=thesis_ids,
         parents=dict(parents),
         tally_version=debate.tally_version,
-        citations=citations_from(citation_rows(claim_id__in=shown.values("id"))),
-        notes=notes_from(note_rows(claim_id__in=shown.values("id"))),
+        citations=citations_from(citation_rows(claim_id__in=shown)),
+        notes=notes_from(note_rows(claim_id__in=shown)),
         strength=strength,
         whole=False,
     )
-    # The live poll compares with the newest claim of the whole debate, not of the slice.
-    newest = Claim.objects.filter(debate=debate).aggregate(newest=Max("id"))["newest"]
-    structure.__dict__["newest_claim"] = newest or 0
+    structure.__dict__["newest_claim"] = newest
     return structure
 
 
-def _ways_up(linked: QuerySet[Relation]) -> list[Edge]:
-    """The standing original relations from each claim in `linked` (a one-column queryset)
-    up to its thesis: one recursive query."""
-    table = Relation._meta.db_table
-    columns = ", ".join(f"r.{Relation._meta.get_field(name).column}" for name in EDGE_COLUMNS)
-    start, params = linked.query.sql_with_params()
+def _edges_under(cursor: CursorWrapper, debate_id: int, theses: list[int]) -> list[Edge]:
+    """The standing relations under the theses and under their children, in sibling order:
+    one query of two parts, each found by its parent."""
+    held = f"{_placeholders(theses)}"
+    cursor.execute(
+        f"SELECT {_EDGE_SQL_COLUMNS} FROM {_RELATIONS} r "
+        f"WHERE r.debate_id = %s AND r.is_hidden = %s AND r.parent_id IN ({held}) "
+        f"UNION ALL "
+        f"SELECT {_EDGE_SQL_COLUMNS} FROM {_RELATIONS} r "
+        f"WHERE r.debate_id = %s AND r.is_hidden = %s AND r.parent_id IN ("
+        f"  SELECT l.child_id FROM {_RELATIONS} l "
+        f"  WHERE l.is_hidden = %s AND l.parent_id IN ({held})"
+        f") ORDER BY 6, 1",  # position, id
+        [debate_id, False, *theses, debate_id, False, False, *theses],
+    )
+    return [edge_from(row) for row in cursor.fetchall()]
+
+
+def _ways_up(claims: list[int]) -> list[Edge]:
+    """The standing original relations from each of `claims` up to its thesis: one
+    recursive query (none without claims)."""
+    if not claims:
+        return []
     sql = f"""
         WITH RECURSIVE up(id) AS (
-            {start}
+            SELECT id FROM {_CLAIMS} WHERE id IN ({_placeholders(claims)})
             UNION
-            SELECT r.parent_id FROM {table} r JOIN up ON r.child_id = up.id
+            SELECT r.parent_id FROM {_RELATIONS} r JOIN up ON r.child_id = up.id
             WHERE r.is_link = %s AND r.is_hidden = %s
         )
-        SELECT {columns} FROM {table} r
+        SELECT {_EDGE_SQL_COLUMNS} FROM {_RELATIONS} r
         WHERE r.child_id IN (SELECT id FROM up) AND r.is_link = %s AND r.is_hidden = %s
     """  # names from the models; values are parameters
     with connection.cursor() as cursor:
-        cursor.execute(sql, [*params, False, False, False, False])
+        cursor.execute(sql, [*claims, False, False, False, False])
         return [edge_from(row) for row in cursor.fetchall()]

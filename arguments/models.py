@@ -243,14 +243,10 @@ class Claim(VoteTally):
     merged_into = models.ForeignKey(
         "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="merged_claims"
     )
-    # Its DF-QuAD strength as a process holding the debate last stored it (None: not
-    # published), current when the debate's `strengths_*_version` are its versions: what a
-    # worker holding nothing shows on the debate's first screen (arguments/stored_strengths.py).
-    strength = models.FloatField(null=True, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
     history = HistoricalRecords(
-        excluded_fields=[*VoteTally.TALLY_FIELDS, "tallied_in", "strength", "updated_at"],
+        excluded_fields=[*VoteTally.TALLY_FIELDS, "tallied_in", "updated_at"],
     )
 
     objects = ClaimQuerySet.as_manager()
@@ -260,6 +256,10 @@ class Claim(VoteTally):
         indexes = [
             models.Index(fields=["debate", "status"]),
             models.Index(fields=["debate", "tallied_in"]),
+            # A debate's theses, and its newest claim, found without reading its other claims
+            # (arguments/first_screen.py).
+            models.Index(fields=["debate"], condition=Q(is_thesis=True), name="claim_theses"),
+            models.Index(fields=["debate", "id"], name="claim_debate_id"),
         ]
         constraints = [
             # Services strip input; the database refuses what is empty, blank or too long.
@@ -427,6 +427,30 @@ class StructureChange(models.Model):
 
     def __str__(self) -> str:
         return f"claim {self.claim_id} changed in version {self.version}"
+
+
+class StoredStrength(models.Model):
+    """A claim's DF-QuAD strength (None: not published) as a process holding its debate last
+    stored it, current when the debate's `strengths_*_version` are the debate's versions: what
+    a worker holding nothing shows on a debate's first screen (arguments/stored_strengths.py).
+
+    Rows of their own, not a column of the claim, for the reason `StructureChange` gives: a
+    store holds the debate's row, and updating a claim's row after it deadlocked against a
+    vote, which locks its point's claim and then the debate's row. No foreign-key constraint
+    either (its check would lock the claim's row); Django still cascades.
+    """
+
+    claim = models.OneToOneField(
+        Claim,
+        primary_key=True,
+        on_delete=models.CASCADE,
+        related_name="stored_strength",
+        db_constraint=False,
+    )
+    strength = models.FloatField(null=True)
+
+    def __str__(self) -> str:
+        return f"claim {self.claim_id}: {self.strength}"
 
 
 class Vote(models.Model):

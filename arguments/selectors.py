@@ -200,6 +200,9 @@ NOTE_COLUMNS = (
 )  # fmt: skip
 
 
+STORED_STRENGTH = "stored_strength__strength"  # read with a claim's row (stored_strengths.py)
+
+
 def node_from(row: Row) -> Node:
     node = Node(*row[:8], tally=tuple(row[8:]))  # type: ignore[arg-type]
     node.author = node.author or ""
@@ -261,7 +264,7 @@ def _load_structure(debate: Debate) -> DebateStructure:
     nodes: dict[int, Node] = {}
     theses: list[int] = []
     stored: dict[int, float | None] = {}  # the strengths as stored (stored_strengths.py)
-    claims = Claim.objects.filter(debate=debate).values_list(*NODE_COLUMNS, "strength")
+    claims = Claim.objects.filter(debate=debate).values_list(*NODE_COLUMNS, STORED_STRENGTH)
     for *columns, strength in raw_rows(claims):
         node = node_from(columns)
         nodes[node.id] = node

@@ -1,7 +1,8 @@
-"""Every claim's strength kept in its row, so that a worker holding nothing can show a debate's
-first screen from the few claims on it (`selectors.debate_front`) instead of loading and
-scoring all of them: at 20,000 claims that whole load is 150 to 400 ms, most of it reading rows
-and running DF-QuAD over the graph, and no row format or cache made it fit in 60.
+"""Every claim's strength stored in the database (`StoredStrength`), so that a worker holding
+nothing can show a debate's first screen from the few claims on it (arguments/first_screen.py)
+instead of loading and scoring all of them: at 20,000 claims that whole load is 150 to 400
+ms, most of it reading rows and running DF-QuAD over the graph, and no row format or cache
+made it fit in 60.
 
 The stored values are a copy of what a process holding the debate computed, never computed
 on their own: one DF-QuAD, in memory, decides every strength shown. The debate's row stamps
@@ -18,7 +19,10 @@ when the stamp is the debate's current versions.
 Each store moves the stamp first, in one conditional UPDATE of the debate's row (the row
 stays locked to the end of the short transaction), so two processes storing the same change
 store it once and a store never lands on a copy it was not computed from. A process that
-loses the race writes nothing; the stamp never moves back. Nothing else writes the column:
+loses the race writes nothing; the stamp never moves back. The strengths are rows of their
+own: a store holds the debate's row, and a vote locks its point's claim before the debate's,
+so updating claims' rows here deadlocked (a PostgreSQL test races votes and writes). Nothing
+else writes them:
 a write that no process catches up (the admin, an import) leaves the stamp behind until the
 next reader of the debate catches up and stores.
 """
@@ -30,7 +34,7 @@ from typing import TYPE_CHECKING
 from django.db import connection, transaction
 from django.db.models import Q
 
-from arguments.models import Claim, Debate
+from arguments.models import Debate, StoredStrength
 
 if TYPE_CHECKING:
     from collections.abc import Iterable, Mapping
@@ -39,7 +43,11 @@ if TYPE_CHECKING:
 
 Versions = tuple[int, int]  # (structure version, tally version)
 
-UPDATE_SQL = f"UPDATE {Claim._meta.db_table} SET strength = %s WHERE id = %s"
+# An upsert (PostgreSQL, and SQLite since 3.24): a claim's first store inserts its row.
+UPSERT_SQL = (
+    f"INSERT INTO {StoredStrength._meta.db_table} (claim_id, strength) VALUES (%s, %s) "
+    "ON CONFLICT (claim_id) DO UPDATE SET strength = excluded.strength"
+)
 
 
 def stamp_of(debate: Debate) -> Versions | None:
@@ -69,7 +77,7 @@ def store_loaded(
         return False  # stored by a process that read newer versions: never move back
     strength = structure.strength
     changes = [
-        (strength.get(claim_id), claim_id)
+        (claim_id, strength.get(claim_id))
         for claim_id, value in stored.items()
         if strength.get(claim_id) != value
     ]
@@ -92,12 +100,12 @@ def store_caught_up(structure: DebateStructure, *, since: Versions, claims: Iter
         strengths_tally_version__lte=now[1],
     ) & ~Q(strengths_structure_version=now[0], strengths_tally_version=now[1])
     strength = structure.strength
-    changes = [(strength.get(claim_id), claim_id) for claim_id in sorted(set(claims))]
+    changes = [(claim_id, strength.get(claim_id)) for claim_id in sorted(set(claims))]
     return _store(structure.debate_id, between, now, changes)
 
 
 def _store(
-    debate_id: int, condition: Q, now: Versions, changes: list[tuple[float | None, int]]
+    debate_id: int, condition: Q, now: Versions, changes: list[tuple[int, float | None]]
 ) -> bool:
     # No savepoint inside a caller's transaction: two statements that either both land
     # with it or not at all.
@@ -110,5 +118,5 @@ def _store(
         )
         if moved and changes:
             with connection.cursor() as cursor:
-                cursor.executemany(UPDATE_SQL, changes)
+                cursor.executemany(UPSERT_SQL, changes)
     return moved

@@ -1,4 +1,4 @@
-"""Strengths stored in the claims' rows (arguments/stored_strengths.py): after a load, a vote
+"""Strengths stored in the database (arguments/stored_strengths.py): after a load, a vote
 or a write caught up by any process, the stored values are exactly the strengths a whole
 load computes, stamped with the versions they are current at; a store computed from an older
 or a gapped copy is refused, and the stamp never moves back."""
@@ -20,7 +20,7 @@ def _fresh(debate: Debate) -> Debate:
 
 
 def _stored(debate: Debate) -> dict[int, float | None]:
-    return dict(Claim.objects.filter(debate=debate).values_list("id", "strength"))
+    return dict(Claim.objects.filter(debate=debate).values_list("id", "stored_strength__strength"))
 
 
 def _computed(debate: Debate) -> dict[int, float | None]:
