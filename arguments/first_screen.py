@@ -24,7 +24,6 @@ more than the first screen (a branch, a focus page, search), and from then on ho
 
 from __future__ import annotations
 
-from collections import defaultdict
 from typing import TYPE_CHECKING
 
 from django.db import connection
@@ -42,6 +41,7 @@ from arguments.selectors import (
     citations_from,
     debate_structure,
     edge_from,
+    edge_indexes,
     holds,
     node_from,
     note_rows,
@@ -108,18 +108,11 @@ def load(debate: Debate) -> DebateStructure | None:
         edges = _edges_under(cursor, debate.pk, thesis_ids) if thesis_ids else []
     if len(edges) > SLICE_MAX:
         return None
-    children: dict[int, list[Edge]] = defaultdict(list)
-    parents: dict[int, list[Edge]] = defaultdict(list)
-    original: dict[int, Edge] = {}
-    for edge in edges:
-        children[edge.parent].append(edge)
-        parents[edge.child].append(edge)
-        if not edge.is_link:
-            original[edge.child] = edge
+    children, parents, original = edge_indexes(edges)
     for edge in _ways_up(sorted({edge.child for edge in edges if edge.is_link})):
         if edge.child not in original:
             original[edge.child] = edge
-            parents[edge.child].append(edge)
+            parents.setdefault(edge.child, []).append(edge)
     wanted = {edge.child for edge in edges} | {edge.parent for edge in original.values()}
     wanted.difference_update(thesis_ids)
     nodes: dict[int, Node] = {}
@@ -138,10 +131,10 @@ def load(debate: Debate) -> DebateStructure | None:
         debate_id=debate.pk,
         version=(debate.structure_version, debate.created_at),
         nodes=nodes,
-        children=dict(children),
+        children=children,
         original=original,
         theses=thesis_ids,
-        parents=dict(parents),
+        parents=parents,
         tally_version=debate.tally_version,
         citations=citations_from(citation_rows(claim_id__in=shown)),
         notes=notes_from(note_rows(claim_id__in=shown)),

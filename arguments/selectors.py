@@ -216,6 +216,21 @@ def edge_from(row: Row) -> Edge:
     return edge
 
 
+def edge_indexes(
+    edges: Iterable[Edge],
+) -> tuple[dict[int, list[Edge]], dict[int, list[Edge]], dict[int, Edge]]:
+    """Edges (in sibling order) by parent, by child, and each child's original place."""
+    children: dict[int, list[Edge]] = defaultdict(list)
+    parents: dict[int, list[Edge]] = defaultdict(list)
+    original: dict[int, Edge] = {}
+    for edge in edges:
+        children[edge.parent].append(edge)
+        parents[edge.child].append(edge)
+        if not edge.is_link:
+            original[edge.child] = edge
+    return dict(children), dict(parents), original
+
+
 def raw_rows(rows: QuerySet[Any]) -> list[Row]:
     """A `values_list` queryset's rows as the driver gives them, in one fetch: the ORM's
     per-row converters and chunked fetching cost a fifth of a cold page at 20,000 claims. Only
@@ -271,29 +286,21 @@ def _load_structure(debate: Debate) -> DebateStructure:
         stored[node.id] = strength
         if node.is_thesis:
             theses.append(node.id)
-    children: dict[int, list[Edge]] = defaultdict(list)
-    parents: dict[int, list[Edge]] = defaultdict(list)
-    original: dict[int, Edge] = {}
     relations = (
         Relation.objects.filter(debate=debate)
         .active()
         .order_by("position", "id")
         .values_list(*EDGE_COLUMNS)
     )
-    for row in raw_rows(relations):
-        edge = edge_from(row)
-        children[edge.parent].append(edge)
-        parents[edge.child].append(edge)
-        if not edge.is_link:
-            original[edge.child] = edge
+    children, parents, original = edge_indexes(edge_from(row) for row in raw_rows(relations))
     structure = DebateStructure(
         debate_id=debate.pk,
         version=(debate.structure_version, debate.created_at),
         nodes=nodes,
-        children=dict(children),
+        children=children,
         original=original,
         theses=theses,
-        parents=dict(parents),
+        parents=parents,
         # The version as read before the rows: a vote committed in between is applied again
         # by the next catch-up, which is harmless (it sets, never adds).
         tally_version=debate.tally_version,
