@@ -344,7 +344,8 @@ def debate_structure(debate: Debate) -> DebateStructure:
     """The debate's claims, relations, citations and annotations: four queries, or none when
     this process already holds the debate's current version. When it holds an older one, it
     reads only what changed since: the claims a write changed (four queries) and the points
-    voted on (two), see arguments/structure_changes.py."""
+    voted on (one), see arguments/structure_changes.py. Either way, when the strengths stored
+    in the database are behind, it stores what it computed (arguments/stored_strengths.py)."""
     caught_up = _caught_up(debate)
     if caught_up is not None:
         structure, since, rescored = caught_up
