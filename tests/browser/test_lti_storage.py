@@ -227,6 +227,12 @@ def test_a_launch_without_third_party_cookies_goes_through_platform_storage(
     course, learner_page, live_server, debate, thesis
 ):
     page = learner_page
+    # What the browser did, for the message of a failure: a frame's url alone has been seen
+    # stale (at the platform's auth URL while the tool's pages had already run in it).
+    seen: list[str] = []
+    page.on("response", lambda r: seen.append(f"{r.request.method} {r.url[:90]} {r.status}"))
+    page.on("requestfailed", lambda r: seen.append(f"{r.method} {r.url[:90]} failed"))
+    page.on("console", lambda m: seen.append(f"console {m.type}: {m.text[:200]}"))
     page.goto(f"{course.url}/course")
     frame = page.frame_locator("iframe[name=tool]")
     # Five requests and four postMessage round trips: on a busy machine, more than 5 s.
@@ -235,8 +241,10 @@ def test_a_launch_without_third_party_cookies_goes_through_platform_storage(
     except AssertionError as error:  # say where the flow stopped, not only that it did
         stopped = page.frame(name="tool")
         where = stopped.url if stopped else "no frame"
+        shown = stopped.evaluate("document.body ? document.body.innerText : ''") if stopped else ""
         raise AssertionError(
-            f"the frame is at {where}; the platform saw {page.evaluate('window.ltiLog')}"
+            f"the frame is at {where}, showing {shown[:300]!r}; the browser did {seen}; "
+            f"the platform saw {page.evaluate('window.ltiLog')}"
         ) from error
     tool_frame = page.frame(name="tool")
     assert urlsplit(tool_frame.url).path == f"/lti/d/{debate.slug}/"
