@@ -1,14 +1,14 @@
 from django.apps import AppConfig
+from django.contrib.auth import get_user_model
+from django.db.models.signals import pre_delete
 
 
 class ArgumentsConfig(AppConfig):
     name = "arguments"
 
     def ready(self) -> None:
-        from django.contrib.auth import get_user_model
-        from django.db.models.signals import pre_delete
-
-        from arguments.services.votes import votes_forget
+        # The models are not loaded yet when Django imports this module.
+        from arguments.services.votes import votes_forget  # noqa: PLC0415
 
         def forget_votes(sender: type, instance: object, **kwargs: object) -> None:
             # However an account is deleted (the admin, a shell, a bulk delete), its votes

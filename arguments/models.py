@@ -17,6 +17,7 @@ from django.db.models import F, Q
 from django.db.models.functions import Length, Lower, Trim
 from django.db.models.lookups import GreaterThan, LessThanOrEqual
 from django.urls import reverse
+from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
 # What a claim may have when written on the site; an imported claim keeps its full text up to
@@ -157,7 +158,7 @@ class Debate(models.Model):
         validators=[MinValueValidator(1), MaxValueValidator(1000)],
         help_text="A student with this many points or more gets the line item's maximum.",
     )
-    # Explore (arguments/listings.py): chosen by site staff in the admin, shown first.
+    # Explore (arguments/explore/listings.py): chosen by site staff in the admin, shown first.
     featured = models.BooleanField(
         default=False, help_text="Shown first on the home page and on Explore."
     )
@@ -173,7 +174,7 @@ class Debate(models.Model):
     # otherwise it reads only the claims changed since (`StructureChange`).
     rebuilt_in = models.PositiveBigIntegerField(default=1, editable=False)
     # The structure and tally versions the strengths stored in the claims' rows are current
-    # with (arguments/stored_strengths.py); None until a process first stores them.
+    # with (arguments/structure/stored_strengths.py); None until a process first stores them.
     strengths_structure_version = models.PositiveBigIntegerField(null=True, editable=False)
     strengths_tally_version = models.PositiveBigIntegerField(null=True, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
@@ -257,7 +258,7 @@ class Claim(VoteTally):
             models.Index(fields=["debate", "status"]),
             models.Index(fields=["debate", "tallied_in"]),
             # A debate's theses, and its newest claim, found without reading its other claims
-            # (arguments/first_screen.py).
+            # (arguments/structure/first_screen.py).
             models.Index(fields=["debate"], condition=Q(is_thesis=True), name="claim_theses"),
             models.Index(fields=["debate", "id"], name="claim_debate_id"),
         ]
@@ -405,7 +406,7 @@ class Citation(models.Model):
 class StructureChange(models.Model):
     """A claim changed by a write (its row, a relation at either end of it, its citations or
     notes) at a structure version of its debate: a process holding version v re-reads just
-    the claims changed after v (arguments/structure_changes.py).
+    the claims changed after v (arguments/structure/changes.py).
 
     Rows of their own, only ever inserted, rather than a stamp on the claim: a write takes
     the debate's row lock when it bumps the version, and updating a claim's row after that
@@ -432,7 +433,8 @@ class StructureChange(models.Model):
 class StoredStrength(models.Model):
     """A claim's DF-QuAD strength (None: not published) as a process holding its debate last
     stored it, current when the debate's `strengths_*_version` are the debate's versions: what
-    a worker holding nothing shows on a debate's first screen (arguments/stored_strengths.py).
+    a worker holding nothing shows on a debate's first screen
+    (arguments/structure/stored_strengths.py).
 
     Rows of their own, not a column of the claim, for the reason `StructureChange` gives: a
     store holds the debate's row, and updating a claim's row after it deadlocked against a
@@ -795,8 +797,6 @@ class ShareLink(models.Model):
     @property
     def state(self) -> str:
         """open, off, expired or revoked: what someone opening it now would find."""
-        from django.utils import timezone
-
         if self.revoked_at is not None:
             return "revoked"
         if self.expires_at is not None and self.expires_at <= timezone.now():
@@ -819,7 +819,7 @@ class InstantAccount(models.Model):
 
 
 class Pseudonym(models.Model):
-    """Someone's name in a pseudonymous debate (see arguments/pseudonyms.py)."""
+    """Someone's name in a pseudonymous debate (see arguments/reading/pseudonyms.py)."""
 
     debate = models.ForeignKey(Debate, on_delete=models.CASCADE, related_name="pseudonyms")
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")

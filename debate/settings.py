@@ -75,12 +75,12 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     # First: a visitor's debate page kept whole costs what a static file does (one query).
-    "arguments.visitor_pages.VisitorPagesMiddleware",
+    "arguments.views.visitor_pages.VisitorPagesMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # Outside the session and CSRF middleware, so it sees the cookies they set on the way out.
-    "arguments.middleware.LmsFrameCookiesMiddleware",
+    "arguments.lti.cookies.LmsFrameCookiesMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -90,12 +90,12 @@ MIDDLEWARE = [
     "django_htmx.middleware.HtmxMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     "allauth.account.middleware.AccountMiddleware",
-    "arguments.middleware.RateLimitedMiddleware",
+    "arguments.views.middleware.RateLimitedMiddleware",
     "arguments.lti.scores_soon.ScoresSoonMiddleware",
 ]
 
 ROOT_URLCONF = "debate.urls"
-FORM_RENDERER = "arguments.forms.FormRenderer"
+FORM_RENDERER = "arguments.views.forms.FormRenderer"
 WSGI_APPLICATION = "debate.wsgi.application"
 ASGI_APPLICATION = "debate.asgi.application"
 
@@ -238,7 +238,7 @@ if not DEBUG:
     SECURE_HSTS_PRELOAD = True
 # An LMS shows LTI launches in an iframe on its own site: a session cookie set there is a
 # third-party cookie, which browsers drop unless it is SameSite=None (and Secure). Only the
-# responses of an LMS session get such cookies (arguments.middleware.LmsFrameCookiesMiddleware);
+# responses of an LMS session get such cookies (arguments.lti.cookies.LmsFrameCookiesMiddleware);
 # everywhere else they stay Lax. See docs/EMBEDDING.md.
 COOKIES_IN_LMS_FRAMES = env_bool("DJANGO_COOKIES_IN_LMS_FRAMES", True)
 # Hosts an LMS's services (grades, rosters) may live on besides its registration's URLs, e.g.

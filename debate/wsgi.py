@@ -16,6 +16,6 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "debate.settings")
 application = get_wsgi_application()
 
 # An idle reader's unchanged poll is answered before Django's request handling (issue 18).
-from arguments.live_wsgi import LivePolls  # noqa: E402 (needs the settings set up above)
+from arguments.live.poll_shortcut import LivePolls  # noqa: E402 (needs the settings set up above)
 
 application = LivePolls(application)

@@ -14,10 +14,10 @@ from django.contrib.auth.models import AnonymousUser
 from django.core.cache import cache
 
 from arguments import services
-from arguments.cards import forget_cards
 from arguments.models import Claim, Debate, Relation, Role, Stance
-from arguments.selectors import forget_structures
-from arguments.visitor_pages import forget_pages
+from arguments.structure.loader import forget_structures
+from arguments.views.cards import forget_cards
+from arguments.views.visitor_pages import forget_pages
 from tests.factories import MembershipFactory, UserFactory
 
 

@@ -9,8 +9,8 @@ import pytest
 from django.urls import reverse
 
 from arguments import services
-from arguments.activity import activity_of
 from arguments.models import Annotation, Debate, Flag
+from arguments.reading.activity import activity_of
 from tests.conftest import build_debate
 from tests.factories import UserFactory
 

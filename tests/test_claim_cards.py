@@ -1,4 +1,4 @@
-"""Claim cards kept per worker (arguments/cards.py): a kept card is the card a fresh render
+"""Claim cards kept per worker (arguments/views/cards.py): a kept card is the card a fresh render
 gives, for every persona; whatever a card shows is in its key, so a vote, an edit or another
 reader's role never serves a stale or someone else's card."""
 
@@ -13,12 +13,12 @@ from django.template.loader import render_to_string
 from django.test import RequestFactory
 
 from arguments import services
-from arguments.cards import fingerprint, forget_cards
 from arguments.models import Debate
-from arguments.reading import Lens
 from arguments.reading.actions import Actions
-from arguments.selectors import CitedSource
-from arguments.tree import TreeItem
+from arguments.reading.lens import Lens
+from arguments.reading.tree import TreeItem
+from arguments.structure.graph import CitedSource
+from arguments.views.cards import fingerprint, forget_cards
 
 TOKEN = re.compile(r'name="csrfmiddlewaretoken" value="[^"]+"')
 

@@ -64,7 +64,7 @@ def test_branch_and_focus_cost_a_fixed_number_of_queries(
 ):
     debate = build_debate(size, slug=f"q-{size}")
     claim = debate.claims.order_by("id")[1]
-    # +2 on this first read of the debate: its strengths stored (stored_strengths.py).
+    # +2 on this first read of the debate: its strengths stored (structure/stored_strengths.py).
     with django_assert_max_num_queries(8):
         assert client.get(url("claim", claim)).status_code == 200
     with django_assert_max_num_queries(6):

@@ -10,8 +10,8 @@ import pytest
 from django.db import connection
 
 from arguments import services
+from arguments.bench.worker_probe import Probe, database_url
 from arguments.models import Claim, Stance
-from arguments.worker_probe import Probe, database_url
 from tests.conftest import build_debate
 from tests.factories import UserFactory
 

@@ -7,9 +7,10 @@ import pytest
 from django.core.management import call_command
 from django.urls import reverse
 
-from arguments import cruxes, listings, services
+from arguments import services
+from arguments.explore import cruxes, listings
 from arguments.models import Debate, Role, Stance, Tag
-from arguments.reading import Lens
+from arguments.reading.lens import Lens
 from tests.factories import MembershipFactory, UserFactory
 
 pytestmark = pytest.mark.django_db

@@ -1,6 +1,6 @@
 """A worker holding nothing of a debate shows its page from the first screen alone
-(arguments/first_screen.py): the same page, for every persona, as the whole structure gives,
-in a few queries whatever the debate's size, and never from strengths that are behind."""
+(arguments/structure/first_screen.py): the same page, for every persona, as the whole structure
+gives, in a few queries whatever the debate's size, and never from strengths that are behind."""
 
 from __future__ import annotations
 
@@ -9,11 +9,12 @@ import re
 import pytest
 from django.core.cache import cache
 
-from arguments import selectors, services
-from arguments.cards import forget_cards
+from arguments import services
 from arguments.models import Claim, Debate, Stance
-from arguments.selectors import debate_structure, forget_structures, holds
-from arguments.visitor_pages import forget_pages
+from arguments.structure import loader
+from arguments.structure.loader import debate_structure, forget_structures, holds
+from arguments.views.cards import forget_cards
+from arguments.views.visitor_pages import forget_pages
 from tests.conftest import build_debate
 
 TOKEN = re.compile(r'name="csrfmiddlewaretoken" value="[^"]+"|"X-CSRFToken": "[^"]+"')
@@ -79,7 +80,7 @@ def test_the_first_screen_is_the_page_the_whole_structure_gives(client, cast, ar
 
 def test_the_slice_holds_the_strengths_the_whole_structure_computes(argued):
     whole = debate_structure(argued)
-    from arguments import first_screen
+    from arguments.structure import first_screen
 
     argued.refresh_from_db()
     part = first_screen.load(argued)
@@ -99,7 +100,7 @@ def test_a_cold_first_screen_reads_a_few_rows_at_any_size(
     debate = build_debate(size, slug=f"first-{size}")
     debate_structure(debate)  # someone read it once: its strengths are stored
     debate.refresh_from_db()
-    monkeypatch.setattr(selectors, "_load_structure", lambda d: pytest.fail("loaded whole"))
+    monkeypatch.setattr(loader, "_load_structure", lambda d: pytest.fail("loaded whole"))
     _cold()
     # The kept page's state, the debate, then the slice: its relations, the links' ways up,
     # its claims, their citations and notes, the newest claim's id. If this grows, say why.
@@ -121,8 +122,8 @@ def test_strengths_behind_the_debate_are_never_shown(client, cast, argued, pro, 
     services.vote_cast(user=cast.owner, point=pro.parent_relations.get(), value=0)
     _cold()
     loads: list[int] = []
-    original = selectors._load_structure
-    monkeypatch.setattr(selectors, "_load_structure", lambda d: loads.append(d.pk) or original(d))
+    original = loader._load_structure
+    monkeypatch.setattr(loader, "_load_structure", lambda d: loads.append(d.pk) or original(d))
     page = _page(client, cast.anonymous, argued)
     assert loads == [argued.pk]
     _cold()
@@ -135,7 +136,7 @@ def test_a_worker_that_holds_the_debate_serves_the_page_from_it(client, cast, ar
     forget_pages()
     cache.clear()
     monkeypatch.setattr(
-        "arguments.first_screen.load", lambda debate: pytest.fail("sliced while held")
+        "arguments.structure.first_screen.load", lambda debate: pytest.fail("sliced while held")
     )
     _page(client, cast.writer, argued)
     assert holds(argued)

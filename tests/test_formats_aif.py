@@ -10,8 +10,8 @@ import pytest
 from arguments import services
 from arguments.formats import aif, detect
 from arguments.formats.document import FormatError
-from arguments.formats.stored import document_from_debate
 from arguments.models import Claim, Debate, Relation
+from arguments.reading.export import document_from_debate
 from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db

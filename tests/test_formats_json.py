@@ -11,8 +11,8 @@ from django.core.exceptions import PermissionDenied
 from arguments import formats, services
 from arguments.formats import native_json
 from arguments.formats.document import FormatError
-from arguments.formats.stored import document_from_debate
 from arguments.models import Annotation, Citation, Claim, Debate, Relation, Source, Vote
+from arguments.reading.export import document_from_debate
 from tests.factories import SourceFactory, UserFactory
 
 pytestmark = pytest.mark.django_db

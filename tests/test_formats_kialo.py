@@ -9,8 +9,8 @@ import pytest
 from arguments import services
 from arguments.formats import detect, kialo, load
 from arguments.formats.document import DebateDocument, FormatError
-from arguments.formats.stored import document_from_debate
 from arguments.models import Citation, Claim, Debate, Relation, Source
+from arguments.reading.export import document_from_debate
 from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db

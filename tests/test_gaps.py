@@ -6,9 +6,10 @@ from __future__ import annotations
 import pytest
 from django.urls import reverse
 
-from arguments import gaps, services
+from arguments import services
+from arguments.explore import gaps
 from arguments.models import Debate, Relation, Stance
-from arguments.reading import Lens
+from arguments.reading.lens import Lens
 from tests.conftest import build_debate
 from tests.factories import UserFactory
 

@@ -12,8 +12,8 @@ from django.db.models.functions import Length
 
 from arguments import formats, services
 from arguments.formats.document import DebateDocument, FormatError
-from arguments.formats.stored import document_from_debate
 from arguments.models import CLAIM_MAX_LENGTH, Claim, Debate, Relation, Source
+from arguments.reading.export import document_from_debate
 from tests.factories import UserFactory
 from tests.test_formats_argdown import argdown_reads, their_relations
 

@@ -138,7 +138,7 @@ def _wsgi(app, url: str, etag: str, method: str = "GET") -> str:
 def test_the_wsgi_fast_path_answers_only_an_unchanged_poll_with_a_ticket(
     client, cast, debate, thesis, django_assert_max_num_queries
 ) -> None:
-    from arguments.live_wsgi import LivePolls
+    from arguments.live.poll_shortcut import LivePolls
 
     fallback = Fallback()
     app = LivePolls(fallback)

@@ -15,7 +15,7 @@ from hypothesis import strategies as st
 from arguments import maps, services
 from arguments.maps.layout import MapNode, measure, sunburst, tree_boxes, walk
 from arguments.models import Debate, Stance
-from arguments.reading import Lens
+from arguments.reading.lens import Lens
 from tests.conftest import build_debate
 
 EPS = 1e-9
@@ -264,7 +264,7 @@ def test_the_map_page_costs_the_same_queries_at_any_size(
 ):
     debate = build_debate(size)
     url = reverse("arguments:debate_map", args=[debate.slug])
-    # +2 on this first read of the debate: its strengths stored (stored_strengths.py).
+    # +2 on this first read of the debate: its strengths stored (structure/stored_strengths.py).
     with django_assert_max_num_queries(8):
         response = client.get(url)
     assert response.status_code == 200

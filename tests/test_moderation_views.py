@@ -9,7 +9,7 @@ from django.utils.html import escape
 
 from arguments import services
 from arguments.models import Claim, Debate, Flag, Membership, Role, Stance
-from arguments.moderation import claim_notices
+from arguments.reading.notices import claim_notices
 from tests.factories import FlagFactory, UserFactory
 
 pytestmark = pytest.mark.django_db

@@ -7,7 +7,8 @@ import pytest
 from django.core import mail
 from django.urls import reverse
 
-from arguments import digests, notifications, services
+from arguments import services
+from arguments.live import digests, notifications
 from arguments.models import (
     Annotation,
     Claim,

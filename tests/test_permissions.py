@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from arguments.models import Debate, Role
-from arguments.permissions import Action, claims_need_approval, permits, role_in
+from arguments.rules.permissions import Action, claims_need_approval, permits, role_in
 
 pytestmark = pytest.mark.django_db
 

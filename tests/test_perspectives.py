@@ -2,7 +2,7 @@
 participant voted, as a group voted, or as a named perspective that its creator votes as.
 
 The debate of every test: thesis T, its pro P and con C, and Q a pro of P. The expected
-strengths are worked out by hand with DF-QuAD (docs in arguments/scoring.py):
+strengths are worked out by hand with DF-QuAD (docs in arguments/structure/scoring.py):
 strength = base + (1 - base)(support - attack) when support wins, base - base(attack -
 support) otherwise; base = mean vote / 4, or 0.5 without votes.
 """
@@ -14,10 +14,11 @@ import re
 import pytest
 from django.urls import reverse
 
-from arguments import perspectives, services
+from arguments import services
 from arguments.models import Claim, Debate, Perspective, Relation, Stance, Vote
-from arguments.pseudonyms import pseudonyms_of
-from arguments.selectors import debate_structure
+from arguments.reading import perspectives
+from arguments.reading.pseudonyms import pseudonyms_of
+from arguments.structure.loader import debate_structure
 from tests.conftest import build_debate
 from tests.factories import MembershipFactory, UserFactory
 
@@ -424,7 +425,7 @@ def test_a_perspective_page_costs_a_fixed_number_of_queries(
     # Debate, session, user, the group's row (the parameter), notices, my votes, the picker's
     # perspectives and participants, whether I follow the debate; cold, also the structure (4)
     # and the group's tallies (one grouped query), and on this first read of the debate its
-    # strengths stored (2, stored_strengths.py). If this grows, say why here.
+    # strengths stored (2, structure/stored_strengths.py). If this grows, say why here.
     with django_assert_max_num_queries(16):
         response = client.get(url, seen_as)
     assert response.status_code == 200

@@ -8,7 +8,7 @@ from django.urls import reverse
 
 from arguments import services
 from arguments.models import Debate, Membership, Pseudonym, Role, Stance
-from arguments.pseudonyms import pseudonyms_of
+from arguments.reading.pseudonyms import pseudonyms_of
 from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db

@@ -32,8 +32,8 @@ from django.utils import timezone
 
 from arguments import services
 from arguments.models import Annotation, Claim, Debate, Flag, Membership, Relation, Role, Stance
-from arguments.permissions import Action, at_least, permits, role_in, sees_note
-from arguments.selectors import forget_structures
+from arguments.rules.permissions import Action, at_least, permits, role_in, sees_note
+from arguments.structure.loader import forget_structures
 from tests.factories import FlagFactory, UserFactory
 from tests.pages import Form, read, template_syntax
 

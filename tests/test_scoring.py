@@ -15,13 +15,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from arguments.scoring import (
-    Contribution,
-    Explanation,
-    base_score,
-    explain,
-    strengths,
-)
+from arguments.structure.scoring import Contribution, Explanation, base_score, explain, strengths
 
 Edge = tuple[int, int, str]
 

@@ -7,7 +7,8 @@ import pytest
 from django.db import connection
 from django.urls import reverse
 
-from arguments import search, services
+from arguments import services
+from arguments.explore import search
 from arguments.models import Debate, Stance
 from tests.conftest import build_debate
 from tests.test_permission_matrix import build_scene
@@ -20,7 +21,7 @@ def _search_url(debate: Debate, q: str) -> tuple[str, dict[str, str]]:
 
 
 def _hit_ids(user, debate: Debate | None, q: str) -> list[int]:
-    from arguments.reading import Lens
+    from arguments.reading.lens import Lens
 
     if debate is None:
         return [hit.claim_id for hit in search.search_claims(user, q)]

@@ -6,9 +6,10 @@ from __future__ import annotations
 import pytest
 from django.db import connection
 
-from arguments import search, services
+from arguments import services
+from arguments.explore import search
 from arguments.models import Debate, Stance
-from arguments.reading import Lens
+from arguments.reading.lens import Lens
 
 pytestmark = [
     pytest.mark.django_db,

@@ -16,7 +16,7 @@ from django.test import RequestFactory
 from django.urls import reverse
 
 from arguments.lti import SESSION_ORIGINS
-from arguments.middleware import LmsFrameCookiesMiddleware
+from arguments.lti.cookies import LmsFrameCookiesMiddleware
 
 pytestmark = pytest.mark.django_db
 

@@ -8,7 +8,7 @@ import pytest
 from django.core.management import call_command
 
 from arguments.models import Citation, Claim, Debate, Relation, Source
-from arguments.selectors import debate_structure
+from arguments.structure.loader import debate_structure
 
 pytestmark = pytest.mark.django_db
 

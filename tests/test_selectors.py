@@ -6,7 +6,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from arguments.selectors import debate_structure, forget_structures
+from arguments.structure.loader import debate_structure, forget_structures
 from tests.conftest import build_debate
 
 pytestmark = pytest.mark.django_db
@@ -22,7 +22,7 @@ def queries_to_load(debate) -> int:
 def test_the_structure_costs_the_same_queries_for_10_and_2000_claims():
     small, large = build_debate(10, slug="small"), build_debate(2000, slug="large")
     # The first load also stores the strengths (the stamp, then every strength in one
-    # executemany: arguments/stored_strengths.py); later loads find them stored.
+    # executemany: arguments/structure/stored_strengths.py); later loads find them stored.
     assert queries_to_load(small) == queries_to_load(large) == 6
     small.refresh_from_db()
     large.refresh_from_db()

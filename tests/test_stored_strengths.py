@@ -1,4 +1,4 @@
-"""Strengths stored in the database (arguments/stored_strengths.py): after a load, a vote
+"""Strengths stored in the database (arguments/structure/stored_strengths.py): after a load, a vote
 or a write caught up by any process, the stored values are exactly the strengths a whole
 load computes, stamped with the versions they are current at; a store computed from an older
 or a gapped copy is refused, and the stamp never moves back."""
@@ -7,9 +7,10 @@ from __future__ import annotations
 
 import pytest
 
-from arguments import services, stored_strengths
+from arguments import services
 from arguments.models import Claim, Debate, Stance
-from arguments.selectors import _load_structure, claim_strengths, debate_structure
+from arguments.structure import stored_strengths
+from arguments.structure.loader import _load_structure, claim_strengths, debate_structure
 from tests.conftest import build_debate
 
 pytestmark = pytest.mark.django_db

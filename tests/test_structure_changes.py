@@ -7,10 +7,12 @@ from collections.abc import Callable
 
 import pytest
 
-from arguments import selectors, services
+from arguments import services
 from arguments.models import Claim, Debate, Membership, Role, Stance
-from arguments.selectors import DebateStructure, debate_structure, forget_structures
 from arguments.services.guards import bump_version
+from arguments.structure import loader
+from arguments.structure.graph import DebateStructure
+from arguments.structure.loader import debate_structure, forget_structures
 from tests.conftest import build_debate
 
 pytestmark = pytest.mark.django_db
@@ -112,7 +114,7 @@ def test_after_a_write_the_held_structure_catches_up_without_reloading(
     WRITES[write](cast, fresh(big))
     loads: list[int] = []
     monkeypatch.setattr(
-        selectors, "_load_structure", lambda d: loads.append(d.pk) or pytest.fail("reloaded")
+        loader, "_load_structure", lambda d: loads.append(d.pk) or pytest.fail("reloaded")
     )
     caught_up = debate_structure(fresh(big))
     assert caught_up is not held and not loads
@@ -134,8 +136,8 @@ def test_a_write_that_cannot_say_what_it_changed_reloads_the_debate(cast, big, m
     held = debate_structure(fresh(big))
     bump_version(big)
     loads: list[int] = []
-    original = selectors._load_structure
-    monkeypatch.setattr(selectors, "_load_structure", lambda d: loads.append(d.pk) or original(d))
+    original = loader._load_structure
+    monkeypatch.setattr(loader, "_load_structure", lambda d: loads.append(d.pk) or original(d))
     assert debate_structure(fresh(big)) is not held and loads == [big.pk]
 
 
@@ -147,10 +149,10 @@ def test_after_a_new_claim_a_visitor_page_costs_the_same_few_queries(
     assert client.get(debate.get_absolute_url()).status_code == 200
     parent = debate.claims.filter(is_thesis=False).order_by("id").last()
     services.claim_add(actor=cast.owner, parent=parent, stance=Stance.PRO, text="Elsewhere.")
-    monkeypatch.setattr(selectors, "_load_structure", lambda d: pytest.fail("reloaded"))
+    monkeypatch.setattr(loader, "_load_structure", lambda d: pytest.fail("reloaded"))
     # The kept visitor page's state (a miss: the debate moved), the debate row, then the
     # claims changed since, their relations, citations and notes, and, as the first process
     # to catch up, the stored strengths' stamp and the rescored claims' strengths
-    # (stored_strengths.py). If this grows, say why here.
+    # (structure/stored_strengths.py). If this grows, say why here.
     with django_assert_max_num_queries(8):
         assert client.get(debate.get_absolute_url()).status_code == 200

@@ -1,4 +1,4 @@
-"""A visitor's debate page kept whole per state of the debate (arguments/visitor_pages.py):
+"""A visitor's debate page kept whole per state of the debate (arguments/views/visitor_pages.py):
 one query while nothing changed, a fresh CSP nonce each time, the new state after any write
 or vote, and never a page that belongs to a signed-in reader or sets a cookie."""
 
@@ -9,8 +9,9 @@ import re
 import pytest
 from django.test import Client
 
-from arguments import services, visitor_pages
+from arguments import services
 from arguments.models import Debate, Stance
+from arguments.views import visitor_pages
 
 NONCE = re.compile(r"'nonce-([^']+)'")
 

@@ -11,7 +11,7 @@ from django.urls import reverse
 
 from arguments import services
 from arguments.models import Claim, Debate, Relation, Stance
-from arguments.selectors import claim_strengths, debate_structure, forget_structures
+from arguments.structure.loader import claim_strengths, debate_structure, forget_structures
 from tests.conftest import build_debate
 from tests.factories import UserFactory
 
@@ -54,7 +54,8 @@ def test_after_someone_votes_a_visitor_page_reads_only_the_points_voted_on(
     assert voter.post(vote_url(claim), {"value": "4"}, **HTMX).status_code == 200
     # The kept visitor page's state (a miss: the tallies moved), the debate row, the points
     # voted on since (relations and theses, one query), and, as the first process to catch
-    # up, the stored strengths' stamp and the rescored claims' strengths (stored_strengths.py):
+    # up, the stored strengths' stamp and the rescored claims' strengths
+    # (structure/stored_strengths.py):
     # no reload of the debate (4 queries over every row). If this grows, say why here.
     with django_assert_num_queries(5):
         page = client.get(debate.get_absolute_url()).content.decode()
@@ -124,7 +125,7 @@ def test_incremental_strengths_equal_a_full_rescoring(seed):
 
 
 def test_why_reads_only_the_claims_own_pros_and_cons_and_says_what_a_full_scan_says():
-    from arguments import scoring
+    from arguments.structure import scoring
 
     debate = build_debate(200, slug="why-local")
     _close_a_cycle(debate)

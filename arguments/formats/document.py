@@ -29,6 +29,7 @@ from arguments.models import (
     Source,
     Stance,
 )
+from arguments.rules.validation import normalize_url
 
 if TYPE_CHECKING:
     from collections.abc import Iterable
@@ -390,9 +391,6 @@ def check_document(document: DebateDocument) -> None:
         if not claim.is_thesis and claim.id not in original_parent:
             raise _error(claim, f"claim {claim.id!r} answers no other claim and is no thesis")
     _check_forest(claims, original_parent)
-
-    # Imported here: the services import this module, and their package imports them all.
-    from arguments.services.guards import normalize_url
 
     # A source, citation or note is a part of a claim, not the claim: a bad one is left out
     # with a warning and the claim kept (an import loses nothing it can read).

@@ -67,7 +67,8 @@ from arguments.lti.storage import (
     vouch,
 )
 from arguments.models import Debate, Role
-from arguments.reading import Frame, Lens
+from arguments.reading.lens import Lens
+from arguments.reading.links import Frame
 from arguments.services.grades import SCORE_MAXIMUM, course_activity_record
 from arguments.services.lti import (
     Course,

@@ -14,8 +14,8 @@ from arguments.maps.layout import MapNode, measure
 from arguments.models import Stance
 
 if TYPE_CHECKING:
-    from arguments.reading import Lens
-    from arguments.selectors import Edge
+    from arguments.reading.lens import Lens
+    from arguments.structure.graph import Edge
 
 __all__ = ["MapNode", "branch_of", "path_of", "theses_of"]
 

@@ -7,9 +7,9 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from arguments import scoring
     from arguments.reading.links import ClaimUrls
-    from arguments.selectors import Node
+    from arguments.structure import scoring
+    from arguments.structure.graph import Node
 
 
 @dataclass(frozen=True, slots=True)

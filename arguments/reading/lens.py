@@ -24,10 +24,14 @@ from typing import TYPE_CHECKING, Protocol, TypeVar, Unpack
 from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import PermissionDenied
 
-from arguments import first_screen
 from arguments.models import Claim, Debate, Role, Stance
-from arguments.moderation import Notice, claim_notices
-from arguments.permissions import (
+from arguments.reading.actions import NO_ACTIONS, Actions, NoteActions, Why
+from arguments.reading.links import ClaimUrls, DebateUrls, Frame, NoteUrls, Routes, routes_for
+from arguments.reading.notices import Notice, claim_notices
+from arguments.reading.perspectives import NO_VOTES, SeenAs, Viewpoint, picker_of, structure_seen_as
+from arguments.reading.pseudonyms import pseudonyms_of
+from arguments.reading.tree import ORDERS, NoteItem, TreeItem, ordered
+from arguments.rules.permissions import (
     Action,
     ClaimState,
     Items,
@@ -39,12 +43,10 @@ from arguments.permissions import (
     sees_claim,
     sees_note,
 )
-from arguments.perspectives import NO_VOTES, SeenAs, Viewpoint, picker_of, structure_seen_as
-from arguments.pseudonyms import pseudonyms_of
-from arguments.reading.actions import NO_ACTIONS, Actions, NoteActions, Why
-from arguments.reading.links import ClaimUrls, DebateUrls, Frame, NoteUrls, Routes, routes_for
-from arguments.selectors import DebateStructure, debate_structure, my_votes
-from arguments.tree import ORDERS, NoteItem, TreeItem, ordered
+from arguments.selectors import my_votes
+from arguments.structure import first_screen
+from arguments.structure.graph import DebateStructure
+from arguments.structure.loader import debate_structure
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Container, Iterable, Mapping
@@ -53,9 +55,9 @@ if TYPE_CHECKING:
     from django.http import QueryDict
 
     from arguments.models import Perspective
-    from arguments.moderation import FlagNote
-    from arguments.perspectives import Picker
-    from arguments.selectors import Edge, Node, Note
+    from arguments.reading.notices import FlagNote
+    from arguments.reading.perspectives import Picker
+    from arguments.structure.graph import Edge, Node, Note
 
     AnyUser = AbstractBaseUser | AnonymousUser
 
@@ -119,7 +121,7 @@ class Lens:
         self.viewpoint: Viewpoint | None = None
         self.voting_as: Perspective | None = None
         # Set by a page that shows only the debate's first screen (the theses one level
-        # deep): a process holding nothing reads just that (arguments/first_screen.py).
+        # deep): a process holding nothing reads just that (arguments/structure/first_screen.py).
         self.first_screen_only = False
 
     @classmethod
@@ -182,7 +184,7 @@ class Lens:
     @cached_property
     def structure(self) -> DebateStructure:
         """The debate's structure; through a perspective, with that perspective's tallies
-        and strengths (arguments/perspectives.py)."""
+        and strengths (arguments/reading/perspectives.py)."""
         if self.viewpoint is not None:
             return structure_seen_as(self.debate, debate_structure(self.debate), self.viewpoint)
         if self.first_screen_only:

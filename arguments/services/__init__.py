@@ -16,6 +16,8 @@ Invariants kept here (the database enforces the rest):
 
 from __future__ import annotations
 
+from arguments.rules.limits import RateLimited
+from arguments.rules.validation import clean_claim_text, normalize_url
 from arguments.services.annotations import annotation_add, annotation_delete, annotation_edit
 from arguments.services.claims import (
     claim_add,
@@ -36,9 +38,8 @@ from arguments.services.following import (
     follow_set,
     notifications_mark_read,
 )
-from arguments.services.guards import clean_claim_text, is_descendant, normalize_url
+from arguments.services.guards import is_descendant
 from arguments.services.interchange import debate_import
-from arguments.services.limits import RateLimited
 from arguments.services.lti import (
     lti_account_provision,
     lti_membership_grant,

@@ -7,13 +7,14 @@ from typing import TYPE_CHECKING
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
-from arguments import anchoring, notifications
+from arguments.live import notifications
 from arguments.models import (
     ANNOTATION_MAX_LENGTH,
     Annotation,
     Claim,
 )
-from arguments.permissions import Action, require
+from arguments.reading import anchoring
+from arguments.rules.permissions import Action, require
 from arguments.services.guards import bump_version
 
 if TYPE_CHECKING:

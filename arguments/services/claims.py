@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 
-from arguments import anchoring, notifications
+from arguments.live import notifications
 from arguments.models import (
     TITLE_MAX_LENGTH,
     Claim,
@@ -17,13 +17,13 @@ from arguments.models import (
     Role,
     Stance,
 )
-from arguments.permissions import Action, claims_need_approval, require
-from arguments.reading import Lens
+from arguments.reading import anchoring
+from arguments.reading.lens import Lens
+from arguments.rules.permissions import Action, claims_need_approval, require
+from arguments.rules.validation import WHITESPACE, clean_claim_text
 from arguments.services.guards import (
-    WHITESPACE,
     bump_version,
     check_same_debate,
-    clean_claim_text,
     is_descendant,
     next_position,
     unique_slug,

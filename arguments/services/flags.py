@@ -9,12 +9,12 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from arguments import notifications
+from arguments.live import notifications
 from arguments.models import Annotation, Claim, Flag
-from arguments.permissions import Action, require
+from arguments.rules.limits import check_rate
+from arguments.rules.permissions import Action, require
 from arguments.services.claims import claim_hide
 from arguments.services.guards import bump_version, check_same_debate
-from arguments.services.limits import check_rate
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AbstractBaseUser, AnonymousUser

@@ -9,9 +9,9 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from arguments.live.notifications import unread_key
 from arguments.models import Claim, Debate, Follow, Notification, NotificationSettings
-from arguments.notifications import unread_key
-from arguments.reading import Lens
+from arguments.reading.lens import Lens
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AbstractBaseUser, AnonymousUser

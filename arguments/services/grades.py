@@ -30,14 +30,14 @@ from pylti1p3.exception import LtiException, LtiServiceException
 from pylti1p3.grade import Grade
 from pylti1p3.service_connector import ServiceConnector
 
-from arguments.activity import activity_of
 from arguments.models import (
     CourseActivity,
     Debate,
     GradeFormula,
     ScoreReport,
 )
-from arguments.permissions import Action, require
+from arguments.reading.activity import activity_of
+from arguments.rules.permissions import Action, require
 from arguments.services.lti import PlatformSession
 
 if TYPE_CHECKING:

@@ -1,46 +1,16 @@
-"""Checks and small helpers shared by the services."""
+"""Checks and small helpers shared by the services (the checks formats need too are in
+`arguments.rules.validation`)."""
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable
-from urllib.parse import urlsplit, urlunsplit
 
 from django.core.exceptions import ValidationError
-from django.core.validators import URLValidator
 from django.db.models import F, Max
 from django.utils import timezone
 from django.utils.text import slugify
 
-from arguments.models import CLAIM_MAX_LENGTH, Claim, Debate, Relation, StructureChange
-
-WHITESPACE = re.compile(r"\s+")
-
-
-def clean_claim_text(text: str) -> str:
-    """One line of plain text, 1 to 500 characters once runs of white space are folded."""
-    text = WHITESPACE.sub(" ", text or "").strip()
-    if not text:
-        raise ValidationError({"text": "Write the claim: it cannot be empty."})
-    if len(text) > CLAIM_MAX_LENGTH:
-        raise ValidationError(
-            {"text": f"Keep a claim to {CLAIM_MAX_LENGTH} characters (this has {len(text)})."}
-        )
-    return text
-
-
-def normalize_url(url: str) -> str:
-    """An http(s) URL with a lower-case scheme and host and no fragment, for reuse by URL."""
-    url = (url or "").strip()
-    try:
-        URLValidator(schemes=["http", "https"])(url)
-    except ValidationError:
-        raise ValidationError(
-            {"url": "Give the source as a web address (http or https)."}
-        ) from None
-    parts = urlsplit(url)
-    path = parts.path or "/"
-    return urlunsplit((parts.scheme.lower(), parts.netloc.lower(), path, parts.query, ""))
+from arguments.models import Claim, Debate, Relation, StructureChange
 
 
 def bump_version(debate: Debate, changed: Iterable[int] | None = None) -> None:
@@ -49,7 +19,7 @@ def bump_version(debate: Debate, changed: Iterable[int] | None = None) -> None:
     `changed`: the claims whose row, relations (at either end: a relation added, hidden or
     moved names its parent and its child, a move its old parent too), citations or notes
     this write changed. Processes holding the debate then re-read just those
-    (selectors.debate_structure). None when the write cannot say: every process reloads
+    (structure.loader.debate_structure). None when the write cannot say: every process reloads
     the whole debate.
     """
     debates = Debate.objects.filter(pk=debate.pk)

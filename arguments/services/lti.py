@@ -31,7 +31,7 @@ from django.db import IntegrityError, transaction
 from lti_tool.models import Key, LtiRegistration, LtiUser
 
 from arguments.models import Debate, Membership, Role
-from arguments.permissions import at_least
+from arguments.rules.permissions import at_least
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AbstractBaseUser

@@ -9,7 +9,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 
 from arguments.models import Debate, Membership, Role
-from arguments.permissions import Action, forget_roles, grantable_roles, manages, require
+from arguments.rules.permissions import Action, forget_roles, grantable_roles, manages, require
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AbstractBaseUser, AnonymousUser

@@ -18,7 +18,6 @@ from django.db import IntegrityError, models, transaction
 from django.db.models import Count
 from django.utils import timezone
 
-from arguments import anchoring
 from arguments.models import (
     ELABORATION_MAX_LENGTH,
     Annotation,
@@ -30,7 +29,8 @@ from arguments.models import (
     Source,
     Vote,
 )
-from arguments.permissions import Action, require
+from arguments.reading import anchoring
+from arguments.rules.permissions import Action, require
 from arguments.services.guards import (
     bump_version,
     is_descendant,

@@ -10,8 +10,8 @@ from django.db import IntegrityError, transaction
 from django.db.models import F
 
 from arguments.models import Debate, Perspective
-from arguments.permissions import Action, require
-from arguments.perspectives import participants_of
+from arguments.reading.perspectives import participants_of
+from arguments.rules.permissions import Action, require
 
 if TYPE_CHECKING:
     from collections.abc import Iterable

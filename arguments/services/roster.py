@@ -28,7 +28,7 @@ from pylti1p3.names_roles import NamesRolesProvisioningService
 from pylti1p3.service_connector import ServiceConnector
 
 from arguments.models import CourseActivity, Membership, ScoreReport
-from arguments.permissions import Action, require
+from arguments.rules.permissions import Action, require
 from arguments.services.lti import (
     RANK,
     PlatformSession,

@@ -20,9 +20,9 @@ from django.db.models import F
 from django.utils import timezone
 
 from arguments.models import Claim, InstantAccount, Membership, Role, ShareLink
-from arguments.permissions import Action, at_least, forget_roles, grantable_roles, require
+from arguments.rules.limits import check_rate
+from arguments.rules.permissions import Action, at_least, forget_roles, grantable_roles, require
 from arguments.services.claims import claim_hide
-from arguments.services.limits import check_rate
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AbstractBaseUser, AnonymousUser

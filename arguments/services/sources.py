@@ -13,8 +13,9 @@ from arguments.models import (
     Claim,
     Source,
 )
-from arguments.permissions import Action, require
-from arguments.services.guards import WHITESPACE, bump_version, normalize_url
+from arguments.rules.permissions import Action, require
+from arguments.rules.validation import WHITESPACE, normalize_url
+from arguments.services.guards import bump_version
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AbstractBaseUser, AnonymousUser

@@ -9,8 +9,8 @@ from django.db import transaction
 from django.utils.text import slugify
 
 from arguments.models import Debate, Tag
-from arguments.permissions import Action, require
-from arguments.services.guards import WHITESPACE
+from arguments.rules.permissions import Action, require
+from arguments.rules.validation import WHITESPACE
 
 if TYPE_CHECKING:
     from collections.abc import Iterable

@@ -16,7 +16,7 @@ from arguments.models import (
     Relation,
     Vote,
 )
-from arguments.permissions import Action, require
+from arguments.rules.permissions import Action, require
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
@@ -126,7 +126,7 @@ def _move_tally(point: Relation | Claim, tally: list[int], changes: dict[int, in
 
     A vote bumps the debate's `tally_version`, not its `structure_version`: no reader reloads
     the debate for it. The point is stamped with the new tally version, so each process reads
-    just the points voted on since the version it holds (selectors.debate_structure). The
+    just the points voted on since the version it holds (structure.loader.debate_structure). The
     debate's row is updated first and stays locked to the end of the transaction, so stamps
     commit in the order of the versions they carry.
     """

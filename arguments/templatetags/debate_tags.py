@@ -9,11 +9,11 @@ from django.template import Context
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
-from arguments.cards import render_card, render_item
-from arguments.markup import render_markdown
+from arguments.reading.markup import render_markdown
+from arguments.views.cards import render_card, render_item
 
 if TYPE_CHECKING:
-    from arguments.tree import TreeItem
+    from arguments.reading.tree import TreeItem
 
 register = template.Library()
 
@@ -21,7 +21,7 @@ register = template.Library()
 @register.simple_tag(takes_context=True)
 def claim_card(context: Context) -> SafeString:
     """The card of the claim in `item` (arguments/_claim_body.html), rendered once per worker
-    for each way it can look (arguments/cards.py)."""
+    for each way it can look (arguments/views/cards.py)."""
     return render_card(context["item"], context)
 
 

@@ -9,7 +9,7 @@ from django import template
 from django.urls import reverse
 
 from arguments.models import Follow
-from arguments.reading import Lens
+from arguments.reading.lens import Lens
 
 register = template.Library()
 

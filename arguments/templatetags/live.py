@@ -7,8 +7,8 @@ from urllib.parse import urlencode
 from django import template
 from django.urls import reverse
 
-from arguments import live
-from arguments.reading import Lens
+from arguments.live import polls
+from arguments.reading.lens import Lens
 
 register = template.Library()
 
@@ -17,11 +17,11 @@ register = template.Library()
 def live_notice(lens: Lens) -> dict[str, object]:
     """Where live.js polls from (with the page's versions and a ticket) and the empty,
     hidden region it fills: without JavaScript nothing shows, and reloading shows the news."""
-    versions = live.page_versions(lens)
-    query = urlencode({"since": versions.token, "ticket": live.ticket_for(lens.debate.pk)})
+    versions = polls.page_versions(lens)
+    query = urlencode({"since": versions.token, "ticket": polls.ticket_for(lens.debate.pk)})
     poll = reverse("arguments:debate_live", args=[lens.debate.slug])
     return {
         "poll_url": f"{poll}?{query}",
         "etag": versions.etag,
-        "seconds": live.POLL_SECONDS,
+        "seconds": polls.POLL_SECONDS,
     }

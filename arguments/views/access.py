@@ -12,10 +12,12 @@ from django.core.exceptions import BadRequest, PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse, QueryDict
 from django_htmx.middleware import HtmxDetails
 
-from arguments import perspectives, selectors
+from arguments import selectors
 from arguments.models import Annotation, Claim
-from arguments.permissions import Action
-from arguments.reading import Frame, Lens, order_from
+from arguments.reading import perspectives
+from arguments.reading.lens import Lens, order_from
+from arguments.reading.links import Frame
+from arguments.rules.permissions import Action
 
 MAX_ARIA_LEVEL = 1000  # the deepest level a branch fragment may be asked to render at
 

@@ -9,9 +9,9 @@ from django.contrib.auth import get_user_model
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 
-from arguments.activity import activity_of
 from arguments.models import Annotation, Citation, Claim
-from arguments.permissions import Action
+from arguments.reading.activity import activity_of
+from arguments.rules.permissions import Action
 from arguments.views.access import lens_to_manage
 
 COLUMNS = [

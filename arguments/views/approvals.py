@@ -16,7 +16,7 @@ from django.views.decorators.vary import vary_on_headers
 
 from arguments import selectors, services
 from arguments.models import Claim
-from arguments.permissions import Action
+from arguments.rules.permissions import Action
 from arguments.views.access import HtmxHttpRequest, claim_to_act_on, lens_for
 from arguments.views.fragments import (
     back_to,

@@ -15,13 +15,13 @@ from django.utils.http import urlencode
 from django.views.decorators.http import require_http_methods
 from django.views.decorators.vary import vary_on_headers
 
-from arguments import search, selectors, services
-from arguments.forms import CitationForm, ClaimForm, LinkForm, StanceForm
+from arguments import selectors, services
+from arguments.explore import search
 from arguments.models import CLAIM_MAX_LENGTH, Claim, Stance
-from arguments.permissions import Action
-from arguments.reading import Lens
+from arguments.reading.lens import Lens
+from arguments.rules.permissions import Action
 from arguments.views.access import HtmxHttpRequest, claim_to_act_on, lens_for
-from arguments.views.forms import form_errors_to
+from arguments.views.forms import CitationForm, ClaimForm, LinkForm, StanceForm, form_errors_to
 from arguments.views.fragments import back_to, body_response, branch_response, form_page
 
 LINK_CANDIDATES = 20

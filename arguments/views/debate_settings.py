@@ -15,15 +15,15 @@ from django.views.decorators.http import require_POST
 from django.views.decorators.vary import vary_on_headers
 
 from arguments import selectors, services
-from arguments.forms.moderation import GradingForm, MemberForm, StatusForm
-from arguments.forms.tags import TagsForm
-from arguments.permissions import Action, grantable_roles, manages
-from arguments.reading import Lens
+from arguments.reading.lens import Lens
+from arguments.rules.permissions import Action, grantable_roles, manages
 from arguments.services.grades import debate_grading_set
 from arguments.services.roster import course_roster_fetch
 from arguments.services.tags import tag_names
 from arguments.views.access import HtmxHttpRequest, lens_to_manage
 from arguments.views.forms import form_errors_to
+from arguments.views.forms.moderation import GradingForm, MemberForm, StatusForm
+from arguments.views.forms.tags import TagsForm
 from arguments.views.fragments import page_context
 
 # A pending queue longer than this is paged in the admin; the settings page shows the oldest.

@@ -10,11 +10,13 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 from django.views.decorators.vary import vary_on_headers
 
-from arguments import first_screen, gaps, search, selectors, services, visitor_pages
-from arguments.forms import DebateForm
-from arguments.tree import ORDERS
+from arguments import selectors, services
+from arguments.explore import gaps, listings, search
+from arguments.reading.tree import ORDERS
+from arguments.structure import first_screen
+from arguments.views import visitor_pages
 from arguments.views.access import MAX_ARIA_LEVEL, HtmxHttpRequest, lens_for, whole_number
-from arguments.views.forms import form_errors_to
+from arguments.views.forms import DebateForm, form_errors_to
 from arguments.views.fragments import oembed_discovery, tree_context
 from arguments.views.maps import path_minimap
 
@@ -36,7 +38,7 @@ def debate_list(request: HttpRequest) -> HttpResponse:
         request,
         "arguments/debate_list.html",
         {
-            "debates": selectors.debates_for_listing(search=query),
+            "debates": listings.debates_for_listing(search=query),
             "hits": search.search_claims(request.user, query) if query else [],
             "q": query,
             "form": DebateForm(initial={"default_role": "writer"}),
@@ -90,7 +92,8 @@ def debate_detail(request: HttpRequest, slug: str) -> HttpResponse:
     )
     response = render(request, "arguments/debate_detail.html", context)
     if lens.user_id is None and lens.viewpoint is None and not request.GET:
-        # Every visitor's page of this state of the debate: kept whole (arguments/visitor_pages.py).
+        # Every visitor's page of this state of the debate: kept whole
+        # (arguments/views/visitor_pages.py).
         visitor_pages.mark(response, lens.debate)
     return response
 

@@ -37,7 +37,8 @@ from django.views.decorators.clickjacking import xframe_options_exempt
 from django.views.decorators.vary import vary_on_headers
 
 from arguments import selectors
-from arguments.reading import Frame, Lens
+from arguments.reading.lens import Lens
+from arguments.reading.links import Frame
 from arguments.views.access import MAX_ARIA_LEVEL, id_from, lens_for, whole_number
 from arguments.views.fragments import tree_context
 from arguments.views.framing import (

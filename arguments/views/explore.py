@@ -9,7 +9,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET
 from django.views.decorators.vary import vary_on_headers
 
-from arguments import cruxes, gaps, listings
+from arguments.explore import cruxes, gaps, listings
 from arguments.models import Tag
 from arguments.views.access import HtmxHttpRequest, lens_for
 from arguments.views.fragments import page_context

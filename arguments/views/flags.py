@@ -19,10 +19,9 @@ from django.views.decorators.vary import vary_on_headers
 from django_htmx.http import reswap, retarget
 
 from arguments import selectors, services
-from arguments.forms.moderation import FlagForm
 from arguments.models import Annotation, Claim
-from arguments.permissions import Action
-from arguments.reading import Lens
+from arguments.reading.lens import Lens
+from arguments.rules.permissions import Action
 from arguments.views.access import (
     HtmxHttpRequest,
     claim_to_act_on,
@@ -30,6 +29,7 @@ from arguments.views.access import (
     note_to_act_on,
 )
 from arguments.views.forms import form_errors_to
+from arguments.views.forms.moderation import FlagForm
 from arguments.views.fragments import back_to, moderation_response, next_or_back, page_context
 
 THANKS = "Thank you: a moderator will look at your flag."

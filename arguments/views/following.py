@@ -14,9 +14,10 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django.views.decorators.vary import vary_on_headers
 
-from arguments import digests, selectors, services
+from arguments import selectors, services
+from arguments.live import digests
+from arguments.live.notifications import unread_key
 from arguments.models import Follow, Notification, NotificationSettings
-from arguments.notifications import unread_key
 from arguments.templatetags.following import follow_context
 from arguments.views.access import HtmxHttpRequest, id_from, lens_for, require_seen
 from arguments.views.fragments import safe_next

@@ -15,7 +15,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django_htmx.http import reswap, retarget, trigger_client_event
 
 from arguments.models import Claim
-from arguments.reading import Lens
+from arguments.reading.lens import Lens
 from arguments.views.access import HtmxHttpRequest
 
 

@@ -19,9 +19,10 @@ from django.shortcuts import render
 from django.utils.csp import CSP
 
 from arguments.models import Debate
-from arguments.reading import Lens
+from arguments.reading.lens import Lens
 from arguments.views.access import whole_number
 from arguments.views.fragments import tree_context
+from arguments.views.maps import embedded_map
 
 DEFAULT_DEPTH = 2  # the debate page shows the same: a thesis, its pros and cons and theirs
 MAX_DEPTH = 6
@@ -149,9 +150,6 @@ def frame_page(
     levels open; `course_url` is an LMS course page to go back to. The caller sets who may
     frame it."""
     if options.is_map:
-        # Imported here: the map's views build on this module's neighbours, not on it.
-        from arguments.views.maps import embedded_map
-
         drawn = embedded_map(lens, claim_id)
         return _frame_render(request, lens, claim_id, options, drawn, course_url)
     return _frame_render(request, lens, claim_id, options, None, course_url)

@@ -22,11 +22,11 @@ from django_htmx.http import HttpResponseClientRedirect
 
 from arguments import formats, services
 from arguments.formats.document import FormatError, title_for
-from arguments.formats.stored import document_from_debate
-from arguments.forms.interchange import ImportForm
 from arguments.models import CLAIM_MAX_LENGTH, ImportJob
+from arguments.reading.export import document_from_debate
 from arguments.services import import_jobs
 from arguments.views.access import lens_for
+from arguments.views.forms.interchange import ImportForm
 
 PENDING_KEY = "pending_import"
 PROBLEMS_SHOWN = 50

@@ -7,7 +7,8 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
-from arguments import feed, live
+from arguments.live import polls
+from arguments.reading import feed
 from arguments.views.access import lens_for, whole_number
 from arguments.views.fragments import page_context
 
@@ -26,24 +27,24 @@ def debate_live(request: HttpRequest, slug: str) -> HttpResponse:
 
     The 304 path reads one row and never the session or the user (a signed `ticket` from the
     page stands in for the permission check), so hundreds of idle readers cost little."""
-    found = live.current_versions(slug)
+    found = polls.current_versions(slug)
     if found is None:
         raise Http404("No debate here.")
     debate_id, now = found
     unchanged = request.headers.get("If-None-Match", "") == now.etag
-    if unchanged and live.ticket_admits(request.GET.get("ticket", ""), debate_id):
+    if unchanged and polls.ticket_admits(request.GET.get("ticket", ""), debate_id):
         return _unchanged(now.etag)
     lens = lens_for(request, slug)  # 404 for a debate the reader may not read
     if unchanged:
         return _unchanged(now.etag)
-    since = live.Versions.parse(request.GET.get("since", ""))
+    since = polls.Versions.parse(request.GET.get("since", ""))
     if since is None:
-        since = live.page_versions(lens)  # nothing to compare with: nothing to announce
+        since = polls.page_versions(lens)  # nothing to compare with: nothing to announce
     own_votes = whole_number(request.GET, "own", default=0, maximum=10_000)
-    summary = live.changes_since(lens, since, own_votes=own_votes)
+    summary = polls.changes_since(lens, since, own_votes=own_votes)
     context = page_context(lens, summary=summary)
     response = render(request, "arguments/_live_notice.html#notice", context)
-    response["ETag"] = live.page_versions(lens).etag
+    response["ETag"] = polls.page_versions(lens).etag
     response["Cache-Control"] = "no-cache, private"
     return response
 

@@ -12,7 +12,7 @@ from django.utils.safestring import SafeString, mark_safe
 from arguments import maps
 from arguments.maps.layout import MapNode, Segment, sunburst, tree_boxes
 from arguments.maps.svg import Links, label_of, sunburst_svg, tree_svg
-from arguments.reading import Lens
+from arguments.reading.lens import Lens
 from arguments.views.access import lens_for, require_seen
 from arguments.views.fragments import page_context
 

@@ -10,12 +10,11 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from django.views.decorators.vary import vary_on_headers
 
 from arguments import selectors, services
-from arguments.forms import AnnotationForm, NoteEditForm, ReplyForm
 from arguments.models import Annotation
-from arguments.permissions import Action
-from arguments.reading import Lens
+from arguments.reading.lens import Lens
+from arguments.rules.permissions import Action
 from arguments.views.access import HtmxHttpRequest, claim_to_act_on, lens_for, note_to_act_on
-from arguments.views.forms import form_errors_to
+from arguments.views.forms import AnnotationForm, NoteEditForm, ReplyForm, form_errors_to
 from arguments.views.fragments import back_to, body_response, form_page, page_context
 
 

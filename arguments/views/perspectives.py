@@ -14,10 +14,11 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 
-from arguments import perspectives, services
+from arguments import services
 from arguments.models import Perspective
-from arguments.permissions import Action
-from arguments.reading import Lens
+from arguments.reading import perspectives
+from arguments.reading.lens import Lens
+from arguments.rules.permissions import Action
 from arguments.views.access import id_from, lens_for, lens_to_manage
 from arguments.views.fragments import page_context, safe_next
 

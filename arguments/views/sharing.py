@@ -23,11 +23,11 @@ from django.views.decorators.http import require_http_methods, require_POST
 from django.views.decorators.vary import vary_on_headers
 
 from arguments import services
-from arguments.activity import activity_of
 from arguments.models import ShareLink
-from arguments.permissions import Action, grantable_roles
-from arguments.pseudonyms import pseudonyms_of
-from arguments.reading import Lens
+from arguments.reading.activity import activity_of
+from arguments.reading.lens import Lens
+from arguments.reading.pseudonyms import pseudonyms_of
+from arguments.rules.permissions import Action, grantable_roles
 from arguments.views.access import lens_to_manage
 from arguments.views.forms import form_errors_to
 

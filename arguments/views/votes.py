@@ -9,10 +9,12 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_POST
 from django.views.decorators.vary import vary_on_headers
 
-from arguments import perspectives, scoring, selectors, services
+from arguments import selectors, services
 from arguments.models import Claim, Relation
-from arguments.permissions import Action
-from arguments.reading import Lens
+from arguments.reading import perspectives
+from arguments.reading.lens import Lens
+from arguments.rules.permissions import Action
+from arguments.structure import scoring
 from arguments.views.access import HtmxHttpRequest, id_from, lens_for, require_seen
 from arguments.views.fragments import page_context, safe_next
 
@@ -113,7 +115,7 @@ def _vote_block_seen_as(
 ) -> HttpResponse:
     """The point's summary after the vote on a page seen through a perspective: the
     perspective read again (its version, or everyone's tallies, moved with the vote) and its
-    strengths computed once more (arguments/perspectives.py)."""
+    strengths computed once more (arguments/reading/perspectives.py)."""
     lens.refresh()
     lens.see_through(perspectives.viewpoint_for(lens, request.GET.get("perspective", "")))
     structure = lens.structure

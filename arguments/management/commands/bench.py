@@ -37,15 +37,16 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from arguments import formats, perspectives, services
-from arguments.cards import forget_cards
-from arguments.formats.stored import document_from_debate
-from arguments.live_wsgi import LivePolls
+from arguments import formats, services
+from arguments.bench.synthetic import build_debate, deepest_branch
+from arguments.bench.worker_probe import Probe, database_url
+from arguments.live.poll_shortcut import LivePolls
 from arguments.models import Claim, Debate, Perspective, Relation, Stance, Vote
-from arguments.selectors import claim_strengths, debate_structure, forget_structures
-from arguments.synthetic import build_debate, deepest_branch
-from arguments.visitor_pages import forget_pages
-from arguments.worker_probe import Probe, database_url
+from arguments.reading import perspectives
+from arguments.reading.export import document_from_debate
+from arguments.structure.loader import claim_strengths, debate_structure, forget_structures
+from arguments.views.cards import forget_cards
+from arguments.views.visitor_pages import forget_pages
 
 HTMX = {"HTTP_HX_REQUEST": "true"}
 

@@ -8,9 +8,9 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from arguments import formats
-from arguments.formats.stored import document_from_debate
 from arguments.models import Debate
-from arguments.reading import Lens
+from arguments.reading.export import document_from_debate
+from arguments.reading.lens import Lens
 
 
 class Command(BaseCommand):

@@ -36,9 +36,9 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import connection
 from django.test.utils import override_settings
 
-from arguments.loadtest_clients import ClassAtWork, IdleReaders, sessions_for
+from arguments.bench.loadtest_clients import ClassAtWork, IdleReaders, sessions_for
+from arguments.bench.synthetic import build_debate, deepest_branch
 from arguments.models import Debate
-from arguments.synthetic import build_debate, deepest_branch
 
 # wrk prints its own summary; this script adds the percentiles we report and the error count.
 WRK_REPORT = """

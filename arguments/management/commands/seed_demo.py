@@ -11,7 +11,7 @@ from django.db import transaction
 from django.utils.text import slugify
 
 from arguments import services
-from arguments.demo_debates import DEBATES, SOURCES
+from arguments.demo.debates import DEBATES, SOURCES
 from arguments.models import Claim, Debate, Source, Tag
 
 DEMO_USERS = ("ada", "ben", "chen")

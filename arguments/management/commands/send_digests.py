@@ -7,7 +7,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand
 
-from arguments.digests import send_digests
+from arguments.live.digests import send_digests
 
 
 class Command(BaseCommand):

@@ -17,12 +17,12 @@ from arguments.formats.document import (
     DocSource,
 )
 from arguments.models import Annotation, Citation, Claim, Debate, Relation
-from arguments.pseudonyms import pseudonyms_of
+from arguments.reading.pseudonyms import pseudonyms_of
 
 if TYPE_CHECKING:
     from collections.abc import Callable
 
-    from arguments.reading import Lens
+    from arguments.reading.lens import Lens
 
 
 @dataclass(frozen=True, slots=True)

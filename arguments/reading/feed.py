@@ -14,7 +14,7 @@ from datetime import datetime
 from django.utils.text import Truncator
 
 from arguments.models import Annotation, Citation, Claim
-from arguments.reading import Lens
+from arguments.reading.lens import Lens
 
 KINDS = {"claim": "Claims", "source": "Sources", "note": "Notes"}
 RECENT = 300  # rows read per kind: the feed shows the newest acts, not the debate's history

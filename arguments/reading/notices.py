@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any
 from django.db import connection
 
 from arguments.models import Claim, Flag, Membership, Role
-from arguments.permissions import at_least, role_in
+from arguments.rules.permissions import at_least, role_in
 
 if TYPE_CHECKING:
     from arguments.models import Debate

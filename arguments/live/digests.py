@@ -23,6 +23,7 @@ from django.utils import timezone
 from arguments.models import Notification, NotificationSettings
 
 Digest = NotificationSettings.Digest
+# The module's old path, kept: links already sent stay valid.
 UNSUBSCRIBE_SALT = "arguments.digests.unsubscribe"
 EVERY = {
     Digest.IMMEDIATELY: timedelta(0),

@@ -11,9 +11,11 @@ from typing import TYPE_CHECKING
 from arguments.models import Annotation, Claim, Stance, Vote
 
 if TYPE_CHECKING:
-    from arguments.moderation import FlagNote, Notice
-    from arguments.reading import Actions, ClaimUrls, Lens, NoteActions, NoteUrls
-    from arguments.selectors import CitedSource, DebateStructure, Edge, Node, Note
+    from arguments.reading.actions import Actions, NoteActions
+    from arguments.reading.lens import Lens
+    from arguments.reading.links import ClaimUrls, NoteUrls
+    from arguments.reading.notices import FlagNote, Notice
+    from arguments.structure.graph import CitedSource, DebateStructure, Edge, Node, Note
 
 STANCE_LABELS = dict(Stance.choices)  # read per claim shown: no enum built each time
 

@@ -28,7 +28,7 @@ from django.utils.safestring import SafeString, mark_safe
 if TYPE_CHECKING:
     from django.template import Context
 
-    from arguments.tree import TreeItem
+    from arguments.reading.tree import TreeItem
 
 CARD_TEMPLATE = "arguments/_claim_body.html"
 ITEM_TEMPLATE = "arguments/_claim.html"  # the card in its <li>, with its slot and branch

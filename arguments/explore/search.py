@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from difflib import SequenceMatcher
 from typing import TYPE_CHECKING
 
 from django.contrib.postgres.search import (
@@ -24,6 +25,8 @@ from django.contrib.postgres.search import (
     SearchRank,
     SearchVector,
     SearchVectorField,
+    TrigramDistance,
+    TrigramSimilarity,
 )
 from django.db import connection
 from django.db.models import Case, F, Q, QuerySet, Value, When
@@ -32,7 +35,7 @@ from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
 from arguments.models import Citation, Claim, Debate, Source
-from arguments.reading import Lens
+from arguments.reading.lens import Lens
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
@@ -281,8 +284,6 @@ def similar_claims(lens: Lens, text: str, *, under: int) -> list[tuple[int, str]
 
     found: list[tuple[int, str]] = []
     if _postgres():
-        from django.contrib.postgres.search import TrigramDistance, TrigramSimilarity
-
         # The nearest claims by trigram distance (`text <-> draft`), which the GiST trigram
         # index of migration 0013 returns in order without scoring every claim of the
         # debate (scoring them all took 0.7 s on 20,000 claims); then the threshold.
@@ -295,8 +296,6 @@ def similar_claims(lens: Lens, text: str, *, under: int) -> list[tuple[int, str]
         near = sorted((-similarity, pk) for pk, similarity in rows)
         candidates = [pk for similarity, pk in near if -similarity >= TRIGRAM_THRESHOLD]
     else:
-        from difflib import SequenceMatcher
-
         matcher = SequenceMatcher(None, "", text.lower(), autojunk=False)  # b: the draft, kept
         scored: list[tuple[float, int]] = []
         for claim_id in lens.visible_ids[:SIMILAR_SCANNED]:

@@ -18,11 +18,11 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from arguments.models import Claim
-from arguments.permissions import Action
+from arguments.rules.permissions import Action
 
 if TYPE_CHECKING:
-    from arguments.reading import Lens
-    from arguments.tree import TreeItem
+    from arguments.reading.lens import Lens
+    from arguments.reading.tree import TreeItem
 
 FEW_VOTES = 3  # fewer votes than this on a point say little about it
 

@@ -15,7 +15,7 @@ from django.contrib.auth import get_user_model
 from django.db.models import Count, Max, Q
 
 from arguments.models import Annotation, Citation, Claim, Flag, Membership, Vote
-from arguments.pseudonyms import pseudonyms_of
+from arguments.reading.pseudonyms import pseudonyms_of
 
 if TYPE_CHECKING:
     from arguments.models import Debate

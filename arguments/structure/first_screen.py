@@ -1,6 +1,6 @@
 """A debate's first screen for a worker that holds nothing of it: the theses, their pros and
 cons, and what those need to show their own counts, read alone, with the strengths stored by
-the processes that hold the debate (arguments/stored_strengths.py).
+the processes that hold the debate (arguments/structure/stored_strengths.py).
 
 The debate page shows its theses one level deep (`INITIAL_LEVELS`). A process that holds the
 debate (or can catch it up) serves the page from the whole structure, as every other view
@@ -28,9 +28,9 @@ from typing import TYPE_CHECKING
 
 from django.db import connection
 
-from arguments import stored_strengths
 from arguments.models import Claim, Debate, Relation, StoredStrength
-from arguments.selectors import (
+from arguments.structure import stored_strengths
+from arguments.structure.graph import (
     EDGE_COLUMNS,
     NODE_COLUMNS,
     STORED_STRENGTH,
@@ -39,15 +39,14 @@ from arguments.selectors import (
     Node,
     citation_rows,
     citations_from,
-    debate_structure,
     edge_from,
     edge_indexes,
-    holds,
     node_from,
     note_rows,
     notes_from,
     raw_rows,
 )
+from arguments.structure.loader import debate_structure, holds
 
 if TYPE_CHECKING:
     from collections.abc import Sequence

@@ -19,7 +19,7 @@ from urllib.parse import parse_qs
 
 from django.db import DatabaseError
 
-from arguments import live
+from arguments.live import polls
 
 POLL_PATH = re.compile(r"^/d/([-a-zA-Z0-9_]+)/live/$")
 WSGIApp = Callable[[dict[str, Any], Callable[..., Any]], Iterable[bytes]]
@@ -46,11 +46,11 @@ class LivePolls:
 
     @staticmethod
     def _unchanged(slug: str, ticket: str, etag: str) -> bool:
-        debate_id = live.ticket_debate(ticket)
+        debate_id = polls.ticket_debate(ticket)
         if debate_id is None:
             return False
         try:
-            found = live.current_versions(slug)
+            found = polls.current_versions(slug)
         except DatabaseError:  # let Django's handling (and its connection upkeep) answer
             return False
         return found is not None and found[0] == debate_id and found[1].etag == etag

@@ -1,7 +1,7 @@
 """A stand-in for one server worker, driven from another process: `bench` measures a serving
 process's memory with it, and the tests prove that two processes on one database stay fresh.
 
-    python -m arguments.worker_probe      (DATABASE_URL and the Django settings from the env)
+    python -m arguments.bench.worker_probe      (DATABASE_URL and the Django settings from the env)
 
 It reads one address per line on stdin, requests it as a visitor through Django's test client
 (the whole stack but the network), and answers one JSON line: the status, the body, the
@@ -17,6 +17,12 @@ import subprocess
 import sys
 from pathlib import Path
 from typing import Any
+
+import django
+from django.conf import settings
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
 
 
 def _memory_mb() -> tuple[float, float]:
@@ -46,7 +52,7 @@ class Probe:
 
     def __init__(self, url: str, *, env: dict[str, str] | None = None) -> None:
         self.process = subprocess.Popen(
-            [sys.executable, "-m", "arguments.worker_probe"],
+            [sys.executable, "-m", "arguments.bench.worker_probe"],
             stdin=subprocess.PIPE,
             stdout=subprocess.PIPE,
             text=True,
@@ -70,25 +76,19 @@ class Probe:
 
 
 def main() -> None:
-    import django
-
     django.setup()
-    from django.conf import settings
-    from django.db import connection
-    from django.test import Client
-    from django.test.utils import CaptureQueriesContext
-
-    from arguments import selectors
+    # The process's own settings are set up only now (it is started with `-m`).
+    from arguments.structure import graph, loader  # noqa: PLC0415
 
     settings.ALLOWED_HOSTS = [*settings.ALLOWED_HOSTS, "testserver"]
     loads: list[int] = []
-    load_whole = selectors._load_structure
+    load_whole = loader._load_structure
 
-    def counted(debate: object) -> selectors.DebateStructure:
+    def counted(debate: object) -> graph.DebateStructure:
         loads.append(1)
         return load_whole(debate)  # type: ignore[arg-type]
 
-    selectors._load_structure = counted  # type: ignore[assignment]
+    loader._load_structure = counted  # type: ignore[assignment]
     visitor = Client()
     for line in sys.stdin:
         path, _, header = line.strip().partition(" ")

@@ -23,7 +23,9 @@ from django.db.models import (
     Count,
     F,
     IntegerField,
+    Max,
     OuterRef,
+    Prefetch,
     Q,
     QuerySet,
     Subquery,
@@ -33,6 +35,7 @@ from django.db.models import (
 )
 from django.db.models.functions import Coalesce
 
+from arguments.explore.search import debate_matches
 from arguments.models import Claim, Debate, Relation, Tag
 
 if TYPE_CHECKING:
@@ -126,3 +129,23 @@ def tagged(user: AnyUser, tag: Tag) -> list[Debate]:
     )
     _with_tags(debates)
     return debates
+
+
+def debates_for_listing(*, search: str = "") -> list[Debate]:
+    """Public debates (those whose title or description matches `search`, when given) with
+    their claim and participant counts, last activity, published theses (`published_theses`)
+    and tags, in three queries: featured ones first, then the most recently active (the
+    home page)."""
+    debates = Debate.objects.listed().select_related("owner")
+    if search:
+        debates = debates.filter(debate_matches(search))
+    theses = Claim.objects.theses().published().order_by("id")
+    return list(
+        debates.annotate(
+            claim_count=Count("claims", filter=Q(claims__status=PUBLISHED), distinct=True),
+            participant_count=Count("claims__author", distinct=True),
+            last_activity=Max("claims__updated_at"),
+        )
+        .prefetch_related(Prefetch("claims", queryset=theses, to_attr="published_theses"), "tags")
+        .order_by("-featured", "-updated_at")
+    )

@@ -18,7 +18,7 @@ from django.db import connection
 from django.utils.translation import ngettext
 
 from arguments.models import Debate
-from arguments.reading import Lens
+from arguments.reading.lens import Lens
 
 TICKET_SALT = "arguments.live.ticket"
 # A ticket outlives no reading session worth keeping open; after it, polls go through the lens

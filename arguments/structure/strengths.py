@@ -14,10 +14,10 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
-from arguments import scoring
+from arguments.structure import scoring
 
 if TYPE_CHECKING:
-    from arguments.selectors import DebateStructure
+    from arguments.structure.graph import DebateStructure
 
 
 def base_of(structure: DebateStructure, claim_id: int) -> float:

@@ -1,8 +1,8 @@
 """Every claim's strength stored in the database (`StoredStrength`), so that a worker holding
-nothing can show a debate's first screen from the few claims on it (arguments/first_screen.py)
-instead of loading and scoring all of them: at 20,000 claims that whole load is 150 to 400
-ms, most of it reading rows and running DF-QuAD over the graph, and no row format or cache
-made it fit in 60.
+nothing can show a debate's first screen from the few claims on it (first_screen.py) instead
+of loading and scoring all of them: at 20,000 claims that whole load is 150 to 400 ms, most of
+it reading rows and running DF-QuAD over the graph, and no row format or cache made it fit
+in 60.
 
 The stored values are a copy of what a process holding the debate computed, never computed
 on their own: one DF-QuAD, in memory, decides every strength shown. The debate's row stamps
@@ -11,7 +11,7 @@ when the stamp is the debate's current versions.
 
 - After a whole load, a process stores the strengths that differ from the values it read with
   the rows, if nobody stored since the stamp it read before them.
-- After a catch-up from versions `since` (a write or a vote, arguments/structure_changes.py),
+- After a catch-up from versions `since` (a write or a vote, arguments/structure/changes.py),
   it stores the claims it rescored, if the stamp lies between `since` and its new versions.
   Every claim whose strength changed after the stamp changed after `since` too, so it is
   among them: the copy ends exactly current.
@@ -39,7 +39,7 @@ from arguments.models import Debate, StoredStrength
 if TYPE_CHECKING:
     from collections.abc import Iterable, Mapping
 
-    from arguments.selectors import DebateStructure
+    from arguments.structure.graph import DebateStructure
 
 Versions = tuple[int, int]  # (structure version, tally version)
 

@@ -20,7 +20,7 @@ from django.db.models import Q
 from django.utils.text import Truncator
 
 from arguments.models import Annotation, Claim, Debate, Flag, Follow, Notification, Relation
-from arguments.reading import Lens
+from arguments.reading.lens import Lens
 
 Kind = Notification.Kind
 # "@name" not preceded by a word character (an e-mail address is no mention).

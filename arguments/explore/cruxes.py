@@ -33,9 +33,9 @@ from arguments.models import Claim
 if TYPE_CHECKING:
     from collections.abc import Sequence
 
-    from arguments.reading import Lens
-    from arguments.selectors import DebateStructure
-    from arguments.tree import TreeItem
+    from arguments.reading.lens import Lens
+    from arguments.reading.tree import TreeItem
+    from arguments.structure.graph import DebateStructure
 
 MIN_VOTES = 5
 POLARIZATION_FLOOR = 0.25  # variance 1 of a largest 4: one step of the scale apart, on average

@@ -29,10 +29,10 @@ from django.core.exceptions import BadRequest, PermissionDenied
 from django.db.models import Count, Q
 from django.http import Http404
 
-from arguments import scoring
 from arguments.models import Membership, Perspective, Vote
-from arguments.permissions import Action
-from arguments.selectors import PUBLISHED, DebateStructure
+from arguments.rules.permissions import Action
+from arguments.structure import scoring
+from arguments.structure.graph import PUBLISHED, DebateStructure
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AbstractBaseUser
@@ -40,7 +40,7 @@ if TYPE_CHECKING:
     from django.db.models import QuerySet
 
     from arguments.models import Debate
-    from arguments.reading import Lens
+    from arguments.reading.lens import Lens
 
 Tally = tuple[int, int, int, int, int]
 NO_VOTES: Tally = (0, 0, 0, 0, 0)

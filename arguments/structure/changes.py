@@ -22,9 +22,9 @@ from typing import TYPE_CHECKING
 from django.db import connection
 from django.db.models import Q
 
-from arguments import strengths
 from arguments.models import Claim, Relation, StructureChange
-from arguments.selectors import (
+from arguments.structure import strengths
+from arguments.structure.graph import (
     EDGE_COLUMNS,
     NODE_COLUMNS,
     PUBLISHED,
@@ -39,7 +39,7 @@ from arguments.selectors import (
 
 if TYPE_CHECKING:
     from arguments.models import Debate
-    from arguments.selectors import Edge
+    from arguments.structure.graph import Edge
 
 
 def catch_up(held: DebateStructure, debate: Debate) -> tuple[DebateStructure, set[int]]:

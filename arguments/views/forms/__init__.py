@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django import forms
+from django.core.exceptions import ValidationError
 from django.forms.renderers import TemplatesSetting
 
 from arguments.models import (
@@ -128,3 +129,12 @@ class NoteEditForm(forms.Form):
 
 class ReplyForm(forms.Form):
     body = forms.CharField(max_length=ANNOTATION_MAX_LENGTH)
+
+
+def form_errors_to(form: forms.Form, error: ValidationError) -> None:
+    """Attach the service's messages to the form's fields (or to the form as a whole)."""
+    if hasattr(error, "error_dict"):
+        for field, errors in error.message_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, error.messages)

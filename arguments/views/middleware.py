@@ -1,0 +1,31 @@
+"""The web's one answer to a rate limit (the LMS frame's cookies: arguments/lti/cookies.py)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+
+from arguments.rules.limits import RateLimited
+
+
+class RateLimitedMiddleware:
+    """The one place a `RateLimited` error becomes an answer: 429 with `Retry-After`, as a
+    fragment for htmx (which swaps 429 into the form's place) or as a page."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        return self.get_response(request)
+
+    def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
+        if not isinstance(exception, RateLimited):
+            return None
+        template = "arguments/rate_limited.html"
+        if getattr(request, "htmx", False):
+            template += "#message"
+        response = render(request, template, {"message": exception.message}, status=429)
+        response["Retry-After"] = str(exception.retry_after)
+        return response
