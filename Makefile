@@ -36,13 +36,20 @@ loadtest: install
 	DATABASE_URL=$${LOADTEST_DATABASE_URL:-sqlite:///$(CURDIR)/loadtest.sqlite3} \
 		$(PY) manage.py loadtest $(LOADTEST_ARGS)
 
+# The layers' contracts (import-linter) and the type checker (mypy with django-stubs) are
+# configured in pyproject.toml. djade formats the Django template syntax only, never the HTML
+# around it, so a page renders the same. .pre-commit-config.yaml runs these before a commit.
 lint: install
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/lint-imports
+	$(VENV)/bin/mypy
+	find templates -name '*.html' -exec $(VENV)/bin/djade --check {} +
 
 format: install
 	$(VENV)/bin/ruff check --fix .
 	$(VENV)/bin/ruff format .
+	find templates -name '*.html' -exec $(VENV)/bin/djade {} +
 
 screenshots: install
 	$(PY) docs/screenshots/take.py

@@ -9,7 +9,7 @@ debate's invariants (relations, statuses, votes) are read-only here; nothing can
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypedDict
 
 from django import forms
 from django.contrib import admin, messages
@@ -47,6 +47,14 @@ from arguments.services.guards import original_parents
 
 if TYPE_CHECKING:
     from django.db.models import Model
+    from django_stubs_ext import WithAnnotations
+
+
+class OpenFlagCount(TypedDict):
+    """What the claim list's queryset adds to each claim."""
+
+    open_flag_count: int
+
 
 ACTION_TEMPLATE = "admin/arguments/moderation_action.html"
 
@@ -288,8 +296,9 @@ class ClaimAdminForm(forms.ModelForm):
     def clean_text(self) -> str:
         return services.clean_claim_text(self.cleaned_data.get("text", ""))
 
-    def clean(self) -> dict:
-        data = super().clean()
+    def clean(self) -> dict[str, Any]:
+        super().clean()
+        data = self.cleaned_data
         claim = self.instance
         if claim.pk and claim.status in (Claim.Status.HIDDEN, Claim.Status.DELETED):
             raise ValidationError("A hidden claim cannot be edited; restore it first.")
@@ -437,14 +446,15 @@ class ClaimAdmin(ServiceRevertAdmin):
         )
 
     @admin.display(description="open flags", ordering="open_flag_count")
-    def open_flags(self, claim: Claim) -> int:
+    def open_flags(self, claim: WithAnnotations[Claim, OpenFlagCount]) -> int:
         return claim.open_flag_count
 
     @admin.display(description="merged into")
     def merged_into_link(self, claim: Claim) -> str:
-        if claim.merged_into_id is None:
+        merged_into = claim.merged_into
+        if merged_into is None:
             return "—"
-        return _change_link(claim.merged_into)
+        return _change_link(merged_into)
 
     @admin.display(description="path from the thesis")
     def path(self, claim: Claim) -> str:
@@ -792,7 +802,7 @@ class FlagAdmin(admin.ModelAdmin):
         "review_requested_at",
         "created_at",
     ]
-    fields = readonly_fields
+    fields = tuple(readonly_fields)
     actions = ["uphold_flags", "uphold_and_hide", "dismiss_flags"]
 
     def has_add_permission(self, request: HttpRequest) -> bool:
@@ -812,7 +822,7 @@ class FlagAdmin(admin.ModelAdmin):
 
     @admin.display(description="debate")
     def debate(self, flag: Flag) -> str:
-        claim = flag.claim if flag.claim_id else flag.annotation.claim  # type: ignore[union-attr]
+        claim = flag.flagged_claim
         return str(claim.debate)
 
     @admin.display(description="what the fallacy is")

@@ -9,6 +9,7 @@ relation per claim, a forest of original relations) and the role rules.
 from __future__ import annotations
 
 import uuid
+from collections.abc import Sequence
 
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
@@ -43,6 +44,16 @@ class Role(models.TextChoices):
 class Stance(models.TextChoices):
     PRO = "pro", "Pro"
     CON = "con", "Con"
+
+
+# A point's votes of each value, 0 to 4, as the readers hold them.
+Tally = tuple[int, int, int, int, int]
+
+
+def tally_of(counts: Sequence[int]) -> Tally:
+    """Five counts (a row's `votes_0` … `votes_4`) as a tally."""
+    zero, one, two, three, four = counts
+    return zero, one, two, three, four
 
 
 class VoteTally(models.Model):
@@ -162,7 +173,9 @@ class Debate(models.Model):
     featured = models.BooleanField(
         default=False, help_text="Shown first on the home page and on Explore."
     )
-    tags = models.ManyToManyField("Tag", blank=True, related_name="debates")
+    tags: models.ManyToManyField[Tag, models.Model] = models.ManyToManyField(
+        "Tag", blank=True, related_name="debates"
+    )
     # Bumped by every write that changes what the tree shows, so caches keyed by it never
     # serve a stale structure.
     structure_version = models.PositiveBigIntegerField(default=1, editable=False)
@@ -616,7 +629,8 @@ class Flag(models.Model):
         EQUIVOCATION = "equivocation", "Equivocation"
         NO_TRUE_SCOTSMAN = "no_true_scotsman", "No true Scotsman"
 
-    FALLACY_EXPLANATIONS = {
+    # Keyed by the stored value: a fallacy read off a row or a form is a plain str.
+    FALLACY_EXPLANATIONS: dict[str, str] = {
         Fallacy.AD_HOMINEM: "Attacks the person making the argument instead of the argument.",
         Fallacy.STRAW_MAN: "Misrepresents the other side's claim to make it easier to attack.",
         Fallacy.FALSE_DILEMMA: "Presents two options as the only ones when others exist.",
@@ -697,6 +711,19 @@ class Flag(models.Model):
     @property
     def review_requested(self) -> bool:
         return self.review_requested_at is not None
+
+    @property
+    def flagged(self) -> Claim | Annotation:
+        """What the flag is on: a claim or a note, exactly one (`flag_one_target`)."""
+        item = self.claim if self.claim_id else self.annotation
+        assert item is not None
+        return item
+
+    @property
+    def flagged_claim(self) -> Claim:
+        """The claim flagged, or the claim the flagged note is on."""
+        item = self.flagged
+        return item if isinstance(item, Claim) else item.claim
 
 
 class Membership(models.Model):

@@ -23,9 +23,9 @@ from arguments.models import (
 )
 
 if TYPE_CHECKING:
-    from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+    from django.contrib.auth.models import AnonymousUser, User
 
-    AnyUser = AbstractBaseUser | AnonymousUser
+    AnyUser = User | AnonymousUser
 
 
 def debate_by_slug(slug: str, *, reader: AnyUser | None = None) -> Debate | None:
@@ -33,16 +33,14 @@ def debate_by_slug(slug: str, *, reader: AnyUser | None = None) -> Debate | None
     `reader`, their membership's role comes in the same query, remembered where `role_in`
     looks first (a query less on every signed-in page)."""
     debates = Debate.objects.select_related("owner")
-    signed_in = reader is not None and reader.is_authenticated
-    if signed_in:
-        role = Membership.objects.filter(debate=OuterRef("pk"), user=reader).values("role")
-        debates = debates.annotate(reader_role=Subquery(role[:1]))
     try:
-        debate = debates.get(slug=slug)
+        if reader is None or not reader.is_authenticated:
+            return debates.get(slug=slug)
+        role = Membership.objects.filter(debate=OuterRef("pk"), user=reader).values("role")
+        debate = debates.annotate(reader_role=Subquery(role[:1])).get(slug=slug)
     except Debate.DoesNotExist:
         return None
-    if signed_in:
-        debate.__dict__.setdefault("_membership_roles", {})[reader.pk] = debate.reader_role
+    debate.__dict__.setdefault("_membership_roles", {})[reader.pk] = debate.reader_role
     return debate
 
 
@@ -79,7 +77,7 @@ def flag_in(debate: Debate, flag_id: int) -> Flag | None:
         .first()
     )
     if flag is not None:
-        (flag.claim or flag.annotation.claim).debate = debate  # type: ignore[union-attr]
+        flag.flagged_claim.debate = debate
     return flag
 
 
@@ -147,12 +145,12 @@ def open_flag_count(debate: Debate) -> int:
     ).count()
 
 
-def debates_of(user: AnyUser) -> list[Debate]:
+def debates_of(user: User) -> list[Debate]:
     """The debates a user owns or is a member of."""
     return list(Debate.objects.filter(Q(owner=user) | Q(memberships__user=user)).distinct())
 
 
-def claims_by(user: AnyUser, *, limit: int = 100) -> list[Claim]:
+def claims_by(user: User, *, limit: int = 100) -> list[Claim]:
     """A user's latest claims (not the deleted ones), with their debates."""
     return list(
         Claim.objects.filter(author=user)

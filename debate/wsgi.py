@@ -13,9 +13,9 @@ from django.core.wsgi import get_wsgi_application
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "debate.settings")
 
-application = get_wsgi_application()
+django_application = get_wsgi_application()
 
 # An idle reader's unchanged poll is answered before Django's request handling (issue 18).
 from arguments.live.poll_shortcut import LivePolls  # noqa: E402 (needs the settings set up above)
 
-application = LivePolls(application)
+application = LivePolls(django_application)

@@ -731,6 +731,22 @@ def test_the_picker_refuses_a_resource_launch(client, platform, registration, de
     assert response.status_code == 400
 
 
+def test_a_choice_without_the_session_cookie_links_the_debate_without_vouching(
+    client, platform, registration, debate, thesis
+):
+    # A browser that blocks the LMS frame's cookies posts the picker without our session:
+    # the signed launch token still finds the launch, but no account stands behind the
+    # choice, so it vouches for nothing (a public debate needs no voucher).
+    token, _picker = open_picker(client, platform)
+    client.cookies.clear()
+    response = client.post("/lti/deep-link/", {"launch": token, "debate": debate.slug})
+    assert response.status_code == 200
+    (item,) = verify_with_our_jwks(client, returned_jwt(response.content.decode()))[
+        DL + "content_items"
+    ]
+    assert item["custom"] == {"debate": debate.slug}
+
+
 def test_the_return_to_the_platform_runs_only_with_its_nonce_and_posts_only_there(
     client, platform, registration, debate, thesis
 ):

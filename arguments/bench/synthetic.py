@@ -122,13 +122,13 @@ def build_debate(size: int, *, slug: str, seed: int = 7) -> Debate:
 
     # Votes: each relation gets a few, from distinct voters; tallies match the rows.
     votes: list[Vote] = []
+    tallies: dict[int, Counter[int]] = {}
     for relation in relations:
         for voter in rng.sample(voters, k=rng.randint(0, 4)):
-            votes.append(Vote(user=voter, relation=relation, value=rng.randint(0, 4)))
+            value = rng.randint(0, 4)
+            votes.append(Vote(user=voter, relation=relation, value=value))
+            tallies.setdefault(relation.pk, Counter())[value] += 1
     Vote.objects.bulk_create(votes, batch_size=5000)
-    tallies: dict[int, Counter[int]] = {}
-    for vote in votes:
-        tallies.setdefault(vote.relation.pk, Counter())[vote.value] += 1
     for relation in relations:
         tally = tallies.get(relation.pk, Counter())
         for value in range(5):

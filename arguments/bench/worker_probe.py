@@ -16,13 +16,16 @@ import os
 import subprocess
 import sys
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import django
 from django.conf import settings
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
+
+if TYPE_CHECKING:
+    from arguments.models import Debate
 
 
 def _memory_mb() -> tuple[float, float]:
@@ -84,17 +87,17 @@ def main() -> None:
     loads: list[int] = []
     load_whole = loader._load_structure
 
-    def counted(debate: object) -> graph.DebateStructure:
+    def counted(debate: Debate) -> graph.DebateStructure:
         loads.append(1)
-        return load_whole(debate)  # type: ignore[arg-type]
+        return load_whole(debate)
 
-    loader._load_structure = counted  # type: ignore[assignment]
+    loader._load_structure = counted
     visitor = Client()
     for line in sys.stdin:
         path, _, header = line.strip().partition(" ")
-        extra = {"HTTP_HX_REQUEST": "true"} if header == "htmx" else {}
+        headers = {"HX-Request": "true"} if header == "htmx" else {}
         with CaptureQueriesContext(connection) as queries:
-            response = visitor.get(path, **extra)
+            response = visitor.get(path, headers=headers)
         rss, peak = _memory_mb()
         answer = {
             "status": response.status_code,

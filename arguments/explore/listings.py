@@ -17,7 +17,7 @@ more.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypedDict
 
 from django.db.models import (
     Count,
@@ -33,15 +33,17 @@ from django.db.models import (
     Value,
     prefetch_related_objects,
 )
+from django.db.models.expressions import CombinedExpression
 from django.db.models.functions import Coalesce
 
 from arguments.explore.search import debate_matches
 from arguments.models import Claim, Debate, Relation, Tag
 
 if TYPE_CHECKING:
-    from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+    from django.contrib.auth.models import AnonymousUser, User
+    from django_stubs_ext import WithAnnotations
 
-    AnyUser = AbstractBaseUser | AnonymousUser
+    AnyUser = User | AnonymousUser
 
 ROWS = 6  # debates in each list of Explore
 TAG_ROWS = 60  # debates listed under one tag
@@ -57,11 +59,19 @@ def _count(queryset: QuerySet, expression: object) -> Coalesce:
     )
 
 
-def _tally() -> F:
+def _tally() -> CombinedExpression:
     return F("votes_0") + F("votes_1") + F("votes_2") + F("votes_3") + F("votes_4")
 
 
-def with_counts(debates: QuerySet[Debate]) -> QuerySet[Debate]:
+class Counts(TypedDict):
+    """What `with_counts` adds to each debate."""
+
+    claim_count: int
+    participant_count: int
+    vote_count: int
+
+
+def with_counts(debates: QuerySet[Debate]) -> QuerySet[WithAnnotations[Debate, Counts]]:
     """The debates with `claim_count`, `participant_count` and `vote_count`."""
     published = Claim.objects.filter(status=PUBLISHED)
     return debates.annotate(
@@ -89,7 +99,7 @@ class Explore:
     tags: list[Tag]  # the tags of the reader's debates, with `debate_count`
 
 
-def _listed(debates: QuerySet[Debate]) -> QuerySet[Debate]:
+def _listed(debates: QuerySet[Debate]) -> QuerySet[WithAnnotations[Debate, Counts]]:
     return with_counts(debates.select_related("owner"))
 
 
@@ -124,7 +134,7 @@ def explore(user: AnyUser) -> Explore:
 
 def tagged(user: AnyUser, tag: Tag) -> list[Debate]:
     """The reader's debates carrying the tag, most recently active first."""
-    debates = list(
+    debates: list[Debate] = list(
         _listed(findable(user).filter(tags=tag)).order_by("-featured", "-updated_at")[:TAG_ROWS]
     )
     _with_tags(debates)

@@ -38,9 +38,9 @@ from arguments.models import Citation, Claim, Debate, Source
 from arguments.reading.lens import Lens
 
 if TYPE_CHECKING:
-    from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+    from django.contrib.auth.models import AnonymousUser, User
 
-    AnyUser = AbstractBaseUser | AnonymousUser
+    AnyUser = User | AnonymousUser
 
 QUERY_MAX_LENGTH = 100
 MAX_WORDS = 8
@@ -119,6 +119,8 @@ def _ranked_ids(claims: QuerySet[Claim], query: str) -> list[tuple[int, int, str
         return []
     claims = claims.exclude(status=Claim.Status.DELETED).filter(merged_into__isnull=True)
     phrase = Case(When(text__icontains=query, then=Value(1.0)), default=Value(0.0))
+    by_text: QuerySet[Claim, tuple[int, int]]  # (claim, debate)
+    sources: QuerySet[Source]
     if _postgres():
         search = SearchQuery(query, search_type="websearch", config=CONFIG)
         # Two indexed queries, not one with an OR: PostgreSQL cannot use the claims' index

@@ -19,7 +19,7 @@ from __future__ import annotations
 import json
 import re
 from dataclasses import dataclass, field
-from json.encoder import encode_basestring_ascii  # type: ignore[attr-defined]
+from json.encoder import encode_basestring_ascii
 
 from arguments.formats.document import (
     Candidate,
@@ -155,7 +155,9 @@ def parse(text: str) -> DebateDocument:
     for node in nodes.values():
         written = [(" ".join(parts), line) for parts, line in node.texts]
         texts = {fold(text) for text, _line in written if fold(text)}
-        text, line = next(((t, n) for t, n in written if fold(t)), (node.title, node.first_line))
+        text, text_line = next(
+            ((t, n) for t, n in written if fold(t)), (node.title, node.first_line)
+        )
         if len(texts) > 1:
             document.problems.append(
                 f"line {node.first_line}: [{node.title}] has {len(texts)} different texts; "
@@ -165,8 +167,8 @@ def parse(text: str) -> DebateDocument:
         document.claims.append(
             DocClaim(
                 id=node.key,
-                text=clean_claim_text(ESCAPED.sub(r"\1", text), line=line, label=label),
-                line=line,
+                text=clean_claim_text(ESCAPED.sub(r"\1", text), line=text_line, label=label),
+                line=text_line,
             )
         )
     if not document.claims:
@@ -262,11 +264,8 @@ def _data_start(text: str) -> int | None:
 def render(document: DebateDocument) -> str:
     """Write the debate as Argdown that the Argdown project's parser reads back unchanged."""
     children: dict[str, list[DocRelation]] = {}
-    original: dict[str, DocRelation] = {}
-    for relation in sorted(document.relations, key=lambda relation: relation.position):
-        children.setdefault(relation.parent, []).append(relation)
-        if not relation.is_link:
-            original[relation.child] = relation
+    for item in sorted(document.relations, key=lambda relation: relation.position):
+        children.setdefault(item.parent, []).append(item)
     titles = _titles(document.claims)
     claims = {claim.id: claim for claim in document.claims}
 
@@ -299,7 +298,7 @@ def render(document: DebateDocument) -> str:
 
 
 def _data(claim: DocClaim, point: DocClaim | DocRelation) -> str:
-    data = {"id": claim.id, "votes": list(point.votes)}
+    data: dict[str, str | list[int]] = {"id": claim.id, "votes": list(point.votes)}
     if claim.author:
         data["author"] = claim.author
     if claim.status != Claim.Status.PUBLISHED:

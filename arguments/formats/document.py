@@ -28,13 +28,13 @@ from arguments.models import (
     Role,
     Source,
     Stance,
+    Tally,
 )
 from arguments.rules.validation import normalize_url
 
 if TYPE_CHECKING:
     from collections.abc import Iterable
 
-Tally = tuple[int, int, int, int, int]
 NO_VOTES: Tally = (0, 0, 0, 0, 0)
 WHITESPACE = re.compile(r"\s+")
 QUOTE_MAX_LENGTH = 2000
@@ -174,8 +174,8 @@ class DebateDocument:
         """Record a warning about `where` (an item with a line or path, or a place's name)."""
         if isinstance(where, str):
             place = where
-        elif getattr(where, "line", None) is not None:
-            place = f"line {where.line}"  # type: ignore[attr-defined]
+        elif (line := getattr(where, "line", None)) is not None:
+            place = f"line {line}"
         else:
             place = getattr(where, "path", None) or ""
         self.problems.append(f"{place}: {message}" if place else message)
@@ -449,7 +449,9 @@ def check_document(document: DebateDocument) -> None:
         _check_length(note, "prefix", 64)
         _check_length(note, "suffix", 64)
         if (note.start is None) != (note.end is None) or (
-            note.start is not None and (note.start < 0 or note.end <= note.start)
+            note.start is not None
+            and note.end is not None
+            and (note.start < 0 or note.end <= note.start)
         ):
             raise _error(note, "start and end must both be given, with end after start")
         kept_notes.append(note)

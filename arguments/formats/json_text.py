@@ -9,7 +9,7 @@ records (dicts with the same keys, as the renderers build them) a column at a ti
 from __future__ import annotations
 
 from itertools import chain
-from json.encoder import encode_basestring  # type: ignore[attr-defined]
+from json.encoder import encode_basestring
 from typing import Any
 
 TALLY_LENGTH = 5

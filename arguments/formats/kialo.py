@@ -299,8 +299,8 @@ def _claim_text(item: _Item, entries: dict[str, _Entry], document: DebateDocumen
 def render(document: DebateDocument) -> str:
     """Write the current generation: numbered blocks, links as `-> See …`, then sources."""
     children: dict[str, list[DocRelation]] = defaultdict(list)
-    for relation in document.relations:
-        children[relation.parent].append(relation)
+    for item in document.relations:
+        children[item.parent].append(item)
     for siblings in children.values():
         siblings.sort(key=lambda relation: relation.position)
     texts = {claim.id: claim.text for claim in document.claims}

@@ -19,9 +19,9 @@ from arguments.formats.document import (
     DocRelation,
     DocSource,
     FormatError,
-    Tally,
 )
 from arguments.formats.json_text import dumps_indented
+from arguments.models import Tally, tally_of
 
 FORMAT_NAME = "debate-map"
 VERSION = 1
@@ -161,9 +161,9 @@ def _get(
     # bool is an int in Python; a JSON true is no position.
     if not isinstance(value, kind) or (kind is int and isinstance(value, bool)):
         raise FormatError(f"expected {_KIND_NAMES.get(kind, 'an object')}", path=where)
-    if kind is str and "\x00" in value:
+    if kind is str and isinstance(value, str) and "\x00" in value:
         raise FormatError("holds a NUL character (\\u0000), which no text may", path=where)
-    if kind is int and not 0 <= value <= MAX_INTEGER:
+    if kind is int and isinstance(value, int) and not 0 <= value <= MAX_INTEGER:
         raise FormatError(f"expected a whole number from 0 to {MAX_INTEGER}", path=where)
     return value
 
@@ -182,7 +182,7 @@ def _votes(item: dict, path: str) -> Tally:
         isinstance(n, int) and not isinstance(n, bool) and 0 <= n <= MAX_INTEGER for n in votes
     ):
         raise FormatError("expected five vote counts (for 0 to 4)", path=f"{path}.votes")
-    return tuple(votes)  # type: ignore[return-value]
+    return tally_of(votes)
 
 
 def _datetime(item: dict, path: str) -> datetime | None:

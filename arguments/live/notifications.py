@@ -259,7 +259,7 @@ def flag_resolved(*, flag_id: int) -> None:
     """A moderator's decision on a flag: to its reporter, and (upheld) to the author of the
     flagged claim or note, each with the moderator's note."""
     flag = Flag.objects.select_related("claim", "annotation__claim").get(pk=flag_id)
-    claim = flag.claim or flag.annotation.claim  # type: ignore[union-attr]
+    claim = flag.flagged_claim
     event = _Event(claim.debate_id, flag.handled_by_id)
     verdict = flag.get_status_display().lower()
     on, mine = ("", "claim ") if flag.claim_id else ("a note on ", "note on ")
@@ -276,7 +276,7 @@ def flag_resolved(*, flag_id: int) -> None:
         seen=lambda lens: True,
     )
     if flag.status == Flag.Status.UPHELD:
-        author_id = flag.claim.author_id if flag.claim_id else flag.annotation.author_id  # type: ignore[union-attr]
+        author_id = flag.flagged.author_id
         event.tell(
             _users([author_id]),
             claim=claim,

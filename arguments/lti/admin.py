@@ -5,7 +5,7 @@ why it failed, and send scores again."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any, TypedDict
 
 from django.contrib import admin, messages
 from django.db.models import Count, QuerySet
@@ -13,6 +13,15 @@ from django.http import HttpRequest
 
 from arguments.models import CourseActivity, ScoreReport
 from arguments.services.grades import scores_send
+
+if TYPE_CHECKING:
+    from django_stubs_ext import WithAnnotations
+
+
+class LearnerCount(TypedDict):
+    """What the course list's queryset adds to each course link."""
+
+    learner_count: int
 
 
 class ReadMostlyAdmin(admin.ModelAdmin):
@@ -50,8 +59,8 @@ class CourseActivityAdmin(ReadMostlyAdmin):
         return bool(obj.lineitem_url)
 
     @admin.display(description="learners scored", ordering="learner_count")
-    def learners(self, obj: CourseActivity) -> int:
-        return obj.learner_count  # type: ignore[attr-defined]
+    def learners(self, obj: WithAnnotations[CourseActivity, LearnerCount]) -> int:
+        return obj.learner_count
 
 
 class FailingFilter(admin.SimpleListFilter):

@@ -9,6 +9,7 @@ claim (for the administrator), and nothing is stored.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 CLAIM = "https://purl.imsglobal.org/spec/lti/claim/"
@@ -33,7 +34,7 @@ def _text(value: object, name: str, *, limit: int, required: bool = False) -> No
         raise MalformedClaim(f"{name} is longer than {limit} characters.")
 
 
-def _object(body: dict[str, Any], claim: str, name: str) -> dict[str, Any] | None:
+def _object(body: Mapping[str, object], claim: str, name: str) -> dict[str, Any] | None:
     value = body.get(claim)
     if value is None:
         return None
@@ -49,7 +50,7 @@ def _strings(value: object, name: str) -> None:
         raise MalformedClaim(f"{name} must be a list of strings.")
 
 
-def launch_claims_check(body: dict[str, Any]) -> None:
+def launch_claims_check(body: Mapping[str, object]) -> None:
     """Raise MalformedClaim when a claim we (or django-lti) read has the wrong shape."""
     _text(body.get("sub"), "sub", limit=TEXT_LENGTH, required=True)
     for name in ("given_name", "family_name", "name"):

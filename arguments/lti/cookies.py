@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Container
 from http.cookies import Morsel
 
 from django.conf import settings
@@ -11,16 +11,17 @@ from django.http import HttpRequest, HttpResponse
 from arguments.lti import SESSION_ORIGINS
 
 
-class _PartitionedMorsel(Morsel):  # type: ignore[type-arg]
+class _PartitionedMorsel(Morsel[str]):
     """A cookie whose Set-Cookie ends in `Partitioned` (Python's Morsel knows that attribute
     only from 3.14 on)."""
 
-    def OutputString(self, attrs: list[str] | None = None) -> str:
+    def OutputString(self, attrs: Container[str] | None = None) -> str:
         return super().OutputString(attrs) + "; Partitioned"
 
 
-def _partitioned(morsel: Morsel) -> Morsel:  # type: ignore[type-arg]
-    if "partitioned" in Morsel._reserved:  # type: ignore[attr-defined]  # Python 3.14+
+def _partitioned(morsel: Morsel[str]) -> Morsel[str]:
+    # Python 3.14+; typeshed does not declare the private `_reserved`.
+    if "partitioned" in Morsel._reserved:  # type: ignore[attr-defined]
         morsel["partitioned"] = True
         return morsel
     copy = _PartitionedMorsel()

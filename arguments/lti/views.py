@@ -152,7 +152,7 @@ class LaunchError(Exception):
 class _PlatformSession(requests.Session):
     """requests without a timeout would let a slow platform hold a worker forever."""
 
-    def request(self, *args: Any, **kwargs: Any) -> requests.Response:  # type: ignore[override]
+    def request(self, *args: Any, **kwargs: Any) -> requests.Response:
         kwargs.setdefault("timeout", JWKS_TIMEOUT)
         return super().request(*args, **kwargs)
 
@@ -169,8 +169,9 @@ class Launch(DjangoMessageLaunch):
     def get_client_id(self) -> str:
         body = self._get_jwt_body()
         aud, azp = body.get("aud"), body.get("azp")
-        audiences = aud if isinstance(aud, list) else [aud]
-        if not audiences or not all(isinstance(item, str) and item for item in audiences):
+        named = aud if isinstance(aud, list) else [aud]
+        audiences = [item for item in named if isinstance(item, str) and item]
+        if not audiences or len(audiences) != len(named):
             raise LtiException("JWT aud is malformed")
         if azp is None:
             if len(audiences) > 1:
@@ -281,8 +282,10 @@ def login_initiation(request: HttpRequest, registration_uuid: Any = None) -> Htt
     # The cookie check page shows in the LMS frame; it holds only a link, and pylti1p3's
     # inline script, which runs only with this response's CSP nonce.
     if isinstance(response, HttpResponse) and b"<script" in response.content:
-        nonce = get_nonce(request)
-        response.content = response.content.replace(b"<script", f'<script nonce="{nonce}"'.encode())
+        script_nonce = get_nonce(request)
+        response.content = response.content.replace(
+            b"<script", f'<script nonce="{script_nonce}"'.encode()
+        )
     return allow_framing(response, ["*"])
 
 
@@ -314,7 +317,10 @@ def _validated(request: HttpRequest, vouched_state: str = "") -> DjangoMessageLa
         )
         # The audience is checked as the registration's client id; expiry and issue time
         # must be present (LTI requires them; PyJWT only checks them when present).
-        message_launch.set_jwt_verify_options({"verify_aud": False, "require": ["exp", "iat"]})
+        message_launch.set_jwt_verify_options(
+            # pylti1p3 types the options dict[str, bool]; PyJWT's "require" is a list of claims.
+            {"verify_aud": False, "require": ["exp", "iat"]}  # type: ignore[dict-item]
+        )
         message_launch.validate()
         body = message_launch.get_launch_data()
         launch_claims_check(body)
@@ -407,7 +413,7 @@ def launch(request: HttpRequest) -> HttpResponse:
                 "registrations.",
                 403,
             )
-        body = dict(message_launch.get_launch_data())
+        body: dict[str, Any] = dict(message_launch.get_launch_data())
         if lti_launch.is_resource_launch:
             debate, pk = _launch_target(body)
         elif lti_launch.is_deep_link_launch:
@@ -496,7 +502,8 @@ def _picker_launch(request: HttpRequest, token: str) -> DjangoMessageLaunch:
         raise LaunchError(f"This launch has expired. {START_AGAIN}", 400, str(error)) from error
     if not message_launch.is_deep_link_launch():
         raise LaunchError("This launch is not for choosing a debate.", 400)
-    return message_launch
+    # pylti1p3 types from_cache as returning its base class; it returns a `cls` instance.
+    return message_launch  # type: ignore[return-value]
 
 
 def _picked(request: HttpRequest) -> tuple[Debate, int | None]:
@@ -529,9 +536,9 @@ def deep_link(request: HttpRequest) -> HttpResponse:
     token = request.POST.get("launch") or request.GET.get("launch", "")
     try:
         message_launch = _picker_launch(request, token)
-    except LaunchError as error:
-        return lti_error(request, error)
-    body = dict(message_launch.get_launch_data())
+    except LaunchError as refused:
+        return lti_error(request, refused)
+    body: dict[str, Any] = dict(message_launch.get_launch_data())
     registration = message_launch.get_tool_conf().registration
     ancestors = platform_origins(request, body, registration) or [CSP.NONE]
     error = ""
@@ -585,6 +592,7 @@ def deep_link(request: HttpRequest) -> HttpResponse:
             # The signed choice is posted back to the platform: its address may take forms.
             return_origin = _origin(context["return_url"])
             if return_origin:
+                # Django's middleware reads `_csp_config` with getattr; the stubs omit it.
                 response._csp_config["form-action"] = [CSP.SELF, return_origin]  # type: ignore[attr-defined]
             return response
     context = {

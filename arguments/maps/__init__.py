@@ -63,7 +63,7 @@ def _sizes(lens: Lens) -> dict[int, int]:
     for claim_id, edges in reversed(order):  # children before their parent
         sizes[claim_id] = 1 + sum(1 if e.is_link else sizes[e.child] for e in edges)
     if shared:
-        structure._visitor_branch_sizes = sizes  # type: ignore[attr-defined]
+        structure.__dict__["_visitor_branch_sizes"] = sizes
     else:
         lens.__dict__["_branch_sizes"] = sizes
     return sizes

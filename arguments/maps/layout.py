@@ -112,9 +112,11 @@ def sunburst(roots: Sequence[MapNode], *, max_depth: int, min_span: float) -> li
         segments.extend(placed)
         if depth < max_depth:
             for segment in reversed(placed):
-                node = segment.node
-                if node is not None and node.children:
-                    stack.append((node.children, node.id, depth + 1, segment.start, segment.end))
+                branch = segment.node
+                if branch is not None and branch.children:
+                    stack.append(
+                        (branch.children, branch.id, depth + 1, segment.start, segment.end)
+                    )
     return segments
 
 

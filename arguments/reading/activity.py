@@ -18,6 +18,8 @@ from arguments.models import Annotation, Citation, Claim, Flag, Membership, Vote
 from arguments.reading.pseudonyms import pseudonyms_of
 
 if TYPE_CHECKING:
+    from collections.abc import Iterable
+
     from arguments.models import Debate
 
 
@@ -41,10 +43,12 @@ class Activity:
         return self.claims + self.sources + self.votes + self.notes
 
 
-def _grouped(rows: object) -> tuple[Counter[int], dict[int, datetime]]:
+def _grouped(
+    rows: Iterable[tuple[int | None, int, datetime]],
+) -> tuple[Counter[int], dict[int, datetime]]:
     counts: Counter[int] = Counter()
     latest: dict[int, datetime] = {}
-    for user_id, n, last in rows:  # type: ignore[attr-defined]
+    for user_id, n, last in rows:
         if user_id is not None:
             counts[user_id] = n
             latest[user_id] = last

@@ -16,7 +16,7 @@ from arguments.formats.document import (
     DocRelation,
     DocSource,
 )
-from arguments.models import Annotation, Citation, Claim, Debate, Relation
+from arguments.models import Annotation, Citation, Claim, Debate, Relation, tally_of
 from arguments.reading.pseudonyms import pseudonyms_of
 
 if TYPE_CHECKING:
@@ -25,7 +25,8 @@ if TYPE_CHECKING:
     from arguments.reading.lens import Lens
 
 
-@dataclass(frozen=True, slots=True)
+# Not frozen: the rules' protocols (`ClaimState`, `NoteState`) are plain attributes.
+@dataclass(slots=True)
 class _ClaimRow:
     """What the visibility rule reads of a claim row."""
 
@@ -35,7 +36,7 @@ class _ClaimRow:
     merged_into_id: int | None
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class _NoteRow:
     """What the visibility rule reads of an annotation row."""
 
@@ -144,7 +145,7 @@ def document_from_debate(debate: Debate, *, seen_by: Lens | None = None) -> Deba
     show_votes = seen_by is None or not debate.hide_votes_until_voted
 
     shown_name = _names(debate, claim_rows, annotation_rows)
-    local = {}
+    local: dict[int, str] = {}
     document = DebateDocument(
         title=debate.title,
         description=debate.description,
@@ -185,7 +186,7 @@ def document_from_debate(debate: Debate, *, seen_by: Lens | None = None) -> Deba
                 elaboration=elaboration,
                 status=status,
                 author=shown_name(author_id, author or ""),
-                votes=tuple(tally) if show_votes else NO_VOTES,  # type: ignore[arg-type]
+                votes=tally_of(tally) if show_votes else NO_VOTES,
                 merged_into=local.get(merged),
                 created_at=created,
             )
@@ -199,11 +200,23 @@ def document_from_debate(debate: Debate, *, seen_by: Lens | None = None) -> Deba
                 is_link=is_link,
                 position=position,
                 is_hidden=is_hidden,
-                votes=tuple(tally) if show_votes else NO_VOTES,  # type: ignore[arg-type]
+                votes=tally_of(tally) if show_votes else NO_VOTES,
             )
         )
     source_ids: dict[int, str] = {}
-    for claim, source, url, title, author, publisher, published, kind, *rest in citation_rows:
+    for (
+        claim,
+        source,
+        url,
+        title,
+        author,
+        publisher,
+        published,
+        kind,
+        quote,
+        locator,
+        is_hidden,
+    ) in citation_rows:
         if source not in source_ids:
             source_ids[source] = f"s{len(source_ids) + 1}"
             document.sources.append(
@@ -217,7 +230,6 @@ def document_from_debate(debate: Debate, *, seen_by: Lens | None = None) -> Deba
                     kind=kind,
                 )
             )
-        quote, locator, is_hidden = rest
         document.citations.append(
             DocCitation(
                 claim=local[claim],
@@ -238,9 +250,14 @@ def document_from_debate(debate: Debate, *, seen_by: Lens | None = None) -> Deba
         motivation,
         visibility,
         status,
-        *rest,
+        exact,
+        prefix,
+        suffix,
+        start,
+        end,
+        is_orphaned,
+        created,
     ) in annotation_rows:
-        exact, prefix, suffix, start, end, is_orphaned, created = rest
         document.annotations.append(
             DocAnnotation(
                 id=note_ids[pk],

@@ -59,7 +59,7 @@ def debate_feed(
                              Truncator(text).chars(160), place(claim_id))
                 )  # fmt: skip
     if kind in ("", "source"):
-        rows = (
+        cited = (
             Citation.objects.filter(claim__debate=debate, is_hidden=False)
             .order_by("-created_at")
             .values_list(
@@ -67,7 +67,7 @@ def debate_feed(
                 "added_by__username", "created_at",
             )
         )[:RECENT]  # fmt: skip
-        for claim_id, text, title, user_id, username, at in rows:
+        for claim_id, text, title, user_id, username, at in cited:
             if lens.sees(claim_id):
                 items.append(
                     FeedItem("source", at, _name(lens, user_id, username),

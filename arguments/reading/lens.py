@@ -21,6 +21,7 @@ from __future__ import annotations
 from functools import cached_property
 from typing import TYPE_CHECKING, Protocol, TypeVar, Unpack
 
+from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import PermissionDenied
 
@@ -51,7 +52,7 @@ from arguments.structure.loader import debate_structure
 if TYPE_CHECKING:
     from collections.abc import Callable, Container, Iterable, Mapping
 
-    from django.contrib.auth.models import AbstractBaseUser
+    from django.contrib.auth.models import User
     from django.http import QueryDict
 
     from arguments.models import Perspective
@@ -59,7 +60,7 @@ if TYPE_CHECKING:
     from arguments.reading.perspectives import Picker
     from arguments.structure.graph import Edge, Node, Note
 
-    AnyUser = AbstractBaseUser | AnonymousUser
+    AnyUser = User | AnonymousUser
 
 ANONYMOUS = AnonymousUser()
 
@@ -75,14 +76,9 @@ class PlacedNote(NoteState, Protocol):
 N = TypeVar("N", bound=PlacedNote)
 
 
-class _SignedIn:
-    """Someone signed in with the least role, for "would signing in let a visitor do this?"."""
-
-    is_authenticated = True
-    pk = None
-
-
-SIGNED_IN = _SignedIn()
+# Someone signed in with the least role, for "would signing in let a visitor do this?": an
+# account never saved, so nothing is theirs.
+SIGNED_IN = get_user_model()()
 
 
 def order_from(query: QueryDict) -> str:
@@ -415,7 +411,7 @@ class Lens:
         sign_in_to_vote = (
             self.user_id is None
             and self.frame is Frame.SITE
-            and refusal(SIGNED_IN, Action.VOTE, self.debate, claim=node, role=Role.VIEWER) is None  # type: ignore[arg-type]
+            and refusal(SIGNED_IN, Action.VOTE, self.debate, claim=node, role=Role.VIEWER) is None
         )
         if is_link:
             return Actions(vote=may(Action.VOTE), sign_in_to_vote=sign_in_to_vote)

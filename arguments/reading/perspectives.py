@@ -29,13 +29,13 @@ from django.core.exceptions import BadRequest, PermissionDenied
 from django.db.models import Count, Q
 from django.http import Http404
 
-from arguments.models import Membership, Perspective, Vote
+from arguments.models import Membership, Perspective, Vote, tally_of
 from arguments.rules.permissions import Action
 from arguments.structure import scoring
 from arguments.structure.graph import PUBLISHED, DebateStructure
 
 if TYPE_CHECKING:
-    from django.contrib.auth.models import AbstractBaseUser
+    from django.contrib.auth.models import User
     from django.contrib.sessions.backends.base import SessionBase
     from django.db.models import QuerySet
 
@@ -123,7 +123,7 @@ def viewpoint_for(lens: Lens, raw: str) -> Viewpoint | None:
     return Viewpoint(kind, id_, row[0], row[1])
 
 
-def participants_of(debate: Debate) -> QuerySet[AbstractBaseUser]:
+def participants_of(debate: Debate) -> QuerySet[User]:
     """The debate's members and everyone who voted in it on their own behalf."""
     voters = Vote.objects.filter(
         Q(relation__debate=debate) | Q(thesis__debate=debate), perspective__isnull=True
@@ -171,7 +171,7 @@ def tallies(debate: Debate, viewpoint: Viewpoint) -> dict[str, Tally]:
     for relation_id, thesis_id, value, n in rows:
         key = f"r{relation_id}" if relation_id else f"c{thesis_id}"
         counts.setdefault(key, [0] * 5)[value] = n
-    return {key: tuple(tally) for key, tally in counts.items()}  # type: ignore[misc]
+    return {key: tally_of(tally) for key, tally in counts.items()}
 
 
 def seen_as(structure: DebateStructure, found: dict[str, Tally]) -> SeenAs:

@@ -171,8 +171,9 @@ def _start(debate_id: int, user_id: int) -> int:
     return int.from_bytes(digest[:8], "big") % PAIRS
 
 
-def pseudonyms_of(debate: Debate, user_ids: Iterable[int]) -> dict[int, str]:
-    """The pseudonyms of these people in the debate, choosing those not chosen yet."""
+def pseudonyms_of(debate: Debate, user_ids: Iterable[int | None]) -> dict[int, str]:
+    """The pseudonyms of these people in the debate (an author id of None has none),
+    choosing those not chosen yet."""
     wanted = {uid for uid in user_ids if uid is not None}
     known = dict(
         Pseudonym.objects.filter(debate=debate, user_id__in=wanted).values_list("user_id", "name")

@@ -24,9 +24,9 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from arguments.models import Annotation, Claim, Debate, Flag, Membership, Role
 
 if TYPE_CHECKING:
-    from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+    from django.contrib.auth.models import AnonymousUser, User
 
-    AnyUser = AbstractBaseUser | AnonymousUser
+    AnyUser = User | AnonymousUser
 
 # Highest first; a lower index is more powerful.
 ROLE_ORDER: tuple[Role, ...] = (
@@ -80,7 +80,9 @@ class FlagState(Protocol):
     """What the rules read of a flag: a `Flag` row or a reader's `FlagNote`."""
 
     status: str
-    review_requested: bool
+
+    @property
+    def review_requested(self) -> bool: ...
 
 
 def at_least(role: Role | str | None, minimum: Role) -> bool:

@@ -18,9 +18,9 @@ from arguments.rules.permissions import Action, require
 from arguments.services.guards import bump_version
 
 if TYPE_CHECKING:
-    from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+    from django.contrib.auth.models import AnonymousUser, User
 
-    AnyUser = AbstractBaseUser | AnonymousUser
+    AnyUser = User | AnonymousUser
 
 
 def _clean_body(body: str, *, required: bool) -> str:
@@ -49,6 +49,7 @@ def annotation_add(
 ) -> Annotation:
     """Annotate a claim, or a span of its text (by offsets, or by the quoted words alone)."""
     require(actor, Action.ANNOTATE, claim.debate, claim=claim)
+    assert actor.is_authenticated  # require() lets no visitor write
     if motivation not in Annotation.Motivation.values:
         raise ValidationError({"motivation": "Choose why you annotate."})
     if visibility not in Annotation.Visibility.values:

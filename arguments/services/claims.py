@@ -30,9 +30,9 @@ from arguments.services.guards import (
 )
 
 if TYPE_CHECKING:
-    from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+    from django.contrib.auth.models import AnonymousUser, User
 
-    AnyUser = AbstractBaseUser | AnonymousUser
+    AnyUser = User | AnonymousUser
 
 
 @transaction.atomic
@@ -85,6 +85,7 @@ def debate_create(
 def thesis_add(*, actor: AnyUser, debate: Debate, text: str, elaboration: str = "") -> Claim:
     """Add another thesis at the debate's root (multi-thesis debates)."""
     require(actor, Action.EDIT_DEBATE, debate)
+    assert actor.is_authenticated  # require() lets no visitor write
     claim = Claim.objects.create(
         debate=debate,
         text=clean_claim_text(text),
@@ -108,6 +109,7 @@ def claim_add(
     """
     debate = parent.debate
     role = require(actor, Action.ADD_CLAIM, debate, claim=parent)
+    assert actor.is_authenticated  # require() lets no visitor write
     if stance not in Stance.values:
         raise ValidationError({"stance": "Choose whether the claim is a pro or a con."})
     text = clean_claim_text(text)
@@ -198,6 +200,7 @@ def _reanchor_annotations(claim: Claim) -> None:
 def claim_link(*, actor: AnyUser, claim: Claim, parent: Claim, stance: str) -> Relation:
     """Reuse an existing claim as a pro or con of another claim of the same debate."""
     require(actor, Action.LINK_CLAIM, parent.debate, claim=parent)
+    assert actor.is_authenticated  # require() lets no visitor write
     check_same_debate(claim, parent)
     if stance not in Stance.values:
         raise ValidationError({"stance": "Choose whether the link is a pro or a con."})

@@ -17,9 +17,9 @@ from arguments.services.claims import claim_hide
 from arguments.services.guards import bump_version, check_same_debate
 
 if TYPE_CHECKING:
-    from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+    from django.contrib.auth.models import AnonymousUser, User
 
-    AnyUser = AbstractBaseUser | AnonymousUser
+    AnyUser = User | AnonymousUser
 
 FLAGS_PER_HOUR = 20
 
@@ -37,10 +37,14 @@ def flag_raise(
 ) -> Flag:
     """Report a claim or an annotation to the debate's moderators (RateLimited when the
     reporter has flagged too much in the last hour)."""
-    if (claim is None) == (annotation is None):
+    if claim is not None and annotation is None:
+        target_claim = claim
+    elif annotation is not None and claim is None:
+        target_claim = annotation.claim
+    else:
         raise ValidationError("Flag either a claim or an annotation.")
-    target_claim = claim if claim is not None else annotation.claim  # type: ignore[union-attr]
     require(actor, Action.FLAG, target_claim.debate, claim=claim, note=annotation)
+    assert actor.is_authenticated  # require() lets no visitor write
     if reason not in Flag.Reason.values:
         raise ValidationError({"reason": "Choose a reason."})
     if reason == Flag.Reason.FALLACY and fallacy not in Flag.Fallacy.values:
@@ -84,8 +88,9 @@ def flag_resolve(
     *, actor: AnyUser, flag: Flag, uphold: bool, note: str = "", hide: bool = False
 ) -> Flag:
     """Uphold or dismiss a flag with a note for the author; upholding may hide the item."""
-    target_claim = flag.claim if flag.claim_id else flag.annotation.claim  # type: ignore[union-attr]
+    target_claim = flag.flagged_claim
     require(actor, Action.MODERATE, target_claim.debate)
+    assert actor.is_authenticated  # require() lets no visitor write
     if flag.status != Flag.Status.OPEN:
         raise ValidationError("This flag has already been handled.")
     flag.status = Flag.Status.UPHELD if uphold else Flag.Status.DISMISSED
@@ -94,13 +99,13 @@ def flag_resolve(
     flag.handled_at = timezone.now()
     flag.save()
     if uphold and hide:
-        if flag.claim_id:
-            if flag.claim.status != Claim.Status.HIDDEN:
-                claim_hide(actor=actor, claim=flag.claim)
+        item = flag.flagged
+        if isinstance(item, Claim):
+            if item.status != Claim.Status.HIDDEN:
+                claim_hide(actor=actor, claim=item)
         else:
-            note_row = flag.annotation
-            note_row.status = Annotation.Status.HIDDEN
-            note_row.save(update_fields=["status", "updated_at"])
+            item.status = Annotation.Status.HIDDEN
+            item.save(update_fields=["status", "updated_at"])
             bump_version(target_claim.debate, [target_claim.pk])
     notifications.after_commit(notifications.flag_resolved, flag_id=flag.pk)
     return flag
@@ -109,7 +114,7 @@ def flag_resolve(
 @transaction.atomic
 def flag_request_review(*, actor: AnyUser, flag: Flag) -> Flag:
     """The flagged item's author asks, once, for a second look at an upheld flag."""
-    claim = flag.claim if flag.claim_id else flag.annotation.claim  # type: ignore[union-attr]
+    claim = flag.flagged_claim
     require(
         actor,
         Action.REQUEST_REVIEW,

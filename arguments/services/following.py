@@ -14,9 +14,9 @@ from arguments.models import Claim, Debate, Follow, Notification, NotificationSe
 from arguments.reading.lens import Lens
 
 if TYPE_CHECKING:
-    from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+    from django.contrib.auth.models import AnonymousUser, User
 
-    AnyUser = AbstractBaseUser | AnonymousUser
+    AnyUser = User | AnonymousUser
 
 
 def follow_set(*, user: AnyUser, debate: Debate, claim: Claim | None, on: bool) -> bool:
@@ -39,12 +39,12 @@ def follow_set(*, user: AnyUser, debate: Debate, claim: Claim | None, on: bool) 
     return True
 
 
-def follow_drop(*, user: AnyUser, follow_id: int) -> None:
+def follow_drop(*, user: User, follow_id: int) -> None:
     """Stop following, from the list of what I follow (even what I may no longer read)."""
     Follow.objects.filter(user=user, pk=follow_id).delete()
 
 
-def notifications_mark_read(*, user: AnyUser, ids: list[int] | None = None) -> int:
+def notifications_mark_read(*, user: User, ids: list[int] | None = None) -> int:
     """Mark my notifications read: these (`ids`), or all of them."""
     unread = Notification.objects.filter(recipient=user, read_at=None)
     if ids is not None:
@@ -54,7 +54,7 @@ def notifications_mark_read(*, user: AnyUser, ids: list[int] | None = None) -> i
     return count
 
 
-def digest_choose(*, user: AnyUser, digest: str) -> NotificationSettings:
+def digest_choose(*, user: User, digest: str) -> NotificationSettings:
     """How often I want my notifications by e-mail (off, immediately, daily, weekly)."""
     if digest not in NotificationSettings.Digest.values:
         raise ValidationError({"digest": "Choose how often to be e-mailed."})

@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Final
 
 import requests
 from django.core.exceptions import ValidationError
@@ -41,11 +41,14 @@ from arguments.rules.permissions import Action, require
 from arguments.services.lti import PlatformSession
 
 if TYPE_CHECKING:
-    from django.contrib.auth.models import AbstractBaseUser
+    from django.contrib.auth.models import AnonymousUser, User
     from lti_tool.models import LtiResourceLink
 
-SCOPE_LINEITEM = "https://purl.imsglobal.org/spec/lti-ags/scope/lineitem"
-SCOPE_SCORE = "https://purl.imsglobal.org/spec/lti-ags/scope/score"
+    AnyUser = User | AnonymousUser
+
+# Final: their literal types are the ones pylti1p3's service data accepts.
+SCOPE_LINEITEM: Final = "https://purl.imsglobal.org/spec/lti-ags/scope/lineitem"
+SCOPE_SCORE: Final = "https://purl.imsglobal.org/spec/lti-ags/scope/score"
 SCORE_MAXIMUM = 100  # the deep-linked line item's scoreMaximum; scores are out of it too
 RETRY_FIRST = dt.timedelta(minutes=1)
 RETRY_LONGEST = dt.timedelta(days=1)
@@ -98,7 +101,7 @@ def course_activity_record(
     debate: Debate,
     resource_link: LtiResourceLink,
     ags: dict[str, Any] | None,
-    learner: tuple[AbstractBaseUser, str] | None,
+    learner: tuple[User, str] | None,
 ) -> CourseActivity:
     """Keep a launch's course link to the debate, its line item when graded, and the
     launching learner (user, subject) as one to score. Called by the launch, in its
@@ -117,9 +120,7 @@ def course_activity_record(
 
 
 @transaction.atomic
-def debate_grading_set(
-    *, actor: AbstractBaseUser, debate: Debate, formula: str, full_marks: int
-) -> Debate:
+def debate_grading_set(*, actor: AnyUser, debate: Debate, formula: str, full_marks: int) -> Debate:
     """Choose how participation becomes a grade (moderators); scores follow at the next send."""
     require(actor, Action.MODERATE, debate)
     if formula not in GradeFormula.values:
@@ -214,9 +215,12 @@ def _post_score(
     now: dt.datetime,
 ) -> None:
     # Ask only for what sending a score needs, whatever else the launch granted.
-    scopes = [scope for scope in (SCOPE_LINEITEM, SCOPE_SCORE) if scope in activity.scopes]
     service = AssignmentsGradesService(
-        connector, {"scope": scopes, "lineitem": activity.lineitem_url}
+        connector,
+        {
+            "scope": [s for s in (SCOPE_LINEITEM, SCOPE_SCORE) if s in activity.scopes],
+            "lineitem": activity.lineitem_url,
+        },
     )
     grade = (
         Grade()

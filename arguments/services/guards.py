@@ -4,13 +4,19 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import ValidationError
-from django.db.models import F, Max
+from django.db.models import F, Manager, Max, Model
 from django.utils import timezone
 from django.utils.text import slugify
 
 from arguments.models import Claim, Debate, Relation, StructureChange
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AnonymousUser, User
+
+    AnyUser = User | AnonymousUser
 
 
 def bump_version(debate: Debate, changed: Iterable[int] | None = None) -> None:
@@ -77,3 +83,19 @@ def unique_slug(title: str) -> str:
 def check_same_debate(*claims: Claim) -> None:
     if len({c.debate_id for c in claims}) != 1:
         raise ValidationError("Both claims must belong to the same debate.")
+
+
+# django-simple-history adds `history` to each tracked model, and reads `_history_user` and
+# `_change_reason` off an instance at its next save. It ships no type information, so the
+# models do not declare them: these two helpers are the only places that reach for them.
+
+
+def history_of(model: type[Model]) -> Manager[Any]:
+    """The model's history rows (simple_history's manager of its historical model)."""
+    return model.history  # type: ignore[attr-defined]  # added by simple_history, untyped
+
+
+def attribute(obj: Model, *, actor: AnyUser | None, reason: str) -> None:
+    """Who made the change and why, for the history row the next `save()` writes."""
+    obj._history_user = actor  # type: ignore[attr-defined]  # simple_history's hook, untyped
+    obj._change_reason = reason  # type: ignore[attr-defined]  # simple_history's hook, untyped

@@ -24,7 +24,9 @@ from arguments.models import ImportJob
 from arguments.services.interchange import debate_import
 
 if TYPE_CHECKING:
-    from django.contrib.auth.models import AbstractBaseUser
+    from uuid import UUID
+
+    from django.contrib.auth.models import User
 
     from arguments.formats.document import DebateDocument
 
@@ -41,7 +43,7 @@ def import_rows(document: DebateDocument) -> int:
 
 
 def import_job_start(
-    *, owner: AbstractBaseUser, text: str, format_name: str, title: str, filename: str
+    *, owner: User, text: str, format_name: str, title: str, filename: str
 ) -> ImportJob:
     """Record a job for an upload and run it in a thread once the job row is committed."""
     job = ImportJob.objects.create(
@@ -51,11 +53,11 @@ def import_job_start(
     return job
 
 
-def _spawn(job_id: object) -> None:
+def _spawn(job_id: UUID) -> None:
     threading.Thread(target=_run_in_thread, args=(job_id,), daemon=True).start()
 
 
-def _run_in_thread(job_id: object) -> None:
+def _run_in_thread(job_id: UUID) -> None:
     try:
         import_job_run(job_id)
     finally:
@@ -64,7 +66,7 @@ def _run_in_thread(job_id: object) -> None:
             connection.close()
 
 
-def import_job_run(job_id: object) -> ImportJob:
+def import_job_run(job_id: UUID) -> ImportJob:
     """Run a waiting job: import its file atomically, then record the outcome on the job."""
     claimed = ImportJob.objects.filter(pk=job_id, status=ImportJob.Status.WAITING).update(
         status=ImportJob.Status.RUNNING, updated_at=timezone.now()

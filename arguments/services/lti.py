@@ -34,7 +34,9 @@ from arguments.models import Debate, Membership, Role
 from arguments.rules.permissions import at_least
 
 if TYPE_CHECKING:
-    from django.contrib.auth.models import AbstractBaseUser
+    from django.contrib.auth.models import AnonymousUser, User
+
+    AnyUser = User | AnonymousUser
 
 # LTI 1.3 role vocabularies (LTI Core 1.3, appendix A.2). Only *context* roles, what the
 # person is in this course, decide what they may do with the course's debate: an institution
@@ -104,7 +106,7 @@ def _username(issuer: str, subject: str, given_name: str) -> str:
 
 
 @transaction.atomic
-def lti_account_provision(*, lti_user: LtiUser) -> AbstractBaseUser:
+def lti_account_provision(*, lti_user: LtiUser) -> User:
     """The local account of a launching platform user, created on first launch.
 
     `lti_user` is django-lti's record of the launch's (registration, subject). Stable per
@@ -161,10 +163,13 @@ class Course:
         return [str(debate.pk), self.issuer, self.deployment_id, self.context_id]
 
 
-def course_link_sign(*, chooser: AbstractBaseUser, debate: Debate, course: Course) -> str | None:
+def course_link_sign(*, chooser: AnyUser, debate: Debate, course: Course) -> str | None:
     """The course link a deep-linking choice carries, when the chooser may vouch for the
-    debate: they own it or belong to it (choosing a public debate needs no voucher)."""
-    member = debate.owner_id == chooser.pk or debate.memberships.filter(user=chooser).exists()
+    debate: they own it or belong to it (choosing a public debate needs no voucher). A
+    chooser whose frame lost our session cookie is anonymous, and vouches for nothing."""
+    member = chooser.is_authenticated and (
+        debate.owner_id == chooser.pk or debate.memberships.filter(user=chooser).exists()
+    )
     return signing.dumps(course.key(debate), salt=COURSE_LINK_SALT) if member else None
 
 
@@ -179,9 +184,7 @@ def course_link_vouches(token: object, *, debate: Debate, course: Course) -> boo
 
 
 @transaction.atomic
-def lti_membership_grant(
-    *, debate: Debate, user: AbstractBaseUser, role: Role, vouched: bool = False
-) -> Role:
+def lti_membership_grant(*, debate: Debate, user: User, role: Role, vouched: bool = False) -> Role:
     """Give a launching user at least `role` in the debate; return the role they now have.
 
     The platform is the authority here (no actor of ours grants it), hence not
@@ -294,7 +297,9 @@ class PlatformSession(requests.Session):
                 "LTI_SERVICE_HOSTS."
             )
 
-    def request(self, method: str, url: str, *args: Any, **kwargs: Any) -> requests.Response:  # type: ignore[override]
+    def request(
+        self, method: str, url: str | bytes, *args: Any, **kwargs: Any
+    ) -> requests.Response:
         self._check(str(url))
         kwargs.setdefault("timeout", SERVICE_TIMEOUT)
         return super().request(method, url, *args, **kwargs)

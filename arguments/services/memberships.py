@@ -12,13 +12,13 @@ from arguments.models import Debate, Membership, Role
 from arguments.rules.permissions import Action, forget_roles, grantable_roles, manages, require
 
 if TYPE_CHECKING:
-    from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+    from django.contrib.auth.models import AnonymousUser, User
 
-    AnyUser = AbstractBaseUser | AnonymousUser
+    AnyUser = User | AnonymousUser
 
 
 @transaction.atomic
-def membership_grant(*, actor: AnyUser, debate: Debate, user: AnyUser, role: str) -> Membership:
+def membership_grant(*, actor: AnyUser, debate: Debate, user: User, role: str) -> Membership:
     """Give `user` a role in the debate (invite, or change their role)."""
     actor_role = require(actor, Action.MANAGE_MEMBERS, debate)
     if role not in Role.values:

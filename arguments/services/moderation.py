@@ -32,15 +32,17 @@ from arguments.models import (
 from arguments.reading import anchoring
 from arguments.rules.permissions import Action, require
 from arguments.services.guards import (
+    attribute,
     bump_version,
+    history_of,
     is_descendant,
     next_position,
 )
 
 if TYPE_CHECKING:
-    from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+    from django.contrib.auth.models import AnonymousUser, User
 
-    AnyUser = AbstractBaseUser | AnonymousUser
+    AnyUser = User | AnonymousUser
 
 # The models whose history a merge writes and a revert replays, in the order they are read.
 MERGED_MODELS: tuple[type[models.Model], ...] = (Claim, Relation, Citation, Annotation)
@@ -65,8 +67,9 @@ def _save(obj: models.Model, *, actor: AnyUser, reason: str, **changes: Any) -> 
     """
     for name, value in changes.items():
         setattr(obj, name, value)
-    obj._history_user = actor if getattr(actor, "is_authenticated", False) else None  # type: ignore[attr-defined]
-    obj._change_reason = reason  # type: ignore[attr-defined]
+    attribute(
+        obj, actor=actor if getattr(actor, "is_authenticated", False) else None, reason=reason
+    )
     fields = list(changes)
     if any(f.name == "updated_at" for f in obj._meta.concrete_fields):
         fields.append("updated_at")
@@ -75,7 +78,7 @@ def _save(obj: models.Model, *, actor: AnyUser, reason: str, **changes: Any) -> 
 
 def _tracked_fields(model: type[models.Model]) -> list[models.Field]:
     """The fields a model's history keeps (and a revert may restore), without the key."""
-    tracked = model.history.model.tracked_fields  # type: ignore[attr-defined]
+    tracked = history_of(model).model.tracked_fields
     names = {f.name for f in tracked}
     return [
         f
@@ -218,6 +221,7 @@ def claim_merge(*, actor: AnyUser, duplicate: Claim, into: Claim, reason: str = 
     """Merge a duplicate claim into `into`, keeping its pros and cons, links, citations,
     votes and annotations; the duplicate is hidden and points to the survivor."""
     require(actor, Action.MODERATE, duplicate.debate)
+    assert actor.is_authenticated  # require() lets no visitor write
     if duplicate.debate_id != into.debate_id:
         raise ValidationError("Claims of different debates cannot be merged.")
     # Lock both rows so two moderators cannot merge the same pair crosswise at once.
@@ -276,8 +280,7 @@ def claim_merge(*, actor: AnyUser, duplicate: Claim, into: Claim, reason: str = 
                 position=relation.position,
                 created_by=actor if actor.is_authenticated else None,
             )
-            link._history_user = actor  # type: ignore[attr-defined]
-            link._change_reason = tag  # type: ignore[attr-defined]
+            attribute(link, actor=actor, reason=tag)
             link.save()
             if not relation.is_hidden:
                 _save(relation, actor=actor, reason=tag, is_hidden=True)
@@ -287,14 +290,20 @@ def claim_merge(*, actor: AnyUser, duplicate: Claim, into: Claim, reason: str = 
         _move_votes("thesis", duplicate.pk, into.pk, moves)
 
     for citation in Citation.objects.filter(claim=duplicate).order_by("id"):
-        twin = Citation.objects.filter(
+        cited_already = Citation.objects.filter(
             claim=into,
             source_id=citation.source_id,
             quote=citation.quote,
             locator=citation.locator,
             is_hidden=False,
         ).exists()
-        _save(citation, actor=actor, reason=tag, claim=into, is_hidden=citation.is_hidden or twin)
+        _save(
+            citation,
+            actor=actor,
+            reason=tag,
+            claim=into,
+            is_hidden=citation.is_hidden or cited_already,
+        )
 
     for note in Annotation.objects.filter(claim=duplicate).order_by("id"):
         changes: dict[str, Any] = {"claim": into}
@@ -335,8 +344,7 @@ def _save_annotation(note: Annotation, *, actor: AnyUser, reason: str, **changes
     # Moving a note is not its author's edit: keep its `updated_at`.
     for name, value in changes.items():
         setattr(note, name, value)
-    note._history_user = actor  # type: ignore[attr-defined]
-    note._change_reason = reason  # type: ignore[attr-defined]
+    attribute(note, actor=actor, reason=reason)
     note.save(update_fields=list(changes))
 
 
@@ -356,6 +364,7 @@ def merge_revert(*, actor: AnyUser, merge: Merge, reason: str = "") -> Merge:
     """Undo a merge as a unit: every row it wrote goes back to how it was, and every vote it
     moved goes back to its point. Refused when something the merge wrote changed since."""
     require(actor, Action.MODERATE, merge.debate)
+    assert actor.is_authenticated  # require() lets no visitor write
     merge = Merge.objects.select_for_update().get(pk=merge.pk)
     if merge.reverted_at is not None:
         raise ValidationError("This merge has already been reverted.")
@@ -367,8 +376,10 @@ def merge_revert(*, actor: AnyUser, merge: Merge, reason: str = "") -> Merge:
     # Each object the merge wrote: its state before the merge and after it.
     plans: list[tuple[Any, Any, models.Model | None, type[models.Model]]] = []
     for model in MERGED_MODELS:
-        rows = model.history.filter(history_change_reason=tag).order_by(  # type: ignore[attr-defined]
-            "history_date", "history_id"
+        rows = (
+            history_of(model)
+            .filter(history_change_reason=tag)
+            .order_by("history_date", "history_id")
         )
         first: dict[int, Any] = {}
         last: dict[int, Any] = {}
@@ -382,7 +393,7 @@ def merge_revert(*, actor: AnyUser, merge: Merge, reason: str = "") -> Merge:
     conflicts: list[str] = []
     work: list[tuple[Any, models.Model, dict[str, Any], type[models.Model]]] = []
     for after, _earliest, before, model in plans:
-        current = model.objects.filter(pk=after.id).first()
+        current = model._default_manager.filter(pk=after.id).first()
         if current is None:
             conflicts.append(f"{model._meta.verbose_name} {after.id} no longer exists")
             continue
@@ -429,8 +440,7 @@ def merge_revert(*, actor: AnyUser, merge: Merge, reason: str = "") -> Merge:
 def _save_fields(obj: models.Model, *, actor: AnyUser, reason: str, changes: dict) -> None:
     for attname, value in changes.items():
         setattr(obj, attname, value)
-    obj._history_user = actor  # type: ignore[attr-defined]
-    obj._change_reason = reason  # type: ignore[attr-defined]
+    attribute(obj, actor=actor, reason=reason)
     by_attname = {f.attname: f.name for f in obj._meta.concrete_fields}
     names = [by_attname[attname] for attname in changes]
     # A nested atomic block, so a constraint failure leaves the outer transaction usable.
@@ -469,24 +479,26 @@ def history_revert(
         raise ValidationError("This kind of item has no history to revert.")
     debate = _require_moderator(actor, obj)
     model = type(obj)
-    record = model.history.filter(id=obj.pk, history_id=history_id).first()  # type: ignore[attr-defined]
+    record = history_of(model).filter(id=obj.pk, history_id=history_id).first()
     if record is None:
         raise ValidationError("No such version of this item.")
 
     if isinstance(obj, MERGED_MODELS):
         later_tags = set(
-            model.history.filter(  # type: ignore[attr-defined]
+            history_of(model)
+            .filter(
                 id=obj.pk,
                 history_date__gt=record.history_date,
                 history_change_reason__startswith=MERGE_TAG_PREFIX,
-            ).values_list("history_change_reason", flat=True)
+            )
+            .values_list("history_change_reason", flat=True)
         )
         merge_ids = [int(t.removeprefix(MERGE_TAG_PREFIX)) for t in later_tags if t[7:].isdigit()]
         for merge in Merge.objects.filter(pk__in=merge_ids, reverted_at__isnull=True).order_by(
             "-created_at", "-id"
         ):
             merge_revert(actor=actor, merge=merge, reason=reason)
-        obj = model.objects.get(pk=obj.pk)
+        obj = model._default_manager.get(pk=obj.pk)
 
     changes = {
         f.attname: _field_value(record, f)

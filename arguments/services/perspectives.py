@@ -16,9 +16,9 @@ from arguments.rules.permissions import Action, require
 if TYPE_CHECKING:
     from collections.abc import Iterable
 
-    from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+    from django.contrib.auth.models import AnonymousUser, User
 
-    AnyUser = AbstractBaseUser | AnonymousUser
+    AnyUser = User | AnonymousUser
 
 NAMED_PER_PERSON = 10  # named perspectives one participant may start in a debate
 GROUPS_PER_DEBATE = 50
@@ -35,7 +35,7 @@ def _clean_name(name: str) -> str:
     return name
 
 
-def _create(debate: Debate, kind: str, name: str, actor: AnyUser) -> Perspective:
+def _create(debate: Debate, kind: str, name: str, actor: User) -> Perspective:
     try:
         with transaction.atomic():  # a savepoint: the outer transaction stays usable
             return Perspective.objects.create(debate=debate, kind=kind, name=name, created_by=actor)
@@ -50,6 +50,7 @@ def perspective_create(*, actor: AnyUser, debate: Debate, name: str) -> Perspect
     """Start a named perspective ("an economist") that the actor may then vote as; anyone
     who may vote may."""
     require(actor, Action.VOTE, debate)
+    assert actor.is_authenticated  # require() lets no visitor write
     name = _clean_name(name)
     started = Perspective.objects.filter(
         debate=debate, kind=Perspective.Kind.NAMED, created_by=actor
@@ -63,6 +64,7 @@ def perspective_create(*, actor: AnyUser, debate: Debate, name: str) -> Perspect
 def group_create(*, actor: AnyUser, debate: Debate, name: str) -> Perspective:
     """Define a group of participants (a class section) to see the debate as it voted."""
     require(actor, Action.MANAGE_MEMBERS, debate)
+    assert actor.is_authenticated  # require() lets no visitor write
     name = _clean_name(name)
     if Perspective.objects.filter(debate=debate, kind=Perspective.Kind.GROUP).count() >= (
         GROUPS_PER_DEBATE

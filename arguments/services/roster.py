@@ -16,8 +16,9 @@ votes and notes belong to the debate's record (an owner or moderator hides what 
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 import requests
 from django.core.exceptions import ValidationError
@@ -39,7 +40,9 @@ from arguments.services.lti import (
 )
 
 if TYPE_CHECKING:
-    from django.contrib.auth.models import AbstractBaseUser
+    from django.contrib.auth.models import AnonymousUser, User
+
+    AnyUser = User | AnonymousUser
 
 MAX_PAGES = 100  # a platform's `next` links must end; 100 pages is a very large course
 NAME_LENGTH = 500  # django-lti's name fields
@@ -55,7 +58,7 @@ class RosterSummary:
     removed: int = 0  # inactive members whose course role in the debate was taken away
 
 
-def _members(activity: CourseActivity) -> list[dict[str, Any]]:
+def _members(activity: CourseActivity) -> list[Mapping[str, object]]:
     context = activity.resource_link.context
     if not context.memberships_url:
         raise ValidationError(
@@ -69,9 +72,9 @@ def _members(activity: CourseActivity) -> list[dict[str, Any]]:
     )
     service = NamesRolesProvisioningService(
         connector,
-        {"context_memberships_url": context.memberships_url, "service_versions": ["2.0"]},
+        {"context_memberships_url": context.memberships_url},
     )
-    members: list[dict[str, Any]] = []
+    members: list[Mapping[str, object]] = []
     url: str | None = context.memberships_url
     try:
         for _page in range(MAX_PAGES):
@@ -102,12 +105,12 @@ def _usable(member: object, status: str = "Active") -> tuple[str, list[str]] | N
     return sub, roles
 
 
-def _name(member: dict[str, Any], key: str) -> str:
+def _name(member: Mapping[str, object], key: str) -> str:
     value = member.get(key)
     return value[:NAME_LENGTH] if isinstance(value, str) else ""
 
 
-def course_roster_fetch(*, actor: AbstractBaseUser, activity: CourseActivity) -> RosterSummary:
+def course_roster_fetch(*, actor: AnyUser, activity: CourseActivity) -> RosterSummary:
     """Make the course's active members participants of the linked debate, with roles from
     their course roles; learners of a graded activity are scored too."""
     debate = activity.debate

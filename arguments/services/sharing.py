@@ -25,11 +25,11 @@ from arguments.rules.permissions import Action, at_least, forget_roles, grantabl
 from arguments.services.claims import claim_hide
 
 if TYPE_CHECKING:
-    from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+    from django.contrib.auth.models import AnonymousUser, User
 
     from arguments.models import Debate
 
-    AnyUser = AbstractBaseUser | AnonymousUser
+    AnyUser = User | AnonymousUser
 
 # A link's new accounts in one hour: a class, not a script.
 INSTANT_ACCOUNTS_PER_HOUR = 120
@@ -54,6 +54,7 @@ def share_link_create(
 ) -> ShareLink:
     """A new link to the debate giving `role` to whoever opens it."""
     actor_role = require(actor, Action.MANAGE_MEMBERS, debate)
+    assert actor.is_authenticated  # require() lets no visitor write
     if role not in [r.value for r in ShareLink.ROLES]:
         raise ValidationError(
             {"role": "A link gives the role of editor, writer, suggester or viewer."}
@@ -118,7 +119,7 @@ def share_link_join(*, user: AnyUser, link: ShareLink) -> Role:
     if membership is None:
         Membership.objects.create(debate=debate, user=user, role=link.role)
         role = Role(link.role)
-    elif at_least(membership.role, link.role):
+    elif at_least(membership.role, Role(link.role)):
         role = Role(membership.role)
     else:
         membership.role = link.role
@@ -142,7 +143,7 @@ def _clean_name(display_name: str) -> str:
 
 
 @transaction.atomic
-def instant_account_create(*, link: ShareLink, display_name: str) -> AbstractBaseUser:
+def instant_account_create(*, link: ShareLink, display_name: str) -> User:
     """An account for someone joining through `link` without an e-mail address, named after
     the display name they picked (plus a short code that keeps it unique)."""
     link = ShareLink.objects.select_for_update().get(pk=link.pk)

@@ -18,9 +18,9 @@ from arguments.rules.validation import WHITESPACE, normalize_url
 from arguments.services.guards import bump_version
 
 if TYPE_CHECKING:
-    from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+    from django.contrib.auth.models import AnonymousUser, User
 
-    AnyUser = AbstractBaseUser | AnonymousUser
+    AnyUser = User | AnonymousUser
 
 
 @transaction.atomic
@@ -36,6 +36,7 @@ def source_cite(
 ) -> Citation:
     """Cite a source on a claim; a source already known by its URL or title is reused."""
     require(actor, Action.CITE_SOURCE, claim.debate, claim=claim)
+    assert actor.is_authenticated  # require() lets no visitor write
     title = WHITESPACE.sub(" ", title or "").strip()
     url = (url or "").strip()
     source: Source | None = None

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, overload
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -19,9 +19,9 @@ from arguments.models import (
 from arguments.rules.permissions import Action, require
 
 if TYPE_CHECKING:
-    from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+    from django.contrib.auth.models import AnonymousUser, User
 
-    AnyUser = AbstractBaseUser | AnonymousUser
+    AnyUser = User | AnonymousUser
 
 
 def _point_claim(point: Relation | Claim) -> Claim:
@@ -32,7 +32,8 @@ def _vote_filter(point: Relation | Claim) -> dict[str, object]:
     return {"relation": point} if isinstance(point, Relation) else {"thesis": point}
 
 
-def _check_votable(user: AnyUser, point: Relation | Claim) -> Claim:
+def _check_votable(user: AnyUser, point: Relation | Claim) -> tuple[User, Claim]:
+    """The signed-in voter and the claim voted on, or the refusal."""
     claim = _point_claim(point)
     if not user.is_authenticated:
         raise PermissionDenied("Sign in to vote.")
@@ -41,10 +42,10 @@ def _check_votable(user: AnyUser, point: Relation | Claim) -> Claim:
         raise ValidationError("Vote on a pro or con where it stands, not on the claim alone.")
     if isinstance(point, Relation) and point.is_hidden:
         raise ValidationError("This link has been removed; its votes are closed.")
-    return claim
+    return user, claim
 
 
-def _check_voting_as(user: AnyUser, claim: Claim, perspective: Perspective) -> None:
+def _check_voting_as(user: User, claim: Claim, perspective: Perspective) -> None:
     if (
         perspective.kind != Perspective.Kind.NAMED
         or perspective.debate_id != claim.debate_id
@@ -53,8 +54,14 @@ def _check_voting_as(user: AnyUser, claim: Claim, perspective: Perspective) -> N
         raise PermissionDenied("You can only vote as a perspective you started in this debate.")
 
 
+@overload
+def _vote_as(user: User, point: Relation | Claim, perspective: Perspective, value: int) -> Vote: ...
+@overload
 def _vote_as(
-    user: AnyUser, point: Relation | Claim, perspective: Perspective, value: int | None
+    user: User, point: Relation | Claim, perspective: Perspective, value: None
+) -> None: ...
+def _vote_as(
+    user: User, point: Relation | Claim, perspective: Perspective, value: int | None
 ) -> Vote | None:
     """Cast, change or (`value` None) withdraw a vote as a named perspective: its own row,
     counted in no point's tally (everyone's strengths are their own votes'), only in the
@@ -89,17 +96,17 @@ def vote_cast(
     The point's row is locked first, so concurrent votes on one point are serialized on
     PostgreSQL (SQLite serializes every write transaction anyway).
     """
-    claim = _check_votable(user, point)
+    voter, claim = _check_votable(user, point)
     if not isinstance(value, int) or isinstance(value, bool) or not 0 <= value <= 4:
         raise ValidationError({"value": "A vote is a whole number from 0 to 4."})
     if perspective is not None:
-        _check_voting_as(user, claim, perspective)
-        return _vote_as(user, point, perspective, value)
+        _check_voting_as(voter, claim, perspective)
+        return _vote_as(voter, point, perspective, value)
     tally = _lock(point)
-    vote = Vote.objects.filter(user=user, perspective=None, **_vote_filter(point)).first()
+    vote = Vote.objects.filter(user=voter, perspective=None, **_vote_filter(point)).first()
     changes: dict[int, int] = {}
     if vote is None:
-        vote = Vote.objects.create(user=user, value=value, **_vote_filter(point))
+        vote = Vote.objects.create(user=voter, value=value, **_vote_filter(point))
         changes = {value: 1}
     elif vote.value != value:
         changes = {vote.value: -1, value: 1}
@@ -149,13 +156,13 @@ def vote_withdraw(
 ) -> None:
     """Take back the user's vote on a point (as the named `perspective`, when given), if any
     (a vote like any other: not in a locked or closed debate, nor where voting is off)."""
-    claim = _check_votable(user, point)
+    voter, claim = _check_votable(user, point)
     if perspective is not None:
-        _check_voting_as(user, claim, perspective)
-        _vote_as(user, point, perspective, None)
+        _check_voting_as(voter, claim, perspective)
+        _vote_as(voter, point, perspective, None)
         return
     tally = _lock(point)
-    vote = Vote.objects.filter(user=user, perspective=None, **_vote_filter(point)).first()
+    vote = Vote.objects.filter(user=voter, perspective=None, **_vote_filter(point)).first()
     if vote is None:
         return
     vote.delete()
@@ -163,7 +170,7 @@ def vote_withdraw(
 
 
 @transaction.atomic
-def votes_forget(user: AbstractBaseUser) -> int:
+def votes_forget(user: User) -> int:
     """Remove a departing user's votes with every tally moved in step (their account is being
     deleted: rows would go by cascade and leave the counts, and the strengths, wrong)."""
     # Votes cast as a perspective count in no tally: they go with the account, by cascade.
@@ -172,6 +179,7 @@ def votes_forget(user: AbstractBaseUser) -> int:
     )
     for vote in votes:
         point = vote.relation or vote.thesis
+        assert point is not None  # a vote is on a relation or a thesis (`vote_one_point`)
         tally = _lock(point)
         vote.delete()
         _move_tally(point, tally, {vote.value: -1})
@@ -188,9 +196,8 @@ def votes_recount() -> tuple[int, int]:
             perspective=None, **{f"{field}__isnull": False}
         ).values_list(field, "value"):
             counts.setdefault(point_id, [0] * 5)[value] += 1
-        rows = model.objects.values_list("pk", *model.TALLY_FIELDS)
-        if model is Claim:
-            rows = rows.filter(is_thesis=True)
+        points = Claim.objects.filter(is_thesis=True) if model is Claim else model.objects.all()
+        rows = points.values_list("pk", *model.TALLY_FIELDS)
         for pk, *tally in rows.iterator(chunk_size=2000):
             checked += 1
             actual = counts.get(pk, [0] * 5)

@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING
 from django.db import connection
 from django.db.models import Q
 
-from arguments.models import Claim, Relation, StructureChange
+from arguments.models import Claim, Relation, StructureChange, tally_of
 from arguments.structure import strengths
 from arguments.structure.graph import (
     EDGE_COLUMNS,
@@ -170,12 +170,12 @@ def catch_up_tallies(structure: DebateStructure, version: int) -> set[int]:
         if is_thesis:
             node = structure.nodes.get(point_id)
             if node is not None:
-                node.tally = tuple(tally)  # type: ignore[assignment]
+                node.tally = tally_of(tally)
                 changed.add(point_id)
             continue
         for edge in structure.parents.get(child_id, ()):
             if edge.id == point_id:
-                edge.tally = tuple(tally)  # type: ignore[assignment]
+                edge.tally = tally_of(tally)
                 if not edge.is_link:  # a link place's votes do not feed strength
                     changed.add(child_id)
     rescored = strengths.rescore(structure, changed)

@@ -70,11 +70,13 @@ def structure_for(debate: Debate) -> DebateStructure:
 # of ids passed as parameters far below SQLite's limit (32,766).
 SLICE_MAX = 2_000
 
+# The table columns of the rows' attribute names (`author_id`, `votes_0`, …).
+_CLAIM_COLUMNS = {field.attname: field.column for field in Claim._meta.concrete_fields}
+_RELATION_COLUMNS = {field.attname: field.column for field in Relation._meta.concrete_fields}
 _NODE_SQL_COLUMNS = ", ".join(
-    f"c.{Claim._meta.get_field(name).column}" if "__" not in name else "u.username"
-    for name in NODE_COLUMNS
+    f"c.{_CLAIM_COLUMNS[name]}" if "__" not in name else "u.username" for name in NODE_COLUMNS
 )
-_EDGE_SQL_COLUMNS = ", ".join(f"r.{Relation._meta.get_field(n).column}" for n in EDGE_COLUMNS)
+_EDGE_SQL_COLUMNS = ", ".join(f"r.{_RELATION_COLUMNS[name]}" for name in EDGE_COLUMNS)
 _CLAIMS = Claim._meta.db_table
 _RELATIONS = Relation._meta.db_table
 _USERS = Claim._meta.get_field("author").related_model._meta.db_table

@@ -14,11 +14,11 @@ from typing import TYPE_CHECKING, Any
 
 from django.db import connections
 
-from arguments.models import Annotation, Citation, Claim, Relation
+from arguments.models import Annotation, Citation, Claim, Relation, Tally, tally_of
 from arguments.structure import scoring
 
 if TYPE_CHECKING:
-    from collections.abc import Iterable, Iterator
+    from collections.abc import Iterable, Iterator, Sequence
 
     from django.db.models import QuerySet
 
@@ -39,7 +39,7 @@ class Node:
     author_id: int | None
     author: str
     merged_into_id: int | None
-    tally: tuple[int, int, int, int, int]
+    tally: Tally
 
 
 @dataclass(slots=True)
@@ -52,7 +52,7 @@ class Edge:
     stance: str
     is_link: bool
     position: int
-    tally: tuple[int, int, int, int, int]
+    tally: Tally
 
 
 @dataclass(slots=True)
@@ -184,17 +184,24 @@ NOTE_COLUMNS = (
 STORED_STRENGTH = "stored_strength__strength"  # read with a claim's row (stored_strengths.py)
 
 
-def node_from(row: Row) -> Node:
-    node = Node(*row[:8], tally=tuple(row[8:]))  # type: ignore[arg-type]
-    node.author = node.author or ""
-    node.is_thesis = bool(node.is_thesis)  # SQLite's 0 and 1, read raw (`raw_rows`)
-    return node
+def node_from(row: Sequence[Any]) -> Node:
+    pk, text, elaboration, status, is_thesis, author_id, author, merged_into_id, *tally = row
+    return Node(
+        pk,
+        text,
+        elaboration,
+        status,
+        bool(is_thesis),  # SQLite's 0 and 1, read raw (`raw_rows`)
+        author_id,
+        author or "",
+        merged_into_id,
+        tally_of(tally),
+    )
 
 
-def edge_from(row: Row) -> Edge:
-    edge = Edge(*row[:6], tally=tuple(row[6:]))  # type: ignore[arg-type]
-    edge.is_link = bool(edge.is_link)
-    return edge
+def edge_from(row: Sequence[Any]) -> Edge:
+    pk, parent, child, stance, is_link, position, *tally = row
+    return Edge(pk, parent, child, stance, bool(is_link), position, tally_of(tally))
 
 
 def edge_indexes(

@@ -24,7 +24,7 @@ def follow_context(
     else:
         action = reverse("arguments:claim_follow", args=[slug, claim_id])
     if following is None and lens.user_id is not None:
-        found = Follow.objects.filter(user_id=lens.user_id, debate=lens.debate, claim_id=claim_id)
+        found = Follow.objects.filter(user_id=lens.user_id, debate=lens.debate, claim=claim_id)
         following = found.exists()  # one query, for signed-in readers only
     return {
         "action": action,

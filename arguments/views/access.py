@@ -7,6 +7,8 @@ module only turns them into HTTP answers.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import BadRequest, PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse, QueryDict
@@ -19,6 +21,9 @@ from arguments.reading.lens import Lens, order_from
 from arguments.reading.links import Frame
 from arguments.rules.permissions import Action
 
+if TYPE_CHECKING:
+    from django.contrib.auth.models import User
+
 MAX_ARIA_LEVEL = 1000  # the deepest level a branch fragment may be asked to render at
 
 
@@ -26,6 +31,12 @@ class HtmxHttpRequest(HttpRequest):
     """A request as django-htmx's middleware leaves it (for type hints)."""
 
     htmx: HtmxDetails
+
+
+class SignedInRequest(HtmxHttpRequest):
+    """A request `@login_required` let through: its user is signed in (for type hints)."""
+
+    user: User
 
 
 def lens_for(request: HttpRequest, slug: str, *, frame: Frame = Frame.SITE) -> Lens:

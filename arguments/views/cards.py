@@ -26,7 +26,7 @@ from typing import TYPE_CHECKING, Any
 from django.utils.safestring import SafeString, mark_safe
 
 if TYPE_CHECKING:
-    from django.template import Context
+    from django.template import Context, Engine
 
     from arguments.reading.tree import TreeItem
 
@@ -91,8 +91,14 @@ def render_item(item: TreeItem, context: Context) -> SafeString:
     holds other claims, and is rendered (each of those from the store in turn)."""
     with context.push(item=item):
         if item.expanded:
-            return context.template.engine.get_template(ITEM_TEMPLATE).render(context)
+            return _engine(context).get_template(ITEM_TEMPLATE).render(context)
         return _kept(ITEM_TEMPLATE, item, context)
+
+
+def _engine(context: Context) -> Engine:
+    """The engine rendering `context` (a template tag's context always has its template)."""
+    assert context.template is not None
+    return context.template.engine
 
 
 def _kept(template_name: str, item: TreeItem, context: Context) -> SafeString:
@@ -108,7 +114,7 @@ def _kept(template_name: str, item: TreeItem, context: Context) -> SafeString:
             if html is not None:
                 _cards.move_to_end(key)
     if html is None:
-        template = context.template.engine.get_template(template_name)
+        template = _engine(context).get_template(template_name)
         with context.push(csrf_token=CSRF_STAND_IN):
             html = template.render(context)
         if key is not None:

@@ -15,7 +15,13 @@ from arguments.explore import gaps, listings, search
 from arguments.reading.tree import ORDERS
 from arguments.structure import first_screen
 from arguments.views import visitor_pages
-from arguments.views.access import MAX_ARIA_LEVEL, HtmxHttpRequest, lens_for, whole_number
+from arguments.views.access import (
+    MAX_ARIA_LEVEL,
+    HtmxHttpRequest,
+    SignedInRequest,
+    lens_for,
+    whole_number,
+)
 from arguments.views.forms import DebateForm, form_errors_to
 from arguments.views.fragments import oembed_discovery, tree_context
 from arguments.views.maps import path_minimap
@@ -126,7 +132,7 @@ def claim_detail(request: HtmxHttpRequest, slug: str, pk: int) -> HttpResponse:
 
 
 @login_required
-def profile(request: HttpRequest) -> HttpResponse:
+def profile(request: SignedInRequest) -> HttpResponse:
     """My debates and my claims."""
     user = request.user
     return render(

@@ -116,7 +116,7 @@ def flag_review(request: HtmxHttpRequest, slug: str, flag_id: int) -> HttpRespon
     flag = selectors.flag_in(lens.debate, flag_id)
     if flag is None:
         raise Http404("No such flag in this debate.")
-    claim = flag.claim if flag.claim_id else flag.annotation.claim  # type: ignore[union-attr]
+    claim = flag.flagged_claim
     if not lens.knows(claim.pk):
         raise Http404("No such flag in this debate.")
     lens.check(Action.REQUEST_REVIEW, claim=claim, note=flag.annotation, flag=flag)

@@ -3,6 +3,8 @@ read, the e-mail digest's setting and its one-click unsubscribe."""
 
 from __future__ import annotations
 
+from typing import NotRequired, TypedDict
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.cache import cache
@@ -19,7 +21,13 @@ from arguments.live import digests
 from arguments.live.notifications import unread_key
 from arguments.models import Follow, Notification, NotificationSettings
 from arguments.templatetags.following import follow_context
-from arguments.views.access import HtmxHttpRequest, id_from, lens_for, require_seen
+from arguments.views.access import (
+    HtmxHttpRequest,
+    SignedInRequest,
+    id_from,
+    lens_for,
+    require_seen,
+)
 from arguments.views.fragments import safe_next
 
 BELL_SECONDS = 60  # how long a count may be stale in a worker that did not write it
@@ -48,30 +56,40 @@ def follow(request: HtmxHttpRequest, slug: str, pk: int | None = None) -> HttpRe
     return redirect(safe_next(request) or (lens.claim_urls(pk).page if pk else lens.urls.page))
 
 
-def _groups(notices: list[Notification]) -> list[dict[str, object]]:
+class NoticeGroup(TypedDict):
+    """Notices about one claim, of one kind: a line of the notifications page."""
+
+    items: list[Notification]
+    first: Notification
+    unread: bool
+    title: NotRequired[str]
+
+
+def _groups(notices: list[Notification]) -> list[NoticeGroup]:
     """Notices about the same claim, of the same kind (and stance), together, newest first:
     "5 new cons under “…”"."""
-    groups: dict[tuple[object, ...], dict[str, object]] = {}
+    groups: dict[tuple[object, ...], NoticeGroup] = {}
     for notice in notices:
-        key = (notice.claim_id, notice.kind, notice.stance, notice.read_at is None)
-        group = groups.setdefault(key, {"items": [], "first": notice, "unread": key[-1]})
-        group["items"].append(notice)  # type: ignore[union-attr]
+        unread = notice.read_at is None
+        key = (notice.claim_id, notice.kind, notice.stance, unread)
+        group = groups.setdefault(key, {"items": [], "first": notice, "unread": unread})
+        group["items"].append(notice)
     for group in groups.values():
         first, items = group["first"], group["items"]
-        count = len(items)  # type: ignore[arg-type]
+        count = len(items)
         if count == 1:
-            group["title"] = first.text  # type: ignore[union-attr]
-        elif first.kind == Notification.Kind.RESPONSE:  # type: ignore[union-attr]
-            group["title"] = f"{count} new {first.stance}s under “{first.about}”"  # type: ignore[union-attr]
+            group["title"] = first.text
+        elif first.kind == Notification.Kind.RESPONSE:
+            group["title"] = f"{count} new {first.stance}s under “{first.about}”"
         else:
-            label = first.get_kind_display().lower()  # type: ignore[union-attr]
-            group["title"] = f"{count} notices ({label}) about “{first.about}”"  # type: ignore[union-attr]
+            label = first.get_kind_display().lower()
+            group["title"] = f"{count} notices ({label}) about “{first.about}”"
     return list(groups.values())
 
 
 @login_required
 @require_GET
-def notifications_page(request: HttpRequest) -> HttpResponse:
+def notifications_page(request: SignedInRequest) -> HttpResponse:
     """My notifications, unread first and grouped, what I follow, and my e-mail setting."""
     recent = list(
         Notification.objects.filter(recipient=request.user)
@@ -96,7 +114,7 @@ def notifications_page(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_POST
-def notifications_read(request: HttpRequest) -> HttpResponse:
+def notifications_read(request: SignedInRequest) -> HttpResponse:
     """Mark one notice (or a group: `id` repeated) read, or all of them."""
     given = request.POST.getlist("id")
     ids = [i for i in (id_from(v) for v in given) if i is not None]
@@ -124,7 +142,7 @@ def notifications_bell(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_POST
-def follow_drop(request: HttpRequest, follow_id: int) -> HttpResponse:
+def follow_drop(request: SignedInRequest, follow_id: int) -> HttpResponse:
     """Stop following something, from the notifications page."""
     services.follow_drop(user=request.user, follow_id=follow_id)
     messages.success(request, "You no longer follow it.")
@@ -133,7 +151,7 @@ def follow_drop(request: HttpRequest, follow_id: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def digest_settings(request: HttpRequest) -> HttpResponse:
+def digest_settings(request: SignedInRequest) -> HttpResponse:
     try:
         services.digest_choose(user=request.user, digest=request.POST.get("digest", ""))
     except ValidationError:

@@ -110,6 +110,7 @@ def allow_framing(response: HttpResponse, ancestors: list[str]) -> HttpResponse:
     """Replace the site-wide `frame-ancestors 'none'` for this response (what Django's
     `csp_override` decorator does, with a value computed per request)."""
     policy = {**settings.SECURE_CSP, "frame-ancestors": ancestors}
+    # Django's middleware reads `_csp_config` with getattr; the stubs omit it.
     response._csp_config = policy  # type: ignore[attr-defined]
     return response
 

@@ -22,10 +22,10 @@ from django_htmx.http import HttpResponseClientRedirect
 
 from arguments import formats, services
 from arguments.formats.document import FormatError, title_for
-from arguments.models import CLAIM_MAX_LENGTH, ImportJob
+from arguments.models import CLAIM_MAX_LENGTH, Debate, ImportJob
 from arguments.reading.export import document_from_debate
 from arguments.services import import_jobs
-from arguments.views.access import lens_for
+from arguments.views.access import HtmxHttpRequest, SignedInRequest, lens_for
 from arguments.views.forms.interchange import ImportForm
 
 PENDING_KEY = "pending_import"
@@ -51,7 +51,7 @@ def export_debate(request: HttpRequest, slug: str, format_name: str) -> HttpResp
 
 @vary_on_headers("HX-Request")
 @login_required
-def import_debate(request: HttpRequest) -> HttpResponse:
+def import_debate(request: SignedInRequest) -> HttpResponse:
     """Upload a file and see what it holds; nothing is saved until it is confirmed."""
     template = "arguments/import.html#panel" if request.htmx else "arguments/import.html"
     if request.method != "POST":
@@ -102,7 +102,7 @@ def import_debate(request: HttpRequest) -> HttpResponse:
 @vary_on_headers("HX-Request")
 @login_required
 @require_POST
-def import_confirm(request: HttpRequest) -> HttpResponse:
+def import_confirm(request: SignedInRequest) -> HttpResponse:
     """Import the file the preview showed, then go to the new debate."""
     pending = request.session.get(PENDING_KEY)
     token = request.POST.get("token", "").encode()
@@ -155,7 +155,7 @@ def import_summary(counts: dict[str, int], warnings: list[str]) -> str:
 @vary_on_headers("HX-Request")
 @login_required
 @require_GET
-def import_job(request: HttpRequest, job_id: UUID) -> HttpResponse:
+def import_job(request: SignedInRequest, job_id: UUID) -> HttpResponse:
     """A background import as it runs, then what it imported: the page polls itself."""
     job = ImportJob.objects.filter(pk=job_id, owner=request.user).select_related("debate").first()
     if job is None:
@@ -175,7 +175,7 @@ def import_job(request: HttpRequest, job_id: UUID) -> HttpResponse:
     return render(request, template, context)
 
 
-def _go(request: HttpRequest, to: object) -> HttpResponse:
+def _go(request: HtmxHttpRequest, to: str | Debate) -> HttpResponse:
     """Redirect; an htmx request is told to load the page whole."""
     response = redirect(to)
     if request.htmx:

@@ -150,9 +150,10 @@ def group_members(request: HttpRequest, slug: str, group_id: int) -> HttpRespons
     if isinstance(lens, HttpResponse):
         return lens
     group = _group(lens, group_id)
-    ticked = [id_from(value) for value in request.POST.getlist("member")]
+    given = [id_from(value) for value in request.POST.getlist("member")]
+    ticked = [user_id for user_id in given if user_id is not None]
     try:
-        if None in ticked:
+        if len(ticked) != len(given):
             raise ValidationError("Choose participants of this debate.")
         services.group_members_set(actor=request.user, group=group, user_ids=ticked)
     except ValidationError as problem:

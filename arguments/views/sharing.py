@@ -5,6 +5,7 @@ allows) by picking a display name."""
 from __future__ import annotations
 
 from datetime import timedelta
+from typing import Any
 from urllib.parse import urlencode
 
 import segno
@@ -23,7 +24,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from django.views.decorators.vary import vary_on_headers
 
 from arguments import services
-from arguments.models import ShareLink
+from arguments.models import Role, ShareLink
 from arguments.reading.activity import activity_of
 from arguments.reading.lens import Lens
 from arguments.reading.pseudonyms import pseudonyms_of
@@ -41,11 +42,13 @@ class ShareLinkForm(forms.Form):
     )
     expires_in = forms.ChoiceField(label="Expires", choices=EXPIRY_CHOICES, required=False)
 
-    def __init__(self, *args: object, roles: list, **kwargs: object) -> None:
+    def __init__(self, *args: Any, roles: list[Role], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         offered = [r for r in ShareLink.ROLES if r in roles]
-        self.fields["role"].choices = [(r.value, r.label) for r in offered]
-        self.fields["role"].initial = "writer"
+        role_field = self.fields["role"]
+        assert isinstance(role_field, forms.ChoiceField)  # as declared above
+        role_field.choices = [(r.value, r.label) for r in offered]
+        role_field.initial = "writer"
 
 
 class JoinForm(forms.Form):
@@ -167,7 +170,7 @@ def join(request: HttpRequest, token: str) -> HttpResponse:
             try:
                 with transaction.atomic():  # no account without its membership
                     user = request.user
-                    if not signed_in:
+                    if not user.is_authenticated:
                         user = services.instant_account_create(
                             link=link, display_name=form.cleaned_data["display_name"]
                         )

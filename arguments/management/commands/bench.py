@@ -48,7 +48,7 @@ from arguments.structure.loader import claim_strengths, debate_structure, forget
 from arguments.views.cards import forget_cards
 from arguments.views.visitor_pages import forget_pages
 
-HTMX = {"HTTP_HX_REQUEST": "true"}
+HTMX = {"HX-Request": "true"}
 
 
 TRANSACTION_CONTROL = ("BEGIN", "COMMIT", "ROLLBACK", "SAVEPOINT", "RELEASE")
@@ -62,9 +62,10 @@ def _data_queries(captured: CaptureQueriesContext) -> int:
 
 def _live_poll(page: str) -> tuple[str, str]:
     """The poll address and ETag a debate page hands to live.js."""
-    url = re.search(r'data-live-url="([^"]+)"', page).group(1)
-    etag = re.search(r'data-live-etag="([^"]+)"', page).group(1)
-    return html.unescape(url), html.unescape(etag)
+    url = re.search(r'data-live-url="([^"]+)"', page)
+    etag = re.search(r'data-live-etag="([^"]+)"', page)
+    assert url and etag, "the debate page has no live poll"
+    return html.unescape(url.group(1)), html.unescape(etag.group(1))
 
 
 class _Answer:
@@ -205,7 +206,7 @@ class Command(BaseCommand):
         timed("page_cold_whole", lambda: visitor.get(page), before=never_stored)
         timed("page_warm", lambda: visitor.get(page))
         timed("page_member", lambda: client.get(page))
-        timed("expand", lambda: client.get(focus, {"part": "branch"}, **HTMX))
+        timed("expand", lambda: client.get(focus, {"part": "branch"}, headers=HTMX))
         timed("focus", lambda: client.get(focus))
         # The whole debate's map (sunburst and its list), warm; and the SVG file's size.
         map_page = reverse("arguments:debate_map", kwargs={"slug": debate.slug})
@@ -251,7 +252,7 @@ class Command(BaseCommand):
         values = iter(range(10_000))
         timed(
             "vote",
-            lambda: client.post(vote, {"value": str(next(values) % 5)}, **HTMX),
+            lambda: client.post(vote, {"value": str(next(values) % 5)}, headers=HTMX),
             before=lambda: debate_structure(Debate.objects.get(pk=debate.pk)),
         )
         # The class at work: a visitor's page right after someone else's vote, and after a

@@ -5,7 +5,7 @@ from __future__ import annotations
 import shutil
 import sys
 from pathlib import Path
-from typing import Any
+from typing import Any, TextIO
 
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied
@@ -122,9 +122,11 @@ class Command(BaseCommand):
                 # A terminal that reports no size (a pseudo-terminal without one) would get no
                 # bar from tqdm; shutil falls back to 80 by 24.
                 size = shutil.get_terminal_size()
+                # django-stubs types OutputWrapper's unknown attributes as callables.
+                stream: TextIO = self.stderr._out  # type: ignore[assignment]
                 bar = tqdm(
                     total=total,
-                    file=self.stderr._out,
+                    file=stream,
                     unit=" rows",
                     desc="importing",
                     ncols=size.columns,

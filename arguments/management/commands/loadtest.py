@@ -125,7 +125,8 @@ class Command(BaseCommand):
                     "branch_fragment": (branch, ["-H", "HX-Request: true"]),
                     "static_file": ("/static/css/app.css", []),
                 }
-                results = {
+                # Each run's figures by name, and the writers' and idle readers' summaries.
+                results: dict[str, Any] = {
                     name: self._run(wrk, base + path, headers, options)
                     for name, (path, headers) in targets.items()
                 }
@@ -188,8 +189,10 @@ class Command(BaseCommand):
         answer a 304). The page read alone is the baseline: `--idle-rounds` pairs of runs,
         each figure their mean. Returns the polls' own figures (the last round's)."""
         page = urlopen(f"{base}/d/{slug}/", timeout=30).read().decode()
-        poll = html.unescape(re.search(r'data-live-url="([^"]+)"', page).group(1))
-        etag = html.unescape(re.search(r'data-live-etag="([^"]+)"', page).group(1))
+        poll_found = re.search(r'data-live-url="([^"]+)"', page)
+        etag_found = re.search(r'data-live-etag="([^"]+)"', page)
+        assert poll_found and etag_found, "the debate page has no live poll"
+        poll, etag = html.unescape(poll_found.group(1)), html.unescape(etag_found.group(1))
         url = f"{base}/d/{slug}/"
         host, port = base.removeprefix("http://").split(":")
         # Alternated, so that the machine's drifting load weighs on both sides alike.

@@ -31,10 +31,13 @@ class FlagForm(forms.Form):
     def __init__(self, *args: Any, others: list[tuple[int, str]], **kwargs: Any) -> None:
         """`others`: the claims the reporter sees that this one may duplicate."""
         super().__init__(*args, **kwargs)
-        self.fields["duplicate_of"].choices = [("", "—"), *others]
+        duplicate_of = self.fields["duplicate_of"]
+        assert isinstance(duplicate_of, forms.TypedChoiceField)  # as declared above
+        duplicate_of.choices = [("", "—"), *others]
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         reason = data.get("reason")
         if reason == Flag.Reason.FALLACY and not data.get("fallacy"):
             self.add_error("fallacy", "Choose which fallacy.")
@@ -63,7 +66,9 @@ class MemberForm(forms.Form):
     def __init__(self, *args: Any, roles: list[Role], **kwargs: Any) -> None:
         """`roles`: those the manager may give (`permissions.grantable_roles`)."""
         super().__init__(*args, **kwargs)
-        self.fields["role"].choices = [(role.value, role.label) for role in roles]
+        role_field = self.fields["role"]
+        assert isinstance(role_field, forms.ChoiceField)  # as declared above
+        role_field.choices = [(role.value, role.label) for role in roles]
 
     def clean_username(self) -> Any:
         name = self.cleaned_data["username"].strip()
