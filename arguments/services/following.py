@@ -11,7 +11,8 @@ from django.utils import timezone
 
 from arguments.live.notifications import unread_key
 from arguments.models import Claim, Debate, Follow, Notification, NotificationSettings
-from arguments.reading.lens import Lens
+from arguments.rules.permissions import role_in
+from arguments.services.guards import sees_where_it_stands
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
@@ -24,9 +25,13 @@ def follow_set(*, user: AnyUser, debate: Debate, claim: Claim | None, on: bool) 
     Returns whether they follow it now; following twice or leaving twice changes nothing."""
     if not user.is_authenticated:
         raise PermissionDenied("Sign in to follow a debate.")
-    lens = Lens.of(debate, user)
-    if on and (not lens.readable or (claim is not None and not lens.sees(claim.pk))):
-        raise PermissionDenied("You cannot follow what you cannot read.")
+    if on:
+        role = role_in(user, debate)
+        seen = role is not None and (
+            claim is None or sees_where_it_stands(role, user.pk, debate, claim.pk)
+        )
+        if not seen:
+            raise PermissionDenied("You cannot follow what you cannot read.")
     found = Follow.objects.filter(user=user, debate=debate, claim=claim)
     if not on:
         found.delete()

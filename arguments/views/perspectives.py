@@ -16,7 +16,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from arguments import services
 from arguments.models import Perspective
-from arguments.reading import perspectives
+from arguments.reading import perspectives, picker
 from arguments.reading.lens import Lens
 from arguments.rules.permissions import Action
 from arguments.views.access import id_from, lens_for, lens_to_manage
@@ -45,7 +45,7 @@ def perspective_create(request: HttpRequest, slug: str) -> HttpResponse:
         except ValidationError as problem:
             error = " ".join(problem.messages)
         else:
-            perspectives.choose_voting_as(request.session, lens, perspective)
+            perspectives.choose_voting_as(request.session, lens.debate, perspective)
             messages.success(request, f"You now vote as {perspective.name}.")
             return _back(request, lens)
     context = page_context(lens, name=name, error=error, next=safe_next(request))
@@ -74,7 +74,7 @@ def perspective_voting_as(request: HttpRequest, slug: str) -> HttpResponse:
             raise Http404("No such perspective in this debate.")
         if chosen.created_by_id != lens.user_id:
             raise PermissionDenied("You can only vote as a perspective you started.")
-    perspectives.choose_voting_as(request.session, lens, chosen)
+    perspectives.choose_voting_as(request.session, lens.debate, chosen)
     done = f"You now vote as {chosen.name}." if chosen else "You now vote as yourself."
     messages.success(request, done)
     return _back(request, lens)
@@ -86,7 +86,7 @@ def perspective_voting_as(request: HttpRequest, slug: str) -> HttpResponse:
 def _groups_page(
     request: HttpRequest, lens: Lens, *, name: str = "", error: str = "", status: int = 200
 ) -> HttpResponse:
-    participants = perspectives.voters_listed(lens)
+    participants = picker.voters_listed(lens)
     groups = list(
         Perspective.objects.filter(debate=lens.debate, kind=Perspective.Kind.GROUP)
         .prefetch_related("members")
