@@ -171,7 +171,7 @@ def seen_as(structure: DebateStructure, found: dict[str, Tally]) -> SeenAs:
     )
 
 
-# Kept per process like the structures (selectors.py): recomputed once per version of the
+# Kept per process like the structures (structure/loader.py): recomputed once per version of the
 # debate's structure, its tallies, and the perspective (its votes, a group's members).
 _SEEN: OrderedDict[tuple[object, ...], SeenAs] = OrderedDict()
 _SEEN_KEPT = 16
