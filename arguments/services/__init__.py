@@ -34,6 +34,7 @@ from arguments.services.claims import (
 from arguments.services.flags import FLAGS_PER_HOUR, flag_raise, flag_request_review, flag_resolve
 from arguments.services.following import (
     digest_choose,
+    digest_unsubscribe,
     follow_drop,
     follow_set,
     notifications_mark_read,
@@ -88,6 +89,7 @@ __all__ = [
     "debate_make_pseudonymous",
     "debate_tags_set",
     "digest_choose",
+    "digest_unsubscribe",
     "flag_raise",
     "flag_request_review",
     "flag_resolve",

@@ -61,9 +61,19 @@ def notifications_mark_read(*, user: AnyUser, ids: list[int] | None = None) -> i
 
 def digest_choose(*, user: AnyUser, digest: str) -> NotificationSettings:
     """How often I want my notifications by e-mail (off, immediately, daily, weekly)."""
+    return _digest_save(user.pk, digest)
+
+
+def digest_unsubscribe(*, user_id: int) -> NotificationSettings:
+    """No more e-mails, for whoever an unsubscribe link names: no sign-in, so only their id
+    is known (the link's signed token is the authority, live/digests.py)."""
+    return _digest_save(user_id, NotificationSettings.Digest.OFF)
+
+
+def _digest_save(user_id: int, digest: str) -> NotificationSettings:
     if digest not in NotificationSettings.Digest.values:
         raise ValidationError({"digest": "Choose how often to be e-mailed."})
     settings, _ = NotificationSettings.objects.update_or_create(
-        user=user, defaults={"digest": digest}
+        user_id=user_id, defaults={"digest": digest}
     )
     return settings
