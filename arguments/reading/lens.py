@@ -279,7 +279,7 @@ class Lens:
         """After a write: the debate's new version and status, the perspective's (a vote
         cast as it moved it), and what depends on them."""
         self.debate.refresh_from_db(
-            fields=["structure_version", "tally_version", "status", "updated_at"]
+            fields=["structure_version", "tally_version", "status", "conclusion", "updated_at"]
         )
         if self.viewpoint is not None:
             self.viewpoint = viewpoint_now(self.viewpoint)
