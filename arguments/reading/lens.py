@@ -283,7 +283,7 @@ class Lens:
         )
         if self.viewpoint is not None:
             self.viewpoint = viewpoint_now(self.viewpoint)
-        for name in ("structure", "notices", "visible_ids", "votes", "_public", "_everyone"):
+        for name in ("structure", "notices", "visible_ids", "_public", "_everyone"):
             self.__dict__.pop(name, None)
         self._actions.clear()
         self._note_actions.clear()
