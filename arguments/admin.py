@@ -43,6 +43,7 @@ from arguments.models import (
     Tag,
     Vote,
 )
+from arguments.rules.permissions import Action, refusal
 from arguments.services.guards import original_parents
 
 if TYPE_CHECKING:
@@ -287,7 +288,10 @@ class CitationInline(admin.TabularInline):
 
 class ClaimAdminForm(forms.ModelForm):
     """Moderators may reword a claim; the edit goes through `claim_edit` (which re-anchors
-    annotations), so it is refused where the service would refuse it."""
+    annotations), so it is refused where the service would refuse it: by the permissions'
+    own `refusal()`, for the moderator who edits (`actor`, set by `ClaimAdmin.get_form`)."""
+
+    actor: Any = None
 
     class Meta:
         model = Claim
@@ -300,10 +304,10 @@ class ClaimAdminForm(forms.ModelForm):
         super().clean()
         data = self.cleaned_data
         claim = self.instance
-        if claim.pk and claim.status in (Claim.Status.HIDDEN, Claim.Status.DELETED):
-            raise ValidationError("A hidden claim cannot be edited; restore it first.")
-        if claim.pk and not claim.debate.is_writable:
-            raise ValidationError("The debate is locked or closed; reopen it to edit claims.")
+        if claim.pk:
+            refused = refusal(self.actor, Action.EDIT_CLAIM, claim.debate, claim=claim)
+            if refused is not None:
+                raise ValidationError(refused.reason)
         return data
 
 
@@ -435,6 +439,13 @@ class ClaimAdmin(ServiceRevertAdmin):
             .get_queryset(request)
             .annotate(open_flag_count=Count("flags", filter=Q(flags__status=Flag.Status.OPEN)))
         )
+
+    def get_form(
+        self, request: HttpRequest, obj: Any = None, change: bool = False, **kwargs: Any
+    ) -> type[forms.ModelForm]:
+        form = super().get_form(request, obj, change, **kwargs)
+        form.actor = request.user  # whose refusal the form asks (a class made per request)
+        return form
 
     def save_model(self, request: HttpRequest, obj: Claim, form: forms.Form, change: bool) -> None:
         # The form already checked what the service checks; a refusal here is a race.

@@ -69,7 +69,8 @@ class VoteTally(models.Model):
     votes_3 = models.PositiveIntegerField(default=0)
     votes_4 = models.PositiveIntegerField(default=0)
     # The debate's `tally_version` at this point's last vote: a process that holds the
-    # tallies as of version v reads only the points tallied after v (reading/tallies.py).
+    # tallies as of version v reads only the points tallied after v
+    # (structure/changes.py, `catch_up_tallies`).
     tallied_in = models.PositiveBigIntegerField(default=0, editable=False)
 
     TALLY_FIELDS = ("votes_0", "votes_1", "votes_2", "votes_3", "votes_4")
@@ -186,8 +187,8 @@ class Debate(models.Model):
     # merge, a revert, a lock): a process holding an older version reloads the whole debate;
     # otherwise it reads only the claims changed since (`StructureChange`).
     rebuilt_in = models.PositiveBigIntegerField(default=1, editable=False)
-    # The structure and tally versions the strengths stored in the claims' rows are current
-    # with (arguments/structure/stored_strengths.py); None until a process first stores them.
+    # The structure and tally versions the stored strengths (`StoredStrength` rows) are
+    # current with (arguments/structure/stored_strengths.py); None until first stored.
     strengths_structure_version = models.PositiveBigIntegerField(null=True, editable=False)
     strengths_tally_version = models.PositiveBigIntegerField(null=True, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)

@@ -6,23 +6,29 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from django.db.models import OuterRef, Prefetch, Q, Subquery
+from django.contrib.auth import get_user_model
+from django.db.models import Count, OuterRef, Prefetch, Q, Subquery
 from lti_tool.models import Key, LtiRegistration
 
 from arguments.models import (
     Annotation,
+    Citation,
     Claim,
     CourseActivity,
     Debate,
     Flag,
+    ImportJob,
     Membership,
     Perspective,
     Relation,
     ScoreReport,
+    ShareLink,
     Vote,
 )
 
 if TYPE_CHECKING:
+    from uuid import UUID
+
     from django.contrib.auth.models import AnonymousUser, User
 
     AnyUser = User | AnonymousUser
@@ -188,6 +194,93 @@ def public_annotations(debate: Debate) -> list[Annotation]:
         .select_related("author")
         .order_by("id")
     )
+
+
+def user_by_id(user_id: int) -> User | None:
+    """The account with this id, or None."""
+    return get_user_model().objects.filter(pk=user_id).first()
+
+
+def user_named(username: str) -> User | None:
+    """The account with this username, whatever its case, or None."""
+    return get_user_model().objects.filter(username__iexact=username).first()
+
+
+def claims_in_by(debate: Debate, author: User, *, limit: int = 200) -> list[Claim]:
+    """The author's claims in the debate in every state, newest first."""
+    return list(Claim.objects.filter(debate=debate, author=author).order_by("-created_at")[:limit])
+
+
+def citations_in_by(debate: Debate, user: User, *, limit: int = 200) -> list[Citation]:
+    """The citations a user added to claims of the debate, newest first, with their sources
+    and claims."""
+    return list(
+        Citation.objects.filter(claim__debate=debate, added_by=user)
+        .select_related("source", "claim")
+        .order_by("-created_at")[:limit]
+    )
+
+
+def notes_in_by(debate: Debate, author: User, *, limit: int = 200) -> list[Annotation]:
+    """The author's annotations on claims of the debate in every state, newest first, with
+    their claims."""
+    return list(
+        Annotation.objects.filter(claim__debate=debate, author=author)
+        .select_related("claim")
+        .order_by("-created_at")[:limit]
+    )
+
+
+def perspective_in(debate: Debate, perspective_id: int, *, kind: str) -> Perspective | None:
+    """A perspective of the debate of this kind (named or group), its `debate` set."""
+    perspective = Perspective.objects.filter(pk=perspective_id, debate=debate, kind=kind).first()
+    if perspective is not None:
+        perspective.debate = debate
+    return perspective
+
+
+def groups_of(debate: Debate) -> list[Perspective]:
+    """The debate's groups by name, with their members; two queries."""
+    return list(
+        Perspective.objects.filter(debate=debate, kind=Perspective.Kind.GROUP)
+        .prefetch_related("members")
+        .order_by("name")
+    )
+
+
+def named_perspectives_of(debate: Debate) -> list[Perspective]:
+    """The debate's named perspectives by name."""
+    return list(
+        Perspective.objects.filter(debate=debate, kind=Perspective.Kind.NAMED).order_by("name")
+    )
+
+
+def share_links_of(debate: Debate) -> list[ShareLink]:
+    """The debate's share links, newest first, each with its maker and its count of accounts
+    made through it (`account_count`); one query however many links and accounts."""
+    return list(
+        ShareLink.objects.filter(debate=debate)
+        .select_related("created_by")
+        .annotate(account_count=Count("accounts"))
+    )
+
+
+def share_link_in(debate: Debate, link_id: int) -> ShareLink | None:
+    """One share link of the debate (its `debate` set)."""
+    link = ShareLink.objects.filter(debate=debate, pk=link_id).first()
+    if link is not None:
+        link.debate = debate
+    return link
+
+
+def share_link_by_token(token: str) -> ShareLink | None:
+    """The share link a token opens, with its debate."""
+    return ShareLink.objects.select_related("debate").filter(token=token).first()
+
+
+def import_job_of(owner: User, job_id: UUID) -> ImportJob | None:
+    """One of the owner's imports, with the debate it made."""
+    return ImportJob.objects.filter(pk=job_id, owner=owner).select_related("debate").first()
 
 
 def lti_registration(uuid: object) -> LtiRegistration | None:

@@ -110,6 +110,34 @@ def test_editing_a_claim_in_the_admin_goes_through_the_service(staff_client, cas
     assert pro.text[note.start : note.end] == "access"
 
 
+@pytest.mark.parametrize("state", ["hidden claim", "locked debate"])
+def test_the_admin_refuses_an_edit_with_the_permissions_reason(staff_client, cast, pro, state):
+    """The admin's claim form asks `refusal()`, the one rule the site and services use: what
+    the service would refuse is refused on the form, with the same reason, and nothing saved."""
+    if state == "hidden claim":
+        services.claim_hide(actor=cast.moderator, claim=pro)
+        reason = "A hidden claim cannot be edited"
+    else:
+        services.debate_lock(actor=cast.owner, debate=pro.debate, status=Debate.Status.LOCKED)
+        reason = "This debate is locked (read-only for now)."
+    url = reverse("admin:arguments_claim_change", args=[pro.pk])
+    data = {
+        "text": "A reworded claim.",
+        "elaboration": "",
+        "citations-TOTAL_FORMS": "0",
+        "citations-INITIAL_FORMS": "0",
+        "citations-MIN_NUM_FORMS": "0",
+        "citations-MAX_NUM_FORMS": "1000",
+    }
+
+    response = staff_client.post(url, data)
+
+    assert response.status_code == 200
+    assert reason in response.content.decode()
+    pro.refresh_from_db()
+    assert pro.text == "Open weights spread access."
+
+
 def test_nothing_can_be_deleted_in_the_admin(staff_client, pro):
     response = staff_client.get(reverse("admin:arguments_claim_delete", args=[pro.pk]))
     assert response.status_code == 403

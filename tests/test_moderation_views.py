@@ -10,6 +10,7 @@ from django.utils.html import escape
 from arguments import services
 from arguments.models import Claim, Debate, Flag, Membership, Role, Stance
 from arguments.reading.notices import claim_notices
+from arguments.rules.permissions import role_in
 from tests.factories import FlagFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -35,10 +36,15 @@ def straw_man(cast, claim: Claim, *, uphold: bool = True, hide: bool = False) ->
 # -- notices ---------------------------------------------------------------------------------
 
 
+def notices_for(user, debate):
+    """What the reader is told about the debate's claims, as the lens asks (with their role)."""
+    return claim_notices(user=user, debate=debate, role=role_in(user, debate))
+
+
 def test_notices_tell_the_author_the_outcome(cast, debate, pro):
     flag = straw_man(cast, pro)
 
-    notice = claim_notices(user=cast.writer, debate=debate)[pro.pk]
+    notice = notices_for(cast.writer, debate)[pro.pk]
 
     assert notice.to_author.id == flag.id
     assert notice.to_author.fallacy_label == "Straw man"
@@ -52,21 +58,22 @@ def test_notices_show_moderators_the_open_flags_and_reporters_their_own(cast, de
     services.flag_raise(actor=cast.editor, claim=con, reason=Flag.Reason.UNCLEAR)
 
     for moderator in (cast.moderator, cast.owner, cast.staff):
-        notice = claim_notices(user=moderator, debate=debate)[con.pk]
+        notice = notices_for(moderator, debate)[con.pk]
         assert notice.open_count == 2
         assert sorted(notice.open_reasons) == ["Spam", "Unclear"]
-    assert claim_notices(user=cast.viewer, debate=debate)[con.pk].own_flag.reason == "spam"
-    assert claim_notices(user=cast.writer, debate=debate) == {}, "open flags: not yet the author's"
-    assert claim_notices(user=cast.anonymous, debate=debate) == {}
+    assert notices_for(cast.viewer, debate)[con.pk].own_flag.reason == "spam"
+    assert notices_for(cast.writer, debate) == {}, "open flags: not yet the author's"
+    assert notices_for(cast.anonymous, debate) == {}
 
 
 def test_notices_cost_one_query_and_none_for_visitors(cast, debate, pro, django_assert_num_queries):
     straw_man(cast, pro)
     for user in (cast.writer, cast.moderator, cast.viewer):
+        role = role_in(user, debate)  # the lens knows it before it asks
         with django_assert_num_queries(1):
-            claim_notices(user=user, debate=debate)
+            claim_notices(user=user, debate=debate, role=role)
     with django_assert_num_queries(0):
-        claim_notices(user=cast.anonymous, debate=debate)
+        claim_notices(user=cast.anonymous, debate=debate, role=role_in(cast.anonymous, debate))
 
 
 def test_the_author_sees_the_note_and_asks_for_review_in_the_tree(client, cast, debate, pro):

@@ -179,3 +179,23 @@ def test_a_private_debates_link_lets_a_class_in(client, cast, debate, thesis):
     assert client.get(debate.get_absolute_url()).status_code == 404
     client.post(link.get_absolute_url())
     assert thesis.text in client.get(debate.get_absolute_url()).content.decode()
+
+
+@pytest.mark.parametrize("links, accounts", [(1, 1), (10, 3)])
+def test_the_share_page_costs_the_same_queries_however_many_links_and_accounts(
+    client, cast, debate, django_assert_num_queries, links, accounts
+):
+    for i in range(links):
+        link = services.share_link_create(
+            actor=cast.moderator, debate=debate, role="writer", instant_access=True
+        )
+        for j in range(accounts):
+            services.instant_account_create(link=link, display_name=f"Student {i} {j}")
+    client.force_login(cast.owner)
+    # The session, the user, the debate with the reader's role, and the links with their
+    # makers and their accounts counted (selectors.share_links_of): one query for all the
+    # links, never one per link or per account. If this grows, say why here.
+    with django_assert_num_queries(4):
+        page = client.get(share_page(debate)).content.decode()
+    assert page.count('class="share-link ') == links
+    assert f"{accounts} account" in page and f"by {cast.moderator.username}" in page

@@ -1,26 +1,8 @@
-"""The reading lens: what one reader sees of a debate, what they may do there, and where each
-link goes, decided in one place for every view that shows a debate (see `lens.Lens`).
+"""Reading: what one reader sees of a debate, what they may do there, and where each link goes,
+decided in one place for every view that shows a debate (`lens.Lens`); and the reads built on
+the lens or beside it: perspectives and their picker, pseudonyms, the tree a page shows,
+moderation notices, activity figures and the feed, annotation anchoring, Markdown, exports.
 
-- `lens`: the `Lens` itself (seeing, doing, the tree);
-- `links`: where each link leads, in the reader's frame (site, embed, LMS);
-- `actions`: the controls a claim or a note shows its reader.
+May use: structure, formats, rules, selectors, models. Used by: explore, live, maps, services
+(never the lens itself: a service decides with the rules), and the web.
 """
-
-from arguments.reading.actions import Actions, NoteActions, Why
-from arguments.reading.lens import ANONYMOUS, Lens, order_from
-from arguments.reading.links import ClaimUrls, DebateUrls, Frame, NoteUrls, Route, Routes
-
-__all__ = [
-    "ANONYMOUS",
-    "Actions",
-    "ClaimUrls",
-    "DebateUrls",
-    "Frame",
-    "Lens",
-    "NoteActions",
-    "NoteUrls",
-    "Route",
-    "Routes",
-    "Why",
-    "order_from",
-]

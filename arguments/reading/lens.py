@@ -25,11 +25,17 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import PermissionDenied
 
-from arguments.models import Claim, Debate, Role, Stance
+from arguments.models import Claim, Debate, Relation, Role, Stance
 from arguments.reading.actions import NO_ACTIONS, Actions, NoteActions, Why
 from arguments.reading.links import ClaimUrls, DebateUrls, Frame, NoteUrls, Routes, routes_for
 from arguments.reading.notices import Notice, claim_notices
-from arguments.reading.perspectives import NO_VOTES, SeenAs, Viewpoint, picker_of, structure_seen_as
+from arguments.reading.perspectives import (
+    NO_VOTES,
+    SeenAs,
+    Viewpoint,
+    structure_seen_as,
+    viewpoint_now,
+)
 from arguments.reading.pseudonyms import pseudonyms_of
 from arguments.reading.tree import ORDERS, NoteItem, TreeItem, ordered
 from arguments.rules.permissions import (
@@ -41,11 +47,12 @@ from arguments.rules.permissions import (
     at_least,
     refusal,
     role_in,
+    sees_along,
     sees_claim,
     sees_note,
 )
 from arguments.selectors import my_votes
-from arguments.structure import first_screen
+from arguments.structure import first_screen, strengths
 from arguments.structure.graph import DebateStructure
 from arguments.structure.loader import debate_structure
 
@@ -57,7 +64,6 @@ if TYPE_CHECKING:
 
     from arguments.models import Perspective
     from arguments.reading.notices import FlagNote
-    from arguments.reading.perspectives import Picker
     from arguments.structure.graph import Edge, Node, Note
 
     AnyUser = User | AnonymousUser
@@ -99,6 +105,9 @@ class Lens:
         frame: Frame = Frame.SITE,
         order: str = "stored",
         frame_query: str = "",
+        viewpoint: Viewpoint | None = None,
+        voting_as: Perspective | None = None,
+        first_screen: bool = False,
     ) -> None:
         self.debate = debate
         self.user = user
@@ -113,12 +122,12 @@ class Lens:
         self._actions: dict[tuple[object, ...], Actions] = {}
         self._note_actions: dict[tuple[object, ...], NoteActions] = {}
         # Whose votes the strengths and distributions are of (None: everyone's), and the
-        # named perspective the reader votes as (None: themselves); set by views/access.py.
-        self.viewpoint: Viewpoint | None = None
-        self.voting_as: Perspective | None = None
-        # Set by a page that shows only the debate's first screen (the theses one level
-        # deep): a process holding nothing reads just that (arguments/structure/first_screen.py).
-        self.first_screen_only = False
+        # named perspective the reader votes as (None: themselves): views/access.py.
+        self.viewpoint = viewpoint
+        self.voting_as = voting_as
+        # A page that shows only the debate's first screen (the theses one level deep): a
+        # process holding nothing reads just that (arguments/structure/first_screen.py).
+        self.first_screen_only = first_screen
 
     @classmethod
     def of(
@@ -195,16 +204,24 @@ class Lens:
             return {}
         return my_votes(self.user, self.debate, perspective=self.voting_as)
 
-    def see_through(self, viewpoint: Viewpoint | None) -> None:
-        """See the debate through a perspective (None: everyone's votes) from now on; a
-        structure already loaded (say, to name a participant by pseudonym) is set aside."""
-        self.viewpoint = viewpoint
-        self.__dict__.pop("structure", None)
-
-    @cached_property
-    def perspective_picker(self) -> Picker:
-        """The perspectives this reader may see the debate through, and vote as."""
-        return picker_of(self)
+    @property
+    def everyone(self) -> Lens:
+        """The same reader's lens without the perspective (everyone's tallies): what a vote
+        is checked against, since the perspective's strengths are computed again after it."""
+        if self.viewpoint is None:
+            return self
+        lens = self.__dict__.get("_everyone")
+        if lens is None:
+            lens = self.__dict__["_everyone"] = Lens(
+                self.debate,
+                self.user,
+                self.role,
+                frame=self.frame,
+                order=self.order,
+                frame_query=self.frame_query,
+                voting_as=self.voting_as,
+            )
+        return lens
 
     @property
     def perspective_query(self) -> str:
@@ -255,11 +272,14 @@ class Lens:
         return NoteUrls(self, note_id)
 
     def refresh(self) -> None:
-        """After a write: the debate's new version and status, and what depends on them."""
+        """After a write: the debate's new version and status, the perspective's (a vote
+        cast as it moved it), and what depends on them."""
         self.debate.refresh_from_db(
-            fields=["structure_version", "tally_version", "status", "updated_at"]
+            fields=["structure_version", "tally_version", "status", "conclusion", "updated_at"]
         )
-        for name in ("structure", "notices", "visible_ids", "_public"):
+        if self.viewpoint is not None:
+            self.viewpoint = viewpoint_now(self.viewpoint)
+        for name in ("structure", "notices", "visible_ids", "_public", "_everyone"):
             self.__dict__.pop(name, None)
         self._actions.clear()
         self._note_actions.clear()
@@ -276,7 +296,7 @@ class Lens:
         if claim_id not in structure.nodes:
             return False
         path = structure.path_to(claim_id)
-        return path[0].is_thesis and all(self._shows(node) for node in path)
+        return sees_along(path, user_id=self.user_id, moderates=self.moderates)
 
     def knows(self, claim_id: int) -> bool:
         """Whether the reader may learn that the claim exists: they see it, moderate the
@@ -406,7 +426,7 @@ class Lens:
 
     def _compute_actions(self, node: Node, is_link: bool, lone_thesis: bool) -> Actions:
         def may(action: Action) -> bool:
-            return self.may(action, claim=node)
+            return self.may(action, claim=node, lone_thesis=lone_thesis)
 
         sign_in_to_vote = (
             self.user_id is None
@@ -425,8 +445,7 @@ class Lens:
             sign_in_to_vote=sign_in_to_vote,
             flag=may(Action.FLAG),
             approve=may(Action.APPROVE_CLAIM),
-            # The service keeps a debate's last published thesis from being hidden.
-            hide=may(Action.HIDE_CLAIM) and not lone_thesis,
+            hide=may(Action.HIDE_CLAIM),
             restore=may(Action.RESTORE_CLAIM),
         )
 
@@ -570,6 +589,33 @@ class Lens:
             for child in ordered(structure, edges, self.order):
                 sub = self.tree(child.child, edge=child, levels=levels - 1, depth=depth + 1)
                 (item.pros if child.stance == Stance.PRO else item.cons).append(sub)
+        return item
+
+    def after_vote(self, point: Relation | Claim, mine: int | None) -> TreeItem:
+        """The voted point's summary right after the reader's vote (`mine`: their vote now,
+        None when withdrawn). Through a perspective: read again at the perspective's new
+        version. Otherwise without catching the debate up: the point's fresh tally (the vote
+        left it on `point`) and the claim's own strength recombined from it."""
+        is_place = isinstance(point, Relation)
+        claim_id = point.child_id if isinstance(point, Relation) else point.pk
+        if self.viewpoint is not None:
+            self.refresh()
+        key = f"r{point.pk}" if is_place else f"c{point.pk}"
+        self.__dict__["votes"] = {key: mine} if mine is not None else {}  # known: no query
+        structure = self.structure
+        edge = None
+        if isinstance(point, Relation):
+            siblings = structure.children.get(point.parent_id, ())
+            edge = next((e for e in siblings if e.id == point.pk), None)
+        item = self.tree(claim_id, edge=edge, levels=0)
+        if self.viewpoint is None:
+            item.tally = tuple(point.histogram)
+            # A link place's votes do not feed the claim's base score; strength hidden with
+            # the votes (guided voting) stays hidden.
+            if not (isinstance(point, Relation) and point.is_link) and not item.votes_hidden:
+                fresh = strengths.with_tally(structure, claim_id, point.histogram)
+                if fresh is not None:
+                    item.strength = fresh
         return item
 
     def _notes(self, notes: tuple[Note, ...] | list[Note], node: Node) -> list[NoteItem]:

@@ -13,8 +13,8 @@ from typing import TYPE_CHECKING, Any
 
 from django.db import connection
 
-from arguments.models import Claim, Flag, Membership, Role
-from arguments.rules.permissions import at_least, role_in
+from arguments.models import Claim, Flag, Role
+from arguments.rules.permissions import at_least
 
 if TYPE_CHECKING:
     from arguments.models import Debate
@@ -68,22 +68,13 @@ FLAG_COLUMNS = (
 )
 
 
-def _notice_query(user_id: int, debate_id: int, moderates: bool | None) -> tuple[str, list[Any]]:
+def _notice_query(user_id: int, debate_id: int, moderates: bool) -> tuple[str, list[Any]]:
     """The flags a reader is told about, as SQL: up to three parts joined by UNION, each
     found through its own index (the reader's claims, the reader's flags, the debate's open
     flags for a moderator). As one OR over a join, the database read every claim of the
     debate (6 ms at 20,000 claims on SQLite); as the ORM's union, compiling it took 2 ms of
-    every signed-in page on PostgreSQL. `moderates` None: asked of the membership inside."""
+    every signed-in page on PostgreSQL."""
     flag, claim = Flag._meta.db_table, Claim._meta.db_table
-    if moderates is None:
-        member = Membership._meta.db_table
-        role_sql = (
-            f"EXISTS (SELECT 1 FROM {member} m WHERE m.debate_id = %s AND m.user_id = %s "
-            "AND m.role IN (%s, %s))"
-        )
-        role_params: list[Any] = [debate_id, user_id, Role.OWNER, Role.MODERATOR]
-    else:
-        role_sql, role_params = "%s", [moderates]
     conditions: list[tuple[str, list[Any]]] = [
         # Upheld flags, and those reopened by the author's review request, concern the
         # author; the reader's claims are found by author first (a few), not by debate.
@@ -94,37 +85,31 @@ def _notice_query(user_id: int, debate_id: int, moderates: bool | None) -> tuple
         ),
         ("f.reporter_id = %s AND f.status = %s", [user_id, Flag.Status.OPEN]),
     ]
-    if moderates is None:
-        conditions.append((f"f.status = %s AND {role_sql}", [Flag.Status.OPEN, *role_params]))
-    elif moderates:
+    if moderates:
         conditions.append(("f.status = %s", [Flag.Status.OPEN]))
     parts, params = [], []
     for condition, condition_params in conditions:
         parts.append(
-            f"SELECT {role_sql} AS moderates, {FLAG_COLUMNS} FROM {flag} f "
+            f"SELECT {FLAG_COLUMNS} FROM {flag} f "
             f"INNER JOIN {claim} c ON c.id = f.claim_id WHERE c.debate_id = %s AND {condition}"
         )
-        params += [*role_params, debate_id, *condition_params]
-    # Newest first: columns 11 and 2 are created_at and id.
-    return " UNION ".join(parts) + " ORDER BY 11 DESC, 2 DESC", params
+        params += [debate_id, *condition_params]
+    # Newest first: columns 10 and 1 are created_at and id.
+    return " UNION ".join(parts) + " ORDER BY 10 DESC, 1 DESC", params
 
 
-def claim_notices(*, user: Any, debate: Debate, role: Role | None = None) -> dict[int, Notice]:
-    """claim id -> what this reader should be told about it; one query (none for visitors)."""
+def claim_notices(*, user: Any, debate: Debate, role: Role | None) -> dict[int, Notice]:
+    """claim id -> what the reader, of `role` in the debate, should be told about it; one
+    query (none for visitors)."""
     if not user.is_authenticated:
         return {}
-    # Whether the reader moderates: known without a query for staff, the owner or a given
-    # role; otherwise asked inside the one flag query, so the page's query count stays fixed.
-    if role is not None or user.is_staff or debate.owner_id == user.pk:
-        moderates: bool | None = at_least(role or role_in(user, debate), Role.MODERATOR)
-    else:
-        moderates = None
+    moderates = at_least(role, Role.MODERATOR)
     with connection.cursor() as cursor:
         cursor.execute(*_notice_query(user.pk, debate.pk, moderates))
         rows = cursor.fetchall()
     notices: dict[int, Notice] = {}
     for row in rows:
-        moderator, flag_id, claim_id, author_id, reporter_id, *rest = row
+        flag_id, claim_id, author_id, reporter_id, *rest = row
         reason, fallacy, status, note, asked, _created_at = rest
         notice = notices.setdefault(claim_id, Notice())
         flag = FlagNote(
@@ -141,7 +126,7 @@ def claim_notices(*, user: Any, debate: Debate, role: Role | None = None) -> dic
             notice.to_author = flag
         if reporter_id == user.pk and status == Flag.Status.OPEN and notice.own_flag is None:
             notice.own_flag = flag
-        if moderator and status == Flag.Status.OPEN:
+        if moderates and status == Flag.Status.OPEN:
             notice.open_count += 1
             label = flag.fallacy_label or flag.reason_label
             if label not in notice.open_reasons:

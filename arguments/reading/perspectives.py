@@ -24,13 +24,12 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from django.contrib.auth import get_user_model
-from django.core.cache import cache
 from django.core.exceptions import BadRequest, PermissionDenied
 from django.db.models import Count, Q
 from django.http import Http404
 
 from arguments.models import Membership, Perspective, Vote, tally_of
-from arguments.rules.permissions import Action
+from arguments.reading.pseudonyms import shown_name
 from arguments.structure import scoring
 from arguments.structure.graph import PUBLISHED, DebateStructure
 
@@ -40,7 +39,6 @@ if TYPE_CHECKING:
     from django.db.models import QuerySet
 
     from arguments.models import Debate
-    from arguments.reading.lens import Lens
 
 Tally = tuple[int, int, int, int, int]
 NO_VOTES: Tally = (0, 0, 0, 0, 0)
@@ -92,27 +90,21 @@ def parse(raw: str) -> tuple[str, int] | None:
     return kind, int(number)
 
 
-def may_see_voters(lens: Lens) -> bool:
-    """Whether the reader may see how one participant or a group voted."""
-    return lens.may(Action.MANAGE_MEMBERS)
-
-
-def viewpoint_for(lens: Lens, raw: str) -> Viewpoint | None:
+def viewpoint_for(debate: Debate, raw: str, *, may_see_voters: bool) -> Viewpoint | None:
     """The perspective a reader asked for: None for everyone's votes; a 400 when garbled, a
     404 when it is no perspective of this debate, a 403 when it shows people's votes the
-    reader may not see. One query."""
+    reader may not see (`may_see_voters`: they manage the debate's members). One query."""
     asked = parse(raw)
     if asked is None:
         return None
     kind, id_ = asked
-    debate = lens.debate
-    if kind != "named" and not may_see_voters(lens):
+    if kind != "named" and not may_see_voters:
         raise PermissionDenied("Only the owner and moderators see how participants voted.")
     if kind == "user":
         user = participants_of(debate).filter(pk=id_).values_list("pk", "username").first()
         if user is None:
             raise Http404("No such participant in this debate.")
-        return Viewpoint("user", user[0], lens.author_name(*user))
+        return Viewpoint("user", user[0], shown_name(debate, *user))
     row = (
         Perspective.objects.filter(debate=debate, kind=kind, pk=id_)
         .values_list("name", "version")
@@ -123,6 +115,15 @@ def viewpoint_for(lens: Lens, raw: str) -> Viewpoint | None:
     return Viewpoint(kind, id_, row[0], row[1])
 
 
+def viewpoint_now(viewpoint: Viewpoint) -> Viewpoint:
+    """The same perspective at its current version (a vote cast as it, or a change of a
+    group's members, moved it): one query, none for one participant's."""
+    if viewpoint.kind == "user":
+        return viewpoint
+    version = Perspective.objects.filter(pk=viewpoint.id).values_list("version", flat=True).first()
+    return dataclasses.replace(viewpoint, version=version or 0)
+
+
 def participants_of(debate: Debate) -> QuerySet[User]:
     """The debate's members and everyone who voted in it on their own behalf."""
     voters = Vote.objects.filter(
@@ -130,29 +131,6 @@ def participants_of(debate: Debate) -> QuerySet[User]:
     ).values("user_id")
     members = Membership.objects.filter(debate=debate).values("user_id")
     return get_user_model().objects.filter(Q(pk__in=voters) | Q(pk__in=members))
-
-
-def voters_listed(lens: Lens) -> list[tuple[int, str]]:
-    """(id, name as the reader sees it) of the participants a moderator may look through.
-
-    Finding them reads every vote of the debate (15 ms at 20,000 claims, on every moderator's
-    page), so the rows are shared through the cache per tally version: a new vote lists its
-    voter at once; a member who joined without voting (nothing to look through yet) shows
-    within a minute."""
-    debate = lens.debate
-    key = f"participants:{debate.pk}:{debate.created_at.timestamp()}:{debate.tally_version}"
-    rows = cache.get(key)
-    if rows is None:
-        rows = list(
-            participants_of(debate)
-            .order_by("username")
-            .values_list("pk", "username")[:PARTICIPANTS_LISTED]
-        )
-        cache.set(key, rows, PARTICIPANTS_KEPT_SECONDS)
-    return sorted(
-        ((pk, lens.author_name(pk, username)) for pk, username in rows),
-        key=lambda pair: pair[1].lower(),
-    )
 
 
 def tallies(debate: Debate, viewpoint: Viewpoint) -> dict[str, Tally]:
@@ -193,7 +171,7 @@ def seen_as(structure: DebateStructure, found: dict[str, Tally]) -> SeenAs:
     )
 
 
-# Kept per process like the structures (selectors.py): recomputed once per version of the
+# Kept per process like the structures (structure/loader.py): recomputed once per version of the
 # debate's structure, its tallies, and the perspective (its votes, a group's members).
 _SEEN: OrderedDict[tuple[object, ...], SeenAs] = OrderedDict()
 _SEEN_KEPT = 16
@@ -237,95 +215,23 @@ def _session_key(debate: Debate) -> str:
     return f"voting-as-{debate.pk}"
 
 
-def voting_as(session: SessionBase, lens: Lens) -> Perspective | None:
+def voting_as(session: SessionBase, debate: Debate, user_id: int) -> Perspective | None:
     """The named perspective the reader chose to vote as in this debate (kept in their
     session), if they still may: one query, none when they vote as themselves."""
-    chosen = session.get(_session_key(lens.debate))
-    if chosen is None or lens.user_id is None:
+    chosen = session.get(_session_key(debate))
+    if chosen is None:
         return None
     perspective = Perspective.objects.filter(
-        pk=chosen, debate=lens.debate, kind=Perspective.Kind.NAMED, created_by_id=lens.user_id
+        pk=chosen, debate=debate, kind=Perspective.Kind.NAMED, created_by_id=user_id
     ).first()
     if perspective is None:
-        session.pop(_session_key(lens.debate), None)
+        session.pop(_session_key(debate), None)
     return perspective
 
 
-def choose_voting_as(session: SessionBase, lens: Lens, perspective: Perspective | None) -> None:
+def choose_voting_as(session: SessionBase, debate: Debate, perspective: Perspective | None) -> None:
     """Vote as `perspective` (one the reader created) from now on, or as themselves."""
     if perspective is None:
-        session.pop(_session_key(lens.debate), None)
+        session.pop(_session_key(debate), None)
     else:
-        session[_session_key(lens.debate)] = perspective.pk
-
-
-# -- the picker -----------------------------------------------------------------------------
-
-
-@dataclass(frozen=True, slots=True)
-class Choice:
-    value: str
-    label: str
-    selected: bool = False
-
-
-@dataclass
-class Picker:
-    """What the debate page offers a reader: perspectives to see it through ("See as"), the
-    named perspectives they may vote as ("Voting as"), and where each form goes."""
-
-    current: Viewpoint | None
-    named: list[Choice] = field(default_factory=list)
-    groups: list[Choice] = field(default_factory=list)
-    participants: list[Choice] = field(default_factory=list)
-    voting_as: list[Choice] = field(default_factory=list)  # the reader's own named ones
-    may_create: bool = False  # may start a named perspective (may vote)
-    create_url: str = ""
-    voting_as_url: str = ""
-    groups_url: str = ""  # the settings page of groups, for those who manage them
-
-    @property
-    def offers(self) -> bool:
-        """Whether there is anything to see the debate through besides everyone's votes."""
-        return bool(self.current or self.named or self.groups or self.participants)
-
-    @property
-    def voting_as_label(self) -> str:
-        """The named perspective the reader votes as ("" when as themselves)."""
-        return next((c.label for c in self.voting_as if c.selected and c.value), "")
-
-
-def picker_of(lens: Lens) -> Picker:
-    """The reader's picker: nothing (no query) for a visitor, who may still follow a link to
-    a named perspective; one query for a participant, two for a moderator (the voters)."""
-    current = lens.viewpoint
-    picker = Picker(current=current)
-    if lens.user_id is None:
-        return picker
-    chosen = current.key if current is not None else ""
-    voting_as = lens.voting_as.pk if lens.voting_as is not None else None
-    managing = may_see_voters(lens)
-    picker.may_create = lens.may(Action.VOTE)
-    picker.create_url = lens.urls.perspective_new
-    picker.voting_as_url = lens.urls.voting_as
-    if managing:
-        picker.groups_url = lens.urls.perspective_groups
-    mine = [Choice("", "Myself", voting_as is None)]
-    rows = Perspective.objects.filter(debate=lens.debate).values_list(
-        "pk", "kind", "name", "created_by_id"
-    )
-    for pk, kind, name, creator in rows:
-        value = f"{kind}:{pk}"
-        if kind == Perspective.Kind.NAMED:
-            picker.named.append(Choice(value, name, value == chosen))
-            if creator == lens.user_id:
-                mine.append(Choice(str(pk), name, pk == voting_as))
-        elif managing:
-            picker.groups.append(Choice(value, name, value == chosen))
-    if len(mine) > 1:
-        picker.voting_as = mine
-    if managing:
-        picker.participants = [
-            Choice(f"user:{pk}", name, f"user:{pk}" == chosen) for pk, name in voters_listed(lens)
-        ]
-    return picker
+        session[_session_key(debate)] = perspective.pk

@@ -198,3 +198,11 @@ def _choose(debate: Debate, user_id: int) -> str:
             if existing is not None:
                 return existing.name
     return f"Participant {user_id}"  # more people than pairs: still no real name
+
+
+def shown_name(debate: Debate, user_id: int, username: str) -> str:
+    """How a person is named in the debate: their username, or in a pseudonymous debate
+    their pseudonym there (for everyone, moderators included)."""
+    if not debate.pseudonymous:
+        return username
+    return pseudonyms_of(debate, [user_id])[user_id]

@@ -1,5 +1,5 @@
 """Rate limits: how often one person may do a thing, and the error that says when to try
-again. `arguments.middleware` turns the error into 429 with `Retry-After`, in one place."""
+again. `arguments.views.middleware` turns the error into 429 with `Retry-After`, in one place."""
 
 from __future__ import annotations
 

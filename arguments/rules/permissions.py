@@ -24,6 +24,8 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from arguments.models import Annotation, Claim, Debate, Flag, Membership, Role
 
 if TYPE_CHECKING:
+    from collections.abc import Sequence
+
     from django.contrib.auth.models import AnonymousUser, User
 
     AnyUser = User | AnonymousUser
@@ -208,7 +210,9 @@ def _is_own(item: ClaimState | NoteState, user: AnyUser) -> bool:
     return item.author_id is not None and item.author_id == user.pk
 
 
-def _claim_refusal(user: AnyUser, role: Role, action: Action, claim: ClaimState) -> Refusal | None:
+def _claim_refusal(
+    user: AnyUser, role: Role, action: Action, claim: ClaimState, *, lone_thesis: bool
+) -> Refusal | None:
     if action is Action.EDIT_CLAIM:
         if not (_is_own(claim, user) or at_least(role, Role.EDITOR)):
             return Refusal("Only its author and the debate's editors may edit a claim.")
@@ -225,11 +229,11 @@ def _claim_refusal(user: AnyUser, role: Role, action: Action, claim: ClaimState)
         return None
     if action is Action.APPROVE_CLAIM and claim.status != Claim.Status.PENDING:
         return Refusal(f"This claim is {Claim.Status(claim.status).label.lower()}.", stale=True)
-    if action is Action.HIDE_CLAIM and claim.status not in (
-        Claim.Status.PUBLISHED,
-        Claim.Status.PENDING,
-    ):
-        return Refusal(f"This claim is {Claim.Status(claim.status).label.lower()}.", stale=True)
+    if action is Action.HIDE_CLAIM:
+        if claim.status not in (Claim.Status.PUBLISHED, Claim.Status.PENDING):
+            return Refusal(f"This claim is {Claim.Status(claim.status).label.lower()}.", stale=True)
+        if claim.is_thesis and lone_thesis:
+            return Refusal("A debate's only thesis cannot be hidden; close the debate.", stale=True)
     if action is Action.RESTORE_CLAIM:
         if claim.merged_into_id:
             return Refusal(
@@ -274,12 +278,14 @@ def refusal(
     claim: ClaimState | None = None,
     note: NoteState | None = None,
     flag: FlagState | None = None,
+    lone_thesis: bool = False,
     role: Role | None = None,
 ) -> Refusal | None:
     """Why `user` may not do `action` in `debate` (to `claim`, `note` or `flag`), or None.
 
     `role` may be passed when already known (from `role_in`) to save a query. For a review
-    request, pass the flag and the flagged claim (or note).
+    request, pass the flag and the flagged claim (or note). `lone_thesis`: the claim is a
+    thesis with no other published thesis beside it (the caller knows the debate's theses).
     """
     if role is None:
         role = role_in(user, debate)
@@ -299,7 +305,7 @@ def refusal(
             return Refusal("There is no such annotation.")
         return _note_refusal(user, action, note)
     if claim is not None:
-        return _claim_refusal(user, role, action, claim)
+        return _claim_refusal(user, role, action, claim, lone_thesis=lone_thesis)
     return None
 
 
@@ -309,6 +315,7 @@ class Items(TypedDict, total=False):
     claim: ClaimState | None
     note: NoteState | None
     flag: FlagState | None
+    lone_thesis: bool
 
 
 def permits(
@@ -357,6 +364,17 @@ def sees_claim(claim: ClaimState, *, user_id: int | None, moderates: bool) -> bo
         return True
     return (
         claim.status == Claim.Status.PENDING and user_id is not None and claim.author_id == user_id
+    )
+
+
+def sees_along(path: Sequence[ClaimState], *, user_id: int | None, moderates: bool) -> bool:
+    """Whether a reader sees a claim where it stands: `path` runs from a thesis down to the
+    claim, and every claim on it passes `sees_claim` (a claim under one the reader does not
+    see is not seen either, wherever it is linked)."""
+    return (
+        bool(path)
+        and path[0].is_thesis
+        and all(sees_claim(claim, user_id=user_id, moderates=moderates) for claim in path)
     )
 
 

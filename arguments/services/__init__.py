@@ -4,7 +4,7 @@ Services ask `permissions.require`, which raises `PermissionDenied` when the act
 not allow the act and `ValidationError` when the item's state does not (a stale page). They
 raise `ValidationError` (with a message meant for the user) when the input or the debate's
 invariants forbid it, and `RateLimited` when someone acts too often. Views translate those
-into 403, a form error, and 429 with `Retry-After` (arguments.middleware).
+into 403, a form error, and 429 with `Retry-After` (arguments.views.middleware).
 
 Invariants kept here (the database enforces the rest):
 - a relation joins two claims of the same debate;
@@ -34,6 +34,7 @@ from arguments.services.claims import (
 from arguments.services.flags import FLAGS_PER_HOUR, flag_raise, flag_request_review, flag_resolve
 from arguments.services.following import (
     digest_choose,
+    digest_unsubscribe,
     follow_drop,
     follow_set,
     notifications_mark_read,
@@ -88,6 +89,7 @@ __all__ = [
     "debate_make_pseudonymous",
     "debate_tags_set",
     "digest_choose",
+    "digest_unsubscribe",
     "flag_raise",
     "flag_request_review",
     "flag_resolve",

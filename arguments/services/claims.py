@@ -18,7 +18,6 @@ from arguments.models import (
     Stance,
 )
 from arguments.reading import anchoring
-from arguments.reading.lens import Lens
 from arguments.rules.permissions import Action, claims_need_approval, require
 from arguments.rules.validation import WHITESPACE, clean_claim_text
 from arguments.services.guards import (
@@ -26,6 +25,7 @@ from arguments.services.guards import (
     check_same_debate,
     is_descendant,
     next_position,
+    sees_where_it_stands,
     unique_slug,
 )
 
@@ -199,7 +199,7 @@ def _reanchor_annotations(claim: Claim) -> None:
 @transaction.atomic
 def claim_link(*, actor: AnyUser, claim: Claim, parent: Claim, stance: str) -> Relation:
     """Reuse an existing claim as a pro or con of another claim of the same debate."""
-    require(actor, Action.LINK_CLAIM, parent.debate, claim=parent)
+    role = require(actor, Action.LINK_CLAIM, parent.debate, claim=parent)
     assert actor.is_authenticated  # require() lets no visitor write
     check_same_debate(claim, parent)
     if stance not in Stance.values:
@@ -210,7 +210,7 @@ def claim_link(*, actor: AnyUser, claim: Claim, parent: Claim, stance: str) -> R
         raise ValidationError("Only a published claim can be linked.")
     # Published is not enough: a claim under a hidden one is hidden with it, and a link
     # must not bring it back into the tree.
-    if not Lens.of(parent.debate, actor).sees(claim.pk):
+    if not sees_where_it_stands(role, actor.pk, parent.debate, claim.pk):
         raise ValidationError("Only a claim you can see in the debate can be linked.")
     existing = Relation.objects.filter(parent=parent, child=claim).first()
     if existing is not None:
@@ -282,11 +282,12 @@ def claim_move(
 
 def _set_status(actor: AnyUser, claim: Claim, action: Action, status: str) -> Claim:
     """Approve, hide or restore: the rules (who, and from which status) are the permissions'."""
-    require(actor, action, claim.debate, claim=claim)
-    if claim.is_thesis and status == Claim.Status.HIDDEN:
-        other = claim.debate.claims.theses().published().exclude(pk=claim.pk).exists()
-        if not other:
-            raise ValidationError("A debate's only thesis cannot be hidden; close the debate.")
+    lone_thesis = (
+        action is Action.HIDE_CLAIM
+        and claim.is_thesis
+        and not claim.debate.claims.theses().published().exclude(pk=claim.pk).exists()
+    )
+    require(actor, action, claim.debate, claim=claim, lone_thesis=lone_thesis)
     was, claim.status = claim.status, status
     claim.save(update_fields=["status", "updated_at"])
     bump_version(claim.debate, [claim.pk])

@@ -11,7 +11,8 @@ from django.utils import timezone
 
 from arguments.live.notifications import unread_key
 from arguments.models import Claim, Debate, Follow, Notification, NotificationSettings
-from arguments.reading.lens import Lens
+from arguments.rules.permissions import role_in
+from arguments.services.guards import sees_where_it_stands
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AnonymousUser, User
@@ -24,9 +25,13 @@ def follow_set(*, user: AnyUser, debate: Debate, claim: Claim | None, on: bool) 
     Returns whether they follow it now; following twice or leaving twice changes nothing."""
     if not user.is_authenticated:
         raise PermissionDenied("Sign in to follow a debate.")
-    lens = Lens.of(debate, user)
-    if on and (not lens.readable or (claim is not None and not lens.sees(claim.pk))):
-        raise PermissionDenied("You cannot follow what you cannot read.")
+    if on:
+        role = role_in(user, debate)
+        seen = role is not None and (
+            claim is None or sees_where_it_stands(role, user.pk, debate, claim.pk)
+        )
+        if not seen:
+            raise PermissionDenied("You cannot follow what you cannot read.")
     found = Follow.objects.filter(user=user, debate=debate, claim=claim)
     if not on:
         found.delete()
@@ -56,9 +61,19 @@ def notifications_mark_read(*, user: User, ids: list[int] | None = None) -> int:
 
 def digest_choose(*, user: User, digest: str) -> NotificationSettings:
     """How often I want my notifications by e-mail (off, immediately, daily, weekly)."""
+    return _digest_save(user.pk, digest)
+
+
+def digest_unsubscribe(*, user_id: int) -> NotificationSettings:
+    """No more e-mails, for whoever an unsubscribe link names: no sign-in, so only their id
+    is known (the link's signed token is the authority, live/digests.py)."""
+    return _digest_save(user_id, NotificationSettings.Digest.OFF)
+
+
+def _digest_save(user_id: int, digest: str) -> NotificationSettings:
     if digest not in NotificationSettings.Digest.values:
         raise ValidationError({"digest": "Choose how often to be e-mailed."})
     settings, _ = NotificationSettings.objects.update_or_create(
-        user=user, defaults={"digest": digest}
+        user_id=user_id, defaults={"digest": digest}
     )
     return settings

@@ -11,7 +11,9 @@ from django.db.models import F, Manager, Max, Model
 from django.utils import timezone
 from django.utils.text import slugify
 
-from arguments.models import Claim, Debate, Relation, StructureChange
+from arguments.models import Claim, Debate, Relation, Role, StructureChange
+from arguments.rules.permissions import at_least, sees_along
+from arguments.structure.loader import debate_structure
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AnonymousUser, User
@@ -83,6 +85,18 @@ def unique_slug(title: str) -> str:
 def check_same_debate(*claims: Claim) -> None:
     if len({c.debate_id for c in claims}) != 1:
         raise ValidationError("Both claims must belong to the same debate.")
+
+
+def sees_where_it_stands(
+    role: Role | None, user_id: int | None, debate: Debate, claim_id: int
+) -> bool:
+    """Whether a reader of `role` sees the claim where it stands in the debate (the rule along
+    its path, `permissions.sees_along`), as the lens would show it to them."""
+    structure = debate_structure(debate)
+    if role is None or claim_id not in structure.nodes:
+        return False
+    moderates = at_least(role, Role.MODERATOR)
+    return sees_along(structure.path_to(claim_id), user_id=user_id, moderates=moderates)
 
 
 # django-simple-history adds `history` to each tracked model, and reads `_history_user` and

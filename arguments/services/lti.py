@@ -31,7 +31,7 @@ from django.db import IntegrityError, transaction
 from lti_tool.models import Key, LtiRegistration, LtiUser
 
 from arguments.models import Debate, Membership, Role
-from arguments.rules.permissions import at_least
+from arguments.services.memberships import membership_raise
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AnonymousUser, User
@@ -192,24 +192,19 @@ def lti_membership_grant(*, debate: Debate, user: User, role: Role, vouched: boo
     takes newcomers only from a launch `vouched` for by a course link (see above); its
     members launch it as they are.
     """
-    if debate.owner_id == user.pk:
-        return Role.OWNER
-    membership = Membership.objects.select_for_update().filter(debate=debate, user=user).first()
-    if debate.visibility == Debate.Visibility.PRIVATE and not vouched:
-        if membership is None:
+    if (
+        debate.visibility == Debate.Visibility.PRIVATE
+        and not vouched
+        and debate.owner_id != user.pk
+    ):
+        member = Membership.objects.filter(debate=debate, user=user).values_list("role", flat=True)
+        if not member:
             raise PermissionDenied(
                 "This debate is private. Your teacher must choose it for this course in the "
                 "debate picker (editing the activity), as a member of the debate."
             )
-        return Role(membership.role)
-    if membership is None:
-        Membership.objects.create(debate=debate, user=user, role=role)
-        return role
-    if at_least(membership.role, role):
-        return Role(membership.role)
-    membership.role = role
-    membership.save(update_fields=["role"])
-    return role
+        return Role(member[0])
+    return membership_raise(debate=debate, user=user, role=role)
 
 
 def lti_tool_key_ensure() -> None:

@@ -9,7 +9,14 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 
 from arguments.models import Debate, Membership, Role
-from arguments.rules.permissions import Action, forget_roles, grantable_roles, manages, require
+from arguments.rules.permissions import (
+    Action,
+    at_least,
+    forget_roles,
+    grantable_roles,
+    manages,
+    require,
+)
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AnonymousUser, User
@@ -47,3 +54,22 @@ def membership_revoke(*, actor: AnyUser, membership: Membership) -> None:
         raise PermissionDenied("Only the owner can remove a moderator.")
     membership.delete()
     forget_roles(membership.debate)
+
+
+def membership_raise(*, debate: Debate, user: User, role: Role) -> Role:
+    """Give `user` at least `role` in the debate, never less than they have; return the role
+    they now have (the owner stays the owner). For grants whose authority is not an actor of
+    ours but what the user holds: a share link, an LMS launch. Inside the caller's
+    transaction (the membership row is locked)."""
+    if debate.owner_id == user.pk:
+        return Role.OWNER
+    membership = Membership.objects.select_for_update().filter(debate=debate, user=user).first()
+    if membership is None:
+        Membership.objects.create(debate=debate, user=user, role=role)
+    elif at_least(membership.role, role):
+        return Role(membership.role)
+    else:
+        membership.role = role
+        membership.save(update_fields=["role"])
+    forget_roles(debate)
+    return role

@@ -19,10 +19,11 @@ from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
-from arguments.models import Claim, InstantAccount, Membership, Role, ShareLink
+from arguments.models import Claim, InstantAccount, Role, ShareLink
 from arguments.rules.limits import check_rate
-from arguments.rules.permissions import Action, at_least, forget_roles, grantable_roles, require
+from arguments.rules.permissions import Action, grantable_roles, require
 from arguments.services.claims import claim_hide
+from arguments.services.memberships import membership_raise
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AnonymousUser, User
@@ -113,20 +114,7 @@ def share_link_join(*, user: AnyUser, link: ShareLink) -> Role:
     share_link_check(link)
     debate = link.debate
     ShareLink.objects.filter(pk=link.pk).update(uses=F("uses") + 1)
-    if debate.owner_id == user.pk:
-        return Role.OWNER
-    membership = Membership.objects.filter(debate=debate, user=user).first()
-    if membership is None:
-        Membership.objects.create(debate=debate, user=user, role=link.role)
-        role = Role(link.role)
-    elif at_least(membership.role, Role(link.role)):
-        role = Role(membership.role)
-    else:
-        membership.role = link.role
-        membership.save(update_fields=["role"])
-        role = Role(link.role)
-    forget_roles(debate)
-    return role
+    return membership_raise(debate=debate, user=user, role=Role(link.role))
 
 
 def _clean_name(display_name: str) -> str:

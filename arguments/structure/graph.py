@@ -164,7 +164,7 @@ class DebateStructure:
 
 
 # The columns each structure row is built from, shared by the whole load and the catch-up
-# after a write (arguments/structure_changes.py), so both build the same rows.
+# after a write (arguments/structure/changes.py), so both build the same rows.
 NODE_COLUMNS = (
     "id", "text", "elaboration", "status", "is_thesis", "author_id", "author__username",
     "merged_into_id", *Claim.TALLY_FIELDS,

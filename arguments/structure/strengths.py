@@ -11,7 +11,7 @@ among the ancestors, so it is solved from the same values in the same order).
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING
 
 from arguments.structure import scoring
@@ -67,3 +67,18 @@ def rescore(structure: DebateStructure, claims: Iterable[int]) -> set[int]:
     for claim_id in affected:
         strength[claim_id] = fresh[claim_id]
     return affected
+
+
+def with_tally(structure: DebateStructure, claim_id: int, tally: Sequence[int]) -> float | None:
+    """The claim's strength were its point's tally `tally` (a vote just moved it) and all else
+    as held: its own DF-QuAD step from the new base score and its pros' and cons' strengths
+    (which do not depend on it). None for a claim without strength (pending or hidden)."""
+    strength = structure.strength
+    if claim_id not in strength:
+        return None
+    children = [
+        (strength[edge.child], edge.stance)
+        for edge in structure.children.get(claim_id, ())
+        if edge.child in strength
+    ]
+    return scoring.local_strength(scoring.base_score(tally), children)

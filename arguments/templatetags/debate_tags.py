@@ -10,9 +10,11 @@ from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
 from arguments.reading.markup import render_markdown
+from arguments.reading.picker import Picker, picker_of
 from arguments.views.cards import render_card, render_item
 
 if TYPE_CHECKING:
+    from arguments.reading.lens import Lens
     from arguments.reading.tree import TreeItem
 
 register = template.Library()
@@ -29,6 +31,13 @@ def claim_card(context: Context) -> SafeString:
 def claim_item(context: Context, item: TreeItem) -> SafeString:
     """`item`'s whole `<li>` (arguments/_claim.html), a folded one kept like its card."""
     return render_item(item, context)
+
+
+@register.simple_tag
+def perspective_picker(lens: Lens) -> Picker:
+    """The perspectives this reader may see the debate through, and vote as
+    (`{% perspective_picker lens as picker %}`)."""
+    return picker_of(lens)
 
 
 @register.filter(name="markdown")

@@ -19,7 +19,7 @@ from arguments.models import Annotation, Claim
 from arguments.reading import perspectives
 from arguments.reading.lens import Lens, order_from
 from arguments.reading.links import Frame
-from arguments.rules.permissions import Action
+from arguments.rules.permissions import Action, permits, role_in
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import User
@@ -39,21 +39,40 @@ class SignedInRequest(HtmxHttpRequest):
     user: User
 
 
-def lens_for(request: HttpRequest, slug: str, *, frame: Frame = Frame.SITE) -> Lens:
-    """The reader's lens on the debate; a private debate is a 404 to those who may not read
-    it (they must not learn that it exists)."""
-    debate = selectors.debate_by_slug(slug, reader=request.user)
+def lens_for(
+    request: HttpRequest, slug: str, *, frame: Frame = Frame.SITE, first_screen: bool = False
+) -> Lens:
+    """The reader's lens on the debate, built once with all it needs: their role, the frame,
+    the sibling order, the perspective and the named perspective they vote as (the site's
+    own pages only: an embed is everyone's), and whether the page shows only the first screen
+    (`first_screen`; never through a perspective). A private debate is a 404 to those who may
+    not read it (they must not learn that it exists)."""
+    user = request.user
+    debate = selectors.debate_by_slug(slug, reader=user)
     if debate is None:
         raise Http404("No debate here.")
-    lens = Lens.of(debate, request.user, frame=frame, order=order_from(request.GET))
-    if not lens.readable:
+    role = role_in(user, debate)
+    if role is None:
         raise Http404("No debate here.")
+    viewpoint = voting_as = None
     if frame is Frame.SITE:
-        # A perspective (`?perspective=`) on the site's own pages; an embed is everyone's.
-        lens.see_through(perspectives.viewpoint_for(lens, request.GET.get("perspective", "")))
-        if lens.user_id is not None:
-            lens.voting_as = perspectives.voting_as(request.session, lens)
-    return lens
+        viewpoint = perspectives.viewpoint_for(
+            debate,
+            request.GET.get("perspective", ""),
+            may_see_voters=permits(user, Action.MANAGE_MEMBERS, debate, role=role),
+        )
+        if user.is_authenticated:
+            voting_as = perspectives.voting_as(request.session, debate, user.pk)
+    return Lens(
+        debate,
+        user,
+        role,
+        frame=frame,
+        order=order_from(request.GET),
+        viewpoint=viewpoint,
+        voting_as=voting_as,
+        first_screen=first_screen and viewpoint is None,
+    )
 
 
 def require_seen(lens: Lens, claim_id: int) -> None:

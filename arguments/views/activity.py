@@ -5,11 +5,10 @@ from __future__ import annotations
 
 import csv
 
-from django.contrib.auth import get_user_model
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 
-from arguments.models import Annotation, Citation, Claim
+from arguments import selectors
 from arguments.reading.activity import activity_of
 from arguments.rules.permissions import Action
 from arguments.views.access import lens_to_manage
@@ -62,23 +61,18 @@ def participant_activity(request: HttpRequest, slug: str, user_id: int) -> HttpR
     lens = lens_to_manage(request, slug, Action.MODERATE)
     if isinstance(lens, HttpResponse):
         return lens
-    person = get_user_model().objects.filter(pk=user_id).first()
+    person = selectors.user_by_id(user_id)
     row = next((r for r in activity_of(lens.debate) if r.user_id == user_id), None)
     if person is None or row is None:
         raise Http404("Nobody by that id took part in this debate.")
     debate = lens.debate
-    claims = Claim.objects.filter(debate=debate, author=person).order_by("-created_at")
     context = {
         "lens": lens,
         "debate": debate,
         "person": person,
         "row": row,
-        "claims": [(c, lens.claim_urls(c.pk).page) for c in claims[:200]],
-        "citations": Citation.objects.filter(claim__debate=debate, added_by=person)
-        .select_related("source", "claim")
-        .order_by("-created_at")[:200],
-        "notes": Annotation.objects.filter(claim__debate=debate, author=person)
-        .select_related("claim")
-        .order_by("-created_at")[:200],
+        "claims": [(c, lens.claim_urls(c.pk).page) for c in selectors.claims_in_by(debate, person)],
+        "citations": selectors.citations_in_by(debate, person),
+        "notes": selectors.notes_in_by(debate, person),
     }
     return render(request, "arguments/participant_activity.html", context)

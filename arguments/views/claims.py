@@ -36,14 +36,16 @@ def claim_add(request: HtmxHttpRequest, slug: str, pk: int) -> HttpResponse:
         return parent
     data = request.POST if request.method == "POST" else None
     stance_form = StanceForm(data or request.GET)
+    stance = Stance.CON if stance_form.data.get("stance") == Stance.CON else Stance.PRO
     form = ClaimForm(data)
     if request.htmx and request.GET.get("part") == "similar":
         # While the writer types (debounced): the claims their draft resembles.
         draft = request.GET.get("text", "")[:CLAIM_MAX_LENGTH]
+        found = search.similar_claims(lens, draft, under=parent.pk)
         return render(
             request,
             "arguments/claim_form.html#similar",
-            _similar_context(lens, parent, draft, stance_form),
+            _similar_context(lens, parent, stance, found),
         )
     similar: list[tuple[int, str]] = []
     if data is not None and stance_form.is_valid() and form.is_valid() and not data.get("anyway"):
@@ -69,7 +71,6 @@ def claim_add(request: HtmxHttpRequest, slug: str, pk: int) -> HttpResponse:
             return back_to(lens, pk, at=claim.pk)
     if data is not None and not stance_form.is_valid():
         form.add_error(None, "Choose whether the claim is a pro or a con.")
-    stance = Stance.CON if stance_form.data.get("stance") == Stance.CON else Stance.PRO
     label = Stance(stance).label.lower()
     # The draft is checked as it is typed: htmx sends the text field (its own value) here.
     similar_url = f"{lens.claim_urls(pk).add}?{urlencode({'part': 'similar', 'stance': stance})}"
@@ -88,29 +89,20 @@ def claim_add(request: HtmxHttpRequest, slug: str, pk: int) -> HttpResponse:
         "arguments/claim_form.html",
         {
             "form": form,
-            "stance": stance,
             "heading": f"Add a {label}",
             "action": lens.claim_urls(pk).add,
             "submit": f"Add {label}",
             "asked_anyway": bool(similar),
-            **_similar_context(lens, parent, "", stance_form, similar=similar),
+            **_similar_context(lens, parent, stance, similar),
         },
     )
 
 
 def _similar_context(
-    lens: Lens,
-    parent: Claim,
-    draft: str,
-    stance_form: StanceForm,
-    *,
-    similar: list[tuple[int, str]] | None = None,
+    lens: Lens, parent: Claim, stance: Stance, similar: list[tuple[int, str]]
 ) -> dict[str, object]:
     """What the similar-claims region shows: each claim with a form that links it beneath
-    `parent` (the link view) instead of writing it again."""
-    if similar is None:
-        similar = search.similar_claims(lens, draft, under=parent.pk)
-    stance = Stance.CON if stance_form.data.get("stance") == Stance.CON else Stance.PRO
+    `parent` (the link view) instead of writing it again, as a `stance`."""
     return {
         "claim": parent,
         "similar": [

@@ -140,7 +140,7 @@ def debate_status(request: HtmxHttpRequest, slug: str) -> HttpResponse:
     form = StatusForm(request.POST)
     if form.is_valid():
         try:
-            lens.debate = services.debate_lock(
+            services.debate_lock(
                 actor=request.user,
                 debate=lens.debate,
                 status=form.cleaned_data["status"],
@@ -149,6 +149,7 @@ def debate_status(request: HtmxHttpRequest, slug: str) -> HttpResponse:
         except ValidationError as error:
             form_errors_to(form, error)
         else:
+            lens.refresh()
             if request.htmx:
                 return _reply(request, lens, "status")
             status = lens.debate.get_status_display().lower()
@@ -166,7 +167,7 @@ def debate_grading(request: HtmxHttpRequest, slug: str) -> HttpResponse:
     form = GradingForm(request.POST)
     if form.is_valid():
         try:
-            lens.debate = debate_grading_set(
+            debate_grading_set(  # sets the formula on the lens's own debate row
                 actor=request.user,
                 debate=lens.debate,
                 formula=form.cleaned_data["grade_formula"],

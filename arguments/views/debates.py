@@ -80,9 +80,8 @@ def debate_new(request: HttpRequest) -> HttpResponse:
 
 
 def debate_detail(request: HttpRequest, slug: str) -> HttpResponse:
-    lens = lens_for(request, slug)
     # A worker holding nothing of the debate reads only what the page shows.
-    lens.first_screen_only = lens.viewpoint is None and INITIAL_LEVELS <= first_screen.LEVELS
+    lens = lens_for(request, slug, first_screen=INITIAL_LEVELS <= first_screen.LEVELS)
 
     def theses() -> list:
         # Called by the template only when it renders the tree: a visitor's cached tree

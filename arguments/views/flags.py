@@ -3,7 +3,7 @@
 Works without JavaScript (a form page, POST, redirect) and with htmx (the form in the claim's
 flag slot, the moderation fragment back). A claim or note the reader does not see is a 404,
 a refused act a 403, invalid input the form again with 422; too many flags are refused by the
-service, and `arguments.middleware` answers 429 with `Retry-After`.
+service, and `arguments.views.middleware` answers 429 with `Retry-After`.
 """
 
 from __future__ import annotations

@@ -7,7 +7,6 @@ from typing import NotRequired, TypedDict
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -17,10 +16,8 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from django.views.decorators.vary import vary_on_headers
 
 from arguments import selectors, services
-from arguments.live import digests
-from arguments.live.notifications import unread_key
-from arguments.models import Follow, Notification, NotificationSettings
-from arguments.templatetags.following import follow_context
+from arguments.live import digests, following
+from arguments.models import Notification, NotificationSettings
 from arguments.views.access import (
     HtmxHttpRequest,
     SignedInRequest,
@@ -29,8 +26,6 @@ from arguments.views.access import (
     require_seen,
 )
 from arguments.views.fragments import safe_next
-
-BELL_SECONDS = 60  # how long a count may be stale in a worker that did not write it
 
 
 @vary_on_headers("HX-Request")
@@ -47,7 +42,7 @@ def follow(request: HtmxHttpRequest, slug: str, pk: int | None = None) -> HttpRe
     on = request.POST.get("follow") == "1"
     services.follow_set(user=request.user, debate=lens.debate, claim=claim, on=on)
     if request.htmx:
-        context = follow_context(lens, pk, request.get_full_path(), following=on)
+        context = following.follow_context(lens, pk, request.get_full_path(), following=on)
         return render(request, "arguments/_follow.html", context)
     if pk is None:
         messages.success(request, "You follow this debate." if on else "You left this debate.")
@@ -91,22 +86,15 @@ def _groups(notices: list[Notification]) -> list[NoticeGroup]:
 @require_GET
 def notifications_page(request: SignedInRequest) -> HttpResponse:
     """My notifications, unread first and grouped, what I follow, and my e-mail setting."""
-    recent = list(
-        Notification.objects.filter(recipient=request.user)
-        .select_related("debate")
-        .order_by("-created_at", "-id")[:200]
-    )
+    recent = following.notifications_of(request.user)
     unread = [n for n in recent if n.read_at is None]
     read = [n for n in recent if n.read_at is not None][:50]
-    settings = NotificationSettings.objects.filter(user=request.user).first()
     context = {
         "unread_groups": _groups(unread),
         "read_groups": _groups(read),
         "unread_count": len(unread),
-        "follows": Follow.objects.filter(user=request.user)
-        .select_related("debate", "claim")
-        .order_by("-created_at")[:200],
-        "digest": settings.digest if settings else NotificationSettings.Digest.DAILY,
+        "follows": following.follows_of(request.user),
+        "digest": following.digest_of(request.user),
         "digest_choices": NotificationSettings.Digest.choices,
     }
     return render(request, "arguments/notifications.html", context)
@@ -128,13 +116,7 @@ def notifications_read(request: SignedInRequest) -> HttpResponse:
 def notifications_bell(request: HttpRequest) -> HttpResponse:
     """The header's bell with my unread count (htmx loads it after the page: the page itself
     pays nothing; the count is cached, and dropped whenever it changes)."""
-    count = 0
-    if request.user.is_authenticated:
-        key = unread_key(request.user.pk)
-        count = cache.get(key)
-        if count is None:
-            count = Notification.objects.filter(recipient=request.user, read_at=None).count()
-            cache.set(key, count, BELL_SECONDS)
+    count = following.unread_count(request.user.pk) if request.user.is_authenticated else 0
     response = render(request, "arguments/_bell.html", {"unread": count, "loaded": True})
     response["Cache-Control"] = "no-cache, private"
     return response
@@ -170,8 +152,6 @@ def unsubscribe(request: HttpRequest, token: str) -> HttpResponse:
     if user_id is None:
         return render(request, "arguments/unsubscribe.html", {"invalid": True}, status=400)
     if request.method == "POST":
-        NotificationSettings.objects.update_or_create(
-            user_id=user_id, defaults={"digest": NotificationSettings.Digest.OFF}
-        )
+        services.digest_unsubscribe(user_id=user_id)
         return render(request, "arguments/unsubscribe.html", {"done": True})
     return render(request, "arguments/unsubscribe.html", {"token": token})

@@ -20,9 +20,9 @@ from django.views.decorators.http import require_GET, require_POST
 from django.views.decorators.vary import vary_on_headers
 from django_htmx.http import HttpResponseClientRedirect
 
-from arguments import formats, services
+from arguments import formats, selectors, services
 from arguments.formats.document import FormatError, title_for
-from arguments.models import CLAIM_MAX_LENGTH, Debate, ImportJob
+from arguments.models import CLAIM_MAX_LENGTH, Debate
 from arguments.reading.export import document_from_debate
 from arguments.services import import_jobs
 from arguments.views.access import HtmxHttpRequest, SignedInRequest, lens_for
@@ -157,7 +157,7 @@ def import_summary(counts: dict[str, int], warnings: list[str]) -> str:
 @require_GET
 def import_job(request: SignedInRequest, job_id: UUID) -> HttpResponse:
     """A background import as it runs, then what it imported: the page polls itself."""
-    job = ImportJob.objects.filter(pk=job_id, owner=request.user).select_related("debate").first()
+    job = selectors.import_job_of(request.user, job_id)
     if job is None:
         raise Http404("No such import.")
     job = import_jobs.import_job_settle(job)

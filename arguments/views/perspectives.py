@@ -14,9 +14,9 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 
-from arguments import services
+from arguments import selectors, services
 from arguments.models import Perspective
-from arguments.reading import perspectives
+from arguments.reading import perspectives, picker
 from arguments.reading.lens import Lens
 from arguments.rules.permissions import Action
 from arguments.views.access import id_from, lens_for, lens_to_manage
@@ -45,7 +45,7 @@ def perspective_create(request: HttpRequest, slug: str) -> HttpResponse:
         except ValidationError as problem:
             error = " ".join(problem.messages)
         else:
-            perspectives.choose_voting_as(request.session, lens, perspective)
+            perspectives.choose_voting_as(request.session, lens.debate, perspective)
             messages.success(request, f"You now vote as {perspective.name}.")
             return _back(request, lens)
     context = page_context(lens, name=name, error=error, next=safe_next(request))
@@ -64,9 +64,7 @@ def perspective_voting_as(request: HttpRequest, slug: str) -> HttpResponse:
     if given:
         pk = id_from(given)
         chosen = (
-            Perspective.objects.filter(pk=pk, debate=lens.debate, kind=Perspective.Kind.NAMED)
-            .select_related("debate")
-            .first()
+            selectors.perspective_in(lens.debate, pk, kind=Perspective.Kind.NAMED)
             if pk is not None
             else None
         )
@@ -74,7 +72,7 @@ def perspective_voting_as(request: HttpRequest, slug: str) -> HttpResponse:
             raise Http404("No such perspective in this debate.")
         if chosen.created_by_id != lens.user_id:
             raise PermissionDenied("You can only vote as a perspective you started.")
-    perspectives.choose_voting_as(request.session, lens, chosen)
+    perspectives.choose_voting_as(request.session, lens.debate, chosen)
     done = f"You now vote as {chosen.name}." if chosen else "You now vote as yourself."
     messages.success(request, done)
     return _back(request, lens)
@@ -86,12 +84,8 @@ def perspective_voting_as(request: HttpRequest, slug: str) -> HttpResponse:
 def _groups_page(
     request: HttpRequest, lens: Lens, *, name: str = "", error: str = "", status: int = 200
 ) -> HttpResponse:
-    participants = perspectives.voters_listed(lens)
-    groups = list(
-        Perspective.objects.filter(debate=lens.debate, kind=Perspective.Kind.GROUP)
-        .prefetch_related("members")
-        .order_by("name")
-    )
+    participants = picker.voters_listed(lens)
+    groups = selectors.groups_of(lens.debate)
     page = lens.urls.page
 
     def seen_as(perspective: Perspective) -> str:
@@ -102,11 +96,10 @@ def _groups_page(
         members = {user.pk for user in group.members.all()}
         choices = [(pk, label, pk in members) for pk, label in participants]
         rows.append((group, choices, seen_as(group)))
-    named = Perspective.objects.filter(debate=lens.debate, kind=Perspective.Kind.NAMED)
     context = page_context(
         lens,
         groups=rows,
-        named=[(p, seen_as(p)) for p in named.order_by("name")],
+        named=[(p, seen_as(p)) for p in selectors.named_perspectives_of(lens.debate)],
         participants=participants,
         name=name,
         error=error,
@@ -134,12 +127,9 @@ def perspective_groups(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 def _group(lens: Lens, group_id: int) -> Perspective:
-    group = Perspective.objects.filter(
-        pk=group_id, debate=lens.debate, kind=Perspective.Kind.GROUP
-    ).first()
+    group = selectors.perspective_in(lens.debate, group_id, kind=Perspective.Kind.GROUP)
     if group is None:
         raise Http404("No such group in this debate.")
-    group.debate = lens.debate
     return group
 
 

@@ -23,7 +23,7 @@ from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_http_methods, require_POST
 from django.views.decorators.vary import vary_on_headers
 
-from arguments import services
+from arguments import selectors, services
 from arguments.models import Role, ShareLink
 from arguments.reading.activity import activity_of
 from arguments.reading.lens import Lens
@@ -67,7 +67,7 @@ def _qr(url: str) -> str:
 def _page(request: HttpRequest, lens: Lens, form: ShareLinkForm, status: int = 200) -> HttpResponse:
     links = [
         (link, request.build_absolute_uri(link.get_absolute_url()))
-        for link in lens.debate.share_links.all()
+        for link in selectors.share_links_of(lens.debate)
     ]
     context = {
         "lens": lens,
@@ -107,7 +107,7 @@ def share_links(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 def _link_of(lens: Lens, link_id: int) -> ShareLink:
-    link = ShareLink.objects.filter(debate=lens.debate, pk=link_id).first()
+    link = selectors.share_link_in(lens.debate, link_id)
     if link is None:
         raise Http404("No such link in this debate.")
     return link
@@ -156,7 +156,7 @@ def share_link_hide_contributions(request: HttpRequest, slug: str, link_id: int)
 @require_http_methods(["GET", "POST"])
 def join(request: HttpRequest, token: str) -> HttpResponse:
     """What a share link opens: join the debate with the link's role."""
-    link = ShareLink.objects.select_related("debate").filter(token=token).first()
+    link = selectors.share_link_by_token(token)
     if link is None:
         raise Http404("This link does not exist.")
     debate = link.debate

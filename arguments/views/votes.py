@@ -11,10 +11,7 @@ from django.views.decorators.vary import vary_on_headers
 
 from arguments import selectors, services
 from arguments.models import Claim, Relation
-from arguments.reading import perspectives
-from arguments.reading.lens import Lens
 from arguments.rules.permissions import Action
-from arguments.structure import scoring
 from arguments.views.access import HtmxHttpRequest, id_from, lens_for, require_seen
 from arguments.views.fragments import page_context, safe_next
 
@@ -28,11 +25,10 @@ def _key(point: Relation | Claim) -> str:
 def claim_vote(request: HtmxHttpRequest, slug: str, pk: int) -> HttpResponse:
     """Cast, change (`value` 0-4) or withdraw (`withdraw`) my vote on a point."""
     lens = lens_for(request, slug)
-    # A vote posted from a page seen through a perspective is checked against everyone's
-    # structure; the perspective is applied to the answer, after the vote (`_vote_block`).
-    seen_as = lens.viewpoint
-    lens.see_through(None)
-    require_seen(lens, pk)
+    # Checked against everyone's structure: a perspective's strengths are computed again
+    # after the vote anyway (`Lens.after_vote`).
+    checking = lens.everyone
+    require_seen(checking, pk)
     given = request.POST.get("relation", "")
     relation_id = id_from(given)
     if given and relation_id is None:
@@ -41,7 +37,7 @@ def claim_vote(request: HtmxHttpRequest, slug: str, pk: int) -> HttpResponse:
     if point is None:
         raise Http404("No such place.")
     claim = point.child if isinstance(point, Relation) else point
-    lens.check(Action.VOTE, claim=claim)
+    checking.check(Action.VOTE, claim=claim)
     error, mine = "", None
     try:
         # As the named perspective the reader chose to vote as (lens.voting_as), if any.
@@ -56,7 +52,7 @@ def claim_vote(request: HtmxHttpRequest, slug: str, pk: int) -> HttpResponse:
             mine = vote.value
     except ValidationError as problem:
         error = " ".join(problem.messages)
-        mine = lens.votes.get(_key(point))
+        mine = checking.votes.get(_key(point))
     if not request.htmx:
         back = safe_next(request) or f"{lens.claim_urls(pk).page}#claim-{pk}"
         if error:
@@ -67,65 +63,7 @@ def claim_vote(request: HtmxHttpRequest, slug: str, pk: int) -> HttpResponse:
             done = f"{done[:-1]} as {lens.voting_as.name}."
         messages.success(request, done)
         return redirect(back)
-    if seen_as is not None:
-        return _vote_block_seen_as(request, lens, claim, point, mine, error)
-    return _vote_block(request, lens, claim, point, mine, error)
-
-
-def _vote_block(
-    request: HtmxHttpRequest,
-    lens: Lens,
-    claim: Claim,
-    point: Relation | Claim,
-    mine: int | None,
-    error: str,
-) -> HttpResponse:
-    """The point's summary after the vote, without reloading the debate's structure: the
-    fresh tally is one row, and the point's own strength is recombined locally."""
-    structure = lens.structure
-    fresh = point.histogram  # the service left the point's tally as the database now has it
-    edge = None
-    if isinstance(point, Relation):
-        edge = next(
-            (e for e in structure.children.get(point.parent_id, ()) if e.id == point.pk), None
-        )
-    lens.votes = {_key(point): mine} if mine is not None else {}  # known: no query for it
-    item = lens.tree(claim.pk, edge=edge, levels=0)
-    item.tally = tuple(fresh)
-    # A link place's votes do not feed the claim's base score, so only the original place's
-    # (or a thesis's) vote changes the claim's strength.
-    if claim.pk in structure.strength and not getattr(point, "is_link", False):
-        children = [
-            (structure.strength[e.child], e.stance)
-            for e in structure.children.get(claim.pk, ())
-            if e.child in structure.strength
-        ]
-        item.strength = scoring.local_strength(scoring.base_score(fresh), children)
-    context = page_context(lens, item=item, vote_error=error)
-    return render(request, "arguments/_vote.html", context, status=422 if error else 200)
-
-
-def _vote_block_seen_as(
-    request: HtmxHttpRequest,
-    lens: Lens,
-    claim: Claim,
-    point: Relation | Claim,
-    mine: int | None,
-    error: str,
-) -> HttpResponse:
-    """The point's summary after the vote on a page seen through a perspective: the
-    perspective read again (its version, or everyone's tallies, moved with the vote) and its
-    strengths computed once more (arguments/reading/perspectives.py)."""
-    lens.refresh()
-    lens.see_through(perspectives.viewpoint_for(lens, request.GET.get("perspective", "")))
-    structure = lens.structure
-    edge = None
-    if isinstance(point, Relation):
-        edge = next(
-            (e for e in structure.children.get(point.parent_id, ()) if e.id == point.pk), None
-        )
-    lens.votes = {_key(point): mine} if mine is not None else {}  # known: no query for it
-    item = lens.tree(claim.pk, edge=edge, levels=0)
+    item = lens.after_vote(point, mine)
     context = page_context(lens, item=item, vote_error=error)
     return render(request, "arguments/_vote.html", context, status=422 if error else 200)
 

@@ -7,9 +7,9 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
-from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 
+from arguments import selectors
 from arguments.models import Debate, Flag, GradeFormula, Role
 
 
@@ -72,7 +72,7 @@ class MemberForm(forms.Form):
 
     def clean_username(self) -> Any:
         name = self.cleaned_data["username"].strip()
-        user = get_user_model().objects.filter(username__iexact=name).first()
+        user = selectors.user_named(name)
         if user is None:
             raise ValidationError("No one has that username.")
         return user
