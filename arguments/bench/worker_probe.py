@@ -60,7 +60,7 @@ class Probe:
             stdout=subprocess.PIPE,
             text=True,
             env=os.environ | {"DATABASE_URL": url} | (env or {}),
-            cwd=Path(__file__).resolve().parent.parent,
+            cwd=Path(__file__).resolve().parents[2],  # the project, where `arguments` is
         )
 
     def get(self, path: str, *, htmx: bool = False) -> dict[str, Any]:
