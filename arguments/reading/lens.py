@@ -596,11 +596,11 @@ class Lens:
         None when withdrawn). Through a perspective: read again at the perspective's new
         version. Otherwise without catching the debate up: the point's fresh tally (the vote
         left it on `point`) and the claim's own strength recombined from it."""
-        is_place = isinstance(point, Relation)
+        # isinstance() at each use, not once in a flag: mypy narrows `point` only so.
         claim_id = point.child_id if isinstance(point, Relation) else point.pk
         if self.viewpoint is not None:
             self.refresh()
-        key = f"r{point.pk}" if is_place else f"c{point.pk}"
+        key = f"r{point.pk}" if isinstance(point, Relation) else f"c{point.pk}"
         self.__dict__["votes"] = {key: mine} if mine is not None else {}  # known: no query
         structure = self.structure
         edge = None
