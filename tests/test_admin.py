@@ -44,6 +44,18 @@ def vote(user, point, value: int, *, minutes_ago: int = 0) -> None:
     Vote.objects.filter(pk=cast_vote.pk).update(updated_at=when)
 
 
+def claim_form(text: str) -> dict[str, str]:
+    """The admin's claim change form as posted: the text, and no citation rows."""
+    return {
+        "text": text,
+        "elaboration": "",
+        "citations-TOTAL_FORMS": "0",
+        "citations-INITIAL_FORMS": "0",
+        "citations-MIN_NUM_FORMS": "0",
+        "citations-MAX_NUM_FORMS": "1000",
+    }
+
+
 def last_log(obj) -> LogEntry:
     return LogEntry.objects.filter(object_id=str(obj.pk)).latest("action_time")
 
@@ -91,16 +103,8 @@ def test_editing_a_claim_in_the_admin_goes_through_the_service(staff_client, cas
         claim=pro, author=cast.viewer, body="Which access?", exact="access", start=20, end=26
     )
     url = reverse("admin:arguments_claim_change", args=[pro.pk])
-    data = {
-        "text": "  Open weights   spread access to many.  ",
-        "elaboration": "",
-        "citations-TOTAL_FORMS": "0",
-        "citations-INITIAL_FORMS": "0",
-        "citations-MIN_NUM_FORMS": "0",
-        "citations-MAX_NUM_FORMS": "1000",
-    }
 
-    response = staff_client.post(url, data)
+    response = staff_client.post(url, claim_form("  Open weights   spread access to many.  "))
 
     assert response.status_code == 302
     pro.refresh_from_db()
@@ -121,16 +125,8 @@ def test_the_admin_refuses_an_edit_with_the_permissions_reason(staff_client, cas
         services.debate_lock(actor=cast.owner, debate=pro.debate, status=Debate.Status.LOCKED)
         reason = "This debate is locked (read-only for now)."
     url = reverse("admin:arguments_claim_change", args=[pro.pk])
-    data = {
-        "text": "A reworded claim.",
-        "elaboration": "",
-        "citations-TOTAL_FORMS": "0",
-        "citations-INITIAL_FORMS": "0",
-        "citations-MIN_NUM_FORMS": "0",
-        "citations-MAX_NUM_FORMS": "1000",
-    }
 
-    response = staff_client.post(url, data)
+    response = staff_client.post(url, claim_form("A reworded claim."))
 
     assert response.status_code == 200
     assert reason in response.content.decode()
