@@ -84,9 +84,16 @@ class ModerationActionForm(ActionForm):
 
 class ServiceRevertAdmin(SimpleHistoryAdmin):
     """History with who and when for every version; "Revert" goes through the revert service,
-    so it keeps the debate's invariants and undoes a merge as a whole."""
+    so it keeps the debate's invariants and undoes a merge as a whole; "Save" through
+    `admin_save`, which tells the debates that show the item."""
 
     action_form = ModerationActionForm
+
+    def save_model(self, request: HttpRequest, obj: Any, form: forms.Form, change: bool) -> None:
+        # Through the service: the debates that show the item move to a new version, so the
+        # structures, cards and pages every worker keeps catch up (the admin's own save left
+        # them as they were: tests/test_caches.py).
+        services.admin_save(actor=request.user, obj=obj)
 
     def history_form_view(
         self,
@@ -884,8 +891,12 @@ class MembershipAdmin(admin.ModelAdmin):
 
 class AccountAdmin(UserAdmin):
     """Django's user admin, able to delete an account that has voted: its votes leave with
-    it, their tallies fixed in the same transaction (`services.votes_forget`, run for every
-    deletion of a user); its flags stay, without a reporter."""
+    it, their tallies fixed in the same transaction (`services.account_leave`, run for every
+    deletion of a user); its flags stay, without a reporter. A rename goes through
+    `account_save`, which moves the debates that show the name."""
+
+    def save_model(self, request: HttpRequest, obj: Any, form: forms.Form, change: bool) -> None:
+        services.account_save(actor=request.user, account=obj)
 
     def get_deleted_objects(
         self, objs: Any, request: HttpRequest

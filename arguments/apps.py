@@ -6,8 +6,18 @@ from django.apps import AppConfig
 from django.contrib.auth import get_user_model
 from django.db.models.signals import pre_delete
 
+from arguments import caches
+
 if TYPE_CHECKING:
     from django.contrib.auth.models import User
+
+# Django's own store, configured in debate/settings.py.
+caches.register(
+    "sessions",
+    kept=caches.Kept.SHARED,
+    key="the session's key, with Redis only (`cached_db`; else the database alone)",
+    stale="never: every change is written through to the database; it ends with the session",
+)
 
 
 class ArgumentsConfig(AppConfig):
@@ -15,12 +25,13 @@ class ArgumentsConfig(AppConfig):
 
     def ready(self) -> None:
         # The models are not loaded yet when Django imports this module.
-        from arguments.services.votes import votes_forget  # noqa: PLC0415
+        from arguments.services.accounts import account_leave  # noqa: PLC0415
 
         def forget_votes(sender: type[User], instance: User, **kwargs: object) -> None:
             # However an account is deleted (the admin, a shell, a bulk delete), its votes
-            # leave with their tallies fixed in the same transaction.
-            votes_forget(instance)
+            # leave with their tallies fixed, and the debates showing its name move on, in
+            # the same transaction.
+            account_leave(instance)
 
         pre_delete.connect(
             forget_votes, sender=get_user_model(), dispatch_uid="arguments.forget_votes"

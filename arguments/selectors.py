@@ -4,9 +4,12 @@ query. A debate's whole structure is not read here but by `arguments.structure`.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from collections.abc import MutableMapping
+from datetime import UTC, datetime
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from django.contrib.auth import get_user_model
+from django.db import connection
 from django.db.models import Count, OuterRef, Prefetch, Q, Subquery
 from lti_tool.models import Key, LtiRegistration
 
@@ -48,6 +51,52 @@ def debate_by_slug(slug: str, *, reader: AnyUser | None = None) -> Debate | None
         return None
     debate.__dict__.setdefault("_membership_roles", {})[reader.pk] = debate.reader_role
     return debate
+
+
+class DebateVersions(NamedTuple):
+    """What the debate's stores are keyed by (arguments/caches.py), as one read gives it. A
+    tuple: it is made on every visitor's page and idle poll, the hottest paths there are."""
+
+    id: int
+    structure: int  # `structure_version`: every write that changes what the tree shows
+    tally: int  # `tally_version`: every vote
+    # The row's last save (a settings change), as the driver gives it (`epoch_seconds`
+    # compares it with a model's): only a visitor's page asks for it.
+    updated_at: datetime | str
+
+
+# Plain SQL: compiling the equivalent queryset took a third of an unchanged poll's time.
+VERSIONS_SQL = (
+    "SELECT id, structure_version, tally_version, updated_at "
+    f"FROM {Debate._meta.db_table} WHERE slug = %s"
+)
+# Where a request keeps the versions it read: its WSGI environ, which Django's request.META
+# is, so what the poll shortcut read before Django serves the view too.
+VERSIONS_READ = "arguments.debate_versions"
+
+
+def debate_versions(slug: str, environ: MutableMapping[str, Any]) -> DebateVersions | None:
+    """The debate's id and versions, read once per request: one indexed query the first time
+    the request (`environ`) asks, none after (what it read then: a request that writes asks
+    nothing after its write); None when there is no such debate."""
+    read = environ.get(VERSIONS_READ)
+    if read is not None and read[0] == slug:
+        return read[1]
+    with connection.cursor() as cursor:
+        cursor.execute(VERSIONS_SQL, [slug])
+        row = cursor.fetchone()
+    found = None if row is None else DebateVersions(*row)
+    environ[VERSIONS_READ] = (slug, found)
+    return found
+
+
+def epoch_seconds(moment: datetime | str) -> float:
+    """A stored time as seconds since the epoch, however the database driver gave it."""
+    if isinstance(moment, str):  # SQLite, read without the model's converters
+        moment = datetime.fromisoformat(moment)
+    if moment.tzinfo is None:  # stored in UTC (USE_TZ)
+        moment = moment.replace(tzinfo=UTC)
+    return moment.timestamp()
 
 
 def debates_to_pick() -> list[Debate]:

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from django.urls import path
 
+from arguments import paths
 from arguments.views import (
     activity,
     approvals,
@@ -29,11 +30,11 @@ urlpatterns = [
     path("me/", debates.profile, name="profile"),
     path("explore/", explore.explore, name="explore"),
     path("explore/tag/<slug:tag>/", explore.explore_tag, name="explore_tag"),
-    path("d/<slug:slug>/", debates.debate_detail, name="debate"),
+    path(paths.DEBATE_PAGE, debates.debate_detail, name="debate"),
     path("d/<slug:slug>/search/", debates.debate_search, name="debate_search"),
     path("d/<slug:slug>/cruxes/", explore.debate_cruxes, name="debate_cruxes"),
     path("d/<slug:slug>/gaps/", explore.debate_gaps, name="debate_gaps"),
-    path("d/<slug:slug>/live/", live.debate_live, name="debate_live"),
+    path(paths.DEBATE_POLL, live.debate_live, name="debate_live"),
     path("d/<slug:slug>/activity/", live.debate_feed, name="debate_feed"),
     path("d/<slug:slug>/follow/", following.follow, name="debate_follow"),
     path("d/<slug:slug>/claims/<int:pk>/follow/", following.follow, name="claim_follow"),

@@ -11,13 +11,9 @@ from dataclasses import dataclass
 
 import pytest
 from django.contrib.auth.models import AnonymousUser
-from django.core.cache import cache
 
-from arguments import services
+from arguments import caches, services
 from arguments.models import Claim, Debate, Relation, Role, Stance
-from arguments.structure.loader import forget_structures
-from arguments.views.cards import forget_cards
-from arguments.views.visitor_pages import forget_pages
 from tests.factories import MembershipFactory, UserFactory
 
 
@@ -40,15 +36,11 @@ def django_db_modify_db_settings(
 
 @pytest.fixture(autouse=True)
 def _fresh_cache():
-    cache.clear()
-    forget_structures()
-    forget_cards()
-    forget_pages()
+    """Every case starts from the database: no store of any worker holds anything
+    (arguments/caches.py)."""
+    caches.forget_all()
     yield
-    cache.clear()
-    forget_structures()
-    forget_cards()
-    forget_pages()
+    caches.forget_all()
 
 
 @dataclass

@@ -58,6 +58,21 @@ class Form:
             data[button[0]] = button[1]
         return data
 
+    def posted(self, **changes: str) -> dict[str, list[str]]:
+        """What a browser sends when the form is submitted as it stands, with `changes`."""
+        data: dict[str, list[str]] = {}
+        for f in self.fields:
+            if not f.name or f.type in {"submit", "button", "file", "reset"}:
+                continue
+            if f.type in {"checkbox", "radio"}:
+                if f.checked:
+                    data.setdefault(f.name, []).append(f.value or "on")
+            elif f.tag == "select":
+                data.setdefault(f.name, []).extend(v for v, selected in f.options if selected)
+            else:
+                data.setdefault(f.name, []).append(f.value)
+        return data | {name: [value] for name, value in changes.items()}
+
 
 @dataclass
 class Page:

@@ -7,12 +7,15 @@ from datetime import timedelta
 import pytest
 from django.contrib.admin.models import LogEntry
 from django.contrib.messages import get_messages
+from django.forms.models import model_to_dict
+from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
 from arguments import services
 from arguments.models import Annotation, Claim, Debate, Flag, Merge, Relation, Stance, Vote
 from tests.factories import UserFactory
+from tests.pages import read
 
 pytestmark = pytest.mark.django_db
 
@@ -132,6 +135,65 @@ def test_the_admin_refuses_an_edit_with_the_permissions_reason(staff_client, cas
     assert reason in response.content.decode()
     pro.refresh_from_db()
     assert pro.text == "Open weights spread access."
+
+
+def as_posted(row, **changes: object) -> dict[str, object]:
+    """A row's admin change form as a browser posts it, with `changes`."""
+    data = model_to_dict(row) | changes
+    return {
+        name: "on" if value is True else "" if value is None else value
+        for name, value in data.items()
+        if value is not False
+    }
+
+
+def test_a_source_changed_in_the_admin_shows_at_once_wherever_it_is_cited(
+    staff_client, cast, debate, pro
+):
+    url = "https://example.org/report"
+    source = services.source_cite(actor=cast.writer, claim=pro, url=url, title="A report").source
+    visitor = Client()
+    assert "A report" in visitor.get(debate.get_absolute_url()).text  # held, and kept whole
+    change = reverse("admin:arguments_source_change", args=[source.pk])
+
+    assert staff_client.post(change, as_posted(source, title="Retitled")).status_code == 302
+
+    page = visitor.get(debate.get_absolute_url()).text
+    assert "Retitled" in page and "A report" not in page
+    first = source.history.earliest().history_id
+    revert = reverse("admin:arguments_source_simple_history", args=[source.pk, first])
+    assert staff_client.post(revert, {"reason": "the first title was right"}).status_code == 302
+    page = visitor.get(debate.get_absolute_url()).text
+    assert "A report" in page and "Retitled" not in page
+
+
+def test_a_note_changed_in_the_admin_shows_at_once(staff_client, cast, debate, pro):
+    note = services.annotation_add(actor=cast.writer, claim=pro, body="A first thought.")
+    visitor = Client()
+    assert "A first thought." in visitor.get(debate.get_absolute_url()).text
+    change = reverse("admin:arguments_annotation_change", args=[note.pk])
+
+    response = staff_client.post(change, as_posted(note, body="A second thought."))
+
+    assert response.status_code == 302
+    assert "A second thought." in visitor.get(debate.get_absolute_url()).text
+    assert note.history.latest().history_user == cast.staff
+
+
+def test_an_account_renamed_or_deleted_leaves_no_old_name_on_a_debate(
+    staff_client, cast, debate, pro
+):
+    visitor = Client()
+    assert "by wren" in visitor.get(debate.get_absolute_url()).text  # held, and kept whole
+    change = reverse("admin:auth_user_change", args=[cast.writer.pk])
+    (form,) = [f for f in read(staff_client.get(change).text).forms if f.method == "post"]
+
+    assert staff_client.post(change, form.posted(username="wren-renamed")).status_code == 302
+
+    page = visitor.get(debate.get_absolute_url()).text
+    assert "by wren-renamed" in page and "by wren<" not in page
+    cast.writer.delete()  # as the admin's delete does, through the same signal
+    assert "by wren" not in visitor.get(debate.get_absolute_url()).text
 
 
 def test_nothing_can_be_deleted_in_the_admin(staff_client, pro):

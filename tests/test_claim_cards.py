@@ -13,12 +13,22 @@ from django.template.loader import render_to_string
 from django.test import RequestFactory
 
 from arguments import services
-from arguments.models import Debate
+from arguments.models import Debate, Perspective
 from arguments.reading.actions import Actions
 from arguments.reading.lens import Lens
+from arguments.reading.links import Frame
+from arguments.reading.perspectives import viewpoint_for
 from arguments.reading.tree import TreeItem
+from arguments.rules.permissions import role_in
 from arguments.structure.graph import CitedSource
-from arguments.views.cards import fingerprint, forget_cards
+from arguments.views.cards import (
+    CARD_TEMPLATE,
+    ITEM_TEMPLATE,
+    NOT_KEYED,
+    fingerprint,
+    forget_cards,
+)
+from tests.conftest import ROLES
 
 TOKEN = re.compile(r'name="csrfmiddlewaretoken" value="[^"]+"')
 
@@ -121,3 +131,71 @@ def test_cards_with_notes_or_notices_are_rendered_each_time(cast, debate, pro):
     lens = Lens.of(Debate.objects.get(pk=debate.pk), cast.writer)
     (item,) = [i for i in lens.theses(levels=1)[0].pros if i.node.id == pro.pk]
     assert item.notes and fingerprint(item, "/") is None
+
+
+def test_what_the_key_leaves_out_names_fields_of_a_tree_item() -> None:
+    assert set(NOT_KEYED) <= {f.name for f in dataclasses.fields(TreeItem)}
+
+
+def _items(item: TreeItem) -> list[TreeItem]:
+    return [item, *(i for child in item.children for i in _items(child))]
+
+
+def _readers(cast, debate: Debate, perspective: Perspective) -> list[tuple[str, Lens]]:
+    """Lenses of every persona and frame, and of a few in each order and perspective."""
+    lenses = []
+    for persona in [*ROLES, "stranger", "staff", "anonymous"]:
+        for frame in Frame:
+            lenses.append((f"{persona} {frame}", Lens.of(debate, cast[persona], frame=frame)))
+    for persona in ("writer", "anonymous", "staff"):
+        lenses.append((f"{persona} newest", Lens.of(debate, cast[persona], order="newest")))
+        economist = viewpoint_for(debate, f"named:{perspective.pk}", may_see_voters=False)
+        user = cast[persona]
+        lens = Lens(debate, user, role_in(user, debate), viewpoint=economist)
+        lenses.append((f"{persona} as the economist", lens))
+    return lenses
+
+
+def test_equal_keys_render_equal_cards_whatever_the_reader_and_the_debate(
+    cast, debate, thesis, pro, con
+) -> None:
+    """Whatever the card reads beyond the item's own fields (through the lens, its links,
+    the page's path) must be in the key: across every persona, frame, order, perspective
+    and debate setting, two cards with one key are one card."""
+    economist = services.perspective_create(actor=cast.writer, debate=debate, name="Economist")
+    services.vote_cast(user=cast.writer, point=pro.parent_relations.get(), value=3)
+    services.vote_cast(user=cast.writer, point=thesis, value=1, perspective=economist)
+    services.claim_add(actor=cast.suggester, parent=pro, stance="con", text="Pending.")
+    services.claim_add(actor=cast.editor, parent=con, stance="pro", text="Deeper.")
+    services.claim_hide(actor=cast.moderator, claim=con)
+    own = services.claim_add(actor=cast.moderator, parent=thesis, stance="pro", text="Mine.")
+    services.claim_hide(actor=cast.owner, claim=own)  # its author and the owner both restore
+    settings = [
+        ("as created", {}),
+        ("votes hidden until voted", {"hide_votes_until_voted": True}),
+        ("no voting", {"voting_enabled": False}),
+        ("locked", {"status": Debate.Status.LOCKED}),
+        ("pseudonymous", {"pseudonymous": True}),
+    ]
+    cards: dict[tuple[object, ...], tuple[str, str]] = {}
+    for setting, changes in settings:
+        Debate.objects.filter(pk=debate.pk).update(**changes)
+        for reader, lens in _readers(cast, Debate.objects.get(pk=debate.pk), economist):
+            if not lens.readable:
+                continue
+            for path in ("/a/page/", "/another/?order=newest"):
+                request = RequestFactory().get(path)
+                request.user = lens.user
+                for item in [i for thesis in lens.theses(levels=2) for i in _items(thesis)]:
+                    shown = fingerprint(item, request.get_full_path())
+                    if shown is None:
+                        continue
+                    # An unfolded claim's <li> holds its branch: never kept (render_item).
+                    kept = (CARD_TEMPLATE,) if item.expanded else (CARD_TEMPLATE, ITEM_TEMPLATE)
+                    for template in kept:
+                        forget_cards()  # a fresh render: this compares renders, not the store
+                        html = TOKEN.sub("…", render_to_string(template, {"item": item}, request))
+                        seen = cards.setdefault((template, *shown), (html, f"{reader}, {setting}"))
+                        assert html == seen[0], f"{reader}, {setting} and {seen[1]}: one key"
+    # Many readers share cards (that is the store's point), and many cards differ.
+    assert len(cards) > 100

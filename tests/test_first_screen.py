@@ -9,11 +9,10 @@ import re
 import pytest
 from django.core.cache import cache
 
-from arguments import services
+from arguments import caches, services
 from arguments.models import Claim, Debate, Stance
 from arguments.structure import loader
-from arguments.structure.loader import debate_structure, forget_structures, holds
-from arguments.views.cards import forget_cards
+from arguments.structure.loader import debate_structure, holds
 from arguments.views.visitor_pages import forget_pages
 from tests.conftest import build_debate
 
@@ -24,10 +23,7 @@ TICKET = re.compile(r"ticket=[^\"&]+")  # signed with the time: a second apart, 
 
 def _cold() -> None:
     """A worker that holds nothing: no structure, no kept card, page or fragment."""
-    cache.clear()
-    forget_structures()
-    forget_cards()
-    forget_pages()
+    caches.forget_all()
 
 
 def _page(client, user, debate: Debate) -> str:

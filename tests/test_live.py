@@ -5,9 +5,13 @@ from __future__ import annotations
 import re
 
 import pytest
+from django.db import connection
+from django.test import RequestFactory
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from arguments import services
+from arguments import selectors, services
+from arguments.live.poll_shortcut import LivePolls
 from arguments.models import Debate, Stance
 from tests.conftest import build_debate
 
@@ -138,8 +142,6 @@ def _wsgi(app, url: str, etag: str, method: str = "GET") -> str:
 def test_the_wsgi_fast_path_answers_only_an_unchanged_poll_with_a_ticket(
     client, cast, debate, thesis, django_assert_max_num_queries
 ) -> None:
-    from arguments.live.poll_shortcut import LivePolls
-
     fallback = Fallback()
     app = LivePolls(fallback)
     url, etag = _poll_address(client.get(debate.get_absolute_url()).content.decode())
@@ -156,3 +158,30 @@ def test_the_wsgi_fast_path_answers_only_an_unchanged_poll_with_a_ticket(
     assert fallback.asked == 5
     services.vote_cast(user=cast.writer, point=thesis, value=2)
     assert _wsgi(app, url, etag) == "200 OK"
+
+
+def test_a_poll_through_the_shortcut_and_django_reads_the_versions_once(
+    client, cast, debate, thesis
+) -> None:
+    client.force_login(cast.viewer)
+    url, etag = _poll_address(client.get(debate.get_absolute_url()).content.decode())
+    services.vote_cast(user=cast.writer, point=thesis, value=3)
+    cookies = client.cookies.output(header="", sep=";")
+    environ = RequestFactory().get(url, headers={"If-None-Match": etag}, HTTP_COOKIE=cookies)
+
+    def django(environ, start_response):  # Django's handler, as the test client runs it
+        response = client.handler(environ)
+        start_response(f"{response.status_code} {response.reason_phrase}", [])
+        return [response.content]
+
+    statuses: list[str] = []
+    with CaptureQueriesContext(connection) as captured:
+        answer = b"".join(LivePolls(django)(environ.environ, lambda s, h: statuses.append(s)))
+    assert statuses == ["200 OK"] and b"1 new vote" in answer  # moved on: Django answered
+    versions = selectors.VERSIONS_SQL.split(" WHERE ")[0]
+    reads = [q for q in captured.captured_queries if q["sql"].startswith(versions)]
+    assert len(reads) == 1, "the view used what the shortcut read"
+    # The versions (by the shortcut), the session and the user, the debate with the reader's
+    # role, the points voted on since the structure held, and, as the first process to catch
+    # up, the stored strengths' stamp and the rescored strengths. If this grows, say why here.
+    assert len(captured) == 7

@@ -16,7 +16,6 @@ from django.urls import reverse
 
 from arguments import services
 from arguments.models import Claim, Debate, Perspective, Relation, Stance, Vote
-from arguments.reading import perspectives
 from arguments.reading.pseudonyms import pseudonyms_of
 from arguments.structure.loader import debate_structure
 from tests.conftest import build_debate
@@ -24,13 +23,6 @@ from tests.factories import MembershipFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 HTMX = {"HTTP_HX_REQUEST": "true"}
-
-
-@pytest.fixture(autouse=True)
-def _forget_perspectives():
-    perspectives.forget_seen()
-    yield
-    perspectives.forget_seen()
 
 
 def shown_text(response) -> str:

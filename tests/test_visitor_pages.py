@@ -7,13 +7,16 @@ from __future__ import annotations
 import re
 
 import pytest
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 
-from arguments import services
+from arguments import selectors, services
 from arguments.models import Debate, Stance
 from arguments.views import visitor_pages
 
 NONCE = re.compile(r"'nonce-([^']+)'")
+VERSIONS_READ = selectors.VERSIONS_SQL.split(" WHERE ")[0]
 
 
 def _visit(client: Client, debate: Debate):
@@ -31,6 +34,21 @@ def test_an_unchanged_page_is_answered_with_one_query(
     assert again.content.decode().replace(
         NONCE.search(again["Content-Security-Policy"])[1], "N"
     ) == first.content.decode().replace(NONCE.search(first["Content-Security-Policy"])[1], "N")
+
+
+def test_a_visitor_page_reads_the_debates_versions_once(client, cast, debate, thesis, pro):
+    _visit(client, debate)
+    services.claim_add(actor=cast.writer, parent=thesis, stance=Stance.CON, text="A new con.")
+    for kept in (False, True):  # the page rendered afresh after the write, then kept
+        with CaptureQueriesContext(connection) as captured:
+            _visit(client, debate)
+        reads = [q for q in captured.captured_queries if q["sql"].startswith(VERSIONS_READ)]
+        assert len(reads) == 1, "the debate's versions are read once per request"
+        # Rendered: the versions, the debate, then catching up with the write (the claims
+        # changed since, their relations, citations and notes) and, as the first process to
+        # catch up, the stored strengths' stamp and the rescored strengths. Kept: the
+        # versions alone. If this grows, say why here.
+        assert len(captured) == (1 if kept else 8)
 
 
 def test_each_kept_page_carries_a_fresh_nonce_that_its_policy_names(client, debate, pro):

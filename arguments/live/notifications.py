@@ -19,6 +19,7 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils.text import Truncator
 
+from arguments import caches
 from arguments.models import Annotation, Claim, Debate, Flag, Follow, Notification, Relation
 from arguments.reading.lens import Lens
 
@@ -28,7 +29,17 @@ MENTION = re.compile(r"(?<![\w@])@([\w.+-]{1,150})")
 
 
 def unread_key(user_id: int) -> str:
+    """Where the bell's count of the reader's unread notifications is shared."""
     return f"notifications-unread:{user_id}"
+
+
+caches.register(
+    "unread counts",
+    kept=caches.Kept.SHARED,
+    key="`notifications-unread:<user id>` (`unread_key`), set by the bell (live/following.py)",
+    stale="new notices for the reader, or notices marked read: both delete it; it expires "
+    "after a minute (how long another worker's local-memory cache may lag)",
+)
 
 
 def after_commit(event: Callable[..., None], **ids: int | str | None) -> None:

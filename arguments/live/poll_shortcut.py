@@ -7,21 +7,21 @@ load), so 500 idle readers took a fifth of two workers. Here it costs about what
 pays for a static file. Anything else, or any doubt (no ticket, a bad one, versions that
 moved, a database error), goes on to Django, where `views/live.debate_live` answers the
 same request the same way, so the two paths cannot disagree on what they answer (the tests
-ask both).
+ask both). The versions read here go on in the environ: the view does not read them again.
 """
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable, Iterable
 from typing import Any
 from urllib.parse import parse_qs
 
 from django.db import DatabaseError
 
+from arguments import paths
 from arguments.live import polls
 
-POLL_PATH = re.compile(r"^/d/([-a-zA-Z0-9_]+)/live/$")
+POLL_PATH = paths.path_regex(paths.DEBATE_POLL)
 WSGIApp = Callable[[dict[str, Any], Callable[..., Any]], Iterable[bytes]]
 
 
@@ -36,7 +36,7 @@ class LivePolls:
         match = POLL_PATH.match(environ.get("PATH_INFO", ""))
         if etag and match and environ.get("REQUEST_METHOD") == "GET":
             ticket = parse_qs(environ.get("QUERY_STRING", "")).get("ticket", [""])[0]
-            if self._unchanged(match.group(1), ticket, etag):
+            if self._unchanged(environ, match.group(1), ticket, etag):
                 start_response(
                     "304 Not Modified",
                     [("ETag", etag), ("Cache-Control", "no-cache, private")],
@@ -45,12 +45,13 @@ class LivePolls:
         return self.app(environ, start_response)
 
     @staticmethod
-    def _unchanged(slug: str, ticket: str, etag: str) -> bool:
+    def _unchanged(environ: dict[str, Any], slug: str, ticket: str, etag: str) -> bool:
         debate_id = polls.ticket_debate(ticket)
         if debate_id is None:
             return False
         try:
-            found = polls.current_versions(slug)
+            # Kept in the environ: when the versions moved, Django's view reads no second time.
+            found = polls.current_versions(environ, slug)
         except DatabaseError:  # let Django's handling (and its connection upkeep) answer
             return False
         return found is not None and found[0] == debate_id and found[1].etag == etag

@@ -25,12 +25,19 @@ from django.db import connection, transaction
 from django.http import HttpRequest, HttpResponse
 from django.urls import Resolver404, resolve
 
+from arguments import caches
 from arguments.lti import SESSION_ORIGINS
 from arguments.models import Debate, ScoreReport
 from arguments.services.grades import scores_send
 
 logger = logging.getLogger(__name__)
 SCHEDULED = "lti-scores-soon:{debate}:{user}"
+caches.register(
+    "LTI scores soon",
+    kept=caches.Kept.SHARED,
+    key="`lti-scores-soon:<debate id>:<user id>`: a send of the learner's scores is scheduled",
+    stale="after the delay (`LTI_SCORES_SOON`), when the send has run",
+)
 
 
 class ScoresSoonMiddleware:

@@ -42,6 +42,8 @@ from django.urls import reverse
 from pylti1p3.contrib.django import DjangoCacheDataStorage
 from pylti1p3.contrib.django.cookie import DjangoCookieService
 
+from arguments import caches
+
 STATE_PREFIX = "ps1."  # marks a state of this flow (pylti1p3's own start with "state-")
 STATE_SALT = "arguments.lti.platform-storage"
 STATE_MAX_AGE = 300  # seconds from login to launch, as long as pylti1p3's state cookie
@@ -86,6 +88,15 @@ class CookielessCacheStorage(DjangoCacheDataStorage):
 
     def get_session_cookie_name(self) -> str | None:
         return None
+
+
+caches.register(
+    "LTI launch data",
+    kept=caches.Kept.SHARED,
+    key="pylti1p3's own keys (`CookielessCacheStorage`): the nonces it issued, each launch's "
+    "data by its launch id",
+    stale="pylti1p3's own timeouts (a nonce is used once, launch data kept a day)",
+)
 
 
 class NoStateCookie(DjangoCookieService):

@@ -50,7 +50,7 @@ from pylti1p3.deep_link_resource import DeepLinkResource
 from pylti1p3.exception import LtiException, OIDCException
 from pylti1p3.lineitem import LineItem
 
-from arguments import selectors, services
+from arguments import caches, selectors, services
 from arguments.lti import SESSION_ORIGINS, SESSION_RETURN_URLS
 from arguments.lti.claims import MalformedClaim, launch_claims_check
 from arguments.lti.storage import (
@@ -92,6 +92,12 @@ AGS_CLAIM = "https://purl.imsglobal.org/spec/lti-ags/claim/endpoint"
 PICKER_SALT = "arguments.lti.deep-link"
 PICKER_MAX_AGE = 3600  # seconds an instructor has to pick a debate
 NONCE_TTL = 86400  # as long as pylti1p3 keeps a launch's data
+caches.register(
+    "LTI launches used",
+    kept=caches.Kept.SHARED,
+    key="`lti-nonce-used:<issuer>:<nonce>`",
+    stale="never: it refuses a replayed launch for as long as pylti1p3 keeps the launch's data",
+)
 JWKS_TIMEOUT = 10  # seconds to wait for a platform's public keys
 
 COOKIE_MESSAGES = {

@@ -20,6 +20,7 @@ from pathlib import Path
 from django.contrib.staticfiles import finders
 from django.utils.html import escape
 
+from arguments import caches
 from arguments.maps.layout import Box, MapNode, Segment
 
 CENTRE = 64  # radius of the disc the theses share
@@ -37,6 +38,16 @@ STYLE_FILE = "css/map.css"
 def _style() -> str:
     path = finders.find(STYLE_FILE)
     return Path(path).read_text() if path else ""
+
+
+caches.register(
+    "map style",
+    kept=caches.Kept.PROCESS,
+    key="none: the one file, static/css/map.css, read once",
+    stale="the file changes, which only a deploy does (and restarts the process)",
+    forget=_style.cache_clear,
+    holds=_style,
+)
 
 
 DEFS = (

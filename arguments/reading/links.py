@@ -12,6 +12,7 @@ from urllib.parse import urlencode
 
 from django.urls import get_script_prefix, reverse
 
+from arguments import caches
 from arguments.formats import FORMATS, LABELS
 
 if TYPE_CHECKING:
@@ -112,6 +113,17 @@ def _routes(script_prefix: str, slug: str) -> Routes:
 def routes_for(slug: str) -> Routes:
     # The script prefix is part of every reversed URL, so it is part of the key.
     return _routes(get_script_prefix(), slug)
+
+
+caches.register(
+    "routes",
+    kept=caches.Kept.PROCESS,
+    key="the script prefix and the debate's slug",
+    stale="never while the process runs: the URLconf is fixed at start (the 512 debates "
+    "asked last are kept)",
+    forget=_routes.cache_clear,
+    holds=_routes,
+)
 
 
 def _with_query(url: str, query: str) -> str:

@@ -28,6 +28,7 @@ from django.core.exceptions import BadRequest, PermissionDenied
 from django.db.models import Count, Q
 from django.http import Http404
 
+from arguments import caches
 from arguments.models import Membership, Perspective, Vote, tally_of
 from arguments.reading.pseudonyms import shown_name
 from arguments.structure import scoring
@@ -206,6 +207,17 @@ def forget_seen() -> None:
     """Drop every perspective this process holds (tests start from the database)."""
     with _SEEN_LOCK:
         _SEEN.clear()
+
+
+caches.register(
+    "perspectives",
+    kept=caches.Kept.PROCESS,
+    key="the debate's id and creation time, the structure and tally versions it was computed "
+    "on, the perspective and its version",
+    stale="any of those moves: a write, anyone's vote, a group's members set anew",
+    forget=forget_seen,
+    holds=_SEEN,
+)
 
 
 # -- voting as a named perspective --------------------------------------------------------

@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 
 from django.core.cache import cache
 
+from arguments import caches
 from arguments.models import Perspective
 from arguments.reading.lens import Lens
 from arguments.reading.perspectives import (
@@ -18,6 +19,15 @@ from arguments.reading.perspectives import (
     participants_of,
 )
 from arguments.rules.permissions import Action
+
+caches.register(
+    "participants",
+    kept=caches.Kept.SHARED,
+    key="`participants:<debate id>:<creation time>:<tally version>`: the voters and members "
+    "a moderator may look through",
+    stale="a vote (a new tally version); a member who joined without voting, or an account "
+    f"renamed, shows within {PARTICIPANTS_KEPT_SECONDS} seconds, when the entry expires",
+)
 
 
 def voters_listed(lens: Lens) -> list[tuple[int, str]]:

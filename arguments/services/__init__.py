@@ -18,6 +18,7 @@ from __future__ import annotations
 
 from arguments.rules.limits import RateLimited
 from arguments.rules.validation import clean_claim_text, normalize_url
+from arguments.services.accounts import account_leave, account_save
 from arguments.services.annotations import annotation_add, annotation_delete, annotation_edit
 from arguments.services.claims import (
     claim_add,
@@ -47,7 +48,13 @@ from arguments.services.lti import (
     lti_tool_key_ensure,
 )
 from arguments.services.memberships import membership_grant, membership_revoke
-from arguments.services.moderation import claim_merge, debate_lock, history_revert, merge_revert
+from arguments.services.moderation import (
+    admin_save,
+    claim_merge,
+    debate_lock,
+    history_revert,
+    merge_revert,
+)
 from arguments.services.perspectives import (
     group_create,
     group_delete,
@@ -70,6 +77,9 @@ from arguments.services.votes import vote_cast, vote_withdraw, votes_recount
 __all__ = [
     "FLAGS_PER_HOUR",
     "RateLimited",
+    "account_leave",
+    "account_save",
+    "admin_save",
     "annotation_add",
     "annotation_delete",
     "annotation_edit",

@@ -11,6 +11,7 @@ from django.db.models import F, Manager, Max, Model
 from django.utils import timezone
 from django.utils.text import slugify
 
+from arguments import caches
 from arguments.models import Claim, Debate, Relation, Role, StructureChange
 from arguments.rules.permissions import at_least, sees_along
 from arguments.structure.loader import debate_structure
@@ -19,6 +20,16 @@ if TYPE_CHECKING:
     from django.contrib.auth.models import AnonymousUser, User
 
     AnyUser = User | AnonymousUser
+
+caches.register(
+    "debate versions",
+    kept=caches.Kept.DATABASE,
+    key="the debate's row: `structure_version` (every write that changes what the tree "
+    "shows), `tally_version` (every vote; each point voted on is stamped `tallied_in`), "
+    "`rebuilt_in` (the last write that could not say what it changed), `updated_at` (any "
+    "save): what the other stores' keys are made of",
+    stale="never: they only move forward, in the writes' own transactions",
+)
 
 
 def bump_version(debate: Debate, changed: Iterable[int] | None = None) -> None:

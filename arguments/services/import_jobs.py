@@ -18,7 +18,7 @@ from django.core.cache import cache
 from django.db import connection, transaction
 from django.utils import timezone
 
-from arguments import formats
+from arguments import caches, formats
 from arguments.formats.document import FormatError
 from arguments.models import ImportJob
 from arguments.services.interchange import debate_import
@@ -35,6 +35,12 @@ if TYPE_CHECKING:
 BACKGROUND_FROM_ROWS = 5000
 STALE_AFTER = timedelta(minutes=10)
 PROGRESS_KEY = "import-job-progress:{}"
+caches.register(
+    "import progress",
+    kept=caches.Kept.SHARED,
+    key="`import-job-progress:<job id>`: rows written and rows in all",
+    stale="the next progress step sets it anew; the job's end deletes it (an hour at most)",
+)
 
 
 def import_rows(document: DebateDocument) -> int:

@@ -1,4 +1,5 @@
-"""Moderation: merging duplicate claims, locking and closing debates, reverting history.
+"""Moderation: merging duplicate claims, locking and closing debates, reverting history, and
+saving what staff change in the admin.
 
 A merge moves everything the duplicate carried onto the surviving claim and leaves the
 duplicate hidden with `merged_into` set (its URL redirects). It writes a `Merge` row and stamps
@@ -104,10 +105,39 @@ def _require_moderator(actor: AnyUser, obj: models.Model) -> Debate | None:
     if debate is None:
         # A source is cited across debates: only site staff may rewrite its history.
         if not (actor.is_authenticated and actor.is_staff):
-            raise PermissionDenied("Only site staff can revert a shared source.")
+            raise PermissionDenied("Only site staff can change a shared source.")
         return None
     require(actor, Action.MODERATE, debate)
     return debate
+
+
+def _bump_where_shown(*rows: models.Model | None) -> None:
+    """Move the structure version of every debate whose tree shows these rows (a citation or
+    a note on a claim, a source wherever it is cited), naming the claims they show on, so
+    every process holding one reads those claims again (arguments/caches.py)."""
+    shown: defaultdict[int, set[int]] = defaultdict(set)
+    for row in rows:
+        if isinstance(row, Source):
+            cited = Citation.objects.filter(source=row).values_list("claim__debate_id", "claim_id")
+            for debate_id, claim_id in cited:
+                shown[debate_id].add(claim_id)
+        elif isinstance(row, Citation | Annotation):
+            shown[row.claim.debate_id].add(row.claim_id)
+    for debate in Debate.objects.filter(pk__in=shown).order_by("pk"):
+        bump_version(debate, shown[debate.pk])
+
+
+@transaction.atomic
+def admin_save(*, actor: AnyUser, obj: models.Model) -> None:
+    """Save an item as staff changed it in its admin page (a debate's settings, a source, a
+    citation, a note): the debates that show it, before and after, move to a new version."""
+    _require_moderator(actor, obj)
+    before = type(obj)._default_manager.filter(pk=obj.pk).first() if obj.pk else None
+    obj._history_user = actor  # type: ignore[attr-defined]
+    obj.save()
+    # A debate's own row needs no bump: saving it moves `updated_at`, which its visitor
+    # pages are keyed by, and its structure holds none of its fields.
+    _bump_where_shown(before, obj)
 
 
 def recount_debate(debate: Debate) -> int:
@@ -528,6 +558,8 @@ def history_revert(
             ) from None
     if debate is not None:
         bump_version(debate)
+    else:  # a source: every debate that cites it
+        _bump_where_shown(obj)
     return obj
 
 

@@ -22,6 +22,7 @@ from typing import TYPE_CHECKING
 from django.db import connection
 from django.db.models import Q
 
+from arguments import caches
 from arguments.models import Claim, Relation, StructureChange, tally_of
 from arguments.structure import strengths
 from arguments.structure.graph import (
@@ -40,6 +41,13 @@ from arguments.structure.graph import (
 if TYPE_CHECKING:
     from arguments.models import Debate
     from arguments.structure.graph import Edge
+
+caches.register(
+    "structure changes",
+    kept=caches.Kept.DATABASE,
+    key="`StructureChange` rows: a claim a write changed, at the debate's structure version",
+    stale="never: only ever inserted, read by processes catching up from an older version",
+)
 
 
 def catch_up(held: DebateStructure, debate: Debate) -> tuple[DebateStructure, set[int]]:

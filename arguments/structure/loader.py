@@ -11,6 +11,7 @@ from __future__ import annotations
 import threading
 from collections import OrderedDict
 
+from arguments import caches
 from arguments.models import Claim, Debate, Relation
 from arguments.structure import changes, scoring, stored_strengths
 from arguments.structure.graph import (
@@ -160,3 +161,15 @@ def forget_structures() -> None:
     """Drop every structure this process holds (tests start each case from the database)."""
     with _STRUCTURES_LOCK:
         _STRUCTURES.clear()
+
+
+caches.register(
+    "structures",
+    kept=caches.Kept.PROCESS,
+    key="the debate's id, checked against its creation time (SQLite reuses a deleted id)",
+    stale="the debate's structure or tally version moves: caught up with what changed since "
+    "(structure/changes.py), reloaded whole after a write that could not say what it changed "
+    "(`rebuilt_in`); the cruxes and gaps scans kept inside a structure go with it",
+    forget=forget_structures,
+    holds=_STRUCTURES,
+)

@@ -34,6 +34,7 @@ from typing import TYPE_CHECKING
 from django.db import connection, transaction
 from django.db.models import Q
 
+from arguments import caches
 from arguments.models import Debate, StoredStrength
 
 if TYPE_CHECKING:
@@ -42,6 +43,16 @@ if TYPE_CHECKING:
     from arguments.structure.graph import DebateStructure
 
 Versions = tuple[int, int]  # (structure version, tally version)
+
+caches.register(
+    "stored strengths",
+    kept=caches.Kept.DATABASE,
+    key="`StoredStrength` rows by claim, stamped on the debate's row with the structure and "
+    "tally versions they are current with (`strengths_structure_version`, "
+    "`strengths_tally_version`)",
+    stale="the stamp differs from the debate's versions: a reader then loads or catches up "
+    "the debate and stores what it computed",
+)
 
 # An upsert (PostgreSQL, and SQLite since 3.24): a claim's first store inserts its row.
 UPSERT_SQL = (

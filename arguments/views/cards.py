@@ -3,9 +3,13 @@ who sees the same claim the same way, so each worker keeps the cards it rendered
 
 A signed-in reader's page used to render every card (text, vote bar, "⋯" menu and its forms)
 through Django's templates: about 3.5 ms a card, most of the member page's time. A card's
-HTML depends only on what `fingerprint` lists: the claim as it stands (text, status, counts,
-citations), the point's tallies and strength, the reader's vote and authorship, their actions
-(the lens computes them per claim shape from the role), and the links of the reader's frame.
+HTML depends only on its `fingerprint`: every field of the tree item (the claim as it stands,
+its place, counts and citations, the point's tallies and strength, the reader's vote and
+actions, which the lens computes per claim shape from the role), what the card reads through
+the lens (the author's name as the reader sees it, authorship, staff), and the links of the
+reader's frame. The fields are taken from the dataclasses themselves, so a field added to
+`TreeItem`, `Node`, `Edge` or `CitedSource` is in the key unless `NOT_KEYED` says why not
+(tests/test_claim_cards.py checks that equal keys render equal cards, whatever the reader).
 The fingerprint is the key, so nothing is ever invalidated: a vote or an edit makes a new
 key, and the old card ages out of the bounded store.
 
@@ -20,15 +24,18 @@ from __future__ import annotations
 
 import threading
 from collections import OrderedDict
-from dataclasses import astuple
+from dataclasses import fields
+from operator import attrgetter
 from typing import TYPE_CHECKING, Any
 
 from django.utils.safestring import SafeString, mark_safe
 
+from arguments import caches
+from arguments.reading.tree import TreeItem
+from arguments.structure.graph import CitedSource, Edge, Node
+
 if TYPE_CHECKING:
     from django.template import Context, Engine
-
-    from arguments.reading.tree import TreeItem
 
 CARD_TEMPLATE = "arguments/_claim_body.html"
 ITEM_TEMPLATE = "arguments/_claim.html"  # the card in its <li>, with its slot and branch
@@ -42,39 +49,45 @@ CSRF_STAND_IN = "csrf-token-of-this-request"
 _cards: OrderedDict[tuple[Any, ...], str] = OrderedDict()
 _lock = threading.Lock()
 
+# The fields of a tree item that are not in the key as they stand, and why. Every other
+# field is, so a new one cannot be forgotten: it is keyed unless named here.
+NOT_KEYED = {
+    "node": "keyed field by field",
+    "edge": "keyed field by field",
+    "citations": "keyed source by source, field by field",
+    "lens": "keyed by what the card reads through it: names, authorship, staff",
+    "urls": "keyed by the links they make, which the lens's frame, perspective and order "
+    "and the script prefix shape",
+    "pros": "a card shows no branch, and a claim's <li> is kept only folded (`expanded`), "
+    "when it has none",
+    "cons": "as `pros`",
+    "notes": "a card with notes is never kept",
+}
+# C-speed getters of every field (a card's key is computed on every page, for every card).
+_NODE = attrgetter(*(f.name for f in fields(Node)))
+_EDGE = attrgetter(*(f.name for f in fields(Edge)))
+_CITATION = attrgetter(*(f.name for f in fields(CitedSource)))
+_ITEM = attrgetter(*(f.name for f in fields(TreeItem) if f.name not in NOT_KEYED))
+
 
 def fingerprint(item: TreeItem, full_path: str) -> tuple[Any, ...] | None:
-    """Everything `_claim_body.html` reads, or None for a card that must be rendered each time
-    (it shows notes or a moderation notice)."""
+    """Everything `_claim_body.html` and a folded `_claim.html` read, or None for a card that
+    must be rendered each time (it shows notes or a moderation notice)."""
     node, edge, lens, urls = item.node, item.edge, item.lens, item.urls
     if item.notes or lens.notice(node.id) is not None:
         return None
     return (
-        node.id,
-        node.text,
-        node.elaboration,
-        node.status,
-        node.is_thesis,
-        item.author,
+        _NODE(node),
+        None if edge is None else _EDGE(edge),
+        _ITEM(item),
+        tuple(map(_CITATION, item.citations)),
+        item.author,  # as the reader sees it: a pseudonym in a pseudonymous debate
         item.is_own,
-        None if edge is None else (edge.id, edge.stance, edge.is_link),
-        item.depth,
-        item.expanded,
-        item.pro_count,
-        item.con_count,
-        tuple(astuple(citation) for citation in item.citations),
-        item.actions,
-        item.strength,
-        item.point,
-        item.point_relation,
-        item.tally,
-        item.my_vote,
-        item.votes_hidden,
+        lens.is_staff,  # staff get a link to the claim's flags in the admin (in a notice)
         # The reader's frame, perspective, order and script prefix, as the links show them.
         urls.focus,
         urls.branch,
         urls.vote,
-        lens.is_staff,  # staff get a link to the claim's flags in the admin
         full_path,  # the vote form's `next`
     )
 
@@ -133,3 +146,14 @@ def forget_cards() -> None:
     """Drop every card this worker holds (tests that compare fresh renders)."""
     with _lock:
         _cards.clear()
+
+
+caches.register(
+    "cards",
+    kept=caches.Kept.PROCESS,
+    key="the template and the card's `fingerprint`: every field of the tree item, what the "
+    "card reads through the lens, the links of the reader's frame, the page's path",
+    stale=f"never: anything shown changes the key; the {CARDS_KEPT} cards used last are kept",
+    forget=forget_cards,
+    holds=_cards,
+)

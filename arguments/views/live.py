@@ -27,7 +27,7 @@ def debate_live(request: HttpRequest, slug: str) -> HttpResponse:
 
     The 304 path reads one row and never the session or the user (a signed `ticket` from the
     page stands in for the permission check), so hundreds of idle readers cost little."""
-    found = polls.current_versions(slug)
+    found = polls.current_versions(request.META, slug)  # read before Django, if it was
     if found is None:
         raise Http404("No debate here.")
     debate_id, now = found

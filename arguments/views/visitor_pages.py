@@ -3,10 +3,10 @@
 Every visitor (no session, no query, not htmx) gets the same debate page for one state of
 the debate, so each worker keeps the last pages it rendered, keyed by that state: the
 debate's structure version, tally version and last save (`updated_at`), read in one indexed
-query per request, the same read an idle reader's poll makes. A write or a vote moves a
-version, so the next visitor's request misses and renders the page afresh, through the lens,
-and that page is kept in turn. Nothing is ever invalidated, and workers and machines stay
-correct without talking to each other.
+query per request, the read an idle reader's poll makes (`selectors.debate_versions`). A
+write or a vote moves a version, so the next visitor's request misses and renders the page
+afresh, through the lens, and that page is kept in turn. Nothing is ever invalidated, and
+workers and machines stay correct without talking to each other.
 
 What differs per response is put in on the way out: a fresh CSP nonce (in the header and the
 page's script tags). The page carries no CSRF token for a visitor (base.html gives htmx one
@@ -28,20 +28,16 @@ import time
 from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import UTC, datetime
 
 from django.conf import settings
-from django.db import DatabaseError, connection
+from django.db import DatabaseError
 from django.http import HttpRequest, HttpResponse
 
+from arguments import caches, paths, selectors
 from arguments.models import Debate
 
-PAGE_PATH = re.compile(r"^/d/([-a-zA-Z0-9_]+)/$")
+PAGE_PATH = paths.path_regex(paths.DEBATE_PAGE)
 NONCE = re.compile(r"'nonce-([^']+)'")
-STATE_SQL = (
-    "SELECT structure_version, tally_version, updated_at "
-    f"FROM {Debate._meta.db_table} WHERE slug = %s"
-)
 PAGES_KEPT = 64  # debates per worker (a page is about 40 KB)
 KEPT_SECONDS = 600
 CSP_HEADERS = ("Content-Security-Policy", "Content-Security-Policy-Report-Only")
@@ -59,21 +55,13 @@ _pages: OrderedDict[tuple[object, ...], KeptPage] = OrderedDict()
 _lock = threading.Lock()
 
 
-State = tuple[int, int, float]
-
-
-def _seconds(moment: datetime | str) -> float:
-    """A stored time as seconds since the epoch, however the database driver gave it."""
-    if isinstance(moment, str):  # SQLite, read without the model's converters
-        moment = datetime.fromisoformat(moment)
-    if moment.tzinfo is None:  # stored in UTC (USE_TZ)
-        moment = moment.replace(tzinfo=UTC)
-    return moment.timestamp()
+State = tuple[int, int, float]  # structure version, tally version, last save
 
 
 def state_of(debate: Debate) -> State:
     """What a visitor's page of `debate` is made from, as this module keys it."""
-    return debate.structure_version, debate.tally_version, _seconds(debate.updated_at)
+    updated = selectors.epoch_seconds(debate.updated_at)
+    return debate.structure_version, debate.tally_version, updated
 
 
 def mark(response: HttpResponse, debate: Debate) -> HttpResponse:
@@ -83,8 +71,28 @@ def mark(response: HttpResponse, debate: Debate) -> HttpResponse:
 
 
 def forget_pages() -> None:
+    """Drop every page this worker keeps."""
     with _lock:
         _pages.clear()
+
+
+caches.register(
+    "visitor pages",
+    kept=caches.Kept.PROCESS,
+    key="the debate's slug, the host and scheme asked for, and the debate's structure "
+    "version, tally version and last save (`updated_at`)",
+    stale=f"any of those moves (read on every request); {KEPT_SECONDS} seconds at most, so the "
+    "live poll's ticket in the page stays fresh",
+    forget=forget_pages,
+    holds=_pages,
+)
+caches.register(
+    "visitor trees",
+    kept=caches.Kept.SHARED,
+    key="`{% cache %}` in debate_detail.html: `visitor-tree`, the debate's id, structure "
+    "version, tally version, last save and the order asked for",
+    stale="any of those moves; an hour at most",
+)
 
 
 def _slug_of_plain_visit(request: HttpRequest) -> str | None:
@@ -103,16 +111,6 @@ def _slug_of_plain_visit(request: HttpRequest) -> str | None:
     if any(name != settings.CSRF_COOKIE_NAME for name in request.COOKIES):
         return None
     return match.group(1)
-
-
-def _state(slug: str) -> State | None:
-    with connection.cursor() as cursor:
-        cursor.execute(STATE_SQL, [slug])
-        row = cursor.fetchone()
-    if row is None:
-        return None
-    structure, tally, updated_at = row
-    return structure, tally, _seconds(updated_at)
 
 
 def _kept(response: HttpResponse) -> KeptPage:
@@ -153,12 +151,21 @@ class VisitorPagesMiddleware:
         if slug is None:
             return self.get_response(request)
         try:
-            state = _state(slug)
+            versions = selectors.debate_versions(slug, request.META)
         except DatabaseError:  # let Django's handling (and its connection upkeep) answer
             return self.get_response(request)
-        if state is None:
+        if versions is None:
             return self.get_response(request)
-        key = (slug, request.META.get("HTTP_HOST", ""), request.is_secure(), *state)
+        # The last save as the driver gave it: the same text or time on every read of one row,
+        # so a hit pays no conversion (a miss compares it with the view's, below).
+        key = (
+            slug,
+            request.META.get("HTTP_HOST", ""),
+            request.is_secure(),
+            versions.structure,
+            versions.tally,
+            versions.updated_at,
+        )
         now = time.monotonic()
         with _lock:
             page = _pages.get(key)
@@ -168,7 +175,8 @@ class VisitorPagesMiddleware:
         response = self.get_response(request)
         if (
             response.status_code == 200
-            and getattr(response, "visitor_page_state", None) == state
+            and getattr(response, "visitor_page_state", None)
+            == (versions.structure, versions.tally, selectors.epoch_seconds(versions.updated_at))
             and not response.cookies
             and not response.streaming
         ):

@@ -1,0 +1,102 @@
+"""One registry of caches (arguments/caches.py): every store of the app registers itself with
+its key and what makes it stale, and `forget_all()` forgets every one a worker holds, so a
+store added without registering turns the suite red."""
+
+from __future__ import annotations
+
+import importlib
+import pkgutil
+import weakref
+from collections import deque
+from collections.abc import Iterator
+from types import ModuleType
+
+import pytest
+from django.core.cache import cache
+
+import arguments
+from arguments import caches, services
+
+# The forms a store of this process takes: a container made empty at import and filled
+# later, or a function whose answers functools keeps (lru_cache, cache).
+CONTAINERS = (dict, set, list, deque, weakref.WeakKeyDictionary, weakref.WeakValueDictionary)
+
+
+def _app_modules() -> Iterator[ModuleType]:
+    for info in pkgutil.walk_packages(arguments.__path__, "arguments."):
+        if ".migrations" not in info.name:
+            yield importlib.import_module(info.name)
+
+
+def _keeps_answers(value: object, module: ModuleType) -> bool:
+    function = getattr(value, "__func__", value)  # a static or class method's function
+    return hasattr(function, "cache_clear") and function.__module__ == module.__name__
+
+
+def _process_stores() -> dict[str, object]:
+    """Every object in the app's modules that holds a store of this process, by its name."""
+    found: dict[str, object] = {}
+    for module in _app_modules():
+        for name, value in vars(module).items():
+            where = f"{module.__name__}.{name}"
+            if name.startswith("__"):
+                continue
+            if (isinstance(value, CONTAINERS) and not value) or _keeps_answers(value, module):
+                found[where] = value
+            elif isinstance(value, type) and value.__module__ == module.__name__:
+                for attribute, member in vars(value).items():
+                    if _keeps_answers(member, module):
+                        found[f"{where}.{attribute}"] = getattr(member, "__func__", member)
+    return found
+
+
+def test_every_store_of_this_process_in_the_app_is_registered() -> None:
+    found = _process_stores()
+    registered = {id(store.holds) for store in caches.stores() if store.kept is caches.Kept.PROCESS}
+    unregistered = sorted(name for name, value in found.items() if id(value) not in registered)
+    assert not unregistered, f"register these with arguments.caches: {unregistered}"
+    # The walk sees every registered one: it knows every form they take.
+    assert registered == {id(value) for value in found.values()}
+    assert len(registered) >= 6  # structures, perspectives, routes, map style, cards, pages
+
+
+def test_each_store_says_what_its_key_is_and_what_makes_it_stale() -> None:
+    stores = caches.stores()
+    assert {store.kept for store in stores} == set(caches.Kept)
+    for store in stores:
+        assert store.key.strip() and store.stale.strip(), store.name
+        assert (store.forget is not None) == (store.kept is caches.Kept.PROCESS), store.name
+
+
+def test_a_store_is_registered_once() -> None:
+    with pytest.raises(ValueError, match="registered already"):
+        caches.register("structures", kept=caches.Kept.DATABASE, key="k", stale="s")
+    with pytest.raises(ValueError, match="a process store"):
+        caches.register("new", kept=caches.Kept.PROCESS, key="k", stale="s")
+    assert "new" not in {store.name for store in caches.stores()}
+
+
+def _size(holds: object) -> int:
+    info = getattr(holds, "cache_info", None)
+    return info().currsize if info is not None else len(holds)  # type: ignore[arg-type]
+
+
+@pytest.mark.django_db
+def test_forget_all_leaves_every_store_of_this_process_empty(client, cast, debate, pro, con):
+    perspective = services.perspective_create(actor=cast.writer, debate=debate, name="An economist")
+    services.vote_cast(user=cast.writer, point=pro.parent_relations.get(), value=3)
+    client.get(debate.get_absolute_url())  # a visitor's page, its tree in the shared cache
+    client.get(f"/d/{debate.slug}/map.svg")
+    client.force_login(cast.moderator)  # the cards, the participants through the cache
+    client.get(debate.get_absolute_url(), {"perspective": f"named:{perspective.pk}"})
+    client.get(debate.get_absolute_url())
+    process = [store for store in caches.stores() if store.kept is caches.Kept.PROCESS]
+    assert [store.name for store in process if not _size(store.holds)] == []  # all filled
+    debate.refresh_from_db()
+    participants = f"participants:{debate.pk}:{debate.created_at.timestamp()}:1"
+    assert cache.get(participants)
+    caches.forget_all()
+    assert {store.name: _size(store.holds) for store in process} == {
+        store.name: 0 for store in process
+    }
+    assert cache.get(participants) is None
