@@ -23,6 +23,7 @@ from lti1p3platform.oidc_login import OIDCLoginAbstract
 from lti1p3platform.registration import Registration
 from lti1p3platform.request import Request
 from lti_tool.models import LtiDeployment, LtiRegistration
+from playwright.sync_api import Error as PlaywrightError
 from playwright.sync_api import expect
 
 from arguments.models import Membership, Role
@@ -241,7 +242,12 @@ def test_a_launch_without_third_party_cookies_goes_through_platform_storage(
     except AssertionError as error:  # say where the flow stopped, not only that it did
         stopped = page.frame(name="tool")
         where = stopped.url if stopped else "no frame"
-        shown = stopped.evaluate("document.body ? document.body.innerText : ''") if stopped else ""
+        # Bounded: a frame caught mid-navigation never answered an `evaluate` (it hung to the
+        # test's 300 s timeout and hid this message).
+        try:
+            shown = stopped.locator("body").inner_text(timeout=5_000) if stopped else ""
+        except PlaywrightError:
+            shown = "(the frame did not answer)"
         raise AssertionError(
             f"the frame is at {where}, showing {shown[:300]!r}; the browser did {seen}; "
             f"the platform saw {page.evaluate('window.ltiLog')}"
