@@ -18,6 +18,7 @@ from arguments.formats.document import (
 )
 from arguments.models import Annotation, Citation, Claim, Debate, Relation, tally_of
 from arguments.reading.pseudonyms import pseudonyms_of
+from arguments.structure.snapshot import snapshot
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -55,75 +56,80 @@ def document_from_debate(debate: Debate, *, seen_by: Lens | None = None) -> Deba
     a moderator takes. With a lens, what its reader sees (`Lens.export_lens` says whose):
     the claims they see, the relations and citations between them, the notes they may read.
     """
-    owner = Debate.objects.filter(pk=debate.pk).values_list("owner__username", flat=True).first()
-    claim_rows = list(
-        Claim.objects.filter(debate=debate)
-        .order_by("id")
-        .values_list(
-            "id",
-            "text",
-            "elaboration",
-            "is_thesis",
-            "status",
-            "author__username",
-            "author_id",
-            "merged_into_id",
-            "created_at",
-            *Claim.TALLY_FIELDS,
+    # One snapshot: a claim and its relation written meanwhile are both in the document or
+    # neither.
+    with snapshot():
+        owner = (
+            Debate.objects.filter(pk=debate.pk).values_list("owner__username", flat=True).first()
         )
-    )
-    relation_rows = list(
-        Relation.objects.filter(debate=debate)
-        .order_by("id")
-        .values_list(
-            "parent_id",
-            "child_id",
-            "stance",
-            "is_link",
-            "position",
-            "is_hidden",
-            *Relation.TALLY_FIELDS,
+        claim_rows = list(
+            Claim.objects.filter(debate=debate)
+            .order_by("id")
+            .values_list(
+                "id",
+                "text",
+                "elaboration",
+                "is_thesis",
+                "status",
+                "author__username",
+                "author_id",
+                "merged_into_id",
+                "created_at",
+                *Claim.TALLY_FIELDS,
+            )
         )
-    )
-    citation_rows = list(
-        Citation.objects.filter(claim__debate=debate)
-        .order_by("id")
-        .values_list(
-            "claim_id",
-            "source_id",
-            "source__url",
-            "source__title",
-            "source__author",
-            "source__publisher",
-            "source__published",
-            "source__kind",
-            "quote",
-            "locator",
-            "is_hidden",
+        relation_rows = list(
+            Relation.objects.filter(debate=debate)
+            .order_by("id")
+            .values_list(
+                "parent_id",
+                "child_id",
+                "stance",
+                "is_link",
+                "position",
+                "is_hidden",
+                *Relation.TALLY_FIELDS,
+            )
         )
-    )
-    annotation_rows = list(
-        Annotation.objects.filter(claim__debate=debate)
-        .order_by("id")
-        .values_list(
-            "id",
-            "claim_id",
-            "parent_id",
-            "author_id",
-            "author__username",
-            "body",
-            "motivation",
-            "visibility",
-            "status",
-            "exact",
-            "prefix",
-            "suffix",
-            "start",
-            "end",
-            "is_orphaned",
-            "created_at",
+        citation_rows = list(
+            Citation.objects.filter(claim__debate=debate)
+            .order_by("id")
+            .values_list(
+                "claim_id",
+                "source_id",
+                "source__url",
+                "source__title",
+                "source__author",
+                "source__publisher",
+                "source__published",
+                "source__kind",
+                "quote",
+                "locator",
+                "is_hidden",
+            )
         )
-    )
+        annotation_rows = list(
+            Annotation.objects.filter(claim__debate=debate)
+            .order_by("id")
+            .values_list(
+                "id",
+                "claim_id",
+                "parent_id",
+                "author_id",
+                "author__username",
+                "body",
+                "motivation",
+                "visibility",
+                "status",
+                "exact",
+                "prefix",
+                "suffix",
+                "start",
+                "end",
+                "is_orphaned",
+                "created_at",
+            )
+        )
 
     kept = {row[0] for row in claim_rows}
     if seen_by is not None:

@@ -17,6 +17,7 @@ committed while a catch-up ran is read again by the next) is harmless.
 from __future__ import annotations
 
 import dataclasses
+import logging
 from typing import TYPE_CHECKING
 
 from django.db import connection
@@ -42,6 +43,8 @@ if TYPE_CHECKING:
     from arguments.models import Debate
     from arguments.structure.graph import Edge
 
+logger = logging.getLogger(__name__)
+
 caches.register(
     "structure changes",
     kept=caches.Kept.DATABASE,
@@ -50,10 +53,11 @@ caches.register(
 )
 
 
-def catch_up(held: DebateStructure, debate: Debate) -> tuple[DebateStructure, set[int]]:
+def catch_up(held: DebateStructure, debate: Debate) -> tuple[DebateStructure, set[int]] | None:
     """A new structure: `held` with the claims changed since its version read again (one
     query, three more when there are any), and the claims whose strength it set or removed.
-    `held` itself is left as it was."""
+    `held` itself is left as it was. None when a relation read names a claim the structure
+    does not hold (reads not from one snapshot): the caller reloads the debate whole."""
     since = StructureChange.objects.filter(debate=debate, version__gt=held.version[0])
     rows = Claim.objects.filter(debate=debate, pk__in=since.values("claim_id"))
     changed_rows = list(rows.values_list(*NODE_COLUMNS))
@@ -81,6 +85,10 @@ def catch_up(held: DebateStructure, debate: Debate) -> tuple[DebateStructure, se
         if node.is_thesis and node.id not in structure.theses:
             structure.theses = sorted([*structure.theses, node.id])
     ends = _relink(structure, changed)
+    unknown = ends - structure.nodes.keys()
+    if unknown:
+        logger.warning("debate %s: catch-up met unread claims %s", debate.pk, sorted(unknown))
+        return None
     _replace(structure.citations, changed, citations_from(citation_rows(claim_id__in=changed)))
     _replace(structure.notes, changed, notes_from(note_rows(claim_id__in=changed)))
     for claim_id in changed:

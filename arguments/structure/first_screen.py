@@ -24,6 +24,7 @@ more than the first screen (a branch, a focus page, search), and from then on ho
 
 from __future__ import annotations
 
+import logging
 from typing import TYPE_CHECKING
 
 from django.db import connection
@@ -39,6 +40,7 @@ from arguments.structure.graph import (
     Node,
     citation_rows,
     citations_from,
+    dangling,
     edge_from,
     edge_indexes,
     node_from,
@@ -47,11 +49,14 @@ from arguments.structure.graph import (
     raw_rows,
 )
 from arguments.structure.loader import debate_structure, holds
+from arguments.structure.snapshot import snapshot
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
 
     from django.db.backends.utils import CursorWrapper
+
+logger = logging.getLogger(__name__)
 
 LEVELS = 1  # how deep beneath the theses the slice can unfold (it reads one level more)
 
@@ -88,10 +93,21 @@ def _placeholders(values: Sequence[object]) -> str:
 
 
 def load(debate: Debate) -> DebateStructure | None:
-    """The first screen's slice of the debate (five queries, six with links), or None when
-    it would hold more than `SLICE_MAX` claims. Plain SQL, each part through an index: the
-    theses by a partial index, relations by their parent; the ORM's `OR` of subqueries read
-    every row of the debate on PostgreSQL."""
+    """The first screen's slice of the debate (five queries, six with links) from one
+    snapshot (`snapshot.py`), or None when it would hold more than `SLICE_MAX` claims or a
+    relation in it names a claim it does not hold."""
+    with snapshot():
+        structure = _read_slice(debate)
+    if structure is not None and dangling(structure):
+        logger.warning("debate %s: the first screen's slice names unread claims", debate.pk)
+        return None
+    return structure
+
+
+def _read_slice(debate: Debate) -> DebateStructure | None:
+    """Plain SQL, each part through an index: the theses by a partial index, relations by
+    their parent (the ORM's `OR` of subqueries read every row of the debate on PostgreSQL),
+    then the claims at their ends."""
     with connection.cursor() as cursor:
         # The theses, and the newest claim of the whole debate (the live poll compares
         # with it, not with the slice's).

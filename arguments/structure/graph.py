@@ -219,6 +219,31 @@ def edge_indexes(
     return dict(children), dict(parents), original
 
 
+def dangling(structure: DebateStructure) -> set[int]:
+    """The relations held (by id) whose claim at either end is not held. A structure with
+    any is never served: the tree would look up a claim it does not have."""
+    nodes = structure.nodes
+    return {
+        edge.id
+        for index in (structure.children, structure.parents)
+        for edges in index.values()
+        for edge in edges
+        if edge.child not in nodes or edge.parent not in nodes
+    }
+
+
+def drop_edges(structure: DebateStructure, unwanted: set[int]) -> None:
+    """Take the relations `unwanted` (by id) out of the structure's indexes."""
+    for index in (structure.children, structure.parents):
+        for key, edges in list(index.items()):
+            kept = [edge for edge in edges if edge.id not in unwanted]
+            if len(kept) != len(edges):
+                index[key] = kept
+    for child, edge in list(structure.original.items()):
+        if edge.id in unwanted:
+            del structure.original[child]
+
+
 def raw_rows(rows: QuerySet[Any]) -> list[Row]:
     """A `values_list` queryset's rows as the driver gives them, in one fetch: the ORM's
     per-row converters and chunked fetching cost a fifth of a cold page at 20,000 claims. Only

@@ -8,6 +8,7 @@ pending or hidden claims they may see, their votes, their role) is applied after
 
 from __future__ import annotations
 
+import logging
 import threading
 from collections import OrderedDict
 
@@ -23,6 +24,8 @@ from arguments.structure.graph import (
     Node,
     citation_rows,
     citations_from,
+    dangling,
+    drop_edges,
     edge_from,
     edge_indexes,
     node_from,
@@ -30,43 +33,90 @@ from arguments.structure.graph import (
     notes_from,
     raw_rows,
 )
+from arguments.structure.snapshot import snapshot
+
+logger = logging.getLogger(__name__)
 
 
 def _load_structure(debate: Debate) -> DebateStructure:
+    """The whole structure, read from one snapshot (`snapshot.py`) with the debate's versions
+    it is stamped with; its strengths stored when the stored ones are behind."""
+    structure, now, stored = _read_whole(debate)
+    unknown = dangling(structure)
+    if unknown:
+        # Never served: the tree would look up claims it does not hold. Read once more; if
+        # still so (a caller's transaction that is no snapshot), serve it without them.
+        logger.warning("debate %s: relations %s name unread claims", debate.pk, sorted(unknown))
+        structure, now, stored = _read_whole(debate)
+        unknown = dangling(structure)
+        if unknown:
+            logger.error("debate %s: relations %s left out", debate.pk, sorted(unknown))
+            drop_edges(structure, unknown)
+    structure.base, structure.strength = claim_strengths(structure)
+    stored_strengths.store_loaded(structure, seen=stored_strengths.stamp_of(now), stored=stored)
+    return structure
+
+
+def _read_whole(debate: Debate) -> tuple[DebateStructure, Debate, dict[int, float | None]]:
+    """The structure as one snapshot sees it, the debate's versions in that snapshot, and
+    the strengths stored (stored_strengths.py)."""
+    with snapshot():
+        now = versions_now(debate)
+        # Relations before claims: claims are never deleted, so every relation read has both
+        # its claims in the later read even where there is no snapshot (a caller's
+        # transaction at READ COMMITTED).
+        relations = raw_rows(
+            Relation.objects.filter(debate=debate)
+            .active()
+            .order_by("position", "id")
+            .values_list(*EDGE_COLUMNS)
+        )
+        claims = raw_rows(
+            Claim.objects.filter(debate=debate).values_list(*NODE_COLUMNS, STORED_STRENGTH)
+        )
+        citations = citations_from(citation_rows(claim__debate=debate))
+        notes = notes_from(note_rows(claim__debate=debate))
     nodes: dict[int, Node] = {}
     theses: list[int] = []
-    stored: dict[int, float | None] = {}  # the strengths as stored (stored_strengths.py)
-    claims = Claim.objects.filter(debate=debate).values_list(*NODE_COLUMNS, STORED_STRENGTH)
-    for *columns, strength in raw_rows(claims):
+    stored: dict[int, float | None] = {}
+    for *columns, strength in claims:
         node = node_from(columns)
         nodes[node.id] = node
         stored[node.id] = strength
         if node.is_thesis:
             theses.append(node.id)
-    relations = (
-        Relation.objects.filter(debate=debate)
-        .active()
-        .order_by("position", "id")
-        .values_list(*EDGE_COLUMNS)
-    )
-    children, parents, original = edge_indexes(edge_from(row) for row in raw_rows(relations))
+    children, parents, original = edge_indexes(edge_from(row) for row in relations)
     structure = DebateStructure(
         debate_id=debate.pk,
-        version=(debate.structure_version, debate.created_at),
+        version=(now.structure_version, now.created_at),
         nodes=nodes,
         children=children,
         original=original,
         theses=theses,
         parents=parents,
-        # The version as read before the rows: a vote committed in between is applied again
-        # by the next catch-up, which is harmless (it sets, never adds).
-        tally_version=debate.tally_version,
-        citations=citations_from(citation_rows(claim__debate=debate)),
-        notes=notes_from(note_rows(claim__debate=debate)),
+        tally_version=now.tally_version,
+        citations=citations,
+        notes=notes,
     )
-    structure.base, structure.strength = claim_strengths(structure)
-    stored_strengths.store_loaded(structure, seen=stored_strengths.stamp_of(debate), stored=stored)
-    return structure
+    return structure, now, stored
+
+
+def versions_now(debate: Debate) -> Debate:
+    """The debate's versions (and creation time and strengths' stamp) as the current
+    snapshot sees them, on a row of their own: the request's `debate` was read before it.
+    The request's row when the debate is gone meanwhile."""
+    fresh = Debate.objects.filter(pk=debate.pk).only(*VERSION_FIELDS).first()
+    return debate if fresh is None else fresh
+
+
+VERSION_FIELDS = (
+    "created_at",
+    "structure_version",
+    "tally_version",
+    "rebuilt_in",
+    "strengths_structure_version",
+    "strengths_tally_version",
+)
 
 
 def claim_strengths(structure: DebateStructure) -> tuple[dict[int, float], dict[int, float]]:
@@ -127,27 +177,45 @@ def _caught_up(debate: Debate) -> tuple[DebateStructure, tuple[int, int], set[in
     with _STRUCTURES_LOCK:
         held = _STRUCTURES.get(debate.pk)
         # The creation time guards against SQLite reusing a deleted debate's id.
-        if held is not None and held.version[1] == debate.created_at:
-            version = held.version[0]
-            structure: DebateStructure | None = held
-            since = (version, held.tally_version)
-            rescored: set[int] = set()
-            if version < debate.structure_version:
-                # A write that named what it changed: a new structure sharing the rest, so a
-                # thread still reading the held one sees it whole. Queries under the lock
-                # keep two threads from catching up the same change twice.
-                structure = None
-                if debate.rebuilt_in <= version:
-                    structure, rescored = changes.catch_up(held, debate)
-            if structure is not None:
-                if structure.tally_version < debate.tally_version:
-                    # In place: a reader meanwhile sees each tally and strength either before
-                    # or after, never torn.
-                    rescored |= changes.catch_up_tallies(structure, debate.tally_version)
-                _STRUCTURES[debate.pk] = structure
-                _STRUCTURES.move_to_end(debate.pk)
-                return structure, since, rescored
-    return None
+        if held is None or held.version[1] != debate.created_at:
+            return None
+        since = (held.version[0], held.tally_version)
+        if since[0] < debate.structure_version or since[1] < debate.tally_version:
+            # Queries under the lock keep two threads from catching up the same change twice.
+            caught_up = _catch_up(held, debate)
+            if caught_up is None:
+                return None
+            structure, rescored = caught_up
+        else:
+            structure, rescored = held, set()
+        _STRUCTURES[debate.pk] = structure
+        _STRUCTURES.move_to_end(debate.pk)
+        return structure, since, rescored
+
+
+def _catch_up(held: DebateStructure, debate: Debate) -> tuple[DebateStructure, set[int]] | None:
+    """`held` brought up to the debate's versions, with the claims whose strength it set;
+    None when it must be reloaded whole."""
+    if held.version[0] >= debate.structure_version:
+        # Votes only: one statement, a snapshot of its own. A vote committed since `debate`
+        # was read is applied and read again by the next catch-up, which sets, never adds.
+        return held, changes.catch_up_tallies(held, debate.tally_version)
+    # A write: several statements, so one snapshot, and the versions it is stamped with read
+    # in it (they may be newer than `debate`, read earlier).
+    with snapshot():
+        now = versions_now(debate)
+        if now.rebuilt_in > held.version[0]:
+            return None  # a write that could not say what it changed
+        # A new structure sharing the rest, so a thread still reading `held` sees it whole.
+        caught_up = changes.catch_up(held, now)
+        if caught_up is None:
+            return None
+        structure, rescored = caught_up
+        if structure.tally_version < now.tally_version:
+            # In place: a reader meanwhile sees each tally and strength either before or
+            # after, never torn.
+            rescored |= changes.catch_up_tallies(structure, now.tally_version)
+    return structure, rescored
 
 
 def holds(debate: Debate) -> bool:

@@ -1,0 +1,58 @@
+"""One consistent view of the database for a read that assembles one answer from several
+queries (a debate's structure, its catch-up, the first screen's slice, an export).
+
+Outside a transaction, each query sees the database as it is when that query starts: a claim
+and its relation committed between the query for claims and the query for relations gave a
+relation to a claim the structure never read, and a page answered 500 (issue 38). Inside
+`snapshot()` every query sees the database as it was at the first one:
+
+- PostgreSQL: a read-only transaction at REPEATABLE READ (its snapshot is taken by the first
+  query; a read-only one never fails to serialize). Nothing may be written inside.
+- SQLite: one deferred read transaction. The connection is configured to begin `IMMEDIATE`
+  (a write takes the lock at once instead of failing later), which would make every read wait
+  for the writer; a read snapshot begins `DEFERRED` and, in WAL mode, never blocks a writer.
+
+Inside a caller's transaction, the reads join it: SQLite's transaction already is one
+snapshot; PostgreSQL's is the caller's choice (the loaders also read in an order that cannot
+dangle, relations before the claims at their ends, and refuse a structure that does anyway).
+"""
+
+from __future__ import annotations
+
+from contextlib import ExitStack, contextmanager
+from typing import TYPE_CHECKING
+
+from django.db import connection, transaction
+
+if TYPE_CHECKING:
+    from collections.abc import Iterator
+
+
+@contextmanager
+def snapshot() -> Iterator[None]:
+    """Run the reads inside against one snapshot of the database (see the module's text)."""
+    if connection.in_atomic_block:
+        yield
+        return
+    with ExitStack() as stack:
+        if connection.vendor == "sqlite":
+            with _sqlite_begins("DEFERRED"):
+                stack.enter_context(transaction.atomic())
+        else:
+            stack.enter_context(transaction.atomic())
+            if connection.vendor == "postgresql":
+                with connection.cursor() as cursor:
+                    cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
+        yield
+
+
+@contextmanager
+def _sqlite_begins(mode: str) -> Iterator[None]:
+    """Django's SQLite backend begins a transaction with the connection's `transaction_mode`
+    (settings: IMMEDIATE); this one transaction begins with `mode` instead."""
+    before = connection.transaction_mode  # type: ignore[attr-defined]
+    connection.transaction_mode = mode  # type: ignore[attr-defined]
+    try:
+        yield
+    finally:
+        connection.transaction_mode = before  # type: ignore[attr-defined]
