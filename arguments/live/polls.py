@@ -73,13 +73,11 @@ def current_versions(environ: MutableMapping[str, Any], slug: str) -> tuple[int,
 
 def page_versions(lens: Lens) -> Versions:
     """The versions of the page being rendered for this lens (no query: the structure is
-    already loaded for the page)."""
+    already loaded for the page). The structure's own: it was read in one snapshot with the
+    versions it stands at, which may be newer than the debate's row read before it; a page
+    stamped older than what it shows would be told of its own claims as news."""
     structure = lens.structure
-    return Versions(
-        lens.debate.structure_version,
-        lens.debate.tally_version,
-        structure.newest_claim,
-    )
+    return Versions(structure.version[0], structure.tally_version, structure.newest_claim)
 
 
 def ticket_for(debate_id: int) -> str:

@@ -48,7 +48,7 @@ from arguments.structure.graph import (
     notes_from,
     raw_rows,
 )
-from arguments.structure.loader import debate_structure, holds
+from arguments.structure.loader import debate_structure, holds, versions_now
 from arguments.structure.snapshot import snapshot
 
 if TYPE_CHECKING:
@@ -93,7 +93,7 @@ def _placeholders(values: Sequence[object]) -> str:
 
 
 def load(debate: Debate) -> DebateStructure | None:
-    """The first screen's slice of the debate (five queries, six with links) from one
+    """The first screen's slice of the debate (six queries, seven with links) from one
     snapshot (`snapshot.py`), or None when it would hold more than `SLICE_MAX` claims or a
     relation in it names a claim it does not hold."""
     with snapshot():
@@ -108,6 +108,7 @@ def _read_slice(debate: Debate) -> DebateStructure | None:
     """Plain SQL, each part through an index: the theses by a partial index, relations by
     their parent (the ORM's `OR` of subqueries read every row of the debate on PostgreSQL),
     then the claims at their ends."""
+    now = versions_now(debate)  # the versions the slice stands at, read in its snapshot
     with connection.cursor() as cursor:
         # The theses, and the newest claim of the whole debate (the live poll compares
         # with it, not with the slice's).
@@ -146,13 +147,13 @@ def _read_slice(debate: Debate) -> DebateStructure | None:
     shown = [*thesis_ids, *(edge.child for t in thesis_ids for edge in children.get(t, ()))]
     structure = DebateStructure(
         debate_id=debate.pk,
-        version=(debate.structure_version, debate.created_at),
+        version=(now.structure_version, now.created_at),
         nodes=nodes,
         children=children,
         original=original,
         theses=thesis_ids,
         parents=parents,
-        tally_version=debate.tally_version,
+        tally_version=now.tally_version,
         citations=citations_from(citation_rows(claim_id__in=shown)),
         notes=notes_from(note_rows(claim_id__in=shown)),
         strength=strength,

@@ -19,6 +19,7 @@ dangle, relations before the claims at their ends, and refuse a structure that d
 
 from __future__ import annotations
 
+import threading
 from contextlib import ExitStack, contextmanager
 from typing import TYPE_CHECKING
 
@@ -28,6 +29,14 @@ if TYPE_CHECKING:
     from collections.abc import Iterator
 
 
+_open = threading.local()  # per thread, as Django's connections are
+
+
+def in_snapshot() -> bool:
+    """Whether this thread's reads are inside `snapshot()`'s own transaction."""
+    return getattr(_open, "snapshot", False)
+
+
 @contextmanager
 def snapshot() -> Iterator[None]:
     """Run the reads inside against one snapshot of the database (see the module's text)."""
@@ -35,6 +44,7 @@ def snapshot() -> Iterator[None]:
         yield
         return
     with ExitStack() as stack:
+        stack.callback(setattr, _open, "snapshot", False)
         if connection.vendor == "sqlite":
             with _sqlite_begins("DEFERRED"):
                 stack.enter_context(transaction.atomic())
@@ -43,6 +53,7 @@ def snapshot() -> Iterator[None]:
             if connection.vendor == "postgresql":
                 with connection.cursor() as cursor:
                     cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
+        _open.snapshot = True
         yield
 
 
