@@ -7,7 +7,8 @@ relation to a claim the structure never read, and a page answered 500 (issue 38)
 `snapshot()` every query sees the database as it was at the first one:
 
 - PostgreSQL: a read-only transaction at REPEATABLE READ (its snapshot is taken by the first
-  query; a read-only one never fails to serialize). Nothing may be written inside.
+  query; a read-only one never fails to serialize), begun in one statement. Nothing may be
+  written inside.
 - SQLite: one deferred read transaction. The connection is configured to begin `IMMEDIATE`
   (a write takes the lock at once instead of failing later), which would make every read wait
   for the writer; a read snapshot begins `DEFERRED` and, in WAL mode, never blocks a writer.
@@ -23,6 +24,7 @@ import threading
 from contextlib import ExitStack, contextmanager
 from typing import TYPE_CHECKING
 
+import psycopg
 from django.db import connection, transaction
 
 if TYPE_CHECKING:
@@ -49,10 +51,9 @@ def snapshot() -> Iterator[None]:
             with _sqlite_begins("DEFERRED"):
                 stack.enter_context(transaction.atomic())
         else:
-            stack.enter_context(transaction.atomic())
             if connection.vendor == "postgresql":
-                with connection.cursor() as cursor:
-                    cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
+                stack.enter_context(_postgresql_begins_repeatable_read())
+            stack.enter_context(transaction.atomic())
         _open.snapshot = True
         yield
 
@@ -67,3 +68,19 @@ def _sqlite_begins(mode: str) -> Iterator[None]:
         yield
     finally:
         connection.transaction_mode = before  # type: ignore[attr-defined]
+
+
+@contextmanager
+def _postgresql_begins_repeatable_read() -> Iterator[None]:
+    """psycopg begins the next transaction with the connection's isolation level and
+    read-only flag in its BEGIN: one statement, not a BEGIN and a SET TRANSACTION."""
+    connection.ensure_connection()
+    driver = connection.connection
+    before = driver.isolation_level, driver.read_only
+    driver.isolation_level = psycopg.IsolationLevel.REPEATABLE_READ
+    driver.read_only = True
+    try:
+        yield
+    finally:
+        if not driver.closed:
+            driver.isolation_level, driver.read_only = before
