@@ -148,7 +148,7 @@ _STRUCTURES_LOCK = threading.Lock()
 
 
 def debate_structure(debate: Debate) -> DebateStructure:
-    """The debate's claims, relations, citations and annotations: four queries, or none when
+    """The debate's claims, relations, citations and annotations: five queries, or none when
     this process already holds the debate's current version. When it holds an older one, it
     reads only what changed since: the claims a write changed (four queries) and the points
     voted on (one), see arguments/structure/changes.py. Either way, when the strengths stored
