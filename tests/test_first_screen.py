@@ -98,15 +98,16 @@ def test_a_cold_first_screen_reads_a_few_rows_at_any_size(
     debate.refresh_from_db()
     monkeypatch.setattr(loader, "_load_structure", lambda d: pytest.fail("loaded whole"))
     _cold()
-    # The kept page's state, the debate, then the slice: its relations, the links' ways up,
-    # its claims, their citations and notes, the newest claim's id. If this grows, say why.
-    with django_assert_max_num_queries(8):
+    # The kept page's state, the debate, then the slice in one snapshot: the versions it
+    # stands at (issue 38), its relations, the links' ways up, its claims, their citations and
+    # notes, the newest claim's id. If this grows, say why.
+    with django_assert_max_num_queries(9):
         assert client.get(debate.get_absolute_url()).status_code == 200
     client.force_login(cast.writer)
     _cold()
-    # Session, user, debate with my role, the slice (6), notices, my votes, the picker's
+    # Session, user, debate with my role, the slice (7), notices, my votes, the picker's
     # perspectives, whether I follow the debate.
-    with django_assert_max_num_queries(13):
+    with django_assert_max_num_queries(14):
         assert client.get(debate.get_absolute_url()).status_code == 200
     assert not holds(debate)
 
