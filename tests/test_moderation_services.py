@@ -91,6 +91,17 @@ def test_merge_moves_children_citations_annotations_and_hides_the_duplicate(cast
     assert_forest(duplicate.debate)
 
 
+def test_nothing_is_moved_under_a_merged_claim(cast, twins):
+    """A merged claim is gone for every reader: a branch moved under it vanished with it (the
+    cache property test found it: a focus page answered 404)."""
+    into, duplicate, children = twins["into"], twins["duplicate"], twins["children"]
+    services.claim_merge(actor=cast.moderator, duplicate=duplicate, into=into)
+    duplicate.refresh_from_db()
+    with pytest.raises(ValidationError, match="merged into another"):
+        services.claim_move(actor=cast.moderator, claim=children[0], parent=duplicate)
+    assert place(children[0]).parent_id == into.pk
+
+
 def test_merge_keeps_one_vote_per_user_the_later(cast, twins):
     into, duplicate, voters = twins["into"], twins["duplicate"], twins["voters"]
 

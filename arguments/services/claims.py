@@ -256,6 +256,11 @@ def claim_move(
         raise ValidationError("A thesis stands at the root and cannot be moved.")
     if stance is not None and stance not in Stance.values:
         raise ValidationError({"stance": "Choose whether the claim is a pro or a con."})
+    if parent.merged_into_id is not None:
+        # A merged claim is gone for every reader: a branch moved there would vanish.
+        raise ValidationError(
+            "That claim was merged into another; move this one under the claim it was merged into."
+        )
     if is_descendant(debate, claim=parent, ancestor=claim):
         raise ValidationError(
             "A claim cannot be moved under itself or under one of its own pros and cons."
