@@ -583,9 +583,7 @@ def test_ags_lineitem_with_backslash_does_not_send_the_token_elsewhere(
         "{spy} @{platform}/x",
     ],
 )
-def test_a_service_url_the_client_reads_differently_is_never_requested(
-    platform, elsewhere, trick
-):
+def test_a_service_url_the_client_reads_differently_is_never_requested(platform, elsewhere, trick):
     """The session checks the URL it connects to (the prepared request's), not another
     parser's reading of it: a row stored before the launch check cannot leak the token."""
     import requests
