@@ -305,12 +305,16 @@ def named_perspectives_of(debate: Debate) -> list[Perspective]:
 
 
 def share_links_of(debate: Debate) -> list[ShareLink]:
-    """The debate's share links, newest first, each with its maker and its count of accounts
-    made through it (`account_count`); one query however many links and accounts."""
+    """The debate's share links, newest first, each with its maker, the maker's role in the
+    debate now (`maker_role`, None when not a member) and its count of accounts made through
+    it (`account_count`); one query however many links and accounts."""
+    maker_role = Membership.objects.filter(
+        debate=OuterRef("debate"), user=OuterRef("created_by")
+    ).values("role")[:1]
     return list(
         ShareLink.objects.filter(debate=debate)
         .select_related("created_by")
-        .annotate(account_count=Count("accounts"))
+        .annotate(account_count=Count("accounts"), maker_role=Subquery(maker_role))
     )
 
 
