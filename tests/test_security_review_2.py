@@ -4,12 +4,17 @@ test_lti_platform.py, beside the platform it needs. docs/SECURITY.md lists them 
 
 from __future__ import annotations
 
+from io import StringIO
+
 import pytest
+from django.core import mail
 from django.core.exceptions import ValidationError
+from django.core.management import call_command
 from django.urls import reverse
 
 from arguments import services
-from arguments.models import Debate, Membership, Role
+from arguments.live import digests
+from arguments.models import Debate, Membership, Notification, Role
 
 pytestmark = [pytest.mark.django_db, pytest.mark.security]
 
@@ -86,3 +91,86 @@ def test_a_removed_moderator_cannot_get_back_in_through_their_own_share_link(
     client.force_login(cast.stranger)
     assert client.post(owners.get_absolute_url()).status_code == 302
     assert Membership.objects.get(debate=debate, user=cast.stranger).role == Role.WRITER
+
+
+# Finding 4: one reply with a line break stopped every digest ----------------------------------
+
+
+@pytest.fixture
+def now(django_capture_on_commit_callbacks):
+    """Run the after-commit notices of what happens inside the block, as production does."""
+    return lambda: django_capture_on_commit_callbacks(execute=True)
+
+
+def test_a_reply_with_a_line_break_neither_stops_the_digests_nor_adds_a_header(
+    now, cast, debate, pro
+):
+    for person, address in ((cast.writer, "wren@example.org"), (cast.viewer, "vic@example.org")):
+        person.email = address
+        person.save()
+    note = services.annotation_add(actor=cast.writer, claim=pro, body="Is this sourced?")
+    services.follow_set(user=cast.viewer, debate=debate, claim=pro, on=True)
+    with now():
+        services.annotation_add(
+            actor=cast.editor, claim=pro, body="ok\nBcc: x@example.org", parent=note
+        )
+        services.claim_add(actor=cast.editor, parent=pro, stance="con", text="Not yet.")
+    out, err = StringIO(), StringIO()
+    call_command("send_digests", stdout=out, stderr=err)
+    assert "2 digests sent" in out.getvalue() and not err.getvalue()
+    sent = {message.to[0]: message for message in mail.outbox}
+    reply = sent["wren@example.org"]
+    assert "\n" not in reply.subject and "Bcc: x@example.org" in reply.subject
+    assert reply.message()["Bcc"] is None and reply.bcc == []
+    assert "vic@example.org" in sent
+    assert not Notification.objects.filter(emailed_at=None).exists()
+
+
+def test_one_digest_that_fails_does_not_stop_the_others(now, cast, debate, pro, monkeypatch):
+    for person, address in ((cast.writer, "wren@example.org"), (cast.viewer, "vic@example.org")):
+        person.email = address
+        person.save()
+        services.follow_set(user=person, debate=debate, claim=pro, on=True)
+    with now():
+        services.claim_add(actor=cast.editor, parent=pro, stance="con", text="Not yet.")
+    real = digests._message
+
+    def failing(user, notices):
+        if user == cast.writer:
+            raise ValueError("Header values may not contain linefeed or carriage return")
+        return real(user, notices)
+
+    monkeypatch.setattr(digests, "_message", failing)
+    sent = digests.send_digests()
+    assert (sent.readers, sent.failed) == (1, 1)
+    assert [m.to for m in mail.outbox] == [["vic@example.org"]]
+    # The writer's notice waits for the next run, which sends it.
+    assert Notification.objects.filter(recipient=cast.writer, emailed_at=None).exists()
+    monkeypatch.setattr(digests, "_message", real)
+    assert digests.send_digests().readers == 1
+
+
+# Finding 11: notifications kept the text of claims hidden later --------------------------------
+
+
+def test_a_notice_of_a_claim_hidden_since_is_neither_shown_nor_emailed(
+    client, now, cast, debate, pro
+):
+    cast.viewer.email = "vic@example.org"
+    cast.viewer.save()
+    services.follow_set(user=cast.viewer, debate=debate, claim=pro, on=True)
+    with now():
+        abuse = services.claim_add(
+            actor=cast.editor, parent=pro, stance="con", text="Something abusive."
+        )
+        services.claim_add(actor=cast.editor, parent=pro, stance="pro", text="Fine words.")
+    with now():
+        services.claim_hide(actor=cast.moderator, claim=abuse)
+    client.force_login(cast.viewer)
+    page = client.get(reverse("arguments:notifications")).content.decode()
+    assert "Fine words." in page and "Something abusive." not in page
+    assert digests.send_digests().notices == 1
+    [message] = mail.outbox
+    assert "Fine words." in message.body and "Something abusive." not in message.body
+    # Its author still hears that a moderator hid it (they know of their own claim).
+    assert Notification.objects.filter(recipient=cast.editor, claim=abuse).exists()
