@@ -4,6 +4,7 @@ test_lti_platform.py, beside the platform it needs. docs/SECURITY.md lists them 
 
 from __future__ import annotations
 
+from datetime import timedelta
 from io import StringIO
 
 import pytest
@@ -14,7 +15,8 @@ from django.urls import reverse
 
 from arguments import services
 from arguments.live import digests
-from arguments.models import Debate, Membership, Notification, Role
+from arguments.models import Claim, Debate, Membership, Notification, Role
+from arguments.rules import limits
 
 pytestmark = [pytest.mark.django_db, pytest.mark.security]
 
@@ -174,3 +176,86 @@ def test_a_notice_of_a_claim_hidden_since_is_neither_shown_nor_emailed(
     assert "Fine words." in message.body and "Something abusive." not in message.body
     # Its author still hears that a moderator hid it (they know of their own claim).
     assert Notification.objects.filter(recipient=cast.editor, claim=abuse).exists()
+
+
+# Finding 6: no write rate limits --------------------------------------------------------------
+
+
+def test_sixty_claims_in_a_few_seconds_are_stopped_at_the_limit_with_a_429(
+    client, cast, debate, thesis
+):
+    client.force_login(cast.writer)
+    add = reverse("arguments:claim_add", args=[debate.slug, thesis.pk])
+    allowed = 30  # in ten minutes: docs/SECURITY.md
+    answers = [
+        client.post(add, {"stance": "pro", "text": f"Point number {n}.", "anyway": "1"})
+        for n in range(60)
+    ]
+    assert [a.status_code for a in answers] == [302] * allowed + [429] * 30
+    refused = answers[-1]
+    assert int(refused["Retry-After"]) > 0
+    assert f"You have added claims {allowed} times in the last 10 minutes" in (
+        refused.content.decode()
+    )
+    assert Claim.objects.filter(debate=debate, author=cast.writer).count() == allowed
+
+
+def test_writers_behind_one_address_share_a_larger_allowance(
+    client, cast, debate, thesis, monkeypatch
+):
+    monkeypatch.setitem(
+        limits.WRITE_LIMITS, "claim", limits.WriteLimit(3, 5, timedelta(minutes=10), "added claims")
+    )
+    add = reverse("arguments:claim_add", args=[debate.slug, thesis.pk])
+
+    def post(n: int, address: str = "203.0.113.9"):
+        data = {"stance": "con", "text": f"Objection {n}.", "anyway": "1"}
+        return client.post(add, data, REMOTE_ADDR=address)
+
+    client.force_login(cast.writer)
+    assert [post(n).status_code for n in range(3)] == [302, 302, 302]
+    client.force_login(cast.editor)
+    answers = [post(n) for n in range(3, 6)]
+    assert [a.status_code for a in answers] == [302, 302, 429]  # the address's sixth: no
+    assert "shared by everyone behind one address" in answers[-1].content.decode()
+    client.force_login(cast.moderator)
+    assert post(7, address="198.51.100.4").status_code == 302  # another network
+
+
+@pytest.mark.parametrize("act", ["note", "reply", "flag", "join"])
+def test_notes_replies_flags_and_joins_are_rate_limited_too(
+    client, cast, debate, thesis, pro, monkeypatch, act
+):
+    monkeypatch.setitem(
+        limits.WRITE_LIMITS,
+        "note" if act == "reply" else act,
+        limits.WriteLimit(1, 100, timedelta(hours=1), "acted"),
+    )
+    client.force_login(cast.writer)
+    note = services.annotation_add(actor=cast.editor, claim=pro, body="A question?")
+    if act == "note":
+        url = reverse("arguments:claim_annotate", args=[debate.slug, pro.pk])
+        data = [
+            {"body": "One.", "motivation": "commenting"},
+            {"body": "Two.", "motivation": "commenting"},
+        ]
+    elif act == "reply":
+        url = reverse("arguments:note_reply", args=[debate.slug, note.pk])
+        data = [{"body": "One."}, {"body": "Two."}]
+    elif act == "flag":
+        client.force_login(cast.viewer)
+        url = reverse("arguments:claim_flag", args=[debate.slug, pro.pk])
+        data = [{"reason": "unclear"}, {"reason": "unclear"}]
+        client.post(url, data[0])
+        url = reverse("arguments:claim_flag", args=[debate.slug, thesis.pk])
+        data = data[1:]
+    else:
+        first = services.share_link_create(actor=cast.owner, debate=debate, role="viewer")
+        second = services.share_link_create(actor=cast.owner, debate=debate, role="writer")
+        client.force_login(cast.stranger)
+        assert client.post(first.get_absolute_url()).status_code == 302
+        url, data = second.get_absolute_url(), [{}]
+    answers = [client.post(url, d).status_code for d in data]
+    assert answers[-1] == 429
+    if act == "join":
+        assert Membership.objects.get(debate=debate, user=cast.stranger).role == Role.VIEWER

@@ -29,7 +29,7 @@ from arguments.reading.activity import activity_of
 from arguments.reading.lens import Lens
 from arguments.reading.pseudonyms import pseudonyms_of
 from arguments.rules.permissions import Action, grantable_roles
-from arguments.views.access import lens_to_manage
+from arguments.views.access import lens_to_manage, limit_act
 from arguments.views.forms import form_errors_to
 
 EXPIRY_CHOICES = [("", "Never"), ("1", "In a day"), ("7", "In a week"), ("30", "In 30 days")]
@@ -169,6 +169,7 @@ def join(request: HttpRequest, token: str) -> HttpResponse:
     form = JoinForm(request.POST if request.method == "POST" and not signed_in else None)
     error = services.sharing.share_link_refusal(link) or ""
     if request.method == "POST" and not error:
+        limit_act(request, "join")
         if not signed_in and not link.instant_access:
             return redirect_to_login(request.get_full_path())
         if signed_in or form.is_valid():
