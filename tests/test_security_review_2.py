@@ -8,15 +8,20 @@ from datetime import timedelta
 from io import StringIO
 
 import pytest
+from django import forms
+from django.contrib import admin
+from django.contrib.auth import get_user_model
 from django.core import mail
 from django.core.exceptions import ValidationError
 from django.core.management import call_command
+from django.test import Client, RequestFactory
 from django.urls import reverse
 
 from arguments import services
 from arguments.live import digests
 from arguments.models import Claim, Debate, Membership, Notification, Role
 from arguments.rules import limits
+from tests.pages import read
 
 pytestmark = [pytest.mark.django_db, pytest.mark.security]
 
@@ -259,3 +264,118 @@ def test_notes_replies_flags_and_joins_are_rate_limited_too(
     assert answers[-1] == 429
     if act == "join":
         assert Membership.objects.get(debate=debate, user=cast.stranger).role == Role.VIEWER
+
+
+# Finding 5: a note or citation hidden in the admin stayed on every page -------------------------
+
+
+def test_a_citation_hidden_in_the_claims_admin_inline_leaves_every_page(client, cast, debate, pro):
+    services.source_cite(
+        actor=cast.writer, claim=pro, url="https://example.org/smear", quote="A smear."
+    )
+    visitor = Client()
+    assert "A smear." in visitor.get(debate.get_absolute_url()).text  # held, and kept whole
+    client.force_login(cast.staff)
+    change = reverse("admin:arguments_claim_change", args=[pro.pk])
+    (form,) = [f for f in read(client.get(change).text).forms if f.method == "post"]
+    response = client.post(change, form.posted(**{"citations-0-is_hidden": "on"}))
+    assert response.status_code == 302
+    assert "A smear." not in visitor.get(debate.get_absolute_url()).text
+    assert "A smear." not in visitor.get(pro.get_absolute_url()).text
+
+
+def test_a_note_hidden_in_the_admin_leaves_every_page(client, cast, debate, pro):
+    note = services.annotation_add(actor=cast.writer, claim=pro, body="A rude remark.")
+    visitor = Client()
+    assert "A rude remark." in visitor.get(debate.get_absolute_url()).text
+    client.force_login(cast.staff)
+    change = reverse("admin:arguments_annotation_change", args=[note.pk])
+    (form,) = [f for f in read(client.get(change).text).forms if f.method == "post"]
+    assert client.post(change, form.posted(status="hidden")).status_code == 302
+    assert "A rude remark." not in visitor.get(debate.get_absolute_url()).text
+
+
+SERVICES = ("admin_save", "admin_delete", "claim_edit", "account_save")
+
+
+def _changed(page, formset) -> dict[str, str]:
+    """One change to the first row of an inline: a box ticked or cleared, another choice."""
+    form = formset.forms[0]
+    for name, field in form.fields.items():
+        key = form.add_prefix(name)
+        if name == "DELETE" or field.disabled:
+            continue
+        if isinstance(field, forms.BooleanField):
+            return {} if form[name].value() else {key: "on"}
+        if isinstance(field, forms.TypedChoiceField | forms.ChoiceField) and not isinstance(
+            field, forms.ModelChoiceField
+        ):
+            values = [
+                str(v) for v, _ in field.choices if v != "" and str(v) != str(form[name].value())
+            ]
+            if values:
+                return {key: values[-1]}
+    raise AssertionError(f"no field to change in the inline {formset.prefix}")
+
+
+def test_every_admin_change_form_and_inline_saves_through_the_services(
+    client, cast, debate, thesis, pro, monkeypatch
+):
+    """Walks every change form of the site's admin (and each inline) as staff: each save goes
+    through a service, which moves the versions of the debates that show what changed."""
+    citation = services.source_cite(actor=cast.writer, claim=pro, url="https://example.org/a")
+    services.annotation_add(actor=cast.writer, claim=pro, body="A note.")
+    services.flag_raise(actor=cast.viewer, claim=pro, reason="unclear")
+    services.perspective_create(actor=cast.viewer, debate=debate, name="an economist")
+    services.debate_tags_set(actor=cast.owner, debate=debate, names=["ethics"])
+    services.vote_cast(user=cast.viewer, point=pro.parent_relations.get(), value=3)
+    again = services.claim_add(actor=cast.writer, parent=thesis, stance="pro", text="Open again.")
+    services.claim_merge(actor=cast.moderator, duplicate=again, into=pro)
+    assert citation.pk
+    calls: list[object] = []
+    for name in SERVICES:
+        real = getattr(services, name, None)
+        if real is None:
+            continue
+
+        def spy(*args, _real=real, **kwargs):
+            calls.append(kwargs.get("obj") or kwargs.get("claim") or kwargs.get("account"))
+            return _real(*args, **kwargs)
+
+        monkeypatch.setattr(services, name, spy, raising=False)
+    client.force_login(cast.staff)
+    walked, inlines = [], []
+    asking = RequestFactory().get("/admin/")
+    asking.user = cast.staff
+    for model, model_admin in admin.site._registry.items():
+        if model._meta.app_label != "arguments" and model is not get_user_model():
+            continue
+        if not model_admin.has_change_permission(asking):
+            continue  # read-only (merges, LTI records): changed by services alone
+        obj = {Claim: pro}.get(model) or model._default_manager.order_by("pk").first()
+        assert obj is not None, f"the walk needs a {model.__name__}: make one above"
+        info = (model._meta.app_label, model._meta.model_name)
+        change = reverse("admin:{}_{}_change".format(*info), args=[obj.pk])
+        page = client.get(change)
+        assert page.status_code == 200, change
+        if not page.context["has_change_permission"]:
+            continue  # read-only for this row (votes, relations): changed by services
+        (form,) = [f for f in read(page.text).forms if f.method == "post"]
+        calls.clear()
+        response = client.post(change, form.posted())
+        assert response.status_code == 302, (model, response.context and response.context["errors"])
+        assert any(isinstance(c, model) for c in calls), f"{model.__name__}'s admin save"
+        walked.append(model.__name__)
+        for inline in page.context["inline_admin_formsets"]:
+            formset = inline.formset
+            if not formset.forms:
+                continue
+            page = client.get(change)
+            (form,) = [f for f in read(page.text).forms if f.method == "post"]
+            calls.clear()
+            response = client.post(change, form.posted(**_changed(page, formset)))
+            assert response.status_code == 302, formset.prefix
+            assert any(isinstance(c, formset.model) for c in calls), formset.prefix
+            inlines.append(formset.model.__name__)
+    assert {"Debate", "Claim", "Source", "Citation", "Annotation", "Membership"} <= set(walked)
+    assert set(inlines) == {"Citation", "Membership"}
