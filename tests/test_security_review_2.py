@@ -4,7 +4,10 @@ test_lti_platform.py, beside the platform it needs. docs/SECURITY.md lists them 
 
 from __future__ import annotations
 
+import random
+import time
 from datetime import timedelta
+from difflib import SequenceMatcher
 from io import StringIO
 
 import pytest
@@ -18,9 +21,12 @@ from django.test import Client, RequestFactory
 from django.urls import reverse
 
 from arguments import services
+from arguments.explore import search
 from arguments.live import digests
 from arguments.models import Claim, Debate, Membership, Notification, Role
+from arguments.reading.lens import Lens
 from arguments.rules import limits
+from tests.conftest import build_debate
 from tests.pages import read
 
 pytestmark = [pytest.mark.django_db, pytest.mark.security]
@@ -379,3 +385,46 @@ def test_every_admin_change_form_and_inline_saves_through_the_services(
             inlines.append(formset.model.__name__)
     assert {"Debate", "Claim", "Source", "Citation", "Annotation", "Membership"} <= set(walked)
     assert set(inlines) == {"Citation", "Membership"}
+
+
+# Finding 7: the near-duplicate check burned CPU per request -----------------------------------
+
+
+def test_a_crafted_draft_against_alike_claims_costs_a_bounded_number_of_comparisons(
+    monkeypatch,
+):
+    debate = build_debate(301)
+    rng = random.Random(27)
+    claims = list(Claim.objects.filter(debate=debate, is_thesis=False))
+    for claim in claims:
+        claim.text = "".join(rng.choice("ab") for _ in range(500))
+    Claim.objects.bulk_update(claims, ["text"])
+    full: list[int] = []
+
+    class Counting(SequenceMatcher):
+        def ratio(self) -> float:
+            full.append(len(self.a))
+            return super().ratio()
+
+    monkeypatch.setattr(search, "SequenceMatcher", Counting)
+    monkeypatch.setattr(search, "_postgres", lambda: False)  # the fallback, on either database
+    lens = Lens.of(debate, debate.owner)
+    draft = "".join(rng.choice("ab") for _ in range(500))
+    thesis = debate.claims.get(is_thesis=True)
+    started = time.perf_counter()
+    search.similar_claims(lens, draft, under=thesis.pk)
+    spent = time.perf_counter() - started
+    assert len(full) <= 40  # search.SIMILAR_RATIOS; was one per claim: 300
+    assert max(full, default=0) <= 160  # search.SIMILAR_COMPARED; was all 500 characters
+    assert spent < 1.0  # 3.8 s before, on SQLite (the budget is 0.15 s)
+
+
+def test_the_similar_claims_check_is_rate_limited(client, cast, debate, thesis, monkeypatch):
+    monkeypatch.setitem(
+        limits.WRITE_LIMITS, "similar", limits.WriteLimit(2, 100, timedelta(minutes=1), "checked")
+    )
+    client.force_login(cast.writer)
+    url = reverse("arguments:claim_add", args=[debate.slug, thesis.pk])
+    query = {"part": "similar", "stance": "pro", "text": "Open weights spread access widely."}
+    answers = [client.get(url, query, HTTP_HX_REQUEST="true").status_code for _ in range(3)]
+    assert answers == [200, 200, 429]
