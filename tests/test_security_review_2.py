@@ -5,6 +5,7 @@ test_lti_platform.py, beside the platform it needs. docs/SECURITY.md lists them 
 from __future__ import annotations
 
 import random
+import re
 import time
 from datetime import timedelta
 from difflib import SequenceMatcher
@@ -22,7 +23,8 @@ from django.urls import reverse
 
 from arguments import services
 from arguments.explore import search
-from arguments.live import digests
+from arguments.live import digests, polls
+from arguments.live.poll_shortcut import LivePolls
 from arguments.models import Claim, Debate, Membership, Notification, Role
 from arguments.reading.lens import Lens
 from arguments.rules import limits
@@ -428,3 +430,44 @@ def test_the_similar_claims_check_is_rate_limited(client, cast, debate, thesis, 
     query = {"part": "similar", "stance": "pro", "text": "Open weights spread access widely."}
     answers = [client.get(url, query, HTTP_HX_REQUEST="true").status_code for _ in range(3)]
     assert answers == [200, 200, 429]
+
+
+# Finding 8: the live-poll ticket let a removed member, or its URL's holder, watch ------------
+
+
+def poll_address(page: str) -> tuple[str, str]:
+    url = re.search(r'data-live-url="([^"]+)"', page).group(1).replace("&amp;", "&")
+    etag = re.search(r'data-live-etag="([^"]+)"', page).group(1).replace("&quot;", '"')
+    return url, etag
+
+
+def test_a_removed_member_or_whoever_holds_the_poll_url_cannot_watch_a_private_debate(
+    client, cast, debate, thesis
+):
+    Debate.objects.filter(pk=debate.pk).update(visibility=Debate.Visibility.PRIVATE)
+    client.force_login(cast.viewer)
+    url, etag = poll_address(client.get(debate.get_absolute_url()).content.decode())
+    unchanged = {"If-None-Match": etag}
+    assert client.get(url, headers=unchanged).status_code == 304  # the member, as before
+    # Someone else holding the URL (another session): no answer without reading rights.
+    other = Client()
+    assert other.get(url, headers=unchanged).status_code == 404
+    other.force_login(cast.stranger)
+    assert other.get(url, headers=unchanged).status_code == 404
+    shortcut = LivePolls(lambda environ, start: start("200 OK", []) or [b"django"])
+    statuses: list[str] = []
+    path, _, query = url.partition("?")
+    environ = {"REQUEST_METHOD": "GET", "PATH_INFO": path, "QUERY_STRING": query}
+    shortcut({**environ, "HTTP_IF_NONE_MATCH": etag}, lambda s, h: statuses.append(s))
+    assert statuses == ["200 OK"]  # not answered before Django without the member's session
+    # The member removed: their own ticket, in their own session, admits no more.
+    services.membership_revoke(
+        actor=cast.owner, membership=Membership.objects.get(debate=debate, user=cast.viewer)
+    )
+    assert client.get(url, headers=unchanged).status_code == 404
+    services.claim_add(actor=cast.writer, parent=thesis, stance="pro", text="News.")
+    assert client.get(url, headers=unchanged).status_code == 404
+
+
+def test_a_poll_ticket_lasts_an_hour_not_twelve():
+    assert polls.TICKET_MAX_AGE <= 3600
