@@ -471,3 +471,34 @@ def test_a_removed_member_or_whoever_holds_the_poll_url_cannot_watch_a_private_d
 
 def test_a_poll_ticket_lasts_an_hour_not_twelve():
     assert polls.TICKET_MAX_AGE <= 3600
+
+
+# Finding 9: citing a URL reused a private debate's source row, title included ----------------
+
+
+def test_citing_a_url_does_not_show_a_private_debates_title_for_it(cast, debate, pro):
+    secret = services.debate_create(
+        owner=cast.stranger, title="Merger talks", thesis="We should buy Falcon Corp."
+    )
+    Debate.objects.filter(pk=secret.pk).update(visibility=Debate.Visibility.PRIVATE)
+    inside = secret.claims.get(is_thesis=True)
+    services.source_cite(
+        actor=cast.stranger,
+        claim=inside,
+        url="https://example.org/q3-report",
+        title="Project Falcon: the board's acquisition memo",
+    )
+    cited = services.source_cite(
+        actor=cast.writer, claim=pro, url="https://example.org/q3-report", title="Q3 report"
+    )
+    assert cited.source.title == "Q3 report"
+    assert "Falcon" not in Client().get(debate.get_absolute_url()).text
+    assert "Falcon" not in Client().get(pro.get_absolute_url()).text
+    private_source = inside.citations.get().source
+    private_source.refresh_from_db()
+    assert private_source.title == "Project Falcon: the board's acquisition memo"  # untouched
+    # Whoever can read the private debate shares its row, as before.
+    again = services.source_cite(
+        actor=cast.stranger, claim=inside, url="https://example.org/q3-report", quote="p. 2"
+    )
+    assert again.source.pk == private_source.pk
