@@ -502,3 +502,23 @@ def test_citing_a_url_does_not_show_a_private_debates_title_for_it(cast, debate,
         actor=cast.stranger, claim=inside, url="https://example.org/q3-report", quote="p. 2"
     )
     assert again.source.pk == private_source.pk
+
+
+# Finding 10: a tag page revealed tags only private debates carry ------------------------------
+
+
+def test_a_tag_only_private_debates_carry_is_a_404_like_an_unknown_one(client, cast, debate):
+    Debate.objects.filter(pk=debate.pk).update(visibility=Debate.Visibility.PRIVATE)
+    services.debate_tags_set(actor=cast.owner, debate=debate, names=["Project Falcon"])
+    page = reverse("arguments:explore_tag", args=["project-falcon"])
+    unknown = reverse("arguments:explore_tag", args=["no-such-tag"])
+    for reader in (None, cast.stranger):
+        if reader is not None:
+            client.force_login(reader)
+        assert client.get(page).status_code == client.get(unknown).status_code == 404
+        assert "Falcon" not in client.get(page).content.decode()
+        by_query = client.get(reverse("arguments:explore"), {"tag": "project-falcon"})
+        by_unknown = client.get(reverse("arguments:explore"), {"tag": "no-such-tag"})
+        assert by_query.status_code == by_unknown.status_code
+    client.force_login(cast.viewer)  # a member finds it
+    assert client.get(page).status_code == 200
