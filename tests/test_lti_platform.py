@@ -451,6 +451,7 @@ def launch_with_services(client, platform: Platform, item, lineitem: str, member
     return platform_launch(client, platform, "learner-1", [LEARNER], setup)
 
 
+@pytest.mark.security
 def test_a_line_item_on_another_host_is_never_requested(
     client, platform, elsewhere, debate, thesis, cast, caplog
 ):
@@ -473,6 +474,7 @@ def test_a_line_item_on_another_host_is_never_requested(
     assert "Refused to contact" in page
 
 
+@pytest.mark.security
 def test_a_roster_on_another_host_is_never_requested(
     client, platform, elsewhere, debate, thesis, cast
 ):
@@ -500,6 +502,7 @@ def test_an_extra_host_the_administrator_lists_is_allowed(
     assert elsewhere[1:] == ["/lineitem/scores"]  # requested (the spy is no AGS endpoint)
 
 
+@pytest.mark.security
 @pytest.mark.parametrize(
     ("url", "allowed"),
     [
@@ -531,6 +534,7 @@ def test_service_addresses_are_allowed_only_on_the_platforms_hosts(url, allowed,
     assert service_url_allowed(url, registration) is allowed
 
 
+@pytest.mark.security
 def test_a_redirect_to_another_host_is_not_followed(platform, elsewhere):
     import requests
 
