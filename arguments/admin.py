@@ -82,12 +82,12 @@ class ModerationActionForm(ActionForm):
     )
 
 
-class ServiceSaves(admin.ModelAdmin):
+class ServiceSaves:
     """Every save of an admin page, its own row and each inline row, through the services
     (`admin_save`, `admin_delete`): the debates that show a row move to a new version, so the
     structures, cards and pages every worker keeps catch up (the admin's own saves left them
     as they were: a note or citation hidden here stayed on every page). tests/test_admin.py
-    walks every change form and inline."""
+    walks every change form and inline. A mixin, first among a ModelAdmin's bases."""
 
     def save_model(self, request: HttpRequest, obj: Any, form: forms.Form, change: bool) -> None:
         services.admin_save(actor=request.user, obj=obj)
@@ -685,7 +685,7 @@ class ClaimAdmin(ServiceRevertAdmin):
 
 
 @admin.register(Merge)
-class MergeAdmin(ServiceSaves):
+class MergeAdmin(ServiceSaves, admin.ModelAdmin):
     """The merges done, and a way to undo each as a unit."""
 
     action_form = ModerationActionForm
@@ -802,7 +802,7 @@ class ReviewRequestedFilter(admin.SimpleListFilter):
 
 
 @admin.register(Flag)
-class FlagAdmin(ServiceSaves):
+class FlagAdmin(ServiceSaves, admin.ModelAdmin):
     """The flag queue: uphold (optionally hiding the item in the same step) or dismiss, with a
     resolution note in the "Why" field; the note is shown to the item's author."""
 
@@ -903,7 +903,7 @@ class FlagAdmin(ServiceSaves):
 
 
 @admin.register(Membership)
-class MembershipAdmin(ServiceSaves):
+class MembershipAdmin(ServiceSaves, admin.ModelAdmin):
     list_display = ["user", "debate", "role", "created_at"]
     list_filter = ["role"]
     search_fields = ["user__username", "debate__title"]
@@ -928,7 +928,7 @@ class AccountAdmin(UserAdmin):
 
 
 @admin.register(Perspective)
-class PerspectiveAdmin(ServiceSaves):
+class PerspectiveAdmin(ServiceSaves, admin.ModelAdmin):
     """Groups and named perspectives (docs/ARCHITECTURE.md, "Perspectives"). A group's
     members are shown, not edited: the settings page's service moves the group's version,
     which keys the strengths held for it."""
@@ -946,7 +946,7 @@ admin.site.register(get_user_model(), AccountAdmin)
 
 
 @admin.register(Tag)
-class TagAdmin(ServiceSaves):
+class TagAdmin(ServiceSaves, admin.ModelAdmin):
     list_display = ["name", "slug"]
     search_fields = ["name", "slug"]
     prepopulated_fields = {"slug": ["name"]}

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from collections.abc import MutableMapping
 from datetime import UTC, datetime
-from typing import TYPE_CHECKING, Any, NamedTuple
+from typing import TYPE_CHECKING, Any, NamedTuple, TypedDict
 
 from django.contrib.auth import get_user_model
 from django.db import connection
@@ -33,6 +33,7 @@ if TYPE_CHECKING:
     from uuid import UUID
 
     from django.contrib.auth.models import AnonymousUser, User
+    from django_stubs_ext import WithAnnotations
 
     AnyUser = User | AnonymousUser
 
@@ -318,7 +319,12 @@ def named_perspectives_of(debate: Debate) -> list[Perspective]:
     )
 
 
-def share_links_of(debate: Debate) -> list[ShareLink]:
+class LinkFigures(TypedDict):
+    account_count: int
+    maker_role: str | None
+
+
+def share_links_of(debate: Debate) -> list[WithAnnotations[ShareLink, LinkFigures]]:
     """The debate's share links, newest first, each with its maker, the maker's role in the
     debate now (`maker_role`, None when not a member) and its count of accounts made through
     it (`account_count`); one query however many links and accounts."""

@@ -105,7 +105,7 @@ def share_link_revoke(*, actor: AnyUser, link: ShareLink) -> ShareLink:
     return link
 
 
-def maker_refusal(link: ShareLink, maker_role: Role | None, *, owner_id: int) -> str | None:
+def maker_refusal(link: ShareLink, maker_role: Role | str | None, *, owner_id: int) -> str | None:
     """Why the link's maker, now holding `maker_role`, no longer vouches for it (None when
     they still may give its role). The owner and site staff always may; a deleted maker
     never. `link.created_by` is loaded with the link."""
@@ -113,7 +113,8 @@ def maker_refusal(link: ShareLink, maker_role: Role | None, *, owner_id: int) ->
         return None
     if link.created_by is not None and link.created_by.is_staff:  # moderates every debate
         return None
-    if link.created_by_id is None or Role(link.role) not in grantable_roles(maker_role):
+    role = Role(maker_role) if maker_role else None
+    if link.created_by_id is None or Role(link.role) not in grantable_roles(role):
         return MAKER_LEFT
     return None
 
