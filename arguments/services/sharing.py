@@ -140,7 +140,9 @@ def share_link_join(*, user: AnyUser, link: ShareLink) -> Role:
     if not user.is_authenticated:
         raise PermissionDenied("Sign in (or pick a name) to join.")
     link = (
-        ShareLink.objects.select_for_update().select_related("debate", "created_by").get(pk=link.pk)
+        ShareLink.objects.select_for_update(of=("self",))
+        .select_related("debate", "created_by")
+        .get(pk=link.pk)
     )
     share_link_check(link)
     debate = link.debate
@@ -166,7 +168,9 @@ def instant_account_create(*, link: ShareLink, display_name: str) -> User:
     """An account for someone joining through `link` without an e-mail address, named after
     the display name they picked (plus a short code that keeps it unique)."""
     link = (
-        ShareLink.objects.select_for_update().select_related("debate", "created_by").get(pk=link.pk)
+        ShareLink.objects.select_for_update(of=("self",))
+        .select_related("debate", "created_by")
+        .get(pk=link.pk)
     )
     share_link_check(link)
     if not link.instant_access:
