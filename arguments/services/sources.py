@@ -27,10 +27,10 @@ if TYPE_CHECKING:
 
 def reusable_sources(actor: User) -> QuerySet[Source]:
     """The sources a citer may reuse, title and all: cited in a debate they can read (public,
-    unlisted, or private and theirs), or made by them. Another one of the same address (a
-    private debate's, its title naming what that debate discusses) is neither shown nor
-    changed: the citer gets a source row of their own (a URL is unique only within what
-    one can read)."""
+    unlisted, or private and theirs), made by them, or cited nowhere yet. Another one of the
+    same address (a private debate's, its title naming what that debate discusses) is neither
+    shown nor changed: the citer gets a source row of their own (a URL is unique only within
+    what one can read)."""
     if actor.is_staff:
         return Source.objects.all()
     debate = "citations__claim__debate__"
@@ -39,6 +39,8 @@ def reusable_sources(actor: User) -> QuerySet[Source]:
         | Q(**{f"{debate}owner": actor})
         | Q(**{f"{debate}memberships__user": actor})
         | Q(created_by=actor)
+        # Cited nowhere yet: the site's own catalogue (the demo's, the admin's).
+        | Q(citations__isnull=True)
     )
     return Source.objects.filter(readable).distinct()
 
