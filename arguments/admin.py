@@ -82,18 +82,39 @@ class ModerationActionForm(ActionForm):
     )
 
 
-class ServiceRevertAdmin(SimpleHistoryAdmin):
+class ServiceSaves:
+    """Every save of an admin page, its own row and each inline row, through the services
+    (`admin_save`, `admin_delete`): the debates that show a row move to a new version, so the
+    structures, cards and pages every worker keeps catch up (the admin's own saves left them
+    as they were: a note or citation hidden here stayed on every page). tests/test_admin.py
+    walks every change form and inline. A mixin, first among a ModelAdmin's bases."""
+
+    def save_model(self, request: HttpRequest, obj: Any, form: forms.Form, change: bool) -> None:
+        services.admin_save(actor=request.user, obj=obj)
+
+    def delete_model(self, request: HttpRequest, obj: Any) -> None:
+        services.admin_delete(actor=request.user, obj=obj)
+
+    def delete_queryset(self, request: HttpRequest, queryset: QuerySet) -> None:
+        for obj in queryset:
+            services.admin_delete(actor=request.user, obj=obj)
+
+    def save_formset(
+        self, request: HttpRequest, form: forms.Form, formset: Any, change: bool
+    ) -> None:
+        for obj in formset.save(commit=False):
+            services.admin_save(actor=request.user, obj=obj)
+        for obj in formset.deleted_objects:
+            services.admin_delete(actor=request.user, obj=obj)
+        formset.save_m2m()
+
+
+class ServiceRevertAdmin(ServiceSaves, SimpleHistoryAdmin):
     """History with who and when for every version; "Revert" goes through the revert service,
     so it keeps the debate's invariants and undoes a merge as a whole; "Save" through
     `admin_save`, which tells the debates that show the item."""
 
     action_form = ModerationActionForm
-
-    def save_model(self, request: HttpRequest, obj: Any, form: forms.Form, change: bool) -> None:
-        # Through the service: the debates that show the item move to a new version, so the
-        # structures, cards and pages every worker keeps catch up (the admin's own save left
-        # them as they were: tests/test_caches.py).
-        services.admin_save(actor=request.user, obj=obj)
 
     def history_form_view(
         self,
@@ -664,7 +685,7 @@ class ClaimAdmin(ServiceRevertAdmin):
 
 
 @admin.register(Merge)
-class MergeAdmin(admin.ModelAdmin):
+class MergeAdmin(ServiceSaves, admin.ModelAdmin):
     """The merges done, and a way to undo each as a unit."""
 
     action_form = ModerationActionForm
@@ -781,7 +802,7 @@ class ReviewRequestedFilter(admin.SimpleListFilter):
 
 
 @admin.register(Flag)
-class FlagAdmin(admin.ModelAdmin):
+class FlagAdmin(ServiceSaves, admin.ModelAdmin):
     """The flag queue: uphold (optionally hiding the item in the same step) or dismiss, with a
     resolution note in the "Why" field; the note is shown to the item's author."""
 
@@ -882,7 +903,7 @@ class FlagAdmin(admin.ModelAdmin):
 
 
 @admin.register(Membership)
-class MembershipAdmin(admin.ModelAdmin):
+class MembershipAdmin(ServiceSaves, admin.ModelAdmin):
     list_display = ["user", "debate", "role", "created_at"]
     list_filter = ["role"]
     search_fields = ["user__username", "debate__title"]
@@ -907,7 +928,7 @@ class AccountAdmin(UserAdmin):
 
 
 @admin.register(Perspective)
-class PerspectiveAdmin(admin.ModelAdmin):
+class PerspectiveAdmin(ServiceSaves, admin.ModelAdmin):
     """Groups and named perspectives (docs/ARCHITECTURE.md, "Perspectives"). A group's
     members are shown, not edited: the settings page's service moves the group's version,
     which keys the strengths held for it."""
@@ -925,7 +946,7 @@ admin.site.register(get_user_model(), AccountAdmin)
 
 
 @admin.register(Tag)
-class TagAdmin(admin.ModelAdmin):
+class TagAdmin(ServiceSaves, admin.ModelAdmin):
     list_display = ["name", "slug"]
     search_fields = ["name", "slug"]
     prepopulated_fields = {"slug": ["name"]}

@@ -360,7 +360,9 @@ class Relation(VoteTally):
 
 
 class Source(models.Model):
-    """A document that claims cite; shared by every claim citing it (one row per URL)."""
+    """A document that claims cite; shared by every claim citing it: one row per URL among
+    what a citer can read (a private debate's row is not reused outside it, so its title
+    never shows elsewhere: services/sources.py `reusable_sources`)."""
 
     class Kind(models.TextChoices):
         ARTICLE = "article", "Article"
@@ -371,7 +373,7 @@ class Source(models.Model):
         VIDEO = "video", "Video"
         OTHER = "other", "Other"
 
-    url = models.URLField(max_length=2000, unique=True)
+    url = models.URLField(max_length=2000, db_index=True)
     title = models.CharField(max_length=300)
     author = models.CharField(max_length=200, blank=True)
     publisher = models.CharField(max_length=200, blank=True)

@@ -40,6 +40,8 @@ from tests.tables import one_test_per_row
 from tests.test_permission_matrix import build_scene
 from tests.test_private_debate_matrix import make_cast
 
+pytestmark = pytest.mark.security
+
 
 @dataclass
 class Foreign:

@@ -276,6 +276,7 @@ def private_course_link(client, platform, debate: Debate) -> dict[str, Any]:
     return item
 
 
+@pytest.mark.security
 def test_a_private_debate_shows_through_a_course_link_a_member_chose(
     client, platform, registration, debate, thesis
 ):
@@ -295,6 +296,7 @@ def test_a_private_debate_shows_through_a_course_link_a_member_chose(
     assert Membership.objects.get(debate=debate, user=learner).role == Role.WRITER
 
 
+@pytest.mark.security
 @pytest.mark.parametrize("named_by", ["target_link_uri", "custom"])
 def test_an_instructor_naming_a_private_debate_by_hand_gains_no_role(
     client, platform, registration, debate, thesis, named_by
@@ -318,6 +320,7 @@ def test_an_instructor_naming_a_private_debate_by_hand_gains_no_role(
     )
 
 
+@pytest.mark.security
 def test_a_course_link_copied_to_another_course_admits_no_one(
     client, platform, registration, debate, thesis
 ):
@@ -342,6 +345,7 @@ def test_a_course_link_copied_to_another_course_admits_no_one(
     assert not LtiUser.objects.filter(sub="student-42").exists()
 
 
+@pytest.mark.security
 def test_a_member_launches_a_private_debate_without_a_course_link_as_they_are(
     client, platform, registration, debate, thesis
 ):
@@ -416,12 +420,14 @@ def users(registration, debate, thesis) -> int:
     return User.objects.count()
 
 
+@pytest.mark.security
 def test_a_forged_token_is_refused(client, platform, debate, users):
     forger = JWK.generate(kty="RSA", size=2048)
     response = launch(client, platform, key=forger, **{CLAIM + "target_link_uri": lti_url(debate)})
     refused(response, 403, "forged", users)
 
 
+@pytest.mark.security
 def test_an_expired_token_is_refused(client, platform, debate, users):
     past = int(time.time()) - 3600
     response = launch(
@@ -430,12 +436,14 @@ def test_an_expired_token_is_refused(client, platform, debate, users):
     refused(response, 403, "expired", users)
 
 
+@pytest.mark.security
 def test_a_token_without_expiry_is_refused(client, platform, debate, users):
     response = launch(client, platform, exp=None, **{CLAIM + "target_link_uri": lti_url(debate)})
     assert 400 <= response.status_code < 500
     assert nothing_provisioned(users)
 
 
+@pytest.mark.security
 def test_an_unknown_issuer_is_refused(client, platform, debate, users):
     response = launch(
         client,
@@ -446,6 +454,7 @@ def test_an_unknown_issuer_is_refused(client, platform, debate, users):
     refused(response, 403, "not registered", users)
 
 
+@pytest.mark.security
 def test_a_wrong_audience_is_refused(client, platform, debate, users):
     response = launch(
         client, platform, aud="some-other-tool", **{CLAIM + "target_link_uri": lti_url(debate)}
@@ -453,6 +462,7 @@ def test_a_wrong_audience_is_refused(client, platform, debate, users):
     refused(response, 403, "audience", users)
 
 
+@pytest.mark.security
 def test_an_unknown_deployment_is_refused(client, platform, debate, users):
     response = launch(
         client,
@@ -464,6 +474,7 @@ def test_an_unknown_deployment_is_refused(client, platform, debate, users):
     assert not LtiDeployment.objects.get(deployment_id="unknown").is_active
 
 
+@pytest.mark.security
 def test_a_replayed_launch_is_refused(client, platform, debate, users):
     state, nonce = start_login(client)
     token = platform.sign(
@@ -478,6 +489,7 @@ def test_a_replayed_launch_is_refused(client, platform, debate, users):
     assert User.objects.count() == accounts
 
 
+@pytest.mark.security
 def test_a_nonce_the_tool_never_issued_is_refused(client, platform, debate, users):
     state, _nonce = start_login(client)
     token = platform.sign(
@@ -487,6 +499,7 @@ def test_a_nonce_the_tool_never_issued_is_refused(client, platform, debate, user
     refused(response, 403, "already used or has expired", users)
 
 
+@pytest.mark.security
 def test_a_launch_that_did_not_start_here_is_refused(client, platform, debate, users):
     token = platform.sign(
         platform.claims(nonce="n", **{CLAIM + "target_link_uri": lti_url(debate)})
@@ -696,6 +709,7 @@ def test_a_bad_choice_redisplays_the_picker(
     assert words in response.content.decode()
 
 
+@pytest.mark.security
 def test_a_private_debate_cannot_be_picked_by_a_stranger(
     client, platform, registration, debate, thesis
 ):
@@ -731,6 +745,7 @@ def test_the_picker_refuses_a_resource_launch(client, platform, registration, de
     assert response.status_code == 400
 
 
+@pytest.mark.security
 def test_a_choice_without_the_session_cookie_links_the_debate_without_vouching(
     client, platform, registration, debate, thesis
 ):

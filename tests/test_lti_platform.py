@@ -451,6 +451,7 @@ def launch_with_services(client, platform: Platform, item, lineitem: str, member
     return platform_launch(client, platform, "learner-1", [LEARNER], setup)
 
 
+@pytest.mark.security
 def test_a_line_item_on_another_host_is_never_requested(
     client, platform, elsewhere, debate, thesis, cast, caplog
 ):
@@ -473,6 +474,7 @@ def test_a_line_item_on_another_host_is_never_requested(
     assert "Refused to contact" in page
 
 
+@pytest.mark.security
 def test_a_roster_on_another_host_is_never_requested(
     client, platform, elsewhere, debate, thesis, cast
 ):
@@ -500,6 +502,7 @@ def test_an_extra_host_the_administrator_lists_is_allowed(
     assert elsewhere[1:] == ["/lineitem/scores"]  # requested (the spy is no AGS endpoint)
 
 
+@pytest.mark.security
 @pytest.mark.parametrize(
     ("url", "allowed"),
     [
@@ -531,6 +534,7 @@ def test_service_addresses_are_allowed_only_on_the_platforms_hosts(url, allowed,
     assert service_url_allowed(url, registration) is allowed
 
 
+@pytest.mark.security
 def test_a_redirect_to_another_host_is_not_followed(platform, elsewhere):
     import requests
 
@@ -544,6 +548,63 @@ def test_a_redirect_to_another_host_is_not_followed(platform, elsewhere):
     with pytest.raises(ForeignServiceURL):
         session.get_redirect_target(redirect)
     assert elsewhere == [elsewhere[0]]
+
+
+def backslashed(spy: str, platform: Platform, path: str) -> str:
+    """An address that `urlsplit` reads as the platform's host and urllib3 as the spy's."""
+    return f"{spy}\\@{urlsplit(platform.url).netloc}{path}"
+
+
+@pytest.mark.security
+@pytest.mark.parametrize("service", ["lineitem", "memberships"])
+def test_ags_lineitem_with_backslash_does_not_send_the_token_elsewhere(
+    client, platform, elsewhere, debate, thesis, cast, service
+):
+    """Security finding (issue 27, high): `http://spy\\@platform/lineitem` passed the host
+    check, and the score (or the roster request) went to the spy with the platform's token."""
+    item = graded_link(client, platform, debate)
+    spy = elsewhere[0]
+    lineitem, memberships = platform.lineitem, platform.memberships
+    if service == "lineitem":
+        lineitem = backslashed(spy, platform, "/courses/101/lineitems/1/lineitem")
+    else:
+        memberships = backslashed(spy, platform, "/courses/101/memberships")
+    launched = launch_with_services(client, platform, item, lineitem, memberships)
+    assert launched.status_code == 400  # refused as the launch is read: nothing is stored
+    assert "backslash" in launched.content.decode()
+    assert not CourseActivity.objects.filter(lineitem_url=lineitem).exists()
+    call_command("lti_sync_scores", stdout=StringIO(), stderr=StringIO())
+    assert elsewhere == [spy]  # nothing reached it
+
+
+@pytest.mark.security
+@pytest.mark.parametrize(
+    "trick",
+    [
+        "{spy}\\@{platform}/x",  # urllib3 ends the host at the backslash
+        "{spy}/@{platform}/x",
+        "http://{platform_netloc}@{spy_netloc}/x",  # userinfo
+        "{spy} @{platform}/x",
+    ],
+)
+def test_a_service_url_the_client_reads_differently_is_never_requested(platform, elsewhere, trick):
+    """The session checks the URL it connects to (the prepared request's), not another
+    parser's reading of it: a row stored before the launch check cannot leak the token."""
+    import requests
+
+    from arguments.services.lti import ForeignServiceURL, PlatformSession
+
+    spy = elsewhere[0]
+    url = trick.format(
+        spy=spy,
+        platform=urlsplit(platform.url).netloc,
+        platform_netloc=urlsplit(platform.url).netloc,
+        spy_netloc=urlsplit(spy).netloc,
+    )
+    session = PlatformSession(LtiRegistration.objects.get(issuer=platform.url))
+    with pytest.raises((ForeignServiceURL, requests.exceptions.InvalidURL)):
+        session.post(url, headers={"Authorization": "Bearer platform-token"})
+    assert elsewhere == [spy]
 
 
 def test_members_who_left_the_course_lose_its_role_and_keep_their_claims(

@@ -43,7 +43,7 @@ from tests.factories import UserFactory
 from tests.tables import one_test_per_row
 from tests.test_permission_matrix import Scene, _course_activity, build_scene
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.security]
 
 PERSONAS = [
     "owner",

@@ -369,6 +369,7 @@ def test_a_suggester_is_not_offered_edit_on_their_own_pending_claim(client, cast
 # -- what the one visibility rule closes ------------------------------------------------------
 
 
+@pytest.mark.security
 def test_a_claim_under_a_hidden_one_is_hidden_everywhere(client, cast):
     """Hiding a claim hides its branch: not in the tree, nor behind any other door."""
     world = build_world(cast, "open")
@@ -403,6 +404,7 @@ def test_a_merged_claim_leads_everyone_to_the_claim_it_was_merged_into(client, c
         assert response["Location"] == url("claim", world, world.pro.pk)
 
 
+@pytest.mark.security
 def test_a_moderator_can_neither_demote_nor_remove_another_moderator(client, cast, debate):
     other = Membership.objects.create(
         debate=debate, user=UserFactory(username="other-mod"), role=Role.MODERATOR

@@ -18,7 +18,7 @@ from django.urls import reverse
 from arguments.lti import SESSION_ORIGINS
 from arguments.lti.cookies import LmsFrameCookiesMiddleware
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.security]
 
 ROOT = Path(__file__).resolve().parent.parent
 

@@ -14,7 +14,7 @@ from arguments import services
 from arguments.models import Annotation, Claim, Debate, Flag, Relation, Source, Stance, Vote
 from tests.factories import UserFactory
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.security]
 
 User = get_user_model()
 

@@ -4,11 +4,14 @@ unsubscribe (a signed token: no sign-in needed, nothing stored).
 `send_digests()` is what the scheduler's `manage.py send_digests` runs. It is safe to run
 twice, or twice at once: each reader's digest is built and marked sent (`emailed_at`) under a
 lock on their settings row, and only notices not yet e-mailed are picked. A mail server that
-fails leaves the transaction rolled back, so the notices wait for the next run.
+fails leaves the transaction rolled back, so the notices wait for the next run; a digest that
+cannot be sent is logged and skipped, never the others' (one reader's bad notice once stopped
+every digest of every run).
 """
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -20,7 +23,10 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
+from arguments.live.notifications import still_seen
 from arguments.models import Notification, NotificationSettings
+
+logger = logging.getLogger(__name__)
 
 Digest = NotificationSettings.Digest
 # The module's old path, kept: links already sent stay valid.
@@ -54,6 +60,16 @@ def unsubscribe_url(user_id: int) -> str:
 class Sent:
     readers: int
     notices: int
+    failed: int = 0  # readers whose digest could not be sent this run (logged)
+
+
+SUBJECT_LENGTH = 120
+
+
+def subject_of(text: str) -> str:
+    """A one-notice digest's subject: the notice's words on one line (a header may hold no
+    line break: a reply "ok\\nBcc: …" must neither fail the mail nor add a header)."""
+    return " ".join(text.split())[:SUBJECT_LENGTH]
 
 
 def _due(choice: NotificationSettings, now: datetime) -> bool:
@@ -80,7 +96,7 @@ def _message(user, notices: list[Notification]) -> EmailMessage:
         f"Stop these e-mails (one click): {unsubscribe}",
     ]
     return EmailMessage(
-        subject=f"{count} new in your debates" if count > 1 else notices[0].text[:120],
+        subject=f"{count} new in your debates" if count > 1 else subject_of(notices[0].text),
         body="\n".join(lines),
         to=[user.email],
         headers={
@@ -98,24 +114,42 @@ def send_digests(now: datetime | None = None) -> Sent:
         .values_list("recipient_id", flat=True)
         .distinct()
     )
-    readers = notices = 0
+    readers = notices = failed = 0
     for user in get_user_model().objects.filter(pk__in=list(waiting)).exclude(email=""):
-        with transaction.atomic():
-            NotificationSettings.objects.get_or_create(user=user)
-            choice = NotificationSettings.objects.select_for_update().get(user=user)
-            if not _due(choice, now):
-                continue
-            batch = list(
-                Notification.objects.select_for_update()
-                .filter(recipient=user, emailed_at=None, read_at=None)
-                .order_by("created_at", "id")
-            )
-            if not batch:  # another run took them
-                continue
-            _message(user, batch).send()
-            Notification.objects.filter(pk__in=[n.pk for n in batch]).update(emailed_at=now)
+        try:
+            sent = _send_one(user, now)
+        except Exception:  # one reader's digest never stops the others': logged, next run
+            logger.exception("Digest for user %s could not be sent", user.pk)
+            failed += 1
+            continue
+        if sent:
+            readers += 1
+            notices += sent
+    return Sent(readers, notices, failed)
+
+
+def _send_one(user, now: datetime) -> int:
+    """E-mail one reader their digest if due, marking its notices sent; how many it held
+    (0: none sent). One transaction: a failure leaves their notices waiting."""
+    with transaction.atomic():
+        NotificationSettings.objects.get_or_create(user=user)
+        choice = NotificationSettings.objects.select_for_update().get(user=user)
+        if not _due(choice, now):
+            return 0
+        batch = list(
+            Notification.objects.select_for_update()
+            .filter(recipient=user, emailed_at=None, read_at=None)
+            .select_related("debate")
+            .order_by("created_at", "id")
+        )
+        if not batch:  # another run took them
+            return 0
+        for notice in batch:
+            notice.recipient = user
+        shown = still_seen(batch)  # notices of claims hidden since are never e-mailed
+        if shown:
+            _message(user, shown).send()
             choice.last_digest_at = now
             choice.save(update_fields=["last_digest_at"])
-        readers += 1
-        notices += len(batch)
-    return Sent(readers, notices)
+        Notification.objects.filter(pk__in=[n.pk for n in batch]).update(emailed_at=now)
+    return len(shown)

@@ -10,7 +10,7 @@ from urllib.parse import urlencode
 from django.core.cache import cache
 from django.urls import reverse
 
-from arguments.live.notifications import unread_key
+from arguments.live.notifications import still_seen, unread_key
 from arguments.models import Follow, Notification, NotificationSettings
 
 if TYPE_CHECKING:
@@ -52,12 +52,16 @@ def follow_context(
 
 
 def notifications_of(user: User, *, limit: int = 200) -> list[Notification]:
-    """The reader's latest notices, newest first, with their debates."""
-    return list(
+    """The reader's latest notices, newest first, with their debates: those whose claims they
+    may still know of (a claim hidden since drops its notices, `still_seen`)."""
+    notices = list(
         Notification.objects.filter(recipient=user)
         .select_related("debate")
         .order_by("-created_at", "-id")[:limit]
     )
+    for notice in notices:
+        notice.recipient = user  # the lens is the reader's, with no query for them
+    return still_seen(notices)
 
 
 def follows_of(user: User, *, limit: int = 200) -> list[Follow]:

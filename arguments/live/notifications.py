@@ -53,6 +53,30 @@ def after_commit(event: Callable[..., None], **ids: int | str | None) -> None:
     transaction.on_commit(notify, robust=True)
 
 
+# Every notice's address ends with the claim it quotes (`_claim_url`): the new pro or con of a
+# response, the claim itself otherwise.
+QUOTED = re.compile(r"#claim-(\d+)$")
+
+
+def still_seen(notices: Iterable[Notification]) -> list[Notification]:
+    """The notices whose claims their reader may still know of: a notice keeps the words of
+    the claims it quotes, so once a moderator hides one (or a branch above it), it drops from
+    the notifications page and from any digest not yet sent, like the claim from the tree.
+    One lens per (reader, debate); notices keep their order."""
+    lenses: dict[tuple[int, int], Lens] = {}
+    kept = []
+    for notice in notices:
+        key = (notice.recipient_id, notice.debate_id)
+        lens = lenses.get(key)
+        if lens is None:
+            lens = lenses[key] = Lens.of(notice.debate, notice.recipient)
+        quoted = QUOTED.search(notice.url)
+        claims = {notice.claim_id, int(quoted.group(1))} if quoted else {notice.claim_id}
+        if lens.readable and all(lens.knows(claim_id) for claim_id in claims):
+            kept.append(notice)
+    return kept
+
+
 def _about(text: str) -> str:
     return Truncator(text).chars(120)
 

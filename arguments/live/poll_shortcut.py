@@ -54,4 +54,9 @@ class LivePolls:
             found = polls.current_versions(environ, slug)
         except DatabaseError:  # let Django's handling (and its connection upkeep) answer
             return False
-        return found is not None and found[0] == debate_id and found[1].etag == etag
+        return (
+            found is not None
+            and found[0] == debate_id
+            and found[1].etag == etag
+            and polls.ticket_admits(ticket, environ, slug)
+        )

@@ -11,20 +11,28 @@ counts only what that reader may see.
 
 from __future__ import annotations
 
+import hashlib
+import hmac
 from collections.abc import MutableMapping
 from dataclasses import dataclass
 from typing import Any
 
+from django.conf import settings
 from django.core import signing
+from django.http.cookie import parse_cookie
 from django.utils.translation import ngettext
 
 from arguments import caches, selectors
+from arguments.models import Debate
 from arguments.reading.lens import Lens
 
-TICKET_SALT = "arguments.live.ticket"
+TICKET_SALT = "arguments.live.ticket-2"  # tickets of the old shape (12 hours, unbound) end
 # A ticket outlives no reading session worth keeping open; after it, polls go through the lens
-# again (a member removed from a private debate stops learning even that it is unchanged).
-TICKET_MAX_AGE = 12 * 3600
+# again. A private debate's ticket is also bound to its reader: to the session it was given in
+# (whoever else holds its URL has not that session's cookie) and to their membership, asked
+# on every unchanged poll (one indexed read), so a member removed stops learning at once even
+# that the debate is unchanged.
+TICKET_MAX_AGE = 3600
 POLL_SECONDS = 5
 
 caches.register(
@@ -80,22 +88,62 @@ def page_versions(lens: Lens) -> Versions:
     return Versions(structure.version[0], structure.tally_version, structure.newest_claim)
 
 
-def ticket_for(debate_id: int) -> str:
-    """A signed, timestamped proof that whoever holds it could read the debate."""
-    return signing.dumps(debate_id, salt=TICKET_SALT)
+def session_digest(session_key: str | None) -> str:
+    """What a ticket keeps of the session it was given in: a digest, never the key."""
+    if not session_key:
+        return ""
+    return hashlib.sha256(f"{TICKET_SALT}:{session_key}".encode()).hexdigest()[:32]
+
+
+def ticket_for(
+    debate_id: int, *, user_id: int | None = None, session_key: str | None = None
+) -> str:
+    """A signed, timestamped proof that whoever holds it could read the debate: for a reader
+    signed in, bound to them and to their session."""
+    return signing.dumps([debate_id, user_id or 0, session_digest(session_key)], salt=TICKET_SALT)
+
+
+def _ticket(ticket: str) -> tuple[int, int, str] | None:
+    try:
+        value = signing.loads(ticket, salt=TICKET_SALT, max_age=TICKET_MAX_AGE)
+    except signing.BadSignature:  # also SignatureExpired
+        return None
+    if (
+        isinstance(value, list)
+        and len(value) == 3
+        and all(isinstance(part, int) for part in value[:2])
+        and isinstance(value[2], str)
+    ):
+        return value[0], value[1], value[2]
+    return None
 
 
 def ticket_debate(ticket: str) -> int | None:
     """The debate a valid, unexpired ticket was given for, else None."""
-    try:
-        debate_id = signing.loads(ticket, salt=TICKET_SALT, max_age=TICKET_MAX_AGE)
-    except signing.BadSignature:  # also SignatureExpired
-        return None
-    return debate_id if isinstance(debate_id, int) else None
+    found = _ticket(ticket) if ticket else None
+    return found[0] if found is not None else None
 
 
-def ticket_admits(ticket: str, debate_id: int) -> bool:
-    return ticket != "" and ticket_debate(ticket) == debate_id
+def ticket_admits(ticket: str, environ: MutableMapping[str, Any], slug: str) -> bool:
+    """Whether the ticket still stands for the reader's right to read the debate, so an
+    unchanged poll may answer 304 without the session: any valid ticket for a public or
+    unlisted debate (anyone may read it); for a private one, only in the session it was given
+    in, and while its reader still belongs to the debate."""
+    found = _ticket(ticket) if ticket else None
+    versions = selectors.debate_versions(slug, environ)
+    if found is None or versions is None or found[0] != versions.id:
+        return False
+    if versions.visibility != Debate.Visibility.PRIVATE:
+        return True
+    debate_id, user_id, digest = found
+    cookies = parse_cookie(environ.get("HTTP_COOKIE", ""))
+    session_key = cookies.get(settings.SESSION_COOKIE_NAME)
+    return (
+        user_id != 0
+        and digest != ""
+        and hmac.compare_digest(digest, session_digest(session_key))
+        and selectors.still_member(debate_id, user_id)
+    )
 
 
 @dataclass(frozen=True, slots=True)

@@ -12,6 +12,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+from arguments.services.lti import service_url_refusal
+
 CLAIM = "https://purl.imsglobal.org/spec/lti/claim/"
 AGS_CLAIM = "https://purl.imsglobal.org/spec/lti-ags/claim/endpoint"
 NRPS_CLAIM = "https://purl.imsglobal.org/spec/lti-nrps/claim/namesroleservice"
@@ -32,6 +34,14 @@ def _text(value: object, name: str, *, limit: int, required: bool = False) -> No
         raise MalformedClaim(f"{name} must be a{' non-empty' if required else ''} string.")
     if len(value) > limit:
         raise MalformedClaim(f"{name} is longer than {limit} characters.")
+
+
+def _url(value: object, name: str, *, limit: int, required: bool = False) -> None:
+    """A service address the tool will request with the platform's token: refused at the
+    launch when it is no plain http(s) URL (services/lti.py checks it again when sent)."""
+    _text(value, name, limit=limit, required=required)
+    if isinstance(value, str) and value and (why := service_url_refusal(value)):
+        raise MalformedClaim(f"{name} {why}.")
 
 
 def _object(body: Mapping[str, object], claim: str, name: str) -> dict[str, Any] | None:
@@ -81,7 +91,7 @@ def launch_claims_check(body: Mapping[str, object]) -> None:
 
     nrps = _object(body, NRPS_CLAIM, "names and roles service")
     if nrps is not None:
-        _text(
+        _url(
             nrps.get("context_memberships_url"),
             "namesroleservice.context_memberships_url",
             limit=URL_LENGTH,
@@ -91,8 +101,8 @@ def launch_claims_check(body: Mapping[str, object]) -> None:
     ags = _object(body, AGS_CLAIM, "assignment and grade services endpoint")
     if ags is not None:
         _strings(ags.get("scope"), "endpoint.scope")
-        _text(ags.get("lineitems"), "endpoint.lineitems", limit=URL_LENGTH)
-        _text(ags.get("lineitem"), "endpoint.lineitem", limit=2000)
+        _url(ags.get("lineitems"), "endpoint.lineitems", limit=URL_LENGTH)
+        _url(ags.get("lineitem"), "endpoint.lineitem", limit=2000)
 
     pns = _object(body, CLAIM + "platformnotificationservice", "platformnotificationservice")
     if pns is not None:

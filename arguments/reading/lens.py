@@ -538,8 +538,20 @@ class Lens:
 
     def hides_votes(self, point: str) -> bool:
         """Guided voting: others' votes on a point, and the strength made of them, show to a
-        reader only once they have voted on it."""
-        return self.debate.hide_votes_until_voted and point not in self.votes
+        reader only once they have voted on it themselves (a vote cast as a perspective they
+        named is not theirs: it would let them peek without committing)."""
+        return self.debate.hide_votes_until_voted and point not in self.own_votes
+
+    @property
+    def own_votes(self) -> dict[str, int]:
+        """The reader's own votes, whatever perspective they vote as (read only when guided
+        voting asks, and only then a second query)."""
+        if self.voting_as is None:
+            return self.votes
+        votes = self.__dict__.get("_own_votes")
+        if votes is None:
+            votes = self.__dict__["_own_votes"] = my_votes(self.user, self.debate)
+        return votes
 
     def _point_of(self, claim_id: int) -> str:
         edge = self.structure.original.get(claim_id)

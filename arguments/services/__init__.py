@@ -49,6 +49,7 @@ from arguments.services.lti import (
 )
 from arguments.services.memberships import membership_grant, membership_revoke
 from arguments.services.moderation import (
+    admin_delete,
     admin_save,
     claim_merge,
     debate_lock,
@@ -79,6 +80,7 @@ __all__ = [
     "RateLimited",
     "account_leave",
     "account_save",
+    "admin_delete",
     "admin_save",
     "annotation_add",
     "annotation_delete",

@@ -35,6 +35,7 @@ from arguments.models import (
     Source,
 )
 from arguments.services.guards import history_of, unique_slug
+from arguments.services.sources import reusable_sources
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AnonymousUser, User
@@ -357,11 +358,13 @@ def _authors(document: DebateDocument) -> dict[str, User]:
 
 
 def _sources(document: DebateDocument, owner: User) -> dict[str, Source]:
-    """The document's sources by local id: existing rows by normalized URL, others created."""
+    """The document's sources by local id: existing rows by normalized URL (those the owner
+    may reuse: never a private debate's they cannot read), others created."""
     by_url: dict[str, Source] = {}
     urls = list(dict.fromkeys(source.url for source in document.sources))
+    reusable = reusable_sources(owner).order_by("-pk")  # the oldest of one URL wins below
     for batch in _batches(urls):
-        by_url.update((source.url, source) for source in Source.objects.filter(url__in=batch))
+        by_url.update((source.url, source) for source in reusable.filter(url__in=batch))
     new: dict[str, Source] = {}
     for item in document.sources:
         if item.url in by_url or item.url in new:

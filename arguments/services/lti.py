@@ -20,7 +20,6 @@ import logging
 import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
-from urllib.parse import urlsplit
 
 import requests
 from django.conf import settings
@@ -29,6 +28,8 @@ from django.core import signing
 from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
 from lti_tool.models import Key, LtiRegistration, LtiUser
+from urllib3.exceptions import LocationParseError
+from urllib3.util import parse_url
 
 from arguments.models import Debate, Membership, Role
 from arguments.services.memberships import membership_raise
@@ -227,15 +228,38 @@ class ForeignServiceURL(requests.RequestException):
     site: the tool would send its requests, and its access token, there (SSRF)."""
 
 
+# What no service address of ours ever needs, and what makes parsers disagree about its host:
+# `http://127.0.0.1:81\@lms.example/x` is lms.example to `urlsplit` but 127.0.0.1 to
+# urllib3 (a backslash ends the authority there), so a check by one parser let the other
+# connect elsewhere with the platform's token. Userinfo, whitespace and control characters
+# are refused for the same reason, and so is an `@` anywhere (no platform puts one in an
+# endpoint, and it is where the parsers part ways).
+_UNSAFE_URL = re.compile(r"[\\\s\x00-\x1f\x7f@]")
+
+
+def service_url_refusal(url: str) -> str | None:
+    """Why `url` cannot be a platform's service address (None when it can be one): http or
+    https, a host, and none of the characters parsers read differently."""
+    if _UNSAFE_URL.search(url):
+        return "has a backslash, a user name, a space or a control character"
+    if _host_port(url) is None:
+        return "is not an http(s) address with a host"
+    return None
+
+
 def _host_port(url: str) -> tuple[str, int] | None:
+    """The host and port the HTTP client connects to for `url`: read by urllib3's own parser
+    (the one `requests` connects with), never by another that could read it differently."""
+    if _UNSAFE_URL.search(url):
+        return None
     try:
-        parts = urlsplit(url)
-        port = parts.port
-    except ValueError:
+        parts = parse_url(url)
+    except LocationParseError:
         return None
-    if parts.scheme not in {"http", "https"} or not parts.hostname:
+    scheme = (parts.scheme or "").lower()
+    if scheme not in {"http", "https"} or not parts.host:
         return None
-    return parts.hostname.lower(), port or (443 if parts.scheme == "https" else 80)
+    return parts.host.lower(), parts.port or (443 if scheme == "https" else 80)
 
 
 def platform_hosts(registration: LtiRegistration) -> frozenset[tuple[str, int]]:
@@ -298,6 +322,12 @@ class PlatformSession(requests.Session):
         self._check(str(url))
         kwargs.setdefault("timeout", SERVICE_TIMEOUT)
         return super().request(method, url, *args, **kwargs)
+
+    def send(self, request: requests.PreparedRequest, **kwargs: Any) -> requests.Response:
+        # Checked again as prepared, the URL the connection is made to, for the first request
+        # and every redirect (`resolve_redirects` sends through here too).
+        self._check(request.url or "")
+        return super().send(request, **kwargs)
 
     def get_redirect_target(self, resp: requests.Response) -> str | None:
         target = super().get_redirect_target(resp)

@@ -25,13 +25,17 @@ from arguments.models import (
     Citation,
     Claim,
     Debate,
+    Flag,
+    Membership,
     Merge,
+    Perspective,
     Relation,
     Source,
+    Tag,
     Vote,
 )
 from arguments.reading import anchoring
-from arguments.rules.permissions import Action, require
+from arguments.rules.permissions import Action, forget_roles, require
 from arguments.services.guards import (
     attribute,
     bump_version,
@@ -97,6 +101,10 @@ def _debate_of(obj: models.Model) -> Debate | None:
         return obj.debate
     if isinstance(obj, Citation | Annotation):
         return obj.claim.debate
+    if isinstance(obj, Membership | Perspective | Merge):
+        return obj.debate
+    if isinstance(obj, Flag):
+        return obj.flagged_claim.debate
     return None
 
 
@@ -131,13 +139,33 @@ def _bump_where_shown(*rows: models.Model | None) -> None:
 def admin_save(*, actor: AnyUser, obj: models.Model) -> None:
     """Save an item as staff changed it in its admin page (a debate's settings, a source, a
     citation, a note): the debates that show it, before and after, move to a new version."""
-    _require_moderator(actor, obj)
+    debate = _require_moderator(actor, obj)
     before = type(obj)._default_manager.filter(pk=obj.pk).first() if obj.pk else None
     obj._history_user = actor  # type: ignore[attr-defined]
     obj.save()
     # A debate's own row needs no bump: saving it moves `updated_at`, which its visitor
     # pages are keyed by, and its structure holds none of its fields.
     _bump_where_shown(before, obj)
+    _after_admin_change(obj, debate)
+
+
+@transaction.atomic
+def admin_delete(*, actor: AnyUser, obj: models.Model) -> None:
+    """Delete what the admin may delete (a membership, a tag), with what its save would
+    move: the roles remembered for the debate, the pages of the debates that carried a tag."""
+    debate = _require_moderator(actor, obj)
+    tagged = list(Debate.objects.filter(tags=obj)) if isinstance(obj, Tag) else []
+    obj.delete()
+    _after_admin_change(obj, debate, tagged=tagged)
+
+
+def _after_admin_change(obj: models.Model, debate: Debate | None, *, tagged: Any = None) -> None:
+    if isinstance(obj, Membership) and debate is not None:
+        forget_roles(debate)  # a role changed by hand counts at once (share links, polls)
+    if isinstance(obj, Tag):
+        # Tag names show on the pages of the debates carrying them (kept by `updated_at`).
+        debates = tagged if tagged is not None else Debate.objects.filter(tags=obj)
+        Debate.objects.filter(pk__in=[d.pk for d in debates]).update(updated_at=timezone.now())
 
 
 def recount_debate(debate: Debate) -> int:

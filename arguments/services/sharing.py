@@ -21,7 +21,7 @@ from django.utils import timezone
 
 from arguments.models import Claim, InstantAccount, Role, ShareLink
 from arguments.rules.limits import check_rate
-from arguments.rules.permissions import Action, grantable_roles, require
+from arguments.rules.permissions import Action, grantable_roles, require, role_in
 from arguments.services.claims import claim_hide
 from arguments.services.memberships import membership_raise
 
@@ -42,6 +42,12 @@ REFUSED = {
     "expired": "This link has expired. Ask your teacher for a new one.",
     "revoked": "This link no longer works. Ask your teacher for a new one.",
 }
+# A link speaks for its maker: when they may no longer give its role (removed from the
+# debate, demoted, their account deleted), neither may the link.
+MAKER_LEFT = (
+    "This link no longer works: the person who made it can no longer invite people to this "
+    "debate with this role. Ask your teacher for a new one."
+)
 
 
 @transaction.atomic
@@ -99,10 +105,33 @@ def share_link_revoke(*, actor: AnyUser, link: ShareLink) -> ShareLink:
     return link
 
 
+def maker_refusal(link: ShareLink, maker_role: Role | str | None, *, owner_id: int) -> str | None:
+    """Why the link's maker, now holding `maker_role`, no longer vouches for it (None when
+    they still may give its role). The owner and site staff always may; a deleted maker
+    never. `link.created_by` is loaded with the link."""
+    if link.created_by_id is not None and link.created_by_id == owner_id:
+        return None
+    if link.created_by is not None and link.created_by.is_staff:  # moderates every debate
+        return None
+    role = Role(maker_role) if maker_role else None
+    if link.created_by_id is None or Role(link.role) not in grantable_roles(role):
+        return MAKER_LEFT
+    return None
+
+
+def share_link_refusal(link: ShareLink) -> str | None:
+    """Why the link cannot be used now, in the words its opener reads; None when it can."""
+    if link.state != "open":
+        return REFUSED[link.state]
+    maker = link.created_by
+    maker_role = role_in(maker, link.debate) if maker is not None else None
+    return maker_refusal(link, maker_role, owner_id=link.debate.owner_id)
+
+
 def share_link_check(link: ShareLink) -> None:
     """ValidationError saying why, when the link cannot be used now."""
-    if link.state != "open":
-        raise ValidationError(REFUSED[link.state])
+    if (why := share_link_refusal(link)) is not None:
+        raise ValidationError(why)
 
 
 @transaction.atomic
@@ -110,7 +139,11 @@ def share_link_join(*, user: AnyUser, link: ShareLink) -> Role:
     """Give the signed-in `user` at least the link's role; return the role they now have."""
     if not user.is_authenticated:
         raise PermissionDenied("Sign in (or pick a name) to join.")
-    link = ShareLink.objects.select_for_update().select_related("debate").get(pk=link.pk)
+    link = (
+        ShareLink.objects.select_for_update(of=("self",))
+        .select_related("debate", "created_by")
+        .get(pk=link.pk)
+    )
     share_link_check(link)
     debate = link.debate
     ShareLink.objects.filter(pk=link.pk).update(uses=F("uses") + 1)
@@ -134,7 +167,11 @@ def _clean_name(display_name: str) -> str:
 def instant_account_create(*, link: ShareLink, display_name: str) -> User:
     """An account for someone joining through `link` without an e-mail address, named after
     the display name they picked (plus a short code that keeps it unique)."""
-    link = ShareLink.objects.select_for_update().get(pk=link.pk)
+    link = (
+        ShareLink.objects.select_for_update(of=("self",))
+        .select_related("debate", "created_by")
+        .get(pk=link.pk)
+    )
     share_link_check(link)
     if not link.instant_access:
         raise PermissionDenied("This link needs an account: sign up or log in first.")

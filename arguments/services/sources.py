@@ -7,10 +7,12 @@ from urllib.parse import urlsplit
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Q, QuerySet
 
 from arguments.models import (
     Citation,
     Claim,
+    Debate,
     Source,
 )
 from arguments.rules.permissions import Action, require
@@ -21,6 +23,26 @@ if TYPE_CHECKING:
     from django.contrib.auth.models import AnonymousUser, User
 
     AnyUser = User | AnonymousUser
+
+
+def reusable_sources(actor: User) -> QuerySet[Source]:
+    """The sources a citer may reuse, title and all: cited in a debate they can read (public,
+    unlisted, or private and theirs), made by them, or cited nowhere yet. Another one of the
+    same address (a private debate's, its title naming what that debate discusses) is neither
+    shown nor changed: the citer gets a source row of their own (a URL is unique only within
+    what one can read)."""
+    if actor.is_staff:
+        return Source.objects.all()
+    debate = "citations__claim__debate__"
+    readable = (
+        Q(**{f"{debate}visibility__in": [Debate.Visibility.PUBLIC, Debate.Visibility.UNLISTED]})
+        | Q(**{f"{debate}owner": actor})
+        | Q(**{f"{debate}memberships__user": actor})
+        | Q(created_by=actor)
+        # Cited nowhere yet: the site's own catalogue (the demo's, the admin's).
+        | Q(citations__isnull=True)
+    )
+    return Source.objects.filter(readable).distinct()
 
 
 @transaction.atomic
@@ -42,7 +64,7 @@ def source_cite(
     source: Source | None = None
     if url:
         url = normalize_url(url)
-        source = Source.objects.filter(url=url).first()
+        source = reusable_sources(actor).filter(url=url).order_by("pk").first()
     elif title:
         # By title alone, only a source this debate already cites: another debate's
         # sources (a private one's addresses) are not ours to reuse or probe.

@@ -13,12 +13,20 @@ from arguments.reading.lens import Lens
 register = template.Library()
 
 
-@register.inclusion_tag("arguments/_live_notice.html")
-def live_notice(lens: Lens) -> dict[str, object]:
-    """Where live.js polls from (with the page's versions and a ticket) and the empty,
-    hidden region it fills: without JavaScript nothing shows, and reloading shows the news."""
+@register.inclusion_tag("arguments/_live_notice.html", takes_context=True)
+def live_notice(context: template.Context, lens: Lens) -> dict[str, object]:
+    """Where live.js polls from (with the page's versions and a ticket, bound to the reader
+    and their session) and the empty, hidden region it fills: without JavaScript nothing
+    shows, and reloading shows the news."""
     versions = polls.page_versions(lens)
-    query = urlencode({"since": versions.token, "ticket": polls.ticket_for(lens.debate.pk)})
+    request = context.get("request")
+    session = getattr(request, "session", None)
+    ticket = polls.ticket_for(
+        lens.debate.pk,
+        user_id=lens.user_id,
+        session_key=session.session_key if session is not None else None,
+    )
+    query = urlencode({"since": versions.token, "ticket": ticket})
     poll = reverse("arguments:debate_live", args=[lens.debate.slug])
     return {
         "poll_url": f"{poll}?{query}",

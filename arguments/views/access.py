@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from allauth.account.adapter import get_adapter
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import BadRequest, PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse, QueryDict
@@ -19,6 +20,7 @@ from arguments.models import Annotation, Claim
 from arguments.reading import perspectives
 from arguments.reading.lens import Lens, order_from
 from arguments.reading.links import Frame
+from arguments.rules.limits import check_act
 from arguments.rules.permissions import Action, permits, role_in
 
 if TYPE_CHECKING:
@@ -37,6 +39,22 @@ class SignedInRequest(HtmxHttpRequest):
     """A request `@login_required` let through: its user is signed in (for type hints)."""
 
     user: User
+
+
+def client_address(request: HttpRequest) -> str | None:
+    """The client's address as the login throttle reads it (behind the documented proxy,
+    from `X-Forwarded-For`: DJANGO_TRUSTED_PROXY_COUNT); None when there is none."""
+    try:
+        return get_adapter(request).get_client_ip(request)
+    except PermissionDenied:
+        return None
+
+
+def limit_act(request: HttpRequest, act: str) -> None:
+    """Count one write `act` of this request, per account and per address; RateLimited (a
+    429 saying why, `views/middleware.py`) past the allowance (`rules/limits.py`)."""
+    user_id = request.user.pk if request.user.is_authenticated else None
+    check_act(act, user_id=user_id, address=client_address(request))
 
 
 def lens_for(

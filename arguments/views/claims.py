@@ -20,7 +20,7 @@ from arguments.explore import search
 from arguments.models import CLAIM_MAX_LENGTH, Claim, Stance
 from arguments.reading.lens import Lens
 from arguments.rules.permissions import Action
-from arguments.views.access import HtmxHttpRequest, claim_to_act_on, lens_for
+from arguments.views.access import HtmxHttpRequest, claim_to_act_on, lens_for, limit_act
 from arguments.views.forms import CitationForm, ClaimForm, LinkForm, StanceForm, form_errors_to
 from arguments.views.fragments import back_to, body_response, branch_response, form_page
 
@@ -41,6 +41,7 @@ def claim_add(request: HtmxHttpRequest, slug: str, pk: int) -> HttpResponse:
     if request.htmx and request.GET.get("part") == "similar":
         # While the writer types (debounced): the claims their draft resembles.
         draft = request.GET.get("text", "")[:CLAIM_MAX_LENGTH]
+        limit_act(request, "similar")
         found = search.similar_claims(lens, draft, under=parent.pk)
         return render(
             request,
@@ -48,6 +49,8 @@ def claim_add(request: HtmxHttpRequest, slug: str, pk: int) -> HttpResponse:
             _similar_context(lens, parent, stance, found),
         )
     similar: list[tuple[int, str]] = []
+    if data is not None:
+        limit_act(request, "claim")  # every submit counts, refused or not
     if data is not None and stance_form.is_valid() and form.is_valid() and not data.get("anyway"):
         # The same check without JavaScript: a first submit of a near-duplicate asks first.
         similar = search.similar_claims(lens, form.cleaned_data["text"], under=pk)

@@ -4,7 +4,9 @@ The crux and gap pages are also htmx fragments for the debate page's panels."""
 
 from __future__ import annotations
 
-from django.http import HttpRequest, HttpResponse
+import re
+
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET
 from django.views.decorators.vary import vary_on_headers
@@ -14,6 +16,7 @@ from arguments.models import Tag
 from arguments.views.access import HtmxHttpRequest, lens_for
 from arguments.views.fragments import page_context
 
+SLUG = re.compile(r"[-a-zA-Z0-9_]+")  # the URL's <slug:tag>
 PAGE_ROWS = 50  # a page lists this many of each; the panels a few
 CRUX_PANEL_ROWS = 3
 GAP_PANEL_ROWS = 1  # of each kind: the panel stays short above the tree, even on a phone
@@ -25,16 +28,23 @@ def explore(request: HttpRequest) -> HttpResponse:
     the tag's own page."""
     slug = request.GET.get("tag", "").strip()
     if slug:
-        tag = get_object_or_404(Tag, slug=slug)
-        return redirect(tag)
+        # To the tag's page, which answers 404 when the reader finds no debate with it: a
+        # redirect only for known tags would tell which tags private debates carry.
+        if not SLUG.fullmatch(slug):
+            raise Http404("No such tag.")
+        return redirect("arguments:explore_tag", tag=slug)
     return render(request, "arguments/explore.html", {"explore": listings.explore(request.user)})
 
 
 @require_GET
 def explore_tag(request: HttpRequest, tag: str) -> HttpResponse:
-    """The debates the reader may find that carry one tag."""
+    """The debates the reader may find that carry one tag; a 404, like an unknown tag, when
+    they find none (a tag only private debates carry is theirs alone, name and all)."""
     found = get_object_or_404(Tag, slug=tag)
-    context = {"tag": found, "debates": listings.tagged(request.user, found)}
+    debates = listings.tagged(request.user, found)
+    if not debates:
+        raise Http404("No such tag.")
+    context = {"tag": found, "debates": debates}
     return render(request, "arguments/explore_tag.html", context)
 
 

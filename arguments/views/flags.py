@@ -26,6 +26,7 @@ from arguments.views.access import (
     HtmxHttpRequest,
     claim_to_act_on,
     lens_for,
+    limit_act,
     note_to_act_on,
 )
 from arguments.views.forms import form_errors_to
@@ -63,6 +64,8 @@ def _flag(
 ) -> HttpResponse:
     others = lens.published_claims(exclude=claim.pk)
     form = FlagForm(request.POST if request.method == "POST" else None, others=others)
+    if request.method == "POST":
+        limit_act(request, "flag")
     if request.method == "POST" and form.is_valid():
         duplicate = form.cleaned_data["duplicate_of"]
         try:

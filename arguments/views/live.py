@@ -30,9 +30,9 @@ def debate_live(request: HttpRequest, slug: str) -> HttpResponse:
     found = polls.current_versions(request.META, slug)  # read before Django, if it was
     if found is None:
         raise Http404("No debate here.")
-    debate_id, now = found
+    _debate_id, now = found
     unchanged = request.headers.get("If-None-Match", "") == now.etag
-    if unchanged and polls.ticket_admits(request.GET.get("ticket", ""), debate_id):
+    if unchanged and polls.ticket_admits(request.GET.get("ticket", ""), request.META, slug):
         return _unchanged(now.etag)
     lens = lens_for(request, slug)  # 404 for a debate the reader may not read
     if unchanged:

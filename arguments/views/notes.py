@@ -13,7 +13,13 @@ from arguments import selectors, services
 from arguments.models import Annotation
 from arguments.reading.lens import Lens
 from arguments.rules.permissions import Action
-from arguments.views.access import HtmxHttpRequest, claim_to_act_on, lens_for, note_to_act_on
+from arguments.views.access import (
+    HtmxHttpRequest,
+    claim_to_act_on,
+    lens_for,
+    limit_act,
+    note_to_act_on,
+)
 from arguments.views.forms import AnnotationForm, NoteEditForm, ReplyForm, form_errors_to
 from arguments.views.fragments import back_to, body_response, form_page, page_context
 
@@ -29,6 +35,8 @@ def claim_annotate(request: HtmxHttpRequest, slug: str, pk: int) -> HttpResponse
         request.POST if request.method == "POST" else None,
         initial={"exact": request.GET.get("exact", "")[:500], "motivation": "commenting"},
     )
+    if request.method == "POST":
+        limit_act(request, "note")
     if request.method == "POST" and form.is_valid():
         try:
             services.annotation_add(actor=request.user, claim=claim, **form.cleaned_data)
@@ -60,6 +68,7 @@ def note_reply(request: HtmxHttpRequest, slug: str, note_id: int) -> HttpRespons
     note = note_to_act_on(lens, note_id)
     claim = claim_to_act_on(request, lens, note.claim_id, Action.ANNOTATE)
     assert not isinstance(claim, HttpResponse)  # a POST: never the login page
+    limit_act(request, "note")
     form = ReplyForm(request.POST)
     error = ""
     if form.is_valid():

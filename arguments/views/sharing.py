@@ -29,7 +29,7 @@ from arguments.reading.activity import activity_of
 from arguments.reading.lens import Lens
 from arguments.reading.pseudonyms import pseudonyms_of
 from arguments.rules.permissions import Action, grantable_roles
-from arguments.views.access import lens_to_manage
+from arguments.views.access import lens_to_manage, limit_act
 from arguments.views.forms import form_errors_to
 
 EXPIRY_CHOICES = [("", "Never"), ("1", "In a day"), ("7", "In a week"), ("30", "In 30 days")]
@@ -65,15 +65,20 @@ def _qr(url: str) -> str:
 
 
 def _page(request: HttpRequest, lens: Lens, form: ShareLinkForm, status: int = 200) -> HttpResponse:
-    links = [
-        (link, request.build_absolute_uri(link.get_absolute_url()))
-        for link in selectors.share_links_of(lens.debate)
-    ]
+    owner_id = lens.debate.owner_id
+    links = []
+    for link in selectors.share_links_of(lens.debate):
+        url = request.build_absolute_uri(link.get_absolute_url())
+        # Why an open link admits no one (its maker may no longer give its role), said on
+        # the page in the words the link's opener reads.
+        why = services.sharing.maker_refusal(link, link.maker_role, owner_id=owner_id)
+        why = None if link.state != "open" else why
+        links.append((link, url, _qr(url) if link.state == "open" and not why else "", why))
     context = {
         "lens": lens,
         "debate": lens.debate,
         "form": form,
-        "links": [(link, url, _qr(url) if link.state == "open" else "") for link, url in links],
+        "links": links,
         "may_hide": lens.may(Action.HIDE_CLAIM),
     }
     return render(request, "arguments/debate_share.html", context, status=status)
@@ -162,8 +167,9 @@ def join(request: HttpRequest, token: str) -> HttpResponse:
     debate = link.debate
     signed_in = request.user.is_authenticated
     form = JoinForm(request.POST if request.method == "POST" and not signed_in else None)
-    error = "" if link.state == "open" else services.sharing.REFUSED[link.state]
+    error = services.sharing.share_link_refusal(link) or ""
     if request.method == "POST" and not error:
+        limit_act(request, "join")
         if not signed_in and not link.instant_access:
             return redirect_to_login(request.get_full_path())
         if signed_in or form.is_valid():

@@ -11,7 +11,7 @@ from arguments import services
 from arguments.models import Role
 from tests.factories import MembershipFactory, UserFactory
 
-pytestmark = pytest.mark.django_db(transaction=True)
+pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.security]
 
 PASSWORD = "a sturdy passphrase 42"
 

@@ -28,7 +28,7 @@ from playwright.sync_api import expect
 
 from arguments.models import Membership, Role
 
-pytestmark = pytest.mark.django_db(transaction=True)
+pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.security]
 
 PORTS = range(8815, 8820)
 CLIENT_ID = "debate-map"

@@ -28,7 +28,7 @@ from arguments import services
 from arguments.models import Flag, Role, Stance
 from tests.factories import MembershipFactory, UserFactory
 
-pytestmark = pytest.mark.django_db(transaction=True)
+pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.security]
 
 VECTORS: list[tuple[str, str]] = [
     # -- classic script and event handlers --

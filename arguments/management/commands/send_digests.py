@@ -16,3 +16,5 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         sent = send_digests()
         self.stdout.write(f"{sent.readers} digests sent, {sent.notices} notifications in them")
+        if sent.failed:  # the others went out; these wait for the next run
+            self.stderr.write(f"{sent.failed} digests could not be sent (see the log)")
