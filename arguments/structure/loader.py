@@ -200,6 +200,8 @@ def _catch_up(held: DebateStructure, debate: Debate) -> tuple[DebateStructure, s
         # Votes only: one statement, a snapshot of its own. A vote committed since `debate`
         # was read is applied and read again by the next catch-up, which sets, never adds.
         return held, changes.catch_up_tallies(held, debate.tally_version)
+    if debate.rebuilt_in > held.version[0]:
+        return None  # a write that could not say what it changed: no catch-up to try
     # A write: several statements, so one snapshot, and the versions it is stamped with read
     # in it (they may be newer than `debate`, read earlier).
     with snapshot():
