@@ -135,15 +135,31 @@ else:
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # Cache: Redis when REDIS_URL is set (shared by every worker), else process-local memory.
+# Redis is optional at run time too (debate/cache.py): short timeouts, and while it does not
+# answer, rate limits and other small shared entries go to the `fallback` table (made by a
+# migration) and fragments and cached sessions go uncached. REDIS_TIMEOUT is in seconds.
 REDIS_URL = os.environ.get("REDIS_URL", "")
+REDIS_TIMEOUT = float(os.environ.get("REDIS_TIMEOUT", "0.05"))
+FALLBACK_CACHE = {
+    "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+    "LOCATION": "arguments_cache_fallback",
+    "KEY_PREFIX": "debate",
+    "OPTIONS": {"MAX_ENTRIES": 20000},
+}
 CACHES: dict[str, dict[str, Any]]
 if REDIS_URL:
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "debate.cache.FallbackRedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": "debate",
-        }
+            "OPTIONS": {
+                "socket_connect_timeout": REDIS_TIMEOUT,
+                "socket_timeout": REDIS_TIMEOUT,
+                "FALLBACK_ALIAS": "fallback",
+            },
+        },
+        "fallback": FALLBACK_CACHE,
     }
 else:
     CACHES = {
@@ -151,7 +167,8 @@ else:
             "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
             "LOCATION": "debate",
             "OPTIONS": {"MAX_ENTRIES": 2000},
-        }
+        },
+        "fallback": FALLBACK_CACHE,
     }
 
 AUTH_PASSWORD_VALIDATORS = [
