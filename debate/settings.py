@@ -75,6 +75,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # Outermost: a lost database connection is served again once or answered with a 503.
+    "arguments.views.recovery.ConnectionRecoveryMiddleware",
     # First: a visitor's debate page kept whole costs what a static file does (one query).
     "arguments.views.visitor_pages.VisitorPagesMiddleware",
     "django.middleware.security.SecurityMiddleware",
