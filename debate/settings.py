@@ -71,6 +71,7 @@ INSTALLED_APPS = [
     "allauth",
     "allauth.account",
     "lti_tool",  # django-lti: LTI 1.3 platforms, deployments and our signing keys (issue 8)
+    "django_tasks_db",  # the task queue's table (issue 31): `manage.py run_tasks` works it
     "arguments",
 ]
 
@@ -135,6 +136,10 @@ else:
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+# Background work: Django's task framework, its tasks stored in the database (the same one,
+# PostgreSQL or SQLite) and run by `manage.py run_tasks` (docs/DEPLOY.md).
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 
 # Cache: Redis when REDIS_URL is set (shared by every worker), else process-local memory.
 # Redis is optional at run time too (debate/cache.py): short timeouts, and while it does not
@@ -265,8 +270,8 @@ COOKIES_IN_LMS_FRAMES = env_bool("DJANGO_COOKIES_IN_LMS_FRAMES", True)
 # Hosts an LMS's services (grades, rosters) may live on besides its registration's URLs, e.g.
 # "*.instructure.com" for Canvas; no other address is ever requested (services.lti).
 LTI_SERVICE_HOSTS = env_list("DJANGO_LTI_SERVICE_HOSTS", "")
-# Seconds after a learner's write in the LMS frame before their score is sent in a background
-# thread ("off": only `lti_sync_scores`, from cron, sends). Off in tests unless a test asks.
+# Seconds after a learner's write in the LMS frame before their score is sent by the task
+# worker ("off": only the periodic score sync sends). Off in tests unless a test asks.
 _scores_soon = os.environ.get("DJANGO_LTI_SCORES_SOON", "30")
 LTI_SCORES_SOON = None if TESTING or _scores_soon == "off" else float(_scores_soon)
 # The failed-login limit counts per client address: behind the proxy the docs describe, the
