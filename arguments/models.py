@@ -894,6 +894,10 @@ class ImportJob(models.Model):
     )
     # How many times a task worker started it (a worker killed mid-way leaves it for another).
     attempts = models.PositiveSmallIntegerField(default=0)
+    # Rows written so far and in all, while it runs: written on PostgreSQL by a connection of
+    # their own (the import's transaction is not committed yet), so every worker reads them.
+    rows_done = models.PositiveIntegerField(default=0)
+    rows_total = models.PositiveIntegerField(default=0)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 

@@ -13,6 +13,7 @@ import threading
 import time
 from datetime import timedelta
 from pathlib import Path
+from unittest import mock
 
 import pytest
 from django.db import connection
@@ -69,7 +70,16 @@ def test_a_worker_killed_mid_import_leaves_it_to_another_which_imports_it_once(t
                 break
             time.sleep(0.05)
         assert job.status == ImportJob.Status.RUNNING and job.attempts == 1
-        time.sleep(0.5)  # well inside the import (8,000 claims take seconds)
+        if connection.vendor == "postgresql":
+            # Progress from the database, while the import's transaction is still open: what
+            # every web worker's job page reads.
+            while time.monotonic() < deadline and not job.rows_done:
+                time.sleep(0.05)
+                job.refresh_from_db()
+            done, total = import_jobs.import_job_progress(job) or (0, 0)
+            assert 0 < done < total
+        else:
+            time.sleep(0.5)  # well inside the import (8,000 claims take seconds)
         worker.send_signal(signal.SIGKILL)
         worker.wait(10)
     finally:
@@ -206,3 +216,18 @@ class TestImportStartsAreLimited:
         assert answer.status_code == 429 and int(answer["Retry-After"]) > 0
         assert "You have started an import 10 times in the last hour" in answer.content.decode()
         assert not Debate.objects.exists()
+
+
+@pytest.mark.django_db
+def test_a_job_that_stops_on_an_unexpected_error_fails_on_its_page_and_in_the_queue(
+    cast, monkeypatch
+):
+    job = import_jobs.import_job_start(
+        owner=cast.stranger, text="x", format_name="kialo", title="", filename="f.txt"
+    )
+    monkeypatch.setattr(import_jobs.formats, "parse", mock.Mock(side_effect=KeyError("bug")))
+    assert run_all() == 1
+    job.refresh_from_db()
+    assert job.status == ImportJob.Status.FAILED and "stopped on an error" in job.error
+    result = DBTaskResult.objects.get()
+    assert result.status == "FAILED" and "KeyError" in result.traceback

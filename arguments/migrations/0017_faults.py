@@ -1,5 +1,5 @@
 """Faults a deployment meets (issue 31): the table the shared cache falls back to while Redis
-does not answer (debate/cache.py); the periodic jobs' schedule; an import job's attempts."""
+does not answer (debate/cache.py); the periodic jobs' schedule; an import job's attempts and progress."""
 
 from __future__ import annotations
 
@@ -38,5 +38,15 @@ class Migration(migrations.Migration):
             model_name="importjob",
             name="attempts",
             field=models.PositiveSmallIntegerField(default=0),
+        ),
+        migrations.AddField(
+            model_name="importjob",
+            name="rows_done",
+            field=models.PositiveIntegerField(default=0),
+        ),
+        migrations.AddField(
+            model_name="importjob",
+            name="rows_total",
+            field=models.PositiveIntegerField(default=0),
         ),
     ]

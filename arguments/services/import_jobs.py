@@ -19,12 +19,14 @@ workers' time.
 from __future__ import annotations
 
 import contextlib
+import logging
+import uuid
 from datetime import timedelta
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from django.contrib.auth import get_user_model
 from django.core.cache import cache
-from django.db import DatabaseError, transaction
+from django.db import DatabaseError, connection, transaction
 from django.db.models import F
 from django.tasks import task
 from django.utils import timezone
@@ -32,7 +34,7 @@ from django.utils import timezone
 from arguments import caches, formats
 from arguments.formats.document import FormatError
 from arguments.models import ImportJob
-from arguments.rules.faults import fault_message
+from arguments.rules.faults import close_lost_connections, fault_message
 from arguments.rules.limits import RateLimited, check_rate
 from arguments.services.interchange import debate_import
 
@@ -53,10 +55,12 @@ PROGRESS_KEY = "import-job-progress:{}"
 caches.register(
     "import progress",
     kept=caches.Kept.SHARED,
-    key="`import-job-progress:<job id>`: rows written and rows in all",
+    key="`import-job-progress:<job id>`: rows written and rows in all (SQLite only: on "
+    "PostgreSQL they are the job row's `rows_done` and `rows_total`)",
     stale="the next progress step sets it anew; the job's end deletes it (an hour at most)",
 )
 OPEN = (ImportJob.Status.WAITING, ImportJob.Status.RUNNING)
+logger = logging.getLogger(__name__)
 
 
 def import_rows(document: DebateDocument) -> int:
@@ -135,16 +139,11 @@ def import_job_run(job_id: UUID | str) -> ImportJob:
     ImportJob.objects.filter(pk=job_id, status__in=OPEN).update(
         status=ImportJob.Status.RUNNING, attempts=F("attempts") + 1, updated_at=timezone.now()
     )
-    job = ImportJob.objects.get(pk=job_id)
-
-    def progress(done: int, total: int) -> None:
-        # The cache, not the job row: the row cannot change inside the import's transaction
-        # (and SQLite allows one writer). With Redis every worker sees it.
-        cache.set(PROGRESS_KEY.format(job.pk), (done, total), timeout=3600)
-
+    progress = RowsWritten(job_id)
     try:
         with transaction.atomic():
-            job = ImportJob.objects.select_for_update().get(pk=job_id)
+            _lock(job_id)
+            job = ImportJob.objects.get(pk=job_id)
             if job.is_finished:
                 return job  # a second run of a finished job: it happened once
             try:
@@ -169,11 +168,59 @@ def import_job_run(job_id: UUID | str) -> ImportJob:
         # and the job's page says why in one line. Anything else is the queue's to retry.
         message = fault_message(error, what="the import was not saved (nothing was written)")
         if message is None:
+            _stopped(job_id)
             raise
         _fail(job_id, message)
+    except Exception:
+        _stopped(job_id)
+        raise  # the task is marked failed, with its traceback, in the queue's results
     finally:
-        cache.delete(PROGRESS_KEY.format(job_id))
+        progress.close()
     return ImportJob.objects.get(pk=job_id)
+
+
+def _lock(job_id: UUID | str) -> None:
+    """Hold the job until this transaction ends, so a second run waits and then finds it
+    finished. PostgreSQL: a transaction-scoped advisory lock (not the job's row, which the
+    progress connection updates meanwhile); SQLite: the transaction's write lock already."""
+    if connection.vendor == "postgresql":
+        key = uuid.UUID(str(job_id)).int & ((1 << 63) - 1)
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [key])
+
+
+class RowsWritten:
+    """`progress(done, total)` for an import that runs in one transaction. On PostgreSQL the
+    job row's counters are written by a connection of their own, in autocommit, so that every
+    web worker reads them while the import's transaction is still open. SQLite has one writer
+    at a time, so there they go to the shared cache (every worker sees them with Redis)."""
+
+    def __init__(self, job_id: UUID | str) -> None:
+        self.job_id = str(job_id)
+        self._own: Any = None
+        if connection.vendor == "postgresql":
+            try:
+                self._own = connection.get_new_connection(connection.get_connection_params())
+                self._own.autocommit = True
+            except DatabaseError:
+                self._own = None  # no second connection to spare: the page shows a busy bar
+
+    def __call__(self, done: int, total: int) -> None:
+        if self._own is None:
+            cache.set(PROGRESS_KEY.format(self.job_id), (done, total), timeout=3600)
+            return
+        try:
+            self._own.execute(
+                "UPDATE arguments_importjob SET rows_done = %s, rows_total = %s WHERE id = %s",
+                [done, total, self.job_id],
+            )
+        except Exception:  # psycopg's own errors: progress is never worth failing an import
+            logger.warning("Import progress not recorded", exc_info=True)
+
+    def close(self) -> None:
+        if self._own is not None:
+            self._own.close()
+        cache.delete(PROGRESS_KEY.format(self.job_id))
 
 
 def _fail(job_id: UUID | str, message: str) -> None:
@@ -183,6 +230,11 @@ def _fail(job_id: UUID | str, message: str) -> None:
         ImportJob.objects.filter(pk=job_id).update(
             status=ImportJob.Status.FAILED, error=message, text="", updated_at=timezone.now()
         )
+
+
+def _stopped(job_id: UUID | str) -> None:
+    close_lost_connections()  # a lost connection must not keep the job's page "running"
+    _fail(job_id, "The import stopped on an error; nothing of it was written.")
 
 
 def import_job_give_up(job_id: UUID | str, *, attempts: int) -> None:
@@ -195,5 +247,10 @@ def import_job_give_up(job_id: UUID | str, *, attempts: int) -> None:
 
 
 def import_job_progress(job: ImportJob) -> tuple[int, int] | None:
-    """(rows written, rows in all) while the job runs."""
+    """(rows written, rows in all) while the job runs: from its row (PostgreSQL), else from
+    the shared cache."""
+    if job.is_finished:
+        return None
+    if job.rows_total:
+        return job.rows_done, job.rows_total
     return cache.get(PROGRESS_KEY.format(job.pk))
