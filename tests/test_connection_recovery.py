@@ -12,11 +12,12 @@ from typing import Any
 
 import psycopg
 import pytest
-from django.db import connection
+from django.db import OperationalError, connection
 from django.test import Client
 from django.urls import reverse
 
 from arguments.models import Vote
+from arguments.rules.faults import connection_lost
 from arguments.views import visitor_pages
 
 pytestmark = [
@@ -104,3 +105,29 @@ def test_a_write_dropped_mid_request_is_a_503_not_repeated(client, cast, pro):
     assert Vote.objects.filter(user=cast.viewer).count() <= 1
     assert client.post(url, {"value": "3"}).status_code == 302
     assert Vote.objects.filter(user=cast.viewer).count() == 1
+
+
+@pytest.mark.parametrize("query", range(1, 13))
+def test_a_vote_dropped_at_any_of_its_queries_is_a_503_or_counted_never_a_500(
+    client, cast, pro, query
+):
+    """Seen from outside under load: a vote whose row lock met the dropped connection was
+    a 500 (Django had opened a fresh connection since, so the connections looked fine);
+    the error itself says the connection was lost."""
+    client.force_login(cast.viewer)
+    url = reverse("arguments:claim_vote", kwargs={"slug": pro.debate.slug, "pk": pro.pk})
+    with dropped_at(query):
+        answer = client.post(url, {"value": "3"}, headers={"HX-Request": "true"})
+    assert answer.status_code in (200, 503)
+    counted = Vote.objects.filter(user=cast.viewer).count()
+    assert counted == (1 if answer.status_code == 200 else counted)
+    assert counted <= 1
+
+
+def test_the_driver_and_the_server_saying_the_connection_is_gone_are_recognised():
+    terminated = OperationalError("terminating connection due to administrator command")
+    assert connection_lost(terminated)
+    assert connection_lost(
+        OperationalError("consuming input failed: server closed the connection unexpectedly")
+    )
+    assert not connection_lost(OperationalError("deadlock detected"))

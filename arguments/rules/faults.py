@@ -64,11 +64,35 @@ def fault_message(error: BaseException, *, what: str) -> str | None:
     return f"{MESSAGES[fault]}: {what}."
 
 
+# PostgreSQL's SQLSTATEs for a connection the server ended: class 08 (connection exception),
+# and an administrator's, a crash's or a starting server's shutdown.
+_LOST_SQLSTATES = ("08", "57P01", "57P02", "57P03")
+# What the driver says when the socket went away under it (no SQLSTATE: nothing answered).
+_LOST_WORDS = (
+    "the connection is closed",
+    "connection already closed",
+    "server closed the connection",
+    "consuming input failed",
+    "terminating connection",
+    "could not receive data from server",
+    "ssl connection has been closed",
+)
+
+
 def connection_lost(error: BaseException) -> bool:
     """Whether `error` came from a database connection that no longer works (the server
     closed it, a restart, a dropped network), as opposed to an error of the query itself."""
     if not isinstance(error, (InterfaceError, OperationalError)):
         return False
+    seen: BaseException | None = error
+    while seen is not None:
+        sqlstate = getattr(seen, "sqlstate", None)
+        if isinstance(sqlstate, str) and sqlstate.startswith(_LOST_SQLSTATES):
+            return True
+        if any(words in str(seen).lower() for words in _LOST_WORDS):
+            return True
+        seen = seen.__cause__ or seen.__context__
+    # Otherwise ask the connections themselves.
     return any(
         connection.connection is not None and not connection.is_usable()
         for connection in connections.all(initialized_only=True)
