@@ -7,7 +7,7 @@ PY := $(VENV)/bin/python
 # uv comes from PyPI: use the one on PATH, else bootstrap a private copy with any Python 3.
 UV := $(or $(shell command -v uv 2>/dev/null),.uv/bin/uv)
 
-.PHONY: install run test bench lint format loadtest screenshots clean
+.PHONY: install run worker test bench lint format loadtest screenshots clean
 
 .uv/bin/uv:
 	python3 -m venv .uv
@@ -19,10 +19,17 @@ $(VENV)/.installed: pyproject.toml uv.lock | $(UV)
 
 install: $(VENV)/.installed
 
+# The development server and, beside it, one task worker (imports, LTI scores, digests and
+# the other periodic jobs), stopped with it. Production runs them apart: docs/DEPLOY.md.
 run: install
 	$(PY) manage.py migrate --no-input
 	$(PY) manage.py seed_demo
-	$(PY) manage.py runserver 127.0.0.1:$(PORT)
+	$(PY) manage.py run_tasks & worker=$$!; \
+		trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
+		$(PY) manage.py runserver 127.0.0.1:$(PORT)
+
+worker: install
+	$(PY) manage.py run_tasks
 
 test: install
 	$(PY) -m pytest

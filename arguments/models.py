@@ -894,6 +894,12 @@ class ImportJob(models.Model):
     debate = models.ForeignKey(
         Debate, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
+    # How many times a task worker started it (a worker killed mid-way leaves it for another).
+    attempts = models.PositiveSmallIntegerField(default=0)
+    # Rows written so far and in all, while it runs: written on PostgreSQL by a connection of
+    # their own (the import's transaction is not committed yet), so every worker reads them.
+    rows_done = models.PositiveIntegerField(default=0)
+    rows_total = models.PositiveIntegerField(default=0)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -1108,3 +1114,16 @@ class NotificationSettings(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user_id}: {self.digest}"
+
+
+class ScheduledRun(models.Model):
+    """When a periodic job (digests, score sync, roster sync, clean-up) is next due. Every
+    task worker checks; the one whose conditional update moves `next_at` runs it, so with
+    several workers or machines each period's run happens once (arguments/tasks/periodic.py)."""
+
+    name = models.CharField(max_length=40, primary_key=True)
+    next_at = models.DateTimeField()
+    last_started_at = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return f"{self.name} (next at {self.next_at:%Y-%m-%d %H:%M})"

@@ -10,7 +10,9 @@ from typing import TYPE_CHECKING, Any, NamedTuple, TypedDict
 
 from django.contrib.auth import get_user_model
 from django.db import connection
-from django.db.models import Count, OuterRef, Prefetch, Q, Subquery
+from django.db.models import Count, Min, OuterRef, Prefetch, Q, Subquery
+from django.utils import timezone
+from django_tasks_db.models import DBTaskResult
 from lti_tool.models import Key, LtiRegistration
 
 from arguments.models import (
@@ -364,3 +366,25 @@ def lti_registration(uuid: object) -> LtiRegistration | None:
 def lti_tool_jwks() -> dict[str, object]:
     """Our public keys as a JSON Web Key Set."""
     return Key.objects.as_jwks()
+
+
+class QueueState(NamedTuple):
+    """The task queue as a readiness check sees it."""
+
+    ready: int  # tasks waiting for a worker now
+    oldest_ready_seconds: float | None  # how long the oldest of them has waited
+
+
+def database_answers() -> bool:
+    """Whether the database answers a trivial query (the health check)."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT 1")
+        return cursor.fetchone() == (1,)
+
+
+def queue_state() -> QueueState:
+    """How many tasks wait for a worker and for how long (one query)."""
+    counted = DBTaskResult.objects.ready().aggregate(n=Count("pk"), oldest=Min("enqueued_at"))
+    oldest = counted["oldest"]
+    waited = (timezone.now() - oldest).total_seconds() if oldest is not None else None
+    return QueueState(counted["n"], waited)

@@ -71,10 +71,13 @@ INSTALLED_APPS = [
     "allauth",
     "allauth.account",
     "lti_tool",  # django-lti: LTI 1.3 platforms, deployments and our signing keys (issue 8)
+    "django_tasks_db",  # the task queue's table (issue 31): `manage.py run_tasks` works it
     "arguments",
 ]
 
 MIDDLEWARE = [
+    # Outermost: a lost database connection is served again once or answered with a 503.
+    "arguments.views.recovery.ConnectionRecoveryMiddleware",
     # First: a visitor's debate page kept whole costs what a static file does (one query).
     "arguments.views.visitor_pages.VisitorPagesMiddleware",
     "django.middleware.security.SecurityMiddleware",
@@ -134,16 +137,36 @@ else:
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
+# Background work: Django's task framework, its tasks stored in the database (the same one,
+# PostgreSQL or SQLite) and run by `manage.py run_tasks` (docs/DEPLOY.md).
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+
 # Cache: Redis when REDIS_URL is set (shared by every worker), else process-local memory.
+# Redis is optional at run time too (debate/cache.py): short timeouts, and while it does not
+# answer, rate limits and other small shared entries go to the `fallback` table (made by a
+# migration) and fragments and cached sessions go uncached. REDIS_TIMEOUT is in seconds.
 REDIS_URL = os.environ.get("REDIS_URL", "")
+REDIS_TIMEOUT = float(os.environ.get("REDIS_TIMEOUT", "0.05"))
+FALLBACK_CACHE = {
+    "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+    "LOCATION": "arguments_cache_fallback",
+    "KEY_PREFIX": "debate",
+    "OPTIONS": {"MAX_ENTRIES": 20000},
+}
 CACHES: dict[str, dict[str, Any]]
 if REDIS_URL:
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "debate.cache.FallbackRedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": "debate",
-        }
+            "OPTIONS": {
+                "socket_connect_timeout": REDIS_TIMEOUT,
+                "socket_timeout": REDIS_TIMEOUT,
+                "FALLBACK_ALIAS": "fallback",
+            },
+        },
+        "fallback": FALLBACK_CACHE,
     }
 else:
     CACHES = {
@@ -151,7 +174,8 @@ else:
             "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
             "LOCATION": "debate",
             "OPTIONS": {"MAX_ENTRIES": 2000},
-        }
+        },
+        "fallback": FALLBACK_CACHE,
     }
 
 AUTH_PASSWORD_VALIDATORS = [
@@ -233,6 +257,8 @@ SECURE_REFERRER_POLICY = "same-origin"
 if not DEBUG:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     SECURE_SSL_REDIRECT = env_bool("DJANGO_SECURE_SSL_REDIRECT", True)
+    # A load balancer's probe asks over plain HTTP, inside the network (docs/DEPLOY.md).
+    SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^readyz$"]
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
     SECURE_HSTS_SECONDS = int(os.environ.get("DJANGO_HSTS_SECONDS", "31536000"))
@@ -246,8 +272,8 @@ COOKIES_IN_LMS_FRAMES = env_bool("DJANGO_COOKIES_IN_LMS_FRAMES", True)
 # Hosts an LMS's services (grades, rosters) may live on besides its registration's URLs, e.g.
 # "*.instructure.com" for Canvas; no other address is ever requested (services.lti).
 LTI_SERVICE_HOSTS = env_list("DJANGO_LTI_SERVICE_HOSTS", "")
-# Seconds after a learner's write in the LMS frame before their score is sent in a background
-# thread ("off": only `lti_sync_scores`, from cron, sends). Off in tests unless a test asks.
+# Seconds after a learner's write in the LMS frame before their score is sent by the task
+# worker ("off": only the periodic score sync sends). Off in tests unless a test asks.
 _scores_soon = os.environ.get("DJANGO_LTI_SCORES_SOON", "30")
 LTI_SCORES_SOON = None if TESTING or _scores_soon == "off" else float(_scores_soon)
 # The failed-login limit counts per client address: behind the proxy the docs describe, the

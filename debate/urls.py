@@ -1,14 +1,19 @@
-"""URLs: the debates at the root, accounts under /accounts/, the admin under /admin/."""
+"""URLs: the debates at the root, accounts under /accounts/, the admin under /admin/, the
+health checks at /healthz and /readyz."""
 
 from __future__ import annotations
 
 from django.contrib import admin
 from django.urls import include, path
 
+from arguments.views import health
+
 admin.site.site_header = "Debate moderation"
 admin.site.site_title = "Debate moderation"
 
 urlpatterns = [
+    path("healthz", health.healthz, name="healthz"),  # docs/DEPLOY.md
+    path("readyz", health.readyz, name="readyz"),
     path("admin/", admin.site.urls),
     path("accounts/", include("allauth.urls")),
     path("lti/", include("arguments.lti.urls")),  # LTI 1.3 tool (docs/EMBEDDING.md)

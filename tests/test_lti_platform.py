@@ -19,6 +19,8 @@ from urllib.parse import parse_qs, parse_qsl, urlsplit
 import pytest
 from django.core.management import call_command
 from django.urls import reverse
+from django.utils import timezone
+from django_tasks_db.models import DBTaskResult
 from jwcrypto.jwk import JWK
 from lti1p3platform.ltiplatform import LTI1P3PlatformConfAbstract
 from lti1p3platform.message_launch import LTIAdvantageMessageLaunchAbstract
@@ -28,6 +30,7 @@ from lti1p3platform.request import Request
 from lti_tool.models import LtiDeployment, LtiRegistration, LtiUser
 
 from arguments.models import CourseActivity, Membership, Role, ScoreReport, Vote
+from arguments.tasks.worker import run_all
 
 pytestmark = pytest.mark.django_db
 
@@ -671,32 +674,37 @@ def test_the_admin_lists_course_links_and_scores_and_sends_again(client, platfor
 
 
 def test_a_learners_score_goes_out_a_little_after_their_write_not_during_it(
-    client, platform, debate, thesis, pro, settings, monkeypatch, django_capture_on_commit_callbacks
+    client, platform, debate, thesis, pro, settings, django_capture_on_commit_callbacks
 ):
+    """A task on the real database queue, due 30 s after the write, run by the worker."""
     from arguments.lti import scores_soon
 
     settings.LTI_SCORES_SOON = 30
-    started: list[tuple[int, int, float]] = []
-    monkeypatch.setattr(scores_soon, "_start", lambda *args: started.append(args))
     item = graded_link(client, platform, debate)
     learner_launch(client, platform, item)
     learner = LtiUser.objects.get(sub="learner-1").auth_user
+    queued = DBTaskResult.objects.filter(task_path=scores_soon.scores_soon_send.module_path)
 
     add = reverse("arguments:claim_add", args=[debate.slug, thesis.pk])
     with django_capture_on_commit_callbacks(execute=True):
         assert client.post(add, {"stance": "con", "text": "Misuse is cheap."}).status_code == 302
-    assert started == [(debate.pk, learner.pk, 30.0)]
+    (task,) = queued
+    assert task.args_kwargs["args"] == [debate.pk, learner.pk]
+    assert 25 < (task.run_after - timezone.now()).total_seconds() <= 30
     assert not platform.scores  # not in the learner's request
     # A burst of writes makes one send.
     vote = reverse("arguments:claim_vote", args=[debate.slug, pro.pk])
     with django_capture_on_commit_callbacks(execute=True):
         assert client.post(vote, {"value": "3"}).status_code == 302
-    assert len(started) == 1
+    assert queued.count() == 1
+    assert run_all() == 0  # not due yet
 
-    # The thread, when its time comes: this learner's score, nobody else's.
-    scores_soon._send(debate.pk, learner.pk)
+    # The worker, when its time comes: this learner's score, nobody else's.
+    queued.update(run_after=timezone.now())
+    assert run_all() == 1
     (score,) = platform.scores
     assert score["userId"] == "learner-1" and score["scoreGiven"] == 20.0
+    assert queued.get().status == "SUCCESSFUL"
 
 
 def test_writes_outside_an_lms_session_schedule_no_send(
@@ -706,14 +714,11 @@ def test_writes_outside_an_lms_session_schedule_no_send(
     thesis,
     cast,
     settings,
-    monkeypatch,
     django_capture_on_commit_callbacks,
 ):
     from arguments.lti import scores_soon
 
     settings.LTI_SCORES_SOON = 30
-    started: list[object] = []
-    monkeypatch.setattr(scores_soon, "_start", lambda *args: started.append(args))
     graded_link(client, platform, debate)
     client.force_login(cast.writer)  # a member of the debate, signed in on the site
     add = reverse("arguments:claim_add", args=[debate.slug, thesis.pk])
@@ -721,20 +726,4 @@ def test_writes_outside_an_lms_session_schedule_no_send(
         assert (
             client.post(add, {"stance": "pro", "text": "Audits need weights."}).status_code == 302
         )
-    assert started == []
-
-
-def test_the_send_runs_in_a_background_thread(monkeypatch):
-    from arguments.lti import scores_soon
-
-    ran: list[tuple[int, int, bool]] = []
-    done = threading.Event()
-
-    def send(debate_id: int, user_id: int) -> None:
-        ran.append((debate_id, user_id, threading.current_thread() is threading.main_thread()))
-        done.set()
-
-    monkeypatch.setattr(scores_soon, "_send", send)
-    scores_soon._start(1, 2, 0.01)
-    assert done.wait(5)
-    assert ran == [(1, 2, False)]
+    assert not DBTaskResult.objects.filter(task_path=scores_soon.scores_soon_send.module_path)

@@ -4,10 +4,10 @@
 failures. This middleware only shortens the wait for the common case, a learner taking part
 through the course's frame: after a successful POST to one of a debate's pages, in an LMS
 session, by a learner that debate grades, it schedules one send of that learner's scores in
-a background thread `LTI_SCORES_SOON` seconds later (a burst of writes makes one send: the
-first schedules it, the others find it scheduled). The thread starts once the request's
-transaction has committed, so it reads what the learner wrote. A worker that stops before
-the thread runs loses nothing: the outbox row is still there for cron.
+a task on the queue to run `LTI_SCORES_SOON` seconds later (a burst of writes makes one send:
+the first schedules it, the others find it scheduled). The task is enqueued once the
+request's transaction has committed, so it reads what the learner wrote. A task that fails
+loses nothing: the outbox row is still there for the periodic score sync.
 
 No write service knows about grades (docs/ARCHITECTURE.md, "LTI Advantage"); this looks at
 the request only, and costs one query per POST of an LMS session, none elsewhere.
@@ -16,14 +16,16 @@ the request only, and costs one query per POST of an LMS session, none elsewhere
 from __future__ import annotations
 
 import logging
-import threading
 from collections.abc import Callable
+from datetime import timedelta
 
 from django.conf import settings
 from django.core.cache import cache
-from django.db import connection, transaction
+from django.db import transaction
 from django.http import HttpRequest, HttpResponse
+from django.tasks import task
 from django.urls import Resolver404, resolve
+from django.utils import timezone
 
 from arguments import caches
 from arguments.lti import SESSION_ORIGINS
@@ -81,21 +83,18 @@ class ScoresSoonMiddleware:
 
 
 def _start(debate_id: int, user_id: int, delay: float) -> None:
-    timer = threading.Timer(delay, _send, args=(debate_id, user_id))
-    timer.daemon = True
-    timer.start()
+    scores_soon_send.using(run_after=timezone.now() + timedelta(seconds=delay)).enqueue(
+        debate_id, user_id
+    )
 
 
-def _send(debate_id: int, user_id: int) -> None:
-    try:
-        debate = Debate.objects.filter(pk=debate_id).first()
-        if debate is not None:
-            summary = scores_send(debate=debate, user_id=user_id)
-            for error in summary.errors:
-                logger.warning("LTI score not sent (retried by lti_sync_scores): %s", error)
-    except Exception:  # a thread's failure must be logged, and cron retries anyway
-        logger.exception("LTI: sending a learner's score after a write failed")
-    finally:
-        # A thread has its own connection, which Django closes for requests only.
-        if threading.current_thread() is not threading.main_thread():
-            connection.close()
+@task()
+def scores_soon_send(debate_id: int, user_id: int) -> int:
+    """Send one learner's scores of one debate; how many were sent."""
+    debate = Debate.objects.filter(pk=debate_id).first()
+    if debate is None:
+        return 0
+    summary = scores_send(debate=debate, user_id=user_id)
+    for error in summary.errors:
+        logger.warning("LTI score not sent (retried by the periodic sync): %s", error)
+    return summary.sent

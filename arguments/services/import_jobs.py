@@ -1,26 +1,41 @@
-"""Large imports in the background: a job row, a thread that runs it, a page that follows it.
+"""Large imports in the background: a job row, a task on the queue, a page that follows it.
 
 An upload of a few thousand rows imports within the request. A larger one (up to the 5 MB
-upload limit: some 20,000 claims, several seconds) would hold a gunicorn sync worker near its
-timeout, so it becomes an `ImportJob` run in a thread of the worker that took the upload;
-the request returns at once and the job page follows it. The import itself is the same one
-atomic `debate_import`: a job that fails, or whose process dies, writes nothing. A job left
-running longer than `STALE_AFTER` (its process was restarted) is shown as failed.
+upload limit: some 20,000 claims, several seconds) becomes an `ImportJob` and a task on the
+database task queue (Django's `django.tasks` with django-tasks-db), enqueued in the same
+transaction as the job, so neither exists without the other; a task worker
+(`manage.py run_tasks`) runs it and the job page follows it.
+
+Exactly once: the import and the job's "done" commit in one transaction, which first locks
+the job's row and returns if the job is already finished. A worker killed mid-way rolls the
+import back; the queue gives the task to another worker (arguments/tasks/worker.py), which
+imports it again from the start; a second run of a finished job does nothing.
+
+Starting an import is rate-limited per user (`IMPORTS_PER_HOUR`), and at most one job per
+user and `RUNNING_JOBS_MAX` in all wait or run at once, so uploads cannot queue up the
+workers' time.
 """
 
 from __future__ import annotations
 
-import threading
+import contextlib
+import logging
+import uuid
 from datetime import timedelta
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
+from django.contrib.auth import get_user_model
 from django.core.cache import cache
-from django.db import connection, transaction
+from django.db import DatabaseError, connection, transaction
+from django.db.models import F
+from django.tasks import task
 from django.utils import timezone
 
 from arguments import caches, formats
 from arguments.formats.document import FormatError
 from arguments.models import ImportJob
+from arguments.rules.faults import close_lost_connections, fault_message
+from arguments.rules.limits import RateLimited, check_rate
 from arguments.services.interchange import debate_import
 
 if TYPE_CHECKING:
@@ -33,14 +48,19 @@ if TYPE_CHECKING:
 # Rows (claims, relations, citations) from which an upload imports in the background: below,
 # an import takes well under a second and the user simply lands on the new debate.
 BACKGROUND_FROM_ROWS = 5000
-STALE_AFTER = timedelta(minutes=10)
+IMPORTS_PER_HOUR = 10
+RUNNING_JOBS_MAX = 4  # waiting or running, all users together
+BUSY_RETRY_SECONDS = 60
 PROGRESS_KEY = "import-job-progress:{}"
 caches.register(
     "import progress",
     kept=caches.Kept.SHARED,
-    key="`import-job-progress:<job id>`: rows written and rows in all",
+    key="`import-job-progress:<job id>`: rows written and rows in all (SQLite only: on "
+    "PostgreSQL they are the job row's `rows_done` and `rows_total`)",
     stale="the next progress step sets it anew; the job's end deletes it (an hour at most)",
 )
+OPEN = (ImportJob.Status.WAITING, ImportJob.Status.RUNNING)
+logger = logging.getLogger(__name__)
 
 
 def import_rows(document: DebateDocument) -> int:
@@ -48,77 +68,189 @@ def import_rows(document: DebateDocument) -> int:
     return len(document.claims) + len(document.relations) + len(document.citations)
 
 
+def import_start_check(*, owner: User) -> None:
+    """Raise RateLimited when `owner` started too many imports lately (small ones too)."""
+    check_rate(
+        ImportJob.objects.filter(owner=owner),
+        limit=IMPORTS_PER_HOUR,
+        window=timedelta(hours=1),
+        field="created_at",
+        what="started an import",
+    )
+
+
+@transaction.atomic
+def import_now(
+    *, owner: User, text: str, format_name: str, title: str, filename: str
+) -> tuple[ImportJob, DebateDocument]:
+    """Import a small upload within the request, recorded as a finished job (so it counts
+    toward the owner's rate); FormatError when the file does not parse."""
+    import_start_check(owner=owner)
+    document = formats.parse(text, format_name)
+    debate = debate_import(owner=owner, document=document, title=title or None)
+    job = ImportJob.objects.create(
+        owner=owner,
+        format=format_name,
+        title=title,
+        filename=filename[:255],
+        status=ImportJob.Status.DONE,
+        debate=debate,
+        counts=document.counts(),
+        warnings=document.problems,
+        attempts=1,
+    )
+    return job, document
+
+
+@transaction.atomic
 def import_job_start(
     *, owner: User, text: str, format_name: str, title: str, filename: str
 ) -> ImportJob:
-    """Record a job for an upload and run it in a thread once the job row is committed."""
+    """Record a job for an upload and put its task on the queue, in one transaction."""
+    import_start_check(owner=owner)
+    # Serialise the count below with other starts (PostgreSQL; SQLite has one writer).
+    get_user_model().objects.select_for_update().filter(pk=owner.pk).first()
+    running = ImportJob.objects.filter(status__in=OPEN)
+    if running.filter(owner=owner).exists():
+        raise RateLimited(
+            "One of your imports is still running; wait for it to finish before starting another.",
+            retry_after=BUSY_RETRY_SECONDS,
+        )
+    if running.count() >= RUNNING_JOBS_MAX:
+        raise RateLimited(
+            "The server is busy with other imports; please try again in a minute.",
+            retry_after=BUSY_RETRY_SECONDS,
+        )
     job = ImportJob.objects.create(
         owner=owner, format=format_name, title=title, filename=filename[:255], text=text
     )
-    transaction.on_commit(lambda: _spawn(job.pk))
+    import_job_task.enqueue(str(job.pk))
     return job
 
 
-def _spawn(job_id: UUID) -> None:
-    threading.Thread(target=_run_in_thread, args=(job_id,), daemon=True).start()
+@task()
+def import_job_task(job_id: str) -> str:
+    """The queue's entry: run the job (exactly once, whatever the number of attempts)."""
+    return import_job_run(job_id).status
 
 
-def _run_in_thread(job_id: UUID) -> None:
-    try:
-        import_job_run(job_id)
-    finally:
-        # A thread has its own connection, which Django closes for requests only.
-        if threading.current_thread() is not threading.main_thread():
-            connection.close()
-
-
-def import_job_run(job_id: UUID) -> ImportJob:
-    """Run a waiting job: import its file atomically, then record the outcome on the job."""
-    claimed = ImportJob.objects.filter(pk=job_id, status=ImportJob.Status.WAITING).update(
-        status=ImportJob.Status.RUNNING, updated_at=timezone.now()
+def import_job_run(job_id: UUID | str) -> ImportJob:
+    """Run a job: import its file atomically and record the outcome on the job, once."""
+    ImportJob.objects.filter(pk=job_id, status__in=OPEN).update(
+        status=ImportJob.Status.RUNNING, attempts=F("attempts") + 1, updated_at=timezone.now()
     )
-    job = ImportJob.objects.get(pk=job_id)
-    if not claimed:
-        return job  # another thread took it, or it already ran
-
-    def progress(done: int, total: int) -> None:
-        # The cache, not the job row: the row cannot change inside the import's transaction
-        # (and SQLite allows one writer). With Redis every worker sees it; with the local
-        # memory cache only this process does, and the page then shows no percentage.
-        cache.set(PROGRESS_KEY.format(job.pk), (done, total), timeout=3600)
-
+    progress = RowsWritten(job_id)
     try:
-        document = formats.parse(job.text, job.format)
-        debate = debate_import(
-            owner=job.owner, document=document, title=job.title or None, progress=progress
-        )
-    except FormatError as error:
-        job.status, job.error = ImportJob.Status.FAILED, f"{formats.LABELS[job.format]}: {error}"
+        with transaction.atomic():
+            _lock(job_id)
+            job = ImportJob.objects.get(pk=job_id)
+            if job.is_finished:
+                return job  # a second run of a finished job: it happened once
+            try:
+                document = formats.parse(job.text, job.format)
+                with transaction.atomic():
+                    debate = debate_import(
+                        owner=job.owner,
+                        document=document,
+                        title=job.title or None,
+                        progress=progress,
+                    )
+            except FormatError as error:
+                job.status = ImportJob.Status.FAILED
+                job.error = f"{formats.LABELS[job.format]}: {error}"
+            else:
+                job.status, job.debate = ImportJob.Status.DONE, debate
+                job.counts, job.warnings = document.counts(), document.problems
+            job.text = ""  # done with: the debate (or the error) is what remains
+            job.save()
+    except (DatabaseError, OSError) as error:
+        # A full disk, a read-only database, a lock held too long: the import rolled back,
+        # and the job's page says why in one line. Anything else is the queue's to retry.
+        message = fault_message(error, what="the import was not saved (nothing was written)")
+        if message is None:
+            _stopped(job_id)
+            raise
+        _fail(job_id, message)
     except Exception:
-        job.status, job.error = ImportJob.Status.FAILED, "The import stopped on an error."
-        job.text = ""
-        job.save()
-        raise
-    else:
-        job.status, job.debate = ImportJob.Status.DONE, debate
-        job.counts, job.warnings = document.counts(), document.problems
-    job.text = ""  # done with: the debate (or the error) is what remains
-    job.save()
-    cache.delete(PROGRESS_KEY.format(job.pk))
-    return job
+        _stopped(job_id)
+        raise  # the task is marked failed, with its traceback, in the queue's results
+    finally:
+        progress.close()
+    return ImportJob.objects.get(pk=job_id)
+
+
+def _lock(job_id: UUID | str) -> None:
+    """Hold the job until this transaction ends, so a second run waits and then finds it
+    finished. PostgreSQL: a transaction-scoped advisory lock (not the job's row, which the
+    progress connection updates meanwhile); SQLite: the transaction's write lock already."""
+    if connection.vendor == "postgresql":
+        key = uuid.UUID(str(job_id)).int & ((1 << 63) - 1)
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [key])
+
+
+class RowsWritten:
+    """`progress(done, total)` for an import that runs in one transaction. On PostgreSQL the
+    job row's counters are written by a connection of their own, in autocommit, so that every
+    web worker reads them while the import's transaction is still open. SQLite has one writer
+    at a time, so there they go to the shared cache (every worker sees them with Redis)."""
+
+    def __init__(self, job_id: UUID | str) -> None:
+        self.job_id = str(job_id)
+        self._own: Any = None
+        if connection.vendor == "postgresql":
+            try:
+                self._own = connection.get_new_connection(connection.get_connection_params())
+                self._own.autocommit = True
+            except DatabaseError:
+                self._own = None  # no second connection to spare: the page shows a busy bar
+
+    def __call__(self, done: int, total: int) -> None:
+        if self._own is None:
+            cache.set(PROGRESS_KEY.format(self.job_id), (done, total), timeout=3600)
+            return
+        try:
+            self._own.execute(
+                "UPDATE arguments_importjob SET rows_done = %s, rows_total = %s WHERE id = %s",
+                [done, total, self.job_id],
+            )
+        except Exception:  # psycopg's own errors: progress is never worth failing an import
+            logger.warning("Import progress not recorded", exc_info=True)
+
+    def close(self) -> None:
+        if self._own is not None:
+            self._own.close()
+        cache.delete(PROGRESS_KEY.format(self.job_id))
+
+
+def _fail(job_id: UUID | str, message: str) -> None:
+    # The database may not take even this line (a disk still full): the job then stays as
+    # it was, and the worker's log has the cause.
+    with contextlib.suppress(DatabaseError):
+        ImportJob.objects.filter(pk=job_id).update(
+            status=ImportJob.Status.FAILED, error=message, text="", updated_at=timezone.now()
+        )
+
+
+def _stopped(job_id: UUID | str) -> None:
+    close_lost_connections()  # a lost connection must not keep the job's page "running"
+    _fail(job_id, "The import stopped on an error; nothing of it was written.")
+
+
+def import_job_give_up(job_id: UUID | str, *, attempts: int) -> None:
+    """The queue stops retrying a job that keeps killing its worker: say so on its page."""
+    _fail(
+        job_id,
+        f"The import stopped {attempts} times without finishing (a worker ended each time); "
+        "upload a smaller file or try again later.",
+    )
 
 
 def import_job_progress(job: ImportJob) -> tuple[int, int] | None:
-    """(rows written, rows in all) while the job runs, where this process can see it."""
+    """(rows written, rows in all) while the job runs: from its row (PostgreSQL), else from
+    the shared cache."""
+    if job.is_finished:
+        return None
+    if job.rows_total:
+        return job.rows_done, job.rows_total
     return cache.get(PROGRESS_KEY.format(job.pk))
-
-
-def import_job_settle(job: ImportJob) -> ImportJob:
-    """Mark a job failed that has run far longer than any import takes (its process died)."""
-    if job.is_finished or timezone.now() - job.updated_at < STALE_AFTER:
-        return job
-    job.status = ImportJob.Status.FAILED
-    job.error = "The import was interrupted (the server restarted); upload the file again."
-    job.text = ""
-    job.save()
-    return job

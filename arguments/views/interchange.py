@@ -20,7 +20,7 @@ from django.views.decorators.http import require_GET, require_POST
 from django.views.decorators.vary import vary_on_headers
 from django_htmx.http import HttpResponseClientRedirect
 
-from arguments import formats, selectors, services
+from arguments import formats, selectors
 from arguments.formats.document import FormatError, title_for
 from arguments.models import CLAIM_MAX_LENGTH, Debate
 from arguments.reading.export import document_from_debate
@@ -113,8 +113,8 @@ def import_confirm(request: SignedInRequest) -> HttpResponse:
         return _go(request, "arguments:import")
     del request.session[PENDING_KEY]
     if pending.get("rows", 0) >= import_jobs.BACKGROUND_FROM_ROWS:
-        # A large file would hold this worker near its timeout: a thread imports it, and
-        # the job's page follows it.
+        # A large file would hold this worker near its timeout: a task worker imports it,
+        # and the job's page follows it.
         job = import_jobs.import_job_start(
             owner=request.user,
             text=pending["text"],
@@ -124,14 +124,19 @@ def import_confirm(request: SignedInRequest) -> HttpResponse:
         )
         return _go(request, reverse("arguments:import_job", kwargs={"job_id": job.pk}))
     try:
-        document = formats.parse(pending["text"], pending["format"])
-        debate = services.debate_import(
-            owner=request.user, document=document, title=pending["title"] or None
+        job, document = import_jobs.import_now(
+            owner=request.user,
+            text=pending["text"],
+            format_name=pending["format"],
+            title=pending["title"],
+            filename=pending.get("filename", ""),
         )
     except FormatError as error:
         form = ImportForm()
         form.add_error(None, f"{formats.LABELS[pending['format']]}: {error}")
         return render(request, "arguments/import.html", {"form": form}, status=422)
+    debate = job.debate
+    assert debate is not None  # an import that parsed made its debate
     messages.success(request, import_summary(document.counts(), document.problems))
     return _go(request, debate)
 
@@ -160,7 +165,6 @@ def import_job(request: SignedInRequest, job_id: UUID) -> HttpResponse:
     job = selectors.import_job_of(request.user, job_id)
     if job is None:
         raise Http404("No such import.")
-    job = import_jobs.import_job_settle(job)
     progress = import_jobs.import_job_progress(job)
     context = {
         "job": job,

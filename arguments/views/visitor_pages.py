@@ -35,6 +35,7 @@ from django.http import HttpRequest, HttpResponse
 
 from arguments import caches, paths, selectors
 from arguments.models import Debate
+from arguments.rules.faults import close_lost_connections
 
 PAGE_PATH = paths.path_regex(paths.DEBATE_PAGE)
 NONCE = re.compile(r"'nonce-([^']+)'")
@@ -152,7 +153,11 @@ class VisitorPagesMiddleware:
             return self.get_response(request)
         try:
             versions = selectors.debate_versions(slug, request.META)
-        except DatabaseError:  # let Django's handling (and its connection upkeep) answer
+        except DatabaseError:
+            # Django repairs connections only between requests: close a lost one here, or
+            # the view's first query fails with "the connection is closed". The view then
+            # answers on a fresh connection (or views/recovery.py does, with a 503).
+            close_lost_connections()
             return self.get_response(request)
         if versions is None:
             return self.get_response(request)

@@ -6,11 +6,13 @@ from pathlib import Path
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.db import DatabaseError
 
 from arguments import formats
 from arguments.models import Debate
 from arguments.reading.export import document_from_debate
 from arguments.reading.lens import Lens
+from arguments.rules.faults import fault_message
 
 
 class Command(BaseCommand):
@@ -35,6 +37,16 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args: Any, **options: Any) -> None:
+        try:
+            self._export(options)
+        except DatabaseError as error:
+            # A read-only or busy database, a full disk: one line, no traceback.
+            message = fault_message(error, what="the debate was not exported")
+            if message is None:
+                raise
+            raise CommandError(message) from None
+
+    def _export(self, options: dict[str, Any]) -> None:
         debate = Debate.objects.filter(slug=options["slug"]).first()
         if debate is None:
             raise CommandError(f"no debate with the slug {options['slug']!r}")
@@ -51,5 +63,6 @@ class Command(BaseCommand):
         try:
             Path(options["output"]).write_text(text, encoding="utf-8")
         except OSError as error:
-            raise CommandError(f"{options['output']}: {error.strerror}") from None
+            message = fault_message(error, what=f"{options['output']} was not written")
+            raise CommandError(message or f"{options['output']}: {error.strerror}") from None
         self.stdout.write(f"wrote {len(document.claims)} claims to {options['output']}")

@@ -10,10 +10,12 @@ from typing import Any, TextIO
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied
 from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.db import DatabaseError
 from tqdm import tqdm
 
 from arguments import formats, services
 from arguments.formats.document import FormatError
+from arguments.rules.faults import fault_message
 from arguments.services.interchange import Progress
 
 # Below this many rows an import is over before a bar would be worth drawing.
@@ -68,6 +70,13 @@ class Command(BaseCommand):
             raise CommandError(f"{path} ({formats.LABELS[format_name]}): {error}") from None
         except PermissionDenied as error:
             raise CommandError(str(error)) from None
+        except (DatabaseError, OSError) as error:
+            # A full disk, a read-only database, a lock held too long: one line, no
+            # traceback; the import's transaction rolled back, so nothing of it remains.
+            message = fault_message(error, what="the import was not saved (nothing was written)")
+            if message is None:
+                raise
+            raise CommandError(message) from None
         for problem in document.problems:
             self.stderr.write(f"warning: {problem}", style_func=self.style.WARNING)
         counts = document.counts()
