@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from collections.abc import MutableMapping
 from datetime import UTC, datetime
+from itertools import pairwise
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 from django.contrib.auth import get_user_model
@@ -340,3 +341,54 @@ def lti_registration(uuid: object) -> LtiRegistration | None:
 def lti_tool_jwks() -> dict[str, object]:
     """Our public keys as a JSON Web Key Set."""
     return Key.objects.as_jwks()
+
+
+class SettingChange(NamedTuple):
+    """One setting of a debate changed, as its history tells it."""
+
+    at: datetime
+    user_id: int | None
+    username: str
+    field: str
+    value: Any
+
+
+# The settings a participant notices (who may reach the debate, what they may do there).
+ANNOUNCED_SETTINGS = (
+    "title",
+    "visibility",
+    "default_role",
+    "requires_approval",
+    "hide_votes_until_voted",
+    "voting_enabled",
+    "annotations_enabled",
+    "status",
+)
+
+
+def debate_setting_changes(debate: Debate, *, limit: int = 100) -> list[SettingChange]:
+    """The debate's announced settings as they changed, newest first: its latest `limit`
+    history rows (one query), each compared with the one before it. simple_history's manager
+    is untyped (`services/guards.history_of` is its typed door; selectors sit below it)."""
+    history = Debate.history  # added by simple_history (django-stubs do not know it)
+    rows = list(
+        history.filter(id=debate.pk)
+        .order_by("-history_date", "-history_id")
+        .values("history_date", "history_user_id", "history_user__username", *ANNOUNCED_SETTINGS)[
+            : limit + 1
+        ]
+    )
+    changes: list[SettingChange] = []
+    for newer, older in pairwise(rows):
+        for name in ANNOUNCED_SETTINGS:
+            if newer[name] != older[name]:
+                changes.append(
+                    SettingChange(
+                        newer["history_date"],
+                        newer["history_user_id"],
+                        newer["history_user__username"] or "",
+                        name,
+                        newer[name],
+                    )
+                )
+    return changes

@@ -104,6 +104,16 @@ urlpatterns += [
         debate_settings.member_revoke,
         name="member_revoke",
     ),
+    path(
+        "d/<slug:slug>/settings/debate/<slug:section>/",
+        debate_settings.debate_settings_save,
+        name="debate_configure",
+    ),
+    path(
+        "d/<slug:slug>/settings/archive/",
+        debate_settings.debate_archive_view,
+        name="debate_archive",
+    ),
     path("d/<slug:slug>/settings/status/", debate_settings.debate_status, name="debate_status"),
     path("d/<slug:slug>/settings/tags/", debate_settings.debate_tags, name="debate_tags"),
     path("d/<slug:slug>/settings/share/", sharing.share_links, name="share_links"),

@@ -393,6 +393,77 @@ ROWS: dict[str, Row] = {
         data=lambda s: {"tags": "Open source, AI policy"},
         done=lambda s: Debate.objects.get(pk=s.debate.pk).tags.filter(name="AI policy").exists(),
     ),
+    # -- the debate's own settings (issue 28): the owner's, and the moderators' part --
+    "rename the debate": Row(
+        "debate_configure",
+        lambda s: ["about"],
+        expect(
+            owner=302,
+            moderator=403,  # the owner's alone
+            editor=403,
+            writer=403,
+            suggester=403,
+            viewer=403,
+            anonymous=403,
+        ),
+        data=lambda s: {"title": "A renamed debate?", "description": ""},
+        done=lambda s: Debate.objects.get(pk=s.debate.pk).title == "A renamed debate?",
+    ),
+    "make the debate unlisted": Row(
+        "debate_configure",
+        lambda s: ["participation"],
+        expect(
+            owner=302,
+            moderator=403,  # may set approval and guided voting, not who reaches the debate
+            editor=403,
+            writer=403,
+            suggester=403,
+            viewer=403,
+            anonymous=403,
+        ),
+        data=lambda s: {"visibility": "unlisted", "default_role": "suggester"},
+        done=lambda s: Debate.objects.get(pk=s.debate.pk).visibility == "unlisted",
+    ),
+    "require approval": Row(
+        "debate_configure",
+        lambda s: ["participation"],
+        moderators_only(),
+        # The moderators' part of the form: no visibility, no newcomers' role.
+        data=lambda s: {"requires_approval": "on", "voting_enabled": "on"},
+        done=lambda s: Debate.objects.get(pk=s.debate.pk).requires_approval,
+    ),
+    "allow an embedding site": Row(
+        "debate_configure",
+        lambda s: ["embedding"],
+        expect(
+            owner=302,
+            moderator=403,
+            editor=403,
+            writer=403,
+            suggester=403,
+            viewer=403,
+            anonymous=403,
+        ),
+        data=lambda s: {"embed_origins": "https://moodle.school.example/course/view.php?id=4"},
+        done=lambda s: (
+            Debate.objects.get(pk=s.debate.pk).embed_origins == "https://moodle.school.example"
+        ),
+    ),
+    "archive the debate": Row(
+        "debate_archive",
+        lambda s: [],
+        expect(
+            owner=302,
+            moderator=403,
+            editor=403,
+            writer=403,
+            suggester=403,
+            viewer=403,
+            anonymous=403,
+        ),
+        data=lambda s: {"confirm": s.debate.slug},
+        done=lambda s: Debate.objects.get(pk=s.debate.pk).archived_at is not None,
+    ),
     # Allowed: the course offers no roster, so the answer is a message on the settings page.
     "fetch a course roster": Row(
         "course_roster", lambda s: [_course_activity(s.debate).pk], moderators_only()

@@ -8,7 +8,6 @@ middleware, settings.SECURE_CSP) and `X-Frame-Options: DENY`.
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from urllib.parse import urlencode
 
@@ -20,6 +19,7 @@ from django.utils.csp import CSP
 
 from arguments.models import Debate
 from arguments.reading.lens import Lens
+from arguments.rules.validation import ORIGIN_RE
 from arguments.views.access import whole_number
 from arguments.views.fragments import tree_context
 from arguments.views.maps import embedded_map
@@ -28,9 +28,6 @@ DEFAULT_DEPTH = 2  # the debate page shows the same: a thesis, its pros and cons
 MAX_DEPTH = 6
 THEMES = ("light", "dark")
 VIEWS = ("tree", "map")  # the text tree, or the argument map (a sunburst)
-# One origin per line in Debate.embed_origins: scheme://host[:port], host may start "*.".
-# Anything else is ignored, so a stray line can never inject another CSP directive.
-ORIGIN_RE = re.compile(r"^https?://(\*\.)?[a-z0-9]([a-z0-9.-]*[a-z0-9])?(:\d{1,5})?$")
 # CORS: the sandboxed frame's origin is "null"; htmx's headers, should they be sent.
 CORS_ALLOW_HEADERS = "HX-Request, HX-Current-URL, HX-Target, HX-Trigger, HX-Trigger-Name"
 
