@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Any, NamedTuple
 
 from django.contrib.auth import get_user_model
 from django.db import connection
-from django.db.models import Count, OuterRef, Prefetch, Q, Subquery
+from django.db.models import Count, F, OuterRef, Prefetch, Q, Subquery
 from lti_tool.models import Key, LtiRegistration
 
 from arguments.models import (
@@ -392,3 +392,21 @@ def debate_setting_changes(debate: Debate, *, limit: int = 100) -> list[SettingC
                     )
                 )
     return changes
+
+
+def open_flags_of(debate: Debate, *, claim_id: int | None = None, limit: int = 100) -> list[Flag]:
+    """The debate's open flags (on one claim, or on a note on it, when `claim_id` is given),
+    oldest first with review requests first: the queue a moderator works through. One query."""
+    flags = Flag.objects.filter(
+        Q(claim__debate=debate) | Q(annotation__claim__debate=debate), status=Flag.Status.OPEN
+    )
+    if claim_id is not None:
+        flags = flags.filter(Q(claim_id=claim_id) | Q(annotation__claim_id=claim_id))
+    rows = list(
+        flags.select_related("claim", "annotation__claim", "reporter", "duplicate_of")
+        # Review requests first (NULLs sort differently on SQLite and PostgreSQL: say it).
+        .order_by(F("review_requested_at").asc(nulls_last=True), "created_at")[:limit]
+    )
+    for flag in rows:
+        flag.flagged_claim.debate = debate
+    return rows

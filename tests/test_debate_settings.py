@@ -11,6 +11,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
 
 from arguments import services
+from arguments.formats import parse
 from arguments.models import Debate
 from arguments.rules.validation import clean_embed_origins
 from arguments.services.guards import history_of
@@ -236,3 +237,43 @@ def test_an_archived_debate_is_gone_for_all_but_staff(client, cast, debate):
         "archived_at"
         in client.get(reverse("admin:arguments_debate_change", args=[debate.pk])).content.decode()
     )
+
+
+# -- safe defaults (item 2) -------------------------------------------------------------------
+
+
+def test_a_new_debate_starts_unlisted_and_the_form_says_so(client, cast):
+    client.force_login(cast.writer)
+    form = client.get(reverse("arguments:debate_new")).content.decode()
+    assert 'value="unlisted" checked' in form or 'value="unlisted" selected' in form
+    assert "A new debate starts unlisted" in form
+
+    client.post(
+        reverse("arguments:debate_new"),
+        {"title": "Our seminar?", "thesis": "We meet weekly.", "visibility": "unlisted",
+         "default_role": "writer"},
+    )  # fmt: skip
+
+    debate = Debate.objects.get(title="Our seminar?")
+    assert debate.visibility == Debate.Visibility.UNLISTED
+    assert "Our seminar?" not in client.get(reverse("arguments:debate_list")).content.decode()
+    client.logout()
+    assert client.get(url("debate", debate)).status_code == 200  # by its link
+
+
+def test_the_owner_may_choose_public_at_once(client, cast):
+    client.force_login(cast.writer)
+    client.post(
+        reverse("arguments:debate_new"),
+        {"title": "Open to all?", "thesis": "Yes.", "visibility": "public",
+         "default_role": "writer"},
+    )  # fmt: skip
+
+    assert "Open to all?" in client.get(reverse("arguments:debate_list")).content.decode()
+
+
+def test_an_import_starts_private(cast):
+    text = "Discussion Title: Imported?\n\n1. Imported thesis.\n1.1. Pro: A reason.\n"
+    debate = services.debate_import(owner=cast.owner, document=parse(text, "kialo"))
+
+    assert debate.visibility == Debate.Visibility.PRIVATE

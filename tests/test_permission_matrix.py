@@ -320,6 +320,16 @@ ROWS: dict[str, Row] = {
         ),
         done=lambda s: Flag.objects.get(pk=s.flag.pk).review_requested_at is not None,
     ),
+    "resolve a flag on the site": Row(
+        "flag_resolve",
+        lambda s: [services.flag_raise(actor=s.debate.owner, claim=s.con, reason="spam").pk],
+        moderators_only(),
+        data=lambda s: {"decision": "dismiss", "note": "Not spam."},
+        done=lambda s: Flag.objects.filter(claim=s.con, status=Flag.Status.DISMISSED).exists(),
+    ),
+    "open a claim's flags": Row(
+        "claim_flags", lambda s: [s.pro.pk], moderators_only(200, anonymous=302), method="get"
+    ),
     "approve a suggestion": Row(
         "claim_approve",
         lambda s: [s.pending.pk],

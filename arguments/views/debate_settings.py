@@ -87,6 +87,8 @@ def _context(
             for claim in selectors.pending_claims(debate, limit=QUEUE_LIMIT)
         ],
         "open_flags": selectors.open_flag_count(debate),
+        "flag_queue": selectors.open_flags_of(debate, limit=QUEUE_LIMIT),
+        "flags_back": lens.urls.settings + "#flags",
         "member_form": member_form or MemberForm(roles=roles),
         "status_form": status_form
         or StatusForm(initial={"status": debate.status, "conclusion": debate.conclusion}),

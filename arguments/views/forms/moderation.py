@@ -201,3 +201,34 @@ class DebateSettingsForm(forms.Form):
             }
             for value, label in Debate.Visibility.choices
         ]
+
+
+class FlagResolveForm(forms.Form):
+    """A moderator's decision on a flag, with the reason the author and reporter are told."""
+
+    DECISIONS = {
+        "dismiss": (False, False),
+        "uphold": (True, False),
+        "uphold_hide": (True, True),
+    }
+
+    decision = forms.ChoiceField(
+        choices=[
+            ("dismiss", "Dismiss"),
+            ("uphold", "Uphold"),
+            ("uphold_hide", "Uphold and hide"),
+        ]
+    )
+    note = forms.CharField(
+        label="Reason",
+        required=False,
+        max_length=2000,
+        help_text="Shown to the reporter, and to the author when you uphold.",
+    )
+
+    def clean(self) -> dict[str, Any]:
+        super().clean()
+        data = self.cleaned_data
+        if data.get("decision", "").startswith("uphold") and not data.get("note", "").strip():
+            self.add_error("note", "Say why you uphold it: the author reads it.")
+        return data
