@@ -174,7 +174,7 @@ def flag_resolve(request: HtmxHttpRequest, slug: str, flag_id: int) -> HttpRespo
     back = safe_next(request) or lens.claim_urls(flag.flagged_claim.pk).flags
     form = FlagResolveForm(request.POST)
     if not form.is_valid():
-        messages.error(request, " ".join(e for errors in form.errors.values() for e in errors))
+        messages.error(request, " ".join(str(e) for errors in form.errors.values() for e in errors))
         return redirect(back)
     uphold, hide = FlagResolveForm.DECISIONS[form.cleaned_data["decision"]]
     try:
