@@ -25,6 +25,7 @@ from arguments.models import (
     Membership,
     Perspective,
     Relation,
+    Role,
     ScoreReport,
     ShareLink,
     Vote,
@@ -410,3 +411,18 @@ def open_flags_of(debate: Debate, *, claim_id: int | None = None, limit: int = 1
     for flag in rows:
         flag.flagged_claim.debate = debate
     return rows
+
+
+def moderated_debate_ids(user: AnyUser) -> list[int]:
+    """The debates a user keeps order in, as `permissions.role_in` decides (owner or
+    moderator; site staff: every debate), archived ones only for staff. One query."""
+    if not user.is_authenticated:
+        return []
+    debates = Debate.objects.all()
+    if not user.is_staff:
+        roles = [Role.OWNER, Role.MODERATOR]
+        debates = debates.filter(
+            Q(owner=user) | Q(memberships__user=user, memberships__role__in=roles),
+            archived_at__isnull=True,
+        )
+    return list(debates.order_by("pk").values_list("pk", flat=True).distinct())

@@ -1,15 +1,19 @@
-"""URLs: the debates at the root, accounts under /accounts/, the admin under /admin/."""
+"""URLs: the debates at the root, accounts under /accounts/, the admin under /admin/ (site
+staff) and /moderate/ (the admin scoped to the debates one moderates)."""
 
 from __future__ import annotations
 
 from django.contrib import admin
 from django.urls import include, path
 
+from arguments import moderation_admin
+
 admin.site.site_header = "Debate moderation"
 admin.site.site_title = "Debate moderation"
 
 urlpatterns = [
     path("admin/", admin.site.urls),
+    path("moderate/", moderation_admin.site.urls),
     path("accounts/", include("allauth.urls")),
     path("lti/", include("arguments.lti.urls")),  # LTI 1.3 tool (docs/EMBEDDING.md)
     path("", include("arguments.urls")),

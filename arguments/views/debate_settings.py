@@ -14,6 +14,7 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_POST
 from django.views.decorators.vary import vary_on_headers
 
@@ -89,6 +90,8 @@ def _context(
         "open_flags": selectors.open_flag_count(debate),
         "flag_queue": selectors.open_flags_of(debate, limit=QUEUE_LIMIT),
         "flags_back": lens.urls.settings + "#flags",
+        "moderation_open_flags": reverse("moderation:arguments_flag_changelist")
+        + "?status__exact=open",
         "member_form": member_form or MemberForm(roles=roles),
         "status_form": status_form
         or StatusForm(initial={"status": debate.status, "conclusion": debate.conclusion}),

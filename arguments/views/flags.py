@@ -158,6 +158,7 @@ def claim_flags(request: HtmxHttpRequest, slug: str, pk: int) -> HttpResponse:
         urls=lens.claim_urls(claim.pk),
         flags=selectors.open_flags_of(lens.debate, claim_id=claim.pk),
         back=request.get_full_path(),
+        settings_flags=f"{lens.urls.settings}#flags",
     )
     return render(request, "arguments/claim_flags.html", context)
 
