@@ -173,6 +173,7 @@ urlpatterns += [
 # Embedding: framable embed pages, oEmbed, and the dialog that writes the snippet.
 urlpatterns += [
     path("d/<slug:slug>/embed/", embed.embed_dialog, name="embed_dialog"),
+    path("d/<slug:slug>/embed/origins/", embed.embed_origin_add, name="embed_origin_add"),
     path("embed/d/<slug:slug>/", embed.embed_debate, name="embed_debate"),
     path("embed/d/<slug:slug>/claims/<int:pk>/", embed.embed_claim, name="embed_claim"),
     path("embed/d/<slug:slug>/claims/<int:pk>/why/", embed.embed_why, name="embed_why"),

@@ -277,3 +277,81 @@ def test_an_import_starts_private(cast):
     debate = services.debate_import(owner=cast.owner, document=parse(text, "kialo"))
 
     assert debate.visibility == Debate.Visibility.PRIVATE
+
+
+# -- embeds that explain themselves (item 5) --------------------------------------------------
+
+
+def test_the_embed_dialog_says_which_sites_may_show_it(client, cast, debate):
+    page = client.get(url("embed_dialog", debate)).content.decode()
+
+    assert "Any site served over https may show this debate" in page
+    assert "plain http" in page
+    assert 'name="origin"' not in page  # only the owner changes the list
+
+
+def test_the_dialog_checks_the_page_before_the_snippet_is_pasted(client, cast, debate):
+    dialog = url("embed_dialog", debate)
+
+    http = client.get(dialog, {"where": "http://moodle.school.example/course/4"}).content.decode()
+    https = client.get(dialog, {"where": "https://moodle.school.example/course/4"}).content.decode()
+
+    assert "This page cannot show the debate yet." in http and "plain http" in http
+    assert "https://moodle.school.example may show this debate." in https
+    services.debate_configure(actor=cast.owner, debate=debate, embed_origins="https://a.example")
+    listed = client.get(dialog, {"where": "https://moodle.school.example/x"}).content.decode()
+    assert "is not among the sites that may show this debate" in listed
+    services.debate_configure(actor=cast.owner, debate=debate, visibility="unlisted")
+    wildcard = "https://*.school.example"
+    services.debate_configure(actor=cast.owner, debate=debate, embed_origins=wildcard)
+    assert (
+        "may show this debate."
+        in client.get(dialog, {"where": "https://moodle.school.example/x"}).content.decode()
+    )
+
+
+def test_a_private_debate_says_so_before_anything_is_pasted(client, cast, debate):
+    services.debate_configure(actor=cast.owner, debate=debate, visibility="private")
+    client.force_login(cast.owner)
+
+    page = client.get(url("embed_dialog", debate)).content.decode()
+
+    assert "This debate is private, so it cannot be embedded" in page
+    assert url("debate_settings", debate) in page  # where to change it
+    assert "embed-snippet" not in page
+
+
+def test_the_owner_adds_a_site_from_the_dialog(client, cast, debate):
+    client.force_login(cast.owner)
+    page = client.get(url("embed_dialog", debate)).content.decode()
+    assert 'name="origin"' in page and "only listed sites may show the debate" in page
+
+    response = client.post(
+        url("embed_origin_add", debate),
+        {"origin": "https://moodle.school.example/course/view.php?id=4", "where": ""},
+    )
+
+    assert response.status_code == 302
+    assert fresh(debate).embed_origins == "https://moodle.school.example"
+    embed = client.get(reverse("arguments:embed_debate", args=[debate.slug]))
+    assert "https://moodle.school.example" in embed["Content-Security-Policy"]
+
+
+def test_a_bad_site_is_explained_in_the_dialog(client, cast, debate):
+    client.force_login(cast.owner)
+
+    response = client.post(url("embed_origin_add", debate), {"origin": "my course"}, **HTMX)
+
+    body = response.content.decode()
+    assert response.status_code == 422 and "<html" not in body
+    assert "is not a site&#x27;s address" in body
+    assert fresh(debate).embed_origins == ""
+
+
+@pytest.mark.parametrize("persona", ["moderator", "writer", "stranger"])
+def test_only_the_owner_adds_a_site(client, cast, debate, persona):
+    client.force_login(cast[persona])
+
+    response = client.post(url("embed_origin_add", debate), {"origin": "https://x.example"})
+
+    assert response.status_code == 403 and fresh(debate).embed_origins == ""

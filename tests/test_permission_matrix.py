@@ -459,6 +459,21 @@ ROWS: dict[str, Row] = {
             Debate.objects.get(pk=s.debate.pk).embed_origins == "https://moodle.school.example"
         ),
     ),
+    "allow a site from the Embed dialog": Row(
+        "embed_origin_add",
+        lambda s: [],
+        expect(
+            owner=302,
+            moderator=403,
+            editor=403,
+            writer=403,
+            suggester=403,
+            viewer=403,
+            anonymous=403,
+        ),
+        data=lambda s: {"origin": "https://course.school.example"},
+        done=lambda s: "course.school" in Debate.objects.get(pk=s.debate.pk).embed_origins,
+    ),
     "archive the debate": Row(
         "debate_archive",
         lambda s: [],

@@ -95,6 +95,7 @@ def refused_pages(client: Any, world: World, read_names: set[str]) -> None:
         (reverse("arguments:debate_tags", args=[slug]), {"tags": ",".join("abcdefghi")}),
         (reverse("arguments:debate_configure", args=[slug, "embedding"]), {"embed_origins": "?"}),
         (reverse("arguments:debate_archive", args=[slug]), {"confirm": "not the slug"}),
+        (reverse("arguments:embed_origin_add", args=[slug]), {"origin": "not a site"}),
         (reverse("arguments:flag_resolve", args=[slug, world.flag.pk]), {"decision": "uphold"}),
         (reverse("arguments:import"), {"format": "kialo"}),
         (reverse("arguments:import_confirm"), {"token": "stale"}),

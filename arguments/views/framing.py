@@ -95,6 +95,32 @@ def embed_origins(debate: Debate) -> list[str]:
     return origins
 
 
+def refusal_to_frame(lens: Lens, origin: str) -> str:
+    """Why a page of `origin` could not show this debate's embed ("" when it can), in the
+    words of the rule `frame_ancestors` gives browsers: asked by the Embed dialog before a
+    teacher pastes the snippet."""
+    if not lens.embeddable:
+        return "This debate is private: no other site may show it."
+    origins = embed_origins(lens.debate)
+    if not origins:
+        if origin.startswith("https://"):
+            return ""
+        return (
+            "Only https pages may show this debate, and this page is served over plain http. "
+            "Add its site to the list below, or serve the page over https."
+        )
+    scheme, _, host = origin.partition("://")
+    for allowed in origins:
+        allowed_scheme, _, allowed_host = allowed.partition("://")
+        if allowed == origin or (
+            allowed_host.startswith("*.")
+            and allowed_scheme == scheme
+            and host.endswith(allowed_host[1:])
+        ):
+            return ""
+    return f"{origin} is not among the sites that may show this debate: add it to the list below."
+
+
 def frame_ancestors(lens: Lens) -> list[str]:
     """Who may frame this debate's embed: its allow-list, else any https origin; always
     ourselves (the Embed dialog's live preview). Private debates: nobody."""
