@@ -9,13 +9,14 @@ debate's invariants (relations, statuses, votes) are read-only here; nothing can
 
 from __future__ import annotations
 
+from contextvars import ContextVar
 from typing import TYPE_CHECKING, Any, TypedDict
 
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME, ActionForm
 from django.contrib.admin.utils import unquote
-from django.contrib.admin.widgets import ForeignKeyRawIdWidget
+from django.contrib.admin.widgets import AutocompleteSelect
 from django.contrib.auth import get_user_model
 from django.contrib.auth.admin import UserAdmin
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -58,6 +59,9 @@ class OpenFlagCount(TypedDict):
 
 
 ACTION_TEMPLATE = "admin/arguments/moderation_action.html"
+# The admin site answering the request: staff's `admin`, or the moderators' scoped one
+# (arguments/moderation_admin.py), which sets it, so that links stay on the same site.
+SERVING_SITE: ContextVar[str] = ContextVar("serving_admin_site", default="admin")
 
 
 def _errors(error: ValidationError | PermissionDenied) -> str:
@@ -67,7 +71,11 @@ def _errors(error: ValidationError | PermissionDenied) -> str:
 
 
 def _change_link(obj: Model, label: str | None = None) -> str:
-    url = reverse(f"admin:arguments_{obj._meta.model_name}_change", args=[obj.pk])
+    url = reverse(
+        f"admin:arguments_{obj._meta.model_name}_change",
+        args=[obj.pk],
+        current_app=SERVING_SITE.get(),
+    )
     return format_html('<a href="{}">{}</a>', url, label or str(obj))
 
 
@@ -340,33 +348,45 @@ class ClaimAdminForm(forms.ModelForm):
 
 
 class MergeForm(forms.Form):
+    """The claim to merge into, found by its words (the admin's autocomplete, among the claims
+    this admin shows: `claims`), and the why typed in the action bar, carried over."""
+
     into = forms.ModelChoiceField(
-        queryset=Claim.objects.filter(status=Claim.Status.PUBLISHED, merged_into__isnull=True),
+        queryset=Claim.objects.none(),
         label="Merge into claim",
-        help_text="The claim that survives: the duplicates' pros, cons, links, sources, votes "
-        "and notes move to it.",
+        help_text="Type some of its words. The claim that survives: the duplicates' pros, "
+        "cons, links, sources, votes and notes move to it.",
     )
     reason = forms.CharField(label="Why", required=False, max_length=2000)
 
-    def __init__(self, *args: Any, admin_site: admin.AdminSite, **kwargs: Any) -> None:
+    def __init__(
+        self, *args: Any, admin_site: admin.AdminSite, claims: QuerySet, **kwargs: Any
+    ) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["into"].widget = ForeignKeyRawIdWidget(
-            Merge._meta.get_field("into").remote_field, admin_site
-        )
+        into = self.fields["into"]
+        assert isinstance(into, forms.ModelChoiceField)  # as declared above
+        # The widget first: setting the queryset hands the widget its choices.
+        into.widget = AutocompleteSelect(Merge._meta.get_field("into"), admin_site)
+        into.queryset = claims.filter(status=Claim.Status.PUBLISHED, merged_into__isnull=True)
 
 
 class MoveForm(forms.Form):
     parent = forms.ModelChoiceField(
-        queryset=Claim.objects.filter(merged_into__isnull=True), label="New parent claim"
+        queryset=Claim.objects.none(),
+        label="New parent claim",
+        help_text="Type some of its words.",
     )
     stance = forms.ChoiceField(choices=[("", "Keep its stance"), *Stance.choices], required=False)
     reason = forms.CharField(label="Why", required=False, max_length=2000)
 
-    def __init__(self, *args: Any, admin_site: admin.AdminSite, **kwargs: Any) -> None:
+    def __init__(
+        self, *args: Any, admin_site: admin.AdminSite, claims: QuerySet, **kwargs: Any
+    ) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["parent"].widget = ForeignKeyRawIdWidget(
-            Relation._meta.get_field("parent").remote_field, admin_site
-        )
+        parent = self.fields["parent"]
+        assert isinstance(parent, forms.ModelChoiceField)  # as declared above
+        parent.widget = AutocompleteSelect(Relation._meta.get_field("parent"), admin_site)
+        parent.queryset = claims.filter(merged_into__isnull=True)
 
 
 def _action_page(
@@ -614,7 +634,10 @@ class ClaimAdmin(ServiceRevertAdmin):
     @admin.action(description="Merge into a chosen claim…")
     def merge_claims(self, request: HttpRequest, queryset: QuerySet) -> HttpResponse | None:
         form = MergeForm(
-            request.POST if "apply" in request.POST else None, admin_site=self.admin_site
+            request.POST if "apply" in request.POST else None,
+            admin_site=self.admin_site,
+            claims=self.get_queryset(request),
+            initial={"reason": _reason(request)},  # the why typed in the action bar
         )
         if "apply" in request.POST and form.is_valid():
             into = form.cleaned_data["into"]
@@ -642,7 +665,10 @@ class ClaimAdmin(ServiceRevertAdmin):
     @admin.action(description="Move under another parent…")
     def move_claims(self, request: HttpRequest, queryset: QuerySet) -> HttpResponse | None:
         form = MoveForm(
-            request.POST if "apply" in request.POST else None, admin_site=self.admin_site
+            request.POST if "apply" in request.POST else None,
+            admin_site=self.admin_site,
+            claims=self.get_queryset(request),
+            initial={"reason": _reason(request)},  # the why typed in the action bar
         )
         if "apply" in request.POST and form.is_valid():
             parent = form.cleaned_data["parent"]

@@ -97,8 +97,9 @@ class GradeFormula(models.TextChoices):
 
 class DebateQuerySet(models.QuerySet["Debate"]):
     def listed(self) -> DebateQuerySet:
-        """Debates shown on the front page: public ones (unlisted and private are not)."""
-        return self.filter(visibility=Debate.Visibility.PUBLIC)
+        """Debates shown on the front page: public ones (unlisted, private and archived ones
+        are not)."""
+        return self.filter(visibility=Debate.Visibility.PUBLIC, archived_at__isnull=True)
 
 
 class Debate(models.Model):
@@ -169,6 +170,13 @@ class Debate(models.Model):
         default=10,
         validators=[MinValueValidator(1), MaxValueValidator(1000)],
         help_text="A student with this many points or more gets the line item's maximum.",
+    )
+    # Archived by its owner (their "delete"): nobody but site staff reaches it any more
+    # (permissions.role_in); staff restore it by clearing this in the admin.
+    archived_at = models.DateTimeField(
+        null=True,
+        blank=True,
+        help_text="Archived by its owner: only site staff can see it. Clear it to restore.",
     )
     # Explore (arguments/explore/listings.py): chosen by site staff in the admin, shown first.
     featured = models.BooleanField(

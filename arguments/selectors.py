@@ -6,11 +6,12 @@ from __future__ import annotations
 
 from collections.abc import MutableMapping
 from datetime import UTC, datetime
+from itertools import pairwise
 from typing import TYPE_CHECKING, Any, NamedTuple, TypedDict
 
 from django.contrib.auth import get_user_model
 from django.db import connection
-from django.db.models import Count, Min, OuterRef, Prefetch, Q, Subquery
+from django.db.models import Count, F, Min, OuterRef, Prefetch, Q, Subquery
 from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 from lti_tool.models import Key, LtiRegistration
@@ -26,6 +27,7 @@ from arguments.models import (
     Membership,
     Perspective,
     Relation,
+    Role,
     ScoreReport,
     ShareLink,
     Vote,
@@ -388,3 +390,87 @@ def queue_state() -> QueueState:
     oldest = counted["oldest"]
     waited = (timezone.now() - oldest).total_seconds() if oldest is not None else None
     return QueueState(counted["n"], waited)
+
+
+class SettingChange(NamedTuple):
+    """One setting of a debate changed, as its history tells it."""
+
+    at: datetime
+    user_id: int | None
+    username: str
+    field: str
+    value: Any
+
+
+# The settings a participant notices (who may reach the debate, what they may do there).
+ANNOUNCED_SETTINGS = (
+    "title",
+    "visibility",
+    "default_role",
+    "requires_approval",
+    "hide_votes_until_voted",
+    "voting_enabled",
+    "annotations_enabled",
+    "status",
+)
+
+
+def debate_setting_changes(debate: Debate, *, limit: int = 100) -> list[SettingChange]:
+    """The debate's announced settings as they changed, newest first: its latest `limit`
+    history rows (one query), each compared with the one before it. simple_history's manager
+    is untyped (`services/guards.history_of` is its typed door; selectors sit below it)."""
+    history = Debate.history  # added by simple_history (django-stubs do not know it)
+    rows = list(
+        history.filter(id=debate.pk)
+        .order_by("-history_date", "-history_id")
+        .values("history_date", "history_user_id", "history_user__username", *ANNOUNCED_SETTINGS)[
+            : limit + 1
+        ]
+    )
+    changes: list[SettingChange] = []
+    for newer, older in pairwise(rows):
+        for name in ANNOUNCED_SETTINGS:
+            if newer[name] != older[name]:
+                changes.append(
+                    SettingChange(
+                        newer["history_date"],
+                        newer["history_user_id"],
+                        newer["history_user__username"] or "",
+                        name,
+                        newer[name],
+                    )
+                )
+    return changes
+
+
+def open_flags_of(debate: Debate, *, claim_id: int | None = None, limit: int = 100) -> list[Flag]:
+    """The debate's open flags (on one claim, or on a note on it, when `claim_id` is given),
+    oldest first with review requests first: the queue a moderator works through. One query."""
+    flags = Flag.objects.filter(
+        Q(claim__debate=debate) | Q(annotation__claim__debate=debate), status=Flag.Status.OPEN
+    )
+    if claim_id is not None:
+        flags = flags.filter(Q(claim_id=claim_id) | Q(annotation__claim_id=claim_id))
+    rows = list(
+        flags.select_related("claim", "annotation__claim", "reporter", "duplicate_of")
+        # Review requests first (NULLs sort differently on SQLite and PostgreSQL: say it).
+        .order_by(F("review_requested_at").asc(nulls_last=True), "created_at")[:limit]
+    )
+    for flag in rows:
+        flag.flagged_claim.debate = debate
+    return rows
+
+
+def moderated_debate_ids(user: AnyUser) -> list[int]:
+    """The debates a user keeps order in, as `permissions.role_in` decides (owner or
+    moderator; site staff: every debate), archived ones only for staff. One query."""
+    if not user.is_authenticated:
+        return []
+    debates = Debate.objects.all()
+    if not user.is_staff:
+        roles = [Role.OWNER, Role.MODERATOR]
+        debates = debates.filter(
+            Q(owner=user) | Q(memberships__user=user, memberships__role__in=roles),
+            archived_at__isnull=True,
+        )
+    return list(debates.order_by("pk").values_list("pk", flat=True).distinct())

@@ -89,6 +89,8 @@ urlpatterns += [
     path("d/<slug:slug>/claims/<int:pk>/flag/", flags.claim_flag, name="claim_flag"),
     path("d/<slug:slug>/notes/<int:note_id>/flag/", flags.note_flag, name="note_flag"),
     path("d/<slug:slug>/flags/<int:flag_id>/review/", flags.flag_review, name="flag_review"),
+    path("d/<slug:slug>/flags/<int:flag_id>/resolve/", flags.flag_resolve, name="flag_resolve"),
+    path("d/<slug:slug>/claims/<int:pk>/flags/", flags.claim_flags, name="claim_flags"),
     path("d/<slug:slug>/claims/<int:pk>/approve/", approvals.claim_approve, name="claim_approve"),
     path("d/<slug:slug>/claims/<int:pk>/hide/", approvals.claim_hide, name="claim_hide"),
     path("d/<slug:slug>/claims/<int:pk>/restore/", approvals.claim_restore, name="claim_restore"),
@@ -103,6 +105,16 @@ urlpatterns += [
         "d/<slug:slug>/settings/members/<int:user_id>/remove/",
         debate_settings.member_revoke,
         name="member_revoke",
+    ),
+    path(
+        "d/<slug:slug>/settings/debate/<slug:section>/",
+        debate_settings.debate_settings_save,
+        name="debate_configure",
+    ),
+    path(
+        "d/<slug:slug>/settings/archive/",
+        debate_settings.debate_archive_view,
+        name="debate_archive",
     ),
     path("d/<slug:slug>/settings/status/", debate_settings.debate_status, name="debate_status"),
     path("d/<slug:slug>/settings/tags/", debate_settings.debate_tags, name="debate_tags"),
@@ -161,6 +173,7 @@ urlpatterns += [
 # Embedding: framable embed pages, oEmbed, and the dialog that writes the snippet.
 urlpatterns += [
     path("d/<slug:slug>/embed/", embed.embed_dialog, name="embed_dialog"),
+    path("d/<slug:slug>/embed/origins/", embed.embed_origin_add, name="embed_origin_add"),
     path("embed/d/<slug:slug>/", embed.embed_debate, name="embed_debate"),
     path("embed/d/<slug:slug>/claims/<int:pk>/", embed.embed_claim, name="embed_claim"),
     path("embed/d/<slug:slug>/claims/<int:pk>/why/", embed.embed_why, name="embed_why"),

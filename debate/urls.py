@@ -1,11 +1,13 @@
-"""URLs: the debates at the root, accounts under /accounts/, the admin under /admin/, the
-health checks at /healthz and /readyz."""
+"""URLs: the debates at the root, accounts under /accounts/, the admin under /admin/ (site
+staff) and /moderate/ (the admin scoped to the debates one moderates), the health checks at
+/healthz and /readyz."""
 
 from __future__ import annotations
 
 from django.contrib import admin
 from django.urls import include, path
 
+from arguments import moderation_admin
 from arguments.views import health
 
 admin.site.site_header = "Debate moderation"
@@ -15,6 +17,7 @@ urlpatterns = [
     path("healthz", health.healthz, name="healthz"),  # docs/DEPLOY.md
     path("readyz", health.readyz, name="readyz"),
     path("admin/", admin.site.urls),
+    path("moderate/", moderation_admin.site.urls),
     path("accounts/", include("allauth.urls")),
     path("lti/", include("arguments.lti.urls")),  # LTI 1.3 tool (docs/EMBEDDING.md)
     path("", include("arguments.urls")),

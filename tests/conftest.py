@@ -85,6 +85,7 @@ def debate(cast: Cast) -> Debate:
         title="Should model weights be released openly?",
         thesis="Developers should release model weights openly.",
         default_role=Role.SUGGESTER,
+        visibility=Debate.Visibility.PUBLIC,
     )
     for name in ROLES[1:]:
         MembershipFactory(debate=debate, user=cast[name], role=Role(name))

@@ -207,6 +207,13 @@ SWAPS: dict[str, Swap] = {
     ),
     # -- a flag's id --
     "ask for review": Swap("arguments:flag_review", lambda h, o: [o.flag.pk], ("post",)),
+    "resolve a flag": Swap(
+        "arguments:flag_resolve",
+        lambda h, o: [o.flag.pk],
+        ("post",),
+        data=lambda h, o: {"decision": "dismiss", "note": "Swapped."},
+    ),
+    "a claim's flags": Swap("arguments:claim_flags", lambda h, o: [o.claim.pk], ("get",)),
     # -- a member's id --
     "revoke": Swap("arguments:member_revoke", lambda h, o: [o.member.pk], ("post",)),
     "participant": Swap("arguments:participant_activity", lambda h, o: [o.member.pk], ("get",)),

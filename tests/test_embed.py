@@ -316,7 +316,7 @@ def test_the_dialog_gives_the_snippet_the_oembed_url_and_a_preview(client, debat
     assert "static/js/embed.js" in body
     assert "/oembed?url=http%3A%2F%2Ftestserver%2Fd%2F" in body
     assert f'class="embed-preview" src="/embed/d/{debate.slug}/"' in body
-    assert "Any https site may show this map." in body
+    assert "Any site served over https may show this debate" in body
 
 
 def test_the_dialog_options_change_the_snippet_and_preview(client, debate, thesis, pro):

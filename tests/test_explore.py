@@ -19,7 +19,9 @@ HTMX = {"HTTP_HX_REQUEST": "true"}
 
 
 def _debate(owner, title: str, **fields) -> Debate:
-    debate = services.debate_create(owner=owner, title=title, thesis=f"{title} Yes.")
+    debate = services.debate_create(
+        owner=owner, title=title, thesis=f"{title} Yes.", visibility=Debate.Visibility.PUBLIC
+    )
     if fields:
         Debate.objects.filter(pk=debate.pk).update(**fields)
         debate.refresh_from_db()

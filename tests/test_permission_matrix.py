@@ -320,6 +320,16 @@ ROWS: dict[str, Row] = {
         ),
         done=lambda s: Flag.objects.get(pk=s.flag.pk).review_requested_at is not None,
     ),
+    "resolve a flag on the site": Row(
+        "flag_resolve",
+        lambda s: [services.flag_raise(actor=s.debate.owner, claim=s.con, reason="spam").pk],
+        moderators_only(),
+        data=lambda s: {"decision": "dismiss", "note": "Not spam."},
+        done=lambda s: Flag.objects.filter(claim=s.con, status=Flag.Status.DISMISSED).exists(),
+    ),
+    "open a claim's flags": Row(
+        "claim_flags", lambda s: [s.pro.pk], moderators_only(200, anonymous=302), method="get"
+    ),
     "approve a suggestion": Row(
         "claim_approve",
         lambda s: [s.pending.pk],
@@ -392,6 +402,92 @@ ROWS: dict[str, Row] = {
         moderators_only(),
         data=lambda s: {"tags": "Open source, AI policy"},
         done=lambda s: Debate.objects.get(pk=s.debate.pk).tags.filter(name="AI policy").exists(),
+    ),
+    # -- the debate's own settings (issue 28): the owner's, and the moderators' part --
+    "rename the debate": Row(
+        "debate_configure",
+        lambda s: ["about"],
+        expect(
+            owner=302,
+            moderator=403,  # the owner's alone
+            editor=403,
+            writer=403,
+            suggester=403,
+            viewer=403,
+            anonymous=403,
+        ),
+        data=lambda s: {"title": "A renamed debate?", "description": ""},
+        done=lambda s: Debate.objects.get(pk=s.debate.pk).title == "A renamed debate?",
+    ),
+    "make the debate unlisted": Row(
+        "debate_configure",
+        lambda s: ["participation"],
+        expect(
+            owner=302,
+            moderator=403,  # may set approval and guided voting, not who reaches the debate
+            editor=403,
+            writer=403,
+            suggester=403,
+            viewer=403,
+            anonymous=403,
+        ),
+        data=lambda s: {"visibility": "unlisted", "default_role": "suggester"},
+        done=lambda s: Debate.objects.get(pk=s.debate.pk).visibility == "unlisted",
+    ),
+    "require approval": Row(
+        "debate_configure",
+        lambda s: ["participation"],
+        moderators_only(),
+        # The moderators' part of the form: no visibility, no newcomers' role.
+        data=lambda s: {"requires_approval": "on", "voting_enabled": "on"},
+        done=lambda s: Debate.objects.get(pk=s.debate.pk).requires_approval,
+    ),
+    "allow an embedding site": Row(
+        "debate_configure",
+        lambda s: ["embedding"],
+        expect(
+            owner=302,
+            moderator=403,
+            editor=403,
+            writer=403,
+            suggester=403,
+            viewer=403,
+            anonymous=403,
+        ),
+        data=lambda s: {"embed_origins": "https://moodle.school.example/course/view.php?id=4"},
+        done=lambda s: (
+            Debate.objects.get(pk=s.debate.pk).embed_origins == "https://moodle.school.example"
+        ),
+    ),
+    "allow a site from the Embed dialog": Row(
+        "embed_origin_add",
+        lambda s: [],
+        expect(
+            owner=302,
+            moderator=403,
+            editor=403,
+            writer=403,
+            suggester=403,
+            viewer=403,
+            anonymous=403,
+        ),
+        data=lambda s: {"origin": "https://course.school.example"},
+        done=lambda s: "course.school" in Debate.objects.get(pk=s.debate.pk).embed_origins,
+    ),
+    "archive the debate": Row(
+        "debate_archive",
+        lambda s: [],
+        expect(
+            owner=302,
+            moderator=403,
+            editor=403,
+            writer=403,
+            suggester=403,
+            viewer=403,
+            anonymous=403,
+        ),
+        data=lambda s: {"confirm": s.debate.slug},
+        done=lambda s: Debate.objects.get(pk=s.debate.pk).archived_at is not None,
     ),
     # Allowed: the course offers no roster, so the answer is a message on the settings page.
     "fetch a course roster": Row(

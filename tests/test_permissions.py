@@ -22,8 +22,9 @@ TAKING_PART = {
 }
 EXPECTED = {
     "owner": set(Action),
-    "staff": set(Action) - {Action.EDIT_DEBATE},
-    "moderator": set(Action) - {Action.EDIT_DEBATE},
+    # The debate's own settings are its owner's (staff have the admin).
+    "staff": set(Action) - {Action.EDIT_DEBATE, Action.CONFIGURE_DEBATE},
+    "moderator": set(Action) - {Action.EDIT_DEBATE, Action.CONFIGURE_DEBATE},
     "editor": TAKING_PART | {
         Action.ADD_CLAIM, Action.EDIT_CLAIM, Action.LINK_CLAIM, Action.MOVE_CLAIM,
         Action.CITE_SOURCE,

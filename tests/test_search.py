@@ -89,7 +89,11 @@ def test_the_home_page_searches_claims_not_only_debate_titles(client, debate, th
 
 def test_the_home_page_finds_a_debate_by_its_description(client, cast):
     services.debate_create(
-        owner=cast.owner, title="Licences?", thesis="Licences matter.", description="About RAIL."
+        owner=cast.owner,
+        title="Licences?",
+        thesis="Licences matter.",
+        description="About RAIL.",
+        visibility="public",
     )
     body = client.get(reverse("arguments:debate_list"), {"q": "rail"}).content.decode()
     assert "Licences?" in body

@@ -86,6 +86,7 @@ PAGE_OR_FRAGMENT_KWARGS = {
         ).pk
     ),
     "tag": lambda w: "no-such-tag",  # a 404 either way
+    "section": lambda w: "about",  # the debate's settings: the owner's part
     "activity_id": lambda w: 0,  # no course links the world: a 404 either way
     "group_id": lambda w: 0,  # no groups in the world: a 404 either way
 }

@@ -87,7 +87,7 @@ def findable(user: AnyUser) -> QuerySet[Debate]:
     scope = Q(visibility=Debate.Visibility.PUBLIC)
     if user.is_authenticated:
         scope |= Q(owner=user) | Q(pk__in=user.memberships.values("debate"))
-    return Debate.objects.filter(scope)
+    return Debate.objects.filter(scope, archived_at__isnull=True)
 
 
 @dataclass(slots=True)

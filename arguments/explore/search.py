@@ -232,7 +232,7 @@ def readable_debates(user: AnyUser) -> QuerySet[Debate]:
     scope = Q(visibility=Debate.Visibility.PUBLIC)
     if user.is_authenticated:
         scope |= Q(owner=user) | Q(memberships__user=user)
-    return Debate.objects.filter(scope).distinct()
+    return Debate.objects.filter(scope, archived_at__isnull=True).distinct()
 
 
 def search_claims(user: AnyUser, query: str, *, limit: int = 20) -> list[Hit]:

@@ -144,7 +144,9 @@ class DebateDocument:
     """A whole debate: what it asks, its claims and how they relate, what they cite.
 
     The debate's settings (visibility, status...) only come from and go to our own JSON; the
-    other formats leave them at the defaults of a new debate.
+    other formats leave them at the defaults of a new debate, except that an imported debate
+    starts private (a teacher's test import must not land on the home page): its owner opens
+    it from its settings page.
     """
 
     title: str = ""
@@ -156,7 +158,7 @@ class DebateDocument:
     annotations: list[DocAnnotation] = field(default_factory=list)
     slug: str = ""
     owner: str = ""
-    visibility: str = Debate.Visibility.PUBLIC
+    visibility: str = Debate.Visibility.PRIVATE
     status: str = Debate.Status.OPEN
     conclusion: str = ""
     default_role: str = Role.WRITER

@@ -48,7 +48,7 @@ def parse(text: str) -> DebateDocument:
         description=_get(debate, "description", "debate", str, ""),
         slug=_get(debate, "slug", "debate", str, ""),
         owner=_get(debate, "owner", "debate", str, ""),
-        visibility=_get(debate, "visibility", "debate", str, "public"),
+        visibility=_get(debate, "visibility", "debate", str, "private"),
         status=_get(debate, "status", "debate", str, "open"),
         conclusion=_get(debate, "conclusion", "debate", str, ""),
         default_role=_get(debate, "default_role", "debate", str, "writer"),

@@ -29,6 +29,7 @@ class Activity:
 
     user_id: int
     username: str
+    name: str  # the name they gave (an instant-access account's display name), else username
     role: str  # their membership's role ("" for someone who took part without one)
     claims: int = 0  # published claims they wrote
     sources: int = 0  # citations they added to published claims
@@ -55,9 +56,16 @@ def _grouped(
     return counts, latest
 
 
+def display_name(first_name: str, last_name: str, username: str) -> str:
+    """How a teacher knows a participant: the name they gave (a student joining through an
+    instant-access link types one; it is kept as the account's first name), else the
+    username."""
+    return " ".join(part for part in (first_name, last_name) if part).strip() or username
+
+
 def activity_of(debate: Debate) -> list[Activity]:
-    """Every member and everyone who wrote, cited, voted or annotated in the debate, most
-    active first."""
+    """Every member and everyone who wrote, cited, voted or annotated in the debate, by name
+    (as a class list reads)."""
     published = Claim.Status.PUBLISHED
     claims, claims_at = _grouped(
         Claim.objects.filter(debate=debate, status=published)
@@ -98,7 +106,13 @@ def activity_of(debate: Debate) -> list[Activity]:
     )
     roles = dict(Membership.objects.filter(debate=debate).values_list("user_id", "role"))
     user_ids = set(roles) | set(claims) | set(sources) | set(votes) | set(notes)
-    names = dict(get_user_model().objects.filter(pk__in=user_ids).values_list("pk", "username"))
+    accounts = get_user_model().objects.filter(pk__in=user_ids)
+    people = {
+        pk: (username, display_name(first, last, username))
+        for pk, username, first, last in accounts.values_list(
+            "pk", "username", "first_name", "last_name"
+        )
+    }
     pseudonyms = pseudonyms_of(debate, user_ids) if debate.pseudonymous else {}
     rows = []
     for uid in user_ids:
@@ -106,7 +120,8 @@ def activity_of(debate: Debate) -> list[Activity]:
         rows.append(
             Activity(
                 user_id=uid,
-                username=names.get(uid, ""),
+                username=people.get(uid, ("", ""))[0],
+                name=people.get(uid, ("", ""))[1],
                 role=roles.get(uid, ""),
                 claims=claims[uid],
                 sources=sources[uid],
@@ -117,5 +132,5 @@ def activity_of(debate: Debate) -> list[Activity]:
                 pseudonym=pseudonyms.get(uid, ""),
             )
         )
-    rows.sort(key=lambda a: (-a.total, a.username))
+    rows.sort(key=lambda a: (a.name.casefold(), a.username))
     return rows

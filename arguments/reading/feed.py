@@ -3,7 +3,8 @@ reader may see it (the lens: a pending or hidden claim, a private note, are not 
 names as the debate shows them (pseudonyms where it uses them).
 
 Votes are not in the feed: who voted how is not shown anywhere on the site (only tallies).
-Three queries (the newest rows of each kind), whatever the debate's size, plus pseudonyms.
+Four queries (the newest rows of each kind, and of the debate's own history: the settings
+a participant notices), whatever the debate's size, plus pseudonyms.
 """
 
 from __future__ import annotations
@@ -13,10 +14,40 @@ from datetime import datetime
 
 from django.utils.text import Truncator
 
+from arguments import selectors
 from arguments.models import Annotation, Citation, Claim
 from arguments.reading.lens import Lens
 
-KINDS = {"claim": "Claims", "source": "Sources", "note": "Notes"}
+KINDS = {"claim": "Claims", "source": "Sources", "note": "Notes", "settings": "Settings"}
+
+# How a change of the debate's settings reads in the feed (selectors.ANNOUNCED_SETTINGS).
+SETTING_SENTENCES: dict[str, dict[object, str]] = {
+    "visibility": {
+        "public": "made the debate public: listed, and open to everyone signed in",
+        "unlisted": "made the debate unlisted: open to whoever has its link",
+        "private": "made the debate private: for its members only",
+    },
+    "default_role": {
+        "writer": "let newcomers write claims directly",
+        "suggester": "asked newcomers to suggest claims, which wait for approval",
+        "viewer": "let newcomers only read, vote and add notes",
+    },
+    "requires_approval": {
+        True: "asked that new claims wait for a moderator's approval",
+        False: "let new claims appear without approval",
+    },
+    "hide_votes_until_voted": {
+        True: "hid votes and strengths until one has voted",
+        False: "showed votes and strengths to everyone",
+    },
+    "voting_enabled": {True: "switched voting on", False: "switched voting off"},
+    "annotations_enabled": {True: "switched notes on", False: "switched notes off"},
+    "status": {
+        "open": "opened the debate",
+        "locked": "locked the debate (read-only for now)",
+        "closed": "closed the debate with a conclusion",
+    },
+}
 RECENT = 300  # rows read per kind: the feed shows the newest acts, not the debate's history
 
 
@@ -88,6 +119,18 @@ def debate_feed(
                     FeedItem("note", note.created_at,
                              _name(lens, note.author_id, author.username if author else ""),
                              action, Truncator(note.claim.text).chars(160), place(note.claim_id))
+                )  # fmt: skip
+    if kind in ("", "settings"):
+        for change in selectors.debate_setting_changes(debate):
+            if change.field == "title":
+                action = f"renamed the debate “{Truncator(change.value).chars(120)}”"
+            else:
+                action = SETTING_SENTENCES[change.field].get(change.value, "")
+            if action:
+                items.append(
+                    FeedItem("settings", change.at,
+                             _name(lens, change.user_id, change.username), action, "",
+                             lens.urls.page)
                 )  # fmt: skip
     items.sort(key=lambda item: item.at, reverse=True)
     people = sorted({item.person for item in items}, key=str.casefold)

@@ -266,6 +266,14 @@ class ClaimUrls:
         return f"{reverse('account_login')}?{urlencode({'next': next_url})}"
 
     @property
+    def flags(self) -> str:
+        """The claim's open flags on the site, to resolve them (its moderators; "" for
+        everyone else)."""
+        if not self._lens.moderates:
+            return ""
+        return reverse("arguments:claim_flags", args=[self._lens.debate.slug, self._id])
+
+    @property
     def admin_flags(self) -> str:
         """The claim's open flags in the admin, for site staff ("" for everyone else)."""
         if not self._lens.is_staff:

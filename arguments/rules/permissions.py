@@ -2,9 +2,10 @@
 control), the views (to answer 403 or 404) and the services (to refuse).
 
 A user's role in a debate comes from (in order) site staff, ownership, a membership, or the
-debate's default role for signed-in users of a public or unlisted debate. Anonymous visitors
-may read public and unlisted debates and do nothing else. Locked and closed debates are
-read-only for everyone but moderators, who may still keep order.
+debate's default role for signed-in users of a public or unlisted debate (an archived debate
+is for site staff alone). Anonymous visitors may read public and unlisted debates and do
+nothing else. Locked and closed debates are read-only for everyone but moderators, who may
+still keep order.
 
 `refusal()` says why an act is refused, or None when it is allowed. A refusal is either about
 the person (their role, or whose item it is: a 403) or about the item's state (a claim that is
@@ -59,6 +60,10 @@ class Action(StrEnum):
     MODERATE = "moderate"  # the debate as a whole: handle flags, lock, close, merge
     MANAGE_MEMBERS = "manage_members"
     EDIT_DEBATE = "edit_debate"
+    # The debate's own settings: what it is called, who may reach it, what newcomers may do,
+    # where it may be embedded, archiving it. The owner's, and allowed in a locked or closed
+    # debate (an owner may make a closed debate private).
+    CONFIGURE_DEBATE = "configure_debate"
 
 
 class ClaimState(Protocol):
@@ -112,6 +117,7 @@ MINIMUM_ROLE: dict[Action, Role] = {
     Action.MODERATE: Role.MODERATOR,
     Action.MANAGE_MEMBERS: Role.MODERATOR,
     Action.EDIT_DEBATE: Role.OWNER,
+    Action.CONFIGURE_DEBATE: Role.OWNER,
 }
 
 # Actions still allowed in a locked or closed debate (to those whose role allows them):
@@ -125,6 +131,7 @@ ALLOWED_WHEN_NOT_OPEN = {
     Action.RESTORE_CLAIM,
     Action.MODERATE,
     Action.MANAGE_MEMBERS,
+    Action.CONFIGURE_DEBATE,
 }
 
 # Acts on a claim that need it published: one answers, cites, votes on, annotates or flags
@@ -160,9 +167,11 @@ def role_in(user: AnyUser, debate: Debate, *, membership_role: str | None = None
 
     Pass `membership_role` when it is already loaded, to save the query.
     """
+    if user.is_authenticated and user.is_staff:
+        return Role.OWNER if debate.owner_id == user.pk else Role.MODERATOR
+    if debate.archived_at is not None:
+        return None  # archived by its owner: site staff alone may restore it
     if user.is_authenticated:
-        if user.is_staff:
-            return Role.OWNER if debate.owner_id == user.pk else Role.MODERATOR
         if debate.owner_id == user.pk:
             return Role.OWNER
         if membership_role is None:

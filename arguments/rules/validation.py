@@ -38,3 +38,42 @@ def normalize_url(url: str) -> str:
     parts = urlsplit(url)
     path = parts.path or "/"
     return urlunsplit((parts.scheme.lower(), parts.netloc.lower(), path, parts.query, ""))
+
+
+# An origin a debate may be embedded in: scheme://host[:port], the host may start "*." (its
+# subdomains). Anything else is refused, so a line can never inject another CSP directive.
+ORIGIN_RE = re.compile(r"^https?://(\*\.)?[a-z0-9]([a-z0-9.-]*[a-z0-9])?(:\d{1,5})?$")
+MAX_EMBED_ORIGINS = 20
+
+
+def clean_origin(text: str) -> str:
+    """One origin as a browser sends it (`https://school.example`), from what a teacher may
+    paste: a whole page address keeps only its scheme, host and port."""
+    text = (text or "").strip()
+    if text and "://" not in text:
+        text = "https://" + text
+    parts = urlsplit(text)
+    origin = f"{parts.scheme.lower()}://{parts.netloc.lower()}" if parts.netloc else ""
+    if not ORIGIN_RE.match(origin):
+        raise ValidationError(
+            {
+                "embed_origins": f"“{text[:80]}” is not a site's address: write it as "
+                "https://school.example (a page's full address works too)."
+            }
+        )
+    return origin
+
+
+def clean_embed_origins(text: str) -> str:
+    """The allow-list as stored: one origin per line, each checked, in order, no duplicates."""
+    origins: list[str] = []
+    for line in (text or "").replace(",", "\n").splitlines():
+        if line.strip():
+            origin = clean_origin(line)
+            if origin not in origins:
+                origins.append(origin)
+    if len(origins) > MAX_EMBED_ORIGINS:
+        raise ValidationError(
+            {"embed_origins": f"List at most {MAX_EMBED_ORIGINS} sites (this has {len(origins)})."}
+        )
+    return "\n".join(origins)

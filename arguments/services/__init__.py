@@ -32,6 +32,7 @@ from arguments.services.claims import (
     debate_create,
     thesis_add,
 )
+from arguments.services.debates import debate_archive, debate_configure
 from arguments.services.flags import FLAGS_PER_HOUR, flag_raise, flag_request_review, flag_resolve
 from arguments.services.following import (
     digest_choose,
@@ -95,6 +96,8 @@ __all__ = [
     "claim_restore",
     "claim_unlink",
     "clean_claim_text",
+    "debate_archive",
+    "debate_configure",
     "debate_create",
     "debate_import",
     "debate_lock",

@@ -42,14 +42,15 @@ def debate_create(
     title: str,
     thesis: str,
     description: str = "",
-    visibility: str = Debate.Visibility.PUBLIC,
+    visibility: str = Debate.Visibility.UNLISTED,
     default_role: str = Role.WRITER,
     requires_approval: bool = False,
     voting_enabled: bool = True,
     annotations_enabled: bool = True,
     slug: str | None = None,
 ) -> Debate:
-    """Open a new debate with its first thesis; the creator owns it."""
+    """Open a new debate with its first thesis; the creator owns it. It starts unlisted
+    (reachable by its link, listed nowhere) unless the owner chooses otherwise."""
     if not owner.is_authenticated:
         raise PermissionDenied("Sign in to start a debate.")
     title = WHITESPACE.sub(" ", title or "").strip()

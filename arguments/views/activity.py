@@ -14,6 +14,7 @@ from arguments.rules.permissions import Action
 from arguments.views.access import lens_to_manage
 
 COLUMNS = [
+    "name",
     "username",
     "pseudonym",
     "role",

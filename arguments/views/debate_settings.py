@@ -1,7 +1,10 @@
-"""A debate's settings page, for its owner and moderators: members and roles, the suggestion
-queue, and its status (open, locked, closed with a conclusion). Which roles a manager may
-give, and whose role they may change, is `permissions.grantable_roles` and `manages`; the
-membership services apply the same rules."""
+"""A debate's settings page, for its owner and moderators: what the debate is and who may
+reach it, how the room runs, where it may be embedded, members and roles, the suggestion
+queue, open flags, tags, its status (open, locked, closed with a conclusion), grading, and
+archiving it. Which roles a manager may give, and whose role they may change, is
+`permissions.grantable_roles` and `manages`; which settings each may change is
+`services.debates.FIELD_ACTIONS`; the services apply the same rules. Every form works as a
+plain POST (a redirect back with a message) and, with htmx, swaps its own section."""
 
 from __future__ import annotations
 
@@ -11,23 +14,53 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_POST
 from django.views.decorators.vary import vary_on_headers
 
 from arguments import selectors, services
 from arguments.reading.lens import Lens
 from arguments.rules.permissions import Action, grantable_roles, manages
+from arguments.services.debates import FIELD_ACTIONS
 from arguments.services.grades import debate_grading_set
 from arguments.services.roster import course_roster_fetch
 from arguments.services.tags import tag_names
 from arguments.views.access import HtmxHttpRequest, lens_to_manage
 from arguments.views.forms import form_errors_to
-from arguments.views.forms.moderation import GradingForm, MemberForm, StatusForm
+from arguments.views.forms.moderation import (
+    VISIBILITY_HELP,
+    DebateSettingsForm,
+    GradingForm,
+    MemberForm,
+    StatusForm,
+)
 from arguments.views.forms.tags import TagsForm
 from arguments.views.fragments import page_context
 
 # A pending queue longer than this is paged in the admin; the settings page shows the oldest.
 QUEUE_LIMIT = 100
+
+
+def _settable(lens: Lens, section: str) -> tuple[str, ...]:
+    """The fields of a section of the settings that this manager may change."""
+    return tuple(
+        name for name in DebateSettingsForm.SECTIONS[section] if lens.may(FIELD_ACTIONS[name])
+    )
+
+
+def _settings_forms(
+    lens: Lens, bound: DebateSettingsForm | None, bound_section: str
+) -> dict[str, DebateSettingsForm]:
+    """One form per section of the debate's settings, with what this manager may change."""
+    debate = lens.debate
+    initial = {name: getattr(debate, name) for name in FIELD_ACTIONS}
+    forms = {}
+    for section in DebateSettingsForm.SECTIONS:
+        if bound is not None and section == bound_section:
+            forms[section] = bound
+        else:
+            forms[section] = DebateSettingsForm(initial=initial, fields=_settable(lens, section))
+    return forms
 
 
 def _context(
@@ -36,10 +69,15 @@ def _context(
     member_form: MemberForm | None = None,
     status_form: StatusForm | None = None,
     grading_form: GradingForm | None = None,
+    settings_form: DebateSettingsForm | None = None,
+    section: str = "",
 ) -> dict[str, Any]:
     debate = lens.debate
     roles = grantable_roles(lens.role)
     return {
+        "settings_forms": _settings_forms(lens, settings_form, section),
+        "may_configure": lens.may(Action.CONFIGURE_DEBATE),
+        "visibility_help": VISIBILITY_HELP,
         "lens": lens,
         "debate": debate,
         "roles": roles,
@@ -50,6 +88,10 @@ def _context(
             for claim in selectors.pending_claims(debate, limit=QUEUE_LIMIT)
         ],
         "open_flags": selectors.open_flag_count(debate),
+        "flag_queue": selectors.open_flags_of(debate, limit=QUEUE_LIMIT),
+        "flags_back": lens.urls.settings + "#flags",
+        "moderation_open_flags": reverse("moderation:arguments_flag_changelist")
+        + "?status__exact=open",
         "member_form": member_form or MemberForm(roles=roles),
         "status_form": status_form
         or StatusForm(initial={"status": debate.status, "conclusion": debate.conclusion}),
@@ -74,12 +116,19 @@ def debate_settings(request: HtmxHttpRequest, slug: str) -> HttpResponse:
 
 
 def _reply(
-    request: HtmxHttpRequest, lens: Lens, part: str, *, status: int = 200, **forms: Any
+    request: HtmxHttpRequest,
+    lens: Lens,
+    part: str,
+    *,
+    status: int = 200,
+    saved: bool = False,
+    **forms: Any,
 ) -> HttpResponse:
     template = "arguments/debate_settings.html"
     if request.htmx:
         template += f"#{part}"
-    return render(request, template, _context(lens, **forms), status=status)
+    context = _context(lens, **forms) | {"saved": part if saved else ""}
+    return render(request, template, context, status=status)
 
 
 @vary_on_headers("HX-Request")
@@ -244,3 +293,54 @@ def _tags_form(
         return render(request, "arguments/_debate_tags_form.html", context, status=status)
     context = _context(lens) | {"tags_form": form}
     return render(request, "arguments/debate_settings.html", context, status=status)
+
+
+@vary_on_headers("HX-Request")
+@require_POST
+def debate_settings_save(request: HtmxHttpRequest, slug: str, section: str) -> HttpResponse:
+    """Save one section of the debate's settings (about, participation, embedding): the
+    fields of it this manager may change, through `debate_configure`."""
+    if section not in DebateSettingsForm.SECTIONS:
+        raise Http404("No such section of the settings.")
+    lens = lens_to_manage(request, slug, Action.MANAGE_MEMBERS)
+    assert isinstance(lens, Lens)  # a POST: never the login page
+    fields = _settable(lens, section)
+    if not fields or any(
+        name in request.POST for name in DebateSettingsForm.SECTIONS[section] if name not in fields
+    ):
+        # A setting this manager may not change (only the owner's form offers it): a 403.
+        lens.check(Action.CONFIGURE_DEBATE)
+    form = DebateSettingsForm(request.POST, fields=fields)
+    if form.is_valid():
+        try:
+            changed = services.debate_configure(
+                actor=request.user, debate=lens.debate, reason=f"settings: {section}",
+                **form.cleaned_data,
+            )  # fmt: skip
+        except ValidationError as error:
+            form_errors_to(form, error)
+        else:
+            lens.refresh()
+            if request.htmx:
+                return _reply(request, lens, section, saved=bool(changed))
+            messages.success(request, "Saved." if changed else "Nothing changed.")
+            return redirect(f"{lens.urls.settings}#{section}")
+    return _reply(request, lens, section, status=422, settings_form=form, section=section)
+
+
+@require_POST
+def debate_archive_view(request: HttpRequest, slug: str) -> HttpResponse:
+    """The owner's "delete": the debate is archived (only site staff see it, and can restore
+    it). A plain form with a typed confirmation, never htmx."""
+    lens = lens_to_manage(request, slug, Action.CONFIGURE_DEBATE)
+    assert isinstance(lens, Lens)  # a POST: never the login page
+    if request.POST.get("confirm", "").strip() != lens.debate.slug:
+        messages.error(request, "Type the debate's address name to confirm archiving it.")
+        return redirect(f"{lens.urls.settings}#archive")
+    services.debate_archive(actor=request.user, debate=lens.debate)
+    messages.success(
+        request,
+        f"“{lens.debate.title}” is archived: nobody can open it any more. Site staff can "
+        "restore it if you ask them.",
+    )
+    return redirect("arguments:profile")

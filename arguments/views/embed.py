@@ -17,10 +17,11 @@ embeddable (only through LTI, see arguments/lti).
 
 from __future__ import annotations
 
+from typing import Any
 from urllib.parse import urlencode, urlsplit
 
 from django.conf import settings
-from django.core.exceptions import BadRequest
+from django.core.exceptions import BadRequest, ValidationError
 from django.http import (
     Http404,
     HttpRequest,
@@ -34,12 +35,22 @@ from django.urls import Resolver404, resolve, reverse
 from django.utils.html import format_html
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.clickjacking import xframe_options_exempt
+from django.views.decorators.http import require_POST
 from django.views.decorators.vary import vary_on_headers
 
-from arguments import selectors
+from arguments import selectors, services
 from arguments.reading.lens import Lens
 from arguments.reading.links import Frame
-from arguments.views.access import MAX_ARIA_LEVEL, id_from, lens_for, whole_number
+from arguments.rules.permissions import Action
+from arguments.rules.validation import clean_origin
+from arguments.views.access import (
+    MAX_ARIA_LEVEL,
+    HtmxHttpRequest,
+    id_from,
+    lens_for,
+    lens_to_manage,
+    whole_number,
+)
 from arguments.views.fragments import tree_context
 from arguments.views.framing import (
     MAX_DEPTH,
@@ -52,6 +63,7 @@ from arguments.views.framing import (
     frame_ancestors,
     frame_error,
     frame_page,
+    refusal_to_frame,
 )
 
 PROVIDER_NAME = "Debate map"
@@ -277,10 +289,18 @@ def oembed(request: HttpRequest) -> HttpResponse:
 
 
 @vary_on_headers("HX-Request")
-def embed_dialog(request: HttpRequest, slug: str) -> HttpResponse:
-    """The snippet to copy, the oEmbed URL, the options and a live preview; with htmx, only
-    the dialog's body (the options form re-renders it as they change)."""
-    lens = lens_for(request, slug)
+def embed_dialog(
+    request: HttpRequest,
+    slug: str,
+    *,
+    lens: Lens | None = None,
+    extra: dict[str, Any] | None = None,
+    status: int = 200,
+) -> HttpResponse:
+    """The snippet to copy, the oEmbed URL, the options and a live preview, which sites may
+    show it and whether the page it is meant for can; with htmx, only the dialog's body (the
+    options form re-renders it as they change)."""
+    lens = lens or lens_for(request, slug)
     given = request.GET.get("claim", "")
     pk = id_from(given)
     error = ""
@@ -313,6 +333,10 @@ def embed_dialog(request: HttpRequest, slug: str) -> HttpResponse:
             reverse("arguments:oembed") + "?" + urlencode({"url": page_url, "format": "json"})
         ),
         "origins": embed_origins(lens.debate),
+        "may_configure": lens.may(Action.CONFIGURE_DEBATE),
+        "origin_form_url": reverse("arguments:embed_origin_add", args=[lens.debate.slug]),
+        **_where(lens, request.GET.get("where", "")),
+        **(extra or {}),
         "lti": {
             "login": request.build_absolute_uri(reverse("lti:login")),
             "launch": request.build_absolute_uri(reverse("lti:launch")),
@@ -323,4 +347,38 @@ def embed_dialog(request: HttpRequest, slug: str) -> HttpResponse:
     template = "arguments/embed_dialog.html"
     if getattr(request, "htmx", False):
         template += "#dialog"
-    return render(request, template, context, status=400 if error else 200)
+    return render(request, template, context, status=400 if error else status)
+
+
+def _where(lens: Lens, where: str) -> dict[str, Any]:
+    """What the dialog says of the page the snippet is meant for (`where`, an address the
+    teacher typed): whether it can show the debate, and why not."""
+    if not where.strip():
+        return {"where": ""}
+    try:
+        origin = clean_origin(where)
+    except ValidationError:
+        return {"where": where, "where_refusal": "That is not a page's address (https://…)."}
+    return {"where": where, "where_origin": origin, "where_refusal": refusal_to_frame(lens, origin)}
+
+
+@require_POST
+def embed_origin_add(request: HtmxHttpRequest, slug: str) -> HttpResponse:
+    """The owner lets one more site embed the debate, from the Embed dialog (through
+    `debate_configure`, as the settings page does)."""
+    lens = lens_to_manage(request, slug, Action.CONFIGURE_DEBATE)
+    assert isinstance(lens, Lens)  # a POST: never the login page
+    origin = request.POST.get("origin", "")
+    try:
+        allowed = "\n".join([*embed_origins(lens.debate), clean_origin(origin)])
+        services.debate_configure(actor=request.user, debate=lens.debate, embed_origins=allowed)
+    except ValidationError as error:
+        return embed_dialog(
+            request, slug, lens=lens, status=422,
+            extra={"origin_error": " ".join(error.messages), "origin_value": origin},
+        )  # fmt: skip
+    lens.refresh()
+    if request.htmx:
+        return embed_dialog(request, slug, lens=lens, extra={"origin_added": clean_origin(origin)})
+    query = urlencode({"where": request.POST.get("where", "")}) if request.POST.get("where") else ""
+    return redirect(lens.urls.embed + (f"?{query}" if query else ""))

@@ -1,4 +1,6 @@
-"""Flags on the site: flag a claim or a note, and ask for a review of an upheld flag.
+"""Flags on the site: flag a claim or a note, ask for a review of an upheld flag, and (for
+moderators) resolve one: dismiss, uphold, or uphold and hide, with a reason, through the same
+`flag_resolve` service and permission as the admin's actions.
 
 Works without JavaScript (a form page, POST, redirect) and with htmx (the form in the claim's
 flag slot, the moderation fragment back). A claim or note the reader does not see is a 404,
@@ -12,7 +14,7 @@ from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.utils.html import format_html
 from django.views.decorators.http import require_http_methods, require_POST
 from django.views.decorators.vary import vary_on_headers
@@ -26,12 +28,19 @@ from arguments.views.access import (
     HtmxHttpRequest,
     claim_to_act_on,
     lens_for,
+    lens_to_manage,
     limit_act,
     note_to_act_on,
 )
 from arguments.views.forms import form_errors_to
-from arguments.views.forms.moderation import FlagForm
-from arguments.views.fragments import back_to, moderation_response, next_or_back, page_context
+from arguments.views.forms.moderation import FlagForm, FlagResolveForm
+from arguments.views.fragments import (
+    back_to,
+    moderation_response,
+    next_or_back,
+    page_context,
+    safe_next,
+)
 
 THANKS = "Thank you: a moderator will look at your flag."
 
@@ -135,3 +144,50 @@ def flag_review(request: HtmxHttpRequest, slug: str, flag_id: int) -> HttpRespon
         return moderation_response(request, lens, claim.pk)
     messages.success(request, "You asked for a review; a moderator will look again.")
     return next_or_back(request, lens, claim.pk)
+
+
+def claim_flags(request: HtmxHttpRequest, slug: str, pk: int) -> HttpResponse:
+    """A claim's open flags (on it and on its notes), each with its resolve form: where the
+    claim's ⋯ menu sends a moderator."""
+    lens = lens_to_manage(request, slug, Action.MODERATE)
+    if isinstance(lens, HttpResponse):
+        return lens
+    claim = selectors.claim_in(lens.debate, pk)
+    if claim is None or not lens.knows(claim.pk):
+        raise Http404("No such claim in this debate.")
+    context = page_context(
+        lens,
+        claim=claim,
+        urls=lens.claim_urls(claim.pk),
+        flags=selectors.open_flags_of(lens.debate, claim_id=claim.pk),
+        back=request.get_full_path(),
+        settings_flags=f"{lens.urls.settings}#flags",
+    )
+    return render(request, "arguments/claim_flags.html", context)
+
+
+@require_POST
+def flag_resolve(request: HtmxHttpRequest, slug: str, flag_id: int) -> HttpResponse:
+    """Dismiss or uphold (and perhaps hide) a flag, with a reason; back to where it was
+    resolved (the settings' Flags, or the claim's flags page), with a message."""
+    lens = lens_to_manage(request, slug, Action.MODERATE)
+    assert isinstance(lens, Lens)  # a POST: never the login page
+    flag = selectors.flag_in(lens.debate, flag_id)
+    if flag is None:
+        raise Http404("No such flag in this debate.")
+    back = safe_next(request) or lens.claim_urls(flag.flagged_claim.pk).flags
+    form = FlagResolveForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, " ".join(str(e) for errors in form.errors.values() for e in errors))
+        return redirect(back)
+    uphold, hide = FlagResolveForm.DECISIONS[form.cleaned_data["decision"]]
+    try:
+        services.flag_resolve(
+            actor=request.user, flag=flag, uphold=uphold, hide=hide, note=form.cleaned_data["note"]
+        )
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+        return redirect(back)
+    done = "upheld and hidden" if hide else "upheld" if uphold else "dismissed"
+    messages.success(request, f"Flag {done}; the reporter is told why.")
+    return redirect(back)

@@ -8,7 +8,6 @@ middleware, settings.SECURE_CSP) and `X-Frame-Options: DENY`.
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from urllib.parse import urlencode
 
@@ -20,6 +19,7 @@ from django.utils.csp import CSP
 
 from arguments.models import Debate
 from arguments.reading.lens import Lens
+from arguments.rules.validation import ORIGIN_RE
 from arguments.views.access import whole_number
 from arguments.views.fragments import tree_context
 from arguments.views.maps import embedded_map
@@ -28,9 +28,6 @@ DEFAULT_DEPTH = 2  # the debate page shows the same: a thesis, its pros and cons
 MAX_DEPTH = 6
 THEMES = ("light", "dark")
 VIEWS = ("tree", "map")  # the text tree, or the argument map (a sunburst)
-# One origin per line in Debate.embed_origins: scheme://host[:port], host may start "*.".
-# Anything else is ignored, so a stray line can never inject another CSP directive.
-ORIGIN_RE = re.compile(r"^https?://(\*\.)?[a-z0-9]([a-z0-9.-]*[a-z0-9])?(:\d{1,5})?$")
 # CORS: the sandboxed frame's origin is "null"; htmx's headers, should they be sent.
 CORS_ALLOW_HEADERS = "HX-Request, HX-Current-URL, HX-Target, HX-Trigger, HX-Trigger-Name"
 
@@ -96,6 +93,32 @@ def embed_origins(debate: Debate) -> list[str]:
         if ORIGIN_RE.match(origin) and origin not in origins:
             origins.append(origin)
     return origins
+
+
+def refusal_to_frame(lens: Lens, origin: str) -> str:
+    """Why a page of `origin` could not show this debate's embed ("" when it can), in the
+    words of the rule `frame_ancestors` gives browsers: asked by the Embed dialog before a
+    teacher pastes the snippet."""
+    if not lens.embeddable:
+        return "This debate is private: no other site may show it."
+    origins = embed_origins(lens.debate)
+    if not origins:
+        if origin.startswith("https://"):
+            return ""
+        return (
+            "Only https pages may show this debate, and this page is served over plain http. "
+            "Add its site to the list below, or serve the page over https."
+        )
+    scheme, _, host = origin.partition("://")
+    for allowed in origins:
+        allowed_scheme, _, allowed_host = allowed.partition("://")
+        if allowed == origin or (
+            allowed_host.startswith("*.")
+            and allowed_scheme == scheme
+            and host.endswith(allowed_host[1:])
+        ):
+            return ""
+    return f"{origin} is not among the sites that may show this debate: add it to the list below."
 
 
 def frame_ancestors(lens: Lens) -> list[str]:

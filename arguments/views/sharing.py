@@ -218,9 +218,12 @@ def debate_pseudonyms(request: HttpRequest, slug: str) -> HttpResponse:
         return redirect(reverse("arguments:debate_pseudonyms", args=[slug]))
     mapping = []
     if debate.pseudonymous:
-        people = {row.user_id: row.username for row in activity_of(debate)}
+        people = {row.user_id: row for row in activity_of(debate)}
         names = pseudonyms_of(debate, people)
-        mapping = sorted((names[uid], username) for uid, username in people.items())
+        mapping = sorted(
+            (names[uid], row.name if row.name == row.username else f"{row.name} ({row.username})")
+            for uid, row in people.items()
+        )
     context = {
         "lens": lens,
         "debate": debate,

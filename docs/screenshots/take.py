@@ -74,18 +74,24 @@ PAGES = [
     ("activity", "/d/open-weight-ai/activity/"),
     ("notifications", "/notifications/"),
     ("groups", "/d/open-weight-ai/settings/groups/"),
+    # The moderators' admin, scoped to the debates the reader moderates (issue 28).
+    ("moderate", "/moderate/"),
+    ("moderate-claims", "/moderate/arguments/claim/"),
 ]
 SIGNED_OUT = [("login", "/accounts/login/"), ("signup", "/accounts/signup/")]
 SIZES = {"": {"width": 1280, "height": 800}, "-phone": {"width": 390, "height": 844}}
 
 
 def make_moderator(env: dict[str, str], username: str) -> None:
-    """The reader moderates the main debate, so its settings can be photographed too."""
+    """The reader owns the main debate (an owner moderates it), so its whole settings page and
+    the moderators' admin can be photographed too."""
     code = (
         "from django.contrib.auth import get_user_model; from arguments.models import *; "
         f"u = get_user_model().objects.get(username='{username}'); "
         "d = Debate.objects.get(slug='open-weight-ai'); "
-        "Membership.objects.update_or_create(debate=d, user=u, defaults={'role': Role.MODERATOR})"
+        "Debate.objects.filter(pk=d.pk).update(owner=u); "
+        "Membership.objects.filter(debate=d, role=Role.OWNER).update(role=Role.MODERATOR); "
+        "Membership.objects.update_or_create(debate=d, user=u, defaults={'role': Role.OWNER})"
     )
     manage = [sys.executable, str(ROOT / "manage.py")]
     subprocess.run([*manage, "shell", "-c", code], env=env, check=True, capture_output=True)
@@ -117,6 +123,19 @@ def shoot(base: str, env: dict[str, str]) -> None:
             for name, address in PAGES:
                 shot.goto(address)
                 shot.screenshot(path=OUT / f"{name}{suffix}.png")
+            # The settings page whole (every section), and the merge page of the moderators'
+            # admin with its claim picker open on a search.
+            shot.goto("/d/open-weight-ai/settings/")
+            shot.screenshot(path=OUT / f"settings-full{suffix}.png", full_page=True)
+            shot.goto("/moderate/arguments/claim/")
+            shot.locator("input[name=_selected_action]").first.check()
+            shot.locator("select[name=action]").select_option("merge_claims")
+            shot.locator("input[name=reason]").fill("Says the same.")
+            shot.locator("button[name=index]").click()
+            shot.locator(".select2-selection").first.click()
+            shot.locator(".select2-search__field").fill("open")
+            shot.locator(".select2-results__option[aria-selected]").first.wait_for()
+            shot.screenshot(path=OUT / f"moderate-merge{suffix}.png")
             # A claim in focus: the first pro of the thesis.
             shot.goto("/d/open-weight-ai/")
             shot.goto(shot.locator(".column-pro .claim-text a").first.get_attribute("href"))

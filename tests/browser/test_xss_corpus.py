@@ -396,7 +396,9 @@ def test_no_vector_comes_alive_on_the_debate_list(page, live_server, transaction
     owner = UserFactory(username="lister")
     owners: dict[str, int] = {}
     for i, text in enumerate(PAYLOADS):
-        services.debate_create(owner=owner, title=text[:200], thesis=text, slug=f"corpus-{i}")
+        services.debate_create(
+            owner=owner, title=text[:200], thesis=text, slug=f"corpus-{i}", visibility="public"
+        )
     seen = watch(page)
     failures: dict[str, list[str]] = {}
     for what, user in (("anonymous", None), ("signed in", owner)):

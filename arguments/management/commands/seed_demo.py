@@ -83,6 +83,7 @@ class Command(BaseCommand):
             thesis=first["text"],
             description=spec.get("description", ""),
             slug=spec["slug"],
+            visibility=Debate.Visibility.PUBLIC,  # the demo is there to be found
         )
         keys: dict[str, Claim] = {}
         thesis = debate.claims.get(is_thesis=True)

@@ -40,7 +40,14 @@ class DebateForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text="Optional context, in Markdown.",
     )
-    visibility = forms.ChoiceField(choices=Debate.Visibility.choices)
+    visibility = forms.ChoiceField(
+        label="Who may find and read it",
+        choices=Debate.Visibility.choices,
+        initial=Debate.Visibility.UNLISTED,
+        help_text="A new debate starts unlisted: whoever has its link may read it, but it is "
+        "listed nowhere until you make it public (from its settings page, any time). Public: "
+        "on the home page and Explore. Private: members only.",
+    )
     default_role = forms.ChoiceField(
         label="Newcomers may",
         choices=[

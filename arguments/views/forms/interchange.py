@@ -13,7 +13,9 @@ MAX_UPLOAD_BYTES = 5 * 1024 * 1024
 class ImportForm(forms.Form):
     file = forms.FileField(
         help_text="A Kialo export (.txt), an Argdown file, AIF JSON (AIFdb, OVA) or a JSON "
-        "backup from this site; up to 5 MB."
+        "backup from this site; up to 5 MB. The new debate starts private (only you can "
+        "open it; a backup keeps its own setting): make it unlisted or public from its "
+        "settings page when it is ready."
     )
     format = forms.ChoiceField(
         choices=[("", "Detect from the file"), *LABELS.items()], required=False

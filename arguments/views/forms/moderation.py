@@ -98,3 +98,137 @@ class GradingForm(forms.Form):
         label="Points for full marks",
         help_text="A student with this many points or more gets 100 %.",
     )
+
+
+# What each visibility means, said where it is chosen (the new-debate form and the settings).
+VISIBILITY_HELP = {
+    Debate.Visibility.PUBLIC: "Listed on the home page and Explore, found by search; anyone "
+    "may read it, and every signed-in user takes part with the newcomers' role.",
+    Debate.Visibility.UNLISTED: "Not listed nor found by search: whoever has its link may "
+    "read it and, signed in, take part with the newcomers' role.",
+    Debate.Visibility.PRIVATE: "Only its members (invited, or joined through a share link or a "
+    "course) may read it; it cannot be embedded in other sites.",
+}
+NEWCOMER_CHOICES = [
+    ("writer", "Write claims directly"),
+    ("suggester", "Suggest claims, which wait for a moderator's approval"),
+    ("viewer", "Only read, vote and add notes"),
+]
+
+
+class DebateSettingsForm(forms.Form):
+    """The debate's settings, by section of the settings page; built with the fields of one
+    section that the manager may change (`fields`), so a POST can name no other."""
+
+    SECTIONS: dict[str, tuple[str, ...]] = {
+        "about": ("title", "description"),
+        "participation": (
+            "visibility",
+            "default_role",
+            "requires_approval",
+            "hide_votes_until_voted",
+            "voting_enabled",
+            "annotations_enabled",
+        ),
+        "embedding": ("embed_origins",),
+    }
+
+    title = forms.CharField(label="Question", max_length=200)
+    description = forms.CharField(
+        required=False,
+        max_length=5000,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text="Context shown under the question (Markdown).",
+    )
+    visibility = forms.ChoiceField(
+        label="Who may find and read it",
+        choices=[(value, label) for value, label in Debate.Visibility.choices],
+        widget=forms.RadioSelect,
+        required=False,  # left out: unchanged
+    )
+    default_role = forms.ChoiceField(
+        label="Signed-in newcomers may",
+        choices=NEWCOMER_CHOICES,
+        widget=forms.RadioSelect,
+        required=False,  # left out: unchanged
+        help_text="Members keep the role you give them; this is for everyone else who signs "
+        "in (public and unlisted debates).",
+    )
+    requires_approval = forms.BooleanField(
+        label="Writers' new claims wait for a moderator's approval",
+        required=False,
+        help_text="Suggesters' claims always wait; editors, moderators and the owner never do.",
+    )
+    hide_votes_until_voted = forms.BooleanField(
+        label="Hide votes and strengths until one has voted",
+        required=False,
+        help_text="Guided voting: each reader judges a point before seeing what others think.",
+    )
+    voting_enabled = forms.BooleanField(label="Voting is on", required=False)
+    annotations_enabled = forms.BooleanField(label="Notes are on", required=False)
+    embed_origins = forms.CharField(
+        label="Sites that may embed this debate",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3, "placeholder": "https://moodle.school.example"}),
+        help_text="One site per line, as https://school.example (a page's whole address works "
+        "too). Empty: any https site may show a public or unlisted debate.",
+    )
+
+    def __init__(self, *args: Any, fields: tuple[str, ...], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for name in list(self.fields):
+            if name not in fields:
+                del self.fields[name]
+
+    def clean(self) -> dict[str, Any]:
+        super().clean()
+        data = self.cleaned_data
+        # A choice left out (a form without it, or a script posting part of it) is unchanged.
+        for name in ("visibility", "default_role"):
+            if data.get(name) == "":
+                del data[name]
+        return data
+
+    def visibility_rows(self) -> list[dict[str, Any]]:
+        """Each visibility with what it means, for the radio buttons' descriptions."""
+        chosen = self["visibility"].value() if "visibility" in self.fields else ""
+        return [
+            {
+                "value": value,
+                "label": label,
+                "help": VISIBILITY_HELP[Debate.Visibility(value)],
+                "checked": value == chosen,
+            }
+            for value, label in Debate.Visibility.choices
+        ]
+
+
+class FlagResolveForm(forms.Form):
+    """A moderator's decision on a flag, with the reason the author and reporter are told."""
+
+    DECISIONS = {
+        "dismiss": (False, False),
+        "uphold": (True, False),
+        "uphold_hide": (True, True),
+    }
+
+    decision = forms.ChoiceField(
+        choices=[
+            ("dismiss", "Dismiss"),
+            ("uphold", "Uphold"),
+            ("uphold_hide", "Uphold and hide"),
+        ]
+    )
+    note = forms.CharField(
+        label="Reason",
+        required=False,
+        max_length=2000,
+        help_text="Shown to the reporter, and to the author when you uphold.",
+    )
+
+    def clean(self) -> dict[str, Any]:
+        super().clean()
+        data = self.cleaned_data
+        if data.get("decision", "").startswith("uphold") and not data.get("note", "").strip():
+            self.add_error("note", "Say why you uphold it: the author reads it.")
+        return data
