@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('arguments', '0016_stored_strengths'),
+        ('arguments', '0018_faults'),
     ]
 
     operations = [
