@@ -172,6 +172,28 @@
     htmx.ajax("GET", link.getAttribute("href"), { target: slot, swap: "innerHTML" });
   });
 
+  // A control whose htmx target is not on this page (a form or link shown outside the tree
+  // it was written for) does what it does without JavaScript: htmx sends nothing when its
+  // target is missing, so the form posts plainly and the link is followed.
+  document.addEventListener("htmx:targetError", (event) => {
+    const elt = event.target;
+    if (elt.tagName === "FORM" && elt.getAttribute("action")) {
+      const submitter = lastSubmitter && lastSubmitter.form === elt ? lastSubmitter : null;
+      if (submitter && submitter.name) {
+        const carry = document.createElement("input");
+        carry.type = "hidden";
+        carry.name = submitter.name;
+        carry.value = submitter.value;
+        elt.appendChild(carry);
+      }
+      HTMLFormElement.prototype.submit.call(elt); // no submit event: htmx does not catch it
+    } else if (elt.tagName === "A" && elt.getAttribute("href")) {
+      window.location.assign(elt.getAttribute("href"));
+    }
+  });
+  let lastSubmitter = null;
+  document.addEventListener("submit", (event) => { lastSubmitter = event.submitter || null; }, true);
+
   // Cancel in an in-place form empties the slot instead of leaving the page.
   document.addEventListener("click", (event) => {
     const cancel = event.target.closest && event.target.closest("[data-cancel]");
