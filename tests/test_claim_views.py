@@ -336,3 +336,23 @@ def test_similar_claims_keep_the_place_of_their_form(client, cast, pro, con):
     assert "Link this one instead" in alone and "hx-post" not in alone
     slotted = client.get(url("claim_add", pro), query | {"slot": "1"}, **HTMX).content.decode()
     assert f'hx-target="#slot-{pro.pk}"' in slotted
+
+
+# ---------------------------------------------------------------- controls in sight
+
+
+def test_the_columns_offer_add_pro_and_add_con_to_those_who_may(client, cast, debate, thesis):
+    page = debate.get_absolute_url()
+    client.force_login(cast.owner)
+    body = client.get(page).content.decode()
+    add_pro = url("claim_add", thesis) + "?stance=pro"
+    add_con = url("claim_add", thesis) + "?stance=con"
+    assert f'<a href="{add_pro}" class="column-add action-pro">Add pro</a>' in body
+    assert f'<a href="{add_con}" class="column-add action-con">Add con</a>' in body
+    # A new thesis's empty columns say so, and offer to fill them.
+    assert f'No cons yet — <a href="{add_con}">add one</a>' in body
+    assert f'No pros yet — <a href="{add_pro}">add one</a>' in body
+    client.logout()
+    visitor = client.get(page).content.decode()
+    assert "column-add" not in visitor and "add one" not in visitor
+    assert "No cons yet." in visitor

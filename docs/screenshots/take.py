@@ -61,6 +61,7 @@ def main() -> None:
 PAGES = [
     ("debates", "/"),
     ("debate", "/d/open-weight-ai/"),
+    ("debate-new", "/d/phones-in-class/"),
     ("search", "/d/open-weight-ai/search/?q=weights"),
     ("map", "/d/open-weight-ai/map/"),
     ("embed", "/embed/d/open-weight-ai/"),
@@ -91,6 +92,18 @@ def make_moderator(env: dict[str, str], username: str) -> None:
     subprocess.run([*manage, "shell", "-c", code], env=env, check=True, capture_output=True)
 
 
+def make_empty_debate(env: dict[str, str], username: str) -> None:
+    """A debate the reader has just created: a thesis and nothing under it yet."""
+    code = (
+        "from django.contrib.auth import get_user_model; from arguments import services; "
+        f"u = get_user_model().objects.get(username='{username}'); "
+        "services.debate_create(owner=u, title='Should our school ban phones in class?', "
+        "thesis='Phones should be banned in class.', slug='phones-in-class')"
+    )
+    manage = [sys.executable, str(ROOT / "manage.py")]
+    subprocess.run([*manage, "shell", "-c", code], env=env, check=True, capture_output=True)
+
+
 def shoot(base: str, env: dict[str, str]) -> None:
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(
@@ -109,6 +122,7 @@ def shoot(base: str, env: dict[str, str]) -> None:
         page.fill("input[name=password2]", "a sturdy passphrase 42")
         page.click("form button[type=submit]")
         make_moderator(env, "reader")
+        make_empty_debate(env, "reader")
         cookies = page.context.cookies()
         for suffix, viewport in SIZES.items():
             context = browser.new_context(viewport=viewport, base_url=base)

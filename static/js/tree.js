@@ -161,12 +161,14 @@
     requestAnimationFrame(() => focusItem(itemOf(document.getElementById("claim-" + detail.id))));
   });
 
-  // A claim's write links ("Add pro", "Edit", …) open their form in the claim's slot.
+  // A claim's write links ("Add pro", "Edit", …, in its menu or at the head of its columns)
+  // open their form in the claim's slot.
   document.addEventListener("click", (event) => {
-    const link = event.target.closest && event.target.closest(".claim-writes a[href]");
+    const link = event.target.closest && event.target.closest("[data-slot] a[href]");
     if (!link || event.ctrlKey || event.metaKey || event.shiftKey || event.button !== 0) return;
+    const slot = link.closest("[data-slot]").dataset.slot;
+    if (!document.querySelector(slot)) return; // no slot here: the link opens its own page
     event.preventDefault();
-    const slot = link.closest(".claim-writes").dataset.slot;
     const menu = link.closest("details.claim-menu");
     if (menu) menu.open = false; // the form takes the menu's place
     htmx.ajax("GET", link.getAttribute("href"), { target: slot, swap: "innerHTML" });

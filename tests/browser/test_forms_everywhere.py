@@ -189,7 +189,7 @@ def test_every_offered_form_works_in_place(browser, live_server, world, persona)
 
 
 @pytest.mark.parametrize("persona", ["suggester", "owner"])
-def test_add_con_works_on_the_thesis_and_inside_an_expanded_branch(
+def test_add_con_works_from_the_column_head_and_inside_an_expanded_branch(
     browser, live_server, world, persona
 ):
     page = open_page(browser, live_server, world, persona, javascript=True)
@@ -199,9 +199,12 @@ def test_add_con_works_on_the_thesis_and_inside_an_expanded_branch(
         if claim is nested:  # unfold the pro's branch first: the nested claim loads into it
             page.locator(f"#body-{pro.pk} [data-toggle]").click()
             expect(page.locator(f"#body-{nested.pk}")).to_be_visible()
-        body = page.locator(f"#body-{claim.pk}")
-        body.locator(".claim-menu > summary").click()
-        menu_link(body, "Add con").click()
+        if claim is thesis:  # the column's head offers it, in sight
+            page.locator(f"#children-{claim.pk} .column-con .column-add").click()
+        else:
+            body = page.locator(f"#body-{claim.pk}")
+            body.locator(".claim-menu > summary").click()
+            menu_link(body, "Add con").click()
         scope = page.locator(f"#slot-{claim.pk} form.claim-form")
         words = fill(page, scope, "Add con")
         submit(page, scope, "Add con", words)
