@@ -26,6 +26,7 @@ from arguments.models import (
     Relation,
     ScoreReport,
     ShareLink,
+    StructureChange,
     Vote,
 )
 
@@ -340,3 +341,10 @@ def lti_registration(uuid: object) -> LtiRegistration | None:
 def lti_tool_jwks() -> dict[str, object]:
     """Our public keys as a JSON Web Key Set."""
     return Key.objects.as_jwks()
+
+
+def structure_changes_since(debate_id: int, version: int) -> list[tuple[int, int]]:
+    """The claims writes changed after the debate's structure `version`: (version, claim id)
+    pairs, one indexed query (the live notice asks whether the reader sees any of them)."""
+    rows = StructureChange.objects.filter(debate_id=debate_id, version__gt=version)
+    return list(rows.values_list("version", "claim_id").order_by("version")[:5000])

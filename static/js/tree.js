@@ -268,5 +268,11 @@
     }
   });
 
+  // A member's page restored from the back-forward cache shows what was, not what is (their
+  // vote before they changed it): load it again. Their pages also say no-store (middleware).
+  window.addEventListener("pageshow", (event) => {
+    if (event.persisted && document.body.hasAttribute("hx-headers")) window.location.reload();
+  });
+
   document.addEventListener("DOMContentLoaded", initTrees);
 })();
