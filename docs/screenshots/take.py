@@ -133,7 +133,7 @@ def shoot(base: str, env: dict[str, str]) -> None:
                 shot.screenshot(path=OUT / f"{name}{suffix}.png")
             # A claim in focus: the first pro of the thesis.
             shot.goto("/d/open-weight-ai/")
-            shot.goto(shot.locator(".column-pro .claim-text a").first.get_attribute("href"))
+            shot.goto(shot.locator(".column-pro .claim-open").first.get_attribute("href"))
             shot.screenshot(path=OUT / f"focus{suffix}.png")
             # A card's ⋯ menu open, and a con being written in place.
             shot.goto("/d/open-weight-ai/")

@@ -100,7 +100,7 @@
         else focusItem(parent);
         break;
       case "Enter": {
-        const link = item.querySelector(".claim-text a");
+        const link = item.querySelector(".claim-open");
         if (link) link.click();
         break;
       }
@@ -207,23 +207,69 @@
     focusItem(item);
   });
 
-  // Annotating a span: remember the words selected in a claim's text, with their offsets
-  // in that text, and fill them into the Annotate form when it opens.
+  // Annotating a span: the words selected in a claim's text (by mouse, keyboard or finger),
+  // with their offsets in that text, offered to annotate by a small "Annotate" button beside
+  // the selection, and filled into the Annotate form when it opens.
   let selected = null;
-  document.addEventListener("selectionchange", () => {
+  let offer = null;
+  function selectedInClaim() {
     const selection = document.getSelection();
-    if (!selection || selection.isCollapsed || !selection.rangeCount) return;
+    if (!selection || selection.isCollapsed || !selection.rangeCount) return null;
     const range = selection.getRangeAt(0);
-    const holder = range.commonAncestorContainer.parentElement;
-    const text = holder && holder.closest(".claim-text a");
-    if (!text || !text.contains(range.endContainer)) return;
+    const holder = range.commonAncestorContainer.nodeType === 1 ? range.commonAncestorContainer : range.commonAncestorContainer.parentElement;
+    const text = holder && holder.closest(".claim-text");
+    if (!text || !text.contains(range.endContainer)) return null;
     const before = document.createRange();
     before.setStart(text, 0);
     before.setEnd(range.startContainer, range.startOffset);
     const start = before.toString().length;
     const exact = range.toString();
-    if (!exact.trim()) return;
-    selected = { claim: text.closest("[data-claim]").dataset.claim, start, end: start + exact.length, exact };
+    if (!exact.trim()) return null;
+    const body = text.closest(".claim-body");
+    const annotate = body && body.querySelector("a[data-annotate]");
+    return { claim: text.closest("[data-claim]").dataset.claim, start, end: start + exact.length, exact, range, annotate };
+  }
+
+  function hideOffer() {
+    if (offer) offer.remove();
+    offer = null;
+  }
+
+  let pending = null;
+  document.addEventListener("selectionchange", () => {
+    const now = selectedInClaim();
+    if (now) selected = now; // kept when the selection goes (a click on the menu clears it)
+    clearTimeout(pending);
+    pending = setTimeout(() => {
+      const found = selectedInClaim();
+      if (!found) {
+        hideOffer();
+        return;
+      }
+      if (!found.annotate) return; // the reader may not annotate this claim
+      hideOffer();
+      offer = document.createElement("button");
+      offer.type = "button";
+      offer.className = "annotate-offer";
+      offer.textContent = "Annotate";
+      const box = found.range.getBoundingClientRect();
+      offer.style.top = `${window.scrollY + box.bottom + 6}px`;
+      offer.style.left = `${Math.max(8, Math.min(window.scrollX + box.left, window.scrollX + document.documentElement.clientWidth - 140))}px`;
+      document.body.appendChild(offer);
+    }, 200);
+  });
+
+  // The offer keeps the selection (a mousedown on it would clear it first) and opens the form.
+  document.addEventListener("mousedown", (event) => {
+    if (event.target.closest && event.target.closest(".annotate-offer")) event.preventDefault();
+  });
+  document.addEventListener("click", (event) => {
+    const button = event.target.closest && event.target.closest(".annotate-offer");
+    if (!button || !selected || !selected.annotate) return;
+    const link = selected.annotate;
+    const slot = link.closest("[data-slot]").dataset.slot;
+    hideOffer();
+    htmx.ajax("GET", link.getAttribute("href"), { target: slot, swap: "innerHTML" });
   });
 
   document.addEventListener("htmx:afterSwap", (event) => {
@@ -233,6 +279,18 @@
     form.querySelector("[name=start]").value = selected.start;
     form.querySelector("[name=end]").value = selected.end;
     selected = null;
+  });
+
+  // A click on a card outside its text and controls opens the claim, as "Open" does; never
+  // when it ends a selection of the claim's words.
+  document.addEventListener("click", (event) => {
+    if (event.button !== 0 || event.ctrlKey || event.metaKey || event.shiftKey) return;
+    const card = event.target.closest && event.target.closest(".claim-body");
+    if (!card || event.target.closest("a, button, input, textarea, select, label, summary, details, form, .claim-text, .slot, .notes")) return;
+    const selection = document.getSelection();
+    if (selection && !selection.isCollapsed) return;
+    const open = card.querySelector(":scope > .claim-meta > .claim-open");
+    if (open) open.click();
   });
 
   function initTrees() {
