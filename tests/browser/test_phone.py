@@ -105,7 +105,7 @@ def test_every_tap_target_is_at_least_24_px_and_most_44(browser, live_server, de
     # Controls that stand alone (not words inside a line of text) are 44x44 (WCAG 2.5.5).
     alone = visible_boxes(page, STANDALONE)
     under = [b for b in alone if b["w"] < 44 or b["h"] < 44]
-    assert under == [], f"{len(under)} of {len(alone)} stand-alone controls under 44x44: {under[:5]}"
+    assert under == [], f"{len(under)} of {len(alone)} lone controls under 44x44: {under[:5]}"
 
 
 def test_a_wide_table_scrolls_inside_its_box(browser, live_server, demo):
