@@ -203,6 +203,7 @@ def sunburst_svg(
     depth = max((s.depth for s in segments), default=0)
     radius = _radii(depth)[1] + 4
     parts: list[str] = []
+    words: list[str] = []
     for segment in segments:
         inner, outer = _radii(segment.depth)
         path = _sector(inner, outer, segment.start, segment.end)
@@ -223,10 +224,17 @@ def sunburst_svg(
             label = (
                 f'<text class="mark" x="{x:.1f}" y="{y + 5:.1f}" text-anchor="middle">{sign}</text>'
             )
-        body += label
+        if label.startswith('<text class="mark"'):
+            body += label
+        elif label:
+            # The words go beside the link, not in it: a link's name is the claim's whole
+            # label, and truncated words inside it would not match that name (WCAG 2.5.3).
+            words.append(f'<g class="{_kind(node)}">{label}</g>')
         parts.append(
             _anchor(links.claim(node.id), links, f"seg {_kind(node)}", _label(node), body, node)
         )
+    if words:
+        parts.append(f'<g class="labels" aria-hidden="true">{"".join(words)}</g>')
     size = 2 * radius
     view_box = f"{-radius:.0f} {-radius:.0f} {size:.0f} {size:.0f}"
     return _svg((size, size), view_box, title, "".join(parts), standalone=standalone, defs=True)
@@ -252,8 +260,8 @@ def _text_lines(lines: Sequence[tuple[float, float, str]], rotate: float, anchor
         f'<tspan x="{x:.1f}" y="{y:.1f}">{escape(words)}</tspan>' for x, y, words in lines
     )
     return (
-        f'<text class="label" text-anchor="{anchor}" transform="rotate({rotate:.1f})"'
-        f' aria-hidden="true">{spans}</text>'
+        f'<text class="label" text-anchor="{anchor}" transform="rotate({rotate:.1f})">'
+        f"{spans}</text>"
     )
 
 
