@@ -286,7 +286,7 @@
   document.addEventListener("click", (event) => {
     if (event.button !== 0 || event.ctrlKey || event.metaKey || event.shiftKey) return;
     const card = event.target.closest && event.target.closest(".claim-body");
-    if (!card || event.target.closest("a, button, input, textarea, select, label, summary, details, form, .claim-text, .slot, .notes")) return;
+    if (!card || event.target.closest("a, button, input, textarea, select, label, summary, details, form, .claim-text, .slot, .notes, .column-adds")) return;
     const selection = document.getSelection();
     if (selection && !selection.isCollapsed) return;
     const open = card.querySelector(":scope > .claim-meta > .claim-open");

@@ -200,7 +200,7 @@ def test_add_con_works_from_the_column_head_and_inside_an_expanded_branch(
             page.locator(f"#body-{pro.pk} [data-toggle]").click()
             expect(page.locator(f"#body-{nested.pk}")).to_be_visible()
         if claim is thesis:  # the column's head offers it, in sight
-            page.locator(f"#children-{claim.pk} .column-con .column-add").click()
+            page.locator(f"#body-{claim.pk} .column-adds .action-con").click()
         else:
             body = page.locator(f"#body-{claim.pk}")
             body.locator(".claim-menu > summary").click()

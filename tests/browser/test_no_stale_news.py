@@ -145,7 +145,7 @@ def test_the_needs_you_panel_follows_the_tree(browser, live_server, world):
     page.goto(debate.get_absolute_url())
     panel = page.locator(".gaps-panel")
     expect(panel).to_contain_text("no pro or con yet")
-    page.locator(f"#children-{thesis.pk} .column-pro .column-add").click()
+    page.locator(f"#body-{thesis.pk} .column-adds .action-pro").click()
     page.locator(f"#slot-{thesis.pk} textarea[name=text]").fill("Fewer distractions in class.")
     page.locator(f"#slot-{thesis.pk} button[type=submit]").click()
     expect(page.locator(".claim-text", has_text="Fewer distractions")).to_be_visible()
