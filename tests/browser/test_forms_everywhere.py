@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import itertools
 import re
+import uuid
 
 import pytest
 from django.conf import settings
@@ -32,7 +33,8 @@ WORDS = itertools.count(1)
 
 
 def fresh(label: str) -> str:
-    return f"{label} zq{next(WORDS)}x distinct wording"
+    # Random letters share no trigrams to speak of with any other claim.
+    return f"{label} {uuid.uuid4().hex} {next(WORDS)}"
 
 
 @pytest.fixture
@@ -130,6 +132,7 @@ def submit(page, scope, name: str, words: str) -> None:
     """Press the form's submit button: a POST must leave and its result be visible."""
     with page.expect_request(lambda r: r.method == "POST", timeout=5_000):
         scope.locator("button[type=submit]").first.click()
+    page.wait_for_load_state("networkidle")
     again = page.get_by_role("button", name="Post it anyway")
     if name.startswith("Add") and again.count():  # the near-duplicate question, answered
         with page.expect_request(lambda r: r.method == "POST", timeout=5_000):
