@@ -332,13 +332,5 @@
     if (event.persisted && document.body.hasAttribute("hx-headers")) window.location.reload();
   });
 
-  // On a phone the debate's description starts folded: the first screen is for the thesis
-  // and its first arguments. "About this debate" unfolds it.
-  function foldOnPhone() {
-    if (!window.matchMedia("(max-width: 700px)").matches) return;
-    document.querySelectorAll("details[data-fold-on-phone]").forEach((details) => { details.open = false; });
-  }
-
-  document.addEventListener("DOMContentLoaded", foldOnPhone);
   document.addEventListener("DOMContentLoaded", initTrees);
 })();
