@@ -140,7 +140,7 @@ def shoot(base: str, env: dict[str, str]) -> None:
             thesis = shot.locator('[role="treeitem"]').first
             thesis.locator(".claim-menu > summary").click()
             thesis.screenshot(path=OUT / f"menu{suffix}.png")
-            thesis.get_by_role("link", name="Add con").click()
+            thesis.locator(".column-adds .action-con").click()  # in sight, above the cons
             field = shot.locator(".slot form textarea[name=text]")
             field.wait_for()
             field.fill("A new rebuttal, written in place.")
