@@ -30,6 +30,7 @@ from arguments.models import (
     Role,
     ScoreReport,
     ShareLink,
+    StructureChange,
     Vote,
 )
 
@@ -474,3 +475,10 @@ def moderated_debate_ids(user: AnyUser) -> list[int]:
             archived_at__isnull=True,
         )
     return list(debates.order_by("pk").values_list("pk", flat=True).distinct())
+
+
+def structure_changes_since(debate_id: int, version: int) -> list[tuple[int, int]]:
+    """The claims writes changed after the debate's structure `version`: (version, claim id)
+    pairs, one indexed query (the live notice asks whether the reader sees any of them)."""
+    rows = StructureChange.objects.filter(debate_id=debate_id, version__gt=version)
+    return list(rows.values_list("version", "claim_id").order_by("version")[:5000])

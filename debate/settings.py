@@ -95,6 +95,7 @@ MIDDLEWARE = [
     "simple_history.middleware.HistoryRequestMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     "arguments.views.middleware.RateLimitedMiddleware",
+    "arguments.views.middleware.MemberPagesNotStoredMiddleware",
     "arguments.lti.scores_soon.ScoresSoonMiddleware",
 ]
 

@@ -305,3 +305,53 @@ def test_approving_in_place_refreshes_the_claims_badge(client, cast, thesis):
     body = response.content.decode()
     assert response.status_code == 200 and response["HX-Retarget"] == f"#body-{pending.pk}"
     assert "Awaiting approval" not in body and "Maybe." in body
+
+
+# ---------------------------------------------------------------- where a form stands
+
+
+@pytest.mark.parametrize(
+    "name", ["claim_add", "claim_edit", "claim_cite", "claim_link", "claim_annotate"]
+)
+def test_a_form_on_its_own_page_posts_plainly_and_in_a_slot_with_htmx(client, cast, pro, name):
+    """On its own page a form has no slot to swap into: it must not carry htmx's target
+    (htmx would send nothing); opened in the claim's slot it posts with htmx."""
+    client.force_login(cast.owner)
+    alone = client.get(url(name, pro)).content.decode()
+    assert "<html" in alone
+    assert f'hx-target="#slot-{pro.pk}"' not in alone
+    assert 'method="post"' in alone
+    slotted = client.get(url(name, pro), HTTP_HX_TARGET=f"slot-{pro.pk}", **HTMX).content.decode()
+    assert f'hx-target="#slot-{pro.pk}"' in slotted and "hx-post=" in slotted
+
+
+def test_similar_claims_keep_the_place_of_their_form(client, cast, pro, con):
+    client.force_login(cast.writer)
+    query = {
+        "part": "similar",
+        "stance": "con",
+        "text": "Released weights cannot ever be recalled.",
+    }
+    alone = client.get(url("claim_add", pro), query, **HTMX).content.decode()
+    assert "Link this one instead" in alone and "hx-post" not in alone
+    slotted = client.get(url("claim_add", pro), query | {"slot": "1"}, **HTMX).content.decode()
+    assert f'hx-target="#slot-{pro.pk}"' in slotted
+
+
+# ---------------------------------------------------------------- controls in sight
+
+
+def test_the_columns_offer_add_pro_and_add_con_to_those_who_may(client, cast, debate, thesis):
+    page = debate.get_absolute_url()
+    client.force_login(cast.owner)
+    body = client.get(page).content.decode()
+    add_pro = url("claim_add", thesis) + "?stance=pro"
+    add_con = url("claim_add", thesis) + "?stance=con"
+    assert f'<a href="{add_pro}" class="column-add action-pro">Add pro</a>' in body
+    assert f'<a href="{add_con}" class="column-add action-con">Add con</a>' in body
+    # A new thesis's empty columns say so, and point to the button above.
+    assert "No cons yet — add one above." in body and "No pros yet — add one above." in body
+    client.logout()
+    visitor = client.get(page).content.decode()
+    assert "column-add" not in visitor and "add one" not in visitor
+    assert "No cons yet." in visitor

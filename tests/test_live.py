@@ -89,6 +89,39 @@ def test_claims_the_reader_may_not_see_are_not_counted(client, cast, thesis) -> 
     services.claim_add(actor=cast.suggester, parent=thesis, stance=Stance.CON, text="Pending.")
     body = client.get(url, headers={"If-None-Match": etag}).content.decode()
     assert "new claim" not in body
+    # Nothing the viewer sees changed: no "Claims were edited or moved" either.
+    assert "data-live-show" not in body
+
+
+def test_a_pending_claim_is_no_news_to_a_visitor(client, cast, thesis, pro) -> None:
+    """A suggestion waiting for approval changes nothing a visitor can see."""
+    url, etag = _poll_address(client.get(thesis.debate.get_absolute_url()).content.decode())
+    services.claim_add(actor=cast.suggester, parent=pro, stance=Stance.CON, text="Pending.")
+    body = client.get(url, headers={"If-None-Match": etag}).content.decode()
+    assert body.strip() == ""
+
+
+def test_an_edit_is_news_to_others_and_not_to_its_author(client, cast, debate, pro) -> None:
+    client.force_login(cast.moderator)
+    url, etag = _poll_address(client.get(debate.get_absolute_url()).content.decode())
+    services.claim_edit(actor=cast.moderator, claim=pro, text="Open weights spread access wide.")
+    body = client.get(url + "&wrote=1", headers={"If-None-Match": etag}).content.decode()
+    assert "data-live-show" not in body  # my own edit, counted by live.js
+    assert "Claims were edited or moved" in client.get(url).content.decode()
+
+
+def test_a_new_claim_comes_with_its_path_from_the_thesis(client, cast, debate, thesis, pro):
+    url, etag = _poll_address(client.get(debate.get_absolute_url()).content.decode())
+    deep = services.claim_add(actor=cast.writer, parent=pro, stance=Stance.CON, text="Deep.")
+    body = client.get(url, headers={"If-None-Match": etag}).content.decode()
+    assert f'data-live-paths="{thesis.pk}.{pro.pk}.{deep.pk}"' in body
+
+
+def test_a_members_pages_are_never_stored_a_visitors_may_be(client, cast, debate, pro) -> None:
+    assert "no-store" not in client.get(debate.get_absolute_url()).get("Cache-Control", "")
+    client.force_login(cast.viewer)
+    for address in (debate.get_absolute_url(), pro.get_absolute_url()):
+        assert "no-store" in client.get(address)["Cache-Control"]
 
 
 def test_a_private_debate_tells_outsiders_nothing(client, cast, debate, thesis) -> None:

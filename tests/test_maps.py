@@ -3,6 +3,7 @@ sees them (visibility, links, escaping, downloads, embeds, oEmbed, query budgets
 
 from __future__ import annotations
 
+import html
 import re
 from itertools import pairwise
 from urllib.parse import parse_qs, urlsplit
@@ -270,3 +271,35 @@ def test_the_map_page_costs_the_same_queries_at_any_size(
     assert response.status_code == 200
     # Thin branches fold: the page stays small however big the debate.
     assert len(response.content) < 300_000
+
+
+def _labels(svg: str) -> list[str]:
+    """The words drawn on the map (each label's lines joined), unescaped."""
+    found = re.findall(r'<text class="label"[^>]*>(.*?)</text>', svg)
+    return [html.unescape(" ".join(re.findall(r"<tspan[^>]*>(.*?)</tspan>", t))) for t in found]
+
+
+def test_the_sunburst_labels_its_segments_and_puts_the_thesis_in_the_centre(
+    client, debate, thesis, pro, con
+):
+    svg = client.get(reverse("arguments:debate_map", args=[debate.slug])).content.decode()
+    labels = _labels(svg)
+    assert any(label.startswith(thesis.text[:20]) for label in labels), labels
+    assert any(label.startswith("+ Open weights") for label in labels), labels  # the pro, signed
+    assert any(label.startswith("\u2212 Released") for label in labels), labels  # the con
+    # The side panel's facts travel with each segment.
+    assert f'data-text="{con.text}"' in svg and 'data-stance="Con"' in svg
+    # The standalone file keeps the same words.
+    download = client.get(reverse("arguments:debate_map_svg", args=[debate.slug])).content.decode()
+    assert _labels(download) == labels
+
+
+def test_a_long_claim_is_truncated_on_its_segment_and_whole_in_its_title(
+    client, cast, debate, thesis
+):
+    long = "Word " * 80
+    services.claim_add(actor=cast.writer, parent=thesis, stance=Stance.PRO, text=long.strip())
+    svg = client.get(reverse("arguments:debate_map", args=[debate.slug])).content.decode()
+    label = next(label for label in _labels(svg) if label.startswith("+ Word"))
+    assert label.endswith("\u2026") and len(label) < 80
+    assert f"Pro, strength 50%: {long.strip()}" in html.unescape(svg)

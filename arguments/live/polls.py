@@ -153,6 +153,9 @@ class Summary:
     new_claims: int
     new_votes: int
     other_changes: bool
+    # Where the new claims stand: each one's ids from its thesis down, space-separated paths
+    # of dot-joined ids (live.js unfolds a folded branch along one to reveal its claim).
+    new_paths: str = ""
 
     def __bool__(self) -> bool:
         return bool(self.new_claims or self.new_votes or self.other_changes)
@@ -171,17 +174,45 @@ class Summary:
         return ", ".join(parts)
 
 
-def changes_since(lens: Lens, since: Versions, *, own_votes: int = 0) -> Summary:
+def changes_since(
+    lens: Lens, since: Versions, *, own_votes: int = 0, own_writes: int = 0
+) -> Summary:
     """New claims the reader sees (not their own: they saw them as they wrote them), votes
     cast since (a vote bumps the tally version once) less the reader's own (`own_votes`, as
-    live.js counted them), and whether anything else moved."""
+    live.js counted them), and whether anything else the reader sees moved (writes since
+    that changed a claim they see, less their own `own_writes`)."""
     structure = lens.structure
-    new_claims = sum(
-        1
+    new = [
+        claim_id
         for claim_id in lens.visible_ids
         if claim_id > since.newest_claim
         and (lens.user_id is None or structure.nodes[claim_id].author_id != lens.user_id)
+    ]
+    new_claims = len(new)
+    paths = " ".join(
+        ".".join(str(node.id) for node in structure.path_to(claim_id)) for claim_id in new[:20]
     )
     new_votes = max(0, lens.debate.tally_version - since.tally - own_votes)
-    moved = lens.debate.structure_version > since.structure
-    return Summary(new_claims, new_votes, moved and not new_claims)
+    moved = False
+    if lens.debate.structure_version > since.structure and not new_claims:
+        moved = len(_seen_writes(lens, since.structure)) > own_writes
+    return Summary(new_claims, new_votes, moved, paths)
+
+
+def _seen_writes(lens: Lens, version: int) -> set[int]:
+    """The structure versions after `version` whose writes changed something the reader
+    sees. A write records the claim it changed and the claims at either end of its
+    relations: a claim the reader cannot see (a suggestion waiting for approval) makes its
+    parent "changed" too, though nothing on the reader's page is; so a version counts only
+    for a claim the reader sees that is not merely the parent of an unseen one."""
+    by_version: dict[int, set[int]] = {}
+    for changed_in, claim_id in selectors.structure_changes_since(lens.debate.id, version):
+        by_version.setdefault(changed_in, set()).add(claim_id)
+    original = lens.structure.original
+    seen: set[int] = set()
+    for changed_in, claims in by_version.items():
+        unseen = {c for c in claims if not lens.sees(c)}
+        parents_of_unseen = {original[c].parent for c in unseen if c in original}
+        if any(c not in unseen and c not in parents_of_unseen for c in claims):
+            seen.add(changed_in)
+    return seen

@@ -23,8 +23,12 @@ from django.utils.html import escape
 from arguments import caches
 from arguments.maps.layout import Box, MapNode, Segment
 
-CENTRE = 64  # radius of the disc the theses share
-RING = 52  # width of each further ring
+CENTRE = 80  # radius of the disc the theses share (wide enough for the thesis's words)
+RING = 60  # width of each further ring (two lines of a label)
+LABEL_PX = 11  # a label's font size; its characters average about 0.56 of it
+CHAR_W = LABEL_PX * 0.56
+LINE_H = 13
+MIN_CHARS = 8  # fewer would show a sign and an ellipsis, not words
 BOX_W, BOX_H = 172, 66  # a claim's box on the tree drawing
 SLOT, LEVEL = 188, 104  # its column and row pitch
 LINE_CHARS = 26  # characters per line of a box
@@ -111,13 +115,33 @@ def _opacity(node: MapNode) -> str:
     return f"{0.35 + 0.65 * node.strength:.2f}"
 
 
-def _anchor(url: str, links: Links, css: str, label: str, body: str) -> str:
+def _facts(node: MapNode | None) -> dict[str, str]:
+    """What the map's side panel shows of a claim (static/js/map.js reads these)."""
+    if node is None:
+        return {}
+    stance = {"pro": "Pro", "con": "Con"}.get(node.stance or "", "Thesis")
+    if node.is_link:
+        stance += " (linked here)"
+    if node.status != "published":
+        stance += f" ({node.status})"
+    strength = (
+        f"Strength {round(node.strength * 100)}%"
+        if node.strength is not None
+        else "Strength hidden"
+    )
+    return {"stance": stance, "strength": strength, "text": node.text}
+
+
+def _anchor(
+    url: str, links: Links, css: str, label: str, body: str, node: MapNode | None = None
+) -> str:
     url = escape(url)
     hx = f' hx-get="{url}"' if links.htmx else ""
     if links.target:
         hx += f' target="{links.target}"'
+    data = "".join(f' data-{key}="{escape(value)}"' for key, value in _facts(node).items())
     return (
-        f'<a href="{url}"{hx} class="{css}" aria-label="{escape(label)}">'
+        f'<a href="{url}"{hx} class="{css}" aria-label="{escape(label)}"{data}>'
         f"{body}<title>{escape(label)}</title></a>"
     )
 
@@ -179,6 +203,7 @@ def sunburst_svg(
     depth = max((s.depth for s in segments), default=0)
     radius = _radii(depth)[1] + 4
     parts: list[str] = []
+    words: list[str] = []
     for segment in segments:
         inner, outer = _radii(segment.depth)
         path = _sector(inner, outer, segment.start, segment.end)
@@ -190,18 +215,113 @@ def sunburst_svg(
             parts.append(_anchor(url, links, "seg more", label, body) if url else body)
             continue
         body = f'<path d="{path}" fill-opacity="{_opacity(node)}"/>'
-        # A sign on segments wide enough for one: the stance, readable without colour.
+        label = _segment_label(segment, inner, outer, whole=_alone(segment))
         middle = (inner + outer) / 2
-        if node.stance and segment.span * 2 * math.pi * middle > 22:
+        if not label and node.stance and segment.span * 2 * math.pi * middle > 22:
+            # Too small for words, wide enough for the stance's sign (readable without colour).
             x, y = _point(middle, (segment.start + segment.end) / 2)
             sign = "+" if node.stance == "pro" else "\u2212"
-            body += (
+            label = (
                 f'<text class="mark" x="{x:.1f}" y="{y + 5:.1f}" text-anchor="middle">{sign}</text>'
             )
-        parts.append(_anchor(links.claim(node.id), links, f"seg {_kind(node)}", _label(node), body))
+        if label.startswith('<text class="mark"'):
+            body += label
+        elif label:
+            # The words go beside the link, not in it: a link's name is the claim's whole
+            # label, and truncated words inside it would not match that name (WCAG 2.5.3).
+            words.append(f'<g class="{_kind(node)}">{label}</g>')
+        parts.append(
+            _anchor(links.claim(node.id), links, f"seg {_kind(node)}", _label(node), body, node)
+        )
+    if words:
+        parts.append(f'<g class="labels" aria-hidden="true">{"".join(words)}</g>')
     size = 2 * radius
     view_box = f"{-radius:.0f} {-radius:.0f} {size:.0f} {size:.0f}"
     return _svg((size, size), view_box, title, "".join(parts), standalone=standalone, defs=True)
+
+
+def _alone(segment: Segment) -> bool:
+    return segment.depth == 0 and segment.end - segment.start >= 0.9999
+
+
+def _sign(node: MapNode) -> str:
+    # The stance in the words too, readable without colour.
+    return {"pro": "+ ", "con": "\u2212 "}.get(node.stance or "", "")
+
+
+def _says_something(line: str) -> bool:
+    """Whether a truncated line holds a word, not only a sign and an ellipsis."""
+    return len(line.rstrip("\u2026").lstrip("+\u2212 ")) >= 3
+
+
+def _text_lines(lines: Sequence[tuple[float, float, str]], rotate: float, anchor: str) -> str:
+    """`lines` as (x, y, words) in the segment's own frame, turned by `rotate` degrees."""
+    spans = "".join(
+        f'<tspan x="{x:.1f}" y="{y:.1f}">{escape(words)}</tspan>' for x, y, words in lines
+    )
+    return (
+        f'<text class="label" text-anchor="{anchor}" transform="rotate({rotate:.1f})">'
+        f"{spans}</text>"
+    )
+
+
+def _segment_label(segment: Segment, inner: float, outer: float, *, whole: bool) -> str:
+    """The claim's words on its segment, as many as fit (truncated with an ellipsis): across
+    the ring when the segment is wide, along the radius when it is narrow, in the middle
+    for a lone thesis. Nothing on a segment too small for a word or two."""
+    node = segment.node
+    assert node is not None
+    if whole:  # the thesis alone in the centre: up to four lines across the disc
+        chars = int(outer * 1.45 / CHAR_W)
+        centre = textwrap.wrap(node.text, chars, max_lines=4, placeholder="\u2026")
+        top = -(len(centre) - 1) * LINE_H / 2 + LABEL_PX / 3
+        return _text_lines([(0, top + i * LINE_H, w) for i, w in enumerate(centre)], 0, "middle")
+    middle_turn = (segment.start + segment.end) / 2
+    half_angle = math.pi * (segment.end - segment.start)
+    middle = (inner + outer) / 2
+    degrees = middle_turn * 360
+    if half_angle * 2 * middle >= RING:
+        # Across the ring (tangential), upright: the lower half turned over.
+        lower = 0.25 < middle_turn < 0.75
+        rotate = degrees + 180 if lower else degrees
+        # The line read first is the higher one on the screen: outer in the upper half,
+        # inner in the lower (turned over). Each line is centred on its radius.
+        radii = [middle + LINE_H / 2, middle - LINE_H / 2]
+        if lower:
+            radii.reverse()
+        lines: list[tuple[float, float, str]] = []
+        words = f"{_sign(node)}{node.text}"
+        for index, radius in enumerate(radii):
+            reach = math.tan(min(half_angle, 1.2)) * (radius - LABEL_PX) - 4
+            reach = min(reach, math.sqrt(max((outer - 2) ** 2 - (radius + LABEL_PX / 2) ** 2, 0)))
+            chars = int(2 * reach / CHAR_W)
+            if chars < MIN_CHARS or not words:
+                break
+            if index == len(radii) - 1:  # the last line ends with an ellipsis if words remain
+                line = textwrap.wrap(words, chars, max_lines=1, placeholder="\u2026")
+            else:
+                line = textwrap.wrap(words, chars)
+            if not line or not _says_something(line[0]):
+                break
+            y = (radius if lower else -radius) + LABEL_PX / 3
+            lines.append((0, y, line[0]))
+            words = " ".join(line[1:])
+        if not lines:
+            return ""
+        return _text_lines(lines, rotate, "middle")
+    if half_angle * 2 * middle < LINE_H:
+        return ""
+    # Along the radius, reading outwards on the right and inwards on the left.
+    chars = int((outer - inner - 8) / CHAR_W)
+    if chars < MIN_CHARS:
+        return ""
+    line = textwrap.wrap(f"{_sign(node)}{node.text}", chars, max_lines=1, placeholder="\u2026")
+    if not line or not _says_something(line[0]):
+        return ""
+    right = middle_turn < 0.5
+    rotate = degrees - 90 if right else degrees + 90
+    x = middle if right else -middle
+    return _text_lines([(x, LABEL_PX / 3, line[0])], rotate, "middle")
 
 
 def _lines(text: str, count: int = 3) -> list[str]:

@@ -596,7 +596,9 @@ class Lens:
         edges = self.beneath(claim_id)
         item.pro_count = sum(1 for e in edges if e.stance == Stance.PRO)
         item.con_count = len(edges) - item.pro_count
-        if levels > 0 and edges:
+        # The claim in focus (or a thesis) stands open even with nothing beneath it: its
+        # empty columns say so and offer "add one".
+        if levels > 0 and (edges or depth == 0):
             item.expanded = True
             for child in ordered(structure, edges, self.order):
                 sub = self.tree(child.child, edge=child, levels=levels - 1, depth=depth + 1)

@@ -22,7 +22,13 @@ from arguments.reading.lens import Lens
 from arguments.rules.permissions import Action
 from arguments.views.access import HtmxHttpRequest, claim_to_act_on, lens_for, limit_act
 from arguments.views.forms import CitationForm, ClaimForm, LinkForm, StanceForm, form_errors_to
-from arguments.views.fragments import back_to, body_response, branch_response, form_page
+from arguments.views.fragments import (
+    back_to,
+    body_response,
+    branch_response,
+    form_page,
+    in_slot,
+)
 
 LINK_CANDIDATES = 20
 
@@ -46,7 +52,8 @@ def claim_add(request: HtmxHttpRequest, slug: str, pk: int) -> HttpResponse:
         return render(
             request,
             "arguments/claim_form.html#similar",
-            _similar_context(lens, parent, stance, found),
+            _similar_context(lens, parent, stance, found)
+            | {"in_slot": request.GET.get("slot") == "1"},
         )
     similar: list[tuple[int, str]] = []
     if data is not None:
@@ -76,7 +83,9 @@ def claim_add(request: HtmxHttpRequest, slug: str, pk: int) -> HttpResponse:
         form.add_error(None, "Choose whether the claim is a pro or a con.")
     label = Stance(stance).label.lower()
     # The draft is checked as it is typed: htmx sends the text field (its own value) here.
-    similar_url = f"{lens.claim_urls(pk).add}?{urlencode({'part': 'similar', 'stance': stance})}"
+    # `slot` tells the similar-claims answer where its "Link this one instead" forms stand.
+    query = {"part": "similar", "stance": stance} | ({"slot": "1"} if in_slot(request) else {})
+    similar_url = f"{lens.claim_urls(pk).add}?{urlencode(query)}"
     form.fields["text"].widget.attrs.update(
         {
             "hx-get": similar_url,

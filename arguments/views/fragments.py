@@ -43,6 +43,11 @@ def oembed_discovery(request: HttpRequest, lens: Lens, page_path: str) -> str:
     return request.build_absolute_uri(f"{reverse('arguments:oembed')}?{query}")
 
 
+def in_slot(request: HtmxHttpRequest) -> bool:
+    """Whether htmx asked for this form to fill a claim's slot (`#slot-<id>`)."""
+    return bool(request.htmx) and (request.htmx.target or "").startswith("slot-")
+
+
 def form_page(
     request: HtmxHttpRequest,
     lens: Lens,
@@ -50,9 +55,19 @@ def form_page(
     template: str,
     context: dict[str, object],
 ) -> HttpResponse:
-    """A claim's form: in its slot for htmx, else a page; 422 when a POST was refused."""
+    """A claim's form: in its slot for htmx, else a page; 422 when a POST was refused.
+
+    `in_slot` says where the form stands: only a form opened in a claim's slot posts with htmx
+    (its answer is the claim's regions, swapped into the tree around it); the same form on its
+    own page (a new tab, a notification, the "Needs you" panel) posts plainly and redirects,
+    with JavaScript on or off, since none of the tree's regions are there to swap into."""
     status = 422 if request.method == "POST" else 200
-    context = page_context(lens, claim=claim, claim_urls=lens.claim_urls(claim.pk)) | context
+    context = (
+        page_context(
+            lens, claim=claim, claim_urls=lens.claim_urls(claim.pk), in_slot=in_slot(request)
+        )
+        | context
+    )
     if request.htmx:
         return render(request, f"{template}#form", context, status=status)
     return render(request, template, context, status=status)

@@ -41,7 +41,8 @@ def debate_live(request: HttpRequest, slug: str) -> HttpResponse:
     if since is None:
         since = polls.page_versions(lens)  # nothing to compare with: nothing to announce
     own_votes = whole_number(request.GET, "own", default=0, maximum=10_000)
-    summary = polls.changes_since(lens, since, own_votes=own_votes)
+    own_writes = whole_number(request.GET, "wrote", default=0, maximum=10_000)
+    summary = polls.changes_since(lens, since, own_votes=own_votes, own_writes=own_writes)
     context = page_context(lens, summary=summary)
     response = render(request, "arguments/_live_notice.html#notice", context)
     response["ETag"] = polls.page_versions(lens).etag

@@ -61,6 +61,7 @@ def main() -> None:
 PAGES = [
     ("debates", "/"),
     ("debate", "/d/open-weight-ai/"),
+    ("debate-new", "/d/phones-in-class/"),
     ("search", "/d/open-weight-ai/search/?q=weights"),
     ("map", "/d/open-weight-ai/map/"),
     ("embed", "/embed/d/open-weight-ai/"),
@@ -97,6 +98,18 @@ def make_moderator(env: dict[str, str], username: str) -> None:
     subprocess.run([*manage, "shell", "-c", code], env=env, check=True, capture_output=True)
 
 
+def make_empty_debate(env: dict[str, str], username: str) -> None:
+    """A debate the reader has just created: a thesis and nothing under it yet."""
+    code = (
+        "from django.contrib.auth import get_user_model; from arguments import services; "
+        f"u = get_user_model().objects.get(username='{username}'); "
+        "services.debate_create(owner=u, title='Should our school ban phones in class?', "
+        "thesis='Phones should be banned in class.', slug='phones-in-class')"
+    )
+    manage = [sys.executable, str(ROOT / "manage.py")]
+    subprocess.run([*manage, "shell", "-c", code], env=env, check=True, capture_output=True)
+
+
 def shoot(base: str, env: dict[str, str]) -> None:
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(
@@ -115,6 +128,7 @@ def shoot(base: str, env: dict[str, str]) -> None:
         page.fill("input[name=password2]", "a sturdy passphrase 42")
         page.click("form button[type=submit]")
         make_moderator(env, "reader")
+        make_empty_debate(env, "reader")
         cookies = page.context.cookies()
         for suffix, viewport in SIZES.items():
             context = browser.new_context(viewport=viewport, base_url=base)
@@ -138,14 +152,14 @@ def shoot(base: str, env: dict[str, str]) -> None:
             shot.screenshot(path=OUT / f"moderate-merge{suffix}.png")
             # A claim in focus: the first pro of the thesis.
             shot.goto("/d/open-weight-ai/")
-            shot.goto(shot.locator(".column-pro .claim-text a").first.get_attribute("href"))
+            shot.goto(shot.locator(".column-pro .claim-open").first.get_attribute("href"))
             shot.screenshot(path=OUT / f"focus{suffix}.png")
             # A card's ⋯ menu open, and a con being written in place.
             shot.goto("/d/open-weight-ai/")
             thesis = shot.locator('[role="treeitem"]').first
             thesis.locator(".claim-menu > summary").click()
             thesis.screenshot(path=OUT / f"menu{suffix}.png")
-            thesis.get_by_role("link", name="Add con").click()
+            thesis.locator(".column-adds .action-con").click()  # in sight, above the cons
             field = shot.locator(".slot form textarea[name=text]")
             field.wait_for()
             field.fill("A new rebuttal, written in place.")

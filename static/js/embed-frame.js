@@ -50,7 +50,7 @@
   // Following a claim: the frame goes to the claim's own page in the frame.
   document.addEventListener("htmx:confirm", (event) => {
     const link = event.detail.elt;
-    if (!link.matches || !link.matches(".claim-text a")) return;
+    if (!link.matches || !link.matches(".claim-open")) return;
     event.preventDefault();
     window.location.assign(link.href);
   });

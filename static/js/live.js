@@ -14,6 +14,10 @@
   let timer = null;
   let busy = false;
   let ownVotes = 0; // this reader's votes since the page's versions: not news to them
+  let ownWrites = 0; // likewise their own writes (each moves the structure version once)
+  // The writes that move the structure version: a claim added, edited, linked, cited,
+  // annotated, a note replied to, edited or deleted, a claim approved, hidden or restored.
+  const WRITE = /\/(add|edit|link|sources\/add|annotate|reply|delete|approve|hide|restore)\/$/;
 
   function schedule() {
     clearTimeout(timer);
@@ -24,7 +28,8 @@
     if (busy) return schedule();
     busy = true;
     try {
-      const response = await fetch(ownVotes ? `${url}&own=${ownVotes}` : url, {
+      const own = (ownVotes ? `&own=${ownVotes}` : "") + (ownWrites ? `&wrote=${ownWrites}` : "");
+      const response = await fetch(url + own, {
         headers: { "If-None-Match": etag },
         cache: "no-store",
         credentials: "same-origin",
@@ -87,6 +92,23 @@
     return true;
   }
 
+  // Open a claim's branch as its toggle does (loading it once), and wait until it is there.
+  async function unfold(id) {
+    const children = document.getElementById("children-" + id);
+    const toggle = document.querySelector(`#body-${id} [data-toggle]`);
+    if (!children || !toggle) return;
+    if (children.dataset.loaded === "true") {
+      if (children.hidden) toggle.click(); // tree.js unfolds a loaded branch without asking
+      return;
+    }
+    toggle.click();
+    for (let waited = 0; waited < 5000; waited += 50) {
+      const now = document.getElementById("children-" + id);
+      if (now && now.dataset.loaded === "true") return;
+      await new Promise((done) => setTimeout(done, 50));
+    }
+  }
+
   async function show() {
     const response = await fetch(window.location.href, { cache: "no-store", credentials: "same-origin" });
     if (!response.ok) return;
@@ -105,11 +127,28 @@
       if (open && copy.querySelector("details")) copy.querySelector("details").open = true;
       here.replaceWith(copy);
     });
+    // A new claim inside a folded branch: unfold its path, one branch at a time.
+    const paths = region.querySelector("[data-live-paths]");
+    for (const path of paths ? paths.dataset.livePaths.split(" ") : []) {
+      const ids = path.split(".");
+      const last = ids[ids.length - 1];
+      if (document.getElementById("claim-" + last)) continue;
+      for (const id of ids.slice(0, -1)) {
+        if (!document.getElementById("claim-" + id)) break; // not on this page at all
+        await unfold(id);
+      }
+      const item = document.getElementById("claim-" + last);
+      if (item) {
+        item.classList.add("live-new");
+        added += 1;
+      }
+    }
     const next = fresh.querySelector("[data-live-url]");
     if (next) {
       url = next.dataset.liveUrl;
       etag = next.dataset.liveEtag;
       ownVotes = 0;
+      ownWrites = 0;
     }
     const keyboard = region.contains(document.activeElement);
     region.innerHTML = "";
@@ -132,7 +171,11 @@
   });
   document.addEventListener("htmx:afterRequest", (event) => {
     const config = event.detail.requestConfig || {};
-    if (event.detail.successful && config.verb === "post" && /\/vote\/$/.test(config.path || "")) ownVotes += 1;
+    const status = event.detail.xhr ? event.detail.xhr.status : 0;
+    if (!event.detail.successful || config.verb !== "post" || status >= 300) return;
+    const path = (config.path || "").split("?")[0];
+    if (/\/vote\/$/.test(path)) ownVotes += 1;
+    else if (WRITE.test(path)) ownWrites += 1;
   });
   region.addEventListener("click", (event) => {
     if (event.target.closest("[data-live-show]")) show();

@@ -100,7 +100,7 @@
         else focusItem(parent);
         break;
       case "Enter": {
-        const link = item.querySelector(".claim-text a");
+        const link = item.querySelector(".claim-open");
         if (link) link.click();
         break;
       }
@@ -161,16 +161,40 @@
     requestAnimationFrame(() => focusItem(itemOf(document.getElementById("claim-" + detail.id))));
   });
 
-  // A claim's write links ("Add pro", "Edit", …) open their form in the claim's slot.
+  // A claim's write links ("Add pro", "Edit", …, in its menu or at the head of its columns)
+  // open their form in the claim's slot.
   document.addEventListener("click", (event) => {
-    const link = event.target.closest && event.target.closest(".claim-writes a[href]");
+    const link = event.target.closest && event.target.closest("[data-slot] a[href]");
     if (!link || event.ctrlKey || event.metaKey || event.shiftKey || event.button !== 0) return;
+    const slot = link.closest("[data-slot]").dataset.slot;
+    if (!document.querySelector(slot)) return; // no slot here: the link opens its own page
     event.preventDefault();
-    const slot = link.closest(".claim-writes").dataset.slot;
     const menu = link.closest("details.claim-menu");
     if (menu) menu.open = false; // the form takes the menu's place
     htmx.ajax("GET", link.getAttribute("href"), { target: slot, swap: "innerHTML" });
   });
+
+  // A control whose htmx target is not on this page (a form or link shown outside the tree
+  // it was written for) does what it does without JavaScript: htmx sends nothing when its
+  // target is missing, so the form posts plainly and the link is followed.
+  document.addEventListener("htmx:targetError", (event) => {
+    const elt = event.target;
+    if (elt.tagName === "FORM" && elt.getAttribute("action")) {
+      const submitter = lastSubmitter && lastSubmitter.form === elt ? lastSubmitter : null;
+      if (submitter && submitter.name) {
+        const carry = document.createElement("input");
+        carry.type = "hidden";
+        carry.name = submitter.name;
+        carry.value = submitter.value;
+        elt.appendChild(carry);
+      }
+      HTMLFormElement.prototype.submit.call(elt); // no submit event: htmx does not catch it
+    } else if (elt.tagName === "A" && elt.getAttribute("href")) {
+      window.location.assign(elt.getAttribute("href"));
+    }
+  });
+  let lastSubmitter = null;
+  document.addEventListener("submit", (event) => { lastSubmitter = event.submitter || null; }, true);
 
   // Cancel in an in-place form empties the slot instead of leaving the page.
   document.addEventListener("click", (event) => {
@@ -183,23 +207,69 @@
     focusItem(item);
   });
 
-  // Annotating a span: remember the words selected in a claim's text, with their offsets
-  // in that text, and fill them into the Annotate form when it opens.
+  // Annotating a span: the words selected in a claim's text (by mouse, keyboard or finger),
+  // with their offsets in that text, offered to annotate by a small "Annotate" button beside
+  // the selection, and filled into the Annotate form when it opens.
   let selected = null;
-  document.addEventListener("selectionchange", () => {
+  let offer = null;
+  function selectedInClaim() {
     const selection = document.getSelection();
-    if (!selection || selection.isCollapsed || !selection.rangeCount) return;
+    if (!selection || selection.isCollapsed || !selection.rangeCount) return null;
     const range = selection.getRangeAt(0);
-    const holder = range.commonAncestorContainer.parentElement;
-    const text = holder && holder.closest(".claim-text a");
-    if (!text || !text.contains(range.endContainer)) return;
+    const holder = range.commonAncestorContainer.nodeType === 1 ? range.commonAncestorContainer : range.commonAncestorContainer.parentElement;
+    const text = holder && holder.closest(".claim-text");
+    if (!text || !text.contains(range.endContainer)) return null;
     const before = document.createRange();
     before.setStart(text, 0);
     before.setEnd(range.startContainer, range.startOffset);
     const start = before.toString().length;
     const exact = range.toString();
-    if (!exact.trim()) return;
-    selected = { claim: text.closest("[data-claim]").dataset.claim, start, end: start + exact.length, exact };
+    if (!exact.trim()) return null;
+    const body = text.closest(".claim-body");
+    const annotate = body && body.querySelector("a[data-annotate]");
+    return { claim: text.closest("[data-claim]").dataset.claim, start, end: start + exact.length, exact, range, annotate };
+  }
+
+  function hideOffer() {
+    if (offer) offer.remove();
+    offer = null;
+  }
+
+  let pending = null;
+  document.addEventListener("selectionchange", () => {
+    const now = selectedInClaim();
+    if (now) selected = now; // kept when the selection goes (a click on the menu clears it)
+    clearTimeout(pending);
+    pending = setTimeout(() => {
+      const found = selectedInClaim();
+      if (!found) {
+        hideOffer();
+        return;
+      }
+      if (!found.annotate) return; // the reader may not annotate this claim
+      hideOffer();
+      offer = document.createElement("button");
+      offer.type = "button";
+      offer.className = "annotate-offer";
+      offer.textContent = "Annotate";
+      const box = found.range.getBoundingClientRect();
+      offer.style.top = `${window.scrollY + box.bottom + 6}px`;
+      offer.style.left = `${Math.max(8, Math.min(window.scrollX + box.left, window.scrollX + document.documentElement.clientWidth - 140))}px`;
+      document.body.appendChild(offer);
+    }, 200);
+  });
+
+  // The offer keeps the selection (a mousedown on it would clear it first) and opens the form.
+  document.addEventListener("mousedown", (event) => {
+    if (event.target.closest && event.target.closest(".annotate-offer")) event.preventDefault();
+  });
+  document.addEventListener("click", (event) => {
+    const button = event.target.closest && event.target.closest(".annotate-offer");
+    if (!button || !selected || !selected.annotate) return;
+    const link = selected.annotate;
+    const slot = link.closest("[data-slot]").dataset.slot;
+    hideOffer();
+    htmx.ajax("GET", link.getAttribute("href"), { target: slot, swap: "innerHTML" });
   });
 
   document.addEventListener("htmx:afterSwap", (event) => {
@@ -209,6 +279,18 @@
     form.querySelector("[name=start]").value = selected.start;
     form.querySelector("[name=end]").value = selected.end;
     selected = null;
+  });
+
+  // A click on a card outside its text and controls opens the claim, as "Open" does; never
+  // when it ends a selection of the claim's words.
+  document.addEventListener("click", (event) => {
+    if (event.button !== 0 || event.ctrlKey || event.metaKey || event.shiftKey) return;
+    const card = event.target.closest && event.target.closest(".claim-body");
+    if (!card || event.target.closest("a, button, input, textarea, select, label, summary, details, form, .claim-text, .slot, .notes, .column-adds")) return;
+    const selection = document.getSelection();
+    if (selection && !selection.isCollapsed) return;
+    const open = card.querySelector(":scope > .claim-meta > .claim-open");
+    if (open) open.click();
   });
 
   function initTrees() {
@@ -242,6 +324,12 @@
     if (event.target.matches && event.target.matches("form[data-logout], form[action*=\"/logout\"]")) {
       try { sessionStorage.removeItem("htmx-history-cache"); } catch (e) { /* storage off */ }
     }
+  });
+
+  // A member's page restored from the back-forward cache shows what was, not what is (their
+  // vote before they changed it): load it again. Their pages also say no-store (middleware).
+  window.addEventListener("pageshow", (event) => {
+    if (event.persisted && document.body.hasAttribute("hx-headers")) window.location.reload();
   });
 
   document.addEventListener("DOMContentLoaded", initTrees);

@@ -75,3 +75,41 @@ def test_the_embedded_map_renders_in_a_cross_origin_frame_and_resizes(page, demo
         assert height > 400  # grew to the map (the snippet starts it smaller)
     finally:
         host.close()
+
+
+def test_the_side_panel_shows_a_segment_on_hover_focus_and_a_first_tap(browser, live_server, demo):
+    context = browser.new_context(base_url=live_server.url, viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    page.goto(demo)
+    panel = page.locator(".map-panel")
+    con = page.locator(".map-sunburst a.seg.con").first
+    con.hover()
+    expect(panel).to_contain_text(con.get_attribute("data-text"))
+    expect(panel).to_contain_text("Con")
+    expect(panel.get_by_role("link", name="Open")).to_have_attribute(
+        "href", con.get_attribute("href")
+    )
+    pro = page.locator(".map-sunburst a.seg.pro").first
+    pro.focus()
+    expect(panel).to_contain_text(pro.get_attribute("data-text"))
+    context.close()
+    # A phone: the first tap shows the claim below the map, the second opens it.
+    phone = browser.new_context(
+        base_url=live_server.url,
+        viewport={"width": 390, "height": 844},
+        has_touch=True,
+        is_mobile=True,
+    )
+    page = phone.new_page()
+    page.goto(demo)
+    segment = page.locator(".map-sunburst a.seg.pro").first
+    segment.scroll_into_view_if_needed()
+    segment.tap()
+    panel = page.locator(".map-panel")
+    expect(panel).to_contain_text(segment.get_attribute("data-text"))
+    assert "/map/" in page.url
+    box = panel.bounding_box()
+    assert box and box["y"] + box["height"] <= 844 + 1  # in sight, at the bottom of the screen
+    segment.tap()
+    page.wait_for_url("**/claims/**")
+    phone.close()

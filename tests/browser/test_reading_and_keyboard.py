@@ -127,7 +127,7 @@ def test_a_claim_opened_from_the_tree_is_the_centre_and_back_returns(
         .first()
         .child
     )
-    page.locator(f"#text-{first.pk} a").click()
+    page.locator(f"#body-{first.pk} .claim-open").click()
     expect(page).to_have_url(f"{live_server.url}{first.get_absolute_url()}")
     assert page.evaluate("window.__marker") == "no reload"  # htmx swapped the page in place
     expect(page.locator(".breadcrumbs")).to_contain_text(thesis.text[:30])

@@ -68,7 +68,7 @@ def test_selecting_words_and_annotating_them_keeps_a_highlight(signed_in, claim)
             selection.removeAllRanges();
             selection.addRange(range);
         }""",
-        [f"#text-{claim.pk} a", "audit"],
+        [f"#text-{claim.pk}", "audit"],
     )
     card = page.locator(f"#body-{claim.pk}")
     card.locator(".claim-menu > summary").click()
@@ -83,3 +83,53 @@ def test_selecting_words_and_annotating_them_keeps_a_highlight(signed_in, claim)
     page.reload()
     expect(page.locator(f"#text-{claim.pk} mark")).to_have_text("audit")
     expect(page.get_by_text(re.compile("1 note"))).to_be_visible()
+
+
+def _word_box(page, selector: str, word: str) -> dict:
+    """Where `word` is drawn in the element: its first and last letters' centres."""
+    return page.evaluate(
+        """([selector, word]) => {
+            const node = document.querySelector(selector).firstChild;
+            const start = node.textContent.indexOf(word);
+            const range = document.createRange();
+            range.setStart(node, start);
+            range.setEnd(node, start + word.length);
+            const box = range.getBoundingClientRect();
+            return {x0: box.left + 1, x1: box.right - 1, y: box.top + box.height / 2};
+        }""",
+        [selector, word],
+    )
+
+
+def test_dragging_the_mouse_across_words_offers_to_annotate_them(signed_in, claim):
+    page = signed_in
+    page.goto(claim.get_absolute_url())
+    address = page.url
+    box = _word_box(page, f"#text-{claim.pk}", "audit")
+    # A real drag with the mouse, as a reader selects words.
+    page.mouse.move(box["x0"], box["y"])
+    page.mouse.down()
+    page.mouse.move(box["x1"], box["y"], steps=8)
+    page.mouse.up()
+    assert page.evaluate("document.getSelection().toString()") == "audit"
+    assert page.url == address  # the text is not a link: selecting it goes nowhere
+    offer = page.get_by_role("button", name="Annotate")
+    expect(offer).to_be_visible()
+    offer.click()
+    form = page.locator(f"#slot-{claim.pk} form")
+    expect(form.get_by_label("Quoted words (optional)")).to_have_value("audit")
+    form.get_by_label("Note (Markdown)").fill("Audit by whom?")
+    form.get_by_role("button", name="Save note").click()
+    expect(page.locator(f"#text-{claim.pk} mark")).to_have_text("audit")
+
+
+def test_a_double_click_selects_a_word_and_open_opens_the_claim(signed_in, claim):
+    page = signed_in
+    page.goto(claim.parent_relations.get().parent.debate.get_absolute_url())
+    address = page.url
+    box = _word_box(page, f"#text-{claim.pk}", "anyone")
+    page.mouse.dblclick((box["x0"] + box["x1"]) / 2, box["y"])
+    assert page.evaluate("document.getSelection().toString().trim()") == "anyone"
+    assert page.url == address
+    page.locator(f"#body-{claim.pk} .claim-open").click()
+    page.wait_for_url(f"**{claim.get_absolute_url()}")
