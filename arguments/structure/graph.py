@@ -57,12 +57,26 @@ class Edge:
 
 @dataclass(slots=True)
 class CitedSource:
-    source_id: int
-    url: str
-    title: str
-    kind: str
+    source_id: int | None  # None: an imported reference with no readable address
+    url: str | None
+    title: str | None
+    kind: str | None
     quote: str
     locator: str
+    address: str  # as the file wrote it (fragment and all); empty: the source's URL
+
+    @property
+    def link(self) -> str:
+        """Where the citation leads: the address as written when it is a web address (so a
+        text fragment still opens the right section), else the source's URL; empty when the
+        reference has no address to open."""
+        if self.address.startswith(("http://", "https://")):
+            return self.address
+        return self.url or ""
+
+    @property
+    def label(self) -> str:
+        return self.title or self.address
 
 
 @dataclass(slots=True)
@@ -174,6 +188,7 @@ EDGE_COLUMNS = (
 )  # fmt: skip
 CITATION_COLUMNS = (
     "claim_id", "source_id", "source__url", "source__title", "source__kind", "quote", "locator",
+    "address",
 )  # fmt: skip
 NOTE_COLUMNS = (
     "id", "claim_id", "parent_id", "author_id", "author__username", "body",
