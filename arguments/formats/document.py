@@ -288,6 +288,8 @@ class Candidate:
     # Where the file writes the claim itself (not a reference to it): chosen as its original
     # before any other edge.
     preferred: bool = False
+    kind: str = Relation.Kind.PLAIN
+    group: int | None = None
 
 
 def settle_relations(
@@ -348,6 +350,8 @@ def settle_relations(
                 stance=edge.stance,
                 is_link=original.get(edge.child) is not edge,
                 position=positions[edge.parent],
+                kind=edge.kind,
+                group=edge.group,
                 line=edge.line,
                 path=edge.path,
             )
