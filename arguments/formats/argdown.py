@@ -50,9 +50,16 @@ TEXT_TOKEN = re.compile(r"\\.|\[[^\]\n]*\]\([^)\n]*\)|(?P<tag>#\([^)\n]*\)|#[^\s
 ESCAPED = re.compile(r"\\(.)")
 TO_ESCAPE = re.compile(r"([\\\[\]<>{}#*_/`~@|])")
 TITLE_CHARACTERS = re.compile(r"[^\w\s'.,?!%-]")
+# An author's title written back as it is: nothing in it that Argdown would read otherwise.
+TITLE_SAFE = re.compile(r"^[^\[\]<>{}#\\\n]+$")
 INCOMING = {"+": Stance.PRO, "<+": Stance.PRO, "-": Stance.CON, "<-": Stance.CON}
 INCOMING |= {"_": Stance.CON, "<_": Stance.CON, "><": Stance.CON}
 OUTGOING = {"+>": Stance.PRO, "->": Stance.CON, "_>": Stance.CON}
+# An undercut attacks the inference, a contradiction says both cannot be true: kinds of con.
+KINDS = {"_": "undercut", "<_": "undercut", "_>": "undercut", "><": "contradictory"}
+SYMBOLS = {("pro", ""): "+", ("con", ""): "-", ("con", "undercut"): "_"}
+SYMBOLS[("con", "contradictory")] = "><"
+SIMPLE_TAG = re.compile(r"^[^\s#\\()\[\]{}<>]+$")
 
 
 @dataclass
@@ -62,6 +69,7 @@ class _Node:
     first_line: int
     # Each written text as the parts of its paragraph (wrapped lines join it later), and line.
     texts: list[tuple[list[str], int]] = field(default_factory=list)
+    tags: list[str] = field(default_factory=list)
 
 
 @dataclass
@@ -84,7 +92,8 @@ def parse(text: str) -> DebateDocument:
 
     def occurrence(rest: str, line: int) -> _Occurrence:
         nonlocal untitled
-        kind, title, body = _element(rest)
+        tags: list[str] = []
+        kind, title, body = _element(rest, tags)
         if kind == "untitled":
             untitled += 1
             key, title = f"untitled {untitled}", ""
@@ -96,11 +105,13 @@ def parse(text: str) -> DebateDocument:
         found = _Occurrence(node, None if body is None else [body])
         if found.parts is not None:
             node.texts.append((found.parts, line))
+        node.tags += [tag for tag in tags if tag not in node.tags]
         return found
 
+    heading = False
     for number, raw in enumerate(lines, start=1):
         if not raw.strip():
-            wrapping = None
+            wrapping, heading = None, False
             continue
         expanded = raw.expandtabs(4)
         indent = len(expanded) - len(expanded.lstrip())
@@ -112,7 +123,10 @@ def parse(text: str) -> DebateDocument:
                 number,
             )
         if indent == 0 and HEADING.match(line):
-            stack, wrapping = [], None
+            # A heading runs to the end of its paragraph (it may wrap onto the next lines).
+            stack, wrapping, heading = [], None, True
+            continue
+        if heading:
             continue
         relation = RELATION.match(line)
         if relation:
@@ -126,6 +140,7 @@ def parse(text: str) -> DebateDocument:
             found = occurrence(relation["rest"], number)
             here, above = found.node.key, stack[-1][1]
             symbol = relation["symbol"]
+            kind = KINDS.get(symbol, "")
             if symbol in INCOMING:
                 candidates.append(
                     Candidate(
@@ -134,18 +149,23 @@ def parse(text: str) -> DebateDocument:
                         stance=INCOMING[symbol],
                         line=number,
                         preferred=found.parts is not None,
+                        kind=kind,
                     )
                 )
             else:
                 candidates.append(
-                    Candidate(parent=here, child=above, stance=OUTGOING[symbol], line=number)
+                    Candidate(
+                        parent=here, child=above, stance=OUTGOING[symbol], line=number, kind=kind
+                    )
                 )
             stack.append((indent, here))
             wrapping = found
             continue
         if wrapping is not None and wrapping.parts is not None and not _is_element_head(line):
             # A statement's text may wrap onto the next lines of its paragraph.
-            wrapping.parts.append(_scan(line))
+            tags = []
+            wrapping.parts.append(_scan(line, tags))
+            wrapping.node.tags += [tag for tag in tags if tag not in wrapping.node.tags]
             continue
         found = occurrence(line, number)
         if found.parts is not None:
@@ -155,19 +175,23 @@ def parse(text: str) -> DebateDocument:
     for node in nodes.values():
         written = [(" ".join(parts), line) for parts, line in node.texts]
         texts = {fold(text) for text, _line in written if fold(text)}
+        # As Argdown's model: the last text given is the statement's text.
         text, text_line = next(
-            ((t, n) for t, n in written if fold(t)), (node.title, node.first_line)
+            ((t, n) for t, n in reversed(written) if fold(t)), (node.title, node.first_line)
         )
         if len(texts) > 1:
             document.problems.append(
                 f"line {node.first_line}: [{node.title}] has {len(texts)} different texts; "
-                "the first is kept"
+                "the last is kept, as in Argdown"
             )
         label = f"[{node.title}]" if node.title else "the statement"
         document.claims.append(
             DocClaim(
                 id=node.key,
                 text=clean_claim_text(ESCAPED.sub(r"\1", text), line=text_line, label=label),
+                kind=Claim.Kind.ARGUMENT if node.key.startswith("argument:") else "statement",
+                title=node.title,
+                tags=node.tags,
                 line=text_line,
             )
         )
@@ -178,7 +202,9 @@ def parse(text: str) -> DebateDocument:
 
 
 def _front_matter(text: str, document: DebateDocument) -> str:
-    """Read `title` and `description` from `===` front matter; blank it, keeping line numbers."""
+    """Read `title` and `description` from `===` front matter (a value may go on over indented
+    lines, or be a `>`/`|` block); keep the other lines to write back. Blank it all, keeping
+    line numbers."""
     lines = text.split("\n")
     first = next((i for i, line in enumerate(lines) if line.strip()), None)
     if first is None or lines[first].strip() != "===":
@@ -186,10 +212,23 @@ def _front_matter(text: str, document: DebateDocument) -> str:
     end = next((i for i in range(first + 1, len(lines)) if lines[i].strip() == "==="), None)
     if end is None:
         raise FormatError("the front matter opened here is never closed with '==='", first + 1)
+    others: list[str] = []
+    key = ""
     for line in lines[first + 1 : end]:
-        key, sep, value = line.partition(":")
-        if sep and not line[:1].isspace() and key.strip() in ("title", "description"):
-            setattr(document, key.strip(), _yaml_scalar(value.strip()))
+        name, sep, value = line.partition(":")
+        if sep and not line[:1].isspace() and name.strip():
+            key = name.strip()
+            if key in ("title", "description"):
+                setattr(document, key, value.strip())
+                continue
+        elif key in ("title", "description"):
+            setattr(document, key, f"{getattr(document, key)}\n{line}")
+            continue
+        others.append(line)
+    for name in ("title", "description"):
+        setattr(document, name, _yaml_scalar(getattr(document, name)))
+    if any(line.strip() for line in others):
+        document.interchange.setdefault("argdown", {})["front_matter"] = "\n".join(others)
     return "\n" * (end + 1) + "\n".join(lines[end + 1 :])
 
 
@@ -200,7 +239,13 @@ def _drop_comment(match: re.Match[str]) -> str:
 
 
 def _yaml_scalar(value: str) -> str:
-    """A one-line YAML scalar: double-quoted (JSON escapes), single-quoted or plain."""
+    """A YAML scalar: double-quoted (JSON escapes), single-quoted, plain, or a `>`/`|` block;
+    plain and quoted values over several lines are folded to one."""
+    head, _, rest = value.partition("\n")
+    if head.strip() in (">", "|", ">-", "|-"):
+        block = [line.strip() for line in rest.split("\n")]
+        return ("\n" if head.startswith("|") else " ").join(block).strip()
+    value = fold(value)
     if value.startswith('"'):
         try:
             return str(json.loads(value))
@@ -216,26 +261,36 @@ def _is_element_head(line: str) -> bool:
     return match is not None and (line[match.end() :].startswith(":") or match.end() == len(line))
 
 
-def _element(rest: str) -> tuple[str, str, str | None]:
-    """(kind, title, text) of what a line names; text is None for a bare reference."""
+def _element(rest: str, tags: list[str]) -> tuple[str, str, str | None]:
+    """(kind, title, text) of what a line names; text is None for a bare reference. Its tags
+    are added to `tags`."""
     match = ELEMENT.match(rest)
     if match:
         after = rest[match.end() :]
         kind = "statement" if match["statement"] is not None else "argument"
         title = fold(ESCAPED.sub(r"\1", match[kind]))
         if after.startswith(":"):
-            return kind, title, _scan(after[1:])
-        if not _scan(after).strip():
+            return kind, title, _scan(after[1:], tags)
+        if not _scan(after, tags).strip():
             return kind, title, None
-    return "untitled", "", _scan(rest)
+    return "untitled", "", _scan(rest, tags)
 
 
-def _scan(text: str) -> str:
-    """A text without its tags and trailing {data}; escapes are kept until the very end."""
+def _scan(text: str, tags: list[str]) -> str:
+    """A text without its tags (added to `tags`) and trailing {data}; escapes are kept until
+    the very end."""
     brace = _data_start(text)
     if brace is not None:
         text = text[:brace]
-    return TEXT_TOKEN.sub(lambda m: "" if m["tag"] else m.group(), text).strip()
+
+    def token(match: re.Match[str]) -> str:
+        if match["tag"]:
+            tag = match["tag"][1:]
+            tags.append(tag[1:-1] if tag.startswith("(") else tag)
+            return ""
+        return match.group()
+
+    return TEXT_TOKEN.sub(token, text).strip()
 
 
 def _data_start(text: str) -> int | None:
@@ -262,33 +317,46 @@ def _data_start(text: str) -> int | None:
 
 
 def render(document: DebateDocument) -> str:
-    """Write the debate as Argdown that the Argdown project's parser reads back unchanged."""
+    """Write the debate as Argdown that the Argdown project's parser reads back unchanged:
+    statements as `[Title]`, arguments as `<Title>`, the authors' titles and tags, undercuts
+    (`_`) and contradictions (`><`), and the front matter an import kept."""
     children: dict[str, list[DocRelation]] = {}
     for item in sorted(document.relations, key=lambda relation: relation.position):
         children.setdefault(item.parent, []).append(item)
     titles = _titles(document.claims)
     claims = {claim.id: claim for claim in document.claims}
 
+    def name(claim: DocClaim) -> str:
+        title = titles[claim.id]
+        return f"<{title}>" if claim.kind == Claim.Kind.ARGUMENT else f"[{title}]"
+
     out = ["==="]
     if document.title:
         out.append(f"title: {json.dumps(fold(document.title), ensure_ascii=False)}")
     if document.description:
         out.append(f"description: {json.dumps(document.description, ensure_ascii=False)}")
+    kept = document.interchange.get("argdown", {}).get("front_matter")
+    if kept:
+        out.append(kept)
     out += ["===", ""]
     for thesis in document.theses:
         stack: list[tuple[str, DocRelation | None, int]] = [(thesis.id, None, 0)]
         while stack:
             claim_id, relation, depth = stack.pop()
             claim = claims[claim_id]
-            head = f"[{titles[claim_id]}]"
+            head = name(claim)
             if relation is not None:
-                symbol = "+" if relation.stance == Stance.PRO else "-"
+                symbol = SYMBOLS.get((str(relation.stance), str(relation.kind)), "-")
                 head = f"{'  ' * depth}{symbol} {head}"
             if relation is not None and relation.is_link:
                 out.append(head)
                 continue
             point = claim if relation is None else relation
             text = TO_ESCAPE.sub(r"\\\1", claim.text)
+            if claim.tags:
+                text += " " + " ".join(
+                    f"#{tag}" if SIMPLE_TAG.match(tag) else f"#({tag})" for tag in claim.tags
+                )
             out.append(f"{head}: {text} {_data(claim, point)}")
             stack.extend(
                 (child.child, child, depth + 1) for child in reversed(children.get(claim_id, []))
@@ -316,10 +384,17 @@ def _json_value(value: str | list[int]) -> str:
 
 
 def _titles(claims: list[DocClaim]) -> dict[str, str]:
-    """Short unique titles taken from the claims' first words."""
+    """The authors' own titles, and for other claims short unique titles taken from their
+    first words."""
     titles: dict[str, str] = {}
     taken: set[str] = set()
+    for claim in claims:
+        if claim.title and claim.title.casefold() not in taken and TITLE_SAFE.match(claim.title):
+            titles[claim.id] = claim.title
+            taken.add(claim.title.casefold())
     for index, claim in enumerate(claims, start=1):
+        if claim.id in titles:
+            continue
         words = fold(TITLE_CHARACTERS.sub(" ", claim.text)).split(" ")
         title = ""
         for word in words:
