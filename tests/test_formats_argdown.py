@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from arguments import services
-from arguments.formats import argdown, detect
+from arguments.formats import argdown, detect, load
 from arguments.formats.document import DebateDocument, FormatError
 from arguments.models import Claim, Debate, Relation
 from arguments.reading.export import document_from_debate
@@ -188,11 +188,13 @@ def test_votes_ids_and_authors_are_written_as_data():
     assert '{id: "c1", votes: [0, 0, 0, 0, 0], author: "ada"}' in exported
 
 
-def test_a_premise_conclusion_structure_is_refused_naming_its_line():
-    text = (FIXTURES / "argdown_premise_conclusion.argdown").read_text()
-    with pytest.raises(FormatError) as raised:
-        argdown.parse(text)
-    assert str(raised.value).startswith("line 7: premise-conclusion structures")
+def test_a_premise_conclusion_structure_is_read_as_a_premise_group():
+    document = load((FIXTURES / "argdown_premise_conclusion.argdown").read_text(), "argdown")
+    premises = [r for r in document.relations if r.parent == "argument:Open audit"]
+    assert [r.group for r in premises] == [1, 1]
+    assert {r.child for r in document.relations if r.parent == "untitled 3"} == {
+        "argument:Open audit"
+    }
 
 
 @pytest.mark.parametrize(
@@ -201,7 +203,7 @@ def test_a_premise_conclusion_structure_is_refused_naming_its_line():
         ("  + [A]: a relation with nothing above", "line 1: the relation '+' has no statement"),
         ("===\ntitle: never closed\n[A]: a", "line 1: the front matter opened here is never"),
         (f"[A]: {'long ' * 1001}", "line 1: [A] is 5004 characters long"),
-        ("[A]: a\n  + [B]: b\n----\n", "line 3: premise-conclusion"),
+        ("[A]: a\n  + [B]: b\n----\n", "line 3: an inference line needs"),
         ("// only a comment\n", "the file has no statements"),
     ],
 )

@@ -36,8 +36,9 @@ from arguments.models import Claim, Stance
 RELATION = re.compile(r"^(?P<symbol><\+|<-|<_|\+>|->|_>|><|\+|-|_)[ \t]+(?P<rest>.*)$")
 ELEMENT = re.compile(r"\[(?P<statement>(?:\\.|[^\]\\])+)\]|<(?P<argument>(?:\\.|[^>\\])+)>")
 HEADING = re.compile(r"^#{1,6}[ \t]")
-PREMISE = re.compile(r"^\(\d+\)")
-INFERENCE = re.compile(r"^--")
+PREMISE = re.compile(r"^\((?P<n>\d+)\)[ \t]*(?P<rest>.*)$")
+# An inference line: `----`, `-- rule, rule --`, or `--` opening and closing a block of rules.
+INFERENCE = re.compile(r"^--(?:-*[ \t]*$|(?P<rules>.*?)-{2,}[ \t]*$)")
 # Kept as they are while comments are removed: escapes, Markdown links and {data} (whose URLs
 # have //).
 COMMENT = re.compile(
@@ -70,6 +71,18 @@ class _Node:
     # Each written text as the parts of its paragraph (wrapped lines join it later), and line.
     texts: list[tuple[list[str], int]] = field(default_factory=list)
     tags: list[str] = field(default_factory=list)
+
+
+@dataclass
+class _Reconstruction:
+    """An argument's premise-conclusion structure: statements (by node key) with their
+    role, and the inference lines between them (their rules, as written)."""
+
+    argument: str
+    line: int
+    rows: list[tuple[str, str]] = field(default_factory=list)  # (role, key or rules)
+    concluding: bool = False  # an inference was just read: the next statement concludes
+    rules: list[str] | None = None  # the rules of a `--` block still open
 
 
 @dataclass
@@ -109,19 +122,60 @@ def parse(text: str) -> DebateDocument:
         return found
 
     heading = False
+    unnamed = 0  # arguments named after their number, as Argdown names them
+    reconstructions: list[_Reconstruction] = []
+    pcs: _Reconstruction | None = None
+    named: str | None = None  # the argument named at the top level just before
     for number, raw in enumerate(lines, start=1):
         if not raw.strip():
             wrapping, heading = None, False
+            if pcs is not None and pcs.rules is None:
+                # A reconstruction is one paragraph; the argument named before it is used.
+                pcs, named = None, None
             continue
         expanded = raw.expandtabs(4)
         indent = len(expanded) - len(expanded.lstrip())
         line = expanded.strip()
-        if PREMISE.match(line) or INFERENCE.match(line):
+        if pcs is not None and pcs.rules is not None:
+            # Inside a `--` block of inference rules, closed by another `--`.
+            if re.fullmatch(r"-{2,}", line):
+                pcs.rows.append(("inference", ", ".join(pcs.rules)))
+                pcs.rules, pcs.concluding = None, True
+            else:
+                pcs.rules += [rule.strip() for rule in line.split(",") if rule.strip()]
+            continue
+        premise = PREMISE.match(line) if indent == 0 else None
+        inference = INFERENCE.match(line) if indent == 0 else None
+        if premise or (inference and pcs is not None):
+            if pcs is None:
+                if named is None:
+                    # A reconstruction with no argument named before it: one of its own.
+                    unnamed += 1
+                    named = f"argument:Untitled {unnamed}"
+                    nodes[named] = _Node(key=named, title=named[9:], first_line=number)
+                pcs = _Reconstruction(argument=named, line=number)
+                reconstructions.append(pcs)
+            if premise:
+                found = occurrence(premise["rest"], number)
+                role = "conclusion" if pcs.concluding else "premise"
+                pcs.rows.append((role, found.node.key))
+                pcs.concluding = False
+                stack, wrapping = [(indent, found.node.key)], found
+            elif line.strip("- \t") == "" and len(line.strip()) == 2:
+                pcs.rules = []
+            else:
+                rules = (inference["rules"] or "").strip(" -\t") if inference else ""
+                pcs.rows.append(("inference", rules))
+                pcs.concluding = True
+            continue
+        if inference:
             raise FormatError(
-                "premise-conclusion structures (numbered premises, inference lines) are not "
-                "supported yet; write the premises as pros of the conclusion",
+                "an inference line needs the premises of a reconstruction above it, "
+                "numbered (1), (2), …",
                 number,
             )
+        if indent == 0 and not RELATION.match(line) and pcs is not None:
+            pcs = None
         if indent == 0 and HEADING.match(line):
             # A heading runs to the end of its paragraph (it may wrap onto the next lines).
             stack, wrapping, heading = [], None, True
@@ -170,6 +224,7 @@ def parse(text: str) -> DebateDocument:
         found = occurrence(line, number)
         if found.parts is not None:
             roots.add(found.node.key)
+        named = found.node.key if found.node.key.startswith("argument:") else None
         stack, wrapping = [(indent, found.node.key)], found
 
     for node in nodes.values():
@@ -197,8 +252,57 @@ def parse(text: str) -> DebateDocument:
         )
     if not document.claims:
         raise FormatError("the file has no statements or arguments")
+    _reconstructed(document, reconstructions, nodes, candidates, roots)
     settle_relations(document, candidates, roots=roots)
     return document
+
+
+def _reconstructed(
+    document: DebateDocument,
+    reconstructions: list[_Reconstruction],
+    nodes: dict[str, _Node],
+    candidates: list[Candidate],
+    roots: set[str],
+) -> None:
+    """An argument's premises become one premise group under it (they support it only
+    together), and the argument a pro of its main conclusion; the layout (order, inference
+    rules) is kept to write back."""
+    pairs = {(edge.parent, edge.child) for edge in candidates}
+    layouts: dict[str, list[dict[str, str]]] = {}
+    for group, pcs in enumerate(reconstructions, start=1):
+        statements = [key for role, key in pcs.rows if role != "inference"]
+        concluded = [key for role, key in pcs.rows if role == "conclusion"]
+        if not concluded:
+            document.warn(f"line {pcs.line}", "a reconstruction with no conclusion")
+        main = concluded[-1] if concluded else None
+        for key in statements:
+            if key != main and (pcs.argument, key) not in pairs:
+                pairs.add((pcs.argument, key))
+                candidates.append(
+                    Candidate(pcs.argument, key, Stance.PRO, line=pcs.line, preferred=True)
+                )
+                candidates[-1].group = group
+        if main is not None and (main, pcs.argument) not in pairs:
+            pairs.add((main, pcs.argument))
+            candidates.append(Candidate(main, pcs.argument, Stance.PRO, line=pcs.line))
+            # An argument stands under what it concludes, unless written under something.
+            candidates[-1].preferred = True
+            roots.discard(pcs.argument)
+        layouts[nodes[pcs.argument].title] = [
+            {"role": role, "rules": value}
+            if role == "inference"
+            else {"role": role, "title": nodes[value].title}
+            if nodes[value].title
+            else {"role": role, "text": _node_text(nodes[value])}
+            for role, value in pcs.rows
+        ]
+    if layouts:
+        document.interchange.setdefault("argdown", {})["reconstructions"] = layouts
+
+
+def _node_text(node: _Node) -> str:
+    written = [" ".join(parts) for parts, _line in node.texts if " ".join(parts).strip()]
+    return fold(ESCAPED.sub(r"\1", written[-1])) if written else node.title
 
 
 def _front_matter(text: str, document: DebateDocument) -> str:
@@ -339,19 +443,33 @@ def render(document: DebateDocument) -> str:
     if kept:
         out.append(kept)
     out += ["===", ""]
-    for thesis in document.theses:
-        stack: list[tuple[str, DocRelation | None, int]] = [(thesis.id, None, 0)]
+    premises = _premise_groups(document, claims)
+    skipped = {id(relation) for group in premises.values() for relation in group[0]}
+
+    def write(claim_id: str, relation: DocRelation | None, depth: int, head: str = "") -> None:
+        """The claim (after `head`, else its relation's symbol) and its branch."""
+        stack: list[tuple[str, DocRelation | None, int, str]] = [(claim_id, relation, depth, head)]
         while stack:
-            claim_id, relation, depth = stack.pop()
+            claim_id, relation, depth, head = stack.pop()
             claim = claims[claim_id]
-            head = name(claim)
-            if relation is not None:
-                symbol = SYMBOLS.get((str(relation.stance), str(relation.kind)), "-")
-                head = f"{'  ' * depth}{symbol} {head}"
+            if not head:
+                head = f"{'  ' * depth}{name(claim)}"
+                if relation is not None:
+                    symbol = SYMBOLS.get((str(relation.stance), str(relation.kind)), "-")
+                    head = f"{'  ' * depth}{symbol} {name(claim)}"
             if relation is not None and relation.is_link:
                 out.append(head)
                 continue
             point = claim if relation is None else relation
+            if claim.text == titles[claim_id] and not claim.tags:
+                # A claim whose text was never given (it took its title): still without one.
+                out.append(f"{head} {_data(claim, point)}")
+                stack.extend(
+                    (child.child, child, depth + 1, "")
+                    for child in reversed(children.get(claim_id, []))
+                    if id(child) not in skipped
+                )
+                continue
             text = TO_ESCAPE.sub(r"\\\1", claim.text)
             if claim.tags:
                 text += " " + " ".join(
@@ -359,10 +477,87 @@ def render(document: DebateDocument) -> str:
                 )
             out.append(f"{head}: {text} {_data(claim, point)}")
             stack.extend(
-                (child.child, child, depth + 1) for child in reversed(children.get(claim_id, []))
+                (child.child, child, depth + 1, "")
+                for child in reversed(children.get(claim_id, []))
+                if id(child) not in skipped
             )
+
+    for thesis in document.theses:
+        write(thesis.id, None, 0)
+        out.append("")
+    layouts = document.interchange.get("argdown", {}).get("reconstructions", {})
+    for argument, (group, conclusion) in premises.items():
+        # The argument's premise-conclusion structure, after the map: its premises written
+        # here with their branches, the conclusion by reference.
+        out += [name(claims[argument]), ""]
+        layout = layouts.get(claims[argument].title, [])
+        n = 0
+        for role, value in _pcs_rows(layout, group, conclusion, claims):
+            if role == "inference":
+                out.append(f"-- {value} --" if value else "----")
+                continue
+            n += 1
+            relation = next((r for r in group if r.child == value), None)
+            head = f"({n}) {name(claims[value])}"
+            if relation is None or relation.is_link:
+                out.append(head)
+            else:
+                write(value, relation, 0, head)
         out.append("")
     return "\n".join(out).rstrip("\n") + "\n"
+
+
+def _premise_groups(
+    document: DebateDocument, claims: dict[str, DocClaim]
+) -> dict[str, tuple[list[DocRelation], str]]:
+    """Arguments written as premise-conclusion structures: each one's premise relations (its
+    premise group) and the statement it concludes (what it is a pro of)."""
+    groups: dict[str, list[DocRelation]] = {}
+    for relation in sorted(document.relations, key=lambda r: r.position):
+        if relation.group is not None and claims[relation.parent].kind == Claim.Kind.ARGUMENT:
+            groups.setdefault(relation.parent, []).append(relation)
+    concluded: dict[str, str] = {}
+    for relation in sorted(document.relations, key=lambda r: r.is_link):
+        if (
+            relation.child in groups
+            and relation.stance == Stance.PRO
+            and claims[relation.parent].kind != Claim.Kind.ARGUMENT
+        ):
+            concluded.setdefault(relation.child, relation.parent)
+    return {
+        argument: (group, concluded[argument])
+        for argument, group in groups.items()
+        if argument in concluded
+    }
+
+
+def _pcs_rows(
+    layout: list[dict[str, str]],
+    group: list[DocRelation],
+    conclusion: str,
+    claims: dict[str, DocClaim],
+) -> list[tuple[str, str]]:
+    """The structure's rows, (role, claim id) or ("inference", rules): the imported layout
+    where it still fits the premises, else the premises, an inference line, the conclusion."""
+    premises = [relation.child for relation in group]
+    by_title = {claim.title: claim.id for claim in claims.values() if claim.title}
+    by_text = {claim.text: claim.id for claim in claims.values()}
+    rows: list[tuple[str, str]] = []
+    for row in layout:
+        if row.get("role") == "inference":
+            rows.append(("inference", row.get("rules", "")))
+            continue
+        found = by_title.get(row.get("title", "")) or by_text.get(row.get("text", ""))
+        if found is not None and (found in premises or found == conclusion):
+            rows.append((row["role"], found))
+    placed = {value for role, value in rows if role != "inference"}
+    rows = [("premise", p) for p in premises if p not in placed] + rows
+    while rows and rows[-1][0] == "inference":
+        rows.pop()
+    if not rows or rows[-1][1] != conclusion:
+        rows = [row for row in rows if row[1] != conclusion]
+        rows += [("inference", ""), ("conclusion", conclusion)]
+    return rows
 
 
 def _data(claim: DocClaim, point: DocClaim | DocRelation) -> str:

@@ -33,7 +33,8 @@ const result = {
   relations: (response.relations || []).map((relation) => ({
     type: relation.relationType,
     from: relation.from.title,
-    to: relation.to.title,
+    // An undercut points at an inference: named here by its argument's title.
+    to: relation.to.title || relation.to.argumentTitle,
   })),
   frontMatter: response.frontMatter || null,
   errors: [...(response.lexerErrors || []), ...(response.parserErrors || [])].map(
