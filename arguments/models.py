@@ -352,7 +352,7 @@ class Relation(VoteTally):
     kind = models.CharField(max_length=14, choices=Kind.choices, default=Kind.PLAIN, blank=True)
     # Premises that support their parent only together (a linked argument, AIF's one RA node
     # with several premises) share a group number under that parent; None stands alone.
-    group = models.PositiveIntegerField(null=True, blank=True)
+    premise_group = models.PositiveIntegerField(null=True, blank=True)
     is_link = models.BooleanField(default=False)
     # Unlinking hides the relation rather than deleting it, so it can be restored.
     is_hidden = models.BooleanField(default=False)

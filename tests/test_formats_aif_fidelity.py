@@ -62,12 +62,12 @@ def test_a_linked_argument_is_one_premise_group_and_an_undercut_aims_at_the_infe
     relations = {r.child.text: r for r in Relation.objects.filter(debate=debate)}
     walkers = relations["Most Sunday visitors arrive on foot."]
     slowed = relations["Cars on the harbour road slow walkers down."]
-    assert walkers.group is not None and walkers.group == slowed.group
+    assert walkers.premise_group is not None and walkers.premise_group == slowed.premise_group
     assert walkers.parent_id == slowed.parent_id
     stalls = relations["Walkers would be slowed by stalls anyway."]
     assert (stalls.stance, stalls.kind) == ("con", Relation.Kind.UNDERCUT)
     deliveries = relations["The fish hall needs the road for deliveries."]
-    assert (deliveries.kind, deliveries.group) == (Relation.Kind.PLAIN, None)
+    assert (deliveries.kind, deliveries.premise_group) == (Relation.Kind.PLAIN, None)
     # Two unconnected parts: two theses, the file's layout, with nothing invented.
     assert debate.claims.filter(is_thesis=True).count() == 2
 
@@ -104,3 +104,14 @@ def test_a_second_round_trip_changes_nothing():
     )
     assert structure(json.loads(twice)) == structure(json.loads(once))
     assert formats.load(once, "aif").problems == []
+
+
+def test_the_tree_says_which_premises_support_only_together(client):
+    owner = UserFactory()
+    debate = services.debate_import(owner=owner, document=formats.load(LINKED, "aif"))
+    client.force_login(owner)
+    page = client.get(debate.get_absolute_url()).content.decode()
+    assert "together with “Cars on the harbour road slow walkers down.”" in page
+    assert "together with “Most Sunday visitors arrive on foot.”" in page
+    # A premise that stands alone says nothing of the kind.
+    assert page.count("together with") == 2

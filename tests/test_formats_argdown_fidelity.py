@@ -109,14 +109,14 @@ def test_the_domain_holds_arguments_premise_groups_and_relation_kinds():
     assert claims["Closure"].tags == ["transport", "weekend rules"]
     # The last text given, as in Argdown's model.
     assert claims["Closure"].text.endswith("from ten to six.")
-    premises = Relation.objects.filter(parent=claims["Foot traffic"], group__isnull=False)
+    premises = Relation.objects.filter(parent=claims["Foot traffic"], premise_group__isnull=False)
     assert sorted(premises.values_list("child__title", flat=True)) == [
         "Counts",
         "Crowded",
         "Crowding",
         "Rule",
     ]
-    assert len(set(premises.values_list("group", flat=True))) == 1
+    assert len(set(premises.values_list("premise_group", flat=True))) == 1
     kinds = dict(Relation.objects.filter(debate=debate).values_list("child__title", "kind"))
     assert kinds["Stalls"] == Relation.Kind.UNDERCUT
     assert kinds["Open road"] == Relation.Kind.CONTRADICTORY

@@ -217,7 +217,7 @@ def parse(text: str) -> DebateDocument:
             continue
         if wrapping is not None and wrapping.parts is not None and not _is_element_head(line):
             # A statement's text may wrap onto the next lines of its paragraph.
-            tags = []
+            tags: list[str] = []
             wrapping.parts.append(_scan(line, tags))
             wrapping.node.tags += [tag for tag in tags if tag not in wrapping.node.tags]
             continue

@@ -86,7 +86,7 @@ def document_from_debate(debate: Debate, *, seen_by: Lens | None = None) -> Deba
             "position",
             "is_hidden",
             "kind",
-            "group",
+            "premise_group",
             *Relation.TALLY_FIELDS,
         )
     )

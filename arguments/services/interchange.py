@@ -148,7 +148,7 @@ def debate_import(
             "is_hidden": item.is_hidden,
             "position": item.position,
             "kind": item.kind,
-            "group": item.group,
+            "premise_group": item.group,
             "created_by_id": owner.pk,
             **_tally(item.votes),
         }

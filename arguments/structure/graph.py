@@ -53,6 +53,8 @@ class Edge:
     is_link: bool
     position: int
     tally: Tally
+    # Premises that support their parent only together share a number (a linked argument).
+    premise_group: int | None = None
 
 
 @dataclass(slots=True)
@@ -63,7 +65,7 @@ class CitedSource:
     kind: str | None
     quote: str
     locator: str
-    address: str  # as the file wrote it (fragment and all); empty: the source's URL
+    address: str = ""  # as the file wrote it (fragment and all); empty: the source's URL
 
     @property
     def link(self) -> str:
@@ -184,7 +186,8 @@ NODE_COLUMNS = (
     "merged_into_id", *Claim.TALLY_FIELDS,
 )  # fmt: skip
 EDGE_COLUMNS = (
-    "id", "parent_id", "child_id", "stance", "is_link", "position", *Relation.TALLY_FIELDS,
+    "id", "parent_id", "child_id", "stance", "is_link", "position", "premise_group",
+    *Relation.TALLY_FIELDS,
 )  # fmt: skip
 CITATION_COLUMNS = (
     "claim_id", "source_id", "source__url", "source__title", "source__kind", "quote", "locator",
@@ -215,8 +218,8 @@ def node_from(row: Sequence[Any]) -> Node:
 
 
 def edge_from(row: Sequence[Any]) -> Edge:
-    pk, parent, child, stance, is_link, position, *tally = row
-    return Edge(pk, parent, child, stance, bool(is_link), position, tally_of(tally))
+    pk, parent, child, stance, is_link, position, group, *tally = row
+    return Edge(pk, parent, child, stance, bool(is_link), position, tally_of(tally), group)
 
 
 def edge_indexes(
