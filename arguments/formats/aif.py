@@ -41,7 +41,8 @@ def parse(text: str) -> DebateDocument:
     """Read AIF JSON, classic or wrapped by OVA3."""
     data = load_json(text)
     prefix = ""
-    if isinstance(data, dict) and "AIF" in data:
+    wrapped = isinstance(data, dict) and "AIF" in data
+    if wrapped:
         data, prefix = data["AIF"], "AIF."
     if not isinstance(data, dict):
         raise FormatError("expected an object with 'nodes' and 'edges'", path=prefix or "$")
@@ -158,6 +159,33 @@ def parse(text: str) -> DebateDocument:
     ]
     settle_relations(document, candidates)
     _keep_dialogue(data, kinds, texts, into, out_of, document)
+    document.lose("ova", 1 if wrapped else 0)
+    defaults = {"RA": "Default Inference", "CA": "Default Conflict", "MA": "Default Rephrase"}
+    document.lose(
+        "scheme_names",
+        sum(
+            1
+            for node in nodes
+            if kinds[str(node["nodeID"])] in defaults
+            and node.get("text") != defaults[kinds[str(node["nodeID"])]]
+        ),
+    )
+    document.lose(
+        "node_details",
+        sum(1 for node in nodes if set(node) - {"nodeID", "text", "type"}),
+    )
+    # The dialogue layer's edges keep their ids; the others are numbered afresh.
+    document.lose(
+        "edge_ids",
+        sum(
+            1
+            for edge in edges
+            if isinstance(edge, dict)
+            and "edgeID" in edge
+            and kinds.get(str(edge.get("fromID"))) not in IGNORED
+            and kinds.get(str(edge.get("toID"))) not in IGNORED
+        ),
+    )
     return document
 
 

@@ -35,6 +35,7 @@ from arguments.models import Claim, Stance
 
 RELATION = re.compile(r"^(?P<symbol><\+|<-|<_|\+>|->|_>|><|\+|-|_)[ \t]+(?P<rest>.*)$")
 ELEMENT = re.compile(r"\[(?P<statement>(?:\\.|[^\]\\])+)\]|<(?P<argument>(?:\\.|[^>\\])+)>")
+DATA_BLOCK = re.compile(r"(?<!\\)\{[^{}\n]*(?:\{[^{}\n]*\}[^{}\n]*)*\}\s*$", re.M)
 HEADING = re.compile(r"^#{1,6}[ \t]")
 PREMISE = re.compile(r"^\((?P<n>\d+)\)[ \t]*(?P<rest>.*)$")
 # An inference line: `----`, `-- rule, rule --`, or `--` opening and closing a block of rules.
@@ -95,7 +96,14 @@ def parse(text: str) -> DebateDocument:
     """Read an Argdown file's statements, arguments and their pro/con relations."""
     document = DebateDocument()
     body = _front_matter(text.lstrip("\ufeff"), document)
-    lines = COMMENT.sub(_drop_comment, body).split("\n")
+    comments = [0]
+
+    def drop_comment(match: re.Match[str]) -> str:
+        if match["comment"] is not None:
+            comments[0] += 1
+        return _drop_comment(match)
+
+    lines = COMMENT.sub(drop_comment, body).split("\n")
     nodes: dict[str, _Node] = {}
     candidates: list[Candidate] = []
     roots: set[str] = set()
@@ -177,6 +185,7 @@ def parse(text: str) -> DebateDocument:
         if indent == 0 and not RELATION.match(line) and pcs is not None:
             pcs = None
         if indent == 0 and HEADING.match(line):
+            document.lose("headings")
             # A heading runs to the end of its paragraph (it may wrap onto the next lines).
             stack, wrapping, heading = [], None, True
             continue
@@ -212,6 +221,7 @@ def parse(text: str) -> DebateDocument:
                         parent=here, child=above, stance=OUTGOING[symbol], line=number, kind=kind
                     )
                 )
+                document.lose("backwards")
             stack.append((indent, here))
             wrapping = found
             continue
@@ -234,6 +244,7 @@ def parse(text: str) -> DebateDocument:
         text, text_line = next(
             ((t, n) for t, n in reversed(written) if fold(t)), (node.title, node.first_line)
         )
+        document.lose("texts", len(texts) - 1 if texts else 0)
         if len(texts) > 1:
             document.problems.append(
                 f"line {node.first_line}: [{node.title}] has {len(texts)} different texts; "
@@ -252,6 +263,8 @@ def parse(text: str) -> DebateDocument:
         )
     if not document.claims:
         raise FormatError("the file has no statements or arguments")
+    document.lose("comments", comments[0])
+    document.lose("data", len(DATA_BLOCK.findall(body)))
     _reconstructed(document, reconstructions, nodes, candidates, roots)
     settle_relations(document, candidates, roots=roots)
     return document

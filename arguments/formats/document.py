@@ -44,6 +44,27 @@ SOURCE_TITLE_MAX_LENGTH = 300
 URL_MAX_LENGTH = 2000
 
 
+# What an import reads but cannot write back in the same format (a round trip would lose or
+# change it), by kind: the preview counts each (`DebateDocument.losses`).
+LOSSES = {
+    "older_generation": "in Kialo's older layout, written back in the current one",
+    "source_titles": "source entries with words before the address (kept as the source's "
+    "title, not written back)",
+    "renumbered_sources": "sources numbered out of the order they are first cited (written "
+    "back numbered as cited)",
+    "comments": "comments",
+    "headings": "headings",
+    "data": "{data} blocks",
+    "texts": "earlier texts of a statement given several (Argdown keeps the last)",
+    "backwards": "relations written from the supporting side (+>, ->, _>), written back from "
+    "the other",
+    "scheme_names": "scheme names other than Default Inference, Conflict and Rephrase",
+    "node_details": "nodes with details such as timestamps",
+    "ova": "OVA layout and analysed text",
+    "edge_ids": "edge ids (numbered afresh)",
+}
+
+
 class FormatError(ValueError):
     """A file that cannot be read or imported; its str names the line (or JSON path) first."""
 
@@ -183,6 +204,13 @@ class DebateDocument:
     # address, a repeated relation): warnings, each naming its line or JSON path, shown in the
     # preview, the import summary and the command's output.
     problems: list[str] = field(default_factory=list)
+    # What a round trip in the file's own format will not give back, counted by kind (LOSSES).
+    losses: dict[str, int] = field(default_factory=dict)
+
+    def lose(self, kind: str, count: int = 1) -> None:
+        """Count `count` things of a kind (a key of LOSSES) that an export will not write back."""
+        if count:
+            self.losses[kind] = self.losses.get(kind, 0) + count
 
     def warn(self, where: object, message: str) -> None:
         """Record a warning about `where` (an item with a line or path, or a place's name)."""
@@ -212,6 +240,8 @@ class DebateDocument:
             # Longer than the site lets anyone write, kept whole (the import cap is higher).
             "long_claims": sum(1 for claim in self.claims if len(claim.text) > CLAIM_MAX_LENGTH),
             "warnings": len(self.problems),
+            # Only the kinds there are, as `lost_<kind>` (the preview names them).
+            **{f"lost_{kind}": n for kind, n in self.losses.items()},
         }
 
 

@@ -78,6 +78,8 @@ def parse(text: str) -> DebateDocument:
     for prefix in ("Discussion Title:", "Discussion Name:"):
         if header.startswith(prefix):
             document.title = fold(header[len(prefix) :])
+            if prefix == "Discussion Title:":
+                document.lose("older_generation")
             break
     else:
         raise FormatError(
@@ -93,6 +95,11 @@ def parse(text: str) -> DebateDocument:
     items, sources_at = _read_items(lines, index)
     entries = _read_sources(lines, sources_at, document) if sources_at is not None else {}
     _build(document, items, entries)
+    document.lose("source_titles", sum(1 for entry in entries.values() if entry.title))
+    # The export numbers sources in the order they are first cited.
+    cited = list(dict.fromkeys(MARKER.findall("\n".join(item.text for item in items))))
+    cited = [n for n in cited if n in entries]
+    document.lose("renumbered_sources", sum(1 for i, n in enumerate(cited, 1) if int(n) != i))
     return document
 
 
