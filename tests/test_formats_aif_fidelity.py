@@ -115,3 +115,10 @@ def test_the_tree_says_which_premises_support_only_together(client):
     assert "together with “Most Sunday visitors arrive on foot.”" in page
     # A premise that stands alone says nothing of the kind.
     assert page.count("together with") == 2
+
+
+def test_a_fragmented_nodeset_asks_a_clear_question_not_its_first_nodes():
+    document = formats.load(LINKED, "aif")
+    assert document.title == "An AIF nodeset of 2 unconnected arguments"
+    chosen = services.debate_import(owner=UserFactory(), document=document, title="Harbour")
+    assert chosen.title == "Harbour"

@@ -214,3 +214,28 @@ def test_a_malformed_file_is_still_refused_whole_with_its_line():
     with pytest.raises(FormatError, match=r"^line 10: 1\.2\.1\. needs a 'Pro:' or 'Con:' label"):
         services.debate_import(owner=UserFactory(), document=formats.parse(broken, "kialo"))
     assert (Debate.objects.count(), Claim.objects.count(), Relation.objects.count()) == before
+
+
+@pytest.mark.parametrize(
+    ("name", "format_name", "losses"),
+    [
+        ("kialo_fidelity.txt", "kialo", {}),
+        ("kialo_older.txt", "kialo", {"older_generation": 1}),
+        (
+            "argdown_map.argdown",
+            "argdown",
+            {"headings": 1, "backwards": 1, "comments": 5, "data": 1},
+        ),
+        ("argdown_reconstruction.argdown", "argdown", {"headings": 1, "texts": 1}),
+        ("aif_classic.json", "aif", {"node_details": 14, "edge_ids": 10}),
+        ("aif_ova3.json", "aif", {"ova": 1, "edge_ids": 6}),
+        ("debate_backup.json", "json", {}),
+    ],
+)
+def test_what_a_round_trip_would_not_give_back_is_counted_before_the_import(
+    name, format_name, losses
+):
+    document = formats.load(read(name), format_name)
+    assert document.losses == losses
+    counts = document.counts()
+    assert {key[5:]: n for key, n in counts.items() if key.startswith("lost_")} == losses

@@ -158,6 +158,11 @@ def parse(text: str) -> DebateDocument:
         for edge in edges_read
     ]
     settle_relations(document, candidates)
+    parts = len(document.theses)
+    if parts > 1:
+        # A fragmented nodeset: its parts are the theses of one debate, whose question says
+        # so rather than being one part's text (the import form's title field gives another).
+        document.title = f"An AIF nodeset of {parts} unconnected arguments"
     _keep_dialogue(data, kinds, texts, into, out_of, document)
     document.lose("ova", 1 if wrapped else 0)
     defaults = {"RA": "Default Inference", "CA": "Default Conflict", "MA": "Default Rephrase"}
