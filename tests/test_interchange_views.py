@@ -269,7 +269,7 @@ def test_the_preview_marks_long_claims_and_lists_the_warnings(client, cast):
     assert "line 18: source [2] has no readable web address" in page
     # What a Kialo round trip would not give back, counted.
     assert "Imported, but not written back when exported as Kialo" in page
-    assert "1 × in Kialo&#x27;s older layout, written back in the current one" in page
+    assert "in Kialo&#x27;s older layout, written back in the current one: 1" in page
 
 
 def test_the_import_summary_counts_long_claims_and_lists_the_warnings(client, cast):
