@@ -159,13 +159,13 @@ def _continues(lines: list[str], blank: int, after: int) -> bool:
     holds only indentation (how Kialo separates paragraphs), a numbered line without a label
     (a list in the text)."""
     following = lines[after]
-    if _is_sources(following):
-        return False
     match = ITEM.match(following)
     if match is None:
-        return True
+        return not _is_sources(following)
+    if match["label"]:
+        return False  # the next claim's header: the common case, decided first
     indented = any(lines[i] and not lines[i].strip() for i in range(blank, after))
-    return indented and not match["label"] and lines[after - 1] != ""
+    return indented and lines[after - 1] != ""
 
 
 def _read_sources(lines: list[str], index: int, document: DebateDocument) -> dict[str, _Entry]:
