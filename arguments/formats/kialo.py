@@ -111,6 +111,8 @@ def _skip_blank(lines: list[str], index: int) -> int:
 
 def _read_items(lines: list[str], index: int) -> tuple[list[_Item], int | None]:
     items: list[_Item] = []
+    # The header after a claim's blank line is matched once, by the look-ahead, and reused.
+    ahead: tuple[int, re.Match[str] | None] = (-1, None)
     while index < len(lines):
         line = lines[index]
         if not line.strip():
@@ -118,7 +120,7 @@ def _read_items(lines: list[str], index: int) -> tuple[list[_Item], int | None]:
             continue
         if line.strip() == "Sources:" and not line[:1].isspace():
             return items, index + 1
-        match = ITEM.match(line)
+        match = ahead[1] if ahead[0] == index else ITEM.match(line)
         if match is None:
             raise FormatError(
                 "expected a numbered claim such as '1.2. Pro: …' (or the 'Sources:' section)",
@@ -136,10 +138,12 @@ def _read_items(lines: list[str], index: int) -> tuple[list[_Item], int | None]:
             following = lines[index]
             if not following.strip():
                 after = _skip_blank(lines, index)
-                if body and after < len(lines) and _continues(lines, index, after):
-                    body += [""] * (after - index)
-                    index = after
-                    continue
+                if body and after < len(lines):
+                    ahead = (after, ITEM.match(lines[after]))
+                    if _continues(lines, index, after, ahead[1]):
+                        body += [""] * (after - index)
+                        index = after
+                        continue
                 break
             if body and (ITEM.match(following) or _is_sources(following)):
                 break
@@ -153,13 +157,12 @@ def _is_sources(line: str) -> bool:
     return line.strip() == "Sources:" and not line[:1].isspace()
 
 
-def _continues(lines: list[str], blank: int, after: int) -> bool:
+def _continues(lines: list[str], blank: int, after: int, match: re.Match[str] | None) -> bool:
     """Whether the line at `after`, past blank lines from `blank`, is another paragraph of
     the same claim: any line that is no claim's header nor `Sources:`; or, after a line that
     holds only indentation (how Kialo separates paragraphs), a numbered line without a label
-    (a list in the text)."""
+    (a list in the text). `match` is ITEM's match of that line."""
     following = lines[after]
-    match = ITEM.match(following)
     if match is None:
         return not _is_sources(following)
     if match["label"]:
