@@ -32,6 +32,7 @@ from arguments.formats.json_text import dumps_indented
 from arguments.models import Relation, Stance
 
 SCHEMES = {"RA": Stance.PRO, "CA": Stance.CON}
+DEFAULT_NAMES = {"RA": "Default Inference", "CA": "Default Conflict", "MA": "Default Rephrase"}
 # How a rephrase is kept in the elaboration of the claim it was merged into (or stands beside).
 ALSO_PUT_AS, REPHRASES = "Also put as: ", "Rephrases: "
 IGNORED = {"L", "TA", "YA", "PA"}  # dialogue nodes and preferences
@@ -165,7 +166,7 @@ def parse(text: str) -> DebateDocument:
         document.title = f"An AIF nodeset of {parts} unconnected arguments"
     _keep_dialogue(data, kinds, texts, into, out_of, document)
     document.lose("ova", 1 if wrapped else 0)
-    defaults = {"RA": "Default Inference", "CA": "Default Conflict", "MA": "Default Rephrase"}
+    defaults = DEFAULT_NAMES
     document.lose(
         "scheme_names",
         sum(
@@ -377,40 +378,41 @@ def render(document: DebateDocument) -> str:
 
     def scheme(kind: str) -> str:
         node_id = fresh.next()
-        text = {"RA": "Default Inference", "CA": "Default Conflict", "MA": "Default Rephrase"}
-        nodes.append({"nodeID": node_id, "text": text[kind], "type": kind})
+        nodes.append({"nodeID": node_id, "text": DEFAULT_NAMES[kind], "type": kind})
         return node_id
 
     # Originals first: a reader that takes a claim's first relation as the place where it was
     # written then puts every claim back where it was. Undercuts last: they aim at the
     # inference node of the relation they question.
-    ordered = sorted(
-        document.relations,
-        key=lambda r: (r.kind == Relation.Kind.UNDERCUT, r.is_link),
-    )
+    undercut = str(Relation.Kind.UNDERCUT)  # compared as a plain string: 20,000 times
+    ordered = sorted(document.relations, key=lambda r: (r.kind == undercut, r.is_link))
     inference: dict[str, str] = {}  # a claim's first inference node, towards its parent
     grouped: dict[tuple[str, int, str], str] = {}
     for relation in ordered:
-        pro = relation.stance == Stance.PRO
-        if relation.kind == Relation.Kind.UNDERCUT and relation.parent in inference:
+        if relation.kind == undercut and relation.parent in inference:
             node_id = scheme("CA")
             edge(ids[relation.child], node_id)
             edge(node_id, inference[relation.parent])
             continue
-        key = (relation.parent, relation.group or 0, relation.stance)
-        if relation.group is not None and key in grouped:
-            node_id = grouped[key]  # one scheme node for all premises of a linked argument
-        else:
-            node_id = scheme("RA" if pro else "CA")
+        if relation.group is None:
+            node_id = scheme("RA" if relation.stance == "pro" else "CA")
             edge(node_id, ids[relation.parent])
-            if relation.group is not None:
-                grouped[key] = node_id
+        else:
+            key = (relation.parent, relation.group, relation.stance)
+            if key in grouped:
+                node_id = grouped[key]  # one scheme node for all premises of a linked argument
+            else:
+                node_id = grouped[key] = scheme("RA" if relation.stance == "pro" else "CA")
+                edge(node_id, ids[relation.parent])
         edge(ids[relation.child], node_id)
-        inference.setdefault(relation.child, node_id)
+        if relation.child not in inference:
+            inference[relation.child] = node_id
 
     by_text = {claim.text: claim.id for claim in document.claims}
     rephrased: set[frozenset[str]] = set()
     for claim in document.claims:
+        if not claim.elaboration:
+            continue
         for line in claim.elaboration.splitlines():
             if line.startswith(ALSO_PUT_AS):
                 # A wording merged into this claim on import: its own I-node again.
@@ -480,6 +482,8 @@ class _Ids:
 
     def next(self) -> str:
         self.counter += 1
+        if not self.taken:  # a debate made on the site: nothing kept, no id to skip
+            return str(self.counter)
         while str(self.counter) in self.taken:
             self.counter += 1
         return str(self.counter)
