@@ -151,6 +151,10 @@ class Debate(models.Model):
         editable=False,
         help_text="Participants appear under a pseudonym of this debate, everywhere.",
     )
+    # What another tool's file held that the app has no place for, kept to write it back
+    # (docs/FORMATS.md): a Kialo discussion's question, Argdown front matter, AIF's dialogue
+    # layer. Only imports and exports read it.
+    interchange = models.JSONField(default=dict, blank=True, editable=False)
     embed_origins = models.TextField(
         blank=True,
         help_text="Origins allowed to embed this debate, one per line "
@@ -209,6 +213,7 @@ class Debate(models.Model):
             "strengths_structure_version",
             "strengths_tally_version",
             "updated_at",
+            "interchange",
         ]
     )
 
@@ -250,12 +255,25 @@ class Claim(VoteTally):
         HIDDEN = "hidden", "Hidden"
         DELETED = "deleted", "Deleted"
 
+    class Kind(models.TextChoices):
+        # What the claim is in the argument-mapping formats: a statement (the default), an
+        # argument (Argdown's `<Title>`: a reason whose premises and inference may be given),
+        # or a link to another discussion (Kialo's "-> See discussion #N: …"), kept verbatim.
+        STATEMENT = "statement", "Statement"
+        ARGUMENT = "argument", "Argument"
+        LINK = "link", "Link to another discussion"
+
     debate = models.ForeignKey(Debate, on_delete=models.CASCADE, related_name="claims")
     # The column holds imported texts up to the hard cap; the services keep site writing to
     # CLAIM_MAX_LENGTH.
     text = models.CharField(max_length=IMPORTED_CLAIM_MAX_LENGTH)
     elaboration = models.TextField(blank=True, max_length=ELABORATION_MAX_LENGTH)
     is_thesis = models.BooleanField(default=False)
+    kind = models.CharField(max_length=10, choices=Kind.choices, default=Kind.STATEMENT)
+    # An author's own name for the claim (Argdown's `[Title]`), and their tags; an import keeps
+    # them to write them back.
+    title = models.CharField(max_length=200, blank=True)
+    tags = models.JSONField(default=list, blank=True)
     author = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         null=True,
@@ -327,10 +345,22 @@ class Relation(VoteTally):
     the point voted on for impact, so its tally lives here.
     """
 
+    class Kind(models.TextChoices):
+        # A plain support or attack (by its stance); an undercut, a con that attacks the
+        # inference from the parent to the parent's own parent rather than the parent's truth;
+        # a contradiction (Argdown's `><`, strict mode), a con that says both cannot be true.
+        PLAIN = "", "Support or attack"
+        UNDERCUT = "undercut", "Undercut (attacks the inference)"
+        CONTRADICTORY = "contradictory", "Contradiction"
+
     debate = models.ForeignKey(Debate, on_delete=models.CASCADE, related_name="relations")
     parent = models.ForeignKey(Claim, on_delete=models.CASCADE, related_name="child_relations")
     child = models.ForeignKey(Claim, on_delete=models.CASCADE, related_name="parent_relations")
     stance = models.CharField(max_length=3, choices=Stance.choices)
+    kind = models.CharField(max_length=14, choices=Kind.choices, default=Kind.PLAIN, blank=True)
+    # Premises that support their parent only together (a linked argument, AIF's one RA node
+    # with several premises) share a group number under that parent; None stands alone.
+    premise_group = models.PositiveIntegerField(null=True, blank=True)
     is_link = models.BooleanField(default=False)
     # Unlinking hides the relation rather than deleting it, so it can be restored.
     is_hidden = models.BooleanField(default=False)
@@ -410,7 +440,17 @@ class Citation(models.Model):
     """A claim citing a source, with the quote or locator (page, paragraph) it relies on."""
 
     claim = models.ForeignKey(Claim, on_delete=models.CASCADE, related_name="citations")
-    source = models.ForeignKey(Source, on_delete=models.PROTECT, related_name="citations")
+    # None for an imported reference with no readable web address (a book, a prose note): its
+    # words are kept in `address`, so nothing a file cites is dropped.
+    source = models.ForeignKey(
+        Source, null=True, blank=True, on_delete=models.PROTECT, related_name="citations"
+    )
+    # The address as the file wrote it (fragment, case, trailing `/` or `?` and all); the
+    # source's URL is its normalised identity, shared by every citation of the page.
+    address = models.CharField(max_length=2000, blank=True)
+    # Where the citation's marker stands in the claim's text (Kialo's `[n]`), in characters;
+    # None puts it after the text.
+    offset = models.PositiveIntegerField(null=True, blank=True)
     quote = models.TextField(blank=True, max_length=2000)
     locator = models.CharField(max_length=100, blank=True)
     is_hidden = models.BooleanField(default=False)

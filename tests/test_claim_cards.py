@@ -103,6 +103,10 @@ CHANGES: dict[str, Callable[[TreeItem], None]] = {
     "tally": lambda i: setattr(i, "tally", (0, 0, 1, 2, 7)),
     "my vote": lambda i: setattr(i, "my_vote", 2),
     "votes hidden": lambda i: setattr(i, "votes_hidden", True),
+    "together": lambda i: setattr(i, "together", ("Another premise.",)),
+    "cited address": lambda i: i.citations.append(
+        CitedSource(None, None, None, None, "", "", "http://The survey, 2019")
+    ),
 }
 
 

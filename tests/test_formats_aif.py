@@ -85,8 +85,20 @@ def test_the_export_is_classic_aif_with_one_scheme_node_a_relation():
     debate = services.debate_import(owner=UserFactory(), document=aif.parse(CLASSIC))
     exported = json.loads(aif.render(document_from_debate(debate)))
     kinds = [node["type"] for node in exported["nodes"]]
-    assert kinds == ["I"] * 5 + ["RA", "CA", "CA", "RA"]
-    assert len(exported["edges"]) == 8
+    # The claims, a scheme node a relation (the undercut a CA aimed at the RA it questions),
+    # the merged rephrase written back as its own I-node and MA node, then the dialogue layer
+    # (L, YA, TA) the import kept.
+    assert kinds == ["I"] * 5 + ["RA", "CA", "RA", "CA", "I", "MA", "L", "YA", "TA"]
+    nodes = {node["nodeID"]: node for node in exported["nodes"]}
+    conflicts = {n["nodeID"] for n in exported["nodes"] if n["type"] == "CA"}
+    aimed = [nodes[e["toID"]]["type"] for e in exported["edges"] if e["fromID"] in conflicts]
+    assert sorted(aimed) == ["I", "RA"]
+    # Imported propositions keep their ids, so the dialogue layer still points at them.
+    assert nodes["1"]["text"] == "Frontier model weights should be released openly."
+    assert {"fromID": "11", "toID": "1"}.items() <= next(
+        e for e in exported["edges"] if e["fromID"] == "11"
+    ).items()
+    assert exported["locutions"][0]["nodeID"] == "10"
     assert all(isinstance(edge["fromID"], str) for edge in exported["edges"])
 
 

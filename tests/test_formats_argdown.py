@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 import subprocess
 from pathlib import Path
@@ -11,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from arguments import services
-from arguments.formats import argdown, detect
+from arguments.formats import argdown, detect, load
 from arguments.formats.document import DebateDocument, FormatError
 from arguments.models import Claim, Debate, Relation
 from arguments.reading.export import document_from_debate
@@ -23,6 +24,7 @@ FIXTURES = Path(__file__).parent / "fixtures" / "formats"
 MAP = (FIXTURES / "argdown_map.argdown").read_text(encoding="utf-8")
 CHECKER = Path(__file__).parent / "argdown"
 # Argdown's relation types, in our two stances (undercut and contradiction read as attacks).
+TAG = re.compile(r"#\([^)]*\)|#[^\s#()\[\]{}<>]+")
 STANCE = {"support": "pro", "attack": "con", "undercut": "con", "contradictory": "con"}
 
 
@@ -50,10 +52,15 @@ def argdown_reads(path: Path) -> dict:
     return read
 
 
+def their_text(element: dict) -> str:
+    """An element's text as Argdown reads it, without its tags (which we keep apart)."""
+    return " ".join(TAG.sub("", element["text"] or "").split())
+
+
 def their_relations(read: dict, *, by_title: bool = False) -> set[tuple[str, str, str]]:
     """(parent, child, stance) as Argdown's parser sees them, by text or by title."""
     elements = read["statements"] + read["arguments"]
-    name = {e["title"]: e["title"] if by_title else " ".join(e["text"].split()) for e in elements}
+    name = {e["title"]: e["title"] if by_title else their_text(e) for e in elements}
     return {(name[r["to"]], name[r["from"]], STANCE[r["type"]]) for r in read["relations"]}
 
 
@@ -121,16 +128,26 @@ def test_the_export_reads_back_in_argdowns_parser_with_the_same_nodes_and_relati
     path = tmp_path / "export.argdown"
     path.write_text(argdown.render(document), encoding="utf-8")
     read = argdown_reads(path)
-    assert read["arguments"] == []
-    assert sorted(" ".join(s["text"].split()) for s in read["statements"]) == sorted(
-        claim.text for claim in document.claims
+    # Arguments stay arguments, statements statements, with the authors' titles.
+    assert [a["title"] for a in read["arguments"]] == ["Recall"]
+    assert sorted(s["title"] for s in read["statements"]) == sorted(
+        c.title for c in document.claims if c.kind == "statement"
     )
+    elements = read["statements"] + read["arguments"]
+    assert sorted(their_text(e) for e in elements) == sorted(c.text for c in document.claims)
+    assert {e["title"]: e["tags"] for e in elements if e["tags"]} == {
+        "Openness": ["policy", "main thesis"]
+    }
     assert their_relations(read) == our_relations(document)
-    ids = {s["data"]["id"] for s in read["statements"]}
+    their_types = {(r["to"], r["from"], r["type"]) for r in read["relations"]}
+    assert ("Openness", "Misuse", "undercut") in their_types
+    ids = {s["data"]["id"] for s in elements}
     assert ids == {claim.id for claim in document.claims}
+    # Front matter kept, the keys we have no place for too.
     assert read["frontMatter"] == {
         "title": "Open weights and safety",
         "description": "A small map; the long one is at https://example.org/map.",
+        "author": "Ada",
     }
 
 
@@ -171,11 +188,13 @@ def test_votes_ids_and_authors_are_written_as_data():
     assert '{id: "c1", votes: [0, 0, 0, 0, 0], author: "ada"}' in exported
 
 
-def test_a_premise_conclusion_structure_is_refused_naming_its_line():
-    text = (FIXTURES / "argdown_premise_conclusion.argdown").read_text()
-    with pytest.raises(FormatError) as raised:
-        argdown.parse(text)
-    assert str(raised.value).startswith("line 7: premise-conclusion structures")
+def test_a_premise_conclusion_structure_is_read_as_a_premise_group():
+    document = load((FIXTURES / "argdown_premise_conclusion.argdown").read_text(), "argdown")
+    premises = [r for r in document.relations if r.parent == "argument:Open audit"]
+    assert [r.group for r in premises] == [1, 1]
+    assert {r.child for r in document.relations if r.parent == "untitled 3"} == {
+        "argument:Open audit"
+    }
 
 
 @pytest.mark.parametrize(
@@ -184,7 +203,7 @@ def test_a_premise_conclusion_structure_is_refused_naming_its_line():
         ("  + [A]: a relation with nothing above", "line 1: the relation '+' has no statement"),
         ("===\ntitle: never closed\n[A]: a", "line 1: the front matter opened here is never"),
         (f"[A]: {'long ' * 1001}", "line 1: [A] is 5004 characters long"),
-        ("[A]: a\n  + [B]: b\n----\n", "line 3: premise-conclusion"),
+        ("[A]: a\n  + [B]: b\n----\n", "line 3: an inference line needs"),
         ("// only a comment\n", "the file has no statements"),
     ],
 )
@@ -196,10 +215,12 @@ def test_malformed_files_name_the_line_and_write_nothing(text, message):
     assert (Debate.objects.count(), Claim.objects.count(), Relation.objects.count()) == before
 
 
-def test_a_statement_given_two_texts_keeps_the_first_and_says_so():
+def test_a_statement_given_two_texts_keeps_the_last_as_argdown_does_and_says_so():
     document = argdown.parse("[A]: first\n\n[A]: second\n")
-    assert document.claims[0].text == "first"
-    assert document.problems == ["line 1: [A] has 2 different texts; the first is kept"]
+    assert document.claims[0].text == "second"
+    assert document.problems == [
+        "line 1: [A] has 2 different texts; the last is kept, as in Argdown"
+    ]
 
 
 def test_the_format_is_detected():

@@ -190,7 +190,8 @@ def test_bad_parts_of_a_backup_are_left_out_with_warnings_and_the_claims_kept(ol
     debate = services.debate_import(owner=olivia, document=document)
     assert document.problems == [
         "relations[7]: relates an unknown claim 'c77'; relation left out",
-        "sources[0]: 'http://The' is not a readable http(s) address; source left out",
+        "sources[0]: 'http://The' is not a readable http(s) address; its citations keep it as "
+        "their text, with no source to open",
         "citations[1]: unknown source 's9'; citation left out",
         "annotations[1]: replies to an unknown note 'a9'; kept as a note",
     ]

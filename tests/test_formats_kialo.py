@@ -73,10 +73,12 @@ def test_links_point_at_claims_before_and_after_them():
     }
 
 
-def test_escapes_and_utf8_are_read_as_plain_text():
+def test_texts_are_kept_as_written_escapes_and_utf8_included():
+    # Kialo's text is Markdown: its escapes are part of what the author wrote, kept so that
+    # the export gives the same bytes back.
     texts = {claim.text for claim in kialo.parse(OLDER).claims}
-    assert "Running a 400B-parameter model needs hardware few universities own." in texts
-    assert "Quantized versions run on a single workstation (with some loss)." in texts
+    assert r"Running a 400B\-parameter model needs hardware few universities own." in texts
+    assert r"Quantized versions run on a single workstation \(with some loss\)." in texts
     assert any(text.startswith("Développeurs européens") and "🌍" in text for text in texts)
 
 
@@ -103,8 +105,10 @@ def test_the_current_generation_reads_blocks_several_theses_and_wrapped_text():
     document = kialo.parse(CURRENT)
     assert document.title == "Should open-weight models need a licence?"
     assert [c.id for c in document.theses] == ["1.", "2."]
+    # A text written over two lines keeps its line break.
     assert (
-        document.claims[3].text == "Licensing favours large firms that can afford compliance teams."
+        document.claims[3].text
+        == "Licensing favours large firms\nthat can afford compliance teams."
     )
     links = {(r.parent, r.child) for r in document.relations if r.is_link}
     assert links == {("1.1.1.", "2.1."), ("1.2.", "1.1.1."), ("2.", "1.1.")}
@@ -112,8 +116,11 @@ def test_the_current_generation_reads_blocks_several_theses_and_wrapped_text():
     assert quote == '"A licence is a promise checked before the fact,\n\nnot a fine after it."'
 
 
-def test_a_multi_thesis_discussion_drops_the_question_and_keeps_its_theses():
+def test_a_multi_thesis_discussion_keeps_its_question_and_its_theses():
     document = kialo.parse(MULTI)
+    assert document.interchange == {
+        "kialo": {"question": "Which release policy suits frontier models?"}
+    }
     assert [c.text for c in document.theses] == [
         "Release the weights openly.",
         "Keep the weights closed and offer an API.",
@@ -149,8 +156,9 @@ def test_the_export_writes_the_current_generation_with_links_and_sources():
     ]
     assert "            1.1.1.1.1.1.1. Pro:" in lines
     assert "    1.1.2. Pro:" in lines and "    -> See 1.3." in lines
-    assert r"  Quantized versions run on a single workstation \(with some loss\)." not in lines
+    # Written back as Kialo wrote it: no escape added, none taken away.
     assert r"        Quantized versions run on a single workstation \(with some loss\)." in lines
+    assert r"\\(" not in exported
     assert "Sources:" in lines and "[1] https://example.org/reports/open-weights-audit" in lines
 
 
@@ -229,7 +237,7 @@ def test_tolerated_oddities_are_reported_as_problems():
     )
     document = kialo.parse(text)
     assert document.problems == [
-        "line 6: source [1] has no web address; its citations are left out",
+        "line 6: source [1] has no web address; its citations keep its text",
         "line 2: [4] cites no source listed under 'Sources:'",
         "line 4: 1.2. repeats a relation that is already there; kept once",
     ]

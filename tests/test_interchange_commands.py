@@ -88,8 +88,8 @@ def test_problems_the_file_had_are_listed_as_warnings_and_counted(admin):
 def test_long_claims_and_a_broken_address_are_counted_and_the_slug_stays_last(admin):
     out, err = run("import_debate", str(FIXTURES / "kialo_long_sources.txt"))
     assert err.splitlines() == [
+        "warning: line 18: source [2] has no readable web address; its citations keep its text",
         "warning: line 12: links to 1.9.9., which is not in the file; link left out",
-        "warning: line 18: 'http://The' is not a readable http(s) address; source left out",
     ]
     summary, slug = out.splitlines()[-2:]
     assert "8 claims" in summary and "2 long claims" in summary and "2 warnings" in summary
@@ -117,8 +117,8 @@ def test_a_small_import_or_one_off_a_terminal_draws_no_bar(admin, tmp_path):
         (["/no/such/file.txt"], "/no/such/file.txt: No such file or directory"),
         ([str(FIXTURES / "kialo_older.txt"), "--owner", "nobody"], "no user named 'nobody'"),
         (
-            [str(FIXTURES / "argdown_premise_conclusion.argdown")],
-            "(Argdown): line 7: premise-conclusion structures",
+            [str(FIXTURES / "argdown_stray_inference.argdown")],
+            "(Argdown): line 3: an inference line needs the premises",
         ),
     ],
 )

@@ -4,6 +4,7 @@ mutual attack, several theses, deep links) import with nothing lost and round-tr
 from __future__ import annotations
 
 import json
+import re
 from collections import Counter, defaultdict
 from pathlib import Path
 
@@ -42,8 +43,16 @@ def shape(document: DebateDocument) -> dict[str, object]:
             (text[r.parent], text[r.child], str(r.stance), r.is_link) for r in document.relations
         ),
         "depths": sorted((depth(claim.id), claim.text) for claim in document.claims),
-        "citations": Counter((text[c.claim], urls[c.source]) for c in document.citations),
+        # The address as written (a fragment, a trailing `?`, an unreadable one kept as text).
+        "citations": Counter(
+            (text[c.claim], c.address or urls[c.source or ""], c.quote) for c in document.citations
+        ),
     }
+
+
+def _message(problem: str) -> str:
+    """A warning without its place and ids (they differ between a file and our export)."""
+    return re.sub(r"'?\d+'?", "#", problem.split(": ", 1)[1]).split(":")[0]
 
 
 def round_trip(document: DebateDocument, format_name: str) -> tuple[DebateDocument, str]:
@@ -57,8 +66,8 @@ def round_trip(document: DebateDocument, format_name: str) -> tuple[DebateDocume
 def test_long_claims_broken_addresses_and_links_are_kept_or_reported_in_kialo():
     document = formats.load(read("kialo_long_sources.txt"), "kialo")
     assert document.problems == [
+        "line 18: source [2] has no readable web address; its citations keep its text",
         "line 12: links to 1.9.9., which is not in the file; link left out",
-        "line 18: 'http://The' is not a readable http(s) address; source left out",
     ]
     counts = document.counts()
     assert (counts["claims"], counts["long_claims"], counts["warnings"]) == (8, 2, 2)
@@ -66,10 +75,17 @@ def test_long_claims_broken_addresses_and_links_are_kept_or_reported_in_kialo():
         530,
         583,
     ]
+    # The sources' identity keys; each citation keeps the address as written.
     assert [s.url for s in document.sources] == [
         "https://example.org/market-survey-2024",
         "https://example.org/fish-hall/annual-report",
     ]
+    assert sorted(c.address for c in document.citations) == [
+        "http://The",
+        "https://example.org/fish-hall/annual-report#deliveries",
+        "https://example.org/market-survey-2024",
+    ]
+    assert [c.source for c in document.citations if c.address == "http://The"] == [None]
     debate = services.debate_import(owner=UserFactory(), document=document)
     long = debate.claims.annotate(length=Length("text")).filter(length__gt=CLAIM_MAX_LENGTH)
     assert sorted(long.values_list("length", flat=True)) == [530, 583]
@@ -91,7 +107,11 @@ def test_import_then_export_in_the_same_format_keeps_everything(name, format_nam
     original = formats.load(read(name), format_name)
     again, _ = round_trip(formats.load(read(name), format_name), format_name)
     assert shape(again) == shape(original)
-    assert again.problems == [], "our own export reads back without a warning"
+    # Our own export reads back without a warning, but for an unreadable address, which is
+    # kept (as the citation's text) and so is reported again.
+    # Our own export reads back with no new warning: only those about what the file itself
+    # held and the import kept (an unreadable address, a rephrase kept as two claims).
+    assert {_message(p) for p in again.problems} <= {_message(p) for p in original.problems}
 
 
 def test_a_deep_link_across_theses_keeps_its_target_and_depth():
@@ -148,7 +168,9 @@ def test_the_aif_export_writes_every_support_and_conflict_back():
     _, exported = round_trip(document, "aif")
     data = json.loads(exported)
     kinds = Counter(node["type"] for node in data["nodes"])
-    assert (kinds["I"], kinds["RA"], kinds["CA"]) == (7, 5, 2)
+    # Every I-node of the file is written back: merged rephrases as their own I-nodes again,
+    # joined by MA nodes.
+    assert (kinds["I"], kinds["RA"], kinds["CA"], kinds["MA"]) == (9, 5, 2, 4)
     into: dict[str, list[str]] = defaultdict(list)
     for edge in data["edges"]:
         into[edge["toID"]].append(edge["fromID"])
@@ -192,3 +214,56 @@ def test_a_malformed_file_is_still_refused_whole_with_its_line():
     with pytest.raises(FormatError, match=r"^line 10: 1\.2\.1\. needs a 'Pro:' or 'Con:' label"):
         services.debate_import(owner=UserFactory(), document=formats.parse(broken, "kialo"))
     assert (Debate.objects.count(), Claim.objects.count(), Relation.objects.count()) == before
+
+
+@pytest.mark.parametrize(
+    ("name", "format_name", "losses"),
+    [
+        ("kialo_fidelity.txt", "kialo", {}),
+        ("kialo_older.txt", "kialo", {"older_generation": 1}),
+        (
+            "argdown_map.argdown",
+            "argdown",
+            {"headings": 1, "backwards": 1, "comments": 5, "data": 1},
+        ),
+        ("argdown_reconstruction.argdown", "argdown", {"headings": 1, "texts": 1}),
+        ("aif_classic.json", "aif", {"node_details": 14, "edge_ids": 10}),
+        ("aif_ova3.json", "aif", {"ova": 1, "edge_ids": 6}),
+        ("debate_backup.json", "json", {}),
+    ],
+)
+def test_what_a_round_trip_would_not_give_back_is_counted_before_the_import(
+    name, format_name, losses
+):
+    document = formats.load(read(name), format_name)
+    assert document.losses == losses
+    counts = document.counts()
+    assert {key[5:]: n for key, n in counts.items() if key.startswith("lost_")} == losses
+
+
+@pytest.mark.parametrize(
+    ("name", "format_name"),
+    [
+        ("kialo_fidelity.txt", "kialo"),
+        ("argdown_reconstruction.argdown", "argdown"),
+        ("aif_linked_undercut.json", "aif"),
+    ],
+)
+def test_the_backup_keeps_what_other_formats_brought(name, format_name):
+    """Kinds, titles, tags, relation kinds, premise groups, addresses as written, marker
+    places, a question, a dialogue layer: our JSON carries them all, byte for byte again."""
+    owner = UserFactory()
+    first = services.debate_import(owner=owner, document=formats.load(read(name), format_name))
+    backup = formats.render(document_from_debate(first), "json")
+    second = services.debate_import(owner=owner, document=formats.load(backup, "json"))
+    again = formats.render(document_from_debate(second), "json")
+    data = json.loads(again)
+    assert json.loads(backup)["claims"] == data["claims"]
+    assert {k: v for k, v in json.loads(backup).items() if k != "debate"} == {
+        k: v for k, v in data.items() if k != "debate"
+    }
+    assert json.loads(backup)["debate"]["interchange"] == data["debate"]["interchange"]
+    # The format itself reads the same from either copy.
+    assert formats.render(document_from_debate(second), format_name) == formats.render(
+        document_from_debate(first), format_name
+    )

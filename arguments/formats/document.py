@@ -12,7 +12,7 @@ import re
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import ValidationError
 
@@ -25,6 +25,7 @@ from arguments.models import (
     Annotation,
     Claim,
     Debate,
+    Relation,
     Role,
     Source,
     Stance,
@@ -41,6 +42,27 @@ QUOTE_MAX_LENGTH = 2000
 LOCATOR_MAX_LENGTH = 100
 SOURCE_TITLE_MAX_LENGTH = 300
 URL_MAX_LENGTH = 2000
+
+
+# What an import reads but cannot write back in the same format (a round trip would lose or
+# change it), by kind: the preview counts each (`DebateDocument.losses`).
+LOSSES = {
+    "older_generation": "in Kialo's older layout, written back in the current one",
+    "source_titles": "source entries with words before the address (kept as the source's "
+    "title, not written back)",
+    "renumbered_sources": "sources numbered out of the order they are first cited (written "
+    "back numbered as cited)",
+    "comments": "comments",
+    "headings": "headings",
+    "data": "{data} blocks",
+    "texts": "earlier texts of a statement given several (Argdown keeps the last)",
+    "backwards": "relations written from the supporting side (+>, ->, _>), written back from "
+    "the other",
+    "scheme_names": "scheme names other than Default Inference, Conflict and Rephrase",
+    "node_details": "nodes with details such as timestamps",
+    "ova": "OVA layout and analysed text",
+    "edge_ids": "edge ids (numbered afresh)",
+}
 
 
 class FormatError(ValueError):
@@ -68,6 +90,9 @@ class DocClaim:
     text: str
     is_thesis: bool = False
     elaboration: str = ""
+    kind: str = Claim.Kind.STATEMENT
+    title: str = ""  # the author's own name for it (Argdown's `[Title]`)
+    tags: list[str] = field(default_factory=list)
     status: str = Claim.Status.PUBLISHED
     author: str = ""
     votes: Tally = NO_VOTES
@@ -88,6 +113,9 @@ class DocRelation:
     position: int = 0
     is_hidden: bool = False
     votes: Tally = NO_VOTES
+    kind: str = Relation.Kind.PLAIN
+    # Premises of one linked argument share a group number under their parent.
+    group: int | None = None
     line: int | None = None
     path: str | None = None
 
@@ -107,11 +135,15 @@ class DocSource:
 
 @dataclass(slots=True)
 class DocCitation:
+    """`source` is None for a reference with no readable address, its words in `address`."""
+
     claim: str
-    source: str
+    source: str | None
     quote: str = ""
     locator: str = ""
     is_hidden: bool = False
+    address: str = ""  # as the file wrote it; empty means the source's URL
+    offset: int | None = None  # where its marker stands in the claim's text
     line: int | None = None
     path: str | None = None
 
@@ -167,10 +199,20 @@ class DebateDocument:
     requires_approval: bool = False
     hide_votes_until_voted: bool = False
     embed_origins: str = ""
+    # What a file held that the app has no column for, kept to write it back (a Kialo
+    # question, Argdown front matter, AIF's dialogue layer): `Debate.interchange`.
+    interchange: dict[str, Any] = field(default_factory=dict)
     # What a parser or the check tolerated and left out (a dangling reference, an unreadable
     # address, a repeated relation): warnings, each naming its line or JSON path, shown in the
     # preview, the import summary and the command's output.
     problems: list[str] = field(default_factory=list)
+    # What a round trip in the file's own format will not give back, counted by kind (LOSSES).
+    losses: dict[str, int] = field(default_factory=dict)
+
+    def lose(self, kind: str, count: int = 1) -> None:
+        """Count `count` things of a kind (a key of LOSSES) that an export will not write back."""
+        if count:
+            self.losses[kind] = self.losses.get(kind, 0) + count
 
     def warn(self, where: object, message: str) -> None:
         """Record a warning about `where` (an item with a line or path, or a place's name)."""
@@ -200,12 +242,47 @@ class DebateDocument:
             # Longer than the site lets anyone write, kept whole (the import cap is higher).
             "long_claims": sum(1 for claim in self.claims if len(claim.text) > CLAIM_MAX_LENGTH),
             "warnings": len(self.problems),
+            # Only the kinds there are, as `lost_<kind>` (the preview names them).
+            **{f"lost_{kind}": n for kind, n in self.losses.items()},
         }
 
 
 def fold(text: str) -> str:
     """Runs of white space folded to one space, ends trimmed."""
     return WHITESPACE.sub(" ", text or "").strip()
+
+
+def check_claim_text(
+    text: str, *, line: int | None = None, path: str | None = None, label: str = "claim"
+) -> str:
+    """A claim's text as written, ends trimmed, or a FormatError: no folding, so paragraphs
+    and spacing survive (a parser folds where its format says white space is layout)."""
+    cleaned = (text or "").replace("\r\n", "\n").strip()
+    if not cleaned:
+        raise FormatError(f"{label} has no text", line, path)
+    if "\x00" in cleaned:
+        raise FormatError(f"{label} holds a NUL character, which no text may", line, path)
+    if len(cleaned) > IMPORTED_CLAIM_MAX_LENGTH:
+        raise FormatError(
+            f"{label} is {len(cleaned)} characters long; an imported claim may have at most "
+            f"{IMPORTED_CLAIM_MAX_LENGTH} (split it, or move the rest into a claim of its own)",
+            line,
+            path,
+        )
+    return cleaned
+
+
+def source_key(url: str) -> str:
+    """A source's identity for de-duplication (its stored URL), or ValidationError.
+
+    Lower-case scheme and host, no fragment (`services.normalize_url`); an address written
+    without a scheme (`www.example.org/a`) is read as http. The address as written is kept on
+    each citation.
+    """
+    url = (url or "").strip()
+    if url[:4].lower() == "www.":
+        url = f"http://{url}"
+    return normalize_url(url)
 
 
 def clean_claim_text(
@@ -243,6 +320,8 @@ class Candidate:
     # Where the file writes the claim itself (not a reference to it): chosen as its original
     # before any other edge.
     preferred: bool = False
+    kind: str = Relation.Kind.PLAIN
+    group: int | None = None
 
 
 def settle_relations(
@@ -303,6 +382,8 @@ def settle_relations(
                 stance=edge.stance,
                 is_link=original.get(edge.child) is not edge,
                 position=positions[edge.parent],
+                kind=edge.kind,
+                group=edge.group,
                 line=edge.line,
                 path=edge.path,
             )
@@ -343,14 +424,17 @@ def check_document(document: DebateDocument) -> None:
         raise FormatError("the file holds no claims")
     # Once, not a claim at a time: a choices class builds its values on every access.
     claim_statuses, stances = frozenset(Claim.Status.values), frozenset(Stance.values)
+    claim_kinds, relation_kinds = frozenset(Claim.Kind.values), frozenset(Relation.Kind.values)
     claims: dict[str, DocClaim] = {}
     for claim in document.claims:
         if claim.id in claims:
             raise _error(claim, f"the id {claim.id!r} is used twice", "id")
         claims[claim.id] = claim
-        claim.text = clean_claim_text(claim.text, line=claim.line, path=claim.path)
+        claim.text = check_claim_text(claim.text, line=claim.line, path=claim.path)
         _check_length(claim, "elaboration", ELABORATION_MAX_LENGTH)
         _check_choice(claim, "status", claim_statuses)
+        _check_choice(claim, "kind", claim_kinds)
+        _check_length(claim, "title", 200)
     for claim in document.claims:
         if claim.merged_into is not None and (
             claim.merged_into not in claims or claim.merged_into == claim.id
@@ -377,6 +461,7 @@ def check_document(document: DebateDocument) -> None:
     document.relations = related
     for relation in document.relations:
         _check_choice(relation, "stance", stances)
+        _check_choice(relation, "kind", relation_kinds)
         if relation.parent == relation.child:
             raise _error(relation, "a claim cannot be a pro or con of itself")
         if (relation.parent, relation.child) in pairs:
@@ -398,16 +483,20 @@ def check_document(document: DebateDocument) -> None:
     # with a warning and the claim kept (an import loses nothing it can read).
     sources: set[str] = set()
     readable: list[DocSource] = []
+    unreadable: dict[str, str] = {}
     for source in document.sources:
         if source.id in sources:
             raise _error(source, f"the id {source.id!r} is used twice", "id")
         sources.add(source.id)
         try:
-            source.url = normalize_url(source.url)
+            source.url = source_key(source.url)
         except ValidationError:
             document.warn(
-                source, f"{source.url!r} is not a readable http(s) address; source left out"
+                source,
+                f"{source.url!r} is not a readable http(s) address; its citations keep it as "
+                "their text, with no source to open",
             )
+            unreadable[source.id] = source.url
             continue
         _check_length(source, "url", URL_MAX_LENGTH)
         source.title = fold(source.title)
@@ -423,10 +512,17 @@ def check_document(document: DebateDocument) -> None:
         if citation.claim not in claims:
             document.warn(citation, f"cites for an unknown claim {citation.claim!r}; left out")
             continue
-        if citation.source not in kept_sources:
-            if citation.source not in sources:
-                document.warn(citation, f"unknown source {citation.source!r}; citation left out")
-            continue  # its source was unreadable, and said so once
+        if citation.source is not None and citation.source in unreadable:
+            # Said once for the source; the citation keeps the words it was given.
+            citation.address = citation.address or unreadable[citation.source]
+            citation.source = None
+        elif citation.source is not None and citation.source not in kept_sources:
+            document.warn(citation, f"unknown source {citation.source!r}; citation left out")
+            continue
+        if citation.source is None and not citation.address.strip():
+            document.warn(citation, "cites nothing (no source and no text); left out")
+            continue
+        _check_length(citation, "address", URL_MAX_LENGTH)
         _check_length(citation, "quote", QUOTE_MAX_LENGTH)
         _check_length(citation, "locator", LOCATOR_MAX_LENGTH)
         citations.append(citation)

@@ -15,6 +15,8 @@ import re
 import textwrap
 from collections import defaultdict
 
+from django.core.exceptions import ValidationError
+
 from arguments.formats.document import (
     DebateDocument,
     DocCitation,
@@ -22,24 +24,32 @@ from arguments.formats.document import (
     DocRelation,
     DocSource,
     FormatError,
-    clean_claim_text,
+    check_claim_text,
     fold,
+    source_key,
 )
-from arguments.models import Stance
+from arguments.models import Claim, Stance
 
 ITEM = re.compile(
     r"^[ \t]*(?P<number>(?:\d+\.)+)"
-    r"(?:[ \t]+(?P<label>thesis|pro|con):)?(?:[ \t]*(?P<text>.*?))?[ \t]*$",
+    r"(?:[ \t]+(?P<label>thesis|pro|con|question):)?(?:[ \t]*(?P<text>.*?))?[ \t]*$",
     re.IGNORECASE,
 )
 LINK = re.compile(r"^->\s*See\s+(?P<number>(?:\d+\.)*\d+)\.?\s*$", re.IGNORECASE)
+# A link to another discussion ("-> See discussion #123: Its title"): a claim of its own kind,
+# kept word for word.
+EXTERNAL = re.compile(r"^->\s*See\s+discussion\b", re.IGNORECASE)
 SOURCE_ENTRY = re.compile(r"^\[(?P<n>\d+)\][ \t]*(?P<rest>.*)$")
-URL = re.compile(r"https?://\S+")
-MARKER = re.compile(r"(?<!\\)\[(?P<n>\d+)\]")
-ESCAPED = re.compile(r"\\([!-/:-@\[-`{-~])")
-# What we escape on export: the backslash itself, what could read as a citation marker or
-# Markdown markup, and `>` so that no text can pass for a link (`-> See …`).
-TO_ESCAPE = re.compile(r"([\\\[\]()*_`>])")
+# A web address as Kialo writes one: with its scheme, or bare from `www.`.
+URL = re.compile(r"(?:https?://|www\.)\S+", re.IGNORECASE)
+# A citation marker; an escaped one (`\[1\]`) and a Markdown link (`[1](…)`) are text.
+MARKER = re.compile(r"(?<!\\)\[(?P<n>\d+)\](?!\()")
+# What our export escapes, and only where the text would otherwise be misread: a bracketed
+# number that is no citation, and a text that would read as a `-> See` link.
+BARE_MARKER = re.compile(r"(?<!\\)\[(\d+\])(?!\()")
+# Our export's own escapes, undone on reading: `\[n]` and a leading `\->`.
+OUR_ESCAPE = re.compile(r"\\(\[\d+\](?!\())|^\\(->)")
+SENTINEL = re.compile("\x00(\\d+)\x00")
 
 
 class _Item:
@@ -68,6 +78,8 @@ def parse(text: str) -> DebateDocument:
     for prefix in ("Discussion Title:", "Discussion Name:"):
         if header.startswith(prefix):
             document.title = fold(header[len(prefix) :])
+            if prefix == "Discussion Title:":
+                document.lose("older_generation")
             break
     else:
         raise FormatError(
@@ -83,6 +95,11 @@ def parse(text: str) -> DebateDocument:
     items, sources_at = _read_items(lines, index)
     entries = _read_sources(lines, sources_at, document) if sources_at is not None else {}
     _build(document, items, entries)
+    document.lose("source_titles", sum(1 for entry in entries.values() if entry.title))
+    # The export numbers sources in the order they are first cited.
+    cited = list(dict.fromkeys(MARKER.findall("\n".join(item.text for item in items))))
+    cited = [n for n in cited if n in entries]
+    document.lose("renumbered_sources", sum(1 for i, n in enumerate(cited, 1) if int(n) != i))
     return document
 
 
@@ -94,6 +111,8 @@ def _skip_blank(lines: list[str], index: int) -> int:
 
 def _read_items(lines: list[str], index: int) -> tuple[list[_Item], int | None]:
     items: list[_Item] = []
+    # The header after a claim's blank line is matched once, by the look-ahead, and reused.
+    ahead: tuple[int, re.Match[str] | None] = (-1, None)
     while index < len(lines):
         line = lines[index]
         if not line.strip():
@@ -101,7 +120,7 @@ def _read_items(lines: list[str], index: int) -> tuple[list[_Item], int | None]:
             continue
         if line.strip() == "Sources:" and not line[:1].isspace():
             return items, index + 1
-        match = ITEM.match(line)
+        match = ahead[1] if ahead[0] == index else ITEM.match(line)
         if match is None:
             raise FormatError(
                 "expected a numbered claim such as '1.2. Pro: …' (or the 'Sources:' section)",
@@ -112,15 +131,44 @@ def _read_items(lines: list[str], index: int) -> tuple[list[_Item], int | None]:
         start = index
         index += 1
         # Current generation: the text follows the header, whatever it looks like, up to a
-        # blank line. Older one: the text is on the header's line, perhaps wrapped.
-        while index < len(lines) and lines[index].strip():
+        # blank line; a claim of several paragraphs has blank lines (holding only the
+        # indentation) between them. Older one: the text is on the header's line, perhaps
+        # wrapped. Lines are kept as lines: only the indentation is layout.
+        while index < len(lines):
             following = lines[index]
-            if body and (ITEM.match(following) or following.strip() == "Sources:"):
+            if not following.strip():
+                after = _skip_blank(lines, index)
+                if body and after < len(lines):
+                    ahead = (after, ITEM.match(lines[after]))
+                    if _continues(lines, index, after, ahead[1]):
+                        body += [""] * (after - index)
+                        index = after
+                        continue
+                break
+            if body and (ITEM.match(following) or _is_sources(following)):
                 break
             body.append(following.strip())
             index += 1
         items.append(_Item(number, label, "\n".join(body), start + 1))
     return items, None
+
+
+def _is_sources(line: str) -> bool:
+    return line.strip() == "Sources:" and not line[:1].isspace()
+
+
+def _continues(lines: list[str], blank: int, after: int, match: re.Match[str] | None) -> bool:
+    """Whether the line at `after`, past blank lines from `blank`, is another paragraph of
+    the same claim: any line that is no claim's header nor `Sources:`; or, after a line that
+    holds only indentation (how Kialo separates paragraphs), a numbered line without a label
+    (a list in the text). `match` is ITEM's match of that line."""
+    following = lines[after]
+    if match is None:
+        return not _is_sources(following)
+    if match["label"]:
+        return False  # the next claim's header: the common case, decided first
+    indented = any(lines[i] and not lines[i].strip() for i in range(blank, after))
+    return indented and lines[after - 1] != ""
 
 
 def _read_sources(lines: list[str], index: int, document: DebateDocument) -> dict[str, _Entry]:
@@ -138,14 +186,16 @@ def _read_sources(lines: list[str], index: int, document: DebateDocument) -> dic
         if match["n"] in entries:
             raise FormatError(f"source [{match['n']}] is listed twice", offset)
         entries[match["n"]] = current
-        rest = match["rest"]
+        rest = match["rest"].strip()
         url = URL.search(rest)
-        if url is None:
-            document.problems.append(
-                f"line {offset}: source [{match['n']}] has no web address; "
-                "its citations are left out"
+        if url is None or not _readable(url.group()):
+            # Prose, a book, words Kialo prefixed with `http://`: kept whole as the citations'
+            # text, with no source to open.
+            what = "no web address" if url is None else "no readable web address"
+            document.warn(
+                f"line {offset}", f"source [{match['n']}] has {what}; its citations keep its text"
             )
-            current.url = ""
+            current.url, current.readable = rest, False
             continue
         current.url = url.group()
         current.title = fold(rest[: url.start()])
@@ -153,14 +203,23 @@ def _read_sources(lines: list[str], index: int, document: DebateDocument) -> dic
     return entries
 
 
+def _readable(url: str) -> bool:
+    try:
+        source_key(url)
+    except ValidationError:
+        return False
+    return True
+
+
 class _Entry:
     """One `[n] URL` of the Sources section, with the excerpt quoted under it."""
 
-    __slots__ = ("first", "line", "more", "title", "url")
+    __slots__ = ("first", "line", "more", "readable", "title", "url")
 
     def __init__(self, line: int) -> None:
         self.line = line
         self.url = self.title = self.first = ""
+        self.readable = True
         self.more: list[str] = []
 
     @property
@@ -181,6 +240,12 @@ def _build(document: DebateDocument, items: list[_Item], entries: dict[str, _Ent
 
     # Multi-thesis discussions ask a question at 1. and hang the theses under it.
     questions = {item.parent_number for item in items if item.depth == 2 and item.label == "thesis"}
+    questions |= {item.number for item in items if item.label == "question"}
+    for number in sorted(questions):
+        if number in by_number and by_number[number].text.strip():
+            # Kept to write back: the app asks its question in the debate's title.
+            document.interchange.setdefault("kialo", {})["question"] = by_number[number].text
+            break
     links: dict[str, str] = {}
     for item in items:
         if item.number in questions:
@@ -208,6 +273,7 @@ def _build(document: DebateDocument, items: list[_Item], entries: dict[str, _Ent
                 id=item.number,
                 text=_claim_text(item, entries, document),
                 is_thesis=item.depth == 1 or item.parent_number in questions,
+                kind=Claim.Kind.LINK if EXTERNAL.match(item.text) else Claim.Kind.STATEMENT,
                 line=item.line,
             )
         )
@@ -259,58 +325,129 @@ def _build(document: DebateDocument, items: list[_Item], entries: dict[str, _Ent
         )
         positions[parent] += 1
 
+    # One source a distinct address as written; the import shares one stored source among
+    # addresses that differ only by a fragment or case (their normalised key).
     sources: dict[str, DocSource] = {}
     for entry in entries.values():
-        if entry.url and entry.url not in sources:
+        if entry.readable and entry.url not in sources:
             sources[entry.url] = DocSource(
                 id=f"s{len(sources) + 1}", url=entry.url, title=entry.title, line=entry.line
             )
     document.sources = list(sources.values())
     for citation in document.citations:
-        citation.source = sources[citation.source].id
+        # The address as written stood in for the source's id until the sources were numbered.
+        written = citation.address
+        citation.source = sources[written].id if written in sources else None
 
 
 def _claim_text(item: _Item, entries: dict[str, _Entry], document: DebateDocument) -> str:
-    """The claim's text without its citation markers, unescaped; its citations recorded."""
-    cited: list[_Entry] = []
+    """The claim's text as written, without its citation markers, whose places are kept.
 
-    def cite(match: re.Match[str]) -> str:
+    Escapes are kept as the file has them (Kialo's text is Markdown), apart from the two our
+    export adds (`\\[1]`, a leading `\\->`), which are undone after the markers are found.
+    """
+    raw = item.text.strip()
+    fenced = "\\" in raw and "\x01" not in raw
+    if fenced:
+        raw = OUR_ESCAPE.sub(_unescape, raw)
+    pieces: list[str] = []
+    placed: list[tuple[_Entry, int]] = []
+    last = length = 0
+    for match in MARKER.finditer(raw):
         entry = entries.get(match["n"])
         if entry is None:
-            document.problems.append(
-                f"line {item.line}: [{match['n']}] cites no source listed under 'Sources:'"
-            )
-            return match.group()
-        if entry.url and entry not in cited:
-            cited.append(entry)
-        return ""
-
-    text = MARKER.sub(cite, item.text)
-    text = ESCAPED.sub(r"\1", text)
-    text = clean_claim_text(text, line=item.line, label=f"claim {item.number}")
-    for entry in cited:
-        # The source's URL stands in for its id until the sources are numbered.
+            document.warn(item, f"[{match['n']}] cites no source listed under 'Sources:'")
+            continue
+        pieces.append(raw[last : match.start()])
+        length += match.start() - last
+        last = match.end()
+        placed.append((entry, length))
+    if not placed:
+        raw = raw.replace("\x01", "[") if fenced else raw
+        return check_claim_text(raw, line=item.line, label=f"claim {item.number}")
+    pieces.append(raw[last:])
+    joined = "".join(pieces)
+    if fenced:
+        joined = joined.replace("\x01", "[")
+    lead = len(joined) - len(joined.lstrip())
+    text = check_claim_text(joined, line=item.line, label=f"claim {item.number}")
+    for entry, offset in placed:
+        # Offsets past the text's end stand for the spaces before trailing markers.
         document.citations.append(
-            DocCitation(claim=item.number, source=entry.url, quote=entry.quote, line=item.line)
+            DocCitation(
+                claim=item.number,
+                source=None,
+                address=entry.url,
+                quote=entry.quote,
+                offset=max(0, offset - lead),
+                line=item.line,
+            )
         )
     return text
 
 
+def _unescape(match: re.Match[str]) -> str:
+    # A marker escaped by our export is hidden from the marker search behind a control
+    # character that no text holds, and given back its bracket once the markers are taken.
+    if match[1] is not None:
+        return f"\x01{match[1][1:]}"
+    return match[2]
+
+
+def _with_markers(text: str, placed: list[tuple[int | None, int]], marker: str = "[{}]") -> str:
+    """The text with `[n]` markers back in their places; (offset, n) pairs.
+
+    An offset past the end of the text stands for a marker after a space (as in "well. [1]");
+    a citation with no place (added on the site) goes after the text, after a space.
+    """
+    out: list[str] = []
+    position, virtual, end = 0, len(text), len(text)
+    for offset, n in sorted(placed, key=lambda pair: end + 1 if pair[0] is None else pair[0]):
+        at = virtual + 1 if offset is None else offset
+        if at <= end and virtual == end:
+            out.append(text[position:at])
+            position = at
+        else:
+            out.append(text[position:])
+            position = end
+            out.append(" " if at > virtual else "")
+            virtual = max(at, virtual)
+        out.append(marker.format(n))
+    out.append(text[position:])
+    return "".join(out)
+
+
+def _escaped(text: str) -> str:
+    """Only what our reader would misread: a bracketed number and a leading `-> See n`."""
+    if "[" in text:
+        text = BARE_MARKER.sub(r"\\[\1", text)
+    if text.startswith("->") and LINK.match(text):
+        text = "\\" + text
+    return text
+
+
 def render(document: DebateDocument) -> str:
-    """Write the current generation: numbered blocks, links as `-> See …`, then sources."""
+    """Write the current generation: numbered blocks, links as `-> See …`, then sources.
+
+    Texts are written as they are (a Kialo import kept them as Kialo wrote them), markers in
+    their places; several theses hang under `1. Question:` as Kialo writes them.
+    """
     children: dict[str, list[DocRelation]] = defaultdict(list)
     for item in document.relations:
         children[item.parent].append(item)
     for siblings in children.values():
         siblings.sort(key=lambda relation: relation.position)
     texts = {claim.id: claim.text for claim in document.claims}
+    theses = document.theses
+    question = len(theses) > 1
+    base = "1." if question else ""
 
     # First pass: number the forest of originals, so that links can name their targets.
     numbers: dict[str, str] = {}
     order: list[tuple[str, DocRelation | None]] = []
     stack: list[tuple[str, DocRelation | None, str]] = [
-        (claim.id, None, f"{index}.")
-        for index, claim in reversed(list(enumerate(document.theses, start=1)))
+        (claim.id, None, f"{base}{index}.")
+        for index, claim in reversed(list(enumerate(theses, start=1)))
     ]
     while stack:
         claim_id, relation, number = stack.pop()
@@ -324,7 +461,7 @@ def render(document: DebateDocument) -> str:
             for index, child in reversed(list(enumerate(below, start=1)))
         )
 
-    thesis_of = {f"{index}.": claim for index, claim in enumerate(document.theses, start=1)}
+    thesis_of = {f"{base}{index}.": claim for index, claim in enumerate(theses, start=1)}
     cited_by: dict[str, list[DocCitation]] = defaultdict(list)
     for citation in document.citations:
         cited_by[citation.claim].append(citation)
@@ -332,6 +469,9 @@ def render(document: DebateDocument) -> str:
     references: dict[tuple[str, str], int] = {}
 
     out = ["Discussion Name:", fold(document.title) or "Untitled", ""]
+    if question:
+        asked = document.interchange.get("kialo", {}).get("question") or fold(document.title)
+        out += ["1. Question:", *(asked or "Untitled").split("\n"), ""]
     for number, relation in order:
         indent = "  " * (number.count(".") - 1)
         if relation is None:
@@ -344,15 +484,34 @@ def render(document: DebateDocument) -> str:
                 continue
             body = f"-> See {target}"
         else:
-            body = TO_ESCAPE.sub(r"\\\1", texts[claim_id])
-            for citation in cited_by.get(claim_id, []):
-                key = (urls[citation.source], citation.quote)
-                references.setdefault(key, len(references) + 1)
-                body += f" [{references[key]}]"
-        out += [f"{indent}{number} {label}:", f"{indent}{body}", ""]
+            body = texts[claim_id]
+            cited = cited_by.get(claim_id)
+            if not cited:
+                body = _escaped(body)
+            else:
+                placed: list[tuple[int | None, int]] = []
+                # Numbered in the order their markers stand (those with no place last).
+                in_place = sorted(cited, key=lambda c: (c.offset is None, c.offset or 0))
+                for citation in in_place:
+                    where = citation.address or (
+                        urls[citation.source] if citation.source is not None else ""
+                    )
+                    key = (where, citation.quote)
+                    references.setdefault(key, len(references) + 1)
+                    placed.append((citation.offset, references[key]))
+                # Markers go in by offset into the text as stored, as NUL-fenced numbers (no
+                # text holds a NUL) that the escaping cannot touch.
+                body = _escaped(_with_markers(body, placed, "\x00{}\x00"))
+                body = SENTINEL.sub(r"[\1]", body)
+        if "\n" in body:
+            # A paragraph break is a line holding only the indentation, as Kialo writes it.
+            body = "\n".join(f"{indent}{line}" for line in body.split("\n"))
+        else:
+            body = f"{indent}{body}"
+        out += [f"{indent}{number} {label}:", body, ""]
     if references:
         out.append("Sources:")
-        for (url, quote), n in references.items():
-            out.append(f"[{n}] {url}")
+        for (where, quote), n in references.items():
+            out.append(f"[{n}] {where}")
             out += [f"    {line}" if line.strip() else "" for line in quote.splitlines()]
     return "\n".join(out).rstrip("\n") + "\n"

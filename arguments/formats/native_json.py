@@ -57,6 +57,7 @@ def parse(text: str) -> DebateDocument:
         requires_approval=_get(debate, "requires_approval", "debate", bool, False),
         hide_votes_until_voted=_get(debate, "hide_votes_until_voted", "debate", bool, False),
         embed_origins=_get(debate, "embed_origins", "debate", str, ""),
+        interchange=_get(debate, "interchange", "debate", dict, {}),
     )
     for path, item in _items(data, "claims", required=True):
         document.claims.append(
@@ -70,6 +71,9 @@ def parse(text: str) -> DebateDocument:
                 votes=_votes(item, path),
                 merged_into=_get(item, "merged_into", path, str, None, nullable=True),
                 created_at=_datetime(item, path),
+                kind=_get(item, "kind", path, str, "statement"),
+                title=_get(item, "title", path, str, ""),
+                tags=_tags(item, path),
                 path=path,
             )
         )
@@ -83,6 +87,8 @@ def parse(text: str) -> DebateDocument:
                 is_hidden=_get(item, "is_hidden", path, bool, False),
                 position=_get(item, "position", path, int, 0),
                 votes=_votes(item, path),
+                kind=_get(item, "kind", path, str, ""),
+                group=_get(item, "group", path, int, None, nullable=True),
                 path=path,
             )
         )
@@ -110,10 +116,12 @@ def parse(text: str) -> DebateDocument:
         document.citations.append(
             DocCitation(
                 claim=_get(item, "claim", path, str),
-                source=_get(item, "source", path, str),
+                source=_get(item, "source", path, str, None, nullable=True),
                 quote=_get(item, "quote", path, str, ""),
                 locator=_get(item, "locator", path, str, ""),
                 is_hidden=_get(item, "is_hidden", path, bool, False),
+                address=_get(item, "address", path, str, ""),
+                offset=_get(item, "offset", path, int, None, nullable=True),
                 path=path,
             )
         )
@@ -176,6 +184,13 @@ def _items(data: dict, key: str, *, required: bool = False) -> list[tuple[str, d
     return [(f"{key}[{index}]", value) for index, value in enumerate(values)]
 
 
+def _tags(item: dict, path: str) -> list[str]:
+    tags = _get(item, "tags", path, list, [])
+    if not all(isinstance(tag, str) for tag in tags):
+        raise FormatError("expected a list of strings", path=f"{path}.tags")
+    return tags
+
+
 def _votes(item: dict, path: str) -> Tally:
     votes = _get(item, "votes", path, list, list(NO_VOTES))
     if len(votes) != 5 or not all(
@@ -202,6 +217,19 @@ def _iso(moment: datetime | None) -> str | None:
     return moment.astimezone(UTC).isoformat() if moment else None
 
 
+def _claim_extras(claim: DocClaim) -> dict[str, Any]:
+    """What only some claims have (a kind, a title, tags): written when there is some, so a
+    debate written on the site keeps the file it always had."""
+    extras: dict[str, Any] = {}
+    if claim.kind != "statement":
+        extras["kind"] = claim.kind
+    if claim.title:
+        extras["title"] = claim.title
+    if claim.tags:
+        extras["tags"] = claim.tags
+    return extras
+
+
 def render(document: DebateDocument) -> str:
     """Everything in the document, in a stable order, as indented UTF-8 JSON."""
     data = {
@@ -221,6 +249,8 @@ def render(document: DebateDocument) -> str:
             "requires_approval": document.requires_approval,
             "hide_votes_until_voted": document.hide_votes_until_voted,
             "embed_origins": document.embed_origins,
+            # What other formats held that only they read, written only when there is some.
+            **({"interchange": document.interchange} if document.interchange else {}),
         },
         "claims": [
             {
@@ -233,6 +263,7 @@ def render(document: DebateDocument) -> str:
                 "merged_into": claim.merged_into,
                 "created_at": _iso(claim.created_at),
                 "votes": list(claim.votes),
+                **_claim_extras(claim),
             }
             for claim in document.claims
         ],
@@ -245,6 +276,8 @@ def render(document: DebateDocument) -> str:
                 "is_hidden": relation.is_hidden,
                 "position": relation.position,
                 "votes": list(relation.votes),
+                **({"kind": relation.kind} if relation.kind else {}),
+                **({"group": relation.group} if relation.group is not None else {}),
             }
             for relation in document.relations
         ],
@@ -267,6 +300,8 @@ def render(document: DebateDocument) -> str:
                 "quote": citation.quote,
                 "locator": citation.locator,
                 "is_hidden": citation.is_hidden,
+                **({"address": citation.address} if citation.address else {}),
+                **({"offset": citation.offset} if citation.offset is not None else {}),
             }
             for citation in document.citations
         ],

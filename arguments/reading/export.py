@@ -75,6 +75,9 @@ def document_from_debate(debate: Debate, *, seen_by: Lens | None = None) -> Deba
                 "author_id",
                 "merged_into_id",
                 "created_at",
+                "kind",
+                "title",
+                "tags",
                 *Claim.TALLY_FIELDS,
             )
         )
@@ -88,6 +91,8 @@ def document_from_debate(debate: Debate, *, seen_by: Lens | None = None) -> Deba
                 "is_link",
                 "position",
                 "is_hidden",
+                "kind",
+                "premise_group",
                 *Relation.TALLY_FIELDS,
             )
         )
@@ -106,6 +111,8 @@ def document_from_debate(debate: Debate, *, seen_by: Lens | None = None) -> Deba
                 "quote",
                 "locator",
                 "is_hidden",
+                "address",
+                "offset",
             )
         )
         annotation_rows = list(
@@ -166,6 +173,7 @@ def document_from_debate(debate: Debate, *, seen_by: Lens | None = None) -> Deba
         requires_approval=debate.requires_approval,
         hide_votes_until_voted=debate.hide_votes_until_voted,
         embed_origins=debate.embed_origins,
+        interchange=debate.interchange,
     )
     for row in claim_rows:
         if row[0] in kept:
@@ -180,6 +188,9 @@ def document_from_debate(debate: Debate, *, seen_by: Lens | None = None) -> Deba
         author_id,
         merged,
         created,
+        kind,
+        label,
+        tags,
         *tally,
     ) in claim_rows:
         if pk not in kept:
@@ -195,9 +206,12 @@ def document_from_debate(debate: Debate, *, seen_by: Lens | None = None) -> Deba
                 votes=tally_of(tally) if show_votes else NO_VOTES,
                 merged_into=local.get(merged),
                 created_at=created,
+                kind=kind,
+                title=label,
+                tags=tags or [],
             )
         )
-    for parent, child, stance, is_link, position, is_hidden, *tally in relation_rows:
+    for parent, child, stance, is_link, position, is_hidden, kind, group, *tally in relation_rows:
         document.relations.append(
             DocRelation(
                 parent=local[parent],
@@ -207,6 +221,8 @@ def document_from_debate(debate: Debate, *, seen_by: Lens | None = None) -> Deba
                 position=position,
                 is_hidden=is_hidden,
                 votes=tally_of(tally) if show_votes else NO_VOTES,
+                kind=kind,
+                group=group,
             )
         )
     source_ids: dict[int, str] = {}
@@ -222,8 +238,10 @@ def document_from_debate(debate: Debate, *, seen_by: Lens | None = None) -> Deba
         quote,
         locator,
         is_hidden,
+        address,
+        offset,
     ) in citation_rows:
-        if source not in source_ids:
+        if source is not None and source not in source_ids:
             source_ids[source] = f"s{len(source_ids) + 1}"
             document.sources.append(
                 DocSource(
@@ -239,10 +257,12 @@ def document_from_debate(debate: Debate, *, seen_by: Lens | None = None) -> Deba
         document.citations.append(
             DocCitation(
                 claim=local[claim],
-                source=source_ids[source],
+                source=source_ids[source] if source is not None else None,
                 quote=quote,
                 locator=locator,
                 is_hidden=is_hidden,
+                address=address,
+                offset=offset,
             )
         )
     note_ids = {row[0]: f"a{index}" for index, row in enumerate(annotation_rows, start=1)}

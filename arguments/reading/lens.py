@@ -37,7 +37,7 @@ from arguments.reading.perspectives import (
     viewpoint_now,
 )
 from arguments.reading.pseudonyms import pseudonyms_of
-from arguments.reading.tree import ORDERS, NoteItem, TreeItem, ordered
+from arguments.reading.tree import ORDERS, NoteItem, TreeItem, mark_together, ordered
 from arguments.rules.permissions import (
     Action,
     ClaimState,
@@ -600,9 +600,13 @@ class Lens:
         # empty columns say so and offer "add one".
         if levels > 0 and (edges or depth == 0):
             item.expanded = True
+            grouped = False
             for child in ordered(structure, edges, self.order):
                 sub = self.tree(child.child, edge=child, levels=levels - 1, depth=depth + 1)
                 (item.pros if child.stance == Stance.PRO else item.cons).append(sub)
+                grouped = grouped or child.premise_group is not None
+            if grouped:
+                mark_together(item.children)
         return item
 
     def after_vote(self, point: Relation | Claim, mine: int | None) -> TreeItem:

@@ -72,6 +72,8 @@ class TreeItem:
     votes_hidden: bool = False  # guided voting: others' votes show once I have voted
     strength: float | None = None
     notes: list[NoteItem] = field(default_factory=list)
+    # The other premises this one supports its parent with, only together ("together with …").
+    together: tuple[str, ...] = ()
 
     @property
     def is_link(self) -> bool:
@@ -178,3 +180,15 @@ def ordered(structure: DebateStructure, edges: list[Edge], order: str) -> list[E
             reverse=True,
         )
     return edges
+
+
+def mark_together(children: list[TreeItem]) -> None:
+    """Tell each premise of a linked argument (siblings sharing a premise group) the others
+    it supports its parent with, so the card says "together with …"."""
+    groups: dict[tuple[str, int], list[TreeItem]] = {}
+    for child in children:
+        if child.edge is not None and child.edge.premise_group is not None:
+            groups.setdefault((child.edge.stance, child.edge.premise_group), []).append(child)
+    for members in groups.values():
+        for member in members:
+            member.together = tuple(other.node.text for other in members if other is not member)

@@ -20,7 +20,7 @@ from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.validators import validate_slug
 from django.db import connection, transaction
-from django.db.models import DateField, Field, Model
+from django.db.models import DateField, Field, JSONField, Model
 from django.utils import timezone
 
 from arguments.formats.document import DebateDocument, FormatError, check_document, title_for
@@ -85,10 +85,18 @@ def debate_import(
         return authors.get(name, owner).pk
 
     urls = {source.id: source.url for source in document.sources}
-    # A citation given twice (same claim, source, quote and locator) is written once.
+    # A citation given twice (same claim, source, address, place, quote and locator) is
+    # written once.
     citations = list(
         {
-            (item.claim, urls[item.source], item.quote.strip(), item.locator.strip()): item
+            (
+                item.claim,
+                urls[item.source] if item.source is not None else None,
+                item.address,
+                item.offset,
+                item.quote.strip(),
+                item.locator.strip(),
+            ): item
             for item in document.citations
         }.values()
     )
@@ -108,6 +116,10 @@ def debate_import(
             "text": item.text,
             "elaboration": item.elaboration.strip(),
             "is_thesis": item.is_thesis,
+            "kind": item.kind,
+            "title": item.title,
+            # JSON is prepared a value at a time: only for the claims that have tags.
+            **({"tags": item.tags} if item.tags else {}),
             "author_id": author_of(item.author),
             "status": str(item.status),
             **_tally(item.votes),
@@ -136,6 +148,8 @@ def debate_import(
             "is_link": item.is_link,
             "is_hidden": item.is_hidden,
             "position": item.position,
+            "kind": item.kind,
+            "premise_group": item.group,
             "created_by_id": owner.pk,
             **_tally(item.votes),
         }
@@ -147,7 +161,9 @@ def debate_import(
     citation_rows = [
         {
             "claim_id": claims[item.claim],
-            "source_id": sources[item.source].pk,
+            "source_id": sources[item.source].pk if item.source is not None else None,
+            "address": item.address,
+            "offset": item.offset,
             "quote": item.quote.strip(),
             "locator": item.locator.strip(),
             "is_hidden": item.is_hidden,
@@ -172,7 +188,7 @@ def _insert_rows(
 
     What bulk_create does, without a model instance and a prepared expression per value:
     Django's per-value preparation was most of a 20,000-claim import's time. Values are plain
-    str, int, bool or None, which both drivers take as they are; dates are prepared here. A
+    str, int, bool or None, which both drivers take as they are; dates and JSON are prepared here. A
     field a row leaves out takes its default; `auto_now(_add)` dates take the time of the
     import unless a row gives one (a backup's dates).
     """
@@ -188,7 +204,7 @@ def _insert_rows(
     prepare = {
         field.attname: (lambda value, field=field: field.get_db_prep_save(value, connection))
         for field in fields
-        if isinstance(field, DateField) or field.attname in dated
+        if isinstance(field, DateField | JSONField) or field.attname in dated
     }
     # Defaults prepared once: the time of the import is the same for every row.
     defaults = {
@@ -336,6 +352,7 @@ def _create_debate(owner: User, document: DebateDocument, title: str | None) -> 
         requires_approval=document.requires_approval,
         hide_votes_until_voted=document.hide_votes_until_voted,
         embed_origins=document.embed_origins.strip(),
+        interchange=document.interchange,
     )
     try:
         debate.full_clean()

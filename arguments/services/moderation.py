@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, models, transaction
-from django.db.models import Count
+from django.db.models import Count, Q
 from django.utils import timezone
 
 from arguments.models import (
@@ -348,9 +348,16 @@ def claim_merge(*, actor: AnyUser, duplicate: Claim, into: Claim, reason: str = 
         _move_votes("thesis", duplicate.pk, into.pk, moves)
 
     for citation in Citation.objects.filter(claim=duplicate).order_by("id"):
+        # An imported reference may have no source (its words are its address).
+        same_source = (
+            Q(source_id=citation.source_id)
+            if citation.source_id is not None
+            else Q(source__isnull=True)
+        )
         cited_already = Citation.objects.filter(
+            same_source,
             claim=into,
-            source_id=citation.source_id,
+            address=citation.address,
             quote=citation.quote,
             locator=citation.locator,
             is_hidden=False,

@@ -53,16 +53,32 @@ class Edge:
     is_link: bool
     position: int
     tally: Tally
+    # Premises that support their parent only together share a number (a linked argument).
+    premise_group: int | None = None
 
 
 @dataclass(slots=True)
 class CitedSource:
-    source_id: int
-    url: str
-    title: str
-    kind: str
+    source_id: int | None  # None: an imported reference with no readable address
+    url: str | None
+    title: str | None
+    kind: str | None
     quote: str
     locator: str
+    address: str = ""  # as the file wrote it (fragment and all); empty: the source's URL
+
+    @property
+    def link(self) -> str:
+        """Where the citation leads: the address as written when it is a web address (so a
+        text fragment still opens the right section), else the source's URL; empty when the
+        reference has no address to open."""
+        if self.address.startswith(("http://", "https://")):
+            return self.address
+        return self.url or ""
+
+    @property
+    def label(self) -> str:
+        return self.title or self.address
 
 
 @dataclass(slots=True)
@@ -170,10 +186,12 @@ NODE_COLUMNS = (
     "merged_into_id", *Claim.TALLY_FIELDS,
 )  # fmt: skip
 EDGE_COLUMNS = (
-    "id", "parent_id", "child_id", "stance", "is_link", "position", *Relation.TALLY_FIELDS,
+    "id", "parent_id", "child_id", "stance", "is_link", "position", "premise_group",
+    *Relation.TALLY_FIELDS,
 )  # fmt: skip
 CITATION_COLUMNS = (
     "claim_id", "source_id", "source__url", "source__title", "source__kind", "quote", "locator",
+    "address",
 )  # fmt: skip
 NOTE_COLUMNS = (
     "id", "claim_id", "parent_id", "author_id", "author__username", "body",
@@ -200,8 +218,8 @@ def node_from(row: Sequence[Any]) -> Node:
 
 
 def edge_from(row: Sequence[Any]) -> Edge:
-    pk, parent, child, stance, is_link, position, *tally = row
-    return Edge(pk, parent, child, stance, bool(is_link), position, tally_of(tally))
+    pk, parent, child, stance, is_link, position, group, *tally = row
+    return Edge(pk, parent, child, stance, bool(is_link), position, tally_of(tally), group)
 
 
 def edge_indexes(

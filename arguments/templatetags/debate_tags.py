@@ -9,6 +9,7 @@ from django.template import Context
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
+from arguments.formats.document import LOSSES
 from arguments.reading.markup import render_markdown
 from arguments.reading.picker import Picker, picker_of
 from arguments.views.cards import render_card, render_item
@@ -74,3 +75,13 @@ def highlight(text: str, spans: list[tuple[int, int]]) -> SafeString:
         cursor = end
     parts.append(escape(text[cursor:]))
     return mark_safe("".join(parts))
+
+
+@register.filter
+def round_trip_losses(counts: dict[str, int]) -> list[tuple[int, str]]:
+    """The `lost_<kind>` counts of an import preview, each with what it names (LOSSES)."""
+    return [
+        (n, LOSSES.get(name[5:], name[5:].replace("_", " ")))
+        for name, n in counts.items()
+        if name.startswith("lost_") and n
+    ]
