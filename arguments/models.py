@@ -933,6 +933,9 @@ class ImportJob(models.Model):
     format = models.CharField(max_length=10)
     filename = models.CharField(max_length=255, blank=True)
     title = models.CharField(max_length=TITLE_MAX_LENGTH, blank=True)
+    # Who may open the new debate, as the uploader chose; empty: as the file says (a backup
+    # from this site keeps its own setting, any other file starts private).
+    visibility = models.CharField(max_length=10, choices=Debate.Visibility.choices, blank=True)
     text = models.TextField(blank=True)
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.WAITING)
     # What the import kept and left out: document.counts() and its warnings.

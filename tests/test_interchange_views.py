@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from datetime import timedelta
 from pathlib import Path
 from unittest import mock
 
@@ -15,6 +16,7 @@ from django.urls import reverse
 
 from arguments import services
 from arguments.models import Claim, Debate, ImportJob, Relation, Source
+from arguments.rules import limits
 from arguments.services import import_jobs
 from arguments.tasks.worker import run_all
 from arguments.views.interchange import PENDING_KEY
@@ -201,6 +203,49 @@ def test_a_chosen_title_and_format_are_used(client, cast):
     )
     client.post(CONFIRM, {"token": client.session[PENDING_KEY]["token"]})
     assert Debate.objects.get().title == "Q?"
+
+
+def test_an_import_starts_private_unless_its_owner_chooses(client, cast):
+    """Issue 28: a teacher's test import must not land on the home page; the form says so
+    and lets them choose."""
+    client.force_login(cast.stranger)
+    form = client.get(IMPORT).content.decode()
+    assert "Who may open it" in form and "starts private" in form
+    for title, chosen in [("As the file says?", ""), ("Chosen unlisted?", "unlisted")]:
+        client.post(
+            IMPORT, {"file": upload("kialo_current.txt"), "title": title, "visibility": chosen}
+        )
+        client.post(CONFIRM, {"token": client.session[PENDING_KEY]["token"]})
+    assert Debate.objects.get(title="As the file says?").visibility == "private"
+    assert Debate.objects.get(title="Chosen unlisted?").visibility == "unlisted"
+    assert (
+        client.post(IMPORT, {"file": upload("kialo_current.txt"), "visibility": "x"}).status_code
+        == 422
+    )
+
+
+def test_a_background_import_keeps_the_chosen_visibility(client, cast, in_background):
+    client.force_login(cast.stranger)
+    client.post(IMPORT, {"file": upload("kialo_long_sources.txt"), "visibility": "public"})
+    client.post(CONFIRM, {"token": client.session[PENDING_KEY]["token"]})
+    assert run_all() == 1
+    assert ImportJob.objects.get().debate.visibility == "public"
+
+
+def test_imports_from_one_address_are_rate_limited_across_accounts(client, cast, monkeypatch):
+    """Issue 27, item 6: per account (import_jobs) and per address, like the other writes."""
+    monkeypatch.setitem(
+        limits.WRITE_LIMITS, "import", limits.WriteLimit(5, 2, timedelta(hours=1), "imported")
+    )
+    answers = []
+    for persona in ("stranger", "viewer", "writer"):
+        client.force_login(cast[persona])
+        client.post(IMPORT, {"file": upload("kialo_current.txt")}, REMOTE_ADDR="203.0.113.7")
+        token = client.session[PENDING_KEY]["token"]
+        answers.append(client.post(CONFIRM, {"token": token}, REMOTE_ADDR="203.0.113.7"))
+    assert [a.status_code for a in answers] == [302, 302, 429]
+    assert "Retry-After" in answers[-1]
+    assert Debate.objects.count() == 2
 
 
 def test_a_malformed_file_shows_its_line_with_status_422_and_writes_nothing(client, cast):

@@ -4,7 +4,7 @@ that says when to try again. `arguments.views.middleware` turns the error into 4
 
 Two kinds: `check_rate` counts a person's stored rows (flags, accounts made by a link), and
 `check_act` counts the acts of the web's write doors (`WRITE_LIMITS`: claims, notes and
-replies, flags, share-link joins, the near-duplicate check) per account and per client
+replies, flags, share-link joins, the near-duplicate check, imports) per account and per client
 address in the shared cache, where every worker sees the same count (with Redis; the default
 local-memory cache counts per worker).
 """
@@ -75,6 +75,7 @@ WRITE_LIMITS: dict[str, WriteLimit] = {
     "flag": WriteLimit(20, 200, timedelta(hours=1), "flagged"),
     "join": WriteLimit(10, 150, timedelta(hours=1), "joined through a share link"),
     "similar": WriteLimit(120, 1200, timedelta(minutes=1), "checked a draft for similar claims"),
+    "import": WriteLimit(10, 40, timedelta(hours=1), "imported debates"),
 }
 
 caches.register(

@@ -33,7 +33,7 @@ from django.utils import timezone
 
 from arguments import caches, formats
 from arguments.formats.document import FormatError
-from arguments.models import ImportJob
+from arguments.models import Debate, ImportJob
 from arguments.rules.faults import close_lost_connections, fault_message
 from arguments.rules.limits import RateLimited, check_rate
 from arguments.services.interchange import debate_import
@@ -81,18 +81,20 @@ def import_start_check(*, owner: User) -> None:
 
 @transaction.atomic
 def import_now(
-    *, owner: User, text: str, format_name: str, title: str, filename: str
+    *, owner: User, text: str, format_name: str, title: str, filename: str, visibility: str = ""
 ) -> tuple[ImportJob, DebateDocument]:
     """Import a small upload within the request, recorded as a finished job (so it counts
-    toward the owner's rate); FormatError when the file does not parse."""
+    toward the owner's rate); FormatError when the file does not parse. `visibility`, when
+    given, is who may open the new debate, whatever the file says."""
     import_start_check(owner=owner)
-    document = formats.parse(text, format_name)
+    document = _seen_by(formats.parse(text, format_name), visibility)
     debate = debate_import(owner=owner, document=document, title=title or None)
     job = ImportJob.objects.create(
         owner=owner,
         format=format_name,
         title=title,
         filename=filename[:255],
+        visibility=visibility,
         status=ImportJob.Status.DONE,
         debate=debate,
         counts=document.counts(),
@@ -104,7 +106,7 @@ def import_now(
 
 @transaction.atomic
 def import_job_start(
-    *, owner: User, text: str, format_name: str, title: str, filename: str
+    *, owner: User, text: str, format_name: str, title: str, filename: str, visibility: str = ""
 ) -> ImportJob:
     """Record a job for an upload and put its task on the queue, in one transaction."""
     import_start_check(owner=owner)
@@ -122,10 +124,24 @@ def import_job_start(
             retry_after=BUSY_RETRY_SECONDS,
         )
     job = ImportJob.objects.create(
-        owner=owner, format=format_name, title=title, filename=filename[:255], text=text
+        owner=owner,
+        format=format_name,
+        title=title,
+        filename=filename[:255],
+        visibility=visibility,
+        text=text,
     )
     import_job_task.enqueue(str(job.pk))
     return job
+
+
+def _seen_by(document: DebateDocument, visibility: str) -> DebateDocument:
+    """The document with the visibility the uploader chose, when they chose one."""
+    if visibility:
+        if visibility not in Debate.Visibility.values:
+            raise ValueError(f"not a visibility: {visibility!r}")
+        document.visibility = visibility
+    return document
 
 
 @task()
@@ -147,7 +163,7 @@ def import_job_run(job_id: UUID | str) -> ImportJob:
             if job.is_finished:
                 return job  # a second run of a finished job: it happened once
             try:
-                document = formats.parse(job.text, job.format)
+                document = _seen_by(formats.parse(job.text, job.format), job.visibility)
                 with transaction.atomic():
                     debate = debate_import(
                         owner=job.owner,

@@ -25,7 +25,7 @@ from arguments.formats.document import FormatError, title_for
 from arguments.models import CLAIM_MAX_LENGTH, Debate
 from arguments.reading.export import document_from_debate
 from arguments.services import import_jobs
-from arguments.views.access import HtmxHttpRequest, SignedInRequest, lens_for
+from arguments.views.access import HtmxHttpRequest, SignedInRequest, lens_for, limit_act
 from arguments.views.forms.interchange import ImportForm
 
 PENDING_KEY = "pending_import"
@@ -77,6 +77,7 @@ def import_debate(request: SignedInRequest) -> HttpResponse:
                     "text": text,
                     "format": format_name,
                     "title": form.cleaned_data["title"],
+                    "visibility": form.cleaned_data["visibility"],
                     "filename": form.filename,
                     "rows": import_jobs.import_rows(document),
                 }
@@ -111,6 +112,7 @@ def import_confirm(request: SignedInRequest) -> HttpResponse:
             request, "That import has expired or was already done; upload the file again."
         )
         return _go(request, "arguments:import")
+    limit_act(request, "import")  # per account and per address (import_jobs caps jobs too)
     del request.session[PENDING_KEY]
     if pending.get("rows", 0) >= import_jobs.BACKGROUND_FROM_ROWS:
         # A large file would hold this worker near its timeout: a task worker imports it,
@@ -121,6 +123,7 @@ def import_confirm(request: SignedInRequest) -> HttpResponse:
             format_name=pending["format"],
             title=pending["title"],
             filename=pending.get("filename", ""),
+            visibility=pending.get("visibility", ""),
         )
         return _go(request, reverse("arguments:import_job", kwargs={"job_id": job.pk}))
     try:
@@ -130,6 +133,7 @@ def import_confirm(request: SignedInRequest) -> HttpResponse:
             format_name=pending["format"],
             title=pending["title"],
             filename=pending.get("filename", ""),
+            visibility=pending.get("visibility", ""),
         )
     except FormatError as error:
         form = ImportForm()

@@ -1,11 +1,12 @@
-"""The import form: a file (read as UTF-8 text, at most 5 MB), its format, a title."""
+"""The import form: a file (read as UTF-8 text, at most 5 MB), its format, a title, and who
+may open the new debate."""
 
 from __future__ import annotations
 
 from django import forms
 
 from arguments.formats import LABELS
-from arguments.models import TITLE_MAX_LENGTH
+from arguments.models import TITLE_MAX_LENGTH, Debate
 
 MAX_UPLOAD_BYTES = 5 * 1024 * 1024
 
@@ -24,6 +25,17 @@ class ImportForm(forms.Form):
         max_length=TITLE_MAX_LENGTH,
         required=False,
         help_text="The debate's question; leave empty to take the file's.",
+    )
+    visibility = forms.ChoiceField(
+        choices=[
+            ("", "As the file says: private, unless it is a backup from this site"),
+            *Debate.Visibility.choices,
+        ],
+        required=False,
+        label="Who may open it",
+        help_text="Private: you and the members you add. Unlisted: anyone with its link, not "
+        "listed. Public: listed on the home page and in Explore. You can change it later on "
+        "the debate's settings page.",
     )
 
     def clean_file(self) -> str:
