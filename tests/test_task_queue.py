@@ -79,7 +79,9 @@ def test_a_worker_killed_mid_import_leaves_it_to_another_which_imports_it_once(t
             done, total = import_jobs.import_job_progress(job) or (0, 0)
             assert 0 < done < total
         else:
-            time.sleep(0.5)  # well inside the import (8,000 claims take seconds)
+            # Inside the import: parsing 8,000 claims alone takes longer than this (0.5 s
+            # was sometimes past the end of it on an idle machine).
+            time.sleep(0.1)
         worker.send_signal(signal.SIGKILL)
         worker.wait(10)
     finally:

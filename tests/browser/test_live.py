@@ -52,7 +52,7 @@ def test_a_readers_page_shows_others_news_without_losing_focus_or_a_draft(
         expect(mine).to_contain_text("1 vote")
         # A opens "Add pro" on the thesis and starts writing: the focus is in the draft.
         a.locator(f"#body-{thesis.pk} .claim-menu > summary").click()  # the card's ⋯ menu
-        a.locator(f"#body-{thesis.pk}").get_by_role("link", name="Add pro").click()
+        a.locator(f"#body-{thesis.pk} .column-adds").get_by_role("link", name="Add pro").click()
         draft = a.locator(f"#slot-{thesis.pk} textarea[name=text]")
         draft.fill("Half a thought about")
         expect(draft).to_be_focused()
@@ -60,7 +60,7 @@ def test_a_readers_page_shows_others_news_without_losing_focus_or_a_draft(
         # B adds a con to the thesis and votes on the thesis, in their own browser.
         b.goto(debate.get_absolute_url())
         b.locator(f"#body-{thesis.pk} .claim-menu > summary").click()
-        b.locator(f"#body-{thesis.pk}").get_by_role("link", name="Add con").click()
+        b.locator(f"#body-{thesis.pk} .column-adds").get_by_role("link", name="Add con").click()
         b.locator(f"#slot-{thesis.pk} textarea[name=text]").fill("Weights cannot be recalled.")
         b.locator(f"#slot-{thesis.pk}").get_by_role("button", name="Add con").click()
         expect(b.get_by_text("Weights cannot be recalled.")).to_be_visible()

@@ -20,7 +20,7 @@ def test_typing_a_near_copy_shows_it_and_link_this_one_instead_links_it(page, se
     page.evaluate("window.__marker = 'no reload'")
     card = page.locator(f"#claim-{thesis.pk} > .claim-body")
     card.locator(".claim-menu > summary").click()
-    card.get_by_role("link", name="Add con").click()
+    card.locator(".column-adds").get_by_role("link", name="Add con").click()
     form = page.locator(f"#slot-{thesis.pk} form").first
     form.get_by_label("Claim").press_sequentially(existing.text[:-3] + "!", delay=5)
 

@@ -136,7 +136,7 @@ CHECK_DOM = r"""
     'isindex', 'template', 'x']);
   const MARKDOWN = new Set(['p', 'br', 'strong', 'em', 'code', 'pre', 'blockquote', 'ul', 'ol',
     'li', 'a', 'h3', 'h4', 'h5', 'h6', 'hr', 'table', 'thead', 'tbody', 'tr', 'th', 'td']);
-  const MARKDOWN_BOXES = ['elaboration', 'note-body', 'description', 'conclusion'];
+  const MARKDOWN_BOXES = ['elaboration', 'note-body', 'description-text', 'conclusion'];
   const appHandler = (el, name, value) =>  // the app's own (until the CSP work removes it)
     el.id === 'order' && name === 'onchange' && value === 'this.form.requestSubmit()';
   const where = (el) => {
