@@ -28,14 +28,15 @@ class ImportForm(forms.Form):
     )
     visibility = forms.ChoiceField(
         choices=[
-            ("", "As the file says: private, unless it is a backup from this site"),
+            ("", "As the file says (usually private)"),
             *Debate.Visibility.choices,
         ],
         required=False,
         label="Who may open it",
-        help_text="Private: you and the members you add. Unlisted: anyone with its link, not "
-        "listed. Public: listed on the home page and in Explore. You can change it later on "
-        "the debate's settings page.",
+        help_text="As the file says: a backup from this site keeps its own setting, any other "
+        "file starts private. Private: you and the members you add. Unlisted: anyone with its "
+        "link, not listed. Public: listed on the home page and in Explore. You can change it "
+        "later on the debate's settings page.",
     )
 
     def clean_file(self) -> str:
