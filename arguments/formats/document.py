@@ -293,19 +293,7 @@ def clean_claim_text(
     The site's own limit (500) is for writing; a file from another tool keeps its longer
     claims whole, up to the hard cap that the database also enforces.
     """
-    cleaned = fold(text)
-    if not cleaned:
-        raise FormatError(f"{label} has no text", line, path)
-    if "\x00" in cleaned:
-        raise FormatError(f"{label} holds a NUL character, which no text may", line, path)
-    if len(cleaned) > IMPORTED_CLAIM_MAX_LENGTH:
-        raise FormatError(
-            f"{label} is {len(cleaned)} characters long; an imported claim may have at most "
-            f"{IMPORTED_CLAIM_MAX_LENGTH} (split it, or move the rest into a claim of its own)",
-            line,
-            path,
-        )
-    return cleaned
+    return check_claim_text(fold(text), line=line, path=path, label=label)
 
 
 @dataclass(slots=True)
