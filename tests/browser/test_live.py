@@ -63,7 +63,7 @@ def test_a_readers_page_shows_others_news_without_losing_focus_or_a_draft(
         b.locator(f"#body-{thesis.pk} .column-adds").get_by_role("link", name="Add con").click()
         b.locator(f"#slot-{thesis.pk} textarea[name=text]").fill("Weights cannot be recalled.")
         b.locator(f"#slot-{thesis.pk}").get_by_role("button", name="Add con").click()
-        expect(b.get_by_text("Weights cannot be recalled.")).to_be_visible()
+        expect(b.get_by_role("tree").get_by_text("Weights cannot be recalled.")).to_be_visible()
         votes = b.locator(f"#votes-c{thesis.pk}")
         votes.locator("button[name=value][value='3']").click()
         expect(votes).to_contain_text("1 vote")
@@ -71,9 +71,9 @@ def test_a_readers_page_shows_others_news_without_losing_focus_or_a_draft(
         # Within one poll (5 s) A hears of it, calmly.
         notice = a.locator(".live-notice")
         expect(notice).to_contain_text("1 new claim, 1 new vote", timeout=7_000)
-        expect(a.get_by_text("Weights cannot be recalled.")).to_have_count(0)
+        expect(a.get_by_role("tree").get_by_text("Weights cannot be recalled.")).to_have_count(0)
         notice.get_by_role("button", name="Show").click()
-        expect(a.get_by_text("Weights cannot be recalled.")).to_be_visible()
+        expect(a.get_by_role("tree").get_by_text("Weights cannot be recalled.")).to_be_visible()
         expect(a.locator(f"#votes-c{thesis.pk}")).to_contain_text("1 vote")
         # A's draft, its focus and the page itself are as they were.
         expect(draft).to_have_value("Half a thought about")

@@ -82,7 +82,9 @@ def test_a_newcomer_signs_up_expands_a_branch_and_adds_a_con_in_place(page, seed
     expect(page.locator(f"#slot-{folded.pk}")).to_be_empty()
 
     page.goto(folded.get_absolute_url())
-    expect(page.get_by_text("Benchmarks alone say little about real-world harm.")).to_be_visible()
+    expect(
+        page.get_by_role("tree").get_by_text("Benchmarks alone say little about real-world harm.")
+    ).to_be_visible()
     assert Claim.objects.filter(text__startswith="Benchmarks alone").count() == 1
 
 
@@ -120,7 +122,9 @@ def test_adding_a_con_works_with_javascript_off(page_without_js, seeded, live_se
     page.get_by_label("Claim").fill("Openness is a policy choice, not a law of nature.")
     page.get_by_role("button", name="Add con").click()
     expect(page).to_have_url(re.compile(rf"/claims/{thesis.pk}/"))
-    expect(page.get_by_text("Openness is a policy choice, not a law of nature.")).to_be_visible()
+    expect(
+        page.get_by_role("tree").get_by_text("Openness is a policy choice, not a law of nature.")
+    ).to_be_visible()
 
 
 def test_an_empty_claim_gets_a_clear_message_in_place(page, seeded):
