@@ -31,8 +31,9 @@ run: install
 worker: install
 	$(PY) manage.py run_tasks
 
+# One test process per core (pytest-xdist): each has its own test database and browser.
 test: install
-	$(PY) -m pytest
+	$(PY) -m pytest -n $(or $(TEST_WORKERS),auto)
 
 bench: install
 	$(PY) manage.py bench $(BENCH_ARGS)
