@@ -9,7 +9,7 @@ only the worker whose update changed the row enqueues the job's task. No cron, n
 - clean-up: expired share links switched off, finished task results and import jobs
   older than a month deleted, every hour;
 - snapshots: debates whose freezing deadline has passed frozen (services/snapshots.py),
-  every minute.
+  every two minutes.
 """
 
 from __future__ import annotations
@@ -98,7 +98,7 @@ SCHEDULE = (
     Periodic("lti scores", timedelta(minutes=10), lti_scores_sync),
     Periodic("lti rosters", timedelta(hours=6), lti_rosters_sync),
     Periodic("clean-up", timedelta(hours=1), clean_up),
-    Periodic("snapshots", timedelta(minutes=1), snapshots_freeze),
+    Periodic("snapshots", timedelta(minutes=2), snapshots_freeze),
 )
 
 

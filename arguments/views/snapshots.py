@@ -20,6 +20,7 @@ from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_GET, require_POST
 
 from arguments import formats
+from arguments.models import Stance
 from arguments.reading.lens import Lens
 from arguments.reading.markup import render_markdown
 from arguments.reading.snapshots import (
@@ -117,6 +118,15 @@ class Card:
     row: OutlineRow
     elaboration: str
     url: str
+
+    @property
+    def kind(self) -> str:
+        """What it is where it stands: "pro", "con" or "thesis" (the stance's CSS class)."""
+        return self.row.stance or "thesis"
+
+    @property
+    def kind_label(self) -> str:
+        return Stance(self.row.stance).label if self.row.stance else "Thesis"
 
 
 def _page(request: HttpRequest, lens: Lens, view: SnapshotView) -> HttpResponse:
