@@ -18,6 +18,7 @@ from arguments.models import Claim, Debate, FrozenError, Snapshot, SnapshotClaim
 from arguments.reading.export import document_from_debate
 from arguments.reading.snapshots import diff, outline_now, outline_rows
 from arguments.services.snapshots import debate_freeze, debate_freeze_at, snapshots_due
+from arguments.structure.loader import debate_structure
 from arguments.tasks import periodic
 from tests.conftest import build_debate
 
@@ -282,3 +283,15 @@ def test_a_snapshot_page_costs_the_same_queries_at_any_size(
     url = reverse("arguments:snapshot_claim", args=[big.slug, 1, deep.claim_id])
     with django_assert_max_num_queries(6):  # + the focus, its path, its pros and cons
         assert client.get(url).status_code == 200
+
+
+def test_a_snapshot_keeps_the_strengths_the_debate_showed(cast, debate, pro, con):
+    thesis = debate.claims.get(is_thesis=True)
+    services.vote_cast(user=cast.viewer, point=pro.parent_relations.get(), value=4)
+    services.vote_cast(user=cast.writer, point=con.parent_relations.get(), value=1)
+    services.vote_cast(user=cast.viewer, point=thesis, value=3)
+    structure = debate_structure(Debate.objects.get(pk=debate.pk))
+    debate_freeze(actor=cast.owner, debate=debate)
+    frozen = {row.claim_id: row.strength for row in outline_rows(debate, 1)}
+    assert frozen == {pk: round(structure.strength[pk], 4) for pk in (thesis.pk, pro.pk, con.pk)}
+    assert frozen[thesis.pk] != 0.5  # the votes moved it
