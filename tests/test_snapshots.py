@@ -295,3 +295,24 @@ def test_a_snapshot_keeps_the_strengths_the_debate_showed(cast, debate, pro, con
     frozen = {row.claim_id: row.strength for row in outline_rows(debate, 1)}
     assert frozen == {pk: round(structure.strength[pk], 4) for pk in (thesis.pk, pro.pk, con.pk)}
     assert frozen[thesis.pk] != 0.5  # the votes moved it
+
+
+def test_a_visitors_download_of_a_version_is_the_live_download_of_that_moment(
+    client, cast, debate, pro, con
+):
+    services.claim_hide(
+        actor=cast.moderator,
+        claim=services.claim_add(actor=cast.writer, parent=con, stance=Stance.PRO, text="Gone."),
+    )
+    services.source_cite(actor=cast.writer, claim=pro, url="https://example.org/a", title="A")
+    services.annotation_add(actor=cast.viewer, claim=con, body="Public.", visibility="public")
+    services.annotation_add(actor=cast.viewer, claim=con, body="Mine.", visibility="private")
+    services.vote_cast(user=cast.viewer, point=pro.parent_relations.get(), value=2)
+    live = {
+        name: client.get(reverse("arguments:export", args=[debate.slug, name])).content
+        for name in FORMATS
+    }
+    debate_freeze(actor=cast.owner, debate=debate)
+    for name in FORMATS:
+        url = reverse("arguments:snapshot_export", args=[debate.slug, 1, name])
+        assert client.get(url).content == live[name], name
