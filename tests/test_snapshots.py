@@ -316,3 +316,11 @@ def test_a_visitors_download_of_a_version_is_the_live_download_of_that_moment(
     for name in FORMATS:
         url = reverse("arguments:snapshot_export", args=[debate.slug, 1, name])
         assert client.get(url).content == live[name], name
+
+
+def test_numbers_no_database_holds_are_not_found(client, cast, debate):
+    debate_freeze(actor=cast.owner, debate=debate)
+    huge = "9" * 30
+    assert client.get(f"/d/{debate.slug}/v/{huge}/").status_code == 404
+    url = reverse("arguments:snapshot_diff", args=[debate.slug, 1])
+    assert client.get(url, {"to": huge}).status_code == 404

@@ -190,7 +190,8 @@ def snapshot_diff(request: HttpRequest, slug: str, number: int) -> HttpResponse:
     if to == "now":
         after: list[OutlineRow] | None = outline_now(lens.debate)
     else:
-        after = outline_rows(lens.debate, int(to)) if to.isdigit() else None
+        # A number the database can hold (a longer one names no snapshot).
+        after = outline_rows(lens.debate, int(to)) if to.isdigit() and len(to) < 10 else None
     if after is None:
         raise Http404("No such snapshot to compare with.")
     changes = diff(before, after)
