@@ -16,7 +16,7 @@ from arguments import services
 from arguments.formats import native_json
 from arguments.models import Claim, Debate, FrozenError, Snapshot, SnapshotClaim, Stance
 from arguments.reading.export import document_from_debate
-from arguments.reading.snapshots import diff, outline_now, outline_rows
+from arguments.reading.snapshots import diff, forget_outlines_now, outline_now, outline_rows
 from arguments.services.snapshots import debate_freeze, debate_freeze_at, snapshots_due
 from arguments.structure.loader import debate_structure
 from arguments.tasks import periodic
@@ -324,3 +324,13 @@ def test_numbers_no_database_holds_are_not_found(client, cast, debate):
     assert client.get(f"/d/{debate.slug}/v/{huge}/").status_code == 404
     url = reverse("arguments:snapshot_diff", args=[debate.slug, 1])
     assert client.get(url, {"to": huge}).status_code == 404
+
+
+def test_the_outline_kept_for_now_equals_a_fresh_one(cast, debate, pro, con):
+    kept = outline_now(Debate.objects.get(pk=debate.pk))
+    assert outline_now(Debate.objects.get(pk=debate.pk)) is kept  # asked again: kept
+    services.vote_cast(user=cast.viewer, point=pro.parent_relations.get(), value=4)
+    services.claim_edit(actor=cast.writer, claim=con, text="Released weights stay out.")
+    after = outline_now(Debate.objects.get(pk=debate.pk))
+    forget_outlines_now()
+    assert after == outline_now(Debate.objects.get(pk=debate.pk)) != kept
