@@ -39,6 +39,7 @@ from arguments.models import (
     Merge,
     Perspective,
     Relation,
+    Snapshot,
     Source,
     Stance,
     Tag,
@@ -976,6 +977,28 @@ class TagAdmin(ServiceSaves, admin.ModelAdmin):
     list_display = ["name", "slug"]
     search_fields = ["name", "slug"]
     prepopulated_fields = {"slug": ["name"]}
+
+
+@admin.register(Snapshot)
+class SnapshotAdmin(admin.ModelAdmin):
+    """Frozen versions, shown and never changed: a citation of one must keep its meaning
+    (the model refuses a change too). Owners and moderators take them on the settings page."""
+
+    list_display = ["debate", "number", "reason", "taken_by", "taken_at", "claim_count"]
+    list_filter = ["reason"]
+    search_fields = ["debate__title", "debate__slug"]
+    list_select_related = ["debate", "taken_by"]
+    exclude = ["document"]  # the compressed whole debate: its hash says what it is
+    readonly_fields = ["sha256"]
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
 
 
 # The LTI pages (course links, scores sent) live with the LTI tool.

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Sequence
+from typing import Any
 
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
@@ -203,6 +204,11 @@ class Debate(models.Model):
     # current with (arguments/structure/stored_strengths.py); None until first stored.
     strengths_structure_version = models.PositiveBigIntegerField(null=True, editable=False)
     strengths_tally_version = models.PositiveBigIntegerField(null=True, editable=False)
+    # A deadline (a course's, say): the periodic task freezes the debate then, once
+    # (arguments/tasks/periodic.py), and clears it.
+    freeze_at = models.DateTimeField(
+        null=True, blank=True, help_text="Take a snapshot of the debate automatically at this time."
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
     history = HistoricalRecords(
@@ -1178,3 +1184,81 @@ class ScheduledRun(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name} (next at {self.next_at:%Y-%m-%d %H:%M})"
+
+
+class FrozenError(Exception):
+    """A snapshot, once taken, is never changed: the citable page would move under its
+    readers and the content hash would lie."""
+
+
+class Snapshot(models.Model):
+    """A debate frozen at one moment (/d/<slug>/v/<number>/): its whole document in our own
+    JSON format (compressed; `sha256` is the hash of the uncompressed text), and its outline
+    (`SnapshotClaim`) for serving the page without reading the whole document. Never changed
+    after creation (arguments/reading/snapshots.py, services/snapshots.py)."""
+
+    class Reason(models.TextChoices):
+        BY_HAND = "by_hand", "Frozen by hand"
+        DEADLINE = "deadline", "Frozen at its deadline"
+
+    debate = models.ForeignKey(Debate, on_delete=models.CASCADE, related_name="snapshots")
+    number = models.PositiveIntegerField()
+    title = models.CharField("question", max_length=TITLE_MAX_LENGTH)  # as it was asked then
+    reason = models.CharField(max_length=10, choices=Reason.choices, default=Reason.BY_HAND)
+    note = models.CharField(max_length=200, blank=True)
+    # Who froze it: kept when the account is gone (the snapshot stays citable).
+    taken_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    taken_at = models.DateTimeField(default=timezone.now)
+    document = models.BinaryField()  # zlib of native_json's UTF-8 text
+    sha256 = models.CharField(max_length=64)
+    claim_count = models.PositiveIntegerField(default=0)  # claims a visitor saw then
+    # Guided voting was on: tallies and strengths stay hidden but from its moderators, as a
+    # public export of the debate hides them.
+    votes_hidden = models.BooleanField(default=False)
+
+    class Meta:
+        ordering = ["debate", "-number"]
+        constraints = [
+            models.UniqueConstraint(fields=["debate", "number"], name="snapshot_number_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.debate_id} v{self.number}"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if not self._state.adding:
+            raise FrozenError("A snapshot is never changed after it is taken.")
+        super().save(*args, **kwargs)
+
+
+class SnapshotClaim(models.Model):
+    """One claim of a snapshot's outline, where a visitor saw it then: the page reads the
+    theses and their pros and cons, and a claim in focus its path and its own, never the
+    whole debate. `data` holds what the page shows (text, stance, strength, tally, links)."""
+
+    snapshot = models.ForeignKey(Snapshot, on_delete=models.CASCADE, related_name="outline")
+    claim_id = models.PositiveBigIntegerField()  # the claim's id then (not a key: claims merge)
+    parent_id = models.PositiveBigIntegerField(null=True)
+    depth = models.PositiveIntegerField()
+    position = models.PositiveIntegerField()  # order among its siblings, as the tree had it
+    path = models.JSONField(default=list)  # the claim ids from its thesis down to its parent
+    data = models.JSONField(default=dict)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["snapshot", "claim_id"], name="snapshot_claim_unique"),
+        ]
+        indexes = [
+            models.Index(fields=["snapshot", "depth"], name="snapshot_claim_depth"),
+            models.Index(fields=["snapshot", "parent_id"], name="snapshot_claim_parent"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.snapshot_id}: {self.claim_id}"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if not self._state.adding:
+            raise FrozenError("A snapshot is never changed after it is taken.")
+        super().save(*args, **kwargs)

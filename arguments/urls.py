@@ -19,6 +19,7 @@ from arguments.views import (
     notes,
     perspectives,
     sharing,
+    snapshots,
     votes,
 )
 
@@ -178,4 +179,27 @@ urlpatterns += [
     path("embed/d/<slug:slug>/claims/<int:pk>/", embed.embed_claim, name="embed_claim"),
     path("embed/d/<slug:slug>/claims/<int:pk>/why/", embed.embed_why, name="embed_why"),
     path("oembed", embed.oembed, name="oembed"),
+]
+
+# Snapshots: a debate frozen at a moment, at a permanent address (views/snapshots.py).
+urlpatterns += [
+    path("d/<slug:slug>/v/", snapshots.snapshot_list, name="snapshot_list"),
+    path("d/<slug:slug>/v/<int:number>/", snapshots.snapshot_page, name="snapshot"),
+    path(
+        "d/<slug:slug>/v/<int:number>/claims/<int:pk>/",
+        snapshots.snapshot_claim,
+        name="snapshot_claim",
+    ),
+    path(
+        "d/<slug:slug>/v/<int:number>/export/<str:format_name>/",
+        snapshots.snapshot_export,
+        name="snapshot_export",
+    ),
+    path("d/<slug:slug>/v/<int:number>/diff/", snapshots.snapshot_diff, name="snapshot_diff"),
+    path("d/<slug:slug>/settings/snapshots/", snapshots.snapshot_take, name="snapshot_take"),
+    path(
+        "d/<slug:slug>/settings/snapshots/deadline/",
+        snapshots.snapshot_deadline,
+        name="snapshot_deadline",
+    ),
 ]

@@ -16,6 +16,7 @@ from django.core.cache import cache
 
 import arguments
 from arguments import caches, services
+from arguments.services.snapshots import debate_freeze
 
 # The forms a store of this process takes: a container made empty at import and filled
 # later, or a function whose answers functools keeps (lru_cache, cache).
@@ -90,6 +91,8 @@ def test_forget_all_leaves_every_store_of_this_process_empty(client, cast, debat
     client.force_login(cast.moderator)  # the cards, the participants through the cache
     client.get(debate.get_absolute_url(), {"perspective": f"named:{perspective.pk}"})
     client.get(debate.get_absolute_url())
+    version = debate_freeze(actor=cast.owner, debate=debate).number
+    client.get(f"/d/{debate.slug}/v/{version}/diff/")  # the debate's outline now, kept
     process = [store for store in caches.stores() if store.kept is caches.Kept.PROCESS]
     assert [store.name for store in process if not _size(store.holds)] == []  # all filled
     debate.refresh_from_db()

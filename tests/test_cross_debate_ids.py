@@ -32,9 +32,11 @@ from arguments.models import (
     Relation,
     Role,
     ShareLink,
+    Snapshot,
     Stance,
     Vote,
 )
+from arguments.services.snapshots import debate_freeze
 from tests.factories import UserFactory
 from tests.tables import one_test_per_row
 from tests.test_permission_matrix import build_scene
@@ -131,6 +133,19 @@ def foreign_perspective(other: Foreign, kind: str) -> Perspective:
         debate=other.debate, kind=kind, name=f"swapped {kind}"
     )
     return made
+
+
+def frozen(debate: Debate) -> int:
+    """The number of the debate's latest snapshot (one taken on first need)."""
+    taken = Snapshot.objects.filter(debate=debate).order_by("-number").first()
+    return taken.number if taken else debate_freeze(actor=debate.owner, debate=debate).number
+
+
+def foreign_number(home: Any, other: Foreign) -> int:
+    """A snapshot number the other debate has and the home debate has not."""
+    while Snapshot.objects.filter(debate=other.debate).count() <= frozen(home.debate):
+        debate_freeze(actor=other.debate.owner, debate=other.debate)
+    return Snapshot.objects.filter(debate=other.debate).count()
 
 
 SWAPS: dict[str, Swap] = {
@@ -257,6 +272,25 @@ SWAPS: dict[str, Swap] = {
         lambda h, o: [],
         ("post",),
         data=lambda h, o: {"perspective": foreign_perspective(o, "named").pk},
+    ),
+    # -- snapshots: numbers are per debate; a claim must be in the snapshot --
+    "another debate's snapshot": Swap(
+        "arguments:snapshot", lambda h, o: [foreign_number(h, o)], ("get",)
+    ),
+    "another debate's claim in my snapshot": Swap(
+        "arguments:snapshot_claim", lambda h, o: [frozen(h.debate), o.claim.pk], ("get",)
+    ),
+    "another debate's snapshot, exported": Swap(
+        "arguments:snapshot_export", lambda h, o: [foreign_number(h, o), "kialo"], ("get",)
+    ),
+    "another debate's snapshot, compared": Swap(
+        "arguments:snapshot_diff", lambda h, o: [foreign_number(h, o)], ("get",)
+    ),
+    "my snapshot compared with another debate's": Swap(
+        "arguments:snapshot_diff",
+        lambda h, o: [frozen(h.debate)],
+        ("get",),
+        query=lambda h, o: {"to": str(foreign_number(h, o))},
     ),
     # -- ids in the POST body, under one of the home debate's own claims --
     "link another debate's claim": Swap(

@@ -36,8 +36,10 @@ from arguments.models import (
     Perspective,
     Relation,
     ShareLink,
+    Snapshot,
     Vote,
 )
+from arguments.services.snapshots import debate_freeze
 from tests.conftest import Cast
 from tests.factories import UserFactory
 from tests.tables import one_test_per_row
@@ -117,6 +119,12 @@ def named(scene: Scene) -> Perspective:
         debate=scene.debate, kind=Perspective.Kind.NAMED, name="an economist"
     )
     return made
+
+
+def frozen(scene: Scene) -> int:
+    """The number of the debate's one snapshot (taken on first need)."""
+    taken = Snapshot.objects.filter(debate=scene.debate).values_list("number", flat=True).first()
+    return taken or debate_freeze(actor=scene.debate.owner, debate=scene.debate).number
 
 
 def managers(ok: int = 200) -> dict[str, int]:
@@ -304,6 +312,14 @@ ROWS: dict[str, Row] = {
         query=lambda s: {"url": _page_url(s), "format": "json"},
         slug=False,
     ),
+    # -- frozen versions: read by whoever reads the debate; taken by its managers --
+    "snapshot list": Row("arguments:snapshot_list", lambda s: [], expect()),
+    "snapshot page": Row("arguments:snapshot", lambda s: [frozen(s)], expect()),
+    "snapshot claim": Row("arguments:snapshot_claim", lambda s: [frozen(s), s.con.pk], expect()),
+    "snapshot export": Row("arguments:snapshot_export", lambda s: [frozen(s), "kialo"], expect()),
+    "snapshot diff": Row("arguments:snapshot_diff", lambda s: [frozen(s)], expect()),
+    "freeze (a GET)": Row("arguments:snapshot_take", lambda s: [], EVERYONE_405),
+    "freeze deadline (a GET)": Row("arguments:snapshot_deadline", lambda s: [], EVERYONE_405),
     # -- inside an LMS: the signed-in launcher (a visitor is told to launch again: a 403
     # that does not depend on the debate) --
     "LTI debate": Row("lti:debate", lambda s: [], {**expect(), "anonymous": 403}),
@@ -454,6 +470,8 @@ WRITES: dict[str, tuple[str, Callable[[Scene], list[Any]], Callable[[Scene], dic
         lambda s: {"member": [s.pro.author_id]},
     ),
     "remove a group": ("group_delete", lambda s: [group(s).pk], lambda s: {}),
+    "freeze": ("snapshot_take", lambda s: [], lambda s: {"note": "Out."}),
+    "freeze deadline": ("snapshot_deadline", lambda s: [], lambda s: {"freeze_at": ""}),
 }
 
 
@@ -477,6 +495,7 @@ def snapshot(scene: Scene) -> tuple[Any, ...]:
         Vote.objects.count(),
         sorted(Perspective.objects.values_list("pk", "name", "version")),
         Perspective.members.through.objects.count(),
+        Snapshot.objects.count(),
     )
 
 

@@ -89,6 +89,7 @@ PAGE_OR_FRAGMENT_KWARGS = {
     "section": lambda w: "about",  # the debate's settings: the owner's part
     "activity_id": lambda w: 0,  # no course links the world: a 404 either way
     "group_id": lambda w: 0,  # no groups in the world: a 404 either way
+    "number": lambda w: 1,  # the world's first snapshot (the freeze posted below takes it)
 }
 
 

@@ -49,12 +49,16 @@ class _NoteRow:
     status: str
 
 
-def document_from_debate(debate: Debate, *, seen_by: Lens | None = None) -> DebateDocument:
+def document_from_debate(
+    debate: Debate, *, seen_by: Lens | None = None, claim_ids: list[int] | None = None
+) -> DebateDocument:
     """The stored debate as a document, in five queries whatever its size.
 
     Without `seen_by`, all of it (hidden and pending claims, private annotations): the backup
     a moderator takes. With a lens, what its reader sees (`Lens.export_lens` says whose):
     the claims they see, the relations and citations between them, the notes they may read.
+    `claim_ids`, when given, receives each document claim's database id, in the document's
+    order (a snapshot keeps them to compare claims across time).
     """
     # One snapshot: a claim and its relation written meanwhile are both in the document or
     # neither.
@@ -178,6 +182,8 @@ def document_from_debate(debate: Debate, *, seen_by: Lens | None = None) -> Deba
     for row in claim_rows:
         if row[0] in kept:
             local[row[0]] = f"c{len(local) + 1}"
+    if claim_ids is not None:
+        claim_ids[:] = local
     for (
         pk,
         text,

@@ -76,6 +76,8 @@ WRITE_LIMITS: dict[str, WriteLimit] = {
     "join": WriteLimit(10, 150, timedelta(hours=1), "joined through a share link"),
     "similar": WriteLimit(120, 1200, timedelta(minutes=1), "checked a draft for similar claims"),
     "import": WriteLimit(10, 40, timedelta(hours=1), "imported debates"),
+    # A snapshot stores the whole debate: a few an hour is plenty for a moderator.
+    "freeze": WriteLimit(10, 40, timedelta(hours=1), "took snapshots"),
 }
 
 caches.register(

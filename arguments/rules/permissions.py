@@ -64,6 +64,8 @@ class Action(StrEnum):
     # where it may be embedded, archiving it. The owner's, and allowed in a locked or closed
     # debate (an owner may make a closed debate private).
     CONFIGURE_DEBATE = "configure_debate"
+    # Take a snapshot of the debate, or set when one is taken by itself (a deadline).
+    FREEZE_DEBATE = "freeze_debate"
 
 
 class ClaimState(Protocol):
@@ -118,6 +120,7 @@ MINIMUM_ROLE: dict[Action, Role] = {
     Action.MANAGE_MEMBERS: Role.MODERATOR,
     Action.EDIT_DEBATE: Role.OWNER,
     Action.CONFIGURE_DEBATE: Role.OWNER,
+    Action.FREEZE_DEBATE: Role.MODERATOR,
 }
 
 # Actions still allowed in a locked or closed debate (to those whose role allows them):
@@ -132,6 +135,7 @@ ALLOWED_WHEN_NOT_OPEN = {
     Action.MODERATE,
     Action.MANAGE_MEMBERS,
     Action.CONFIGURE_DEBATE,
+    Action.FREEZE_DEBATE,  # a closed debate's final state is worth citing
 }
 
 # Acts on a claim that need it published: one answers, cites, votes on, annotates or flags

@@ -7,7 +7,9 @@ only the worker whose update changed the row enqueues the job's task. No cron, n
 - LTI scores: participation scores the LMS gradebooks have not got yet, every 10 minutes;
 - LTI rosters: the course rosters of the debates courses link, every 6 hours;
 - clean-up: expired share links switched off, finished task results and import jobs
-  older than a month deleted, every hour.
+  older than a month deleted, every hour;
+- snapshots: debates whose freezing deadline has passed frozen (services/snapshots.py),
+  every two minutes.
 """
 
 from __future__ import annotations
@@ -27,6 +29,7 @@ from arguments.models import CourseActivity, ImportJob, ScheduledRun, ShareLink
 from arguments.services.grades import scores_send
 from arguments.services.lti import lti_tool_key_ensure
 from arguments.services.roster import course_roster_fetch
+from arguments.services.snapshots import snapshots_due
 
 logger = logging.getLogger(__name__)
 KEPT_FOR = timedelta(days=30)
@@ -78,6 +81,11 @@ def clean_up() -> str:
     return f"{expired} share links expired, {jobs} import jobs and {results} task results deleted"
 
 
+@task()
+def snapshots_freeze() -> str:
+    return f"{snapshots_due()} debates frozen at their deadline"
+
+
 @dataclass(frozen=True)
 class Periodic:
     name: str
@@ -90,6 +98,7 @@ SCHEDULE = (
     Periodic("lti scores", timedelta(minutes=10), lti_scores_sync),
     Periodic("lti rosters", timedelta(hours=6), lti_rosters_sync),
     Periodic("clean-up", timedelta(hours=1), clean_up),
+    Periodic("snapshots", timedelta(minutes=2), snapshots_freeze),
 )
 
 

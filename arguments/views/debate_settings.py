@@ -36,6 +36,7 @@ from arguments.views.forms.moderation import (
 )
 from arguments.views.forms.tags import TagsForm
 from arguments.views.fragments import page_context
+from arguments.views.snapshots import settings_context
 
 # A pending queue longer than this is paged in the admin; the settings page shows the oldest.
 QUEUE_LIMIT = 100
@@ -104,6 +105,7 @@ def _context(
                 "grade_full_marks": debate.grade_full_marks,
             }
         ),
+        **settings_context(lens),
     }
 
 

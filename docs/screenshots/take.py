@@ -76,6 +76,9 @@ PAGES = [
     ("notifications", "/notifications/"),
     ("groups", "/d/open-weight-ai/settings/groups/"),
     # The moderators' admin, scoped to the debates the reader moderates (issue 28).
+    ("snapshot", "/d/open-weight-ai/v/1/"),
+    ("snapshots", "/d/open-weight-ai/v/"),
+    ("snapshot-diff", "/d/open-weight-ai/v/1/diff/"),
     ("moderate", "/moderate/"),
     ("moderate-claims", "/moderate/arguments/claim/"),
 ]
@@ -110,6 +113,24 @@ def make_empty_debate(env: dict[str, str], username: str) -> None:
     subprocess.run([*manage, "shell", "-c", code], env=env, check=True, capture_output=True)
 
 
+def make_snapshot(env: dict[str, str], username: str) -> None:
+    """Version 1 of the main debate, frozen by the reader (its owner); then a new con, so
+    the diff with now has something to show."""
+    code = (
+        "from django.contrib.auth import get_user_model; from arguments import services; "
+        "from arguments.models import Debate; "
+        "from arguments.services.snapshots import debate_freeze; "
+        f"u = get_user_model().objects.get(username='{username}'); "
+        "d = Debate.objects.get(slug='open-weight-ai'); "
+        "debate_freeze(actor=u, debate=d, note='as the class saw it'); "
+        "t = d.claims.filter(is_thesis=True).first(); "
+        "services.claim_add(actor=u, parent=t, stance='con', "
+        "text='Frozen versions make this debate citable, whatever happens next.')"
+    )
+    manage = [sys.executable, str(ROOT / "manage.py")]
+    subprocess.run([*manage, "shell", "-c", code], env=env, check=True, capture_output=True)
+
+
 def shoot(base: str, env: dict[str, str]) -> None:
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(
@@ -129,6 +150,7 @@ def shoot(base: str, env: dict[str, str]) -> None:
         page.click("form button[type=submit]")
         make_moderator(env, "reader")
         make_empty_debate(env, "reader")
+        make_snapshot(env, "reader")
         cookies = page.context.cookies()
         for suffix, viewport in SIZES.items():
             context = browser.new_context(viewport=viewport, base_url=base)

@@ -18,7 +18,8 @@ from django.template.loader import render_to_string
 from django.test import Client
 from django.urls import reverse
 
-from arguments.models import Claim, Debate, Membership, Role
+from arguments.models import Claim, Debate, Membership, Role, Snapshot
+from arguments.services.snapshots import debate_freeze
 from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -67,6 +68,7 @@ def pages_for(debate: Debate, persona: str) -> list[str]:
         reverse("arguments:embed_dialog", args=[slug]),
         reverse("arguments:embed_debate", args=[slug]),
         "/d/no-such-debate/",  # 404
+        *frozen_pages(debate),
     ]
     if persona == "visitor":
         return [*pages, reverse("account_login"), reverse("account_signup")]
@@ -86,6 +88,17 @@ def pages_for(debate: Debate, persona: str) -> list[str]:
             reverse("arguments:share_links", args=[slug]),
         ]
     return pages
+
+
+def frozen_pages(debate: Debate) -> list[str]:
+    """A frozen version of the debate (taken on first need), and the changes since."""
+    snapshot = Snapshot.objects.filter(debate=debate).first() or debate_freeze(
+        actor=debate.owner, debate=debate
+    )
+    return [
+        reverse("arguments:snapshot", args=[debate.slug, snapshot.number]),
+        reverse("arguments:snapshot_diff", args=[debate.slug, snapshot.number]),
+    ]
 
 
 def violations_on(page, axe: Axe, where: str) -> Iterator[str]:

@@ -44,6 +44,7 @@ from arguments.live.poll_shortcut import LivePolls
 from arguments.models import Claim, Debate, Perspective, Relation, Stance, Vote
 from arguments.reading import perspectives
 from arguments.reading.export import document_from_debate
+from arguments.services.snapshots import debate_freeze
 from arguments.structure.loader import claim_strengths, debate_structure, forget_structures
 from arguments.views.cards import forget_cards
 from arguments.views.visitor_pages import forget_pages
@@ -310,6 +311,21 @@ class Command(BaseCommand):
                 export.append(time.perf_counter() - start)
             figures[f"export_{name}_ms"] = _median_ms(export)
         figures["export_ms"] = max(figures[f"export_{name}_ms"] for name in formats.FORMATS)
+        # Snapshots (issue 32): taking one (the whole debate read, stored, outlined; goal
+        # <= 3 s at 20,000 claims), and its page served by a worker holding nothing (<= 60 ms).
+        self.stderr.write("  snapshots…")
+        taken = []
+        for _ in range(max(1, runs // 2)):
+            start = time.perf_counter()
+            snapshot = debate_freeze(actor=voter, debate=debate)
+            taken.append(time.perf_counter() - start)
+        figures["snapshot_take_ms"] = _median_ms(taken)
+        frozen = reverse("arguments:snapshot", args=[debate.slug, snapshot.number])
+        timed("snapshot_page_cold", lambda: visitor.get(frozen), before=forget_everything)
+        frozen_focus = reverse(
+            "arguments:snapshot_claim", args=[debate.slug, snapshot.number, deep]
+        )
+        timed("snapshot_focus_cold", lambda: visitor.get(frozen_focus), before=forget_everything)
         figures["import_ms"] = max(figures["import_kialo_ms"], figures["import_json_ms"])
         # ru_maxrss is in kilobytes on Linux: the peak of this whole process so far, which
         # also built the debate and imported it: not what a server holds.
