@@ -143,7 +143,7 @@ class Cluster:
             # while PostgreSQL starts: both take seconds, neither needs the other.
             began = time.monotonic()
             static = subprocess.Popen(
-                [*self._manage, "collectstatic", "--no-input", "-v0"],
+                [*self.manage_command, "collectstatic", "--no-input", "-v0"],
                 env=self.env(),
                 cwd=settings.BASE_DIR,
                 stdout=subprocess.DEVNULL,
@@ -223,13 +223,13 @@ class Cluster:
         self._clusters.append(data)
 
     @property
-    def _manage(self) -> list[str]:
+    def manage_command(self) -> list[str]:
         return [sys.executable, str(Path(settings.BASE_DIR) / "manage.py")]
 
     def manage(self, *args: str, replica: bool = False) -> str:
         """Run a management command against the cluster's primary; its standard output."""
         done = subprocess.run(
-            [*self._manage, *args],
+            [*self.manage_command, *args],
             env=self.env(replica=replica),
             cwd=settings.BASE_DIR,
             check=True,
@@ -251,13 +251,9 @@ class Cluster:
         )
 
     def start_servers(self) -> None:
-        gunicorn = str(Path(sys.executable).with_name("gunicorn"))
         self.server_ports = [free_port() for _ in range(self.servers)]
         for port in self.server_ports:
-            self._spawn(
-                [gunicorn, "debate.wsgi", "--workers", str(self.workers), "--bind",
-                 f"127.0.0.1:{port}", "--timeout", "30", "--log-level", "warning"]
-            )  # fmt: skip
+            self.start_server(port)
         self._spawn([sys.executable, "manage.py", "run_tasks"])
         haproxy = shutil.which("haproxy")
         if self.balancer and haproxy:
@@ -267,6 +263,15 @@ class Cluster:
             self._spawn([haproxy, "-f", str(config), "-db"])
         for url in [*self.server_urls, self.url]:
             _wait_http(url + "/healthz")
+
+    def start_server(self, port: int, *, replica: bool = True) -> None:
+        """A gunicorn server on `port` (reading the replica, or the primary alone)."""
+        gunicorn = str(Path(sys.executable).with_name("gunicorn"))
+        self._spawn(
+            [gunicorn, "debate.wsgi", "--workers", str(self.workers), "--bind",
+             f"127.0.0.1:{port}", "--timeout", "30", "--log-level", "warning"],
+            replica=replica,
+        )  # fmt: skip
 
     def haproxy_config(self) -> str:
         servers = "\n".join(
@@ -282,25 +287,7 @@ class Cluster:
         )
 
     def replica_lag(self) -> tuple[int, float]:
-        """The replica's lag behind the primary: WAL bytes not yet replayed, and seconds
-        since the last transaction it replayed was committed (0 when it is caught up)."""
-        primary = self._psql(self.primary_port, "SELECT pg_current_wal_lsn()")
-        row = self._psql(
-            self.replica_port,
-            f"SELECT '{primary}'::pg_lsn - pg_last_wal_replay_lsn(), "
-            "CASE WHEN pg_last_wal_receive_lsn() = pg_last_wal_replay_lsn() THEN 0 "
-            "ELSE EXTRACT(EPOCH FROM now() - pg_last_xact_replay_timestamp()) END",
-        )
-        behind, seconds = row.split("|")
-        return max(0, int(float(behind))), float(seconds or 0)
-
-    def _psql(self, port: int, sql: str) -> str:
-        with psycopg.connect(
-            f"postgresql://postgres@127.0.0.1:{port}/{DATABASE}", autocommit=True
-        ) as conn:
-            row = conn.execute(sql).fetchone()
-        assert row is not None
-        return "|".join(str(value) for value in row)
+        return replica_lag(self.primary_port, self.replica_port)
 
     def stop(self) -> None:
         for process in reversed(self._processes):
@@ -320,6 +307,29 @@ class Cluster:
             )  # fmt: skip
         self._clusters.clear()
         shutil.rmtree(self.root, ignore_errors=True)
+
+
+def replica_lag(primary_port: int, replica_port: int) -> tuple[int, float]:
+    """The replica's lag behind the primary: WAL bytes not yet replayed, and seconds since
+    the last transaction it replayed was committed (0 when it has replayed all it received)."""
+    (primary,) = _one_row(primary_port, "SELECT pg_current_wal_lsn()::text")
+    behind, seconds = _one_row(
+        replica_port,
+        "SELECT %s::pg_lsn - pg_last_wal_replay_lsn(), "
+        "CASE WHEN pg_last_wal_receive_lsn() = pg_last_wal_replay_lsn() THEN 0 "
+        "ELSE EXTRACT(EPOCH FROM now() - pg_last_xact_replay_timestamp()) END",
+        primary,
+    )
+    return max(0, int(behind)), float(seconds or 0)
+
+
+def _one_row(port: int, sql: str, *params: Any) -> tuple[Any, ...]:
+    with psycopg.connect(
+        f"postgresql://postgres@127.0.0.1:{port}/{DATABASE}", autocommit=True
+    ) as conn:
+        row = conn.execute(sql, params or None).fetchone()
+    assert row is not None
+    return tuple(row)
 
 
 def make_class(*, slug: str, size: int, voters: int, writers: int) -> dict[str, Any]:
