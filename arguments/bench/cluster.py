@@ -57,7 +57,7 @@ def _as_postgres(command: list[str]) -> list[str]:
     return command
 
 
-def _wait_http(url: str, seconds: float = 60) -> None:
+def wait_http(url: str, seconds: float = 60) -> None:
     deadline = time.monotonic() + seconds
     while True:
         try:
@@ -262,7 +262,7 @@ class Cluster:
             config.write_text(self.haproxy_config())
             self._spawn([haproxy, "-f", str(config), "-db"])
         for url in [*self.server_urls, self.url]:
-            _wait_http(url + "/healthz")
+            wait_http(url + "/healthz")
 
     def start_server(self, port: int, *, replica: bool = True) -> None:
         """A gunicorn server on `port` (reading the replica, or the primary alone)."""

@@ -22,7 +22,14 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import connection
 
-from arguments.bench.cluster import Cluster, available, free_port, make_class, replica_lag
+from arguments.bench.cluster import (
+    Cluster,
+    available,
+    free_port,
+    make_class,
+    replica_lag,
+    wait_http,
+)
 from arguments.bench.loadtest_clients import ClassAtWork, Session
 from arguments.management.commands.loadtest import Command as LoadTest
 from arguments.models import Debate
@@ -56,6 +63,7 @@ class Command(BaseCommand):
             if options["loadtest"]:
                 alone = free_port()
                 cluster.start_server(alone, replica=False)
+                wait_http(f"http://127.0.0.1:{alone}/healthz")
                 ports = [f"http://127.0.0.1:{alone}", cluster.url]
                 ports += [str(cluster.primary_port), str(cluster.replica_port)]
                 passed = [
