@@ -264,11 +264,12 @@ class Cluster:
         for url in [*self.server_urls, self.url]:
             wait_http(url + "/healthz")
 
-    def start_server(self, port: int, *, replica: bool = True) -> None:
-        """A gunicorn server on `port` (reading the replica, or the primary alone)."""
+    def start_server(self, port: int, *, replica: bool = True, workers: int = 0) -> None:
+        """A gunicorn server on `port` (reading the replica, or the primary alone), with
+        `workers` workers (0: the cluster's own number)."""
         gunicorn = str(Path(sys.executable).with_name("gunicorn"))
         self._spawn(
-            [gunicorn, "debate.wsgi", "--workers", str(self.workers), "--bind",
+            [gunicorn, "debate.wsgi", "--workers", str(workers or self.workers), "--bind",
              f"127.0.0.1:{port}", "--timeout", "30", "--log-level", "warning"],
             replica=replica,
         )  # fmt: skip

@@ -4,12 +4,12 @@
     python manage.py cluster --loadtest    # `make loadtest CLUSTER=1`: one server vs the cluster
 
 `--loadtest` starts the cluster and a third gunicorn server reading the primary alone (as
-before issue 36), then drives both from a process inside the cluster (`--drive`, with the
-cluster's database and key): it builds a synthetic debate of `--size` claims and runs wrk on
-the debate page, read by visitors alone and then while a class votes and writes
-(loadtest_clients.ClassAtWork), first on the one server, then on the cluster (two servers
-behind haproxy, reads on the replica), sampling the replica's lag all along. It prints the
-figures and one JSON line.
+before issue 36), with as many workers as the cluster's two servers together, then drives
+both from a process inside the cluster (`--drive`, with the cluster's database and key): it
+builds a synthetic debate of `--size` claims and runs wrk on the debate page, read by
+visitors alone and then while a class votes and writes (loadtest_clients.ClassAtWork), first
+on the one server, then on the cluster (two servers behind haproxy, reads on the replica),
+sampling the replica's lag all along. It prints the figures and one JSON line.
 """
 
 from __future__ import annotations
@@ -62,7 +62,11 @@ class Command(BaseCommand):
             self.stderr.write(f"started (seconds from the start): {cluster.timings}")
             if options["loadtest"]:
                 alone = free_port()
-                cluster.start_server(alone, replica=False)
+                # As many workers as the cluster's servers together: on a shared machine,
+                # each process's share of the cores grows with the number of processes.
+                cluster.start_server(
+                    alone, replica=False, workers=cluster.servers * cluster.workers
+                )
                 wait_http(f"http://127.0.0.1:{alone}/healthz")
                 ports = [f"http://127.0.0.1:{alone}", cluster.url]
                 ports += [str(cluster.primary_port), str(cluster.replica_port)]
