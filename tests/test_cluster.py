@@ -189,7 +189,8 @@ def test_a_class_on_two_servers_and_a_replica_reads_its_writes_and_never_goes_ba
 
     everyone = [*voters, *writers, *visitors]
     assert [p for r in everyone for p in r.problems] == []
-    assert len(acknowledged) >= 10 and len(claims) >= 6, (len(acknowledged), len(claims))
+    # Enough happened to prove something, even on a busy machine.
+    assert len(acknowledged) >= 5 and len(claims) >= 3, (len(acknowledged), len(claims))
 
     # Every acknowledged vote and claim is in the primary.
     with psycopg.connect(cluster.primary_url.replace("postgres://", "postgresql://")) as db:
@@ -202,6 +203,15 @@ def test_a_class_on_two_servers_and_a_replica_reads_its_writes_and_never_goes_ba
         texts = {text for (text,) in db.execute("SELECT text FROM arguments_claim")}
     assert {key: stored.get(key) for key in votes} == votes
     assert set(claims) <= texts
+
+    # Both servers read the replica (their connections persist: CONN_MAX_AGE).
+    replica = cluster.replica_url.replace("postgres://", "postgresql://")
+    with psycopg.connect(replica) as db:
+        (readers,) = db.execute(
+            "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() "
+            "AND backend_type = 'client backend' AND pid <> pg_backend_pid()"
+        ).fetchone() or (0,)
+    assert readers >= 2
 
     # Every reader, on any server, sees another's claim once the live interval has passed.
     late = [
