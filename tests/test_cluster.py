@@ -40,16 +40,19 @@ WRITTEN = re.compile(r"Cluster claim w\d+-\d+\.")
 
 
 @pytest.fixture
-def cluster():
+def cluster(tmp_path):
     if connection.vendor != "postgresql":
         pytest.skip("the cluster is PostgreSQL's (a primary and a streaming replica)")
     reason = clusters.available()
     if reason:
         pytest.skip(reason)
-    running = clusters.Cluster(workers=1, schema_from=database_url(connection.settings_dict))
+    running = clusters.Cluster(
+        workers=1, schema_from=database_url(connection.settings_dict), logs=tmp_path
+    )
     started = time.monotonic()
     running.start()
     print(f"cluster started in {time.monotonic() - started:.1f} s: {running.timings}")
+    print(f"servers {running.server_urls}, balancer {running.url}, logs in {tmp_path}")
     yield running
     running.stop()
 
@@ -77,7 +80,7 @@ class Reader:
                 status = response.status
                 set_cookies = response.headers.get_all("Set-Cookie") or []
         except HTTPError as error:
-            text, status, set_cookies = "", error.code, []
+            text, status, set_cookies = error.read().decode(errors="replace"), error.code, []
         for line in set_cookies:
             for name, morsel in SimpleCookie(line).items():
                 if morsel["max-age"] == "0":
@@ -85,7 +88,7 @@ class Reader:
                 else:
                     self.cookies[name] = morsel.value
         if status != 200:
-            self.problems.append(f"{url}: {status}")
+            self.problems.append(f"{url}: {status} {' '.join(text.split())[:300]}")
         return text
 
     def read(self, url: str, *, debate_page: bool = True) -> str:

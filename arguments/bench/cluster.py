@@ -82,6 +82,7 @@ class Cluster:
     # on a busy two-core machine the migrations took most of a minute.
     schema_from: str | None = None
     quiet: bool = True
+    logs: Path | None = None  # where the servers', worker's and balancer's output goes
     root: Path = field(default_factory=lambda: Path(tempfile.mkdtemp(prefix="debate-cluster-")))
     primary_port: int = field(default_factory=free_port)
     replica_port: int = field(default_factory=free_port)
@@ -239,14 +240,20 @@ class Cluster:
         return done.stdout
 
     def _spawn(self, command: list[str], *, replica: bool = True) -> None:
-        output = subprocess.DEVNULL if self.quiet else None
+        output: Any = None
+        if self.logs is not None:
+            self.logs.mkdir(parents=True, exist_ok=True)
+            name = f"{len(self._processes)}-{Path(command[0]).name}.log"
+            output = (self.logs / name).open("wb")
+        elif self.quiet:
+            output = subprocess.DEVNULL
         self._processes.append(
             subprocess.Popen(
                 command,
                 env=self.env(replica=replica),
                 cwd=settings.BASE_DIR,
                 stdout=output,
-                stderr=output,
+                stderr=subprocess.STDOUT if self.logs is not None else output,
             )
         )
 
@@ -279,11 +286,15 @@ class Cluster:
             f"    server web{n} 127.0.0.1:{port} check"
             for n, port in enumerate(self.server_ports, start=1)
         )
+        # Lenient health checks: a sync worker busy with pages answers /healthz late on a
+        # loaded machine, and a server marked down for that turned requests into 503s.
         return (
             "defaults\n    mode http\n    timeout connect 5s\n    timeout client 60s\n"
-            "    timeout server 60s\n"
+            "    timeout server 60s\n    timeout check 10s\n    retries 3\n"
+            "    option redispatch\n"
             f"frontend web\n    bind 127.0.0.1:{self.balancer_port}\n    default_backend app\n"
             "backend app\n    balance roundrobin\n    option httpchk GET /healthz\n"
+            "    default-server inter 2s fall 5 rise 1\n"
             f"{servers}\n"
         )
 
