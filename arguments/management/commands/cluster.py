@@ -46,6 +46,9 @@ class Command(BaseCommand):
         parser.add_argument("--workers", type=int, default=2, help="gunicorn workers per server")
         parser.add_argument("--votes-per-second", type=float, default=4.0)
         parser.add_argument("--write-every", type=float, default=2.0, help="seconds")
+        parser.add_argument(
+            "--schema-from", help="a migrated PostgreSQL database's URL to copy, not migrate"
+        )
         # Inside the cluster (set by --loadtest): the servers to load and the ports to watch.
         parser.add_argument("--drive", nargs=4, metavar=("ONE", "CLUSTER", "PRIMARY", "REPLICA"))
 
@@ -56,7 +59,11 @@ class Command(BaseCommand):
         reason = available()
         if reason:
             raise CommandError(reason)
-        cluster = Cluster(workers=options["workers"], seed=not options["loadtest"])
+        cluster = Cluster(
+            workers=options["workers"],
+            seed=not options["loadtest"],
+            schema_from=options["schema_from"],
+        )
         self.stderr.write(f"starting a cluster in {cluster.root}…")
         with cluster:
             self.stderr.write(f"started (seconds from the start): {cluster.timings}")
