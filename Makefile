@@ -7,7 +7,7 @@ PY := $(VENV)/bin/python
 # uv comes from PyPI: use the one on PATH, else bootstrap a private copy with any Python 3.
 UV := $(or $(shell command -v uv 2>/dev/null),.uv/bin/uv)
 
-.PHONY: install run worker test bench lint format loadtest screenshots clean
+.PHONY: install run worker test bench lint format loadtest cluster screenshots clean
 
 .uv/bin/uv:
 	python3 -m venv .uv
@@ -39,10 +39,21 @@ bench: install
 	$(PY) manage.py bench $(BENCH_ARGS)
 
 # gunicorn (2 workers, production settings) under wrk, on its own database of 20,000 claims.
+# CLUSTER=1: one server against `make cluster`'s two servers and replica (docs/PERFORMANCE.md).
 loadtest: install
 	@command -v wrk >/dev/null || { echo "loadtest needs wrk: apt-get install wrk"; exit 1; }
+ifdef CLUSTER
+	$(PY) manage.py cluster --loadtest $(LOADTEST_ARGS)
+else
 	DATABASE_URL=$${LOADTEST_DATABASE_URL:-sqlite:///$(CURDIR)/loadtest.sqlite3} \
 		$(PY) manage.py loadtest $(LOADTEST_ARGS)
+endif
+
+# Optional tooling (issue 36): a primary PostgreSQL and a streaming replica, two gunicorn
+# servers, the task worker and haproxy, on free ports in a temporary directory, until Ctrl-C
+# (needs Debian's postgresql-15; haproxy if installed, else use the servers' own addresses).
+cluster: install
+	$(PY) manage.py cluster
 
 # The layers' contracts (import-linter) and the type checker (mypy with django-stubs) are
 # configured in pyproject.toml. djade formats the Django template syntax only, never the HTML

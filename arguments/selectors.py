@@ -10,12 +10,13 @@ from itertools import pairwise
 from typing import TYPE_CHECKING, Any, NamedTuple, TypedDict
 
 from django.contrib.auth import get_user_model
-from django.db import connection
+from django.db import DEFAULT_DB_ALIAS, connections
 from django.db.models import Count, F, Min, OuterRef, Prefetch, Q, Subquery
 from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 from lti_tool.models import Key, LtiRegistration
 
+from arguments import replicas
 from arguments.models import (
     Annotation,
     Citation,
@@ -94,7 +95,7 @@ def debate_versions(slug: str, environ: MutableMapping[str, Any]) -> DebateVersi
     read = environ.get(VERSIONS_READ)
     if read is not None and read[0] == slug:
         return read[1]
-    with connection.cursor() as cursor:
+    with connections[replicas.reads_from()].cursor() as cursor:
         cursor.execute(VERSIONS_SQL, [slug])
         row = cursor.fetchone()
     found = None if row is None else DebateVersions(*row)
@@ -105,7 +106,7 @@ def debate_versions(slug: str, environ: MutableMapping[str, Any]) -> DebateVersi
 def still_member(debate_id: int, user_id: int) -> bool:
     """Whether the user owns the debate or holds a membership in it now (plain SQL: the
     poll shortcut asks it before Django, for a private debate's unchanged poll)."""
-    with connection.cursor() as cursor:
+    with connections[replicas.reads_from()].cursor() as cursor:
         cursor.execute(MEMBER_SQL, [debate_id, user_id, debate_id, user_id])
         return cursor.fetchone() is not None
 
@@ -379,8 +380,8 @@ class QueueState(NamedTuple):
 
 
 def database_answers() -> bool:
-    """Whether the database answers a trivial query (the health check)."""
-    with connection.cursor() as cursor:
+    """Whether the database answers a trivial query (the health check): the primary."""
+    with connections[DEFAULT_DB_ALIAS].cursor() as cursor:
         cursor.execute("SELECT 1")
         return cursor.fetchone() == (1,)
 

@@ -136,6 +136,21 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 else:
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 
+# Read replicas (issue 36): DATABASE_REPLICA_URL names one or several streaming replicas of
+# the primary, comma-separated. A request reads from one that has replayed what its reader
+# last saw or wrote, else from the primary (arguments/replicas.py); writes go to the primary.
+# Unset, nothing is routed: every read goes to `default`.
+DATABASE_REPLICAS: list[str] = []
+for _number, _url in enumerate(env_list("DATABASE_REPLICA_URL", ""), start=1):
+    _alias = f"replica{_number}"
+    DATABASES[_alias] = dj_database_url.parse(_url, conn_max_age=600)
+    DATABASES[_alias]["CONN_HEALTH_CHECKS"] = True
+    DATABASES[_alias]["TEST"] = {"MIRROR": "default"}
+    DATABASE_REPLICAS.append(_alias)
+if DATABASE_REPLICAS:
+    DATABASE_ROUTERS = ["arguments.replicas.Router"]
+    MIDDLEWARE.insert(0, "arguments.views.replicas.ReadReplicasMiddleware")
+
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # Background work: Django's task framework, its tasks stored in the database (the same one,

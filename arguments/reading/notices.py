@@ -11,8 +11,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from django.db import connection
+from django.db import connections
 
+from arguments import replicas
 from arguments.models import Claim, Flag, Role
 from arguments.rules.permissions import at_least
 
@@ -104,7 +105,7 @@ def claim_notices(*, user: Any, debate: Debate, role: Role | None) -> dict[int, 
     if not user.is_authenticated:
         return {}
     moderates = at_least(role, Role.MODERATOR)
-    with connection.cursor() as cursor:
+    with connections[replicas.reads_from()].cursor() as cursor:
         cursor.execute(*_notice_query(user.pk, debate.pk, moderates))
         rows = cursor.fetchall()
     notices: dict[int, Notice] = {}

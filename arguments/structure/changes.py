@@ -20,10 +20,10 @@ import dataclasses
 import logging
 from typing import TYPE_CHECKING
 
-from django.db import connection
+from django.db import connections
 from django.db.models import Q
 
-from arguments import caches
+from arguments import caches, replicas
 from arguments.models import Claim, Relation, StructureChange, tally_of
 from arguments.structure import strengths
 from arguments.structure.graph import (
@@ -179,7 +179,7 @@ def catch_up_tallies(structure: DebateStructure, version: int) -> set[int]:
     held = structure.tally_version
     changed: set[int] = set()
     debate_id = structure.debate_id
-    with connection.cursor() as cursor:
+    with connections[replicas.reads_from()].cursor() as cursor:
         cursor.execute(VOTED_SINCE_SQL, [debate_id, held, debate_id, held, True])
         voted = cursor.fetchall()
     for is_thesis, point_id, child_id, *tally in voted:

@@ -27,8 +27,9 @@ from __future__ import annotations
 import logging
 from typing import TYPE_CHECKING
 
-from django.db import connection
+from django.db import connections
 
+from arguments import replicas
 from arguments.models import Claim, Debate, Relation, StoredStrength
 from arguments.structure import stored_strengths
 from arguments.structure.graph import (
@@ -109,7 +110,7 @@ def _read_slice(debate: Debate) -> DebateStructure | None:
     their parent (the ORM's `OR` of subqueries read every row of the debate on PostgreSQL),
     then the claims at their ends."""
     now = versions_now(debate)  # the versions the slice stands at, read in its snapshot
-    with connection.cursor() as cursor:
+    with connections[replicas.reads_from()].cursor() as cursor:
         # The theses, and the newest claim of the whole debate (the live poll compares
         # with it, not with the slice's).
         cursor.execute(
@@ -196,6 +197,6 @@ def _ways_up(claims: list[int]) -> list[Edge]:
         SELECT {_EDGE_SQL_COLUMNS} FROM {_RELATIONS} r
         WHERE r.child_id IN (SELECT id FROM up) AND r.is_link = %s AND r.is_hidden = %s
     """  # names from the models; values are parameters
-    with connection.cursor() as cursor:
+    with connections[replicas.reads_from()].cursor() as cursor:
         cursor.execute(sql, [*claims, False, False, False, False])
         return [edge_from(row) for row in cursor.fetchall()]

@@ -12,7 +12,7 @@ import logging
 import threading
 from collections import OrderedDict
 
-from arguments import caches
+from arguments import caches, replicas
 from arguments.models import Claim, Debate, Relation
 from arguments.structure import changes, scoring, stored_strengths
 from arguments.structure.graph import (
@@ -156,6 +156,13 @@ def debate_structure(debate: Debate) -> DebateStructure:
     caught_up = _caught_up(debate)
     if caught_up is not None:
         structure, since, rescored = caught_up
+        if (
+            structure.version[0] > debate.structure_version
+            or structure.tally_version > debate.tally_version
+        ):
+            # Held newer than the request's database shows (another request read the primary,
+            # or a replica ahead of this one): served as it is, never taken back to older.
+            replicas.served_newer()
         if since != (debate.structure_version, debate.tally_version) and not (
             stored_strengths.current(debate)
         ):

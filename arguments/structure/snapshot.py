@@ -25,10 +25,14 @@ from contextlib import ExitStack, contextmanager
 from typing import TYPE_CHECKING
 
 import psycopg
-from django.db import connection, transaction
+from django.db import connections, transaction
+
+from arguments import replicas
 
 if TYPE_CHECKING:
     from collections.abc import Iterator
+
+    from django.db.backends.base.base import BaseDatabaseWrapper
 
 
 _open = threading.local()  # per thread, as Django's connections are
@@ -41,25 +45,28 @@ def in_snapshot() -> bool:
 
 @contextmanager
 def snapshot() -> Iterator[None]:
-    """Run the reads inside against one snapshot of the database (see the module's text)."""
+    """Run the reads inside against one snapshot of the database (see the module's text):
+    the one this request reads from (a replica's snapshot is as consistent as the primary's)."""
+    alias = replicas.reads_from()
+    connection = connections[alias]
     if connection.in_atomic_block:
         yield
         return
     with ExitStack() as stack:
         stack.callback(setattr, _open, "snapshot", False)
         if connection.vendor == "sqlite":
-            with _sqlite_begins("DEFERRED"):
-                stack.enter_context(transaction.atomic())
+            with _sqlite_begins(connection, "DEFERRED"):
+                stack.enter_context(transaction.atomic(using=alias))
         else:
             if connection.vendor == "postgresql":
-                stack.enter_context(_postgresql_begins_repeatable_read())
-            stack.enter_context(transaction.atomic())
+                stack.enter_context(_postgresql_begins_repeatable_read(connection))
+            stack.enter_context(transaction.atomic(using=alias))
         _open.snapshot = True
         yield
 
 
 @contextmanager
-def _sqlite_begins(mode: str) -> Iterator[None]:
+def _sqlite_begins(connection: BaseDatabaseWrapper, mode: str) -> Iterator[None]:
     """Django's SQLite backend begins a transaction with the connection's `transaction_mode`
     (settings: IMMEDIATE); this one transaction begins with `mode` instead."""
     before = connection.transaction_mode  # type: ignore[attr-defined]
@@ -71,7 +78,7 @@ def _sqlite_begins(mode: str) -> Iterator[None]:
 
 
 @contextmanager
-def _postgresql_begins_repeatable_read() -> Iterator[None]:
+def _postgresql_begins_repeatable_read(connection: BaseDatabaseWrapper) -> Iterator[None]:
     """psycopg begins the next transaction with the connection's isolation level and
     read-only flag in its BEGIN: one statement, not a BEGIN and a SET TRANSACTION."""
     connection.ensure_connection()

@@ -33,7 +33,7 @@ from django.conf import settings
 from django.db import DatabaseError
 from django.http import HttpRequest, HttpResponse
 
-from arguments import caches, paths, selectors
+from arguments import caches, paths, replicas, selectors
 from arguments.models import Debate
 from arguments.rules.faults import close_lost_connections
 
@@ -184,6 +184,9 @@ class VisitorPagesMiddleware:
             == (versions.structure, versions.tally, selectors.epoch_seconds(versions.updated_at))
             and not response.cookies
             and not response.streaming
+            # Made with a structure newer than these versions (read replicas): kept under
+            # them, it would be served as theirs to a reader on another server.
+            and not replicas.was_served_newer()
         ):
             with _lock:
                 _pages[key] = _kept(response)
