@@ -20,4 +20,8 @@ def opinions_wanted(debate_id: int) -> None:
         wanted_at=Coalesce("wanted_at", Value(now), output_field=DateTimeField())
     )
     if not marked:
-        OpinionMap.objects.get_or_create(debate_id=debate_id, defaults={"wanted_at": now})
+        # No row yet: create it wanted. A concurrent first vote may have just created it (and
+        # marked it): nothing to add, and no savepoint for the conflict.
+        OpinionMap.objects.bulk_create(
+            [OpinionMap(debate_id=debate_id, wanted_at=now)], ignore_conflicts=True
+        )
