@@ -1262,3 +1262,27 @@ class SnapshotClaim(models.Model):
         if not self._state.adding:
             raise FrozenError("A snapshot is never changed after it is taken.")
         super().save(*args, **kwargs)
+
+
+class OpinionMap(models.Model):
+    """A debate's opinion groups (issue 33): its participants placed by how they vote and
+    grouped, computed in the background (arguments/tasks/opinions.py) and kept here, so that
+    a page only reads this row. `result` is arguments/structure/opinion_groups.py's JSON."""
+
+    MIN_VOTES = 3  # a participant's votes to be placed on the map
+    MIN_GROUP = 3  # people in a group for it to be shown: fewer would be a person's votes
+
+    debate = models.OneToOneField(Debate, on_delete=models.CASCADE, related_name="opinion_map")
+    result = models.JSONField(default=dict, blank=True)
+    # The debate's `tally_version` read before the votes the result was computed from
+    # (None: never computed), so a page can say the map is older than the latest votes.
+    computed_from = models.PositiveBigIntegerField(null=True, blank=True)
+    computed_at = models.DateTimeField(null=True, blank=True)
+    # When the first vote not yet in a computation was cast (None: the map has every vote).
+    # The task worker enqueues one computation per wanted map, marking it `enqueued_at`; the
+    # computation clears both as it starts, so the votes of a burst make one job.
+    wanted_at = models.DateTimeField(null=True, blank=True)
+    enqueued_at = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return f"opinion map of debate {self.debate_id}"

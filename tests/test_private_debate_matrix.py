@@ -178,6 +178,10 @@ ROWS: dict[str, Row] = {
         query=lambda s: {"part": "panel"},
     ),
     "gaps page": Row("arguments:debate_gaps", lambda s: [], expect()),
+    "opinion map": Row("arguments:debate_opinions", lambda s: [], expect()),
+    "cruxes between groups": Row(
+        "arguments:debate_cruxes", lambda s: [], expect(), query=lambda s: {"by": "groups"}
+    ),
     "gaps panel": Row(
         "arguments:debate_gaps",
         lambda s: [],

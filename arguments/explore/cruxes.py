@@ -19,6 +19,11 @@ A point is a **crux** when at least `MIN_VOTES` people voted on it (fewer say li
 room) and its polarization is at least `POLARIZATION_FLOOR` (a standard deviation of one step
 of the scale: below that, people roughly agree). Cruxes rank by polarization, then by votes.
 
+**Between groups** (an option, `?by=groups`): the points ranked instead by how far apart the
+debate's opinion groups vote on them (the highest group's mean minus the lowest's, issue 33),
+read from the stored opinion map (`OpinionMap.result["split"]`, one query): a point can split
+the room evenly inside every group and not between them, or the reverse.
+
 Everything goes through the reader's lens: only claims they see, and never a point whose
 votes are hidden from them (guided voting shows a point's votes only once one voted on it).
 """
@@ -28,6 +33,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from arguments.explore.opinions import stored_map
 from arguments.models import Claim
 
 if TYPE_CHECKING:
@@ -40,6 +46,7 @@ if TYPE_CHECKING:
 MIN_VOTES = 5
 POLARIZATION_FLOOR = 0.25  # variance 1 of a largest 4: one step of the scale apart, on average
 MAX_VARIANCE = 4.0  # half the votes at 0, half at 4
+GROUPS_APART_FLOOR = 1.0  # between groups: one step of the scale between their means
 
 
 def polarization(tally: Sequence[int]) -> float:
@@ -59,6 +66,7 @@ class Crux:
 
     item: TreeItem
     polarization: float
+    groups_apart: float | None = None  # between-group ranking: the groups' means' spread
 
     @property
     def percent(self) -> int:
@@ -115,9 +123,12 @@ def _split_points(structure: DebateStructure) -> list[tuple[float, int, int, str
     return found
 
 
-def cruxes_of(lens: Lens, *, limit: int) -> Cruxes:
+def cruxes_of(lens: Lens, *, limit: int, between_groups: bool = False) -> Cruxes:
     """The reader's cruxes of the debate, most divided first, the first `limit` of them:
-    the debate's split points that the reader sees and whose votes they may see."""
+    the debate's split points that the reader sees and whose votes they may see
+    (`between_groups`: those that divide the opinion groups most)."""
+    if between_groups:
+        return _between_groups(lens, limit=limit)
     seen = [
         (split, claim_id)
         for split, _votes, claim_id, point in _split_points(lens.structure)
@@ -127,4 +138,19 @@ def cruxes_of(lens: Lens, *, limit: int) -> Cruxes:
         Crux(item=lens.focus(claim_id, levels=0), polarization=split)
         for split, claim_id in seen[:limit]
     ]
+    return Cruxes(shown=shown, total=len(seen))
+
+
+def _between_groups(lens: Lens, *, limit: int) -> Cruxes:
+    stored = stored_map(lens.debate.pk)
+    rows = stored.result.get("split", []) if stored is not None else []
+    seen = [
+        (apart, claim_id)
+        for point, claim_id, _votes, apart in rows
+        if apart >= GROUPS_APART_FLOOR and lens.sees(claim_id) and not lens.hides_votes(point)
+    ]
+    shown = []
+    for apart, claim_id in seen[:limit]:
+        item = lens.focus(claim_id, levels=0)
+        shown.append(Crux(item=item, polarization=polarization(item.tally), groups_apart=apart))
     return Cruxes(shown=shown, total=len(seen))

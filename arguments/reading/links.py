@@ -367,6 +367,24 @@ class DebateUrls:
         return self._reverse("arguments:debate_gaps")
 
     @property
+    def opinions(self) -> str:
+        """The opinion map: who votes alike, where groups agree and split (issue 33)."""
+        return self._reverse("arguments:debate_opinions")
+
+    @property
+    def cruxes_between_groups(self) -> str:
+        """The crux finder ranking by how far apart the opinion groups' votes are."""
+        return f"{self.cruxes}?by=groups"
+
+    def page_as(self, perspective: str) -> str:
+        """The debate's page seen through a perspective (`perspectives.Viewpoint.key`)."""
+        return _with_query(self._reverse("arguments:debate"), f"perspective={perspective}")
+
+    def map_as(self, perspective: str) -> str:
+        """The debate's map seen through a perspective."""
+        return _with_query(self._reverse("arguments:debate_map"), f"perspective={perspective}")
+
+    @property
     def gaps_panel(self) -> str:
         """The debate page's Needs you panel (an htmx fragment)."""
         return f"{self.gaps}?part=panel"

@@ -2,7 +2,8 @@
 everyone: one participant, a group (a class section the owner defines), or a named
 perspective that its creator votes as ("an economist").
 
-A page asks for one with `?perspective=user:<id>`, `group:<id>` or `named:<id>`. The
+A page asks for one with `?perspective=user:<id>`, `group:<id>`, `named:<id>` or
+`opinion:<n>` (the n-th opinion group of the debate's opinion map, issue 33). The
 perspective's tallies come from one grouped query over its voters' vote rows; DF-QuAD
 (`scoring.strengths`) then runs on them over the structure every reader shares, giving a
 `SeenAs` structure that the lens reads in place of everyone's: the tree, the focus page, the
@@ -12,7 +13,9 @@ per debate version, tally version and perspective version, like the structure it
 Who may look through which: a named perspective is public to every reader of the debate (it
 is a role someone plays, not a person); one participant's votes and a group's are for the
 owner and moderators only (`Action.MANAGE_MEMBERS`, as the activity table), since a group
-of one is a person. docs/ARCHITECTURE.md, "Perspectives".
+of one is a person. An opinion group is public like the opinion page: it is shown only with
+`OpinionMap.MIN_GROUP` people or more, and its members are never named.
+docs/ARCHITECTURE.md, "Perspectives".
 """
 
 from __future__ import annotations
@@ -29,7 +32,7 @@ from django.db.models import Count, Q
 from django.http import Http404
 
 from arguments import caches
-from arguments.models import Membership, Perspective, Vote, tally_of
+from arguments.models import Membership, OpinionMap, Perspective, Vote, tally_of
 from arguments.reading.pseudonyms import shown_name
 from arguments.structure import scoring
 from arguments.structure.graph import PUBLISHED, DebateStructure
@@ -43,7 +46,7 @@ if TYPE_CHECKING:
 
 Tally = tuple[int, int, int, int, int]
 NO_VOTES: Tally = (0, 0, 0, 0, 0)
-KINDS = ("user", "group", "named")
+KINDS = ("user", "group", "named", "opinion")
 PARTICIPANTS_LISTED = 500  # the picker's participants (most recent voters first beyond that)
 PARTICIPANTS_KEPT_SECONDS = 60
 
@@ -52,10 +55,13 @@ PARTICIPANTS_KEPT_SECONDS = 60
 class Viewpoint:
     """The perspective a page is seen through: whose votes count, and what to call it."""
 
-    kind: str  # "user", "group" or "named"
+    kind: str  # "user", "group", "named" or "opinion"
     id: int
     label: str
-    version: int = 0  # a group's or named perspective's `version` (0 for one participant)
+    # A group's or named perspective's `version` (0 for one participant); an opinion
+    # group's: the tally version its map was computed from.
+    version: int = 0
+    voters: tuple[int, ...] = ()  # an opinion group's members (never shown)
 
     @property
     def key(self) -> str:
@@ -69,6 +75,8 @@ class Viewpoint:
             return f"as {self.label} voted"
         if self.kind == "group":
             return f"as the group {self.label} voted"
+        if self.kind == "opinion":
+            return f"as opinion group {self.label} voted"
         return f"as {self.label}"
 
 
@@ -87,7 +95,7 @@ def parse(raw: str) -> tuple[str, int] | None:
         return None
     kind, _, number = raw.partition(":")
     if kind not in KINDS or not (number.isascii() and number.isdigit()) or len(number) > 18:
-        raise BadRequest("perspective must be user:<id>, group:<id> or named:<id>.")
+        raise BadRequest("perspective must be user:<id>, group:<id>, named:<id> or opinion:<n>.")
     return kind, int(number)
 
 
@@ -99,6 +107,8 @@ def viewpoint_for(debate: Debate, raw: str, *, may_see_voters: bool) -> Viewpoin
     if asked is None:
         return None
     kind, id_ = asked
+    if kind == "opinion":
+        return _opinion_group(debate, id_)
     if kind != "named" and not may_see_voters:
         raise PermissionDenied("Only the owner and moderators see how participants voted.")
     if kind == "user":
@@ -116,10 +126,22 @@ def viewpoint_for(debate: Debate, raw: str, *, may_see_voters: bool) -> Viewpoin
     return Viewpoint(kind, id_, row[0], row[1])
 
 
+def _opinion_group(debate: Debate, index: int) -> Viewpoint:
+    """The opinion group `index` of the debate's stored opinion map, if it is shown (big
+    enough); a 404 otherwise. One query."""
+    stored = OpinionMap.objects.filter(debate=debate).values_list("result", "computed_from").first()
+    groups = stored[0].get("groups", []) if stored else []
+    if stored is None or index >= len(groups) or groups[index]["size"] < OpinionMap.MIN_GROUP:
+        raise Http404("No such opinion group in this debate.")
+    voters = tuple(user for user, _x, _y, group in stored[0]["dots"] if group == index)
+    return Viewpoint("opinion", index, groups[index]["label"], stored[1] or 0, voters)
+
+
 def viewpoint_now(viewpoint: Viewpoint) -> Viewpoint:
     """The same perspective at its current version (a vote cast as it, or a change of a
-    group's members, moved it): one query, none for one participant's."""
-    if viewpoint.kind == "user":
+    group's members, moved it): one query, none for one participant's or an opinion
+    group's (its members are those of the map the page was asked with)."""
+    if viewpoint.kind in ("user", "opinion"):
         return viewpoint
     version = Perspective.objects.filter(pk=viewpoint.id).values_list("version", flat=True).first()
     return dataclasses.replace(viewpoint, version=version or 0)
@@ -143,6 +165,8 @@ def tallies(debate: Debate, viewpoint: Viewpoint) -> dict[str, Tally]:
     elif viewpoint.kind == "group":
         members = Perspective.members.through.objects.filter(perspective_id=viewpoint.id)
         votes = votes.filter(perspective__isnull=True, user_id__in=members.values("user_id"))
+    elif viewpoint.kind == "opinion":
+        votes = votes.filter(perspective__isnull=True, user_id__in=viewpoint.voters)
     else:
         votes = votes.filter(perspective__isnull=True, user_id=viewpoint.id)
     counts: dict[str, list[int]] = {}

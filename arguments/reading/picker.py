@@ -69,6 +69,7 @@ class Picker:
     named: list[Choice] = field(default_factory=list)
     groups: list[Choice] = field(default_factory=list)
     participants: list[Choice] = field(default_factory=list)
+    opinion: list[Choice] = field(default_factory=list)  # the opinion group looked through
     voting_as: list[Choice] = field(default_factory=list)  # the reader's own named ones
     may_create: bool = False  # may start a named perspective (may vote)
     create_url: str = ""
@@ -91,6 +92,9 @@ def picker_of(lens: Lens) -> Picker:
     a named perspective; one query for a participant, two for a moderator (the voters)."""
     current = lens.viewpoint
     picker = Picker(current=current)
+    if current is not None and current.kind == "opinion":
+        # Offered from the opinion page, not listed here: the select keeps it chosen.
+        picker.opinion = [Choice(current.key, f"Opinion group {current.label}", True)]
     if lens.user_id is None:
         return picker
     chosen = current.key if current is not None else ""

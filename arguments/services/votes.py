@@ -17,6 +17,7 @@ from arguments.models import (
     Vote,
 )
 from arguments.rules.permissions import Action, require
+from arguments.services.opinions import opinions_wanted
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AnonymousUser, User
@@ -148,6 +149,8 @@ def _move_tally(point: Relation | Claim, tally: list[int], changes: dict[int, in
         tally[value] += step
     for name, count in zip(point.TALLY_FIELDS, tally, strict=True):
         setattr(point, name, count)
+    # The opinion map is computed again in the background, once per burst of votes.
+    opinions_wanted(debate_id)
 
 
 @transaction.atomic

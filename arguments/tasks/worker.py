@@ -2,6 +2,7 @@
 
 - **Periodic jobs**: every `UPKEEP_SECONDS` each worker calls `periodic.enqueue_due()`; the
   database decides which worker enqueues each period's run (arguments/tasks/periodic.py).
+  The same upkeep enqueues the opinion maps votes have made wanted (tasks/opinions.py).
 - **A worker killed mid-task** (SIGKILL, an out-of-memory kill, a machine lost) leaves its
   task "running" for ever in django-tasks-db. Every worker, at start and at each upkeep,
   gives such a task back to the queue: at once when its worker was a process on this machine
@@ -30,7 +31,7 @@ from django_tasks_db.models import DBTaskResult
 from django_tasks_db.utils import exclusive_transaction, is_locked_database_exception
 
 from arguments.services import import_jobs
-from arguments.tasks import periodic
+from arguments.tasks import opinions, periodic
 
 logger = logging.getLogger(__name__)
 
@@ -121,6 +122,7 @@ class QueueWorker(Worker):
         try:
             requeue_abandoned()
             periodic.enqueue_due()
+            opinions.enqueue_wanted()
         except OperationalError as error:  # a busy SQLite; next time
             logger.warning("Task upkeep skipped: %s", error)
 

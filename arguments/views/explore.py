@@ -59,10 +59,15 @@ def debate_cruxes(request: HtmxHttpRequest, slug: str) -> HttpResponse:
     """The points where the room is most divided, with how people voted on each."""
     lens = lens_for(request, slug)
     panel = _as_panel(request)
-    found = cruxes.cruxes_of(lens, limit=CRUX_PANEL_ROWS if panel else PAGE_ROWS)
+    # `?by=groups`: ranked by how far apart the opinion groups vote (the page's option).
+    between_groups = request.GET.get("by") == "groups" and not panel
+    found = cruxes.cruxes_of(
+        lens, limit=CRUX_PANEL_ROWS if panel else PAGE_ROWS, between_groups=between_groups
+    )
     context = page_context(
         lens,
         cruxes=found,
+        between_groups=between_groups,
         min_votes=cruxes.MIN_VOTES,
         hides_votes=lens.debate.hide_votes_until_voted,
         panel=panel,

@@ -81,6 +81,8 @@ PAGES = [
     ("snapshot-diff", "/d/open-weight-ai/v/1/diff/"),
     ("moderate", "/moderate/"),
     ("moderate-claims", "/moderate/arguments/claim/"),
+    # The opinion map (issue 33), with planted voters and the reader among them.
+    ("opinions", "/d/open-weight-ai/opinions/"),
 ]
 SIGNED_OUT = [("login", "/accounts/login/"), ("signup", "/accounts/signup/")]
 SIZES = {"": {"width": 1280, "height": 800}, "-phone": {"width": 390, "height": 844}}
@@ -131,6 +133,21 @@ def make_snapshot(env: dict[str, str], username: str) -> None:
     subprocess.run([*manage, "shell", "-c", code], env=env, check=True, capture_output=True)
 
 
+def make_opinions(env: dict[str, str], username: str) -> None:
+    """Voters in three camps (the reader in the first) and the opinion map computed as the
+    task worker would: the tallies stay as seeded, so the other pages do not change."""
+    code = (
+        "from django.contrib.auth import get_user_model; from arguments.models import Debate; "
+        "from arguments.bench.opinions import plant_camps; "
+        "from arguments.tasks.opinions import opinions_compute; "
+        f"u = get_user_model().objects.get(username='{username}'); "
+        "d = Debate.objects.get(slug='open-weight-ai'); "
+        "plant_camps(d, voters=44, per_voter=30, also=[u]); opinions_compute(d.pk)"
+    )
+    manage = [sys.executable, str(ROOT / "manage.py")]
+    subprocess.run([*manage, "shell", "-c", code], env=env, check=True, capture_output=True)
+
+
 def shoot(base: str, env: dict[str, str]) -> None:
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(
@@ -151,6 +168,7 @@ def shoot(base: str, env: dict[str, str]) -> None:
         make_moderator(env, "reader")
         make_empty_debate(env, "reader")
         make_snapshot(env, "reader")
+        make_opinions(env, "reader")
         cookies = page.context.cookies()
         for suffix, viewport in SIZES.items():
             context = browser.new_context(viewport=viewport, base_url=base)

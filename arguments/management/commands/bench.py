@@ -38,6 +38,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from arguments import formats, services
+from arguments.bench.opinions import plant_camps
 from arguments.bench.synthetic import build_debate, deepest_branch
 from arguments.bench.worker_probe import Probe, database_url
 from arguments.live.poll_shortcut import LivePolls
@@ -46,6 +47,7 @@ from arguments.reading import perspectives
 from arguments.reading.export import document_from_debate
 from arguments.services.snapshots import debate_freeze
 from arguments.structure.loader import claim_strengths, debate_structure, forget_structures
+from arguments.tasks.opinions import opinions_compute
 from arguments.views.cards import forget_cards
 from arguments.views.visitor_pages import forget_pages
 
@@ -139,6 +141,31 @@ class Command(BaseCommand):
             finally:
                 probe.stop()
         return {"rss_mb": answer["rss_mb"], "rss_peak_mb": answer["peak_mb"]}
+
+    def _opinions(
+        self, debate: Debate, size: int, client: Client, timed: Callable[..., None]
+    ) -> dict[str, Any]:
+        """The opinion map (issue 33): `size // 20` voters (at least 20; 1,000 at 20,000
+        claims) in three planted camps, each voting on 100 points (of those there are), the
+        map computed as the task does (timed once: it is seconds, not milliseconds), then the
+        page and the cruxes between groups served."""
+        self.stderr.write("  opinion map…")
+        count = max(20, size // 20)
+        votes = plant_camps(debate, voters=count, seed=size)
+        start = time.perf_counter()
+        stored = opinions_compute(debate.pk)
+        seconds = time.perf_counter() - start
+        assert stored is not None
+        opinions_page = reverse("arguments:debate_opinions", kwargs={"slug": debate.slug})
+        cruxes_page = reverse("arguments:debate_cruxes", kwargs={"slug": debate.slug})
+        timed("opinions", lambda: client.get(opinions_page))
+        timed("cruxes_between_groups", lambda: client.get(cruxes_page, {"by": "groups"}))
+        return {
+            "opinion_voters": count,
+            "opinion_votes": votes,
+            "opinion_groups": stored.result["k"],
+            "opinions_compute_s": round(seconds, 2),
+        }
 
     def _measure(self, size: int, runs: int) -> dict[str, Any]:
         self.stderr.write(f"building a debate of {size} claims…")
@@ -275,6 +302,7 @@ class Command(BaseCommand):
             services.claim_add(actor=voter, parent=parent, stance=Stance.PRO, text=text)
 
         timed("page_after_write", lambda: visitor.get(page), before=someone_writes)
+        figures.update(self._opinions(debate, size, client, timed))
         figures["queries_max"] = max(queries.values())
         figures["queries"] = queries
 
