@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('arguments', '0021_importjob_visibility'),
+        ('arguments', '0022_snapshots'),
     ]
 
     operations = [
