@@ -18,6 +18,7 @@ from arguments import services
 from arguments.models import Claim, Debate, ImportJob, Relation, Source
 from arguments.rules import limits
 from arguments.services import import_jobs
+from arguments.structure import stored_strengths
 from arguments.tasks.worker import run_all
 from arguments.views.interchange import PENDING_KEY
 from tests.conftest import build_debate
@@ -228,7 +229,7 @@ def test_a_background_import_keeps_the_chosen_visibility(client, cast, in_backgr
     client.force_login(cast.stranger)
     client.post(IMPORT, {"file": upload("kialo_long_sources.txt"), "visibility": "public"})
     client.post(CONFIRM, {"token": client.session[PENDING_KEY]["token"]})
-    assert run_all() == 1
+    assert run_all() == 2  # the import, then its strengths' task (stored with it already)
     assert ImportJob.objects.get().debate.visibility == "public"
 
 
@@ -344,8 +345,9 @@ def test_a_large_upload_imports_in_the_background_and_its_page_follows_it(
     job = ImportJob.objects.get()
     waiting = client.get(response["Location"]).content.decode()
     assert "waiting" in waiting and 'hx-trigger="every 1s"' in waiting
-    assert run_all() == 1  # the task worker's own code, in this process
-    job.refresh_from_db()
+    assert run_all() == 2  # the task worker's own code, in this process: the import, then
+    job.refresh_from_db()  # its strengths' task (nothing left: they were stored with it)
+    assert stored_strengths.current(job.debate)
     assert response.status_code == 302
     assert response["Location"] == reverse("arguments:import_job", kwargs={"job_id": job.pk})
     assert job.status == ImportJob.Status.DONE and job.text == ""

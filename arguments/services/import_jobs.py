@@ -37,6 +37,7 @@ from arguments.models import Debate, ImportJob
 from arguments.rules.faults import close_lost_connections, fault_message
 from arguments.rules.limits import RateLimited, check_rate
 from arguments.services.interchange import debate_import
+from arguments.structure.loader import store_strengths
 
 if TYPE_CHECKING:
     from uuid import UUID
@@ -171,6 +172,10 @@ def import_job_run(job_id: UUID | str) -> ImportJob:
                         title=job.title or None,
                         progress=progress,
                     )
+                    # Already in the worker: the strengths commit with the import, so the
+                    # job's "done" links to a debate whose first screen is ready (the
+                    # task the import enqueued then finds them current).
+                    store_strengths(debate)
             except FormatError as error:
                 job.status = ImportJob.Status.FAILED
                 job.error = f"{formats.LABELS[job.format]}: {error}"
