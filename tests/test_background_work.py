@@ -5,7 +5,8 @@ worker's own code (`run_all`), never a mock: nothing happens until the worker ru
 from __future__ import annotations
 
 import pytest
-from django.db import connection, transaction
+from django.core.management import CommandError, call_command
+from django.db import OperationalError, connection, transaction
 from django.test.utils import CaptureQueriesContext
 from django_tasks_db.models import DBTaskResult
 
@@ -15,6 +16,7 @@ from arguments.models import Notification, Stance
 from arguments.structure import stored_strengths
 from arguments.structure.first_screen import structure_for
 from arguments.structure.loader import _load_structure, forget_structures, holds
+from arguments.tasks import worker
 from arguments.tasks.worker import run_all
 from tests.factories import UserFactory
 from tests.test_resource_faults import kialo_file
@@ -77,3 +79,18 @@ def test_an_imported_debates_first_reader_reads_the_slice_the_worker_stored(db, 
         c: whole.strength[c] for c in first.nodes
     }
     assert run_all() == 0
+
+
+def test_a_worker_on_a_full_disk_says_so_in_one_line_and_goes_on(db, monkeypatch, caplog):
+    """Measured by `faultcheck --disk`: SQLite refuses even the commit that claims a task."""
+
+    def full(worker_id: str) -> None:
+        raise OperationalError("database or disk is full")
+
+    monkeypatch.setattr(worker, "_claim_one", full)
+    with pytest.raises(CommandError, match=r"^The server's disk is full: no task could be started"):
+        call_command("run_tasks", "--batch")
+    queue = worker.QueueWorker(interval=0)
+    monkeypatch.setattr(queue, "upkeep", lambda: setattr(queue, "running", False))
+    queue.run()  # one round: logged, not raised
+    assert "disk is full: no task could be started; trying again" in caplog.text
