@@ -390,10 +390,11 @@ def _full_disk(port: int, mount: Path) -> dict[str, Any]:
         batch = subprocess.run([*MANAGE, "run_tasks", "--batch"], capture_output=True, text=True)
         job.refresh_from_db()
         report["background_import"] = {
-            "status": job.status,
-            "error": job.error,
+            "worker_exit": batch.returncode,
+            "worker_said": (batch.stderr.strip().splitlines() or [""])[-1],
             "worker_traceback": "Traceback" in batch.stderr,
-            "worker_said": batch.stderr.strip().splitlines()[-3:],
+            "job_status": job.status,
+            "job_error": job.error,
         }
         report["debates_added_on_full_disk"] = Debate.objects.count() - debates_before
         filler.unlink()
@@ -407,6 +408,13 @@ def _full_disk(port: int, mount: Path) -> dict[str, Any]:
         report["write_after_space_back"] = {
             "status": status,
             "after_s": round(time.monotonic() - freed, 2),
+        }
+        # The queued import, left waiting on the full disk, runs once there is room.
+        subprocess.run([*MANAGE, "run_tasks", "--batch"], capture_output=True, check=True)
+        job.refresh_from_db()
+        report["background_import_after_space_back"] = {
+            "job_status": job.status,
+            "debates_added": Debate.objects.count() - debates_before,
         }
     check = sqlite3.connect(mount / "site.sqlite3").execute("PRAGMA integrity_check").fetchone()
     report["sqlite_integrity"] = check[0]
