@@ -51,6 +51,9 @@ def after_commit(event: Callable[..., None], **ids: int | str | None) -> None:
     task is a row written in that transaction (an autocommitted row outside one). A notice
     that fails then fails its task (logged, and kept in the queue's results), never the
     writer's request."""
+    if event.__name__ not in EVENTS:
+        # A name the worker could not run: fail now, in the test of the write, not later.
+        raise ValueError(f"not a notification event: {event.__name__}")
     fan_out.enqueue(event.__name__, ids)
 
 
