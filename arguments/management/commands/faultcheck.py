@@ -338,9 +338,14 @@ def _kialo(path: Path, claims: int) -> Path:
 
 def _full_disk(port: int, mount: Path) -> dict[str, Any]:
     """Inside the tmpfs's database (DATABASE_URL): the full-disk check's steps."""
+    with tempfile.TemporaryDirectory() as files:  # the files to import: off the full disk
+        return _full_disk_steps(port, mount, Path(files))
+
+
+def _full_disk_steps(port: int, mount: Path, files: Path) -> dict[str, Any]:
     call_command("migrate", verbosity=0)
     debate = build_debate(200, slug="full-disk")
-    big = _kialo(Path(tempfile.mkdtemp()) / "large.txt", 20_000)
+    big = _kialo(files / "large.txt", 20_000)
     report: dict[str, Any] = {}
     with Gunicorn(port, 2) as server:
         with override_settings(SECRET_KEY=server.key):
