@@ -75,6 +75,11 @@ class Command(BaseCommand):
         parser.add_argument("--size", type=int, default=2_000)
         parser.add_argument("--port", type=int, default=18131)
         parser.add_argument("--disk", action="store_true", help="the full-disk check (root)")
+        parser.add_argument(
+            "--drop-connections",
+            action="store_true",
+            help="PostgreSQL: end every app connection every --kill-every s, killing no worker",
+        )
         parser.add_argument("--disk-inside", help=argparse.SUPPRESS)  # the tmpfs, from --disk
 
     def handle(self, *args: Any, **options: Any) -> None:
@@ -92,6 +97,7 @@ class Command(BaseCommand):
         with Gunicorn(options["port"], options["workers"]) as server:
             with override_settings(SECRET_KEY=server.key):
                 load = _Load(debate, server.base)
+            load.drop_connections = options["drop_connections"]
             report = load.run(options["seconds"], server, options["kill_every"])
         report |= load.verify()
         self.stdout.write(json.dumps(report))
@@ -177,6 +183,7 @@ class _Load:
         self.claims: list[tuple[str, bool]] = []
         self.answers: Counter[str] = Counter()
         self.said: dict[str, str] = {}  # an error's message, by status
+        self.drop_connections = False  # instead of killing workers: PostgreSQL only
         self.lock = threading.Lock()
 
     def _send(self, session: Session, path: str, data: dict) -> tuple[bool, int, int]:
@@ -235,6 +242,9 @@ class _Load:
         started = time.monotonic()
         while time.monotonic() - started < seconds:
             time.sleep(kill_every)
+            if self.drop_connections:
+                kills += _drop_connections()
+                continue
             pids = server.worker_pids()
             if not pids:
                 continue
@@ -252,7 +262,7 @@ class _Load:
         for thread in threads:
             thread.join()
         return {
-            "kills": kills,
+            ("connections_dropped" if self.drop_connections else "kills"): kills,
             "workers_back_after_s": back_after,
             "answers": dict(sorted(self.answers.items())),
             "errors_said": self.said,
@@ -305,6 +315,19 @@ class _Load:
             "claims_lost": claims_lost,
             "claims_without_relation": orphans,
         }
+
+
+def _drop_connections() -> int:
+    """End every other connection to this database (the web workers'), as a PostgreSQL
+    restart or a failover does; how many were ended."""
+    if connection.vendor != "postgresql":
+        raise CommandError("--drop-connections needs PostgreSQL")
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity "
+            "WHERE datname = current_database() AND pid <> pg_backend_pid()"
+        )
+        return int(cursor.fetchone()[0])
 
 
 def _fill(mount: Path) -> Path:
