@@ -1,7 +1,8 @@
-"""Faults measured from outside: gunicorn workers killed mid-request, and a full disk under
-an SQLite site (issue 31).
+"""Faults measured from outside: gunicorn workers killed mid-request, database connections
+dropped, and a full disk under an SQLite site (issue 31).
 
-    DATABASE_URL=… python manage.py faultcheck [--seconds 30] [--kill-every 5] [--disk]
+    DATABASE_URL=… python manage.py faultcheck [--seconds 30] [--kill-every 5]
+        [--drop-connections | --disk]
 
 **Workers killed**: starts gunicorn (production settings, `--workers` sync workers) on the
 database of DATABASE_URL (use one of its own: it adds users, claims and votes), drives 40
@@ -12,6 +13,10 @@ the same parent are idempotent. Afterwards it checks from the database that ever
 acknowledged vote is there (or a later unanswered one of the same voter on the same point),
 that every tally equals its vote rows, that every acknowledged claim exists and that no claim
 stands without its relation; and how long gunicorn took to have all its workers again.
+
+**Connections dropped** (`--drop-connections`, PostgreSQL): the same load, but instead of
+killing a worker every `--kill-every` seconds it ends every web worker's database connection
+(`pg_terminate_backend`, as a restart or a failover does).
 
 **A full disk** (`--disk`, as root): mounts a small tmpfs, migrates an SQLite database onto
 it, serves it with gunicorn, queues a background import, fills the disk, then writes (claims
