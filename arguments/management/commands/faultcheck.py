@@ -2,7 +2,7 @@
 dropped, and a full disk under an SQLite site (issue 31).
 
     DATABASE_URL=… python manage.py faultcheck [--seconds 30] [--kill-every 5]
-        [--drop-connections | --disk]
+        [--drop-connections | --redis-outage 12 | --disk]
 
 **Workers killed**: starts gunicorn (production settings, `--workers` sync workers) on the
 database of DATABASE_URL (use one of its own: it adds users, claims and votes), drives 40
@@ -17,6 +17,10 @@ stands without its relation; and how long gunicorn took to have all its workers 
 **Connections dropped** (`--drop-connections`, PostgreSQL): the same load, but instead of
 killing a worker every `--kill-every` seconds it ends every web worker's database connection
 (`pg_terminate_backend`, as a restart or a failover does).
+
+**Redis down** (`--redis-outage SECONDS`): the same load on gunicorn with a redis-server of
+its own as `REDIS_URL`, killed mid-run for that long and started again; the answers to the
+votes sent meanwhile are counted apart.
 
 **A full disk** (`--disk`, as root): mounts a small tmpfs, migrates an SQLite database onto
 it, serves it with gunicorn, queues a background import, fills the disk, then writes (claims
@@ -81,6 +85,12 @@ class Command(BaseCommand):
         parser.add_argument("--port", type=int, default=18131)
         parser.add_argument("--disk", action="store_true", help="the full-disk check (root)")
         parser.add_argument(
+            "--redis-outage",
+            type=float,
+            default=0.0,
+            help="seconds: a Redis of its own, killed that long mid-run (no worker killed)",
+        )
+        parser.add_argument(
             "--drop-connections",
             action="store_true",
             help="PostgreSQL: end every app connection every --kill-every s, killing no worker",
@@ -99,11 +109,20 @@ class Command(BaseCommand):
         debate = Debate.objects.filter(slug=slug).first() or build_debate(
             options["size"], slug=slug
         )
-        with Gunicorn(options["port"], options["workers"]) as server:
-            with override_settings(SECRET_KEY=server.key):
-                load = _Load(debate, server.base)
-            load.drop_connections = options["drop_connections"]
-            report = load.run(options["seconds"], server, options["kill_every"])
+        redis = None
+        if options["redis_outage"]:
+            redis = _Redis(options["port"] + 1000)
+            os.environ["REDIS_URL"] = redis.url  # gunicorn's; this process keeps its cache
+        try:
+            with Gunicorn(options["port"], options["workers"]) as server:
+                with override_settings(SECRET_KEY=server.key):
+                    load = _Load(debate, server.base)
+                load.drop_connections = options["drop_connections"]
+                load.redis, load.outage = redis, options["redis_outage"]
+                report = load.run(options["seconds"], server, options["kill_every"])
+        finally:
+            if redis is not None:
+                redis.stop()
         report |= load.verify()
         self.stdout.write(json.dumps(report))
 
@@ -189,6 +208,10 @@ class _Load:
         self.answers: Counter[str] = Counter()
         self.said: dict[str, str] = {}  # an error's message, by status
         self.drop_connections = False  # instead of killing workers: PostgreSQL only
+        self.redis: _Redis | None = None  # killed for `outage` seconds instead
+        self.outage = 0.0
+        self.window = (0.0, 0.0)  # the outage's start and end (monotonic)
+        self.in_outage: Counter[str] = Counter()
         self.lock = threading.Lock()
 
     def _send(self, session: Session, path: str, data: dict) -> tuple[bool, int, int]:
@@ -211,11 +234,14 @@ class _Load:
             rng = random.Random(seed)
             while not stop.is_set():
                 point, value = rng.choice(self.points), rng.randint(0, 4)
+                sent_at = time.monotonic()
                 acked, first, last = self._send(
                     session, f"/d/{slug}/claims/{point}/vote/", {"value": value}
                 )
                 with self.lock:
                     self.votes[session.user_id, point].append((value, acked))
+                    if self.window[0] <= sent_at < self.window[1]:
+                        self.in_outage[f"vote {last}"] += 1
                     self.answers[f"vote {first}" + (f" then {last}" if first != last else "")] += 1
                 stop.wait(rng.uniform(0.05, 0.3))
 
@@ -245,7 +271,14 @@ class _Load:
             thread.start()
         kills, back_after = 0, []
         started = time.monotonic()
-        while time.monotonic() - started < seconds:
+        if self.redis is not None:
+            time.sleep(max(0.0, (seconds - self.outage) / 2))
+            self.window = (time.monotonic(), time.monotonic() + self.outage)
+            self.redis.stop()
+            time.sleep(self.outage)
+            self.redis.start()
+            time.sleep(max(0.0, (seconds - self.outage) / 2))
+        while self.redis is None and time.monotonic() - started < seconds:
             time.sleep(kill_every)
             if self.drop_connections:
                 kills += _drop_connections()
@@ -271,7 +304,7 @@ class _Load:
             "workers_back_after_s": back_after,
             "answers": dict(sorted(self.answers.items())),
             "errors_said": self.said,
-        }
+        } | ({"redis_outage_answers": dict(self.in_outage)} if self.redis else {})
 
     def verify(self) -> dict[str, Any]:
         """Compare what clients were told with what the database holds."""
@@ -320,6 +353,27 @@ class _Load:
             "claims_lost": claims_lost,
             "claims_without_relation": orphans,
         }
+
+
+class _Redis:
+    """A redis-server of this check's own (nothing kept on disk), to kill and start again."""
+
+    def __init__(self, port: int) -> None:
+        self.port = port
+        self.url = f"redis://127.0.0.1:{port}/0"
+        self.process: subprocess.Popen[bytes] | None = None
+        self.start()
+
+    def start(self) -> None:
+        command = ["redis-server", "--port", str(self.port), "--save", "", "--appendonly", "no"]
+        self.process = subprocess.Popen(command, stdout=subprocess.DEVNULL)
+        time.sleep(0.3)
+
+    def stop(self) -> None:
+        if self.process is not None:
+            self.process.kill()
+            self.process.wait()
+            self.process = None
 
 
 def _drop_connections() -> int:
