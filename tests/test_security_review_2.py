@@ -7,6 +7,7 @@ from __future__ import annotations
 import random
 import re
 import time
+from contextlib import contextmanager
 from datetime import timedelta
 from difflib import SequenceMatcher
 from io import StringIO
@@ -20,6 +21,7 @@ from django.core.exceptions import ValidationError
 from django.core.management import call_command
 from django.test import Client, RequestFactory
 from django.urls import reverse
+from django_tasks_db.models import DBTaskResult
 
 from arguments import services
 from arguments.explore import search
@@ -28,6 +30,7 @@ from arguments.live.poll_shortcut import LivePolls
 from arguments.models import Claim, Debate, Membership, Notification, Role
 from arguments.reading.lens import Lens
 from arguments.rules import limits
+from arguments.tasks.worker import run_all
 from tests.conftest import build_debate
 from tests.pages import read
 
@@ -112,9 +115,18 @@ def test_a_removed_moderator_cannot_get_back_in_through_their_own_share_link(
 
 
 @pytest.fixture
-def now(django_capture_on_commit_callbacks):
-    """Run the after-commit notices of what happens inside the block, as production does."""
-    return lambda: django_capture_on_commit_callbacks(execute=True)
+def now():
+    """Run the notices of what happens inside the block: the task worker's own code, run here
+    on the queue's tasks when the block ends, as `manage.py run_tasks` does in production.
+    The tasks of writes before the block (the fixtures') are dropped: they notify no one."""
+
+    @contextmanager
+    def block():
+        DBTaskResult.objects.filter(status="READY").delete()
+        yield
+        run_all()
+
+    return block
 
 
 def test_a_reply_with_a_line_break_neither_stops_the_digests_nor_adds_a_header(
@@ -125,6 +137,8 @@ def test_a_reply_with_a_line_break_neither_stops_the_digests_nor_adds_a_header(
         person.save()
     note = services.annotation_add(actor=cast.writer, claim=pro, body="Is this sourced?")
     services.follow_set(user=cast.viewer, debate=debate, claim=pro, on=True)
+    # The writer hears of the reply only (not of the con under the claim they wrote).
+    services.follow_set(user=cast.writer, debate=debate, claim=pro, on=False)
     with now():
         services.annotation_add(
             actor=cast.editor, claim=pro, body="ok\nBcc: x@example.org", parent=note

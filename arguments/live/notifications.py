@@ -1,8 +1,12 @@
-"""Notifications: who hears of what happened in a debate, written once it is committed.
+"""Notifications: who hears of what happened in a debate, written by the task worker.
 
-Write services call `after_commit(event, **ids)`; the event runs when their transaction
-commits (never for a write that rolled back) and writes one `Notification` per reader who
-should hear of it, and only for readers the reading lens lets see it: a pending claim reaches
+Write services call `after_commit(event, **ids)`: it puts one task on the database queue
+(`fan_out`) in the write's own transaction, so the write and its task commit together or not
+at all (a rolled-back write notifies no one; a committed one is never without its task, even
+if the process dies right after the commit). The worker (`manage.py run_tasks`) then runs the
+event against what was committed: it writes one `Notification` per reader who should hear of
+it, however many follow the claim or the debate, outside the writer's request. It writes
+only for readers the reading lens lets see it: a pending claim reaches
 no one but its author and the moderators, a private debate's news no one outside it. Names
 are written as the debate names people (`Lens.author_name`: pseudonyms where the debate uses
 them).
@@ -15,8 +19,8 @@ from collections.abc import Callable, Iterable
 
 from django.contrib.auth import get_user_model
 from django.core.cache import cache
-from django.db import transaction
 from django.db.models import Q
+from django.tasks import task
 from django.utils.text import Truncator
 
 from arguments import caches
@@ -43,14 +47,20 @@ caches.register(
 
 
 def after_commit(event: Callable[..., None], **ids: int | str | None) -> None:
-    """Run `event(**ids)` once the current transaction commits (at once outside one).
-    Robust: the write is saved by then, so a notice that fails is logged, never the writer's
-    500."""
+    """Have the task worker run `event(**ids)` once the current transaction commits: its
+    task is a row written in that transaction (an autocommitted row outside one). A notice
+    that fails then fails its task (logged, and kept in the queue's results), never the
+    writer's request."""
+    if event.__name__ not in EVENTS:
+        # A name the worker could not run: fail now, in the test of the write, not later.
+        raise ValueError(f"not a notification event: {event.__name__}")
+    fan_out.enqueue(event.__name__, ids)
 
-    def notify() -> None:  # named: the robust log names the callback by its __qualname__
-        event(**ids)
 
-    transaction.on_commit(notify, robust=True)
+@task()
+def fan_out(event: str, ids: dict[str, int | str | None]) -> None:
+    """The queue's entry: the event named, by name (a task's arguments are JSON)."""
+    EVENTS[event](**ids)
 
 
 # Every notice's address ends with the claim it quotes (`_claim_url`): the new pro or con of a
@@ -150,25 +160,20 @@ def _claim_url(claim: Claim) -> str:
     return f"{claim.get_absolute_url()}#claim-{claim.pk}"
 
 
-def _follow_own(claim: Claim) -> None:
-    """Its writer follows what they wrote (they hear of its pros and cons)."""
+def follow_own(claim: Claim) -> None:
+    """Its writer follows what they wrote (they hear of its pros and cons): called by the
+    write itself, so that the claim's page shows it followed at once."""
     if claim.author_id:
         Follow.objects.get_or_create(
             user_id=claim.author_id, debate_id=claim.debate_id, claim=claim
         )
 
 
-def thesis_written(*, claim_id: int) -> None:
-    """A new thesis: its writer follows it (no one else is told: a thesis answers nothing)."""
-    _follow_own(Claim.objects.get(pk=claim_id))
-
-
 def claim_added(*, claim_id: int) -> None:
     """A new pro or con: its parent's followers (its author follows it) and the debate's,
-    and whoever it mentions. Its writer now follows it."""
+    and whoever it mentions."""
     claim = Claim.objects.select_related("author").get(pk=claim_id)
     relation = Relation.objects.select_related("parent").filter(child=claim, is_link=False).first()
-    _follow_own(claim)
     event = _Event(claim.debate_id, claim.author_id)
     name = event.actor_name(claim.author.username if claim.author else "")
     url = _claim_url(claim)
@@ -323,3 +328,10 @@ def flag_resolved(*, flag_id: int) -> None:
             seen=knows,
         )
     event.save()
+
+
+# The events a task may name (`fan_out`): the write services' `after_commit` events.
+EVENTS: dict[str, Callable[..., None]] = {
+    event.__name__: event
+    for event in (claim_added, claim_edited, note_added, claim_moderated, flag_resolved)
+}

@@ -78,7 +78,7 @@ def debate_create(
     thesis_claim = Claim.objects.create(
         debate=debate, text=thesis_text, is_thesis=True, author=owner
     )
-    notifications.after_commit(notifications.thesis_written, claim_id=thesis_claim.pk)
+    notifications.follow_own(thesis_claim)
     return debate
 
 
@@ -95,7 +95,7 @@ def thesis_add(*, actor: AnyUser, debate: Debate, text: str, elaboration: str = 
         author=actor,
     )
     bump_version(debate, [claim.pk])
-    notifications.after_commit(notifications.thesis_written, claim_id=claim.pk)
+    notifications.follow_own(claim)
     return claim
 
 
@@ -141,6 +141,7 @@ def claim_add(
         created_by=actor,
     )
     bump_version(debate, [parent.pk, claim.pk])
+    notifications.follow_own(claim)
     notifications.after_commit(notifications.claim_added, claim_id=claim.pk)
     return claim
 

@@ -20,8 +20,10 @@ from __future__ import annotations
 
 import contextlib
 import logging
+import os
 import uuid
 from datetime import timedelta
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from django.contrib.auth import get_user_model
@@ -37,6 +39,7 @@ from arguments.models import Debate, ImportJob
 from arguments.rules.faults import close_lost_connections, fault_message
 from arguments.rules.limits import RateLimited, check_rate
 from arguments.services.interchange import debate_import
+from arguments.structure.loader import store_strengths
 
 if TYPE_CHECKING:
     from uuid import UUID
@@ -55,8 +58,9 @@ PROGRESS_KEY = "import-job-progress:{}"
 caches.register(
     "import progress",
     kept=caches.Kept.SHARED,
-    key="`import-job-progress:<job id>`: rows written and rows in all (SQLite only: on "
-    "PostgreSQL they are the job row's `rows_done` and `rows_total`)",
+    key="`import-job-progress:<job id>`: rows written and rows in all, only where neither "
+    "the job row (PostgreSQL: `rows_done`, `rows_total`) nor a progress file beside the "
+    "database (SQLite: `RowsWritten`) can keep them",
     stale="the next progress step sets it anew; the job's end deletes it (an hour at most)",
 )
 OPEN = (ImportJob.Status.WAITING, ImportJob.Status.RUNNING)
@@ -171,6 +175,10 @@ def import_job_run(job_id: UUID | str) -> ImportJob:
                         title=job.title or None,
                         progress=progress,
                     )
+                    # Already in the worker: the strengths commit with the import, so the
+                    # job's "done" links to a debate whose first screen is ready (the
+                    # task the import enqueued then finds them current).
+                    store_strengths(debate)
             except FormatError as error:
                 job.status = ImportJob.Status.FAILED
                 job.error = f"{formats.LABELS[job.format]}: {error}"
@@ -206,37 +214,67 @@ def _lock(job_id: UUID | str) -> None:
 
 
 class RowsWritten:
-    """`progress(done, total)` for an import that runs in one transaction. On PostgreSQL the
-    job row's counters are written by a connection of their own, in autocommit, so that every
-    web worker reads them while the import's transaction is still open. SQLite has one writer
-    at a time, so there they go to the shared cache (every worker sees them with Redis)."""
+    """`progress(done, total)` for an import that runs in one transaction, kept where every
+    web worker reads it while the import's transaction is still open:
+
+    - PostgreSQL: the job row's counters, written by a connection of their own in autocommit;
+    - SQLite: it has one writer at a time (the import holds the lock), so not the database:
+      a small file per job beside the database file (`progress_file`), which every process of
+      the machine reads (an SQLite site runs on one machine);
+    - else (an in-memory SQLite, no second PostgreSQL connection to spare): the shared cache.
+    """
 
     def __init__(self, job_id: UUID | str) -> None:
         self.job_id = str(job_id)
         self._own: Any = None
+        self._file = progress_file(job_id)
         if connection.vendor == "postgresql":
             try:
                 self._own = connection.get_new_connection(connection.get_connection_params())
                 self._own.autocommit = True
             except DatabaseError:
-                self._own = None  # no second connection to spare: the page shows a busy bar
+                self._own = None  # no second connection to spare: the shared cache
 
     def __call__(self, done: int, total: int) -> None:
-        if self._own is None:
+        if self._own is not None:
+            try:
+                self._own.execute(
+                    "UPDATE arguments_importjob SET rows_done = %s, rows_total = %s WHERE id = %s",
+                    [done, total, self.job_id],
+                )
+            except Exception:  # psycopg's own errors: progress is never worth failing an import
+                logger.warning("Import progress not recorded", exc_info=True)
+        elif self._file is not None:
+            try:
+                self._file.parent.mkdir(exist_ok=True)
+                # Written whole, then renamed over the last: a reader never sees half a line.
+                part = self._file.with_suffix(".part")
+                part.write_text(f"{done} {total}")
+                os.replace(part, self._file)
+            except OSError:  # a full disk: the import says so itself, if it fails for it
+                logger.warning("Import progress not recorded", exc_info=True)
+        else:
             cache.set(PROGRESS_KEY.format(self.job_id), (done, total), timeout=3600)
-            return
-        try:
-            self._own.execute(
-                "UPDATE arguments_importjob SET rows_done = %s, rows_total = %s WHERE id = %s",
-                [done, total, self.job_id],
-            )
-        except Exception:  # psycopg's own errors: progress is never worth failing an import
-            logger.warning("Import progress not recorded", exc_info=True)
 
     def close(self) -> None:
         if self._own is not None:
             self._own.close()
+        if self._file is not None:
+            for path in (self._file, self._file.with_suffix(".part")):
+                path.unlink(missing_ok=True)
         cache.delete(PROGRESS_KEY.format(self.job_id))
+
+
+def progress_file(job_id: UUID | str) -> Path | None:
+    """Where an import's progress is kept on SQLite: `<database>-import-progress/<job id>`
+    beside the database file; None elsewhere (PostgreSQL, an in-memory SQLite)."""
+    if connection.vendor != "sqlite":
+        return None
+    name = str(connection.settings_dict["NAME"])
+    if not name or name.startswith(":memory:") or "mode=memory" in name:
+        return None
+    database = Path(name)
+    return database.with_name(f"{database.name}-import-progress") / str(uuid.UUID(str(job_id)))
 
 
 def _fail(job_id: UUID | str, message: str) -> None:
@@ -246,6 +284,9 @@ def _fail(job_id: UUID | str, message: str) -> None:
         ImportJob.objects.filter(pk=job_id).update(
             status=ImportJob.Status.FAILED, error=message, text="", updated_at=timezone.now()
         )
+    path = progress_file(job_id)  # a killed worker's, when the queue gives up on it
+    if path is not None:
+        path.unlink(missing_ok=True)
 
 
 def _stopped(job_id: UUID | str) -> None:
@@ -263,10 +304,17 @@ def import_job_give_up(job_id: UUID | str, *, attempts: int) -> None:
 
 
 def import_job_progress(job: ImportJob) -> tuple[int, int] | None:
-    """(rows written, rows in all) while the job runs: from its row (PostgreSQL), else from
-    the shared cache."""
+    """(rows written, rows in all) while the job runs: from its row (PostgreSQL), from its
+    progress file (SQLite), else from the shared cache."""
     if job.is_finished:
         return None
     if job.rows_total:
         return job.rows_done, job.rows_total
+    path = progress_file(job.pk)
+    if path is not None:
+        try:
+            done, total = (int(number) for number in path.read_text().split())
+        except (OSError, ValueError):
+            return None  # no row written yet: the page shows a busy bar
+        return done, total
     return cache.get(PROGRESS_KEY.format(job.pk))

@@ -36,6 +36,7 @@ from arguments.models import (
 )
 from arguments.services.guards import history_of, unique_slug
 from arguments.services.sources import reusable_sources
+from arguments.structure.loader import store_strengths_task
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AnonymousUser, User
@@ -173,6 +174,9 @@ def debate_import(
     ]
     _insert_rows(Citation, citation_rows, owner, advance=advance)
     _annotations(document, claims, author_of, owner, advance)
+    # Its strengths are stored by the task worker, not by its first reader's request; the
+    # task commits with the import (a row of this transaction).
+    store_strengths_task.enqueue(debate.pk)
     return debate
 
 

@@ -12,6 +12,8 @@ import logging
 import threading
 from collections import OrderedDict
 
+from django.tasks import task
+
 from arguments import caches, replicas
 from arguments.models import Claim, Debate, Relation
 from arguments.structure import changes, scoring, stored_strengths
@@ -55,6 +57,30 @@ def _load_structure(debate: Debate) -> DebateStructure:
     structure.base, structure.strength = claim_strengths(structure)
     stored_strengths.store_loaded(structure, seen=stored_strengths.stamp_of(now), stored=stored)
     return structure
+
+
+def store_strengths(debate: Debate) -> bool:
+    """Store the strengths of a debate written in bulk (an import: no process caught it up),
+    computed from a whole load that this process does not keep. Nothing to do, and one query,
+    when they are current already. True when it stored."""
+    if stored_strengths.current(debate):
+        return False
+    structure, now, stored = _read_whole(debate)
+    if dangling(structure):
+        return False  # a write meanwhile: its reader's catch-up or load stores instead
+    structure.base, structure.strength = claim_strengths(structure)
+    return stored_strengths.store_loaded(
+        structure, seen=stored_strengths.stamp_of(now), stored=stored
+    )
+
+
+@task()
+def store_strengths_task(debate_id: int) -> bool:
+    """The queue's entry: a debate's stored strengths caught up in the task worker, so that
+    its first reader after an import reads the first screen's slice instead of loading and
+    scoring the whole debate in their request (first_screen.py)."""
+    debate = Debate.objects.filter(pk=debate_id).first()
+    return debate is not None and store_strengths(debate)
 
 
 def _read_whole(debate: Debate) -> tuple[DebateStructure, Debate, dict[int, float | None]]:

@@ -23,13 +23,14 @@ import time
 from datetime import timedelta
 from typing import Any
 
-from django.db.utils import OperationalError
+from django.db.utils import DatabaseError, OperationalError
 from django.utils import timezone
 from django.utils.crypto import get_random_string
 from django_tasks_db.management.commands.db_worker import Worker
 from django_tasks_db.models import DBTaskResult
 from django_tasks_db.utils import exclusive_transaction, is_locked_database_exception
 
+from arguments.rules.faults import fault_message
 from arguments.services import import_jobs
 from arguments.tasks import opinions, periodic
 
@@ -113,7 +114,7 @@ class QueueWorker(Worker):
             worker_id=worker or worker_id(),
             excluded_queue_names=[],
         )
-        self._next_upkeep = 0.0
+        self._next_upkeep = 0.0  # the first upkeep, at start, gives back a dead worker's task
 
     def upkeep(self) -> None:
         if time.monotonic() < self._next_upkeep:
@@ -136,10 +137,19 @@ class QueueWorker(Worker):
 
     def run(self) -> None:
         logger.info("Task worker %s started", self.worker_id)
-        requeue_abandoned()
         while self.running:
             self.upkeep()
-            ran = self.run_one()
+            try:
+                ran = self.run_one()
+            except DatabaseError as error:
+                # A full disk or a read-only database refuses even the claim's commit: the
+                # worker says so in one line and tries again, rather than end (a tight
+                # restart loop under a supervisor) with a traceback.
+                message = fault_message(error, what="no task could be started; trying again")
+                if message is None:
+                    raise
+                logger.error("%s", message)
+                ran = False
             if self.running and not ran:
                 time.sleep(self.interval)
 

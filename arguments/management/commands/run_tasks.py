@@ -7,8 +7,10 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-from django.core.management.base import BaseCommand, CommandParser
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.db import DatabaseError
 
+from arguments.rules.faults import fault_message
 from arguments.tasks.worker import QueueWorker, requeue_abandoned, run_all
 
 
@@ -27,8 +29,14 @@ class Command(BaseCommand):
                 logger = logging.getLogger(name)
                 logger.setLevel(logging.INFO)
         if options["batch"]:
-            requeue_abandoned()
-            ran = run_all(worker="batch", limit=10_000)
+            try:
+                requeue_abandoned()
+                ran = run_all(worker="batch", limit=10_000)
+            except DatabaseError as error:  # a full disk, a read-only database: one line
+                message = fault_message(error, what="no task could be started")
+                if message is None:
+                    raise
+                raise CommandError(message) from None
             self.stdout.write(f"ran {ran} tasks")
             return
         worker = QueueWorker(interval=options["interval"])
