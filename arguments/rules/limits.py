@@ -76,6 +76,9 @@ WRITE_LIMITS: dict[str, WriteLimit] = {
     "join": WriteLimit(10, 150, timedelta(hours=1), "joined through a share link"),
     "similar": WriteLimit(120, 1200, timedelta(minutes=1), "checked a draft for similar claims"),
     "import": WriteLimit(10, 40, timedelta(hours=1), "imported debates"),
+    # Every API request, reads too: a script paging through a large debate fits; a crawler
+    # hammering one does not (docs/API.md).
+    "api": WriteLimit(600, 3000, timedelta(minutes=1), "called the API"),
 }
 
 caches.register(
