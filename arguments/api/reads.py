@@ -71,7 +71,7 @@ def claim_out(request: HttpRequest, item: TreeItem) -> dict[str, Any]:
         "votes": {
             "hidden": hidden,
             "counts": None if hidden else list(item.tally),
-            "total": None if hidden else item.vote_count,
+            "total": item.vote_count,
             "mine": item.my_vote,
         },
         "pro_count": item.pro_count,
@@ -143,12 +143,11 @@ def _stats(lens: Lens) -> dict[str, int]:
         edge = structure.original.get(claim_id)
         if edge is None:
             theses += 1
-            point, tally = f"c{claim_id}", node.tally
+            tally = node.tally
         else:
             pros += edge.stance == Stance.PRO
-            point, tally = f"r{edge.id}", edge.tally
-        if not lens.hides_votes(point):
-            votes += sum(tally)
+            tally = edge.tally
+        votes += sum(tally)
         sources += len(structure.citations.get(claim_id, ()))
         pending += node.status == Claim.Status.PENDING
     return {

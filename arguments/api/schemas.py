@@ -12,12 +12,13 @@ from arguments.models import ANNOTATION_MAX_LENGTH, CLAIM_MAX_LENGTH
 
 
 class Votes(Schema):
-    """A point's vote distribution as the reader sees it. With guided voting, others' votes
-    show only once the reader has voted on the point themselves (`hidden`)."""
+    """A point's vote distribution as the reader sees it. With guided voting, how others voted
+    shows only once the reader has voted on the point themselves (`hidden`); how many voted
+    shows always, as on the site."""
 
     hidden: bool
     counts: list[int] | None = Field(description="Votes at 0, 1, 2, 3 and 4; null when hidden")
-    total: int | None
+    total: int
     mine: int | None = Field(description="The reader's own vote here, if any")
 
 
@@ -107,7 +108,7 @@ class Stats(Schema):
     pros: int
     cons: int
     sources: int
-    votes: int = Field(description="Votes on the points whose votes the reader may see")
+    votes: int = Field(description="Votes on the claims the reader sees, where they stand")
     pending: int = Field(description="Claims awaiting approval that the reader sees")
 
 

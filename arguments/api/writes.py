@@ -9,7 +9,7 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest
-from ninja import Query, Router
+from ninja import Query, Router, Status
 
 from arguments import selectors, services
 from arguments.api import schemas
@@ -90,7 +90,7 @@ def vote_withdraw(
 )
 def note_add(
     request: HttpRequest, slug: str, claim_id: int, payload: schemas.NoteIn
-) -> tuple[int, dict[str, Any]]:
+) -> Status[dict[str, Any]]:
     """A note on the claim (or on the quoted words `exact`), or a reply to one of its notes
     (`parent_id`), counted against the same allowance as the site's notes."""
     reader = _writer(request)
@@ -116,13 +116,16 @@ def note_add(
         exact=payload.exact,
         parent=parent.parent or parent if parent is not None else None,
     )
-    return 201, {
-        "id": note.pk,
-        "author": lens.author_name(reader.user.pk, reader.user.get_username()),
-        "body": note.body,
-        "motivation": note.motivation,
-        "visibility": note.visibility,
-        "created_at": note.created_at,
-        "exact": note.exact,
-        "replies": [],
-    }
+    return Status(
+        201,
+        {
+            "id": note.pk,
+            "author": lens.author_name(reader.user.pk, reader.user.get_username()),
+            "body": note.body,
+            "motivation": note.motivation,
+            "visibility": note.visibility,
+            "created_at": note.created_at,
+            "exact": note.exact,
+            "replies": [],
+        },
+    )
