@@ -110,19 +110,14 @@ def _note_out(note: NoteItem) -> dict[str, Any]:
     }
 
 
-def _debate_out(request: HttpRequest, debate: Debate, lens: Lens | None = None) -> dict[str, Any]:
-    owner = debate.owner
-    # A pseudonymous debate names its owner by pseudonym too, as its pages do.
-    owner_name = lens.author_name(owner.pk, owner.username) if lens else owner.username
-    if lens is None and debate.pseudonymous:
-        owner_name = ""
+def _debate_out(request: HttpRequest, debate: Debate) -> dict[str, Any]:
+    # No owner: the site's pages do not name one (a pseudonymous debate names nobody).
     return {
         "slug": debate.slug,
         "title": debate.title,
         "description": debate.description,
         "visibility": debate.visibility,
         "status": debate.status,
-        "owner": owner_name,
         "pseudonymous": debate.pseudonymous,
         "voting_enabled": debate.voting_enabled,
         "annotations_enabled": debate.annotations_enabled,
@@ -196,7 +191,7 @@ def debate_detail(request: HttpRequest, slug: str) -> dict[str, Any]:
     """A debate with its figures (what the reader sees of it) and its theses."""
     lens = lens_of(request, slug)
     return {
-        **_debate_out(request, lens.debate, lens),
+        **_debate_out(request, lens.debate),
         "role": lens.role if lens.user_id is not None else None,
         "conclusion": lens.debate.conclusion,
         "stats": _stats(lens),

@@ -118,7 +118,6 @@ class DebateOut(Schema):
     description: str
     visibility: Literal["public", "unlisted", "private"]
     status: Literal["open", "locked", "closed"]
-    owner: str
     pseudonymous: bool
     voting_enabled: bool
     annotations_enabled: bool
