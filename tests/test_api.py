@@ -316,3 +316,18 @@ def test_claim_list_costs_a_bounded_number_of_queries(client, django_assert_max_
     get(client, f"/debates/{debate.slug}/claims")  # the structure loaded and kept
     with django_assert_max_num_queries(3):  # the debate, the stored rate count may cost one
         assert get(client, f"/debates/{debate.slug}/claims?limit=200").status_code == 200
+
+
+def test_a_token_needs_a_name_and_a_scope(client, cast):
+    client.force_login(cast.writer)
+    unnamed = client.post(reverse("arguments:token_create"), {"name": " ", "scope": "read"})
+    assert unnamed.status_code == 422 and "Name the token" in unnamed.content.decode()
+    unscoped = client.post(reverse("arguments:token_create"), {"name": "x", "scope": "admin"})
+    assert unscoped.status_code == 422
+    assert not AccessToken.objects.exists()
+
+
+def test_a_visitor_makes_no_token(client):
+    answer = client.post(reverse("arguments:token_create"), {"name": "x", "scope": "write"})
+    assert answer.status_code == 302 and "/accounts/login/" in answer["Location"]
+    assert not AccessToken.objects.exists()
