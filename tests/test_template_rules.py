@@ -89,6 +89,7 @@ PAGE_OR_FRAGMENT_KWARGS = {
     "section": lambda w: "about",  # the debate's settings: the owner's part
     "activity_id": lambda w: 0,  # no course links the world: a 404 either way
     "group_id": lambda w: 0,  # no groups in the world: a 404 either way
+    "token_id": lambda w: 999999,  # no API token of mine: a 403 either way
 }
 
 
