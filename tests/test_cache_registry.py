@@ -90,6 +90,7 @@ def test_forget_all_leaves_every_store_of_this_process_empty(client, cast, debat
     client.force_login(cast.moderator)  # the cards, the participants through the cache
     client.get(debate.get_absolute_url(), {"perspective": f"named:{perspective.pk}"})
     client.get(debate.get_absolute_url())
+    client.get(f"/api/v1/debates/{debate.slug}")  # what a reader sees, kept for the API
     process = [store for store in caches.stores() if store.kept is caches.Kept.PROCESS]
     assert [store.name for store in process if not _size(store.holds)] == []  # all filled
     debate.refresh_from_db()
