@@ -1286,3 +1286,40 @@ class OpinionMap(models.Model):
 
     def __str__(self) -> str:
         return f"opinion map of debate {self.debate_id}"
+
+
+class AccessToken(models.Model):
+    """A personal access token for the API (issue 32): it reads what its owner sees, and with
+    the write scope votes and writes notes as them. Only the SHA-256 of the secret is kept;
+    the secret is shown once, when it is made (`services.token_create`)."""
+
+    class Scope(models.TextChoices):
+        READ = "read", "Read"
+        WRITE = "write", "Read and write (votes, notes)"
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="access_tokens"
+    )
+    name = models.CharField(max_length=80)
+    digest = models.CharField(max_length=64, unique=True, editable=False)
+    # The secret's first characters, kept plainly so its owner can tell tokens apart.
+    prefix = models.CharField(max_length=12, editable=False)
+    scope = models.CharField(max_length=5, choices=Scope.choices, default=Scope.READ)
+    created_at = models.DateTimeField(auto_now_add=True)
+    last_used_at = models.DateTimeField(null=True, blank=True, editable=False)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(scope__in=["read", "write"]), name="access_token_scope_valid"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.prefix}…)"
+
+    @property
+    def writes(self) -> bool:
+        return self.scope == self.Scope.WRITE

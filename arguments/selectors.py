@@ -18,6 +18,7 @@ from lti_tool.models import Key, LtiRegistration
 
 from arguments import replicas
 from arguments.models import (
+    AccessToken,
     Annotation,
     Citation,
     Claim,
@@ -483,3 +484,17 @@ def structure_changes_since(debate_id: int, version: int) -> list[tuple[int, int
     pairs, one indexed query (the live notice asks whether the reader sees any of them)."""
     rows = StructureChange.objects.filter(debate_id=debate_id, version__gt=version)
     return list(rows.values_list("version", "claim_id").order_by("version")[:5000])
+
+
+def tokens_of(user: User) -> list[AccessToken]:
+    """A user's API tokens, newest first, the revoked ones too (so they can tell which went)."""
+    return list(AccessToken.objects.filter(user=user))
+
+
+def token_by_digest(digest: str) -> AccessToken | None:
+    """The live token with this digest, with its owner (one query per API request)."""
+    return (
+        AccessToken.objects.select_related("user")
+        .filter(digest=digest, revoked_at__isnull=True, user__is_active=True)
+        .first()
+    )

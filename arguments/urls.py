@@ -21,6 +21,7 @@ from arguments.views import (
     perspectives,
     sharing,
     snapshots,
+    tokens,
     votes,
 )
 
@@ -30,6 +31,8 @@ urlpatterns = [
     path("", debates.debate_list, name="debate_list"),
     path("new/", debates.debate_new, name="debate_new"),
     path("me/", debates.profile, name="profile"),
+    path("me/tokens/", tokens.token_create, name="token_create"),
+    path("me/tokens/<int:token_id>/revoke/", tokens.token_revoke, name="token_revoke"),
     path("explore/", explore.explore, name="explore"),
     path("explore/tag/<slug:tag>/", explore.explore_tag, name="explore_tag"),
     path(paths.DEBATE_PAGE, debates.debate_detail, name="debate"),

@@ -71,6 +71,7 @@ INSTALLED_APPS = [
     "allauth",
     "allauth.account",
     "lti_tool",  # django-lti: LTI 1.3 platforms, deployments and our signing keys (issue 8)
+    "ninja",  # the JSON API (issue 32): its docs page's static files, served from here
     "django_tasks_db",  # the task queue's table (issue 31): `manage.py run_tasks` works it
     "arguments",
 ]

@@ -93,6 +93,7 @@ def test_forget_all_leaves_every_store_of_this_process_empty(client, cast, debat
     client.get(debate.get_absolute_url())
     version = debate_freeze(actor=cast.owner, debate=debate).number
     client.get(f"/d/{debate.slug}/v/{version}/diff/")  # the debate's outline now, kept
+    client.get(f"/api/v1/debates/{debate.slug}")  # what a reader sees, kept for the API
     process = [store for store in caches.stores() if store.kept is caches.Kept.PROCESS]
     assert [store.name for store in process if not _size(store.holds)] == []  # all filled
     debate.refresh_from_db()

@@ -9,9 +9,11 @@ Citations have no endpoint of their own (a claim's sources are edited through th
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
+from urllib.parse import urlencode
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -319,6 +321,31 @@ SWAPS: dict[str, Swap] = {
         data=lambda h, o: {"reason": "duplicate", "duplicate_of": o.claim.pk},
         refused=(404, 422),
     ),
+    # -- the JSON API (issue 32), with the actor's token --
+    "API claim": Swap("api:claim_detail", lambda h, o: [o.claim.pk], ("get",)),
+    "API hidden claim": Swap("api:claim_detail", lambda h, o: [o.hidden.pk], ("get",)),
+    "API tree from another debate's claim": Swap(
+        "api:claim_tree", lambda h, o: [], ("get",), query=lambda h, o: {"root": str(o.claim.pk)}
+    ),
+    "API vote": Swap(
+        "api:vote_cast", lambda h, o: [o.claim.pk], ("put",), data=lambda h, o: {"value": 4}
+    ),
+    "API vote withdrawn": Swap("api:vote_withdraw", lambda h, o: [o.claim.pk], ("delete",)),
+    "API vote at another debate's relation": Swap(
+        "api:vote_cast",
+        lambda h, o: [h.con.pk],
+        ("put",),
+        data=lambda h, o: {"value": 4, "relation_id": o.relation.pk},
+    ),
+    "API note": Swap(
+        "api:note_add", lambda h, o: [o.claim.pk], ("post",), data=lambda h, o: {"body": "Swap."}
+    ),
+    "API reply to another debate's note": Swap(
+        "api:note_add",
+        lambda h, o: [h.con.pk],
+        ("post",),
+        data=lambda h, o: {"body": "Swapped.", "parent_id": o.note.pk},
+    ),
 }
 
 
@@ -351,6 +378,23 @@ class CrossDebateIds(TestCase):
         }
         for other in cls.others.values():  # named by some swaps: made before any snapshot
             foreign_perspective(other, "group"), foreign_perspective(other, "named")
+        cls.tokens = {
+            actor: services.token_create(actor=cls.cast[actor], name="swap", scope="write")[1]
+            for actor in ("owner", "staff")
+        }
+
+    def ask(self, swap: Swap, actor: str, url: str, method: str, other: Foreign) -> Any:
+        """An API request with the actor's token (the API reads no session)."""
+        query = swap.query(self.home, other)
+        if query:
+            url = f"{url}?{urlencode(query)}"
+        return self.client.generic(
+            method.upper(),
+            url,
+            json.dumps(swap.data(self.home, other)) if method != "get" else "",
+            content_type="application/json",
+            headers={"Authorization": f"Bearer {self.tokens[actor]}"},
+        )
 
     def check(self, swap_name: str) -> None:
         swap = SWAPS[swap_name]
@@ -364,7 +408,9 @@ class CrossDebateIds(TestCase):
                     before = snapshot()
                     for htmx in (False, True):
                         headers = {"HX-Request": "true"} if htmx else {}
-                        if method == "get":
+                        if swap.name.startswith("api:"):
+                            response = self.ask(swap, actor, url, method, other)
+                        elif method == "get":
                             response = self.client.get(
                                 url, swap.query(home, other), headers=headers
                             )
@@ -397,7 +443,8 @@ def test_the_swaps_cover_every_id_taking_url() -> None:
     taking_ids = {
         name
         for name, route in _patterns(get_resolver())
-        if "<slug:slug>" in route and "<int:" in route
+        if ("<slug:slug>" in route and "<int:" in route)
+        or (name.startswith("api:") and "<claim_id>" in route)
     }
     missing = taking_ids - {s.name for s in SWAPS.values()}
     assert not missing, f"add a Swap to SWAPS for each of: {sorted(missing)}"

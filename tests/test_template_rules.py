@@ -90,6 +90,7 @@ PAGE_OR_FRAGMENT_KWARGS = {
     "activity_id": lambda w: 0,  # no course links the world: a 404 either way
     "group_id": lambda w: 0,  # no groups in the world: a 404 either way
     "number": lambda w: 1,  # the world's first snapshot (the freeze posted below takes it)
+    "token_id": lambda w: 999999,  # no API token of mine: a 403 either way
 }
 
 

@@ -118,6 +118,9 @@ def refused_pages(client: Any, world: World, read_names: set[str]) -> None:
         (reverse("arguments:claim_follow", args=[slug, world.con.pk]), {"follow": "1"}),
         (reverse("arguments:notifications_read"), {"id": "x"}),
         (reverse("arguments:digest_settings"), {"digest": "hourly"}),
+        (reverse("arguments:token_create"), {"name": "", "scope": "read"}),
+        (reverse("arguments:token_create"), {"name": "A script", "scope": "write"}),
+        (reverse("arguments:token_revoke", args=[999999]), {}),
         (reverse("arguments:follow_drop", args=[999999]), {}),
         (reverse("arguments:unsubscribe", args=["forged"]), {}),
     ]

@@ -16,6 +16,7 @@ more.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, TypedDict
 
@@ -103,7 +104,7 @@ def _listed(debates: QuerySet[Debate]) -> QuerySet[WithAnnotations[Debate, Count
     return with_counts(debates.select_related("owner"))
 
 
-def _with_tags(*lists: list[Debate]) -> None:
+def _with_tags(*lists: Sequence[Debate]) -> None:
     """Each listed debate's tags, for all the lists in one query."""
     prefetch_related_objects([debate for debates in lists for debate in debates], "tags")
 
@@ -159,3 +160,19 @@ def debates_for_listing(*, search: str = "") -> list[Debate]:
         .prefetch_related(Prefetch("claims", queryset=theses, to_attr="published_theses"), "tags")
         .order_by("-featured", "-updated_at")
     )
+
+
+def listed_page(
+    user: AnyUser, *, search: str = "", before: int | None = None, limit: int
+) -> list[WithAnnotations[Debate, Counts]]:
+    """A page of the debates the reader is listed (`findable`), newest first by id so that a
+    cursor (`before`: the last id of the previous page) stays good as debates are added,
+    with their counts and tags in two queries. `limit + 1` rows: one more says more follow."""
+    debates = findable(user)
+    if search:
+        debates = debates.filter(debate_matches(search))
+    if before is not None:
+        debates = debates.filter(pk__lt=before)
+    page = list(_listed(debates).order_by("-pk")[: limit + 1])
+    _with_tags(page)
+    return page

@@ -78,6 +78,9 @@ WRITE_LIMITS: dict[str, WriteLimit] = {
     "import": WriteLimit(10, 40, timedelta(hours=1), "imported debates"),
     # A snapshot stores the whole debate: a few an hour is plenty for a moderator.
     "freeze": WriteLimit(10, 40, timedelta(hours=1), "took snapshots"),
+    # Every API request, reads too: a script paging through a large debate fits; a crawler
+    # hammering one does not (docs/API.md).
+    "api": WriteLimit(600, 3000, timedelta(minutes=1), "called the API"),
 }
 
 caches.register(

@@ -74,6 +74,7 @@ from arguments.services.sharing import (
 )
 from arguments.services.sources import source_cite
 from arguments.services.tags import debate_tags_set
+from arguments.services.tokens import token_create, token_revoke, token_used
 from arguments.services.votes import vote_cast, vote_withdraw, votes_recount
 
 __all__ = [
@@ -132,6 +133,9 @@ __all__ = [
     "share_link_switch",
     "source_cite",
     "thesis_add",
+    "token_create",
+    "token_revoke",
+    "token_used",
     "vote_cast",
     "vote_withdraw",
     "votes_recount",

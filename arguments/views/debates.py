@@ -10,11 +10,11 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 from django.views.decorators.vary import vary_on_headers
 
-from arguments import selectors, services
+from arguments import services
 from arguments.explore import gaps, listings, search
 from arguments.reading.tree import ORDERS
 from arguments.structure import first_screen
-from arguments.views import visitor_pages
+from arguments.views import tokens, visitor_pages
 from arguments.views.access import (
     MAX_ARIA_LEVEL,
     HtmxHttpRequest,
@@ -132,10 +132,5 @@ def claim_detail(request: HtmxHttpRequest, slug: str, pk: int) -> HttpResponse:
 
 @login_required
 def profile(request: SignedInRequest) -> HttpResponse:
-    """My debates and my claims."""
-    user = request.user
-    return render(
-        request,
-        "arguments/profile.html",
-        {"debates": selectors.debates_of(user), "claims": selectors.claims_by(user)},
-    )
+    """My debates, my claims and my API tokens."""
+    return render(request, "arguments/profile.html", tokens.profile_context(request.user))

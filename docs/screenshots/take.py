@@ -204,6 +204,18 @@ def shoot(base: str, env: dict[str, str]) -> None:
             field.wait_for()
             field.fill("A new rebuttal, written in place.")
             shot.locator(".slot form").screenshot(path=OUT / f"add-in-place{suffix}.png")
+            # A new API token on the profile page, its secret shown once (issue 32).
+            shot.goto("/me/")
+            shot.fill("#token-name", "My analysis script")
+            shot.locator("#tokens form.share-form button[type=submit]").click()
+            shot.locator("#tokens").screenshot(path=OUT / f"api-token{suffix}.png")
+            # The API's browsable docs (Swagger UI from our own files), once they are drawn.
+            shot.goto("/api/v1/docs")
+            for _ in range(100):  # polled: the CSP forbids wait_for_function's eval
+                if shot.evaluate("document.querySelectorAll('.opblock').length"):
+                    break
+                time.sleep(0.1)
+            shot.screenshot(path=OUT / f"api-docs{suffix}.png")
             context.close()
         browser.close()
 

@@ -271,6 +271,13 @@ class Command(BaseCommand):
         gaps_page = reverse("arguments:debate_gaps", kwargs={"slug": debate.slug})
         timed("cruxes", lambda: visitor.get(cruxes_page))
         timed("gaps", lambda: client.get(gaps_page))
+        # The JSON API (issue 32), warm, as a visitor: the debate with its figures, a page of
+        # its claims, one claim with all that is said of it, and the list of debates.
+        api = f"/api/v1/debates/{debate.slug}"
+        timed("api_detail", lambda: visitor.get(api))
+        timed("api_claims", lambda: visitor.get(f"{api}/claims", {"limit": "100"}))
+        timed("api_claim", lambda: visitor.get(f"{api}/claims/{deep}"))
+        timed("api_list", lambda: visitor.get("/api/v1/debates"))
         # An idle reader's poll while nothing changed (issue 18): a 304 from one query, as
         # served (the WSGI wrapper in front of Django), and through Django's whole stack (a
         # poll without its ticket takes that path).
