@@ -4,11 +4,13 @@ fragmented nodeset imported as one debate or as a debate a part, chosen in the p
 
 from __future__ import annotations
 
+import io
 import json
 from pathlib import Path
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.core.management import call_command
 from django.urls import reverse
 
 from arguments import formats, services
@@ -175,3 +177,17 @@ def test_a_background_import_merges_rephrases_when_asked():
     assert "Also put as: Cycle lanes should come first." in "".join(
         job.debate.claims.values_list("elaboration", flat=True)
     )
+
+
+def test_the_import_command_merges_rephrases_only_when_asked():
+    owner = UserFactory(username="importer")
+    path = str(FIXTURES / "aif_fragmented.json")
+    call_command("import_debate", path, "--owner", "importer", stdout=io.StringIO())
+    call_command(
+        "import_debate", path, "--owner", "importer", "--merge-rephrases", stdout=io.StringIO()
+    )
+    kept, merged = Debate.objects.filter(owner=owner).order_by("pk")
+    assert kept.claims.filter(text=LATER).exists()
+    assert kept.relations.filter(kind=Relation.Kind.REPHRASE, child__text=LATER).exists()
+    assert not merged.claims.filter(text=LATER).exists()
+    assert merged.claims.get(text=SCHOOL).elaboration == f"Also put as: {LATER}"

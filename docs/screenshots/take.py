@@ -164,6 +164,13 @@ def shoot(base: str, env: dict[str, str]) -> None:
             field.wait_for()
             field.fill("A new rebuttal, written in place.")
             shot.locator(".slot form").screenshot(path=OUT / f"add-in-place{suffix}.png")
+            # The import preview of a fragmented AIF nodeset: one debate or a debate a part.
+            shot.goto("/import/")
+            fragmented = ROOT / "tests" / "fixtures" / "formats" / "aif_fragmented.json"
+            shot.locator("input[name=file]").set_input_files(str(fragmented))
+            shot.locator(".import-form button[type=submit]").click()
+            shot.locator(".import-parts").wait_for()
+            shot.screenshot(path=OUT / f"import-preview{suffix}.png", full_page=True)
             context.close()
         browser.close()
 
