@@ -358,6 +358,9 @@ class Relation(VoteTally):
         PLAIN = "", "Support or attack"
         UNDERCUT = "undercut", "Undercut (attacks the inference)"
         CONTRADICTORY = "contradictory", "Contradiction"
+        # AIF's MA node: the child says the parent again in other words (a pro, so that the
+        # tree has a place for it; kept as such through every import and export).
+        REPHRASE = "rephrase", "Rephrase"
 
     debate = models.ForeignKey(Debate, on_delete=models.CASCADE, related_name="relations")
     parent = models.ForeignKey(Claim, on_delete=models.CASCADE, related_name="child_relations")
@@ -943,6 +946,9 @@ class ImportJob(models.Model):
     # from this site keeps its own setting, any other file starts private).
     visibility = models.CharField(max_length=10, choices=Debate.Visibility.choices, blank=True)
     text = models.TextField(blank=True)
+    # AIF: merge the two wordings of each rephrase into one claim (where nothing is lost),
+    # as the uploader chose; otherwise each is a rephrase relation.
+    merge_rephrases = models.BooleanField(default=False)
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.WAITING)
     # What the import kept and left out: document.counts() and its warnings.
     counts = models.JSONField(default=dict, blank=True)

@@ -26,7 +26,7 @@ def relations(document) -> set[tuple[str, str, str, bool]]:
 
 
 def test_i_nodes_become_claims_and_ra_ca_nodes_pros_and_cons():
-    document = aif.parse(CLASSIC)
+    document = aif.parse(CLASSIC, merge_rephrases=True)
     assert [c.id for c in document.claims] == ["1", "2", "4", "6", "13"]
     assert [c.id for c in document.theses] == ["1"]
     assert relations(document) == {
@@ -37,8 +37,8 @@ def test_i_nodes_become_claims_and_ra_ca_nodes_pros_and_cons():
     }
 
 
-def test_a_rephrase_makes_one_claim_keeping_the_other_wording():
-    claim = next(c for c in aif.parse(CLASSIC).claims if c.id == "2")
+def test_asked_to_a_rephrase_makes_one_claim_keeping_the_other_wording():
+    claim = next(c for c in aif.parse(CLASSIC, merge_rephrases=True).claims if c.id == "2")
     assert claim.text == "Open weights let independent researchers audit models."
     assert claim.elaboration == (
         "Also put as: Open models can be inspected by independent researchers."
@@ -82,7 +82,9 @@ def test_aif_to_the_app_and_back_keeps_claims_relations_and_theses(text):
 
 
 def test_the_export_is_classic_aif_with_one_scheme_node_a_relation():
-    debate = services.debate_import(owner=UserFactory(), document=aif.parse(CLASSIC))
+    debate = services.debate_import(
+        owner=UserFactory(), document=aif.parse(CLASSIC, merge_rephrases=True)
+    )
     exported = json.loads(aif.render(document_from_debate(debate)))
     kinds = [node["type"] for node in exported["nodes"]]
     # The claims, a scheme node a relation (the undercut a CA aimed at the RA it questions),

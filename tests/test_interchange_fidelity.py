@@ -130,8 +130,8 @@ def test_a_deep_link_across_theses_keeps_its_target_and_depth():
     assert len(document.theses) == 3
 
 
-def test_a_rephrase_is_merged_only_where_no_support_or_conflict_is_lost():
-    document = formats.load(read("aif_rephrase_mutual.json"), "aif")
+def test_asked_to_a_rephrase_is_merged_only_where_no_support_or_conflict_is_lost():
+    document = formats.load(read("aif_rephrase_mutual.json"), "aif", merge_rephrases=True)
     assert document.problems == [
         "nodes[20]: a node of type 'XX' is ignored",
         "edges[23]: an edge to a missing node is left out",
@@ -164,7 +164,7 @@ def test_a_rephrase_is_merged_only_where_no_support_or_conflict_is_lost():
 
 
 def test_the_aif_export_writes_every_support_and_conflict_back():
-    document = formats.load(read("aif_rephrase_mutual.json"), "aif")
+    document = formats.load(read("aif_rephrase_mutual.json"), "aif", merge_rephrases=True)
     _, exported = round_trip(document, "aif")
     data = json.loads(exported)
     kinds = Counter(node["type"] for node in data["nodes"])

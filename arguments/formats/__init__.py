@@ -55,8 +55,9 @@ def detect(text: str, filename: str = "") -> str | None:
     return None
 
 
-def parse(text: str, format_name: str) -> DebateDocument:
-    """Read `text` in the named format; a FormatError says where and what went wrong."""
+def parse(text: str, format_name: str, *, merge_rephrases: bool = False) -> DebateDocument:
+    """Read `text` in the named format; a FormatError says where and what went wrong.
+    `merge_rephrases`: AIF's rephrases merged into one claim (see aif.parse)."""
     try:
         module = FORMATS[format_name]
     except KeyError:
@@ -65,12 +66,14 @@ def parse(text: str, format_name: str) -> DebateDocument:
     if "\x00" in text:
         line = text.count("\n", 0, text.index("\x00")) + 1
         raise FormatError("a NUL character: this is no text file", line)
+    if module is aif:
+        return aif.parse(text, merge_rephrases=merge_rephrases)
     return module.parse(text)
 
 
-def load(text: str, format_name: str) -> DebateDocument:
+def load(text: str, format_name: str, *, merge_rephrases: bool = False) -> DebateDocument:
     """Parse and check a file exactly as an import would, without writing anything."""
-    document = parse(text, format_name)
+    document = parse(text, format_name, merge_rephrases=merge_rephrases)
     check_document(document)
     return document
 

@@ -4,11 +4,12 @@ Read: the classic `{"nodes", "edges", "locutions"}` form and OVA3's wrapper `{"A
 "text": …, "OVA": …}`. I-nodes (propositions) become claims. An RA node (inference) makes each
 of its premises a pro of its conclusion, a CA node (conflict) makes them cons; when the
 target of either is itself an RA or CA node (an undercut), the premises become pros or cons of
-that node's premises, the claims whose inference is in question. An MA node (rephrase) makes
-its two ends one claim, the other wording kept in the elaboration, unless merging them would
-lose a support or conflict edge: then both stay claims, each naming the other's wording.
-Dialogue nodes (L, TA, YA), preferences (PA) and locutions are ignored. Node ids are
-compared as strings; edges to missing nodes are left out and reported.
+that node's premises, the claims whose inference is in question. An MA node (rephrase) is a
+rephrase relation; or, when the importer asks, makes its two ends one claim, the other wording
+kept in the elaboration, unless merging them would lose a support or conflict edge: then both
+stay claims, each naming the other's wording. The dialogue layer (L, TA, YA nodes), preferences
+(PA) and locutions are kept aside to be written back. Node ids are compared as strings; edges
+to missing nodes are left out and reported.
 
 Written: the classic form, I-nodes then one RA or CA node per relation.
 """
@@ -38,8 +39,9 @@ ALSO_PUT_AS, REPHRASES = "Also put as: ", "Rephrases: "
 IGNORED = {"L", "TA", "YA", "PA"}  # dialogue nodes and preferences
 
 
-def parse(text: str) -> DebateDocument:
-    """Read AIF JSON, classic or wrapped by OVA3."""
+def parse(text: str, *, merge_rephrases: bool = False) -> DebateDocument:
+    """Read AIF JSON, classic or wrapped by OVA3. Each MA node is a rephrase relation, or
+    with `merge_rephrases` its two wordings one claim wherever that loses no edge."""
     data = load_json(text)
     prefix = ""
     wrapped = isinstance(data, dict) and "AIF" in data
@@ -123,7 +125,12 @@ def parse(text: str) -> DebateDocument:
                     for premise in premises
                 ]
 
-    same = _rephrasings(kinds, into, out_of, list(texts), edges_read, nodes, prefix, document)
+    if merge_rephrases:
+        same = _rephrasings(kinds, into, out_of, list(texts), edges_read, nodes, prefix, document)
+        rephrases: list[Candidate] = []
+    else:
+        same = _Rephrasings(list(texts))  # nothing merged
+        rephrases = _rephrase_relations(kinds, into, out_of, nodes, prefix)
     for node_id, (raw, path) in texts.items():
         if same.of(node_id) != node_id:
             continue
@@ -158,7 +165,8 @@ def parse(text: str) -> DebateDocument:
         )
         for edge in edges_read
     ]
-    settle_relations(document, candidates)
+    # After the supports and conflicts: a wording's first place is where it is argued.
+    settle_relations(document, candidates + rephrases)
     parts = len(document.theses)
     if parts > 1:
         # A fragmented nodeset: its parts are the theses of one debate, whose question says
@@ -193,6 +201,40 @@ def parse(text: str) -> DebateDocument:
         ),
     )
     return document
+
+
+def _rephrase_relations(
+    kinds: dict[str, str],
+    into: dict[str, list[str]],
+    out_of: dict[str, list[str]],
+    nodes: list[Any],
+    prefix: str,
+) -> list[Candidate]:
+    """Each MA node as rephrase relations: the I-nodes pointing into it say again, in other
+    words, the I-node it points to (an MA drawn without a direction: its first end's)."""
+    relations: list[Candidate] = []
+    for index, node in enumerate(nodes):
+        node_id = str(node["nodeID"])
+        if kinds[node_id] != "MA":
+            continue
+        said = [n for n in out_of[node_id] if kinds[n] == "I"]
+        again = [n for n in into[node_id] if kinds[n] == "I"]
+        if not said or not again:
+            ends = list(
+                dict.fromkeys(n for n in into[node_id] + out_of[node_id] if kinds[n] == "I")
+            )
+            said, again = ends[:1], ends[1:]
+        relations += [
+            Candidate(
+                said[0],
+                other,
+                Stance.PRO,
+                path=f"{prefix}nodes[{index}]",
+                kind=Relation.Kind.REPHRASE,
+            )
+            for other in again
+        ]
+    return relations
 
 
 def _signature(
@@ -384,11 +426,17 @@ def render(document: DebateDocument) -> str:
     # Originals first: a reader that takes a claim's first relation as the place where it was
     # written then puts every claim back where it was. Undercuts last: they aim at the
     # inference node of the relation they question.
-    undercut = str(Relation.Kind.UNDERCUT)  # compared as a plain string: 20,000 times
+    undercut = str(Relation.Kind.UNDERCUT)  # compared as plain strings: 20,000 times
+    rephrase = str(Relation.Kind.REPHRASE)
     ordered = sorted(document.relations, key=lambda r: (r.kind == undercut, r.is_link))
     inference: dict[str, str] = {}  # a claim's first inference node, towards its parent
     grouped: dict[tuple[str, int, str], str] = {}
     for relation in ordered:
+        if relation.kind == rephrase:
+            node_id = scheme("MA")
+            edge(ids[relation.child], node_id)
+            edge(node_id, ids[relation.parent])
+            continue
         if relation.kind == undercut and relation.parent in inference:
             node_id = scheme("CA")
             edge(ids[relation.child], node_id)

@@ -61,6 +61,7 @@ OUTGOING = {"+>": Stance.PRO, "->": Stance.CON, "_>": Stance.CON}
 KINDS = {"_": "undercut", "<_": "undercut", "_>": "undercut", "><": "contradictory"}
 SYMBOLS = {("pro", ""): "+", ("con", ""): "-", ("con", "undercut"): "_"}
 SYMBOLS[("con", "contradictory")] = "><"
+SYMBOLS[("pro", "rephrase")] = "+"  # Argdown has no rephrase: a support (as it is scored)
 SIMPLE_TAG = re.compile(r"^[^\s#\\()\[\]{}<>]+$")
 
 

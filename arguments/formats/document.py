@@ -48,10 +48,10 @@ URL_MAX_LENGTH = 2000
 # change it), by kind: the preview counts each (`DebateDocument.losses`).
 LOSSES = {
     "older_generation": "in Kialo's older layout, written back in the current one",
-    "source_titles": "source entries with words before the address (kept as the source's "
-    "title, not written back)",
-    "renumbered_sources": "sources numbered out of the order they are first cited (written "
-    "back numbered as cited)",
+    "question_added": "several theses asked no question (written back under '1. Question:', "
+    "the debate's title)",
+    "repeated_sources": "source entries repeating another's address and excerpt (written "
+    "back as one)",
     "comments": "comments",
     "headings": "headings",
     "data": "{data} blocks",

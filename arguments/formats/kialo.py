@@ -95,12 +95,39 @@ def parse(text: str) -> DebateDocument:
     items, sources_at = _read_items(lines, index)
     entries = _read_sources(lines, sources_at, document) if sources_at is not None else {}
     _build(document, items, entries)
-    document.lose("source_titles", sum(1 for entry in entries.values() if entry.title))
     # The export numbers sources in the order they are first cited.
     cited = list(dict.fromkeys(MARKER.findall("\n".join(item.text for item in items))))
-    cited = [n for n in cited if n in entries]
-    document.lose("renumbered_sources", sum(1 for i, n in enumerate(cited, 1) if int(n) != i))
+    _keep_sources_as_written(document, entries, [n for n in cited if n in entries])
     return document
+
+
+def _entry_as_we_write_it(number: int, address: str, quote: str) -> str:
+    lines = [f"[{number}] {address}"]
+    lines += [f"    {line}" if line.strip() else "" for line in quote.splitlines()]
+    return "\n".join(lines)
+
+
+def _keep_sources_as_written(
+    document: DebateDocument, entries: dict[str, _Entry], cited: list[str]
+) -> None:
+    """Keep the `Sources:` entries as written (number, words before the address, excerpt
+    layout) when our export would write them otherwise, so that it writes them back: by
+    address and quote, which is what a citation keeps (`Debate.interchange`)."""
+    first_cited = {n: index for index, n in enumerate(cited, start=1)}
+    kept: list[list[int | str]] = []
+    differs = False
+    seen: set[tuple[str, str]] = set()
+    for n, entry in entries.items():
+        written = "\n".join(entry.lines).rstrip()
+        kept.append([int(n), entry.url, entry.quote, written])
+        if n in first_cited:
+            if (entry.url, entry.quote) in seen:
+                document.lose("repeated_sources")
+            seen.add((entry.url, entry.quote))
+            differs = differs or first_cited[n] != int(n)
+            differs = differs or written != _entry_as_we_write_it(int(n), entry.url, entry.quote)
+    if differs:
+        document.interchange.setdefault("kialo", {})["sources"] = kept
 
 
 def _skip_blank(lines: list[str], index: int) -> int:
@@ -179,10 +206,12 @@ def _read_sources(lines: list[str], index: int, document: DebateDocument) -> dic
         if match is None:
             if current is not None:
                 current.more.append(line)
+                current.lines.append(line)
             elif line.strip():
                 raise FormatError("expected a source such as '[1] https://…'", offset)
             continue
         current = _Entry(offset)
+        current.lines.append(line)
         if match["n"] in entries:
             raise FormatError(f"source [{match['n']}] is listed twice", offset)
         entries[match["n"]] = current
@@ -214,13 +243,14 @@ def _readable(url: str) -> bool:
 class _Entry:
     """One `[n] URL` of the Sources section, with the excerpt quoted under it."""
 
-    __slots__ = ("first", "line", "more", "readable", "title", "url")
+    __slots__ = ("first", "line", "lines", "more", "readable", "title", "url")
 
     def __init__(self, line: int) -> None:
         self.line = line
         self.url = self.title = self.first = ""
         self.readable = True
         self.more: list[str] = []
+        self.lines: list[str] = []  # as written, to keep them when our export would not
 
     @property
     def quote(self) -> str:
@@ -241,6 +271,8 @@ def _build(document: DebateDocument, items: list[_Item], entries: dict[str, _Ent
     # Multi-thesis discussions ask a question at 1. and hang the theses under it.
     questions = {item.parent_number for item in items if item.depth == 2 and item.label == "thesis"}
     questions |= {item.number for item in items if item.label == "question"}
+    if not questions and sum(1 for item in items if item.depth == 1) > 1:
+        document.lose("question_added")
     for number in sorted(questions):
         if number in by_number and by_number[number].text.strip():
             # Kept to write back: the app asks its question in the debate's title.
@@ -467,6 +499,12 @@ def render(document: DebateDocument) -> str:
         cited_by[citation.claim].append(citation)
     urls = {source.id: source.url for source in document.sources}
     references: dict[tuple[str, str], int] = {}
+    # Entries as the imported file wrote them, by address and quote: their numbers and lines.
+    kept = document.interchange.get("kialo", {}).get("sources", [])
+    as_written: dict[tuple[str, str], tuple[int, str]] = {}
+    for n, address, quote, written in kept:
+        as_written.setdefault((address, quote), (n, written))
+    fresh = _Numbers({n for n, *_ in kept})
 
     out = ["Discussion Name:", fold(document.title) or "Untitled", ""]
     if question:
@@ -497,7 +535,8 @@ def render(document: DebateDocument) -> str:
                         urls[citation.source] if citation.source is not None else ""
                     )
                     key = (where, citation.quote)
-                    references.setdefault(key, len(references) + 1)
+                    if key not in references:
+                        references[key] = as_written[key][0] if key in as_written else fresh.next()
                     placed.append((citation.offset, references[key]))
                 # Markers go in by offset into the text as stored, as NUL-fenced numbers (no
                 # text holds a NUL) that the escaping cannot touch.
@@ -511,7 +550,24 @@ def render(document: DebateDocument) -> str:
         out += [f"{indent}{number} {label}:", body, ""]
     if references:
         out.append("Sources:")
+        # The file's entries in its order, then those cited since, as we write them.
+        for key, (n, written) in as_written.items():
+            if references.get(key) == n:
+                out.append(written)
         for (where, quote), n in references.items():
-            out.append(f"[{n}] {where}")
-            out += [f"    {line}" if line.strip() else "" for line in quote.splitlines()]
+            if as_written.get((where, quote), (None,))[0] != n:
+                out.append(_entry_as_we_write_it(n, where, quote))
     return "\n".join(out).rstrip("\n") + "\n"
+
+
+class _Numbers:
+    """Source numbers 1, 2, … in the order first cited, past those an imported file used."""
+
+    def __init__(self, taken: set[int]) -> None:
+        self.taken, self.counter = taken, 0
+
+    def next(self) -> int:
+        self.counter += 1
+        while self.counter in self.taken:
+            self.counter += 1
+        return self.counter

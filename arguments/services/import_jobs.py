@@ -35,6 +35,7 @@ from django.utils import timezone
 
 from arguments import caches, formats
 from arguments.formats.document import FormatError
+from arguments.formats.parts import split
 from arguments.models import Debate, ImportJob
 from arguments.rules.faults import close_lost_connections, fault_message
 from arguments.rules.limits import RateLimited, check_rate
@@ -85,32 +86,65 @@ def import_start_check(*, owner: User) -> None:
 
 @transaction.atomic
 def import_now(
-    *, owner: User, text: str, format_name: str, title: str, filename: str, visibility: str = ""
-) -> tuple[ImportJob, DebateDocument]:
+    *,
+    owner: User,
+    text: str,
+    format_name: str,
+    title: str,
+    filename: str,
+    visibility: str = "",
+    merge_rephrases: bool = False,
+    in_parts: bool = False,
+) -> tuple[ImportJob, DebateDocument, list[Debate]]:
     """Import a small upload within the request, recorded as a finished job (so it counts
     toward the owner's rate); FormatError when the file does not parse. `visibility`, when
-    given, is who may open the new debate, whatever the file says."""
+    given, is who may open the new debate, whatever the file says. `in_parts`: a debate for
+    each unconnected part of the file (the job names the first), all or none."""
     import_start_check(owner=owner)
-    document = _seen_by(formats.parse(text, format_name), visibility)
-    debate = debate_import(owner=owner, document=document, title=title or None)
+    document = _seen_by(
+        formats.parse(text, format_name, merge_rephrases=merge_rephrases), visibility
+    )
+    pieces = split(document) if in_parts else [document]
+    debates = [
+        debate_import(owner=owner, document=piece, title=_part_title(title, index, len(pieces)))
+        for index, piece in enumerate(pieces, start=1)
+    ]
+    # The import's checks warn on the document they check: each part's warnings.
+    document.problems = [problem for piece in pieces for problem in piece.problems]
     job = ImportJob.objects.create(
         owner=owner,
         format=format_name,
         title=title,
         filename=filename[:255],
         visibility=visibility,
+        merge_rephrases=merge_rephrases,
         status=ImportJob.Status.DONE,
-        debate=debate,
+        debate=debates[0],
         counts=document.counts(),
         warnings=document.problems,
         attempts=1,
     )
-    return job, document
+    return job, document, debates
+
+
+def _part_title(title: str, index: int, parts: int) -> str | None:
+    """The importer's title, numbered when the file goes in as several debates; None: the
+    file's own (a part's: its thesis)."""
+    if not title or parts == 1:
+        return title or None
+    return f"{title} ({index} of {parts})"
 
 
 @transaction.atomic
 def import_job_start(
-    *, owner: User, text: str, format_name: str, title: str, filename: str, visibility: str = ""
+    *,
+    owner: User,
+    text: str,
+    format_name: str,
+    title: str,
+    filename: str,
+    visibility: str = "",
+    merge_rephrases: bool = False,
 ) -> ImportJob:
     """Record a job for an upload and put its task on the queue, in one transaction."""
     import_start_check(owner=owner)
@@ -133,6 +167,7 @@ def import_job_start(
         title=title,
         filename=filename[:255],
         visibility=visibility,
+        merge_rephrases=merge_rephrases,
         text=text,
     )
     import_job_task.enqueue(str(job.pk))
@@ -167,7 +202,10 @@ def import_job_run(job_id: UUID | str) -> ImportJob:
             if job.is_finished:
                 return job  # a second run of a finished job: it happened once
             try:
-                document = _seen_by(formats.parse(job.text, job.format), job.visibility)
+                document = _seen_by(
+                    formats.parse(job.text, job.format, merge_rephrases=job.merge_rephrases),
+                    job.visibility,
+                )
                 with transaction.atomic():
                     debate = debate_import(
                         owner=job.owner,

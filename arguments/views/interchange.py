@@ -22,7 +22,8 @@ from django_htmx.http import HttpResponseClientRedirect
 
 from arguments import formats, selectors
 from arguments.formats.document import FormatError, title_for
-from arguments.models import CLAIM_MAX_LENGTH, Debate
+from arguments.formats.parts import parts_of
+from arguments.models import CLAIM_MAX_LENGTH, Debate, Relation
 from arguments.reading.export import document_from_debate
 from arguments.services import import_jobs
 from arguments.views.access import HtmxHttpRequest, SignedInRequest, lens_for, limit_act
@@ -66,12 +67,18 @@ def import_debate(request: SignedInRequest) -> HttpResponse:
                 "format", "Could not tell what format the file is in; choose it and try again."
             )
         else:
+            merge_rephrases = form.cleaned_data["rephrases"]
             try:
-                document = formats.load(text, format_name)
+                document = formats.load(text, format_name, merge_rephrases=merge_rephrases)
             except FormatError as error:
                 form.add_error("file", f"{formats.LABELS[format_name]}: {error}")
             else:
                 token = secrets.token_urlsafe(16)
+                in_background = (
+                    import_jobs.import_rows(document) >= import_jobs.BACKGROUND_FROM_ROWS
+                )
+                # A fragmented file may go in as a debate a part (within the request only).
+                parts = len(parts_of(document)) if format_name == "aif" else 1
                 request.session[PENDING_KEY] = {
                     "token": token,
                     "text": text,
@@ -80,6 +87,8 @@ def import_debate(request: SignedInRequest) -> HttpResponse:
                     "visibility": form.cleaned_data["visibility"],
                     "filename": form.filename,
                     "rows": import_jobs.import_rows(document),
+                    "merge_rephrases": merge_rephrases,
+                    "parts": parts if not in_background else 1,
                 }
                 preview = {
                     "token": token,
@@ -93,8 +102,13 @@ def import_debate(request: SignedInRequest) -> HttpResponse:
                         claim for claim in document.claims if len(claim.text) > CLAIM_MAX_LENGTH
                     ][:PROBLEMS_SHOWN],
                     "limit": CLAIM_MAX_LENGTH,
-                    "in_background": import_jobs.import_rows(document)
-                    >= import_jobs.BACKGROUND_FROM_ROWS,
+                    "in_background": in_background,
+                    "parts": parts,
+                    "title_given": bool(form.cleaned_data["title"]),
+                    "rephrases": sum(
+                        1 for r in document.relations if r.kind == Relation.Kind.REPHRASE
+                    ),
+                    "merge_rephrases": merge_rephrases,
                 }
     status = 200 if preview else 422
     return render(request, template, {"form": form, "preview": preview}, status=status)
@@ -124,16 +138,19 @@ def import_confirm(request: SignedInRequest) -> HttpResponse:
             title=pending["title"],
             filename=pending.get("filename", ""),
             visibility=pending.get("visibility", ""),
+            merge_rephrases=pending.get("merge_rephrases", False),
         )
         return _go(request, reverse("arguments:import_job", kwargs={"job_id": job.pk}))
     try:
-        job, document = import_jobs.import_now(
+        job, document, debates = import_jobs.import_now(
             owner=request.user,
             text=pending["text"],
             format_name=pending["format"],
             title=pending["title"],
             filename=pending.get("filename", ""),
             visibility=pending.get("visibility", ""),
+            merge_rephrases=pending.get("merge_rephrases", False),
+            in_parts=pending.get("parts", 1) > 1 and request.POST.get("parts") == "several",
         )
     except FormatError as error:
         form = ImportForm()
@@ -141,7 +158,12 @@ def import_confirm(request: SignedInRequest) -> HttpResponse:
         return render(request, "arguments/import.html", {"form": form}, status=422)
     debate = job.debate
     assert debate is not None  # an import that parsed made its debate
-    messages.success(request, import_summary(document.counts(), document.problems))
+    summary = import_summary(document.counts(), document.problems)
+    if len(debates) > 1:
+        titles = "; ".join(f"“{other.title}”" for other in debates)
+        messages.success(request, f"{summary} As {len(debates)} debates: {titles}.")
+        return _go(request, "arguments:profile")  # where one's debates are listed
+    messages.success(request, summary)
     return _go(request, debate)
 
 

@@ -216,6 +216,13 @@ def shoot(base: str, env: dict[str, str]) -> None:
                     break
                 time.sleep(0.1)
             shot.screenshot(path=OUT / f"api-docs{suffix}.png")
+            # The import preview of a fragmented AIF nodeset: one debate or a debate a part.
+            shot.goto("/import/")
+            fragmented = ROOT / "tests" / "fixtures" / "formats" / "aif_fragmented.json"
+            shot.locator("input[name=file]").set_input_files(str(fragmented))
+            shot.locator(".import-form button[type=submit]").click()
+            shot.locator(".import-parts").wait_for()
+            shot.screenshot(path=OUT / f"import-preview{suffix}.png", full_page=True)
             context.close()
         browser.close()
 

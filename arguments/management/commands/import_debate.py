@@ -47,6 +47,12 @@ class Command(BaseCommand):
             help="restoring a backup (the owner must be staff): credit claims and annotations "
             "to the existing users the file names; anyone else's become the owner's",
         )
+        parser.add_argument(
+            "--merge-rephrases",
+            action="store_true",
+            help="AIF: make the two wordings of each rephrase (MA node) one claim where no "
+            "support or attack is lost, instead of a rephrase relation between two claims",
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         path = options["path"]
@@ -58,7 +64,7 @@ class Command(BaseCommand):
             )
         owner = self._owner(options["owner"])
         try:
-            document = formats.parse(text, format_name)
+            document = formats.parse(text, format_name, merge_rephrases=options["merge_rephrases"])
             debate = services.debate_import(
                 owner=owner,
                 document=document,

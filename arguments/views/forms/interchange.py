@@ -1,5 +1,5 @@
-"""The import form: a file (read as UTF-8 text, at most 5 MB), its format, a title, and who
-may open the new debate."""
+"""The import form: a file (read as UTF-8 text, at most 5 MB), its format, a title, who may
+open the new debate, and what to make of AIF's rephrases."""
 
 from __future__ import annotations
 
@@ -38,6 +38,23 @@ class ImportForm(forms.Form):
         "link, not listed. Public: listed on the home page and in Explore. You can change it "
         "later on the debate's settings page.",
     )
+
+    rephrases = forms.ChoiceField(
+        choices=[
+            ("keep", "Keep both wordings, one a rephrase of the other"),
+            ("merge", "Merge them into one claim where no support or attack is lost"),
+        ],
+        initial="keep",
+        required=False,
+        label="AIF rephrases",
+        help_text="Only for AIF files: what to make of a rephrase (an MA node). Merged, the "
+        "other wording goes into the claim's elaboration; an export writes it back as a "
+        "rephrase either way.",
+    )
+
+    def clean_rephrases(self) -> bool:
+        """Whether to merge each rephrase into one claim (the default keeps both)."""
+        return self.cleaned_data.get("rephrases") == "merge"
 
     def clean_file(self) -> str:
         """The upload's text; the file name stays on `self.filename` for format detection."""
