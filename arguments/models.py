@@ -93,6 +93,9 @@ class GradeFormula(models.TextChoices):
     PARTICIPATION = "participation", "Participation: 1 point per claim, source, vote or note"
     ARGUMENTS = "arguments", "Arguments: 3 per claim, 2 per source, 1 per vote or note"
     CLAIMS = "claims", "Claims only: 1 point per claim written"
+    # The teacher's own judgement instead of a count (arguments/services/feedback.py): the
+    # overall grade, once released, scaled to the line item; nothing is sent before.
+    RELEASED_GRADE = "released_grade", "The overall grade I give, once released"
 
 
 class DebateQuerySet(models.QuerySet["Debate"]):
@@ -175,6 +178,16 @@ class Debate(models.Model):
         validators=[MinValueValidator(1), MaxValueValidator(1000)],
         help_text="A student with this many points or more gets the line item's maximum.",
     )
+    # Feedback and grades (arguments/services/feedback.py): grades run from 0 to
+    # `grade_scale`; nothing a teacher writes shows to its student before it is released,
+    # for the whole debate (`grades_released_at`) or per student (ParticipantGrade).
+    grade_scale = models.PositiveSmallIntegerField(
+        "grades out of",
+        default=10,
+        validators=[MinValueValidator(1), MaxValueValidator(1000)],
+        help_text="Grades on claims and overall grades run from 0 to this.",
+    )
+    grades_released_at = models.DateTimeField(null=True, blank=True, editable=False)
     # Archived by its owner (their "delete"): nobody but site staff reaches it any more
     # (permissions.role_in); staff restore it by clearing this in the admin.
     archived_at = models.DateTimeField(
@@ -1111,6 +1124,7 @@ class Notification(models.Model):
         MODERATION = "moderation", "Moderation decision"
         MENTION = "mention", "Mention"
         SUGGESTION = "suggestion", "Suggestion approved or declined"
+        FEEDBACK = "feedback", "Feedback and grades released"
 
     recipient = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications"
@@ -1178,3 +1192,47 @@ class ScheduledRun(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name} (next at {self.next_at:%Y-%m-%d %H:%M})"
+
+
+class ClaimFeedback(models.Model):
+    """A teacher's private feedback on a claim, for its author (Markdown), with an optional
+    grade from 0 to the debate's scale. One per claim: the owner and moderators share it.
+    Its author reads it once grades are released to them (`permissions.sees_feedback`)."""
+
+    claim = models.OneToOneField(Claim, on_delete=models.CASCADE, related_name="feedback")
+    debate = models.ForeignKey(Debate, on_delete=models.CASCADE, related_name="+")
+    body = models.TextField(blank=True, max_length=5000)
+    grade = models.PositiveSmallIntegerField(null=True, blank=True)
+    written_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["debate", "claim"], name="feedback_by_debate")]
+
+    def __str__(self) -> str:
+        return f"Feedback on claim {self.claim_id}"
+
+
+class ParticipantGrade(models.Model):
+    """One participant's overall grade and comment in a debate, and when they were released
+    to them alone (`released_at`; the debate's `grades_released_at` releases everyone's)."""
+
+    debate = models.ForeignKey(Debate, on_delete=models.CASCADE, related_name="grades")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    grade = models.PositiveSmallIntegerField(null=True, blank=True)
+    comment = models.TextField(blank=True, max_length=5000)
+    released_at = models.DateTimeField(null=True, blank=True)
+    written_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["debate", "user"], name="one_grade_per_participant")
+        ]
+
+    def __str__(self) -> str:
+        return f"Grade of {self.user_id} in {self.debate_id}"

@@ -11,6 +11,7 @@ from arguments.views import (
     debates,
     embed,
     explore,
+    feedback,
     flags,
     following,
     interchange,
@@ -178,4 +179,21 @@ urlpatterns += [
     path("embed/d/<slug:slug>/claims/<int:pk>/", embed.embed_claim, name="embed_claim"),
     path("embed/d/<slug:slug>/claims/<int:pk>/why/", embed.embed_why, name="embed_why"),
     path("oembed", embed.oembed, name="oembed"),
+]
+
+# Feedback and grades (teaching): a claim's feedback, one's own, the teacher's grades.
+urlpatterns += [
+    path("d/<slug:slug>/claims/<int:pk>/feedback/", feedback.claim_feedback, name="claim_feedback"),
+    path("d/<slug:slug>/feedback/", feedback.my_feedback, name="my_feedback"),
+    path(
+        "d/<slug:slug>/settings/activity/<int:user_id>/grade/",
+        feedback.participant_grade,
+        name="participant_grade",
+    ),
+    path(
+        "d/<slug:slug>/settings/activity/release/",
+        feedback.grades_release_view,
+        name="grades_release",
+    ),
+    path("d/<slug:slug>/settings/activity/scale/", feedback.grade_scale, name="grade_scale"),
 ]

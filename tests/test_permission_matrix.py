@@ -25,10 +25,12 @@ from arguments import services
 from arguments.models import (
     Annotation,
     Claim,
+    ClaimFeedback,
     CourseActivity,
     Debate,
     Flag,
     Membership,
+    ParticipantGrade,
     Role,
     Stance,
     Vote,
@@ -492,6 +494,63 @@ ROWS: dict[str, Row] = {
     # Allowed: the course offers no roster, so the answer is a message on the settings page.
     "fetch a course roster": Row(
         "course_roster", lambda s: [_course_activity(s.debate).pk], moderators_only()
+    ),
+    # -- feedback and grades (issue 37): the owner's and moderators' --
+    "write feedback on a claim": Row(
+        "claim_feedback",
+        lambda s: [s.con.pk],
+        moderators_only(),
+        data=lambda s: {"body": "Cite a source.", "grade": "6"},
+        done=lambda s: ClaimFeedback.objects.filter(claim=s.con).exists(),
+    ),
+    "open a claim's feedback": Row(
+        "claim_feedback",
+        lambda s: [s.con.pk],
+        # Its author (the writer) reads whatever is released to them; other readers may not.
+        expect(
+            owner=200,
+            moderator=200,
+            editor=403,
+            writer=200,
+            suggester=403,
+            viewer=403,
+            anonymous=302,  # to the login page
+        ),
+        method="get",
+    ),
+    "read my feedback": Row(
+        "my_feedback",
+        lambda s: [],
+        expect(
+            owner=200,
+            moderator=200,
+            editor=200,
+            writer=200,
+            suggester=200,
+            viewer=200,
+            anonymous=302,  # to the login page
+        ),
+        method="get",
+    ),
+    "grade a participant": Row(
+        "participant_grade",
+        lambda s: [s.con.author_id],
+        moderators_only(),
+        data=lambda s: {"grade": "8", "comment": "Well argued."},
+        done=lambda s: ParticipantGrade.objects.filter(debate=s.debate).exists(),
+    ),
+    "release grades": Row(
+        "grades_release",
+        lambda s: [],
+        moderators_only(),
+        done=lambda s: Debate.objects.get(pk=s.debate.pk).grades_released_at is not None,
+    ),
+    "set the grade scale": Row(
+        "grade_scale",
+        lambda s: [],
+        moderators_only(),
+        data=lambda s: {"grade_scale": "20"},
+        done=lambda s: Debate.objects.get(pk=s.debate.pk).grade_scale == 20,
     ),
     # -- the admin: only site staff get in; everyone else is sent to the admin's login --
     "admin: hide a claim": Row(

@@ -17,10 +17,21 @@ from django.contrib.auth import get_user_model
 from django.core.cache import cache
 from django.db import transaction
 from django.db.models import Q
+from django.urls import reverse
 from django.utils.text import Truncator
 
 from arguments import caches
-from arguments.models import Annotation, Claim, Debate, Flag, Follow, Notification, Relation
+from arguments.models import (
+    Annotation,
+    Claim,
+    ClaimFeedback,
+    Debate,
+    Flag,
+    Follow,
+    Notification,
+    ParticipantGrade,
+    Relation,
+)
 from arguments.reading.lens import Lens
 
 Kind = Notification.Kind
@@ -322,4 +333,60 @@ def flag_resolved(*, flag_id: int) -> None:
             url=url,
             seen=knows,
         )
+    event.save()
+
+
+def _feedback_url(debate: Debate) -> str:
+    return reverse("arguments:my_feedback", args=[debate.slug])
+
+
+def grades_released(*, debate_id: int, actor_id: int, user_id: int | None = None) -> None:
+    """Feedback and grades released: to one participant (`user_id`), or to everyone a
+    teacher wrote feedback or a grade for. Each is told of their own claim with feedback
+    (else of the debate's first thesis); the notice names no teacher."""
+    event = _Event(debate_id, actor_id)
+    debate = event.debate
+    feedback = ClaimFeedback.objects.filter(debate=debate).select_related("claim")
+    graded = ParticipantGrade.objects.filter(debate=debate)
+    if user_id is not None:
+        feedback, graded = feedback.filter(claim__author_id=user_id), graded.filter(user_id=user_id)
+    about: dict[int, Claim] = {}
+    for row in feedback.order_by("claim_id"):
+        if row.claim.author_id is not None:
+            about.setdefault(row.claim.author_id, row.claim)
+    thesis = Claim.objects.filter(debate=debate, is_thesis=True).order_by("pk").first()
+    for uid in graded.values_list("user_id", flat=True):
+        if uid not in about and thesis is not None:
+            about[uid] = thesis
+    url = _feedback_url(debate)
+    for user in _users(about):
+        claim = about[user.pk]
+
+        def knows(lens: Lens, claim_id: int = claim.pk) -> bool:
+            return lens.knows(claim_id)
+
+        event.tell(
+            [user],
+            claim=claim,
+            kind=Kind.FEEDBACK,
+            text=f"Your feedback and grades in “{_about(debate.title)}” are released",
+            url=url,
+            seen=knows,
+        )
+    event.save()
+
+
+def feedback_written(*, claim_id: int, actor_id: int) -> None:
+    """New feedback on a claim whose author's grades are already released: they hear of it
+    at once (before the release, the release itself tells them)."""
+    claim = Claim.objects.select_related("debate").get(pk=claim_id)
+    event = _Event(claim.debate_id, actor_id)
+    event.tell(
+        _users([claim.author_id]),
+        claim=claim,
+        kind=Kind.FEEDBACK,
+        text=f"New feedback on your claim “{_about(claim.text)}”",
+        url=_feedback_url(claim.debate),
+        seen=lambda lens: lens.knows(claim.pk),
+    )
     event.save()

@@ -76,6 +76,8 @@ WRITE_LIMITS: dict[str, WriteLimit] = {
     "join": WriteLimit(10, 150, timedelta(hours=1), "joined through a share link"),
     "similar": WriteLimit(120, 1200, timedelta(minutes=1), "checked a draft for similar claims"),
     "import": WriteLimit(10, 40, timedelta(hours=1), "imported debates"),
+    # A teacher grading a class of sixty claim by claim, never a script's thousands.
+    "feedback": WriteLimit(240, 600, timedelta(minutes=10), "written feedback or grades"),
 }
 
 caches.register(

@@ -64,6 +64,10 @@ class Action(StrEnum):
     # where it may be embedded, archiving it. The owner's, and allowed in a locked or closed
     # debate (an owner may make a closed debate private).
     CONFIGURE_DEBATE = "configure_debate"
+    # Feedback and grades on a participant's work, and releasing them: a teacher's act, so
+    # the owner's and moderators', also once the debate is locked or closed (grading comes
+    # after the writing).
+    GIVE_FEEDBACK = "give_feedback"
 
 
 class ClaimState(Protocol):
@@ -118,6 +122,7 @@ MINIMUM_ROLE: dict[Action, Role] = {
     Action.MANAGE_MEMBERS: Role.MODERATOR,
     Action.EDIT_DEBATE: Role.OWNER,
     Action.CONFIGURE_DEBATE: Role.OWNER,
+    Action.GIVE_FEEDBACK: Role.MODERATOR,
 }
 
 # Actions still allowed in a locked or closed debate (to those whose role allows them):
@@ -132,6 +137,7 @@ ALLOWED_WHEN_NOT_OPEN = {
     Action.MODERATE,
     Action.MANAGE_MEMBERS,
     Action.CONFIGURE_DEBATE,
+    Action.GIVE_FEEDBACK,
 }
 
 # Acts on a claim that need it published: one answers, cites, votes on, annotates or flags
@@ -232,6 +238,12 @@ def _claim_refusal(
         return None
     if action is Action.FLAG and _is_own(claim, user):
         return Refusal("You wrote this claim: edit it rather than flag it.")
+    if action is Action.GIVE_FEEDBACK:
+        if claim.author_id is None:
+            return Refusal("This claim has no author to give feedback to.")
+        if _is_own(claim, user):
+            return Refusal("Feedback is for the participants' claims, not your own.")
+        return None
     if action in NEEDS_PUBLISHED:
         if claim.status != Claim.Status.PUBLISHED or claim.merged_into_id:
             return Refusal(NEEDS_PUBLISHED[action], stale=True)
@@ -397,6 +409,17 @@ def sees_note(note: NoteState, *, user_id: int | None, participant: bool, modera
     if note.visibility == Annotation.Visibility.DEBATE:
         return participant or moderates
     return moderates or (user_id is not None and note.author_id == user_id)
+
+
+def sees_feedback(
+    *, user_id: int | None, author_id: int | None, moderates: bool, released: bool
+) -> bool:
+    """Feedback and grades on a participant's work: the owner and moderators always; the
+    participant once they are released to them; nobody else, ever (not even other students
+    who see the claim)."""
+    if moderates:
+        return True
+    return released and user_id is not None and author_id == user_id
 
 
 # -- membership ---------------------------------------------------------------------------

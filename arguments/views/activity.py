@@ -12,6 +12,7 @@ from arguments import selectors
 from arguments.reading.activity import activity_of
 from arguments.rules.permissions import Action
 from arguments.views.access import lens_to_manage
+from arguments.views.forms.feedback import ParticipantGradeForm
 
 COLUMNS = [
     "name",
@@ -24,6 +25,10 @@ COLUMNS = [
     "notes",
     "flags_received",
     "last_active",
+    "graded_claims",
+    "claim_grade_mean",
+    "grade",
+    "released",
 ]
 
 
@@ -31,7 +36,12 @@ def debate_activity(request: HttpRequest, slug: str) -> HttpResponse:
     lens = lens_to_manage(request, slug, Action.MODERATE)
     if isinstance(lens, HttpResponse):
         return lens
-    context = {"lens": lens, "debate": lens.debate, "rows": activity_of(lens.debate)}
+    context = {
+        "lens": lens,
+        "debate": lens.debate,
+        "rows": activity_of(lens.debate),
+        "grades_form": lens.may(Action.GIVE_FEEDBACK),
+    }
     return render(request, "arguments/debate_activity.html", context)
 
 
@@ -75,5 +85,10 @@ def participant_activity(request: HttpRequest, slug: str, user_id: int) -> HttpR
         "claims": [(c, lens.claim_urls(c.pk).page) for c in selectors.claims_in_by(debate, person)],
         "citations": selectors.citations_in_by(debate, person),
         "notes": selectors.notes_in_by(debate, person),
+        "grade_form": ParticipantGradeForm(
+            initial={"grade": row.grade, "comment": row.grades.comment}
+        )
+        if lens.may(Action.GIVE_FEEDBACK) and person.pk != request.user.pk
+        else None,
     }
     return render(request, "arguments/participant_activity.html", context)
