@@ -14,6 +14,7 @@ from arguments.views import (
     feedback,
     flags,
     following,
+    guided,
     interchange,
     live,
     maps,
@@ -196,4 +197,9 @@ urlpatterns += [
         name="grades_release",
     ),
     path("d/<slug:slug>/settings/activity/scale/", feedback.grade_scale, name="grade_scale"),
+]
+
+# Guided voting: the reader's unrated claims, one at a time, level by level.
+urlpatterns += [
+    path("d/<slug:slug>/guided/", guided.guided_voting, name="guided_voting"),
 ]

@@ -552,6 +552,22 @@ ROWS: dict[str, Row] = {
         data=lambda s: {"grade_scale": "20"},
         done=lambda s: Debate.objects.get(pk=s.debate.pk).grade_scale == 20,
     ),
+    # -- guided voting (issue 37): every signed-in reader who may vote --
+    "vote in the guided walk": Row(
+        "guided_voting",
+        lambda s: [],
+        expect(
+            owner=302,
+            moderator=302,
+            editor=302,
+            writer=302,
+            suggester=302,
+            viewer=302,
+            anonymous=403,
+        ),
+        data=lambda s: {"claim": s.thesis.pk, "value": "3"},
+        done=lambda s: Vote.objects.filter(thesis=s.thesis).exists(),
+    ),
     # -- the admin: only site staff get in; everyone else is sent to the admin's login --
     "admin: hide a claim": Row(
         "admin:arguments_claim_changelist",

@@ -239,6 +239,7 @@ ROWS: dict[str, Row] = {
         expect(200, editor=403, suggester=403, viewer=403),
     ),
     "my feedback": Row("arguments:my_feedback", lambda s: [], expect(200)),
+    "guided voting": Row("arguments:guided_voting", lambda s: [], expect(200)),
     "grade (a GET)": Row("arguments:participant_grade", lambda s: [s.con.author_id], EVERYONE_405),
     "release grades (a GET)": Row("arguments:grades_release", lambda s: [], EVERYONE_405),
     "grade scale (a GET)": Row("arguments:grade_scale", lambda s: [], EVERYONE_405),
@@ -434,6 +435,7 @@ WRITES: dict[str, tuple[str, Callable[[Scene], list[Any]], Callable[[Scene], dic
         lambda s: {"grade": "1", "comment": "Out."},
     ),
     "release grades": ("grades_release", lambda s: [], lambda s: {}),
+    "guided vote": ("guided_voting", lambda s: [], lambda s: {"claim": s.thesis.pk, "value": "4"}),
     "grade scale": ("grade_scale", lambda s: [], lambda s: {"grade_scale": "99"}),
     "grant": (
         "member_grant",
