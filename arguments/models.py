@@ -188,6 +188,12 @@ class Debate(models.Model):
         help_text="Grades on claims and overall grades run from 0 to this.",
     )
     grades_released_at = models.DateTimeField(null=True, blank=True, editable=False)
+    # Viewers and suggesters may ask to become writers (arguments/services/write_requests.py).
+    accepts_write_requests = models.BooleanField(
+        "viewers and suggesters may ask to write",
+        default=False,
+        help_text="They send a short message; the owner and moderators accept or decline.",
+    )
     # Archived by its owner (their "delete"): nobody but site staff reaches it any more
     # (permissions.role_in); staff restore it by clearing this in the admin.
     archived_at = models.DateTimeField(
@@ -1125,6 +1131,7 @@ class Notification(models.Model):
         MENTION = "mention", "Mention"
         SUGGESTION = "suggestion", "Suggestion approved or declined"
         FEEDBACK = "feedback", "Feedback and grades released"
+        REQUEST = "request", "Request to write"
 
     recipient = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications"
@@ -1236,3 +1243,36 @@ class ParticipantGrade(models.Model):
 
     def __str__(self) -> str:
         return f"Grade of {self.user_id} in {self.debate_id}"
+
+
+class WriteRequest(models.Model):
+    """A viewer's or suggester's request to become a writer in a debate, with a short
+    message; the owner or a moderator accepts (they become a writer) or declines it."""
+
+    class Status(models.TextChoices):
+        OPEN = "open", "Waiting"
+        ACCEPTED = "accepted", "Accepted"
+        DECLINED = "declined", "Declined"
+
+    debate = models.ForeignKey(Debate, on_delete=models.CASCADE, related_name="write_requests")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    message = models.TextField(blank=True, max_length=500)
+    status = models.CharField(max_length=8, choices=Status.choices, default=Status.OPEN)
+    created_at = models.DateTimeField(auto_now_add=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["debate", "user"],
+                condition=Q(status="open"),
+                name="one_open_write_request",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} asks to write in {self.debate_id} ({self.status})"

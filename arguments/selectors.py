@@ -32,6 +32,7 @@ from arguments.models import (
     ShareLink,
     StructureChange,
     Vote,
+    WriteRequest,
 )
 
 if TYPE_CHECKING:
@@ -482,3 +483,18 @@ def structure_changes_since(debate_id: int, version: int) -> list[tuple[int, int
     pairs, one indexed query (the live notice asks whether the reader sees any of them)."""
     rows = StructureChange.objects.filter(debate_id=debate_id, version__gt=version)
     return list(rows.values_list("version", "claim_id").order_by("version")[:5000])
+
+
+def write_requests_of(debate: Debate) -> list[WriteRequest]:
+    """A debate's requests to write, waiting ones first, newest first, with their askers."""
+    return sorted(
+        WriteRequest.objects.filter(debate=debate).select_related("user", "decided_by")[:200],
+        key=lambda r: r.status != WriteRequest.Status.OPEN,
+    )
+
+
+def write_request_in(debate: Debate, request_id: int) -> WriteRequest | None:
+    """One request to write of this debate, or None."""
+    return (
+        WriteRequest.objects.filter(debate=debate, pk=request_id).select_related("debate").first()
+    )

@@ -22,6 +22,7 @@ from arguments.views import (
     perspectives,
     sharing,
     votes,
+    write_requests,
 )
 
 app_name = "arguments"
@@ -202,4 +203,15 @@ urlpatterns += [
 # Guided voting: the reader's unrated claims, one at a time, level by level.
 urlpatterns += [
     path("d/<slug:slug>/guided/", guided.guided_voting, name="guided_voting"),
+]
+
+# Requests to write: asked by a viewer or suggester, decided by the owner and moderators.
+urlpatterns += [
+    path("d/<slug:slug>/ask-to-write/", write_requests.ask_to_write, name="ask_to_write"),
+    path("d/<slug:slug>/settings/requests/", write_requests.write_requests, name="write_requests"),
+    path(
+        "d/<slug:slug>/settings/requests/<int:request_id>/decide/",
+        write_requests.write_request_decide_view,
+        name="write_request_decide",
+    ),
 ]

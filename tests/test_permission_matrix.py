@@ -34,6 +34,7 @@ from arguments.models import (
     Role,
     Stance,
     Vote,
+    WriteRequest,
 )
 from tests.factories import UserFactory
 
@@ -168,6 +169,16 @@ class Row:
         if self.admin:
             return reverse(self.name, args=self.args(scene))
         return reverse(f"arguments:{self.name}", args=[scene.debate.slug, *self.args(scene)])
+
+
+def _accepting_requests(scene: Scene) -> list[Any]:
+    """Turn requests to write on (as the owner would); the URL takes no more arguments."""
+    Debate.objects.filter(pk=scene.debate.pk).update(accepts_write_requests=True)
+    return []
+
+
+def _write_request(scene: Scene) -> WriteRequest:
+    return WriteRequest.objects.create(debate=scene.debate, user=scene.newcomer, message="Hi")
 
 
 def _refreshed(claim: Claim) -> Claim:
@@ -567,6 +578,32 @@ ROWS: dict[str, Row] = {
         ),
         data=lambda s: {"claim": s.thesis.pk, "value": "3"},
         done=lambda s: Vote.objects.filter(thesis=s.thesis).exists(),
+    ),
+    # -- requests to write (issue 37): allowed by the owner, asked below writer --
+    "ask to write": Row(
+        "ask_to_write",
+        _accepting_requests,
+        expect(
+            owner=403,
+            moderator=403,
+            editor=403,
+            writer=403,
+            suggester=302,
+            viewer=302,
+            anonymous=403,
+        ),
+        data=lambda s: {"message": "May I write?"},
+        done=lambda s: WriteRequest.objects.filter(debate=s.debate).exists(),
+    ),
+    "decide a request to write": Row(
+        "write_request_decide",
+        lambda s: [_write_request(s).pk],
+        moderators_only(),
+        data=lambda s: {"decision": "accept"},
+        done=lambda s: WriteRequest.objects.filter(debate=s.debate, status="accepted").exists(),
+    ),
+    "list requests to write": Row(
+        "write_requests", lambda s: [], moderators_only(200, anonymous=302), method="get"
     ),
     # -- the admin: only site staff get in; everyone else is sent to the admin's login --
     "admin: hide a claim": Row(

@@ -39,6 +39,7 @@ from arguments.models import (
     Relation,
     ShareLink,
     Vote,
+    WriteRequest,
 )
 from tests.conftest import Cast
 from tests.factories import UserFactory
@@ -117,6 +118,14 @@ def named(scene: Scene) -> Perspective:
     """The debate's one named perspective, the viewer's (made on first need)."""
     made, _ = Perspective.objects.get_or_create(
         debate=scene.debate, kind=Perspective.Kind.NAMED, name="an economist"
+    )
+    return made
+
+
+def write_request(scene: Scene) -> WriteRequest:
+    """The debate's one request to write, the newcomer's (made on first need)."""
+    made, _ = WriteRequest.objects.get_or_create(
+        debate=scene.debate, user=scene.newcomer, defaults={"message": "May I?"}
     )
     return made
 
@@ -240,6 +249,12 @@ ROWS: dict[str, Row] = {
     ),
     "my feedback": Row("arguments:my_feedback", lambda s: [], expect(200)),
     "guided voting": Row("arguments:guided_voting", lambda s: [], expect(200)),
+    # Requests to write: asking is refused (403) to members until the owner allows it.
+    "ask to write": Row("arguments:ask_to_write", lambda s: [], expect(403)),
+    "requests to write": Row("arguments:write_requests", lambda s: [], managers()),
+    "decide a request (a GET)": Row(
+        "arguments:write_request_decide", lambda s: [write_request(s).pk], EVERYONE_405
+    ),
     "grade (a GET)": Row("arguments:participant_grade", lambda s: [s.con.author_id], EVERYONE_405),
     "release grades (a GET)": Row("arguments:grades_release", lambda s: [], EVERYONE_405),
     "grade scale (a GET)": Row("arguments:grade_scale", lambda s: [], EVERYONE_405),
@@ -435,6 +450,12 @@ WRITES: dict[str, tuple[str, Callable[[Scene], list[Any]], Callable[[Scene], dic
         lambda s: {"grade": "1", "comment": "Out."},
     ),
     "release grades": ("grades_release", lambda s: [], lambda s: {}),
+    "ask to write": ("ask_to_write", lambda s: [], lambda s: {"message": "Out."}),
+    "decide a request": (
+        "write_request_decide",
+        lambda s: [write_request(s).pk],
+        lambda s: {"decision": "accept"},
+    ),
     "guided vote": ("guided_voting", lambda s: [], lambda s: {"claim": s.thesis.pk, "value": "4"}),
     "grade scale": ("grade_scale", lambda s: [], lambda s: {"grade_scale": "99"}),
     "grant": (
@@ -493,6 +514,7 @@ def snapshot(scene: Scene) -> tuple[Any, ...]:
         debate.grades_released_at,
         ClaimFeedback.objects.count(),
         ParticipantGrade.objects.count(),
+        sorted(WriteRequest.objects.values_list("pk", "status", "message")),
         sorted(Claim.objects.values_list("pk", "text", "status")),
         Relation.objects.count(),
         Citation.objects.count(),

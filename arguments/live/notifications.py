@@ -28,9 +28,12 @@ from arguments.models import (
     Debate,
     Flag,
     Follow,
+    Membership,
     Notification,
     ParticipantGrade,
     Relation,
+    Role,
+    WriteRequest,
 )
 from arguments.reading.lens import Lens
 
@@ -388,5 +391,53 @@ def feedback_written(*, claim_id: int, actor_id: int) -> None:
         text=f"New feedback on your claim “{_about(claim.text)}”",
         url=_feedback_url(claim.debate),
         seen=lambda lens: lens.knows(claim.pk),
+    )
+    event.save()
+
+
+def write_requested(*, request_id: int) -> None:
+    """A request to write: to the debate's owner and moderators, naming the asker as the
+    debate names them (a pseudonym where it uses them)."""
+    asked = WriteRequest.objects.select_related("user", "debate").get(pk=request_id)
+    debate = asked.debate
+    event = _Event(debate.pk, asked.user_id)
+    name = event.actor_name(asked.user.username)
+    thesis = Claim.objects.filter(debate=debate, is_thesis=True).order_by("pk").first()
+    if thesis is None:
+        return
+    managers = Membership.objects.filter(debate=debate, role=Role.MODERATOR).values_list(
+        "user_id", flat=True
+    )
+    event.tell(
+        _users([debate.owner_id, *managers]),
+        claim=thesis,
+        kind=Kind.REQUEST,
+        actor_name=name,
+        text=f"{name} asks to write in “{_about(debate.title)}”",
+        note=asked.message,
+        url=reverse("arguments:write_requests", args=[debate.slug]),
+        seen=lambda lens: lens.manages,
+    )
+    event.save()
+
+
+def write_request_decided(*, request_id: int) -> None:
+    """The asker hears whether they may now write."""
+    asked = WriteRequest.objects.select_related("debate").get(pk=request_id)
+    debate = asked.debate
+    event = _Event(debate.pk, asked.decided_by_id)
+    thesis = Claim.objects.filter(debate=debate, is_thesis=True).order_by("pk").first()
+    if thesis is None:
+        return
+    accepted = asked.status == WriteRequest.Status.ACCEPTED
+    event.tell(
+        _users([asked.user_id]),
+        claim=thesis,
+        kind=Kind.REQUEST,
+        text=f"You may now write in “{_about(debate.title)}”"
+        if accepted
+        else f"Your request to write in “{_about(debate.title)}” was declined",
+        url=reverse("arguments:debate", args=[debate.slug]),
+        seen=lambda lens: lens.sees(thesis.pk),
     )
     event.save()

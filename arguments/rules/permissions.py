@@ -68,6 +68,8 @@ class Action(StrEnum):
     # the owner's and moderators', also once the debate is locked or closed (grading comes
     # after the writing).
     GIVE_FEEDBACK = "give_feedback"
+    # A viewer or suggester asks to become a writer, where the owner allows it.
+    REQUEST_WRITE = "request_write"
 
 
 class ClaimState(Protocol):
@@ -123,6 +125,7 @@ MINIMUM_ROLE: dict[Action, Role] = {
     Action.EDIT_DEBATE: Role.OWNER,
     Action.CONFIGURE_DEBATE: Role.OWNER,
     Action.GIVE_FEEDBACK: Role.MODERATOR,
+    Action.REQUEST_WRITE: Role.VIEWER,
 }
 
 # Actions still allowed in a locked or closed debate (to those whose role allows them):
@@ -317,6 +320,12 @@ def refusal(
         return refused
     if action is Action.REQUEST_REVIEW:
         return _review_refusal(user, flag, note if note is not None else claim)
+    if action is Action.REQUEST_WRITE:
+        if at_least(role, Role.WRITER):
+            return Refusal("You can already write in this debate.")
+        if not debate.accepts_write_requests:
+            return Refusal("This debate does not take requests to write.")
+        return None
     if note is not None:
         moderates = at_least(role, Role.MODERATOR)
         if not sees_note(

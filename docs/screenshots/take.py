@@ -78,6 +78,8 @@ PAGES = [
     # The moderators' admin, scoped to the debates the reader moderates (issue 28).
     ("moderate", "/moderate/"),
     ("moderate-claims", "/moderate/arguments/claim/"),
+    # Teaching (issue 37): guided voting.
+    ("guided-voting", "/d/open-weight-ai/guided/"),
 ]
 SIGNED_OUT = [("login", "/accounts/login/"), ("signup", "/accounts/signup/")]
 SIZES = {"": {"width": 1280, "height": 800}, "-phone": {"width": 390, "height": 844}}
@@ -110,6 +112,23 @@ def make_empty_debate(env: dict[str, str], username: str) -> None:
     subprocess.run([*manage, "shell", "-c", code], env=env, check=True, capture_output=True)
 
 
+def make_feedback(env: dict[str, str], username: str) -> int:
+    """The reader's feedback and a grade on a participant's claim (issue 37): its id."""
+    code = (
+        "from django.contrib.auth import get_user_model; from arguments.models import *; "
+        "from arguments.services.feedback import claim_feedback_set; "
+        f"u = get_user_model().objects.get(username='{username}'); "
+        "c = Claim.objects.filter(debate__slug='open-weight-ai', is_thesis=False, "
+        "status='published').exclude(author=u).exclude(author=None).order_by('pk').first(); "
+        "claim_feedback_set(actor=u, claim=c, grade=7, body='Good evidence, but it answers "
+        "the wrong parent: *move it* under the claim about audits, and cite the study.'); "
+        "print(c.pk)"
+    )
+    manage = [sys.executable, str(ROOT / "manage.py")]
+    done = subprocess.run([*manage, "shell", "-c", code], env=env, check=True, capture_output=True)
+    return int(done.stdout.split()[-1])
+
+
 def shoot(base: str, env: dict[str, str]) -> None:
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(
@@ -129,6 +148,7 @@ def shoot(base: str, env: dict[str, str]) -> None:
         page.click("form button[type=submit]")
         make_moderator(env, "reader")
         make_empty_debate(env, "reader")
+        feedback = make_feedback(env, "reader")
         cookies = page.context.cookies()
         for suffix, viewport in SIZES.items():
             context = browser.new_context(viewport=viewport, base_url=base)
@@ -137,6 +157,8 @@ def shoot(base: str, env: dict[str, str]) -> None:
             for name, address in PAGES:
                 shot.goto(address)
                 shot.screenshot(path=OUT / f"{name}{suffix}.png")
+            shot.goto(f"/d/open-weight-ai/claims/{feedback}/feedback/")
+            shot.screenshot(path=OUT / f"feedback{suffix}.png")
             # The settings page whole (every section), and the merge page of the moderators'
             # admin with its claim picker open on a search.
             shot.goto("/d/open-weight-ai/settings/")
