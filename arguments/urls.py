@@ -18,6 +18,7 @@ from arguments.views import (
     interchange,
     live,
     maps,
+    mentions,
     notes,
     perspectives,
     sharing,
@@ -214,4 +215,9 @@ urlpatterns += [
         write_requests.write_request_decide_view,
         name="write_request_decide",
     ),
+]
+
+# "@name" autocomplete: the names a writer may mention.
+urlpatterns += [
+    path("d/<slug:slug>/mentions/", mentions.mention_names, name="mention_names"),
 ]

@@ -602,6 +602,20 @@ ROWS: dict[str, Row] = {
         data=lambda s: {"decision": "accept"},
         done=lambda s: WriteRequest.objects.filter(debate=s.debate, status="accepted").exists(),
     ),
+    "suggest names to mention": Row(
+        "mention_names",
+        lambda s: [],
+        expect(
+            owner=200,
+            moderator=200,
+            editor=200,
+            writer=200,
+            suggester=200,
+            viewer=200,
+            anonymous=403,
+        ),
+        method="get",
+    ),
     "list requests to write": Row(
         "write_requests", lambda s: [], moderators_only(200, anonymous=302), method="get"
     ),

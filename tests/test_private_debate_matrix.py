@@ -249,6 +249,7 @@ ROWS: dict[str, Row] = {
     ),
     "my feedback": Row("arguments:my_feedback", lambda s: [], expect(200)),
     "guided voting": Row("arguments:guided_voting", lambda s: [], expect(200)),
+    "mention names": Row("arguments:mention_names", lambda s: [], expect(200, outsiders=404)),
     # Requests to write: asking is refused (403) to members until the owner allows it.
     "ask to write": Row("arguments:ask_to_write", lambda s: [], expect(403)),
     "requests to write": Row("arguments:write_requests", lambda s: [], managers()),
@@ -533,7 +534,8 @@ def test_an_outsider_writes_nothing_to_a_private_debate(client, cast, persona: s
     scene = build_scene(cast, visibility=Debate.Visibility.PRIVATE)
     if persona != "anonymous":
         client.force_login(cast[persona])
-    group(scene), named(scene)  # the perspectives some writes name, made beforehand
+    # What some writes name, made beforehand: the perspectives, a request to write.
+    group(scene), named(scene), write_request(scene)
     before = snapshot(scene)
     wrong = []
     for what, (name, args, data) in WRITES.items():

@@ -31,6 +31,7 @@ from arguments.models import (
     Membership,
     Notification,
     ParticipantGrade,
+    Pseudonym,
     Relation,
     Role,
     WriteRequest,
@@ -40,6 +41,7 @@ from arguments.reading.lens import Lens
 Kind = Notification.Kind
 # "@name" not preceded by a word character (an e-mail address is no mention).
 MENTION = re.compile(r"(?<![\w@])@([\w.+-]{1,150})")
+MENTIONS_PER_TEXT = 10
 
 
 def unread_key(user_id: int) -> str:
@@ -155,9 +157,33 @@ def _users(ids: Iterable[int | None]) -> list:
     return list(get_user_model().objects.filter(pk__in=wanted)) if wanted else []
 
 
-def _mentioned(text: str) -> list:
-    names = {name.rstrip(".") for name in MENTION.findall(text)}
-    return list(get_user_model().objects.filter(username__in=names)) if names else []
+def _mentioned(text: str, debate: Debate) -> list:
+    """Whom a text mentions: by username, or in a pseudonymous debate by pseudonym alone
+    ("@BraveOtter" for Brave Otter: a username there would name the person behind a
+    pseudonym). At most MENTIONS_PER_TEXT people: a text is no mailing list."""
+    names = sorted({name.rstrip(".").casefold() for name in MENTION.findall(text)})[:50]
+    if not names:
+        return []
+    if debate.pseudonymous:
+        ids = [
+            user_id
+            for user_id, name in Pseudonym.objects.filter(debate=debate).values_list(
+                "user_id", "name"
+            )
+            if mention_key(name) in names
+        ]
+        found = get_user_model().objects.filter(pk__in=ids)
+    else:
+        anyone = Q()
+        for name in names:
+            anyone |= Q(username__iexact=name)
+        found = get_user_model().objects.filter(anyone)
+    return list(found.distinct().order_by("pk")[:MENTIONS_PER_TEXT])
+
+
+def mention_key(name: str) -> str:
+    """How a name is written after "@": without spaces, any case (Brave Otter: @braveotter)."""
+    return name.replace(" ", "").casefold()
 
 
 def _claim_url(claim: Claim) -> str:
@@ -205,7 +231,7 @@ def claim_added(*, claim_id: int) -> None:
         )
     # A reader both answered and mentioned hears of the answer (one notice per event).
     event.tell(
-        _mentioned(claim.text),
+        _mentioned(claim.text, event.debate),
         claim=claim,
         kind=Kind.MENTION,
         text=f"{name} mentioned you in “{_about(claim.text)}”",
@@ -223,8 +249,8 @@ def claim_edited(*, claim_id: int, actor_id: int, old_text: str) -> None:
     name = event.actor_name(actor[0].username if actor else "")
     url = _claim_url(claim)
     knows = lambda lens: lens.knows(claim.pk)  # noqa: E731
-    before = {name.lower() for name in MENTION.findall(old_text)}
-    added = [u for u in _mentioned(claim.text) if u.username.lower() not in before]
+    before = {user.pk for user in _mentioned(old_text, event.debate)}
+    added = [u for u in _mentioned(claim.text, event.debate) if u.pk not in before]
     event.tell(
         added,
         claim=claim,
@@ -267,7 +293,7 @@ def note_added(*, note_id: int) -> None:
             seen=sees,
         )
     event.tell(
-        _mentioned(note.body),
+        _mentioned(note.body, event.debate),
         claim=claim,
         kind=Kind.MENTION,
         text=f"{name} mentioned you in a note on “{_about(claim.text)}”",
