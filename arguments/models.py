@@ -188,6 +188,9 @@ class Debate(models.Model):
         help_text="Grades on claims and overall grades run from 0 to this.",
     )
     grades_released_at = models.DateTimeField(null=True, blank=True, editable=False)
+    # How many tasks it holds (arguments/services/tasks.py keeps it), so a page knows whether
+    # to offer a reader their tasks without a query.
+    task_count = models.PositiveSmallIntegerField(default=0, editable=False)
     # Viewers and suggesters may ask to become writers (arguments/services/write_requests.py).
     accepts_write_requests = models.BooleanField(
         "viewers and suggesters may ask to write",
@@ -1276,3 +1279,54 @@ class WriteRequest(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user_id} asks to write in {self.debate_id} ({self.status})"
+
+
+class Task(models.Model):
+    """Something a teacher asks each student to do in a debate, counted from what they did
+    (arguments/reading/tasks.py): write N pros or cons (under a given claim or anywhere),
+    cite N sources, vote on N claims, annotate N claims; by an optional deadline."""
+
+    class Kind(models.TextChoices):
+        ARGUMENTS = "arguments", "Write pros or cons"
+        PROS = "pros", "Write pros"
+        CONS = "cons", "Write cons"
+        SOURCES = "sources", "Cite sources"
+        VOTES = "votes", "Vote on claims"
+        NOTES = "notes", "Annotate claims"
+
+    debate = models.ForeignKey(Debate, on_delete=models.CASCADE, related_name="tasks")
+    kind = models.CharField(max_length=10, choices=Kind.choices)
+    count = models.PositiveSmallIntegerField(
+        validators=[MinValueValidator(1), MaxValueValidator(100)]
+    )
+    # For pros and cons: directly under this claim (else anywhere).
+    under = models.ForeignKey(
+        Claim, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    deadline = models.DateTimeField(null=True, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    removed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+
+    def __str__(self) -> str:
+        return self.describe()
+
+    def describe(self) -> str:
+        """The task in words: "Write 2 pros under “…”, by 3 May"."""
+        one, many = {
+            self.Kind.ARGUMENTS: ("Write {} pro or con", "Write {} pros or cons"),
+            self.Kind.PROS: ("Write {} pro", "Write {} pros"),
+            self.Kind.CONS: ("Write {} con", "Write {} cons"),
+            self.Kind.SOURCES: ("Cite {} source", "Cite {} sources"),
+            self.Kind.VOTES: ("Vote on {} claim", "Vote on {} claims"),
+            self.Kind.NOTES: ("Annotate {} claim", "Annotate {} claims"),
+        }[self.Kind(self.kind)]
+        text = (one if self.count == 1 else many).format(self.count)
+        if self.under_id is not None and self.under is not None:
+            text += f" under “{self.under.text[:80]}”"
+        return text

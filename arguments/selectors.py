@@ -31,6 +31,7 @@ from arguments.models import (
     ScoreReport,
     ShareLink,
     StructureChange,
+    Task,
     Vote,
     WriteRequest,
 )
@@ -498,3 +499,8 @@ def write_request_in(debate: Debate, request_id: int) -> WriteRequest | None:
     return (
         WriteRequest.objects.filter(debate=debate, pk=request_id).select_related("debate").first()
     )
+
+
+def task_in(debate: Debate, task_id: int) -> Task | None:
+    """One task of this debate that is not removed, or None."""
+    return Task.objects.filter(debate=debate, pk=task_id, removed_at__isnull=True).first()

@@ -22,6 +22,7 @@ from arguments.views import (
     notes,
     perspectives,
     sharing,
+    tasks,
     votes,
     write_requests,
 )
@@ -220,4 +221,10 @@ urlpatterns += [
 # "@name" autocomplete: the names a writer may mention.
 urlpatterns += [
     path("d/<slug:slug>/mentions/", mentions.mention_names, name="mention_names"),
+]
+
+# Tasks: set by the owner and moderators, each student's progress on the debate page.
+urlpatterns += [
+    path("d/<slug:slug>/tasks/", tasks.debate_tasks, name="debate_tasks"),
+    path("d/<slug:slug>/tasks/<int:task_id>/remove/", tasks.task_remove_view, name="task_remove"),
 ]

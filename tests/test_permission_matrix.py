@@ -33,6 +33,7 @@ from arguments.models import (
     ParticipantGrade,
     Role,
     Stance,
+    Task,
     Vote,
     WriteRequest,
 )
@@ -179,6 +180,10 @@ def _accepting_requests(scene: Scene) -> list[Any]:
 
 def _write_request(scene: Scene) -> WriteRequest:
     return WriteRequest.objects.create(debate=scene.debate, user=scene.newcomer, message="Hi")
+
+
+def _task(scene: Scene) -> Task:
+    return Task.objects.create(debate=scene.debate, kind=Task.Kind.VOTES, count=3)
 
 
 def _refreshed(claim: Claim) -> Claim:
@@ -615,6 +620,33 @@ ROWS: dict[str, Row] = {
             anonymous=403,
         ),
         method="get",
+    ),
+    "add a task": Row(
+        "debate_tasks",
+        lambda s: [],
+        moderators_only(),
+        data=lambda s: {"kind": "pros", "count": "1", "under": s.thesis.pk},
+        done=lambda s: Task.objects.filter(debate=s.debate).exists(),
+    ),
+    "open the tasks": Row(
+        "debate_tasks",
+        lambda s: [],
+        expect(
+            owner=200,
+            moderator=200,
+            editor=200,
+            writer=200,
+            suggester=200,
+            viewer=200,
+            anonymous=302,  # to the login page
+        ),
+        method="get",
+    ),
+    "remove a task": Row(
+        "task_remove",
+        lambda s: [_task(s).pk],
+        moderators_only(),
+        done=lambda s: Task.objects.filter(debate=s.debate, removed_at__isnull=False).exists(),
     ),
     "list requests to write": Row(
         "write_requests", lambda s: [], moderators_only(200, anonymous=302), method="get"

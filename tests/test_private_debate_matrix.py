@@ -38,6 +38,7 @@ from arguments.models import (
     Perspective,
     Relation,
     ShareLink,
+    Task,
     Vote,
     WriteRequest,
 )
@@ -127,6 +128,12 @@ def write_request(scene: Scene) -> WriteRequest:
     made, _ = WriteRequest.objects.get_or_create(
         debate=scene.debate, user=scene.newcomer, defaults={"message": "May I?"}
     )
+    return made
+
+
+def task(scene: Scene) -> Task:
+    """The debate's one task (made on first need)."""
+    made, _ = Task.objects.get_or_create(debate=scene.debate, kind="votes", defaults={"count": 3})
     return made
 
 
@@ -249,6 +256,8 @@ ROWS: dict[str, Row] = {
     ),
     "my feedback": Row("arguments:my_feedback", lambda s: [], expect(200)),
     "guided voting": Row("arguments:guided_voting", lambda s: [], expect(200)),
+    "tasks": Row("arguments:debate_tasks", lambda s: [], expect(200)),
+    "remove a task (a GET)": Row("arguments:task_remove", lambda s: [task(s).pk], EVERYONE_405),
     "mention names": Row("arguments:mention_names", lambda s: [], expect(200, outsiders=404)),
     # Requests to write: asking is refused (403) to members until the owner allows it.
     "ask to write": Row("arguments:ask_to_write", lambda s: [], expect(403)),
@@ -451,6 +460,8 @@ WRITES: dict[str, tuple[str, Callable[[Scene], list[Any]], Callable[[Scene], dic
         lambda s: {"grade": "1", "comment": "Out."},
     ),
     "release grades": ("grades_release", lambda s: [], lambda s: {}),
+    "add a task": ("debate_tasks", lambda s: [], lambda s: {"kind": "votes", "count": "2"}),
+    "remove a task": ("task_remove", lambda s: [task(s).pk], lambda s: {}),
     "ask to write": ("ask_to_write", lambda s: [], lambda s: {"message": "Out."}),
     "decide a request": (
         "write_request_decide",
@@ -516,6 +527,7 @@ def snapshot(scene: Scene) -> tuple[Any, ...]:
         ClaimFeedback.objects.count(),
         ParticipantGrade.objects.count(),
         sorted(WriteRequest.objects.values_list("pk", "status", "message")),
+        sorted(Task.objects.values_list("pk", "kind", "count", "removed_at")),
         sorted(Claim.objects.values_list("pk", "text", "status")),
         Relation.objects.count(),
         Citation.objects.count(),
@@ -535,7 +547,7 @@ def test_an_outsider_writes_nothing_to_a_private_debate(client, cast, persona: s
     if persona != "anonymous":
         client.force_login(cast[persona])
     # What some writes name, made beforehand: the perspectives, a request to write.
-    group(scene), named(scene), write_request(scene)
+    group(scene), named(scene), write_request(scene), task(scene)
     before = snapshot(scene)
     wrong = []
     for what, (name, args, data) in WRITES.items():

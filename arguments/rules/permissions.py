@@ -70,6 +70,8 @@ class Action(StrEnum):
     GIVE_FEEDBACK = "give_feedback"
     # A viewer or suggester asks to become a writer, where the owner allows it.
     REQUEST_WRITE = "request_write"
+    # Attaching tasks to a debate and removing them: the owner's and moderators'.
+    MANAGE_TASKS = "manage_tasks"
 
 
 class ClaimState(Protocol):
@@ -126,6 +128,7 @@ MINIMUM_ROLE: dict[Action, Role] = {
     Action.CONFIGURE_DEBATE: Role.OWNER,
     Action.GIVE_FEEDBACK: Role.MODERATOR,
     Action.REQUEST_WRITE: Role.VIEWER,
+    Action.MANAGE_TASKS: Role.MODERATOR,
 }
 
 # Actions still allowed in a locked or closed debate (to those whose role allows them):
@@ -141,6 +144,7 @@ ALLOWED_WHEN_NOT_OPEN = {
     Action.MANAGE_MEMBERS,
     Action.CONFIGURE_DEBATE,
     Action.GIVE_FEEDBACK,
+    Action.MANAGE_TASKS,
 }
 
 # Acts on a claim that need it published: one answers, cites, votes on, annotates or flags

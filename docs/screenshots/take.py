@@ -45,7 +45,7 @@ def main() -> None:
         )  # fmt: skip
         base = f"http://127.0.0.1:{port}"
         try:
-            for _ in range(50):
+            for _ in range(600):  # a loaded machine may take a minute to serve
                 try:
                     urlopen(base + "/", timeout=1)
                     break
