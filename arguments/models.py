@@ -1330,3 +1330,35 @@ class Task(models.Model):
         if self.under_id is not None and self.under is not None:
             text += f" under “{self.under.text[:80]}”"
         return text
+
+
+class Team(models.Model):
+    """A group of students with its own copy of a template debate (a teacher's class in
+    teams): the copy is made by the task queue (arguments/services/teams.py), with the
+    template's claims, sources and settings but none of its votes or notes, the team as
+    its writers and the template's owner as its owner."""
+
+    class Status(models.TextChoices):
+        WAITING = "waiting", "No copy yet"
+        COPYING = "copying", "Being copied"
+        DONE = "done", "Copied"
+        FAILED = "failed", "Copy failed"
+
+    template = models.ForeignKey(Debate, on_delete=models.CASCADE, related_name="teams")
+    name = models.CharField(max_length=60)
+    members = models.ManyToManyField(settings.AUTH_USER_MODEL, related_name="+", blank=True)
+    copy = models.ForeignKey(
+        Debate, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    status = models.CharField(max_length=8, choices=Status.choices, default=Status.WAITING)
+    error = models.CharField(max_length=500, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["name", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["template", "name"], name="one_team_name_per_debate")
+        ]
+
+    def __str__(self) -> str:
+        return self.name

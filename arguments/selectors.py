@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Any, NamedTuple, TypedDict
 
 from django.contrib.auth import get_user_model
 from django.db import connection
-from django.db.models import Count, F, Min, OuterRef, Prefetch, Q, Subquery
+from django.db.models import Count, F, Max, Min, OuterRef, Prefetch, Q, Subquery
 from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 from lti_tool.models import Key, LtiRegistration
@@ -32,6 +32,7 @@ from arguments.models import (
     ShareLink,
     StructureChange,
     Task,
+    Team,
     Vote,
     WriteRequest,
 )
@@ -504,3 +505,24 @@ def write_request_in(debate: Debate, request_id: int) -> WriteRequest | None:
 def task_in(debate: Debate, task_id: int) -> Task | None:
     """One task of this debate that is not removed, or None."""
     return Task.objects.filter(debate=debate, pk=task_id, removed_at__isnull=True).first()
+
+
+def teams_of(debate: Debate) -> list[tuple[Team, int, datetime | None]]:
+    """A template debate's teams with their members and copies, each with its copy's
+    published claims and when the last was written: three queries."""
+    teams = list(
+        Team.objects.filter(template=debate)
+        .select_related("copy")
+        .prefetch_related(Prefetch("members", get_user_model().objects.order_by("username")))
+    )
+    copies = [team.copy_id for team in teams if team.copy_id is not None]
+    figures = {
+        debate_id: (n, last)
+        for debate_id, n, last in Claim.objects.filter(
+            debate_id__in=copies, status=Claim.Status.PUBLISHED
+        )
+        .values_list("debate_id")
+        .annotate(n=Count("id"), last=Max("created_at"))
+        .values_list("debate_id", "n", "last")
+    }
+    return [(team, *figures.get(team.copy_id or 0, (0, None))) for team in teams]

@@ -23,6 +23,7 @@ from arguments.views import (
     perspectives,
     sharing,
     tasks,
+    teams,
     votes,
     write_requests,
 )
@@ -227,4 +228,10 @@ urlpatterns += [
 urlpatterns += [
     path("d/<slug:slug>/tasks/", tasks.debate_tasks, name="debate_tasks"),
     path("d/<slug:slug>/tasks/<int:task_id>/remove/", tasks.task_remove_view, name="task_remove"),
+]
+
+# Teams: the owner's teams of a template debate and their copies.
+urlpatterns += [
+    path("d/<slug:slug>/teams/", teams.debate_teams, name="debate_teams"),
+    path("d/<slug:slug>/teams/copies/", teams.team_copies, name="team_copies"),
 ]

@@ -34,9 +34,11 @@ from arguments.models import (
     Role,
     Stance,
     Task,
+    Team,
     Vote,
     WriteRequest,
 )
+from arguments.services.tasks import task_add
 from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -182,8 +184,14 @@ def _write_request(scene: Scene) -> WriteRequest:
     return WriteRequest.objects.create(debate=scene.debate, user=scene.newcomer, message="Hi")
 
 
+def _team(scene: Scene) -> list[Any]:
+    """A team waiting for its copy; the URL takes no more arguments."""
+    Team.objects.create(template=scene.debate, name="Red")
+    return []
+
+
 def _task(scene: Scene) -> Task:
-    return Task.objects.create(debate=scene.debate, kind=Task.Kind.VOTES, count=3)
+    return task_add(actor=scene.debate.owner, debate=scene.debate, kind=Task.Kind.VOTES, count=3)
 
 
 def _refreshed(claim: Claim) -> Claim:
@@ -647,6 +655,49 @@ ROWS: dict[str, Row] = {
         lambda s: [_task(s).pk],
         moderators_only(),
         done=lambda s: Task.objects.filter(debate=s.debate, removed_at__isnull=False).exists(),
+    ),
+    "make a team": Row(
+        "debate_teams",
+        lambda s: [],
+        expect(
+            owner=302,
+            moderator=403,
+            editor=403,
+            writer=403,
+            suggester=403,
+            viewer=403,
+            anonymous=403,
+        ),
+        data=lambda s: {"name": "Red", "members": "wren"},
+        done=lambda s: Team.objects.filter(template=s.debate).exists(),
+    ),
+    "give each team its copy": Row(
+        "team_copies",
+        _team,
+        expect(
+            owner=302,
+            moderator=403,
+            editor=403,
+            writer=403,
+            suggester=403,
+            viewer=403,
+            anonymous=403,
+        ),
+        done=lambda s: Team.objects.filter(template=s.debate, status="copying").exists(),
+    ),
+    "open the teams": Row(
+        "debate_teams",
+        lambda s: [],
+        expect(
+            owner=200,
+            moderator=403,
+            editor=403,
+            writer=403,
+            suggester=403,
+            viewer=403,
+            anonymous=302,
+        ),
+        method="get",
     ),
     "list requests to write": Row(
         "write_requests", lambda s: [], moderators_only(200, anonymous=302), method="get"

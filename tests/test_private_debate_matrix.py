@@ -39,6 +39,7 @@ from arguments.models import (
     Relation,
     ShareLink,
     Task,
+    Team,
     Vote,
     WriteRequest,
 )
@@ -257,6 +258,12 @@ ROWS: dict[str, Row] = {
     "my feedback": Row("arguments:my_feedback", lambda s: [], expect(200)),
     "guided voting": Row("arguments:guided_voting", lambda s: [], expect(200)),
     "tasks": Row("arguments:debate_tasks", lambda s: [], expect(200)),
+    "teams": Row(
+        "arguments:debate_teams",
+        lambda s: [],
+        expect(403, owner=200, staff=403),
+    ),
+    "team copies (a GET)": Row("arguments:team_copies", lambda s: [], EVERYONE_405),
     "remove a task (a GET)": Row("arguments:task_remove", lambda s: [task(s).pk], EVERYONE_405),
     "mention names": Row("arguments:mention_names", lambda s: [], expect(200, outsiders=404)),
     # Requests to write: asking is refused (403) to members until the owner allows it.
@@ -461,6 +468,8 @@ WRITES: dict[str, tuple[str, Callable[[Scene], list[Any]], Callable[[Scene], dic
     ),
     "release grades": ("grades_release", lambda s: [], lambda s: {}),
     "add a task": ("debate_tasks", lambda s: [], lambda s: {"kind": "votes", "count": "2"}),
+    "make a team": ("debate_teams", lambda s: [], lambda s: {"name": "Out", "members": "writer"}),
+    "team copies": ("team_copies", lambda s: [], lambda s: {}),
     "remove a task": ("task_remove", lambda s: [task(s).pk], lambda s: {}),
     "ask to write": ("ask_to_write", lambda s: [], lambda s: {"message": "Out."}),
     "decide a request": (
@@ -528,6 +537,7 @@ def snapshot(scene: Scene) -> tuple[Any, ...]:
         ParticipantGrade.objects.count(),
         sorted(WriteRequest.objects.values_list("pk", "status", "message")),
         sorted(Task.objects.values_list("pk", "kind", "count", "removed_at")),
+        sorted(Team.objects.values_list("pk", "name", "status")),
         sorted(Claim.objects.values_list("pk", "text", "status")),
         Relation.objects.count(),
         Citation.objects.count(),

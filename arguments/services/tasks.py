@@ -72,5 +72,6 @@ def task_remove(*, actor: AnyUser, task: Task) -> None:
         removed_at=timezone.now()
     )
     if removed:
-        Debate.objects.filter(pk=debate.pk).update(task_count=F("task_count") - 1)
-        debate.task_count -= 1
+        # Never below zero, even for a task made outside this service (the admin, a script).
+        Debate.objects.filter(pk=debate.pk, task_count__gt=0).update(task_count=F("task_count") - 1)
+        debate.task_count = max(debate.task_count - 1, 0)

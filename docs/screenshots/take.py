@@ -78,8 +78,10 @@ PAGES = [
     # The moderators' admin, scoped to the debates the reader moderates (issue 28).
     ("moderate", "/moderate/"),
     ("moderate-claims", "/moderate/arguments/claim/"),
-    # Teaching (issue 37): guided voting.
+    # Teaching (issue 37): guided voting, the task list, the teams overview.
     ("guided-voting", "/d/open-weight-ai/guided/"),
+    ("tasks", "/d/open-weight-ai/tasks/"),
+    ("teams", "/d/open-weight-ai/teams/"),
 ]
 SIGNED_OUT = [("login", "/accounts/login/"), ("signup", "/accounts/signup/")]
 SIZES = {"": {"width": 1280, "height": 800}, "-phone": {"width": 390, "height": 844}}
@@ -129,6 +131,30 @@ def make_feedback(env: dict[str, str], username: str) -> int:
     return int(done.stdout.split()[-1])
 
 
+def make_teaching(env: dict[str, str], username: str) -> None:
+    """Two teams of the main debate (one with its copy made, as the task worker would) and
+    two tasks (issue 37)."""
+    code = (
+        "from django.contrib.auth import get_user_model; from arguments.models import *; "
+        "from arguments.services.teams import team_create, team_copy_run; "
+        "from arguments.services.tasks import task_add; "
+        f"u = get_user_model().objects.get(username='{username}'); "
+        "d = Debate.objects.get(slug='open-weight-ai'); "
+        "ms = list(get_user_model().objects.exclude(pk=u.pk).order_by('pk')[:4]); "
+        "[Membership.objects.get_or_create(debate=d, user=m, defaults={'role': 'writer'}) "
+        "for m in ms]; "
+        "red = team_create(actor=u, debate=d, name='Red', members=ms[:2]); "
+        "team_create(actor=u, debate=d, name='Blue', members=ms[2:]); "
+        "Team.objects.filter(pk=red.pk).update(status='copying'); team_copy_run(red.pk); "
+        "th = Claim.objects.filter(debate=d, is_thesis=True).order_by('pk').first(); "
+        "task_add(actor=u, debate=d, kind='pros', count=1, under=th); "
+        "task_add(actor=u, debate=d, kind='sources', count=2); "
+        "task_add(actor=u, debate=d, kind='votes', count=10)"
+    )
+    manage = [sys.executable, str(ROOT / "manage.py")]
+    subprocess.run([*manage, "shell", "-c", code], env=env, check=True, capture_output=True)
+
+
 def shoot(base: str, env: dict[str, str]) -> None:
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(
@@ -149,6 +175,7 @@ def shoot(base: str, env: dict[str, str]) -> None:
         make_moderator(env, "reader")
         make_empty_debate(env, "reader")
         feedback = make_feedback(env, "reader")
+        make_teaching(env, "reader")
         cookies = page.context.cookies()
         for suffix, viewport in SIZES.items():
             context = browser.new_context(viewport=viewport, base_url=base)
