@@ -64,6 +64,8 @@ def guided_voting(request: HtmxHttpRequest, slug: str) -> HttpResponse:
             raise Http404("No such claim to rate here.")
         if request.POST.get("skip"):
             skipped.add(claim_id)
+        elif not request.POST.get("value", "").strip():
+            pass  # sent without a button (a script): nothing chosen, the walk stays
         else:
             point = selectors.vote_point(lens.debate, claim_id, None)
             if point is None:
