@@ -94,6 +94,9 @@ class GradeFormula(models.TextChoices):
     PARTICIPATION = "participation", "Participation: 1 point per claim, source, vote or note"
     ARGUMENTS = "arguments", "Arguments: 3 per claim, 2 per source, 1 per vote or note"
     CLAIMS = "claims", "Claims only: 1 point per claim written"
+    # The teacher's own judgement instead of a count (arguments/services/feedback.py): the
+    # overall grade, once released, scaled to the line item; nothing is sent before.
+    RELEASED_GRADE = "released_grade", "The overall grade I give, once released"
 
 
 class DebateQuerySet(models.QuerySet["Debate"]):
@@ -175,6 +178,25 @@ class Debate(models.Model):
         default=10,
         validators=[MinValueValidator(1), MaxValueValidator(1000)],
         help_text="A student with this many points or more gets the line item's maximum.",
+    )
+    # Feedback and grades (arguments/services/feedback.py): grades run from 0 to
+    # `grade_scale`; nothing a teacher writes shows to its student before it is released,
+    # for the whole debate (`grades_released_at`) or per student (ParticipantGrade).
+    grade_scale = models.PositiveSmallIntegerField(
+        "grades out of",
+        default=10,
+        validators=[MinValueValidator(1), MaxValueValidator(1000)],
+        help_text="Grades on claims and overall grades run from 0 to this.",
+    )
+    grades_released_at = models.DateTimeField(null=True, blank=True, editable=False)
+    # How many tasks it holds (arguments/services/tasks.py keeps it), so a page knows whether
+    # to offer a reader their tasks without a query.
+    task_count = models.PositiveSmallIntegerField(default=0, editable=False)
+    # Viewers and suggesters may ask to become writers (arguments/services/write_requests.py).
+    accepts_write_requests = models.BooleanField(
+        "viewers and suggesters may ask to write",
+        default=False,
+        help_text="They send a short message; the owner and moderators accept or decline.",
     )
     # Archived by its owner (their "delete"): nobody but site staff reaches it any more
     # (permissions.role_in); staff restore it by clearing this in the admin.
@@ -1123,6 +1145,8 @@ class Notification(models.Model):
         MODERATION = "moderation", "Moderation decision"
         MENTION = "mention", "Mention"
         SUGGESTION = "suggestion", "Suggestion approved or declined"
+        FEEDBACK = "feedback", "Feedback and grades released"
+        REQUEST = "request", "Request to write"
 
     recipient = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications"
@@ -1329,3 +1353,163 @@ class AccessToken(models.Model):
     @property
     def writes(self) -> bool:
         return self.scope == self.Scope.WRITE
+
+
+class ClaimFeedback(models.Model):
+    """A teacher's private feedback on a claim, for its author (Markdown), with an optional
+    grade from 0 to the debate's scale. One per claim: the owner and moderators share it.
+    Its author reads it once grades are released to them (`permissions.sees_feedback`)."""
+
+    claim = models.OneToOneField(Claim, on_delete=models.CASCADE, related_name="feedback")
+    debate = models.ForeignKey(Debate, on_delete=models.CASCADE, related_name="+")
+    body = models.TextField(blank=True, max_length=5000)
+    grade = models.PositiveSmallIntegerField(null=True, blank=True)
+    written_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["debate", "claim"], name="feedback_by_debate")]
+
+    def __str__(self) -> str:
+        return f"Feedback on claim {self.claim_id}"
+
+
+class ParticipantGrade(models.Model):
+    """One participant's overall grade and comment in a debate, and when they were released
+    to them alone (`released_at`; the debate's `grades_released_at` releases everyone's)."""
+
+    debate = models.ForeignKey(Debate, on_delete=models.CASCADE, related_name="grades")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    grade = models.PositiveSmallIntegerField(null=True, blank=True)
+    comment = models.TextField(blank=True, max_length=5000)
+    released_at = models.DateTimeField(null=True, blank=True)
+    written_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["debate", "user"], name="one_grade_per_participant")
+        ]
+
+    def __str__(self) -> str:
+        return f"Grade of {self.user_id} in {self.debate_id}"
+
+
+class WriteRequest(models.Model):
+    """A viewer's or suggester's request to become a writer in a debate, with a short
+    message; the owner or a moderator accepts (they become a writer) or declines it."""
+
+    class Status(models.TextChoices):
+        OPEN = "open", "Waiting"
+        ACCEPTED = "accepted", "Accepted"
+        DECLINED = "declined", "Declined"
+
+    debate = models.ForeignKey(Debate, on_delete=models.CASCADE, related_name="write_requests")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    message = models.TextField(blank=True, max_length=500)
+    status = models.CharField(max_length=8, choices=Status.choices, default=Status.OPEN)
+    created_at = models.DateTimeField(auto_now_add=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["debate", "user"],
+                condition=Q(status="open"),
+                name="one_open_write_request",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} asks to write in {self.debate_id} ({self.status})"
+
+
+class Task(models.Model):
+    """Something a teacher asks each student to do in a debate, counted from what they did
+    (arguments/reading/tasks.py): write N pros or cons (under a given claim or anywhere),
+    cite N sources, vote on N claims, annotate N claims; by an optional deadline."""
+
+    class Kind(models.TextChoices):
+        ARGUMENTS = "arguments", "Write pros or cons"
+        PROS = "pros", "Write pros"
+        CONS = "cons", "Write cons"
+        SOURCES = "sources", "Cite sources"
+        VOTES = "votes", "Vote on claims"
+        NOTES = "notes", "Annotate claims"
+
+    debate = models.ForeignKey(Debate, on_delete=models.CASCADE, related_name="tasks")
+    kind = models.CharField(max_length=10, choices=Kind.choices)
+    count = models.PositiveSmallIntegerField(
+        validators=[MinValueValidator(1), MaxValueValidator(100)]
+    )
+    # For pros and cons: directly under this claim (else anywhere).
+    under = models.ForeignKey(
+        Claim, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    deadline = models.DateTimeField(null=True, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    removed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+
+    def __str__(self) -> str:
+        return self.describe()
+
+    def describe(self) -> str:
+        """The task in words: "Write 2 pros under “…”, by 3 May"."""
+        one, many = {
+            self.Kind.ARGUMENTS: ("Write {} pro or con", "Write {} pros or cons"),
+            self.Kind.PROS: ("Write {} pro", "Write {} pros"),
+            self.Kind.CONS: ("Write {} con", "Write {} cons"),
+            self.Kind.SOURCES: ("Cite {} source", "Cite {} sources"),
+            self.Kind.VOTES: ("Vote on {} claim", "Vote on {} claims"),
+            self.Kind.NOTES: ("Annotate {} claim", "Annotate {} claims"),
+        }[self.Kind(self.kind)]
+        text = (one if self.count == 1 else many).format(self.count)
+        if self.under_id is not None and self.under is not None:
+            text += f" under “{self.under.text[:80]}”"
+        return text
+
+
+class Team(models.Model):
+    """A group of students with its own copy of a template debate (a teacher's class in
+    teams): the copy is made by the task queue (arguments/services/teams.py), with the
+    template's claims, sources and settings but none of its votes or notes, the team as
+    its writers and the template's owner as its owner."""
+
+    class Status(models.TextChoices):
+        WAITING = "waiting", "No copy yet"
+        COPYING = "copying", "Being copied"
+        DONE = "done", "Copied"
+        FAILED = "failed", "Copy failed"
+
+    template = models.ForeignKey(Debate, on_delete=models.CASCADE, related_name="teams")
+    name = models.CharField(max_length=60)
+    members = models.ManyToManyField(settings.AUTH_USER_MODEL, related_name="+", blank=True)
+    copy = models.ForeignKey(
+        Debate, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    status = models.CharField(max_length=8, choices=Status.choices, default=Status.WAITING)
+    error = models.CharField(max_length=500, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["name", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["template", "name"], name="one_team_name_per_debate")
+        ]
+
+    def __str__(self) -> str:
+        return self.name

@@ -23,9 +23,9 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, TypeVar, cast
 
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.contrib.auth.views import redirect_to_login
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Q, QuerySet
 from django.http import HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import redirect
@@ -54,7 +54,9 @@ from arguments.models import (
     Relation,
     ShareLink,
     Source,
+    WriteRequest,
 )
+from arguments.services.write_requests import write_request_decide
 
 if TYPE_CHECKING:
     from django.db.models import Model
@@ -120,7 +122,7 @@ def _debate_id(obj: Model) -> int | None:
     """The debate an item belongs to (None for a source: those are shared)."""
     if isinstance(obj, Debate):
         return obj.pk
-    if isinstance(obj, Claim | Relation | Merge | Membership | ShareLink):
+    if isinstance(obj, Claim | Relation | Merge | Membership | ShareLink | WriteRequest):
         return obj.debate_id
     if isinstance(obj, Annotation):
         return obj.claim.debate_id
@@ -281,3 +283,40 @@ class ScopedShareLinkAdmin(Scoped, admin.ModelAdmin):
     list_display = ["debate", "role", "instant_access", "is_active", "revoked_at", "uses"]
     list_filter = ["role", "is_active", ("debate", admin.RelatedOnlyFieldListFilter)]
     list_select_related = ["debate"]
+
+
+@admin.register(WriteRequest, site=site)
+class ScopedWriteRequestAdmin(Scoped, admin.ModelAdmin):
+    """Requests to write (issue 37), read-only but for the two actions, which decide them
+    through the same service as the settings page's buttons."""
+
+    debate_path = "debate"
+    list_display = ["user", "debate", "status", "message", "created_at"]
+    list_filter = ["status", ("debate", admin.RelatedOnlyFieldListFilter)]
+    search_fields = ["user__username", "user__first_name", "message"]
+    list_select_related = ["user", "debate"]
+    actions = ["accept_requests", "decline_requests"]
+
+    def _decide(self, request: HttpRequest, queryset: QuerySet, *, accept: bool) -> None:
+        done = 0
+        for row in queryset.select_related("debate"):
+            try:
+                write_request_decide(actor=request.user, request=row, accept=accept)
+            except ValidationError as error:
+                self.message_user(request, f"{row}: {' '.join(error.messages)}", messages.ERROR)
+                continue
+            except PermissionDenied as error:
+                self.message_user(request, f"{row}: {error}", messages.ERROR)
+                continue
+            done += 1
+        if done:
+            verb = "Accepted" if accept else "Declined"
+            self.message_user(request, f"{verb}: {done} request(s).")
+
+    @admin.action(description="Accept: they become writers")
+    def accept_requests(self, request: HttpRequest, queryset: QuerySet) -> None:
+        self._decide(request, queryset, accept=True)
+
+    @admin.action(description="Decline")
+    def decline_requests(self, request: HttpRequest, queryset: QuerySet) -> None:
+        self._decide(request, queryset, accept=False)

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Any, NamedTuple, TypedDict
 
 from django.contrib.auth import get_user_model
 from django.db import DEFAULT_DB_ALIAS, connections
-from django.db.models import Count, F, Min, OuterRef, Prefetch, Q, Subquery
+from django.db.models import Count, F, Max, Min, OuterRef, Prefetch, Q, Subquery
 from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 from lti_tool.models import Key, LtiRegistration
@@ -33,7 +33,10 @@ from arguments.models import (
     ScoreReport,
     ShareLink,
     StructureChange,
+    Task,
+    Team,
     Vote,
+    WriteRequest,
 )
 
 if TYPE_CHECKING:
@@ -498,3 +501,44 @@ def token_by_digest(digest: str) -> AccessToken | None:
         .filter(digest=digest, revoked_at__isnull=True, user__is_active=True)
         .first()
     )
+
+
+def write_requests_of(debate: Debate) -> list[WriteRequest]:
+    """A debate's requests to write, waiting ones first, newest first, with their askers."""
+    return sorted(
+        WriteRequest.objects.filter(debate=debate).select_related("user", "decided_by")[:200],
+        key=lambda r: r.status != WriteRequest.Status.OPEN,
+    )
+
+
+def write_request_in(debate: Debate, request_id: int) -> WriteRequest | None:
+    """One request to write of this debate, or None."""
+    return (
+        WriteRequest.objects.filter(debate=debate, pk=request_id).select_related("debate").first()
+    )
+
+
+def task_in(debate: Debate, task_id: int) -> Task | None:
+    """One task of this debate that is not removed, or None."""
+    return Task.objects.filter(debate=debate, pk=task_id, removed_at__isnull=True).first()
+
+
+def teams_of(debate: Debate) -> list[tuple[Team, int, datetime | None]]:
+    """A template debate's teams with their members and copies, each with its copy's
+    published claims and when the last was written: three queries."""
+    teams = list(
+        Team.objects.filter(template=debate)
+        .select_related("copy")
+        .prefetch_related(Prefetch("members", get_user_model().objects.order_by("username")))
+    )
+    copies = [team.copy_id for team in teams if team.copy_id is not None]
+    figures = {
+        debate_id: (n, last)
+        for debate_id, n, last in Claim.objects.filter(
+            debate_id__in=copies, status=Claim.Status.PUBLISHED
+        )
+        .values_list("debate_id")
+        .annotate(n=Count("id"), last=Max("created_at"))
+        .values_list("debate_id", "n", "last")
+    }
+    return [(team, *figures.get(team.copy_id or 0, (0, None))) for team in teams]

@@ -11,18 +11,24 @@ from arguments.views import (
     debates,
     embed,
     explore,
+    feedback,
     flags,
     following,
+    guided,
     interchange,
     live,
     maps,
+    mentions,
     notes,
     opinions,
     perspectives,
     sharing,
     snapshots,
+    tasks,
+    teams,
     tokens,
     votes,
+    write_requests,
 )
 
 app_name = "arguments"
@@ -207,4 +213,53 @@ urlpatterns += [
         snapshots.snapshot_deadline,
         name="snapshot_deadline",
     ),
+]
+# Feedback and grades (teaching): a claim's feedback, one's own, the teacher's grades.
+urlpatterns += [
+    path("d/<slug:slug>/claims/<int:pk>/feedback/", feedback.claim_feedback, name="claim_feedback"),
+    path("d/<slug:slug>/feedback/", feedback.my_feedback, name="my_feedback"),
+    path(
+        "d/<slug:slug>/settings/activity/<int:user_id>/grade/",
+        feedback.participant_grade,
+        name="participant_grade",
+    ),
+    path(
+        "d/<slug:slug>/settings/activity/release/",
+        feedback.grades_release_view,
+        name="grades_release",
+    ),
+    path("d/<slug:slug>/settings/activity/scale/", feedback.grade_scale, name="grade_scale"),
+]
+
+# Guided voting: the reader's unrated claims, one at a time, level by level.
+urlpatterns += [
+    path("d/<slug:slug>/guided/", guided.guided_voting, name="guided_voting"),
+]
+
+# Requests to write: asked by a viewer or suggester, decided by the owner and moderators.
+urlpatterns += [
+    path("d/<slug:slug>/ask-to-write/", write_requests.ask_to_write, name="ask_to_write"),
+    path("d/<slug:slug>/settings/requests/", write_requests.write_requests, name="write_requests"),
+    path(
+        "d/<slug:slug>/settings/requests/<int:request_id>/decide/",
+        write_requests.write_request_decide_view,
+        name="write_request_decide",
+    ),
+]
+
+# "@name" autocomplete: the names a writer may mention.
+urlpatterns += [
+    path("d/<slug:slug>/mentions/", mentions.mention_names, name="mention_names"),
+]
+
+# Tasks: set by the owner and moderators, each student's progress on the debate page.
+urlpatterns += [
+    path("d/<slug:slug>/tasks/", tasks.debate_tasks, name="debate_tasks"),
+    path("d/<slug:slug>/tasks/<int:task_id>/remove/", tasks.task_remove_view, name="task_remove"),
+]
+
+# Teams: the owner's teams of a template debate and their copies.
+urlpatterns += [
+    path("d/<slug:slug>/teams/", teams.debate_teams, name="debate_teams"),
+    path("d/<slug:slug>/teams/copies/", teams.team_copies, name="team_copies"),
 ]

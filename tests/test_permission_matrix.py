@@ -25,14 +25,20 @@ from arguments import services
 from arguments.models import (
     Annotation,
     Claim,
+    ClaimFeedback,
     CourseActivity,
     Debate,
     Flag,
     Membership,
+    ParticipantGrade,
     Role,
     Stance,
+    Task,
+    Team,
     Vote,
+    WriteRequest,
 )
+from arguments.services.tasks import task_add
 from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -166,6 +172,26 @@ class Row:
         if self.admin:
             return reverse(self.name, args=self.args(scene))
         return reverse(f"arguments:{self.name}", args=[scene.debate.slug, *self.args(scene)])
+
+
+def _accepting_requests(scene: Scene) -> list[Any]:
+    """Turn requests to write on (as the owner would); the URL takes no more arguments."""
+    Debate.objects.filter(pk=scene.debate.pk).update(accepts_write_requests=True)
+    return []
+
+
+def _write_request(scene: Scene) -> WriteRequest:
+    return WriteRequest.objects.create(debate=scene.debate, user=scene.newcomer, message="Hi")
+
+
+def _team(scene: Scene) -> list[Any]:
+    """A team waiting for its copy; the URL takes no more arguments."""
+    Team.objects.create(template=scene.debate, name="Red")
+    return []
+
+
+def _task(scene: Scene) -> Task:
+    return task_add(actor=scene.debate.owner, debate=scene.debate, kind=Task.Kind.VOTES, count=3)
 
 
 def _refreshed(claim: Claim) -> Claim:
@@ -492,6 +518,189 @@ ROWS: dict[str, Row] = {
     # Allowed: the course offers no roster, so the answer is a message on the settings page.
     "fetch a course roster": Row(
         "course_roster", lambda s: [_course_activity(s.debate).pk], moderators_only()
+    ),
+    # -- feedback and grades (issue 37): the owner's and moderators' --
+    "write feedback on a claim": Row(
+        "claim_feedback",
+        lambda s: [s.con.pk],
+        moderators_only(),
+        data=lambda s: {"body": "Cite a source.", "grade": "6"},
+        done=lambda s: ClaimFeedback.objects.filter(claim=s.con).exists(),
+    ),
+    "open a claim's feedback": Row(
+        "claim_feedback",
+        lambda s: [s.con.pk],
+        # Its author (the writer) reads whatever is released to them; other readers may not.
+        expect(
+            owner=200,
+            moderator=200,
+            editor=403,
+            writer=200,
+            suggester=403,
+            viewer=403,
+            anonymous=302,  # to the login page
+        ),
+        method="get",
+    ),
+    "read my feedback": Row(
+        "my_feedback",
+        lambda s: [],
+        expect(
+            owner=200,
+            moderator=200,
+            editor=200,
+            writer=200,
+            suggester=200,
+            viewer=200,
+            anonymous=302,  # to the login page
+        ),
+        method="get",
+    ),
+    "grade a participant": Row(
+        "participant_grade",
+        lambda s: [s.con.author_id],
+        moderators_only(),
+        data=lambda s: {"grade": "8", "comment": "Well argued."},
+        done=lambda s: ParticipantGrade.objects.filter(debate=s.debate).exists(),
+    ),
+    "release grades": Row(
+        "grades_release",
+        lambda s: [],
+        moderators_only(),
+        done=lambda s: Debate.objects.get(pk=s.debate.pk).grades_released_at is not None,
+    ),
+    "set the grade scale": Row(
+        "grade_scale",
+        lambda s: [],
+        moderators_only(),
+        data=lambda s: {"grade_scale": "20"},
+        done=lambda s: Debate.objects.get(pk=s.debate.pk).grade_scale == 20,
+    ),
+    # -- guided voting (issue 37): every signed-in reader who may vote --
+    "vote in the guided walk": Row(
+        "guided_voting",
+        lambda s: [],
+        expect(
+            owner=302,
+            moderator=302,
+            editor=302,
+            writer=302,
+            suggester=302,
+            viewer=302,
+            anonymous=403,
+        ),
+        data=lambda s: {"claim": s.thesis.pk, "value": "3"},
+        done=lambda s: Vote.objects.filter(thesis=s.thesis).exists(),
+    ),
+    # -- requests to write (issue 37): allowed by the owner, asked below writer --
+    "ask to write": Row(
+        "ask_to_write",
+        _accepting_requests,
+        expect(
+            owner=403,
+            moderator=403,
+            editor=403,
+            writer=403,
+            suggester=302,
+            viewer=302,
+            anonymous=403,
+        ),
+        data=lambda s: {"message": "May I write?"},
+        done=lambda s: WriteRequest.objects.filter(debate=s.debate).exists(),
+    ),
+    "decide a request to write": Row(
+        "write_request_decide",
+        lambda s: [_write_request(s).pk],
+        moderators_only(),
+        data=lambda s: {"decision": "accept"},
+        done=lambda s: WriteRequest.objects.filter(debate=s.debate, status="accepted").exists(),
+    ),
+    "suggest names to mention": Row(
+        "mention_names",
+        lambda s: [],
+        expect(
+            owner=200,
+            moderator=200,
+            editor=200,
+            writer=200,
+            suggester=200,
+            viewer=200,
+            anonymous=403,
+        ),
+        method="get",
+    ),
+    "add a task": Row(
+        "debate_tasks",
+        lambda s: [],
+        moderators_only(),
+        data=lambda s: {"kind": "pros", "count": "1", "under": s.thesis.pk},
+        done=lambda s: Task.objects.filter(debate=s.debate).exists(),
+    ),
+    "open the tasks": Row(
+        "debate_tasks",
+        lambda s: [],
+        expect(
+            owner=200,
+            moderator=200,
+            editor=200,
+            writer=200,
+            suggester=200,
+            viewer=200,
+            anonymous=302,  # to the login page
+        ),
+        method="get",
+    ),
+    "remove a task": Row(
+        "task_remove",
+        lambda s: [_task(s).pk],
+        moderators_only(),
+        done=lambda s: Task.objects.filter(debate=s.debate, removed_at__isnull=False).exists(),
+    ),
+    "make a team": Row(
+        "debate_teams",
+        lambda s: [],
+        expect(
+            owner=302,
+            moderator=403,
+            editor=403,
+            writer=403,
+            suggester=403,
+            viewer=403,
+            anonymous=403,
+        ),
+        data=lambda s: {"name": "Red", "members": "wren"},
+        done=lambda s: Team.objects.filter(template=s.debate).exists(),
+    ),
+    "give each team its copy": Row(
+        "team_copies",
+        _team,
+        expect(
+            owner=302,
+            moderator=403,
+            editor=403,
+            writer=403,
+            suggester=403,
+            viewer=403,
+            anonymous=403,
+        ),
+        done=lambda s: Team.objects.filter(template=s.debate, status="copying").exists(),
+    ),
+    "open the teams": Row(
+        "debate_teams",
+        lambda s: [],
+        expect(
+            owner=200,
+            moderator=403,
+            editor=403,
+            writer=403,
+            suggester=403,
+            viewer=403,
+            anonymous=302,
+        ),
+        method="get",
+    ),
+    "list requests to write": Row(
+        "write_requests", lambda s: [], moderators_only(200, anonymous=302), method="get"
     ),
     # -- the admin: only site staff get in; everyone else is sent to the admin's login --
     "admin: hide a claim": Row(

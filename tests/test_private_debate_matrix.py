@@ -30,15 +30,20 @@ from arguments.models import (
     Annotation,
     Citation,
     Claim,
+    ClaimFeedback,
     CourseActivity,
     Debate,
     Flag,
     Membership,
+    ParticipantGrade,
     Perspective,
     Relation,
     ShareLink,
     Snapshot,
+    Task,
+    Team,
     Vote,
+    WriteRequest,
 )
 from arguments.services.snapshots import debate_freeze
 from tests.conftest import Cast
@@ -126,6 +131,20 @@ def frozen(scene: Scene) -> int:
     """The number of the debate's one snapshot (taken on first need)."""
     taken = Snapshot.objects.filter(debate=scene.debate).values_list("number", flat=True).first()
     return taken or debate_freeze(actor=scene.debate.owner, debate=scene.debate).number
+
+
+def write_request(scene: Scene) -> WriteRequest:
+    """The debate's one request to write, the newcomer's (made on first need)."""
+    made, _ = WriteRequest.objects.get_or_create(
+        debate=scene.debate, user=scene.newcomer, defaults={"message": "May I?"}
+    )
+    return made
+
+
+def task(scene: Scene) -> Task:
+    """The debate's one task (made on first need)."""
+    made, _ = Task.objects.get_or_create(debate=scene.debate, kind="votes", defaults={"count": 3})
+    return made
 
 
 def managers(ok: int = 200) -> dict[str, int]:
@@ -247,6 +266,32 @@ ROWS: dict[str, Row] = {
     "settings": Row("arguments:debate_settings", lambda s: [], managers()),
     "share links": Row("arguments:share_links", lambda s: [], managers()),
     "grading (a GET)": Row("arguments:debate_grading", lambda s: [], EVERYONE_405),
+    # Feedback: the teachers', and the claim's author's (the writer wrote `con`).
+    "claim feedback": Row(
+        "arguments:claim_feedback",
+        lambda s: [s.con.pk],
+        expect(200, editor=403, suggester=403, viewer=403),
+    ),
+    "my feedback": Row("arguments:my_feedback", lambda s: [], expect(200)),
+    "guided voting": Row("arguments:guided_voting", lambda s: [], expect(200)),
+    "tasks": Row("arguments:debate_tasks", lambda s: [], expect(200)),
+    "teams": Row(
+        "arguments:debate_teams",
+        lambda s: [],
+        expect(403, owner=200, staff=403),
+    ),
+    "team copies (a GET)": Row("arguments:team_copies", lambda s: [], EVERYONE_405),
+    "remove a task (a GET)": Row("arguments:task_remove", lambda s: [task(s).pk], EVERYONE_405),
+    "mention names": Row("arguments:mention_names", lambda s: [], expect(200, outsiders=404)),
+    # Requests to write: asking is refused (403) to members until the owner allows it.
+    "ask to write": Row("arguments:ask_to_write", lambda s: [], expect(403)),
+    "requests to write": Row("arguments:write_requests", lambda s: [], managers()),
+    "decide a request (a GET)": Row(
+        "arguments:write_request_decide", lambda s: [write_request(s).pk], EVERYONE_405
+    ),
+    "grade (a GET)": Row("arguments:participant_grade", lambda s: [s.con.author_id], EVERYONE_405),
+    "release grades (a GET)": Row("arguments:grades_release", lambda s: [], EVERYONE_405),
+    "grade scale (a GET)": Row("arguments:grade_scale", lambda s: [], EVERYONE_405),
     "roster (a GET)": Row(
         "arguments:course_roster", lambda s: [course_activity(s.debate).pk], EVERYONE_405
     ),
@@ -511,6 +556,25 @@ WRITES: dict[str, tuple[str, Callable[[Scene], list[Any]], Callable[[Scene], dic
     "follow the debate": ("debate_follow", lambda s: [], lambda s: {"follow": "1"}),
     "follow a claim": ("claim_follow", lambda s: [s.con.pk], lambda s: {"follow": "1"}),
     "restore": ("claim_restore", lambda s: [s.hidden.pk], lambda s: {}),
+    "feedback": ("claim_feedback", lambda s: [s.con.pk], lambda s: {"body": "Out.", "grade": "1"}),
+    "grade": (
+        "participant_grade",
+        lambda s: [s.con.author_id],
+        lambda s: {"grade": "1", "comment": "Out."},
+    ),
+    "release grades": ("grades_release", lambda s: [], lambda s: {}),
+    "add a task": ("debate_tasks", lambda s: [], lambda s: {"kind": "votes", "count": "2"}),
+    "make a team": ("debate_teams", lambda s: [], lambda s: {"name": "Out", "members": "writer"}),
+    "team copies": ("team_copies", lambda s: [], lambda s: {}),
+    "remove a task": ("task_remove", lambda s: [task(s).pk], lambda s: {}),
+    "ask to write": ("ask_to_write", lambda s: [], lambda s: {"message": "Out."}),
+    "decide a request": (
+        "write_request_decide",
+        lambda s: [write_request(s).pk],
+        lambda s: {"decision": "accept"},
+    ),
+    "guided vote": ("guided_voting", lambda s: [], lambda s: {"claim": s.thesis.pk, "value": "4"}),
+    "grade scale": ("grade_scale", lambda s: [], lambda s: {"grade_scale": "99"}),
     "grant": (
         "member_grant",
         lambda s: [],
@@ -565,6 +629,13 @@ def snapshot(scene: Scene) -> tuple[Any, ...]:
         debate.embed_origins,
         debate.archived_at,
         debate.structure_version,
+        debate.grade_scale,
+        debate.grades_released_at,
+        ClaimFeedback.objects.count(),
+        ParticipantGrade.objects.count(),
+        sorted(WriteRequest.objects.values_list("pk", "status", "message")),
+        sorted(Task.objects.values_list("pk", "kind", "count", "removed_at")),
+        sorted(Team.objects.values_list("pk", "name", "status")),
         sorted(Claim.objects.values_list("pk", "text", "status")),
         Relation.objects.count(),
         Citation.objects.count(),
@@ -584,7 +655,8 @@ def test_an_outsider_writes_nothing_to_a_private_debate(client, cast, persona: s
     scene = build_scene(cast, visibility=Debate.Visibility.PRIVATE)
     if persona != "anonymous":
         client.force_login(cast[persona])
-    group(scene), named(scene)  # the perspectives some writes name, made beforehand
+    # What some writes name, made beforehand: the perspectives, a request to write.
+    group(scene), named(scene), write_request(scene), task(scene)
     before = snapshot(scene)
     wrong = []
     for what, (name, args, data) in WRITES.items():

@@ -30,6 +30,7 @@ NOT_PAGES = {
     "arguments:export",
     "arguments:oembed",
     "arguments:debate_annotations",
+    "arguments:mention_names",  # JSON for the "@name" autocomplete
     "lti:launch",
     "lti:jwks",
     "lti:login",
@@ -123,6 +124,21 @@ def refused_pages(client: Any, world: World, read_names: set[str]) -> None:
         (reverse("arguments:token_revoke", args=[999999]), {}),
         (reverse("arguments:follow_drop", args=[999999]), {}),
         (reverse("arguments:unsubscribe", args=["forged"]), {}),
+        # Teaching (issue 37): feedback, grades, guided voting, requests, tasks, teams.
+        (reverse("arguments:claim_feedback", args=[slug, world.con.pk]), {"grade": "999"}),
+        (
+            reverse("arguments:participant_grade", args=[slug, world.con.author_id]),
+            {"grade": "999"},
+        ),
+        (reverse("arguments:grades_release", args=[slug]), {"user": "999999"}),
+        (reverse("arguments:grade_scale", args=[slug]), {"grade_scale": "0"}),
+        (reverse("arguments:guided_voting", args=[slug]), {"claim": "999999"}),
+        (reverse("arguments:ask_to_write", args=[slug]), {"message": "x"}),
+        (reverse("arguments:write_request_decide", args=[slug, 999999]), {}),
+        (reverse("arguments:debate_tasks", args=[slug]), {"kind": "nothing"}),
+        (reverse("arguments:task_remove", args=[slug, 999999]), {}),
+        (reverse("arguments:debate_teams", args=[slug]), {"name": ""}),
+        (reverse("arguments:team_copies", args=[slug]), {}),
     ]
     # A revoked share link: each of its acts, and the page it opens, says so.
     link = ShareLink.objects.create(
@@ -149,6 +165,7 @@ def refused_pages(client: Any, world: World, read_names: set[str]) -> None:
     assert response.status_code in (403, 429)
     _check(flag, response, read_names)
     for address in (
+        reverse("arguments:my_feedback", args=[slug]),
         f"/embed/d/{slug}/?depth=99",
         reverse("lti:deep_link"),
         f"/embed/d/{slug}/claims/999999/",

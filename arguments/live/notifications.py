@@ -21,15 +21,31 @@ from django.contrib.auth import get_user_model
 from django.core.cache import cache
 from django.db.models import Q
 from django.tasks import task
+from django.urls import reverse
 from django.utils.text import Truncator
 
 from arguments import caches
-from arguments.models import Annotation, Claim, Debate, Flag, Follow, Notification, Relation
+from arguments.models import (
+    Annotation,
+    Claim,
+    ClaimFeedback,
+    Debate,
+    Flag,
+    Follow,
+    Membership,
+    Notification,
+    ParticipantGrade,
+    Pseudonym,
+    Relation,
+    Role,
+    WriteRequest,
+)
 from arguments.reading.lens import Lens
 
 Kind = Notification.Kind
 # "@name" not preceded by a word character (an e-mail address is no mention).
 MENTION = re.compile(r"(?<![\w@])@([\w.+-]{1,150})")
+MENTIONS_PER_TEXT = 10
 
 
 def unread_key(user_id: int) -> str:
@@ -151,9 +167,33 @@ def _users(ids: Iterable[int | None]) -> list:
     return list(get_user_model().objects.filter(pk__in=wanted)) if wanted else []
 
 
-def _mentioned(text: str) -> list:
-    names = {name.rstrip(".") for name in MENTION.findall(text)}
-    return list(get_user_model().objects.filter(username__in=names)) if names else []
+def _mentioned(text: str, debate: Debate) -> list:
+    """Whom a text mentions: by username, or in a pseudonymous debate by pseudonym alone
+    ("@BraveOtter" for Brave Otter: a username there would name the person behind a
+    pseudonym). At most MENTIONS_PER_TEXT people: a text is no mailing list."""
+    names = sorted({name.rstrip(".").casefold() for name in MENTION.findall(text)})[:50]
+    if not names:
+        return []
+    if debate.pseudonymous:
+        ids = [
+            user_id
+            for user_id, name in Pseudonym.objects.filter(debate=debate).values_list(
+                "user_id", "name"
+            )
+            if mention_key(name) in names
+        ]
+        found = get_user_model().objects.filter(pk__in=ids)
+    else:
+        anyone = Q()
+        for name in names:
+            anyone |= Q(username__iexact=name)
+        found = get_user_model().objects.filter(anyone)
+    return list(found.distinct().order_by("pk")[:MENTIONS_PER_TEXT])
+
+
+def mention_key(name: str) -> str:
+    """How a name is written after "@": without spaces, any case (Brave Otter: @braveotter)."""
+    return name.replace(" ", "").casefold()
 
 
 def _claim_url(claim: Claim) -> str:
@@ -196,7 +236,7 @@ def claim_added(*, claim_id: int) -> None:
         )
     # A reader both answered and mentioned hears of the answer (one notice per event).
     event.tell(
-        _mentioned(claim.text),
+        _mentioned(claim.text, event.debate),
         claim=claim,
         kind=Kind.MENTION,
         text=f"{name} mentioned you in “{_about(claim.text)}”",
@@ -214,8 +254,8 @@ def claim_edited(*, claim_id: int, actor_id: int, old_text: str) -> None:
     name = event.actor_name(actor[0].username if actor else "")
     url = _claim_url(claim)
     knows = lambda lens: lens.knows(claim.pk)  # noqa: E731
-    before = {name.lower() for name in MENTION.findall(old_text)}
-    added = [u for u in _mentioned(claim.text) if u.username.lower() not in before]
+    before = {user.pk for user in _mentioned(old_text, event.debate)}
+    added = [u for u in _mentioned(claim.text, event.debate) if u.pk not in before]
     event.tell(
         added,
         claim=claim,
@@ -258,7 +298,7 @@ def note_added(*, note_id: int) -> None:
             seen=sees,
         )
     event.tell(
-        _mentioned(note.body),
+        _mentioned(note.body, event.debate),
         claim=claim,
         kind=Kind.MENTION,
         text=f"{name} mentioned you in a note on “{_about(claim.text)}”",
@@ -330,8 +370,122 @@ def flag_resolved(*, flag_id: int) -> None:
     event.save()
 
 
+def _feedback_url(debate: Debate) -> str:
+    return reverse("arguments:my_feedback", args=[debate.slug])
+
+
+def grades_released(*, debate_id: int, actor_id: int, user_id: int | None = None) -> None:
+    """Feedback and grades released: to one participant (`user_id`), or to everyone a
+    teacher wrote feedback or a grade for. Each is told of their own claim with feedback
+    (else of the debate's first thesis); the notice names no teacher."""
+    event = _Event(debate_id, actor_id)
+    debate = event.debate
+    feedback = ClaimFeedback.objects.filter(debate=debate).select_related("claim")
+    graded = ParticipantGrade.objects.filter(debate=debate)
+    if user_id is not None:
+        feedback, graded = feedback.filter(claim__author_id=user_id), graded.filter(user_id=user_id)
+    about: dict[int, Claim] = {}
+    for row in feedback.order_by("claim_id"):
+        if row.claim.author_id is not None:
+            about.setdefault(row.claim.author_id, row.claim)
+    thesis = Claim.objects.filter(debate=debate, is_thesis=True).order_by("pk").first()
+    for uid in graded.values_list("user_id", flat=True):
+        if uid not in about and thesis is not None:
+            about[uid] = thesis
+    url = _feedback_url(debate)
+    for user in _users(about):
+        claim = about[user.pk]
+
+        def knows(lens: Lens, claim_id: int = claim.pk) -> bool:
+            return lens.knows(claim_id)
+
+        event.tell(
+            [user],
+            claim=claim,
+            kind=Kind.FEEDBACK,
+            text=f"Your feedback and grades in “{_about(debate.title)}” are released",
+            url=url,
+            seen=knows,
+        )
+    event.save()
+
+
+def feedback_written(*, claim_id: int, actor_id: int) -> None:
+    """New feedback on a claim whose author's grades are already released: they hear of it
+    at once (before the release, the release itself tells them)."""
+    claim = Claim.objects.select_related("debate").get(pk=claim_id)
+    event = _Event(claim.debate_id, actor_id)
+    event.tell(
+        _users([claim.author_id]),
+        claim=claim,
+        kind=Kind.FEEDBACK,
+        text=f"New feedback on your claim “{_about(claim.text)}”",
+        url=_feedback_url(claim.debate),
+        seen=lambda lens: lens.knows(claim.pk),
+    )
+    event.save()
+
+
+def write_requested(*, request_id: int) -> None:
+    """A request to write: to the debate's owner and moderators, naming the asker as the
+    debate names them (a pseudonym where it uses them)."""
+    asked = WriteRequest.objects.select_related("user", "debate").get(pk=request_id)
+    debate = asked.debate
+    event = _Event(debate.pk, asked.user_id)
+    name = event.actor_name(asked.user.username)
+    thesis = Claim.objects.filter(debate=debate, is_thesis=True).order_by("pk").first()
+    if thesis is None:
+        return
+    managers = Membership.objects.filter(debate=debate, role=Role.MODERATOR).values_list(
+        "user_id", flat=True
+    )
+    event.tell(
+        _users([debate.owner_id, *managers]),
+        claim=thesis,
+        kind=Kind.REQUEST,
+        actor_name=name,
+        text=f"{name} asks to write in “{_about(debate.title)}”",
+        note=asked.message,
+        url=reverse("arguments:write_requests", args=[debate.slug]),
+        seen=lambda lens: lens.manages,
+    )
+    event.save()
+
+
+def write_request_decided(*, request_id: int) -> None:
+    """The asker hears whether they may now write."""
+    asked = WriteRequest.objects.select_related("debate").get(pk=request_id)
+    debate = asked.debate
+    event = _Event(debate.pk, asked.decided_by_id)
+    thesis = Claim.objects.filter(debate=debate, is_thesis=True).order_by("pk").first()
+    if thesis is None:
+        return
+    accepted = asked.status == WriteRequest.Status.ACCEPTED
+    event.tell(
+        _users([asked.user_id]),
+        claim=thesis,
+        kind=Kind.REQUEST,
+        text=f"You may now write in “{_about(debate.title)}”"
+        if accepted
+        else f"Your request to write in “{_about(debate.title)}” was declined",
+        url=reverse("arguments:debate", args=[debate.slug]),
+        seen=lambda lens: lens.sees(thesis.pk),
+    )
+    event.save()
+
+
 # The events a task may name (`fan_out`): the write services' `after_commit` events.
 EVENTS: dict[str, Callable[..., None]] = {
     event.__name__: event
-    for event in (claim_added, claim_edited, note_added, claim_moderated, flag_resolved)
+    for event in (
+        claim_added,
+        claim_edited,
+        note_added,
+        claim_moderated,
+        flag_resolved,
+        grades_released,
+        feedback_written,
+        write_requested,
+        write_request_decided,
+    )
 }

@@ -7,7 +7,7 @@ A fixed number of grouped queries however many people took part: one per kind of
 from __future__ import annotations
 
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import TYPE_CHECKING
 
@@ -15,6 +15,7 @@ from django.contrib.auth import get_user_model
 from django.db.models import Count, Max, Q
 
 from arguments.models import Annotation, Citation, Claim, Flag, Membership, Vote
+from arguments.reading.feedback import Grades, grades_by_user
 from arguments.reading.pseudonyms import pseudonyms_of
 
 if TYPE_CHECKING:
@@ -38,6 +39,23 @@ class Activity:
     flags_received: int = 0  # upheld or open flags on their claims and notes
     last_active: datetime | None = None
     pseudonym: str = ""  # their name in a pseudonymous debate
+    grades: Grades = field(default_factory=Grades)  # the teacher's grades (reading/feedback.py)
+
+    @property
+    def grade(self) -> int | None:
+        return self.grades.grade
+
+    @property
+    def released(self) -> bool:
+        return self.grades.released
+
+    @property
+    def claim_grade_mean(self) -> float | None:
+        return self.grades.claim_grade_mean
+
+    @property
+    def graded_claims(self) -> int:
+        return self.grades.graded_claims
 
     @property
     def total(self) -> int:
@@ -114,6 +132,7 @@ def activity_of(debate: Debate) -> list[Activity]:
         )
     }
     pseudonyms = pseudonyms_of(debate, user_ids) if debate.pseudonymous else {}
+    grades = grades_by_user(debate)
     rows = []
     for uid in user_ids:
         times = [t[uid] for t in (claims_at, sources_at, votes_at, notes_at) if uid in t]
@@ -130,6 +149,7 @@ def activity_of(debate: Debate) -> list[Activity]:
                 flags_received=flags[uid],
                 last_active=max(times) if times else None,
                 pseudonym=pseudonyms.get(uid, ""),
+                grades=grades.get(uid, Grades()),
             )
         )
     rows.sort(key=lambda a: (a.name.casefold(), a.username))

@@ -172,6 +172,12 @@ class Lens:
         return self.may(Action.MANAGE_MEMBERS)
 
     @property
+    def may_ask_to_write(self) -> bool:
+        """Whether the reader may ask to become a writer (a viewer or suggester, where the
+        owner allows requests): the toolbar's "Ask to write"."""
+        return self.may(Action.REQUEST_WRITE)
+
+    @property
     def embeddable(self) -> bool:
         """Whether other sites may show the debate (not a private one)."""
         return self.debate.visibility != Debate.Visibility.PRIVATE

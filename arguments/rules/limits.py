@@ -81,6 +81,8 @@ WRITE_LIMITS: dict[str, WriteLimit] = {
     # Every API request, reads too: a script paging through a large debate fits; a crawler
     # hammering one does not (docs/API.md).
     "api": WriteLimit(600, 3000, timedelta(minutes=1), "called the API"),
+    # A teacher grading a class of sixty claim by claim, never a script's thousands.
+    "feedback": WriteLimit(240, 600, timedelta(minutes=10), "written feedback or grades"),
 }
 
 caches.register(

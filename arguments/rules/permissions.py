@@ -66,6 +66,14 @@ class Action(StrEnum):
     CONFIGURE_DEBATE = "configure_debate"
     # Take a snapshot of the debate, or set when one is taken by itself (a deadline).
     FREEZE_DEBATE = "freeze_debate"
+    # Feedback and grades on a participant's work, and releasing them: a teacher's act, so
+    # the owner's and moderators', also once the debate is locked or closed (grading comes
+    # after the writing).
+    GIVE_FEEDBACK = "give_feedback"
+    # A viewer or suggester asks to become a writer, where the owner allows it.
+    REQUEST_WRITE = "request_write"
+    # Attaching tasks to a debate and removing them: the owner's and moderators'.
+    MANAGE_TASKS = "manage_tasks"
 
 
 class ClaimState(Protocol):
@@ -121,6 +129,9 @@ MINIMUM_ROLE: dict[Action, Role] = {
     Action.EDIT_DEBATE: Role.OWNER,
     Action.CONFIGURE_DEBATE: Role.OWNER,
     Action.FREEZE_DEBATE: Role.MODERATOR,
+    Action.GIVE_FEEDBACK: Role.MODERATOR,
+    Action.REQUEST_WRITE: Role.VIEWER,
+    Action.MANAGE_TASKS: Role.MODERATOR,
 }
 
 # Actions still allowed in a locked or closed debate (to those whose role allows them):
@@ -136,6 +147,8 @@ ALLOWED_WHEN_NOT_OPEN = {
     Action.MANAGE_MEMBERS,
     Action.CONFIGURE_DEBATE,
     Action.FREEZE_DEBATE,  # a closed debate's final state is worth citing
+    Action.GIVE_FEEDBACK,
+    Action.MANAGE_TASKS,
 }
 
 # Acts on a claim that need it published: one answers, cites, votes on, annotates or flags
@@ -236,6 +249,12 @@ def _claim_refusal(
         return None
     if action is Action.FLAG and _is_own(claim, user):
         return Refusal("You wrote this claim: edit it rather than flag it.")
+    if action is Action.GIVE_FEEDBACK:
+        if claim.author_id is None:
+            return Refusal("This claim has no author to give feedback to.")
+        if _is_own(claim, user):
+            return Refusal("Feedback is for the participants' claims, not your own.")
+        return None
     if action in NEEDS_PUBLISHED:
         if claim.status != Claim.Status.PUBLISHED or claim.merged_into_id:
             return Refusal(NEEDS_PUBLISHED[action], stale=True)
@@ -309,6 +328,12 @@ def refusal(
         return refused
     if action is Action.REQUEST_REVIEW:
         return _review_refusal(user, flag, note if note is not None else claim)
+    if action is Action.REQUEST_WRITE:
+        if at_least(role, Role.WRITER):
+            return Refusal("You can already write in this debate.")
+        if not debate.accepts_write_requests:
+            return Refusal("This debate does not take requests to write.")
+        return None
     if note is not None:
         moderates = at_least(role, Role.MODERATOR)
         if not sees_note(
@@ -401,6 +426,17 @@ def sees_note(note: NoteState, *, user_id: int | None, participant: bool, modera
     if note.visibility == Annotation.Visibility.DEBATE:
         return participant or moderates
     return moderates or (user_id is not None and note.author_id == user_id)
+
+
+def sees_feedback(
+    *, user_id: int | None, author_id: int | None, moderates: bool, released: bool
+) -> bool:
+    """Feedback and grades on a participant's work: the owner and moderators always; the
+    participant once they are released to them; nobody else, ever (not even other students
+    who see the claim)."""
+    if moderates:
+        return True
+    return released and user_id is not None and author_id == user_id
 
 
 # -- membership ---------------------------------------------------------------------------

@@ -36,6 +36,7 @@ FIELD_ACTIONS: dict[str, Action] = {
     "visibility": Action.CONFIGURE_DEBATE,
     "default_role": Action.CONFIGURE_DEBATE,
     "embed_origins": Action.CONFIGURE_DEBATE,
+    "accepts_write_requests": Action.CONFIGURE_DEBATE,
     "requires_approval": Action.MODERATE,
     "hide_votes_until_voted": Action.MODERATE,
     "voting_enabled": Action.MODERATE,

@@ -69,6 +69,7 @@ class Participation:
     sources: int = 0
     votes: int = 0
     notes: int = 0
+    released_grade: int | None = None  # the overall grade, once released to them
 
     def points(self, formula: str) -> int:
         weights = WEIGHTS.get(formula, WEIGHTS[GradeFormula.PARTICIPATION])
@@ -81,15 +82,28 @@ def participation_by_user(debate: Debate, user_ids: list[int]) -> dict[int, Part
     notes in the debate: the figures of the activity page (one place counts them)."""
     done = {row.user_id: row for row in activity_of(debate)}
     return {
-        uid: Participation(done[uid].claims, done[uid].sources, done[uid].votes, done[uid].notes)
+        uid: Participation(
+            done[uid].claims,
+            done[uid].sources,
+            done[uid].votes,
+            done[uid].notes,
+            done[uid].grade if done[uid].released else None,
+        )
         if uid in done
         else Participation()
         for uid in user_ids
     }
 
 
-def score_of(debate: Debate, participation: Participation) -> float:
-    """The score out of SCORE_MAXIMUM: full marks at the debate's `grade_full_marks`."""
+def score_of(debate: Debate, participation: Participation) -> float | None:
+    """The score out of SCORE_MAXIMUM: full marks at the debate's `grade_full_marks`; or,
+    where the teacher chose their own grade, that grade on the debate's scale (None, nothing
+    to send, before it is given and released)."""
+    if debate.grade_formula == GradeFormula.RELEASED_GRADE:
+        grade = participation.released_grade
+        if grade is None:
+            return None
+        return round(SCORE_MAXIMUM * min(grade, debate.grade_scale) / debate.grade_scale, 2)
     points = participation.points(debate.grade_formula)
     full = max(debate.grade_full_marks, 1)
     return round(SCORE_MAXIMUM * min(points, full) / full, 2)
@@ -178,7 +192,7 @@ def scores_send(
         registration = activity.resource_link.context.deployment.registration
         for report in reports:
             score = score_of(activity.debate, done[report.user_id])
-            if not resend and not report.error and report.sent_score == score:
+            if score is None or (not resend and not report.error and report.sent_score == score):
                 summary.unchanged += 1
                 continue
             try:

@@ -10,8 +10,10 @@ from django.shortcuts import render
 
 from arguments import selectors
 from arguments.reading.activity import activity_of
+from arguments.reading.tasks import completion_by_user
 from arguments.rules.permissions import Action
 from arguments.views.access import lens_to_manage
+from arguments.views.forms.feedback import ParticipantGradeForm
 
 COLUMNS = [
     "name",
@@ -24,6 +26,11 @@ COLUMNS = [
     "notes",
     "flags_received",
     "last_active",
+    "graded_claims",
+    "claim_grade_mean",
+    "grade",
+    "released",
+    "tasks_complete",
 ]
 
 
@@ -31,7 +38,14 @@ def debate_activity(request: HttpRequest, slug: str) -> HttpResponse:
     lens = lens_to_manage(request, slug, Action.MODERATE)
     if isinstance(lens, HttpResponse):
         return lens
-    context = {"lens": lens, "debate": lens.debate, "rows": activity_of(lens.debate)}
+    tasks_total, complete = completion_by_user(lens.debate)
+    context = {
+        "lens": lens,
+        "debate": lens.debate,
+        "rows": [(row, complete.get(row.user_id, 0)) for row in activity_of(lens.debate)],
+        "grades_form": lens.may(Action.GIVE_FEEDBACK),
+        "tasks_total": tasks_total,
+    }
     return render(request, "arguments/debate_activity.html", context)
 
 
@@ -49,11 +63,10 @@ def debate_activity_csv(request: HttpRequest, slug: str) -> HttpResponse:
     response["Content-Disposition"] = f'attachment; filename="{slug}-activity.csv"'
     writer = csv.writer(response)
     writer.writerow(COLUMNS)
+    _total, complete = completion_by_user(lens.debate)
     for row in activity_of(lens.debate):
-        writer.writerow(
-            _cell(v.isoformat() if hasattr(v, "isoformat") else v)
-            for v in (getattr(row, name) for name in COLUMNS)
-        )
+        values = [getattr(row, name) for name in COLUMNS[:-1]] + [complete.get(row.user_id, 0)]
+        writer.writerow(_cell(v.isoformat() if hasattr(v, "isoformat") else v) for v in values)
     return response
 
 
@@ -75,5 +88,10 @@ def participant_activity(request: HttpRequest, slug: str, user_id: int) -> HttpR
         "claims": [(c, lens.claim_urls(c.pk).page) for c in selectors.claims_in_by(debate, person)],
         "citations": selectors.citations_in_by(debate, person),
         "notes": selectors.notes_in_by(debate, person),
+        "grade_form": ParticipantGradeForm(
+            initial={"grade": row.grade, "comment": row.grades.comment}
+        )
+        if lens.may(Action.GIVE_FEEDBACK) and person.pk != request.user.pk
+        else None,
     }
     return render(request, "arguments/participant_activity.html", context)

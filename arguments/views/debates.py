@@ -7,11 +7,13 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_http_methods
 from django.views.decorators.vary import vary_on_headers
 
 from arguments import services
 from arguments.explore import gaps, listings, search
+from arguments.reading.feedback import offers_feedback
 from arguments.reading.tree import ORDERS
 from arguments.structure import first_screen
 from arguments.views import tokens, visitor_pages
@@ -126,6 +128,9 @@ def claim_detail(request: HtmxHttpRequest, slug: str, pk: int) -> HttpResponse:
         minimap=path_minimap(lens, pk),
         orders=ORDERS,
         oembed_url=oembed_discovery(request, lens, item.urls.page),
+        feedback_url=reverse("arguments:claim_feedback", args=[slug, pk])
+        if offers_feedback(lens, pk)
+        else None,
     )
     return render(request, "arguments/claim_detail.html", context)
 

@@ -45,7 +45,7 @@ def main() -> None:
         )  # fmt: skip
         base = f"http://127.0.0.1:{port}"
         try:
-            for _ in range(50):
+            for _ in range(600):  # a loaded machine may take a minute to serve
                 try:
                     urlopen(base + "/", timeout=1)
                     break
@@ -83,6 +83,10 @@ PAGES = [
     ("moderate-claims", "/moderate/arguments/claim/"),
     # The opinion map (issue 33), with planted voters and the reader among them.
     ("opinions", "/d/open-weight-ai/opinions/"),
+    # Teaching (issue 37): guided voting, the task list, the teams overview.
+    ("guided-voting", "/d/open-weight-ai/guided/"),
+    ("tasks", "/d/open-weight-ai/tasks/"),
+    ("teams", "/d/open-weight-ai/teams/"),
 ]
 SIGNED_OUT = [("login", "/accounts/login/"), ("signup", "/accounts/signup/")]
 SIZES = {"": {"width": 1280, "height": 800}, "-phone": {"width": 390, "height": 844}}
@@ -148,6 +152,47 @@ def make_opinions(env: dict[str, str], username: str) -> None:
     subprocess.run([*manage, "shell", "-c", code], env=env, check=True, capture_output=True)
 
 
+def make_feedback(env: dict[str, str], username: str) -> int:
+    """The reader's feedback and a grade on a participant's claim (issue 37): its id."""
+    code = (
+        "from django.contrib.auth import get_user_model; from arguments.models import *; "
+        "from arguments.services.feedback import claim_feedback_set; "
+        f"u = get_user_model().objects.get(username='{username}'); "
+        "c = Claim.objects.filter(debate__slug='open-weight-ai', is_thesis=False, "
+        "status='published').exclude(author=u).exclude(author=None).order_by('pk').first(); "
+        "claim_feedback_set(actor=u, claim=c, grade=7, body='Good evidence, but it answers "
+        "the wrong parent: *move it* under the claim about audits, and cite the study.'); "
+        "print(c.pk)"
+    )
+    manage = [sys.executable, str(ROOT / "manage.py")]
+    done = subprocess.run([*manage, "shell", "-c", code], env=env, check=True, capture_output=True)
+    return int(done.stdout.split()[-1])
+
+
+def make_teaching(env: dict[str, str], username: str) -> None:
+    """Two teams of the main debate (one with its copy made, as the task worker would) and
+    two tasks (issue 37)."""
+    code = (
+        "from django.contrib.auth import get_user_model; from arguments.models import *; "
+        "from arguments.services.teams import team_create, team_copy_run; "
+        "from arguments.services.tasks import task_add; "
+        f"u = get_user_model().objects.get(username='{username}'); "
+        "d = Debate.objects.get(slug='open-weight-ai'); "
+        "ms = list(get_user_model().objects.exclude(pk=u.pk).order_by('pk')[:4]); "
+        "[Membership.objects.get_or_create(debate=d, user=m, defaults={'role': 'writer'}) "
+        "for m in ms]; "
+        "red = team_create(actor=u, debate=d, name='Red', members=ms[:2]); "
+        "team_create(actor=u, debate=d, name='Blue', members=ms[2:]); "
+        "Team.objects.filter(pk=red.pk).update(status='copying'); team_copy_run(red.pk); "
+        "th = Claim.objects.filter(debate=d, is_thesis=True).order_by('pk').first(); "
+        "task_add(actor=u, debate=d, kind='pros', count=1, under=th); "
+        "task_add(actor=u, debate=d, kind='sources', count=2); "
+        "task_add(actor=u, debate=d, kind='votes', count=10)"
+    )
+    manage = [sys.executable, str(ROOT / "manage.py")]
+    subprocess.run([*manage, "shell", "-c", code], env=env, check=True, capture_output=True)
+
+
 def shoot(base: str, env: dict[str, str]) -> None:
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(
@@ -169,6 +214,8 @@ def shoot(base: str, env: dict[str, str]) -> None:
         make_empty_debate(env, "reader")
         make_snapshot(env, "reader")
         make_opinions(env, "reader")
+        feedback = make_feedback(env, "reader")
+        make_teaching(env, "reader")
         cookies = page.context.cookies()
         for suffix, viewport in SIZES.items():
             context = browser.new_context(viewport=viewport, base_url=base)
@@ -177,6 +224,8 @@ def shoot(base: str, env: dict[str, str]) -> None:
             for name, address in PAGES:
                 shot.goto(address)
                 shot.screenshot(path=OUT / f"{name}{suffix}.png")
+            shot.goto(f"/d/open-weight-ai/claims/{feedback}/feedback/")
+            shot.screenshot(path=OUT / f"feedback{suffix}.png")
             # The settings page whole (every section), and the merge page of the moderators'
             # admin with its claim picker open on a search.
             shot.goto("/d/open-weight-ai/settings/")

@@ -80,12 +80,18 @@ def pages_for(debate: Debate, persona: str) -> list[str]:
         reverse("arguments:import"),
         reverse("arguments:profile"),
         reverse("arguments:debate_settings", args=[slug]),  # a writer's 403
+        # Teaching (issue 37).
+        reverse("arguments:guided_voting", args=[slug]),
+        reverse("arguments:debate_tasks", args=[slug]),
+        reverse("arguments:my_feedback", args=[slug]),
     ]
     if persona == "moderator":
         pages += [
             claim("claim_edit"),
             claim("claim_moderation"),
             reverse("arguments:share_links", args=[slug]),
+            claim("claim_feedback"),
+            reverse("arguments:write_requests", args=[slug]),
         ]
     return pages
 

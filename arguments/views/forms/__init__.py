@@ -66,14 +66,16 @@ class ClaimForm(forms.Form):
     text = forms.CharField(
         label="Claim",
         strip=True,
-        widget=forms.Textarea(attrs={"rows": 2, "maxlength": CLAIM_MAX_LENGTH}),
+        widget=forms.Textarea(
+            attrs={"rows": 2, "maxlength": CLAIM_MAX_LENGTH, "data-mentions": ""}
+        ),
         help_text=f"One statement, at most {CLAIM_MAX_LENGTH} characters.",
     )
     elaboration = forms.CharField(
         label="Elaboration (optional, Markdown)",
         required=False,
         max_length=ELABORATION_MAX_LENGTH,
-        widget=forms.Textarea(attrs={"rows": 2}),
+        widget=forms.Textarea(attrs={"rows": 2, "data-mentions": ""}),
     )
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
@@ -119,7 +121,7 @@ class AnnotationForm(forms.Form):
         label="Note (Markdown)",
         required=False,
         max_length=ANNOTATION_MAX_LENGTH,
-        widget=forms.Textarea(attrs={"rows": 3}),
+        widget=forms.Textarea(attrs={"rows": 3, "data-mentions": ""}),
     )
     visibility = forms.ChoiceField(
         label="Who may see it", choices=Annotation.Visibility.choices, initial="public"
@@ -132,7 +134,7 @@ class NoteEditForm(forms.Form):
         label="Note (Markdown)",
         required=False,
         max_length=ANNOTATION_MAX_LENGTH,
-        widget=forms.Textarea(attrs={"rows": 3}),
+        widget=forms.Textarea(attrs={"rows": 3, "data-mentions": ""}),
     )
 
 

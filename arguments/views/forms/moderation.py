@@ -129,6 +129,7 @@ class DebateSettingsForm(forms.Form):
             "hide_votes_until_voted",
             "voting_enabled",
             "annotations_enabled",
+            "accepts_write_requests",
         ),
         "embedding": ("embed_origins",),
     }
@@ -166,6 +167,12 @@ class DebateSettingsForm(forms.Form):
     )
     voting_enabled = forms.BooleanField(label="Voting is on", required=False)
     annotations_enabled = forms.BooleanField(label="Notes are on", required=False)
+    accepts_write_requests = forms.BooleanField(
+        label="Viewers and suggesters may ask to write",
+        required=False,
+        help_text="They send a short message; you and the moderators accept or decline it "
+        "(Settings → Requests to write).",
+    )
     embed_origins = forms.CharField(
         label="Sites that may embed this debate",
         required=False,

@@ -1,0 +1,77 @@
+"""Tasks: the owner or a moderator attaches tasks to a debate (write N pros or cons, under a
+given claim or anywhere; cite N sources; vote on N claims; annotate N claims), each with an
+optional deadline; students see their progress on the debate page (reading/tasks.py).
+
+`Action.MANAGE_TASKS` for both writes. A removed task is kept (`removed_at`), as everything
+written on the site is.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import TYPE_CHECKING
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
+
+from arguments.models import Claim, Debate, Task
+from arguments.rules.permissions import Action, require
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AnonymousUser, User
+
+    AnyUser = User | AnonymousUser
+
+MAX_COUNT = 100
+MAX_TASKS = 20  # per debate: a task list a student reads at a glance
+
+
+@transaction.atomic
+def task_add(
+    *,
+    actor: AnyUser,
+    debate: Debate,
+    kind: str,
+    count: int,
+    under: Claim | None = None,
+    deadline: dt.datetime | None = None,
+) -> Task:
+    """Attach a task to the debate."""
+    require(actor, Action.MANAGE_TASKS, debate)
+    assert actor.is_authenticated  # require() lets no visitor write
+    if kind not in Task.Kind.values:
+        raise ValidationError({"kind": "Choose what the task asks for."})
+    if not 1 <= count <= MAX_COUNT:
+        raise ValidationError({"count": f"Ask for 1 to {MAX_COUNT}."})
+    if under is not None:
+        if under.debate_id != debate.pk or under.status != Claim.Status.PUBLISHED:
+            raise ValidationError({"under": "Choose a published claim of this debate."})
+        if kind not in (Task.Kind.ARGUMENTS, Task.Kind.PROS, Task.Kind.CONS):
+            raise ValidationError({"under": "Only pros and cons are written under a claim."})
+    if deadline is not None and deadline <= timezone.now():
+        raise ValidationError({"deadline": "Choose a deadline in the future."})
+    locked = Debate.objects.select_for_update().get(pk=debate.pk)
+    if locked.task_count >= MAX_TASKS:
+        raise ValidationError(f"A debate holds at most {MAX_TASKS} tasks.")
+    task = Task.objects.create(
+        debate=debate, kind=kind, count=count, under=under, deadline=deadline, created_by=actor
+    )
+    Debate.objects.filter(pk=debate.pk).update(task_count=F("task_count") + 1)
+    debate.task_count = locked.task_count + 1
+    return task
+
+
+@transaction.atomic
+def task_remove(*, actor: AnyUser, task: Task) -> None:
+    """Take a task off the debate (kept, marked removed)."""
+    debate = task.debate
+    require(actor, Action.MANAGE_TASKS, debate)
+    removed = Task.objects.filter(pk=task.pk, removed_at__isnull=True).update(
+        removed_at=timezone.now()
+    )
+    if removed:
+        # Never below zero, even for a task made outside this service (the admin, a script).
+        Debate.objects.filter(pk=debate.pk, task_count__gt=0).update(task_count=F("task_count") - 1)
+        debate.task_count = max(debate.task_count - 1, 0)
