@@ -45,7 +45,7 @@ def main() -> None:
         )  # fmt: skip
         base = f"http://127.0.0.1:{port}"
         try:
-            for _ in range(50):
+            for _ in range(300):  # a busy machine starts the server slowly
                 try:
                     urlopen(base + "/", timeout=1)
                     break
@@ -164,6 +164,16 @@ def shoot(base: str, env: dict[str, str]) -> None:
             field.wait_for()
             field.fill("A new rebuttal, written in place.")
             shot.locator(".slot form").screenshot(path=OUT / f"add-in-place{suffix}.png")
+            # A claim too long, counted aloud (no silent cut), on the form's own page.
+            shot.goto(thesis.locator(".column-adds .action-pro").get_attribute("href"))
+            shot.locator("textarea[name=text]").fill("Phones distract. " * 31)
+            shot.screenshot(path=OUT / f"add-too-long{suffix}.png")
+            # A share link with its QR code, large enough to project.
+            shot.goto("/d/open-weight-ai/settings/share/")
+            if not shot.locator(".share-qr").count():
+                shot.get_by_role("button", name="Make the link").click()
+            shot.locator(".share-qr").first.scroll_into_view_if_needed()
+            shot.screenshot(path=OUT / f"share{suffix}.png")
             context.close()
         browser.close()
 
