@@ -61,7 +61,7 @@ class JoinForm(forms.Form):
 
 def _qr(url: str) -> str:
     # segno writes the code as SVG from our own absolute URL: nothing user-written inside.
-    return mark_safe(segno.make(url, error="m").svg_inline(scale=3, dark="#1b1f24"))
+    return mark_safe(segno.make(url, error="m").svg_inline(dark="#1b1f24", omitsize=True))
 
 
 def _page(request: HttpRequest, lens: Lens, form: ShareLinkForm, status: int = 200) -> HttpResponse:
