@@ -53,7 +53,10 @@ def test_it_shows_the_map_read_only_with_a_header(client, debate, thesis, pro, c
     assert "embed-frame.js" in body
 
 
-def test_it_shows_strength_and_vote_summaries_but_no_vote_form(client, debate, thesis, pro):
+def test_it_shows_strength_and_vote_summaries_but_no_vote_form(client, cast, debate, thesis, pro):
+    body = client.get(embed_url(debate)).content.decode()
+    assert 'class="votes"' in body and "not yet rated" in body  # no vote: no default 50 %
+    services.vote_cast(user=cast.writer, point=thesis, value=3)
     body = client.get(embed_url(debate)).content.decode()
     assert 'class="votes"' in body and "Strength" in body
     assert "vote-form" not in body and "csrfmiddlewaretoken" not in body

@@ -302,4 +302,4 @@ def test_a_long_claim_is_truncated_on_its_segment_and_whole_in_its_title(
     svg = client.get(reverse("arguments:debate_map", args=[debate.slug])).content.decode()
     label = next(label for label in _labels(svg) if label.startswith("+ Word"))
     assert label.endswith("\u2026") and len(label) < 80
-    assert f"Pro, strength 50%: {long.strip()}" in html.unescape(svg)
+    assert f"Pro, not yet rated: {long.strip()}" in html.unescape(svg)  # no vote: no default 50 %

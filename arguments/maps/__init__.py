@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 
 from arguments.maps.layout import MapNode, measure
 from arguments.models import Stance
+from arguments.reading.perspectives import NO_VOTES, SeenAs, Tally
 
 if TYPE_CHECKING:
     from arguments.reading.lens import Lens
@@ -20,16 +21,21 @@ if TYPE_CHECKING:
 __all__ = ["MapNode", "branch_of", "path_of", "theses_of"]
 
 
-def _node(lens: Lens, claim_id: int, stance: str | None, point: str, is_link: bool) -> MapNode:
+def _node(
+    lens: Lens, claim_id: int, stance: str | None, point: str, is_link: bool, tally: Tally
+) -> MapNode:
     structure = lens.structure
     node = structure.nodes[claim_id]
     # Guided voting: a strength is made of votes the reader may not see yet.
     strength = None if lens.hides_votes(point) else structure.strength.get(claim_id)
+    if isinstance(structure, SeenAs):  # a perspective's votes, not everyone's
+        tally = structure.tallies.get(point, NO_VOTES)
     return MapNode(
         id=claim_id,
         text=node.text,
         stance=stance,
         strength=strength,
+        rated=any(tally),
         status=node.status,
         is_link=is_link,
     )
@@ -38,8 +44,10 @@ def _node(lens: Lens, claim_id: int, stance: str | None, point: str, is_link: bo
 def _where_written(lens: Lens, claim_id: int) -> MapNode:
     """A claim as it stands where it was written (its original relation, or as a thesis)."""
     edge = lens.structure.original.get(claim_id)
-    point = f"r{edge.id}" if edge else f"c{claim_id}"
-    return _node(lens, claim_id, edge.stance if edge else None, point, False)
+    if edge is None:
+        tally = lens.structure.nodes[claim_id].tally
+        return _node(lens, claim_id, None, f"c{claim_id}", False, tally)
+    return _node(lens, claim_id, edge.stance, f"r{edge.id}", False, edge.tally)
 
 
 def _sizes(lens: Lens) -> dict[int, int]:
@@ -92,7 +100,9 @@ def branch_of(
             continue
         edges = lens.beneath(parent.id)
         edges.sort(key=lambda e: e.stance != Stance.PRO)  # stable: keeps the stored order
-        parent.children = [_node(lens, e.child, e.stance, f"r{e.id}", e.is_link) for e in edges]
+        parent.children = [
+            _node(lens, e.child, e.stance, f"r{e.id}", e.is_link, e.tally) for e in edges
+        ]
         for child in parent.children:
             child.size = 1 if child.is_link else sizes.get(child.id, 1)
         total = sum(child.size for child in parent.children)

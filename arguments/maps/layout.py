@@ -29,6 +29,7 @@ class MapNode:
     text: str
     stance: str | None  # "pro" or "con"; None for a thesis (or the map's centre)
     strength: float | None = None  # DF-QuAD, None when it has none (pending, hidden)
+    rated: bool = True  # someone voted on it: else its strength is the default, not a rating
     status: str = "published"
     is_link: bool = False
     children: list[MapNode] = field(default_factory=list)

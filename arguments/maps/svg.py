@@ -97,7 +97,9 @@ def _label(node: MapNode) -> str:
     extra = " (linked)" if node.is_link else ""
     if node.status != "published":
         extra += f" ({node.status})"
-    strength = f", strength {round(node.strength * 100)}%" if node.strength is not None else ""
+    strength = ""
+    if node.strength is not None:
+        strength = f", strength {round(node.strength * 100)}%" if node.rated else ", not yet rated"
     return f"{stance}{extra}{strength}: {node.text}"
 
 
@@ -124,11 +126,12 @@ def _facts(node: MapNode | None) -> dict[str, str]:
         stance += " (linked here)"
     if node.status != "published":
         stance += f" ({node.status})"
-    strength = (
-        f"Strength {round(node.strength * 100)}%"
-        if node.strength is not None
-        else "Strength hidden"
-    )
+    if node.strength is None:
+        strength = "Strength hidden"
+    elif not node.rated:
+        strength = "Not yet rated"
+    else:
+        strength = f"Strength {round(node.strength * 100)}%"
     return {"stance": stance, "strength": strength, "text": node.text}
 
 

@@ -154,6 +154,13 @@ class ClaimUrls:
         return self._lens.routes.claim(self._id)
 
     @property
+    def opens_apart(self) -> bool:
+        """A write form's page opens in a window of its own: in the LMS frame the site's pages
+        refuse to be framed (`frame-ancestors 'none'`), so without JavaScript (which opens the
+        form in the claim's slot instead) a link followed inside the frame showed nothing."""
+        return self._lens.frame is Frame.LTI
+
+    @property
     def branch(self) -> str:
         """One level of pros and cons beneath, for the toggle (an htmx fragment)."""
         # No urlencode: the depth is a number and the order one of ORDERS' plain keys.

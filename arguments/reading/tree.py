@@ -142,6 +142,12 @@ class TreeItem:
         return sum(self.tally)
 
     @property
+    def rated(self) -> bool:
+        """Someone voted on this point: without a vote its strength is only the semantics'
+        default (50 %), so the card says "not yet rated" instead of a number no one gave."""
+        return self.vote_count > 0
+
+    @property
     def is_thesis_point(self) -> bool:
         """Voted on for truth (a thesis), not for impact (a pro or con in its place)."""
         return self.point_relation is None

@@ -61,7 +61,7 @@ class JoinForm(forms.Form):
 
 def _qr(url: str) -> str:
     # segno writes the code as SVG from our own absolute URL: nothing user-written inside.
-    return mark_safe(segno.make(url, error="m").svg_inline(scale=3, dark="#1b1f24"))
+    return mark_safe(segno.make(url, error="m").svg_inline(dark="#1b1f24", omitsize=True))
 
 
 def _page(request: HttpRequest, lens: Lens, form: ShareLinkForm, status: int = 200) -> HttpResponse:
@@ -167,6 +167,11 @@ def join(request: HttpRequest, token: str) -> HttpResponse:
     debate = link.debate
     signed_in = request.user.is_authenticated
     form = JoinForm(request.POST if request.method == "POST" and not signed_in else None)
+    if debate.pseudonymous:  # the name is never shown beside what they write: say so
+        form.fields["display_name"].help_text = (
+            "Only the owner and moderators see it. Everyone else sees a pseudonym of this "
+            "debate next to what you write."
+        )
     error = services.sharing.share_link_refusal(link) or ""
     if request.method == "POST" and not error:
         limit_act(request, "join")

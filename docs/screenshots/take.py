@@ -272,6 +272,16 @@ def shoot(base: str, env: dict[str, str]) -> None:
             shot.locator(".import-form button[type=submit]").click()
             shot.locator(".import-parts").wait_for()
             shot.screenshot(path=OUT / f"import-preview{suffix}.png", full_page=True)
+            # A claim too long, counted aloud (no silent cut), on the form's own page.
+            shot.goto(thesis.locator(".column-adds .action-pro").get_attribute("href"))
+            shot.locator("textarea[name=text]").fill("Phones distract. " * 31)
+            shot.screenshot(path=OUT / f"add-too-long{suffix}.png")
+            # A share link with its QR code, large enough to project.
+            shot.goto("/d/open-weight-ai/settings/share/")
+            if not shot.locator(".share-qr").count():
+                shot.get_by_role("button", name="Make the link").click()
+            shot.locator(".share-qr").first.scroll_into_view_if_needed()
+            shot.screenshot(path=OUT / f"share{suffix}.png")
             context.close()
         browser.close()
 

@@ -19,9 +19,11 @@ import uuid
 import pytest
 from django.conf import settings
 from django.test import Client
+from django.urls import reverse
 from playwright.sync_api import expect
 
 from arguments import services
+from arguments.lti import SESSION_ORIGINS
 from arguments.models import Role, Stance
 from tests.factories import MembershipFactory, UserFactory
 
@@ -212,4 +214,103 @@ def test_add_con_works_from_the_column_head_and_inside_an_expanded_branch(
         words = fill(page, scope, "Add con")
         submit(page, scope, "Add con", words)
         expect(page.locator(".claim-text", has_text=re.compile(words))).to_be_visible()
+    assert page.js_errors == []
+
+
+# The LMS frame ------------------------------------------------------------------------------
+# A course page frames /lti/… for the launcher. The launch itself (signed by a platform) is
+# test_lti_storage.py's; here the session it leaves behind is made directly: signed in, with
+# the course's origin allowed to frame. The course page is served on the tool's own origin
+# (Playwright answers it), so the frame keeps its first-party session cookie.
+COURSE = "/__course-page__/"
+
+
+def course_page(browser, live_server, world, persona: str, *, javascript: bool):
+    context = browser.new_context(
+        base_url=live_server.url,
+        java_script_enabled=javascript,
+        viewport={"width": 1280, "height": 900},
+    )
+    client = Client()
+    client.force_login(world["users"][persona])
+    session = client.session
+    session[SESSION_ORIGINS] = [live_server.url]
+    session.save()
+    context.add_cookies(
+        [
+            {
+                "name": settings.SESSION_COOKIE_NAME,
+                "value": session.session_key,
+                "url": live_server.url,
+            }
+        ]
+    )
+    pro = world["pro"]
+    src = reverse("lti:claim", args=[world["debate"].slug, pro.pk])
+    context.route(
+        f"{live_server.url}{COURSE}",
+        lambda route: route.fulfill(
+            content_type="text/html",
+            body=f'<!doctype html><html lang="en"><title>Ethics 101</title><h1>Week 3</h1>'
+            f'<iframe name="tool" src="{src}" width="1100" height="800" title="Debate"></iframe>',
+        ),
+    )
+    page = context.new_page()
+    page.set_default_timeout(10_000)
+    errors: list[str] = []
+    page.on("console", lambda m: errors.append(m.text) if "targetError" in m.text else None)
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    page.js_errors = errors
+    page.goto(COURSE)
+    return page
+
+
+@pytest.mark.parametrize("javascript", [True, False], ids=["js", "no-js"])
+@pytest.mark.parametrize("persona", ["suggester", "owner"])
+def test_every_offered_form_works_in_the_lms_frame(
+    browser, live_server, world, persona, javascript
+):
+    page = course_page(browser, live_server, world, persona, javascript=javascript)
+    pro = world["pro"]
+    frame = page.frame_locator("iframe[name=tool]")
+    body = frame.locator(f"#body-{pro.pk}")
+    expect(body).to_be_visible()
+    links = body.locator(".claim-writes a[href], a.action-flag[href]")
+    controls = [(" ".join(a.text_content().split()), a.get_attribute("href")) for a in links.all()]
+    names = {name for name, _ in controls}
+    assert {"Add pro", "Add con", "Annotate"} <= names, names
+    for name, _ in controls:
+        # The card's menu opens without JavaScript (a <details>). With it, tree.js opens the
+        # form in the claim's slot; without it, the form's page opens in a window of its own
+        # (the site's pages may not be framed: followed inside the frame, it showed nothing).
+        body = frame.locator(f"#body-{pro.pk}")
+        if body.locator("details.claim-menu").get_attribute("open") is None:
+            body.locator(".claim-menu > summary").click()
+        link = body.locator("a.action-flag") if name == "Flag" else menu_link(body, name)
+        where = frame
+        if javascript:
+            link.click()
+            scope = (
+                frame.locator(f"#flag-slot-{pro.pk} form")
+                if name == "Flag"
+                else frame.locator(f"#slot-{pro.pk} form[method=post]").last
+            )
+        else:
+            with page.context.expect_page() as opened:
+                link.click()
+            where = opened.value
+            scope = where.locator("main form[method=post]").last
+        scope.wait_for()
+        words = fill(page, scope, name)
+        sender = page if javascript else where  # the window whose requests to watch
+        with sender.expect_request(lambda r: r.method == "POST", timeout=5_000):
+            scope.locator("button[type=submit]").first.click()
+        again = where.get_by_role("button", name="Post it anyway")
+        if name.startswith("Add") and again.count():
+            with sender.expect_request(lambda r: r.method == "POST", timeout=5_000):
+                again.click()
+        expect(where.locator("main")).to_contain_text(words)
+        if not javascript:
+            where.close()
+    assert page.url.endswith(COURSE)  # the course page itself never left
     assert page.js_errors == []

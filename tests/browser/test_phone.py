@@ -63,7 +63,7 @@ def visible_boxes(page, selector: str) -> list[dict]:
     )
 
 
-@pytest.mark.parametrize("persona", ["visitor"])
+@pytest.mark.parametrize("persona", ["visitor", "writer"])
 def test_the_first_screen_of_a_phone_holds_the_question_the_thesis_and_two_arguments(
     browser, live_server, demo, persona
 ):

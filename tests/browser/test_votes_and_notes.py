@@ -41,7 +41,7 @@ def test_a_vote_updates_the_distribution_and_strength_in_place(signed_in, claim)
     page.evaluate("window.__marker = 'no reload'")
     point = claim.parent_relations.get()
     votes = page.locator(f"#votes-r{point.pk}")
-    expect(votes).to_contain_text("Strength 50%")
+    expect(votes).to_contain_text("not yet rated")  # no vote: no default 50 %
     votes.get_by_role("button", name=re.compile("^4 Decisive")).click()  # one click casts it
     expect(votes).to_contain_text("1 vote · mine: 4")
     expect(votes).to_contain_text("Strength 100%")

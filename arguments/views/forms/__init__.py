@@ -66,8 +66,10 @@ class ClaimForm(forms.Form):
     text = forms.CharField(
         label="Claim",
         strip=True,
+        # No `maxlength`: it cut a pasted text silently. A live counter (static/js/counter.js)
+        # says how far over the limit one is; the service refuses what is too long, with words.
         widget=forms.Textarea(
-            attrs={"rows": 2, "maxlength": CLAIM_MAX_LENGTH, "data-mentions": ""}
+            attrs={"rows": 2, "data-count-max": CLAIM_MAX_LENGTH, "data-mentions": ""}
         ),
         help_text=f"One statement, at most {CLAIM_MAX_LENGTH} characters.",
     )
@@ -80,7 +82,6 @@ class ClaimForm(forms.Form):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        # The browser's limit helps typists; the server's limit is the one that counts.
         self.fields["text"].error_messages["required"] = "Write the claim: it cannot be empty."
 
 
