@@ -542,3 +542,18 @@ def teams_of(debate: Debate) -> list[tuple[Team, int, datetime | None]]:
         .values_list("debate_id", "n", "last")
     }
     return [(team, *figures.get(team.copy_id or 0, (0, None))) for team in teams]
+
+
+def takes_part(debate: Debate, user: User) -> bool:
+    """Whether someone is in the debate's class list: a member, or one who wrote, cited,
+    voted or annotated there (the activity table's rows; a signed-in stranger is not)."""
+    published = Claim.Status.PUBLISHED
+    return (
+        Membership.objects.filter(debate=debate, user=user).exists()
+        or Claim.objects.filter(debate=debate, author=user, status=published).exists()
+        or Citation.objects.filter(claim__debate=debate, added_by=user).exists()
+        or Vote.objects.filter(
+            Q(relation__debate=debate) | Q(thesis__debate=debate), user=user
+        ).exists()
+        or Annotation.objects.filter(claim__debate=debate, author=user).exists()
+    )

@@ -7,13 +7,16 @@ writer, suggester, viewer; plus `stranger` (signed in, no membership), `staff` a
 
 from __future__ import annotations
 
+from contextlib import contextmanager
 from dataclasses import dataclass
 
 import pytest
 from django.contrib.auth.models import AnonymousUser
+from django_tasks_db.models import DBTaskResult
 
 from arguments import caches, services
 from arguments.models import Claim, Debate, Relation, Role, Stance
+from arguments.tasks.worker import run_all
 from tests.factories import MembershipFactory, UserFactory
 
 
@@ -147,3 +150,18 @@ def build_debate(size: int, *, owner=None, slug: str | None = None) -> Debate:
             )  # fmt: skip
     Relation.objects.bulk_create(relations, ignore_conflicts=True)
     return debate
+
+
+@pytest.fixture
+def now():
+    """Run the notices of what happens inside the block: the task worker's own code, run here
+    on the queue's tasks when the block ends, as `manage.py run_tasks` does in production.
+    The tasks of writes before the block (the fixtures') are dropped: they notify no one."""
+
+    @contextmanager
+    def block():
+        DBTaskResult.objects.filter(status="READY").delete()
+        yield
+        run_all()
+
+    return block

@@ -23,6 +23,10 @@ from django.urls import reverse
 
 from arguments import services
 from arguments.models import (
+    ClaimFeedback,
+    ParticipantGrade,
+    Task,
+    WriteRequest,
     Annotation,
     Citation,
     Claim,
@@ -135,6 +139,16 @@ def foreign_perspective(other: Foreign, kind: str) -> Perspective:
         debate=other.debate, kind=kind, name=f"swapped {kind}"
     )
     return made
+
+
+def foreign_task(other: Foreign) -> Task:
+    made, _ = Task.objects.get_or_create(debate=other.debate, kind="votes", defaults={"count": 3})
+    return made
+
+
+def foreign_request(other: Foreign) -> WriteRequest:
+    asker = UserFactory(username=f"asker-{other.debate.pk}-{WriteRequest.objects.count()}")
+    return WriteRequest.objects.create(debate=other.debate, user=asker, message="May I?")
 
 
 def frozen(debate: Debate) -> int:
@@ -294,6 +308,27 @@ SWAPS: dict[str, Swap] = {
         ("get",),
         query=lambda h, o: {"to": str(foreign_number(h, o))},
     ),
+    # -- teaching: feedback, grades, tasks and requests to write belong to their debate --
+    "feedback on another debate's claim": Swap(
+        "arguments:claim_feedback",
+        lambda h, o: [o.claim.pk],
+        data=lambda h, o: {"body": "Swapped.", "grade": "5"},
+    ),
+    "grade another debate's member": Swap(
+        "arguments:participant_grade",
+        lambda h, o: [o.member.pk],
+        ("post",),
+        data=lambda h, o: {"grade": "5", "comment": "Swapped."},
+    ),
+    "remove another debate's task": Swap(
+        "arguments:task_remove", lambda h, o: [foreign_task(o).pk], ("post",)
+    ),
+    "decide another debate's request to write": Swap(
+        "arguments:write_request_decide",
+        lambda h, o: [foreign_request(o).pk],
+        ("post",),
+        data=lambda h, o: {"decision": "accept"},
+    ),
     # -- ids in the POST body, under one of the home debate's own claims --
     "link another debate's claim": Swap(
         "arguments:claim_link",
@@ -362,6 +397,10 @@ def snapshot() -> tuple[Any, ...]:
         sorted(Vote.objects.values_list("pk", "relation_id", "value")),
         sorted(Perspective.objects.values_list("pk", "debate_id", "name", "version")),
         sorted(Perspective.members.through.objects.values_list("perspective_id", "user_id")),
+        sorted(ClaimFeedback.objects.values_list("pk", "claim_id", "body", "grade")),
+        sorted(ParticipantGrade.objects.values_list("pk", "debate_id", "user_id", "grade")),
+        sorted(Task.objects.values_list("pk", "debate_id", "removed_at")),
+        sorted(WriteRequest.objects.values_list("pk", "debate_id", "status")),
     )
 
 

@@ -106,10 +106,8 @@ def test_a_private_debates_feedback_is_a_404_to_outsiders(client, cast):
     assert client.get(reverse("arguments:my_feedback", args=[debate.slug])).status_code == 404
 
 
-def test_the_release_shows_everything_and_notifies_the_author(
-    client, cast, graded, pro, django_capture_on_commit_callbacks
-):
-    with django_capture_on_commit_callbacks(execute=True):
+def test_the_release_shows_everything_and_notifies_the_author(client, cast, graded, pro, now):
+    with now():
         client.force_login(cast.owner)
         answer = client.post(reverse("arguments:grades_release", args=[graded.slug]))
     assert answer.status_code == 302
@@ -124,7 +122,7 @@ def test_the_release_shows_everything_and_notifies_the_author(
     # The claim's page now links to its feedback for its author.
     assert feedback_url(graded, pro.pk) in client.get(pro.get_absolute_url()).content.decode()
     # Feedback written after the release reaches its author at once.
-    with django_capture_on_commit_callbacks(execute=True):
+    with now():
         claim_feedback_set(actor=cast.moderator, claim=pro, body="One more thing.", grade=7)
     assert Notification.objects.filter(recipient=cast.writer, kind="feedback").count() == 2
 

@@ -16,11 +16,6 @@ from tests.factories import MembershipFactory, UserFactory
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def now(django_capture_on_commit_callbacks):
-    return lambda: django_capture_on_commit_callbacks(execute=True)
-
-
 def mentions_of(user) -> list[Notification]:
     return list(Notification.objects.filter(recipient=user, kind=Notification.Kind.MENTION))
 

@@ -4,12 +4,10 @@ and e-mail digests sent once."""
 from __future__ import annotations
 
 import re
-from contextlib import contextmanager
 
 import pytest
 from django.core import mail
 from django.urls import reverse
-from django_tasks_db.models import DBTaskResult
 
 from arguments import services
 from arguments.live import digests, notifications
@@ -24,25 +22,9 @@ from arguments.models import (
     Role,
     Stance,
 )
-from arguments.tasks.worker import run_all
 from tests.factories import MembershipFactory
 
 Kind = Notification.Kind
-
-
-@pytest.fixture
-def now():
-    """Run the notices of what happens inside the block: the task worker's own code, run here
-    on the queue's tasks when the block ends, as `manage.py run_tasks` does in production.
-    The tasks of writes before the block (the fixtures') are dropped: they notify no one."""
-
-    @contextmanager
-    def block():
-        DBTaskResult.objects.filter(status="READY").delete()
-        yield
-        run_all()
-
-    return block
 
 
 def notices(user, kind: str | None = None) -> list[Notification]:

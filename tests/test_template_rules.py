@@ -91,6 +91,8 @@ PAGE_OR_FRAGMENT_KWARGS = {
     "group_id": lambda w: 0,  # no groups in the world: a 404 either way
     "number": lambda w: 1,  # the world's first snapshot (the freeze posted below takes it)
     "token_id": lambda w: 999999,  # no API token of mine: a 403 either way
+    "request_id": lambda w: 999999,  # no request to write in the world: a 404 either way
+    "task_id": lambda w: 999999,  # no task in the world: a 404 either way
 }
 
 

@@ -19,6 +19,7 @@ from django.utils import timezone
 
 from arguments import services
 from arguments.models import Claim, Flag, ImportJob, ShareLink
+from arguments.services.snapshots import debate_freeze
 from tests.pages import read, template_syntax
 from tests.test_reading_lens import World, build_world
 
@@ -139,6 +140,9 @@ def refused_pages(client: Any, world: World, read_names: set[str]) -> None:
         (reverse("arguments:task_remove", args=[slug, 999999]), {}),
         (reverse("arguments:debate_teams", args=[slug]), {"name": ""}),
         (reverse("arguments:team_copies", args=[slug]), {}),
+        # Snapshots (issue 32): a note too long, a deadline that is no date.
+        (reverse("arguments:snapshot_take", args=[slug]), {"note": "x" * 500}),
+        (reverse("arguments:snapshot_deadline", args=[slug]), {"freeze_at": "not a date"}),
     ]
     # A revoked share link: each of its acts, and the page it opens, says so.
     link = ShareLink.objects.create(
@@ -206,6 +210,15 @@ def test_no_page_shows_template_text(client, cast) -> None:
         *(reverse("arguments:claim_moderation", args=[slug, c.pk]) for c in world.claims),
         reverse("lti:debate", args=[slug]),
         reverse("lti:claim", args=[slug, world.pro.pk]),
+    ]
+    # A version of the debate (issue 32): its page, a claim in it, the diff and a download.
+    version = debate_freeze(actor=world.debate.owner, debate=world.debate).number
+    seeds += [
+        reverse("arguments:snapshot_list", args=[slug]),
+        reverse("arguments:snapshot", args=[slug, version]),
+        reverse("arguments:snapshot_claim", args=[slug, version, world.pro.pk]),
+        reverse("arguments:snapshot_diff", args=[slug, version]),
+        reverse("arguments:snapshot_export", args=[slug, version, "json"]),
     ]
     crawl(client, seeds, read_names)
     refused_pages(client, world, read_names)

@@ -41,13 +41,13 @@ def test_only_where_the_owner_allows_and_only_below_writer(cast, debate):
 
 
 def test_the_owner_and_moderators_hear_and_the_accepted_asker_writes(
-    client, cast, open_to_requests, django_capture_on_commit_callbacks
+    client, cast, open_to_requests, now
 ):
     debate = open_to_requests
     client.force_login(cast.viewer)
     page = client.get(reverse("arguments:debate", args=[debate.slug])).content.decode()
     assert ask_url(debate) in page  # the toolbar offers it
-    with django_capture_on_commit_callbacks(execute=True):
+    with now():
         answer = client.post(ask_url(debate), {"message": "I have sources on recall."})
     assert answer.status_code == 302
     told = set(
@@ -60,7 +60,7 @@ def test_the_owner_and_moderators_hear_and_the_accepted_asker_writes(
     listing = client.get(reverse("arguments:write_requests", args=[debate.slug])).content.decode()
     assert "I have sources on recall." in listing
     decide = reverse("arguments:write_request_decide", args=[debate.slug, asked.pk])
-    with django_capture_on_commit_callbacks(execute=True):
+    with now():
         assert client.post(decide, {"decision": "accept"}).status_code == 302
     assert Membership.objects.get(debate=debate, user=cast.viewer).role == Role.WRITER
     assert Notification.objects.filter(recipient=cast.viewer, kind="request").exists()

@@ -15,6 +15,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
+from arguments import selectors
 from arguments.live import notifications
 from arguments.models import Claim, ClaimFeedback, Debate, ParticipantGrade
 from arguments.reading.feedback import released_to
@@ -77,7 +78,7 @@ def participant_grade_set(
     assert actor.is_authenticated  # require() lets no visitor write
     if user.pk == actor.pk:
         raise ValidationError("Grades are for the participants, not yourself.")
-    if role_in(user, debate) is None:
+    if not selectors.takes_part(debate, user):
         raise ValidationError("This person does not take part in the debate.")
     row, _created = ParticipantGrade.objects.update_or_create(
         debate=debate,

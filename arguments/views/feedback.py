@@ -119,8 +119,8 @@ def participant_grade(request: HtmxHttpRequest, slug: str, user_id: int) -> Http
     lens = lens_to_manage(request, slug, Action.GIVE_FEEDBACK)
     assert isinstance(lens, Lens)  # a POST: never the login page
     person = selectors.user_by_id(user_id)
-    if person is None:
-        raise Http404("No such participant.")
+    if person is None or not selectors.takes_part(lens.debate, person):
+        raise Http404("Nobody by that id took part in this debate.")
     limit_act(request, "feedback")
     back = reverse("arguments:participant_activity", args=[slug, user_id])
     form = ParticipantGradeForm(request.POST)
