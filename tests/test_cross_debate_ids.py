@@ -23,24 +23,24 @@ from django.urls import reverse
 
 from arguments import services
 from arguments.models import (
-    ClaimFeedback,
-    ParticipantGrade,
-    Task,
-    WriteRequest,
     Annotation,
     Citation,
     Claim,
+    ClaimFeedback,
     CourseActivity,
     Debate,
     Flag,
     Membership,
+    ParticipantGrade,
     Perspective,
     Relation,
     Role,
     ShareLink,
     Snapshot,
     Stance,
+    Task,
     Vote,
+    WriteRequest,
 )
 from arguments.services.snapshots import debate_freeze
 from tests.factories import UserFactory

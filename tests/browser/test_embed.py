@@ -247,6 +247,8 @@ def test_the_host_script_resizes_only_the_frame_that_asked(page, live_server, ho
 
 def test_why_explains_a_strength_inside_the_frame(page, live_server, host, deep_debate):
     debate = deep_debate["debate"]
+    # A strength to explain: a point no one rated says "not yet rated", with no "Why?".
+    services.vote_cast(user=debate.owner, point=deep_debate["thesis"], value=3)
     snippet = snippet_for(live_server, f"{live_server.url}{debate.get_absolute_url()}")
     page.goto(host.page("/course.html", snippet))
     body = page.frame_locator("iframe").locator(f"#body-{deep_debate['thesis'].pk}")
