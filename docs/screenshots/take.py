@@ -273,6 +273,8 @@ def shoot(base: str, env: dict[str, str]) -> None:
             shot.locator(".import-parts").wait_for()
             shot.screenshot(path=OUT / f"import-preview{suffix}.png", full_page=True)
             # A claim too long, counted aloud (no silent cut), on the form's own page.
+            shot.goto("/d/open-weight-ai/")
+            thesis = shot.locator('[role="treeitem"]').first
             shot.goto(thesis.locator(".column-adds .action-pro").get_attribute("href"))
             shot.locator("textarea[name=text]").fill("Phones distract. " * 31)
             shot.screenshot(path=OUT / f"add-too-long{suffix}.png")
