@@ -546,14 +546,19 @@ def teams_of(debate: Debate) -> list[tuple[Team, int, datetime | None]]:
 
 def takes_part(debate: Debate, user: User) -> bool:
     """Whether someone is in the debate's class list: a member, or one who wrote, cited,
-    voted or annotated there (the activity table's rows; a signed-in stranger is not)."""
+    voted or annotated there, counted as `reading.activity.activity_of` counts its rows (a
+    signed-in stranger is not), without building the whole table."""
     published = Claim.Status.PUBLISHED
     return (
         Membership.objects.filter(debate=debate, user=user).exists()
         or Claim.objects.filter(debate=debate, author=user, status=published).exists()
-        or Citation.objects.filter(claim__debate=debate, added_by=user).exists()
+        or Citation.objects.filter(
+            claim__debate=debate, claim__status=published, added_by=user
+        ).exists()
         or Vote.objects.filter(
             Q(relation__debate=debate) | Q(thesis__debate=debate), user=user
         ).exists()
-        or Annotation.objects.filter(claim__debate=debate, author=user).exists()
+        or Annotation.objects.filter(
+            claim__debate=debate, author=user, status=Annotation.Status.PUBLISHED
+        ).exists()
     )
