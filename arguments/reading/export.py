@@ -3,9 +3,13 @@ one reader sees (their lens decides), in a fixed number of queries."""
 
 from __future__ import annotations
 
+import json
 from collections import defaultdict
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
+
+from django.db.models import TextField
+from django.db.models.functions import Cast
 
 from arguments.formats.document import (
     NO_VOTES,
@@ -69,6 +73,9 @@ def document_from_debate(
         claim_rows = list(
             Claim.objects.filter(debate=debate)
             .order_by("id")
+            # The tags as their stored text: most claims have none, and decoding 200,000 empty
+            # lists through JSONField cost half of what issue 30's new columns added to an export.
+            .annotate(tags_text=Cast("tags", TextField()))
             .values_list(
                 "id",
                 "text",
@@ -81,7 +88,7 @@ def document_from_debate(
                 "created_at",
                 "kind",
                 "title",
-                "tags",
+                "tags_text",
                 *Claim.TALLY_FIELDS,
             )
         )
@@ -214,7 +221,7 @@ def document_from_debate(
                 created_at=created,
                 kind=kind,
                 title=label,
-                tags=tags or [],
+                tags=_tags(tags),
             )
         )
     for parent, child, stance, is_link, position, is_hidden, kind, group, *tally in relation_rows:
@@ -310,6 +317,11 @@ def document_from_debate(
             )
         )
     return document
+
+
+def _tags(stored: str | None) -> list[str]:
+    """A claim's tags from their stored JSON text (read as text: see `document_from_debate`)."""
+    return json.loads(stored) if stored and stored != "[]" else []
 
 
 def _seen(lens: Lens, claim_rows: list[tuple], relation_rows: list[tuple]) -> set[int]:
