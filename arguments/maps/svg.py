@@ -6,6 +6,10 @@ bar). Strength (DF-QuAD) is the fill's opacity: a strong claim is vivid, a weak 
 linked claim has a dashed outline; a pending or hidden one (shown only to those who may see
 it) a dotted one. Each claim has a `<title>` with its stance and full text, for pointers and
 screen readers. Every text is escaped here: this module builds markup by hand.
+
+Right to left (an Arabic or Hebrew interface), a drawing is mirrored: the sunburst's
+children run anticlockwise from the top, the tree's from right to left, a box's stance bar
+and words sit at its right end, and the SVG says `direction="rtl"`.
 """
 
 from __future__ import annotations
@@ -13,12 +17,13 @@ from __future__ import annotations
 import math
 import textwrap
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cache
 from pathlib import Path
 
 from django.contrib.staticfiles import finders
 from django.utils.html import escape
+from django.utils.translation import get_language_bidi
 
 from arguments import caches
 from arguments.maps.layout import Box, MapNode, Segment
@@ -183,8 +188,20 @@ def _radii(depth: int) -> tuple[float, float]:
     return CENTRE + (depth - 1) * RING, CENTRE + depth * RING
 
 
+def _mirrored(mirror: bool | None) -> bool:
+    """Whether to draw right to left: as asked, or as the active language reads."""
+    return get_language_bidi() if mirror is None else mirror
+
+
 def _svg(
-    size: tuple[float, float], view_box: str, title: str, body: str, *, standalone: bool, defs: bool
+    size: tuple[float, float],
+    view_box: str,
+    title: str,
+    body: str,
+    *,
+    standalone: bool,
+    defs: bool,
+    mirror: bool = False,
 ) -> str:
     """The outer element. The patterns and markers (`defs`) are needed once per page: ids
     are the document's, so a second copy would repeat them."""
@@ -192,17 +209,27 @@ def _svg(
     head = '<svg xmlns="http://www.w3.org/2000/svg"' if standalone else "<svg"
     style = f"<style>{_style()}</style>" if standalone else ""
     shared = DEFS if defs or standalone else ""
+    direction = ' direction="rtl"' if mirror else ""
     return (
         f'{head} class="argmap" viewBox="{view_box}" width="{width:.0f}" height="{height:.0f}"'
-        f' role="group" aria-label="{escape(title)}">'
+        f' role="group" aria-label="{escape(title)}"{direction}>'
         f"<title>{escape(title)}</title>{style}{shared}{body}</svg>"
     )
 
 
 def sunburst_svg(
-    segments: Sequence[Segment], links: Links, *, title: str, standalone: bool = False
+    segments: Sequence[Segment],
+    links: Links,
+    *,
+    title: str,
+    standalone: bool = False,
+    mirror: bool | None = None,
 ) -> str:
-    """The sunburst: theses in the middle, one ring per level."""
+    """The sunburst: theses in the middle, one ring per level. `mirror` (by default, when
+    the active language reads right to left): the turns run anticlockwise from the top."""
+    mirror = _mirrored(mirror)
+    if mirror:
+        segments = [replace(s, start=1 - s.end, end=1 - s.start) for s in segments]
     depth = max((s.depth for s in segments), default=0)
     radius = _radii(depth)[1] + 4
     parts: list[str] = []
@@ -240,7 +267,15 @@ def sunburst_svg(
         parts.append(f'<g class="labels" aria-hidden="true">{"".join(words)}</g>')
     size = 2 * radius
     view_box = f"{-radius:.0f} {-radius:.0f} {size:.0f} {size:.0f}"
-    return _svg((size, size), view_box, title, "".join(parts), standalone=standalone, defs=True)
+    return _svg(
+        (size, size),
+        view_box,
+        title,
+        "".join(parts),
+        standalone=standalone,
+        defs=True,
+        mirror=mirror,
+    )
 
 
 def _alone(segment: Segment) -> bool:
@@ -341,10 +376,14 @@ def tree_svg(
     standalone: bool = False,
     compact: bool = False,
     defs: bool = False,
+    mirror: bool | None = None,
 ) -> str:
     """The tree drawing: a box per claim, an edge to each pro (arrow) and con (bar), links
     dashed, the focused claim outlined. `compact`: one line per box (the path minimap).
-    `defs`: when no sunburst on the page brings the patterns and markers."""
+    `defs`: when no sunburst on the page brings the patterns and markers. `mirror` (by
+    default, when the active language reads right to left): columns and boxes right to left."""
+    mirror = _mirrored(mirror)
+    last = max((b.x for b in boxes), default=0)
     lines_per_box = 1 if compact else 3
     box_h = 30 if compact else BOX_H
     level_h = 52 if compact else LEVEL
@@ -352,11 +391,12 @@ def tree_svg(
     edges: list[str] = []
     nodes: list[str] = []
     for box in boxes:
-        x = box.x * SLOT
+        x = (last - box.x if mirror else box.x) * SLOT
         y = box.level * level_h
         parent = where.get(box.parent) if box.parent is not None else None
         if parent is not None:
-            px, py = parent.x * SLOT + BOX_W / 2, parent.level * level_h + box_h
+            column = last - parent.x if mirror else parent.x
+            px, py = column * SLOT + BOX_W / 2, parent.level * level_h + box_h
             marker = "map-arrow" if box.node.stance == "pro" else "map-bar"
             css = f"edge {box.node.stance}{' link' if box.node.is_link else ''}"
             edges.append(
@@ -364,20 +404,25 @@ def tree_svg(
                 f' marker-end="url(#{marker})"/>'
             )
         css = f"box {_kind(box.node)}{' focused' if box.node.id == focused else ''}"
+        # The stance bar at the box's start, the words from its start (right to left:
+        # the right end, and `direction="rtl"` on the drawing makes "start" the right).
+        bar, face, words = (x + BOX_W - 6, x, x + BOX_W - 8) if mirror else (x, x + 6, x + 8)
         text = "".join(
-            f'<tspan x="{x + 8:.0f}" dy="{16 if i == 0 else 15}">{escape(line)}</tspan>'
+            f'<tspan x="{words:.0f}" dy="{16 if i == 0 else 15}">{escape(line)}</tspan>'
             for i, line in enumerate(_lines(box.node.text, lines_per_box))
         )
         body = (
-            f'<rect x="{x:.0f}" y="{y:.0f}" width="6" height="{box_h}"'
+            f'<rect x="{bar:.0f}" y="{y:.0f}" width="6" height="{box_h}"'
             f' fill-opacity="{_opacity(box.node)}"/>'
-            f'<rect class="face" x="{x + 6:.0f}" y="{y:.0f}" width="{BOX_W - 6}" height="{box_h}"'
+            f'<rect class="face" x="{face:.0f}" y="{y:.0f}" width="{BOX_W - 6}" height="{box_h}"'
             ' rx="4"/>'
-            f'<text x="{x + 8:.0f}" y="{y + 2:.0f}">{text}</text>'
+            f'<text x="{words:.0f}" y="{y + 2:.0f}">{text}</text>'
         )
         nodes.append(_anchor(links.claim(box.node.id), links, css, _label(box.node), body))
-    width = (max((b.x for b in boxes), default=0) + 1) * SLOT
+    width = (last + 1) * SLOT
     height = (max((b.level for b in boxes), default=0)) * level_h + box_h + 4
     view_box = f"-4 -4 {width + 8:.0f} {height + 8:.0f}"
     body = "".join(edges) + "".join(nodes)
-    return _svg((width, height), view_box, title, body, standalone=standalone, defs=defs)
+    return _svg(
+        (width, height), view_box, title, body, standalone=standalone, defs=defs, mirror=mirror
+    )

@@ -5,6 +5,9 @@
 (function () {
   "use strict";
 
+  // The page's language through Django's JavaScript catalog (base.html loads it); a page
+  // without it (an embed) reads English.
+  const gettext = window.gettext || ((text) => text);
   const SEGMENT = ".argmap a[data-text]";
   let lastPointer = "mouse";
 
@@ -14,10 +17,12 @@
     if (!panel) {
       panel = document.createElement("aside");
       panel.className = "map-panel";
-      panel.setAttribute("aria-label", "Selected claim");
+      panel.setAttribute("aria-label", gettext("Selected claim"));
       panel.innerHTML =
-        '<p class="map-panel-kind"></p><p class="map-panel-text">Point at, focus or tap a part of the map to read it here.</p>' +
-        '<p class="map-panel-strength"></p><a class="button map-panel-open" hidden>Open</a>';
+        '<p class="map-panel-kind"></p><p class="map-panel-text"></p>' +
+        '<p class="map-panel-strength"></p><a class="button map-panel-open" hidden></a>';
+      panel.querySelector(".map-panel-text").textContent = gettext("Point at, focus or tap a part of the map to read it here.");
+      panel.querySelector(".map-panel-open").textContent = gettext("Open");
       holder.after(panel);
     }
     return panel;
@@ -67,9 +72,11 @@
   function init() {
     document.querySelectorAll(".map-sunburst svg.argmap, .embed-map svg.argmap").forEach((map) => {
       panelFor(map);
-      // A map wider than a phone's screen scrolls sideways: start with its centre in view.
+      // A map wider than a phone's screen scrolls sideways: start with its centre in view
+      // (right to left, scrollLeft runs from 0 at the right edge into negative numbers).
       const holder = map.parentElement;
-      if (holder.scrollWidth > holder.clientWidth) holder.scrollLeft = (holder.scrollWidth - holder.clientWidth) / 2;
+      const sign = getComputedStyle(holder).direction === "rtl" ? -1 : 1;
+      if (holder.scrollWidth > holder.clientWidth) holder.scrollLeft = sign * (holder.scrollWidth - holder.clientWidth) / 2;
     });
   }
   document.addEventListener("DOMContentLoaded", init);
