@@ -26,6 +26,7 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
+from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
 from arguments import services
@@ -84,7 +85,7 @@ class ModerationActionForm(ActionForm):
     """The action bar, with the "why" every moderating act is logged with."""
 
     reason = forms.CharField(
-        label="Why",
+        label=_("Why"),
         required=False,
         max_length=2000,
         widget=forms.TextInput(attrs={"size": 40, "placeholder": "logged; shown to authors"}),
@@ -186,9 +187,9 @@ class MembershipInline(admin.TabularInline):
 class ConclusionForm(forms.Form):
     conclusion = forms.CharField(
         widget=forms.Textarea(attrs={"rows": 6, "cols": 80}),
-        help_text="Shown at the top of the closed debate (Markdown).",
+        help_text=_("Shown at the top of the closed debate (Markdown)."),
     )
-    reason = forms.CharField(label="Why", required=False, max_length=2000)
+    reason = forms.CharField(label=_("Why"), required=False, max_length=2000)
 
 
 @admin.register(Debate)
@@ -255,7 +256,12 @@ class DebateAdmin(ServiceRevertAdmin):
                 self.message_user(request, f"{done} debate(s) closed.")
             return None
         return _action_page(
-            self, request, queryset, form, action="close_debates", title="Close with a conclusion"
+            self,
+            request,
+            queryset,
+            form,
+            action="close_debates",
+            title=_("Close with a conclusion"),
         )
 
 
@@ -354,11 +360,13 @@ class MergeForm(forms.Form):
 
     into = forms.ModelChoiceField(
         queryset=Claim.objects.none(),
-        label="Merge into claim",
-        help_text="Type some of its words. The claim that survives: the duplicates' pros, "
-        "cons, links, sources, votes and notes move to it.",
+        label=_("Merge into claim"),
+        help_text=_(
+            "Type some of its words. The claim that survives: the duplicates' pros, "
+            "cons, links, sources, votes and notes move to it."
+        ),
     )
-    reason = forms.CharField(label="Why", required=False, max_length=2000)
+    reason = forms.CharField(label=_("Why"), required=False, max_length=2000)
 
     def __init__(
         self, *args: Any, admin_site: admin.AdminSite, claims: QuerySet, **kwargs: Any
@@ -374,11 +382,11 @@ class MergeForm(forms.Form):
 class MoveForm(forms.Form):
     parent = forms.ModelChoiceField(
         queryset=Claim.objects.none(),
-        label="New parent claim",
-        help_text="Type some of its words.",
+        label=_("New parent claim"),
+        help_text=_("Type some of its words."),
     )
     stance = forms.ChoiceField(choices=[("", "Keep its stance"), *Stance.choices], required=False)
-    reason = forms.CharField(label="Why", required=False, max_length=2000)
+    reason = forms.CharField(label=_("Why"), required=False, max_length=2000)
 
     def __init__(
         self, *args: Any, admin_site: admin.AdminSite, claims: QuerySet, **kwargs: Any
@@ -660,7 +668,7 @@ class ClaimAdmin(ServiceRevertAdmin):
                 self.message_user(request, f"Merged {done} claim(s) into “{into}”.")
             return None
         return _action_page(
-            self, request, queryset, form, action="merge_claims", title="Merge duplicates"
+            self, request, queryset, form, action="merge_claims", title=_("Merge duplicates")
         )
 
     @admin.action(description="Move under another parent…")
@@ -693,7 +701,12 @@ class ClaimAdmin(ServiceRevertAdmin):
                 self.message_user(request, f"Moved {done} claim(s) under “{parent}”.")
             return None
         return _action_page(
-            self, request, queryset, form, action="move_claims", title="Move under another parent"
+            self,
+            request,
+            queryset,
+            form,
+            action="move_claims",
+            title=_("Move under another parent"),
         )
 
     @admin.action(description="Undo merge (revert)")
@@ -705,7 +718,7 @@ class ClaimAdmin(ServiceRevertAdmin):
                 .first()
             )
             if merge is None:
-                raise ValidationError("This claim was not merged.")
+                raise ValidationError(_("This claim was not merged."))
             services.merge_revert(actor=request.user, merge=merge, reason=_reason(request))
 
         self._each(request, queryset, unmerge, "Undid the merge")

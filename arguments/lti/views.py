@@ -39,6 +39,7 @@ from django.middleware.csp import get_nonce
 from django.shortcuts import render
 from django.urls import Resolver404, resolve, reverse
 from django.utils.csp import CSP
+from django.utils.translation import gettext as _
 from django.views.decorators.clickjacking import xframe_options_exempt
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_POST
@@ -279,7 +280,7 @@ def login_initiation(request: HttpRequest, registration_uuid: Any = None) -> Htt
     except (OIDCException, LtiException) as error:
         text = str(error)
         if "registration" in text.lower():
-            message = (
+            message = _(
                 "This platform (issuer and client ID) is not registered with this tool. "
                 "An administrator registers platforms in the admin, under LTI registrations."
             )

@@ -12,6 +12,7 @@ from django.core.exceptions import ValidationError
 from django.http import HttpResponse
 from django.shortcuts import render
 from django.utils.http import urlencode
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 from django.views.decorators.vary import vary_on_headers
 
@@ -77,10 +78,10 @@ def claim_add(request: HtmxHttpRequest, slug: str, pk: int) -> HttpResponse:
             if request.htmx:
                 return branch_response(request, lens, pk, focus=claim.pk)
             if claim.status == Claim.Status.PENDING:
-                messages.info(request, "Thank you: your claim awaits a moderator's approval.")
+                messages.info(request, _("Thank you: your claim awaits a moderator's approval."))
             return back_to(lens, pk, at=claim.pk)
     if data is not None and not stance_form.is_valid():
-        form.add_error(None, "Choose whether the claim is a pro or a con.")
+        form.add_error(None, _("Choose whether the claim is a pro or a con."))
     label = Stance(stance).label.lower()
     # The draft is checked as it is typed: htmx sends the text field (its own value) here.
     # `slot` tells the similar-claims answer where its "Link this one instead" forms stand.
@@ -211,7 +212,7 @@ def claim_link(request: HtmxHttpRequest, slug: str, pk: int) -> HttpResponse:
         chosen = form.cleaned_data["claim"]
         target = selectors.claim_in(lens.debate, chosen) if lens.sees(chosen) else None
         if target is None:
-            form.add_error("claim", "Choose a claim of this debate.")
+            form.add_error("claim", _("Choose a claim of this debate."))
         else:
             try:
                 services.claim_link(

@@ -11,6 +11,7 @@ from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django.views.decorators.vary import vary_on_headers
@@ -45,9 +46,11 @@ def follow(request: HtmxHttpRequest, slug: str, pk: int | None = None) -> HttpRe
         context = following.follow_context(lens, pk, request.get_full_path(), following=on)
         return render(request, "arguments/_follow.html", context)
     if pk is None:
-        messages.success(request, "You follow this debate." if on else "You left this debate.")
+        messages.success(request, _("You follow this debate.") if on else "You left this debate.")
     else:
-        messages.success(request, "You follow this claim." if on else "You stopped following it.")
+        messages.success(
+            request, _("You follow this claim.") if on else "You stopped following it."
+        )
     return redirect(safe_next(request) or (lens.claim_urls(pk).page if pk else lens.urls.page))
 
 
@@ -127,7 +130,7 @@ def notifications_bell(request: HttpRequest) -> HttpResponse:
 def follow_drop(request: SignedInRequest, follow_id: int) -> HttpResponse:
     """Stop following something, from the notifications page."""
     services.follow_drop(user=request.user, follow_id=follow_id)
-    messages.success(request, "You no longer follow it.")
+    messages.success(request, _("You no longer follow it."))
     return redirect("arguments:notifications")
 
 
@@ -138,7 +141,7 @@ def digest_settings(request: SignedInRequest) -> HttpResponse:
         services.digest_choose(user=request.user, digest=request.POST.get("digest", ""))
     except ValidationError:
         return HttpResponse("Choose how often to be e-mailed.", status=400)
-    messages.success(request, "Your e-mail setting is saved.")
+    messages.success(request, _("Your e-mail setting is saved."))
     return redirect(safe_next(request) or reverse("arguments:notifications"))
 
 

@@ -8,6 +8,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import gettext as _
 
 from arguments import maps
 from arguments.maps.layout import MapNode, Segment, sunburst, tree_boxes
@@ -106,7 +107,7 @@ def claim_map(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
             maps.branch_of(lens, pk, depth=TREE_DEPTH), max_depth=TREE_DEPTH, max_boxes=TREE_BOXES
         ),
         links,
-        title=f"The branch as a tree: {root.text}",
+        title=_("The branch as a tree: %(claim)s") % {"claim": root.text},
         focused=pk,
     )
     path = path_minimap(lens, pk, defs=False)

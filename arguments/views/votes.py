@@ -6,6 +6,7 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 from django.views.decorators.vary import vary_on_headers
 
@@ -47,7 +48,7 @@ def claim_vote(request: HtmxHttpRequest, slug: str, pk: int) -> HttpResponse:
         else:
             value = id_from(request.POST.get("value"))
             if value is None:
-                raise ValidationError("Choose a vote from 0 to 4.")
+                raise ValidationError(_("Choose a vote from 0 to 4."))
             vote = services.vote_cast(user=request.user, point=point, value=value, perspective=as_)
             mine = vote.value
     except ValidationError as problem:
