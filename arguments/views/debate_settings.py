@@ -333,7 +333,7 @@ def debate_settings_save(request: HtmxHttpRequest, slug: str, section: str) -> H
             lens.refresh()
             if request.htmx:
                 return _reply(request, lens, section, saved=bool(changed))
-            messages.success(request, _("Saved.") if changed else "Nothing changed.")
+            messages.success(request, _("Saved.") if changed else _("Nothing changed."))
             return redirect(f"{lens.urls.settings}#{section}")
     return _reply(request, lens, section, status=422, settings_form=form, section=section)
 

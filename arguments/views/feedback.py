@@ -12,6 +12,7 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 from django.views.decorators.vary import vary_on_headers
 
@@ -36,7 +37,7 @@ from arguments.views.access import (
 from arguments.views.forms import form_errors_to
 from arguments.views.forms.feedback import ClaimFeedbackForm, GradeScaleForm, ParticipantGradeForm
 
-REFUSED = "Feedback on a claim is for its author and the debate's moderators."
+REFUSED = gettext_lazy("Feedback on a claim is for its author and the debate's moderators.")
 
 
 def _feedback_page(
@@ -46,7 +47,7 @@ def _feedback_page(
     node = lens.structure.nodes[pk]
     own = lens.user_id is not None and node.author_id == lens.user_id
     if panel is None and not own:
-        raise PermissionDenied(REFUSED)
+        raise PermissionDenied(str(REFUSED))
     if panel is not None and panel.may_write and form is None:
         form = ClaimFeedbackForm(initial={"body": panel.body, "grade": panel.grade})
     context = {

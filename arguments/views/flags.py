@@ -17,6 +17,7 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.html import format_html
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 from django.views.decorators.vary import vary_on_headers
 from django_htmx.http import reswap, retarget
@@ -43,7 +44,7 @@ from arguments.views.fragments import (
     safe_next,
 )
 
-THANKS = "Thank you: a moderator will look at your flag."
+THANKS = gettext_lazy("Thank you: a moderator will look at your flag.")
 
 
 @vary_on_headers("HX-Request")

@@ -75,7 +75,11 @@ def perspective_voting_as(request: HttpRequest, slug: str) -> HttpResponse:
         if chosen.created_by_id != lens.user_id:
             raise PermissionDenied(_("You can only vote as a perspective you started."))
     perspectives.choose_voting_as(request.session, lens.debate, chosen)
-    done = f"You now vote as {chosen.name}." if chosen else "You now vote as yourself."
+    done = (
+        _("You now vote as %(name)s.") % {"name": chosen.name}
+        if chosen
+        else _("You now vote as yourself.")
+    )
     messages.success(request, done)
     return _back(request, lens)
 

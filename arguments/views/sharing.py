@@ -21,7 +21,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
+from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_http_methods, require_POST
 from django.views.decorators.vary import vary_on_headers
 
@@ -34,7 +34,12 @@ from arguments.rules.permissions import Action, grantable_roles
 from arguments.views.access import lens_to_manage, limit_act
 from arguments.views.forms import form_errors_to
 
-EXPIRY_CHOICES = [("", "Never"), ("1", "In a day"), ("7", "In a week"), ("30", "In 30 days")]
+EXPIRY_CHOICES = [
+    ("", gettext_lazy("Never")),
+    ("1", gettext_lazy("In a day")),
+    ("7", gettext_lazy("In a week")),
+    ("30", gettext_lazy("In 30 days")),
+]
 
 
 class ShareLinkForm(forms.Form):
@@ -133,7 +138,7 @@ def _act(request: HttpRequest, slug: str, link_id: int, act: str) -> HttpRespons
                 actor=request.user, link=link, on=request.POST.get("on") == "1"
             )
             messages.success(
-                request, _("The link is on.") if link.is_active else "The link is off."
+                request, _("The link is on.") if link.is_active else _("The link is off.")
             )
         elif act == "revoke":
             services.share_link_revoke(actor=request.user, link=link)

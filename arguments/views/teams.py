@@ -95,6 +95,6 @@ def team_copies(request: HttpRequest, slug: str) -> HttpResponse:
         )
         % {"count": queued}
         if queued
-        else "Every team has its copy already.",
+        else _("Every team has its copy already."),
     )
     return redirect(reverse("arguments:debate_teams", args=[slug]))

@@ -59,9 +59,15 @@ def claim_vote(request: HtmxHttpRequest, slug: str, pk: int) -> HttpResponse:
         if error:
             context = page_context(lens, claim=claim, error=error, back=back)
             return render(request, "arguments/vote_error.html", context, status=422)
-        done = "Vote withdrawn." if request.POST.get("withdraw") else "Your vote is counted."
-        if lens.voting_as is not None:
-            done = f"{done[:-1]} as {lens.voting_as.name}."
+        withdrawn = bool(request.POST.get("withdraw"))
+        if lens.voting_as is None:
+            done = _("Vote withdrawn.") if withdrawn else _("Your vote is counted.")
+        else:
+            done = (
+                _("Vote withdrawn as %(name)s.")
+                if withdrawn
+                else _("Your vote is counted as %(name)s.")
+            ) % {"name": lens.voting_as.name}
         messages.success(request, done)
         return redirect(back)
     item = lens.after_vote(point, mine)

@@ -94,5 +94,7 @@ def write_request_decide_view(request: HttpRequest, slug: str, request_id: int) 
         except ValidationError as error:
             messages.error(request, " ".join(error.messages))
         else:
-            messages.success(request, f"Request {decision}ed.")
+            messages.success(
+                request, _("Request accepted.") if decision == "accept" else _("Request declined.")
+            )
     return redirect(reverse("arguments:write_requests", args=[slug]))
