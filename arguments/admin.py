@@ -24,6 +24,7 @@ from django.db.models import Count, Q, QuerySet
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
+from django.utils.functional import Promise
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
@@ -405,7 +406,7 @@ def _action_page(
     form: forms.Form,
     *,
     action: str,
-    title: str,
+    title: str | Promise,
 ) -> HttpResponse:
     """The intermediate page of an action that needs more than the action bar asks."""
     context = {
@@ -906,7 +907,7 @@ class FlagAdmin(ServiceSaves, admin.ModelAdmin):
 
     @admin.display(description="what the fallacy is")
     def fallacy_explanation(self, flag: Flag) -> str:
-        return Flag.FALLACY_EXPLANATIONS.get(flag.fallacy, "—") if flag.fallacy else "—"
+        return str(Flag.FALLACY_EXPLANATIONS.get(flag.fallacy, "—")) if flag.fallacy else "—"
 
     def _resolve(
         self, request: HttpRequest, queryset: QuerySet, *, uphold: bool, hide: bool

@@ -20,6 +20,7 @@ from django.db.models.functions import Length, Lower, Trim
 from django.db.models.lookups import GreaterThan, LessThanOrEqual
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -559,18 +560,18 @@ class Vote(models.Model):
     """One user's vote on one point: a relation's impact, or a thesis's truth, 0 to 4."""
 
     VALUE_LABELS = {
-        0: "No impact",
-        1: "Weak",
-        2: "Moderate",
-        3: "Strong",
-        4: "Decisive",
+        0: _("No impact"),
+        1: _("Weak"),
+        2: _("Moderate"),
+        3: _("Strong"),
+        4: _("Decisive"),
     }
     THESIS_VALUE_LABELS = {
-        0: "False",
-        1: "Unlikely",
-        2: "Uncertain",
-        3: "Likely",
-        4: "True",
+        0: _("False"),
+        1: _("Unlikely"),
+        2: _("Uncertain"),
+        3: _("Likely"),
+        4: _("True"),
     }
 
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
@@ -717,21 +718,21 @@ class Flag(models.Model):
         NO_TRUE_SCOTSMAN = "no_true_scotsman", _("No true Scotsman")
 
     # Keyed by the stored value: a fallacy read off a row or a form is a plain str.
-    FALLACY_EXPLANATIONS: dict[str, str] = {
-        Fallacy.AD_HOMINEM: "Attacks the person making the argument instead of the argument.",
-        Fallacy.STRAW_MAN: "Misrepresents the other side's claim to make it easier to attack.",
-        Fallacy.FALSE_DILEMMA: "Presents two options as the only ones when others exist.",
-        Fallacy.SLIPPERY_SLOPE: "Asserts a chain of consequences without showing each step.",
-        Fallacy.APPEAL_TO_AUTHORITY: "Relies on who said it rather than on the evidence.",
-        Fallacy.CIRCULAR_REASONING: "Assumes in a premise the conclusion it sets out to prove.",
-        Fallacy.HASTY_GENERALIZATION: "Generalizes from too few or unrepresentative cases.",
-        Fallacy.RED_HERRING: "Diverts attention to an irrelevant topic.",
-        Fallacy.WHATABOUTISM: "Answers criticism by pointing at someone else's wrongdoing.",
-        Fallacy.APPEAL_TO_EMOTION: "Moves the reader by feelings in place of reasons.",
-        Fallacy.APPEAL_TO_POPULARITY: "Takes a claim as true because many people believe it.",
-        Fallacy.FALSE_CAUSE: "Takes a correlation or a sequence in time for a cause.",
-        Fallacy.EQUIVOCATION: "Shifts the meaning of a key word in the middle of the argument.",
-        Fallacy.NO_TRUE_SCOTSMAN: "Redefines a group to dismiss a counter-example.",
+    FALLACY_EXPLANATIONS: dict[str, Promise] = {
+        Fallacy.AD_HOMINEM: _("Attacks the person making the argument instead of the argument."),
+        Fallacy.STRAW_MAN: _("Misrepresents the other side's claim to make it easier to attack."),
+        Fallacy.FALSE_DILEMMA: _("Presents two options as the only ones when others exist."),
+        Fallacy.SLIPPERY_SLOPE: _("Asserts a chain of consequences without showing each step."),
+        Fallacy.APPEAL_TO_AUTHORITY: _("Relies on who said it rather than on the evidence."),
+        Fallacy.CIRCULAR_REASONING: _("Assumes in a premise the conclusion it sets out to prove."),
+        Fallacy.HASTY_GENERALIZATION: _("Generalizes from too few or unrepresentative cases."),
+        Fallacy.RED_HERRING: _("Diverts attention to an irrelevant topic."),
+        Fallacy.WHATABOUTISM: _("Answers criticism by pointing at someone else's wrongdoing."),
+        Fallacy.APPEAL_TO_EMOTION: _("Moves the reader by feelings in place of reasons."),
+        Fallacy.APPEAL_TO_POPULARITY: _("Takes a claim as true because many people believe it."),
+        Fallacy.FALSE_CAUSE: _("Takes a correlation or a sequence in time for a cause."),
+        Fallacy.EQUIVOCATION: _("Shifts the meaning of a key word in the middle of the argument."),
+        Fallacy.NO_TRUE_SCOTSMAN: _("Redefines a group to dismiss a counter-example."),
     }
 
     class Status(models.TextChoices):

@@ -34,15 +34,15 @@ class FlagNote:
 
     @property
     def reason_label(self) -> str:
-        return Flag.Reason(self.reason).label
+        return str(Flag.Reason(self.reason).label)
 
     @property
     def fallacy_label(self) -> str:
-        return Flag.Fallacy(self.fallacy).label if self.fallacy else ""
+        return str(Flag.Fallacy(self.fallacy).label) if self.fallacy else ""
 
     @property
     def fallacy_explanation(self) -> str:
-        return Flag.FALLACY_EXPLANATIONS.get(self.fallacy, "") if self.fallacy else ""
+        return str(Flag.FALLACY_EXPLANATIONS.get(self.fallacy, "")) if self.fallacy else ""
 
     @property
     def under_review(self) -> bool:

@@ -73,12 +73,12 @@ class Viewpoint:
     def describes(self) -> str:
         """How the page says whose votes it shows."""
         if self.kind == "user":
-            return f"as {self.label} voted"
+            return _("as %(name)s voted") % {"name": self.label}
         if self.kind == "group":
-            return f"as the group {self.label} voted"
+            return _("as the group %(name)s voted") % {"name": self.label}
         if self.kind == "opinion":
-            return f"as opinion group {self.label} voted"
-        return f"as {self.label}"
+            return _("as opinion group %(name)s voted") % {"name": self.label}
+        return _("as %(name)s") % {"name": self.label}
 
 
 @dataclass

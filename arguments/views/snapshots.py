@@ -127,7 +127,7 @@ class Card:
 
     @property
     def kind_label(self) -> str:
-        return Stance(self.row.stance).label if self.row.stance else "Thesis"
+        return str(Stance(self.row.stance).label) if self.row.stance else _("Thesis")
 
 
 def _page(request: HttpRequest, lens: Lens, view: SnapshotView) -> HttpResponse:

@@ -55,9 +55,9 @@ class DebateForm(forms.Form):
     default_role = forms.ChoiceField(
         label=_("Newcomers may"),
         choices=[
-            ("writer", "Write claims directly"),
-            ("suggester", "Suggest claims for approval"),
-            ("viewer", "Only read and vote"),
+            ("writer", _("Write claims directly")),
+            ("suggester", _("Suggest claims for approval")),
+            ("viewer", _("Only read and vote")),
         ],
     )
     requires_approval = forms.BooleanField(
@@ -86,7 +86,7 @@ class ClaimForm(forms.Form):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["text"].error_messages["required"] = "Write the claim: it cannot be empty."
+        self.fields["text"].error_messages["required"] = _("Write the claim: it cannot be empty.")
 
 
 class StanceForm(forms.Form):

@@ -22,7 +22,7 @@ class ImportForm(forms.Form):
         )
     )
     format = forms.ChoiceField(
-        choices=[("", "Detect from the file"), *LABELS.items()], required=False
+        choices=[("", _("Detect from the file")), *LABELS.items()], required=False
     )
     title = forms.CharField(
         max_length=TITLE_MAX_LENGTH,
@@ -31,7 +31,7 @@ class ImportForm(forms.Form):
     )
     visibility = forms.ChoiceField(
         choices=[
-            ("", "As the file says (usually private)"),
+            ("", _("As the file says (usually private)")),
             *Debate.Visibility.choices,
         ],
         required=False,
@@ -46,8 +46,8 @@ class ImportForm(forms.Form):
 
     rephrases = forms.ChoiceField(
         choices=[
-            ("keep", "Keep both wordings, one a rephrase of the other"),
-            ("merge", "Merge them into one claim where no support or attack is lost"),
+            ("keep", _("Keep both wordings, one a rephrase of the other")),
+            ("merge", _("Merge them into one claim where no support or attack is lost")),
         ],
         initial="keep",
         required=False,

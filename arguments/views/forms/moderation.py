@@ -103,17 +103,23 @@ class GradingForm(forms.Form):
 
 # What each visibility means, said where it is chosen (the new-debate form and the settings).
 VISIBILITY_HELP = {
-    Debate.Visibility.PUBLIC: "Listed on the home page and Explore, found by search; anyone "
-    "may read it, and every signed-in user takes part with the newcomers' role.",
-    Debate.Visibility.UNLISTED: "Not listed nor found by search: whoever has its link may "
-    "read it and, signed in, take part with the newcomers' role.",
-    Debate.Visibility.PRIVATE: "Only its members (invited, or joined through a share link or a "
-    "course) may read it; it cannot be embedded in other sites.",
+    Debate.Visibility.PUBLIC: _(
+        "Listed on the home page and Explore, found by search; anyone "
+        "may read it, and every signed-in user takes part with the newcomers' role."
+    ),
+    Debate.Visibility.UNLISTED: _(
+        "Not listed nor found by search: whoever has its link may "
+        "read it and, signed in, take part with the newcomers' role."
+    ),
+    Debate.Visibility.PRIVATE: _(
+        "Only its members (invited, or joined through a share link or a "
+        "course) may read it; it cannot be embedded in other sites."
+    ),
 }
 NEWCOMER_CHOICES = [
-    ("writer", "Write claims directly"),
-    ("suggester", "Suggest claims, which wait for a moderator's approval"),
-    ("viewer", "Only read, vote and add notes"),
+    ("writer", _("Write claims directly")),
+    ("suggester", _("Suggest claims, which wait for a moderator's approval")),
+    ("viewer", _("Only read, vote and add notes")),
 ]
 
 
@@ -228,9 +234,9 @@ class FlagResolveForm(forms.Form):
 
     decision = forms.ChoiceField(
         choices=[
-            ("dismiss", "Dismiss"),
-            ("uphold", "Uphold"),
-            ("uphold_hide", "Uphold and hide"),
+            ("dismiss", _("Dismiss")),
+            ("uphold", _("Uphold")),
+            ("uphold_hide", _("Uphold and hide")),
         ]
     )
     note = forms.CharField(
