@@ -10,7 +10,6 @@ from typing import Any
 from django.core.exceptions import BadRequest, PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseNotModified
 from django.utils.cache import get_conditional_response, patch_vary_headers, set_response_etag
-from django.utils.translation import gettext as _
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as SchemaError
@@ -70,7 +69,7 @@ def conditional(request: HttpRequest, response: HttpResponse) -> HttpResponse:
 
 
 api = DebateApi(
-    title=_("Debate map API"),
+    title="Debate map API",
     version="1",
     description=(
         "The debates as data, read exactly as the same reader sees them on the site. "

@@ -9,7 +9,6 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest
-from django.utils.translation import gettext as _
 from ninja import Query, Router, Status
 
 from arguments import selectors, services
@@ -32,7 +31,7 @@ def answers(schema: object, status: int = 200) -> dict[int, object]:
 def _writer(request: HttpRequest) -> Reader:
     reader = reader_of(request)
     if not reader.writes:
-        raise PermissionDenied(_("This token may only read: make one with the write scope."))
+        raise PermissionDenied("This token may only read: make one with the write scope.")
     return reader
 
 

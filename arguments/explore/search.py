@@ -34,7 +34,6 @@ from django.db.models import Case, F, Q, QuerySet, Value, When
 from django.db.models.expressions import RawSQL
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
-from django.utils.translation import gettext as _
 
 from arguments.models import Citation, Claim, Debate, Source
 from arguments.reading.lens import Lens
@@ -51,7 +50,7 @@ CONFIG = "english"  # must be the configuration the indexes were built with (mig
 # Our own highlight markers: ts_headline and the SQLite fallback put them around matched
 # words, and `_marked` turns them into <mark> after escaping everything else. Private-use
 # characters, which nobody types; should one appear anyway, it is dropped, never markup.
-START, STOP = "\ue000", _("\ue001")
+START, STOP = "\ue000", "\ue001"
 _MARKED = re.compile(f"{START}(.*?){STOP}", re.S)
 
 

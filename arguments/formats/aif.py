@@ -20,8 +20,6 @@ import json
 from collections import defaultdict
 from typing import Any
 
-from django.utils.translation import gettext as _
-
 from arguments.formats.document import (
     Candidate,
     DebateDocument,
@@ -37,7 +35,7 @@ from arguments.models import Relation, Stance
 SCHEMES = {"RA": Stance.PRO, "CA": Stance.CON}
 DEFAULT_NAMES = {"RA": "Default Inference", "CA": "Default Conflict", "MA": "Default Rephrase"}
 # How a rephrase is kept in the elaboration of the claim it was merged into (or stands beside).
-ALSO_PUT_AS, REPHRASES = "Also put as: ", _("Rephrases: ")
+ALSO_PUT_AS, REPHRASES = "Also put as: ", "Rephrases: "
 IGNORED = {"L", "TA", "YA", "PA"}  # dialogue nodes and preferences
 
 

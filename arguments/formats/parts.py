@@ -8,8 +8,6 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from django.utils.translation import gettext as _
-
 from arguments.formats.document import DebateDocument
 
 # What an AIF import keeps of the file's dialogue layer: one layer for the whole file, so it
@@ -52,7 +50,7 @@ def split(document: DebateDocument) -> list[DebateDocument]:
         documents.append(
             replace(
                 document,
-                title=_(""),  # each part asks its own question: its thesis, or the importer's
+                title="",  # each part asks its own question: its thesis, or the importer's
                 claims=[claim for claim in document.claims if claim.id in mine],
                 relations=[r for r in document.relations if r.child in mine],
                 citations=citations,

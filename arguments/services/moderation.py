@@ -481,7 +481,8 @@ def merge_revert(*, actor: AnyUser, merge: Merge, reason: str = "") -> Merge:
         work.append((after, current, changes, model))
     if conflicts:
         raise ValidationError(
-            _("The merge cannot be reverted as a unit: ") + "; ".join(sorted(conflicts)) + "."
+            _("The merge cannot be reverted as a unit: %(conflicts)s.")
+            % {"conflicts": "; ".join(sorted(conflicts))}
         )
 
     # Undo in the reverse order of the merge's writes, so that each step is valid on its own
@@ -582,7 +583,8 @@ def history_revert(
             obj.full_clean(validate_unique=False, validate_constraints=False)
         except ValidationError as error:
             raise ValidationError(
-                _("That version cannot be restored: ") + "; ".join(error.messages)
+                _("That version cannot be restored: %(problems)s")
+                % {"problems": "; ".join(error.messages)}
             ) from None
         why = f"revert to version {history_id}"
         if reason.strip():
