@@ -27,6 +27,7 @@ from django.urls import reverse
 from django.utils.functional import Promise
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
@@ -907,7 +908,8 @@ class FlagAdmin(ServiceSaves, admin.ModelAdmin):
 
     @admin.display(description="what the fallacy is")
     def fallacy_explanation(self, flag: Flag) -> str:
-        return str(Flag.FALLACY_EXPLANATIONS.get(flag.fallacy, "—")) if flag.fallacy else "—"
+        english = Flag.FALLACY_EXPLANATIONS.get(flag.fallacy, "") if flag.fallacy else ""
+        return gettext(english) if english else "—"
 
     def _resolve(
         self, request: HttpRequest, queryset: QuerySet, *, uphold: bool, hide: bool

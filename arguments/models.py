@@ -20,8 +20,8 @@ from django.db.models.functions import Length, Lower, Trim
 from django.db.models.lookups import GreaterThan, LessThanOrEqual
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import gettext_noop
 from simple_history.models import HistoricalRecords
 
 # What a claim may have when written on the site; an imported claim keeps its full text up to
@@ -717,22 +717,45 @@ class Flag(models.Model):
         EQUIVOCATION = "equivocation", _("Equivocation")
         NO_TRUE_SCOTSMAN = "no_true_scotsman", _("No true Scotsman")
 
-    # Keyed by the stored value: a fallacy read off a row or a form is a plain str.
-    FALLACY_EXPLANATIONS: dict[str, Promise] = {
-        Fallacy.AD_HOMINEM: _("Attacks the person making the argument instead of the argument."),
-        Fallacy.STRAW_MAN: _("Misrepresents the other side's claim to make it easier to attack."),
-        Fallacy.FALSE_DILEMMA: _("Presents two options as the only ones when others exist."),
-        Fallacy.SLIPPERY_SLOPE: _("Asserts a chain of consequences without showing each step."),
-        Fallacy.APPEAL_TO_AUTHORITY: _("Relies on who said it rather than on the evidence."),
-        Fallacy.CIRCULAR_REASONING: _("Assumes in a premise the conclusion it sets out to prove."),
-        Fallacy.HASTY_GENERALIZATION: _("Generalizes from too few or unrepresentative cases."),
-        Fallacy.RED_HERRING: _("Diverts attention to an irrelevant topic."),
-        Fallacy.WHATABOUTISM: _("Answers criticism by pointing at someone else's wrongdoing."),
-        Fallacy.APPEAL_TO_EMOTION: _("Moves the reader by feelings in place of reasons."),
-        Fallacy.APPEAL_TO_POPULARITY: _("Takes a claim as true because many people believe it."),
-        Fallacy.FALSE_CAUSE: _("Takes a correlation or a sequence in time for a cause."),
-        Fallacy.EQUIVOCATION: _("Shifts the meaning of a key word in the middle of the argument."),
-        Fallacy.NO_TRUE_SCOTSMAN: _("Redefines a group to dismiss a counter-example."),
+    # Keyed by the stored value: a fallacy read off a row or a form is a plain str. English
+    # text, marked for the catalogs: shown through gettext() where a reader sees it.
+    FALLACY_EXPLANATIONS: dict[str, str] = {
+        Fallacy.AD_HOMINEM: gettext_noop(
+            "Attacks the person making the argument instead of the argument."
+        ),
+        Fallacy.STRAW_MAN: gettext_noop(
+            "Misrepresents the other side's claim to make it easier to attack."
+        ),
+        Fallacy.FALSE_DILEMMA: gettext_noop(
+            "Presents two options as the only ones when others exist."
+        ),
+        Fallacy.SLIPPERY_SLOPE: gettext_noop(
+            "Asserts a chain of consequences without showing each step."
+        ),
+        Fallacy.APPEAL_TO_AUTHORITY: gettext_noop(
+            "Relies on who said it rather than on the evidence."
+        ),
+        Fallacy.CIRCULAR_REASONING: gettext_noop(
+            "Assumes in a premise the conclusion it sets out to prove."
+        ),
+        Fallacy.HASTY_GENERALIZATION: gettext_noop(
+            "Generalizes from too few or unrepresentative cases."
+        ),
+        Fallacy.RED_HERRING: gettext_noop("Diverts attention to an irrelevant topic."),
+        Fallacy.WHATABOUTISM: gettext_noop(
+            "Answers criticism by pointing at someone else's wrongdoing."
+        ),
+        Fallacy.APPEAL_TO_EMOTION: gettext_noop(
+            "Moves the reader by feelings in place of reasons."
+        ),
+        Fallacy.APPEAL_TO_POPULARITY: gettext_noop(
+            "Takes a claim as true because many people believe it."
+        ),
+        Fallacy.FALSE_CAUSE: gettext_noop("Takes a correlation or a sequence in time for a cause."),
+        Fallacy.EQUIVOCATION: gettext_noop(
+            "Shifts the meaning of a key word in the middle of the argument."
+        ),
+        Fallacy.NO_TRUE_SCOTSMAN: gettext_noop("Redefines a group to dismiss a counter-example."),
     }
 
     class Status(models.TextChoices):

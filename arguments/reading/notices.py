@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from django.db import connections
+from django.utils.translation import gettext
 
 from arguments import replicas
 from arguments.models import Claim, Flag, Role
@@ -42,7 +43,8 @@ class FlagNote:
 
     @property
     def fallacy_explanation(self) -> str:
-        return str(Flag.FALLACY_EXPLANATIONS.get(self.fallacy, "")) if self.fallacy else ""
+        english = Flag.FALLACY_EXPLANATIONS.get(self.fallacy, "") if self.fallacy else ""
+        return gettext(english) if english else ""
 
     @property
     def under_review(self) -> bool:

@@ -8,6 +8,7 @@ from typing import Any
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from arguments import selectors
@@ -53,7 +54,7 @@ class FlagForm(forms.Form):
             {
                 "value": value,
                 "label": label,
-                "explanation": Flag.FALLACY_EXPLANATIONS.get(value, ""),
+                "explanation": _explanation(value),
                 "checked": value == chosen,
             }
             for value, label in Flag.Fallacy.choices
@@ -99,6 +100,12 @@ class GradingForm(forms.Form):
         label=_("Points for full marks"),
         help_text=_("A student with this many points or more gets 100 %."),
     )
+
+
+def _explanation(fallacy: str) -> str:
+    """A fallacy's one-line explanation in the reader's language ("" for none)."""
+    english = Flag.FALLACY_EXPLANATIONS.get(fallacy, "")
+    return gettext(english) if english else ""
 
 
 # What each visibility means, said where it is chosen (the new-debate form and the settings).
