@@ -521,7 +521,7 @@ FRENCH_DEBATE: dict = {
                                     "modules externes et sources de "
                                     "données avant de les intégrer à "
                                     "un système d'IA générative.",
-                                    "locator": "Recommandations de sécurisation générale",
+                                    "locator": "",
                                 }
                             ],
                             "children": [],
