@@ -227,15 +227,15 @@ class DebateAdmin(ServiceRevertAdmin):
         if done:
             self.message_user(request, f"{done} debate(s) now {status}.")
 
-    @admin.action(description="Lock (read-only for now)")
+    @admin.action(description=_("Lock (read-only for now)"))
     def lock_debates(self, request: HttpRequest, queryset: QuerySet) -> None:
         self._set_status(request, queryset, Debate.Status.LOCKED)
 
-    @admin.action(description="Reopen")
+    @admin.action(description=_("Reopen"))
     def reopen_debates(self, request: HttpRequest, queryset: QuerySet) -> None:
         self._set_status(request, queryset, Debate.Status.OPEN)
 
-    @admin.action(description="Close with a conclusion…")
+    @admin.action(description=_("Close with a conclusion…"))
     def close_debates(self, request: HttpRequest, queryset: QuerySet) -> HttpResponse | None:
         form = ConclusionForm(request.POST if "apply" in request.POST else None)
         if "apply" in request.POST and form.is_valid():
@@ -515,18 +515,18 @@ class ClaimAdmin(ServiceRevertAdmin):
             elaboration=form.cleaned_data["elaboration"],
         )
 
-    @admin.display(description="open flags", ordering="open_flag_count")
+    @admin.display(description=_("open flags"), ordering="open_flag_count")
     def open_flags(self, claim: WithAnnotations[Claim, OpenFlagCount]) -> int:
         return claim.open_flag_count
 
-    @admin.display(description="merged into")
+    @admin.display(description=_("merged into"))
     def merged_into_link(self, claim: Claim) -> str:
         merged_into = claim.merged_into
         if merged_into is None:
             return "—"
         return _change_link(merged_into)
 
-    @admin.display(description="path from the thesis")
+    @admin.display(description=_("path from the thesis"))
     def path(self, claim: Claim) -> str:
         parents = original_parents(claim.debate)
         chain: list[int] = []
@@ -543,7 +543,7 @@ class ClaimAdmin(ServiceRevertAdmin):
             ((_change_link(claims[pk]),) for pk in reversed(chain) if pk in claims),
         )
 
-    @admin.display(description="places in the debate")
+    @admin.display(description=_("places in the debate"))
     def places(self, claim: Claim) -> str:
         rows = claim.parent_relations.select_related("parent").order_by("is_link", "id")
         return (
@@ -564,7 +564,7 @@ class ClaimAdmin(ServiceRevertAdmin):
             or "—"
         )
 
-    @admin.display(description="pros and cons")
+    @admin.display(description=_("pros and cons"))
     def children(self, claim: Claim) -> str:
         rows = claim.child_relations.select_related("child").order_by("stance", "position", "id")
         return (
@@ -584,7 +584,7 @@ class ClaimAdmin(ServiceRevertAdmin):
             or "—"
         )
 
-    @admin.display(description="flags")
+    @admin.display(description=_("flags"))
     def flags_summary(self, claim: Claim) -> str:
         rows = claim.flags.select_related("reporter").order_by("-created_at")[:20]
         return (
@@ -618,7 +618,7 @@ class ClaimAdmin(ServiceRevertAdmin):
         if done:
             self.message_user(request, f"{what}: {done} claim(s).")
 
-    @admin.action(description="Approve suggested claims")
+    @admin.action(description=_("Approve suggested claims"))
     def approve_claims(self, request: HttpRequest, queryset: QuerySet) -> None:
         self._each(
             request,
@@ -627,13 +627,13 @@ class ClaimAdmin(ServiceRevertAdmin):
             "Approved",
         )
 
-    @admin.action(description="Hide (restorable)")
+    @admin.action(description=_("Hide (restorable)"))
     def hide_claims(self, request: HttpRequest, queryset: QuerySet) -> None:
         self._each(
             request, queryset, lambda c: services.claim_hide(actor=request.user, claim=c), "Hid"
         )
 
-    @admin.action(description="Restore hidden claims")
+    @admin.action(description=_("Restore hidden claims"))
     def restore_claims(self, request: HttpRequest, queryset: QuerySet) -> None:
         self._each(
             request,
@@ -642,7 +642,7 @@ class ClaimAdmin(ServiceRevertAdmin):
             "Restored",
         )
 
-    @admin.action(description="Merge into a chosen claim…")
+    @admin.action(description=_("Merge into a chosen claim…"))
     def merge_claims(self, request: HttpRequest, queryset: QuerySet) -> HttpResponse | None:
         form = MergeForm(
             request.POST if "apply" in request.POST else None,
@@ -673,7 +673,7 @@ class ClaimAdmin(ServiceRevertAdmin):
             self, request, queryset, form, action="merge_claims", title=_("Merge duplicates")
         )
 
-    @admin.action(description="Move under another parent…")
+    @admin.action(description=_("Move under another parent…"))
     def move_claims(self, request: HttpRequest, queryset: QuerySet) -> HttpResponse | None:
         form = MoveForm(
             request.POST if "apply" in request.POST else None,
@@ -711,7 +711,7 @@ class ClaimAdmin(ServiceRevertAdmin):
             title=_("Move under another parent"),
         )
 
-    @admin.action(description="Undo merge (revert)")
+    @admin.action(description=_("Undo merge (revert)"))
     def unmerge_claims(self, request: HttpRequest, queryset: QuerySet) -> None:
         def unmerge(claim: Claim) -> None:
             merge = (
@@ -754,7 +754,7 @@ class MergeAdmin(ServiceSaves, admin.ModelAdmin):
     def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False
 
-    @admin.action(description="Revert selected merges")
+    @admin.action(description=_("Revert selected merges"))
     def revert_merges(self, request: HttpRequest, queryset: QuerySet) -> None:
         for merge in queryset.select_related("debate", "duplicate"):
             try:
@@ -896,17 +896,17 @@ class FlagAdmin(ServiceSaves, admin.ModelAdmin):
         # Open flags first, oldest first within them: the queue a moderator works through.
         return super().get_queryset(request).order_by("-status", "created_at")
 
-    @admin.display(description="flagged item")
+    @admin.display(description=_("flagged item"))
     def target(self, flag: Flag) -> str:
         item = flag.claim if flag.claim_id else flag.annotation
         return _change_link(item) if item is not None else "—"
 
-    @admin.display(description="debate")
+    @admin.display(description=_("debate"))
     def debate(self, flag: Flag) -> str:
         claim = flag.flagged_claim
         return str(claim.debate)
 
-    @admin.display(description="what the fallacy is")
+    @admin.display(description=_("what the fallacy is"))
     def fallacy_explanation(self, flag: Flag) -> str:
         english = Flag.FALLACY_EXPLANATIONS.get(flag.fallacy, "") if flag.fallacy else ""
         return gettext(english) if english else "—"
@@ -932,15 +932,15 @@ class FlagAdmin(ServiceSaves, admin.ModelAdmin):
         if done:
             self.message_user(request, f"{verb}: {done} flag(s).")
 
-    @admin.action(description="Uphold (the note in “Why” is shown to the author)")
+    @admin.action(description=_("Uphold (the note in “Why” is shown to the author)"))
     def uphold_flags(self, request: HttpRequest, queryset: QuerySet) -> None:
         self._resolve(request, queryset, uphold=True, hide=False)
 
-    @admin.action(description="Uphold and hide the item")
+    @admin.action(description=_("Uphold and hide the item"))
     def uphold_and_hide(self, request: HttpRequest, queryset: QuerySet) -> None:
         self._resolve(request, queryset, uphold=True, hide=True)
 
-    @admin.action(description="Dismiss")
+    @admin.action(description=_("Dismiss"))
     def dismiss_flags(self, request: HttpRequest, queryset: QuerySet) -> None:
         self._resolve(request, queryset, uphold=False, hide=False)
 

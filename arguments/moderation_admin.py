@@ -314,10 +314,10 @@ class ScopedWriteRequestAdmin(Scoped, admin.ModelAdmin):
             verb = "Accepted" if accept else "Declined"
             self.message_user(request, f"{verb}: {done} request(s).")
 
-    @admin.action(description="Accept: they become writers")
+    @admin.action(description=_("Accept: they become writers"))
     def accept_requests(self, request: HttpRequest, queryset: QuerySet) -> None:
         self._decide(request, queryset, accept=True)
 
-    @admin.action(description="Decline")
+    @admin.action(description=_("Decline"))
     def decline_requests(self, request: HttpRequest, queryset: QuerySet) -> None:
         self._decide(request, queryset, accept=False)
