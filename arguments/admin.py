@@ -24,8 +24,11 @@ from django.db.models import Count, Q, QuerySet
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
+from django.utils.functional import Promise
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
 from arguments import services
@@ -84,7 +87,7 @@ class ModerationActionForm(ActionForm):
     """The action bar, with the "why" every moderating act is logged with."""
 
     reason = forms.CharField(
-        label="Why",
+        label=_("Why"),
         required=False,
         max_length=2000,
         widget=forms.TextInput(attrs={"size": 40, "placeholder": "logged; shown to authors"}),
@@ -186,9 +189,9 @@ class MembershipInline(admin.TabularInline):
 class ConclusionForm(forms.Form):
     conclusion = forms.CharField(
         widget=forms.Textarea(attrs={"rows": 6, "cols": 80}),
-        help_text="Shown at the top of the closed debate (Markdown).",
+        help_text=_("Shown at the top of the closed debate (Markdown)."),
     )
-    reason = forms.CharField(label="Why", required=False, max_length=2000)
+    reason = forms.CharField(label=_("Why"), required=False, max_length=2000)
 
 
 @admin.register(Debate)
@@ -224,15 +227,15 @@ class DebateAdmin(ServiceRevertAdmin):
         if done:
             self.message_user(request, f"{done} debate(s) now {status}.")
 
-    @admin.action(description="Lock (read-only for now)")
+    @admin.action(description=_("Lock (read-only for now)"))
     def lock_debates(self, request: HttpRequest, queryset: QuerySet) -> None:
         self._set_status(request, queryset, Debate.Status.LOCKED)
 
-    @admin.action(description="Reopen")
+    @admin.action(description=_("Reopen"))
     def reopen_debates(self, request: HttpRequest, queryset: QuerySet) -> None:
         self._set_status(request, queryset, Debate.Status.OPEN)
 
-    @admin.action(description="Close with a conclusion…")
+    @admin.action(description=_("Close with a conclusion…"))
     def close_debates(self, request: HttpRequest, queryset: QuerySet) -> HttpResponse | None:
         form = ConclusionForm(request.POST if "apply" in request.POST else None)
         if "apply" in request.POST and form.is_valid():
@@ -255,7 +258,12 @@ class DebateAdmin(ServiceRevertAdmin):
                 self.message_user(request, f"{done} debate(s) closed.")
             return None
         return _action_page(
-            self, request, queryset, form, action="close_debates", title="Close with a conclusion"
+            self,
+            request,
+            queryset,
+            form,
+            action="close_debates",
+            title=_("Close with a conclusion"),
         )
 
 
@@ -354,11 +362,13 @@ class MergeForm(forms.Form):
 
     into = forms.ModelChoiceField(
         queryset=Claim.objects.none(),
-        label="Merge into claim",
-        help_text="Type some of its words. The claim that survives: the duplicates' pros, "
-        "cons, links, sources, votes and notes move to it.",
+        label=_("Merge into claim"),
+        help_text=_(
+            "Type some of its words. The claim that survives: the duplicates' pros, "
+            "cons, links, sources, votes and notes move to it."
+        ),
     )
-    reason = forms.CharField(label="Why", required=False, max_length=2000)
+    reason = forms.CharField(label=_("Why"), required=False, max_length=2000)
 
     def __init__(
         self, *args: Any, admin_site: admin.AdminSite, claims: QuerySet, **kwargs: Any
@@ -374,11 +384,11 @@ class MergeForm(forms.Form):
 class MoveForm(forms.Form):
     parent = forms.ModelChoiceField(
         queryset=Claim.objects.none(),
-        label="New parent claim",
-        help_text="Type some of its words.",
+        label=_("New parent claim"),
+        help_text=_("Type some of its words."),
     )
     stance = forms.ChoiceField(choices=[("", "Keep its stance"), *Stance.choices], required=False)
-    reason = forms.CharField(label="Why", required=False, max_length=2000)
+    reason = forms.CharField(label=_("Why"), required=False, max_length=2000)
 
     def __init__(
         self, *args: Any, admin_site: admin.AdminSite, claims: QuerySet, **kwargs: Any
@@ -397,7 +407,7 @@ def _action_page(
     form: forms.Form,
     *,
     action: str,
-    title: str,
+    title: str | Promise,
 ) -> HttpResponse:
     """The intermediate page of an action that needs more than the action bar asks."""
     context = {
@@ -505,18 +515,18 @@ class ClaimAdmin(ServiceRevertAdmin):
             elaboration=form.cleaned_data["elaboration"],
         )
 
-    @admin.display(description="open flags", ordering="open_flag_count")
+    @admin.display(description=_("open flags"), ordering="open_flag_count")
     def open_flags(self, claim: WithAnnotations[Claim, OpenFlagCount]) -> int:
         return claim.open_flag_count
 
-    @admin.display(description="merged into")
+    @admin.display(description=_("merged into"))
     def merged_into_link(self, claim: Claim) -> str:
         merged_into = claim.merged_into
         if merged_into is None:
             return "—"
         return _change_link(merged_into)
 
-    @admin.display(description="path from the thesis")
+    @admin.display(description=_("path from the thesis"))
     def path(self, claim: Claim) -> str:
         parents = original_parents(claim.debate)
         chain: list[int] = []
@@ -533,7 +543,7 @@ class ClaimAdmin(ServiceRevertAdmin):
             ((_change_link(claims[pk]),) for pk in reversed(chain) if pk in claims),
         )
 
-    @admin.display(description="places in the debate")
+    @admin.display(description=_("places in the debate"))
     def places(self, claim: Claim) -> str:
         rows = claim.parent_relations.select_related("parent").order_by("is_link", "id")
         return (
@@ -554,7 +564,7 @@ class ClaimAdmin(ServiceRevertAdmin):
             or "—"
         )
 
-    @admin.display(description="pros and cons")
+    @admin.display(description=_("pros and cons"))
     def children(self, claim: Claim) -> str:
         rows = claim.child_relations.select_related("child").order_by("stance", "position", "id")
         return (
@@ -574,7 +584,7 @@ class ClaimAdmin(ServiceRevertAdmin):
             or "—"
         )
 
-    @admin.display(description="flags")
+    @admin.display(description=_("flags"))
     def flags_summary(self, claim: Claim) -> str:
         rows = claim.flags.select_related("reporter").order_by("-created_at")[:20]
         return (
@@ -608,7 +618,7 @@ class ClaimAdmin(ServiceRevertAdmin):
         if done:
             self.message_user(request, f"{what}: {done} claim(s).")
 
-    @admin.action(description="Approve suggested claims")
+    @admin.action(description=_("Approve suggested claims"))
     def approve_claims(self, request: HttpRequest, queryset: QuerySet) -> None:
         self._each(
             request,
@@ -617,13 +627,13 @@ class ClaimAdmin(ServiceRevertAdmin):
             "Approved",
         )
 
-    @admin.action(description="Hide (restorable)")
+    @admin.action(description=_("Hide (restorable)"))
     def hide_claims(self, request: HttpRequest, queryset: QuerySet) -> None:
         self._each(
             request, queryset, lambda c: services.claim_hide(actor=request.user, claim=c), "Hid"
         )
 
-    @admin.action(description="Restore hidden claims")
+    @admin.action(description=_("Restore hidden claims"))
     def restore_claims(self, request: HttpRequest, queryset: QuerySet) -> None:
         self._each(
             request,
@@ -632,7 +642,7 @@ class ClaimAdmin(ServiceRevertAdmin):
             "Restored",
         )
 
-    @admin.action(description="Merge into a chosen claim…")
+    @admin.action(description=_("Merge into a chosen claim…"))
     def merge_claims(self, request: HttpRequest, queryset: QuerySet) -> HttpResponse | None:
         form = MergeForm(
             request.POST if "apply" in request.POST else None,
@@ -660,10 +670,10 @@ class ClaimAdmin(ServiceRevertAdmin):
                 self.message_user(request, f"Merged {done} claim(s) into “{into}”.")
             return None
         return _action_page(
-            self, request, queryset, form, action="merge_claims", title="Merge duplicates"
+            self, request, queryset, form, action="merge_claims", title=_("Merge duplicates")
         )
 
-    @admin.action(description="Move under another parent…")
+    @admin.action(description=_("Move under another parent…"))
     def move_claims(self, request: HttpRequest, queryset: QuerySet) -> HttpResponse | None:
         form = MoveForm(
             request.POST if "apply" in request.POST else None,
@@ -693,10 +703,15 @@ class ClaimAdmin(ServiceRevertAdmin):
                 self.message_user(request, f"Moved {done} claim(s) under “{parent}”.")
             return None
         return _action_page(
-            self, request, queryset, form, action="move_claims", title="Move under another parent"
+            self,
+            request,
+            queryset,
+            form,
+            action="move_claims",
+            title=_("Move under another parent"),
         )
 
-    @admin.action(description="Undo merge (revert)")
+    @admin.action(description=_("Undo merge (revert)"))
     def unmerge_claims(self, request: HttpRequest, queryset: QuerySet) -> None:
         def unmerge(claim: Claim) -> None:
             merge = (
@@ -705,7 +720,7 @@ class ClaimAdmin(ServiceRevertAdmin):
                 .first()
             )
             if merge is None:
-                raise ValidationError("This claim was not merged.")
+                raise ValidationError(_("This claim was not merged."))
             services.merge_revert(actor=request.user, merge=merge, reason=_reason(request))
 
         self._each(request, queryset, unmerge, "Undid the merge")
@@ -739,7 +754,7 @@ class MergeAdmin(ServiceSaves, admin.ModelAdmin):
     def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False
 
-    @admin.action(description="Revert selected merges")
+    @admin.action(description=_("Revert selected merges"))
     def revert_merges(self, request: HttpRequest, queryset: QuerySet) -> None:
         for merge in queryset.select_related("debate", "duplicate"):
             try:
@@ -881,19 +896,20 @@ class FlagAdmin(ServiceSaves, admin.ModelAdmin):
         # Open flags first, oldest first within them: the queue a moderator works through.
         return super().get_queryset(request).order_by("-status", "created_at")
 
-    @admin.display(description="flagged item")
+    @admin.display(description=_("flagged item"))
     def target(self, flag: Flag) -> str:
         item = flag.claim if flag.claim_id else flag.annotation
         return _change_link(item) if item is not None else "—"
 
-    @admin.display(description="debate")
+    @admin.display(description=_("debate"))
     def debate(self, flag: Flag) -> str:
         claim = flag.flagged_claim
         return str(claim.debate)
 
-    @admin.display(description="what the fallacy is")
+    @admin.display(description=_("what the fallacy is"))
     def fallacy_explanation(self, flag: Flag) -> str:
-        return Flag.FALLACY_EXPLANATIONS.get(flag.fallacy, "—") if flag.fallacy else "—"
+        english = Flag.FALLACY_EXPLANATIONS.get(flag.fallacy, "") if flag.fallacy else ""
+        return gettext(english) if english else "—"
 
     def _resolve(
         self, request: HttpRequest, queryset: QuerySet, *, uphold: bool, hide: bool
@@ -916,15 +932,15 @@ class FlagAdmin(ServiceSaves, admin.ModelAdmin):
         if done:
             self.message_user(request, f"{verb}: {done} flag(s).")
 
-    @admin.action(description="Uphold (the note in “Why” is shown to the author)")
+    @admin.action(description=_("Uphold (the note in “Why” is shown to the author)"))
     def uphold_flags(self, request: HttpRequest, queryset: QuerySet) -> None:
         self._resolve(request, queryset, uphold=True, hide=False)
 
-    @admin.action(description="Uphold and hide the item")
+    @admin.action(description=_("Uphold and hide the item"))
     def uphold_and_hide(self, request: HttpRequest, queryset: QuerySet) -> None:
         self._resolve(request, queryset, uphold=True, hide=True)
 
-    @admin.action(description="Dismiss")
+    @admin.action(description=_("Dismiss"))
     def dismiss_flags(self, request: HttpRequest, queryset: QuerySet) -> None:
         self._resolve(request, queryset, uphold=False, hide=False)
 

@@ -20,6 +20,8 @@ from django.db.models.functions import Length, Lower, Trim
 from django.db.models.lookups import GreaterThan, LessThanOrEqual
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import gettext_noop
 from simple_history.models import HistoricalRecords
 
 # What a claim may have when written on the site; an imported claim keeps its full text up to
@@ -34,17 +36,17 @@ ELABORATION_MAX_LENGTH = 5000
 class Role(models.TextChoices):
     """A member's role in a debate, highest first."""
 
-    OWNER = "owner", "Owner"
-    MODERATOR = "moderator", "Moderator"
-    EDITOR = "editor", "Editor"
-    WRITER = "writer", "Writer"
-    SUGGESTER = "suggester", "Suggester"
-    VIEWER = "viewer", "Viewer"
+    OWNER = "owner", _("Owner")
+    MODERATOR = "moderator", _("Moderator")
+    EDITOR = "editor", _("Editor")
+    WRITER = "writer", _("Writer")
+    SUGGESTER = "suggester", _("Suggester")
+    VIEWER = "viewer", _("Viewer")
 
 
 class Stance(models.TextChoices):
-    PRO = "pro", "Pro"
-    CON = "con", "Con"
+    PRO = "pro", _("Pro")
+    CON = "con", _("Con")
 
 
 # A point's votes of each value, 0 to 4, as the readers hold them.
@@ -91,12 +93,12 @@ class VoteTally(models.Model):
 class GradeFormula(models.TextChoices):
     """How a student's participation in a debate becomes points (docs/EMBEDDING.md)."""
 
-    PARTICIPATION = "participation", "Participation: 1 point per claim, source, vote or note"
-    ARGUMENTS = "arguments", "Arguments: 3 per claim, 2 per source, 1 per vote or note"
-    CLAIMS = "claims", "Claims only: 1 point per claim written"
+    PARTICIPATION = "participation", _("Participation: 1 point per claim, source, vote or note")
+    ARGUMENTS = "arguments", _("Arguments: 3 per claim, 2 per source, 1 per vote or note")
+    CLAIMS = "claims", _("Claims only: 1 point per claim written")
     # The teacher's own judgement instead of a count (arguments/services/feedback.py): the
     # overall grade, once released, scaled to the line item; nothing is sent before.
-    RELEASED_GRADE = "released_grade", "The overall grade I give, once released"
+    RELEASED_GRADE = "released_grade", _("The overall grade I give, once released")
 
 
 class DebateQuerySet(models.QuerySet["Debate"]):
@@ -110,14 +112,14 @@ class Debate(models.Model):
     """A question under debate, with one or more theses at its root."""
 
     class Visibility(models.TextChoices):
-        PUBLIC = "public", "Public"
-        UNLISTED = "unlisted", "Unlisted (anyone with the link)"
-        PRIVATE = "private", "Private (members only)"
+        PUBLIC = "public", _("Public")
+        UNLISTED = "unlisted", _("Unlisted (anyone with the link)")
+        PRIVATE = "private", _("Private (members only)")
 
     class Status(models.TextChoices):
-        OPEN = "open", "Open"
-        LOCKED = "locked", "Locked (read-only for now)"
-        CLOSED = "closed", "Closed with a conclusion"
+        OPEN = "open", _("Open")
+        LOCKED = "locked", _("Locked (read-only for now)")
+        CLOSED = "closed", _("Closed with a conclusion")
 
     NEWCOMER_ROLES = (Role.WRITER, Role.SUGGESTER, Role.VIEWER)
 
@@ -137,23 +139,23 @@ class Debate(models.Model):
         max_length=10,
         choices=[(role.value, role.label) for role in NEWCOMER_ROLES],
         default=Role.WRITER,
-        help_text="The role every signed-in user has in a public or unlisted debate.",
+        help_text=_("The role every signed-in user has in a public or unlisted debate."),
     )
     voting_enabled = models.BooleanField(default=True)
     annotations_enabled = models.BooleanField(default=True)
     requires_approval = models.BooleanField(
         "new claims need approval",
         default=False,
-        help_text="Claims by writers wait for a moderator, as suggestions do.",
+        help_text=_("Claims by writers wait for a moderator, as suggestions do."),
     )
     hide_votes_until_voted = models.BooleanField(
-        default=False, help_text="Guided voting: show others' votes only after voting."
+        default=False, help_text=_("Guided voting: show others' votes only after voting.")
     )
     # Once on, never off (as Kialo): names shown under a pseudonym must stay unlinkable.
     pseudonymous = models.BooleanField(
         default=False,
         editable=False,
-        help_text="Participants appear under a pseudonym of this debate, everywhere.",
+        help_text=_("Participants appear under a pseudonym of this debate, everywhere."),
     )
     # What another tool's file held that the app has no place for, kept to write it back
     # (docs/FORMATS.md): a Kialo discussion's question, Argdown front matter, AIF's dialogue
@@ -161,8 +163,10 @@ class Debate(models.Model):
     interchange = models.JSONField(default=dict, blank=True, editable=False)
     embed_origins = models.TextField(
         blank=True,
-        help_text="Origins allowed to embed this debate, one per line "
-        "(empty: any https origin for public debates).",
+        help_text=_(
+            "Origins allowed to embed this debate, one per line "
+            "(empty: any https origin for public debates)."
+        ),
     )
     # Grades sent to LMS courses that link this debate as a graded activity (LTI AGS):
     # participation points by `grade_formula` (arguments.scoring.participation_points), full
@@ -177,7 +181,7 @@ class Debate(models.Model):
         "points for full marks",
         default=10,
         validators=[MinValueValidator(1), MaxValueValidator(1000)],
-        help_text="A student with this many points or more gets the line item's maximum.",
+        help_text=_("A student with this many points or more gets the line item's maximum."),
     )
     # Feedback and grades (arguments/services/feedback.py): grades run from 0 to
     # `grade_scale`; nothing a teacher writes shows to its student before it is released,
@@ -186,7 +190,7 @@ class Debate(models.Model):
         "grades out of",
         default=10,
         validators=[MinValueValidator(1), MaxValueValidator(1000)],
-        help_text="Grades on claims and overall grades run from 0 to this.",
+        help_text=_("Grades on claims and overall grades run from 0 to this."),
     )
     grades_released_at = models.DateTimeField(null=True, blank=True, editable=False)
     # How many tasks it holds (arguments/services/tasks.py keeps it), so a page knows whether
@@ -196,18 +200,18 @@ class Debate(models.Model):
     accepts_write_requests = models.BooleanField(
         "viewers and suggesters may ask to write",
         default=False,
-        help_text="They send a short message; the owner and moderators accept or decline.",
+        help_text=_("They send a short message; the owner and moderators accept or decline."),
     )
     # Archived by its owner (their "delete"): nobody but site staff reaches it any more
     # (permissions.role_in); staff restore it by clearing this in the admin.
     archived_at = models.DateTimeField(
         null=True,
         blank=True,
-        help_text="Archived by its owner: only site staff can see it. Clear it to restore.",
+        help_text=_("Archived by its owner: only site staff can see it. Clear it to restore."),
     )
     # Explore (arguments/explore/listings.py): chosen by site staff in the admin, shown first.
     featured = models.BooleanField(
-        default=False, help_text="Shown first on the home page and on Explore."
+        default=False, help_text=_("Shown first on the home page and on Explore.")
     )
     tags: models.ManyToManyField[Tag, models.Model] = models.ManyToManyField(
         "Tag", blank=True, related_name="debates"
@@ -229,7 +233,9 @@ class Debate(models.Model):
     # A deadline (a course's, say): the periodic task freezes the debate then, once
     # (arguments/tasks/periodic.py), and clears it.
     freeze_at = models.DateTimeField(
-        null=True, blank=True, help_text="Take a snapshot of the debate automatically at this time."
+        null=True,
+        blank=True,
+        help_text=_("Take a snapshot of the debate automatically at this time."),
     )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -278,18 +284,18 @@ class Claim(VoteTally):
     """One statement. A thesis is voted on for truth; other claims through their relations."""
 
     class Status(models.TextChoices):
-        PUBLISHED = "published", "Published"
-        PENDING = "pending", "Awaiting approval"
-        HIDDEN = "hidden", "Hidden"
-        DELETED = "deleted", "Deleted"
+        PUBLISHED = "published", _("Published")
+        PENDING = "pending", _("Awaiting approval")
+        HIDDEN = "hidden", _("Hidden")
+        DELETED = "deleted", _("Deleted")
 
     class Kind(models.TextChoices):
         # What the claim is in the argument-mapping formats: a statement (the default), an
         # argument (Argdown's `<Title>`: a reason whose premises and inference may be given),
         # or a link to another discussion (Kialo's "-> See discussion #N: …"), kept verbatim.
-        STATEMENT = "statement", "Statement"
-        ARGUMENT = "argument", "Argument"
-        LINK = "link", "Link to another discussion"
+        STATEMENT = "statement", _("Statement")
+        ARGUMENT = "argument", _("Argument")
+        LINK = "link", _("Link to another discussion")
 
     debate = models.ForeignKey(Debate, on_delete=models.CASCADE, related_name="claims")
     # The column holds imported texts up to the hard cap; the services keep site writing to
@@ -377,12 +383,12 @@ class Relation(VoteTally):
         # A plain support or attack (by its stance); an undercut, a con that attacks the
         # inference from the parent to the parent's own parent rather than the parent's truth;
         # a contradiction (Argdown's `><`, strict mode), a con that says both cannot be true.
-        PLAIN = "", "Support or attack"
-        UNDERCUT = "undercut", "Undercut (attacks the inference)"
-        CONTRADICTORY = "contradictory", "Contradiction"
+        PLAIN = "", _("Support or attack")
+        UNDERCUT = "undercut", _("Undercut (attacks the inference)")
+        CONTRADICTORY = "contradictory", _("Contradiction")
         # AIF's MA node: the child says the parent again in other words (a pro, so that the
         # tree has a place for it; kept as such through every import and export).
-        REPHRASE = "rephrase", "Rephrase"
+        REPHRASE = "rephrase", _("Rephrase")
 
     debate = models.ForeignKey(Debate, on_delete=models.CASCADE, related_name="relations")
     parent = models.ForeignKey(Claim, on_delete=models.CASCADE, related_name="child_relations")
@@ -434,13 +440,13 @@ class Source(models.Model):
     never shows elsewhere: services/sources.py `reusable_sources`)."""
 
     class Kind(models.TextChoices):
-        ARTICLE = "article", "Article"
-        PAPER = "paper", "Paper"
-        LAW = "law", "Law or regulation"
-        DATASET = "dataset", "Dataset"
-        BOOK = "book", "Book"
-        VIDEO = "video", "Video"
-        OTHER = "other", "Other"
+        ARTICLE = "article", _("Article")
+        PAPER = "paper", _("Paper")
+        LAW = "law", _("Law or regulation")
+        DATASET = "dataset", _("Dataset")
+        BOOK = "book", _("Book")
+        VIDEO = "video", _("Video")
+        OTHER = "other", _("Other")
 
     url = models.URLField(max_length=2000, db_index=True)
     title = models.CharField(max_length=300)
@@ -554,18 +560,18 @@ class Vote(models.Model):
     """One user's vote on one point: a relation's impact, or a thesis's truth, 0 to 4."""
 
     VALUE_LABELS = {
-        0: "No impact",
-        1: "Weak",
-        2: "Moderate",
-        3: "Strong",
-        4: "Decisive",
+        0: _("No impact"),
+        1: _("Weak"),
+        2: _("Moderate"),
+        3: _("Strong"),
+        4: _("Decisive"),
     }
     THESIS_VALUE_LABELS = {
-        0: "False",
-        1: "Unlikely",
-        2: "Uncertain",
-        3: "Likely",
-        4: "True",
+        0: _("False"),
+        1: _("Unlikely"),
+        2: _("Uncertain"),
+        3: _("Likely"),
+        4: _("True"),
     }
 
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
@@ -625,20 +631,20 @@ class Annotation(models.Model):
     """A note on a claim, after the W3C Web Annotation model (body, motivation, selector)."""
 
     class Motivation(models.TextChoices):
-        COMMENTING = "commenting", "Comment"
-        QUESTIONING = "questioning", "Question"
-        HIGHLIGHTING = "highlighting", "Highlight"
-        ASSESSING = "assessing", "Assessment"
+        COMMENTING = "commenting", _("Comment")
+        QUESTIONING = "questioning", _("Question")
+        HIGHLIGHTING = "highlighting", _("Highlight")
+        ASSESSING = "assessing", _("Assessment")
 
     class Visibility(models.TextChoices):
-        PRIVATE = "private", "Private (me and moderators)"
-        DEBATE = "debate", "Debate participants"
-        PUBLIC = "public", "Public"
+        PRIVATE = "private", _("Private (me and moderators)")
+        DEBATE = "debate", _("Debate participants")
+        PUBLIC = "public", _("Public")
 
     class Status(models.TextChoices):
-        PUBLISHED = "published", "Published"
-        HIDDEN = "hidden", "Hidden"
-        DELETED = "deleted", "Deleted"
+        PUBLISHED = "published", _("Published")
+        HIDDEN = "hidden", _("Hidden")
+        DELETED = "deleted", _("Deleted")
 
     claim = models.ForeignKey(Claim, on_delete=models.CASCADE, related_name="annotations")
     author = models.ForeignKey(
@@ -686,53 +692,76 @@ class Flag(models.Model):
     """A participant's report on a claim or an annotation, handled by a moderator."""
 
     class Reason(models.TextChoices):
-        DUPLICATE = "duplicate", "Duplicate of another claim"
-        UNCLEAR = "unclear", "Unclear"
-        NOT_A_CLAIM = "not_a_claim", "Not a single claim"
-        MORE_THAN_ONE = "multiple", "More than one claim"
-        OFF_TOPIC = "off_topic", "Off-topic"
-        ABUSIVE = "abusive", "Abusive"
-        SPAM = "spam", "Spam"
-        FALLACY = "fallacy", "Fallacy"
+        DUPLICATE = "duplicate", _("Duplicate of another claim")
+        UNCLEAR = "unclear", _("Unclear")
+        NOT_A_CLAIM = "not_a_claim", _("Not a single claim")
+        MORE_THAN_ONE = "multiple", _("More than one claim")
+        OFF_TOPIC = "off_topic", _("Off-topic")
+        ABUSIVE = "abusive", _("Abusive")
+        SPAM = "spam", _("Spam")
+        FALLACY = "fallacy", _("Fallacy")
 
     class Fallacy(models.TextChoices):
-        AD_HOMINEM = "ad_hominem", "Ad hominem"
-        STRAW_MAN = "straw_man", "Straw man"
-        FALSE_DILEMMA = "false_dilemma", "False dilemma"
-        SLIPPERY_SLOPE = "slippery_slope", "Slippery slope"
-        APPEAL_TO_AUTHORITY = "appeal_to_authority", "Appeal to authority"
-        CIRCULAR_REASONING = "circular_reasoning", "Circular reasoning"
-        HASTY_GENERALIZATION = "hasty_generalization", "Hasty generalization"
-        RED_HERRING = "red_herring", "Red herring"
-        WHATABOUTISM = "whataboutism", "Whataboutism"
-        APPEAL_TO_EMOTION = "appeal_to_emotion", "Appeal to emotion"
-        APPEAL_TO_POPULARITY = "appeal_to_popularity", "Appeal to popularity"
-        FALSE_CAUSE = "false_cause", "False cause"
-        EQUIVOCATION = "equivocation", "Equivocation"
-        NO_TRUE_SCOTSMAN = "no_true_scotsman", "No true Scotsman"
+        AD_HOMINEM = "ad_hominem", _("Ad hominem")
+        STRAW_MAN = "straw_man", _("Straw man")
+        FALSE_DILEMMA = "false_dilemma", _("False dilemma")
+        SLIPPERY_SLOPE = "slippery_slope", _("Slippery slope")
+        APPEAL_TO_AUTHORITY = "appeal_to_authority", _("Appeal to authority")
+        CIRCULAR_REASONING = "circular_reasoning", _("Circular reasoning")
+        HASTY_GENERALIZATION = "hasty_generalization", _("Hasty generalization")
+        RED_HERRING = "red_herring", _("Red herring")
+        WHATABOUTISM = "whataboutism", _("Whataboutism")
+        APPEAL_TO_EMOTION = "appeal_to_emotion", _("Appeal to emotion")
+        APPEAL_TO_POPULARITY = "appeal_to_popularity", _("Appeal to popularity")
+        FALSE_CAUSE = "false_cause", _("False cause")
+        EQUIVOCATION = "equivocation", _("Equivocation")
+        NO_TRUE_SCOTSMAN = "no_true_scotsman", _("No true Scotsman")
 
-    # Keyed by the stored value: a fallacy read off a row or a form is a plain str.
+    # Keyed by the stored value: a fallacy read off a row or a form is a plain str. English
+    # text, marked for the catalogs: shown through gettext() where a reader sees it.
     FALLACY_EXPLANATIONS: dict[str, str] = {
-        Fallacy.AD_HOMINEM: "Attacks the person making the argument instead of the argument.",
-        Fallacy.STRAW_MAN: "Misrepresents the other side's claim to make it easier to attack.",
-        Fallacy.FALSE_DILEMMA: "Presents two options as the only ones when others exist.",
-        Fallacy.SLIPPERY_SLOPE: "Asserts a chain of consequences without showing each step.",
-        Fallacy.APPEAL_TO_AUTHORITY: "Relies on who said it rather than on the evidence.",
-        Fallacy.CIRCULAR_REASONING: "Assumes in a premise the conclusion it sets out to prove.",
-        Fallacy.HASTY_GENERALIZATION: "Generalizes from too few or unrepresentative cases.",
-        Fallacy.RED_HERRING: "Diverts attention to an irrelevant topic.",
-        Fallacy.WHATABOUTISM: "Answers criticism by pointing at someone else's wrongdoing.",
-        Fallacy.APPEAL_TO_EMOTION: "Moves the reader by feelings in place of reasons.",
-        Fallacy.APPEAL_TO_POPULARITY: "Takes a claim as true because many people believe it.",
-        Fallacy.FALSE_CAUSE: "Takes a correlation or a sequence in time for a cause.",
-        Fallacy.EQUIVOCATION: "Shifts the meaning of a key word in the middle of the argument.",
-        Fallacy.NO_TRUE_SCOTSMAN: "Redefines a group to dismiss a counter-example.",
+        Fallacy.AD_HOMINEM: gettext_noop(
+            "Attacks the person making the argument instead of the argument."
+        ),
+        Fallacy.STRAW_MAN: gettext_noop(
+            "Misrepresents the other side's claim to make it easier to attack."
+        ),
+        Fallacy.FALSE_DILEMMA: gettext_noop(
+            "Presents two options as the only ones when others exist."
+        ),
+        Fallacy.SLIPPERY_SLOPE: gettext_noop(
+            "Asserts a chain of consequences without showing each step."
+        ),
+        Fallacy.APPEAL_TO_AUTHORITY: gettext_noop(
+            "Relies on who said it rather than on the evidence."
+        ),
+        Fallacy.CIRCULAR_REASONING: gettext_noop(
+            "Assumes in a premise the conclusion it sets out to prove."
+        ),
+        Fallacy.HASTY_GENERALIZATION: gettext_noop(
+            "Generalizes from too few or unrepresentative cases."
+        ),
+        Fallacy.RED_HERRING: gettext_noop("Diverts attention to an irrelevant topic."),
+        Fallacy.WHATABOUTISM: gettext_noop(
+            "Answers criticism by pointing at someone else's wrongdoing."
+        ),
+        Fallacy.APPEAL_TO_EMOTION: gettext_noop(
+            "Moves the reader by feelings in place of reasons."
+        ),
+        Fallacy.APPEAL_TO_POPULARITY: gettext_noop(
+            "Takes a claim as true because many people believe it."
+        ),
+        Fallacy.FALSE_CAUSE: gettext_noop("Takes a correlation or a sequence in time for a cause."),
+        Fallacy.EQUIVOCATION: gettext_noop(
+            "Shifts the meaning of a key word in the middle of the argument."
+        ),
+        Fallacy.NO_TRUE_SCOTSMAN: gettext_noop("Redefines a group to dismiss a counter-example."),
     }
 
     class Status(models.TextChoices):
-        OPEN = "open", "Open"
-        UPHELD = "upheld", "Upheld"
-        DISMISSED = "dismissed", "Dismissed"
+        OPEN = "open", _("Open")
+        UPHELD = "upheld", _("Upheld")
+        DISMISSED = "dismissed", _("Dismissed")
 
     # A moderation record outlives its reporter's account (who raised it is then unknown).
     reporter = models.ForeignKey(
@@ -877,7 +906,7 @@ class ShareLink(models.Model):
     token = models.CharField(max_length=43, unique=True, editable=False)
     role = models.CharField(max_length=10, choices=[(r.value, r.label) for r in ROLES])
     instant_access = models.BooleanField(
-        default=False, help_text="People without an account join by picking a display name."
+        default=False, help_text=_("People without an account join by picking a display name.")
     )
     is_active = models.BooleanField(default=True)
     expires_at = models.DateTimeField(null=True, blank=True)
@@ -953,10 +982,10 @@ class ImportJob(models.Model):
     """
 
     class Status(models.TextChoices):
-        WAITING = "waiting", "Waiting"
-        RUNNING = "running", "Importing"
-        DONE = "done", "Imported"
-        FAILED = "failed", "Failed"
+        WAITING = "waiting", _("Waiting")
+        RUNNING = "running", _("Importing")
+        DONE = "done", _("Imported")
+        FAILED = "failed", _("Failed")
 
     # A UUID: the job page's address is not guessable (it is the owner's alone anyway).
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
@@ -1072,8 +1101,8 @@ class Perspective(models.Model):
     "Perspectives"."""
 
     class Kind(models.TextChoices):
-        GROUP = "group", "Group"
-        NAMED = "named", "Named perspective"
+        GROUP = "group", _("Group")
+        NAMED = "named", _("Named perspective")
 
     NAME_MAX_LENGTH = 80
 
@@ -1139,14 +1168,14 @@ class Notification(models.Model):
     they may see. `emailed_at` records the digest that carried it (each is sent once)."""
 
     class Kind(models.TextChoices):
-        RESPONSE = "response", "New pro or con"
-        REPLY = "reply", "Reply to a note"
-        EDIT = "edit", "Edit of a claim"
-        MODERATION = "moderation", "Moderation decision"
-        MENTION = "mention", "Mention"
-        SUGGESTION = "suggestion", "Suggestion approved or declined"
-        FEEDBACK = "feedback", "Feedback and grades released"
-        REQUEST = "request", "Request to write"
+        RESPONSE = "response", _("New pro or con")
+        REPLY = "reply", _("Reply to a note")
+        EDIT = "edit", _("Edit of a claim")
+        MODERATION = "moderation", _("Moderation decision")
+        MENTION = "mention", _("Mention")
+        SUGGESTION = "suggestion", _("Suggestion approved or declined")
+        FEEDBACK = "feedback", _("Feedback and grades released")
+        REQUEST = "request", _("Request to write")
 
     recipient = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications"
@@ -1188,10 +1217,10 @@ class NotificationSettings(models.Model):
     """How someone wants to hear of notifications by e-mail."""
 
     class Digest(models.TextChoices):
-        OFF = "off", "Never"
-        IMMEDIATELY = "immediately", "As they happen"
-        DAILY = "daily", "Once a day"
-        WEEKLY = "weekly", "Once a week"
+        OFF = "off", _("Never")
+        IMMEDIATELY = "immediately", _("As they happen")
+        DAILY = "daily", _("Once a day")
+        WEEKLY = "weekly", _("Once a week")
 
     user = models.OneToOneField(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notification_settings"
@@ -1228,8 +1257,8 @@ class Snapshot(models.Model):
     after creation (arguments/reading/snapshots.py, services/snapshots.py)."""
 
     class Reason(models.TextChoices):
-        BY_HAND = "by_hand", "Frozen by hand"
-        DEADLINE = "deadline", "Frozen at its deadline"
+        BY_HAND = "by_hand", _("Frozen by hand")
+        DEADLINE = "deadline", _("Frozen at its deadline")
 
     debate = models.ForeignKey(Debate, on_delete=models.CASCADE, related_name="snapshots")
     number = models.PositiveIntegerField()
@@ -1324,8 +1353,8 @@ class AccessToken(models.Model):
     the secret is shown once, when it is made (`services.token_create`)."""
 
     class Scope(models.TextChoices):
-        READ = "read", "Read"
-        WRITE = "write", "Read and write (votes, notes)"
+        READ = "read", _("Read")
+        WRITE = "write", _("Read and write (votes, notes)")
 
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="access_tokens"
@@ -1404,9 +1433,9 @@ class WriteRequest(models.Model):
     message; the owner or a moderator accepts (they become a writer) or declines it."""
 
     class Status(models.TextChoices):
-        OPEN = "open", "Waiting"
-        ACCEPTED = "accepted", "Accepted"
-        DECLINED = "declined", "Declined"
+        OPEN = "open", _("Waiting")
+        ACCEPTED = "accepted", _("Accepted")
+        DECLINED = "declined", _("Declined")
 
     debate = models.ForeignKey(Debate, on_delete=models.CASCADE, related_name="write_requests")
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
@@ -1438,12 +1467,12 @@ class Task(models.Model):
     cite N sources, vote on N claims, annotate N claims; by an optional deadline."""
 
     class Kind(models.TextChoices):
-        ARGUMENTS = "arguments", "Write pros or cons"
-        PROS = "pros", "Write pros"
-        CONS = "cons", "Write cons"
-        SOURCES = "sources", "Cite sources"
-        VOTES = "votes", "Vote on claims"
-        NOTES = "notes", "Annotate claims"
+        ARGUMENTS = "arguments", _("Write pros or cons")
+        PROS = "pros", _("Write pros")
+        CONS = "cons", _("Write cons")
+        SOURCES = "sources", _("Cite sources")
+        VOTES = "votes", _("Vote on claims")
+        NOTES = "notes", _("Annotate claims")
 
     debate = models.ForeignKey(Debate, on_delete=models.CASCADE, related_name="tasks")
     kind = models.CharField(max_length=10, choices=Kind.choices)
@@ -1490,10 +1519,10 @@ class Team(models.Model):
     its writers and the template's owner as its owner."""
 
     class Status(models.TextChoices):
-        WAITING = "waiting", "No copy yet"
-        COPYING = "copying", "Being copied"
-        DONE = "done", "Copied"
-        FAILED = "failed", "Copy failed"
+        WAITING = "waiting", _("No copy yet")
+        COPYING = "copying", _("Being copied")
+        DONE = "done", _("Copied")
+        FAILED = "failed", _("Copy failed")
 
     template = models.ForeignKey(Debate, on_delete=models.CASCADE, related_name="teams")
     name = models.CharField(max_length=60)

@@ -31,6 +31,7 @@ from django.http import HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
 
 from arguments import selectors
 from arguments.admin import (
@@ -111,7 +112,7 @@ class ModerationSite(admin.AdminSite):
         if request.user.is_authenticated:
             if self.has_permission(request):
                 return redirect(reverse("moderation:index"))
-            raise PermissionDenied("You moderate no debate: this is for debates' moderators.")
+            raise PermissionDenied(_("You moderate no debate: this is for debates' moderators."))
         return redirect_to_login(request.GET.get("next") or reverse("moderation:index"))
 
 
@@ -313,10 +314,10 @@ class ScopedWriteRequestAdmin(Scoped, admin.ModelAdmin):
             verb = "Accepted" if accept else "Declined"
             self.message_user(request, f"{verb}: {done} request(s).")
 
-    @admin.action(description="Accept: they become writers")
+    @admin.action(description=_("Accept: they become writers"))
     def accept_requests(self, request: HttpRequest, queryset: QuerySet) -> None:
         self._decide(request, queryset, accept=True)
 
-    @admin.action(description="Decline")
+    @admin.action(description=_("Decline"))
     def decline_requests(self, request: HttpRequest, queryset: QuerySet) -> None:
         self._decide(request, queryset, accept=False)

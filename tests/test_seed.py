@@ -7,6 +7,7 @@ from collections import Counter
 import pytest
 from django.core.management import call_command
 
+from arguments.demo.debates import DEBATES
 from arguments.models import Citation, Claim, Debate, Relation, Source
 from arguments.structure.loader import debate_structure
 
@@ -84,3 +85,51 @@ def test_the_smaller_debates_are_there(seeded):
         structure = debate_structure(debate)
         assert len(structure.nodes) >= 10
         assert max(depth_of(structure, c) for c in structure.nodes) >= 3
+
+
+# The French debate: written for French readers (not a translation of the English one), as
+# deep and as sourced as the main debate, with European references.
+FRENCH = "ia-poids-ouverts"
+
+
+def test_the_french_debate_is_seeded_beside_the_english_ones(seeded):
+    assert (
+        Debate.objects.filter(
+            slug__in=["open-weight-ai", "where-the-line-falls", "open-source-label", FRENCH]
+        ).count()
+        == 4
+    )
+    debate = Debate.objects.get(slug=FRENCH)
+    assert debate.title.startswith("Faut-il publier")
+    structure = debate_structure(debate)
+    assert len(structure.nodes) >= 40
+    assert max(depth_of(structure, c) for c in structure.nodes) >= 4
+    cited = Citation.objects.filter(claim__debate=debate)
+    assert cited.values("source").distinct().count() >= 8
+    assert all(c.quote or c.locator for c in cited)
+    assert Relation.objects.filter(debate=debate, is_link=True).count() >= 3
+    stances = Counter(e.stance for e in structure.children[structure.theses[0]])
+    assert stances["pro"] >= 5 and stances["con"] >= 5
+
+
+def test_the_french_debate_is_written_in_french_with_european_references(seeded):
+    debate = Debate.objects.get(slug=FRENCH)
+    structure = debate_structure(debate)
+    words = " ".join(f"{node.text} {node.elaboration}".lower() for node in structure.nodes.values())
+    for french in [" les ", " des ", " pour ", " une ", " à ", "é"]:
+        assert french in words, french
+    for reference in ["mistral", "bloom", "jean zay", "anssi", "ai act", "souverain", "deepseek"]:
+        assert reference in words, reference
+    english = [n.text for n in structure.nodes.values() if " the " in f" {n.text.lower()} "]
+    assert not english  # no English claim slipped in (quotes of English documents may)
+    titles = set(
+        Source.objects.filter(citations__claim__debate=debate).values_list("title", flat=True)
+    )
+    assert "IA : notre ambition pour la France" in titles
+    assert "Recommandations de sécurité pour un système d'IA générative" in titles
+
+
+def test_the_french_debate_says_its_language():
+    french = next(spec for spec in DEBATES if spec["slug"] == FRENCH)
+    assert french["language"] == "fr"
+    assert all(spec.get("language", "en") == "en" for spec in DEBATES if spec is not french)

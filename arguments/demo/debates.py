@@ -1,5 +1,6 @@
-"""Demo content for `manage.py seed_demo`: three related debates about open-weight AI models, as
-plain data that the seeding command and the tests can read without a database. `SOURCES` maps a
+"""Demo content for `manage.py seed_demo`: three related debates about open-weight AI models
+(and a fourth written in French, from `arguments/demo/french.py`), as plain data that the
+seeding command and the tests can read without a database. `SOURCES` maps a
 short key to the record of a real public document; `DEBATES` lists the debates, each with its
 theses and a nested tree of pro and con claims (a claim's `stance` is relative to its parent),
 citations that point into `SOURCES` by key, and `links` that reuse an existing claim elsewhere in
@@ -8,6 +9,8 @@ short excerpts or marked paraphrases of the cited documents.
 """
 
 from __future__ import annotations
+
+from arguments.demo.french import FRENCH_DEBATE, FRENCH_SOURCES
 
 SOURCES: dict[str, dict[str, str]] = {
     "eu-ai-act": {
@@ -198,6 +201,7 @@ SOURCES: dict[str, dict[str, str]] = {
         "published": "2025-10-30",
         "kind": "article",
     },
+    **FRENCH_SOURCES,
 }
 
 
@@ -2159,4 +2163,5 @@ DEBATES: list[dict] = [
             {"claim": "osaid-requires-more", "parent": "common-usage", "stance": "con"},
         ],
     },
+    FRENCH_DEBATE,  # written in French for French readers: arguments/demo/french.py
 ]

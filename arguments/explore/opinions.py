@@ -18,6 +18,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+from django.utils.translation import gettext_lazy as _
+
 from arguments.models import OpinionMap, Vote
 
 if TYPE_CHECKING:
@@ -28,7 +30,7 @@ if TYPE_CHECKING:
 WIDTH, HEIGHT, PAD = 640, 400, 24
 SHOWN_POINTS = 5  # per group's defining points
 SHOWN_ACROSS = 10  # consensus and divisive points
-STANCE_LABELS = {"pro": "Pro", "con": "Con", "thesis": "Thesis"}
+STANCE_LABELS = {"pro": _("Pro"), "con": _("Con"), "thesis": _("Thesis")}
 
 
 @dataclass(slots=True)
@@ -55,11 +57,12 @@ class Point:
 
     @property
     def kind_label(self) -> str:
-        return STANCE_LABELS[self.kind]
+        return str(STANCE_LABELS[self.kind])
 
     @property
     def scale(self) -> dict[int, str]:
-        return Vote.THESIS_VALUE_LABELS if self.is_thesis_point else Vote.VALUE_LABELS
+        labels = Vote.THESIS_VALUE_LABELS if self.is_thesis_point else Vote.VALUE_LABELS
+        return {value: str(label) for value, label in labels.items()}
 
     @property
     def higher(self) -> bool:

@@ -22,6 +22,7 @@ from django.core.mail import EmailMessage
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from arguments.live.notifications import still_seen
 from arguments.models import Notification, NotificationSettings
@@ -82,21 +83,29 @@ def _due(choice: NotificationSettings, now: datetime) -> bool:
 def _message(user, notices: list[Notification]) -> EmailMessage:
     unsubscribe = unsubscribe_url(user.pk)
     count = len(notices)
-    lines = [f"Hello {user.get_username()},", "", f"{count} new in your debates:", ""]
+    lines = [
+        _("Hello %(name)s,") % {"name": user.get_username()},
+        "",
+        _("%(count)s new in your debates:") % {"count": count},
+        "",
+    ]
     for notice in notices[:MAX_ITEMS]:
         lines.append(f"- {notice.text}")
         if notice.note:
-            lines.append(f"  Moderator's note: {notice.note}")
+            lines.append("  " + _("Moderator's note: %(note)s") % {"note": notice.note})
         lines.append(f"  {settings.SITE_URL}{notice.url}")
     if count > MAX_ITEMS:
-        lines.append(f"… and {count - MAX_ITEMS} more.")
+        lines.append(_("… and %(count)s more.") % {"count": count - MAX_ITEMS})
     lines += [
         "",
-        f"All your notifications: {settings.SITE_URL}{reverse('arguments:notifications')}",
-        f"Stop these e-mails (one click): {unsubscribe}",
+        _("All your notifications: %(url)s")
+        % {"url": settings.SITE_URL + reverse("arguments:notifications")},
+        _("Stop these e-mails (one click): %(url)s") % {"url": unsubscribe},
     ]
     return EmailMessage(
-        subject=f"{count} new in your debates" if count > 1 else subject_of(notices[0].text),
+        subject=_("%(count)s new in your debates") % {"count": count}
+        if count > 1
+        else subject_of(notices[0].text),
         body="\n".join(lines),
         to=[user.email],
         headers={

@@ -23,6 +23,7 @@ from django.db.models import Q
 from django.tasks import task
 from django.urls import reverse
 from django.utils.text import Truncator
+from django.utils.translation import gettext as _
 
 from arguments import caches
 from arguments.models import (
@@ -124,7 +125,7 @@ class _Event:
 
     def actor_name(self, username: str) -> str:
         lens = Lens.visitor(self.debate)
-        return lens.author_name(self.actor_id, username) if self.actor_id else "Someone"
+        return lens.author_name(self.actor_id, username) if self.actor_id else _("Someone")
 
     def tell(
         self,
@@ -229,8 +230,12 @@ def claim_added(*, claim_id: int) -> None:
             kind=Kind.RESPONSE,
             stance=relation.stance,
             actor_name=name,
-            text=f"{name} added a {relation.stance} under “{_about(parent.text)}”: "
-            f"“{_about(claim.text)}”",
+            text=(
+                _("%(name)s added a pro under “%(parent)s”: “%(claim)s”")
+                if relation.stance == "pro"
+                else _("%(name)s added a con under “%(parent)s”: “%(claim)s”")
+            )
+            % {"name": name, "parent": _about(parent.text), "claim": _about(claim.text)},
             url=url,
             seen=sees,
         )
@@ -239,7 +244,8 @@ def claim_added(*, claim_id: int) -> None:
         _mentioned(claim.text, event.debate),
         claim=claim,
         kind=Kind.MENTION,
-        text=f"{name} mentioned you in “{_about(claim.text)}”",
+        text=_("%(name)s mentioned you in “%(claim)s”")
+        % {"name": name, "claim": _about(claim.text)},
         url=url,
         seen=sees,
     )
@@ -260,7 +266,8 @@ def claim_edited(*, claim_id: int, actor_id: int, old_text: str) -> None:
         added,
         claim=claim,
         kind=Kind.MENTION,
-        text=f"{name} mentioned you in “{_about(claim.text)}”",
+        text=_("%(name)s mentioned you in “%(claim)s”")
+        % {"name": name, "claim": _about(claim.text)},
         url=url,
         seen=lambda lens: lens.sees(claim.pk),
     )
@@ -269,7 +276,8 @@ def claim_edited(*, claim_id: int, actor_id: int, old_text: str) -> None:
             _users([claim.author_id]),
             claim=claim,
             kind=Kind.EDIT,
-            text=f"{name} edited your claim: now “{_about(claim.text)}”",
+            text=_("%(name)s edited your claim: now “%(claim)s”")
+            % {"name": name, "claim": _about(claim.text)},
             url=url,
             seen=knows,
         )
@@ -292,8 +300,8 @@ def note_added(*, note_id: int) -> None:
             _users([note.parent.author_id]),
             claim=claim,
             kind=Kind.REPLY,
-            text=f"{name} replied to your note on “{_about(claim.text)}”: "
-            f"“{Truncator(note.body).chars(160)}”",
+            text=_("%(name)s replied to your note on “%(claim)s”: “%(reply)s”")
+            % {"name": name, "claim": _about(claim.text), "reply": Truncator(note.body).chars(160)},
             url=url,
             seen=sees,
         )
@@ -301,7 +309,8 @@ def note_added(*, note_id: int) -> None:
         _mentioned(note.body, event.debate),
         claim=claim,
         kind=Kind.MENTION,
-        text=f"{name} mentioned you in a note on “{_about(claim.text)}”",
+        text=_("%(name)s mentioned you in a note on “%(claim)s”")
+        % {"name": name, "claim": _about(claim.text)},
         url=url,
         seen=sees,
     )
@@ -316,12 +325,18 @@ def claim_moderated(*, claim_id: int, actor_id: int, was: str) -> None:
     status = claim.status
     if was == Claim.Status.PENDING:
         kind = Kind.SUGGESTION
-        verdict = "approved" if status == Claim.Status.PUBLISHED else "declined"
-        text = f"A moderator {verdict} your suggestion “{_about(claim.text)}”"
+        text = (
+            _("A moderator approved your suggestion “%(claim)s”")
+            if status == Claim.Status.PUBLISHED
+            else _("A moderator declined your suggestion “%(claim)s”")
+        ) % {"claim": _about(claim.text)}
     else:
         kind = Kind.MODERATION
-        verdict = "hid" if status == Claim.Status.HIDDEN else "restored"
-        text = f"A moderator {verdict} your claim “{_about(claim.text)}”"
+        text = (
+            _("A moderator hid your claim “%(claim)s”")
+            if status == Claim.Status.HIDDEN
+            else _("A moderator restored your claim “%(claim)s”")
+        ) % {"claim": _about(claim.text)}
     event.tell(
         _users([claim.author_id]),
         claim=claim,
@@ -342,14 +357,18 @@ def flag_resolved(*, flag_id: int) -> None:
     claim = flag.flagged_claim
     event = _Event(claim.debate_id, flag.handled_by_id)
     verdict = flag.get_status_display().lower()
-    on, mine = ("", "claim ") if flag.claim_id else ("a note on ", "note on ")
     url = _claim_url(claim)
     knows = lambda lens: lens.knows(claim.pk)  # noqa: E731
     event.tell(
         _users([flag.reporter_id]),
         claim=claim,
         kind=Kind.MODERATION,
-        text=f"Your flag on {on}“{_about(claim.text)}” was {verdict}",
+        text=(
+            _("Your flag on “%(claim)s” was %(verdict)s")
+            if flag.claim_id
+            else _("Your flag on a note on “%(claim)s” was %(verdict)s")
+        )
+        % {"claim": _about(claim.text), "verdict": verdict},
         note=flag.resolution_note,
         url=url,
         # The reporter saw what they flagged; the decision reaches them even when it hid it.
@@ -361,8 +380,12 @@ def flag_resolved(*, flag_id: int) -> None:
             _users([author_id]),
             claim=claim,
             kind=Kind.MODERATION,
-            text=f"A flag on your {mine}“{_about(claim.text)}” was upheld "
-            f"({flag.get_reason_display().lower()})",
+            text=(
+                _("A flag on your claim “%(claim)s” was upheld (%(reason)s)")
+                if flag.claim_id
+                else _("A flag on your note on “%(claim)s” was upheld (%(reason)s)")
+            )
+            % {"claim": _about(claim.text), "reason": flag.get_reason_display().lower()},
             note=flag.resolution_note,
             url=url,
             seen=knows,
@@ -403,7 +426,8 @@ def grades_released(*, debate_id: int, actor_id: int, user_id: int | None = None
             [user],
             claim=claim,
             kind=Kind.FEEDBACK,
-            text=f"Your feedback and grades in “{_about(debate.title)}” are released",
+            text=_("Your feedback and grades in “%(debate)s” are released")
+            % {"debate": _about(debate.title)},
             url=url,
             seen=knows,
         )
@@ -419,7 +443,7 @@ def feedback_written(*, claim_id: int, actor_id: int) -> None:
         _users([claim.author_id]),
         claim=claim,
         kind=Kind.FEEDBACK,
-        text=f"New feedback on your claim “{_about(claim.text)}”",
+        text=_("New feedback on your claim “%(claim)s”") % {"claim": _about(claim.text)},
         url=_feedback_url(claim.debate),
         seen=lambda lens: lens.knows(claim.pk),
     )
@@ -444,7 +468,8 @@ def write_requested(*, request_id: int) -> None:
         claim=thesis,
         kind=Kind.REQUEST,
         actor_name=name,
-        text=f"{name} asks to write in “{_about(debate.title)}”",
+        text=_("%(name)s asks to write in “%(debate)s”")
+        % {"name": name, "debate": _about(debate.title)},
         note=asked.message,
         url=reverse("arguments:write_requests", args=[debate.slug]),
         seen=lambda lens: lens.manages,
@@ -465,9 +490,12 @@ def write_request_decided(*, request_id: int) -> None:
         _users([asked.user_id]),
         claim=thesis,
         kind=Kind.REQUEST,
-        text=f"You may now write in “{_about(debate.title)}”"
-        if accepted
-        else f"Your request to write in “{_about(debate.title)}” was declined",
+        text=(
+            _("You may now write in “%(debate)s”")
+            if accepted
+            else _("Your request to write in “%(debate)s” was declined")
+        )
+        % {"debate": _about(debate.title)},
         url=reverse("arguments:debate", args=[debate.slug]),
         seen=lambda lens: lens.sees(thesis.pk),
     )

@@ -20,7 +20,7 @@ from typing import Any
 from django.conf import settings
 from django.core import signing
 from django.http.cookie import parse_cookie
-from django.utils.translation import ngettext
+from django.utils.translation import gettext, ngettext
 
 from arguments import caches, selectors
 from arguments.models import Debate
@@ -170,7 +170,7 @@ class Summary:
         if self.new_votes:
             parts.append(ngettext("%d new vote", "%d new votes", self.new_votes) % self.new_votes)
         if not parts and self.other_changes:
-            parts.append("Claims were edited or moved")
+            parts.append(gettext("Claims were edited or moved"))
         return ", ".join(parts)
 
 

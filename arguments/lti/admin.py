@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Any, TypedDict
 from django.contrib import admin, messages
 from django.db.models import Count, QuerySet
 from django.http import HttpRequest
+from django.utils.translation import gettext_lazy as _
 
 from arguments.models import CourseActivity, ScoreReport
 from arguments.services.grades import scores_send
@@ -45,20 +46,20 @@ class CourseActivityAdmin(ReadMostlyAdmin):
     def get_queryset(self, request: HttpRequest) -> QuerySet:
         return super().get_queryset(request).annotate(learner_count=Count("scores"))
 
-    @admin.display(description="course", ordering="resource_link__context__title")
+    @admin.display(description=_("course"), ordering="resource_link__context__title")
     def course(self, obj: CourseActivity) -> str:
         context = obj.resource_link.context
         return f"{context.title or context.id_on_platform} · {obj.resource_link.title or ''}"
 
-    @admin.display(description="platform")
+    @admin.display(description=_("platform"))
     def platform(self, obj: CourseActivity) -> str:
         return obj.resource_link.context.deployment.registration.name
 
-    @admin.display(description="graded", boolean=True)
+    @admin.display(description=_("graded"), boolean=True)
     def graded(self, obj: CourseActivity) -> bool:
         return bool(obj.lineitem_url)
 
-    @admin.display(description="learners scored", ordering="learner_count")
+    @admin.display(description=_("learners scored"), ordering="learner_count")
     def learners(self, obj: WithAnnotations[CourseActivity, LearnerCount]) -> int:
         return obj.learner_count
 
@@ -98,15 +99,15 @@ class ScoreReportAdmin(ReadMostlyAdmin):
     ]
     actions = ["send_again"]
 
-    @admin.display(description="debate", ordering="activity__debate__title")
+    @admin.display(description=_("debate"), ordering="activity__debate__title")
     def debate(self, obj: ScoreReport) -> str:
         return obj.activity.debate.title
 
-    @admin.display(description="failure")
+    @admin.display(description=_("failure"))
     def failure(self, obj: ScoreReport) -> str:
         return f"{obj.error[:80]} (failed {obj.attempts} in a row)" if obj.error else ""
 
-    @admin.action(description="Send these scores again now")
+    @admin.action(description=_("Send these scores again now"))
     def send_again(self, request: HttpRequest, queryset: QuerySet) -> None:
         # Forget what was sent and any wait: the send below (or, if it fails, the next
         # `lti_sync_scores`) posts them whatever their score.

@@ -39,6 +39,7 @@ from django.core import signing
 from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import render
 from django.urls import reverse
+from django.utils.translation import gettext as _
 from pylti1p3.contrib.django import DjangoCacheDataStorage
 from pylti1p3.contrib.django.cookie import DjangoCookieService
 
@@ -53,8 +54,6 @@ TARGET_RE = re.compile(r"^[A-Za-z0-9_.\-]{1,64}$")
 # The fields our launch page posts back: what the platform's storage held.
 STORED_STATE = "lti_storage_state"
 STORED_NONCE = "lti_storage_nonce"
-
-START_AGAIN = "Open the activity again from your course."
 
 
 class StorageRefused(Exception):
@@ -151,11 +150,13 @@ def state_read(state: str) -> StoredLogin:
             state.removeprefix(STATE_PREFIX), salt=STATE_SALT, max_age=STATE_MAX_AGE
         )
     except signing.SignatureExpired as error:
-        message = f"This launch took too long. {START_AGAIN}"
+        message = _("This launch took too long. Open the activity again from your course.")
         raise StorageRefused(message, 400, str(error)) from error
     except signing.BadSignature as error:
         raise StorageRefused(
-            f"This launch did not start here. {START_AGAIN}", 400, str(error)
+            _("This launch did not start here. Open the activity again from your course."),
+            400,
+            str(error),
         ) from error
     return StoredLogin(nonce_digest=payload["n"], target=payload["t"], origin=payload["o"])
 
@@ -168,9 +169,9 @@ def token_nonce(id_token: str) -> str:
         claims = json.loads(base64.urlsafe_b64decode(body + "=" * (-len(body) % 4)))
         nonce = claims["nonce"]
     except (IndexError, ValueError, KeyError, TypeError) as error:
-        raise StorageRefused("The launch token is malformed.", 400, repr(error)) from error
+        raise StorageRefused(_("The launch token is malformed."), 400, repr(error)) from error
     if not isinstance(nonce, str) or not nonce:
-        raise StorageRefused("The launch token has no nonce.", 400)
+        raise StorageRefused(_("The launch token has no nonce."), 400)
     return nonce
 
 
@@ -239,18 +240,27 @@ def vouch(request: HttpRequest) -> str:
     login = state_read(state)
     if not _from_our_page(request):
         raise StorageRefused(
-            f"This launch must be confirmed by this tool's own page. {START_AGAIN}", 403
+            _(
+                "This launch must be confirmed by this tool's own page. "
+                "Open the activity again from your course."
+            ),
+            403,
         )
     nonce = token_nonce(request.POST.get("id_token", ""))
     if _digest(nonce) != login.nonce_digest:
         raise StorageRefused(
-            f"This launch token does not belong to the login that started it. {START_AGAIN}",
+            _(
+                "This launch token does not belong to the login that started it. "
+                "Open the activity again from your course."
+            ),
             403,
         )
     if request.POST.get(STORED_STATE) != state or request.POST.get(STORED_NONCE) != nonce:
         raise StorageRefused(
-            "Your course platform did not confirm that this launch started in this browser. "
-            + START_AGAIN,
+            _(
+                "Your course platform did not confirm that this launch started in this browser. "
+                "Open the activity again from your course."
+            ),
             403,
         )
     return state

@@ -39,6 +39,9 @@ from django.middleware.csp import get_nonce
 from django.shortcuts import render
 from django.urls import Resolver404, resolve, reverse
 from django.utils.csp import CSP
+from django.utils.functional import Promise
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.clickjacking import xframe_options_exempt
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_POST
@@ -101,47 +104,91 @@ caches.register(
 JWKS_TIMEOUT = 10  # seconds to wait for a platform's public keys
 
 COOKIE_MESSAGES = {
-    "main_msg": "Your browser blocks cookies inside this course page, so the map cannot "
-    "sign you in here. Open it in a new window instead.",
-    "click_msg": "Open the argument map in a new window",
-    "loading_msg": "Loading the argument map…",
+    "main_msg": gettext_lazy(
+        "Your browser blocks cookies inside this course page, so the map cannot "
+        "sign you in here. Open it in a new window instead."
+    ),
+    "click_msg": gettext_lazy("Open the argument map in a new window"),
+    "loading_msg": gettext_lazy("Loading the argument map…"),
 }
 
 # pylti1p3's messages -> (status, what the person in front of the LMS should read).
-START_AGAIN = "Open the activity again from your course."
-EXPLANATIONS: list[tuple[str, int, str]] = [
-    ("Missing state", 400, f"This launch did not start here, or it expired. {START_AGAIN}"),
-    ("State not found", 400, f"This launch did not start here, or it expired. {START_AGAIN}"),
-    ("Missing id_token", 400, "The platform sent no launch token."),
-    ("Missing %s cookie", 400, f"Your browser did not keep this tool's cookie. {START_AGAIN}"),
-    ("nonce", 403, f"This launch was already used or has expired. {START_AGAIN}"),
+EXPLANATIONS: list[tuple[str, int, Promise]] = [
+    (
+        "Missing state",
+        400,
+        gettext_lazy(
+            "This launch did not start here, or it expired. "
+            "Open the activity again from your course."
+        ),
+    ),
+    (
+        "State not found",
+        400,
+        gettext_lazy(
+            "This launch did not start here, or it expired. "
+            "Open the activity again from your course."
+        ),
+    ),
+    ("Missing id_token", 400, gettext_lazy("The platform sent no launch token.")),
+    (
+        "Missing %s cookie",
+        400,
+        gettext_lazy(
+            "Your browser did not keep this tool's cookie. "
+            "Open the activity again from your course."
+        ),
+    ),
+    (
+        "nonce",
+        403,
+        gettext_lazy(
+            "This launch was already used or has expired. Open the activity again from your course."
+        ),
+    ),
     (
         "Registration not found",
         403,
-        "This launch comes from a platform or client ID (the token's issuer and audience) "
-        "that is not registered with this tool. An administrator registers platforms in the "
-        "admin, under LTI registrations.",
+        gettext_lazy(
+            "This launch comes from a platform or client ID (the token's issuer and audience) "
+            "that is not registered with this tool. An administrator registers platforms in the "
+            "admin, under LTI registrations."
+        ),
     ),
     (
         "Client id not registered",
         403,
-        "This launch token is meant for another tool (wrong audience).",
+        gettext_lazy("This launch token is meant for another tool (wrong audience)."),
     ),
-    ("Signature has expired", 403, f"This launch token has expired. {START_AGAIN}"),
+    (
+        "Signature has expired",
+        403,
+        gettext_lazy("This launch token has expired. Open the activity again from your course."),
+    ),
     (
         "Signature verification failed",
         403,
-        "This launch token is not signed by the platform's keys: it is forged or damaged.",
+        gettext_lazy(
+            "This launch token is not signed by the platform's keys: it is forged or damaged."
+        ),
     ),
-    ("Unable to find public key", 403, "This launch token is signed by an unknown key."),
-    ("JWT KID not found", 403, "This launch token does not say which key signed it."),
-    ("Error during fetch URL", 502, "The platform's public keys could not be fetched."),
-    ("Invalid response from", 502, "The platform's public keys could not be read."),
-    ("JWT", 400, "The launch token is malformed."),
-    ("deployment", 403, "This launch names no known deployment of the tool."),
-    ("message type", 400, "This kind of LTI message is not supported."),
-    ("Message validation failed", 400, "The launch is missing required LTI claims."),
-    ("Can't decode id_token", 403, "The launch token could not be verified."),
+    (
+        "Unable to find public key",
+        403,
+        gettext_lazy("This launch token is signed by an unknown key."),
+    ),
+    ("JWT KID not found", 403, gettext_lazy("This launch token does not say which key signed it.")),
+    (
+        "Error during fetch URL",
+        502,
+        gettext_lazy("The platform's public keys could not be fetched."),
+    ),
+    ("Invalid response from", 502, gettext_lazy("The platform's public keys could not be read.")),
+    ("JWT", 400, gettext_lazy("The launch token is malformed.")),
+    ("deployment", 403, gettext_lazy("This launch names no known deployment of the tool.")),
+    ("message type", 400, gettext_lazy("This kind of LTI message is not supported.")),
+    ("Message validation failed", 400, gettext_lazy("The launch is missing required LTI claims.")),
+    ("Can't decode id_token", 403, gettext_lazy("The launch token could not be verified.")),
 ]
 
 
@@ -198,8 +245,8 @@ def _explain(error: Exception) -> LaunchError:
     text = str(error)
     for needle, status, message in EXPLANATIONS:
         if needle.lower() in text.lower():
-            return LaunchError(message, status, details=text)
-    return LaunchError("This launch could not be verified.", 403, details=text)
+            return LaunchError(str(message), status, details=text)
+    return LaunchError(_("This launch could not be verified."), 403, details=text)
 
 
 def _origin(url: object) -> str | None:
@@ -251,7 +298,7 @@ def login_initiation(request: HttpRequest, registration_uuid: Any = None) -> Htt
         # Some platforms send no client_id: the registration in the URL says which it is.
         registration = selectors.lti_registration(registration_uuid)
         if registration is None:
-            return lti_error(request, LaunchError("This tool address is not registered.", 404))
+            return lti_error(request, LaunchError(_("This tool address is not registered."), 404))
         defaults["client_id"] = registration.client_id
     tool_conf = DjangoToolConfig(str(registration_uuid) if registration_uuid else None)
     lti_request = DjangoRequest(request, default_params=defaults)
@@ -275,16 +322,18 @@ def login_initiation(request: HttpRequest, registration_uuid: Any = None) -> Htt
                 request, auth_url=auth_url, state=state, nonce=nonce, target=target
             )
         else:
-            response = oidc_login.enable_check_cookies(**COOKIE_MESSAGES).redirect(launch_url)
+            response = oidc_login.enable_check_cookies(
+                **{k: str(v) for k, v in COOKIE_MESSAGES.items()}
+            ).redirect(launch_url)
     except (OIDCException, LtiException) as error:
         text = str(error)
         if "registration" in text.lower():
-            message = (
+            message = _(
                 "This platform (issuer and client ID) is not registered with this tool. "
                 "An administrator registers platforms in the admin, under LTI registrations."
             )
             return lti_error(request, LaunchError(message, 403, details=text))
-        return lti_error(request, LaunchError("This login request is incomplete.", 400, text))
+        return lti_error(request, LaunchError(_("This login request is incomplete."), 400, text))
     # The cookie check page shows in the LMS frame; it holds only a link, and pylti1p3's
     # inline script, which runs only with this response's CSP nonce.
     if isinstance(response, HttpResponse) and b"<script" in response.content:
@@ -339,11 +388,13 @@ def _validated(request: HttpRequest, vouched_state: str = "") -> DjangoMessageLa
             details=str(error),
         ) from error
     except (ValueError, TypeError, AttributeError, KeyError) as error:
-        raise LaunchError("The launch token is malformed.", 400, details=repr(error)) from error
+        raise LaunchError(_("The launch token is malformed."), 400, details=repr(error)) from error
     # pylti1p3 checks that the nonce was issued here, but not that it is used once.
     nonce = f"lti-nonce-used:{body.get('iss')}:{body.get('nonce')}"
     if not cache.add(nonce, True, NONCE_TTL):
-        raise LaunchError(f"This launch was already used. {START_AGAIN}", 403)
+        raise LaunchError(
+            _("This launch was already used. Open the activity again from your course."), 403
+        )
     return message_launch
 
 
@@ -388,9 +439,9 @@ def _launch_target(body: dict[str, Any]) -> tuple[Debate, int | None]:
     slug, pk = target
     debate = selectors.debate_by_slug(slug)
     if debate is None:
-        raise LaunchError("The debate this course link names no longer exists.", 404)
+        raise LaunchError(_("The debate this course link names no longer exists."), 404)
     if pk is not None and not Lens.visitor(debate).sees(pk):
-        raise LaunchError("The claim this course link names is not available.", 404)
+        raise LaunchError(_("The claim this course link names is not available."), 404)
     return debate, pk
 
 
@@ -425,9 +476,9 @@ def launch(request: HttpRequest) -> HttpResponse:
         elif lti_launch.is_deep_link_launch:
             debate, pk = None, None
             if lti_role_for(body.get(CLAIM + "roles")) != Role.MODERATOR:
-                raise LaunchError("Only instructors can choose a debate for a course.", 403)
+                raise LaunchError(_("Only instructors can choose a debate for a course."), 403)
         else:
-            raise LaunchError("This kind of LTI launch is not supported.", 400)
+            raise LaunchError(_("This kind of LTI launch is not supported."), 400)
     except LaunchError as error:
         return lti_error(request, error)
     except StorageRefused as error:
@@ -459,7 +510,7 @@ def launch(request: HttpRequest) -> HttpResponse:
         return lti_error(request, LaunchError(str(refused), 403))
     except (DataError, KeyError, TypeError, AttributeError, ValueError) as error:
         # A claim shape launch_claims_check does not know yet; rolled back, never a 500.
-        message = "The course platform sent a malformed launch. Tell its administrator."
+        message = _("The course platform sent a malformed launch. Tell its administrator.")
         return lti_error(request, LaunchError(message, 400, details=repr(error)))
     login(request, user, backend="django.contrib.auth.backends.ModelBackend")
     request.session[SESSION_ORIGINS] = platform_origins(request, body, lti_launch.registration)
@@ -501,13 +552,17 @@ def _picker_launch(request: HttpRequest, token: str) -> DjangoMessageLaunch:
             launch_id, request, DjangoToolConfig(), launch_data_storage=CookielessCacheStorage()
         )
     except signing.SignatureExpired as error:
-        raise LaunchError(f"This choice took too long. {START_AGAIN}", 400) from error
+        raise LaunchError(
+            _("This choice took too long. Open the activity again from your course."), 400
+        ) from error
     except signing.BadSignature as error:
-        raise LaunchError("This page must be opened from your course.", 400) from error
+        raise LaunchError(_("This page must be opened from your course."), 400) from error
     except LtiException as error:
-        raise LaunchError(f"This launch has expired. {START_AGAIN}", 400, str(error)) from error
+        raise LaunchError(
+            _("This launch has expired. Open the activity again from your course."), 400, str(error)
+        ) from error
     if not message_launch.is_deep_link_launch():
-        raise LaunchError("This launch is not for choosing a debate.", 400)
+        raise LaunchError(_("This launch is not for choosing a debate."), 400)
     # pylti1p3 types from_cache as returning its base class; it returns a `cls` instance.
     return message_launch  # type: ignore[return-value]
 
@@ -518,19 +573,19 @@ def _picked(request: HttpRequest) -> tuple[Debate, int | None]:
     slug = request.POST.get("debate", "").strip()
     host = urlsplit(address).netloc
     if host and host != request.get_host():
-        raise LaunchError("That address is not a debate of this site.", 422)
+        raise LaunchError(_("That address is not a debate of this site."), 422)
     target = _named_target(address) if address else ((slug, None) if slug else None)
     if target is None:
-        raise LaunchError("Pick a debate, or paste the address of a debate or a claim.", 422)
+        raise LaunchError(_("Pick a debate, or paste the address of a debate or a claim."), 422)
     debate = selectors.debate_by_slug(target[0])
     if debate is None:
-        raise LaunchError("There is no debate at that address.", 422)
+        raise LaunchError(_("There is no debate at that address."), 422)
     # Private debates: only those the instructor's account may already read.
     if not Lens.of(debate, request.user).readable:
-        raise LaunchError("That debate is private: ask its owner to add you first.", 422)
+        raise LaunchError(_("That debate is private: ask its owner to add you first."), 422)
     pk = target[1]
     if pk is not None and not Lens.visitor(debate).sees(pk):
-        raise LaunchError("That claim is not available.", 422)
+        raise LaunchError(_("That claim is not available."), 422)
     return debate, pk
 
 
@@ -637,7 +692,7 @@ def _lti_page(request: HttpRequest, slug: str, pk: int | None) -> HttpResponse:
         )
     lens = lens_for(request, slug, frame=Frame.LTI)
     if pk is not None and not lens.sees(pk):
-        return lti_error(request, LaunchError("There is no such claim in this debate.", 404))
+        return lti_error(request, LaunchError(_("There is no such claim in this debate."), 404))
     course_url = (request.session.get(SESSION_RETURN_URLS) or {}).get(slug, "")
     response = frame_page(request, lens, pk, EmbedOptions(), course_url=course_url)
     return allow_framing(response, request.session.get(SESSION_ORIGINS) or [CSP.NONE])

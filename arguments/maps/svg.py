@@ -24,6 +24,8 @@ from pathlib import Path
 from django.contrib.staticfiles import finders
 from django.utils.html import escape
 from django.utils.translation import get_language_bidi
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, ngettext
 
 from arguments import caches
 from arguments.maps.layout import Box, MapNode, Segment
@@ -97,22 +99,48 @@ def _kind(node: MapNode) -> str:
     return kind
 
 
+# What the map calls a claim's stance and a claim not published, in the reader's language.
+STANCE_NAMES = {"pro": gettext_lazy("Pro"), "con": gettext_lazy("Con")}
+THESIS_NAME = gettext_lazy("Thesis")
+STATUS_NAMES = {
+    "pending": gettext_lazy("pending"),
+    "hidden": gettext_lazy("hidden"),
+    "deleted": gettext_lazy("deleted"),
+}
+
+
+def _stance_name(node: MapNode) -> str:
+    return str(STANCE_NAMES.get(node.stance or "", THESIS_NAME))
+
+
+def _status_name(node: MapNode) -> str:
+    return str(STATUS_NAMES.get(node.status, node.status))
+
+
 def _label(node: MapNode) -> str:
-    stance = {"pro": "Pro", "con": "Con"}.get(node.stance or "", "Thesis")
-    extra = " (linked)" if node.is_link else ""
+    head = _stance_name(node)
+    if node.is_link:
+        head = _("%(stance)s (linked)") % {"stance": head}
     if node.status != "published":
-        extra += f" ({node.status})"
-    strength = ""
+        head = f"{head} ({_status_name(node)})"
     if node.strength is not None:
-        strength = f", strength {round(node.strength * 100)}%" if node.rated else ", not yet rated"
-    return f"{stance}{extra}{strength}: {node.text}"
+        if node.rated:
+            head = _("%(stance)s, strength %(percent)s%%") % {
+                "stance": head,
+                "percent": round(node.strength * 100),
+            }
+        else:
+            head = _("%(stance)s, not yet rated") % {"stance": head}
+    return _("%(stance)s: %(claim)s") % {"stance": head, "claim": node.text}
 
 
 def label_of(segment: Segment) -> str:
     """What a segment says to a reader: the claim's label, or how many claims it folds."""
     if segment.node is not None:
         return _label(segment.node)
-    return f"{segment.folded} more claim{'s' if segment.folded != 1 else ''} here"
+    return ngettext("%(count)s more claim here", "%(count)s more claims here", segment.folded) % {
+        "count": segment.folded
+    }
 
 
 def _opacity(node: MapNode) -> str:
@@ -126,17 +154,17 @@ def _facts(node: MapNode | None) -> dict[str, str]:
     """What the map's side panel shows of a claim (static/js/map.js reads these)."""
     if node is None:
         return {}
-    stance = {"pro": "Pro", "con": "Con"}.get(node.stance or "", "Thesis")
+    stance = _stance_name(node)
     if node.is_link:
-        stance += " (linked here)"
+        stance = _("%(stance)s (linked here)") % {"stance": stance}
     if node.status != "published":
-        stance += f" ({node.status})"
+        stance = f"{stance} ({_status_name(node)})"
     if node.strength is None:
-        strength = "Strength hidden"
+        strength = _("Strength hidden")
     elif not node.rated:
-        strength = "Not yet rated"
+        strength = _("Not yet rated")
     else:
-        strength = f"Strength {round(node.strength * 100)}%"
+        strength = _("Strength %(percent)s%%") % {"percent": round(node.strength * 100)}
     return {"stance": stance, "strength": strength, "text": node.text}
 
 

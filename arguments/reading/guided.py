@@ -46,7 +46,7 @@ class Step:
     def choices(self) -> list[tuple[int, str]]:
         """The five votes, named as the tree names them (a thesis: how true; else: impact)."""
         labels = Vote.VALUE_LABELS if self.stance else Vote.THESIS_VALUE_LABELS
-        return sorted(labels.items())
+        return [(value, str(label)) for value, label in sorted(labels.items())]
 
 
 @dataclass(frozen=True)

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from django.db import connections
+from django.utils.translation import gettext
 
 from arguments import replicas
 from arguments.models import Claim, Flag, Role
@@ -34,15 +35,16 @@ class FlagNote:
 
     @property
     def reason_label(self) -> str:
-        return Flag.Reason(self.reason).label
+        return str(Flag.Reason(self.reason).label)
 
     @property
     def fallacy_label(self) -> str:
-        return Flag.Fallacy(self.fallacy).label if self.fallacy else ""
+        return str(Flag.Fallacy(self.fallacy).label) if self.fallacy else ""
 
     @property
     def fallacy_explanation(self) -> str:
-        return Flag.FALLACY_EXPLANATIONS.get(self.fallacy, "") if self.fallacy else ""
+        english = Flag.FALLACY_EXPLANATIONS.get(self.fallacy, "") if self.fallacy else ""
+        return gettext(english) if english else ""
 
     @property
     def under_review(self) -> bool:

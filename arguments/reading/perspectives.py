@@ -30,6 +30,7 @@ from django.contrib.auth import get_user_model
 from django.core.exceptions import BadRequest, PermissionDenied
 from django.db.models import Count, Q
 from django.http import Http404
+from django.utils.translation import gettext as _
 
 from arguments import caches
 from arguments.models import Membership, OpinionMap, Perspective, Vote, tally_of
@@ -72,12 +73,12 @@ class Viewpoint:
     def describes(self) -> str:
         """How the page says whose votes it shows."""
         if self.kind == "user":
-            return f"as {self.label} voted"
+            return _("as %(name)s voted") % {"name": self.label}
         if self.kind == "group":
-            return f"as the group {self.label} voted"
+            return _("as the group %(name)s voted") % {"name": self.label}
         if self.kind == "opinion":
-            return f"as opinion group {self.label} voted"
-        return f"as {self.label}"
+            return _("as opinion group %(name)s voted") % {"name": self.label}
+        return _("as %(name)s") % {"name": self.label}
 
 
 @dataclass
@@ -93,7 +94,7 @@ def parse(raw: str) -> tuple[str, int] | None:
     raw = raw.strip()
     if not raw or raw == "everyone":
         return None
-    kind, _, number = raw.partition(":")
+    kind, _sep, number = raw.partition(":")
     if kind not in KINDS or not (number.isascii() and number.isdigit()) or len(number) > 18:
         raise BadRequest("perspective must be user:<id>, group:<id>, named:<id> or opinion:<n>.")
     return kind, int(number)
@@ -110,7 +111,7 @@ def viewpoint_for(debate: Debate, raw: str, *, may_see_voters: bool) -> Viewpoin
     if kind == "opinion":
         return _opinion_group(debate, id_)
     if kind != "named" and not may_see_voters:
-        raise PermissionDenied("Only the owner and moderators see how participants voted.")
+        raise PermissionDenied(_("Only the owner and moderators see how participants voted."))
     if kind == "user":
         user = participants_of(debate).filter(pk=id_).values_list("pk", "username").first()
         if user is None:

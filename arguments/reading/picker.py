@@ -8,6 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from django.core.cache import cache
+from django.utils.translation import gettext as _
 
 from arguments import caches
 from arguments.models import Perspective
@@ -94,7 +95,9 @@ def picker_of(lens: Lens) -> Picker:
     picker = Picker(current=current)
     if current is not None and current.kind == "opinion":
         # Offered from the opinion page, not listed here: the select keeps it chosen.
-        picker.opinion = [Choice(current.key, f"Opinion group {current.label}", True)]
+        picker.opinion = [
+            Choice(current.key, _("Opinion group %(label)s") % {"label": current.label}, True)
+        ]
     if lens.user_id is None:
         return picker
     chosen = current.key if current is not None else ""

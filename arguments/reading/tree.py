@@ -8,6 +8,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
+from django.utils.translation import gettext
+
 from arguments.models import Annotation, Claim, Stance, Vote
 
 if TYPE_CHECKING:
@@ -40,14 +42,14 @@ class NoteItem:
 
     @property
     def motivation_label(self) -> str:
-        return Annotation.Motivation(self.note.motivation).label
+        return str(Annotation.Motivation(self.note.motivation).label)
 
     @property
     def visibility_label(self) -> str:
         """Said only of notes not everyone sees ("" for public ones)."""
         if self.note.visibility == Annotation.Visibility.PUBLIC:
             return ""
-        return Annotation.Visibility(self.note.visibility).label
+        return str(Annotation.Visibility(self.note.visibility).label)
 
 
 @dataclass(slots=True)
@@ -111,7 +113,7 @@ class TreeItem:
     @property
     def kind_label(self) -> str:
         """ "Pro", "Con" or "Thesis": what the claim is where it stands."""
-        return STANCE_LABELS[self.edge.stance] if self.edge is not None else "Thesis"
+        return str(STANCE_LABELS[self.edge.stance]) if self.edge is not None else gettext("Thesis")
 
     @property
     def kind(self) -> str:
@@ -122,7 +124,7 @@ class TreeItem:
     def status_label(self) -> str:
         """ "Awaiting approval", "Hidden"…; empty for a published claim (nothing to say)."""
         status = self.node.status
-        return "" if status == Claim.Status.PUBLISHED else Claim.Status(status).label
+        return "" if status == Claim.Status.PUBLISHED else str(Claim.Status(status).label)
 
     @property
     def is_hidden(self) -> bool:
@@ -156,7 +158,7 @@ class TreeItem:
     def distribution(self) -> list[tuple[int, str, int]]:
         """(value, label, count) for each vote value, the labels fitting the point's kind."""
         labels = Vote.THESIS_VALUE_LABELS if self.is_thesis_point else Vote.VALUE_LABELS
-        return [(value, labels[value], self.tally[value]) for value in range(5)]
+        return [(value, str(labels[value]), self.tally[value]) for value in range(5)]
 
     @property
     def vote_steps(self) -> list[tuple[int, str, int, int, bool]]:

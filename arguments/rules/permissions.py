@@ -21,6 +21,9 @@ from enum import StrEnum
 from typing import TYPE_CHECKING, Protocol, TypedDict, Unpack
 
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.utils.functional import Promise
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from arguments.models import Annotation, Claim, Debate, Flag, Membership, Role
 
@@ -153,17 +156,17 @@ ALLOWED_WHEN_NOT_OPEN = {
 
 # Acts on a claim that need it published: one answers, cites, votes on, annotates or flags
 # what stands in the debate, not what waits for approval or was hidden.
-NEEDS_PUBLISHED: dict[Action, str] = {
-    Action.ADD_CLAIM: (
+NEEDS_PUBLISHED: dict[Action, Promise] = {
+    Action.ADD_CLAIM: gettext_lazy(
         "You can only respond to a published claim; this one is hidden or awaiting approval."
     ),
-    Action.LINK_CLAIM: (
+    Action.LINK_CLAIM: gettext_lazy(
         "You can only respond to a published claim; this one is hidden or awaiting approval."
     ),
-    Action.CITE_SOURCE: "Sources can be added to published claims only.",
-    Action.VOTE: "Votes are closed on a hidden or pending claim.",
-    Action.ANNOTATE: "Only a published claim can be annotated.",
-    Action.FLAG: "Only a published claim can be flagged.",
+    Action.CITE_SOURCE: gettext_lazy("Sources can be added to published claims only."),
+    Action.VOTE: gettext_lazy("Votes are closed on a hidden or pending claim."),
+    Action.ANNOTATE: gettext_lazy("Only a published claim can be annotated."),
+    Action.FLAG: gettext_lazy("Only a published claim can be flagged."),
 }
 
 
@@ -220,15 +223,20 @@ def forget_roles(debate: Debate) -> None:
 def role_refusal(role: Role | None, action: Action, debate: Debate) -> Refusal | None:
     """Whether a signed-in holder of `role` may do `action` in the debate as it stands."""
     if role is None:
-        return Refusal("This debate is not open to you.")
+        return Refusal(_("This debate is not open to you."))
     if not at_least(role, MINIMUM_ROLE[action]):
-        return Refusal(f"Your role in this debate ({role.label.lower()}) does not allow this.")
+        return Refusal(
+            _("Your role in this debate (%(role)s) does not allow this.")
+            % {"role": role.label.lower()}
+        )
     if not debate.is_writable and action not in ALLOWED_WHEN_NOT_OPEN:
-        return Refusal(f"This debate is {debate.get_status_display().lower()}.")
+        return Refusal(
+            _("This debate is %(status)s.") % {"status": debate.get_status_display().lower()}
+        )
     if action is Action.VOTE and not debate.voting_enabled:
-        return Refusal("Voting is switched off in this debate.")
+        return Refusal(_("Voting is switched off in this debate."))
     if action in (Action.ANNOTATE, Action.EDIT_NOTE) and not debate.annotations_enabled:
-        return Refusal("Annotations are switched off in this debate.")
+        return Refusal(_("Annotations are switched off in this debate."))
     return None
 
 
@@ -241,48 +249,54 @@ def _claim_refusal(
 ) -> Refusal | None:
     if action is Action.EDIT_CLAIM:
         if not (_is_own(claim, user) or at_least(role, Role.EDITOR)):
-            return Refusal("Only its author and the debate's editors may edit a claim.")
+            return Refusal(_("Only its author and the debate's editors may edit a claim."))
         if claim.status in (Claim.Status.HIDDEN, Claim.Status.DELETED):
             return Refusal(
-                "A hidden claim cannot be edited; ask a moderator to restore it.", stale=True
+                _("A hidden claim cannot be edited; ask a moderator to restore it."), stale=True
             )
         return None
     if action is Action.FLAG and _is_own(claim, user):
-        return Refusal("You wrote this claim: edit it rather than flag it.")
+        return Refusal(_("You wrote this claim: edit it rather than flag it."))
     if action is Action.GIVE_FEEDBACK:
         if claim.author_id is None:
-            return Refusal("This claim has no author to give feedback to.")
+            return Refusal(_("This claim has no author to give feedback to."))
         if _is_own(claim, user):
-            return Refusal("Feedback is for the participants' claims, not your own.")
+            return Refusal(_("Feedback is for the participants' claims, not your own."))
         return None
     if action in NEEDS_PUBLISHED:
         if claim.status != Claim.Status.PUBLISHED or claim.merged_into_id:
-            return Refusal(NEEDS_PUBLISHED[action], stale=True)
+            return Refusal(str(NEEDS_PUBLISHED[action]), stale=True)
         return None
     if action is Action.APPROVE_CLAIM and claim.status != Claim.Status.PENDING:
-        return Refusal(f"This claim is {Claim.Status(claim.status).label.lower()}.", stale=True)
+        return Refusal(_claim_is(claim), stale=True)
     if action is Action.HIDE_CLAIM:
         if claim.status not in (Claim.Status.PUBLISHED, Claim.Status.PENDING):
-            return Refusal(f"This claim is {Claim.Status(claim.status).label.lower()}.", stale=True)
+            return Refusal(_claim_is(claim), stale=True)
         if claim.is_thesis and lone_thesis:
-            return Refusal("A debate's only thesis cannot be hidden; close the debate.", stale=True)
+            return Refusal(
+                _("A debate's only thesis cannot be hidden; close the debate."), stale=True
+            )
     if action is Action.RESTORE_CLAIM:
         if claim.merged_into_id:
             return Refusal(
-                "This claim was merged; undo the merge instead of restoring it.", stale=True
+                _("This claim was merged; undo the merge instead of restoring it."), stale=True
             )
         if claim.status not in (Claim.Status.HIDDEN, Claim.Status.DELETED):
-            return Refusal(f"This claim is {Claim.Status(claim.status).label.lower()}.", stale=True)
+            return Refusal(_claim_is(claim), stale=True)
     return None
+
+
+def _claim_is(claim: ClaimState) -> str:
+    return _("This claim is %(status)s.") % {"status": Claim.Status(claim.status).label.lower()}
 
 
 def _note_refusal(user: AnyUser, action: Action, note: NoteState) -> Refusal | None:
     if action is Action.FLAG and _is_own(note, user):
-        return Refusal("You wrote this note: edit it rather than flag it.")
+        return Refusal(_("You wrote this note: edit it rather than flag it."))
     if action is Action.EDIT_NOTE and not _is_own(note, user):
-        return Refusal("Only its author may change an annotation.")
+        return Refusal(_("Only its author may change an annotation."))
     if note.status != Annotation.Status.PUBLISHED:
-        return Refusal("This annotation has been removed.", stale=True)
+        return Refusal(_("This annotation has been removed."), stale=True)
     return None
 
 
@@ -292,13 +306,13 @@ def _review_refusal(
     if flag is None and flagged is None:
         return None  # asked of the debate as a whole: the role decides
     if flag is None or flagged is None:
-        return Refusal("Ask for a review of a flag on your own claim or note.")
+        return Refusal(_("Ask for a review of a flag on your own claim or note."))
     if not _is_own(flagged, user):
-        return Refusal("Only the author can ask for a review.")
+        return Refusal(_("Only the author can ask for a review."))
     if flag.review_requested:
-        return Refusal("You have already asked for a review of this decision.", stale=True)
+        return Refusal(_("You have already asked for a review of this decision."), stale=True)
     if flag.status != Flag.Status.UPHELD:
-        return Refusal("Only an upheld flag can be reviewed.", stale=True)
+        return Refusal(_("Only an upheld flag can be reviewed."), stale=True)
     return None
 
 
@@ -322,7 +336,7 @@ def refusal(
     if role is None:
         role = role_in(user, debate)
     if action is not Action.VIEW and not user.is_authenticated and role is not None:
-        return Refusal("Sign in first.")
+        return Refusal(_("Sign in first."))
     refused = role_refusal(role, action, debate)
     if refused is not None or role is None:
         return refused
@@ -330,9 +344,9 @@ def refusal(
         return _review_refusal(user, flag, note if note is not None else claim)
     if action is Action.REQUEST_WRITE:
         if at_least(role, Role.WRITER):
-            return Refusal("You can already write in this debate.")
+            return Refusal(_("You can already write in this debate."))
         if not debate.accepts_write_requests:
-            return Refusal("This debate does not take requests to write.")
+            return Refusal(_("This debate does not take requests to write."))
         return None
     if note is not None:
         moderates = at_least(role, Role.MODERATOR)
@@ -340,7 +354,7 @@ def refusal(
             note, user_id=user.pk, participant=user.is_authenticated, moderates=moderates
         ):
             # Told as if it did not exist: a private note's id reveals nothing.
-            return Refusal("There is no such annotation.")
+            return Refusal(_("There is no such annotation."))
         return _note_refusal(user, action, note)
     if claim is not None:
         return _claim_refusal(user, role, action, claim, lone_thesis=lone_thesis)

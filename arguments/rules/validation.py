@@ -8,6 +8,7 @@ from urllib.parse import urlsplit, urlunsplit
 
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
+from django.utils.translation import gettext as _
 
 from arguments.models import CLAIM_MAX_LENGTH
 
@@ -18,10 +19,13 @@ def clean_claim_text(text: str) -> str:
     """One line of plain text, 1 to 500 characters once runs of white space are folded."""
     text = WHITESPACE.sub(" ", text or "").strip()
     if not text:
-        raise ValidationError({"text": "Write the claim: it cannot be empty."})
+        raise ValidationError({"text": _("Write the claim: it cannot be empty.")})
     if len(text) > CLAIM_MAX_LENGTH:
         raise ValidationError(
-            {"text": f"Keep a claim to {CLAIM_MAX_LENGTH} characters (this has {len(text)})."}
+            {
+                "text": _("Keep a claim to %(max)s characters (this has %(count)s).")
+                % {"max": CLAIM_MAX_LENGTH, "count": len(text)}
+            }
         )
     return text
 
@@ -33,7 +37,7 @@ def normalize_url(url: str) -> str:
         URLValidator(schemes=["http", "https"])(url)
     except ValidationError:
         raise ValidationError(
-            {"url": "Give the source as a web address (http or https)."}
+            {"url": _("Give the source as a web address (http or https).")}
         ) from None
     parts = urlsplit(url)
     path = parts.path or "/"
@@ -57,8 +61,11 @@ def clean_origin(text: str) -> str:
     if not ORIGIN_RE.match(origin):
         raise ValidationError(
             {
-                "embed_origins": f"“{text[:80]}” is not a site's address: write it as "
-                "https://school.example (a page's full address works too)."
+                "embed_origins": _(
+                    "“%(text)s” is not a site's address: write it as "
+                    "https://school.example (a page's full address works too)."
+                )
+                % {"text": text[:80]}
             }
         )
     return origin
@@ -74,6 +81,9 @@ def clean_embed_origins(text: str) -> str:
                 origins.append(origin)
     if len(origins) > MAX_EMBED_ORIGINS:
         raise ValidationError(
-            {"embed_origins": f"List at most {MAX_EMBED_ORIGINS} sites (this has {len(origins)})."}
+            {
+                "embed_origins": _("List at most %(max)s sites (this has %(count)s).")
+                % {"max": MAX_EMBED_ORIGINS, "count": len(origins)}
+            }
         )
     return "\n".join(origins)

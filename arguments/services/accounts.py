@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from arguments.models import Annotation, Claim, Debate
 from arguments.services.guards import bump_version
@@ -35,7 +36,7 @@ def account_save(*, actor: AnyUser, account: User) -> None:
     """Save an account as site staff changed it in the admin; a new username moves every
     debate that shows it to a new version."""
     if not (actor.is_authenticated and actor.is_staff):
-        raise PermissionDenied("Only site staff change accounts.")
+        raise PermissionDenied(_("Only site staff change accounts."))
     stored = type(account)._default_manager.filter(pk=account.pk)
     before = stored.values_list("username", flat=True).first()  # None for a new account
     account.save()

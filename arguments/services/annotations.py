@@ -6,6 +6,7 @@ from typing import TYPE_CHECKING
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from arguments.live import notifications
 from arguments.models import (
@@ -26,10 +27,13 @@ if TYPE_CHECKING:
 def _clean_body(body: str, *, required: bool) -> str:
     body = (body or "").strip()
     if required and not body:
-        raise ValidationError({"body": "Write something in the annotation."})
+        raise ValidationError({"body": _("Write something in the annotation.")})
     if len(body) > ANNOTATION_MAX_LENGTH:
         raise ValidationError(
-            {"body": f"Keep an annotation to {ANNOTATION_MAX_LENGTH} characters."}
+            {
+                "body": _("Keep an annotation to %(max)s characters.")
+                % {"max": ANNOTATION_MAX_LENGTH}
+            }
         )
     return body
 
@@ -51,31 +55,31 @@ def annotation_add(
     require(actor, Action.ANNOTATE, claim.debate, claim=claim)
     assert actor.is_authenticated  # require() lets no visitor write
     if motivation not in Annotation.Motivation.values:
-        raise ValidationError({"motivation": "Choose why you annotate."})
+        raise ValidationError({"motivation": _("Choose why you annotate.")})
     if visibility not in Annotation.Visibility.values:
-        raise ValidationError({"visibility": "Choose who may see the annotation."})
+        raise ValidationError({"visibility": _("Choose who may see the annotation.")})
     # A highlight says everything with its span; other motivations need words.
     body = _clean_body(body, required=motivation != Annotation.Motivation.HIGHLIGHTING)
     span: anchoring.Span | None = None
     if parent is not None:
         if parent.claim_id != claim.pk or parent.parent_id is not None:
-            raise ValidationError("Reply to an annotation of this claim.")
+            raise ValidationError(_("Reply to an annotation of this claim."))
         require(actor, Action.ANNOTATE, claim.debate, note=parent)
     elif start is not None or end is not None:
         if start is None or end is None:
-            raise ValidationError({"exact": "Give both ends of the selection."})
+            raise ValidationError({"exact": _("Give both ends of the selection.")})
         try:
             span = anchoring.span_at(claim.text, start, end)
         except ValueError as error:
             raise ValidationError({"exact": str(error)}) from None
         if exact and exact != span.exact:
-            raise ValidationError({"exact": "The selection does not match the claim's text."})
+            raise ValidationError({"exact": _("The selection does not match the claim's text.")})
     elif exact.strip():
         span = anchoring.find_span(claim.text, exact.strip())
         if span is None:
-            raise ValidationError({"exact": "Those words do not appear in the claim."})
+            raise ValidationError({"exact": _("Those words do not appear in the claim.")})
     elif motivation == Annotation.Motivation.HIGHLIGHTING:
-        raise ValidationError({"exact": "Select the words to highlight."})
+        raise ValidationError({"exact": _("Select the words to highlight.")})
     note = Annotation(
         claim=claim,
         author=actor,
@@ -101,7 +105,7 @@ def annotation_edit(
     require(actor, Action.EDIT_NOTE, annotation.claim.debate, note=annotation)
     if motivation is not None:
         if motivation not in Annotation.Motivation.values:
-            raise ValidationError({"motivation": "Choose why you annotate."})
+            raise ValidationError({"motivation": _("Choose why you annotate.")})
         annotation.motivation = motivation
     annotation.body = _clean_body(
         body, required=annotation.motivation != Annotation.Motivation.HIGHLIGHTING

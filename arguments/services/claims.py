@@ -6,6 +6,7 @@ from typing import TYPE_CHECKING
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from arguments.live import notifications
 from arguments.models import (
@@ -52,15 +53,19 @@ def debate_create(
     """Open a new debate with its first thesis; the creator owns it. It starts unlisted
     (reachable by its link, listed nowhere) unless the owner chooses otherwise."""
     if not owner.is_authenticated:
-        raise PermissionDenied("Sign in to start a debate.")
+        raise PermissionDenied(_("Sign in to start a debate."))
     title = WHITESPACE.sub(" ", title or "").strip()
     if not title:
-        raise ValidationError({"title": "Give the debate a question."})
+        raise ValidationError({"title": _("Give the debate a question.")})
     if len(title) > TITLE_MAX_LENGTH:
-        raise ValidationError({"title": f"Keep the question to {TITLE_MAX_LENGTH} characters."})
+        raise ValidationError(
+            {"title": _("Keep the question to %(max)s characters.") % {"max": TITLE_MAX_LENGTH}}
+        )
     thesis_text = clean_claim_text(thesis)
     if default_role not in Debate.NEWCOMER_ROLES:
-        raise ValidationError({"default_role": "Newcomers can be writers, suggesters or viewers."})
+        raise ValidationError(
+            {"default_role": _("Newcomers can be writers, suggesters or viewers.")}
+        )
     debate = Debate(
         slug=slug or unique_slug(title),
         title=title,
@@ -112,7 +117,7 @@ def claim_add(
     role = require(actor, Action.ADD_CLAIM, debate, claim=parent)
     assert actor.is_authenticated  # require() lets no visitor write
     if stance not in Stance.values:
-        raise ValidationError({"stance": "Choose whether the claim is a pro or a con."})
+        raise ValidationError({"stance": _("Choose whether the claim is a pro or a con.")})
     text = clean_claim_text(text)
     twin = (
         Claim.objects.filter(
@@ -127,7 +132,15 @@ def claim_add(
     if twin is not None:
         if twin.author_id == actor.pk:
             return twin
-        raise ValidationError({"text": f"The same {stance} already stands under this claim."})
+        raise ValidationError(
+            {
+                "text": (
+                    _("The same pro already stands under this claim.")
+                    if stance == "pro"
+                    else _("The same con already stands under this claim.")
+                )
+            }
+        )
     status = Claim.Status.PENDING if claims_need_approval(role, debate) else Claim.Status.PUBLISHED
     claim = Claim.objects.create(
         debate=debate, text=text, elaboration=elaboration.strip(), author=actor, status=status
@@ -205,15 +218,15 @@ def claim_link(*, actor: AnyUser, claim: Claim, parent: Claim, stance: str) -> R
     assert actor.is_authenticated  # require() lets no visitor write
     check_same_debate(claim, parent)
     if stance not in Stance.values:
-        raise ValidationError({"stance": "Choose whether the link is a pro or a con."})
+        raise ValidationError({"stance": _("Choose whether the link is a pro or a con.")})
     if claim.pk == parent.pk:
-        raise ValidationError("A claim cannot be a pro or con of itself.")
+        raise ValidationError(_("A claim cannot be a pro or con of itself."))
     if claim.status != Claim.Status.PUBLISHED:
-        raise ValidationError("Only a published claim can be linked.")
+        raise ValidationError(_("Only a published claim can be linked."))
     # Published is not enough: a claim under a hidden one is hidden with it, and a link
     # must not bring it back into the tree.
     if not sees_where_it_stands(role, actor.pk, parent.debate, claim.pk):
-        raise ValidationError("Only a claim you can see in the debate can be linked.")
+        raise ValidationError(_("Only a claim you can see in the debate can be linked."))
     existing = Relation.objects.filter(parent=parent, child=claim).first()
     if existing is not None:
         if existing.is_hidden and existing.is_link:
@@ -221,7 +234,7 @@ def claim_link(*, actor: AnyUser, claim: Claim, parent: Claim, stance: str) -> R
             existing.save(update_fields=["is_hidden", "stance"])
             bump_version(parent.debate, [parent.pk, claim.pk])
             return existing
-        raise ValidationError("That claim already stands under this one.")
+        raise ValidationError(_("That claim already stands under this one."))
     relation = Relation.objects.create(
         debate=parent.debate,
         parent=parent,
@@ -239,7 +252,7 @@ def claim_link(*, actor: AnyUser, claim: Claim, parent: Claim, stance: str) -> R
 def claim_unlink(*, actor: AnyUser, relation: Relation) -> None:
     """Take a linked claim away from one place (the link is hidden, restorable)."""
     if not relation.is_link:
-        raise ValidationError("Only a link can be removed; hide or move the claim itself.")
+        raise ValidationError(_("Only a link can be removed; hide or move the claim itself."))
     require(actor, Action.MOVE_CLAIM, relation.debate)
     relation.is_hidden = True
     relation.save(update_fields=["is_hidden"])
@@ -255,17 +268,20 @@ def claim_move(
     require(actor, Action.MOVE_CLAIM, debate)
     check_same_debate(claim, parent)
     if claim.is_thesis:
-        raise ValidationError("A thesis stands at the root and cannot be moved.")
+        raise ValidationError(_("A thesis stands at the root and cannot be moved."))
     if stance is not None and stance not in Stance.values:
-        raise ValidationError({"stance": "Choose whether the claim is a pro or a con."})
+        raise ValidationError({"stance": _("Choose whether the claim is a pro or a con.")})
     if parent.merged_into_id is not None:
         # A merged claim is gone for every reader: a branch moved there would vanish.
         raise ValidationError(
-            "That claim was merged into another; move this one under the claim it was merged into."
+            _(
+                "That claim was merged into another; move this one under the claim it was merged "
+                "into."
+            )
         )
     if is_descendant(debate, claim=parent, ancestor=claim):
         raise ValidationError(
-            "A claim cannot be moved under itself or under one of its own pros and cons."
+            _("A claim cannot be moved under itself or under one of its own pros and cons.")
         )
     original = Relation.objects.originals().select_for_update().get(child=claim)
     if original.parent_id == parent.pk:
@@ -276,7 +292,7 @@ def claim_move(
         return original
     if Relation.objects.filter(parent=parent, child=claim).exists():
         raise ValidationError(
-            "That claim is already linked there; remove the link before moving it."
+            _("That claim is already linked there; remove the link before moving it.")
         )
     old_parent = original.parent_id
     original.parent = parent

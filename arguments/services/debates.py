@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from arguments.models import ELABORATION_MAX_LENGTH, TITLE_MAX_LENGTH, Debate
 from arguments.rules.permissions import Action, require
@@ -51,25 +52,30 @@ def _clean(debate: Debate, name: str, value: Any) -> Any:
     if name == "title":
         title = WHITESPACE.sub(" ", str(value or "")).strip()
         if not title:
-            raise ValidationError({"title": "Give the debate a question."})
+            raise ValidationError({"title": _("Give the debate a question.")})
         if len(title) > TITLE_MAX_LENGTH:
-            raise ValidationError({"title": f"Keep the question to {TITLE_MAX_LENGTH} characters."})
+            raise ValidationError(
+                {"title": _("Keep the question to %(max)s characters.") % {"max": TITLE_MAX_LENGTH}}
+            )
         return title
     if name == "description":
         description = str(value or "").strip()
         if len(description) > ELABORATION_MAX_LENGTH:
             raise ValidationError(
-                {"description": f"Keep the description to {ELABORATION_MAX_LENGTH} characters."}
+                {
+                    "description": _("Keep the description to %(max)s characters.")
+                    % {"max": ELABORATION_MAX_LENGTH}
+                }
             )
         return description
     if name == "visibility":
         if value not in Debate.Visibility.values:
-            raise ValidationError({"visibility": "Choose public, unlisted or private."})
+            raise ValidationError({"visibility": _("Choose public, unlisted or private.")})
         return value
     if name == "default_role":
         if value not in Debate.NEWCOMER_ROLES:
             raise ValidationError(
-                {"default_role": "Newcomers can be writers, suggesters or viewers."}
+                {"default_role": _("Newcomers can be writers, suggesters or viewers.")}
             )
         return value
     if name == "embed_origins":

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from arguments import selectors
 from arguments.live import notifications
@@ -31,14 +32,16 @@ TEXT_MAX = 5000
 
 def _clean_grade(debate: Debate, grade: int | None, field: str = "grade") -> int | None:
     if grade is not None and not 0 <= grade <= debate.grade_scale:
-        raise ValidationError({field: f"A grade runs from 0 to {debate.grade_scale}."})
+        raise ValidationError(
+            {field: _("A grade runs from 0 to %(max)s.") % {"max": debate.grade_scale}}
+        )
     return grade
 
 
 def _clean_text(text: str, field: str) -> str:
     text = text.strip()
     if len(text) > TEXT_MAX:
-        raise ValidationError({field: f"Keep it under {TEXT_MAX} characters."})
+        raise ValidationError({field: _("Keep it under %(max)s characters.") % {"max": TEXT_MAX}})
     return text
 
 
@@ -77,9 +80,9 @@ def participant_grade_set(
     require(actor, Action.GIVE_FEEDBACK, debate)
     assert actor.is_authenticated  # require() lets no visitor write
     if user.pk == actor.pk:
-        raise ValidationError("Grades are for the participants, not yourself.")
+        raise ValidationError(_("Grades are for the participants, not yourself."))
     if not selectors.takes_part(debate, user):
-        raise ValidationError("This person does not take part in the debate.")
+        raise ValidationError(_("This person does not take part in the debate."))
     row, _created = ParticipantGrade.objects.update_or_create(
         debate=debate,
         user=user,
@@ -108,7 +111,7 @@ def grades_release(*, actor: AnyUser, debate: Debate, user: User | None = None) 
         )
         return
     if role_in(user, debate) is None:
-        raise ValidationError("This person does not take part in the debate.")
+        raise ValidationError(_("This person does not take part in the debate."))
     if released_to(debate, user.pk):
         return
     ParticipantGrade.objects.update_or_create(
@@ -124,7 +127,7 @@ def grade_scale_set(*, actor: AnyUser, debate: Debate, scale: int) -> Debate:
     """Choose what grades run up to; refused below a grade already given."""
     require(actor, Action.GIVE_FEEDBACK, debate)
     if not 1 <= scale <= 1000:
-        raise ValidationError({"grade_scale": "Choose a scale from 1 to 1000."})
+        raise ValidationError({"grade_scale": _("Choose a scale from 1 to 1000.")})
     above = [
         grade
         for rows in (ClaimFeedback.objects, ParticipantGrade.objects)
@@ -134,7 +137,12 @@ def grade_scale_set(*, actor: AnyUser, debate: Debate, scale: int) -> Debate:
     if above:
         highest = max(above)
         raise ValidationError(
-            {"grade_scale": f"A grade of {highest} is already given: the scale cannot go below it."}
+            {
+                "grade_scale": _(
+                    "A grade of %(grade)s is already given: the scale cannot go below it."
+                )
+                % {"grade": highest}
+            }
         )
     debate.grade_scale = scale
     debate.save(update_fields=["grade_scale"])

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from arguments.live import notifications
 from arguments.models import Annotation, Claim, Flag
@@ -42,18 +43,18 @@ def flag_raise(
     elif annotation is not None and claim is None:
         target_claim = annotation.claim
     else:
-        raise ValidationError("Flag either a claim or an annotation.")
+        raise ValidationError(_("Flag either a claim or an annotation."))
     require(actor, Action.FLAG, target_claim.debate, claim=claim, note=annotation)
     assert actor.is_authenticated  # require() lets no visitor write
     if reason not in Flag.Reason.values:
-        raise ValidationError({"reason": "Choose a reason."})
+        raise ValidationError({"reason": _("Choose a reason.")})
     if reason == Flag.Reason.FALLACY and fallacy not in Flag.Fallacy.values:
-        raise ValidationError({"fallacy": "Choose which fallacy."})
+        raise ValidationError({"fallacy": _("Choose which fallacy.")})
     if reason != Flag.Reason.FALLACY:
         fallacy = ""
     if reason == Flag.Reason.DUPLICATE:
         if duplicate_of is None or duplicate_of.pk == target_claim.pk:
-            raise ValidationError({"duplicate_of": "Name the claim this one duplicates."})
+            raise ValidationError({"duplicate_of": _("Name the claim this one duplicates.")})
         check_same_debate(target_claim, duplicate_of)
     else:
         duplicate_of = None
@@ -66,7 +67,7 @@ def flag_raise(
     )
     target = {"claim": claim} if claim is not None else {"annotation": annotation}
     if Flag.objects.filter(reporter=actor, status=Flag.Status.OPEN, **target).exists():
-        raise ValidationError("You have already flagged this; a moderator will look at it.")
+        raise ValidationError(_("You have already flagged this; a moderator will look at it."))
     try:
         with transaction.atomic():
             return Flag.objects.create(
@@ -79,7 +80,7 @@ def flag_raise(
             )
     except IntegrityError:
         raise ValidationError(
-            "You have already flagged this; a moderator will look at it."
+            _("You have already flagged this; a moderator will look at it.")
         ) from None
 
 
@@ -92,7 +93,7 @@ def flag_resolve(
     require(actor, Action.MODERATE, target_claim.debate)
     assert actor.is_authenticated  # require() lets no visitor write
     if flag.status != Flag.Status.OPEN:
-        raise ValidationError("This flag has already been handled.")
+        raise ValidationError(_("This flag has already been handled."))
     flag.status = Flag.Status.UPHELD if uphold else Flag.Status.DISMISSED
     flag.resolution_note = note.strip()
     flag.handled_by = actor

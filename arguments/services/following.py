@@ -8,6 +8,7 @@ from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from arguments.live.notifications import unread_key
 from arguments.models import Claim, Debate, Follow, Notification, NotificationSettings
@@ -24,14 +25,14 @@ def follow_set(*, user: AnyUser, debate: Debate, claim: Claim | None, on: bool) 
     """Follow (`on`) or stop following a debate, or one claim of it, that the reader sees.
     Returns whether they follow it now; following twice or leaving twice changes nothing."""
     if not user.is_authenticated:
-        raise PermissionDenied("Sign in to follow a debate.")
+        raise PermissionDenied(_("Sign in to follow a debate."))
     if on:
         role = role_in(user, debate)
         seen = role is not None and (
             claim is None or sees_where_it_stands(role, user.pk, debate, claim.pk)
         )
         if not seen:
-            raise PermissionDenied("You cannot follow what you cannot read.")
+            raise PermissionDenied(_("You cannot follow what you cannot read."))
     found = Follow.objects.filter(user=user, debate=debate, claim=claim)
     if not on:
         found.delete()
@@ -72,8 +73,8 @@ def digest_unsubscribe(*, user_id: int) -> NotificationSettings:
 
 def _digest_save(user_id: int, digest: str) -> NotificationSettings:
     if digest not in NotificationSettings.Digest.values:
-        raise ValidationError({"digest": "Choose how often to be e-mailed."})
-    settings, _ = NotificationSettings.objects.update_or_create(
+        raise ValidationError({"digest": _("Choose how often to be e-mailed.")})
+    settings, _created = NotificationSettings.objects.update_or_create(
         user_id=user_id, defaults={"digest": digest}
     )
     return settings

@@ -24,6 +24,7 @@ import requests
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from lti_tool.models import LtiRegistration
 from pylti1p3.assignments_grades import AssignmentsGradesService
 from pylti1p3.exception import LtiException, LtiServiceException
@@ -138,7 +139,7 @@ def debate_grading_set(*, actor: AnyUser, debate: Debate, formula: str, full_mar
     """Choose how participation becomes a grade (moderators); scores follow at the next send."""
     require(actor, Action.MODERATE, debate)
     if formula not in GradeFormula.values:
-        raise ValidationError({"grade_formula": "Choose one of the formulas."})
+        raise ValidationError({"grade_formula": _("Choose one of the formulas.")})
     debate.grade_formula = formula
     debate.grade_full_marks = full_marks
     debate.full_clean(validate_unique=False, validate_constraints=False)

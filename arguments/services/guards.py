@@ -10,6 +10,7 @@ from django.core.exceptions import ValidationError
 from django.db.models import F, Manager, Max, Model
 from django.utils import timezone
 from django.utils.text import slugify
+from django.utils.translation import gettext as _
 
 from arguments import caches
 from arguments.models import Claim, Debate, Relation, Role, StructureChange
@@ -95,7 +96,7 @@ def unique_slug(title: str) -> str:
 
 def check_same_debate(*claims: Claim) -> None:
     if len({c.debate_id for c in claims}) != 1:
-        raise ValidationError("Both claims must belong to the same debate.")
+        raise ValidationError(_("Both claims must belong to the same debate."))
 
 
 def sees_where_it_stands(

@@ -22,6 +22,7 @@ from django.core.validators import validate_slug
 from django.db import connection, transaction
 from django.db.models import DateField, Field, JSONField, Model
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from arguments.formats.document import DebateDocument, FormatError, check_document, title_for
 from arguments.models import (
@@ -75,9 +76,9 @@ def debate_import(
     `progress(done, total)` is called after every batch of rows, for a progress bar.
     """
     if not owner.is_authenticated:
-        raise PermissionDenied("Sign in to import a debate.")
+        raise PermissionDenied(_("Sign in to import a debate."))
     if keep_authors and not owner.is_staff:
-        raise PermissionDenied("Only staff may keep the authors named in a file.")
+        raise PermissionDenied(_("Only staff may keep the authors named in a file."))
     check_document(document)
     debate = _create_debate(owner, document, title)
     authors = _authors(document) if keep_authors else {}

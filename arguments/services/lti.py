@@ -27,6 +27,7 @@ from django.contrib.auth import get_user_model
 from django.core import signing
 from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
+from django.utils.translation import gettext as _
 from lti_tool.models import Key, LtiRegistration, LtiUser
 from urllib3.exceptions import LocationParseError
 from urllib3.util import parse_url
@@ -201,8 +202,10 @@ def lti_membership_grant(*, debate: Debate, user: User, role: Role, vouched: boo
         member = Membership.objects.filter(debate=debate, user=user).values_list("role", flat=True)
         if not member:
             raise PermissionDenied(
-                "This debate is private. Your teacher must choose it for this course in the "
-                "debate picker (editing the activity), as a member of the debate."
+                _(
+                    "This debate is private. Your teacher must choose it for this course in the "
+                    "debate picker (editing the activity), as a member of the debate."
+                )
             )
         return Role(member[0])
     return membership_raise(debate=debate, user=user, role=role)

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from arguments.models import Debate, Membership, Role
 from arguments.rules.permissions import (
@@ -29,15 +30,15 @@ def membership_grant(*, actor: AnyUser, debate: Debate, user: User, role: str) -
     """Give `user` a role in the debate (invite, or change their role)."""
     actor_role = require(actor, Action.MANAGE_MEMBERS, debate)
     if role not in Role.values:
-        raise ValidationError({"role": "Choose a role."})
+        raise ValidationError({"role": _("Choose a role.")})
     if role == Role.OWNER or user.pk == debate.owner_id:
-        raise ValidationError({"role": "A debate has one owner; their role cannot change."})
+        raise ValidationError({"role": _("A debate has one owner; their role cannot change.")})
     current = Membership.objects.filter(debate=debate, user=user).first()
     if current is not None and not manages(actor_role, current.role):
-        raise PermissionDenied("Only the owner can change a moderator's role.")
+        raise PermissionDenied(_("Only the owner can change a moderator's role."))
     if Role(role) not in grantable_roles(actor_role):
-        raise PermissionDenied("Only the owner can appoint moderators.")
-    membership, _ = Membership.objects.update_or_create(
+        raise PermissionDenied(_("Only the owner can appoint moderators."))
+    membership, _created = Membership.objects.update_or_create(
         debate=debate, user=user, defaults={"role": role}
     )
     forget_roles(debate)
@@ -49,9 +50,9 @@ def membership_revoke(*, actor: AnyUser, membership: Membership) -> None:
     """Remove a member from the debate (they fall back to the debate's default role)."""
     actor_role = require(actor, Action.MANAGE_MEMBERS, membership.debate)
     if membership.role == Role.OWNER:
-        raise ValidationError("The owner cannot be removed.")
+        raise ValidationError(_("The owner cannot be removed."))
     if not manages(actor_role, membership.role):
-        raise PermissionDenied("Only the owner can remove a moderator.")
+        raise PermissionDenied(_("Only the owner can remove a moderator."))
     membership.delete()
     forget_roles(membership.debate)
 

@@ -18,6 +18,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, models, transaction
 from django.db.models import Count, Q
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from arguments.models import (
     ELABORATION_MAX_LENGTH,
@@ -113,7 +114,7 @@ def _require_moderator(actor: AnyUser, obj: models.Model) -> Debate | None:
     if debate is None:
         # A source is cited across debates: only site staff may rewrite its history.
         if not (actor.is_authenticated and actor.is_staff):
-            raise PermissionDenied("Only site staff can change a shared source.")
+            raise PermissionDenied(_("Only site staff can change a shared source."))
         return None
     require(actor, Action.MODERATE, debate)
     return debate
@@ -237,23 +238,25 @@ def _swap_votes(a: Vote, b: Vote) -> None:
 
 def _check_mergeable(debate: Debate, duplicate: Claim, into: Claim) -> None:
     if duplicate.pk == into.pk:
-        raise ValidationError("A claim cannot be merged into itself.")
+        raise ValidationError(_("A claim cannot be merged into itself."))
     if duplicate.debate_id != into.debate_id:
-        raise ValidationError("Claims of different debates cannot be merged.")
+        raise ValidationError(_("Claims of different debates cannot be merged."))
     if duplicate.merged_into_id:
-        raise ValidationError("This claim has already been merged into another.")
+        raise ValidationError(_("This claim has already been merged into another."))
     if into.merged_into_id or into.status != Claim.Status.PUBLISHED:
-        raise ValidationError("Merge into a published claim (this one is hidden or pending).")
+        raise ValidationError(_("Merge into a published claim (this one is hidden or pending)."))
     if duplicate.is_thesis and not into.is_thesis:
-        raise ValidationError("A thesis can only be merged into another thesis.")
+        raise ValidationError(_("A thesis can only be merged into another thesis."))
     if is_descendant(debate, claim=into, ancestor=duplicate):
         raise ValidationError(
-            "A claim cannot be merged into one of its own pros and cons (or theirs)."
+            _("A claim cannot be merged into one of its own pros and cons (or theirs).")
         )
     if is_descendant(debate, claim=duplicate, ancestor=into):
         raise ValidationError(
-            "A claim cannot be merged into a claim above it on its own branch: "
-            "it would support or attack itself. Hide it instead."
+            _(
+                "A claim cannot be merged into a claim above it on its own branch: "
+                "it would support or attack itself. Hide it instead."
+            )
         )
 
 
@@ -281,7 +284,7 @@ def claim_merge(*, actor: AnyUser, duplicate: Claim, into: Claim, reason: str = 
     require(actor, Action.MODERATE, duplicate.debate)
     assert actor.is_authenticated  # require() lets no visitor write
     if duplicate.debate_id != into.debate_id:
-        raise ValidationError("Claims of different debates cannot be merged.")
+        raise ValidationError(_("Claims of different debates cannot be merged."))
     # Lock both rows so two moderators cannot merge the same pair crosswise at once.
     locked = {
         c.pk: c for c in Claim.objects.select_for_update().filter(pk__in=[duplicate.pk, into.pk])
@@ -432,7 +435,7 @@ def merge_revert(*, actor: AnyUser, merge: Merge, reason: str = "") -> Merge:
     assert actor.is_authenticated  # require() lets no visitor write
     merge = Merge.objects.select_for_update().get(pk=merge.pk)
     if merge.reverted_at is not None:
-        raise ValidationError("This merge has already been reverted.")
+        raise ValidationError(_("This merge has already been reverted."))
     tag = merge.history_tag
     undo_reason = f"revert of {tag}"
     if reason.strip():
@@ -478,7 +481,8 @@ def merge_revert(*, actor: AnyUser, merge: Merge, reason: str = "") -> Merge:
         work.append((after, current, changes, model))
     if conflicts:
         raise ValidationError(
-            "The merge cannot be reverted as a unit: " + "; ".join(sorted(conflicts)) + "."
+            _("The merge cannot be reverted as a unit: %(conflicts)s.")
+            % {"conflicts": "; ".join(sorted(conflicts))}
         )
 
     # Undo in the reverse order of the merge's writes, so that each step is valid on its own
@@ -491,7 +495,7 @@ def merge_revert(*, actor: AnyUser, merge: Merge, reason: str = "") -> Merge:
         _undo_vote_moves(merge.vote_moves)
     except IntegrityError:
         raise ValidationError(
-            "The merge cannot be reverted: the debate changed in a way that conflicts with it."
+            _("The merge cannot be reverted: the debate changed in a way that conflicts with it.")
         ) from None
 
     recount_debate(merge.debate)
@@ -541,12 +545,12 @@ def history_revert(
     merged claim to before its merge also brings back its pros and cons, citations and votes.
     """
     if not isinstance(obj, REVERTIBLE_MODELS):
-        raise ValidationError("This kind of item has no history to revert.")
+        raise ValidationError(_("This kind of item has no history to revert."))
     debate = _require_moderator(actor, obj)
     model = type(obj)
     record = history_of(model).filter(id=obj.pk, history_id=history_id).first()
     if record is None:
-        raise ValidationError("No such version of this item.")
+        raise ValidationError(_("No such version of this item."))
 
     if isinstance(obj, MERGED_MODELS):
         later_tags = set(
@@ -579,7 +583,8 @@ def history_revert(
             obj.full_clean(validate_unique=False, validate_constraints=False)
         except ValidationError as error:
             raise ValidationError(
-                "That version cannot be restored: " + "; ".join(error.messages)
+                _("That version cannot be restored: %(problems)s")
+                % {"problems": "; ".join(error.messages)}
             ) from None
         why = f"revert to version {history_id}"
         if reason.strip():
@@ -588,8 +593,10 @@ def history_revert(
             _save_fields(obj, actor=actor, reason=why[:100], changes=changes)
         except IntegrityError:
             raise ValidationError(
-                "That version conflicts with the debate as it is now "
-                "(a relation or a link already holds its place)."
+                _(
+                    "That version conflicts with the debate as it is now "
+                    "(a relation or a link already holds its place)."
+                )
             ) from None
     if debate is not None:
         bump_version(debate)
@@ -606,10 +613,10 @@ def _check_relation_revert(relation: Relation, changes: dict[str, Any]) -> None:
     parent = Claim.objects.filter(pk=parent_id).first()
     child = Claim.objects.filter(pk=child_id).first()
     if parent is None or child is None or parent.debate_id != child.debate_id:
-        raise ValidationError("That version joins claims that are gone or in another debate.")
+        raise ValidationError(_("That version joins claims that are gone or in another debate."))
     if not is_link and is_descendant(relation.debate, claim=parent, ancestor=child):
         raise ValidationError(
-            "That version would put a claim under itself or under one of its own pros and cons."
+            _("That version would put a claim under itself or under one of its own pros and cons.")
         )
 
 
@@ -623,14 +630,17 @@ def debate_lock(
     """Open, lock (read-only for now) or close a debate; closing needs a written conclusion."""
     require(actor, Action.MODERATE, debate)
     if status not in Debate.Status.values:
-        raise ValidationError({"status": "Choose open, locked or closed."})
+        raise ValidationError({"status": _("Choose open, locked or closed.")})
     conclusion = (conclusion or "").strip()
     if len(conclusion) > ELABORATION_MAX_LENGTH:
         raise ValidationError(
-            {"conclusion": f"Keep the conclusion to {ELABORATION_MAX_LENGTH} characters."}
+            {
+                "conclusion": _("Keep the conclusion to %(max)s characters.")
+                % {"max": ELABORATION_MAX_LENGTH}
+            }
         )
     if status == Debate.Status.CLOSED and not (conclusion or debate.conclusion):
-        raise ValidationError({"conclusion": "Write the conclusion the debate closes with."})
+        raise ValidationError({"conclusion": _("Write the conclusion the debate closes with.")})
     debate = Debate.objects.select_for_update().get(pk=debate.pk)
     changes: dict[str, Any] = {"status": status}
     if conclusion:

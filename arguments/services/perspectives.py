@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import F
+from django.utils.translation import gettext as _
 
 from arguments.models import Debate, Perspective
 from arguments.reading.perspectives import participants_of
@@ -27,10 +28,13 @@ GROUPS_PER_DEBATE = 50
 def _clean_name(name: str) -> str:
     name = " ".join((name or "").split())
     if not name:
-        raise ValidationError({"name": "Give it a name."})
+        raise ValidationError({"name": _("Give it a name.")})
     if len(name) > Perspective.NAME_MAX_LENGTH:
         raise ValidationError(
-            {"name": f"A name is at most {Perspective.NAME_MAX_LENGTH} characters."}
+            {
+                "name": _("A name is at most %(max)s characters.")
+                % {"max": Perspective.NAME_MAX_LENGTH}
+            }
         )
     return name
 
@@ -41,7 +45,7 @@ def _create(debate: Debate, kind: str, name: str, actor: User) -> Perspective:
             return Perspective.objects.create(debate=debate, kind=kind, name=name, created_by=actor)
     except IntegrityError:
         raise ValidationError(
-            {"name": "This debate already has a group or perspective by that name."}
+            {"name": _("This debate already has a group or perspective by that name.")}
         ) from None
 
 
@@ -56,7 +60,9 @@ def perspective_create(*, actor: AnyUser, debate: Debate, name: str) -> Perspect
         debate=debate, kind=Perspective.Kind.NAMED, created_by=actor
     ).count()
     if started >= NAMED_PER_PERSON:
-        raise ValidationError(f"You can start at most {NAMED_PER_PERSON} perspectives here.")
+        raise ValidationError(
+            _("You can start at most %(max)s perspectives here.") % {"max": NAMED_PER_PERSON}
+        )
     return _create(debate, Perspective.Kind.NAMED, name, actor)
 
 
@@ -69,7 +75,9 @@ def group_create(*, actor: AnyUser, debate: Debate, name: str) -> Perspective:
     if Perspective.objects.filter(debate=debate, kind=Perspective.Kind.GROUP).count() >= (
         GROUPS_PER_DEBATE
     ):
-        raise ValidationError(f"A debate has at most {GROUPS_PER_DEBATE} groups.")
+        raise ValidationError(
+            _("A debate has at most %(max)s groups.") % {"max": GROUPS_PER_DEBATE}
+        )
     return _create(debate, Perspective.Kind.GROUP, name, actor)
 
 
@@ -79,11 +87,11 @@ def group_members_set(*, actor: AnyUser, group: Perspective, user_ids: Iterable[
     voted in it): nobody else's id is taken."""
     require(actor, Action.MANAGE_MEMBERS, group.debate)
     if group.kind != Perspective.Kind.GROUP:
-        raise ValidationError("Only a group has members.")
+        raise ValidationError(_("Only a group has members."))
     wanted = set(user_ids)
     known = participants_of(group.debate).filter(pk__in=wanted).values_list("pk", flat=True)
     if wanted != set(known):
-        raise ValidationError("Choose participants of this debate.")
+        raise ValidationError(_("Choose participants of this debate."))
     group.members.set(wanted)
     Perspective.objects.filter(pk=group.pk).update(version=F("version") + 1)
 
@@ -93,5 +101,5 @@ def group_delete(*, actor: AnyUser, group: Perspective) -> None:
     """Remove a group (it holds no one's words or votes: only who belongs to it)."""
     require(actor, Action.MANAGE_MEMBERS, group.debate)
     if group.kind != Perspective.Kind.GROUP:
-        raise ValidationError("Only a group can be removed here.")
+        raise ValidationError(_("Only a group can be removed here."))
     group.delete()

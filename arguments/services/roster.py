@@ -23,6 +23,7 @@ from typing import TYPE_CHECKING
 import requests
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils.translation import gettext as _
 from lti_tool.models import LtiUser
 from pylti1p3.exception import LtiException, LtiServiceException
 from pylti1p3.names_roles import NamesRolesProvisioningService
@@ -62,9 +63,11 @@ def _members(activity: CourseActivity) -> list[Mapping[str, object]]:
     context = activity.resource_link.context
     if not context.memberships_url:
         raise ValidationError(
-            "This course's platform offers no roster (Names and Role Provisioning) to this "
-            "tool: an administrator enables it in the tool's settings in the LMS, then a "
-            "teacher opens the activity once."
+            _(
+                "This course's platform offers no roster (Names and Role Provisioning) to this "
+                "tool: an administrator enables it in the tool's settings in the LMS, then a "
+                "teacher opens the activity once."
+            )
         )
     registration = context.deployment.registration
     connector = ServiceConnector(
@@ -86,10 +89,13 @@ def _members(activity: CourseActivity) -> list[Mapping[str, object]]:
                 break
     except LtiServiceException as error:
         raise ValidationError(
-            f"The platform refused the roster ({error.response.status_code})."
+            _("The platform refused the roster (%(status)s).")
+            % {"status": error.response.status_code}
         ) from error
     except (LtiException, requests.RequestException, ValueError, KeyError) as error:
-        raise ValidationError(f"The roster could not be fetched: {error}") from error
+        raise ValidationError(
+            _("The roster could not be fetched: %(error)s") % {"error": error}
+        ) from error
     return members
 
 
@@ -167,7 +173,7 @@ def _left_the_course(member: object, activity: CourseActivity) -> bool:
         return False  # never launched nor fetched here: nothing was given
     debate = activity.debate
     # RANK: the roles a course gives (lti_role_for); others came from someone of the debate.
-    removed, _ = (
+    removed, _counts = (
         Membership.objects.filter(debate=debate, user=lti_user.auth_user, role__in=RANK)
         .exclude(user_id=debate.owner_id)
         .delete()

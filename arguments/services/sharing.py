@@ -18,6 +18,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from arguments.models import Claim, InstantAccount, Role, ShareLink
 from arguments.rules.limits import check_rate
@@ -64,12 +65,12 @@ def share_link_create(
     assert actor.is_authenticated  # require() lets no visitor write
     if role not in [r.value for r in ShareLink.ROLES]:
         raise ValidationError(
-            {"role": "A link gives the role of editor, writer, suggester or viewer."}
+            {"role": _("A link gives the role of editor, writer, suggester or viewer.")}
         )
     if Role(role) not in grantable_roles(actor_role):
-        raise PermissionDenied("You may not give that role.")
+        raise PermissionDenied(_("You may not give that role."))
     if expires_at is not None and expires_at <= timezone.now():
-        raise ValidationError({"expires_at": "Choose a time in the future, or none."})
+        raise ValidationError({"expires_at": _("Choose a time in the future, or none.")})
     return ShareLink.objects.create(
         debate=debate,
         token=secrets.token_urlsafe(24),
@@ -83,7 +84,7 @@ def share_link_create(
 def _managed(actor: AnyUser, link: ShareLink) -> None:
     require(actor, Action.MANAGE_MEMBERS, link.debate)
     if link.revoked_at is not None:
-        raise ValidationError("This link was revoked; make a new one.")
+        raise ValidationError(_("This link was revoked; make a new one."))
 
 
 @transaction.atomic
@@ -138,7 +139,7 @@ def share_link_check(link: ShareLink) -> None:
 def share_link_join(*, user: AnyUser, link: ShareLink) -> Role:
     """Give the signed-in `user` at least the link's role; return the role they now have."""
     if not user.is_authenticated:
-        raise PermissionDenied("Sign in (or pick a name) to join.")
+        raise PermissionDenied(_("Sign in (or pick a name) to join."))
     link = (
         ShareLink.objects.select_for_update(of=("self",))
         .select_related("debate", "created_by")
@@ -154,11 +155,14 @@ def _clean_name(display_name: str) -> str:
     name = " ".join((display_name or "").split())
     if not NAME_MIN <= len(name) <= NAME_MAX:
         raise ValidationError(
-            {"display_name": f"Pick a name of {NAME_MIN} to {NAME_MAX} characters."}
+            {
+                "display_name": _("Pick a name of %(min)s to %(max)s characters.")
+                % {"min": NAME_MIN, "max": NAME_MAX}
+            }
         )
     if not NAME_RE.match(name):
         raise ValidationError(
-            {"display_name": "Use letters, digits, spaces, dots, hyphens or apostrophes."}
+            {"display_name": _("Use letters, digits, spaces, dots, hyphens or apostrophes.")}
         )
     return name
 
@@ -174,7 +178,7 @@ def instant_account_create(*, link: ShareLink, display_name: str) -> User:
     )
     share_link_check(link)
     if not link.instant_access:
-        raise PermissionDenied("This link needs an account: sign up or log in first.")
+        raise PermissionDenied(_("This link needs an account: sign up or log in first."))
     name = _clean_name(display_name)
     check_rate(
         InstantAccount.objects.filter(link=link),

@@ -13,6 +13,7 @@ from django.core.exceptions import ValidationError
 from django.db import connection, transaction
 from django.db.models import Max
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from arguments.models import Debate, Snapshot, SnapshotClaim
 from arguments.reading.snapshots import OutlineRow, freeze
@@ -34,7 +35,9 @@ def debate_freeze(*, actor: AnyUser, debate: Debate, note: str = "") -> Snapshot
     require(actor, Action.FREEZE_DEBATE, debate)
     note = " ".join(note.split())
     if len(note) > NOTE_MAX_LENGTH:
-        raise ValidationError({"note": f"Keep the note to {NOTE_MAX_LENGTH} characters."})
+        raise ValidationError(
+            {"note": _("Keep the note to %(max)s characters.") % {"max": NOTE_MAX_LENGTH}}
+        )
     return _take(debate, taken_by=actor if actor.is_authenticated else None, note=note)
 
 
@@ -99,7 +102,7 @@ def debate_freeze_at(*, actor: AnyUser, debate: Debate, at: datetime | None) -> 
     """Set (or clear, with None) when the debate freezes by itself: a course's deadline."""
     require(actor, Action.FREEZE_DEBATE, debate)
     if at is not None and at <= timezone.now():
-        raise ValidationError({"freeze_at": "Choose a time in the future."})
+        raise ValidationError({"freeze_at": _("Choose a time in the future.")})
     row = Debate.objects.select_for_update().get(pk=debate.pk)
     if row.freeze_at == at:
         return

@@ -8,6 +8,7 @@ from urllib.parse import urlsplit
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Q, QuerySet
+from django.utils.translation import gettext as _
 
 from arguments.models import (
     Citation,
@@ -74,14 +75,14 @@ def source_cite(
             .first()
         )
         if source is None:
-            raise ValidationError({"url": "Give the web address of a new source."})
+            raise ValidationError({"url": _("Give the web address of a new source.")})
     else:
-        raise ValidationError({"url": "Give the source's web address."})
+        raise ValidationError({"url": _("Give the source's web address.")})
     if source is None:
         if len(title) > 300:
-            raise ValidationError({"title": "Keep the title to 300 characters."})
+            raise ValidationError({"title": _("Keep the title to 300 characters.")})
         if kind not in Source.Kind.values:
-            raise ValidationError({"kind": "Choose what kind of source this is."})
+            raise ValidationError({"kind": _("Choose what kind of source this is.")})
         source = Source(url=url, title=title or urlsplit(url).netloc, kind=kind, created_by=actor)
         source.full_clean()
         source.save()

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.text import slugify
+from django.utils.translation import gettext as _
 
 from arguments.models import Debate, Tag
 from arguments.rules.permissions import Action, require
@@ -39,15 +40,20 @@ def debate_tags_set(*, actor: AnyUser, debate: Debate, names: Iterable[str]) -> 
     require(actor, Action.MODERATE, debate)
     names = list(names)
     if len(names) > TAGS_PER_DEBATE:
-        raise ValidationError({"tags": f"At most {TAGS_PER_DEBATE} tags."})
+        raise ValidationError({"tags": _("At most %(max)s tags.") % {"max": TAGS_PER_DEBATE}})
     tags: dict[str, Tag] = {}
     for name in names:
         slug = slugify(name)[:50]
         if not slug:
-            raise ValidationError({"tags": f"“{name}” needs a letter or a digit."})
+            raise ValidationError(
+                {"tags": _("“%(name)s” needs a letter or a digit.") % {"name": name}}
+            )
         if len(name) > Tag.NAME_MAX_LENGTH:
             raise ValidationError(
-                {"tags": f"“{name[:20]}…” is longer than {Tag.NAME_MAX_LENGTH} characters."}
+                {
+                    "tags": _("“%(name)s…” is longer than %(max)s characters.")
+                    % {"name": name[:20], "max": Tag.NAME_MAX_LENGTH}
+                }
             )
         if slug not in tags:
             tags[slug] = Tag.objects.get_or_create(slug=slug, defaults={"name": name})[0]

@@ -15,6 +15,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from arguments.models import Claim, Debate, Task
 from arguments.rules.permissions import Action, require
@@ -42,19 +43,19 @@ def task_add(
     require(actor, Action.MANAGE_TASKS, debate)
     assert actor.is_authenticated  # require() lets no visitor write
     if kind not in Task.Kind.values:
-        raise ValidationError({"kind": "Choose what the task asks for."})
+        raise ValidationError({"kind": _("Choose what the task asks for.")})
     if not 1 <= count <= MAX_COUNT:
-        raise ValidationError({"count": f"Ask for 1 to {MAX_COUNT}."})
+        raise ValidationError({"count": _("Ask for 1 to %(max)s.") % {"max": MAX_COUNT}})
     if under is not None:
         if under.debate_id != debate.pk or under.status != Claim.Status.PUBLISHED:
-            raise ValidationError({"under": "Choose a published claim of this debate."})
+            raise ValidationError({"under": _("Choose a published claim of this debate.")})
         if kind not in (Task.Kind.ARGUMENTS, Task.Kind.PROS, Task.Kind.CONS):
-            raise ValidationError({"under": "Only pros and cons are written under a claim."})
+            raise ValidationError({"under": _("Only pros and cons are written under a claim.")})
     if deadline is not None and deadline <= timezone.now():
-        raise ValidationError({"deadline": "Choose a deadline in the future."})
+        raise ValidationError({"deadline": _("Choose a deadline in the future.")})
     locked = Debate.objects.select_for_update().get(pk=debate.pk)
     if locked.task_count >= MAX_TASKS:
-        raise ValidationError(f"A debate holds at most {MAX_TASKS} tasks.")
+        raise ValidationError(_("A debate holds at most %(max)s tasks.") % {"max": MAX_TASKS})
     task = Task.objects.create(
         debate=debate, kind=kind, count=count, under=under, deadline=deadline, created_by=actor
     )

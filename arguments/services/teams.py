@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.tasks import task
+from django.utils.translation import gettext as _
 
 from arguments.formats.document import NO_VOTES, FormatError
 from arguments.models import Debate, Role, Team
@@ -41,16 +42,20 @@ def team_create(*, actor: AnyUser, debate: Debate, name: str, members: Sequence[
     require(actor, Action.CONFIGURE_DEBATE, debate)
     name = " ".join(name.split())
     if not name or len(name) > 60:
-        raise ValidationError({"name": "Name the team (at most 60 characters)."})
+        raise ValidationError({"name": _("Name the team (at most 60 characters).")})
     if not members or len(members) > MAX_MEMBERS:
-        raise ValidationError({"members": f"A team has 1 to {MAX_MEMBERS} members."})
+        raise ValidationError(
+            {"members": _("A team has 1 to %(max)s members.") % {"max": MAX_MEMBERS}}
+        )
     strangers = [m.username for m in members if role_in(m, debate) is None]
     if strangers:
-        raise ValidationError({"members": f"Not in this debate: {', '.join(strangers)}."})
+        raise ValidationError(
+            {"members": _("Not in this debate: %(names)s.") % {"names": ", ".join(strangers)}}
+        )
     if Team.objects.filter(template=debate).count() >= MAX_TEAMS:
-        raise ValidationError(f"A debate has at most {MAX_TEAMS} teams.")
+        raise ValidationError(_("A debate has at most %(max)s teams.") % {"max": MAX_TEAMS})
     if Team.objects.filter(template=debate, name=name).exists():
-        raise ValidationError({"name": "There is a team of that name already."})
+        raise ValidationError({"name": _("There is a team of that name already.")})
     team = Team.objects.create(template=debate, name=name)
     team.members.set(members)
     return team

@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from arguments.models import AccessToken
 
@@ -37,16 +38,17 @@ def token_digest(secret: str) -> str:
 def token_create(*, actor: AnyUser, name: str, scope: str) -> tuple[AccessToken, str]:
     """A new token of the signed-in actor's, and its secret (shown once, never stored)."""
     if not actor.is_authenticated:
-        raise PermissionDenied("Sign in first.")
+        raise PermissionDenied(_("Sign in first."))
     name = " ".join(name.split())[:80]
     if not name:
-        raise ValidationError("Name the token (what will use it?).")
+        raise ValidationError(_("Name the token (what will use it?)."))
     if scope not in AccessToken.Scope.values:
-        raise ValidationError("Choose read, or read and write.")
+        raise ValidationError(_("Choose read, or read and write."))
     live = AccessToken.objects.filter(user=actor, revoked_at__isnull=True)
     if live.count() >= TOKENS_PER_ACCOUNT:
         raise ValidationError(
-            f"You have {TOKENS_PER_ACCOUNT} tokens already; revoke one you no longer use."
+            _("You have %(max)s tokens already; revoke one you no longer use.")
+            % {"max": TOKENS_PER_ACCOUNT}
         )
     secret = TOKEN_PREFIX + secrets.token_urlsafe(32)
     token = AccessToken.objects.create(
@@ -59,12 +61,12 @@ def token_create(*, actor: AnyUser, name: str, scope: str) -> tuple[AccessToken,
 def token_revoke(*, actor: AnyUser, token_id: int) -> None:
     """Revoke one of the actor's tokens for good (someone else's: PermissionDenied)."""
     if not actor.is_authenticated:
-        raise PermissionDenied("Sign in first.")
+        raise PermissionDenied(_("Sign in first."))
     updated = AccessToken.objects.filter(pk=token_id, user=actor, revoked_at__isnull=True).update(
         revoked_at=timezone.now()
     )
     if not updated and not AccessToken.objects.filter(pk=token_id, user=actor).exists():
-        raise PermissionDenied("That token is not yours.")
+        raise PermissionDenied(_("That token is not yours."))
 
 
 def token_used(token: AccessToken) -> None:

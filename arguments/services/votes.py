@@ -8,6 +8,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import F, Subquery
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from arguments.models import (
     Claim,
@@ -37,12 +38,12 @@ def _check_votable(user: AnyUser, point: Relation | Claim) -> tuple[User, Claim]
     """The signed-in voter and the claim voted on, or the refusal."""
     claim = _point_claim(point)
     if not user.is_authenticated:
-        raise PermissionDenied("Sign in to vote.")
+        raise PermissionDenied(_("Sign in to vote."))
     require(user, Action.VOTE, claim.debate, claim=claim)
     if isinstance(point, Claim) and not point.is_thesis:
-        raise ValidationError("Vote on a pro or con where it stands, not on the claim alone.")
+        raise ValidationError(_("Vote on a pro or con where it stands, not on the claim alone."))
     if isinstance(point, Relation) and point.is_hidden:
-        raise ValidationError("This link has been removed; its votes are closed.")
+        raise ValidationError(_("This link has been removed; its votes are closed."))
     return user, claim
 
 
@@ -52,7 +53,7 @@ def _check_voting_as(user: User, claim: Claim, perspective: Perspective) -> None
         or perspective.debate_id != claim.debate_id
         or perspective.created_by_id != user.pk
     ):
-        raise PermissionDenied("You can only vote as a perspective you started in this debate.")
+        raise PermissionDenied(_("You can only vote as a perspective you started in this debate."))
 
 
 @overload
@@ -99,7 +100,7 @@ def vote_cast(
     """
     voter, claim = _check_votable(user, point)
     if not isinstance(value, int) or isinstance(value, bool) or not 0 <= value <= 4:
-        raise ValidationError({"value": "A vote is a whole number from 0 to 4."})
+        raise ValidationError({"value": _("A vote is a whole number from 0 to 4.")})
     if perspective is not None:
         _check_voting_as(voter, claim, perspective)
         return _vote_as(voter, point, perspective, value)

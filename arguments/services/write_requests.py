@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from arguments.live import notifications
 from arguments.models import Debate, Role, WriteRequest
@@ -39,7 +40,9 @@ def write_request_make(*, actor: AnyUser, debate: Debate, message: str) -> Write
     assert actor.is_authenticated  # require() lets no visitor write
     message = message.strip()
     if len(message) > MESSAGE_MAX:
-        raise ValidationError({"message": f"Keep it under {MESSAGE_MAX} characters."})
+        raise ValidationError(
+            {"message": _("Keep it under %(max)s characters.") % {"max": MESSAGE_MAX}}
+        )
     waiting = (
         WriteRequest.objects.select_for_update()
         .filter(debate=debate, user=actor, status=WriteRequest.Status.OPEN)
@@ -69,7 +72,9 @@ def write_request_decide(*, actor: AnyUser, request: WriteRequest, accept: bool)
     assert actor.is_authenticated  # require() lets no visitor write
     row = WriteRequest.objects.select_for_update().get(pk=request.pk)
     if row.status != WriteRequest.Status.OPEN:
-        raise ValidationError(f"This request was already {row.get_status_display().lower()}.")
+        raise ValidationError(
+            _("This request was already %(status)s.") % {"status": row.get_status_display().lower()}
+        )
     row.status = WriteRequest.Status.ACCEPTED if accept else WriteRequest.Status.DECLINED
     row.decided_by, row.decided_at = actor, timezone.now()
     row.save(update_fields=["status", "decided_by", "decided_at"])

@@ -13,6 +13,7 @@ from allauth.account.adapter import get_adapter
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import BadRequest, PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse, QueryDict
+from django.utils.translation import gettext as _
 from django_htmx.middleware import HtmxDetails
 
 from arguments import selectors
@@ -152,6 +153,6 @@ def lens_to_manage(request: HttpRequest, slug: str, action: Action) -> Lens | Ht
     if not request.user.is_authenticated:
         if request.method == "GET":
             return redirect_to_login(request.get_full_path())
-        raise PermissionDenied("Sign in first.")
+        raise PermissionDenied(_("Sign in first."))
     lens.check(action)
     return lens

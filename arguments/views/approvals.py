@@ -11,6 +11,7 @@ from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import render
 from django.utils.html import format_html
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from django.views.decorators.vary import vary_on_headers
 
@@ -66,7 +67,12 @@ def _moderate(
 def claim_approve(request: HtmxHttpRequest, slug: str, pk: int) -> HttpResponse:
     """Publish a suggested claim."""
     return _moderate(
-        request, slug, pk, Action.APPROVE_CLAIM, services.claim_approve, "The claim is published."
+        request,
+        slug,
+        pk,
+        Action.APPROVE_CLAIM,
+        services.claim_approve,
+        _("The claim is published."),
     )
 
 
@@ -75,7 +81,7 @@ def claim_approve(request: HtmxHttpRequest, slug: str, pk: int) -> HttpResponse:
 def claim_hide(request: HtmxHttpRequest, slug: str, pk: int) -> HttpResponse:
     """Hide a claim and its branch (restorable)."""
     return _moderate(
-        request, slug, pk, Action.HIDE_CLAIM, services.claim_hide, "The claim is hidden."
+        request, slug, pk, Action.HIDE_CLAIM, services.claim_hide, _("The claim is hidden.")
     )
 
 
@@ -84,7 +90,7 @@ def claim_hide(request: HtmxHttpRequest, slug: str, pk: int) -> HttpResponse:
 def claim_restore(request: HtmxHttpRequest, slug: str, pk: int) -> HttpResponse:
     """Bring a hidden claim back."""
     return _moderate(
-        request, slug, pk, Action.RESTORE_CLAIM, services.claim_restore, "The claim is restored."
+        request, slug, pk, Action.RESTORE_CLAIM, services.claim_restore, _("The claim is restored.")
     )
 
 

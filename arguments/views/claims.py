@@ -12,6 +12,7 @@ from django.core.exceptions import ValidationError
 from django.http import HttpResponse
 from django.shortcuts import render
 from django.utils.http import urlencode
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 from django.views.decorators.vary import vary_on_headers
 
@@ -77,11 +78,10 @@ def claim_add(request: HtmxHttpRequest, slug: str, pk: int) -> HttpResponse:
             if request.htmx:
                 return branch_response(request, lens, pk, focus=claim.pk)
             if claim.status == Claim.Status.PENDING:
-                messages.info(request, "Thank you: your claim awaits a moderator's approval.")
+                messages.info(request, _("Thank you: your claim awaits a moderator's approval."))
             return back_to(lens, pk, at=claim.pk)
     if data is not None and not stance_form.is_valid():
-        form.add_error(None, "Choose whether the claim is a pro or a con.")
-    label = Stance(stance).label.lower()
+        form.add_error(None, _("Choose whether the claim is a pro or a con."))
     # The draft is checked as it is typed: htmx sends the text field (its own value) here.
     # `slot` tells the similar-claims answer where its "Link this one instead" forms stand.
     query = {"part": "similar", "stance": stance} | ({"slot": "1"} if in_slot(request) else {})
@@ -101,9 +101,9 @@ def claim_add(request: HtmxHttpRequest, slug: str, pk: int) -> HttpResponse:
         "arguments/claim_form.html",
         {
             "form": form,
-            "heading": f"Add a {label}",
+            "heading": _("Add a pro") if stance == "pro" else _("Add a con"),
             "action": lens.claim_urls(pk).add,
-            "submit": f"Add {label}",
+            "submit": _("Add pro") if stance == "pro" else _("Add con"),
             "asked_anyway": bool(similar),
             **_similar_context(lens, parent, stance, similar),
         },
@@ -156,9 +156,9 @@ def claim_edit(request: HtmxHttpRequest, slug: str, pk: int) -> HttpResponse:
         "arguments/claim_form.html",
         {
             "form": form,
-            "heading": "Edit the claim",
+            "heading": _("Edit the claim"),
             "action": lens.claim_urls(pk).edit,
-            "submit": "Save",
+            "submit": _("Save"),
         },
     )
 
@@ -188,9 +188,9 @@ def claim_cite(request: HtmxHttpRequest, slug: str, pk: int) -> HttpResponse:
         "arguments/claim_form.html",
         {
             "form": form,
-            "heading": "Add a source",
+            "heading": _("Add a source"),
             "action": lens.claim_urls(pk).cite,
-            "submit": "Add source",
+            "submit": _("Add source"),
         },
     )
 
@@ -211,7 +211,7 @@ def claim_link(request: HtmxHttpRequest, slug: str, pk: int) -> HttpResponse:
         chosen = form.cleaned_data["claim"]
         target = selectors.claim_in(lens.debate, chosen) if lens.sees(chosen) else None
         if target is None:
-            form.add_error("claim", "Choose a claim of this debate.")
+            form.add_error("claim", _("Choose a claim of this debate."))
         else:
             try:
                 services.claim_link(
@@ -231,7 +231,7 @@ def claim_link(request: HtmxHttpRequest, slug: str, pk: int) -> HttpResponse:
         "form": form,
         "q": query,
         "candidates": lens.link_candidates(pk, query, limit=LINK_CANDIDATES),
-        "heading": "Link an existing claim",
+        "heading": _("Link an existing claim"),
         "action": lens.claim_urls(pk).link,
     }
     if request.htmx and request.GET.get("part") == "results":

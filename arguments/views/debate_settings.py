@@ -15,6 +15,7 @@ from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from django.views.decorators.vary import vary_on_headers
 
@@ -154,7 +155,9 @@ def member_grant(request: HtmxHttpRequest, slug: str) -> HttpResponse:
             if request.htmx:
                 return _reply(request, lens, "members")
             role = membership.get_role_display().lower()
-            messages.success(request, f"{membership.user} is now {role}.")
+            messages.success(
+                request, _("%(user)s is now %(role)s.") % {"user": membership.user, "role": role}
+            )
             return redirect(lens.urls.settings)
     return _reply(request, lens, "members", status=422, member_form=form)
 
@@ -177,7 +180,7 @@ def member_revoke(request: HtmxHttpRequest, slug: str, user_id: int) -> HttpResp
         return redirect(lens.urls.settings)
     if request.htmx:
         return _reply(request, lens, "members")
-    messages.success(request, f"{membership.user} is no longer a member.")
+    messages.success(request, _("%(user)s is no longer a member.") % {"user": membership.user})
     return redirect(lens.urls.settings)
 
 
@@ -204,7 +207,7 @@ def debate_status(request: HtmxHttpRequest, slug: str) -> HttpResponse:
             if request.htmx:
                 return _reply(request, lens, "status")
             status = lens.debate.get_status_display().lower()
-            messages.success(request, f"The debate is now {status}.")
+            messages.success(request, _("The debate is now %(status)s.") % {"status": status})
             return redirect(lens.urls.settings)
     return _reply(request, lens, "status", status=422, status_form=form)
 
@@ -229,7 +232,7 @@ def debate_grading(request: HtmxHttpRequest, slug: str) -> HttpResponse:
         else:
             if request.htmx:
                 return _reply(request, lens, "courses")
-            messages.success(request, "Grades follow the new formula at the next sending.")
+            messages.success(request, _("Grades follow the new formula at the next sending."))
             return redirect(lens.urls.settings + "#courses")
     return _reply(request, lens, "courses", status=422, grading_form=form)
 
@@ -248,14 +251,19 @@ def course_roster(request: HttpRequest, slug: str, activity_id: int) -> HttpResp
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
     else:
-        skipped = f"; {summary.skipped} inactive or unreadable entries skipped" * bool(
-            summary.skipped
-        )
-        left = f"; {summary.removed} who left the course lost their role" * bool(summary.removed)
-        messages.success(
-            request,
-            f"{summary.members} course members; {summary.added} new in this debate{skipped}{left}.",
-        )
+        parts = [
+            _("%(count)s course members") % {"count": summary.members},
+            _("%(count)s new in this debate") % {"count": summary.added},
+        ]
+        if summary.skipped:
+            parts.append(
+                _("%(count)s inactive or unreadable entries skipped") % {"count": summary.skipped}
+            )
+        if summary.removed:
+            parts.append(
+                _("%(count)s who left the course lost their role") % {"count": summary.removed}
+            )
+        messages.success(request, "; ".join(parts) + ".")
     return redirect(lens.urls.settings + "#courses")
 
 
@@ -275,7 +283,7 @@ def debate_tags(request: HtmxHttpRequest, slug: str) -> HttpResponse:
             form_errors_to(form, error)
         else:
             if not request.htmx:
-                messages.success(request, "Tags saved.")
+                messages.success(request, _("Tags saved."))
                 return redirect(lens.urls.settings)
             return _tags_form(request, lens, None, saved=True)
     return _tags_form(request, lens, form, status=422)
@@ -325,7 +333,7 @@ def debate_settings_save(request: HtmxHttpRequest, slug: str, section: str) -> H
             lens.refresh()
             if request.htmx:
                 return _reply(request, lens, section, saved=bool(changed))
-            messages.success(request, "Saved." if changed else "Nothing changed.")
+            messages.success(request, _("Saved.") if changed else _("Nothing changed."))
             return redirect(f"{lens.urls.settings}#{section}")
     return _reply(request, lens, section, status=422, settings_form=form, section=section)
 
@@ -337,12 +345,15 @@ def debate_archive_view(request: HttpRequest, slug: str) -> HttpResponse:
     lens = lens_to_manage(request, slug, Action.CONFIGURE_DEBATE)
     assert isinstance(lens, Lens)  # a POST: never the login page
     if request.POST.get("confirm", "").strip() != lens.debate.slug:
-        messages.error(request, "Type the debate's address name to confirm archiving it.")
+        messages.error(request, _("Type the debate's address name to confirm archiving it."))
         return redirect(f"{lens.urls.settings}#archive")
     services.debate_archive(actor=request.user, debate=lens.debate)
     messages.success(
         request,
-        f"“{lens.debate.title}” is archived: nobody can open it any more. Site staff can "
-        "restore it if you ask them.",
+        _(
+            "“%(title)s” is archived: nobody can open it any more. Site staff can "
+            "restore it if you ask them."
+        )
+        % {"title": lens.debate.title},
     )
     return redirect("arguments:profile")

@@ -34,6 +34,8 @@ from django.shortcuts import redirect, render
 from django.urls import Resolver404, resolve, reverse
 from django.utils.html import format_html
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.clickjacking import xframe_options_exempt
 from django.views.decorators.http import require_POST
 from django.views.decorators.vary import vary_on_headers
@@ -75,7 +77,7 @@ OEMBED_HEIGHT = 600
 SANDBOX = "allow-scripts allow-popups allow-popups-to-escape-sandbox"
 # A private debate answers as if there were none: its slug (made from its title) must not
 # tell an outsider that it exists. Its members learn why in the Embed dialog.
-NO_EMBED = (
+NO_EMBED = gettext_lazy(
     "There is no embeddable debate at this address. (Private debates cannot be embedded; "
     "a course can show one through LTI.)"
 )
@@ -105,18 +107,22 @@ def _embed(request: HttpRequest, slug: str, pk: int | None) -> HttpResponse:
     try:
         options = EmbedOptions() if branch else EmbedOptions.from_query(request.GET)
     except EmbedOptionError as error:
-        return frame_error(request, f"This embed address has a bad option: {error}", status=400)
+        return frame_error(
+            request,
+            _("This embed address has a bad option: %(error)s") % {"error": error},
+            status=400,
+        )
     try:
         lens = _embed_lens(slug, options.query())
     except NotEmbeddable:
-        return frame_error(request, NO_EMBED, status=404)
+        return frame_error(request, str(NO_EMBED), status=404)
     if pk is not None and not lens.sees(pk):
         merged_into = lens.merged_into(pk)
         if merged_into is not None:  # a duplicate merged away: follow it, as the claim page does
             url = reverse("arguments:embed_claim", args=[lens.debate.slug, merged_into])
             query = request.GET.urlencode()
             return redirect(f"{url}?{query}" if query else url)
-        return frame_error(request, "There is no such claim in this debate.", status=404)
+        return frame_error(request, _("There is no such claim in this debate."), status=404)
     if branch:
         # One level under a claim, for a toggle in the frame; `depth` is its aria-level here.
         try:
@@ -152,10 +158,10 @@ def embed_why(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     try:
         lens = _embed_lens(slug)
     except NotEmbeddable:
-        return frame_error(request, "There is no embeddable debate at this address.", status=404)
+        return frame_error(request, _("There is no embeddable debate at this address."), status=404)
     why = lens.why(pk)
     if why is None:
-        return frame_error(request, "No strength for this claim.", status=404)
+        return frame_error(request, _("No strength for this claim."), status=404)
     response = render(request, "arguments/claim_why.html#why", {"lens": lens, "why": why})
     return allow_cors(allow_framing(response, frame_ancestors(lens)))
 
@@ -227,7 +233,7 @@ def snippet(
         '<iframe src="{}" title="{}" width="{}" height="{}" style="border:0;max-width:100%" '
         'loading="lazy" sandbox="{}"></iframe>\n<script src="{}" async></script>',
         embed_url,
-        f"Argument map: {title}"[:200],
+        (_("Argument map: %(title)s") % {"title": title})[:200],
         width,
         height,
         SANDBOX,
@@ -358,7 +364,7 @@ def _where(lens: Lens, where: str) -> dict[str, Any]:
     try:
         origin = clean_origin(where)
     except ValidationError:
-        return {"where": where, "where_refusal": "That is not a page's address (https://…)."}
+        return {"where": where, "where_refusal": _("That is not a page's address (https://…).")}
     return {"where": where, "where_origin": origin, "where_refusal": refusal_to_frame(lens, origin)}
 
 

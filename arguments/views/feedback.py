@@ -11,6 +11,8 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 from django.views.decorators.vary import vary_on_headers
 
@@ -35,7 +37,7 @@ from arguments.views.access import (
 from arguments.views.forms import form_errors_to
 from arguments.views.forms.feedback import ClaimFeedbackForm, GradeScaleForm, ParticipantGradeForm
 
-REFUSED = "Feedback on a claim is for its author and the debate's moderators."
+REFUSED = gettext_lazy("Feedback on a claim is for its author and the debate's moderators.")
 
 
 def _feedback_page(
@@ -45,7 +47,7 @@ def _feedback_page(
     node = lens.structure.nodes[pk]
     own = lens.user_id is not None and node.author_id == lens.user_id
     if panel is None and not own:
-        raise PermissionDenied(REFUSED)
+        raise PermissionDenied(str(REFUSED))
     if panel is not None and panel.may_write and form is None:
         form = ClaimFeedbackForm(initial={"body": panel.body, "grade": panel.grade})
     context = {
@@ -74,7 +76,7 @@ def claim_feedback(request: HtmxHttpRequest, slug: str, pk: int) -> HttpResponse
     if not request.user.is_authenticated:
         if request.method == "GET":
             return redirect_to_login(request.get_full_path())
-        raise PermissionDenied("Sign in first.")
+        raise PermissionDenied(_("Sign in first."))
     if request.method != "POST":
         return _feedback_page(request, lens, pk)
     claim = claim_to_act_on(request, lens, pk, Action.GIVE_FEEDBACK, known=True)
@@ -94,7 +96,7 @@ def claim_feedback(request: HtmxHttpRequest, slug: str, pk: int) -> HttpResponse
         else:
             if request.htmx:
                 return _feedback_page(request, lens, pk)
-            messages.success(request, "Feedback saved.")
+            messages.success(request, _("Feedback saved."))
             return redirect(reverse("arguments:claim_feedback", args=[slug, pk]))
     return _feedback_page(request, lens, pk, form=form)
 
@@ -136,7 +138,7 @@ def participant_grade(request: HtmxHttpRequest, slug: str, user_id: int) -> Http
         except ValidationError as error:
             form_errors_to(form, error)
         else:
-            messages.success(request, "Grade saved.")
+            messages.success(request, _("Grade saved."))
             return redirect(back + "#grade")
     return render(
         request,
@@ -160,8 +162,12 @@ def grades_release_view(request: HtmxHttpRequest, slug: str) -> HttpResponse:
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
     else:
-        whose = "everyone's" if person is None else "this participant's"
-        messages.success(request, f"Released {whose} feedback and grades; they were notified.")
+        released = (
+            _("Released everyone's feedback and grades; they were notified.")
+            if person is None
+            else _("Released this participant's feedback and grades; they were notified.")
+        )
+        messages.success(request, released)
     if person is not None:
         return redirect(reverse("arguments:participant_activity", args=[slug, person.pk]))
     return redirect(reverse("arguments:debate_activity", args=[slug]))
@@ -181,7 +187,9 @@ def grade_scale(request: HtmxHttpRequest, slug: str) -> HttpResponse:
         except ValidationError as error:
             form_errors_to(form, error)
         else:
-            messages.success(request, f"Grades now run from 0 to {lens.debate.grade_scale}.")
+            messages.success(
+                request, _("Grades now run from 0 to %(max)s.") % {"max": lens.debate.grade_scale}
+            )
             return redirect(reverse("arguments:debate_activity", args=[slug]))
     return render(
         request,

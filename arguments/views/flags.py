@@ -16,6 +16,8 @@ from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.html import format_html
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 from django.views.decorators.vary import vary_on_headers
 from django_htmx.http import reswap, retarget
@@ -42,7 +44,7 @@ from arguments.views.fragments import (
     safe_next,
 )
 
-THANKS = "Thank you: a moderator will look at your flag."
+THANKS = gettext_lazy("Thank you: a moderator will look at your flag.")
 
 
 @vary_on_headers("HX-Request")
@@ -142,7 +144,7 @@ def flag_review(request: HtmxHttpRequest, slug: str, flag_id: int) -> HttpRespon
     lens.refresh()
     if request.htmx:
         return moderation_response(request, lens, claim.pk)
-    messages.success(request, "You asked for a review; a moderator will look again.")
+    messages.success(request, _("You asked for a review; a moderator will look again."))
     return next_or_back(request, lens, claim.pk)
 
 
@@ -188,6 +190,11 @@ def flag_resolve(request: HtmxHttpRequest, slug: str, flag_id: int) -> HttpRespo
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
         return redirect(back)
-    done = "upheld and hidden" if hide else "upheld" if uphold else "dismissed"
-    messages.success(request, f"Flag {done}; the reporter is told why.")
+    if hide:
+        done = _("Flag upheld and hidden; the reporter is told why.")
+    elif uphold:
+        done = _("Flag upheld; the reporter is told why.")
+    else:
+        done = _("Flag dismissed; the reporter is told why.")
+    messages.success(request, done)
     return redirect(back)

@@ -11,6 +11,7 @@ from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django.views.decorators.vary import vary_on_headers
@@ -45,9 +46,13 @@ def follow(request: HtmxHttpRequest, slug: str, pk: int | None = None) -> HttpRe
         context = following.follow_context(lens, pk, request.get_full_path(), following=on)
         return render(request, "arguments/_follow.html", context)
     if pk is None:
-        messages.success(request, "You follow this debate." if on else "You left this debate.")
+        messages.success(
+            request, _("You follow this debate.") if on else _("You left this debate.")
+        )
     else:
-        messages.success(request, "You follow this claim." if on else "You stopped following it.")
+        messages.success(
+            request, _("You follow this claim.") if on else _("You stopped following it.")
+        )
     return redirect(safe_next(request) or (lens.claim_urls(pk).page if pk else lens.urls.page))
 
 
@@ -107,7 +112,7 @@ def notifications_read(request: SignedInRequest) -> HttpResponse:
     given = request.POST.getlist("id")
     ids = [i for i in (id_from(v) for v in given) if i is not None]
     if given and not ids:
-        return HttpResponse("Which notice?", status=400)
+        return HttpResponse(_("Which notice?"), status=400)
     services.notifications_mark_read(user=request.user, ids=ids or None)
     return redirect(safe_next(request) or reverse("arguments:notifications"))
 
@@ -127,7 +132,7 @@ def notifications_bell(request: HttpRequest) -> HttpResponse:
 def follow_drop(request: SignedInRequest, follow_id: int) -> HttpResponse:
     """Stop following something, from the notifications page."""
     services.follow_drop(user=request.user, follow_id=follow_id)
-    messages.success(request, "You no longer follow it.")
+    messages.success(request, _("You no longer follow it."))
     return redirect("arguments:notifications")
 
 
@@ -137,8 +142,8 @@ def digest_settings(request: SignedInRequest) -> HttpResponse:
     try:
         services.digest_choose(user=request.user, digest=request.POST.get("digest", ""))
     except ValidationError:
-        return HttpResponse("Choose how often to be e-mailed.", status=400)
-    messages.success(request, "Your e-mail setting is saved.")
+        return HttpResponse(_("Choose how often to be e-mailed."), status=400)
+    messages.success(request, _("Your e-mail setting is saved."))
     return redirect(safe_next(request) or reverse("arguments:notifications"))
 
 

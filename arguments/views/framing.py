@@ -16,6 +16,7 @@ from django.core.exceptions import BadRequest
 from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import render
 from django.utils.csp import CSP
+from django.utils.translation import gettext as _
 
 from arguments.models import Debate
 from arguments.reading.lens import Lens
@@ -100,25 +101,27 @@ def refusal_to_frame(lens: Lens, origin: str) -> str:
     words of the rule `frame_ancestors` gives browsers: asked by the Embed dialog before a
     teacher pastes the snippet."""
     if not lens.embeddable:
-        return "This debate is private: no other site may show it."
+        return _("This debate is private: no other site may show it.")
     origins = embed_origins(lens.debate)
     if not origins:
         if origin.startswith("https://"):
             return ""
-        return (
+        return _(
             "Only https pages may show this debate, and this page is served over plain http. "
             "Add its site to the list below, or serve the page over https."
         )
-    scheme, _, host = origin.partition("://")
+    scheme, _sep, host = origin.partition("://")
     for allowed in origins:
-        allowed_scheme, _, allowed_host = allowed.partition("://")
+        allowed_scheme, _sep, allowed_host = allowed.partition("://")
         if allowed == origin or (
             allowed_host.startswith("*.")
             and allowed_scheme == scheme
             and host.endswith(allowed_host[1:])
         ):
             return ""
-    return f"{origin} is not among the sites that may show this debate: add it to the list below."
+    return _(
+        "%(origin)s is not among the sites that may show this debate: add it to the list below."
+    ) % {"origin": origin}
 
 
 def frame_ancestors(lens: Lens) -> list[str]:

@@ -10,6 +10,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.translation import gettext as _
 from django.views.decorators.vary import vary_on_headers
 
 from arguments import selectors, services
@@ -51,7 +52,7 @@ def guided_voting(request: HtmxHttpRequest, slug: str) -> HttpResponse:
     if not request.user.is_authenticated:
         if request.method == "GET":
             return redirect_to_login(request.get_full_path())
-        raise PermissionDenied("Sign in first.")
+        raise PermissionDenied(_("Sign in first."))
     lens.check(Action.VOTE)
     skipped = set(request.session.get(_key(lens), []))
     if request.method != "POST":
@@ -73,7 +74,7 @@ def guided_voting(request: HtmxHttpRequest, slug: str) -> HttpResponse:
             value = id_from(request.POST.get("value"))
             try:
                 if value is None:
-                    raise ValidationError("Choose a vote from 0 to 4, or skip.")
+                    raise ValidationError(_("Choose a vote from 0 to 4, or skip."))
                 services.vote_cast(
                     user=request.user, point=point, value=value, perspective=lens.voting_as
                 )

@@ -16,6 +16,8 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import content_disposition_header
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_POST
 from django.views.decorators.vary import vary_on_headers
 from django_htmx.http import HttpResponseClientRedirect
@@ -64,7 +66,7 @@ def import_debate(request: SignedInRequest) -> HttpResponse:
         format_name = form.cleaned_data["format"] or formats.detect(text, form.filename)
         if format_name is None:
             form.add_error(
-                "format", "Could not tell what format the file is in; choose it and try again."
+                "format", _("Could not tell what format the file is in; choose it and try again.")
             )
         else:
             merge_rephrases = form.cleaned_data["rephrases"]
@@ -123,7 +125,7 @@ def import_confirm(request: SignedInRequest) -> HttpResponse:
     token = request.POST.get("token", "").encode()
     if not pending or not secrets.compare_digest(str(pending.get("token", "")).encode(), token):
         messages.error(
-            request, "That import has expired or was already done; upload the file again."
+            request, _("That import has expired or was already done; upload the file again.")
         )
         return _go(request, "arguments:import")
     limit_act(request, "import")  # per account and per address (import_jobs caps jobs too)
@@ -161,7 +163,11 @@ def import_confirm(request: SignedInRequest) -> HttpResponse:
     summary = import_summary(document.counts(), document.problems)
     if len(debates) > 1:
         titles = "; ".join(f"“{other.title}”" for other in debates)
-        messages.success(request, f"{summary} As {len(debates)} debates: {titles}.")
+        messages.success(
+            request,
+            _("%(summary)s As %(count)s debates: %(titles)s.")
+            % {"summary": summary, "count": len(debates), "titles": titles},
+        )
         return _go(request, "arguments:profile")  # where one's debates are listed
     messages.success(request, summary)
     return _go(request, debate)
@@ -170,17 +176,32 @@ def import_confirm(request: SignedInRequest) -> HttpResponse:
 def import_summary(counts: dict[str, int], warnings: list[str]) -> str:
     """One line for the flash message: what was imported, what was kept long, what left out."""
     claims = counts["claims"]
-    summary = f"Imported {claims} claim{'s' if claims != 1 else ''}"
     if counts.get("long_claims"):
-        summary += f", {counts['long_claims']} of them longer than {CLAIM_MAX_LENGTH} characters"
+        summary = ngettext(
+            "Imported %(count)s claim, %(long)s of them longer than %(max)s characters.",
+            "Imported %(count)s claims, %(long)s of them longer than %(max)s characters.",
+            claims,
+        ) % {"count": claims, "long": counts["long_claims"], "max": CLAIM_MAX_LENGTH}
+    else:
+        summary = ngettext("Imported %(count)s claim.", "Imported %(count)s claims.", claims) % {
+            "count": claims
+        }
     if not warnings:
-        return summary + "."
+        return summary
     shown = "; ".join(warnings[:SUMMARY_WARNINGS])
-    more = (
-        f"; and {len(warnings) - SUMMARY_WARNINGS} more" if len(warnings) > SUMMARY_WARNINGS else ""
-    )
-    plural = "s" if len(warnings) != 1 else ""
-    return f"{summary}. {len(warnings)} warning{plural} (left out): {shown}{more}."
+    if len(warnings) > SUMMARY_WARNINGS:
+        left_out = ngettext(
+            "%(count)s warning (left out): %(shown)s; and %(more)s more.",
+            "%(count)s warnings (left out): %(shown)s; and %(more)s more.",
+            len(warnings),
+        ) % {"count": len(warnings), "shown": shown, "more": len(warnings) - SUMMARY_WARNINGS}
+    else:
+        left_out = ngettext(
+            "%(count)s warning (left out): %(shown)s.",
+            "%(count)s warnings (left out): %(shown)s.",
+            len(warnings),
+        ) % {"count": len(warnings), "shown": shown}
+    return f"{summary} {left_out}"
 
 
 @vary_on_headers("HX-Request")

@@ -8,6 +8,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import gettext as _
 
 from arguments import maps
 from arguments.maps.layout import MapNode, Segment, sunburst, tree_boxes
@@ -69,14 +70,14 @@ def debate_sunburst(lens: Lens, *, origin: str = "") -> tuple[str, list[Segment]
     standalone file."""
     roots = maps.theses_of(lens, depth=MAP_DEPTH, min_share=MIN_SPAN)
     segments = sunburst(roots, max_depth=MAP_DEPTH, min_span=MIN_SPAN)
-    title = f"Map of the debate: {lens.debate.title}"
+    title = _("Map of the debate: %(title)s") % {"title": lens.debate.title}
     links = _links(lens, origin=origin)
     return sunburst_svg(segments, links, title=title, standalone=bool(origin)), segments
 
 
 def branch_sunburst(lens: Lens, root: MapNode, *, origin: str = "") -> tuple[str, list[Segment]]:
     segments = sunburst([root], max_depth=BRANCH_DEPTH, min_span=MIN_SPAN)
-    title = f"Map of the branch under: {root.text}"
+    title = _("Map of the branch under: %(claim)s") % {"claim": root.text}
     links = _links(lens, origin=origin)
     return sunburst_svg(segments, links, title=title, standalone=bool(origin)), segments
 
@@ -106,7 +107,7 @@ def claim_map(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
             maps.branch_of(lens, pk, depth=TREE_DEPTH), max_depth=TREE_DEPTH, max_boxes=TREE_BOXES
         ),
         links,
-        title=f"The branch as a tree: {root.text}",
+        title=_("The branch as a tree: %(claim)s") % {"claim": root.text},
         focused=pk,
     )
     path = path_minimap(lens, pk, defs=False)
@@ -132,7 +133,7 @@ def path_minimap(lens: Lens, claim_id: int, *, defs: bool = True) -> SafeString:
     if not chain.children:
         return _safe("")
     boxes = tree_boxes(chain, max_depth=MAX_PATH, max_boxes=MAX_PATH + 1)
-    title = "Where this claim stands: the path from the thesis"
+    title = _("Where this claim stands: the path from the thesis")
     return _safe(
         tree_svg(boxes, _links(lens), title=title, focused=claim_id, compact=True, defs=defs)
     )
@@ -169,11 +170,11 @@ def embedded_map(lens: Lens, claim_id: int | None) -> SafeString:
         target="_self",
     )
     if claim_id is None:
-        depth, title = MAP_DEPTH, f"Map of: {lens.debate.title}"
+        depth, title = MAP_DEPTH, _("Map of: %(title)s") % {"title": lens.debate.title}
         roots = maps.theses_of(lens, depth=depth, min_share=MIN_SPAN)
     else:
         depth = BRANCH_DEPTH
         roots = [maps.branch_of(lens, claim_id, depth=depth, min_share=MIN_SPAN)]
-        title = f"Map of the branch under: {roots[0].text}"
+        title = _("Map of the branch under: %(claim)s") % {"claim": roots[0].text}
     segments = sunburst(roots, max_depth=depth, min_span=MIN_SPAN)
     return _safe(sunburst_svg(segments, links, title=title))

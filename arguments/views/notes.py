@@ -6,6 +6,7 @@ from __future__ import annotations
 from django.core.exceptions import ValidationError
 from django.http import HttpResponse, JsonResponse
 from django.shortcuts import render
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django.views.decorators.vary import vary_on_headers
 
@@ -54,9 +55,9 @@ def claim_annotate(request: HtmxHttpRequest, slug: str, pk: int) -> HttpResponse
         "arguments/annotation_form.html",
         {
             "form": form,
-            "heading": "Annotate",
+            "heading": _("Annotate"),
             "action": lens.claim_urls(pk).annotate,
-            "submit": "Save note",
+            "submit": _("Save note"),
         },
     )
 
@@ -82,7 +83,7 @@ def note_reply(request: HtmxHttpRequest, slug: str, note_id: int) -> HttpRespons
         except ValidationError as problem:
             error = " ".join(problem.messages)
     else:
-        error = "Write something in the reply."
+        error = _("Write something in the reply.")
     if error:
         back = f"{lens.claim_urls(claim.pk).page}#note-{note.pk}"
         context = page_context(lens, error=error, back=back)
@@ -127,9 +128,9 @@ def note_edit(request: HtmxHttpRequest, slug: str, note_id: int) -> HttpResponse
         "arguments/annotation_form.html",
         {
             "form": form,
-            "heading": "Edit the note",
+            "heading": _("Edit the note"),
             "action": lens.note_urls(note_id).edit,
-            "submit": "Save",
+            "submit": _("Save"),
         },
     )
 
@@ -182,7 +183,7 @@ def debate_annotations(request: HtmxHttpRequest, slug: str) -> HttpResponse:
         "@context": "http://www.w3.org/ns/anno.jsonld",
         "id": request.build_absolute_uri(),
         "type": "AnnotationCollection",
-        "label": f"Public annotations of “{lens.debate.title}”",
+        "label": _("Public annotations of “%(title)s”") % {"title": lens.debate.title},
         "total": len(items),
         "first": {"type": "AnnotationPage", "startIndex": 0, "items": items},
     }

@@ -12,6 +12,8 @@ from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods, require_POST
 
 from arguments import selectors, services
@@ -34,7 +36,7 @@ def perspective_create(request: HttpRequest, slug: str) -> HttpResponse:
     if not request.user.is_authenticated:
         if request.method == "GET":
             return redirect_to_login(request.get_full_path())
-        raise PermissionDenied("Sign in first.")
+        raise PermissionDenied(_("Sign in first."))
     lens.check(Action.VOTE)
     name, error = request.POST.get("name", ""), ""
     if request.method == "POST":
@@ -46,7 +48,7 @@ def perspective_create(request: HttpRequest, slug: str) -> HttpResponse:
             error = " ".join(problem.messages)
         else:
             perspectives.choose_voting_as(request.session, lens.debate, perspective)
-            messages.success(request, f"You now vote as {perspective.name}.")
+            messages.success(request, _("You now vote as %(name)s.") % {"name": perspective.name})
             return _back(request, lens)
     context = page_context(lens, name=name, error=error, next=safe_next(request))
     status = 422 if error else 200
@@ -58,7 +60,7 @@ def perspective_voting_as(request: HttpRequest, slug: str) -> HttpResponse:
     """Vote as myself (`perspective` empty) or as a named perspective I started."""
     lens = lens_for(request, slug)
     if not request.user.is_authenticated:
-        raise PermissionDenied("Sign in first.")
+        raise PermissionDenied(_("Sign in first."))
     given = request.POST.get("perspective", "")
     chosen: Perspective | None = None
     if given:
@@ -71,9 +73,13 @@ def perspective_voting_as(request: HttpRequest, slug: str) -> HttpResponse:
         if chosen is None:
             raise Http404("No such perspective in this debate.")
         if chosen.created_by_id != lens.user_id:
-            raise PermissionDenied("You can only vote as a perspective you started.")
+            raise PermissionDenied(_("You can only vote as a perspective you started."))
     perspectives.choose_voting_as(request.session, lens.debate, chosen)
-    done = f"You now vote as {chosen.name}." if chosen else "You now vote as yourself."
+    done = (
+        _("You now vote as %(name)s.") % {"name": chosen.name}
+        if chosen
+        else _("You now vote as yourself.")
+    )
     messages.success(request, done)
     return _back(request, lens)
 
@@ -121,7 +127,9 @@ def perspective_groups(request: HttpRequest, slug: str) -> HttpResponse:
             return _groups_page(
                 request, lens, name=name, error=" ".join(problem.messages), status=422
             )
-        messages.success(request, f"Group {group.name} made: now choose its members.")
+        messages.success(
+            request, _("Group %(name)s made: now choose its members.") % {"name": group.name}
+        )
         return redirect(f"{request.path}#group-{group.pk}")
     return _groups_page(request, lens)
 
@@ -144,11 +152,19 @@ def group_members(request: HttpRequest, slug: str, group_id: int) -> HttpRespons
     ticked = [user_id for user_id in given if user_id is not None]
     try:
         if len(ticked) != len(given):
-            raise ValidationError("Choose participants of this debate.")
+            raise ValidationError(_("Choose participants of this debate."))
         services.group_members_set(actor=request.user, group=group, user_ids=ticked)
     except ValidationError as problem:
         return _groups_page(request, lens, error=" ".join(problem.messages), status=422)
-    messages.success(request, f"Group {group.name} now has {len(set(ticked))} members.")
+    messages.success(
+        request,
+        ngettext(
+            "Group %(name)s now has %(count)s member.",
+            "Group %(name)s now has %(count)s members.",
+            len(set(ticked)),
+        )
+        % {"name": group.name, "count": len(set(ticked))},
+    )
     return redirect(f"{lens.urls.perspective_groups}#group-{group.pk}")
 
 
@@ -159,5 +175,5 @@ def group_delete(request: HttpRequest, slug: str, group_id: int) -> HttpResponse
         return lens
     group = _group(lens, group_id)
     services.group_delete(actor=request.user, group=group)
-    messages.success(request, f"Group {group.name} removed.")
+    messages.success(request, _("Group %(name)s removed.") % {"name": group.name})
     return redirect(lens.urls.perspective_groups)

@@ -15,6 +15,7 @@ from typing import Any
 from django.core.signals import got_request_exception
 from django.http import HttpRequest, HttpResponse
 from django.utils.html import escape
+from django.utils.translation import gettext as _
 
 from arguments.rules.faults import close_lost_connections, connection_lost, fault_message
 
@@ -69,8 +70,10 @@ class ConnectionRecoveryMiddleware:
                     return response
                 close_lost_connections()
             return unavailable(
-                "The connection to the database was lost while answering; please reload the "
-                "page and check whether your change was saved."
+                _(
+                    "The connection to the database was lost while answering; please reload "
+                    "the page and check whether your change was saved."
+                )
             )
         fault = request.META.pop(FAULT, None)
         if fault is not None:

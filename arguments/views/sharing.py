@@ -20,6 +20,8 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.safestring import mark_safe
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_http_methods, require_POST
 from django.views.decorators.vary import vary_on_headers
 
@@ -32,15 +34,20 @@ from arguments.rules.permissions import Action, grantable_roles
 from arguments.views.access import lens_to_manage, limit_act
 from arguments.views.forms import form_errors_to
 
-EXPIRY_CHOICES = [("", "Never"), ("1", "In a day"), ("7", "In a week"), ("30", "In 30 days")]
+EXPIRY_CHOICES = [
+    ("", gettext_lazy("Never")),
+    ("1", gettext_lazy("In a day")),
+    ("7", gettext_lazy("In a week")),
+    ("30", gettext_lazy("In 30 days")),
+]
 
 
 class ShareLinkForm(forms.Form):
-    role = forms.ChoiceField(label="Whoever opens it becomes")
+    role = forms.ChoiceField(label=_("Whoever opens it becomes"))
     instant_access = forms.BooleanField(
-        label="Let people join without an account (they pick a display name)", required=False
+        label=_("Let people join without an account (they pick a display name)"), required=False
     )
-    expires_in = forms.ChoiceField(label="Expires", choices=EXPIRY_CHOICES, required=False)
+    expires_in = forms.ChoiceField(label=_("Expires"), choices=EXPIRY_CHOICES, required=False)
 
     def __init__(self, *args: Any, roles: list[Role], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -53,9 +60,9 @@ class ShareLinkForm(forms.Form):
 
 class JoinForm(forms.Form):
     display_name = forms.CharField(
-        label="Your name in this debate",
+        label=_("Your name in this debate"),
         max_length=60,
-        help_text="Others see it next to what you write.",
+        help_text=_("Others see it next to what you write."),
     )
 
 
@@ -105,7 +112,10 @@ def share_links(request: HttpRequest, slug: str) -> HttpResponse:
             except ValidationError as error:
                 form_errors_to(form, error)
             else:
-                messages.success(request, f"New {link.get_role_display().lower()} link made.")
+                messages.success(
+                    request,
+                    _("New %(role)s link made.") % {"role": link.get_role_display().lower()},
+                )
                 return redirect(reverse("arguments:share_links", args=[slug]))
         return _page(request, lens, form, status=422)
     return _page(request, lens, form)
@@ -127,13 +137,19 @@ def _act(request: HttpRequest, slug: str, link_id: int, act: str) -> HttpRespons
             services.share_link_switch(
                 actor=request.user, link=link, on=request.POST.get("on") == "1"
             )
-            messages.success(request, "The link is on." if link.is_active else "The link is off.")
+            messages.success(
+                request, _("The link is on.") if link.is_active else _("The link is off.")
+            )
         elif act == "revoke":
             services.share_link_revoke(actor=request.user, link=link)
-            messages.success(request, "The link is revoked; those who joined keep their role.")
+            messages.success(request, _("The link is revoked; those who joined keep their role."))
         else:
             hidden = services.instant_contributions_hide(actor=request.user, link=link)
-            messages.success(request, f"Hid {hidden} claim{'s' if hidden != 1 else ''}.")
+            messages.success(
+                request,
+                ngettext("Hid %(count)s claim.", "Hid %(count)s claims.", hidden)
+                % {"count": hidden},
+            )
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
         return _page(request, lens, ShareLinkForm(roles=grantable_roles(lens.role)), status=422)
@@ -168,7 +184,7 @@ def join(request: HttpRequest, token: str) -> HttpResponse:
     signed_in = request.user.is_authenticated
     form = JoinForm(request.POST if request.method == "POST" and not signed_in else None)
     if debate.pseudonymous:  # the name is never shown beside what they write: say so
-        form.fields["display_name"].help_text = (
+        form.fields["display_name"].help_text = _(
             "Only the owner and moderators see it. Everyone else sees a pseudonym of this "
             "debate next to what you write."
         )
@@ -191,7 +207,7 @@ def join(request: HttpRequest, token: str) -> HttpResponse:
             else:
                 if not signed_in:
                     login(request, user, backend="django.contrib.auth.backends.ModelBackend")
-                messages.success(request, f"Welcome to “{debate.title}”.")
+                messages.success(request, _("Welcome to “%(title)s”.") % {"title": debate.title})
                 return redirect(debate)
     back = urlencode({"next": request.path})
     context = {
@@ -216,10 +232,10 @@ def debate_pseudonyms(request: HttpRequest, slug: str) -> HttpResponse:
     debate = lens.debate
     if request.method == "POST":
         if request.POST.get("confirm") != "yes":
-            messages.error(request, "Tick the box to confirm: this cannot be undone.")
+            messages.error(request, _("Tick the box to confirm: this cannot be undone."))
             return redirect(reverse("arguments:debate_pseudonyms", args=[slug]))
         services.debate_make_pseudonymous(actor=request.user, debate=debate)
-        messages.success(request, "Everyone now appears under a pseudonym in this debate.")
+        messages.success(request, _("Everyone now appears under a pseudonym in this debate."))
         return redirect(reverse("arguments:debate_pseudonyms", args=[slug]))
     mapping = []
     if debate.pseudonymous:

@@ -17,6 +17,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import content_disposition_header
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from arguments import formats
@@ -47,17 +48,17 @@ class FreezeForm(forms.Form):
     note = forms.CharField(
         required=False,
         max_length=200,
-        label="Note (optional)",
-        help_text="Why this version: “graded at the deadline”, “as cited in our paper”.",
+        label=_("Note (optional)"),
+        help_text=_("Why this version: “graded at the deadline”, “as cited in our paper”."),
     )
 
 
 class DeadlineForm(forms.Form):
     freeze_at = forms.DateTimeField(
         required=False,
-        label="Freeze automatically at",
+        label=_("Freeze automatically at"),
         widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
-        help_text="In the site's time zone. Leave empty for no deadline.",
+        help_text=_("In the site's time zone. Leave empty for no deadline."),
     )
 
 
@@ -126,7 +127,7 @@ class Card:
 
     @property
     def kind_label(self) -> str:
-        return Stance(self.row.stance).label if self.row.stance else "Thesis"
+        return str(Stance(self.row.stance).label) if self.row.stance else _("Thesis")
 
 
 def _page(request: HttpRequest, lens: Lens, view: SnapshotView) -> HttpResponse:
@@ -227,7 +228,7 @@ def snapshot_take(request: HttpRequest, slug: str) -> HttpResponse:
         return _refused(request, lens, freeze_form=form)
     limit_act(request, "freeze")
     snapshot = debate_freeze(actor=request.user, debate=lens.debate, note=form.cleaned_data["note"])
-    messages.success(request, f"Frozen as version {snapshot.number}.")
+    messages.success(request, _("Frozen as version %(number)s.") % {"number": snapshot.number})
     return redirect("arguments:snapshot", slug=lens.debate.slug, number=snapshot.number)
 
 
@@ -245,7 +246,10 @@ def snapshot_deadline(request: HttpRequest, slug: str) -> HttpResponse:
             form_errors_to(form, error)
         else:
             messages.success(
-                request, f"The debate freezes at {at:%Y-%m-%d %H:%M}." if at else "No deadline."
+                request,
+                _("The debate freezes at %(when)s.") % {"when": f"{at:%Y-%m-%d %H:%M}"}
+                if at
+                else _("No deadline."),
             )
             return redirect(lens.urls.settings + "#snapshots")
     return _refused(request, lens, deadline_form=form)

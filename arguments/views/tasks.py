@@ -11,6 +11,7 @@ from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from django.views.decorators.vary import vary_on_headers
 
@@ -25,17 +26,17 @@ from arguments.views.forms import form_errors_to
 
 
 class TaskForm(forms.Form):
-    kind = forms.ChoiceField(label="Students should", choices=Task.Kind.choices)
-    count = forms.IntegerField(label="How many", min_value=1, max_value=MAX_COUNT, initial=1)
+    kind = forms.ChoiceField(label=_("Students should"), choices=Task.Kind.choices)
+    count = forms.IntegerField(label=_("How many"), min_value=1, max_value=MAX_COUNT, initial=1)
     under = forms.TypedChoiceField(
-        label="Under",
+        label=_("Under"),
         required=False,
         coerce=int,
         empty_value=None,
-        help_text="For pros and cons: directly under this claim (else anywhere).",
+        help_text=_("For pros and cons: directly under this claim (else anywhere)."),
     )
     deadline = forms.DateTimeField(
-        label="Deadline (optional)",
+        label=_("Deadline (optional)"),
         required=False,
         widget=forms.DateTimeInput(attrs={"type": "datetime-local"}),
         input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"],
@@ -105,7 +106,7 @@ def debate_tasks(request: HtmxHttpRequest, slug: str) -> HttpResponse:
         except ValidationError as error:
             form_errors_to(form, error)
         else:
-            messages.success(request, "Task added: students see it on the debate's page.")
+            messages.success(request, _("Task added: students see it on the debate's page."))
             return redirect(reverse("arguments:debate_tasks", args=[slug]))
     return _page(request, lens, form=form, status=422)
 
@@ -120,5 +121,5 @@ def task_remove_view(request: HtmxHttpRequest, slug: str, task_id: int) -> HttpR
         raise Http404("No such task.")
     task.debate = lens.debate
     task_remove(actor=request.user, task=task)
-    messages.success(request, "Task removed.")
+    messages.success(request, _("Task removed."))
     return redirect(reverse("arguments:debate_tasks", args=[slug]))

@@ -10,6 +10,8 @@ from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from arguments import selectors
@@ -21,11 +23,11 @@ from arguments.views.forms import form_errors_to
 
 
 class TeamForm(forms.Form):
-    name = forms.CharField(label="Team name", max_length=60)
+    name = forms.CharField(label=_("Team name"), max_length=60)
     members = forms.CharField(
-        label="Members",
+        label=_("Members"),
         max_length=2000,
-        help_text="Usernames, separated by commas or spaces.",
+        help_text=_("Usernames, separated by commas or spaces."),
     )
 
 
@@ -61,7 +63,9 @@ def debate_teams(request: HttpRequest, slug: str) -> HttpResponse:
         unknown = [name for name, person in zip(names, people, strict=True) if person is None]
         try:
             if unknown:
-                raise ValidationError({"members": f"No such account: {', '.join(unknown)}."})
+                raise ValidationError(
+                    {"members": _("No such account: %(names)s.") % {"names": ", ".join(unknown)}}
+                )
             team_create(
                 actor=request.user,
                 debate=lens.debate,
@@ -71,7 +75,7 @@ def debate_teams(request: HttpRequest, slug: str) -> HttpResponse:
         except ValidationError as error:
             form_errors_to(form, error)
         else:
-            messages.success(request, "Team made.")
+            messages.success(request, _("Team made."))
             return redirect(reverse("arguments:debate_teams", args=[slug]))
     return _page(request, lens, form, status=422)
 
@@ -84,8 +88,13 @@ def team_copies(request: HttpRequest, slug: str) -> HttpResponse:
     queued = team_copies_make(actor=request.user, debate=lens.debate)
     messages.success(
         request,
-        f"{queued} cop{'y' if queued == 1 else 'ies'} on the way: reload in a moment."
+        ngettext(
+            "%(count)s copy on the way: reload in a moment.",
+            "%(count)s copies on the way: reload in a moment.",
+            queued,
+        )
+        % {"count": queued}
         if queued
-        else "Every team has its copy already.",
+        else _("Every team has its copy already."),
     )
     return redirect(reverse("arguments:debate_teams", args=[slug]))

@@ -10,6 +10,7 @@ from django.core.exceptions import ValidationError
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from arguments import selectors, services
@@ -55,5 +56,5 @@ def token_create(request: SignedInRequest) -> HttpResponse:
 @require_POST
 def token_revoke(request: SignedInRequest, token_id: int) -> HttpResponse:
     services.token_revoke(actor=request.user, token_id=token_id)
-    messages.success(request, "The token is revoked: it no longer works.")
+    messages.success(request, _("The token is revoked: it no longer works."))
     return redirect(reverse("arguments:profile") + "#tokens")

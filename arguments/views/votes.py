@@ -6,6 +6,7 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 from django.views.decorators.vary import vary_on_headers
 
@@ -47,7 +48,7 @@ def claim_vote(request: HtmxHttpRequest, slug: str, pk: int) -> HttpResponse:
         else:
             value = id_from(request.POST.get("value"))
             if value is None:
-                raise ValidationError("Choose a vote from 0 to 4.")
+                raise ValidationError(_("Choose a vote from 0 to 4."))
             vote = services.vote_cast(user=request.user, point=point, value=value, perspective=as_)
             mine = vote.value
     except ValidationError as problem:
@@ -58,9 +59,15 @@ def claim_vote(request: HtmxHttpRequest, slug: str, pk: int) -> HttpResponse:
         if error:
             context = page_context(lens, claim=claim, error=error, back=back)
             return render(request, "arguments/vote_error.html", context, status=422)
-        done = "Vote withdrawn." if request.POST.get("withdraw") else "Your vote is counted."
-        if lens.voting_as is not None:
-            done = f"{done[:-1]} as {lens.voting_as.name}."
+        withdrawn = bool(request.POST.get("withdraw"))
+        if lens.voting_as is None:
+            done = _("Vote withdrawn.") if withdrawn else _("Your vote is counted.")
+        else:
+            done = (
+                _("Vote withdrawn as %(name)s.")
+                if withdrawn
+                else _("Your vote is counted as %(name)s.")
+            ) % {"name": lens.voting_as.name}
         messages.success(request, done)
         return redirect(back)
     item = lens.after_vote(point, mine)

@@ -11,6 +11,7 @@ from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from arguments import selectors
@@ -28,11 +29,11 @@ from arguments.views.forms import form_errors_to
 
 class WriteRequestForm(forms.Form):
     message = forms.CharField(
-        label="Why you would like to write",
+        label=_("Why you would like to write"),
         required=False,
         max_length=MESSAGE_MAX,
         widget=forms.Textarea(attrs={"rows": 3}),
-        help_text="A sentence or two for the debate's owner and moderators.",
+        help_text=_("A sentence or two for the debate's owner and moderators."),
     )
 
 
@@ -51,7 +52,7 @@ def ask_to_write(request: HttpRequest, slug: str) -> HttpResponse:
         except ValidationError as error:
             form_errors_to(form, error)
         else:
-            messages.success(request, "Your request is sent; you will hear the answer.")
+            messages.success(request, _("Your request is sent; you will hear the answer."))
             return redirect(lens.urls.page)
     status = 422 if form.is_bound else 200
     context = {"lens": lens, "debate": lens.debate, "form": form}
@@ -85,7 +86,7 @@ def write_request_decide_view(request: HttpRequest, slug: str, request_id: int) 
         raise Http404("No such request.")
     decision = request.POST.get("decision")
     if decision not in ("accept", "decline"):
-        messages.error(request, "Choose to accept or decline.")
+        messages.error(request, _("Choose to accept or decline."))
     else:
         asked.debate = lens.debate  # the lens's row: its roles are remembered
         try:
@@ -93,5 +94,7 @@ def write_request_decide_view(request: HttpRequest, slug: str, request_id: int) 
         except ValidationError as error:
             messages.error(request, " ".join(error.messages))
         else:
-            messages.success(request, f"Request {decision}ed.")
+            messages.success(
+                request, _("Request accepted.") if decision == "accept" else _("Request declined.")
+            )
     return redirect(reverse("arguments:write_requests", args=[slug]))

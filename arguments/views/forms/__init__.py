@@ -7,6 +7,8 @@ from typing import Any
 from django import forms
 from django.core.exceptions import ValidationError
 from django.forms.renderers import TemplatesSetting
+from django.utils.text import format_lazy
+from django.utils.translation import gettext_lazy as _
 
 from arguments.models import (
     ANNOTATION_MAX_LENGTH,
@@ -27,54 +29,56 @@ class FormRenderer(TemplatesSetting):
 
 
 class DebateForm(forms.Form):
-    title = forms.CharField(label="Question", max_length=200)
+    title = forms.CharField(label=_("Question"), max_length=200)
     thesis = forms.CharField(
-        label="Thesis",
+        label=_("Thesis"),
         max_length=CLAIM_MAX_LENGTH,
         widget=forms.Textarea(attrs={"rows": 2}),
-        help_text="The statement under debate, one sentence.",
+        help_text=_("The statement under debate, one sentence."),
     )
     description = forms.CharField(
         required=False,
         max_length=ELABORATION_MAX_LENGTH,
         widget=forms.Textarea(attrs={"rows": 3}),
-        help_text="Optional context, in Markdown.",
+        help_text=_("Optional context, in Markdown."),
     )
     visibility = forms.ChoiceField(
-        label="Who may find and read it",
+        label=_("Who may find and read it"),
         choices=Debate.Visibility.choices,
         initial=Debate.Visibility.UNLISTED,
-        help_text="A new debate starts unlisted: whoever has its link may read it, but it is "
-        "listed nowhere until you make it public (from its settings page, any time). Public: "
-        "on the home page and Explore. Private: members only.",
+        help_text=_(
+            "A new debate starts unlisted: whoever has its link may read it, but it is "
+            "listed nowhere until you make it public (from its settings page, any time). Public: "
+            "on the home page and Explore. Private: members only."
+        ),
     )
     default_role = forms.ChoiceField(
-        label="Newcomers may",
+        label=_("Newcomers may"),
         choices=[
-            ("writer", "Write claims directly"),
-            ("suggester", "Suggest claims for approval"),
-            ("viewer", "Only read and vote"),
+            ("writer", _("Write claims directly")),
+            ("suggester", _("Suggest claims for approval")),
+            ("viewer", _("Only read and vote")),
         ],
     )
     requires_approval = forms.BooleanField(
-        label="New claims need a moderator's approval", required=False
+        label=_("New claims need a moderator's approval"), required=False
     )
 
 
 class ClaimForm(forms.Form):
     # Length is checked after folding white space, by the service, so the message is one.
     text = forms.CharField(
-        label="Claim",
+        label=_("Claim"),
         strip=True,
         # No `maxlength`: it cut a pasted text silently. A live counter (static/js/counter.js)
         # says how far over the limit one is; the service refuses what is too long, with words.
         widget=forms.Textarea(
             attrs={"rows": 2, "data-count-max": CLAIM_MAX_LENGTH, "data-mentions": ""}
         ),
-        help_text=f"One statement, at most {CLAIM_MAX_LENGTH} characters.",
+        help_text=format_lazy(_("One statement, at most {max} characters."), max=CLAIM_MAX_LENGTH),
     )
     elaboration = forms.CharField(
-        label="Elaboration (optional, Markdown)",
+        label=_("Elaboration (optional, Markdown)"),
         required=False,
         max_length=ELABORATION_MAX_LENGTH,
         widget=forms.Textarea(attrs={"rows": 2, "data-mentions": ""}),
@@ -82,7 +86,7 @@ class ClaimForm(forms.Form):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["text"].error_messages["required"] = "Write the claim: it cannot be empty."
+        self.fields["text"].error_messages["required"] = _("Write the claim: it cannot be empty.")
 
 
 class StanceForm(forms.Form):
@@ -90,49 +94,51 @@ class StanceForm(forms.Form):
 
 
 class CitationForm(forms.Form):
-    url = forms.CharField(label="Web address", max_length=2000, required=False)
+    url = forms.CharField(label=_("Web address"), max_length=2000, required=False)
     title = forms.CharField(max_length=300, required=False)
     quote = forms.CharField(
-        label="Quote (optional)",
+        label=_("Quote (optional)"),
         required=False,
         max_length=2000,
         widget=forms.Textarea(attrs={"rows": 2}),
     )
-    locator = forms.CharField(label="Page or paragraph (optional)", max_length=100, required=False)
+    locator = forms.CharField(
+        label=_("Page or paragraph (optional)"), max_length=100, required=False
+    )
     kind = forms.ChoiceField(choices=Source.Kind.choices, initial=Source.Kind.ARTICLE)
 
 
 class LinkForm(forms.Form):
     stance = forms.ChoiceField(choices=Stance.choices)
-    claim = forms.IntegerField(label="Claim to link", min_value=1)
+    claim = forms.IntegerField(label=_("Claim to link"), min_value=1)
 
 
 class AnnotationForm(forms.Form):
     # Without JavaScript, the span is typed as a quote; with it, the selection fills these.
     exact = forms.CharField(
-        label="Quoted words (optional)",
+        label=_("Quoted words (optional)"),
         required=False,
         max_length=CLAIM_MAX_LENGTH,
-        help_text="Leave empty to annotate the whole claim.",
+        help_text=_("Leave empty to annotate the whole claim."),
     )
     start = forms.IntegerField(required=False, min_value=0, widget=forms.HiddenInput)
     end = forms.IntegerField(required=False, min_value=0, widget=forms.HiddenInput)
     motivation = forms.ChoiceField(choices=Annotation.Motivation.choices)
     body = forms.CharField(
-        label="Note (Markdown)",
+        label=_("Note (Markdown)"),
         required=False,
         max_length=ANNOTATION_MAX_LENGTH,
         widget=forms.Textarea(attrs={"rows": 3, "data-mentions": ""}),
     )
     visibility = forms.ChoiceField(
-        label="Who may see it", choices=Annotation.Visibility.choices, initial="public"
+        label=_("Who may see it"), choices=Annotation.Visibility.choices, initial="public"
     )
 
 
 class NoteEditForm(forms.Form):
     motivation = forms.ChoiceField(choices=Annotation.Motivation.choices)
     body = forms.CharField(
-        label="Note (Markdown)",
+        label=_("Note (Markdown)"),
         required=False,
         max_length=ANNOTATION_MAX_LENGTH,
         widget=forms.Textarea(attrs={"rows": 3, "data-mentions": ""}),

@@ -8,6 +8,8 @@ from typing import Any
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from arguments import selectors
 from arguments.models import Debate, Flag, GradeFormula, Role
@@ -19,13 +21,13 @@ class FlagForm(forms.Form):
         choices=[("", "—"), *Flag.Fallacy.choices], required=False, widget=forms.RadioSelect
     )
     duplicate_of = forms.TypedChoiceField(
-        choices=[], coerce=int, required=False, empty_value=None, label="Duplicate of"
+        choices=[], coerce=int, required=False, empty_value=None, label=_("Duplicate of")
     )
     note = forms.CharField(
         required=False,
         max_length=2000,
         widget=forms.Textarea(attrs={"rows": 3}),
-        label="Note for the moderators (optional)",
+        label=_("Note for the moderators (optional)"),
     )
 
     def __init__(self, *args: Any, others: list[tuple[int, str]], **kwargs: Any) -> None:
@@ -40,9 +42,9 @@ class FlagForm(forms.Form):
         data = self.cleaned_data
         reason = data.get("reason")
         if reason == Flag.Reason.FALLACY and not data.get("fallacy"):
-            self.add_error("fallacy", "Choose which fallacy.")
+            self.add_error("fallacy", _("Choose which fallacy."))
         if reason == Flag.Reason.DUPLICATE and not data.get("duplicate_of"):
-            self.add_error("duplicate_of", "Choose the claim this one duplicates.")
+            self.add_error("duplicate_of", _("Choose the claim this one duplicates."))
         return data
 
     def fallacy_rows(self) -> list[dict[str, Any]]:
@@ -52,7 +54,7 @@ class FlagForm(forms.Form):
             {
                 "value": value,
                 "label": label,
-                "explanation": Flag.FALLACY_EXPLANATIONS.get(value, ""),
+                "explanation": _explanation(value),
                 "checked": value == chosen,
             }
             for value, label in Flag.Fallacy.choices
@@ -74,7 +76,7 @@ class MemberForm(forms.Form):
         name = self.cleaned_data["username"].strip()
         user = selectors.user_named(name)
         if user is None:
-            raise ValidationError("No one has that username.")
+            raise ValidationError(_("No one has that username."))
         return user
 
 
@@ -84,7 +86,7 @@ class StatusForm(forms.Form):
         required=False,
         max_length=5000,
         widget=forms.Textarea(attrs={"rows": 4}),
-        help_text="Needed to close the debate; shown at its top (Markdown).",
+        help_text=_("Needed to close the debate; shown at its top (Markdown)."),
     )
 
 
@@ -95,24 +97,36 @@ class GradingForm(forms.Form):
     grade_full_marks = forms.IntegerField(
         min_value=1,
         max_value=1000,
-        label="Points for full marks",
-        help_text="A student with this many points or more gets 100 %.",
+        label=_("Points for full marks"),
+        help_text=_("A student with this many points or more gets 100 %."),
     )
+
+
+def _explanation(fallacy: str) -> str:
+    """A fallacy's one-line explanation in the reader's language ("" for none)."""
+    english = Flag.FALLACY_EXPLANATIONS.get(fallacy, "")
+    return gettext(english) if english else ""
 
 
 # What each visibility means, said where it is chosen (the new-debate form and the settings).
 VISIBILITY_HELP = {
-    Debate.Visibility.PUBLIC: "Listed on the home page and Explore, found by search; anyone "
-    "may read it, and every signed-in user takes part with the newcomers' role.",
-    Debate.Visibility.UNLISTED: "Not listed nor found by search: whoever has its link may "
-    "read it and, signed in, take part with the newcomers' role.",
-    Debate.Visibility.PRIVATE: "Only its members (invited, or joined through a share link or a "
-    "course) may read it; it cannot be embedded in other sites.",
+    Debate.Visibility.PUBLIC: _(
+        "Listed on the home page and Explore, found by search; anyone "
+        "may read it, and every signed-in user takes part with the newcomers' role."
+    ),
+    Debate.Visibility.UNLISTED: _(
+        "Not listed nor found by search: whoever has its link may "
+        "read it and, signed in, take part with the newcomers' role."
+    ),
+    Debate.Visibility.PRIVATE: _(
+        "Only its members (invited, or joined through a share link or a "
+        "course) may read it; it cannot be embedded in other sites."
+    ),
 }
 NEWCOMER_CHOICES = [
-    ("writer", "Write claims directly"),
-    ("suggester", "Suggest claims, which wait for a moderator's approval"),
-    ("viewer", "Only read, vote and add notes"),
+    ("writer", _("Write claims directly")),
+    ("suggester", _("Suggest claims, which wait for a moderator's approval")),
+    ("viewer", _("Only read, vote and add notes")),
 ]
 
 
@@ -134,51 +148,57 @@ class DebateSettingsForm(forms.Form):
         "embedding": ("embed_origins",),
     }
 
-    title = forms.CharField(label="Question", max_length=200)
+    title = forms.CharField(label=_("Question"), max_length=200)
     description = forms.CharField(
         required=False,
         max_length=5000,
         widget=forms.Textarea(attrs={"rows": 4}),
-        help_text="Context shown under the question (Markdown).",
+        help_text=_("Context shown under the question (Markdown)."),
     )
     visibility = forms.ChoiceField(
-        label="Who may find and read it",
+        label=_("Who may find and read it"),
         choices=[(value, label) for value, label in Debate.Visibility.choices],
         widget=forms.RadioSelect,
         required=False,  # left out: unchanged
     )
     default_role = forms.ChoiceField(
-        label="Signed-in newcomers may",
+        label=_("Signed-in newcomers may"),
         choices=NEWCOMER_CHOICES,
         widget=forms.RadioSelect,
         required=False,  # left out: unchanged
-        help_text="Members keep the role you give them; this is for everyone else who signs "
-        "in (public and unlisted debates).",
+        help_text=_(
+            "Members keep the role you give them; this is for everyone else who signs "
+            "in (public and unlisted debates)."
+        ),
     )
     requires_approval = forms.BooleanField(
-        label="Writers' new claims wait for a moderator's approval",
+        label=_("Writers' new claims wait for a moderator's approval"),
         required=False,
-        help_text="Suggesters' claims always wait; editors, moderators and the owner never do.",
+        help_text=_("Suggesters' claims always wait; editors, moderators and the owner never do."),
     )
     hide_votes_until_voted = forms.BooleanField(
-        label="Hide votes and strengths until one has voted",
+        label=_("Hide votes and strengths until one has voted"),
         required=False,
-        help_text="Guided voting: each reader judges a point before seeing what others think.",
+        help_text=_("Guided voting: each reader judges a point before seeing what others think."),
     )
-    voting_enabled = forms.BooleanField(label="Voting is on", required=False)
-    annotations_enabled = forms.BooleanField(label="Notes are on", required=False)
+    voting_enabled = forms.BooleanField(label=_("Voting is on"), required=False)
+    annotations_enabled = forms.BooleanField(label=_("Notes are on"), required=False)
     accepts_write_requests = forms.BooleanField(
-        label="Viewers and suggesters may ask to write",
+        label=_("Viewers and suggesters may ask to write"),
         required=False,
-        help_text="They send a short message; you and the moderators accept or decline it "
-        "(Settings → Requests to write).",
+        help_text=_(
+            "They send a short message; you and the moderators accept or decline it "
+            "(Settings → Requests to write)."
+        ),
     )
     embed_origins = forms.CharField(
-        label="Sites that may embed this debate",
+        label=_("Sites that may embed this debate"),
         required=False,
         widget=forms.Textarea(attrs={"rows": 3, "placeholder": "https://moodle.school.example"}),
-        help_text="One site per line, as https://school.example (a page's whole address works "
-        "too). Empty: any https site may show a public or unlisted debate.",
+        help_text=_(
+            "One site per line, as https://school.example (a page's whole address works "
+            "too). Empty: any https site may show a public or unlisted debate."
+        ),
     )
 
     def __init__(self, *args: Any, fields: tuple[str, ...], **kwargs: Any) -> None:
@@ -221,21 +241,21 @@ class FlagResolveForm(forms.Form):
 
     decision = forms.ChoiceField(
         choices=[
-            ("dismiss", "Dismiss"),
-            ("uphold", "Uphold"),
-            ("uphold_hide", "Uphold and hide"),
+            ("dismiss", _("Dismiss")),
+            ("uphold", _("Uphold")),
+            ("uphold_hide", _("Uphold and hide")),
         ]
     )
     note = forms.CharField(
-        label="Reason",
+        label=_("Reason"),
         required=False,
         max_length=2000,
-        help_text="Shown to the reporter, and to the author when you uphold.",
+        help_text=_("Shown to the reporter, and to the author when you uphold."),
     )
 
     def clean(self) -> dict[str, Any]:
         super().clean()
         data = self.cleaned_data
         if data.get("decision", "").startswith("uphold") and not data.get("note", "").strip():
-            self.add_error("note", "Say why you uphold it: the author reads it.")
+            self.add_error("note", _("Say why you uphold it: the author reads it."))
         return data
