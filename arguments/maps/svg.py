@@ -23,9 +23,8 @@ from pathlib import Path
 
 from django.contrib.staticfiles import finders
 from django.utils.html import escape
-from django.utils.translation import get_language_bidi
+from django.utils.translation import get_language_bidi, gettext_lazy, ngettext
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy, ngettext
 
 from arguments import caches
 from arguments.maps.layout import Box, MapNode, Segment
