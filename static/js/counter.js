@@ -1,6 +1,8 @@
 // A live length counter under every field with data-count-max (a claim's text): "123 of 500
 // characters", then "20 characters over the limit" instead of a silent cut (no maxlength).
 // Fields swapped in by htmx get theirs on htmx:load; the CSP runs only files like this one.
+// Text through Django's JavaScript catalog (the jsi18n script before this one): gettext, ngettext, interpolate.
+/* global gettext, ngettext, interpolate */
 (function () {
   "use strict";
 
@@ -25,8 +27,9 @@
     const counter = counterFor(field);
     const over = length - max;
     counter.textContent = over > 0
-      ? `${over} character${over === 1 ? "" : "s"} over the limit of ${max}: shorten it to post`
-      : `${length} of ${max} characters`;
+      ? interpolate(ngettext("%(over)s character over the limit of %(max)s: shorten it to post",
+        "%(over)s characters over the limit of %(max)s: shorten it to post", over), { over, max }, true)
+      : interpolate(ngettext("%(length)s of %(max)s character", "%(length)s of %(max)s characters", max), { length, max }, true);
     counter.classList.toggle("over", over > 0);
     // Say it aloud only near and past the limit, not on every key.
     counter.setAttribute("aria-live", max - length < 20 ? "polite" : "off");

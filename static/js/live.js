@@ -3,6 +3,8 @@
 // reader: new claims go into their parent's open list, vote blocks refresh in place, and
 // nothing holding the focus or a half-written form is ever replaced.
 // Without JavaScript none of this runs: the region stays hidden and a reload shows the news.
+// Text through Django's JavaScript catalog (the jsi18n script before this one): gettext, ngettext, interpolate.
+/* global gettext, ngettext, interpolate */
 (function () {
   "use strict";
 
@@ -158,7 +160,9 @@
     document.querySelectorAll(".live-new").forEach((item) => item.setAttribute("data-live-seen", ""));
     const done = document.createElement("p");
     done.className = "live-text";
-    done.textContent = added ? `Shown: ${added} new claim${added === 1 ? "" : "s"}, highlighted.` : "Up to date.";
+    done.textContent = added
+      ? interpolate(ngettext("Shown: %(added)s new claim, highlighted.", "Shown: %(added)s new claims, highlighted.", added), { added }, true)
+      : gettext("Up to date.");
     region.appendChild(done);
     setTimeout(() => {
       if (region.contains(done)) region.hidden = true;

@@ -1,6 +1,8 @@
 // "@name" autocomplete in claim and note forms (textareas marked data-mentions): typing "@"
 // and a few letters lists the names one may mention (/d/<slug>/mentions/?q=); a click or
 // Enter on a name puts it in. Without this script one types the name; nothing else changes.
+// Text through Django's JavaScript catalog (the jsi18n script before this one).
+/* global gettext */
 (() => {
   "use strict";
   const match = location.pathname.match(/^\/d\/([^/]+)\//);
@@ -31,7 +33,7 @@
     if (!names.length) return;
     list = document.createElement("ul");
     list.className = "mention-list";
-    list.setAttribute("aria-label", "People you can mention");
+    list.setAttribute("aria-label", gettext("People you can mention"));
     for (const person of names) {
       const item = document.createElement("li");
       const button = document.createElement("button");

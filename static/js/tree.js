@@ -1,5 +1,7 @@
 // The argument tree as a WAI-ARIA tree: arrow keys move and fold, focus survives htmx swaps.
 // Everything here is an enhancement; without it every control is a plain link or form.
+// Text through Django's JavaScript catalog (the jsi18n script before this one): gettext.
+/* global gettext */
 (function () {
   "use strict";
 
@@ -251,7 +253,7 @@
       offer = document.createElement("button");
       offer.type = "button";
       offer.className = "annotate-offer";
-      offer.textContent = "Annotate";
+      offer.textContent = gettext("Annotate");
       const box = found.range.getBoundingClientRect();
       offer.style.top = `${window.scrollY + box.bottom + 6}px`;
       offer.style.left = `${Math.max(8, Math.min(window.scrollX + box.left, window.scrollX + document.documentElement.clientWidth - 140))}px`;
@@ -309,7 +311,7 @@
     if (!button) return;
     const field = document.getElementById(button.dataset.copy);
     if (!field || !navigator.clipboard) return;
-    navigator.clipboard.writeText(field.value).then(() => { button.textContent = "Copied"; });
+    navigator.clipboard.writeText(field.value).then(() => { button.textContent = gettext("Copied"); });
   });
 
   // A choice that applies itself (the order of pros and cons): submit its form on change.
