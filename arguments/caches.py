@@ -15,15 +15,23 @@ Four kinds of store:
 case from the database through it. A live site never needs it: every key holds what makes it
 stale.
 
+A process store is bounded by bytes, not by entries (`Bounded`): an LRU whose budget is set
+per store in settings (`PROCESS_CACHE_BUDGETS`, megabytes by store name), so a worker that
+reads a thousand debates holds no more than the sum of the budgets (issue 35).
+
 This module imports nothing from the app, so every part may register with it.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import threading
+from collections import OrderedDict
+from collections.abc import Callable, Hashable
 from dataclasses import dataclass
 from enum import StrEnum
+from typing import Any
 
+from django.conf import settings
 from django.core.cache import cache
 
 
@@ -84,3 +92,74 @@ def forget_all() -> None:
         if store.forget is not None:
             store.forget()
     cache.clear()
+
+
+MEGABYTE = 1024 * 1024
+
+
+class Bounded(OrderedDict[Hashable, Any]):
+    """A process store bounded by bytes: the entries used last, evicted oldest first once
+    their sizes add up past the budget. `sizer` tells an entry's size in bytes (an estimate:
+    measuring a structure of 200,000 claims object by object would cost more than loading
+    it). The newest entry is always kept, even alone past the budget (a debate bigger than
+    the whole budget is still served from memory while it is the one being read); so the
+    store holds at most its budget, or one entry.
+
+    Only `fetch`, `keep` and `clear` change it (a dict's own methods would not count the
+    bytes); it is a dict so that tests and the registry see what it holds. Thread-safe."""
+
+    def __init__(self, name: str, *, sizer: Callable[[Any], int], default_mb: float) -> None:
+        super().__init__()
+        self.name = name
+        self.sizer = sizer
+        self.default_mb = default_mb
+        self.nbytes = 0
+        self._sizes: dict[Hashable, int] = {}
+        self._lock = threading.RLock()
+
+    @property
+    def budget(self) -> int:
+        """Bytes this store may hold: settings.PROCESS_CACHE_BUDGETS[name] megabytes, read
+        on each use so a test or a deployment may change it."""
+        budgets = getattr(settings, "PROCESS_CACHE_BUDGETS", {})
+        return int(float(budgets.get(self.name, self.default_mb)) * MEGABYTE)
+
+    def fetch(self, key: Hashable) -> Any:
+        """The entry under `key` (now the newest), or None."""
+        with self._lock:
+            value = self.get(key)
+            if value is not None:
+                self.move_to_end(key)
+            return value
+
+    def keep(self, key: Hashable, value: Any) -> None:
+        """Keep `value` under `key` as the newest entry, then evict the oldest until the
+        store is within its budget (or holds this entry alone)."""
+        size = max(1, int(self.sizer(value)))
+        with self._lock:
+            if key in self:
+                self.nbytes -= self._sizes.pop(key)
+                super().__delitem__(key)
+            self[key] = value
+            self._sizes[key] = size
+            self.nbytes += size
+            budget = self.budget
+            while self.nbytes > budget and len(self) > 1:
+                oldest, _ = self.popitem(last=False)
+                self.nbytes -= self._sizes.pop(oldest)
+
+    def clear(self) -> None:
+        with self._lock:
+            super().clear()
+            self._sizes.clear()
+            self.nbytes = 0
+
+
+def text_size(text: str) -> int:
+    """Bytes a kept string costs, about: its characters and the object around it."""
+    return len(text) + 80
+
+
+def bounded_stores() -> list[Bounded]:
+    """Every registered process store bounded by bytes."""
+    return [store.holds for store in _STORES.values() if isinstance(store.holds, Bounded)]

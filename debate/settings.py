@@ -195,6 +195,23 @@ else:
         "fallback": FALLBACK_CACHE,
     }
 
+# Each store of a worker's own memory is bounded by bytes (arguments/caches.py, `Bounded`):
+# megabytes by store name; a store not named here keeps its own default. The sum, about
+# 170 MB, with a worker's 90 MB at rest keeps a worker near 250 MB whatever it has read
+# (issue 35). PROCESS_CACHE_MB scales them all (1.0: these figures).
+_CACHE_SCALE = float(os.environ.get("PROCESS_CACHE_MB", "1.0"))
+PROCESS_CACHE_BUDGETS: dict[str, float] = {
+    name: megabytes * _CACHE_SCALE
+    for name, megabytes in {
+        "structures": 96,
+        "perspectives": 16,
+        "outlines now": 16,
+        "cards": 12,
+        "visitor pages": 8,
+        "API: what a reader sees": 8,
+    }.items()
+}
+
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},

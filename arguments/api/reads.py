@@ -9,7 +9,6 @@ same votes (hidden until voted, with guided voting). Nothing here decides either
 from __future__ import annotations
 
 from bisect import bisect_right
-from collections import OrderedDict
 from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import BadRequest
@@ -135,8 +134,10 @@ def _debate_out(request: HttpRequest, debate: Debate) -> dict[str, Any]:
 # figures of them. A pass over every claim (20,000 in the bench) costs more than the rest of
 # an answer, and is the same until a write or a vote moves the versions in the key.
 Seen = tuple[list[int], dict[str, int]]
-_SEEN: OrderedDict[tuple[object, ...], Seen] = OrderedDict()
-SEEN_KEPT = 64  # readers' views kept per process, the least recently used dropped
+# Readers' views kept per process, the least recently used dropped past the budget (issue
+# 35): an id in a list is about 40 bytes.
+_SEEN = caches.Bounded("API: what a reader sees", sizer=lambda seen: 40 * len(seen[0]) + 400,
+                       default_mb=8)  # fmt: skip
 
 
 def _forget_seen() -> None:
@@ -147,7 +148,8 @@ caches.register(
     "API: what a reader sees",
     kept=caches.Kept.PROCESS,
     key="(debate id, structure version, tally version, moderates, reader's id)",
-    stale="never: a write or a vote moves the versions in its key (the oldest go past 64)",
+    stale="never: a write or a vote moves the versions in its key (the oldest go past the "
+    "budget of bytes)",
     forget=_forget_seen,
     holds=_SEEN,
 )
@@ -163,13 +165,10 @@ def _seen(lens: Lens) -> Seen:
         lens.moderates,
         lens.user_id,  # one's own pending claims
     )
-    found = _SEEN.get(key)
+    found = _SEEN.fetch(key)
     if found is None:
-        found = _SEEN[key] = (sorted(lens.visible_ids), _stats(lens))
-        while len(_SEEN) > SEEN_KEPT:
-            _SEEN.popitem(last=False)
-    else:
-        _SEEN.move_to_end(key)
+        found = (sorted(lens.visible_ids), _stats(lens))
+        _SEEN.keep(key, found)
     return found
 
 

@@ -5,8 +5,12 @@ process's memory with it, and the tests prove that two processes on one database
 
 It reads one address per line on stdin, requests it as a visitor through Django's test client
 (the whole stack but the network), and answers one JSON line: the status, the body, the
-queries it cost, how many whole-debate loads this process has done, and its memory (resident
-now and its peak, in MB, from /proc).
+queries it cost, how many whole-debate loads this process has done, the request's wall-clock
+and CPU time (ms), and its memory (resident now and its peak, in MB, from /proc). After the
+address, `htmx` sends it as htmx does, `as=<username>` signed in as that user, `quiet` leaves
+the body and the SQL out of the answer (a bench reading a thousand pages). The line `!forget`
+forgets every store of the process and the shared cache (`caches.forget_all`): the worker
+then holds nothing of any debate, as a fresh one, with its templates compiled.
 """
 
 from __future__ import annotations
@@ -15,11 +19,13 @@ import json
 import os
 import subprocess
 import sys
+import time
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import django
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
@@ -63,14 +69,25 @@ class Probe:
             cwd=Path(__file__).resolve().parents[2],  # the project, where `arguments` is
         )
 
-    def get(self, path: str, *, htmx: bool = False) -> dict[str, Any]:
+    def get(
+        self, path: str, *, htmx: bool = False, user: str = "", quiet: bool = False
+    ) -> dict[str, Any]:
         assert self.process.stdin and self.process.stdout
-        self.process.stdin.write(f"{path} htmx\n" if htmx else f"{path}\n")
+        words = [path, *(["htmx"] if htmx else []), *([f"as={user}"] if user else [])]
+        words += ["quiet"] if quiet else []
+        self.process.stdin.write(" ".join(words) + "\n")
         self.process.stdin.flush()
         line = self.process.stdout.readline()
         if not line:
             raise RuntimeError("the probe process ended")
         return json.loads(line)
+
+    def forget(self) -> None:
+        """Make the process hold nothing of any debate (every store forgotten)."""
+        assert self.process.stdin and self.process.stdout
+        self.process.stdin.write("!forget\n")
+        self.process.stdin.flush()
+        self.process.stdout.readline()
 
     def stop(self) -> None:
         if self.process.stdin:
@@ -81,6 +98,7 @@ class Probe:
 def main() -> None:
     django.setup()
     # The process's own settings are set up only now (it is started with `-m`).
+    from arguments import caches  # noqa: PLC0415
     from arguments.structure import graph, loader  # noqa: PLC0415
 
     settings.ALLOWED_HOSTS = [*settings.ALLOWED_HOSTS, "testserver"]
@@ -93,18 +111,37 @@ def main() -> None:
 
     loader._load_structure = counted
     visitor = Client()
+    members: dict[str, Client] = {}
     for line in sys.stdin:
-        path, _, header = line.strip().partition(" ")
-        headers = {"HX-Request": "true"} if header == "htmx" else {}
+        path, *words = line.split()
+        if path == "!forget":
+            caches.forget_all()
+            print(json.dumps({"status": 200}), flush=True)
+            continue
+        headers = {"HX-Request": "true"} if "htmx" in words else {}
+        client = visitor
+        for word in words:
+            if word.startswith("as="):
+                name = word.removeprefix("as=")
+                if name not in members:
+                    members[name] = Client()
+                    members[name].force_login(get_user_model().objects.get(username=name))
+                client = members[name]
         with CaptureQueriesContext(connection) as queries:
-            response = visitor.get(path, headers=headers)
+            start, cpu = time.perf_counter(), time.process_time()
+            response = client.get(path, headers=headers)
+            ms = (time.perf_counter() - start) * 1000
+            cpu_ms = (time.process_time() - cpu) * 1000
         rss, peak = _memory_mb()
+        quiet = "quiet" in words
         answer = {
             "status": response.status_code,
-            "body": response.content.decode(),
+            "body": "" if quiet else response.content.decode(),
             "queries": len(queries),
-            "sql": [q["sql"][:160] for q in queries.captured_queries],
+            "sql": [] if quiet else [q["sql"][:160] for q in queries.captured_queries],
             "loads": len(loads),
+            "ms": round(ms, 2),
+            "cpu_ms": round(cpu_ms, 2),
             "rss_mb": rss,
             "peak_mb": peak,
         }

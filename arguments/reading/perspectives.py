@@ -22,7 +22,6 @@ from __future__ import annotations
 
 import dataclasses
 import threading
-from collections import OrderedDict
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
@@ -199,8 +198,10 @@ def seen_as(structure: DebateStructure, found: dict[str, Tally]) -> SeenAs:
 
 # Kept per process like the structures (structure/loader.py): recomputed once per version of the
 # debate's structure, its tallies, and the perspective (its votes, a group's members).
-_SEEN: OrderedDict[tuple[object, ...], SeenAs] = OrderedDict()
-_SEEN_KEPT = 16
+# Bounded by bytes (issue 35): a strength and a tally per claim, about 400 bytes a claim.
+_SEEN = caches.Bounded(
+    "perspectives", sizer=lambda seen: 400 * max(1, len(seen.strength)), default_mb=16
+)
 _SEEN_LOCK = threading.Lock()
 
 
@@ -216,15 +217,12 @@ def structure_seen_as(debate: Debate, structure: DebateStructure, viewpoint: Vie
         viewpoint.version,
     )
     with _SEEN_LOCK:
-        held = _SEEN.get(key)
+        held = _SEEN.fetch(key)
         if held is not None:
-            _SEEN.move_to_end(key)
             return held
     seen = seen_as(structure, tallies(debate, viewpoint))
     with _SEEN_LOCK:
-        _SEEN[key] = seen
-        while len(_SEEN) > _SEEN_KEPT:
-            _SEEN.popitem(last=False)
+        _SEEN.keep(key, seen)
     return seen
 
 

@@ -23,7 +23,7 @@ from __future__ import annotations
 import hashlib
 import threading
 import zlib
-from collections import OrderedDict, defaultdict
+from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -246,8 +246,10 @@ def freeze(debate: Debate) -> Frozen:
 # The diff with "now" outlines the whole living debate (about a second at 20,000 claims):
 # kept per process for the debate's versions, so a page asked again costs nothing until a
 # write or a vote moves a version.
-_OUTLINES_NOW: OrderedDict[tuple[int, int, int], list[OutlineRow]] = OrderedDict()
-_OUTLINES_NOW_KEPT = 4
+# Bounded by bytes (issue 35): an outline row is about 600 bytes (its text and figures).
+_OUTLINES_NOW = caches.Bounded(
+    "outlines now", sizer=lambda outline: 600 * max(1, len(outline)), default_mb=16
+)
 _OUTLINES_NOW_LOCK = threading.Lock()
 
 
@@ -260,8 +262,8 @@ caches.register(
     "outlines now",
     kept=caches.Kept.PROCESS,
     key="the debate's id, structure version and tally version (`outline_now`)",
-    stale=f"never: every write and vote moves a version; the {_OUTLINES_NOW_KEPT} used last "
-    "are kept",
+    stale="never: every write and vote moves a version; those used last are kept, within "
+    "their budget of bytes",
     forget=forget_outlines_now,
     holds=_OUTLINES_NOW,
 )
@@ -272,17 +274,14 @@ def outline_now(debate: Debate) -> list[OutlineRow]:
     versions on the `debate` row the request read."""
     key = (debate.pk, debate.structure_version, debate.tally_version)
     with _OUTLINES_NOW_LOCK:
-        kept = _OUTLINES_NOW.get(key)
+        kept = _OUTLINES_NOW.fetch(key)
         if kept is not None:
-            _OUTLINES_NOW.move_to_end(key)
             return kept
     claim_ids: list[int] = []
     document = document_from_debate(debate, claim_ids=claim_ids)
     outline = outline_of(document, claim_ids)
     with _OUTLINES_NOW_LOCK:
-        _OUTLINES_NOW[key] = outline
-        while len(_OUTLINES_NOW) > _OUTLINES_NOW_KEPT:
-            _OUTLINES_NOW.popitem(last=False)
+        _OUTLINES_NOW.keep(key, outline)
     return outline
 
 

@@ -22,8 +22,6 @@ each time. docs/PERFORMANCE.md, "Signed-in pages".
 
 from __future__ import annotations
 
-import threading
-from collections import OrderedDict
 from dataclasses import fields
 from operator import attrgetter
 from typing import TYPE_CHECKING, Any
@@ -39,15 +37,14 @@ if TYPE_CHECKING:
 
 CARD_TEMPLATE = "arguments/_claim_body.html"
 ITEM_TEMPLATE = "arguments/_claim.html"  # the card in its <li>, with its slot and branch
-CARDS_KEPT = 4096  # cards and folded <li>s, about 3 KB each: a few MB per worker
 # Context flags under which a card is not the plain card of its key.
 PER_REQUEST_FLAGS = ("oob", "open_notes", "vote_error")
 # What the card holds in place of the request's CSRF token. Not a valid token's shape (those
 # are 64 letters and digits), so it cannot collide with one.
 CSRF_STAND_IN = "csrf-token-of-this-request"
 
-_cards: OrderedDict[tuple[Any, ...], str] = OrderedDict()
-_lock = threading.Lock()
+# Cards and folded <li>s, about 3 KB each, bounded by bytes (issue 35).
+_cards = caches.Bounded("cards", sizer=caches.text_size, default_mb=12)
 
 # The fields of a tree item that are not in the key as they stand, and why. Every other
 # field is, so a new one cannot be forgotten: it is keyed unless named here.
@@ -122,19 +119,13 @@ def _kept(template_name: str, item: TreeItem, context: Context) -> SafeString:
         key = None if shown is None else (template_name, *shown)
     html = None
     if key is not None:
-        with _lock:
-            html = _cards.get(key)
-            if html is not None:
-                _cards.move_to_end(key)
+        html = _cards.fetch(key)
     if html is None:
         template = _engine(context).get_template(template_name)
         with context.push(csrf_token=CSRF_STAND_IN):
             html = template.render(context)
         if key is not None:
-            with _lock:
-                _cards[key] = html
-                while len(_cards) > CARDS_KEPT:
-                    _cards.popitem(last=False)
+            _cards.keep(key, html)
     if CSRF_STAND_IN in html:
         # Asked only for a card with a form: a visitor's page sets no CSRF cookie. (Inside
         # a kept `<li>`, the token is the stand-in still, put in by the `<li>` itself.)
@@ -144,8 +135,7 @@ def _kept(template_name: str, item: TreeItem, context: Context) -> SafeString:
 
 def forget_cards() -> None:
     """Drop every card this worker holds (tests that compare fresh renders)."""
-    with _lock:
-        _cards.clear()
+    _cards.clear()
 
 
 caches.register(
@@ -153,7 +143,8 @@ caches.register(
     kept=caches.Kept.PROCESS,
     key="the template and the card's `fingerprint`: every field of the tree item, what the "
     "card reads through the lens, the links of the reader's frame, the page's path",
-    stale=f"never: anything shown changes the key; the {CARDS_KEPT} cards used last are kept",
+    stale="never: anything shown changes the key; the cards used last are kept, within their "
+    "budget of bytes",
     forget=forget_cards,
     holds=_cards,
 )

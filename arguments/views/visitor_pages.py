@@ -23,9 +23,7 @@ from __future__ import annotations
 
 import re
 import secrets
-import threading
 import time
-from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -39,7 +37,6 @@ from arguments.rules.faults import close_lost_connections
 
 PAGE_PATH = paths.path_regex(paths.DEBATE_PAGE)
 NONCE = re.compile(r"'nonce-([^']+)'")
-PAGES_KEPT = 64  # debates per worker (a page is about 40 KB)
 KEPT_SECONDS = 600
 CSP_HEADERS = ("Content-Security-Policy", "Content-Security-Policy-Report-Only")
 
@@ -52,8 +49,12 @@ class KeptPage:
     kept_at: float
 
 
-_pages: OrderedDict[tuple[object, ...], KeptPage] = OrderedDict()
-_lock = threading.Lock()
+def _page_size(page: KeptPage) -> int:
+    return caches.text_size(page.body) + sum(len(n) + len(v) + 100 for n, v in page.headers)
+
+
+# Debates' pages per worker, bounded by bytes (issue 35; a page is about 40 KB).
+_pages = caches.Bounded("visitor pages", sizer=_page_size, default_mb=8)
 
 
 State = tuple[int, int, float]  # structure version, tally version, last save
@@ -73,8 +74,7 @@ def mark(response: HttpResponse, debate: Debate) -> HttpResponse:
 
 def forget_pages() -> None:
     """Drop every page this worker keeps."""
-    with _lock:
-        _pages.clear()
+    _pages.clear()
 
 
 caches.register(
@@ -172,11 +172,9 @@ class VisitorPagesMiddleware:
             versions.updated_at,
         )
         now = time.monotonic()
-        with _lock:
-            page = _pages.get(key)
-            if page is not None and now - page.kept_at < KEPT_SECONDS:
-                _pages.move_to_end(key)
-                return _answer(page)
+        page = _pages.fetch(key)
+        if page is not None and now - page.kept_at < KEPT_SECONDS:
+            return _answer(page)
         response = self.get_response(request)
         if (
             response.status_code == 200
@@ -188,8 +186,5 @@ class VisitorPagesMiddleware:
             # them, it would be served as theirs to a reader on another server.
             and not replicas.was_served_newer()
         ):
-            with _lock:
-                _pages[key] = _kept(response)
-                while len(_pages) > PAGES_KEPT:
-                    _pages.popitem(last=False)
+            _pages.keep(key, _kept(response))
         return response

@@ -1,11 +1,20 @@
 """Measure the app on synthetic debates of several sizes; the last line printed is JSON.
 
-    python manage.py bench [--sizes 100,2000,20000] [--runs 7] [--quick]
+    python manage.py bench [--sizes 100,2000,20000] [--runs 7] [--quick] [--site 5000x200]
 
 Everything runs in a throwaway test database (the configured engine, never your data),
 through Django's test client, so a figure includes middleware, views and templates but not
 the network or a WSGI server (`make loadtest` measures those). Each figure is the median of
 `--runs` runs.
+
+Cold and warm (issue 35): each read path is also read in another process serving the same
+database with production settings (`worker_probe.py`), first holding nothing of any debate
+(`*_cold_ms`: every store of the process and the shared cache forgotten, its templates
+compiled on a small warm-up debate first), then again (`*_again_ms`), with the CPU time of
+each (`*_cpu_ms`): the CPU time is what a busy machine distorts least. `--site NxM` builds a
+site of N debates of M claims and reads home, explore and a search across debates cold and
+warm, then the page and a focus page of 1,000 of its debates, and reports the memory of that
+process after them.
 """
 
 from __future__ import annotations
@@ -23,7 +32,8 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -94,6 +104,14 @@ def _median_ms(samples: list[float]) -> float:
     return round(statistics.median(samples) * 1000, 2)
 
 
+def _median(answers: list[dict[str, Any]], name: str) -> float:
+    return round(statistics.median(answer[name] for answer in answers), 2)
+
+
+# A read for the probe: the path, whether htmx asks, and who asks ("" for a visitor).
+Read = tuple[str, bool, str]
+
+
 class Command(BaseCommand):
     help = "Benchmark page, fragment, vote, import/export and strength timings (JSON last line)."
 
@@ -101,6 +119,9 @@ class Command(BaseCommand):
         parser.add_argument("--sizes", default="100,2000,20000", help="claims per debate")
         parser.add_argument("--runs", type=int, default=7, help="runs per figure (median)")
         parser.add_argument("--quick", action="store_true", help="tiny sizes: a smoke test")
+        parser.add_argument(
+            "--site", default="", help="NxM: also a site of N debates of M claims (5000x200)"
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         sizes = [30, 200] if options["quick"] else [int(s) for s in options["sizes"].split(",")]
@@ -114,14 +135,17 @@ class Command(BaseCommand):
                 connection.settings_dict.setdefault("TEST", {})["NAME"] = f"{folder}/bench.sqlite3"
             old_name = connection.creation.create_test_db(verbosity=0, autoclobber=True)
             try:
-                results = {str(size): self._measure(size, runs) for size in sizes}
+                results: dict[str, Any] = {str(size): self._measure(size, runs) for size in sizes}
+                if options["site"]:
+                    count, claims = (int(n) for n in options["site"].lower().split("x"))
+                    results["site"] = self._site(count, claims)
             finally:
                 connection.creation.destroy_test_db(old_name, verbosity=0)
         self.stdout.write(json.dumps(results, sort_keys=False))
 
-    def _server_memory(self, page: str, focus: str) -> dict[str, float]:
-        """The memory of another process serving the debate as a worker does (production
-        settings): the page, a branch, and the page again after a vote and a write."""
+    @contextmanager
+    def _probe(self) -> Iterator[Probe]:
+        """Another process serving this database as a worker does (production settings)."""
         with tempfile.TemporaryDirectory() as static_root:
             env = {
                 "DJANGO_DEBUG": "0",
@@ -135,12 +159,98 @@ class Command(BaseCommand):
             )
             probe = Probe(database_url(connection.settings_dict), env=env)
             try:
-                for path, htmx in ((page, False), (focus + "?part=branch", True), (page, False)):
-                    answer = probe.get(path, htmx=htmx)
-                    assert answer["status"] == 200, answer["status"]
+                yield probe
             finally:
                 probe.stop()
+
+    def _server_memory(self, page: str, focus: str) -> dict[str, float]:
+        """The memory of another process serving the debate as a worker does (production
+        settings): the page, a branch, and the page again after a vote and a write."""
+        with self._probe() as probe:
+            for path, htmx in ((page, False), (focus + "?part=branch", True), (page, False)):
+                answer = probe.get(path, htmx=htmx)
+                assert answer["status"] == 200, answer["status"]
         return {"rss_mb": answer["rss_mb"], "rss_peak_mb": answer["peak_mb"]}
+
+    def _cold_and_warm(
+        self, reads: dict[str, Read], warm_up: dict[str, Read], runs: int
+    ) -> dict[str, float]:
+        """Each read in another process holding nothing of any debate (`_cold`), then again
+        (`_again`): wall clock and CPU time in ms, and the queries of the cold read. Medians
+        of `runs` (at most 3: each cold read of a big debate loads it)."""
+        self.stderr.write("  cold and warm, in another process…")
+        figures: dict[str, float] = {}
+        with self._probe() as probe:
+            for path, htmx, user in warm_up.values():  # templates compiled, URLs resolved
+                assert probe.get(path, htmx=htmx, user=user, quiet=True)["status"] == 200
+            for name, (path, htmx, user) in reads.items():
+                cold, again = [], []
+                for _ in range(min(runs, 3)):
+                    probe.forget()
+                    cold.append(probe.get(path, htmx=htmx, user=user, quiet=True))
+                    again.append(probe.get(path, htmx=htmx, user=user, quiet=True))
+                    assert cold[-1]["status"] == again[-1]["status"] == 200, (name, cold[-1])
+                for label, answers in (("cold", cold), ("again", again)):
+                    figures[f"{name}_{label}_ms"] = _median(answers, "ms")
+                    figures[f"{name}_{label}_cpu_ms"] = _median(answers, "cpu_ms")
+                figures[f"{name}_cold_queries"] = max(answer["queries"] for answer in cold)
+        return figures
+
+    def _site(self, count: int, claims: int) -> dict[str, Any]:
+        """A site of `count` debates of `claims` claims: home, explore and a search across
+        debates, cold and again, in another process; then the page and a focus page of 1,000
+        of its debates (or all), and that process's memory after them."""
+        self.stderr.write(f"building a site of {count} debates of {claims} claims…")
+        start = time.perf_counter()
+        for n in range(count):
+            build_debate(claims, slug=f"site-{n}", seed=n)
+            if n % 250 == 249:
+                self.stderr.write(f"  {n + 1} debates…")
+        figures: dict[str, Any] = {
+            "debates": count,
+            "claims_each": claims,
+            "build_s": round(time.perf_counter() - start, 1),
+        }
+        if connection.vendor == "postgresql":
+            with connection.cursor() as cursor:
+                cursor.execute("ANALYZE")
+        student = get_user_model().objects.get_or_create(username="bench-student")[0].username
+        reads: dict[str, Read] = {
+            "home": ("/", False, ""),
+            "explore": (reverse("arguments:explore"), False, ""),
+            "search_site": ("/?q=audit+thresholds", False, ""),
+            "home_member": ("/", False, student),
+        }
+        figures.update(self._cold_and_warm(reads, {"page": ("/d/site-0/", False, "")}, 3))
+        read = min(count, 1000)
+        theses = dict(
+            Claim.objects.filter(is_thesis=True, debate__slug__startswith="site-").values_list(
+                "debate__slug", "pk"
+            )
+        )
+        self.stderr.write(f"  reading {read} debates in one process…")
+        with self._probe() as probe:
+            rss_start = probe.get("/", quiet=True)["rss_mb"]
+            start = time.perf_counter()
+            for n in range(read):
+                slug = f"site-{n}"
+                for path, user in (
+                    (f"/d/{slug}/", ""),
+                    (f"/d/{slug}/", student),
+                    (f"/d/{slug}/claims/{theses[slug]}/", student),  # the debate loaded whole
+                ):
+                    answer = probe.get(path, user=user, quiet=True)
+                    assert answer["status"] == 200, (path, answer["status"])
+            seconds = time.perf_counter() - start
+        figures |= {
+            "debates_read": read,
+            "read_each_ms": round(seconds / (3 * read) * 1000, 2),
+            "rss_start_mb": rss_start,
+            "rss_after_reading_mb": answer["rss_mb"],
+            "rss_peak_mb": answer["peak_mb"],
+        }
+        self.stderr.write(f"  {json.dumps(figures)}")
+        return figures
 
     def _opinions(
         self, debate: Debate, size: int, client: Client, timed: Callable[..., None]
@@ -166,6 +276,40 @@ class Command(BaseCommand):
             "opinion_groups": stored.result["k"],
             "opinions_compute_s": round(seconds, 2),
         }
+
+    def _reads(self, debate: Debate, deep: int, perspective: int, student: str) -> dict[str, Read]:
+        """Every read path of a debate, as the cold figures read them."""
+        slug = debate.slug
+        focus = reverse("arguments:claim", kwargs={"slug": slug, "pk": deep})
+        return {
+            "page": (debate.get_absolute_url(), False, ""),
+            "page_student": (debate.get_absolute_url(), False, student),
+            "page_owner": (debate.get_absolute_url(), False, debate.owner.username),
+            "focus": (focus, False, ""),
+            "branch": (f"{focus}?part=branch", True, ""),
+            "map": (reverse("arguments:debate_map", kwargs={"slug": slug}), False, ""),
+            "cruxes": (reverse("arguments:debate_cruxes", kwargs={"slug": slug}), False, ""),
+            "gaps": (reverse("arguments:debate_gaps", kwargs={"slug": slug}), False, ""),
+            "search": (
+                reverse("arguments:debate_search", kwargs={"slug": slug}) + "?q=audit+thresholds",
+                False,
+                "",
+            ),
+            "perspective": (
+                f"{debate.get_absolute_url()}?perspective=named:{perspective}",
+                False,
+                student,
+            ),
+        }
+
+    def _warm_up(self, size: int, owner: Any, student: str) -> dict[str, Read]:
+        """The same reads on a small debate of their own: a probe reads them first, so its
+        templates are compiled and its URLs resolved before the cold figures."""
+        small = build_debate(30, slug=f"bench-warm-up-{size}")
+        named = Perspective.objects.create(
+            debate=small, kind=Perspective.Kind.NAMED, name="warm-up", created_by=owner
+        )
+        return self._reads(small, deepest_branch(small), named.pk, student)
 
     def _measure(self, size: int, runs: int) -> dict[str, Any]:
         self.stderr.write(f"building a debate of {size} claims…")
@@ -234,6 +378,16 @@ class Command(BaseCommand):
         timed("page_cold_whole", lambda: visitor.get(page), before=never_stored)
         timed("page_warm", lambda: visitor.get(page))
         timed("page_member", lambda: client.get(page))
+        # A student of the class: signed in, the debate's default role (a writer), no
+        # moderation (the owner's page above also lists every participant to look through).
+        student_user = get_user_model().objects.get_or_create(username="bench-student")[0]
+        student = Client()
+        student.force_login(student_user)
+        timed("page_student", lambda: student.get(page))
+        # Throughput is the inverse of the time a page costs: a member's over a visitor's.
+        figures["student_to_visitor"] = round(
+            figures["page_warm_ms"] / max(figures["page_student_ms"], 1e-9), 3
+        )
         timed("expand", lambda: client.get(focus, {"part": "branch"}, headers=HTMX))
         timed("focus", lambda: client.get(focus))
         # The whole debate's map (sunburst and its list), warm; and the SVG file's size.
@@ -271,6 +425,13 @@ class Command(BaseCommand):
         gaps_page = reverse("arguments:debate_gaps", kwargs={"slug": debate.slug})
         timed("cruxes", lambda: visitor.get(cruxes_page))
         timed("gaps", lambda: client.get(gaps_page))
+        figures.update(
+            self._cold_and_warm(
+                self._reads(debate, deep, economist.pk, student_user.username),
+                self._warm_up(size, voter, student_user.username),
+                runs,
+            )
+        )
         # The JSON API (issue 32), warm, as a visitor: the debate with its figures, a page of
         # its claims, one claim with all that is said of it, and the list of debates.
         api = f"/api/v1/debates/{debate.slug}"

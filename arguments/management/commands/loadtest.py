@@ -11,6 +11,12 @@ adds a claim every `--write-every` seconds. It prints requests per second, laten
 percentiles and errors, the debate page's throughput as a share of the static file's, the
 mixed run's as a share of the read-only one's, and how much the page's throughput drops while
 `--idle-readers` readers with it open poll for news every `--poll-every` seconds (live.js).
+
+A class at work, signed in (issue 35): `--class-size` students each with a session read the
+debate page (wrk takes each request's cookie from the class in turn), first alone, then while
+the same students vote (one vote every ten seconds each) and write (a claim every
+`--class-write-every` seconds). It reports the readers' throughput while the class works as a
+share of the read-only one's, the p99, and the workers' memory (RSS) after the run.
 """
 
 from __future__ import annotations
@@ -36,7 +42,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import connection
 from django.test.utils import override_settings
 
-from arguments.bench.loadtest_clients import ClassAtWork, IdleReaders, sessions_for
+from arguments.bench.loadtest_clients import ClassAtWork, IdleReaders, Session, sessions_for
 from arguments.bench.synthetic import build_debate, deepest_branch
 from arguments.models import Debate
 
@@ -51,6 +57,37 @@ done = function(summary, latency, requests)
     latency:percentile(50) / 1e3, latency:percentile(95) / 1e3, latency:percentile(99) / 1e3))
 end
 """
+
+
+# Each request signed in as the next student of the class (wrk's Lua: `request` is called
+# for every request of a connection).
+CLASS_READERS = """
+local cookies = {COOKIES}
+local turn = 0
+request = function()
+  turn = turn % #cookies + 1
+  wrk.headers["Cookie"] = cookies[turn]
+  return wrk.format("GET")
+end
+"""
+
+
+def _workers_rss(server_pid: int) -> float:
+    """The largest resident memory (MB) among the server's worker processes, from /proc."""
+    try:
+        children = Path(f"/proc/{server_pid}/task/{server_pid}/children").read_text().split()
+    except OSError:
+        return 0.0
+    largest = 0
+    for pid in children:
+        try:
+            status = Path(f"/proc/{pid}/status").read_text()
+        except OSError:
+            continue
+        for line in status.splitlines():
+            if line.startswith("VmRSS:"):
+                largest = max(largest, int(line.split()[1]))
+    return round(largest / 1024, 1)
 
 
 def _mean_rps(runs: list[dict[str, Any]]) -> float:
@@ -77,6 +114,8 @@ class Command(BaseCommand):
         parser.add_argument("--idle-readers", type=int, default=500, help="0: skip that run")
         parser.add_argument("--poll-every", type=float, default=5.0, help="seconds")
         parser.add_argument("--idle-rounds", type=int, default=2, help="alternated runs")
+        parser.add_argument("--class-size", type=int, default=60, help="0: skip that run")
+        parser.add_argument("--class-write-every", type=float, default=2.0, help="seconds")
 
     def handle(self, *args: Any, **options: Any) -> None:
         wrk = shutil.which("wrk")
@@ -145,15 +184,26 @@ class Command(BaseCommand):
                         wrk, base + f"/d/{slug}/", [], options, warm=False
                     )
                 results["mixed_writers"] = class_at_work.summary()
+                class_figures = None
+                if options["class_size"]:
+                    with override_settings(SECRET_KEY=env["DJANGO_SECRET_KEY"]):
+                        students = sessions_for(debate, options["class_size"], "loadtest-student")
+                    class_figures = self._class(wrk, base, debate, students, options, results)
+                    class_figures["workers_rss_mb"] = _workers_rss(server.pid)
                 if options["idle_readers"]:
                     polls = self._idle_readers(wrk, base, slug, options, results)
                     results["idle_reader_polls"] = polls
             finally:
                 server.terminate()
-                server.wait(timeout=10)
+                try:
+                    server.wait(timeout=60)  # a loaded machine takes its time
+                except subprocess.TimeoutExpired:
+                    server.kill()
+                    server.wait(timeout=10)
         ratio = results["debate_page"]["rps"] / max(results["static_file"]["rps"], 1e-9)
         mixed = results["mixed_reader"]["rps"] / max(results["debate_page"]["rps"], 1e-9)
         writers = results.pop("mixed_writers")
+        class_work = results.pop("class_work", None)
         polls = results.pop("idle_reader_polls", None)
         idle_drop = None
         if polls is not None:
@@ -168,6 +218,13 @@ class Command(BaseCommand):
             )
         self.stdout.write(f"debate page / static file throughput: {ratio:.2f}")
         self.stdout.write(f"mixed readers / read-only readers: {mixed:.2f}; writers: {writers}")
+        if class_figures is not None:
+            self.stdout.write(
+                f"class of {options['class_size']}: readers while voting and writing / read-only "
+                f"{class_figures['class_ratio']:.2f}; member page / visitor page "
+                f"{class_figures['member_to_visitor']:.2f}; workers' RSS "
+                f"{class_figures['workers_rss_mb']} MB; the class's writes: {class_work}"
+            )
         if polls is not None:
             self.stdout.write(f"active readers' throughput drop with idle readers: {idle_drop:.1%}")
             self.stdout.write(f"idle readers' polls: {polls}")
@@ -177,9 +234,44 @@ class Command(BaseCommand):
             "page_to_static_ratio": round(ratio, 3),
             "mixed_to_read_only_ratio": round(mixed, 3),
             "mixed_writers": writers,
+            "class": None if class_figures is None else class_figures | {"work": class_work},
             "claims": options["size"],
         }
         self.stdout.write(json.dumps(summary))
+
+    def _class(
+        self,
+        wrk: str,
+        base: str,
+        debate: Debate,
+        students: list[Session],
+        options: dict[str, Any],
+        results: dict[str, Any],
+    ) -> dict[str, Any]:
+        """The debate page read by a class signed in, alone and while it votes and writes."""
+        url = f"{base}/d/{debate.slug}/"
+        cookies = ", ".join(json.dumps(student.cookie) for student in students)
+        rotation = CLASS_READERS.replace("COOKIES", cookies)
+        results["class_read_only"] = self._run(wrk, url, [], options, script=rotation)
+        class_at_work = ClassAtWork(
+            base,
+            debate,
+            students,
+            students[0],
+            votes_per_second=len(students) / 10,
+            write_every=options["class_write_every"],
+        )
+        with class_at_work:
+            results["class_mixed"] = self._run(wrk, url, [], options, script=rotation, warm=False)
+        results["class_work"] = class_at_work.summary()
+        return {
+            "class_ratio": round(
+                results["class_mixed"]["rps"] / max(results["class_read_only"]["rps"], 1e-9), 3
+            ),
+            "member_to_visitor": round(
+                results["class_read_only"]["rps"] / max(results["debate_page"]["rps"], 1e-9), 3
+            ),
+        }
 
     def _idle_readers(
         self, wrk: str, base: str, slug: str, options: dict[str, Any], results: dict[str, Any]
@@ -224,21 +316,30 @@ class Command(BaseCommand):
         raise CommandError("gunicorn did not start")
 
     def _run(
-        self, wrk: str, url: str, headers: list[str], options: dict[str, Any], *, warm: bool = True
+        self,
+        wrk: str,
+        url: str,
+        headers: list[str],
+        options: dict[str, Any],
+        *,
+        warm: bool = True,
+        script: str = "",
     ) -> dict:
         # Warm every worker first: the first request of each loads the debate (about a second
         # at 20,000 claims), which is start-up, not throughput.
-        if warm:
-            subprocess.run(
-                [wrk, "-t1", "-c4", "-d2s", *headers, url], capture_output=True, check=True
-            )
         self.stderr.write(f"loading {url} for {options['seconds']} s…")
-        with tempfile.NamedTemporaryFile("w", suffix=".lua") as script:
-            script.write(WRK_REPORT)
-            script.flush()
+        with tempfile.NamedTemporaryFile("w", suffix=".lua") as lua:
+            lua.write(script + WRK_REPORT)
+            lua.flush()
+            if warm:
+                subprocess.run(
+                    [wrk, "-t1", "-c4", "-d2s", "-s", lua.name, *headers, url],
+                    capture_output=True,
+                    check=True,
+                )
             output = subprocess.run(
                 [wrk, "-t2", f"-c{options['connections']}", f"-d{options['seconds']}s",
-                 "-s", script.name, *headers, url],
+                 "-s", lua.name, *headers, url],
                 capture_output=True, text=True, check=True,
             ).stdout  # fmt: skip
         match = re.search(r"^RESULT (\{.*\})$", output, re.M)
