@@ -42,8 +42,11 @@ def steady(response) -> bytes:
     return re.sub(rb'nonce="[^"]*"', b'nonce=""', response.content)
 
 
-def read_all(client, debate: Debate, number: int, claims: list[Claim]) -> dict[str, bytes]:
-    """Every reading of a snapshot: its page, each claim's page, each export."""
+def read_all(
+    client, debate: Debate, number: int, claims: list[Claim], token: str | None = None
+) -> dict[str, bytes]:
+    """Every reading of a snapshot: its page, each claim's page, each export, and the same
+    through the API (as a visitor, or with `token`)."""
     answers = {"page": steady(client.get(page(debate.slug, number)))}
     for claim in claims:
         url = reverse("arguments:snapshot_claim", args=[debate.slug, number, claim.pk])
@@ -51,6 +54,16 @@ def read_all(client, debate: Debate, number: int, claims: list[Claim]) -> dict[s
     for name in FORMATS:
         url = reverse("arguments:snapshot_export", args=[debate.slug, number, name])
         answers[name] = client.get(url).content
+    headers = {"Authorization": f"Bearer {token}"} if token else {}
+    base = f"/api/v1/debates/{debate.slug}/snapshots/{number}"
+    api = [base, f"{base}/claims", f"{base}/claims?limit=2", f"{base}/claims?limit=2&cursor=0"]
+    api += [f"{base}/claims/{claim.pk}" for claim in claims]
+    api += [f"{base}/export/{name}" for name in FORMATS]
+    for url in api:
+        response = client.get(url, headers=headers)
+        assert response.status_code == 200, (url, response.content)
+        answers[f"API {url}"] = response.content
+        answers[f"API {url} ETag"] = response["ETag"].encode() if response.has_header("ETag") else b""
     return answers
 
 
@@ -69,7 +82,8 @@ def test_a_snapshot_never_moves_and_its_diff_lists_exactly_the_changes(client, c
     shown = [thesis, pro, con, deep, twin, doomed]
     before = read_all(client, debate, 1, shown)  # a visitor's
     client.force_login(cast.owner)
-    owners = read_all(client, debate, 1, shown)
+    token = services.token_create(actor=cast.owner, name="t", scope="read")[1]
+    owners = read_all(client, debate, 1, shown, token)
     owner_main = main_of(client.get(page(debate.slug, 1)))
     client.logout()
     assert b"A frozen version: version 1" in before["page"]
@@ -85,7 +99,11 @@ def test_a_snapshot_never_moves_and_its_diff_lists_exactly_the_changes(client, c
 
     assert read_all(client, debate, 1, shown) == before
     client.force_login(cast.owner)
-    after_owner = read_all(client, debate, 1, shown)
+    after_owner = read_all(client, debate, 1, shown, token)
+    # The owner's files and API answers too (their pages' headers carry a CSRF token).
+    assert {k: v for k, v in after_owner.items() if k.startswith("API") or k in FORMATS} == {
+        k: v for k, v in owners.items() if k.startswith("API") or k in FORMATS
+    }
     assert main_of(client.get(page(debate.slug, 1))) == owner_main
     # The owner's JSON is the whole stored document, exactly as it was taken.
     assert after_owner["json"] == owners["json"]
@@ -113,6 +131,26 @@ def test_a_snapshot_never_moves_and_its_diff_lists_exactly_the_changes(client, c
     body = response.content.decode()
     for words in ("Added (1)", "Removed (2)", "Edited (1)", "Moved (1)", "A newer objection."):
         assert words in body
+    # The API's diff lists the same changes, with the same ids.
+    api = client.get(f"/api/v1/debates/{debate.slug}/snapshots/1/diff").json()
+    assert [row["id"] for row in api["added"]] == [added.pk]
+    assert {row["id"] for row in api["removed"]} == {doomed.pk, twin.pk}
+    assert [(c["before"]["text"], c["after"]["text"]) for c in api["edited"]] == [
+        ("Researchers can audit.", "Researchers can audit them.")
+    ]
+    assert [(c["before"]["parent_id"], c["after"]["parent_id"]) for c in api["moved"]] == [
+        (pro.pk, thesis.pk)
+    ]
+    assert {c["after"]["id"] for c in api["strengths"]} == moved_strengths
+    to_two = client.get(f"/api/v1/debates/{debate.slug}/snapshots/1/diff?to=2").json()
+
+    def ids(answer: dict) -> dict[str, list[int]]:
+        return {
+            kind: [row["id"] if "id" in row else row["after"]["id"] for row in answer[kind]]
+            for kind in ("added", "removed", "edited", "moved", "strengths")
+        }
+
+    assert ids(to_two) == ids(api)
 
 
 def test_the_stored_json_is_the_debates_own_export(cast, debate, pro, con):

@@ -42,7 +42,7 @@ def answers(schema: object, *more: int) -> dict[int, object]:
     return {200: schema, 304: None, **dict.fromkeys((*READ_PROBLEMS, *more), Problem)}
 
 
-def _cursor(raw: str | None) -> int | None:
+def cursor_of(raw: str | None) -> int | None:
     """A cursor is the last id of the previous page (opaque to clients: pass it back)."""
     if raw is None or raw == "":
         return None
@@ -213,7 +213,7 @@ def debate_list(
     """The debates the reader may find (public ones, and those they own or belong to), most
     recently started first, with the counts Explore shows."""
     found = listings.listed_page(
-        reader_of(request).user, search=q.strip(), before=_cursor(cursor), limit=limit
+        reader_of(request).user, search=q.strip(), before=cursor_of(cursor), limit=limit
     )
     page = found[:limit]
     return {
@@ -254,7 +254,7 @@ def claim_list(
     last, so a cursor stays good while the debate grows)."""
     lens = lens_of(request, slug)
     seen = _seen(lens)[0]
-    after = _cursor(cursor)
+    after = cursor_of(cursor)
     start = 0 if after is None else bisect_right(seen, after)
     page = seen[start : start + limit]
     return {

@@ -365,6 +365,28 @@ def snapshot_data(
     )
 
 
+def snapshot_claims(
+    debate: Debate, number: int, *, after: int | None, limit: int
+) -> tuple[dict[str, Any], list[OutlineRow], bool] | None:
+    """A page of a snapshot's claims by id (the API's flat list): its facts, up to `limit`
+    rows with ids above `after`, and whether more follow. None when there is no such
+    snapshot. Two queries, whatever the snapshot's size (the unique (snapshot, claim_id)
+    index orders them)."""
+    facts = Snapshot.objects.filter(debate=debate, number=number).values(*SNAPSHOT_COLUMNS).first()
+    if facts is None:
+        return None
+    rows = SnapshotClaim.objects.filter(snapshot_id=facts["id"])
+    if after is not None:
+        rows = rows.filter(claim_id__gt=after)
+    found = [
+        _row(row)
+        for row in rows.order_by("claim_id").only(
+            "claim_id", "parent_id", "depth", "position", "path", "data"
+        )[: limit + 1]
+    ]
+    return facts, found[:limit], len(found) > limit
+
+
 def document_of(debate: Debate, number: int) -> DebateDocument | None:
     """A snapshot's whole stored document, as it was taken; None when there is none."""
     stored = (
