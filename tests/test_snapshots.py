@@ -63,7 +63,9 @@ def read_all(
         response = client.get(url, headers=headers)
         assert response.status_code == 200, (url, response.content)
         answers[f"API {url}"] = response.content
-        answers[f"API {url} ETag"] = response["ETag"].encode() if response.has_header("ETag") else b""
+        answers[f"API {url} ETag"] = (
+            response["ETag"].encode() if response.has_header("ETag") else b""
+        )
     return answers
 
 
