@@ -394,6 +394,12 @@ ROWS: dict[str, Row] = {
     "API cruxes": Row("api:debate_cruxes", lambda s: [], expect()),
     "API gaps": Row("api:debate_gaps", lambda s: [], expect()),
     "API activity": Row("api:debate_activity", lambda s: [], expect(403, owner=200, moderator=200)),
+    "API snapshots": Row("api:snapshot_list", lambda s: [], expect()),
+    "API snapshot": Row("api:snapshot_detail", lambda s: [frozen(s)], expect()),
+    "API snapshot claims": Row("api:snapshot_claim_list", lambda s: [frozen(s)], expect()),
+    "API snapshot claim": Row("api:snapshot_claim", lambda s: [frozen(s), s.con.pk], expect()),
+    "API snapshot export": Row("api:snapshot_export", lambda s: [frozen(s), "json"], expect()),
+    "API snapshot diff": Row("api:snapshot_diff", lambda s: [frozen(s)], expect()),
     # A visitor's write is refused before the debate is looked up (no token: a 401).
     "API vote": Row(
         "api:vote_cast",

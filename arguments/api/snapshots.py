@@ -19,8 +19,8 @@ from ninja import Path, Query, Router
 
 from arguments import formats
 from arguments.api import schemas
-from arguments.api.reads import PAGE_DEFAULT, PAGE_MAX, answers, cursor_of
 from arguments.api.readers import TokenBearer, lens_of, visitor
+from arguments.api.reads import PAGE_DEFAULT, PAGE_MAX, answers, cursor_of
 from arguments.reading.snapshots import (
     diff,
     document_of,
@@ -210,8 +210,8 @@ def snapshot_claim(
 def snapshot_export(
     request: HttpRequest,
     slug: str,
+    format_name: FormatName,
     number: int = Path(..., ge=1, le=NUMBER_MAX),
-    format_name: FormatName = Path(...),
 ) -> HttpResponse:
     """The version in Kialo's, Argdown's, AIF's or our own JSON format: what the living
     debate's export gives this reader (a visitor's view; its moderators' JSON is the whole
