@@ -5,21 +5,30 @@ from __future__ import annotations
 
 import hashlib
 import re
+import time
 import zlib
 from datetime import timedelta
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils import timezone
+from django_tasks_db.models import DBTaskResult
 
 from arguments import services
 from arguments.formats import native_json
 from arguments.models import Claim, Debate, FrozenError, Snapshot, SnapshotClaim, Stance
 from arguments.reading.export import document_from_debate
 from arguments.reading.snapshots import diff, forget_outlines_now, outline_now, outline_rows
-from arguments.services.snapshots import debate_freeze, debate_freeze_at, snapshots_due
+from arguments.services.snapshots import (
+    deadline_freeze_task,
+    debate_freeze,
+    debate_freeze_at,
+    snapshots_due,
+)
 from arguments.structure.loader import debate_structure
 from arguments.tasks import periodic
+from arguments.tasks.worker import run_all
 from tests.conftest import build_debate
 
 pytestmark = pytest.mark.django_db
@@ -374,3 +383,51 @@ def test_the_outline_kept_for_now_equals_a_fresh_one(cast, debate, pro, con):
     after = outline_now(Debate.objects.get(pk=debate.pk))
     forget_outlines_now()
     assert after == outline_now(Debate.objects.get(pk=debate.pk)) != kept
+
+
+def test_a_deadline_freezes_the_debate_exactly_as_it_stood_then(client, cast, debate, pro):
+    """Issue 32, item 5: the freeze is queued for the deadline's instant, and a write made
+    after the deadline but before the worker runs is refused (it cannot land in the version
+    that was due), then welcome once the version is taken."""
+    thesis = debate.claims.get(is_thesis=True)
+    DBTaskResult.objects.all().delete()
+    at = timezone.now() + timedelta(seconds=1)
+    debate_freeze_at(actor=cast.owner, debate=debate, at=at)
+    (queued,) = DBTaskResult.objects.filter(status="READY")
+    assert queued.run_after == at and queued.task_path.endswith("deadline_freeze_task")
+    assert run_all() == 0  # not before its instant
+    while timezone.now() <= at:
+        time.sleep(0.05)
+    # The deadline has passed; the worker has not run yet. Every write is refused, with words.
+    with pytest.raises(ValidationError, match="being frozen at its deadline"):
+        services.claim_add(actor=cast.writer, parent=thesis, stance=Stance.CON, text="Late.")
+    with pytest.raises(ValidationError, match="being frozen"):
+        services.vote_cast(user=cast.viewer, point=pro.parent_relations.get(), value=4)
+    with pytest.raises(ValidationError, match="being frozen"):
+        services.claim_hide(actor=cast.moderator, claim=pro)
+    client.force_login(cast.writer)
+    url = reverse("arguments:claim_add", args=[debate.slug, thesis.pk])
+    response = client.post(url, {"stance": "con", "text": "Late by the form."})
+    assert response.status_code == 422 and b"being frozen at its deadline" in response.content
+    assert not Claim.objects.filter(text__startswith="Late").exists()
+
+    assert run_all() == 1  # the worker, at last
+    (version,) = Snapshot.objects.filter(debate=debate)
+    assert version.reason == "deadline" and version.taken_at >= at
+    texts = set(SnapshotClaim.objects.filter(snapshot=version).values_list("data__text", flat=True))
+    assert texts == {thesis.text, pro.text}
+    debate.refresh_from_db()
+    assert debate.freeze_at is None
+    # Once taken, the debate lives on.
+    services.claim_add(actor=cast.writer, parent=thesis, stance=Stance.CON, text="Now fine.")
+    # A second worker (or the periodic job) finds nothing left to take.
+    assert snapshots_due() == 0 and Snapshot.objects.filter(debate=debate).count() == 1
+
+
+def test_a_moved_deadline_leaves_the_old_task_idle(cast, debate):
+    DBTaskResult.objects.all().delete()
+    first = timezone.now() + timedelta(hours=1)
+    debate_freeze_at(actor=cast.owner, debate=debate, at=first)
+    debate_freeze_at(actor=cast.owner, debate=debate, at=first + timedelta(hours=1))
+    assert deadline_freeze_task.call(debate.pk, first.isoformat()) == "no longer due"
+    assert not Snapshot.objects.exists()

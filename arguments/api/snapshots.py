@@ -40,10 +40,10 @@ router = Router(auth=[TokenBearer(), visitor], tags=["snapshots"])
 
 NUMBER_MAX = 2**31 - 1  # a number the database can hold (a longer one names no version)
 FormatName = Literal["kialo", "argdown", "aif", "json"]
-# The export's answer, documented by content type (a file, not JSON).
+# The export's answer, documented by content type: a text file, or a JSON document.
 EXPORT_TYPES = {
-    content_type.split(";")[0]: {"schema": {"type": "string"}}
-    for content_type in formats.CONTENT_TYPES.values()
+    "text/plain": {"schema": {"type": "string"}},
+    "application/json": {"schema": {"type": "object"}},
 }
 
 
