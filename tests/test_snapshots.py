@@ -431,3 +431,41 @@ def test_a_moved_deadline_leaves_the_old_task_idle(cast, debate):
     debate_freeze_at(actor=cast.owner, debate=debate, at=first + timedelta(hours=1))
     assert deadline_freeze_task.call(debate.pk, first.isoformat()) == "no longer due"
     assert not Snapshot.objects.exists()
+
+
+def test_a_versions_map_is_drawn_from_the_frozen_outline(client, cast, debate, pro, con):
+    deep = services.claim_add(actor=cast.writer, parent=pro, stance=Stance.CON, text="Deeper.")
+    services.vote_cast(user=cast.viewer, point=pro.parent_relations.get(), value=4)
+    debate_freeze(actor=cast.owner, debate=debate)
+    url = reverse("arguments:snapshot_map", args=[debate.slug, 1])
+    first = client.get(url)
+    assert first.status_code == 200
+    body = first.content.decode()
+    assert "A frozen version: version 1" in body and "<svg" in body
+    for claim in (pro, con, deep):
+        assert claim.text in body  # words on the map and in its list
+        claim_page = reverse("arguments:snapshot_claim", args=[debate.slug, 1, claim.pk])
+        assert claim_page in body
+    assert reverse("arguments:debate_map", args=[debate.slug]) in body  # the living map
+    assert '<form method="post"' not in body
+    assert reverse("arguments:snapshot_map", args=[debate.slug, 1]).encode() in client.get(
+        page(debate.slug, 1)
+    ).content
+    # The debate moves on; the version's map does not.
+    services.claim_add(actor=cast.writer, parent=con, stance=Stance.PRO, text="Much later.")
+    services.claim_hide(actor=cast.moderator, claim=deep)
+    assert steady(client.get(url)) == steady(first)
+    assert client.get(reverse("arguments:snapshot_map", args=[debate.slug, 2])).status_code == 404
+
+
+def test_a_versions_map_hides_strengths_where_guided_voting_did(client, cast, debate, pro):
+    services.vote_cast(user=cast.viewer, point=pro.parent_relations.get(), value=4)
+    debate.hide_votes_until_voted = True
+    debate.save(update_fields=["hide_votes_until_voted"])
+    debate_freeze(actor=cast.owner, debate=debate)
+    url = reverse("arguments:snapshot_map", args=[debate.slug, 1])
+    visitor = client.get(url).content.decode()
+    client.force_login(cast.moderator)
+    moderator = client.get(url).content.decode()
+    assert "%" in re.sub(r"<style.*?</style>", "", moderator, flags=re.S)
+    assert moderator != visitor

@@ -23,6 +23,7 @@ from arguments.api.readers import TokenBearer, lens_of, reader_of, visitor
 from arguments.explore import cruxes, gaps, listings
 from arguments.models import Claim, Stance
 from arguments.reading.activity import activity_of
+from arguments.reading.activity import as_of as activity_moment
 from arguments.rules.permissions import Action
 
 if TYPE_CHECKING:
@@ -393,10 +394,22 @@ def debate_gaps(
     response=answers(list[schemas.ActivityRow], 403),
     summary="Each participant's activity (owner and moderators)",
 )
-def debate_activity(request: HttpRequest, slug: str) -> list[dict[str, Any]]:
-    """The settings page's activity table, for the debate's owner and moderators."""
+def debate_activity(
+    request: HttpRequest,
+    slug: str,
+    as_of: int | None = Query(
+        None, ge=1, le=2**31 - 1, description="A snapshot's number: the figures as of it"
+    ),
+) -> list[dict[str, Any]]:
+    """The settings page's activity table, for the debate's owner and moderators; with
+    `as_of`, counted as of that snapshot (as the page's `?as_of=`)."""
     lens = lens_of(request, slug)
     lens.check(Action.MODERATE)
+    at = None
+    if as_of is not None:
+        at = activity_moment(lens.debate, as_of)
+        if at is None:
+            raise Http404("No such version of this debate.")
     return [
         {
             "username": row.username,
@@ -410,5 +423,5 @@ def debate_activity(request: HttpRequest, slug: str) -> list[dict[str, Any]]:
             "flags_received": row.flags_received,
             "last_active": row.last_active,
         }
-        for row in activity_of(lens.debate)
+        for row in activity_of(lens.debate, at)
     ]

@@ -15,10 +15,13 @@ from arguments.models import Stance
 from arguments.reading.perspectives import NO_VOTES, SeenAs, Tally
 
 if TYPE_CHECKING:
+    from collections.abc import Sequence
+
     from arguments.reading.lens import Lens
+    from arguments.reading.snapshots import OutlineRow
     from arguments.structure.graph import Edge
 
-__all__ = ["MapNode", "branch_of", "path_of", "theses_of"]
+__all__ = ["MapNode", "branch_of", "frozen_theses", "path_of", "theses_of"]
 
 
 def _node(
@@ -130,3 +133,38 @@ def path_of(lens: Lens, claim_id: int) -> MapNode:
         parent.children = [child]
     measure(chain[0])
     return chain[0]
+
+
+def frozen_theses(rows: Sequence[OutlineRow], *, strengths: bool) -> list[MapNode]:
+    """A snapshot's map: its outline's claims as `MapNode`s, every thesis with its whole
+    branch (pros before cons, each side in its stored order; a linked claim a leaf), sized
+    by branch. Without `strengths` (guided voting hid them from this reader) none is shown."""
+    nodes: dict[int, MapNode] = {}
+    for row in rows:
+        nodes[row.claim_id] = MapNode(
+            id=row.claim_id,
+            text=row.text,
+            stance=row.stance,
+            strength=row.strength if strengths else None,
+            rated=any(row.data["votes"]),
+        )
+    under: dict[int, list[tuple[bool, float, MapNode]]] = {}
+    roots: list[MapNode] = []
+    last = float("inf")  # links come after the claims written there, as on the live map
+    for row in rows:
+        node = nodes[row.claim_id]
+        for claim_id, stance, text in row.data["links"]:
+            link = MapNode(id=claim_id, text=text, stance=stance, is_link=True)
+            under.setdefault(row.claim_id, []).append((stance != Stance.PRO, last, link))
+        if row.parent_id is None or row.parent_id not in nodes:
+            roots.append(node)
+            continue
+        side = row.stance != Stance.PRO
+        under.setdefault(row.parent_id, []).append((side, row.position, node))
+    for parent_id, children in under.items():
+        children.sort(key=lambda child: (child[0], child[1], child[2].id))
+        nodes[parent_id].children = [child for _side, _position, child in children]
+    roots.sort(key=lambda node: node.id)
+    for root in roots:
+        measure(root)
+    return roots

@@ -301,6 +301,11 @@ class SnapshotView:
     children: dict[int, list[OutlineRow]] = field(default_factory=dict)
 
 
+def snapshot_facts(debate: Debate, number: int) -> dict[str, Any] | None:
+    """One snapshot's facts (never its document); None when there is none."""
+    return Snapshot.objects.filter(debate=debate, number=number).values(*SNAPSHOT_COLUMNS).first()
+
+
 def snapshots_of(debate: Debate) -> list[dict[str, Any]]:
     """The debate's snapshots, newest first (one query, never their documents)."""
     return list(
