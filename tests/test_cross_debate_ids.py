@@ -299,6 +299,15 @@ SWAPS: dict[str, Swap] = {
     "another debate's snapshot, exported": Swap(
         "arguments:snapshot_export", lambda h, o: [foreign_number(h, o), "kialo"], ("get",)
     ),
+    "another debate's snapshot, its map": Swap(
+        "arguments:snapshot_map", lambda h, o: [foreign_number(h, o)], ("get",)
+    ),
+    "activity as of another debate's snapshot": Swap(
+        "arguments:debate_activity",
+        lambda h, o: [],
+        ("get",),
+        query=lambda h, o: {"as_of": str(foreign_number(h, o))},
+    ),
     "another debate's snapshot, compared": Swap(
         "arguments:snapshot_diff", lambda h, o: [foreign_number(h, o)], ("get",)
     ),

@@ -372,6 +372,13 @@ ROWS: dict[str, Row] = {
     "snapshot claim": Row("arguments:snapshot_claim", lambda s: [frozen(s), s.con.pk], expect()),
     "snapshot export": Row("arguments:snapshot_export", lambda s: [frozen(s), "kialo"], expect()),
     "snapshot diff": Row("arguments:snapshot_diff", lambda s: [frozen(s)], expect()),
+    "snapshot map": Row("arguments:snapshot_map", lambda s: [frozen(s)], expect()),
+    "activity as of a snapshot": Row(
+        "arguments:debate_activity",
+        lambda s: [],
+        managers(),
+        query=lambda s: {"as_of": str(frozen(s))},
+    ),
     "freeze (a GET)": Row("arguments:snapshot_take", lambda s: [], EVERYONE_405),
     "freeze deadline (a GET)": Row("arguments:snapshot_deadline", lambda s: [], EVERYONE_405),
     # -- inside an LMS: the signed-in launcher (a visitor is told to launch again: a 403
