@@ -448,9 +448,10 @@ def test_a_versions_map_is_drawn_from_the_frozen_outline(client, cast, debate, p
         assert claim_page in body
     assert reverse("arguments:debate_map", args=[debate.slug]) in body  # the living map
     assert '<form method="post"' not in body
-    assert reverse("arguments:snapshot_map", args=[debate.slug, 1]).encode() in client.get(
-        page(debate.slug, 1)
-    ).content
+    assert (
+        reverse("arguments:snapshot_map", args=[debate.slug, 1]).encode()
+        in client.get(page(debate.slug, 1)).content
+    )
     # The debate moves on; the version's map does not.
     services.claim_add(actor=cast.writer, parent=con, stance=Stance.PRO, text="Much later.")
     services.claim_hide(actor=cast.moderator, claim=deep)
