@@ -570,6 +570,24 @@ def outline_rows(debate: Debate, number: int) -> list[OutlineRow] | None:
     ]
 
 
+def outline_skeleton(snapshot_id: int) -> list[tuple[int, int | None]]:
+    """Every claim of a snapshot as (claim id, parent id), no data: what a map needs to size
+    its branches (one query, no JSON read)."""
+    return list(
+        SnapshotClaim.objects.filter(snapshot_id=snapshot_id).values_list("claim_id", "parent_id")
+    )
+
+
+def outline_rows_of(snapshot_id: int, claim_ids: Sequence[int]) -> list[OutlineRow]:
+    """The outline rows of these claims of a snapshot (one query)."""
+    return [
+        _row(row)
+        for row in SnapshotClaim.objects.filter(
+            snapshot_id=snapshot_id, claim_id__in=claim_ids
+        ).only("claim_id", "parent_id", "depth", "position", "path", "data")
+    ]
+
+
 def diff(before: list[OutlineRow], after: list[OutlineRow]) -> SnapshotDiff:
     """What changed from `before` to `after`, in the order of each outline."""
     old = {row.claim_id: row for row in before}

@@ -35,6 +35,8 @@ from arguments.reading.snapshots import (
     export_of,
     outline_now,
     outline_rows,
+    outline_rows_of,
+    outline_skeleton,
     snapshot_data,
     snapshot_facts,
     snapshots_of,
@@ -175,11 +177,16 @@ def snapshot_map(request: HttpRequest, slug: str, number: int) -> HttpResponse:
     page in the version."""
     lens = lens_for(request, slug)
     facts = snapshot_facts(lens.debate, number)
-    rows = outline_rows(lens.debate, number)
-    if facts is None or rows is None:
+    if facts is None:
         raise Http404("No such snapshot.")
     shows_votes = not facts["votes_hidden"] or lens.moderates
-    roots = maps.frozen_theses(rows, strengths=shows_votes)
+    roots = maps.frozen_theses(
+        outline_skeleton(facts["id"]),
+        lambda ids: outline_rows_of(facts["id"], ids),
+        depth=MAP_DEPTH,
+        min_share=MIN_SPAN,
+        strengths=shows_votes,
+    )
     segments = sunburst(roots, max_depth=MAP_DEPTH, min_span=MIN_SPAN)
 
     def page_of(claim_id: int) -> str:
