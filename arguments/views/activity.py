@@ -8,6 +8,7 @@ import csv
 from django.core.exceptions import BadRequest
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.urls import reverse
 
 from arguments import selectors
 from arguments.reading.activity import AsOf, activity_of, as_of
@@ -59,6 +60,8 @@ def debate_activity(request: HttpRequest, slug: str) -> HttpResponse:
         "lens": lens,
         "debate": lens.debate,
         "as_of": at,
+        "csv_url": reverse("arguments:debate_activity_csv", args=[lens.debate.slug])
+        + (f"?as_of={at.number}" if at is not None else ""),
         "rows": [(row, complete.get(row.user_id, 0)) for row in activity_of(lens.debate, at)],
         "grades_form": lens.may(Action.GIVE_FEEDBACK),
         "tasks_total": tasks_total,

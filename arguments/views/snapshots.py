@@ -159,6 +159,10 @@ def _page(request: HttpRequest, lens: Lens, view: SnapshotView) -> HttpResponse:
             ],
             "show_votes": _shows_votes(lens, view),
             "live_url": lens.urls.page,
+            # The activity table and grades as of this version: its moderators'.
+            "activity_url": reverse("arguments:debate_activity", args=[slug]) + f"?as_of={number}"
+            if lens.moderates
+            else None,
             "page_url": request.build_absolute_uri(
                 reverse("arguments:snapshot", args=[slug, number])
             ),
