@@ -207,6 +207,7 @@ urlpatterns += [
         name="snapshot_export",
     ),
     path("d/<slug:slug>/v/<int:number>/diff/", snapshots.snapshot_diff, name="snapshot_diff"),
+    path("d/<slug:slug>/v/<int:number>/map/", snapshots.snapshot_map, name="snapshot_map"),
     path("d/<slug:slug>/settings/snapshots/", snapshots.snapshot_take, name="snapshot_take"),
     path(
         "d/<slug:slug>/settings/snapshots/deadline/",

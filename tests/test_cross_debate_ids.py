@@ -299,6 +299,15 @@ SWAPS: dict[str, Swap] = {
     "another debate's snapshot, exported": Swap(
         "arguments:snapshot_export", lambda h, o: [foreign_number(h, o), "kialo"], ("get",)
     ),
+    "another debate's snapshot, its map": Swap(
+        "arguments:snapshot_map", lambda h, o: [foreign_number(h, o)], ("get",)
+    ),
+    "activity as of another debate's snapshot": Swap(
+        "arguments:debate_activity",
+        lambda h, o: [],
+        ("get",),
+        query=lambda h, o: {"as_of": str(foreign_number(h, o))},
+    ),
     "another debate's snapshot, compared": Swap(
         "arguments:snapshot_diff", lambda h, o: [foreign_number(h, o)], ("get",)
     ),
@@ -374,6 +383,27 @@ SWAPS: dict[str, Swap] = {
     ),
     "API note": Swap(
         "api:note_add", lambda h, o: [o.claim.pk], ("post",), data=lambda h, o: {"body": "Swap."}
+    ),
+    "API another debate's snapshot": Swap(
+        "api:snapshot_detail", lambda h, o: [foreign_number(h, o)], ("get",)
+    ),
+    "API another debate's snapshot, its claims": Swap(
+        "api:snapshot_claim_list", lambda h, o: [foreign_number(h, o)], ("get",)
+    ),
+    "API another debate's claim in my snapshot": Swap(
+        "api:snapshot_claim", lambda h, o: [frozen(h.debate), o.claim.pk], ("get",)
+    ),
+    "API another debate's snapshot, exported": Swap(
+        "api:snapshot_export", lambda h, o: [foreign_number(h, o), "json"], ("get",)
+    ),
+    "API another debate's snapshot, compared": Swap(
+        "api:snapshot_diff", lambda h, o: [foreign_number(h, o)], ("get",)
+    ),
+    "API my snapshot compared with another debate's": Swap(
+        "api:snapshot_diff",
+        lambda h, o: [frozen(h.debate)],
+        ("get",),
+        query=lambda h, o: {"to": str(foreign_number(h, o))},
     ),
     "API reply to another debate's note": Swap(
         "api:note_add",
@@ -483,7 +513,7 @@ def test_the_swaps_cover_every_id_taking_url() -> None:
         name
         for name, route in _patterns(get_resolver())
         if ("<slug:slug>" in route and "<int:" in route)
-        or (name.startswith("api:") and "<claim_id>" in route)
+        or (name.startswith("api:") and ("<claim_id>" in route or "<number>" in route))
     }
     missing = taking_ids - {s.name for s in SWAPS.values()}
     assert not missing, f"add a Swap to SWAPS for each of: {sorted(missing)}"

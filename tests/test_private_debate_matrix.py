@@ -372,6 +372,13 @@ ROWS: dict[str, Row] = {
     "snapshot claim": Row("arguments:snapshot_claim", lambda s: [frozen(s), s.con.pk], expect()),
     "snapshot export": Row("arguments:snapshot_export", lambda s: [frozen(s), "kialo"], expect()),
     "snapshot diff": Row("arguments:snapshot_diff", lambda s: [frozen(s)], expect()),
+    "snapshot map": Row("arguments:snapshot_map", lambda s: [frozen(s)], expect()),
+    "activity as of a snapshot": Row(
+        "arguments:debate_activity",
+        lambda s: [],
+        managers(),
+        query=lambda s: {"as_of": str(frozen(s))},
+    ),
     "freeze (a GET)": Row("arguments:snapshot_take", lambda s: [], EVERYONE_405),
     "freeze deadline (a GET)": Row("arguments:snapshot_deadline", lambda s: [], EVERYONE_405),
     # -- inside an LMS: the signed-in launcher (a visitor is told to launch again: a 403
@@ -394,6 +401,12 @@ ROWS: dict[str, Row] = {
     "API cruxes": Row("api:debate_cruxes", lambda s: [], expect()),
     "API gaps": Row("api:debate_gaps", lambda s: [], expect()),
     "API activity": Row("api:debate_activity", lambda s: [], expect(403, owner=200, moderator=200)),
+    "API snapshots": Row("api:snapshot_list", lambda s: [], expect()),
+    "API snapshot": Row("api:snapshot_detail", lambda s: [frozen(s)], expect()),
+    "API snapshot claims": Row("api:snapshot_claim_list", lambda s: [frozen(s)], expect()),
+    "API snapshot claim": Row("api:snapshot_claim", lambda s: [frozen(s), s.con.pk], expect()),
+    "API snapshot export": Row("api:snapshot_export", lambda s: [frozen(s), "json"], expect()),
+    "API snapshot diff": Row("api:snapshot_diff", lambda s: [frozen(s)], expect()),
     # A visitor's write is refused before the debate is looked up (no token: a 401).
     "API vote": Row(
         "api:vote_cast",

@@ -5,21 +5,30 @@ from __future__ import annotations
 
 import hashlib
 import re
+import time
 import zlib
 from datetime import timedelta
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils import timezone
+from django_tasks_db.models import DBTaskResult
 
 from arguments import services
 from arguments.formats import native_json
 from arguments.models import Claim, Debate, FrozenError, Snapshot, SnapshotClaim, Stance
 from arguments.reading.export import document_from_debate
 from arguments.reading.snapshots import diff, forget_outlines_now, outline_now, outline_rows
-from arguments.services.snapshots import debate_freeze, debate_freeze_at, snapshots_due
+from arguments.services.snapshots import (
+    deadline_freeze_task,
+    debate_freeze,
+    debate_freeze_at,
+    snapshots_due,
+)
 from arguments.structure.loader import debate_structure
 from arguments.tasks import periodic
+from arguments.tasks.worker import run_all
 from tests.conftest import build_debate
 
 pytestmark = pytest.mark.django_db
@@ -42,8 +51,11 @@ def steady(response) -> bytes:
     return re.sub(rb'nonce="[^"]*"', b'nonce=""', response.content)
 
 
-def read_all(client, debate: Debate, number: int, claims: list[Claim]) -> dict[str, bytes]:
-    """Every reading of a snapshot: its page, each claim's page, each export."""
+def read_all(
+    client, debate: Debate, number: int, claims: list[Claim], token: str | None = None
+) -> dict[str, bytes]:
+    """Every reading of a snapshot: its page, each claim's page, each export, and the same
+    through the API (as a visitor, or with `token`)."""
     answers = {"page": steady(client.get(page(debate.slug, number)))}
     for claim in claims:
         url = reverse("arguments:snapshot_claim", args=[debate.slug, number, claim.pk])
@@ -51,6 +63,18 @@ def read_all(client, debate: Debate, number: int, claims: list[Claim]) -> dict[s
     for name in FORMATS:
         url = reverse("arguments:snapshot_export", args=[debate.slug, number, name])
         answers[name] = client.get(url).content
+    headers = {"Authorization": f"Bearer {token}"} if token else {}
+    base = f"/api/v1/debates/{debate.slug}/snapshots/{number}"
+    api = [base, f"{base}/claims", f"{base}/claims?limit=2", f"{base}/claims?limit=2&cursor=0"]
+    api += [f"{base}/claims/{claim.pk}" for claim in claims]
+    api += [f"{base}/export/{name}" for name in FORMATS]
+    for url in api:
+        response = client.get(url, headers=headers)
+        assert response.status_code == 200, (url, response.content)
+        answers[f"API {url}"] = response.content
+        answers[f"API {url} ETag"] = (
+            response["ETag"].encode() if response.has_header("ETag") else b""
+        )
     return answers
 
 
@@ -69,7 +93,8 @@ def test_a_snapshot_never_moves_and_its_diff_lists_exactly_the_changes(client, c
     shown = [thesis, pro, con, deep, twin, doomed]
     before = read_all(client, debate, 1, shown)  # a visitor's
     client.force_login(cast.owner)
-    owners = read_all(client, debate, 1, shown)
+    token = services.token_create(actor=cast.owner, name="t", scope="read")[1]
+    owners = read_all(client, debate, 1, shown, token)
     owner_main = main_of(client.get(page(debate.slug, 1)))
     client.logout()
     assert b"A frozen version: version 1" in before["page"]
@@ -85,7 +110,11 @@ def test_a_snapshot_never_moves_and_its_diff_lists_exactly_the_changes(client, c
 
     assert read_all(client, debate, 1, shown) == before
     client.force_login(cast.owner)
-    after_owner = read_all(client, debate, 1, shown)
+    after_owner = read_all(client, debate, 1, shown, token)
+    # The owner's files and API answers too (their pages' headers carry a CSRF token).
+    assert {k: v for k, v in after_owner.items() if k.startswith("API") or k in FORMATS} == {
+        k: v for k, v in owners.items() if k.startswith("API") or k in FORMATS
+    }
     assert main_of(client.get(page(debate.slug, 1))) == owner_main
     # The owner's JSON is the whole stored document, exactly as it was taken.
     assert after_owner["json"] == owners["json"]
@@ -113,6 +142,26 @@ def test_a_snapshot_never_moves_and_its_diff_lists_exactly_the_changes(client, c
     body = response.content.decode()
     for words in ("Added (1)", "Removed (2)", "Edited (1)", "Moved (1)", "A newer objection."):
         assert words in body
+    # The API's diff lists the same changes, with the same ids.
+    api = client.get(f"/api/v1/debates/{debate.slug}/snapshots/1/diff").json()
+    assert [row["id"] for row in api["added"]] == [added.pk]
+    assert {row["id"] for row in api["removed"]} == {doomed.pk, twin.pk}
+    assert [(c["before"]["text"], c["after"]["text"]) for c in api["edited"]] == [
+        ("Researchers can audit.", "Researchers can audit them.")
+    ]
+    assert [(c["before"]["parent_id"], c["after"]["parent_id"]) for c in api["moved"]] == [
+        (pro.pk, thesis.pk)
+    ]
+    assert {c["after"]["id"] for c in api["strengths"]} == moved_strengths
+    to_two = client.get(f"/api/v1/debates/{debate.slug}/snapshots/1/diff?to=2").json()
+
+    def ids(answer: dict) -> dict[str, list[int]]:
+        return {
+            kind: [row["id"] if "id" in row else row["after"]["id"] for row in answer[kind]]
+            for kind in ("added", "removed", "edited", "moved", "strengths")
+        }
+
+    assert ids(to_two) == ids(api)
 
 
 def test_the_stored_json_is_the_debates_own_export(cast, debate, pro, con):
@@ -334,3 +383,90 @@ def test_the_outline_kept_for_now_equals_a_fresh_one(cast, debate, pro, con):
     after = outline_now(Debate.objects.get(pk=debate.pk))
     forget_outlines_now()
     assert after == outline_now(Debate.objects.get(pk=debate.pk)) != kept
+
+
+def test_a_deadline_freezes_the_debate_exactly_as_it_stood_then(client, cast, debate, pro):
+    """Issue 32, item 5: the freeze is queued for the deadline's instant, and a write made
+    after the deadline but before the worker runs is refused (it cannot land in the version
+    that was due), then welcome once the version is taken."""
+    thesis = debate.claims.get(is_thesis=True)
+    DBTaskResult.objects.all().delete()
+    at = timezone.now() + timedelta(seconds=1)
+    debate_freeze_at(actor=cast.owner, debate=debate, at=at)
+    (queued,) = DBTaskResult.objects.filter(status="READY")
+    assert queued.run_after == at and queued.task_path.endswith("deadline_freeze_task")
+    assert run_all() == 0  # not before its instant
+    while timezone.now() <= at:
+        time.sleep(0.05)
+    # The deadline has passed; the worker has not run yet. Every write is refused, with words.
+    with pytest.raises(ValidationError, match="being frozen at its deadline"):
+        services.claim_add(actor=cast.writer, parent=thesis, stance=Stance.CON, text="Late.")
+    with pytest.raises(ValidationError, match="being frozen"):
+        services.vote_cast(user=cast.viewer, point=pro.parent_relations.get(), value=4)
+    with pytest.raises(ValidationError, match="being frozen"):
+        services.claim_hide(actor=cast.moderator, claim=pro)
+    client.force_login(cast.writer)
+    url = reverse("arguments:claim_add", args=[debate.slug, thesis.pk])
+    response = client.post(url, {"stance": "con", "text": "Late by the form."})
+    assert response.status_code == 422 and b"being frozen at its deadline" in response.content
+    assert not Claim.objects.filter(text__startswith="Late").exists()
+
+    assert run_all() == 1  # the worker, at last
+    (version,) = Snapshot.objects.filter(debate=debate)
+    assert version.reason == "deadline" and version.taken_at >= at
+    texts = set(SnapshotClaim.objects.filter(snapshot=version).values_list("data__text", flat=True))
+    assert texts == {thesis.text, pro.text}
+    debate.refresh_from_db()
+    assert debate.freeze_at is None
+    # Once taken, the debate lives on.
+    services.claim_add(actor=cast.writer, parent=thesis, stance=Stance.CON, text="Now fine.")
+    # A second worker (or the periodic job) finds nothing left to take.
+    assert snapshots_due() == 0 and Snapshot.objects.filter(debate=debate).count() == 1
+
+
+def test_a_moved_deadline_leaves_the_old_task_idle(cast, debate):
+    DBTaskResult.objects.all().delete()
+    first = timezone.now() + timedelta(hours=1)
+    debate_freeze_at(actor=cast.owner, debate=debate, at=first)
+    debate_freeze_at(actor=cast.owner, debate=debate, at=first + timedelta(hours=1))
+    assert deadline_freeze_task.call(debate.pk, first.isoformat()) == "no longer due"
+    assert not Snapshot.objects.exists()
+
+
+def test_a_versions_map_is_drawn_from_the_frozen_outline(client, cast, debate, pro, con):
+    deep = services.claim_add(actor=cast.writer, parent=pro, stance=Stance.CON, text="Deeper.")
+    services.vote_cast(user=cast.viewer, point=pro.parent_relations.get(), value=4)
+    debate_freeze(actor=cast.owner, debate=debate)
+    url = reverse("arguments:snapshot_map", args=[debate.slug, 1])
+    first = client.get(url)
+    assert first.status_code == 200
+    body = first.content.decode()
+    assert "A frozen version: version 1" in body and "<svg" in body
+    for claim in (pro, con, deep):
+        assert claim.text in body  # words on the map and in its list
+        claim_page = reverse("arguments:snapshot_claim", args=[debate.slug, 1, claim.pk])
+        assert claim_page in body
+    assert reverse("arguments:debate_map", args=[debate.slug]) in body  # the living map
+    assert '<form method="post"' not in body
+    assert (
+        reverse("arguments:snapshot_map", args=[debate.slug, 1]).encode()
+        in client.get(page(debate.slug, 1)).content
+    )
+    # The debate moves on; the version's map does not.
+    services.claim_add(actor=cast.writer, parent=con, stance=Stance.PRO, text="Much later.")
+    services.claim_hide(actor=cast.moderator, claim=deep)
+    assert steady(client.get(url)) == steady(first)
+    assert client.get(reverse("arguments:snapshot_map", args=[debate.slug, 2])).status_code == 404
+
+
+def test_a_versions_map_hides_strengths_where_guided_voting_did(client, cast, debate, pro):
+    services.vote_cast(user=cast.viewer, point=pro.parent_relations.get(), value=4)
+    debate.hide_votes_until_voted = True
+    debate.save(update_fields=["hide_votes_until_voted"])
+    debate_freeze(actor=cast.owner, debate=debate)
+    url = reverse("arguments:snapshot_map", args=[debate.slug, 1])
+    visitor = client.get(url).content.decode()
+    client.force_login(cast.moderator)
+    moderator = client.get(url).content.decode()
+    assert "%" in re.sub(r"<style.*?</style>", "", moderator, flags=re.S)
+    assert moderator != visitor

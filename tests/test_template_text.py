@@ -218,6 +218,7 @@ def test_no_page_shows_template_text(client, cast) -> None:
         reverse("arguments:snapshot", args=[slug, version]),
         reverse("arguments:snapshot_claim", args=[slug, version, world.pro.pk]),
         reverse("arguments:snapshot_diff", args=[slug, version]),
+        reverse("arguments:snapshot_map", args=[slug, version]),
         reverse("arguments:snapshot_export", args=[slug, version, "json"]),
     ]
     crawl(client, seeds, read_names)

@@ -20,9 +20,10 @@ from ninja.errors import AuthenticationError
 from ninja.security import HttpBearer
 
 from arguments import selectors, services
+from arguments.reading import perspectives
 from arguments.reading.lens import Lens
 from arguments.rules.limits import check_act
-from arguments.rules.permissions import role_in
+from arguments.rules.permissions import Action, permits, role_in
 from arguments.services.tokens import token_digest
 
 if TYPE_CHECKING:
@@ -86,10 +87,12 @@ def reader_of(request: HttpRequest) -> Reader:
     return reader
 
 
-def lens_of(request: HttpRequest, slug: str) -> Lens:
+def lens_of(request: HttpRequest, slug: str, perspective: str = "") -> Lens:
     """The reader's lens on the debate, as the site builds it (`views/access.lens_for`):
-    their role, everyone's votes (no perspective), the stored order. A debate they may not
-    read is a 404, whether or not it exists."""
+    their role, the stored order, and everyone's votes or those of the `perspective` asked
+    for (`user:<id>`, `group:<id>`, `named:<id>`, `opinion:<n>`; the site's rule decides:
+    garbled 400, not this debate's 404, people's votes the reader may not see 403). A
+    debate they may not read is a 404, whether or not it exists."""
     user = reader_of(request).user
     debate = selectors.debate_by_slug(slug, reader=user)
     if debate is None:
@@ -97,4 +100,9 @@ def lens_of(request: HttpRequest, slug: str) -> Lens:
     role = role_in(user, debate)
     if role is None:
         raise Http404("No debate here.")
-    return Lens(debate, user, role)
+    viewpoint = perspectives.viewpoint_for(
+        debate,
+        perspective,
+        may_see_voters=permits(user, Action.MANAGE_MEMBERS, debate, role=role),
+    )
+    return Lens(debate, user, role, viewpoint=viewpoint)

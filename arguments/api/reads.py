@@ -22,6 +22,7 @@ from arguments.api.readers import TokenBearer, lens_of, reader_of, visitor
 from arguments.explore import cruxes, gaps, listings
 from arguments.models import Claim, Stance
 from arguments.reading.activity import activity_of
+from arguments.reading.activity import as_of as activity_moment
 from arguments.rules.permissions import Action
 
 if TYPE_CHECKING:
@@ -41,7 +42,18 @@ def answers(schema: object, *more: int) -> dict[int, object]:
     return {200: schema, 304: None, **dict.fromkeys((*READ_PROBLEMS, *more), Problem)}
 
 
-def _cursor(raw: str | None) -> int | None:
+def perspective_query() -> Any:
+    """The `perspective` parameter of the operations that show strengths and tallies."""
+    return Query(
+        "",
+        max_length=40,
+        description="See strengths and vote distributions as a perspective saw them: "
+        "user:<id> or group:<id> (owner and moderators), named:<id>, opinion:<n>; "
+        "empty for everyone's votes (as the site's ?perspective=)",
+    )
+
+
+def cursor_of(raw: str | None) -> int | None:
     """A cursor is the last id of the previous page (opaque to clients: pass it back)."""
     if raw is None or raw == "":
         return None
@@ -164,6 +176,7 @@ def _seen(lens: Lens) -> Seen:
         structure.tally_version,
         lens.moderates,
         lens.user_id,  # one's own pending claims
+        lens.perspective_query,  # a perspective's tallies
     )
     found = _SEEN.fetch(key)
     if found is None:
@@ -212,7 +225,7 @@ def debate_list(
     """The debates the reader may find (public ones, and those they own or belong to), most
     recently started first, with the counts Explore shows."""
     found = listings.listed_page(
-        reader_of(request).user, search=q.strip(), before=_cursor(cursor), limit=limit
+        reader_of(request).user, search=q.strip(), before=cursor_of(cursor), limit=limit
     )
     page = found[:limit]
     return {
@@ -229,10 +242,12 @@ def debate_list(
     }
 
 
-@router.get("/debates/{slug}", response=answers(schemas.DebateDetail), summary="One debate")
-def debate_detail(request: HttpRequest, slug: str) -> dict[str, Any]:
+@router.get("/debates/{slug}", response=answers(schemas.DebateDetail, 403), summary="One debate")
+def debate_detail(
+    request: HttpRequest, slug: str, perspective: str = perspective_query()
+) -> dict[str, Any]:
     """A debate with its figures (what the reader sees of it) and its theses."""
-    lens = lens_of(request, slug)
+    lens = lens_of(request, slug, perspective)
     return {
         **_debate_out(request, lens.debate),
         "role": lens.role if lens.user_id is not None else None,
@@ -242,18 +257,21 @@ def debate_detail(request: HttpRequest, slug: str) -> dict[str, Any]:
     }
 
 
-@router.get("/debates/{slug}/claims", response=answers(schemas.ClaimPage), summary="Claims, flat")
+@router.get(
+    "/debates/{slug}/claims", response=answers(schemas.ClaimPage, 403), summary="Claims, flat"
+)
 def claim_list(
     request: HttpRequest,
     slug: str,
     cursor: str | None = Query(None, max_length=20),
     limit: int = Query(PAGE_DEFAULT, ge=1, le=PAGE_MAX),
+    perspective: str = perspective_query(),
 ) -> dict[str, Any]:
     """Every claim the reader sees, each once in its original place, by id (new claims come
     last, so a cursor stays good while the debate grows)."""
-    lens = lens_of(request, slug)
+    lens = lens_of(request, slug, perspective)
     seen = _seen(lens)[0]
-    after = _cursor(cursor)
+    after = cursor_of(cursor)
     start = 0 if after is None else bisect_right(seen, after)
     page = seen[start : start + limit]
     return {
@@ -264,16 +282,17 @@ def claim_list(
 
 
 @router.get(
-    "/debates/{slug}/tree", response=answers(list[schemas.TreeClaim]), summary="Claims, a tree"
+    "/debates/{slug}/tree", response=answers(list[schemas.TreeClaim], 403), summary="Claims, a tree"
 )
 def claim_tree(
     request: HttpRequest,
     slug: str,
     root: int | None = Query(None, ge=1, le=2**62, description="A claim to start from"),
     levels: int = Query(2, ge=0, le=LEVELS_MAX),
+    perspective: str = perspective_query(),
 ) -> list[dict[str, Any]]:
     """The theses (or one claim) with their pros and cons unfolded `levels` deep."""
-    lens = lens_of(request, slug)
+    lens = lens_of(request, slug, perspective)
     if root is None:
         return [_tree_out(request, item) for item in lens.theses(levels)]
     if not lens.sees(root):
@@ -283,13 +302,15 @@ def claim_tree(
 
 @router.get(
     "/debates/{slug}/claims/{claim_id}",
-    response=answers(schemas.ClaimDetail),
+    response=answers(schemas.ClaimDetail, 403),
     summary="One claim, with all that is said of it",
 )
-def claim_detail(request: HttpRequest, slug: str, claim_id: int) -> dict[str, Any]:
+def claim_detail(
+    request: HttpRequest, slug: str, claim_id: int, perspective: str = perspective_query()
+) -> dict[str, Any]:
     """A claim in its original place: its pros and cons, sources, notes, vote distribution
     and how its strength was reached."""
-    lens = lens_of(request, slug)
+    lens = lens_of(request, slug, perspective)
     if not lens.sees(claim_id):
         raise Http404("No such claim in this debate.")
     item = lens.focus(claim_id, levels=1)
@@ -327,13 +348,16 @@ def claim_detail(request: HttpRequest, slug: str, claim_id: int) -> dict[str, An
     }
 
 
-@router.get("/debates/{slug}/cruxes", response=answers(list[schemas.Crux]), summary="Cruxes")
+@router.get("/debates/{slug}/cruxes", response=answers(list[schemas.Crux], 403), summary="Cruxes")
 def debate_cruxes(
-    request: HttpRequest, slug: str, limit: int = Query(20, ge=1, le=ROWS_MAX)
+    request: HttpRequest,
+    slug: str,
+    limit: int = Query(20, ge=1, le=ROWS_MAX),
+    perspective: str = perspective_query(),
 ) -> list[dict[str, Any]]:
     """Where the room is most divided: the points the reader sees (and whose votes they may
     see), most split first."""
-    lens = lens_of(request, slug)
+    lens = lens_of(request, slug, perspective)
     found = cruxes.cruxes_of(lens, limit=limit)
     return [
         {"claim": claim_out(request, crux.item), "polarization": crux.polarization}
@@ -341,13 +365,16 @@ def debate_cruxes(
     ]
 
 
-@router.get("/debates/{slug}/gaps", response=answers(schemas.Gaps), summary="Gaps")
+@router.get("/debates/{slug}/gaps", response=answers(schemas.Gaps, 403), summary="Gaps")
 def debate_gaps(
-    request: HttpRequest, slug: str, limit: int = Query(20, ge=1, le=ROWS_MAX)
+    request: HttpRequest,
+    slug: str,
+    limit: int = Query(20, ge=1, le=ROWS_MAX),
+    perspective: str = perspective_query(),
 ) -> dict[str, Any]:
     """What the debate needs: claims without a source, without an answer, with few votes,
     and (for those who approve them) suggestions awaiting approval."""
-    lens = lens_of(request, slug)
+    lens = lens_of(request, slug, perspective)
     found = gaps.gaps_of(lens, limit=limit)
 
     def gap(one: gaps.Gap) -> dict[str, Any]:
@@ -366,10 +393,22 @@ def debate_gaps(
     response=answers(list[schemas.ActivityRow], 403),
     summary="Each participant's activity (owner and moderators)",
 )
-def debate_activity(request: HttpRequest, slug: str) -> list[dict[str, Any]]:
-    """The settings page's activity table, for the debate's owner and moderators."""
+def debate_activity(
+    request: HttpRequest,
+    slug: str,
+    as_of: int | None = Query(
+        None, ge=1, le=2**31 - 1, description="A snapshot's number: the figures as of it"
+    ),
+) -> list[dict[str, Any]]:
+    """The settings page's activity table, for the debate's owner and moderators; with
+    `as_of`, counted as of that snapshot (as the page's `?as_of=`)."""
     lens = lens_of(request, slug)
     lens.check(Action.MODERATE)
+    at = None
+    if as_of is not None:
+        at = activity_moment(lens.debate, as_of)
+        if at is None:
+            raise Http404("No such version of this debate.")
     return [
         {
             "username": row.username,
@@ -383,5 +422,5 @@ def debate_activity(request: HttpRequest, slug: str) -> list[dict[str, Any]]:
             "flags_received": row.flags_received,
             "last_active": row.last_active,
         }
-        for row in activity_of(lens.debate)
+        for row in activity_of(lens.debate, at)
     ]

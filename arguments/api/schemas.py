@@ -189,3 +189,87 @@ class NoteIn(Schema):
     visibility: Literal["private", "debate", "public"] = "public"
     exact: str = Field("", max_length=CLAIM_MAX_LENGTH, description="Quoted words, optional")
     parent_id: int | None = Field(None, description="The note this one replies to")
+
+
+# -- snapshots: a debate frozen at a moment (reading/snapshots.py) ---------------------------
+
+
+class SnapshotOut(Schema):
+    """A frozen version of a debate: what a visitor saw at `taken_at`, never changed since."""
+
+    number: int
+    title: str
+    reason: Literal["by_hand", "deadline"]
+    note: str
+    taken_by: str | None = Field(
+        description="Who froze it, as the site names them (null: at its deadline, a former "
+        "member, or a pseudonymous debate)"
+    )
+    taken_at: datetime
+    sha256: str = Field(description="SHA-256 of the stored JSON (the moderators' JSON export)")
+    claim_count: int
+    votes_hidden: bool = Field(description="Guided voting was on: tallies shown to moderators only")
+    url: str
+
+
+class FrozenLink(Schema):
+    claim_id: int
+    stance: Literal["pro", "con"]
+    text: str
+
+
+class FrozenClaim(Schema):
+    """A claim of a snapshot where a visitor saw it then."""
+
+    id: int
+    parent_id: int | None = Field(description="Where it was written (null: a thesis)")
+    depth: int = Field(description="Steps below its thesis")
+    path: list[int] = Field(description="The claim ids from the thesis down to its parent")
+    stance: Literal["pro", "con"] | None
+    text: str
+    elaboration: str
+    strength: float | None = Field(description="Null where guided voting hid it")
+    votes: list[int] | None = Field(description="Votes at 0..4 then; null where hidden")
+    child_count: int = Field(description="Its pros and cons then")
+    source_count: int
+    links: list[FrozenLink]
+    url: str
+
+
+class FrozenBranch(FrozenClaim):
+    """A claim with its pros and cons, in the order the snapshot's page shows them."""
+
+    children: list[FrozenClaim]
+
+
+class FrozenClaimDetail(FrozenBranch):
+    ancestors: list[FrozenClaim] = Field(description="Its path's claims, the thesis first")
+
+
+class SnapshotDetail(SnapshotOut):
+    theses: list[FrozenBranch]
+
+
+class FrozenClaimPage(Schema):
+    items: list[FrozenClaim]
+    total: int = Field(description="Claims in the snapshot")
+    next_cursor: str | None = Field(description="Pass as `cursor` for the next page")
+
+
+class FrozenChange(Schema):
+    before: FrozenClaim
+    after: FrozenClaim
+
+
+class SnapshotChanges(Schema):
+    """What changed from a snapshot to another one or to the debate now, as a visitor sees
+    it: claims added, removed (hidden, merged or beneath one that was), edited, moved, and
+    whose strength changed (empty where guided voting hides strengths from the reader)."""
+
+    number: int
+    to: str = Field(description='"now" or the other snapshot\'s number')
+    added: list[FrozenClaim]
+    removed: list[FrozenClaim]
+    edited: list[FrozenChange]
+    moved: list[FrozenChange]
+    strengths: list[FrozenChange]

@@ -14,7 +14,7 @@ from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as SchemaError
 
-from arguments.api import reads, writes
+from arguments.api import reads, snapshots, writes
 from arguments.api.problems import PROBLEM_TYPE, problem
 from arguments.rules.limits import RateLimited
 
@@ -83,6 +83,7 @@ api = DebateApi(
 )
 api.add_router("/", reads.router)
 api.add_router("/", writes.router)
+api.add_router("/", snapshots.router)
 
 
 def _handles(kind: type[Exception], status: int) -> None:

@@ -15,10 +15,13 @@ from arguments.models import Stance
 from arguments.reading.perspectives import NO_VOTES, SeenAs, Tally
 
 if TYPE_CHECKING:
+    from collections.abc import Callable, Sequence
+
     from arguments.reading.lens import Lens
+    from arguments.reading.snapshots import OutlineRow
     from arguments.structure.graph import Edge
 
-__all__ = ["MapNode", "branch_of", "path_of", "theses_of"]
+__all__ = ["MapNode", "branch_of", "frozen_theses", "path_of", "theses_of"]
 
 
 def _node(
@@ -130,3 +133,74 @@ def path_of(lens: Lens, claim_id: int) -> MapNode:
         parent.children = [child]
     measure(chain[0])
     return chain[0]
+
+
+def frozen_theses(
+    skeleton: Sequence[tuple[int, int | None]],
+    rows_of: Callable[[list[int]], Sequence[OutlineRow]],
+    *,
+    depth: int,
+    min_share: float,
+    strengths: bool,
+) -> list[MapNode]:
+    """A snapshot's map: its theses with their branches, opened as the living map opens them
+    (`depth` levels; a claim under `min_share` of the map stays folded), pros before cons,
+    each side in its stored order, a linked claim a leaf. `skeleton` is every claim as
+    (id, parent id): branch sizes come from it; `rows_of(ids)` reads the outline rows of
+    the claims drawn only. Without `strengths` (guided voting hid them from this reader)
+    none is shown."""
+    under: dict[int, list[int]] = {}
+    roots: list[int] = []
+    for claim_id, parent_id in skeleton:
+        if parent_id is None:
+            roots.append(claim_id)
+        else:
+            under.setdefault(parent_id, []).append(claim_id)
+    sizes: dict[int, int] = {}
+    order: list[int] = []
+    stack = list(roots)
+    while stack:
+        claim_id = stack.pop()
+        order.append(claim_id)
+        stack.extend(under.get(claim_id, ()))
+    for claim_id in reversed(order):  # children before their parent
+        sizes[claim_id] = 1 + sum(sizes[child] for child in under.get(claim_id, ()))
+    # Which claims the map opens (their children drawn), as `branch_of` decides.
+    total = sum(sizes[r] for r in roots) or 1
+    drawn, opened = list(roots), set()
+    walk = [(r, 0, sizes[r] / total) for r in roots]
+    while walk:
+        claim_id, level, part = walk.pop()
+        children = under.get(claim_id, ())
+        if level >= depth or part < min_share or not children:
+            continue
+        opened.add(claim_id)
+        drawn.extend(children)
+        inside = sum(sizes[c] for c in children)
+        walk.extend((c, level + 1, part * sizes[c] / inside) for c in children)
+    rows = {row.claim_id: row for row in rows_of(drawn)}
+    nodes = {
+        claim_id: MapNode(
+            id=claim_id,
+            text=row.text,
+            stance=row.stance,
+            strength=row.strength if strengths else None,
+            rated=any(row.data["votes"]),
+            size=sizes[claim_id],
+        )
+        for claim_id, row in rows.items()
+    }
+    for claim_id in opened:
+        written = sorted(
+            (rows[c] for c in under[claim_id]),
+            key=lambda row: (row.stance != Stance.PRO, row.position, row.claim_id),
+        )
+        links = [
+            MapNode(id=linked, text=text, stance=stance, is_link=True)
+            for linked, stance, text in rows[claim_id].data["links"]
+        ]
+        links.sort(key=lambda node: node.stance != Stance.PRO)
+        node = nodes[claim_id]
+        node.children = [nodes[row.claim_id] for row in written] + links
+        node.size += len(links)
+    return sorted((nodes[r] for r in roots), key=lambda node: node.id)

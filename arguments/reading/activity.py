@@ -2,6 +2,13 @@
 its CSV) — claims written, sources cited, votes cast, notes, flags received, last active.
 
 A fixed number of grouped queries however many people took part: one per kind of act.
+
+"As of" a snapshot (`AsOf`, `as_of`): the same figures counted over what the snapshot holds
+and what was done by the moment it was taken, so later activity changes nothing: claims are
+those in the snapshot (published and shown then, whatever became of them since), sources
+and notes those on them added by then, votes those cast by then, flags those raised by
+then. Two limits, as the rows keep no history of them: a vote withdrawn since is not counted,
+and a note or flag is counted by its state now. Memberships and teachers' grades are now's.
 """
 
 from __future__ import annotations
@@ -14,7 +21,16 @@ from typing import TYPE_CHECKING
 from django.contrib.auth import get_user_model
 from django.db.models import Count, Max, Q
 
-from arguments.models import Annotation, Citation, Claim, Flag, Membership, Vote
+from arguments.models import (
+    Annotation,
+    Citation,
+    Claim,
+    Flag,
+    Membership,
+    Snapshot,
+    SnapshotClaim,
+    Vote,
+)
 from arguments.reading.feedback import Grades, grades_by_user
 from arguments.reading.pseudonyms import pseudonyms_of
 
@@ -74,6 +90,23 @@ def _grouped(
     return counts, latest
 
 
+@dataclass(frozen=True)
+class AsOf:
+    """A snapshot's moment: its number, its row and when it was taken."""
+
+    number: int
+    snapshot_id: int
+    taken_at: datetime
+
+
+def as_of(debate: Debate, number: int) -> AsOf | None:
+    """The debate's snapshot `number` as a moment to count activity at; None if none."""
+    found = (
+        Snapshot.objects.filter(debate=debate, number=number).values_list("pk", "taken_at").first()
+    )
+    return AsOf(number, *found) if found is not None else None
+
+
 def display_name(first_name: str, last_name: str, username: str) -> str:
     """How a teacher knows a participant: the name they gave (a student joining through an
     instant-access link types one; it is kept as the account's first name), else the
@@ -81,33 +114,41 @@ def display_name(first_name: str, last_name: str, username: str) -> str:
     return " ".join(part for part in (first_name, last_name) if part).strip() or username
 
 
-def activity_of(debate: Debate) -> list[Activity]:
+def activity_of(debate: Debate, at: AsOf | None = None) -> list[Activity]:
     """Every member and everyone who wrote, cited, voted or annotated in the debate, by name
-    (as a class list reads)."""
+    (as a class list reads); `at` a snapshot, as of it (see the module's note)."""
     published = Claim.Status.PUBLISHED
-    claims, claims_at = _grouped(
-        Claim.objects.filter(debate=debate, status=published)
-        .values_list("author_id")
-        .annotate(n=Count("id"), last=Max("created_at"))
-    )
-    sources, sources_at = _grouped(
-        Citation.objects.filter(claim__debate=debate, claim__status=published)
-        .values_list("added_by_id")
-        .annotate(n=Count("id"), last=Max("created_at"))
-    )
-    votes, votes_at = _grouped(
-        Vote.objects.filter(Q(relation__debate=debate) | Q(thesis__debate=debate))
-        .values_list("user_id")
-        .annotate(n=Count("id"), last=Max("updated_at"))
-    )
-    notes, notes_at = _grouped(
-        Annotation.objects.filter(claim__debate=debate, status=Annotation.Status.PUBLISHED)
-        .values_list("author_id")
-        .annotate(n=Count("id"), last=Max("created_at"))
-    )
+    claims_then = Claim.objects.filter(debate=debate)
+    cited = Citation.objects.filter(claim__debate=debate)
+    voted = Vote.objects.filter(Q(relation__debate=debate) | Q(thesis__debate=debate))
+    noted = Annotation.objects.filter(claim__debate=debate, status=Annotation.Status.PUBLISHED)
     flagged = Flag.objects.filter(
         Q(claim__debate=debate) | Q(annotation__claim__debate=debate),
         status__in=[Flag.Status.OPEN, Flag.Status.UPHELD],
+    )
+    if at is None:
+        claims_then = claims_then.filter(status=published)
+        cited = cited.filter(claim__status=published)
+        vote_time = "updated_at"
+    else:
+        held = SnapshotClaim.objects.filter(snapshot_id=at.snapshot_id).values("claim_id")
+        claims_then = claims_then.filter(pk__in=held)
+        cited = cited.filter(claim_id__in=held, created_at__lte=at.taken_at)
+        voted = voted.filter(created_at__lte=at.taken_at)
+        noted = noted.filter(claim_id__in=held, created_at__lte=at.taken_at)
+        flagged = flagged.filter(created_at__lte=at.taken_at)
+        vote_time = "created_at"  # a vote changed since was cast by then
+    claims, claims_at = _grouped(
+        claims_then.values_list("author_id").annotate(n=Count("id"), last=Max("created_at"))
+    )
+    sources, sources_at = _grouped(
+        cited.values_list("added_by_id").annotate(n=Count("id"), last=Max("created_at"))
+    )
+    votes, votes_at = _grouped(
+        voted.values_list("user_id").annotate(n=Count("id"), last=Max(vote_time))
+    )
+    notes, notes_at = _grouped(
+        noted.values_list("author_id").annotate(n=Count("id"), last=Max("created_at"))
     )
     flags = Counter(
         dict(

@@ -300,6 +300,11 @@ class SnapshotView:
     children: dict[int, list[OutlineRow]] = field(default_factory=dict)
 
 
+def snapshot_facts(debate: Debate, number: int) -> dict[str, Any] | None:
+    """One snapshot's facts (never its document); None when there is none."""
+    return Snapshot.objects.filter(debate=debate, number=number).values(*SNAPSHOT_COLUMNS).first()
+
+
 def snapshots_of(debate: Debate) -> list[dict[str, Any]]:
     """The debate's snapshots, newest first (one query, never their documents)."""
     return list(
@@ -362,6 +367,28 @@ def snapshot_data(
         path=[by_id[pk] for pk in focus.path if pk in by_id],
         children={claim_id: _sorted([row for row in around if row.parent_id == claim_id])},
     )
+
+
+def snapshot_claims(
+    debate: Debate, number: int, *, after: int | None, limit: int
+) -> tuple[dict[str, Any], list[OutlineRow], bool] | None:
+    """A page of a snapshot's claims by id (the API's flat list): its facts, up to `limit`
+    rows with ids above `after`, and whether more follow. None when there is no such
+    snapshot. Two queries, whatever the snapshot's size (the unique (snapshot, claim_id)
+    index orders them)."""
+    facts = Snapshot.objects.filter(debate=debate, number=number).values(*SNAPSHOT_COLUMNS).first()
+    if facts is None:
+        return None
+    rows = SnapshotClaim.objects.filter(snapshot_id=facts["id"])
+    if after is not None:
+        rows = rows.filter(claim_id__gt=after)
+    found = [
+        _row(row)
+        for row in rows.order_by("claim_id").only(
+            "claim_id", "parent_id", "depth", "position", "path", "data"
+        )[: limit + 1]
+    ]
+    return facts, found[:limit], len(found) > limit
 
 
 def document_of(debate: Debate, number: int) -> DebateDocument | None:
@@ -539,6 +566,24 @@ def outline_rows(debate: Debate, number: int) -> list[OutlineRow] | None:
         for row in SnapshotClaim.objects.filter(snapshot_id=pk)
         .order_by("depth", "position", "claim_id")
         .only("claim_id", "parent_id", "depth", "position", "path", "data")
+    ]
+
+
+def outline_skeleton(snapshot_id: int) -> list[tuple[int, int | None]]:
+    """Every claim of a snapshot as (claim id, parent id), no data: what a map needs to size
+    its branches (one query, no JSON read)."""
+    return list(
+        SnapshotClaim.objects.filter(snapshot_id=snapshot_id).values_list("claim_id", "parent_id")
+    )
+
+
+def outline_rows_of(snapshot_id: int, claim_ids: Sequence[int]) -> list[OutlineRow]:
+    """The outline rows of these claims of a snapshot (one query)."""
+    return [
+        _row(row)
+        for row in SnapshotClaim.objects.filter(
+            snapshot_id=snapshot_id, claim_id__in=claim_ids
+        ).only("claim_id", "parent_id", "depth", "position", "path", "data")
     ]
 
 

@@ -21,6 +21,7 @@ from enum import StrEnum
 from typing import TYPE_CHECKING, Protocol, TypedDict, Unpack
 
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.utils import timezone
 from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -153,6 +154,14 @@ ALLOWED_WHEN_NOT_OPEN = {
     Action.GIVE_FEEDBACK,
     Action.MANAGE_TASKS,
 }
+# Actions allowed between a deadline and its snapshot: none that changes what the snapshot
+# holds (claims, their state, the debate's title), so the version is the deadline's state.
+ALLOWED_WHILE_FROZEN = ALLOWED_WHEN_NOT_OPEN - {
+    Action.APPROVE_CLAIM,
+    Action.HIDE_CLAIM,
+    Action.RESTORE_CLAIM,
+    Action.CONFIGURE_DEBATE,
+}
 
 # Acts on a claim that need it published: one answers, cites, votes on, annotates or flags
 # what stands in the debate, not what waits for approval or was hidden.
@@ -220,6 +229,12 @@ def forget_roles(debate: Debate) -> None:
     debate.__dict__.pop("_membership_roles", None)
 
 
+def _being_frozen(debate: Debate) -> bool:
+    """Its deadline has passed and its snapshot is not taken yet (services/snapshots.py):
+    the version due must be the debate exactly as it stood at the deadline."""
+    return debate.freeze_at is not None and debate.freeze_at <= timezone.now()
+
+
 def role_refusal(role: Role | None, action: Action, debate: Debate) -> Refusal | None:
     """Whether a signed-in holder of `role` may do `action` in the debate as it stands."""
     if role is None:
@@ -232,6 +247,10 @@ def role_refusal(role: Role | None, action: Action, debate: Debate) -> Refusal |
     if not debate.is_writable and action not in ALLOWED_WHEN_NOT_OPEN:
         return Refusal(
             _("This debate is %(status)s.") % {"status": debate.get_status_display().lower()}
+        )
+    if action not in ALLOWED_WHILE_FROZEN and _being_frozen(debate):
+        return Refusal(
+            _("This debate is being frozen at its deadline: try again in a minute."), stale=True
         )
     if action is Action.VOTE and not debate.voting_enabled:
         return Refusal(_("Voting is switched off in this debate."))

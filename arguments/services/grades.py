@@ -37,7 +37,7 @@ from arguments.models import (
     GradeFormula,
     ScoreReport,
 )
-from arguments.reading.activity import activity_of
+from arguments.reading.activity import AsOf, activity_of
 from arguments.rules.permissions import Action, require
 from arguments.services.lti import PlatformSession
 
@@ -78,10 +78,13 @@ class Participation:
         return sum(w * n for w, n in zip(weights, counts, strict=True))
 
 
-def participation_by_user(debate: Debate, user_ids: list[int]) -> dict[int, Participation]:
+def participation_by_user(
+    debate: Debate, user_ids: list[int], at: AsOf | None = None
+) -> dict[int, Participation]:
     """Each user's published claims, citations on published claims, votes and published
-    notes in the debate: the figures of the activity page (one place counts them)."""
-    done = {row.user_id: row for row in activity_of(debate)}
+    notes in the debate: the figures of the activity page (one place counts them); `at` a
+    snapshot, as of it (`reading.activity.as_of`)."""
+    done = {row.user_id: row for row in activity_of(debate, at)}
     return {
         uid: Participation(
             done[uid].claims,

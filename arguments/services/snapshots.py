@@ -1,6 +1,12 @@
 """Freezing a debate: a `Snapshot` taken by its owner or a moderator, or at the deadline
-they set (the periodic task `tasks.periodic.snapshots_due`). What a snapshot holds and how
-it is read is `reading/snapshots.py`; once written it is never changed (the models refuse).
+they set. What a snapshot holds and how it is read is `reading/snapshots.py`; once written it
+is never changed (the models refuse).
+
+A deadline freezes the state at its instant: setting it queues `deadline_freeze_task` to run
+at that instant (`run_after`; the periodic job `snapshots` is the fallback when no worker ran
+it), and from the deadline until its snapshot is taken every write is refused by the
+permission function (`rules.permissions.role_refusal`: "being frozen at its deadline"), so a
+write between the deadline and the worker's run cannot land in the version that was due.
 """
 
 from __future__ import annotations
@@ -12,6 +18,7 @@ from typing import TYPE_CHECKING
 from django.core.exceptions import ValidationError
 from django.db import connection, transaction
 from django.db.models import Max
+from django.tasks import task
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -38,7 +45,9 @@ def debate_freeze(*, actor: AnyUser, debate: Debate, note: str = "") -> Snapshot
         raise ValidationError(
             {"note": _("Keep the note to %(max)s characters.") % {"max": NOTE_MAX_LENGTH}}
         )
-    return _take(debate, taken_by=actor if actor.is_authenticated else None, note=note)
+    taken = _take(debate, taken_by=actor if actor.is_authenticated else None, note=note)
+    assert taken is not None  # by hand: always taken
+    return taken
 
 
 def _take(
@@ -47,13 +56,24 @@ def _take(
     taken_by: User | None,
     note: str,
     reason: Snapshot.Reason = Snapshot.Reason.BY_HAND,
-) -> Snapshot:
+    deadline: datetime | None = None,
+) -> Snapshot | None:
+    """Freeze the debate. With a `deadline`, only while that is still the debate's deadline:
+    the snapshot is written and the deadline cleared in one transaction under the debate's
+    row lock, so two workers never both take it (the second finds it cleared: None), and
+    writes stay refused until the snapshot exists."""
     # The read is its own database snapshot (a read-only transaction on PostgreSQL), so it
     # runs before the write's transaction: every claim and relation of one moment.
     frozen = freeze(debate)
     with transaction.atomic():
         # The debate's row orders two freezes of one debate: each gets its own number.
-        Debate.objects.select_for_update().filter(pk=debate.pk).values_list("pk").first()
+        locked = Debate.objects.select_for_update().filter(pk=debate.pk)
+        if deadline is not None:
+            if locked.values_list("freeze_at", flat=True).first() != deadline:
+                return None  # another worker took it, or the deadline moved
+            locked.update(freeze_at=None)
+        else:
+            locked.values_list("pk").first()
         last = Snapshot.objects.filter(debate=debate).aggregate(last=Max("number"))["last"]
         snapshot = Snapshot.objects.create(
             debate=debate,
@@ -99,7 +119,8 @@ def _insert_outline(snapshot: Snapshot, outline: list[OutlineRow]) -> None:
 
 @transaction.atomic
 def debate_freeze_at(*, actor: AnyUser, debate: Debate, at: datetime | None) -> None:
-    """Set (or clear, with None) when the debate freezes by itself: a course's deadline."""
+    """Set (or clear, with None) when the debate freezes by itself: a course's deadline. The
+    freeze is queued for that instant (stored in the same transaction: none for a rollback)."""
     require(actor, Action.FREEZE_DEBATE, debate)
     if at is not None and at <= timezone.now():
         raise ValidationError({"freeze_at": _("Choose a time in the future.")})
@@ -110,16 +131,31 @@ def debate_freeze_at(*, actor: AnyUser, debate: Debate, at: datetime | None) -> 
     attribute(row, actor=actor, reason="snapshot deadline")
     row.save(update_fields=["freeze_at", "updated_at"])
     debate.freeze_at = at
+    if at is not None:
+        deadline_freeze_task.using(run_after=at).enqueue(debate.pk, at.isoformat())
+
+
+@task()
+def deadline_freeze_task(debate_id: int, deadline: str) -> str:
+    """The queue's entry, run at the deadline's instant: freeze the debate if that is still
+    its deadline (a moved or cleared deadline, or one the periodic job already took, is
+    left alone)."""
+    at = datetime.fromisoformat(deadline)
+    debate = Debate.objects.filter(pk=debate_id, freeze_at=at, archived_at__isnull=True).first()
+    if debate is None:
+        return "no longer due"
+    taken = _take(debate, taken_by=None, note="", reason=Snapshot.Reason.DEADLINE, deadline=at)
+    return f"version {taken.number}" if taken is not None else "taken by another worker"
 
 
 def snapshots_due(now: datetime | None = None) -> int:
-    """Freeze every debate whose deadline has passed, once each (the caller whose update
-    clears the deadline takes the snapshot); how many were taken."""
+    """Freeze every debate whose deadline has passed and whose task has not run yet (no
+    worker was up at the instant), once each; how many were taken."""
     now = now or timezone.now()
     taken = 0
     for debate in Debate.objects.filter(freeze_at__lte=now, archived_at__isnull=True):
-        won = Debate.objects.filter(pk=debate.pk, freeze_at=debate.freeze_at).update(freeze_at=None)
-        if won:
-            _take(debate, taken_by=None, note="", reason=Snapshot.Reason.DEADLINE)
+        deadline = debate.freeze_at
+        reason = Snapshot.Reason.DEADLINE
+        if _take(debate, taken_by=None, note="", reason=reason, deadline=deadline) is not None:
             taken += 1
     return taken

@@ -5,11 +5,14 @@ from __future__ import annotations
 
 import csv
 
+from django.core.exceptions import BadRequest
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.urls import reverse
 
 from arguments import selectors
-from arguments.reading.activity import activity_of
+from arguments.reading.activity import AsOf, activity_of, as_of
+from arguments.reading.lens import Lens
 from arguments.reading.tasks import completion_by_user
 from arguments.rules.permissions import Action
 from arguments.views.access import lens_to_manage
@@ -34,15 +37,32 @@ COLUMNS = [
 ]
 
 
+def moment(request: HttpRequest, lens: Lens) -> AsOf | None:
+    """The snapshot `?as_of=<number>` names, to count activity as of it (None: now)."""
+    raw = request.GET.get("as_of", "")
+    if not raw:
+        return None
+    if not (raw.isascii() and raw.isdigit() and len(raw) < 10):
+        raise BadRequest("as_of must be the number of a version of this debate.")
+    found = as_of(lens.debate, int(raw))
+    if found is None:
+        raise Http404("No such version of this debate.")
+    return found
+
+
 def debate_activity(request: HttpRequest, slug: str) -> HttpResponse:
     lens = lens_to_manage(request, slug, Action.MODERATE)
     if isinstance(lens, HttpResponse):
         return lens
+    at = moment(request, lens)
     tasks_total, complete = completion_by_user(lens.debate)
     context = {
         "lens": lens,
         "debate": lens.debate,
-        "rows": [(row, complete.get(row.user_id, 0)) for row in activity_of(lens.debate)],
+        "as_of": at,
+        "csv_url": reverse("arguments:debate_activity_csv", args=[lens.debate.slug])
+        + (f"?as_of={at.number}" if at is not None else ""),
+        "rows": [(row, complete.get(row.user_id, 0)) for row in activity_of(lens.debate, at)],
         "grades_form": lens.may(Action.GIVE_FEEDBACK),
         "tasks_total": tasks_total,
     }
@@ -59,12 +79,14 @@ def debate_activity_csv(request: HttpRequest, slug: str) -> HttpResponse:
     lens = lens_to_manage(request, slug, Action.MODERATE)
     if isinstance(lens, HttpResponse):
         return lens
+    at = moment(request, lens)
     response = HttpResponse(content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="{slug}-activity.csv"'
+    name = f"{slug}-activity-v{at.number}.csv" if at is not None else f"{slug}-activity.csv"
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
     writer = csv.writer(response)
     writer.writerow(COLUMNS)
     _total, complete = completion_by_user(lens.debate)
-    for row in activity_of(lens.debate):
+    for row in activity_of(lens.debate, at):
         values = [getattr(row, name) for name in COLUMNS[:-1]] + [complete.get(row.user_id, 0)]
         writer.writerow(_cell(v.isoformat() if hasattr(v, "isoformat") else v) for v in values)
     return response

@@ -17,10 +17,13 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import content_disposition_header
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from arguments import formats
+from arguments import formats, maps
+from arguments.maps.layout import sunburst
+from arguments.maps.svg import Links, sunburst_svg
 from arguments.models import Stance
 from arguments.reading.lens import Lens
 from arguments.reading.markup import render_markdown
@@ -32,13 +35,17 @@ from arguments.reading.snapshots import (
     export_of,
     outline_now,
     outline_rows,
+    outline_rows_of,
+    outline_skeleton,
     snapshot_data,
+    snapshot_facts,
     snapshots_of,
 )
 from arguments.rules.permissions import Action
 from arguments.services.snapshots import debate_freeze, debate_freeze_at
 from arguments.views.access import lens_for, lens_to_manage, limit_act
 from arguments.views.forms import form_errors_to
+from arguments.views.maps import MAP_DEPTH, MIN_SPAN, outline
 
 # A diff page lists at most this many claims of each kind, and says how many more.
 DIFF_SHOWN = 200
@@ -152,6 +159,10 @@ def _page(request: HttpRequest, lens: Lens, view: SnapshotView) -> HttpResponse:
             ],
             "show_votes": _shows_votes(lens, view),
             "live_url": lens.urls.page,
+            # The activity table and grades as of this version: its moderators'.
+            "activity_url": reverse("arguments:debate_activity", args=[slug]) + f"?as_of={number}"
+            if lens.moderates
+            else None,
             "page_url": request.build_absolute_uri(
                 reverse("arguments:snapshot", args=[slug, number])
             ),
@@ -159,6 +170,49 @@ def _page(request: HttpRequest, lens: Lens, view: SnapshotView) -> HttpResponse:
                 (label, reverse("arguments:snapshot_export", args=[slug, number, name]))
                 for name, label in formats.LABELS.items()
             ],
+        },
+    )
+
+
+@require_GET
+def snapshot_map(request: HttpRequest, slug: str, number: int) -> HttpResponse:
+    """A frozen debate drawn as the living map draws it (a sunburst with its text
+    alternative), from the snapshot's outline alone: read-only, every claim a link to its
+    page in the version."""
+    lens = lens_for(request, slug)
+    facts = snapshot_facts(lens.debate, number)
+    if facts is None:
+        raise Http404("No such snapshot.")
+    shows_votes = not facts["votes_hidden"] or lens.moderates
+    roots = maps.frozen_theses(
+        outline_skeleton(facts["id"]),
+        lambda ids: outline_rows_of(facts["id"], ids),
+        depth=MAP_DEPTH,
+        min_share=MIN_SPAN,
+        strengths=shows_votes,
+    )
+    segments = sunburst(roots, max_depth=MAP_DEPTH, min_span=MIN_SPAN)
+
+    def page_of(claim_id: int) -> str:
+        return reverse("arguments:snapshot_claim", args=[slug, number, claim_id])
+
+    links = Links(claim=page_of, more=page_of, htmx=False, target="")
+    title = _("Map of version %(number)s: %(title)s") % {
+        "number": number,
+        "title": facts["title"],
+    }
+    return render(
+        request,
+        "arguments/snapshot_map.html",
+        {
+            "lens": lens,
+            "debate": lens.debate,
+            "facts": facts,
+            "live_url": lens.urls.map,
+            "sunburst": mark_safe(
+                sunburst_svg(segments, links, title=title)
+            ),  # maps.svg escapes its texts
+            "outline": outline(segments, links),
         },
     )
 

@@ -5,6 +5,10 @@
 Builds a throwaway SQLite database with the demo debates, serves it on a free port, signs in a
 fresh user (who moderates the main debate) and photographs every page at desktop (1280x800,
 `<page>.png`) and phone width (390x844, `<page>-phone.png`). Writes PNG files beside this script.
+
+    SHOTS_ONLY=snapshot-map,snapshot .venv/bin/python docs/screenshots/take.py
+
+takes only the named pages of PAGES (both widths), for a change that touched only those.
 """
 
 from __future__ import annotations
@@ -79,6 +83,8 @@ PAGES = [
     ("snapshot", "/d/open-weight-ai/v/1/"),
     ("snapshots", "/d/open-weight-ai/v/"),
     ("snapshot-diff", "/d/open-weight-ai/v/1/diff/"),
+    ("snapshot-map", "/d/open-weight-ai/v/1/map/"),
+    ("activity-as-of", "/d/open-weight-ai/settings/activity/?as_of=1"),
     ("moderate", "/moderate/"),
     ("moderate-claims", "/moderate/arguments/claim/"),
     # The opinion map (issue 33), with planted voters and the reader among them.
@@ -194,13 +200,15 @@ def make_teaching(env: dict[str, str], username: str) -> None:
 
 
 def shoot(base: str, env: dict[str, str]) -> None:
+    only = {name for name in os.environ.get("SHOTS_ONLY", "").split(",") if name}
+    pages = [(name, address) for name, address in PAGES if not only or name in only]
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(
             executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS
         )
         for suffix, viewport in SIZES.items():
             visitor = browser.new_page(viewport=viewport, base_url=base)
-            for name, address in SIGNED_OUT:
+            for name, address in SIGNED_OUT if not only else ():
                 visitor.goto(address)
                 visitor.screenshot(path=OUT / f"{name}{suffix}.png")
             visitor.close()
@@ -221,9 +229,12 @@ def shoot(base: str, env: dict[str, str]) -> None:
             context = browser.new_context(viewport=viewport, base_url=base)
             context.add_cookies(cookies)
             shot = context.new_page()
-            for name, address in PAGES:
+            for name, address in pages:
                 shot.goto(address)
                 shot.screenshot(path=OUT / f"{name}{suffix}.png")
+            if only:
+                context.close()
+                continue
             shot.goto(f"/d/open-weight-ai/claims/{feedback}/feedback/")
             shot.screenshot(path=OUT / f"feedback{suffix}.png")
             # The settings page whole (every section), and the merge page of the moderators'

@@ -522,6 +522,13 @@ class Command(BaseCommand):
             "arguments:snapshot_claim", args=[debate.slug, snapshot.number, deep]
         )
         timed("snapshot_focus_cold", lambda: visitor.get(frozen_focus), before=forget_everything)
+        # A version through the API (its theses, a page of its claims) and its map (the
+        # whole outline read and drawn).
+        frozen_api = f"/api/v1/debates/{debate.slug}/snapshots/{snapshot.number}"
+        timed("api_snapshot_cold", lambda: visitor.get(frozen_api), before=forget_everything)
+        timed("api_snapshot_claims", lambda: visitor.get(f"{frozen_api}/claims"))
+        frozen_map = reverse("arguments:snapshot_map", args=[debate.slug, snapshot.number])
+        timed("snapshot_map", lambda: visitor.get(frozen_map))
         figures["import_ms"] = max(figures["import_kialo_ms"], figures["import_json_ms"])
         # ru_maxrss is in kilobytes on Linux: the peak of this whole process so far, which
         # also built the debate and imported it: not what a server holds.
