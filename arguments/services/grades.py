@@ -37,6 +37,7 @@ from arguments.models import (
     ScoreReport,
 )
 from arguments.reading.activity import activity_of
+from arguments.reading.tasks import completion_by_user
 from arguments.rules.permissions import Action, require
 from arguments.services.lti import PlatformSession
 
@@ -70,6 +71,8 @@ class Participation:
     votes: int = 0
     notes: int = 0
     released_grade: int | None = None  # the overall grade, once released to them
+    tasks_done: int = 0  # the debate's tasks they have completed
+    tasks_total: int = 0  # the debate's tasks
 
     def points(self, formula: str) -> int:
         weights = WEIGHTS.get(formula, WEIGHTS[GradeFormula.PARTICIPATION])
@@ -79,8 +82,10 @@ class Participation:
 
 def participation_by_user(debate: Debate, user_ids: list[int]) -> dict[int, Participation]:
     """Each user's published claims, citations on published claims, votes and published
-    notes in the debate: the figures of the activity page (one place counts them)."""
+    notes in the debate, and the tasks they completed: the figures of the activity page
+    (one place counts them)."""
     done = {row.user_id: row for row in activity_of(debate)}
+    tasks_total, complete = completion_by_user(debate)
     return {
         uid: Participation(
             done[uid].claims,
@@ -88,9 +93,11 @@ def participation_by_user(debate: Debate, user_ids: list[int]) -> dict[int, Part
             done[uid].votes,
             done[uid].notes,
             done[uid].grade if done[uid].released else None,
+            complete.get(uid, 0),
+            tasks_total,
         )
         if uid in done
-        else Participation()
+        else Participation(tasks_total=tasks_total)
         for uid in user_ids
     }
 
@@ -98,7 +105,13 @@ def participation_by_user(debate: Debate, user_ids: list[int]) -> dict[int, Part
 def score_of(debate: Debate, participation: Participation) -> float | None:
     """The score out of SCORE_MAXIMUM: full marks at the debate's `grade_full_marks`; or,
     where the teacher chose their own grade, that grade on the debate's scale (None, nothing
-    to send, before it is given and released)."""
+    to send, before it is given and released); or, by tasks, the share of the debate's tasks
+    completed (None while the debate has no task)."""
+    if debate.grade_formula == GradeFormula.TASKS:
+        if not participation.tasks_total:
+            return None
+        share = min(participation.tasks_done, participation.tasks_total)
+        return round(SCORE_MAXIMUM * share / participation.tasks_total, 2)
     if debate.grade_formula == GradeFormula.RELEASED_GRADE:
         grade = participation.released_grade
         if grade is None:
