@@ -15,6 +15,7 @@ from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 from django.views.decorators.vary import vary_on_headers
 
@@ -252,6 +253,12 @@ def course_roster(request: HttpRequest, slug: str, activity_id: int) -> HttpResp
             summary.skipped
         )
         left = f"; {summary.removed} who left the course lost their role" * bool(summary.removed)
+        if summary.teams:
+            left += ngettext(
+                "; %(n)d team made from the course's groups",
+                "; %(n)d teams made from the course's groups",
+                summary.teams,
+            ) % {"n": summary.teams}
         messages.success(
             request,
             f"{summary.members} course members; {summary.added} new in this debate{skipped}{left}.",
