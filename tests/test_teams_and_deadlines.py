@@ -34,7 +34,6 @@ from arguments.services.teams import (
     team_perspectives_make,
 )
 from arguments.tasks.periodic import task_deadlines
-from arguments.tasks.worker import run_all
 from tests.factories import MembershipFactory, UserFactory
 from tests.test_lti_platform import LEARNER, graded_link, learner_launch, platform  # noqa: F401
 
@@ -105,9 +104,7 @@ def test_the_grade_can_be_the_share_of_tasks_completed(cast, debate, thesis, pro
     """The writer wrote `pro` under the thesis: one task of two done."""
     task_add(actor=cast.owner, debate=debate, kind=Task.Kind.PROS, count=1, under=thesis)
     task_add(actor=cast.owner, debate=debate, kind=Task.Kind.SOURCES, count=1)
-    debate_grading_set(
-        actor=cast.owner, debate=debate, formula=GradeFormula.TASKS, full_marks=10
-    )
+    debate_grading_set(actor=cast.owner, debate=debate, formula=GradeFormula.TASKS, full_marks=10)
     done = participation_by_user(debate, [cast.writer.pk, cast.viewer.pk])
     assert (done[cast.writer.pk].tasks_done, done[cast.writer.pk].tasks_total) == (1, 2)
     assert score_of(debate, done[cast.writer.pk]) == 50.0

@@ -179,4 +179,4 @@ def test_a_teacher_runs_teams_tasks_feedback_and_grades(browser, live_server, cl
     call_command("lti_sync_scores", stdout=io.StringIO())
     (score,) = platform.scores
     assert (score["userId"], score["scoreGiven"]) == ("learner-1", 90.0)  # 9 of 10
-    assert Role.WRITER == red.memberships.get(user=students["ada"]).role
+    assert red.memberships.get(user=students["ada"]).role == Role.WRITER
