@@ -12,7 +12,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
 from django.utils import timezone
 
-from arguments import services
+from arguments import selectors, services
 from arguments.models import (
     CourseActivity,
     Debate,
@@ -241,3 +241,14 @@ def test_the_course_groups_become_teams(client, platform, debate, thesis, cast):
     client.post(roster)  # again: no team twice
     assert Team.objects.count() == 2
     assert Debate.objects.get(pk=debate.pk).teams.count() == 2
+
+
+def test_the_overview_reads_its_teams_in_four_queries(cast, debate, django_assert_num_queries):
+    for name in ("Red", "Green", "Blue"):
+        team = team_create(actor=cast.owner, debate=debate, name=name, members=[cast.writer])
+        team_link_make(actor=cast.owner, team=team)
+    # Teams with copy and perspective ids; members; open join links; the copies' figures.
+    # Whoever changes this count: say why here.
+    with django_assert_num_queries(3):  # no copy yet: the copies' figures need no query
+        teams = selectors.teams_of(debate)
+    assert [len(team.open_links) for team, _claims, _last in teams] == [1, 1, 1]

@@ -157,7 +157,7 @@ def _team_join(*, team_id: int, user: User) -> None:
     """Someone joined through a team's link (services/teams.py `team_link_make`; the link
     was checked and gave its role): they join the team, its perspective, and its copy when
     it has one."""
-    team = Team.objects.select_for_update().select_related("copy").get(pk=team_id)
+    team = Team.objects.select_for_update(of=("self",)).select_related("copy").get(pk=team_id)
     if team.members.filter(pk=user.pk).exists():
         return
     if team.members.count() >= Team.MAX_MEMBERS:
