@@ -11,7 +11,7 @@ only the worker whose update changed the row enqueues the job's task. No cron, n
 - snapshots: debates whose freezing deadline has passed frozen (services/snapshots.py),
   every two minutes;
 - task deadlines: the share links of debates whose task asked for it switched off at the
-  task's deadline (services/tasks.py), every minute.
+  task's deadline (services/tasks.py), every two minutes.
 """
 
 from __future__ import annotations
@@ -107,7 +107,7 @@ SCHEDULE = (
     Periodic("lti rosters", timedelta(hours=6), lti_rosters_sync),
     Periodic("clean-up", timedelta(hours=1), clean_up),
     Periodic("snapshots", timedelta(minutes=2), snapshots_freeze),
-    Periodic("task deadlines", timedelta(minutes=1), task_deadlines),
+    Periodic("task deadlines", timedelta(minutes=2), task_deadlines),
 )
 
 
