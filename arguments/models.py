@@ -99,6 +99,8 @@ class GradeFormula(models.TextChoices):
     # The teacher's own judgement instead of a count (arguments/services/feedback.py): the
     # overall grade, once released, scaled to the line item; nothing is sent before.
     RELEASED_GRADE = "released_grade", _("The overall grade I give, once released")
+    # The share of the debate's tasks the student has completed (arguments/reading/tasks.py).
+    TASKS = "tasks", _("Tasks completed: the share of the debate's tasks done")
 
 
 class DebateQuerySet(models.QuerySet["Debate"]):
@@ -916,6 +918,10 @@ class ShareLink(models.Model):
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
     )
     created_at = models.DateTimeField(auto_now_add=True)
+    # A team's own link: whoever joins through it also joins the team (services/sharing.py).
+    team = models.ForeignKey(
+        "Team", null=True, blank=True, on_delete=models.SET_NULL, related_name="share_links"
+    )
 
     class Meta:
         ordering = ["-created_at"]
@@ -1176,6 +1182,7 @@ class Notification(models.Model):
         SUGGESTION = "suggestion", _("Suggestion approved or declined")
         FEEDBACK = "feedback", _("Feedback and grades released")
         REQUEST = "request", _("Request to write")
+        DEADLINE = "deadline", _("A task's deadline passed")
 
     recipient = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications"
@@ -1484,6 +1491,12 @@ class Task(models.Model):
         Claim, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
     deadline = models.DateTimeField(null=True, blank=True)
+    # At the deadline the task worker switches the debate's share links off, once, and tells
+    # the task's maker (arguments/services/tasks.py, `task_deadlines_pass`).
+    closes_share_links = models.BooleanField(
+        "switch the share links off at the deadline", default=False
+    )
+    links_closed_at = models.DateTimeField(null=True, blank=True, editable=False)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
     )
@@ -1524,6 +1537,8 @@ class Team(models.Model):
         DONE = "done", _("Copied")
         FAILED = "failed", _("Copy failed")
 
+    MAX_MEMBERS = 40
+
     template = models.ForeignKey(Debate, on_delete=models.CASCADE, related_name="teams")
     name = models.CharField(max_length=60)
     members = models.ManyToManyField(settings.AUTH_USER_MODEL, related_name="+", blank=True)
@@ -1532,6 +1547,11 @@ class Team(models.Model):
     )
     status = models.CharField(max_length=8, choices=Status.choices, default=Status.WAITING)
     error = models.CharField(max_length=500, blank=True)
+    # The team as a group perspective of the template debate (its members' own votes there),
+    # so that perspectives and the crux finder compare teams (services/teams.py).
+    perspective = models.ForeignKey(
+        "Perspective", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

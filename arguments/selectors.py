@@ -535,11 +535,19 @@ def task_in(debate: Debate, task_id: int) -> Task | None:
 
 def teams_of(debate: Debate) -> list[tuple[Team, int, datetime | None]]:
     """A template debate's teams with their members and copies, each with its copy's
-    published claims and when the last was written: three queries."""
+    published claims and when the last was written, and its open join links (`open_links`):
+    four queries."""
     teams = list(
         Team.objects.filter(template=debate)
         .select_related("copy")
-        .prefetch_related(Prefetch("members", get_user_model().objects.order_by("username")))
+        .prefetch_related(
+            Prefetch("members", get_user_model().objects.order_by("username")),
+            Prefetch(
+                "share_links",
+                ShareLink.objects.filter(is_active=True, revoked_at__isnull=True),
+                to_attr="open_links",
+            ),
+        )
     )
     copies = [team.copy_id for team in teams if team.copy_id is not None]
     figures = {
@@ -552,6 +560,14 @@ def teams_of(debate: Debate) -> list[tuple[Team, int, datetime | None]]:
         .values_list("debate_id", "n", "last")
     }
     return [(team, *figures.get(team.copy_id or 0, (0, None))) for team in teams]
+
+
+def team_in(debate: Debate, raw_id: str) -> Team | None:
+    """The debate's team by its id as a form sent it (None when garbled or another
+    debate's)."""
+    if not (raw_id.isascii() and raw_id.isdigit()) or len(raw_id) > 18:
+        return None
+    return Team.objects.filter(template=debate, pk=int(raw_id)).first()
 
 
 def takes_part(debate: Debate, user: User) -> bool:

@@ -39,6 +39,7 @@ from arguments.models import (
     Snapshot,
     Stance,
     Task,
+    Team,
     Vote,
     WriteRequest,
 )
@@ -164,7 +165,34 @@ def foreign_number(home: Any, other: Foreign) -> int:
     return Snapshot.objects.filter(debate=other.debate).count()
 
 
+def foreign_team(other: Foreign) -> int:
+    return Team.objects.get_or_create(template=other.debate, name="Theirs")[0].pk
+
+
+def foreign_group(other: Foreign, name: str) -> str:
+    group, _ = Perspective.objects.get_or_create(debate=other.debate, kind="group", name=name)
+    return f"group:{group.pk}"
+
+
 SWAPS: dict[str, Swap] = {
+    # -- ids in the body or the query of a page without one in its URL --
+    "a team's join link": Swap(
+        "arguments:debate_teams",
+        lambda h, o: [foreign_team(o)][:0],  # made before the snapshot: no URL argument
+        ("post",),
+        data=lambda h, o: {"act": "link", "team": foreign_team(o)},
+        refused=(403, 404),  # staff may not configure a teacher's debate: refused first
+    ),
+    "cruxes between two teams": Swap(
+        "arguments:debate_cruxes",
+        lambda h, o: [foreign_group(o, "Red"), foreign_group(o, "Blue")][:0],
+        ("get",),
+        query=lambda h, o: {
+            "by": "perspectives",
+            "a": foreign_group(o, "Red"),
+            "b": foreign_group(o, "Blue"),
+        },
+    ),
     # -- a claim's id in the URL --
     "focus page": Swap("arguments:claim", lambda h, o: [o.claim.pk], ("get",)),
     "branch": Swap(

@@ -160,7 +160,11 @@ def test_a_periodic_job_asked_for_by_two_schedulers_at_once_runs_once():
     assert DBTaskResult.objects.count() == len(periodic.SCHEDULE)
     # Not due again until its period has passed.
     assert periodic.enqueue_due(now + timedelta(minutes=1)) == []
-    assert periodic.enqueue_due(now + timedelta(minutes=6)) == ["digests", "snapshots"]
+    assert periodic.enqueue_due(now + timedelta(minutes=6)) == [
+        "digests",
+        "snapshots",
+        "task deadlines",
+    ]
 
 
 @pytest.mark.django_db

@@ -24,6 +24,10 @@ debate's opinion groups vote on them (the highest group's mean minus the lowest'
 read from the stored opinion map (`OpinionMap.result["split"]`, one query): a point can split
 the room evenly inside every group and not between them, or the reverse.
 
+**Between two perspectives** (`?by=perspectives&a=group:1&b=group:2`, for whoever may see
+how groups voted: two teams made perspectives from the teams overview): the points ranked by
+how far apart the two perspectives' average votes are (two grouped queries).
+
 Everything goes through the reader's lens: only claims they see, and never a point whose
 votes are hidden from them (guided voting shows a point's votes only once one voted on it).
 """
@@ -35,11 +39,13 @@ from typing import TYPE_CHECKING
 
 from arguments.explore.opinions import stored_map
 from arguments.models import Claim
+from arguments.reading.perspectives import tallies
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
 
     from arguments.reading.lens import Lens
+    from arguments.reading.perspectives import Viewpoint
     from arguments.reading.tree import TreeItem
     from arguments.structure.graph import DebateStructure
 
@@ -154,3 +160,33 @@ def _between_groups(lens: Lens, *, limit: int) -> Cruxes:
         item = lens.focus(claim_id, levels=0)
         shown.append(Crux(item=item, polarization=polarization(item.tally), groups_apart=apart))
     return Cruxes(shown=shown, total=len(seen))
+
+
+def _mean(tally: Sequence[int]) -> float | None:
+    votes = sum(tally)
+    return sum(value * count for value, count in enumerate(tally)) / votes if votes else None
+
+
+def between_perspectives(lens: Lens, first: Viewpoint, second: Viewpoint, *, limit: int) -> Cruxes:
+    """The points where two perspectives (two teams' groups) vote furthest apart: the
+    difference of their average votes, at least `GROUPS_APART_FLOOR`, largest first; only
+    points both voted on, that the reader sees and whose votes they may see."""
+    ours, theirs = tallies(lens.debate, first), tallies(lens.debate, second)
+    structure = lens.structure
+    points = [(f"c{claim_id}", claim_id) for claim_id in structure.theses]
+    points += [(f"r{edge.id}", claim_id) for claim_id, edge in structure.original.items()]
+    found = []
+    for point, claim_id in points:
+        if point not in ours or point not in theirs:
+            continue
+        a, b = _mean(ours[point]), _mean(theirs[point])
+        if a is None or b is None or abs(a - b) < GROUPS_APART_FLOOR:
+            continue
+        if lens.sees(claim_id) and not lens.hides_votes(point):
+            found.append((abs(a - b), claim_id))
+    found.sort(key=lambda row: (-row[0], row[1]))
+    shown = []
+    for apart, claim_id in found[:limit]:
+        item = lens.focus(claim_id, levels=0)
+        shown.append(Crux(item=item, polarization=polarization(item.tally), groups_apart=apart))
+    return Cruxes(shown=shown, total=len(found))

@@ -24,6 +24,7 @@ from django.tasks import task
 from django.urls import reverse
 from django.utils.text import Truncator
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from arguments import caches
 from arguments.models import (
@@ -39,6 +40,7 @@ from arguments.models import (
     Pseudonym,
     Relation,
     Role,
+    Task,
     WriteRequest,
 )
 from arguments.reading.lens import Lens
@@ -502,6 +504,33 @@ def write_request_decided(*, request_id: int) -> None:
     event.save()
 
 
+def task_deadline_passed(*, task_id: int, links: int) -> None:
+    """A task's deadline passed and the worker switched the debate's share links off: its
+    maker (and the owner) hear of it, with how many links went off."""
+    task = Task.objects.select_related("debate", "under").get(pk=task_id)
+    debate = task.debate
+    claim = task.under or (
+        Claim.objects.filter(debate=debate, is_thesis=True).order_by("pk").first()
+    )
+    if claim is None:
+        return
+    event = _Event(debate.pk, None)
+    event.tell(
+        _users([task.created_by_id, debate.owner_id]),
+        claim=claim,
+        kind=Kind.DEADLINE,
+        text=ngettext(
+            "The deadline of “%(task)s” passed: %(links)d share link was switched off",
+            "The deadline of “%(task)s” passed: %(links)d share links were switched off",
+            links,
+        )
+        % {"task": _about(task.describe()), "links": links},
+        url=reverse("arguments:share_links", args=[debate.slug]),
+        seen=lambda lens: lens.sees(claim.pk),
+    )
+    event.save()
+
+
 # The events a task may name (`fan_out`): the write services' `after_commit` events.
 EVENTS: dict[str, Callable[..., None]] = {
     event.__name__: event
@@ -515,5 +544,6 @@ EVENTS: dict[str, Callable[..., None]] = {
         feedback_written,
         write_requested,
         write_request_decided,
+        task_deadline_passed,
     )
 }

@@ -38,6 +38,7 @@ from arguments.models import (
     ScoreReport,
 )
 from arguments.reading.activity import AsOf, activity_of
+from arguments.reading.tasks import completion_by_user
 from arguments.rules.permissions import Action, require
 from arguments.services.lti import PlatformSession
 
@@ -71,6 +72,8 @@ class Participation:
     votes: int = 0
     notes: int = 0
     released_grade: int | None = None  # the overall grade, once released to them
+    tasks_done: int = 0  # the debate's tasks they have completed
+    tasks_total: int = 0  # the debate's tasks
 
     def points(self, formula: str) -> int:
         weights = WEIGHTS.get(formula, WEIGHTS[GradeFormula.PARTICIPATION])
@@ -82,9 +85,10 @@ def participation_by_user(
     debate: Debate, user_ids: list[int], at: AsOf | None = None
 ) -> dict[int, Participation]:
     """Each user's published claims, citations on published claims, votes and published
-    notes in the debate: the figures of the activity page (one place counts them); `at` a
-    snapshot, as of it (`reading.activity.as_of`)."""
+    notes in the debate, and the tasks they completed: the figures of the activity page
+    (one place counts them); `at` a snapshot, as of it (`reading.activity.as_of`)."""
     done = {row.user_id: row for row in activity_of(debate, at)}
+    tasks_total, complete = completion_by_user(debate)
     return {
         uid: Participation(
             done[uid].claims,
@@ -92,9 +96,11 @@ def participation_by_user(
             done[uid].votes,
             done[uid].notes,
             done[uid].grade if done[uid].released else None,
+            complete.get(uid, 0),
+            tasks_total,
         )
         if uid in done
-        else Participation()
+        else Participation(tasks_total=tasks_total)
         for uid in user_ids
     }
 
@@ -102,7 +108,13 @@ def participation_by_user(
 def score_of(debate: Debate, participation: Participation) -> float | None:
     """The score out of SCORE_MAXIMUM: full marks at the debate's `grade_full_marks`; or,
     where the teacher chose their own grade, that grade on the debate's scale (None, nothing
-    to send, before it is given and released)."""
+    to send, before it is given and released); or, by tasks, the share of the debate's tasks
+    completed (None while the debate has no task)."""
+    if debate.grade_formula == GradeFormula.TASKS:
+        if not participation.tasks_total:
+            return None
+        share = min(participation.tasks_done, participation.tasks_total)
+        return round(SCORE_MAXIMUM * share / participation.tasks_total, 2)
     if debate.grade_formula == GradeFormula.RELEASED_GRADE:
         grade = participation.released_grade
         if grade is None:

@@ -29,8 +29,8 @@ from pylti1p3.exception import LtiException, LtiServiceException
 from pylti1p3.names_roles import NamesRolesProvisioningService
 from pylti1p3.service_connector import ServiceConnector
 
-from arguments.models import CourseActivity, Membership, ScoreReport
-from arguments.rules.permissions import Action, require
+from arguments.models import CourseActivity, Membership, ScoreReport, Team
+from arguments.rules.permissions import Action, refusal, require
 from arguments.services.lti import (
     RANK,
     PlatformSession,
@@ -39,12 +39,17 @@ from arguments.services.lti import (
     lti_membership_grant,
     lti_role_for,
 )
+from arguments.services.teams import MAX_TEAMS
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AnonymousUser, User
 
+    from arguments.models import Debate
+
     AnyUser = User | AnonymousUser
 
+GROUP_ID_LENGTH = 40
+MAX_GROUPS_PER_MEMBER = 10
 MAX_PAGES = 100  # a platform's `next` links must end; 100 pages is a very large course
 NAME_LENGTH = 500  # django-lti's name fields
 
@@ -57,6 +62,7 @@ class RosterSummary:
     added: int = 0  # new to the debate
     skipped: int = 0  # inactive, or malformed entries
     removed: int = 0  # inactive members whose course role in the debate was taken away
+    teams: int = 0  # teams made from the course's groups
 
 
 def _members(activity: CourseActivity) -> list[Mapping[str, object]]:
@@ -126,6 +132,7 @@ def course_roster_fetch(*, actor: AnyUser, activity: CourseActivity) -> RosterSu
     summary = RosterSummary()
     with transaction.atomic():
         known = set(debate.memberships.values_list("user_id", flat=True))
+        grouped: dict[str, list[User]] = {}
         for member in members:
             usable = _usable(member)
             if usable is None:
@@ -154,7 +161,41 @@ def course_roster_fetch(*, actor: AnyUser, activity: CourseActivity) -> RosterSu
                 ScoreReport.objects.get_or_create(
                     activity=activity, user=user, defaults={"sub": sub}
                 )
+            for group in _groups(member):
+                grouped.setdefault(group, []).append(user)
+        # Teams are the owner's (`Action.CONFIGURE_DEBATE`): a moderator's fetch makes none.
+        if grouped and refusal(actor, Action.CONFIGURE_DEBATE, debate) is None:
+            summary.teams = _teams_from_groups(debate, grouped)
     return summary
+
+
+def _groups(member: Mapping[str, object]) -> list[str]:
+    """The course groups a roster entry names (`group_enrollments`, the LTI Course Groups
+    extension of NRPS: `[{"group_id": "..."}]`); none when the platform gives none."""
+    enrollments = member.get("group_enrollments")
+    if not isinstance(enrollments, list):
+        return []
+    return [
+        str(entry["group_id"])[:GROUP_ID_LENGTH]
+        for entry in enrollments
+        if isinstance(entry, dict) and isinstance(entry.get("group_id"), str | int)
+    ][:MAX_GROUPS_PER_MEMBER]
+
+
+def _teams_from_groups(debate: Debate, grouped: dict[str, list[User]]) -> int:
+    """A team of the debate per course group ("Course group <id>"), its members those the
+    roster puts in it (added to, never removed from); how many teams were new."""
+    made = 0
+    for group, members in sorted(grouped.items()):
+        name = f"Course group {group}"[:60]
+        team = Team.objects.filter(template=debate, name=name).first()
+        if team is None:
+            if Team.objects.filter(template=debate).count() >= MAX_TEAMS:
+                break
+            team = Team.objects.create(template=debate, name=name)
+            made += 1
+        team.members.add(*members[: Team.MAX_MEMBERS])
+    return made
 
 
 def _left_the_course(member: object, activity: CourseActivity) -> bool:

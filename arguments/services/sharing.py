@@ -20,7 +20,7 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from arguments.models import Claim, InstantAccount, Role, ShareLink
+from arguments.models import Claim, InstantAccount, Perspective, Role, ShareLink, Team
 from arguments.rules.limits import check_rate
 from arguments.rules.permissions import Action, grantable_roles, require, role_in
 from arguments.services.claims import claim_hide
@@ -148,7 +148,29 @@ def share_link_join(*, user: AnyUser, link: ShareLink) -> Role:
     share_link_check(link)
     debate = link.debate
     ShareLink.objects.filter(pk=link.pk).update(uses=F("uses") + 1)
-    return membership_raise(debate=debate, user=user, role=Role(link.role))
+    role = membership_raise(debate=debate, user=user, role=Role(link.role))
+    if link.team_id is not None:
+        _team_join(team_id=link.team_id, user=user)
+    return role
+
+
+def _team_join(*, team_id: int, user: User) -> None:
+    """Someone joined through a team's link (services/teams.py `team_link_make`; the link
+    was checked and gave its role): they join the team, its perspective, and its copy when
+    it has one."""
+    team = Team.objects.select_for_update(of=("self",)).select_related("copy").get(pk=team_id)
+    if team.members.filter(pk=user.pk).exists():
+        return
+    if team.members.count() >= Team.MAX_MEMBERS:
+        raise ValidationError(f"This team is full ({Team.MAX_MEMBERS} members).")
+    team.members.add(user)
+    if team.perspective_id is not None:
+        Perspective.members.through.objects.get_or_create(
+            perspective_id=team.perspective_id, user_id=user.pk
+        )
+        Perspective.objects.filter(pk=team.perspective_id).update(version=F("version") + 1)
+    if team.copy is not None:
+        membership_raise(debate=team.copy, user=user, role=Role.WRITER)
 
 
 def _clean_name(display_name: str) -> str:

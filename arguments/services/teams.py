@@ -19,11 +19,13 @@ from django.tasks import task
 from django.utils.translation import gettext as _
 
 from arguments.formats.document import NO_VOTES, FormatError
-from arguments.models import Debate, Role, Team
+from arguments.models import Debate, Role, ShareLink, Team
 from arguments.reading.export import document_from_debate
 from arguments.rules.permissions import Action, require, role_in
 from arguments.services.interchange import debate_import
 from arguments.services.memberships import membership_raise
+from arguments.services.perspectives import group_create, group_members_set
+from arguments.services.sharing import share_link_create
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
@@ -33,7 +35,7 @@ if TYPE_CHECKING:
     AnyUser = User | AnonymousUser
 
 MAX_TEAMS = 30
-MAX_MEMBERS = 40
+MAX_MEMBERS = Team.MAX_MEMBERS
 
 
 @transaction.atomic
@@ -43,9 +45,10 @@ def team_create(*, actor: AnyUser, debate: Debate, name: str, members: Sequence[
     name = " ".join(name.split())
     if not name or len(name) > 60:
         raise ValidationError({"name": _("Name the team (at most 60 characters).")})
-    if not members or len(members) > MAX_MEMBERS:
+    # No members yet is fine: a team's share link fills it (`team_link_make`).
+    if len(members) > MAX_MEMBERS:
         raise ValidationError(
-            {"members": _("A team has 1 to %(max)s members.") % {"max": MAX_MEMBERS}}
+            {"members": _("A team has at most %(max)s members.") % {"max": MAX_MEMBERS}}
         )
     strangers = [m.username for m in members if role_in(m, debate) is None]
     if strangers:
@@ -59,6 +62,39 @@ def team_create(*, actor: AnyUser, debate: Debate, name: str, members: Sequence[
     team = Team.objects.create(template=debate, name=name)
     team.members.set(members)
     return team
+
+
+@transaction.atomic
+def team_link_make(*, actor: AnyUser, team: Team) -> ShareLink:
+    """A writer's share link to the template debate that also puts whoever joins through it
+    in the team (`services.sharing.share_link_join`); the team's open link when it has one."""
+    debate = team.template
+    require(actor, Action.CONFIGURE_DEBATE, debate)
+    for link in ShareLink.objects.filter(team=team, revoked_at__isnull=True, is_active=True):
+        if link.state == "open":
+            return link
+    link = share_link_create(actor=actor, debate=debate, role=Role.WRITER)
+    link.team = team
+    link.save(update_fields=["team"])
+    return link
+
+
+@transaction.atomic
+def team_perspectives_make(*, actor: AnyUser, debate: Debate) -> int:
+    """A group perspective of the template debate per team (its members' votes there), so
+    the perspectives and the crux finder compare teams; one step for every team without
+    one. How many were made."""
+    require(actor, Action.CONFIGURE_DEBATE, debate)
+    made = 0
+    for team in Team.objects.select_for_update().filter(template=debate, perspective=None):
+        group = group_create(actor=actor, debate=debate, name=team.name)
+        group_members_set(
+            actor=actor, group=group, user_ids=team.members.values_list("pk", flat=True)
+        )
+        team.perspective = group
+        team.save(update_fields=["perspective"])
+        made += 1
+    return made
 
 
 @transaction.atomic

@@ -9,7 +9,9 @@ only the worker whose update changed the row enqueues the job's task. No cron, n
 - clean-up: expired share links switched off, finished task results and import jobs
   older than a month deleted, every hour;
 - snapshots: debates whose freezing deadline has passed frozen (services/snapshots.py),
-  every two minutes.
+  every two minutes;
+- task deadlines: the share links of debates whose task asked for it switched off at the
+  task's deadline (services/tasks.py), every two minutes.
 """
 
 from __future__ import annotations
@@ -30,6 +32,7 @@ from arguments.services.grades import scores_send
 from arguments.services.lti import lti_tool_key_ensure
 from arguments.services.roster import course_roster_fetch
 from arguments.services.snapshots import snapshots_due
+from arguments.services.tasks import task_deadlines_pass
 
 logger = logging.getLogger(__name__)
 KEPT_FOR = timedelta(days=30)
@@ -86,6 +89,11 @@ def snapshots_freeze() -> str:
     return f"{snapshots_due()} debates frozen at their deadline"
 
 
+@task()
+def task_deadlines() -> str:
+    return f"{task_deadlines_pass()} share links switched off at a task's deadline"
+
+
 @dataclass(frozen=True)
 class Periodic:
     name: str
@@ -99,6 +107,7 @@ SCHEDULE = (
     Periodic("lti rosters", timedelta(hours=6), lti_rosters_sync),
     Periodic("clean-up", timedelta(hours=1), clean_up),
     Periodic("snapshots", timedelta(minutes=2), snapshots_freeze),
+    Periodic("task deadlines", timedelta(minutes=2), task_deadlines),
 )
 
 

@@ -16,6 +16,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 from django.views.decorators.vary import vary_on_headers
 
@@ -262,6 +263,15 @@ def course_roster(request: HttpRequest, slug: str, activity_id: int) -> HttpResp
         if summary.removed:
             parts.append(
                 _("%(count)s who left the course lost their role") % {"count": summary.removed}
+            )
+        if summary.teams:
+            parts.append(
+                ngettext(
+                    "%(n)d team made from the course's groups",
+                    "%(n)d teams made from the course's groups",
+                    summary.teams,
+                )
+                % {"n": summary.teams}
             )
         messages.success(request, "; ".join(parts) + ".")
     return redirect(lens.urls.settings + "#courses")

@@ -6,13 +6,16 @@ from __future__ import annotations
 
 import re
 
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 from django.views.decorators.vary import vary_on_headers
 
 from arguments.explore import cruxes, gaps, listings
 from arguments.models import Tag
+from arguments.reading.perspectives import viewpoint_for
+from arguments.rules.permissions import Action
 from arguments.views.access import HtmxHttpRequest, lens_for
 from arguments.views.fragments import page_context
 
@@ -61,13 +64,29 @@ def debate_cruxes(request: HtmxHttpRequest, slug: str) -> HttpResponse:
     panel = _as_panel(request)
     # `?by=groups`: ranked by how far apart the opinion groups vote (the page's option).
     between_groups = request.GET.get("by") == "groups" and not panel
-    found = cruxes.cruxes_of(
-        lens, limit=CRUX_PANEL_ROWS if panel else PAGE_ROWS, between_groups=between_groups
-    )
+    # `?by=perspectives&a=…&b=…`: how far apart two perspectives (two teams) vote.
+    compared = None
+    if request.GET.get("by") == "perspectives" and not panel:
+        may_see_voters = lens.may(Action.MANAGE_MEMBERS)
+        compared = tuple(
+            viewpoint_for(lens.debate, request.GET.get(key, ""), may_see_voters=may_see_voters)
+            for key in ("a", "b")
+        )
+        if None in compared:
+            return HttpResponseBadRequest(_("Choose two perspectives to compare (a and b)."))
+    if compared is not None:
+        first, second = compared
+        assert first is not None and second is not None
+        found = cruxes.between_perspectives(lens, first, second, limit=PAGE_ROWS)
+    else:
+        found = cruxes.cruxes_of(
+            lens, limit=CRUX_PANEL_ROWS if panel else PAGE_ROWS, between_groups=between_groups
+        )
     context = page_context(
         lens,
         cruxes=found,
-        between_groups=between_groups,
+        compared=compared,
+        between_groups=between_groups or compared is not None,
         min_votes=cruxes.MIN_VOTES,
         hides_votes=lens.debate.hide_votes_until_voted,
         panel=panel,

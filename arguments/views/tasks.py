@@ -11,7 +11,7 @@ from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 from django.views.decorators.vary import vary_on_headers
 
@@ -40,6 +40,11 @@ class TaskForm(forms.Form):
         required=False,
         widget=forms.DateTimeInput(attrs={"type": "datetime-local"}),
         input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"],
+    )
+    closes_share_links = forms.BooleanField(
+        label=_("Switch the share links off at the deadline"),
+        required=False,
+        help_text=_("Nobody new joins after it; you are told when it happens."),
     )
 
     def __init__(self, *args: object, claims: list[tuple[int, str]], **kwargs: object) -> None:
@@ -102,6 +107,7 @@ def debate_tasks(request: HtmxHttpRequest, slug: str) -> HttpResponse:
                 count=data["count"],
                 under=under,
                 deadline=data["deadline"],
+                closes_share_links=data["closes_share_links"],
             )
         except ValidationError as error:
             form_errors_to(form, error)

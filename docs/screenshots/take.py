@@ -26,6 +26,12 @@ from playwright.sync_api import sync_playwright
 
 ROOT = Path(__file__).resolve().parents[2]
 OUT = Path(__file__).resolve().parent
+# SHOTS="teams,tasks" (or SHOTS_ONLY) takes only those pages (and the feedback panel).
+ONLY = {
+    name
+    for name in (os.environ.get("SHOTS", "") + "," + os.environ.get("SHOTS_ONLY", "")).split(",")
+    if name
+}
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu",
                  "--disable-background-networking", "--disable-component-update"]  # fmt: skip
 
@@ -180,7 +186,8 @@ def make_teaching(env: dict[str, str], username: str) -> None:
     two tasks (issue 37)."""
     code = (
         "from django.contrib.auth import get_user_model; from arguments.models import *; "
-        "from arguments.services.teams import team_create, team_copy_run; "
+        "from arguments.services.teams import team_create, team_copy_run, team_link_make, "
+        "team_perspectives_make; "
         "from arguments.services.tasks import task_add; "
         f"u = get_user_model().objects.get(username='{username}'); "
         "d = Debate.objects.get(slug='open-weight-ai'); "
@@ -188,8 +195,9 @@ def make_teaching(env: dict[str, str], username: str) -> None:
         "[Membership.objects.get_or_create(debate=d, user=m, defaults={'role': 'writer'}) "
         "for m in ms]; "
         "red = team_create(actor=u, debate=d, name='Red', members=ms[:2]); "
-        "team_create(actor=u, debate=d, name='Blue', members=ms[2:]); "
+        "blue = team_create(actor=u, debate=d, name='Blue', members=ms[2:]); "
         "Team.objects.filter(pk=red.pk).update(status='copying'); team_copy_run(red.pk); "
+        "team_link_make(actor=u, team=blue); team_perspectives_make(actor=u, debate=d); "
         "th = Claim.objects.filter(debate=d, is_thesis=True).order_by('pk').first(); "
         "task_add(actor=u, debate=d, kind='pros', count=1, under=th); "
         "task_add(actor=u, debate=d, kind='sources', count=2); "
@@ -200,15 +208,14 @@ def make_teaching(env: dict[str, str], username: str) -> None:
 
 
 def shoot(base: str, env: dict[str, str]) -> None:
-    only = {name for name in os.environ.get("SHOTS_ONLY", "").split(",") if name}
-    pages = [(name, address) for name, address in PAGES if not only or name in only]
+    pages = [(name, address) for name, address in PAGES if not ONLY or name in ONLY]
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(
             executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS
         )
         for suffix, viewport in SIZES.items():
             visitor = browser.new_page(viewport=viewport, base_url=base)
-            for name, address in SIGNED_OUT if not only else ():
+            for name, address in SIGNED_OUT if not ONLY else ():
                 visitor.goto(address)
                 visitor.screenshot(path=OUT / f"{name}{suffix}.png")
             visitor.close()
@@ -232,11 +239,11 @@ def shoot(base: str, env: dict[str, str]) -> None:
             for name, address in pages:
                 shot.goto(address)
                 shot.screenshot(path=OUT / f"{name}{suffix}.png")
-            if only:
-                context.close()
-                continue
             shot.goto(f"/d/open-weight-ai/claims/{feedback}/feedback/")
             shot.screenshot(path=OUT / f"feedback{suffix}.png")
+            if ONLY:  # only the named pages (and the feedback panel): the rest is slow
+                context.close()
+                continue
             # The settings page whole (every section), and the merge page of the moderators'
             # admin with its claim picker open on a search.
             shot.goto("/d/open-weight-ai/settings/")
