@@ -18,8 +18,11 @@ row they look at for the claims on the page.
   where its original place is seen): one recursive query, when there are links.
 - Citations and notes of the claims shown; strengths as stored.
 
+The same slice `around` one claim serves its focus page and its branch fragment: the claim,
+its way up to its thesis, its pros and cons and theirs (issue 35).
+
 The slice is never kept: the process loads the whole debate the first time a request needs
-more than the first screen (a branch, a focus page, search), and from then on holds it.
+more (the map, cruxes, gaps, search, a perspective), and from then on holds it.
 """
 
 from __future__ import annotations
