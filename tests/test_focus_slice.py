@@ -160,3 +160,23 @@ def test_the_slice_around_each_claim_agrees_with_the_whole_after_random_writes(
         for claim_id in rng.sample(ids, min(6, len(ids))):
             for user in (cast.anonymous, cast.moderator):
                 _same_cold_as_whole(client, user, debate, claim_id, branch=False)
+
+
+def test_an_embedded_branch_is_read_around_its_claim(client, cast, argued):
+    """The embed's `part=branch` (a visitor in another site's frame): the same fragment from
+    the slice as from the whole structure, and the slice is never kept."""
+    shown = 0
+    for claim_id in Claim.objects.filter(debate=argued).values_list("pk", flat=True):
+        url = reverse("arguments:embed_claim", args=[argued.slug, claim_id])
+        _cold()
+        debate_structure(argued)
+        whole = client.get(url, {"part": "branch"}, HTTP_HX_REQUEST="true")
+        _cold()
+        sliced = client.get(url, {"part": "branch"}, HTTP_HX_REQUEST="true")
+        assert not holds(argued)
+        assert (sliced.status_code, NONCE.sub("nonce", sliced.content.decode())) == (
+            whole.status_code,
+            NONCE.sub("nonce", whole.content.decode()),
+        )
+        shown += whole.status_code == 200
+    assert shown >= 5

@@ -142,6 +142,7 @@ class Lens:
         frame: Frame = Frame.SITE,
         order: str = "stored",
         frame_query: str = "",
+        around: int | None = None,
     ) -> Lens:
         return cls(
             debate,
@@ -150,12 +151,20 @@ class Lens:
             frame=frame,
             order=order,
             frame_query=frame_query,
+            around=around,
         )
 
     @classmethod
-    def visitor(cls, debate: Debate, *, frame: Frame = Frame.SITE, frame_query: str = "") -> Lens:
+    def visitor(
+        cls,
+        debate: Debate,
+        *,
+        frame: Frame = Frame.SITE,
+        frame_query: str = "",
+        around: int | None = None,
+    ) -> Lens:
         """What anyone who is not signed in sees: embeds, oEmbed, public copies."""
-        return cls.of(debate, ANONYMOUS, frame=frame, frame_query=frame_query)
+        return cls.of(debate, ANONYMOUS, frame=frame, frame_query=frame_query, around=around)
 
     def export_lens(self, format_name: str) -> Lens | None:
         """Whose view an export by this reader holds: a visitor's (the published debate), or
