@@ -139,10 +139,12 @@ def test_a_worker_that_holds_the_debate_serves_the_page_from_it(client, cast, ar
     assert holds(argued)
 
 
-def test_a_claim_deeper_than_the_first_screen_loads_the_whole_debate(client, argued):
+def test_a_claim_deeper_than_the_first_screen_reads_the_slice_around_it(client, argued):
+    """Its focus page reads the claims around it, not the whole debate (issue 35;
+    tests/test_focus_slice.py compares it with the page the whole structure gives)."""
     debate_structure(argued)
     _cold()
     deeper = Claim.objects.get(text="Two levels down.")
     response = client.get(f"{argued.get_absolute_url()}claims/{deeper.pk}/")
     assert response.status_code == 200 and "Two levels down." in response.content.decode()
-    assert holds(argued)
+    assert not holds(argued)

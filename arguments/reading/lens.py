@@ -108,6 +108,7 @@ class Lens:
         viewpoint: Viewpoint | None = None,
         voting_as: Perspective | None = None,
         first_screen: bool = False,
+        around: int | None = None,
     ) -> None:
         self.debate = debate
         self.user = user
@@ -128,6 +129,9 @@ class Lens:
         # A page that shows only the debate's first screen (the theses one level deep): a
         # process holding nothing reads just that (arguments/structure/first_screen.py).
         self.first_screen_only = first_screen
+        # A page that shows one claim with its pros and cons (its focus page, its branch):
+        # a process holding nothing reads just the slice around it.
+        self.around = around
 
     @classmethod
     def of(
@@ -138,6 +142,7 @@ class Lens:
         frame: Frame = Frame.SITE,
         order: str = "stored",
         frame_query: str = "",
+        around: int | None = None,
     ) -> Lens:
         return cls(
             debate,
@@ -146,12 +151,20 @@ class Lens:
             frame=frame,
             order=order,
             frame_query=frame_query,
+            around=around,
         )
 
     @classmethod
-    def visitor(cls, debate: Debate, *, frame: Frame = Frame.SITE, frame_query: str = "") -> Lens:
+    def visitor(
+        cls,
+        debate: Debate,
+        *,
+        frame: Frame = Frame.SITE,
+        frame_query: str = "",
+        around: int | None = None,
+    ) -> Lens:
         """What anyone who is not signed in sees: embeds, oEmbed, public copies."""
-        return cls.of(debate, ANONYMOUS, frame=frame, frame_query=frame_query)
+        return cls.of(debate, ANONYMOUS, frame=frame, frame_query=frame_query, around=around)
 
     def export_lens(self, format_name: str) -> Lens | None:
         """Whose view an export by this reader holds: a visitor's (the published debate), or
@@ -198,8 +211,8 @@ class Lens:
         and strengths (arguments/reading/perspectives.py)."""
         if self.viewpoint is not None:
             return structure_seen_as(self.debate, debate_structure(self.debate), self.viewpoint)
-        if self.first_screen_only:
-            return first_screen.structure_for(self.debate)
+        if self.first_screen_only or self.around is not None:
+            return first_screen.structure_for(self.debate, around=self.around)
         return debate_structure(self.debate)
 
     @cached_property

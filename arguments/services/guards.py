@@ -4,9 +4,11 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from functools import partial
 from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import ValidationError
+from django.db import transaction
 from django.db.models import F, Manager, Max, Model
 from django.utils import timezone
 from django.utils.text import slugify
@@ -15,7 +17,7 @@ from django.utils.translation import gettext as _
 from arguments import caches
 from arguments.models import Claim, Debate, Relation, Role, StructureChange
 from arguments.rules.permissions import at_least, sees_along
-from arguments.structure.loader import debate_structure
+from arguments.structure.loader import debate_structure, store_strengths_task
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AnonymousUser, User
@@ -49,6 +51,9 @@ def bump_version(debate: Debate, changed: Iterable[int] | None = None) -> None:
     }
     if changed is None:
         bumped["rebuilt_in"] = F("structure_version") + 1
+        # No process can catch this write up: its strengths are stored by the task worker,
+        # not by the next reader of every worker (a whole load in their request).
+        store_strengths_later(debate)
     # The debate's row stays locked to the end of the transaction, so the changes recorded
     # below commit in the order of their versions.
     debates.update(**bumped)
@@ -59,6 +64,13 @@ def bump_version(debate: Debate, changed: Iterable[int] | None = None) -> None:
             StructureChange(debate_id=debate.pk, claim_id=claim_id, version=version)
             for claim_id in sorted(ids)
         )
+
+
+def store_strengths_later(debate: Debate) -> None:
+    """Once the write commits, have the task worker store the debate's strengths (when no
+    reader did first), so that workers holding nothing keep reading slices of it
+    (structure/first_screen.py) after writes whose own request does not catch up."""
+    transaction.on_commit(partial(store_strengths_task.enqueue, debate.pk))
 
 
 def next_position(parent: Claim) -> int:

@@ -43,6 +43,7 @@ from arguments.services.guards import (
     history_of,
     is_descendant,
     next_position,
+    store_strengths_later,
 )
 
 if TYPE_CHECKING:
@@ -134,6 +135,7 @@ def _bump_where_shown(*rows: models.Model | None) -> None:
             shown[row.claim.debate_id].add(row.claim_id)
     for debate in Debate.objects.filter(pk__in=shown).order_by("pk"):
         bump_version(debate, shown[debate.pk])
+        store_strengths_later(debate)  # no reader's request caught the admin's edit up
 
 
 @transaction.atomic

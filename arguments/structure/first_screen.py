@@ -18,8 +18,11 @@ row they look at for the claims on the page.
   where its original place is seen): one recursive query, when there are links.
 - Citations and notes of the claims shown; strengths as stored.
 
+The same slice `around` one claim serves its focus page and its branch fragment: the claim,
+its way up to its thesis, its pros and cons and theirs (issue 35).
+
 The slice is never kept: the process loads the whole debate the first time a request needs
-more than the first screen (a branch, a focus page, search), and from then on holds it.
+more (the map, cruxes, gaps, search, a perspective), and from then on holds it.
 """
 
 from __future__ import annotations
@@ -62,13 +65,13 @@ logger = logging.getLogger(__name__)
 LEVELS = 1  # how deep beneath the theses the slice can unfold (it reads one level more)
 
 
-def structure_for(debate: Debate) -> DebateStructure:
-    """What the debate page's first screen is rendered from: the whole structure when this
-    process holds the debate, the stored strengths are behind, or the first screen is most
-    of the debate anyway; else the slice."""
+def structure_for(debate: Debate, *, around: int | None = None) -> DebateStructure:
+    """What the debate page's first screen (or, `around` a claim, its focus page or branch)
+    is rendered from: the whole structure when this process holds the debate, the stored
+    strengths are behind, or the slice would be most of the debate anyway; else the slice."""
     if holds(debate) or not stored_strengths.current(debate):
         return debate_structure(debate)
-    return load(debate) or debate_structure(debate)
+    return load(debate, around=around) or debate_structure(debate)
 
 
 # More claims than this on the first two levels, and the first screen is no longer a slice
@@ -93,19 +96,21 @@ def _placeholders(values: Sequence[object]) -> str:
     return ", ".join(["%s"] * len(values))
 
 
-def load(debate: Debate) -> DebateStructure | None:
+def load(debate: Debate, *, around: int | None = None) -> DebateStructure | None:
     """The first screen's slice of the debate (six queries, seven with links) from one
     snapshot (`snapshot.py`), or None when it would hold more than `SLICE_MAX` claims or a
-    relation in it names a claim it does not hold."""
+    relation in it names a claim it does not hold. `around` a claim: the slice its focus
+    page and branch fragment read instead (the claim, its way up to its thesis, its pros and
+    cons and theirs; the theses still, for "the lone thesis")."""
     with snapshot():
-        structure = _read_slice(debate)
+        structure = _read_slice(debate, around)
     if structure is not None and dangling(structure):
         logger.warning("debate %s: the first screen's slice names unread claims", debate.pk)
         return None
     return structure
 
 
-def _read_slice(debate: Debate) -> DebateStructure | None:
+def _read_slice(debate: Debate, around: int | None) -> DebateStructure | None:
     """Plain SQL, each part through an index: the theses by a partial index, relations by
     their parent (the ORM's `OR` of subqueries read every row of the debate on PostgreSQL),
     then the claims at their ends."""
@@ -124,15 +129,22 @@ def _read_slice(debate: Debate) -> DebateStructure | None:
         thesis_rows = cursor.fetchall()
         thesis_ids = [row[0] for row in thesis_rows]
         newest = max((row[-1] or 0 for row in thesis_rows), default=0)
-        edges = _edges_under(cursor, debate.pk, thesis_ids) if thesis_ids else []
+        roots = thesis_ids if around is None else [around]
+        edges = _edges_under(cursor, debate.pk, roots) if roots else []
     if len(edges) > SLICE_MAX:
         return None
     children, parents, original = edge_indexes(edges)
-    for edge in _ways_up(sorted({edge.child for edge in edges if edge.is_link})):
+    # The way up of every linked claim (a link shows only where its original place is
+    # seen) and of the claim in focus (whether the reader sees it, its breadcrumbs).
+    ways = {edge.child for edge in edges if edge.is_link}
+    if around is not None:
+        ways.add(around)
+    for edge in _ways_up(debate.pk, sorted(ways)):
         if edge.child not in original:
             original[edge.child] = edge
             parents.setdefault(edge.child, []).append(edge)
     wanted = {edge.child for edge in edges} | {edge.parent for edge in original.values()}
+    wanted.update(roots)
     wanted.difference_update(thesis_ids)
     nodes: dict[int, Node] = {}
     strength: dict[int, float] = {}
@@ -145,7 +157,7 @@ def _read_slice(debate: Debate) -> DebateStructure | None:
         nodes[node.id] = node
         if stored is not None:
             strength[node.id] = stored
-    shown = [*thesis_ids, *(edge.child for t in thesis_ids for edge in children.get(t, ()))]
+    shown = [*roots, *(edge.child for root in roots for edge in children.get(root, ()))]
     structure = DebateStructure(
         debate_id=debate.pk,
         version=(now.structure_version, now.created_at),
@@ -182,14 +194,14 @@ def _edges_under(cursor: CursorWrapper, debate_id: int, theses: list[int]) -> li
     return [edge_from(row) for row in cursor.fetchall()]
 
 
-def _ways_up(claims: list[int]) -> list[Edge]:
-    """The standing original relations from each of `claims` up to its thesis: one
-    recursive query (none without claims)."""
+def _ways_up(debate_id: int, claims: list[int]) -> list[Edge]:
+    """The standing original relations from each of `claims` (of the debate) up to its
+    thesis: one recursive query (none without claims)."""
     if not claims:
         return []
     sql = f"""
         WITH RECURSIVE up(id) AS (
-            SELECT id FROM {_CLAIMS} WHERE id IN ({_placeholders(claims)})
+            SELECT id FROM {_CLAIMS} WHERE debate_id = %s AND id IN ({_placeholders(claims)})
             UNION
             SELECT r.parent_id FROM {_RELATIONS} r JOIN up ON r.child_id = up.id
             WHERE r.is_link = %s AND r.is_hidden = %s
@@ -198,5 +210,5 @@ def _ways_up(claims: list[int]) -> list[Edge]:
         WHERE r.child_id IN (SELECT id FROM up) AND r.is_link = %s AND r.is_hidden = %s
     """  # names from the models; values are parameters
     with connections[replicas.reads_from()].cursor() as cursor:
-        cursor.execute(sql, [*claims, False, False, False, False])
+        cursor.execute(sql, [debate_id, *claims, False, False, False, False])
         return [edge_from(row) for row in cursor.fetchall()]

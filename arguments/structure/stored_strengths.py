@@ -22,12 +22,12 @@ store it once and a store never lands on a copy it was not computed from. A proc
 loses the race writes nothing; the stamp never moves back. The strengths are rows of their
 own: a store holds the debate's row, and a vote locks its point's claim before the debate's,
 so updating claims' rows here deadlocked (a PostgreSQL test races votes and writes). Nothing
-else writes them:
-a write that no process catches up (the admin) leaves the stamp behind until the next reader
-of the debate catches up and stores. An import puts a task on the queue with its rows
-(`loader.store_strengths_task`): the task worker loads the new debate and stores, so its
-first reader reads the slice, not the whole debate (a background import stores before its
-job is done).
+else writes them: a write that no process catches up (an admin save, a merge or revert,
+which every process reloads) queues the same task as an import once it commits
+(`guards.store_strengths_later`); until it runs, or a reader stores first, the stamp is
+behind. An import puts a task on the queue with its rows (`loader.store_strengths_task`):
+the task worker loads the new debate and stores, so its first reader reads the slice, not
+the whole debate (a background import stores before its job is done).
 """
 
 from __future__ import annotations

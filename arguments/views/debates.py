@@ -107,8 +107,9 @@ def debate_detail(request: HttpRequest, slug: str) -> HttpResponse:
 
 @vary_on_headers("HX-Request")
 def claim_detail(request: HtmxHttpRequest, slug: str, pk: int) -> HttpResponse:
-    """A claim in focus; with htmx and `part=branch`, only its pros and cons (one level)."""
-    lens = lens_for(request, slug)
+    """A claim in focus; with htmx and `part=branch`, only its pros and cons (one level). A
+    worker holding nothing of the debate reads only the claims around it."""
+    lens = lens_for(request, slug, around=pk)
     if not lens.sees(pk):
         merged_into = lens.merged_into(pk)
         if merged_into is not None:

@@ -87,12 +87,13 @@ class NotEmbeddable(Exception):
     """No debate at the address, or a private one: the same 404 either way."""
 
 
-def _embed_lens(slug: str, query: str = "") -> Lens:
-    """An anonymous visitor's lens in an embed; NotEmbeddable when there is none."""
+def _embed_lens(slug: str, query: str = "", *, around: int | None = None) -> Lens:
+    """An anonymous visitor's lens in an embed (`around` a claim: its branch, read alone by a
+    worker holding nothing); NotEmbeddable when there is none."""
     debate = selectors.debate_by_slug(slug)
     if debate is None:
         raise NotEmbeddable
-    lens = Lens.visitor(debate, frame=Frame.EMBED, frame_query=query)
+    lens = Lens.visitor(debate, frame=Frame.EMBED, frame_query=query, around=around)
     if not lens.readable:
         raise NotEmbeddable
     return lens
@@ -113,7 +114,7 @@ def _embed(request: HttpRequest, slug: str, pk: int | None) -> HttpResponse:
             status=400,
         )
     try:
-        lens = _embed_lens(slug, options.query())
+        lens = _embed_lens(slug, options.query(), around=pk if branch else None)
     except NotEmbeddable:
         return frame_error(request, str(NO_EMBED), status=404)
     if pk is not None and not lens.sees(pk):
