@@ -43,11 +43,14 @@ EXPIRY_CHOICES = [
 
 
 class ShareLinkForm(forms.Form):
-    role = forms.ChoiceField(label=_("Whoever opens it becomes"))
+    role = forms.ChoiceField(label=gettext_lazy("Whoever opens it becomes"))
     instant_access = forms.BooleanField(
-        label=_("Let people join without an account (they pick a display name)"), required=False
+        label=gettext_lazy("Let people join without an account (they pick a display name)"),
+        required=False,
     )
-    expires_in = forms.ChoiceField(label=_("Expires"), choices=EXPIRY_CHOICES, required=False)
+    expires_in = forms.ChoiceField(
+        label=gettext_lazy("Expires"), choices=EXPIRY_CHOICES, required=False
+    )
 
     def __init__(self, *args: Any, roles: list[Role], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -60,9 +63,9 @@ class ShareLinkForm(forms.Form):
 
 class JoinForm(forms.Form):
     display_name = forms.CharField(
-        label=_("Your name in this debate"),
+        label=gettext_lazy("Your name in this debate"),
         max_length=60,
-        help_text=_("Others see it next to what you write."),
+        help_text=gettext_lazy("Others see it next to what you write."),
     )
 
 

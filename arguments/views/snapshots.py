@@ -19,6 +19,7 @@ from django.urls import reverse
 from django.utils.http import content_disposition_header
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
 from arguments import formats, maps
@@ -55,17 +56,19 @@ class FreezeForm(forms.Form):
     note = forms.CharField(
         required=False,
         max_length=200,
-        label=_("Note (optional)"),
-        help_text=_("Why this version: “graded at the deadline”, “as cited in our paper”."),
+        label=gettext_lazy("Note (optional)"),
+        help_text=gettext_lazy(
+            "Why this version: “graded at the deadline”, “as cited in our paper”."
+        ),
     )
 
 
 class DeadlineForm(forms.Form):
     freeze_at = forms.DateTimeField(
         required=False,
-        label=_("Freeze automatically at"),
+        label=gettext_lazy("Freeze automatically at"),
         widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
-        help_text=_("In the site's time zone. Leave empty for no deadline."),
+        help_text=gettext_lazy("In the site's time zone. Leave empty for no deadline."),
     )
 
 

@@ -14,8 +14,7 @@ from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBadReque
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
-from django.utils.translation import ngettext
+from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_POST
 from django.views.decorators.vary import vary_on_headers
 
@@ -34,12 +33,12 @@ from arguments.views.forms import form_errors_to
 
 
 class TeamForm(forms.Form):
-    name = forms.CharField(label=_("Team name"), max_length=60)
+    name = forms.CharField(label=gettext_lazy("Team name"), max_length=60)
     members = forms.CharField(
-        label=_("Members"),
+        label=gettext_lazy("Members"),
         max_length=2000,
         required=False,
-        help_text=_lazy(
+        help_text=gettext_lazy(
             "Usernames, separated by commas or spaces; or none, and give the team its join link."
         ),
     )

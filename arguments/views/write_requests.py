@@ -12,6 +12,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from arguments import selectors
@@ -29,11 +30,11 @@ from arguments.views.forms import form_errors_to
 
 class WriteRequestForm(forms.Form):
     message = forms.CharField(
-        label=_("Why you would like to write"),
+        label=gettext_lazy("Why you would like to write"),
         required=False,
         max_length=MESSAGE_MAX,
         widget=forms.Textarea(attrs={"rows": 3}),
-        help_text=_("A sentence or two for the debate's owner and moderators."),
+        help_text=gettext_lazy("A sentence or two for the debate's owner and moderators."),
     )
 
 
