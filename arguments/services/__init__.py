@@ -18,7 +18,7 @@ from __future__ import annotations
 
 from arguments.rules.limits import RateLimited
 from arguments.rules.validation import clean_claim_text, normalize_url
-from arguments.services.accounts import account_leave, account_save
+from arguments.services.accounts import account_leave, account_save, member_language_set
 from arguments.services.annotations import annotation_add, annotation_delete, annotation_edit
 from arguments.services.claims import (
     claim_add,
@@ -98,6 +98,7 @@ __all__ = [
     "claim_unlink",
     "clean_claim_text",
     "debate_archive",
+    "member_language_set",
     "debate_configure",
     "debate_create",
     "debate_import",

@@ -5,7 +5,9 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
 from django.forms.renderers import TemplatesSetting
 
 from arguments.models import (
@@ -58,6 +60,12 @@ class DebateForm(forms.Form):
     )
     requires_approval = forms.BooleanField(
         label="New claims need a moderator's approval", required=False
+    )
+    language = forms.ChoiceField(
+        label=_("Language of the debate"),
+        choices=settings.LANGUAGES,
+        required=False,  # left out: the site's default
+        help_text=_("The language its claims are written in; search understands its words."),
     )
 
 

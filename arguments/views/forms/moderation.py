@@ -7,7 +7,9 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
 
 from arguments import selectors
 from arguments.models import Debate, Flag, GradeFormula, Role
@@ -121,7 +123,7 @@ class DebateSettingsForm(forms.Form):
     section that the manager may change (`fields`), so a POST can name no other."""
 
     SECTIONS: dict[str, tuple[str, ...]] = {
-        "about": ("title", "description"),
+        "about": ("title", "description", "language"),
         "participation": (
             "visibility",
             "default_role",
@@ -140,6 +142,12 @@ class DebateSettingsForm(forms.Form):
         max_length=5000,
         widget=forms.Textarea(attrs={"rows": 4}),
         help_text="Context shown under the question (Markdown).",
+    )
+    language = forms.ChoiceField(
+        label=_("Language of the debate"),
+        choices=settings.LANGUAGES,
+        required=False,  # left out: unchanged
+        help_text=_("The language its claims are written in; search understands its words."),
     )
     visibility = forms.ChoiceField(
         label="Who may find and read it",
@@ -191,7 +199,7 @@ class DebateSettingsForm(forms.Form):
         super().clean()
         data = self.cleaned_data
         # A choice left out (a form without it, or a script posting part of it) is unchanged.
-        for name in ("visibility", "default_role"):
+        for name in ("visibility", "default_role", "language"):
             if data.get(name) == "":
                 del data[name]
         return data
