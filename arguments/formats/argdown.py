@@ -21,6 +21,8 @@ import re
 from dataclasses import dataclass, field
 from json.encoder import encode_basestring_ascii
 
+from django.conf import settings
+
 from arguments.formats.document import (
     Candidate,
     DebateDocument,
@@ -456,7 +458,8 @@ def render(document: DebateDocument) -> str:
         out.append(f"title: {json.dumps(fold(document.title), ensure_ascii=False)}")
     if document.description:
         out.append(f"description: {json.dumps(document.description, ensure_ascii=False)}")
-    if document.language:
+    # The site's default goes unsaid: an English debate's file stays as Argdown writes it.
+    if document.language and document.language != settings.LANGUAGE_CODE:
         out.append(f"language: {json.dumps(document.language)}")
     kept = document.interchange.get("argdown", {}).get("front_matter")
     if kept:

@@ -28,7 +28,7 @@ CATALOG_SECONDS = 24 * 3600
 _catalog = JavaScriptCatalog.as_view(packages=["arguments"])
 
 
-def _no_view(request: HttpRequest) -> HttpResponse:  # CsrfViewMiddleware's get_response
+def _no_view(request: HttpRequest) -> HttpResponse:  # what the CSRF check would call next
     return HttpResponse()
 
 
@@ -44,7 +44,7 @@ def language_set(request: HttpRequest) -> HttpResponse:
     pages, which the switcher undoes; a member's post changes their profile, so it is checked.
     """
     if request.user.is_authenticated:
-        refused = CsrfViewMiddleware(_no_view).process_view(request, language_set, (), {})
+        refused = CsrfViewMiddleware(_no_view).process_view(request, _no_view, (), {})
         if refused is not None:
             return refused
     chosen = languages.supported(request.POST.get("language"))

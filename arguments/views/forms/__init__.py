@@ -7,8 +7,8 @@ from typing import Any
 from django import forms
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.utils.translation import gettext_lazy as _
 from django.forms.renderers import TemplatesSetting
+from django.utils.translation import gettext_lazy as _
 
 from arguments.models import (
     ANNOTATION_MAX_LENGTH,
