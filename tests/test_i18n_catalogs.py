@@ -85,8 +85,10 @@ def _catalog(mo: Path) -> dict[object, str]:
 @pytest.mark.parametrize("domain", DOMAINS)
 def test_the_catalog_holds_every_string_translated(fresh: Path, language: str, domain: str) -> None:
     committed = LOCALE / language / "LC_MESSAGES" / f"{domain}.po"
-    assert committed.exists(), f"{committed} is missing: run makemessages (docs/I18N.md)"
     made = fresh / "locale" / language / "LC_MESSAGES" / f"{domain}.po"
+    if not made.exists() and not committed.exists():
+        pytest.skip(f"no string of the {domain} domain is marked")
+    assert committed.exists(), f"{committed} is missing: run makemessages (docs/I18N.md)"
     # msgcmp: every msgid of `made` must be in `committed`, translated and not fuzzy.
     compared = subprocess.run(
         ["msgcmp", str(committed), str(made)], capture_output=True, text=True, check=False
@@ -104,6 +106,8 @@ def test_the_compiled_catalog_is_the_po_compiled(
 ) -> None:
     po = LOCALE / language / "LC_MESSAGES" / f"{domain}.po"
     mo = po.with_suffix(".mo")
+    if not po.exists():
+        pytest.skip(f"no {po.relative_to(ROOT)} (test_the_catalog_holds_every_string says why)")
     assert mo.exists(), f"{mo.relative_to(ROOT)} is missing: run compilemessages"
     compiled = tmp_path / "compiled.mo"
     subprocess.run(["msgfmt", "--check-format", "-o", str(compiled), str(po)], check=True)
