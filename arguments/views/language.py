@@ -13,6 +13,7 @@ from typing import Any
 
 from django.contrib.auth.signals import user_logged_in
 from django.http import Http404, HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
 from django.middleware.csrf import CsrfViewMiddleware
 from django.utils import translation
 from django.utils.translation import gettext as _
@@ -47,16 +48,13 @@ def language_set(request: HttpRequest) -> HttpResponse:
         refused = CsrfViewMiddleware(_no_view).process_view(request, _no_view, (), {})
         if refused is not None:
             return refused
-    chosen = languages.supported(request.POST.get("language"))
-    if chosen is None:
+    chosen = request.POST.get("language", "")
+    if chosen not in languages.codes():  # the form's values, exactly
         return HttpResponse(_("Choose one of the languages offered."), status=400)
     if request.user.is_authenticated:
         limit_act(request, "language")
         services.member_language_set(actor=request.user, language=chosen)
         request.session[languages.SESSION_KEY] = chosen
-    post = request.POST.copy()
-    post["language"] = chosen
-    request.POST = post
     return set_language(request)
 
 
@@ -79,7 +77,7 @@ def connect_signals() -> None:
 
 @cache_control(max_age=CATALOG_SECONDS, public=True)
 @cache_page(CATALOG_SECONDS)
-def javascript_catalog(request: HttpRequest, language: str) -> HttpResponse:
+def javascript_catalog(request: HttpRequest, language: str) -> HttpResponseBase:
     """The scripts' translations (`gettext`, `ngettext`, `interpolate`) in `language`: the
     language is in the address (base.html names the page's), so browsers and the server keep
     one catalog per language and a switch fetches the other."""
