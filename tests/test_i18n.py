@@ -119,12 +119,14 @@ def test_a_member_s_choice_is_kept_in_their_profile_and_comes_back(cast, debate)
     assert html_lang(elsewhere.get("/", HTTP_ACCEPT_LANGUAGE="en")) == "de"
 
 
-def test_a_member_s_post_without_the_csrf_token_is_refused(cast):
+def test_a_member_s_post_without_the_csrf_token_never_writes_the_profile(cast):
+    """An error page's switcher carries no token: it changes this session's language only."""
     member = Client(enforce_csrf_checks=True)
     member.force_login(cast.writer)
     response = member.post(SWITCH, {"language": "de", "next": "/"})
-    assert response.status_code == 403
+    assert response.status_code == 302
     assert not Profile.objects.filter(user=cast.writer).exists()
+    assert html_lang(member.get("/")) == "de"
 
 
 def test_the_profile_language_service_refuses_visitors_and_unknown_codes(cast):

@@ -41,19 +41,20 @@ def language_set(request: HttpRequest) -> HttpResponse:
 
     A visitor's form carries no CSRF token: their debate page is kept whole for every visitor
     (views/visitor_pages.py), so it holds nothing of one reader's, and a token would set the
-    CSRF cookie. What a forged post could do to a visitor is change the language of their
-    pages, which the switcher undoes; a member's post changes their profile, so it is checked.
+    CSRF cookie; error pages carry none either (_error.html). What a forged post can do is
+    change the language of the reader's pages (cookie and session), which the switcher
+    undoes; only a post with a valid token writes a member's profile.
     """
-    if request.user.is_authenticated:
-        refused = CsrfViewMiddleware(_no_view).process_view(request, _no_view, (), {})
-        if refused is not None:
-            return refused
+    checked = request.user.is_authenticated and (
+        CsrfViewMiddleware(_no_view).process_view(request, _no_view, (), {}) is None
+    )
     chosen = request.POST.get("language", "")
     if chosen not in languages.codes():  # the form's values, exactly
         return HttpResponse(_("Choose one of the languages offered."), status=400)
-    if request.user.is_authenticated:
+    if checked:
         limit_act(request, "language")
         services.member_language_set(actor=request.user, language=chosen)
+    if request.user.is_authenticated:
         request.session[languages.SESSION_KEY] = chosen
     return set_language(request)
 
