@@ -26,6 +26,9 @@ class ArgumentsConfig(AppConfig):
     def ready(self) -> None:
         # The models are not loaded yet when Django imports this module.
         from arguments.services.accounts import account_leave  # noqa: PLC0415
+        from arguments.views.language import connect_signals  # noqa: PLC0415
+
+        connect_signals()  # a member's profile language, brought back when they sign in
 
         def forget_votes(sender: type[User], instance: User, **kwargs: object) -> None:
             # However an account is deleted (the admin, a shell, a bulk delete), its votes

@@ -135,6 +135,11 @@ class Debate(models.Model):
         max_length=10, choices=Visibility.choices, default=Visibility.PUBLIC
     )
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.OPEN)
+    # The language its claims are written in (issue 34): pages put it in `lang` on the
+    # claims' container, search stems with its configuration (arguments/languages.py).
+    language = models.CharField(
+        max_length=7, choices=settings.LANGUAGES, default=settings.LANGUAGE_CODE
+    )
     conclusion = models.TextField(blank=True, max_length=ELABORATION_MAX_LENGTH)
     default_role = models.CharField(
         "role of newcomers",
@@ -1237,6 +1242,19 @@ class NotificationSettings(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user_id}: {self.digest}"
+
+
+class Profile(models.Model):
+    """What a member chose for themselves beyond their account: the interface's language
+    (copied into their session when they sign in, views/language.py)."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="profile"
+    )
+    language = models.CharField(max_length=7, choices=settings.LANGUAGES, blank=True)
+
+    def __str__(self) -> str:
+        return f"{self.user_id}: {self.language or '-'}"
 
 
 class ScheduledRun(models.Model):

@@ -29,6 +29,7 @@ from arguments.models import (
     ImportJob,
     Membership,
     Perspective,
+    Profile,
     Relation,
     Role,
     ScoreReport,
@@ -588,3 +589,9 @@ def takes_part(debate: Debate, user: User) -> bool:
             claim__debate=debate, author=user, status=Annotation.Status.PUBLISHED
         ).exists()
     )
+
+
+def member_language(user_id: int) -> str:
+    """The interface language a member keeps in their profile ("" when none)."""
+    found = Profile.objects.filter(user_id=user_id).values_list("language", flat=True).first()
+    return found or ""

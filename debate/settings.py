@@ -87,6 +87,10 @@ MIDDLEWARE = [
     # Outside the session and CSRF middleware, so it sees the cookies they set on the way out.
     "arguments.lti.cookies.LmsFrameCookiesMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    # The language: Accept-Language or the `django_language` cookie (Django's), then a
+    # member's or an LMS launch's choice kept in the session (ours, which wins).
+    "django.middleware.locale.LocaleMiddleware",
+    "arguments.views.middleware.SessionLanguageMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -113,6 +117,7 @@ TEMPLATES = [
         "OPTIONS": {
             "context_processors": [
                 "django.template.context_processors.request",
+                "django.template.context_processors.i18n",  # LANGUAGE_CODE, LANGUAGE_BIDI
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.csp",  # csp_nonce, for the rare inline script
@@ -247,7 +252,21 @@ DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "debate@localhost")
 # Where e-mails point back to (links, unsubscribe): a command has no request to ask.
 SITE_URL = os.environ.get("SITE_URL", "http://localhost:8000").rstrip("/")
 
-LANGUAGE_CODE = "en-us"
+# The interface's languages (issue 34, docs/I18N.md): English unless the reader's profile,
+# an LMS launch, the switcher's cookie or the browser's Accept-Language asks for another.
+# A debate's own language (`Debate.language`) is chosen from the same list.
+LANGUAGE_CODE = "en"
+LANGUAGES = [
+    ("en", "English"),
+    ("fr", "Français"),
+    ("de", "Deutsch"),
+    ("es", "Español"),
+    ("pt-br", "Português (Brasil)"),
+    ("ar", "العربية"),
+]
+LOCALE_PATHS = [BASE_DIR / "locale"]
+LANGUAGE_COOKIE_SAMESITE = "Lax"
+LANGUAGE_COOKIE_AGE = 365 * 24 * 3600
 TIME_ZONE = "UTC"
 USE_I18N = True
 USE_TZ = True

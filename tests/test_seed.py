@@ -133,3 +133,8 @@ def test_the_french_debate_says_its_language():
     french = next(spec for spec in DEBATES if spec["slug"] == FRENCH)
     assert french["language"] == "fr"
     assert all(spec.get("language", "en") == "en" for spec in DEBATES if spec is not french)
+
+
+def test_the_seeded_french_debate_is_stored_as_french(seeded):
+    assert Debate.objects.get(slug=FRENCH).language == "fr"
+    assert set(Debate.objects.exclude(slug=FRENCH).values_list("language", flat=True)) == {"en"}

@@ -73,6 +73,7 @@ PAGE_OR_FRAGMENT_KWARGS = {
     "flag_id": lambda w: w.flag.pk,
     "user_id": lambda w: w.debate.owner_id,
     "format_name": lambda w: "json",
+    "language": lambda w: "fr",  # the JavaScript catalog's
     "follow_id": lambda w: 999999,  # none of mine: dropping it changes nothing
     "link_id": lambda w: _share_link(w).pk,
     "token": lambda w: _share_link(w).token,

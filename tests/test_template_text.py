@@ -32,6 +32,8 @@ NOT_PAGES = {
     "arguments:oembed",
     "arguments:debate_annotations",
     "arguments:mention_names",  # JSON for the "@name" autocomplete
+    "arguments:language",  # the switcher: a POST that redirects (tests/test_i18n.py)
+    "arguments:javascript_catalog",  # JavaScript (tests/test_i18n.py)
     "lti:launch",
     "lti:jwks",
     "lti:login",

@@ -8,6 +8,13 @@ text (`icontains`), and ranking and highlighting happen here. SQLite is the clas
 default, where a debate holds hundreds of claims, not tens of thousands: an FTS5 table kept in
 sync by triggers would be a second copy of every claim to keep right for little gain there.
 
+A debate is searched in its own language (issue 34, `Debate.language`): its text search
+configuration stems the query and the claims (french, german, spanish, portuguese, arabic;
+arguments/languages.py). English, the stored document's, reads the indexed column; another
+language computes the debate's claims' documents in that configuration (the debate's own
+claims only, found by its index). The site-wide search reads the stored English document.
+SQLite has no stemming: every word must appear, in any language.
+
 The database only proposes candidates (at most `CANDIDATES`); the lens decides what the reader
 sees, so pending, hidden and merged claims, and claims beneath a hidden one, never leak.
 """
@@ -35,6 +42,7 @@ from django.db.models.expressions import RawSQL
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
+from arguments import languages
 from arguments.models import Citation, Claim, Debate, Source
 from arguments.reading.lens import Lens
 
@@ -54,10 +62,13 @@ START, STOP = "\ue000", "\ue001"
 _MARKED = re.compile(f"{START}(.*?){STOP}", re.S)
 
 
-def claim_document() -> RawSQL:
-    """The claim text's document as stored (PostgreSQL only): the generated column of
-    migration 0013, `to_tsvector('english', text)`, with the GIN index on it. Read, never
-    computed again: ranking thousands of matches by re-parsing their text was slow."""
+def claim_document(config: str = CONFIG) -> RawSQL | SearchVector:
+    """The claim text's document (PostgreSQL only). In English, as stored: the generated
+    column of migration 0013, `to_tsvector('english', text)`, with the GIN index on it, read,
+    never computed again (ranking thousands of matches by re-parsing their text was slow).
+    In another configuration, computed from the text."""
+    if config != CONFIG:
+        return SearchVector("text", config=config)
     return RawSQL('"arguments_claim"."search_document"', (), output_field=SearchVectorField())
 
 
@@ -107,7 +118,9 @@ def _postgres() -> bool:
     return connection.vendor == "postgresql"
 
 
-def _ranked_ids(claims: QuerySet[Claim], query: str) -> list[tuple[int, int, str]]:
+def _ranked_ids(
+    claims: QuerySet[Claim], query: str, config: str = CONFIG
+) -> list[tuple[int, int, str]]:
     """(claim id, debate id, matched source title or "") of the best candidates, best first.
 
     A claim whose text holds the query as typed (the exact phrase) comes before one that only
@@ -123,11 +136,11 @@ def _ranked_ids(claims: QuerySet[Claim], query: str) -> list[tuple[int, int, str
     by_text: QuerySet[Claim, tuple[int, int]]  # (claim, debate)
     sources: QuerySet[Source]
     if _postgres():
-        search = SearchQuery(query, search_type="websearch", config=CONFIG)
+        search = SearchQuery(query, search_type="websearch", config=config)
         # Two indexed queries, not one with an OR: PostgreSQL cannot use the claims' index
         # for "text matches OR cites a matching source", and would scan the whole table.
         by_text = (
-            claims.annotate(document=claim_document())
+            claims.annotate(document=claim_document(config))
             .filter(document=search)
             .annotate(
                 phrase=phrase,
@@ -172,14 +185,14 @@ def _ranked_ids(claims: QuerySet[Claim], query: str) -> list[tuple[int, int, str
     return found
 
 
-def _snippets(ids: list[int], query: str) -> dict[int, SafeString]:
+def _snippets(ids: list[int], query: str, config: str = CONFIG) -> dict[int, SafeString]:
     """Each claim's text with the query's words highlighted, escaped; one query."""
     rows = Claim.objects.filter(pk__in=ids)
     if _postgres():
         headline = SearchHeadline(
             "text",
-            SearchQuery(query, search_type="websearch", config=CONFIG),
-            config=CONFIG,
+            SearchQuery(query, search_type="websearch", config=config),
+            config=config,
             start_sel=START,
             stop_sel=STOP,
             max_words=40,
@@ -191,7 +204,11 @@ def _snippets(ids: list[int], query: str) -> dict[int, SafeString]:
 
 
 def _hits(
-    found: list[tuple[int, int, str]], lenses: dict[int, Lens], query: str, limit: int
+    found: list[tuple[int, int, str]],
+    lenses: dict[int, Lens],
+    query: str,
+    limit: int,
+    config: str = CONFIG,
 ) -> list[Hit]:
     """The candidates the reader sees (each through its debate's lens), as `Hit`s."""
     kept: list[tuple[int, Lens, str]] = []
@@ -201,7 +218,7 @@ def _hits(
             kept.append((pk, lens, source))
             if len(kept) == limit:
                 break
-    snippets = _snippets([pk for pk, _lens, _source in kept], query)
+    snippets = _snippets([pk for pk, _lens, _source in kept], query, config)
     hits = []
     for pk, lens, source in kept:
         path = lens.structure.path_to(pk)
@@ -221,9 +238,11 @@ def _hits(
 
 
 def search_debate(lens: Lens, query: str, *, limit: int = 20) -> list[Hit]:
-    """Claims of the lens's debate matching `query` that its reader sees, best first."""
-    found = _ranked_ids(Claim.objects.filter(debate=lens.debate), query)
-    return _hits(found, {lens.debate.pk: lens}, query, limit)
+    """Claims of the lens's debate matching `query` that its reader sees, best first, the
+    words stemmed as the debate's language stems them."""
+    config = languages.search_config(lens.debate.language)
+    found = _ranked_ids(Claim.objects.filter(debate=lens.debate), query, config)
+    return _hits(found, {lens.debate.pk: lens}, query, limit, config)
 
 
 def readable_debates(user: AnyUser) -> QuerySet[Debate]:

@@ -21,6 +21,8 @@ import re
 from dataclasses import dataclass, field
 from json.encoder import encode_basestring_ascii
 
+from django.conf import settings
+
 from arguments.formats.document import (
     Candidate,
     DebateDocument,
@@ -319,10 +321,13 @@ def _node_text(node: _Node) -> str:
     return fold(ESCAPED.sub(r"\1", written[-1])) if written else node.title
 
 
+FRONT_MATTER_KEYS = ("title", "description", "language")  # the debate's, read and written
+
+
 def _front_matter(text: str, document: DebateDocument) -> str:
-    """Read `title` and `description` from `===` front matter (a value may go on over indented
-    lines, or be a `>`/`|` block); keep the other lines to write back. Blank it all, keeping
-    line numbers."""
+    """Read `title`, `description` and `language` from `===` front matter (a value may go on
+    over indented lines, or be a `>`/`|` block); keep the other lines to write back. Blank it
+    all, keeping line numbers."""
     lines = text.split("\n")
     first = next((i for i, line in enumerate(lines) if line.strip()), None)
     if first is None or lines[first].strip() != "===":
@@ -336,14 +341,14 @@ def _front_matter(text: str, document: DebateDocument) -> str:
         name, sep, value = line.partition(":")
         if sep and not line[:1].isspace() and name.strip():
             key = name.strip()
-            if key in ("title", "description"):
+            if key in FRONT_MATTER_KEYS:
                 setattr(document, key, value.strip())
                 continue
-        elif key in ("title", "description"):
+        elif key in FRONT_MATTER_KEYS:
             setattr(document, key, f"{getattr(document, key)}\n{line}")
             continue
         others.append(line)
-    for name in ("title", "description"):
+    for name in FRONT_MATTER_KEYS:
         setattr(document, name, _yaml_scalar(getattr(document, name)))
     if any(line.strip() for line in others):
         document.interchange.setdefault("argdown", {})["front_matter"] = "\n".join(others)
@@ -453,6 +458,9 @@ def render(document: DebateDocument) -> str:
         out.append(f"title: {json.dumps(fold(document.title), ensure_ascii=False)}")
     if document.description:
         out.append(f"description: {json.dumps(document.description, ensure_ascii=False)}")
+    # The site's default goes unsaid: an English debate's file stays as Argdown writes it.
+    if document.language and document.language != settings.LANGUAGE_CODE:
+        out.append(f"language: {json.dumps(document.language)}")
     kept = document.interchange.get("argdown", {}).get("front_matter")
     if kept:
         out.append(kept)

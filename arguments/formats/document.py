@@ -199,6 +199,9 @@ class DebateDocument:
     requires_approval: bool = False
     hide_votes_until_voted: bool = False
     embed_origins: str = ""
+    # The language its claims are written in (`Debate.language`, issue 34): our JSON and
+    # Argdown's front matter carry it; "" (a file that does not say) means the site's default.
+    language: str = ""
     # What a file held that the app has no column for, kept to write it back (a Kialo
     # question, Argdown front matter, AIF's dialogue layer): `Debate.interchange`.
     interchange: dict[str, Any] = field(default_factory=dict)

@@ -57,6 +57,7 @@ def parse(text: str) -> DebateDocument:
         requires_approval=_get(debate, "requires_approval", "debate", bool, False),
         hide_votes_until_voted=_get(debate, "hide_votes_until_voted", "debate", bool, False),
         embed_origins=_get(debate, "embed_origins", "debate", str, ""),
+        language=_get(debate, "language", "debate", str, ""),
         interchange=_get(debate, "interchange", "debate", dict, {}),
     )
     for path, item in _items(data, "claims", required=True):
@@ -248,6 +249,7 @@ def render(document: DebateDocument) -> str:
             "annotations_enabled": document.annotations_enabled,
             "requires_approval": document.requires_approval,
             "hide_votes_until_voted": document.hide_votes_until_voted,
+            "language": document.language,
             "embed_origins": document.embed_origins,
             # What other formats held that only they read, written only when there is some.
             **({"interchange": document.interchange} if document.interchange else {}),

@@ -39,7 +39,12 @@ class LivePolls:
             if self._unchanged(environ, match.group(1), ticket, etag):
                 start_response(
                     "304 Not Modified",
-                    [("ETag", etag), ("Cache-Control", "no-cache, private")],
+                    # As the view's answer: the page polled is in the reader's language.
+                    [
+                        ("ETag", etag),
+                        ("Cache-Control", "no-cache, private"),
+                        ("Vary", "Accept-Language, Cookie"),
+                    ],
                 )
                 return []
         return self.app(environ, start_response)

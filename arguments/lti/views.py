@@ -53,7 +53,7 @@ from pylti1p3.deep_link_resource import DeepLinkResource
 from pylti1p3.exception import LtiException, OIDCException
 from pylti1p3.lineitem import LineItem
 
-from arguments import caches, selectors, services
+from arguments import caches, languages, selectors, services
 from arguments.lti import SESSION_ORIGINS, SESSION_RETURN_URLS
 from arguments.lti.claims import MalformedClaim, launch_claims_check
 from arguments.lti.storage import (
@@ -513,6 +513,11 @@ def launch(request: HttpRequest) -> HttpResponse:
         message = _("The course platform sent a malformed launch. Tell its administrator.")
         return lti_error(request, LaunchError(message, 400, details=repr(error)))
     login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+    # The platform's language for this launch's session (the learner's LMS language), over
+    # their profile's: LTI puts it in launch_presentation, OpenID Connect at the top.
+    locale = _dict(body.get(CLAIM + "launch_presentation")).get("locale") or body.get("locale")
+    if (chosen := languages.supported(locale)) is not None:
+        request.session[languages.SESSION_KEY] = chosen
     request.session[SESSION_ORIGINS] = platform_origins(request, body, lti_launch.registration)
     if debate is not None:
         _remember_return_url(request, debate, body)

@@ -184,6 +184,7 @@ def document_from_debate(
         requires_approval=debate.requires_approval,
         hide_votes_until_voted=debate.hide_votes_until_voted,
         embed_origins=debate.embed_origins,
+        language=debate.language,
         interchange=debate.interchange,
     )
     for row in claim_rows:

@@ -438,6 +438,7 @@ def visitor_copy(document: DebateDocument) -> DebateDocument:
         requires_approval=document.requires_approval,
         hide_votes_until_voted=document.hide_votes_until_voted,
         embed_origins=document.embed_origins,
+        language=document.language,
         interchange=document.interchange,
     )
     for claim in document.claims:

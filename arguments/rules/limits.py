@@ -83,6 +83,8 @@ WRITE_LIMITS: dict[str, WriteLimit] = {
     "api": WriteLimit(600, 3000, timedelta(minutes=1), "called the API"),
     # A teacher grading a class of sixty claim by claim, never a script's thousands.
     "feedback": WriteLimit(240, 600, timedelta(minutes=10), "written feedback or grades"),
+    # A member's profile language (the switcher): a person tries a few, never hundreds.
+    "language": WriteLimit(30, 300, timedelta(minutes=10), "changed the language"),
 }
 
 caches.register(

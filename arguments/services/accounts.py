@@ -7,11 +7,12 @@ from __future__ import annotations
 from collections import defaultdict
 from typing import TYPE_CHECKING
 
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from arguments.models import Annotation, Claim, Debate
+from arguments import languages
+from arguments.models import Annotation, Claim, Debate, Profile
 from arguments.services.guards import bump_version
 from arguments.services.votes import votes_forget
 
@@ -51,3 +52,16 @@ def account_leave(account: User) -> None:
     version (its claims and notes stay, without it)."""
     votes_forget(account)
     _bump_where_named(account.pk)
+
+
+@transaction.atomic
+def member_language_set(*, actor: AnyUser, language: str) -> str:
+    """Keep the interface language a member chose (the switcher), for every device they sign
+    in on; "" goes back to the browser's. The code as stored."""
+    if not actor.is_authenticated:
+        raise PermissionDenied(_("Sign in to keep a language in your profile."))
+    chosen = "" if not language else languages.supported(language)
+    if chosen is None:
+        raise ValidationError({"language": _("Choose one of the languages offered.")})
+    Profile.objects.update_or_create(user=actor, defaults={"language": chosen})
+    return chosen

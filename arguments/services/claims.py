@@ -4,10 +4,12 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from arguments import languages
 from arguments.live import notifications
 from arguments.models import (
     TITLE_MAX_LENGTH,
@@ -49,6 +51,7 @@ def debate_create(
     voting_enabled: bool = True,
     annotations_enabled: bool = True,
     slug: str | None = None,
+    language: str = "",
 ) -> Debate:
     """Open a new debate with its first thesis; the creator owns it. It starts unlisted
     (reachable by its link, listed nowhere) unless the owner chooses otherwise."""
@@ -66,8 +69,12 @@ def debate_create(
         raise ValidationError(
             {"default_role": _("Newcomers can be writers, suggesters or viewers.")}
         )
+    language = language or settings.LANGUAGE_CODE
+    if language not in languages.codes():
+        raise ValidationError({"language": _("Choose one of the languages offered.")})
     debate = Debate(
         slug=slug or unique_slug(title),
+        language=language,
         title=title,
         description=description.strip(),
         owner=owner,

@@ -19,6 +19,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from arguments import languages
 from arguments.models import ELABORATION_MAX_LENGTH, TITLE_MAX_LENGTH, Debate
 from arguments.rules.permissions import Action, require
 from arguments.rules.validation import WHITESPACE, clean_embed_origins
@@ -34,6 +35,7 @@ if TYPE_CHECKING:
 FIELD_ACTIONS: dict[str, Action] = {
     "title": Action.CONFIGURE_DEBATE,
     "description": Action.CONFIGURE_DEBATE,
+    "language": Action.CONFIGURE_DEBATE,
     "visibility": Action.CONFIGURE_DEBATE,
     "default_role": Action.CONFIGURE_DEBATE,
     "embed_origins": Action.CONFIGURE_DEBATE,
@@ -77,6 +79,10 @@ def _clean(debate: Debate, name: str, value: Any) -> Any:
             raise ValidationError(
                 {"default_role": _("Newcomers can be writers, suggesters or viewers.")}
             )
+        return value
+    if name == "language":
+        if value not in languages.codes():
+            raise ValidationError({"language": _("Choose one of the languages offered.")})
         return value
     if name == "embed_origins":
         return clean_embed_origins(str(value or ""))

@@ -16,6 +16,7 @@ from collections.abc import Callable, Iterator, Sequence
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.validators import validate_slug
@@ -24,6 +25,7 @@ from django.db.models import DateField, Field, JSONField, Model
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from arguments import languages
 from arguments.formats.document import DebateDocument, FormatError, check_document, title_for
 from arguments.models import (
     Annotation,
@@ -357,6 +359,8 @@ def _create_debate(owner: User, document: DebateDocument, title: str | None) -> 
         requires_approval=document.requires_approval,
         hide_votes_until_voted=document.hide_votes_until_voted,
         embed_origins=document.embed_origins.strip(),
+        # A language the site does not offer (another site's) falls back to the default.
+        language=languages.supported(document.language) or settings.LANGUAGE_CODE,
         interchange=document.interchange,
     )
     try:

@@ -9,6 +9,7 @@ from django.template import Context
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
+from arguments import languages
 from arguments.formats.document import LOSSES
 from arguments.reading.markup import render_markdown
 from arguments.reading.picker import Picker, picker_of
@@ -85,3 +86,13 @@ def round_trip_losses(counts: dict[str, int]) -> list[tuple[int, str]]:
         for name, n in counts.items()
         if name.startswith("lost_") and n
     ]
+
+
+@register.simple_tag
+def content_lang(debate: object) -> SafeString:
+    """`lang` and `dir` for what the debate's participants wrote (its title, a claim's text),
+    in the debate's language, while the interface around it speaks the reader's."""
+    code = str(getattr(debate, "language", "") or "")
+    if code not in languages.codes():
+        return mark_safe("")
+    return mark_safe(f'lang="{escape(code)}" dir="{languages.direction(code)}"')

@@ -27,6 +27,7 @@ from operator import attrgetter
 from typing import TYPE_CHECKING, Any
 
 from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import get_language
 
 from arguments import caches
 from arguments.reading.tree import TreeItem
@@ -81,6 +82,7 @@ def fingerprint(item: TreeItem, full_path: str) -> tuple[Any, ...] | None:
         item.author,  # as the reader sees it: a pseudonym in a pseudonymous debate
         item.is_own,
         lens.is_staff,  # staff get a link to the claim's flags in the admin (in a notice)
+        lens.debate.language,  # the claim text's `lang`
         # The reader's frame, perspective, order and script prefix, as the links show them.
         urls.focus,
         urls.branch,
@@ -116,7 +118,8 @@ def _kept(template_name: str, item: TreeItem, context: Context) -> SafeString:
     key = None
     if request is not None and not any(context.get(flag) for flag in PER_REQUEST_FLAGS):
         shown = fingerprint(item, request.get_full_path())
-        key = None if shown is None else (template_name, *shown)
+        # The language too: a card's labels ("Pro", "Vote") are in the reader's.
+        key = None if shown is None else (template_name, get_language(), *shown)
     html = None
     if key is not None:
         html = _cards.fetch(key)
@@ -142,7 +145,8 @@ caches.register(
     "cards",
     kept=caches.Kept.PROCESS,
     key="the template and the card's `fingerprint`: every field of the tree item, what the "
-    "card reads through the lens, the links of the reader's frame, the page's path",
+    "card reads through the lens, the links of the reader's frame, the page's path, the "
+    "interface's language",
     stale="never: anything shown changes the key; the cards used last are kept, within their "
     "budget of bytes",
     forget=forget_cards,

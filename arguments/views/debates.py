@@ -8,6 +8,7 @@ from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import translation
 from django.views.decorators.http import require_http_methods
 from django.views.decorators.vary import vary_on_headers
 
@@ -69,7 +70,9 @@ def debate_search(request: HttpRequest, slug: str) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def debate_new(request: HttpRequest) -> HttpResponse:
-    form = DebateForm(request.POST or None, initial={"default_role": "writer"})
+    # A new debate is written, most likely, in the language its owner reads the site in.
+    initial = {"default_role": "writer", "language": translation.get_language()}
+    form = DebateForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
             debate = services.debate_create(owner=request.user, **form.cleaned_data)

@@ -1,5 +1,5 @@
 """The web's one answer to a rate limit (the LMS frame's cookies: arguments/lti/cookies.py),
-and member pages never kept by the browser."""
+member pages never kept by the browser, and the language a member or a launch chose."""
 
 from __future__ import annotations
 
@@ -8,8 +8,33 @@ from collections.abc import Callable
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.utils import translation
+from django.utils.cache import patch_vary_headers
 
+from arguments import languages
 from arguments.rules.limits import RateLimited
+
+
+class SessionLanguageMiddleware:
+    """After Django's LocaleMiddleware (which took the `django_language` cookie, else the
+    browser's Accept-Language): the language kept in the session wins, a member's profile
+    language (copied in when they sign in, views/language.py) or an LMS launch's `locale`
+    claim. A request without a session cookie reads no session (and no database)."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if settings.SESSION_COOKIE_NAME in request.COOKIES:
+            chosen = languages.supported(request.session.get(languages.SESSION_KEY))
+            if chosen is not None and chosen != translation.get_language():
+                translation.activate(chosen)
+                request.LANGUAGE_CODE = chosen
+        response = self.get_response(request)
+        # What language a page is in depends on these two: a shared cache must not hand a
+        # French reader's page to an English one (LocaleMiddleware adds Accept-Language).
+        patch_vary_headers(response, ("Accept-Language", "Cookie"))
+        return response
 
 
 class RateLimitedMiddleware:

@@ -8,6 +8,10 @@ write or a vote moves a version, so the next visitor's request misses and render
 afresh, through the lens, and that page is kept in turn. Nothing is ever invalidated, and
 workers and machines stay correct without talking to each other.
 
+A page is kept per language too (issue 34): the visitor's, as Django's LocaleMiddleware will
+choose it (the switcher's `django_language` cookie, else Accept-Language), so a French visitor
+never gets the English page; the answer says `Vary: Accept-Language, Cookie`.
+
 What differs per response is put in on the way out: a fresh CSP nonce (in the header and the
 page's script tags). The page carries no CSRF token for a visitor (base.html gives htmx one
 only for signed-in readers) and sets no cookie: a response that sets one is not kept.
@@ -30,6 +34,7 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.db import DatabaseError
 from django.http import HttpRequest, HttpResponse
+from django.utils.translation import get_language_from_request
 
 from arguments import caches, paths, replicas, selectors
 from arguments.models import Debate
@@ -38,6 +43,7 @@ from arguments.rules.faults import close_lost_connections
 PAGE_PATH = paths.path_regex(paths.DEBATE_PAGE)
 NONCE = re.compile(r"'nonce-([^']+)'")
 KEPT_SECONDS = 600
+PLAIN_COOKIES = frozenset({settings.CSRF_COOKIE_NAME, settings.LANGUAGE_COOKIE_NAME})
 CSP_HEADERS = ("Content-Security-Policy", "Content-Security-Policy-Report-Only")
 
 
@@ -80,8 +86,9 @@ def forget_pages() -> None:
 caches.register(
     "visitor pages",
     kept=caches.Kept.PROCESS,
-    key="the debate's slug, the host and scheme asked for, and the debate's structure "
-    "version, tally version and last save (`updated_at`)",
+    key="the debate's slug, the host and scheme asked for, the visitor's language (cookie, "
+    "else Accept-Language), and the debate's structure version, tally version and last save "
+    "(`updated_at`)",
     stale=f"any of those moves (read on every request); {KEPT_SECONDS} seconds at most, so the "
     "live poll's ticket in the page stays fresh",
     forget=forget_pages,
@@ -91,7 +98,7 @@ caches.register(
     "visitor trees",
     kept=caches.Kept.SHARED,
     key="`{% cache %}` in debate_detail.html: `visitor-tree`, the debate's id, structure "
-    "version, tally version, last save and the order asked for",
+    "version, tally version, last save, the order asked for and the interface's language",
     stale="any of those moves; an hour at most",
 )
 
@@ -107,9 +114,9 @@ def _slug_of_plain_visit(request: HttpRequest) -> str | None:
     match = PAGE_PATH.match(request.path_info)
     if match is None:
         return None
-    # A session, a message, an LMS frame's cookie: anything but the CSRF cookie may change
-    # the page (or be changed by rendering it).
-    if any(name != settings.CSRF_COOKIE_NAME for name in request.COOKIES):
+    # A session, a message, an LMS frame's cookie: anything but the CSRF cookie and the
+    # language's (part of the key) may change the page (or be changed by rendering it).
+    if any(name not in PLAIN_COOKIES for name in request.COOKIES):
         return None
     return match.group(1)
 
@@ -163,10 +170,13 @@ class VisitorPagesMiddleware:
             return self.get_response(request)
         # The last save as the driver gave it: the same text or time on every read of one row,
         # so a hit pays no conversion (a miss compares it with the view's, below).
+        # As LocaleMiddleware will choose it for this request (no session: nothing else).
+        language = get_language_from_request(request)
         key = (
             slug,
             request.META.get("HTTP_HOST", ""),
             request.is_secure(),
+            language,
             versions.structure,
             versions.tally,
             versions.updated_at,
@@ -182,6 +192,7 @@ class VisitorPagesMiddleware:
             == (versions.structure, versions.tally, selectors.epoch_seconds(versions.updated_at))
             and not response.cookies
             and not response.streaming
+            and response.headers.get("Content-Language") == language
             # Made with a structure newer than these versions (read replicas): kept under
             # them, it would be served as theirs to a reader on another server.
             and not replicas.was_served_newer()

@@ -219,6 +219,17 @@ def shoot(base: str, env: dict[str, str]) -> None:
                 visitor.goto(address)
                 visitor.screenshot(path=OUT / f"{name}{suffix}.png")
             visitor.close()
+        # Issue 34: the debate page in French and in Arabic (right to left), for a visitor
+        # whose browser asks for the language; the switcher is in every page's footer.
+        for language in ("fr", "ar"):
+            for suffix, viewport in SIZES.items():
+                context = browser.new_context(viewport=viewport, base_url=base, locale=language)
+                shot = context.new_page()
+                shot.goto("/d/open-weight-ai/")
+                shot.screenshot(path=OUT / f"debate-{language}{suffix}.png")
+                shot.locator(".language-switcher").scroll_into_view_if_needed()
+                shot.screenshot(path=OUT / f"language-switcher-{language}{suffix}.png")
+                context.close()
         page = browser.new_page(viewport=SIZES[""], base_url=base)
         page.goto("/accounts/signup/")
         page.fill("input[name=username]", "reader")

@@ -84,6 +84,7 @@ class Command(BaseCommand):
             description=spec.get("description", ""),
             slug=spec["slug"],
             visibility=Debate.Visibility.PUBLIC,  # the demo is there to be found
+            language=spec.get("language", ""),  # the French debate says so; else the site's
         )
         keys: dict[str, Claim] = {}
         thesis = debate.claims.get(is_thesis=True)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.forms.renderers import TemplatesSetting
 from django.utils.text import format_lazy
@@ -62,6 +63,12 @@ class DebateForm(forms.Form):
     )
     requires_approval = forms.BooleanField(
         label=_("New claims need a moderator's approval"), required=False
+    )
+    language = forms.ChoiceField(
+        label=_("Language of the debate"),
+        choices=settings.LANGUAGES,
+        required=False,  # left out: the site's default
+        help_text=_("The language its claims are written in; search understands its words."),
     )
 
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
@@ -135,7 +136,7 @@ class DebateSettingsForm(forms.Form):
     section that the manager may change (`fields`), so a POST can name no other."""
 
     SECTIONS: dict[str, tuple[str, ...]] = {
-        "about": ("title", "description"),
+        "about": ("title", "description", "language"),
         "participation": (
             "visibility",
             "default_role",
@@ -154,6 +155,12 @@ class DebateSettingsForm(forms.Form):
         max_length=5000,
         widget=forms.Textarea(attrs={"rows": 4}),
         help_text=_("Context shown under the question (Markdown)."),
+    )
+    language = forms.ChoiceField(
+        label=_("Language of the debate"),
+        choices=settings.LANGUAGES,
+        required=False,  # left out: unchanged
+        help_text=_("The language its claims are written in; search understands its words."),
     )
     visibility = forms.ChoiceField(
         label=_("Who may find and read it"),
@@ -211,7 +218,7 @@ class DebateSettingsForm(forms.Form):
         super().clean()
         data = self.cleaned_data
         # A choice left out (a form without it, or a script posting part of it) is unchanged.
-        for name in ("visibility", "default_role"):
+        for name in ("visibility", "default_role", "language"):
             if data.get(name) == "":
                 del data[name]
         return data
