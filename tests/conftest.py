@@ -11,7 +11,9 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 
 import pytest
+from django.conf import settings
 from django.contrib.auth.models import AnonymousUser
+from django.utils import translation
 from django_tasks_db.models import DBTaskResult
 
 from arguments import caches, services
@@ -35,6 +37,14 @@ def django_db_modify_db_settings(
     if database["ENGINE"].endswith("sqlite3"):
         folder = tmp_path_factory.mktemp("database")
         database.setdefault("TEST", {})["NAME"] = str(folder / "test.sqlite3")
+
+
+@pytest.fixture(autouse=True)
+def _site_language():
+    """Every case starts in the site's language: a request through LocaleMiddleware leaves
+    its language active in the thread, and the next case's messages would be in it."""
+    with translation.override(settings.LANGUAGE_CODE):
+        yield
 
 
 @pytest.fixture(autouse=True)

@@ -9,8 +9,7 @@ catalogs are never touched, and then, with GNU gettext's own tools:
   before the last change of its `.po` differs.
 
 Needs GNU gettext (`xgettext`, `msgmerge`, `msgcmp`, `msgfmt`): `apt-get install gettext`, as
-.ci/run does. Until the lead commits the catalogs after merging issue 34's four branches,
-`CATALOGS_SHIPPED` is off and the check is skipped.
+.ci/run does.
 """
 
 from __future__ import annotations
@@ -26,16 +25,12 @@ from django.conf import settings
 
 ROOT = Path(settings.BASE_DIR)
 LOCALE = ROOT / "locale"
-CATALOGS_SHIPPED = False  # the lead: True once locale/ is committed
 DOMAINS = ("django", "djangojs")
 COPIED = ("arguments", "debate", "templates", "static", "manage.py", "locale")
 IGNORED = ("--ignore=.venv", "--ignore=tests", "--ignore=node_modules", "--ignore=staticfiles")
 TOOLS = ("xgettext", "msgmerge", "msgcmp", "msgfmt")
 
 pytestmark = [
-    pytest.mark.skipif(
-        not CATALOGS_SHIPPED, reason="enabled by the lead once the catalogs are committed"
-    ),
     pytest.mark.skipif(
         any(shutil.which(tool) is None for tool in TOOLS),
         reason="GNU gettext is not installed (apt-get install gettext)",

@@ -1312,7 +1312,6 @@ def test_a_launch_with_locale_de_shows_the_german_interface(
     assert page["Content-Language"] == "de"
 
 
-@pytest.mark.xfail(reason="passes once the lead has merged and compiled the catalogs", strict=False)
 def test_a_launch_with_locale_de_speaks_german(client, platform, registration, debate, thesis):
     """The full text: the frame's interface in German, the debate's words as written."""
     launch(

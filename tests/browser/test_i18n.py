@@ -9,9 +9,6 @@ placeholder and alt attributes, outside any element with its own `lang`: the deb
 and the switcher's language names) with the same page's texts in English, taken first: a text
 found in both is untranslated, unless it is the same in both languages by nature (a number, a
 name, `SAME_IN_BOTH`) or written by a participant (`content_of`).
-
-These pass once the lead has merged issue 34's four branches and compiled the catalogs; before
-that they fail only on texts left untranslated (`CATALOGS_SHIPPED` in test_i18n_catalogs.py).
 """
 
 from __future__ import annotations
