@@ -188,6 +188,7 @@ class MembershipInline(admin.TabularInline):
 
 class ConclusionForm(forms.Form):
     conclusion = forms.CharField(
+        label=_("Conclusion"),
         widget=forms.Textarea(attrs={"rows": 6, "cols": 80}),
         help_text=_("Shown at the top of the closed debate (Markdown)."),
     )
@@ -387,7 +388,9 @@ class MoveForm(forms.Form):
         label=_("New parent claim"),
         help_text=_("Type some of its words."),
     )
-    stance = forms.ChoiceField(choices=[("", "Keep its stance"), *Stance.choices], required=False)
+    stance = forms.ChoiceField(
+        label=_("Stance"), choices=[("", "Keep its stance"), *Stance.choices], required=False
+    )
     reason = forms.CharField(label=_("Why"), required=False, max_length=2000)
 
     def __init__(

@@ -8,7 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from django.utils.translation import gettext
+from django.utils.translation import gettext, gettext_lazy
 
 from arguments.models import Annotation, Claim, Stance, Vote
 
@@ -23,10 +23,10 @@ STANCE_LABELS = dict(Stance.choices)  # read per claim shown: no enum built each
 
 # How siblings may be ordered; the first is the default.
 ORDERS = {
-    "stored": "Stored order",
-    "newest": "Newest first",
-    "discussed": "Most discussed",
-    "strongest": "Strongest first",
+    "stored": gettext_lazy("Stored order"),
+    "newest": gettext_lazy("Newest first"),
+    "discussed": gettext_lazy("Most discussed"),
+    "strongest": gettext_lazy("Strongest first"),
 }
 
 

@@ -38,6 +38,7 @@ class DebateForm(forms.Form):
         help_text=_("The statement under debate, one sentence."),
     )
     description = forms.CharField(
+        label=_("Description"),
         required=False,
         max_length=ELABORATION_MAX_LENGTH,
         widget=forms.Textarea(attrs={"rows": 3}),
@@ -97,12 +98,12 @@ class ClaimForm(forms.Form):
 
 
 class StanceForm(forms.Form):
-    stance = forms.ChoiceField(choices=Stance.choices)
+    stance = forms.ChoiceField(label=_("Stance"), choices=Stance.choices)
 
 
 class CitationForm(forms.Form):
     url = forms.CharField(label=_("Web address"), max_length=2000, required=False)
-    title = forms.CharField(max_length=300, required=False)
+    title = forms.CharField(label=_("Title"), max_length=300, required=False)
     quote = forms.CharField(
         label=_("Quote (optional)"),
         required=False,
@@ -112,11 +113,13 @@ class CitationForm(forms.Form):
     locator = forms.CharField(
         label=_("Page or paragraph (optional)"), max_length=100, required=False
     )
-    kind = forms.ChoiceField(choices=Source.Kind.choices, initial=Source.Kind.ARTICLE)
+    kind = forms.ChoiceField(
+        label=_("Kind"), choices=Source.Kind.choices, initial=Source.Kind.ARTICLE
+    )
 
 
 class LinkForm(forms.Form):
-    stance = forms.ChoiceField(choices=Stance.choices)
+    stance = forms.ChoiceField(label=_("Stance"), choices=Stance.choices)
     claim = forms.IntegerField(label=_("Claim to link"), min_value=1)
 
 
@@ -130,7 +133,7 @@ class AnnotationForm(forms.Form):
     )
     start = forms.IntegerField(required=False, min_value=0, widget=forms.HiddenInput)
     end = forms.IntegerField(required=False, min_value=0, widget=forms.HiddenInput)
-    motivation = forms.ChoiceField(choices=Annotation.Motivation.choices)
+    motivation = forms.ChoiceField(label=_("Motivation"), choices=Annotation.Motivation.choices)
     body = forms.CharField(
         label=_("Note (Markdown)"),
         required=False,
@@ -143,7 +146,7 @@ class AnnotationForm(forms.Form):
 
 
 class NoteEditForm(forms.Form):
-    motivation = forms.ChoiceField(choices=Annotation.Motivation.choices)
+    motivation = forms.ChoiceField(label=_("Motivation"), choices=Annotation.Motivation.choices)
     body = forms.CharField(
         label=_("Note (Markdown)"),
         required=False,
@@ -153,7 +156,7 @@ class NoteEditForm(forms.Form):
 
 
 class ReplyForm(forms.Form):
-    body = forms.CharField(max_length=ANNOTATION_MAX_LENGTH)
+    body = forms.CharField(label=_("Body"), max_length=ANNOTATION_MAX_LENGTH)
 
 
 def form_errors_to(form: forms.Form, error: ValidationError) -> None:

@@ -14,17 +14,21 @@ MAX_UPLOAD_BYTES = 5 * 1024 * 1024
 
 class ImportForm(forms.Form):
     file = forms.FileField(
+        label=_("File"),
         help_text=_(
             "A Kialo export (.txt), an Argdown file, AIF JSON (AIFdb, OVA) or a JSON "
             "backup from this site; up to 5 MB. The new debate starts private (only you can "
             "open it; a backup keeps its own setting): make it unlisted or public from its "
             "settings page when it is ready."
-        )
+        ),
     )
     format = forms.ChoiceField(
-        choices=[("", _("Detect from the file")), *LABELS.items()], required=False
+        label=_("Format"),
+        choices=[("", _("Detect from the file")), *LABELS.items()],
+        required=False,
     )
     title = forms.CharField(
+        label=_("Title"),
         max_length=TITLE_MAX_LENGTH,
         required=False,
         help_text=_("The debate's question; leave empty to take the file's."),

@@ -17,9 +17,14 @@ from arguments.models import Debate, Flag, GradeFormula, Role
 
 
 class FlagForm(forms.Form):
-    reason = forms.ChoiceField(choices=Flag.Reason.choices, widget=forms.RadioSelect)
+    reason = forms.ChoiceField(
+        label=_("Reason"), choices=Flag.Reason.choices, widget=forms.RadioSelect
+    )
     fallacy = forms.ChoiceField(
-        choices=[("", "—"), *Flag.Fallacy.choices], required=False, widget=forms.RadioSelect
+        label=_("Fallacy"),
+        choices=[("", "—"), *Flag.Fallacy.choices],
+        required=False,
+        widget=forms.RadioSelect,
     )
     duplicate_of = forms.TypedChoiceField(
         choices=[], coerce=int, required=False, empty_value=None, label=_("Duplicate of")
@@ -63,8 +68,8 @@ class FlagForm(forms.Form):
 
 
 class MemberForm(forms.Form):
-    username = forms.CharField(max_length=150)
-    role = forms.ChoiceField(choices=[])
+    username = forms.CharField(label=_("Username"), max_length=150)
+    role = forms.ChoiceField(label=_("Role"), choices=[])
 
     def __init__(self, *args: Any, roles: list[Role], **kwargs: Any) -> None:
         """`roles`: those the manager may give (`permissions.grantable_roles`)."""
@@ -82,8 +87,11 @@ class MemberForm(forms.Form):
 
 
 class StatusForm(forms.Form):
-    status = forms.ChoiceField(choices=Debate.Status.choices, widget=forms.RadioSelect)
+    status = forms.ChoiceField(
+        label=_("Status"), choices=Debate.Status.choices, widget=forms.RadioSelect
+    )
     conclusion = forms.CharField(
+        label=_("Conclusion"),
         required=False,
         max_length=5000,
         widget=forms.Textarea(attrs={"rows": 4}),
@@ -94,7 +102,9 @@ class StatusForm(forms.Form):
 class GradingForm(forms.Form):
     """How participation becomes a grade in the courses that link the debate as graded."""
 
-    grade_formula = forms.ChoiceField(choices=GradeFormula.choices, widget=forms.RadioSelect)
+    grade_formula = forms.ChoiceField(
+        label=_("Grade formula"), choices=GradeFormula.choices, widget=forms.RadioSelect
+    )
     grade_full_marks = forms.IntegerField(
         min_value=1,
         max_value=1000,
@@ -151,6 +161,7 @@ class DebateSettingsForm(forms.Form):
 
     title = forms.CharField(label=_("Question"), max_length=200)
     description = forms.CharField(
+        label=_("Description"),
         required=False,
         max_length=5000,
         widget=forms.Textarea(attrs={"rows": 4}),
@@ -247,11 +258,12 @@ class FlagResolveForm(forms.Form):
     }
 
     decision = forms.ChoiceField(
+        label=_("Decision"),
         choices=[
             ("dismiss", _("Dismiss")),
             ("uphold", _("Uphold")),
             ("uphold_hide", _("Uphold and hide")),
-        ]
+        ],
     )
     note = forms.CharField(
         label=_("Reason"),
