@@ -10,7 +10,7 @@ from django.test import RequestFactory
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from arguments import selectors, services
+from arguments import languages, selectors, services
 from arguments.live.poll_shortcut import LivePolls
 from arguments.models import Debate, Stance
 from tests.conftest import build_debate
@@ -218,3 +218,17 @@ def test_a_poll_through_the_shortcut_and_django_reads_the_versions_once(
     # role, the points voted on since the structure held, and, as the first process to catch
     # up, the stored strengths' stamp and the rescored strengths. If this grows, say why here.
     assert len(captured) == 7
+
+
+def test_a_notice_speaks_the_language_the_session_keeps(client, cast, debate, thesis):
+    """The 304 path reads no session; past it, the notice is in the session's language."""
+    client.force_login(cast.viewer)
+    session = client.session
+    session[languages.SESSION_KEY] = "fr"
+    session.save()
+    url, etag = _poll_address(client.get(debate.get_absolute_url()).content.decode())
+    services.claim_add(actor=cast.writer, parent=thesis, stance=Stance.CON, text="A new con.")
+    response = client.get(url, headers={"If-None-Match": etag})
+    assert response.status_code == 200
+    assert response["Content-Language"] == "fr"
+    assert "1 new claim" not in response.content.decode()

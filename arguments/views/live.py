@@ -11,6 +11,7 @@ from arguments.live import polls
 from arguments.reading import feed
 from arguments.views.access import lens_for, whole_number
 from arguments.views.fragments import page_context
+from arguments.views.middleware import session_language, session_language_later
 
 
 def _unchanged(etag: str) -> HttpResponse:
@@ -21,6 +22,7 @@ def _unchanged(etag: str) -> HttpResponse:
 
 
 @require_GET
+@session_language_later
 def debate_live(request: HttpRequest, slug: str) -> HttpResponse:
     """A conditional GET: 304 while the debate's versions equal `If-None-Match`, else the
     notice of what changed since the page's `since` versions, counted through the lens.
@@ -34,6 +36,7 @@ def debate_live(request: HttpRequest, slug: str) -> HttpResponse:
     unchanged = request.headers.get("If-None-Match", "") == now.etag
     if unchanged and polls.ticket_admits(request.GET.get("ticket", ""), request.META, slug):
         return _unchanged(now.etag)
+    session_language(request)  # past the fast path: the notice has words
     lens = lens_for(request, slug)  # 404 for a debate the reader may not read
     if unchanged:
         return _unchanged(now.etag)

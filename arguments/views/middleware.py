@@ -19,22 +19,40 @@ class SessionLanguageMiddleware:
     """After Django's LocaleMiddleware (which took the `django_language` cookie, else the
     browser's Accept-Language): the language kept in the session wins, a member's profile
     language (copied in when they sign in, views/language.py) or an LMS launch's `locale`
-    claim. A request without a session cookie reads no session (and no database)."""
+    claim. A request without a session cookie reads no session (and no database); a view
+    marked `@session_language_later` reads it only if it gets past its own fast path
+    (`session_language`), as the live poll's 304 does not."""
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        if settings.SESSION_COOKIE_NAME in request.COOKIES:
-            chosen = languages.supported(request.session.get(languages.SESSION_KEY))
-            if chosen is not None and chosen != translation.get_language():
-                translation.activate(chosen)
-                request.LANGUAGE_CODE = chosen
         response = self.get_response(request)
         # What language a page is in depends on these two: a shared cache must not hand a
         # French reader's page to an English one (LocaleMiddleware adds Accept-Language).
         patch_vary_headers(response, ("Accept-Language", "Cookie"))
         return response
+
+    def process_view(
+        self, request: HttpRequest, view: Callable[..., HttpResponse], *_args: object
+    ) -> None:
+        if not getattr(view, "session_language_later", False):
+            session_language(request)
+
+
+def session_language(request: HttpRequest) -> None:
+    """Speak the language the session keeps, if it keeps one."""
+    if settings.SESSION_COOKIE_NAME in request.COOKIES:
+        chosen = languages.supported(request.session.get(languages.SESSION_KEY))
+        if chosen is not None and chosen != translation.get_language():
+            translation.activate(chosen)
+            request.LANGUAGE_CODE = chosen
+
+
+def session_language_later[V: Callable[..., HttpResponse]](view: V) -> V:
+    """The view calls `session_language` itself, after a path that shows no words."""
+    view.session_language_later = True  # type: ignore[attr-defined]
+    return view
 
 
 class RateLimitedMiddleware:

@@ -167,7 +167,7 @@ CHECK_DOM = r"""
     if (tag === 'script') {
       const src = el.getAttribute('src') || '';
       const own = src && new URL(el.src).origin === location.origin &&
-        new URL(el.src).pathname.startsWith('/static/');
+        /^\/(static|jsi18n)\//.test(new URL(el.src).pathname);  // its files and its translations
       if (!own) report(el, 'a script that is not the app\'s own');
     } else if (NEVER.has(tag)) {
       report(el, `a <${tag}> element`);
