@@ -17,13 +17,11 @@ from django.urls import reverse
 from django.utils.http import content_disposition_header
 from ninja import Path, Query, Router
 
-from arguments import formats
 from arguments.api import schemas
 from arguments.api.readers import TokenBearer, lens_of, visitor
 from arguments.api.reads import PAGE_DEFAULT, PAGE_MAX, answers, cursor_of
 from arguments.reading.snapshots import (
     diff,
-    document_of,
     export_of,
     outline_now,
     outline_rows,
@@ -216,15 +214,13 @@ def snapshot_export(
     """The version in Kialo's, Argdown's, AIF's or our own JSON format: what the living
     debate's export gives this reader (a visitor's view; its moderators' JSON is the whole
     stored document, whose SHA-256 is the version's `sha256`)."""
-    lens = lens_of(request, slug)
-    document = document_of(lens.debate, number)
-    if document is None:
+    found = export_of(lens_of(request, slug), number, format_name)
+    if found is None:
         raise Http404("No such snapshot.")
-    filename = f"{lens.debate.slug}-v{number}{formats.EXTENSIONS[format_name]}"
     return HttpResponse(
-        export_of(document, format_name, lens),
-        content_type=formats.CONTENT_TYPES[format_name],
-        headers={"Content-Disposition": content_disposition_header(True, filename)},
+        found.text,
+        content_type=found.content_type,
+        headers={"Content-Disposition": content_disposition_header(True, found.filename)},
     )
 
 

@@ -403,13 +403,30 @@ def document_of(debate: Debate, number: int) -> DebateDocument | None:
     return native_json.parse(zlib.decompress(bytes(stored)).decode())
 
 
-def export_of(document: DebateDocument, format_name: str, lens: Lens) -> str:
-    """A snapshot's document as a file in `format_name`, holding what the live debate's
-    export would give this reader (`Lens.export_lens`): a visitor's view of it, or for its
-    moderators' JSON backup the whole of it."""
+@dataclass(frozen=True)
+class SnapshotFile:
+    """A version as a download: its text, content type and file name."""
+
+    text: str
+    content_type: str
+    filename: str
+
+
+def export_of(lens: Lens, number: int, format_name: str) -> SnapshotFile | None:
+    """Version `number` of the lens's debate as a file in `format_name`, holding what the live
+    debate's export would give this reader (`Lens.export_lens`): a visitor's view of it, or for
+    its moderators' JSON backup the whole stored document. None when there is no such version.
+    The site's pages and the API serve the same bytes from here."""
+    document = document_of(lens.debate, number)
+    if document is None:
+        return None
     if lens.export_lens(format_name) is not None:
         document = visitor_copy(document)
-    return formats.render(document, format_name)
+    return SnapshotFile(
+        text=formats.render(document, format_name),
+        content_type=formats.CONTENT_TYPES[format_name],
+        filename=f"{lens.debate.slug}-v{number}{formats.EXTENSIONS[format_name]}",
+    )
 
 
 def visitor_copy(document: DebateDocument) -> DebateDocument:

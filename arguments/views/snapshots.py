@@ -32,7 +32,6 @@ from arguments.reading.snapshots import (
     OutlineRow,
     SnapshotView,
     diff,
-    document_of,
     export_of,
     outline_now,
     outline_rows,
@@ -225,15 +224,13 @@ def snapshot_export(request: HttpRequest, slug: str, number: int, format_name: s
     """A snapshot as a file: what the live debate's export gives this reader, as it was."""
     if format_name not in formats.FORMATS:
         raise Http404("No such format.")
-    lens = lens_for(request, slug)
-    document = document_of(lens.debate, number)
-    if document is None:
+    found = export_of(lens_for(request, slug), number, format_name)
+    if found is None:
         raise Http404("No such snapshot.")
-    filename = f"{lens.debate.slug}-v{number}{formats.EXTENSIONS[format_name]}"
     return HttpResponse(
-        export_of(document, format_name, lens),
-        content_type=formats.CONTENT_TYPES[format_name],
-        headers={"Content-Disposition": content_disposition_header(True, filename)},
+        found.text,
+        content_type=found.content_type,
+        headers={"Content-Disposition": content_disposition_header(True, found.filename)},
     )
 
 
