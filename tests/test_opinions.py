@@ -11,6 +11,7 @@ from django.urls import reverse
 from sklearn.metrics import adjusted_rand_score
 
 from arguments import services
+from arguments.explore.opinions import Dot, Group, LabelPlace, _place_mine_label
 from arguments.models import Claim, Debate, OpinionMap, Relation, Stance, Vote
 from arguments.structure import opinion_groups
 from arguments.tasks import opinions as opinion_tasks
@@ -261,3 +262,20 @@ def test_sixty_votes_make_one_job_on_the_database_task_queue(debate, thesis, cas
     # A later vote wants the map again.
     services.vote_cast(user=voters[0], point=points[0], value=4)
     assert OpinionMap.objects.get(debate=debate).wanted_at is not None
+
+
+def _group(label: str, x: float, y: float):
+    return Group(0, label, 10, 50, x, y, "upper left", [], "", "")
+
+
+def test_the_word_you_keeps_clear_of_the_group_letters_and_the_edges():
+    mine = Dot(375.0, 350.0, 1, mine=True)
+    assert _place_mine_label(mine, []) == LabelPlace(375.0, 337.0)  # above, when clear
+    # Group B's letter just above and to the left of the reader's dot (as seen on a seeded
+    # page): the word goes below.
+    assert _place_mine_label(mine, [_group("B", 362.0, 339.0)]) == LabelPlace(375.0, 374.0)
+    # Letters above and below: to the side.
+    crowded = [_group("B", 362.0, 339.0), _group("C", 375.0, 378.0)]
+    assert _place_mine_label(mine, crowded) == LabelPlace(402.0, 355.0)
+    # At the top edge, above would leave the drawing.
+    assert _place_mine_label(Dot(100.0, 10.0, 1, mine=True), []) == LabelPlace(100.0, 34.0)

@@ -41,6 +41,32 @@ class Dot:
     mine: bool = False
 
 
+@dataclass(frozen=True, slots=True)
+class LabelPlace:
+    x: float
+    y: float
+
+
+# Beside the reader's ring (radius 9): above it, below it, then to either side, the word
+# centred on each (a centred anchor reads the same in a right-to-left page). A group's letter
+# is drawn at its centre, often near the reader's own dot: the first place whose box keeps
+# clear of every letter and of the drawing's edges wins.
+_LABEL_PLACES = ((0, -13), (0, 24), (27, 5), (-27, 5))
+_LABEL_HALF_WIDTH, _LABEL_HEIGHT = 14, 13  # "you" at 13px; a letter at 15px is ~10 wide
+
+
+def _place_mine_label(mine: Dot, groups: list[Group]) -> LabelPlace:
+    def clear(x: float, y: float) -> bool:
+        left, right, top = x - _LABEL_HALF_WIDTH, x + _LABEL_HALF_WIDTH, y - _LABEL_HEIGHT
+        inside = left >= 0 and top >= 0 and right <= WIDTH and y <= HEIGHT
+        return inside and all(
+            right < g.x - 6 or left > g.x + 6 or y < g.y - 14 or top > g.y + 2 for g in groups
+        )
+
+    places = [LabelPlace(round(mine.x + dx, 1), round(mine.y + dy, 1)) for dx, dy in _LABEL_PLACES]
+    return next((place for place in places if clear(place.x, place.y)), places[0])
+
+
 @dataclass(slots=True)
 class Point:
     """A point named by the map, as the reader sees it."""
@@ -100,6 +126,7 @@ class OpinionPage:
     # Points named by the map that this reader may not see (or whose votes they may not yet).
     withheld_ids: set[int] = field(default_factory=set)
     mine: Dot | None = None
+    mine_label: LabelPlace | None = None  # where "you" is written beside the reader's dot
     min_votes: int = OpinionMap.MIN_VOTES
     min_group: int = OpinionMap.MIN_GROUP
     width: int = WIDTH
@@ -222,6 +249,8 @@ def opinion_page(lens: Lens, stored: OpinionMap | None) -> OpinionPage:
                 mine=page.mine is not None and page.mine.group == g,
             )
         )
+    if page.mine is not None:
+        page.mine_label = _place_mine_label(page.mine, page.groups)
     labels = [stored_groups[g]["label"] for g in result.get("shown", [])]
     for name in ("consensus", "divisive"):
         listed: list[Point] = getattr(page, name)
