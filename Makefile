@@ -19,7 +19,10 @@ $(VENV)/.installed: pyproject.toml uv.lock | $(UV)
 	$(UV) sync --frozen --compile-bytecode
 	@touch $@
 
+# The app's own modules compiled too (only those changed since: compileall skips the rest),
+# or each command's start compiles them again (0.2 to 0.3 s of a 0.8 s start).
 install: $(VENV)/.installed
+	@$(PY) -m compileall -q -j0 arguments debate manage.py >/dev/null
 
 # The development server and, beside it, one task worker (imports, LTI scores, digests and
 # the other periodic jobs), stopped with it. Production runs them apart: docs/DEPLOY.md.

@@ -53,18 +53,14 @@ SENTINEL = re.compile("\x00(\\d+)\x00")
 
 
 class _Item:
-    __slots__ = ("label", "line", "number", "text")
+    # Depth and parent are read five times an item while building: worked out once (at
+    # 200,000 claims, as properties they were a tenth of the import's time).
+    __slots__ = ("depth", "label", "line", "number", "parent_number", "text")
 
     def __init__(self, number: str, label: str, text: str, line: int) -> None:
         self.number, self.label, self.text, self.line = number, label, text, line
-
-    @property
-    def depth(self) -> int:
-        return self.number.count(".")
-
-    @property
-    def parent_number(self) -> str:
-        return self.number[: self.number.rstrip(".").rfind(".") + 1]
+        self.depth = number.count(".")
+        self.parent_number = number[: number.rstrip(".").rfind(".") + 1]
 
 
 def parse(text: str) -> DebateDocument:

@@ -8,9 +8,10 @@ from collections import defaultdict
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from django.db.models import TextField
+from django.db.models import DateTimeField, TextField, Value
 from django.db.models.functions import Cast
 
+from arguments import formats
 from arguments.formats.document import (
     NO_VOTES,
     DebateDocument,
@@ -54,7 +55,11 @@ class _NoteRow:
 
 
 def document_from_debate(
-    debate: Debate, *, seen_by: Lens | None = None, claim_ids: list[int] | None = None
+    debate: Debate,
+    *,
+    seen_by: Lens | None = None,
+    claim_ids: list[int] | None = None,
+    parts: frozenset[str] = formats.EVERY_PART,
 ) -> DebateDocument:
     """The stored debate as a document, in five queries whatever its size.
 
@@ -62,13 +67,18 @@ def document_from_debate(
     a moderator takes. With a lens, what its reader sees (`Lens.export_lens` says whose):
     the claims they see, the relations and citations between them, the notes they may read.
     `claim_ids`, when given, receives each document claim's database id, in the document's
-    order (a snapshot keeps them to compare claims across time).
+    order (a snapshot keeps them to compare claims across time). `parts` (`formats.WRITES`)
+    leaves out what the file will not hold: authors' names empty, no votes, no dates, no
+    annotations.
     """
+    people, dates = formats.PEOPLE in parts, formats.DATES in parts
     # One snapshot: a claim and its relation written meanwhile are both in the document or
     # neither.
     with snapshot():
         owner = (
             Debate.objects.filter(pk=debate.pk).values_list("owner__username", flat=True).first()
+            if people
+            else ""
         )
         claim_rows = list(
             Claim.objects.filter(debate=debate)
@@ -82,14 +92,14 @@ def document_from_debate(
                 "elaboration",
                 "is_thesis",
                 "status",
-                "author__username",
+                "author__username" if people else Value(""),
                 "author_id",
                 "merged_into_id",
-                "created_at",
+                "created_at" if dates else Value(None, output_field=DateTimeField()),
                 "kind",
                 "title",
                 "tags_text",
-                *Claim.TALLY_FIELDS,
+                *(Claim.TALLY_FIELDS if formats.VOTES in parts else ()),
             )
         )
         relation_rows = list(
@@ -104,7 +114,7 @@ def document_from_debate(
                 "is_hidden",
                 "kind",
                 "premise_group",
-                *Relation.TALLY_FIELDS,
+                *(Relation.TALLY_FIELDS if formats.VOTES in parts else ()),
             )
         )
         citation_rows = list(
@@ -126,28 +136,30 @@ def document_from_debate(
                 "offset",
             )
         )
-        annotation_rows = list(
-            Annotation.objects.filter(claim__debate=debate)
-            .order_by("id")
-            .values_list(
-                "id",
-                "claim_id",
-                "parent_id",
-                "author_id",
-                "author__username",
-                "body",
-                "motivation",
-                "visibility",
-                "status",
-                "exact",
-                "prefix",
-                "suffix",
-                "start",
-                "end",
-                "is_orphaned",
-                "created_at",
+        annotation_rows: list[tuple] = []
+        if formats.NOTES in parts:
+            annotation_rows = list(
+                Annotation.objects.filter(claim__debate=debate)
+                .order_by("id")
+                .values_list(
+                    "id",
+                    "claim_id",
+                    "parent_id",
+                    "author_id",
+                    "author__username",
+                    "body",
+                    "motivation",
+                    "visibility",
+                    "status",
+                    "exact",
+                    "prefix",
+                    "suffix",
+                    "start",
+                    "end",
+                    "is_orphaned",
+                    "created_at",
+                )
             )
-        )
 
     kept = {row[0] for row in claim_rows}
     if seen_by is not None:
@@ -166,9 +178,9 @@ def document_from_debate(
         shown = {note.id for note in seen_by.notes_seen(notes, on=kept)}
         annotation_rows = [row for row in annotation_rows if row[0] in shown]
     # Guided voting hides tallies from readers who have not voted; a public copy does too.
-    show_votes = seen_by is None or not debate.hide_votes_until_voted
+    show_votes = formats.VOTES in parts and (seen_by is None or not debate.hide_votes_until_voted)
 
-    shown_name = _names(debate, claim_rows, annotation_rows)
+    shown_name = _names(debate, claim_rows, annotation_rows) if people else _nameless
     local: dict[int, str] = {}
     document = DebateDocument(
         title=debate.title,
@@ -334,6 +346,10 @@ def _seen(lens: Lens, claim_rows: list[tuple], relation_rows: list[tuple]) -> se
             written_under[parent].append(child)
     theses = [row[0] for row in claim_rows if row[3]]
     return set(lens.visible_among(theses, claims, lambda c: written_under.get(c, ())))
+
+
+def _nameless(_user_id: int | None, _username: str) -> str:
+    return ""
 
 
 def _names(

@@ -43,7 +43,9 @@ def export_debate(request: HttpRequest, slug: str, format_name: str) -> HttpResp
     if format_name not in formats.FORMATS:
         raise Http404("No such format.")
     lens = lens_for(request, slug)
-    document = document_from_debate(lens.debate, seen_by=lens.export_lens(format_name))
+    document = document_from_debate(
+        lens.debate, seen_by=lens.export_lens(format_name), parts=formats.WRITES[format_name]
+    )
     filename = f"{lens.debate.slug}{formats.EXTENSIONS[format_name]}"
     return HttpResponse(
         formats.render(document, format_name),

@@ -58,7 +58,9 @@ class Command(BaseCommand):
         # Every format but a JSON backup holds what any visitor sees.
         everything = format_name == "json" and not options["public"]
         document = document_from_debate(
-            debate, seen_by=None if everything else Lens.visitor(debate)
+            debate,
+            seen_by=None if everything else Lens.visitor(debate),
+            parts=formats.WRITES[format_name],
         )
         text = formats.render(document, format_name)
         if not options["output"]:
