@@ -52,7 +52,7 @@ from arguments.rules.permissions import (
     sees_note,
 )
 from arguments.selectors import my_votes
-from arguments.structure import first_screen, strengths
+from arguments.structure import first_screen, map_slice, strengths
 from arguments.structure.graph import DebateStructure
 from arguments.structure.loader import debate_structure
 
@@ -109,6 +109,7 @@ class Lens:
         voting_as: Perspective | None = None,
         first_screen: bool = False,
         around: int | None = None,
+        map_reach: map_slice.MapReach | None = None,
     ) -> None:
         self.debate = debate
         self.user = user
@@ -132,6 +133,9 @@ class Lens:
         # A page that shows one claim with its pros and cons (its focus page, its branch):
         # a process holding nothing reads just the slice around it.
         self.around = around
+        # A map's page: a process holding nothing reads just the claims the map opens, for a
+        # reader who sees what a visitor sees (arguments/structure/map_slice.py).
+        self.map_reach = map_reach
 
     @classmethod
     def of(
@@ -213,6 +217,10 @@ class Lens:
             return structure_seen_as(self.debate, debate_structure(self.debate), self.viewpoint)
         if self.first_screen_only or self.around is not None:
             return first_screen.structure_for(self.debate, around=self.around)
+        if self.map_reach is not None:
+            return map_slice.structure_for(
+                self.debate, self.map_reach, user_id=self.user_id, moderates=self.moderates
+            )
         return debate_structure(self.debate)
 
     @cached_property

@@ -14,6 +14,7 @@ from arguments import maps
 from arguments.maps.layout import MapNode, Segment, sunburst, tree_boxes
 from arguments.maps.svg import Links, label_of, sunburst_svg, tree_svg
 from arguments.reading.lens import Lens
+from arguments.structure.map_slice import MapReach
 from arguments.views.access import lens_for, require_seen
 from arguments.views.fragments import page_context
 
@@ -23,6 +24,13 @@ BRANCH_DEPTH = 6  # a claim's own map has room for more rings
 TREE_DEPTH = 3  # levels of the tree drawing under the claim
 TREE_BOXES = 40  # ...and at most this many boxes (whole levels drop until it fits)
 MAX_PATH = 1000  # a path is as deep as the debate: every claim on it is drawn
+# What each map opens, so a worker holding nothing reads only that (structure/map_slice.py).
+DEBATE_REACH = MapReach(None, MAP_DEPTH, MIN_SPAN)
+
+
+def branch_reach(claim_id: int, *, tree: bool = True) -> MapReach:
+    """A claim's map opens its sunburst's rings and, on its page, the tree's levels whole."""
+    return MapReach(claim_id, BRANCH_DEPTH, MIN_SPAN, TREE_DEPTH if tree else 0)
 
 
 def outline(segments: list[Segment], links: Links) -> SafeString:
@@ -88,7 +96,7 @@ def _safe(svg: str) -> SafeString:
 
 
 def debate_map(request: HttpRequest, slug: str) -> HttpResponse:
-    lens = lens_for(request, slug)
+    lens = lens_for(request, slug, map_reach=DEBATE_REACH)
     svg, segments = debate_sunburst(lens)
     context = page_context(
         lens, sunburst=_safe(svg), outline=outline(segments, _links(lens)), focus=None
@@ -97,7 +105,7 @@ def debate_map(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 def claim_map(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
-    lens = lens_for(request, slug)
+    lens = lens_for(request, slug, map_reach=branch_reach(pk))
     require_seen(lens, pk)
     root = maps.branch_of(lens, pk, depth=BRANCH_DEPTH, min_share=MIN_SPAN)
     svg, segments = branch_sunburst(lens, root)
@@ -146,12 +154,12 @@ def _download(svg: str, name: str) -> HttpResponse:
 
 
 def debate_map_svg(request: HttpRequest, slug: str) -> HttpResponse:
-    lens = lens_for(request, slug)
+    lens = lens_for(request, slug, map_reach=DEBATE_REACH)
     return _download(debate_sunburst(lens, origin=_origin(request))[0], f"{slug}-map")
 
 
 def claim_map_svg(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
-    lens = lens_for(request, slug)
+    lens = lens_for(request, slug, map_reach=branch_reach(pk, tree=False))
     require_seen(lens, pk)
     svg, _segments = branch_sunburst(
         lens,
