@@ -212,3 +212,19 @@ def test_a_cold_map_reads_a_few_rows_at_any_size(
     with django_assert_max_num_queries(16):
         assert client.get(claim_map).status_code == 200
     assert not holds(debate)
+
+
+def test_an_embedded_map_is_read_from_its_slice(client, cast, argued, monkeypatch):
+    """The embed's map view (a visitor in another site's frame): the same frame from the
+    slice as from the whole structure, for the debate and for each claim."""
+    claims = list(Claim.objects.filter(debate=argued).order_by("id").values_list("pk", flat=True))
+    urls = [reverse("arguments:embed_debate", args=[argued.slug]) + "?view=map"]
+    urls += [
+        reverse("arguments:embed_claim", args=[argued.slug, claim_id]) + "?view=map"
+        for claim_id in claims
+    ]
+    shown = 0
+    for url in urls:
+        status, body = _same_cold_as_whole(client, cast.anonymous, argued, url, monkeypatch)
+        shown += status == 200 and "<svg" in body
+    assert shown >= 6

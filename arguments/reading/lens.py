@@ -147,6 +147,7 @@ class Lens:
         order: str = "stored",
         frame_query: str = "",
         around: int | None = None,
+        map_reach: map_slice.MapReach | None = None,
     ) -> Lens:
         return cls(
             debate,
@@ -156,6 +157,7 @@ class Lens:
             order=order,
             frame_query=frame_query,
             around=around,
+            map_reach=map_reach,
         )
 
     @classmethod
@@ -166,9 +168,17 @@ class Lens:
         frame: Frame = Frame.SITE,
         frame_query: str = "",
         around: int | None = None,
+        map_reach: map_slice.MapReach | None = None,
     ) -> Lens:
         """What anyone who is not signed in sees: embeds, oEmbed, public copies."""
-        return cls.of(debate, ANONYMOUS, frame=frame, frame_query=frame_query, around=around)
+        return cls.of(
+            debate,
+            ANONYMOUS,
+            frame=frame,
+            frame_query=frame_query,
+            around=around,
+            map_reach=map_reach,
+        )
 
     def export_lens(self, format_name: str) -> Lens | None:
         """Whose view an export by this reader holds: a visitor's (the published debate), or

@@ -11,6 +11,7 @@ from __future__ import annotations
 import logging
 import threading
 
+from django.db import transaction
 from django.tasks import task
 
 from arguments import caches, replicas
@@ -185,7 +186,8 @@ def debate_structure(debate: Debate) -> DebateStructure:
     this process already holds the debate's current version. When it holds an older one, it
     reads only what changed since: the claims a write changed (four queries) and the points
     voted on (one), see arguments/structure/changes.py. Either way, when the strengths stored
-    in the database are behind, it stores what it computed (stored_strengths.py)."""
+    in the database are behind, it stores what it computed (stored_strengths.py), and after a
+    write the branch sizes it changed (stored_sizes.py)."""
     caught_up = _caught_up(debate)
     if caught_up is not None:
         held, structure, since, rescored = caught_up
@@ -196,15 +198,21 @@ def debate_structure(debate: Debate) -> DebateStructure:
             # Held newer than the request's database shows (another request read the primary,
             # or a replica ahead of this one): served as it is, never taken back to older.
             replicas.served_newer()
-        if since != (debate.structure_version, debate.tally_version) and not (
+        strengths = since != (debate.structure_version, debate.tally_version) and not (
             stored_strengths.current(debate)
-        ):
-            stored_strengths.store_caught_up(structure, since=since, claims=rescored)
-        if since[0] != structure.version[0]:
-            # A write: the sizes of what it changed (the claims it rescored hold them all).
-            stored_sizes.store_caught_up(
-                held, structure, changed=rescored, stamp=debate.sizes_structure_version
-            )
+        )
+        # A write: the sizes of what it changed (the claims it rescored hold them all), if
+        # they were current before it.
+        sizes = since[0] != structure.version[0] and debate.sizes_structure_version == since[0]
+        if strengths or sizes:
+            # One transaction for both (on SQLite, a BEGIN and a COMMIT less a write).
+            with transaction.atomic(savepoint=False):
+                if strengths:
+                    stored_strengths.store_caught_up(structure, since=since, claims=rescored)
+                if sizes:
+                    stored_sizes.store_caught_up(
+                        held, structure, changed=rescored, stamp=debate.sizes_structure_version
+                    )
         return structure
     structure = _load_structure(debate)
     with _STRUCTURES_LOCK:
