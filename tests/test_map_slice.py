@@ -13,8 +13,9 @@ from django.urls import reverse
 from arguments import services
 from arguments.models import Claim, Debate, Relation, Stance, StoredBranchSize
 from arguments.reading.lens import Lens
-from arguments.structure import loader, map_slice, stored_sizes
+from arguments.structure import loader, stored_sizes
 from arguments.structure.loader import debate_structure, holds
+from arguments.views import maps as maps_views
 from arguments.views.maps import DEBATE_REACH
 from tests import test_first_screen
 from tests.conftest import build_debate
@@ -162,7 +163,7 @@ def test_a_stamp_behind_loads_the_whole_debate(cast, argued):
     type(argued).objects.filter(pk=argued.pk).update(sizes_structure_version=None)
     argued.refresh_from_db()
     _cold()
-    structure = map_slice.structure_for(argued, DEBATE_REACH, user_id=None, moderates=False)
+    structure = Lens.visitor(argued, map_reach=DEBATE_REACH).structure
     assert structure.whole and holds(argued)
     argued.refresh_from_db()
     assert stored_sizes.current(argued)  # the load stored them
@@ -173,15 +174,31 @@ def test_a_reader_with_a_pending_claim_is_drawn_from_the_whole(cast, argued):
     argued.refresh_from_db()
     _cold()
     assert Claim.objects.filter(debate=argued, author=cast.suggester, status="pending").exists()
-    structure = map_slice.structure_for(
-        argued, DEBATE_REACH, user_id=cast.suggester.pk, moderates=False
-    )
-    assert structure.whole
+    assert Lens.of(argued, cast.suggester, map_reach=DEBATE_REACH).structure.whole
     _cold()
-    structure = map_slice.structure_for(
-        argued, DEBATE_REACH, user_id=cast.viewer.pk, moderates=False
-    )
-    assert not structure.whole
+    assert not Lens.of(argued, cast.viewer, map_reach=DEBATE_REACH).structure.whole
+    _cold()
+    assert Lens.of(argued, cast.moderator, map_reach=DEBATE_REACH).structure.whole
+
+
+def test_a_kept_drawing_is_shared_only_by_readers_who_see_the_same(client, cast, argued):
+    """A visitor's drawing, kept, is never what a moderator, a reader with a pending claim
+    or (under guided voting) a reader who voted is shown."""
+    Debate.objects.filter(pk=argued.pk).update(hide_votes_until_voted=True)
+    argued.refresh_from_db()
+    url = reverse("arguments:debate_map", args=[argued.slug])
+    debate_structure(argued)
+    answers = {}
+    for persona in ("anonymous", "moderator", "suggester", "viewer", "stranger"):
+        user = cast[persona]
+        maps_views.forget_drawings()
+        alone = _get(client, user, url)
+        _get(client, cast.anonymous, url)  # a visitor's drawing, kept
+        assert _get(client, user, url) == alone, persona
+        answers[persona] = alone
+    assert answers["moderator"] != answers["anonymous"]  # hidden claims
+    assert answers["suggester"] != answers["anonymous"]  # their pending claim
+    assert answers["viewer"] != answers["anonymous"]  # the strengths they voted for
 
 
 @pytest.mark.parametrize("size", [10, 2000])

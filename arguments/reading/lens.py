@@ -229,9 +229,17 @@ class Lens:
             return first_screen.structure_for(self.debate, around=self.around)
         if self.map_reach is not None:
             return map_slice.structure_for(
-                self.debate, self.map_reach, user_id=self.user_id, moderates=self.moderates
+                self.debate, self.map_reach, sees_as_visitor=lambda: self.sees_as_visitor
             )
         return debate_structure(self.debate)
+
+    @cached_property
+    def sees_as_visitor(self) -> bool:
+        """Whether the reader sees every claim as a visitor does (no moderator, and no pending
+        claim of their own here: one query): a map's stored sizes are theirs too."""
+        if self.user_id is None:
+            return True
+        return not self.moderates and not map_slice.has_pending(self.debate, self.user_id)
 
     @cached_property
     def votes(self) -> dict[str, int]:

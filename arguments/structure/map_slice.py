@@ -56,6 +56,8 @@ from arguments.structure.loader import debate_structure, holds, versions_now
 from arguments.structure.snapshot import snapshot
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
     from django.db.backends.utils import CursorWrapper
 
 logger = logging.getLogger(__name__)
@@ -77,23 +79,22 @@ class MapReach(NamedTuple):
 
 
 def structure_for(
-    debate: Debate, reach: MapReach, *, user_id: int | None, moderates: bool
+    debate: Debate, reach: MapReach, *, sees_as_visitor: Callable[[], bool]
 ) -> DebateStructure:
     """What a map is drawn from: the slice it draws when this process holds nothing of the
-    debate, the reader sees what a visitor sees and the stored strengths and sizes are
-    current; else the whole structure."""
+    debate, the stored strengths and sizes are current and the reader sees what a visitor
+    sees (asked last: it may cost a query); else the whole structure."""
     if (
-        moderates
-        or holds(debate)
+        holds(debate)
         or not stored_strengths.current(debate)
         or not stored_sizes.current(debate)
-        or (user_id is not None and _has_pending(debate, user_id))
+        or not sees_as_visitor()
     ):
         return debate_structure(debate)
     return load(debate, reach) or debate_structure(debate)
 
 
-def _has_pending(debate: Debate, user_id: int) -> bool:
+def has_pending(debate: Debate, user_id: int) -> bool:
     """Whether the reader wrote a claim still pending here (they see it; a visitor does not)."""
     pending = Claim.objects.filter(debate=debate, author_id=user_id, status=Claim.Status.PENDING)
     return pending.exists()

@@ -68,9 +68,13 @@ caches.register(
 
 def _kept[T: tuple[object, ...]](lens: Lens, which: Hashable, draw: Callable[[], T]) -> T:
     """A visitor's drawing `which` of the debate's state the request read: kept, or drawn
-    (by `draw`) and kept when it was drawn from that very state."""
+    (by `draw`) and kept when it was drawn from that very state. A signed-in reader who sees
+    what a visitor sees shares it, unless guided voting hides strengths from them until
+    they vote (their drawing is then their own)."""
     debate = lens.debate
-    if lens.user_id is not None or lens.viewpoint is not None:
+    if lens.viewpoint is not None or (
+        lens.user_id is not None and (debate.hide_votes_until_voted or not lens.sees_as_visitor)
+    ):
         return draw()
     state = (debate.pk, debate.created_at, debate.structure_version, debate.tally_version)
     key = (*state, debate.updated_at, get_language(), which)
