@@ -245,3 +245,14 @@ def test_an_embedded_map_is_read_from_its_slice(client, cast, argued, monkeypatc
         status, body = _same_cold_as_whole(client, cast.anonymous, argued, url, monkeypatch)
         shown += status == 200 and "<svg" in body
     assert shown >= 6
+
+
+def test_the_import_task_stores_the_sizes_with_the_strengths(cast):
+    """An import (rows written in bulk, no process holding them) queues the task that stores
+    the strengths; it stores the sizes too, so the first map read after it is a slice."""
+    debate = build_debate(40, slug="imported")
+    assert debate.sizes_structure_version is None
+    assert loader.store_strengths(debate)
+    debate.refresh_from_db()
+    assert stored_sizes.current(debate) and _stored(debate) == _fresh(debate)
+    assert not loader.store_strengths(debate)  # current: nothing to do
