@@ -45,7 +45,7 @@ def branch_reach(claim_id: int, *, tree: bool = True) -> MapReach:
 _drawings = caches.Bounded(
     "map drawings",
     sizer=lambda parts: sum(caches.text_size(part) for part in parts if isinstance(part, str)),
-    default_mb=8,
+    default_mb=4,
 )
 
 
