@@ -237,6 +237,10 @@ class Debate(models.Model):
     # current with (arguments/structure/stored_strengths.py); None until first stored.
     strengths_structure_version = models.PositiveBigIntegerField(null=True, editable=False)
     strengths_tally_version = models.PositiveBigIntegerField(null=True, editable=False)
+    # The structure version the stored branch sizes (`StoredBranchSize` rows) are current
+    # with (arguments/structure/stored_sizes.py); None until first stored. Votes change no
+    # size, so no tally version.
+    sizes_structure_version = models.PositiveBigIntegerField(null=True, editable=False)
     # A deadline (a course's, say): the periodic task freezes the debate then, once
     # (arguments/tasks/periodic.py), and clears it.
     freeze_at = models.DateTimeField(
@@ -253,6 +257,7 @@ class Debate(models.Model):
             "rebuilt_in",
             "strengths_structure_version",
             "strengths_tally_version",
+            "sizes_structure_version",
             "updated_at",
             "interchange",
         ]
@@ -561,6 +566,28 @@ class StoredStrength(models.Model):
 
     def __str__(self) -> str:
         return f"claim {self.claim_id}: {self.strength}"
+
+
+class StoredBranchSize(models.Model):
+    """How many claims a visitor sees in a claim's branch (itself included, a link counting
+    one), as a process holding its debate last stored it, current when the debate's
+    `sizes_structure_version` is its structure version: what a worker holding nothing sizes
+    the map's segments with (arguments/structure/stored_sizes.py). A claim a visitor does
+    not see has no row. Rows of their own, without a foreign-key constraint, for the reasons
+    `StoredStrength` gives.
+    """
+
+    claim = models.OneToOneField(
+        Claim,
+        primary_key=True,
+        on_delete=models.CASCADE,
+        related_name="stored_size",
+        db_constraint=False,
+    )
+    size = models.PositiveIntegerField()
+
+    def __str__(self) -> str:
+        return f"claim {self.claim_id}: {self.size}"
 
 
 class Vote(models.Model):

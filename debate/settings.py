@@ -214,6 +214,7 @@ PROCESS_CACHE_BUDGETS: dict[str, float] = {
         "cards": 12,
         "visitor pages": 8,
         "API: what a reader sees": 8,
+        "map drawings": 4,  # a visitor's map of a 20,000-claim debate: about 150 KB
     }.items()
 }
 

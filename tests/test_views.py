@@ -99,8 +99,9 @@ def test_the_debate_page_costs_a_fixed_number_of_queries(
     # Never read before, so the whole debate is loaded (with the versions read in its
     # snapshot: issue 38) and its strengths stored (+2: the stamp, then the strengths in one
     # executemany). The page of a debate whose strengths are stored reads only its first
-    # screen: tests/test_first_screen.py.
-    with django_assert_max_num_queries(9):
+    # screen: tests/test_first_screen.py. +2: its branch sizes stored (the stamp, the rows:
+    # structure/stored_sizes.py).
+    with django_assert_max_num_queries(11):
         assert client.get(debate.get_absolute_url()).status_code == 200
 
 

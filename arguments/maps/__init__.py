@@ -13,13 +13,13 @@ from typing import TYPE_CHECKING
 from arguments.maps.layout import MapNode, measure
 from arguments.models import Stance
 from arguments.reading.perspectives import NO_VOTES, SeenAs, Tally
+from arguments.structure.stored_sizes import branch_sizes
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Sequence
 
     from arguments.reading.lens import Lens
     from arguments.reading.snapshots import OutlineRow
-    from arguments.structure.graph import Edge
 
 __all__ = ["MapNode", "branch_of", "frozen_theses", "path_of", "theses_of"]
 
@@ -54,30 +54,18 @@ def _where_written(lens: Lens, claim_id: int) -> MapNode:
 
 
 def _sizes(lens: Lens) -> dict[int, int]:
-    """How many claims each seen claim's branch holds (itself included; a link counts one):
-    one pass over the debate, so a map builds only the nodes it draws. A visitor's sizes are
-    every visitor's: kept with the structure (a new version is a new structure)."""
+    """How many claims each seen claim's branch holds (itself included; a link counts one),
+    so a map builds only the nodes it draws: the sizes stored with a map's slice (a visitor's,
+    read only for a reader who sees what a visitor sees: structure/map_slice.py), else one
+    pass over the debate (`stored_sizes.branch_sizes`, the same rule), once a request."""
     structure = lens.structure
-    shared = lens.user_id is None
-    if shared and (known := getattr(structure, "_visitor_branch_sizes", None)) is not None:
-        return known
-    if (known := lens.__dict__.get("_branch_sizes")) is not None:
-        return known
-    order: list[tuple[int, list[Edge]]] = []
-    stack = [t for t in structure.theses if lens.sees(t)]
-    while stack:
-        claim_id = stack.pop()
-        edges = lens.beneath(claim_id)
-        order.append((claim_id, edges))
-        stack.extend(e.child for e in edges if not e.is_link)
-    sizes: dict[int, int] = {}
-    for claim_id, edges in reversed(order):  # children before their parent
-        sizes[claim_id] = 1 + sum(1 if e.is_link else sizes[e.child] for e in edges)
-    if shared:
-        structure.__dict__["_visitor_branch_sizes"] = sizes
-    else:
-        lens.__dict__["_branch_sizes"] = sizes
-    return sizes
+    if (stored := structure.__dict__.get("stored_branch_sizes")) is not None:
+        return stored
+    if (known := lens.__dict__.get("_branch_sizes")) is None:
+        known = lens.__dict__["_branch_sizes"] = branch_sizes(
+            structure, user_id=lens.user_id, moderates=lens.moderates
+        )
+    return known
 
 
 def branch_of(

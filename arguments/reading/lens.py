@@ -52,7 +52,7 @@ from arguments.rules.permissions import (
     sees_note,
 )
 from arguments.selectors import my_votes
-from arguments.structure import first_screen, strengths
+from arguments.structure import first_screen, map_slice, strengths
 from arguments.structure.graph import DebateStructure
 from arguments.structure.loader import debate_structure
 
@@ -109,6 +109,7 @@ class Lens:
         voting_as: Perspective | None = None,
         first_screen: bool = False,
         around: int | None = None,
+        map_reach: map_slice.MapReach | None = None,
     ) -> None:
         self.debate = debate
         self.user = user
@@ -132,6 +133,9 @@ class Lens:
         # A page that shows one claim with its pros and cons (its focus page, its branch):
         # a process holding nothing reads just the slice around it.
         self.around = around
+        # A map's page: a process holding nothing reads just the claims the map opens, for a
+        # reader who sees what a visitor sees (arguments/structure/map_slice.py).
+        self.map_reach = map_reach
 
     @classmethod
     def of(
@@ -143,6 +147,7 @@ class Lens:
         order: str = "stored",
         frame_query: str = "",
         around: int | None = None,
+        map_reach: map_slice.MapReach | None = None,
     ) -> Lens:
         return cls(
             debate,
@@ -152,6 +157,7 @@ class Lens:
             order=order,
             frame_query=frame_query,
             around=around,
+            map_reach=map_reach,
         )
 
     @classmethod
@@ -162,9 +168,17 @@ class Lens:
         frame: Frame = Frame.SITE,
         frame_query: str = "",
         around: int | None = None,
+        map_reach: map_slice.MapReach | None = None,
     ) -> Lens:
         """What anyone who is not signed in sees: embeds, oEmbed, public copies."""
-        return cls.of(debate, ANONYMOUS, frame=frame, frame_query=frame_query, around=around)
+        return cls.of(
+            debate,
+            ANONYMOUS,
+            frame=frame,
+            frame_query=frame_query,
+            around=around,
+            map_reach=map_reach,
+        )
 
     def export_lens(self, format_name: str) -> Lens | None:
         """Whose view an export by this reader holds: a visitor's (the published debate), or
@@ -213,7 +227,19 @@ class Lens:
             return structure_seen_as(self.debate, debate_structure(self.debate), self.viewpoint)
         if self.first_screen_only or self.around is not None:
             return first_screen.structure_for(self.debate, around=self.around)
+        if self.map_reach is not None:
+            return map_slice.structure_for(
+                self.debate, self.map_reach, sees_as_visitor=lambda: self.sees_as_visitor
+            )
         return debate_structure(self.debate)
+
+    @cached_property
+    def sees_as_visitor(self) -> bool:
+        """Whether the reader sees every claim as a visitor does (no moderator, and no pending
+        claim of their own here: one query): a map's stored sizes are theirs too."""
+        if self.user_id is None:
+            return True
+        return not self.moderates and not map_slice.has_pending(self.debate, self.user_id)
 
     @cached_property
     def votes(self) -> dict[str, int]:

@@ -22,7 +22,8 @@ The same slice `around` one claim serves its focus page and its branch fragment:
 its way up to its thesis, its pros and cons and theirs (issue 35).
 
 The slice is never kept: the process loads the whole debate the first time a request needs
-more (the map, cruxes, gaps, search, a perspective), and from then on holds it.
+more (cruxes, gaps, search, a perspective; a map reads a slice of its own, map_slice.py), and
+from then on holds it.
 """
 
 from __future__ import annotations

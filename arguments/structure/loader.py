@@ -11,11 +11,12 @@ from __future__ import annotations
 import logging
 import threading
 
+from django.db import transaction
 from django.tasks import task
 
 from arguments import caches, replicas
 from arguments.models import Claim, Debate, Relation
-from arguments.structure import changes, scoring, stored_strengths
+from arguments.structure import changes, scoring, stored_sizes, stored_strengths
 from arguments.structure.graph import (
     EDGE_COLUMNS,
     NODE_COLUMNS,
@@ -55,6 +56,7 @@ def _load_structure(debate: Debate) -> DebateStructure:
             drop_edges(structure, unknown)
     structure.base, structure.strength = claim_strengths(structure)
     stored_strengths.store_loaded(structure, seen=stored_strengths.stamp_of(now), stored=stored)
+    stored_sizes.store_loaded(structure, stamp=now.sizes_structure_version)
     return structure
 
 
@@ -62,15 +64,17 @@ def store_strengths(debate: Debate) -> bool:
     """Store the strengths of a debate written in bulk (an import: no process caught it up),
     computed from a whole load that this process does not keep. Nothing to do, and one query,
     when they are current already. True when it stored."""
-    if stored_strengths.current(debate):
+    if stored_strengths.current(debate) and stored_sizes.current(debate):
         return False
     structure, now, stored = _read_whole(debate)
     if dangling(structure):
         return False  # a write meanwhile: its reader's catch-up or load stores instead
     structure.base, structure.strength = claim_strengths(structure)
-    return stored_strengths.store_loaded(
+    sizes = stored_sizes.store_loaded(structure, stamp=now.sizes_structure_version)
+    strengths = stored_strengths.store_loaded(
         structure, seen=stored_strengths.stamp_of(now), stored=stored
     )
+    return strengths or sizes
 
 
 @task()
@@ -141,6 +145,7 @@ VERSION_FIELDS = (
     "rebuilt_in",
     "strengths_structure_version",
     "strengths_tally_version",
+    "sizes_structure_version",
 )
 
 
@@ -181,10 +186,11 @@ def debate_structure(debate: Debate) -> DebateStructure:
     this process already holds the debate's current version. When it holds an older one, it
     reads only what changed since: the claims a write changed (four queries) and the points
     voted on (one), see arguments/structure/changes.py. Either way, when the strengths stored
-    in the database are behind, it stores what it computed (stored_strengths.py)."""
+    in the database are behind, it stores what it computed (stored_strengths.py), and after a
+    write the branch sizes it changed (stored_sizes.py)."""
     caught_up = _caught_up(debate)
     if caught_up is not None:
-        structure, since, rescored = caught_up
+        held, structure, since, rescored = caught_up
         if (
             structure.version[0] > debate.structure_version
             or structure.tally_version > debate.tally_version
@@ -192,10 +198,21 @@ def debate_structure(debate: Debate) -> DebateStructure:
             # Held newer than the request's database shows (another request read the primary,
             # or a replica ahead of this one): served as it is, never taken back to older.
             replicas.served_newer()
-        if since != (debate.structure_version, debate.tally_version) and not (
+        strengths = since != (debate.structure_version, debate.tally_version) and not (
             stored_strengths.current(debate)
-        ):
-            stored_strengths.store_caught_up(structure, since=since, claims=rescored)
+        )
+        # A write: the sizes of what it changed (the claims it rescored hold them all), if
+        # they were current before it.
+        sizes = since[0] != structure.version[0] and debate.sizes_structure_version == since[0]
+        if strengths or sizes:
+            # One transaction for both (on SQLite, a BEGIN and a COMMIT less a write).
+            with transaction.atomic(savepoint=False):
+                if strengths:
+                    stored_strengths.store_caught_up(structure, since=since, claims=rescored)
+                if sizes:
+                    stored_sizes.store_caught_up(
+                        held, structure, changed=rescored, stamp=debate.sizes_structure_version
+                    )
         return structure
     structure = _load_structure(debate)
     with _STRUCTURES_LOCK:
@@ -203,10 +220,12 @@ def debate_structure(debate: Debate) -> DebateStructure:
     return structure
 
 
-def _caught_up(debate: Debate) -> tuple[DebateStructure, tuple[int, int], set[int]] | None:
-    """The structure this process holds, brought up to the debate's versions, with the
-    versions it was held at and the claims whose strength the catch-up set; None when it
-    holds none it can catch up."""
+def _caught_up(
+    debate: Debate,
+) -> tuple[DebateStructure, DebateStructure, tuple[int, int], set[int]] | None:
+    """The structure this process held and the one it holds now, brought up to the debate's
+    versions, with the versions it was held at and the claims whose strength the catch-up
+    set; None when it holds none it can catch up."""
     with _STRUCTURES_LOCK:
         held = _STRUCTURES.get(debate.pk)
         # The creation time guards against SQLite reusing a deleted debate's id.
@@ -222,7 +241,7 @@ def _caught_up(debate: Debate) -> tuple[DebateStructure, tuple[int, int], set[in
         else:
             structure, rescored = held, set()
         _STRUCTURES.keep(debate.pk, structure)
-        return structure, since, rescored
+        return held, structure, since, rescored
 
 
 def _catch_up(held: DebateStructure, debate: Debate) -> tuple[DebateStructure, set[int]] | None:

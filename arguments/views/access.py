@@ -27,6 +27,8 @@ from arguments.rules.permissions import Action, permits, role_in
 if TYPE_CHECKING:
     from django.contrib.auth.models import User
 
+    from arguments.structure.map_slice import MapReach
+
 MAX_ARIA_LEVEL = 1000  # the deepest level a branch fragment may be asked to render at
 
 
@@ -65,12 +67,13 @@ def lens_for(
     frame: Frame = Frame.SITE,
     first_screen: bool = False,
     around: int | None = None,
+    map_reach: MapReach | None = None,
 ) -> Lens:
     """The reader's lens on the debate, built once with all it needs: their role, the frame,
     the sibling order, the perspective and the named perspective they vote as (the site's
     own pages only: an embed is everyone's), and whether the page shows only the first screen
-    (`first_screen`) or one claim and what is beneath it (`around`; neither through a
-    perspective). A private debate is a 404 to those who may
+    (`first_screen`), one claim and what is beneath it (`around`) or what a map draws
+    (`map_reach`; none of them through a perspective). A private debate is a 404 to those who may
     not read it (they must not learn that it exists)."""
     user = request.user
     debate = selectors.debate_by_slug(slug, reader=user)
@@ -98,6 +101,7 @@ def lens_for(
         voting_as=voting_as,
         first_screen=first_screen and viewpoint is None,
         around=around if viewpoint is None else None,
+        map_reach=map_reach if viewpoint is None else None,
     )
 
 

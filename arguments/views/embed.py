@@ -17,7 +17,7 @@ embeddable (only through LTI, see arguments/lti).
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urlencode, urlsplit
 
 from django.conf import settings
@@ -54,6 +54,10 @@ from arguments.views.access import (
     whole_number,
 )
 from arguments.views.fragments import tree_context
+from arguments.views.maps import DEBATE_REACH, branch_reach
+
+if TYPE_CHECKING:
+    from arguments.structure.map_slice import MapReach
 from arguments.views.framing import (
     MAX_DEPTH,
     EmbedOptionError,
@@ -87,13 +91,18 @@ class NotEmbeddable(Exception):
     """No debate at the address, or a private one: the same 404 either way."""
 
 
-def _embed_lens(slug: str, query: str = "", *, around: int | None = None) -> Lens:
-    """An anonymous visitor's lens in an embed (`around` a claim: its branch, read alone by a
-    worker holding nothing); NotEmbeddable when there is none."""
+def _embed_lens(
+    slug: str, query: str = "", *, around: int | None = None, map_reach: MapReach | None = None
+) -> Lens:
+    """An anonymous visitor's lens in an embed (`around` a claim: its branch; `map_reach`:
+    what its map draws; either read alone by a worker holding nothing); NotEmbeddable when
+    there is none."""
     debate = selectors.debate_by_slug(slug)
     if debate is None:
         raise NotEmbeddable
-    lens = Lens.visitor(debate, frame=Frame.EMBED, frame_query=query, around=around)
+    lens = Lens.visitor(
+        debate, frame=Frame.EMBED, frame_query=query, around=around, map_reach=map_reach
+    )
     if not lens.readable:
         raise NotEmbeddable
     return lens
@@ -114,7 +123,10 @@ def _embed(request: HttpRequest, slug: str, pk: int | None) -> HttpResponse:
             status=400,
         )
     try:
-        lens = _embed_lens(slug, options.query(), around=pk if branch else None)
+        drawn = None
+        if options.is_map:
+            drawn = DEBATE_REACH if pk is None else branch_reach(pk, tree=False)
+        lens = _embed_lens(slug, options.query(), around=pk if branch else None, map_reach=drawn)
     except NotEmbeddable:
         return frame_error(request, str(NO_EMBED), status=404)
     if pk is not None and not lens.sees(pk):

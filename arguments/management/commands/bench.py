@@ -288,6 +288,11 @@ class Command(BaseCommand):
             "focus": (focus, False, ""),
             "branch": (f"{focus}?part=branch", True, ""),
             "map": (reverse("arguments:debate_map", kwargs={"slug": slug}), False, ""),
+            "claim_map": (
+                reverse("arguments:claim_map", kwargs={"slug": slug, "pk": deep}),
+                False,
+                "",
+            ),
             "cruxes": (reverse("arguments:debate_cruxes", kwargs={"slug": slug}), False, ""),
             "gaps": (reverse("arguments:debate_gaps", kwargs={"slug": slug}), False, ""),
             "search": (
