@@ -29,6 +29,7 @@ from arguments.models import Claim, Debate, Relation, Role, Stance
 from arguments.reading.actions import NO_ACTIONS, Actions, NoteActions, Why
 from arguments.reading.links import ClaimUrls, DebateUrls, Frame, NoteUrls, Routes, routes_for
 from arguments.reading.notices import Notice, claim_notices
+from arguments.reading import perspectives
 from arguments.reading.perspectives import (
     NO_VOTES,
     SeenAs,
@@ -210,6 +211,8 @@ class Lens:
         """The debate's structure; through a perspective, with that perspective's tallies
         and strengths (arguments/reading/perspectives.py)."""
         if self.viewpoint is not None:
+            if self.first_screen_only or self.around is not None:
+                return perspectives.structure_for(self.debate, self.viewpoint, around=self.around)
             return structure_seen_as(self.debate, debate_structure(self.debate), self.viewpoint)
         if self.first_screen_only or self.around is not None:
             return first_screen.structure_for(self.debate, around=self.around)
@@ -266,11 +269,19 @@ class Lens:
             return self
         lens = self.__dict__.get("_public")
         if lens is None:
-            lens = self.__dict__["_public"] = Lens.visitor(self.debate)
+            # The same part of the debate as this page reads (the slice, for a worker
+            # holding nothing).
+            lens = self.__dict__["_public"] = Lens.visitor(self.debate, around=self.around)
+            lens.first_screen_only = self.first_screen_only
             # Shared, never loaded for it (an export needs none); a perspective's is not
-            # everyone's.
-            if "structure" in self.__dict__ and self.viewpoint is None:
-                lens.__dict__["structure"] = self.structure
+            # everyone's, but a perspective's slice may carry everyone's.
+            if "structure" in self.__dict__:
+                structure = self.structure
+                if isinstance(structure, SeenAs):
+                    if structure.everyones is not None:
+                        lens.__dict__["structure"] = structure.everyones
+                else:
+                    lens.__dict__["structure"] = structure
         return lens
 
     @cached_property

@@ -69,8 +69,7 @@ def lens_for(
     """The reader's lens on the debate, built once with all it needs: their role, the frame,
     the sibling order, the perspective and the named perspective they vote as (the site's
     own pages only: an embed is everyone's), and whether the page shows only the first screen
-    (`first_screen`) or one claim and what is beneath it (`around`; neither through a
-    perspective). A private debate is a 404 to those who may
+    (`first_screen`) or one claim and what is beneath it (`around`). A private debate is a 404 to those who may
     not read it (they must not learn that it exists)."""
     user = request.user
     debate = selectors.debate_by_slug(slug, reader=user)
@@ -96,8 +95,8 @@ def lens_for(
         order=order_from(request.GET),
         viewpoint=viewpoint,
         voting_as=voting_as,
-        first_screen=first_screen and viewpoint is None,
-        around=around if viewpoint is None else None,
+        first_screen=first_screen,
+        around=around,
     )
 
 
