@@ -26,10 +26,10 @@ from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import PermissionDenied
 
 from arguments.models import Claim, Debate, Relation, Role, Stance
+from arguments.reading import perspectives
 from arguments.reading.actions import NO_ACTIONS, Actions, NoteActions, Why
 from arguments.reading.links import ClaimUrls, DebateUrls, Frame, NoteUrls, Routes, routes_for
 from arguments.reading.notices import Notice, claim_notices
-from arguments.reading import perspectives
 from arguments.reading.perspectives import (
     NO_VOTES,
     SeenAs,
@@ -110,6 +110,7 @@ class Lens:
         voting_as: Perspective | None = None,
         first_screen: bool = False,
         around: int | None = None,
+        levels: int = first_screen.LEVELS,
     ) -> None:
         self.debate = debate
         self.user = user
@@ -133,6 +134,9 @@ class Lens:
         # A page that shows one claim with its pros and cons (its focus page, its branch):
         # a process holding nothing reads just the slice around it.
         self.around = around
+        # How deep beneath the theses or `around` the page opens, when more than the debate
+        # page's one level (an embed's `depth`): the slice is read that deep.
+        self.levels = levels
 
     @classmethod
     def of(
@@ -215,7 +219,7 @@ class Lens:
                 return perspectives.structure_for(self.debate, self.viewpoint, around=self.around)
             return structure_seen_as(self.debate, debate_structure(self.debate), self.viewpoint)
         if self.first_screen_only or self.around is not None:
-            return first_screen.structure_for(self.debate, around=self.around)
+            return first_screen.structure_for(self.debate, around=self.around, levels=self.levels)
         return debate_structure(self.debate)
 
     @cached_property

@@ -327,11 +327,13 @@ def store(
         )
         if version > structure_version or (version, stored_digest) == (structure_version, found):
             return False
-        stored = dict(
-            PerspectiveStrength.objects.filter(stamp_id=stamp_id).values_list(
-                "claim_id", "strength"
+        stored: dict[int, float] = {}
+        if stored_digest:  # never stored: no rows yet
+            stored = dict(
+                PerspectiveStrength.objects.filter(stamp_id=stamp_id).values_list(
+                    "claim_id", "strength"
+                )
             )
-        )
         gone = [claim_id for claim_id in stored if claim_id not in strength]
         if gone:
             PerspectiveStrength.objects.filter(stamp_id=stamp_id, claim_id__in=gone).delete()
@@ -387,12 +389,6 @@ def _sliced(debate: Debate, viewpoint: Viewpoint, around: int | None) -> SeenAs 
     if stored_strengths.current(debate):
         seen.everyones = structure
     return seen
-
-
-def forget_seen() -> None:
-    """Drop every perspective this process holds (tests start from the database)."""
-    with _SEEN_LOCK:
-        _SEEN.clear()
 
 
 caches.register(

@@ -69,8 +69,8 @@ def lens_for(
     """The reader's lens on the debate, built once with all it needs: their role, the frame,
     the sibling order, the perspective and the named perspective they vote as (the site's
     own pages only: an embed is everyone's), and whether the page shows only the first screen
-    (`first_screen`) or one claim and what is beneath it (`around`). A private debate is a 404 to those who may
-    not read it (they must not learn that it exists)."""
+    (`first_screen`) or one claim and what is beneath it (`around`). A private debate is a
+    404 to those who may not read it (they must not learn that it exists)."""
     user = request.user
     debate = selectors.debate_by_slug(slug, reader=user)
     if debate is None:

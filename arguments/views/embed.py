@@ -87,13 +87,19 @@ class NotEmbeddable(Exception):
     """No debate at the address, or a private one: the same 404 either way."""
 
 
-def _embed_lens(slug: str, query: str = "", *, around: int | None = None) -> Lens:
-    """An anonymous visitor's lens in an embed (`around` a claim: its branch, read alone by a
-    worker holding nothing); NotEmbeddable when there is none."""
+def _embed_lens(
+    slug: str, query: str = "", *, around: int | None = None, levels: int | None = None
+) -> Lens:
+    """An anonymous visitor's lens in an embed (`around` a claim: its branch or its page, read
+    alone by a worker holding nothing, `levels` deep: the embed's `depth`; `levels` without
+    `around`: the theses that deep); NotEmbeddable when there is none."""
     debate = selectors.debate_by_slug(slug)
     if debate is None:
         raise NotEmbeddable
     lens = Lens.visitor(debate, frame=Frame.EMBED, frame_query=query, around=around)
+    if levels is not None:
+        lens.levels = levels
+        lens.first_screen_only = around is None
     if not lens.readable:
         raise NotEmbeddable
     return lens
@@ -114,7 +120,12 @@ def _embed(request: HttpRequest, slug: str, pk: int | None) -> HttpResponse:
             status=400,
         )
     try:
-        lens = _embed_lens(slug, options.query(), around=pk if branch else None)
+        if branch:
+            lens = _embed_lens(slug, options.query(), around=pk)
+        elif options.is_map:  # the map is drawn from the whole debate
+            lens = _embed_lens(slug, options.query())
+        else:  # the tree, `depth` levels open: read that deep around the claim or theses
+            lens = _embed_lens(slug, options.query(), around=pk, levels=options.depth)
     except NotEmbeddable:
         return frame_error(request, str(NO_EMBED), status=404)
     if pk is not None and not lens.sees(pk):
