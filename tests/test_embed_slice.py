@@ -15,6 +15,7 @@ from tests.conftest import build_debate
 from tests.test_first_screen import NONCE, _cold
 
 argued = test_first_screen.argued  # every kind of row the first screen decides by
+pytestmark = pytest.mark.django_db
 
 
 def _page(client, url: str, depth: int) -> tuple[int, str]:
