@@ -282,6 +282,16 @@ def forget_seen() -> None:
 # reader after a change: `structure_seen_as`); a stale stamp sends the reader there.
 
 
+caches.register(
+    "perspective strengths",
+    kept=caches.Kept.DATABASE,
+    key="`PerspectiveStrength` rows by perspective and claim, stamped (`PerspectiveStamp`) with "
+    "the structure version and a digest of the perspective's tallies they were scored on",
+    stale="the stamp differs from the debate's structure version or the digest of the "
+    "perspective's tallies now: the reader loads the whole debate, and its scoring stores",
+)
+
+
 def digest(found: Mapping[str, Tally]) -> str:
     """A perspective's tallies in 32 hex digits: what its stored strengths were scored on."""
     return hashlib.blake2b(repr(sorted(found.items())).encode(), digest_size=16).hexdigest()
