@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import contextlib
 import random
+import threading
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -225,3 +226,42 @@ def test_a_cold_perspective_page_reads_a_few_rows_at_any_size(
         with django_assert_max_num_queries(20):
             assert client.get(url, query, **extra).status_code == 200
     assert not holds(debate)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_racing_stores_leave_rows_that_match_their_stamp(cast, debate):
+    """Two processes storing one perspective's strengths scored on different tallies at the
+    same moment: whichever lands last, the stamp names the tallies its rows were scored on
+    (the stamp's row lock makes the two take turns). PostgreSQL makes them race for real."""
+    from django.db import connection as default_connection
+    from django.db import connections
+
+    from arguments.models import PerspectiveStrength
+    from arguments.reading import perspectives
+
+    claims = list(Claim.objects.filter(debate=debate).values_list("pk", flat=True))
+    version = Debate.objects.get(pk=debate.pk).structure_version
+    scored = {
+        "a" * 32: dict.fromkeys(claims, 0.25),
+        "b" * 32: dict.fromkeys(claims, 0.75),
+    }
+    for round_ in range(6):
+        barrier = threading.Barrier(2)
+
+        def store(digest: str, round_: int = round_, barrier=barrier) -> None:
+            try:
+                barrier.wait()
+                perspectives.store(debate.pk, f"named:{round_}", version, digest, scored[digest])
+            finally:
+                connections.close_all()
+
+        threads = [threading.Thread(target=store, args=(digest,)) for digest in scored]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+        stamp = PerspectiveStamp.objects.get(debate=debate, key=f"named:{round_}")
+        rows = dict(
+            PerspectiveStrength.objects.filter(stamp=stamp).values_list("claim_id", "strength")
+        )
+        assert rows == scored[stamp.tallies_digest], default_connection.vendor
