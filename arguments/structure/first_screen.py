@@ -19,10 +19,12 @@ row they look at for the claims on the page.
 - Citations and notes of the claims shown; strengths as stored.
 
 The same slice `around` one claim serves its focus page and its branch fragment: the claim,
-its way up to its thesis, its pros and cons and theirs (issue 35).
+its way up to its thesis, its pros and cons and theirs (issue 35). `levels` deeper: an
+embed's tree opened `depth` levels. Through a perspective, the same slices with that
+perspective's stored strengths (arguments/reading/perspectives.py).
 
 The slice is never kept: the process loads the whole debate the first time a request needs
-more (the map, cruxes, gaps, search, a perspective), and from then on holds it.
+more (the map, cruxes, gaps, search), and from then on holds it.
 """
 
 from __future__ import annotations
