@@ -590,6 +590,50 @@ class StoredBranchSize(models.Model):
         return f"claim {self.claim_id}: {self.size}"
 
 
+class PerspectiveStamp(models.Model):
+    """What a perspective's stored strengths (`PerspectiveStrength`) were computed from: the
+    debate's structure version and a digest of the perspective's tallies. They are current
+    when both are the debate's and the perspective's now; a worker holding nothing then shows
+    the page through the perspective from a slice (arguments/reading/perspectives.py).
+
+    A digest of the tallies, not the debate's tally version: a perspective's strengths depend
+    only on its own voters' votes, so everyone else's votes leave them current.
+    """
+
+    debate = models.ForeignKey(
+        Debate, on_delete=models.CASCADE, related_name="+", db_constraint=False
+    )
+    key = models.CharField(max_length=40)  # the perspective's `Viewpoint.key`, "named:3"
+    structure_version = models.PositiveBigIntegerField()
+    tallies_digest = models.CharField(max_length=32)
+
+    class Meta:
+        constraints = [models.UniqueConstraint("debate", "key", name="perspective_stamp_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.key} at version {self.structure_version}"
+
+
+class PerspectiveStrength(models.Model):
+    """A claim's strength (DF-QuAD over one perspective's tallies) as a process holding its
+    debate last stored it; current while its stamp is. No foreign-key constraint on the claim,
+    as `StoredStrength`; Django still cascades."""
+
+    stamp = models.ForeignKey(PerspectiveStamp, on_delete=models.CASCADE, related_name="+")
+    claim = models.ForeignKey(
+        Claim, on_delete=models.CASCADE, related_name="+", db_constraint=False
+    )
+    strength = models.FloatField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint("stamp", "claim", name="perspective_strength_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"claim {self.claim_id}: {self.strength}"
+
+
 class Vote(models.Model):
     """One user's vote on one point: a relation's impact, or a thesis's truth, 0 to 4."""
 

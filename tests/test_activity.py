@@ -6,11 +6,15 @@ import csv
 import io
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from arguments import services
+from arguments import caches, services
 from arguments.models import Annotation, Debate, Flag
 from arguments.reading.activity import activity_of
+from arguments.services.snapshots import debate_freeze
+from arguments.structure import loader
 from tests.conftest import build_debate
 from tests.factories import UserFactory
 
@@ -92,3 +96,34 @@ def test_the_activity_page_costs_the_same_queries_at_any_size(
     with django_assert_max_num_queries(14):
         response = client.get(reverse("arguments:debate_activity", args=[debate.slug]))
     assert response.status_code == 200
+
+
+def test_the_activity_pages_never_load_the_debate(client, monkeypatch):
+    """The table, its CSV, one participant's page and the table as of a snapshot read grouped
+    counts and the rows they list, never the debate's structure (issue 35): the same queries
+    at 10 and 2,000 claims, on a worker that holds nothing."""
+    counts = [_activity_queries(client, monkeypatch, size) for size in (10, 2000)]
+    assert counts[0] == counts[1]
+
+
+def _activity_queries(client, monkeypatch, size: int) -> list[int]:
+    debate = build_debate(size, slug=f"counted-{size}")
+    thesis = debate.claims.get(is_thesis=True)
+    services.vote_cast(user=debate.owner, point=thesis, value=3)
+    debate_freeze(actor=debate.owner, debate=debate)
+    client.force_login(debate.owner)
+    urls = [
+        reverse("arguments:debate_activity", args=[debate.slug]),
+        reverse("arguments:debate_activity", args=[debate.slug]) + "?as_of=1",
+        reverse("arguments:debate_activity_csv", args=[debate.slug]),
+        reverse("arguments:participant_activity", args=[debate.slug, debate.owner.pk]),
+    ]
+    counts = []
+    with monkeypatch.context() as patched:
+        patched.setattr(loader, "_load_structure", lambda d: pytest.fail("loaded whole"))
+        for url in urls:
+            caches.forget_all()
+            with CaptureQueriesContext(connection) as queries:
+                assert client.get(url).status_code == 200
+            counts.append(len(queries))
+    return counts

@@ -26,6 +26,7 @@ from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import PermissionDenied
 
 from arguments.models import Claim, Debate, Relation, Role, Stance
+from arguments.reading import perspectives
 from arguments.reading.actions import NO_ACTIONS, Actions, NoteActions, Why
 from arguments.reading.links import ClaimUrls, DebateUrls, Frame, NoteUrls, Routes, routes_for
 from arguments.reading.notices import Notice, claim_notices
@@ -110,6 +111,7 @@ class Lens:
         first_screen: bool = False,
         around: int | None = None,
         map_reach: map_slice.MapReach | None = None,
+        levels: int = first_screen.LEVELS,
     ) -> None:
         self.debate = debate
         self.user = user
@@ -136,6 +138,9 @@ class Lens:
         # A map's page: a process holding nothing reads just the claims the map opens, for a
         # reader who sees what a visitor sees (arguments/structure/map_slice.py).
         self.map_reach = map_reach
+        # How deep beneath the theses or `around` the page opens, when more than the debate
+        # page's one level (an embed's `depth`): the slice is read that deep.
+        self.levels = levels
 
     @classmethod
     def of(
@@ -224,9 +229,11 @@ class Lens:
         """The debate's structure; through a perspective, with that perspective's tallies
         and strengths (arguments/reading/perspectives.py)."""
         if self.viewpoint is not None:
+            if self.first_screen_only or self.around is not None:
+                return perspectives.structure_for(self.debate, self.viewpoint, around=self.around)
             return structure_seen_as(self.debate, debate_structure(self.debate), self.viewpoint)
         if self.first_screen_only or self.around is not None:
-            return first_screen.structure_for(self.debate, around=self.around)
+            return first_screen.structure_for(self.debate, around=self.around, levels=self.levels)
         if self.map_reach is not None:
             return map_slice.structure_for(
                 self.debate, self.map_reach, sees_as_visitor=lambda: self.sees_as_visitor
@@ -292,11 +299,19 @@ class Lens:
             return self
         lens = self.__dict__.get("_public")
         if lens is None:
-            lens = self.__dict__["_public"] = Lens.visitor(self.debate)
+            # The same part of the debate as this page reads (the slice, for a worker
+            # holding nothing).
+            lens = self.__dict__["_public"] = Lens.visitor(self.debate, around=self.around)
+            lens.first_screen_only = self.first_screen_only
             # Shared, never loaded for it (an export needs none); a perspective's is not
-            # everyone's.
-            if "structure" in self.__dict__ and self.viewpoint is None:
-                lens.__dict__["structure"] = self.structure
+            # everyone's, but a perspective's slice may carry everyone's.
+            if "structure" in self.__dict__:
+                structure = self.structure
+                if isinstance(structure, SeenAs):
+                    if structure.everyones is not None:
+                        lens.__dict__["structure"] = structure.everyones
+                else:
+                    lens.__dict__["structure"] = structure
         return lens
 
     @cached_property

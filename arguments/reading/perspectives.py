@@ -21,23 +21,37 @@ docs/ARCHITECTURE.md, "Perspectives".
 from __future__ import annotations
 
 import dataclasses
+import hashlib
 import threading
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from django.contrib.auth import get_user_model
 from django.core.exceptions import BadRequest, PermissionDenied
+from django.db import connections, transaction
 from django.db.models import Count, Q
 from django.http import Http404
 from django.utils.translation import gettext as _
 
-from arguments import caches
-from arguments.models import Membership, OpinionMap, Perspective, Vote, tally_of
+from arguments import caches, replicas
+from arguments.models import (
+    Membership,
+    OpinionMap,
+    Perspective,
+    PerspectiveStamp,
+    PerspectiveStrength,
+    Vote,
+    tally_of,
+)
 from arguments.reading.pseudonyms import shown_name
-from arguments.structure import scoring
+from arguments.structure import first_screen, scoring, stored_strengths
 from arguments.structure.graph import PUBLISHED, DebateStructure
+from arguments.structure.loader import debate_structure, holds
+from arguments.structure.snapshot import in_snapshot, snapshot
 
 if TYPE_CHECKING:
+    from collections.abc import Mapping
+
     from django.contrib.auth.models import User
     from django.contrib.sessions.backends.base import SessionBase
     from django.db.models import QuerySet
@@ -86,6 +100,9 @@ class SeenAs(DebateStructure):
     everything else is the shared structure's own (not copied)."""
 
     tallies: dict[str, Tally] = field(default_factory=dict)
+    # Seen from a slice: the same slice with everyone's strengths when those are current
+    # (what the page's visitor lens reads to decide what a visitor sees); else None.
+    everyones: DebateStructure | None = None
 
 
 def parse(raw: str) -> tuple[str, int] | None:
@@ -177,10 +194,10 @@ def tallies(debate: Debate, viewpoint: Viewpoint) -> dict[str, Tally]:
     return {key: tally_of(tally) for key, tally in counts.items()}
 
 
-def seen_as(structure: DebateStructure, found: dict[str, Tally]) -> SeenAs:
-    """The structure with base scores from `found` tallies and DF-QuAD strengths over them
-    (the same rule as everyone's: a claim's base from its original place, or a thesis's own
-    truth votes; no votes: the neutral 0.5)."""
+def _bases(structure: DebateStructure, found: dict[str, Tally]) -> dict[int, float]:
+    """Every published claim's base score from `found` tallies (the same rule as everyone's:
+    a claim's base from its original place, or a thesis's own truth votes; no votes: the
+    neutral 0.5)."""
     base: dict[int, float] = {}
     original = structure.original
     for node in structure.nodes.values():
@@ -189,11 +206,26 @@ def seen_as(structure: DebateStructure, found: dict[str, Tally]) -> SeenAs:
         edge = original.get(node.id)
         key = f"r{edge.id}" if edge else f"c{node.id}"
         base[node.id] = scoring.base_score(found.get(key, NO_VOTES))
+    return base
+
+
+def _seen(
+    structure: DebateStructure,
+    found: dict[str, Tally],
+    base: dict[int, float],
+    strength: dict[int, float],
+) -> SeenAs:
     shared = {f.name: getattr(structure, f.name) for f in dataclasses.fields(DebateStructure)}
-    return SeenAs(
-        **shared | {"base": base, "strength": scoring.strengths(base, structure.strength_edges())},
-        tallies=found,
-    )
+    seen = SeenAs(**shared | {"base": base, "strength": strength}, tallies=found)
+    if "newest_claim" in structure.__dict__:  # a slice's: the whole debate's newest claim
+        seen.__dict__["newest_claim"] = structure.__dict__["newest_claim"]
+    return seen
+
+
+def seen_as(structure: DebateStructure, found: dict[str, Tally]) -> SeenAs:
+    """The structure with base scores from `found` tallies and DF-QuAD strengths over them."""
+    base = _bases(structure, found)
+    return _seen(structure, found, base, scoring.strengths(base, structure.strength_edges()))
 
 
 # Kept per process like the structures (structure/loader.py): recomputed once per version of the
@@ -207,7 +239,8 @@ _SEEN_LOCK = threading.Lock()
 
 def structure_seen_as(debate: Debate, structure: DebateStructure, viewpoint: Viewpoint) -> SeenAs:
     """The debate as the perspective voted: one query when this process has not computed it
-    for these versions yet, none when it has."""
+    for these versions yet (and, when the stored strengths were behind, a store), none when
+    it has."""
     key = (
         debate.pk,
         debate.created_at,
@@ -220,9 +253,14 @@ def structure_seen_as(debate: Debate, structure: DebateStructure, viewpoint: Vie
         held = _SEEN.fetch(key)
         if held is not None:
             return held
-    seen = seen_as(structure, tallies(debate, viewpoint))
+    stamp = _stamp_of(debate, viewpoint)
+    found = tallies(debate, viewpoint)
+    seen = seen_as(structure, found)
     with _SEEN_LOCK:
         _SEEN.keep(key, seen)
+    scored_on = (structure.version[0], digest(found))
+    if stamp is None or stamp[1:] != scored_on:
+        store(debate.pk, viewpoint.key, *scored_on, seen.strength)
     return seen
 
 
@@ -230,6 +268,137 @@ def forget_seen() -> None:
     """Drop every perspective this process holds (tests start from the database)."""
     with _SEEN_LOCK:
         _SEEN.clear()
+
+
+# -- stored strengths through a perspective (issue 35) ---------------------------------------
+#
+# A worker that holds nothing of a debate shows its first screen, a focus page or a branch
+# through a perspective from the same slice as everyone's (structure/first_screen.py), with
+# the perspective's strengths as the last process that scored it stored them. They are
+# DF-QuAD over the structure and the perspective's tallies and nothing else, so the stamp is
+# the structure version and a digest of those tallies, read with the slice in one snapshot:
+# the tallies are one grouped query over the perspective's own votes, what the page shows
+# anyway. Kept current by whoever scores the perspective on the whole structure (the first
+# reader after a change: `structure_seen_as`); a stale stamp sends the reader there.
+
+
+caches.register(
+    "perspective strengths",
+    kept=caches.Kept.DATABASE,
+    key="`PerspectiveStrength` rows by perspective and claim, stamped (`PerspectiveStamp`) with "
+    "the structure version and a digest of the perspective's tallies they were scored on",
+    stale="the stamp differs from the debate's structure version or the digest of the "
+    "perspective's tallies now: the reader loads the whole debate, and its scoring stores",
+)
+
+
+def digest(found: Mapping[str, Tally]) -> str:
+    """A perspective's tallies in 32 hex digits: what its stored strengths were scored on."""
+    return hashlib.blake2b(repr(sorted(found.items())).encode(), digest_size=16).hexdigest()
+
+
+def _stamp_of(debate: Debate, viewpoint: Viewpoint) -> tuple[int, int, str] | None:
+    """(id, structure version, tallies' digest) of the perspective's stored strengths."""
+    return (
+        PerspectiveStamp.objects.filter(debate=debate, key=viewpoint.key)
+        .values_list("pk", "structure_version", "tallies_digest")
+        .first()
+    )
+
+
+_STAMPS = PerspectiveStamp._meta.db_table
+_STRENGTHS = PerspectiveStrength._meta.db_table
+_UPSERT_SQL = (
+    f"INSERT INTO {_STRENGTHS} (stamp_id, claim_id, strength) VALUES (%s, %s, %s) "
+    "ON CONFLICT (stamp_id, claim_id) DO UPDATE SET strength = excluded.strength"
+)
+
+
+def store(
+    debate_id: int, key: str, structure_version: int, found: str, strength: Mapping[int, float]
+) -> bool:
+    """Store a perspective's strengths scored on `structure_version` and tallies whose
+    digest is `found`, as the changes from what is stored, under the stamp's row lock (two
+    stores of one perspective take turns); never over a newer structure version. Nothing
+    inside a read-only snapshot. True when it stored."""
+    if in_snapshot():
+        return False
+    with transaction.atomic(), connections["default"].cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {_STAMPS} (debate_id, key, structure_version, tallies_digest) "
+            "VALUES (%s, %s, 0, '') ON CONFLICT (debate_id, key) DO NOTHING",
+            [debate_id, key],
+        )
+        stamp_id, version, stored_digest = (
+            PerspectiveStamp.objects.select_for_update()
+            .filter(debate_id=debate_id, key=key)
+            .values_list("pk", "structure_version", "tallies_digest")
+            .get()
+        )
+        if version > structure_version or (version, stored_digest) == (structure_version, found):
+            return False
+        stored: dict[int, float] = {}
+        if stored_digest:  # never stored: no rows yet
+            stored = dict(
+                PerspectiveStrength.objects.filter(stamp_id=stamp_id).values_list(
+                    "claim_id", "strength"
+                )
+            )
+        gone = [claim_id for claim_id in stored if claim_id not in strength]
+        if gone:
+            PerspectiveStrength.objects.filter(stamp_id=stamp_id, claim_id__in=gone).delete()
+        changes = [
+            (stamp_id, claim_id, value)
+            for claim_id, value in strength.items()
+            if stored.get(claim_id) != value
+        ]
+        if changes:
+            cursor.executemany(_UPSERT_SQL, changes)
+        PerspectiveStamp.objects.filter(pk=stamp_id).update(
+            structure_version=structure_version, tallies_digest=found
+        )
+    return True
+
+
+def structure_for(debate: Debate, viewpoint: Viewpoint, *, around: int | None = None) -> SeenAs:
+    """What the debate page's first screen (or, `around` a claim, its focus page or branch)
+    through a perspective is rendered from: the whole structure seen as it when this process
+    holds the debate or the stored strengths are behind; else the slice (first_screen.py) with
+    the perspective's stored strengths. Both give the same page."""
+    if not holds(debate):
+        with snapshot():
+            sliced = _sliced(debate, viewpoint, around)
+        if sliced is not None:
+            return sliced
+    return structure_seen_as(debate, debate_structure(debate), viewpoint)
+
+
+def _sliced(debate: Debate, viewpoint: Viewpoint, around: int | None) -> SeenAs | None:
+    """The slice seen as the perspective, from one snapshot: the stamp, the tallies, the
+    slice, the strengths of its claims (four queries more than everyone's slice); None when
+    the stamp is not the debate's structure version and the tallies' digest, or the slice
+    would be too big."""
+    stamp = _stamp_of(debate, viewpoint)
+    if stamp is None:
+        return None
+    found = tallies(debate, viewpoint)
+    if stamp[2] != digest(found):
+        return None
+    structure = first_screen.load(debate, around=around)
+    if structure is None or structure.version[0] != stamp[1]:
+        return None
+    ids = sorted(structure.nodes) or [0]
+    with connections[replicas.reads_from()].cursor() as cursor:
+        cursor.execute(
+            f"SELECT claim_id, strength FROM {_STRENGTHS} WHERE stamp_id = %s "
+            f"AND claim_id IN ({', '.join(['%s'] * len(ids))})",
+            [stamp[0], *ids],
+        )
+        strength = dict(cursor.fetchall())
+    seen = _seen(structure, found, _bases(structure, found), strength)
+    if stored_strengths.current(debate):
+        seen.everyones = structure
+    return seen
 
 
 caches.register(

@@ -19,11 +19,13 @@ row they look at for the claims on the page.
 - Citations and notes of the claims shown; strengths as stored.
 
 The same slice `around` one claim serves its focus page and its branch fragment: the claim,
-its way up to its thesis, its pros and cons and theirs (issue 35).
+its way up to its thesis, its pros and cons and theirs (issue 35). `levels` deeper: an
+embed's tree opened `depth` levels. Through a perspective, the same slices with that
+perspective's stored strengths (arguments/reading/perspectives.py).
 
 The slice is never kept: the process loads the whole debate the first time a request needs
-more (cruxes, gaps, search, a perspective; a map reads a slice of its own, map_slice.py), and
-from then on holds it.
+more (cruxes, gaps, search; a map reads a slice of its own, map_slice.py), and from then on
+holds it.
 """
 
 from __future__ import annotations
@@ -66,13 +68,16 @@ logger = logging.getLogger(__name__)
 LEVELS = 1  # how deep beneath the theses the slice can unfold (it reads one level more)
 
 
-def structure_for(debate: Debate, *, around: int | None = None) -> DebateStructure:
-    """What the debate page's first screen (or, `around` a claim, its focus page or branch)
-    is rendered from: the whole structure when this process holds the debate, the stored
-    strengths are behind, or the slice would be most of the debate anyway; else the slice."""
+def structure_for(
+    debate: Debate, *, around: int | None = None, levels: int = LEVELS
+) -> DebateStructure:
+    """What the debate page's first screen (or, `around` a claim, its focus page or branch;
+    `levels` deep for an embed's) is rendered from: the whole structure when this process
+    holds the debate, the stored strengths are behind, or the slice would be most of the
+    debate anyway; else the slice."""
     if holds(debate) or not stored_strengths.current(debate):
         return debate_structure(debate)
-    return load(debate, around=around) or debate_structure(debate)
+    return load(debate, around=around, levels=levels) or debate_structure(debate)
 
 
 # More claims than this on the first two levels, and the first screen is no longer a slice
@@ -97,21 +102,24 @@ def _placeholders(values: Sequence[object]) -> str:
     return ", ".join(["%s"] * len(values))
 
 
-def load(debate: Debate, *, around: int | None = None) -> DebateStructure | None:
+def load(
+    debate: Debate, *, around: int | None = None, levels: int = LEVELS
+) -> DebateStructure | None:
     """The first screen's slice of the debate (six queries, seven with links) from one
     snapshot (`snapshot.py`), or None when it would hold more than `SLICE_MAX` claims or a
     relation in it names a claim it does not hold. `around` a claim: the slice its focus
     page and branch fragment read instead (the claim, its way up to its thesis, its pros and
-    cons and theirs; the theses still, for "the lone thesis")."""
+    cons and theirs; the theses still, for "the lone thesis"). `levels` deeper than
+    `LEVELS`: an embed's tree opened that deep, read the same way (one query more)."""
     with snapshot():
-        structure = _read_slice(debate, around)
+        structure = _read_slice(debate, around, levels)
     if structure is not None and dangling(structure):
         logger.warning("debate %s: the first screen's slice names unread claims", debate.pk)
         return None
     return structure
 
 
-def _read_slice(debate: Debate, around: int | None) -> DebateStructure | None:
+def _read_slice(debate: Debate, around: int | None, levels: int) -> DebateStructure | None:
     """Plain SQL, each part through an index: the theses by a partial index, relations by
     their parent (the ORM's `OR` of subqueries read every row of the debate on PostgreSQL),
     then the claims at their ends."""
@@ -131,7 +139,12 @@ def _read_slice(debate: Debate, around: int | None) -> DebateStructure | None:
         thesis_ids = [row[0] for row in thesis_rows]
         newest = max((row[-1] or 0 for row in thesis_rows), default=0)
         roots = thesis_ids if around is None else [around]
-        edges = _edges_under(cursor, debate.pk, roots) if roots else []
+        if not roots:
+            edges = []
+        elif levels <= LEVELS:
+            edges = _edges_under(cursor, debate.pk, roots)
+        else:
+            edges = _edges_down(cursor, debate.pk, roots, levels)
     if len(edges) > SLICE_MAX:
         return None
     children, parents, original = edge_indexes(edges)
@@ -192,6 +205,26 @@ def _edges_under(cursor: CursorWrapper, debate_id: int, theses: list[int]) -> li
         f") ORDER BY 6, 1",  # position, id
         [debate_id, False, *theses, debate_id, False, False, *theses],
     )
+    return [edge_from(row) for row in cursor.fetchall()]
+
+
+def _edges_down(cursor: CursorWrapper, debate_id: int, roots: list[int], levels: int) -> list[Edge]:
+    """The standing relations under `roots` and under every claim down to `levels` beneath
+    them, in sibling order: one recursive query, stopped at `SLICE_MAX` + 1 relations (the
+    slice is then refused anyway)."""
+    sql = f"""
+        WITH RECURSIVE down(id, level) AS (
+            SELECT id, 0 FROM {_CLAIMS} WHERE debate_id = %s AND id IN ({_placeholders(roots)})
+            UNION
+            SELECT r.child_id, down.level + 1 FROM {_RELATIONS} r JOIN down ON r.parent_id = down.id
+            WHERE r.is_hidden = %s AND down.level < %s
+        )
+        SELECT {_EDGE_SQL_COLUMNS} FROM {_RELATIONS} r
+        WHERE r.debate_id = %s AND r.is_hidden = %s AND r.parent_id IN (SELECT id FROM down)
+        ORDER BY 6, 1
+        LIMIT %s
+    """  # names from the models; values are parameters; position, id
+    cursor.execute(sql, [debate_id, *roots, False, levels, debate_id, False, SLICE_MAX + 1])
     return [edge_from(row) for row in cursor.fetchall()]
 
 

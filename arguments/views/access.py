@@ -73,8 +73,8 @@ def lens_for(
     the sibling order, the perspective and the named perspective they vote as (the site's
     own pages only: an embed is everyone's), and whether the page shows only the first screen
     (`first_screen`), one claim and what is beneath it (`around`) or what a map draws
-    (`map_reach`; none of them through a perspective). A private debate is a 404 to those who may
-    not read it (they must not learn that it exists)."""
+    (`map_reach`; not through a perspective). A private debate is a 404 to those who may not
+    read it (they must not learn that it exists)."""
     user = request.user
     debate = selectors.debate_by_slug(slug, reader=user)
     if debate is None:
@@ -99,8 +99,8 @@ def lens_for(
         order=order_from(request.GET),
         viewpoint=viewpoint,
         voting_as=voting_as,
-        first_screen=first_screen and viewpoint is None,
-        around=around if viewpoint is None else None,
+        first_screen=first_screen,
+        around=around,
         map_reach=map_reach if viewpoint is None else None,
     )
 

@@ -92,17 +92,26 @@ class NotEmbeddable(Exception):
 
 
 def _embed_lens(
-    slug: str, query: str = "", *, around: int | None = None, map_reach: MapReach | None = None
+    slug: str,
+    query: str = "",
+    *,
+    around: int | None = None,
+    map_reach: MapReach | None = None,
+    levels: int | None = None,
 ) -> Lens:
-    """An anonymous visitor's lens in an embed (`around` a claim: its branch; `map_reach`:
-    what its map draws; either read alone by a worker holding nothing); NotEmbeddable when
-    there is none."""
+    """An anonymous visitor's lens in an embed (`around` a claim: its branch or its page;
+    `map_reach`: what its map draws; either read alone by a worker holding nothing, `levels`
+    deep: the embed's `depth`; `levels` without `around`: the theses that deep);
+    NotEmbeddable when there is none."""
     debate = selectors.debate_by_slug(slug)
     if debate is None:
         raise NotEmbeddable
     lens = Lens.visitor(
         debate, frame=Frame.EMBED, frame_query=query, around=around, map_reach=map_reach
     )
+    if levels is not None:
+        lens.levels = levels
+        lens.first_screen_only = around is None
     if not lens.readable:
         raise NotEmbeddable
     return lens
@@ -123,10 +132,13 @@ def _embed(request: HttpRequest, slug: str, pk: int | None) -> HttpResponse:
             status=400,
         )
     try:
-        drawn = None
-        if options.is_map:
+        if branch:
+            lens = _embed_lens(slug, options.query(), around=pk)
+        elif options.is_map:  # what the map draws, read alone by a worker holding nothing
             drawn = DEBATE_REACH if pk is None else branch_reach(pk, tree=False)
-        lens = _embed_lens(slug, options.query(), around=pk if branch else None, map_reach=drawn)
+            lens = _embed_lens(slug, options.query(), map_reach=drawn)
+        else:  # the tree, `depth` levels open: read that deep around the claim or theses
+            lens = _embed_lens(slug, options.query(), around=pk, levels=options.depth)
     except NotEmbeddable:
         return frame_error(request, str(NO_EMBED), status=404)
     if pk is not None and not lens.sees(pk):
