@@ -20,9 +20,8 @@ from django.db.models.functions import Length, Lower, Trim
 from django.db.models.lookups import GreaterThan, LessThanOrEqual
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext, gettext_noop, ngettext
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import gettext_noop
-from django.utils.translation import gettext, ngettext
 from simple_history.models import HistoricalRecords
 
 # What a claim may have when written on the site; an imported claim keeps its full text up to

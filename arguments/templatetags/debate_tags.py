@@ -82,7 +82,7 @@ def highlight(text: str, spans: list[tuple[int, int]]) -> SafeString:
 def round_trip_losses(counts: dict[str, int]) -> list[tuple[int, str]]:
     """The `lost_<kind>` counts of an import preview, each with what it names (LOSSES)."""
     return [
-        (n, LOSSES.get(name[5:], name[5:].replace("_", " ")))
+        (n, str(LOSSES.get(name[5:], name[5:].replace("_", " "))))
         for name, n in counts.items()
         if name.startswith("lost_") and n
     ]
