@@ -115,7 +115,7 @@ def _listed(items: list[SafeString]) -> SafeString:
 
 @register.simple_tag
 def together_with(texts: list[str]) -> SafeString:
-    """"together with “A” and “B”" under a premise of a linked argument, one sentence in the
+    """ "together with “A” and “B”" under a premise of a linked argument, one sentence in the
     reader's language; each quoted claim keeps its own direction (`dir="auto"`)."""
     quoted = [
         _fill(
