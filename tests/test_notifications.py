@@ -352,7 +352,7 @@ def test_a_moderators_decision_names_the_verdict_in_the_readers_language(now, ca
     with now():
         services.flag_resolve(actor=cast.moderator, flag=flag, uphold=False, note="")
     [to_reporter] = notices(cast.viewer, Kind.MODERATION)
-    assert to_reporter.text.startswith("Ihre Meldung zu „") and "abgelehnt" in to_reporter.text
+    assert to_reporter.text.startswith("Ihre Meldung zu „") and "abgewiesen" in to_reporter.text
 
 
 def test_a_digest_is_written_in_its_readers_language(waiting) -> None:
