@@ -238,7 +238,7 @@ def import_job_run(job_id: UUID | str) -> ImportJob:
     except (DatabaseError, OSError) as error:
         # A full disk, a read-only database, a lock held too long: the import rolled back,
         # and the job's page says why in one line. Anything else is the queue's to retry.
-        message = fault_message(error, what="the import was not saved (nothing was written)")
+        message = fault_message(error, what=_("the import was not saved (nothing was written)"))
         if message is None:
             _stopped(job_id)
             raise
