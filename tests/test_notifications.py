@@ -363,3 +363,20 @@ def test_a_digest_is_written_in_its_readers_language(waiting) -> None:
     assert message.body.startswith("Hallo wren,")
     assert "2 neue Benachrichtigungen" in message.subject
     assert "Diese E-Mails abbestellen" in message.body and "Bonjour" not in message.body
+
+
+def test_the_readers_languages_are_read_in_one_query_however_many_hear(now, cast, thesis) -> None:
+    """Whoever changes this count: a reader's language is read per event, never per reader."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    readers = [cast.viewer, cast.writer, cast.owner, cast.moderator, cast.suggester]
+    for reader, language in zip(readers, ["fr", "de", "es", "pt-br", "ar"], strict=True):
+        services.member_language_set(actor=reader, language=language)
+        services.follow_set(user=reader, debate=thesis.debate, claim=thesis, on=True)
+    with CaptureQueriesContext(connection) as ran, now():
+        services.claim_add(actor=cast.editor, parent=thesis, stance=Stance.PRO, text="Oui.")
+    profiles = [q["sql"] for q in ran.captured_queries if "arguments_profile" in q["sql"]]
+    assert len(profiles) == 1, profiles
+    told = {n.recipient_id: n.text for n in Notification.objects.filter(kind=Kind.RESPONSE)}
+    assert len(told) == 5 and len(set(told.values())) == 5  # five languages, five wordings
