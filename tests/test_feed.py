@@ -17,8 +17,8 @@ def feed(client, debate, **query) -> str:
 def test_the_feed_lists_claims_sources_and_notes_newest_first(client, cast, debate, pro) -> None:
     services.annotation_add(actor=cast.viewer, claim=pro, body="Which study?")
     page = feed(client, debate)
-    assert "<strong>vic</strong> annotated" in page
-    assert "<strong>wren</strong> wrote" in page and pro.text in page
+    assert '<strong dir="auto">vic</strong> annotated' in page
+    assert '<strong dir="auto">wren</strong> wrote' in page and pro.text in page
     assert page.index("vic</strong> annotated") < page.index("wren</strong> wrote")
     assert "Recent activity" in client.get(debate.get_absolute_url()).content.decode()
 

@@ -20,6 +20,7 @@ from arguments.views.cards import render_card, render_item
 
 if TYPE_CHECKING:
     from arguments.models import Tag
+    from arguments.reading.feed import FeedItem
     from arguments.reading.lens import Lens
     from arguments.reading.tree import TreeItem
 
@@ -144,3 +145,17 @@ def tag_links(tags: Iterable[Tag]) -> SafeString:
         for tag in tags
     ]
     return _listed(links)
+
+
+@register.simple_tag
+def feed_sentence(item: FeedItem) -> SafeString:
+    """An act of the activity feed as one sentence in the reader's language: the person in
+    bold, the claim's words linked, each keeping its own direction."""
+    parts = {
+        "name": format_html(
+            '<strong dir="auto">{}</strong>', item.person or pgettext("an actor", "Someone")
+        ),
+        "claim": format_html('<a href="{}" dir="auto">{}</a>', item.url, item.text),
+        "words": format_html('<span dir="auto">{}</span>', item.words),
+    }
+    return _fill(str(item.sentence), **parts)
