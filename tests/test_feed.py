@@ -56,3 +56,13 @@ def test_a_pseudonymous_debates_feed_names_no_one(client, cast, debate, pro) -> 
     page = feed(client, debate)
     assert "wren" not in page and "olivia" not in page
     assert "Nothing here yet." in feed(client, debate, person="wren")  # no probing by username
+
+
+def test_the_feed_speaks_the_reader_s_language_in_whole_sentences(client, cast, debate, pro):
+    services.annotation_add(actor=cast.viewer, claim=pro, body="Quelle étude ?")
+    services.debate_configure(actor=cast.owner, debate=debate, voting_enabled=False)
+    client.cookies["django_language"] = "fr"
+    page = feed(client, debate)
+    assert '<strong dir="auto">vic</strong> a annoté « <a href="' in page
+    assert '<strong dir="auto">olivia</strong> a désactivé les votes.' in page
+    assert "annotated" not in page and "switched" not in page
