@@ -9,6 +9,7 @@ debate's invariants (relations, statuses, votes) are read-only here; nothing can
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from contextvars import ContextVar
 from typing import TYPE_CHECKING, Any, TypedDict
 
@@ -27,7 +28,7 @@ from django.urls import reverse
 from django.utils.functional import Promise
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
-from django.utils.translation import gettext
+from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
@@ -71,7 +72,32 @@ SERVING_SITE: ContextVar[str] = ContextVar("serving_admin_site", default="admin"
 def _errors(error: ValidationError | PermissionDenied) -> str:
     if isinstance(error, ValidationError):
         return " ".join(error.messages)
-    return str(error) or "You may not do that."
+    return str(error) or gettext("You may not do that.")
+
+
+def action_refused(item: object, why: str) -> str:
+    """An action refused on one item: the item, then the service's reason (also the
+    moderators' admin's)."""
+    return gettext("%(item)s: %(why)s") % {"item": item, "why": why}
+
+
+def _refused_claim(claim: object, error: ValidationError | PermissionDenied) -> str:
+    return gettext("“%(claim)s”: %(why)s") % {"claim": claim, "why": _errors(error)}
+
+
+def _flags_resolved(count: int, *, uphold: bool, hide: bool) -> str:
+    """How many flags an action decided, and how: one whole sentence for each decision."""
+    if uphold and hide:
+        wording = ngettext(
+            "Upheld %(count)s flag and hid the item.",
+            "Upheld %(count)s flags and hid the items.",
+            count,
+        )
+    elif uphold:
+        wording = ngettext("Upheld %(count)s flag.", "Upheld %(count)s flags.", count)
+    else:
+        wording = ngettext("Dismissed %(count)s flag.", "Dismissed %(count)s flags.", count)
+    return wording % {"count": count}
 
 
 def _change_link(obj: Model, label: str | None = None) -> str:
@@ -152,11 +178,17 @@ class ServiceRevertAdmin(ServiceSaves, SimpleHistoryAdmin):
                 reason=request.POST.get("reason", ""),
             )
         except (ValueError, ValidationError, PermissionDenied) as error:
-            message = "No such version." if isinstance(error, ValueError) else _errors(error)
+            message = (
+                gettext("No such version.") if isinstance(error, ValueError) else _errors(error)
+            )
             self.message_user(request, message, messages.ERROR)
             return HttpResponseRedirect(history_url)
         self.log_change(request, obj, f"Reverted to version {version}.")
-        self.message_user(request, f"{obj} was reverted to version {version}.")
+        self.message_user(
+            request,
+            gettext("%(item)s was reverted to version %(version)s.")
+            % {"item": obj, "version": version},
+        )
         return HttpResponseRedirect(
             reverse(f"admin:arguments_{obj._meta.model_name}_change", args=[obj.pk])
         )
@@ -171,6 +203,9 @@ def _reason(request: HttpRequest) -> str:
 
 
 def _log(modeladmin: admin.ModelAdmin, request: HttpRequest, obj: Model, what: str) -> None:
+    """A line in the item's history. It stays English, unlike the messages to the staff
+    member: a plain-text log entry is written once and read by every staff member, in
+    whatever language each reads the admin."""
     why = _reason(request)
     modeladmin.log_change(request, obj, f"{what}. Why: {why}" if why else f"{what}.")
 
@@ -213,7 +248,9 @@ class DebateAdmin(ServiceRevertAdmin):
         # A debate starts with its thesis, which the site's own form creates.
         return False
 
-    def _set_status(self, request: HttpRequest, queryset: QuerySet, status: str) -> None:
+    def _set_status(
+        self, request: HttpRequest, queryset: QuerySet, status: str, told: Callable[[int], str]
+    ) -> None:
         done = 0
         for debate in queryset:
             try:
@@ -221,20 +258,35 @@ class DebateAdmin(ServiceRevertAdmin):
                     actor=request.user, debate=debate, status=status, reason=_reason(request)
                 )
             except (ValidationError, PermissionDenied) as error:
-                self.message_user(request, f"{debate}: {_errors(error)}", messages.ERROR)
+                self.message_user(request, action_refused(debate, _errors(error)), messages.ERROR)
                 continue
             _log(self, request, debate, f"Set the debate {status}")
             done += 1
         if done:
-            self.message_user(request, f"{done} debate(s) now {status}.")
+            self.message_user(request, told(done))
 
     @admin.action(description=_("Lock (read-only for now)"))
     def lock_debates(self, request: HttpRequest, queryset: QuerySet) -> None:
-        self._set_status(request, queryset, Debate.Status.LOCKED)
+        self._set_status(
+            request,
+            queryset,
+            Debate.Status.LOCKED,
+            lambda n: (
+                ngettext("%(count)s debate locked.", "%(count)s debates locked.", n) % {"count": n}
+            ),
+        )
 
     @admin.action(description=_("Reopen"))
     def reopen_debates(self, request: HttpRequest, queryset: QuerySet) -> None:
-        self._set_status(request, queryset, Debate.Status.OPEN)
+        self._set_status(
+            request,
+            queryset,
+            Debate.Status.OPEN,
+            lambda n: (
+                ngettext("%(count)s debate reopened.", "%(count)s debates reopened.", n)
+                % {"count": n}
+            ),
+        )
 
     @admin.action(description=_("Close with a conclusion…"))
     def close_debates(self, request: HttpRequest, queryset: QuerySet) -> HttpResponse | None:
@@ -251,12 +303,18 @@ class DebateAdmin(ServiceRevertAdmin):
                         reason=form.cleaned_data["reason"],
                     )
                 except (ValidationError, PermissionDenied) as error:
-                    self.message_user(request, f"{debate}: {_errors(error)}", messages.ERROR)
+                    self.message_user(
+                        request, action_refused(debate, _errors(error)), messages.ERROR
+                    )
                     continue
                 _log(self, request, debate, "Closed the debate with a conclusion")
                 done += 1
             if done:
-                self.message_user(request, f"{done} debate(s) closed.")
+                self.message_user(
+                    request,
+                    ngettext("%(count)s debate closed.", "%(count)s debates closed.", done)
+                    % {"count": done},
+                )
             return None
         return _action_page(
             self,
@@ -608,18 +666,21 @@ class ClaimAdmin(ServiceRevertAdmin):
         queryset: QuerySet,
         act: Any,
         what: str,
+        told: Callable[[int], str],
     ) -> None:
+        """`act` on each claim; `what` for its history (English, `_log`), `told` the staff
+        member how many were done, in their language."""
         done = 0
         for claim in queryset.select_related("debate"):
             try:
                 act(claim)
             except (ValidationError, PermissionDenied) as error:
-                self.message_user(request, f"“{claim}”: {_errors(error)}", messages.ERROR)
+                self.message_user(request, _refused_claim(claim, error), messages.ERROR)
                 continue
             _log(self, request, claim, what)
             done += 1
         if done:
-            self.message_user(request, f"{what}: {done} claim(s).")
+            self.message_user(request, told(done))
 
     @admin.action(description=_("Approve suggested claims"))
     def approve_claims(self, request: HttpRequest, queryset: QuerySet) -> None:
@@ -628,12 +689,20 @@ class ClaimAdmin(ServiceRevertAdmin):
             queryset,
             lambda c: services.claim_approve(actor=request.user, claim=c),
             "Approved",
+            lambda n: (
+                ngettext("Approved: %(count)s claim.", "Approved: %(count)s claims.", n)
+                % {"count": n}
+            ),
         )
 
     @admin.action(description=_("Hide (restorable)"))
     def hide_claims(self, request: HttpRequest, queryset: QuerySet) -> None:
         self._each(
-            request, queryset, lambda c: services.claim_hide(actor=request.user, claim=c), "Hid"
+            request,
+            queryset,
+            lambda c: services.claim_hide(actor=request.user, claim=c),
+            "Hid",
+            lambda n: ngettext("Hid: %(count)s claim.", "Hid: %(count)s claims.", n) % {"count": n},
         )
 
     @admin.action(description=_("Restore hidden claims"))
@@ -643,6 +712,10 @@ class ClaimAdmin(ServiceRevertAdmin):
             queryset,
             lambda c: services.claim_restore(actor=request.user, claim=c),
             "Restored",
+            lambda n: (
+                ngettext("Restored: %(count)s claim.", "Restored: %(count)s claims.", n)
+                % {"count": n}
+            ),
         )
 
     @admin.action(description=_("Merge into a chosen claim…"))
@@ -663,14 +736,22 @@ class ClaimAdmin(ServiceRevertAdmin):
                         actor=request.user, duplicate=duplicate, into=into, reason=why
                     )
                 except (ValidationError, PermissionDenied) as error:
-                    self.message_user(request, f"“{duplicate}”: {_errors(error)}", messages.ERROR)
+                    self.message_user(request, _refused_claim(duplicate, error), messages.ERROR)
                     continue
                 message = f"Merged into claim {into.pk} ({into})"
                 self.log_change(request, duplicate, f"{message}. Why: {why}" if why else message)
                 self.log_change(request, into, f"Absorbed duplicate claim {duplicate.pk}.")
                 done += 1
             if done:
-                self.message_user(request, f"Merged {done} claim(s) into “{into}”.")
+                self.message_user(
+                    request,
+                    ngettext(
+                        "Merged %(count)s claim into “%(into)s”.",
+                        "Merged %(count)s claims into “%(into)s”.",
+                        done,
+                    )
+                    % {"count": done, "into": into},
+                )
             return None
         return _action_page(
             self, request, queryset, form, action="merge_claims", title=_("Merge duplicates")
@@ -696,14 +777,25 @@ class ClaimAdmin(ServiceRevertAdmin):
                     )
                 except (ValidationError, PermissionDenied) as error:
                     self.message_user(
-                        request, f"“{claim}” was not moved: {_errors(error)}", messages.ERROR
+                        request,
+                        gettext("“%(claim)s” was not moved: %(why)s")
+                        % {"claim": claim, "why": _errors(error)},
+                        messages.ERROR,
                     )
                     continue
                 message = f"Moved under claim {parent.pk} ({parent})"
                 self.log_change(request, claim, f"{message}. Why: {why}" if why else message)
                 done += 1
             if done:
-                self.message_user(request, f"Moved {done} claim(s) under “{parent}”.")
+                self.message_user(
+                    request,
+                    ngettext(
+                        "Moved %(count)s claim under “%(parent)s”.",
+                        "Moved %(count)s claims under “%(parent)s”.",
+                        done,
+                    )
+                    % {"count": done, "parent": parent},
+                )
             return None
         return _action_page(
             self,
@@ -726,7 +818,20 @@ class ClaimAdmin(ServiceRevertAdmin):
                 raise ValidationError(_("This claim was not merged."))
             services.merge_revert(actor=request.user, merge=merge, reason=_reason(request))
 
-        self._each(request, queryset, unmerge, "Undid the merge")
+        self._each(
+            request,
+            queryset,
+            unmerge,
+            "Undid the merge",
+            lambda n: (
+                ngettext(
+                    "Undid the merge of %(count)s claim.",
+                    "Undid the merges of %(count)s claims.",
+                    n,
+                )
+                % {"count": n}
+            ),
+        )
 
 
 @admin.register(Merge)
@@ -763,11 +868,11 @@ class MergeAdmin(ServiceSaves, admin.ModelAdmin):
             try:
                 services.merge_revert(actor=request.user, merge=merge, reason=_reason(request))
             except (ValidationError, PermissionDenied) as error:
-                self.message_user(request, f"{merge}: {_errors(error)}", messages.ERROR)
+                self.message_user(request, action_refused(merge, _errors(error)), messages.ERROR)
                 continue
             _log(self, request, merge, "Reverted the merge")
             _log(self, request, merge.duplicate, f"Undid merge #{merge.pk}")
-            self.message_user(request, f"Reverted merge {merge}.")
+            self.message_user(request, gettext("Reverted merge %(merge)s.") % {"merge": merge})
 
 
 @admin.register(Relation)
@@ -926,14 +1031,14 @@ class FlagAdmin(ServiceSaves, admin.ModelAdmin):
                     actor=request.user, flag=flag, uphold=uphold, note=note, hide=hide
                 )
             except (ValidationError, PermissionDenied) as error:
-                self.message_user(request, f"{flag}: {_errors(error)}", messages.ERROR)
+                self.message_user(request, action_refused(flag, _errors(error)), messages.ERROR)
                 continue
             _log(self, request, flag, verb)
             if hide and flag.claim_id:
                 _log(self, request, flag.claim, f"Hid after upholding flag {flag.pk}")
             done += 1
         if done:
-            self.message_user(request, f"{verb}: {done} flag(s).")
+            self.message_user(request, _flags_resolved(done, uphold=uphold, hide=hide))
 
     @admin.action(description=_("Uphold (the note in “Why” is shown to the author)"))
     def uphold_flags(self, request: HttpRequest, queryset: QuerySet) -> None:

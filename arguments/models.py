@@ -20,8 +20,8 @@ from django.db.models.functions import Length, Lower, Trim
 from django.db.models.lookups import GreaterThan, LessThanOrEqual
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext, gettext_noop, ngettext
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import gettext_noop
 from simple_history.models import HistoricalRecords
 
 # What a claim may have when written on the site; an imported claim keeps its full text up to
@@ -1600,17 +1600,28 @@ class Task(models.Model):
 
     def describe(self) -> str:
         """The task in words: "Write 2 pros under “…”, by 3 May"."""
-        one, many = {
-            self.Kind.ARGUMENTS: ("Write {} pro or con", "Write {} pros or cons"),
-            self.Kind.PROS: ("Write {} pro", "Write {} pros"),
-            self.Kind.CONS: ("Write {} con", "Write {} cons"),
-            self.Kind.SOURCES: ("Cite {} source", "Cite {} sources"),
-            self.Kind.VOTES: ("Vote on {} claim", "Vote on {} claims"),
-            self.Kind.NOTES: ("Annotate {} claim", "Annotate {} claims"),
-        }[self.Kind(self.kind)]
-        text = (one if self.count == 1 else many).format(self.count)
+        n = self.count
+        text = {
+            self.Kind.ARGUMENTS: lambda: ngettext(
+                "Write %(count)s pro or con", "Write %(count)s pros or cons", n
+            ),
+            self.Kind.PROS: lambda: ngettext("Write %(count)s pro", "Write %(count)s pros", n),
+            self.Kind.CONS: lambda: ngettext("Write %(count)s con", "Write %(count)s cons", n),
+            self.Kind.SOURCES: lambda: ngettext(
+                "Cite %(count)s source", "Cite %(count)s sources", n
+            ),
+            self.Kind.VOTES: lambda: ngettext(
+                "Vote on %(count)s claim", "Vote on %(count)s claims", n
+            ),
+            self.Kind.NOTES: lambda: ngettext(
+                "Annotate %(count)s claim", "Annotate %(count)s claims", n
+            ),
+        }[self.Kind(self.kind)]() % {"count": n}
         if self.under_id is not None and self.under is not None:
-            text += f" under “{self.under.text[:80]}”"
+            return gettext("%(task)s under “%(claim)s”") % {
+                "task": text,
+                "claim": self.under.text[:80],
+            }
         return text
 
 

@@ -32,6 +32,7 @@ from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from arguments import selectors
 from arguments.admin import (
@@ -44,6 +45,7 @@ from arguments.admin import (
     MergeAdmin,
     RelationAdmin,
     SourceAdmin,
+    action_refused,
 )
 from arguments.models import (
     Annotation,
@@ -304,15 +306,28 @@ class ScopedWriteRequestAdmin(Scoped, admin.ModelAdmin):
             try:
                 write_request_decide(actor=request.user, request=row, accept=accept)
             except ValidationError as error:
-                self.message_user(request, f"{row}: {' '.join(error.messages)}", messages.ERROR)
+                why = " ".join(error.messages)
+                self.message_user(request, action_refused(row, why), messages.ERROR)
                 continue
             except PermissionDenied as error:
-                self.message_user(request, f"{row}: {error}", messages.ERROR)
+                self.message_user(request, action_refused(row, str(error)), messages.ERROR)
                 continue
             done += 1
         if done:
-            verb = "Accepted" if accept else "Declined"
-            self.message_user(request, f"{verb}: {done} request(s).")
+            told = (
+                ngettext(
+                    "Accepted %(count)s request to write.",
+                    "Accepted %(count)s requests to write.",
+                    done,
+                )
+                if accept
+                else ngettext(
+                    "Declined %(count)s request to write.",
+                    "Declined %(count)s requests to write.",
+                    done,
+                )
+            )
+            self.message_user(request, told % {"count": done})
 
     @admin.action(description=_("Accept: they become writers"))
     def accept_requests(self, request: HttpRequest, queryset: QuerySet) -> None:

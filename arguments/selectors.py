@@ -595,3 +595,15 @@ def member_language(user_id: int) -> str:
     """The interface language a member keeps in their profile ("" when none)."""
     found = Profile.objects.filter(user_id=user_id).values_list("language", flat=True).first()
     return found or ""
+
+
+def member_languages(user_ids: list[int]) -> dict[int, str]:
+    """The interface languages members keep in their profiles, by user id (those who chose
+    one): what their notices and digests are written in. One query, none for no one."""
+    if not user_ids:
+        return {}
+    return dict(
+        Profile.objects.filter(user_id__in=user_ids)
+        .exclude(language="")
+        .values_list("user_id", "language")
+    )

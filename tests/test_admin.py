@@ -216,7 +216,21 @@ def test_approve_action_publishes_a_suggestion_and_logs_why(staff_client, cast, 
     log = last_log(pending)
     assert log.user == cast.staff
     assert "Approved" in log.get_change_message() and "well sourced" in log.get_change_message()
-    assert "Approved: 1 claim(s)." in messages_of(response)
+    assert "Approved: 1 claim." in messages_of(response)
+
+
+def test_an_actions_message_speaks_the_staff_members_language(staff_client, cast, thesis):
+    """The count in a whole sentence with its plural, in the admin's language (French from
+    the switcher's cookie); the history line stays English (`_log`)."""
+    pending = [
+        services.claim_add(actor=cast.suggester, parent=thesis, stance=Stance.PRO, text=text)
+        for text in ("One waits.", "Two wait.")
+    ]
+    staff_client.cookies["django_language"] = "fr"
+    response = act(staff_client, CLAIMS, "approve_claims", pending)
+    [told] = messages_of(response)
+    assert "2 affirmations" in told and "Approved" not in told
+    assert last_log(pending[0]).get_change_message() == "Approved."
 
 
 def test_hide_and_restore_actions(staff_client, cast, pro):
@@ -274,7 +288,7 @@ def test_merge_action_asks_for_the_surviving_claim_then_merges(staff_client, cas
         reason="same point",
     )
 
-    assert any("Merged 1 claim(s)" in m for m in messages_of(response))
+    assert any("Merged 1 claim into" in m for m in messages_of(response))
     duplicate.refresh_from_db()
     assert duplicate.merged_into == into and duplicate.status == Claim.Status.HIDDEN
     votes = dict(Vote.objects.filter(relation=place(into)).values_list("user__username", "value"))
@@ -355,7 +369,7 @@ def test_move_action_moves_a_branch(staff_client, thesis, pro, con):
     response = act(
         staff_client, CLAIMS, "move_claims", [con], apply="Move", parent=pro.pk, stance="con"
     )
-    assert any("Moved 1 claim(s)" in m for m in messages_of(response))
+    assert any("Moved 1 claim under" in m for m in messages_of(response))
     assert place(con).parent == pro
 
 

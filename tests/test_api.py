@@ -331,3 +331,27 @@ def test_a_visitor_makes_no_token(client):
     answer = client.post(reverse("arguments:token_create"), {"name": "x", "scope": "write"})
     assert answer.status_code == 302 and "/accounts/login/" in answer["Location"]
     assert not AccessToken.objects.exists()
+
+
+def test_problem_details_stay_english_whatever_language_the_client_asks_for(
+    client, debate, pro, cast
+):
+    """A program reads them (docs/I18N.md): a French Accept-Language or cookie changes no word."""
+    writer = token_for(cast.writer, "write")
+    path = f"/debates/{debate.slug}/claims/{pro.pk}/notes"
+    client.cookies["django_language"] = "fr"
+    answer = call(
+        client,
+        "post",
+        path,
+        writer,
+        data={"body": "x", "exact": "absent words"},
+        headers={"Accept-Language": "fr"},
+    )
+    english = problem_of(answer, 422)
+    del client.cookies["django_language"]
+    again = problem_of(
+        call(client, "post", path, writer, data={"body": "x", "exact": "absent words"}), 422
+    )
+    assert english["detail"] == again["detail"]
+    assert answer.get("Content-Language", "en") == "en"

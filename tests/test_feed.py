@@ -17,8 +17,8 @@ def feed(client, debate, **query) -> str:
 def test_the_feed_lists_claims_sources_and_notes_newest_first(client, cast, debate, pro) -> None:
     services.annotation_add(actor=cast.viewer, claim=pro, body="Which study?")
     page = feed(client, debate)
-    assert "<strong>vic</strong> annotated" in page
-    assert "<strong>wren</strong> wrote" in page and pro.text in page
+    assert '<strong dir="auto">vic</strong> annotated' in page
+    assert '<strong dir="auto">wren</strong> wrote' in page and pro.text in page
     assert page.index("vic</strong> annotated") < page.index("wren</strong> wrote")
     assert "Recent activity" in client.get(debate.get_absolute_url()).content.decode()
 
@@ -56,3 +56,13 @@ def test_a_pseudonymous_debates_feed_names_no_one(client, cast, debate, pro) -> 
     page = feed(client, debate)
     assert "wren" not in page and "olivia" not in page
     assert "Nothing here yet." in feed(client, debate, person="wren")  # no probing by username
+
+
+def test_the_feed_speaks_the_reader_s_language_in_whole_sentences(client, cast, debate, pro):
+    services.annotation_add(actor=cast.viewer, claim=pro, body="Quelle étude ?")
+    services.debate_configure(actor=cast.owner, debate=debate, voting_enabled=False)
+    client.cookies["django_language"] = "fr"
+    page = feed(client, debate)
+    assert '<strong dir="auto">vic</strong> a annoté « <a href="' in page
+    assert '<strong dir="auto">olivia</strong> a désactivé les votes.' in page
+    assert "annotated" not in page and "switched" not in page

@@ -11,6 +11,7 @@ from django.core.exceptions import PermissionDenied
 from django.db import connection
 from django.test import Client
 from django.urls import reverse
+from django.utils import translation
 
 from arguments import languages, selectors, services
 from arguments.explore import search
@@ -326,3 +327,61 @@ def test_an_import_in_a_language_the_site_does_not_offer_is_in_english(cast, deb
     data["debate"]["slug"] = "another"
     copy = services.debate_import(owner=cast.owner, document=native_json.parse(json.dumps(data)))
     assert copy.language == "en"
+
+
+# Whole sentences around participants' words, and their direction (the rest of issue 34) ------
+
+
+def _rendered(source: str, **context) -> str:
+    from django.template import Context, Template
+
+    return Template("{% load debate_tags %}" + source).render(Context(context))
+
+
+def test_together_with_is_one_sentence_in_the_reader_s_language():
+    texts = ["Open <weights>.", "Audits work.", "Costs fall."]
+    with translation.override("fr"):
+        said = _rendered("{% together_with texts %}", texts=texts)
+    quoted = [
+        f'« <span dir="auto">{t}</span> »'
+        for t in ["Open &lt;weights&gt;.", "Audits work.", "Costs fall."]
+    ]
+    assert said == f"avec {quoted[0]}, {quoted[1]} et {quoted[2]}"
+    with translation.override("ar"):
+        one = _rendered("{% together_with texts %}", texts=texts[1:2])
+    assert one == 'مع «<span dir="auto">Audits work.</span>»'
+
+
+def test_the_settings_page_names_the_debate_s_tags_in_one_sentence(client, cast, debate):
+    services.debate_tags_set(actor=cast.owner, debate=debate, names=["AI policy", "Open source"])
+    client.force_login(cast.owner)
+    client.cookies["django_language"] = "de"
+    body = client.get(reverse("arguments:debate_settings", args=[debate.slug])).content.decode()
+    assert "In „Entdecken“ zu finden unter <a href=" in body
+    assert '" dir="auto">AI policy</a>, <a href="' in body
+
+
+def test_an_import_problem_is_told_in_the_reader_s_language():
+    from arguments.formats import FormatError, parse
+
+    with translation.override("fr"):
+        with pytest.raises(FormatError) as refused:
+            parse("Discussion Title: T\n1. Pro: A.", "kialo")
+        assert str(refused.value) == "ligne 2 : 1. est à la racine, c'est donc une thèse"
+    with pytest.raises(FormatError) as english:
+        parse("Discussion Title: T\n1. Pro: A.", "kialo")
+    assert str(english.value) == "line 2: 1. stands at the root, so it is a thesis"
+
+
+def test_participants_words_keep_their_own_direction_in_an_arabic_page(client, cast, debate, pro):
+    """Lists of debates and search hits carry each debate's language and direction; a note's
+    words take their own (`dir="auto"`): an English sentence in an Arabic page ends with its
+    full stop on the right."""
+    client.cookies["django_language"] = "ar"
+    listing = client.get(reverse("arguments:debate_list")).content.decode()
+    assert f'lang="en" dir="ltr">{debate.title}</a>' in listing
+    found = client.get(reverse("arguments:debate_search", args=[debate.slug]), {"q": "weights"})
+    assert 'class="hit-text" lang="en" dir="ltr"' in found.content.decode()
+    services.annotation_add(actor=cast.writer, claim=pro, body="Sourced well.")
+    page = client.get(pro.get_absolute_url()).content.decode()
+    assert '<div class="note-body" dir="auto">' in page

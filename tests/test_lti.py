@@ -24,7 +24,7 @@ from lti_tool.models import Key, LtiDeployment, LtiRegistration, LtiUser
 from pylti1p3.exception import LtiException
 from pylti1p3.message_launch import MessageLaunch
 
-from arguments import languages, services
+from arguments import languages, selectors, services
 from arguments.models import CourseActivity, Debate, Membership, Role, ScoreReport, Stance
 from arguments.services.lti import lti_role_for
 
@@ -1353,3 +1353,19 @@ def test_a_launch_in_a_language_the_site_lacks_keeps_the_member_s_own(
     )
     assert again.session[languages.SESSION_KEY] == "es"  # the profile's, brought at sign-in
     assert '<html lang="es"' in _html_of(again.get(lti_url(debate)))
+
+
+def test_a_launch_s_language_becomes_the_learner_s_when_they_chose_none(
+    client, platform, registration, debate, thesis
+):
+    """Their notices and digests are written away from any session: the launch's language
+    is kept in the profile, unless the learner chose one there (theirs wins)."""
+    presentation = {CLAIM + "launch_presentation": _presentation("de-DE")}
+    launch(client, platform, **{CLAIM + "target_link_uri": lti_url(debate), **presentation})
+    user = type(debate.owner).objects.get(pk=client.session["_auth_user_id"])
+    assert selectors.member_language(user.pk) == "de"
+    services.member_language_set(actor=user, language="fr")
+    again = Client()
+    launch(again, platform, **{CLAIM + "target_link_uri": lti_url(debate), **presentation})
+    assert selectors.member_language(user.pk) == "fr"  # the launch's session is German
+    assert again.session[languages.SESSION_KEY] == "de"

@@ -307,4 +307,4 @@ def test_the_scoped_admin_for_every_persona(client, cast, debate, pro, persona):
     status, allowed = SCOPED_EXPECTED[persona]
     assert (index.status_code, done) == (status, allowed), persona
     if allowed:
-        assert "Hid: 1 claim(s)." in hidden.content.decode()
+        assert "Hid: 1 claim." in hidden.content.decode()

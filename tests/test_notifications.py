@@ -8,6 +8,7 @@ import re
 import pytest
 from django.core import mail
 from django.urls import reverse
+from django.utils import translation
 
 from arguments import services
 from arguments.live import digests, notifications
@@ -328,3 +329,54 @@ def test_a_notice_that_fails_never_turns_the_saved_write_into_an_error(
 def _words(html: str, words: str) -> bool:
     """The words as a reader sees them (tags dropped, non-breaking spaces as spaces)."""
     return words in re.sub(r"<[^>]+>", "", html).replace("&nbsp;", " ")
+
+
+def test_each_reader_is_told_in_their_own_language(now, cast, thesis) -> None:
+    """One event, two readers: the French member's notice is French, the other's English
+    (the site's), whatever language the worker runs in."""
+    services.member_language_set(actor=cast.viewer, language="fr")
+    for reader in (cast.viewer, cast.writer):
+        services.follow_set(user=reader, debate=thesis.debate, claim=thesis, on=True)
+    with now(), translation.override("de"):
+        services.claim_add(actor=cast.editor, parent=thesis, stance=Stance.CON, text="Non.")
+    [french] = notices(cast.viewer, Kind.RESPONSE)
+    [english] = notices(cast.writer, Kind.RESPONSE)
+    assert french.text.startswith("eddie a ajouté un argument contre sous « ")
+    assert english.text.startswith("eddie added a con under “")
+    assert "hinzugefügt" not in french.text + english.text
+
+
+def test_a_moderators_decision_names_the_verdict_in_the_readers_language(now, cast, pro) -> None:
+    services.member_language_set(actor=cast.viewer, language="de")
+    flag = services.flag_raise(actor=cast.viewer, reason=Flag.Reason.UNCLEAR, claim=pro)
+    with now():
+        services.flag_resolve(actor=cast.moderator, flag=flag, uphold=False, note="")
+    [to_reporter] = notices(cast.viewer, Kind.MODERATION)
+    assert to_reporter.text.startswith("Ihre Meldung zu „") and "abgewiesen" in to_reporter.text
+
+
+def test_a_digest_is_written_in_its_readers_language(waiting) -> None:
+    services.member_language_set(actor=waiting, language="de")
+    with translation.override("fr"):
+        assert digests.send_digests().notices == 2
+    [message] = mail.outbox
+    assert message.body.startswith("Hallo wren,")
+    assert "2 neue Benachrichtigungen" in message.subject
+    assert "Diese E-Mails abbestellen" in message.body and "Bonjour" not in message.body
+
+
+def test_the_readers_languages_are_read_in_one_query_however_many_hear(now, cast, thesis) -> None:
+    """Whoever changes this count: a reader's language is read per event, never per reader."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    readers = [cast.viewer, cast.writer, cast.owner, cast.moderator, cast.suggester]
+    for reader, language in zip(readers, ["fr", "de", "es", "pt-br", "ar"], strict=True):
+        services.member_language_set(actor=reader, language=language)
+        services.follow_set(user=reader, debate=thesis.debate, claim=thesis, on=True)
+    with CaptureQueriesContext(connection) as ran, now():
+        services.claim_add(actor=cast.editor, parent=thesis, stance=Stance.PRO, text="Oui.")
+    profiles = [q["sql"] for q in ran.captured_queries if "arguments_profile" in q["sql"]]
+    assert len(profiles) == 1, profiles
+    told = {n.recipient_id: n.text for n in Notification.objects.filter(kind=Kind.RESPONSE)}
+    assert len(told) == 5 and len(set(told.values())) == 5  # five languages, five wordings

@@ -11,6 +11,8 @@ import json
 import re
 from types import ModuleType
 
+from django.utils.translation import gettext as _
+
 from arguments.formats import aif, argdown, kialo, native_json
 from arguments.formats.document import DebateDocument, FormatError, check_document
 
@@ -61,11 +63,11 @@ def parse(text: str, format_name: str, *, merge_rephrases: bool = False) -> Deba
     try:
         module = FORMATS[format_name]
     except KeyError:
-        raise FormatError(f"unknown format {format_name!r}") from None
+        raise FormatError(_("unknown format %(name)s") % {"name": repr(format_name)}) from None
     # PostgreSQL stores no NUL character in text, and no text file has one.
     if "\x00" in text:
         line = text.count("\n", 0, text.index("\x00")) + 1
-        raise FormatError("a NUL character: this is no text file", line)
+        raise FormatError(_("a NUL character: this is no text file"), line)
     if module is aif:
         return aif.parse(text, merge_rephrases=merge_rephrases)
     return module.parse(text)

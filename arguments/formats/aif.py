@@ -20,6 +20,9 @@ import json
 from collections import defaultdict
 from typing import Any
 
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+
 from arguments.formats.document import (
     Candidate,
     DebateDocument,
@@ -48,7 +51,7 @@ def parse(text: str, *, merge_rephrases: bool = False) -> DebateDocument:
     if wrapped:
         data, prefix = data["AIF"], "AIF."
     if not isinstance(data, dict):
-        raise FormatError("expected an object with 'nodes' and 'edges'", path=prefix or "$")
+        raise FormatError(_("expected an object with 'nodes' and 'edges'"), path=prefix or "$")
     nodes = _list(data, "nodes", prefix)
     edges = _list(data, "edges", prefix)
     document = DebateDocument()
@@ -58,25 +61,27 @@ def parse(text: str, *, merge_rephrases: bool = False) -> DebateDocument:
     for index, node in enumerate(nodes):
         path = f"{prefix}nodes[{index}]"
         if not isinstance(node, dict) or node.get("nodeID") is None:
-            raise FormatError("a node needs a nodeID", path=path)
+            raise FormatError(_("a node needs a nodeID"), path=path)
         node_id, kind = str(node["nodeID"]), str(node.get("type", ""))
         if node_id in kinds:
-            raise FormatError(f"the nodeID {node_id!r} is used twice", path=f"{path}.nodeID")
+            raise FormatError(
+                _("the nodeID %(id)s is used twice") % {"id": repr(node_id)}, path=f"{path}.nodeID"
+            )
         kinds[node_id] = kind
         if kind == "I":
             texts[node_id] = (str(node.get("text") or ""), f"{path}.text")
         elif kind not in SCHEMES and kind != "MA" and kind not in IGNORED:
-            document.problems.append(f"{path}: a node of type {kind!r} is ignored")
+            document.warn(path, _("a node of type %(type)s is ignored") % {"type": repr(kind)})
 
     into: dict[str, list[str]] = defaultdict(list)
     out_of: dict[str, list[str]] = defaultdict(list)
     for index, edge in enumerate(edges):
         path = f"{prefix}edges[{index}]"
         if not isinstance(edge, dict):
-            raise FormatError("an edge is an object with fromID and toID", path=path)
+            raise FormatError(_("an edge is an object with fromID and toID"), path=path)
         start, end = str(edge.get("fromID")), str(edge.get("toID"))
         if start not in kinds or end not in kinds:
-            document.problems.append(f"{path}: an edge to a missing node is left out")
+            document.warn(path, _("an edge to a missing node is left out"))
             continue
         out_of[start].append(end)
         into[end].append(start)
@@ -152,7 +157,7 @@ def parse(text: str, *, merge_rephrases: bool = False) -> DebateDocument:
         claim.elaboration = "\n".join(notes)
         document.claims.append(claim)
     if not document.claims:
-        raise FormatError("the file has no I-nodes (propositions)", path=f"{prefix}nodes")
+        raise FormatError(_("the file has no I-nodes (propositions)"), path=f"{prefix}nodes")
 
     candidates = [
         Candidate(
@@ -295,15 +300,17 @@ def load_json(text: str) -> Any:
     try:
         return json.loads(text.lstrip("\ufeff"))
     except json.JSONDecodeError as error:
-        raise FormatError(f"not valid JSON: {error.msg}", error.lineno) from None
+        # The parser's own words stay English: Python's json has no catalog.
+        message = _("not valid JSON: %(error)s") % {"error": error.msg}
+        raise FormatError(message, error.lineno) from None
     except RecursionError:  # the parser's own limit, reached by a hostile file
-        raise FormatError("JSON nested too deeply to read (no debate is that deep)") from None
+        raise FormatError(_("JSON nested too deeply to read (no debate is that deep)")) from None
 
 
 def _list(data: dict, key: str, prefix: str) -> list:
     value = data.get(key)
     if not isinstance(value, list):
-        raise FormatError("expected a list", path=f"{prefix}{key}")
+        raise FormatError(_("expected a list"), path=f"{prefix}{key}")
     return value
 
 
@@ -375,9 +382,14 @@ def _rephrasings(
                 same.kept_apart[other].append(ends[0])
                 document.warn(
                     f"{prefix}nodes[{index}]",
-                    f"the rephrase joining {ends[0]!r} and {other!r} keeps them two claims: "
-                    f"merging them would lose {lost} support or conflict edge"
-                    f"{'s' if lost != 1 else ''}",
+                    ngettext(
+                        "the rephrase joining %(one)s and %(other)s keeps them two claims: "
+                        "merging them would lose %(count)s support or conflict edge",
+                        "the rephrase joining %(one)s and %(other)s keeps them two claims: "
+                        "merging them would lose %(count)s support or conflict edges",
+                        lost,
+                    )
+                    % {"one": repr(ends[0]), "other": repr(other), "count": lost},
                 )
                 continue
             same.parent[second] = first

@@ -22,6 +22,7 @@ from dataclasses import dataclass, field
 from json.encoder import encode_basestring_ascii
 
 from django.conf import settings
+from django.utils.translation import gettext as _
 
 from arguments.formats.document import (
     Candidate,
@@ -181,8 +182,10 @@ def parse(text: str) -> DebateDocument:
             continue
         if inference:
             raise FormatError(
-                "an inference line needs the premises of a reconstruction above it, "
-                "numbered (1), (2), …",
+                _(
+                    "an inference line needs the premises of a reconstruction above it, "
+                    "numbered (1), (2), …"
+                ),
                 number,
             )
         if indent == 0 and not RELATION.match(line) and pcs is not None:
@@ -200,7 +203,8 @@ def parse(text: str) -> DebateDocument:
                 stack.pop()
             if not stack:
                 raise FormatError(
-                    f"the relation {relation['symbol']!r} has no statement above it to relate to",
+                    _("the relation %(symbol)s has no statement above it to relate to")
+                    % {"symbol": repr(relation["symbol"])},
                     number,
                 )
             found = occurrence(relation["rest"], number)
@@ -249,11 +253,13 @@ def parse(text: str) -> DebateDocument:
         )
         document.lose("texts", len(texts) - 1 if texts else 0)
         if len(texts) > 1:
-            document.problems.append(
-                f"line {node.first_line}: [{node.title}] has {len(texts)} different texts; "
-                "the last is kept, as in Argdown"
+            document.warn(
+                node.first_line,
+                _("[%(title)s] has %(count)s different texts; the last is kept, as in Argdown")
+                % {"title": node.title, "count": len(texts)},
             )
-        label = f"[{node.title}]" if node.title else "the statement"
+        # Translators: the subject of "… has no text" and "… is 600 characters long".
+        label = f"[{node.title}]" if node.title else _("the statement")
         document.claims.append(
             DocClaim(
                 id=node.key,
@@ -265,7 +271,7 @@ def parse(text: str) -> DebateDocument:
             )
         )
     if not document.claims:
-        raise FormatError("the file has no statements or arguments")
+        raise FormatError(_("the file has no statements or arguments"))
     document.lose("comments", comments[0])
     document.lose("data", len(DATA_BLOCK.findall(body)))
     _reconstructed(document, reconstructions, nodes, candidates, roots)
@@ -289,7 +295,7 @@ def _reconstructed(
         statements = [key for role, key in pcs.rows if role != "inference"]
         concluded = [key for role, key in pcs.rows if role == "conclusion"]
         if not concluded:
-            document.warn(f"line {pcs.line}", "a reconstruction with no conclusion")
+            document.warn(pcs.line, _("a reconstruction with no conclusion"))
         main = concluded[-1] if concluded else None
         for key in statements:
             if key != main and (pcs.argument, key) not in pairs:
@@ -334,7 +340,7 @@ def _front_matter(text: str, document: DebateDocument) -> str:
         return text
     end = next((i for i in range(first + 1, len(lines)) if lines[i].strip() == "==="), None)
     if end is None:
-        raise FormatError("the front matter opened here is never closed with '==='", first + 1)
+        raise FormatError(_("the front matter opened here is never closed with '==='"), first + 1)
     others: list[str] = []
     key = ""
     for line in lines[first + 1 : end]:
@@ -364,7 +370,7 @@ def _drop_comment(match: re.Match[str]) -> str:
 def _yaml_scalar(value: str) -> str:
     """A YAML scalar: double-quoted (JSON escapes), single-quoted, plain, or a `>`/`|` block;
     plain and quoted values over several lines are folded to one."""
-    head, _, rest = value.partition("\n")
+    head, _newline, rest = value.partition("\n")
     if head.strip() in (">", "|", ">-", "|-"):
         block = [line.strip() for line in rest.split("\n")]
         return ("\n" if head.startswith("|") else " ").join(block).strip()

@@ -4,6 +4,10 @@ Every parser produces a `DebateDocument` and every renderer reads one. `check_do
 the rules an import must meet (the same invariants as the services), so a preview can show a
 file's problems before anything is written. `arguments.formats.stored` reads a stored debate
 into a document.
+
+Errors and warnings are the reader's words: made with `gettext` when the file is read, in the
+language of the request that reads it (the import form, its summary) or of the worker's job
+(its owner's). Paths and ids stay as the file has them.
 """
 
 from __future__ import annotations
@@ -15,6 +19,8 @@ from datetime import date, datetime
 from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import ValidationError
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from arguments.models import (
     ANNOTATION_MAX_LENGTH,
@@ -48,21 +54,26 @@ CLAIM_TITLE_MAX_LENGTH = 200  # Claim.title's column
 # What an import reads but cannot write back in the same format (a round trip would lose or
 # change it), by kind: the preview counts each (`DebateDocument.losses`).
 LOSSES = {
-    "older_generation": "in Kialo's older layout, written back in the current one",
-    "question_added": "several theses asked no question (written back under '1. Question:', "
-    "the debate's title)",
-    "repeated_sources": "source entries repeating another's address and excerpt (written "
-    "back as one)",
-    "comments": "comments",
-    "headings": "headings",
-    "data": "{data} blocks",
-    "texts": "earlier texts of a statement given several (Argdown keeps the last)",
-    "backwards": "relations written from the supporting side (+>, ->, _>), written back from "
-    "the other",
-    "scheme_names": "scheme names other than Default Inference, Conflict and Rephrase",
-    "node_details": "nodes with details such as timestamps",
-    "ova": "OVA layout and analysed text",
-    "edge_ids": "edge ids (numbered afresh)",
+    "older_generation": gettext_lazy("in Kialo's older layout, written back in the current one"),
+    "question_added": gettext_lazy(
+        "several theses asked no question (written back under '1. Question:', the debate's title)"
+    ),
+    "repeated_sources": gettext_lazy(
+        "source entries repeating another's address and excerpt (written back as one)"
+    ),
+    "comments": gettext_lazy("comments"),
+    "headings": gettext_lazy("headings"),
+    "data": gettext_lazy("{data} blocks"),
+    "texts": gettext_lazy("earlier texts of a statement given several (Argdown keeps the last)"),
+    "backwards": gettext_lazy(
+        "relations written from the supporting side (+>, ->, _>), written back from the other"
+    ),
+    "scheme_names": gettext_lazy(
+        "scheme names other than Default Inference, Conflict and Rephrase"
+    ),
+    "node_details": gettext_lazy("nodes with details such as timestamps"),
+    "ova": gettext_lazy("OVA layout and analysed text"),
+    "edge_ids": gettext_lazy("edge ids (numbered afresh)"),
 }
 
 
@@ -77,10 +88,20 @@ class FormatError(ValueError):
 
     def __str__(self) -> str:
         if self.line is not None:
-            return f"line {self.line}: {self.message}"
+            return at_line(self.line, self.message)
         if self.path:
-            return f"{self.path}: {self.message}"
+            return at_place(self.path, self.message)
         return self.message
+
+
+def at_line(line: int, message: str) -> str:
+    """A problem with the line it is on, as the import form and summary show it."""
+    return _("line %(line)s: %(problem)s") % {"line": line, "problem": message}
+
+
+def at_place(place: str, message: str) -> str:
+    """A problem with where it is: a JSON path (`edges[3]`), as the file has it."""
+    return _("%(place)s: %(problem)s") % {"place": place, "problem": message}
 
 
 @dataclass(slots=True)
@@ -219,14 +240,18 @@ class DebateDocument:
             self.losses[kind] = self.losses.get(kind, 0) + count
 
     def warn(self, where: object, message: str) -> None:
-        """Record a warning about `where` (an item with a line or path, or a place's name)."""
-        if isinstance(where, str):
-            place = where
+        """Record a warning about `where` (an item with a line or path, a line's number, or
+        a JSON path)."""
+        if isinstance(where, int):
+            self.problems.append(at_line(where, message))
+        elif isinstance(where, str):
+            self.problems.append(at_place(where, message) if where else message)
         elif (line := getattr(where, "line", None)) is not None:
-            place = f"line {line}"
+            self.problems.append(at_line(line, message))
+        elif path := getattr(where, "path", None):
+            self.problems.append(at_place(path, message))
         else:
-            place = getattr(where, "path", None) or ""
-        self.problems.append(f"{place}: {message}" if place else message)
+            self.problems.append(message)
 
     @property
     def theses(self) -> list[DocClaim]:
@@ -256,20 +281,34 @@ def fold(text: str) -> str:
     return WHITESPACE.sub(" ", text or "").strip()
 
 
+def claim_label(name: str = "") -> str:
+    """How a problem names a claim: "claim 1.2." by its number or name in the file, else
+    "claim" (the subject of the sentences of `check_claim_text`)."""
+    # Translators: the subject of "… has no text" and "… is 600 characters long".
+    return _("claim %(name)s") % {"name": name} if name else _("claim")
+
+
 def check_claim_text(
-    text: str, *, line: int | None = None, path: str | None = None, label: str = "claim"
+    text: str, *, line: int | None = None, path: str | None = None, label: str = ""
 ) -> str:
     """A claim's text as written, ends trimmed, or a FormatError: no folding, so paragraphs
-    and spacing survive (a parser folds where its format says white space is layout)."""
+    and spacing survive (a parser folds where its format says white space is layout).
+    `label` names the claim (`claim_label`, or the file's name for it)."""
+    label = label or claim_label()
     cleaned = (text or "").replace("\r\n", "\n").strip()
     if not cleaned:
-        raise FormatError(f"{label} has no text", line, path)
+        raise FormatError(_("%(claim)s has no text") % {"claim": label}, line, path)
     if "\x00" in cleaned:
-        raise FormatError(f"{label} holds a NUL character, which no text may", line, path)
+        raise FormatError(
+            _("%(claim)s holds a NUL character, which no text may") % {"claim": label}, line, path
+        )
     if len(cleaned) > IMPORTED_CLAIM_MAX_LENGTH:
         raise FormatError(
-            f"{label} is {len(cleaned)} characters long; an imported claim may have at most "
-            f"{IMPORTED_CLAIM_MAX_LENGTH} (split it, or move the rest into a claim of its own)",
+            _(
+                "%(claim)s is %(length)s characters long; an imported claim may have at most "
+                "%(limit)s (split it, or move the rest into a claim of its own)"
+            )
+            % {"claim": label, "length": len(cleaned), "limit": IMPORTED_CLAIM_MAX_LENGTH},
             line,
             path,
         )
@@ -290,7 +329,7 @@ def source_key(url: str) -> str:
 
 
 def clean_claim_text(
-    text: str, *, line: int | None = None, path: str | None = None, label: str = "claim"
+    text: str, *, line: int | None = None, path: str | None = None, label: str = ""
 ) -> str:
     """A claim's text as an import stores it (one line, 1 to 5,000 characters) or a FormatError.
 
@@ -330,12 +369,12 @@ def settle_relations(
     kept: list[Candidate] = []
     seen: set[tuple[str, str]] = set()
     for edge in candidates:
-        where = f"line {edge.line}" if edge.line else (edge.path or "")
+        where: int | str = edge.line or edge.path or ""
         if edge.parent == edge.child:
-            document.problems.append(f"{where}: a claim cannot answer itself; edge left out")
+            document.warn(where, _("a claim cannot answer itself; edge left out"))
             continue
         if (edge.parent, edge.child) in seen:
-            document.problems.append(f"{where}: the same two claims are related twice; kept once")
+            document.warn(where, _("the same two claims are related twice; kept once"))
             continue
         seen.add((edge.parent, edge.child))
         kept.append(edge)
@@ -396,13 +435,23 @@ def _check_choice(item: object, field_name: str, choices: Iterable[str]) -> None
     value = getattr(item, field_name)
     if value not in choices:
         allowed = list(choices)
-        raise _error(item, f"{value!r} is not one of {', '.join(allowed)}", field_name)
+        raise _error(
+            item,
+            _("%(value)s is not one of %(allowed)s")
+            % {"value": repr(value), "allowed": ", ".join(allowed)},
+            field_name,
+        )
 
 
 def _check_length(item: object, field_name: str, limit: int) -> None:
     value = getattr(item, field_name) or ""
     if len(value) > limit:
-        raise _error(item, f"is {len(value)} characters long; the limit is {limit}", field_name)
+        raise _error(
+            item,
+            _("is %(length)s characters long; the limit is %(limit)s")
+            % {"length": len(value), "limit": limit},
+            field_name,
+        )
 
 
 def check_document(document: DebateDocument) -> None:
@@ -413,14 +462,14 @@ def check_document(document: DebateDocument) -> None:
     theses, relations join claims of this document, and texts fit the database's limits.
     """
     if not document.claims:
-        raise FormatError("the file holds no claims")
+        raise FormatError(_("the file holds no claims"))
     # Once, not a claim at a time: a choices class builds its values on every access.
     claim_statuses, stances = frozenset(Claim.Status.values), frozenset(Stance.values)
     claim_kinds, relation_kinds = frozenset(Claim.Kind.values), frozenset(Relation.Kind.values)
     claims: dict[str, DocClaim] = {}
     for claim in document.claims:
         if claim.id in claims:
-            raise _error(claim, f"the id {claim.id!r} is used twice", "id")
+            raise _error(claim, _("the id %(id)s is used twice") % {"id": repr(claim.id)}, "id")
         claims[claim.id] = claim
         claim.text = check_claim_text(claim.text, line=claim.line, path=claim.path)
         # Tested inline first, the error's wording looked up only when one fails: four calls
@@ -439,10 +488,10 @@ def check_document(document: DebateDocument) -> None:
         if claim.merged_into is not None and (
             claim.merged_into not in claims or claim.merged_into == claim.id
         ):
-            message = f"merged into an unknown claim {claim.merged_into!r}"
+            message = _("merged into an unknown claim %(id)s") % {"id": repr(claim.merged_into)}
             raise _error(claim, message, "merged_into")
     if not any(claim.is_thesis for claim in document.claims):
-        raise FormatError("the file has no thesis (a claim that answers no other)")
+        raise FormatError(_("the file has no thesis (a claim that answers no other)"))
     _check_length(document, "description", ELABORATION_MAX_LENGTH)
     _check_length(document, "conclusion", ELABORATION_MAX_LENGTH)
 
@@ -455,7 +504,10 @@ def check_document(document: DebateDocument) -> None:
             # A dangling reference: the edge goes; a claim it left without a place is refused
             # below (the tree cannot be repaired without guessing where it stood).
             name = getattr(relation, missing[0])
-            document.warn(relation, f"relates an unknown claim {name!r}; relation left out")
+            document.warn(
+                relation,
+                _("relates an unknown claim %(id)s; relation left out") % {"id": repr(name)},
+            )
             continue
         related.append(relation)
     document.relations = related
@@ -464,20 +516,26 @@ def check_document(document: DebateDocument) -> None:
             _check_choice(relation, "stance", stances)
             _check_choice(relation, "kind", relation_kinds)
         if relation.parent == relation.child:
-            raise _error(relation, "a claim cannot be a pro or con of itself")
+            raise _error(relation, _("a claim cannot be a pro or con of itself"))
         if (relation.parent, relation.child) in pairs:
-            raise _error(relation, "the same two claims are related twice")
+            raise _error(relation, _("the same two claims are related twice"))
         pairs.add((relation.parent, relation.child))
         if relation.is_link:
             continue
         if claims[relation.child].is_thesis:
-            raise _error(relation, "a thesis stands at the root and cannot be a pro or con")
+            raise _error(relation, _("a thesis stands at the root and cannot be a pro or con"))
         if relation.child in original_parent:
-            raise _error(relation, f"claim {relation.child!r} is written in two places")
+            raise _error(
+                relation,
+                _("claim %(id)s is written in two places") % {"id": repr(relation.child)},
+            )
         original_parent[relation.child] = relation.parent
     for claim in document.claims:
         if not claim.is_thesis and claim.id not in original_parent:
-            raise _error(claim, f"claim {claim.id!r} answers no other claim and is no thesis")
+            raise _error(
+                claim,
+                _("claim %(id)s answers no other claim and is no thesis") % {"id": repr(claim.id)},
+            )
     _check_forest(claims, original_parent)
 
     # A source, citation or note is a part of a claim, not the claim: a bad one is left out
@@ -487,15 +545,18 @@ def check_document(document: DebateDocument) -> None:
     unreadable: dict[str, str] = {}
     for source in document.sources:
         if source.id in sources:
-            raise _error(source, f"the id {source.id!r} is used twice", "id")
+            raise _error(source, _("the id %(id)s is used twice") % {"id": repr(source.id)}, "id")
         sources.add(source.id)
         try:
             source.url = source_key(source.url)
         except ValidationError:
             document.warn(
                 source,
-                f"{source.url!r} is not a readable http(s) address; its citations keep it as "
-                "their text, with no source to open",
+                _(
+                    "%(address)s is not a readable http(s) address; its citations keep it as "
+                    "their text, with no source to open"
+                )
+                % {"address": repr(source.url)},
             )
             unreadable[source.id] = source.url
             continue
@@ -511,17 +572,23 @@ def check_document(document: DebateDocument) -> None:
     citations: list[DocCitation] = []
     for citation in document.citations:
         if citation.claim not in claims:
-            document.warn(citation, f"cites for an unknown claim {citation.claim!r}; left out")
+            document.warn(
+                citation,
+                _("cites for an unknown claim %(id)s; left out") % {"id": repr(citation.claim)},
+            )
             continue
         if citation.source is not None and citation.source in unreadable:
             # Said once for the source; the citation keeps the words it was given.
             citation.address = citation.address or unreadable[citation.source]
             citation.source = None
         elif citation.source is not None and citation.source not in kept_sources:
-            document.warn(citation, f"unknown source {citation.source!r}; citation left out")
+            document.warn(
+                citation,
+                _("unknown source %(id)s; citation left out") % {"id": repr(citation.source)},
+            )
             continue
         if citation.source is None and not citation.address.strip():
-            document.warn(citation, "cites nothing (no source and no text); left out")
+            document.warn(citation, _("cites nothing (no source and no text); left out"))
             continue
         _check_length(citation, "address", URL_MAX_LENGTH)
         _check_length(citation, "quote", QUOTE_MAX_LENGTH)
@@ -531,14 +598,19 @@ def check_document(document: DebateDocument) -> None:
 
     notes = {note.id for note in document.annotations}
     if len(notes) != len(document.annotations):
-        raise FormatError("two annotations share an id", path="annotations")
+        raise FormatError(_("two annotations share an id"), path="annotations")
     kept_notes: list[DocAnnotation] = []
     for note in document.annotations:
         if note.claim not in claims:
-            document.warn(note, f"a note on an unknown claim {note.claim!r}; left out")
+            document.warn(
+                note, _("a note on an unknown claim %(id)s; left out") % {"id": repr(note.claim)}
+            )
             continue
         if note.parent is not None and (note.parent not in notes or note.parent == note.id):
-            document.warn(note, f"replies to an unknown note {note.parent!r}; kept as a note")
+            document.warn(
+                note,
+                _("replies to an unknown note %(id)s; kept as a note") % {"id": repr(note.parent)},
+            )
             note.parent = None
         _check_choice(note, "motivation", Annotation.Motivation.values)
         _check_choice(note, "visibility", Annotation.Visibility.values)
@@ -552,7 +624,7 @@ def check_document(document: DebateDocument) -> None:
             and note.end is not None
             and (note.start < 0 or note.end <= note.start)
         ):
-            raise _error(note, "start and end must both be given, with end after start")
+            raise _error(note, _("start and end must both be given, with end after start"))
         kept_notes.append(note)
     # A reply to a note that was left out stays, as a note of its own.
     left = notes - {note.id for note in kept_notes}
@@ -576,7 +648,9 @@ def _check_forest(claims: dict[str, DocClaim], original_parent: dict[str, str]) 
         while current not in rooted:
             if current in on_path:
                 raise _error(
-                    claims[current], f"claim {current!r} is its own ancestor (a cycle of originals)"
+                    claims[current],
+                    _("claim %(id)s is its own ancestor (a cycle of originals)")
+                    % {"id": repr(current)},
                 )
             on_path.add(current)
             path.append(current)

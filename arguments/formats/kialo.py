@@ -16,6 +16,7 @@ import textwrap
 from collections import defaultdict
 
 from django.core.exceptions import ValidationError
+from django.utils.translation import gettext as _
 
 from arguments.formats.document import (
     DebateDocument,
@@ -25,6 +26,7 @@ from arguments.formats.document import (
     DocSource,
     FormatError,
     check_claim_text,
+    claim_label,
     fold,
     source_key,
 )
@@ -69,7 +71,7 @@ def parse(text: str) -> DebateDocument:
     document = DebateDocument()
     index = _skip_blank(lines, 0)
     if index == len(lines):
-        raise FormatError("the file is empty", 1)
+        raise FormatError(_("the file is empty"), 1)
     header = lines[index].strip()
     for prefix in ("Discussion Title:", "Discussion Name:"):
         if header.startswith(prefix):
@@ -79,7 +81,7 @@ def parse(text: str) -> DebateDocument:
             break
     else:
         raise FormatError(
-            "a Kialo export starts with 'Discussion Title:' or 'Discussion Name:'", index + 1
+            _("a Kialo export starts with 'Discussion Title:' or 'Discussion Name:'"), index + 1
         )
     index += 1
     if not document.title:
@@ -146,7 +148,7 @@ def _read_items(lines: list[str], index: int) -> tuple[list[_Item], int | None]:
         match = ahead[1] if ahead[0] == index else ITEM.match(line)
         if match is None:
             raise FormatError(
-                "expected a numbered claim such as '1.2. Pro: …' (or the 'Sources:' section)",
+                _("expected a numbered claim such as '1.2. Pro: …' (or the 'Sources:' section)"),
                 index + 1,
             )
         number, label = match["number"], (match["label"] or "").lower()
@@ -204,21 +206,28 @@ def _read_sources(lines: list[str], index: int, document: DebateDocument) -> dic
                 current.more.append(line)
                 current.lines.append(line)
             elif line.strip():
-                raise FormatError("expected a source such as '[1] https://…'", offset)
+                raise FormatError(_("expected a source such as '[1] https://…'"), offset)
             continue
         current = _Entry(offset)
         current.lines.append(line)
         if match["n"] in entries:
-            raise FormatError(f"source [{match['n']}] is listed twice", offset)
+            raise FormatError(_("source [%(n)s] is listed twice") % {"n": match["n"]}, offset)
         entries[match["n"]] = current
         rest = match["rest"].strip()
         url = URL.search(rest)
         if url is None or not _readable(url.group()):
             # Prose, a book, words Kialo prefixed with `http://`: kept whole as the citations'
             # text, with no source to open.
-            what = "no web address" if url is None else "no readable web address"
             document.warn(
-                f"line {offset}", f"source [{match['n']}] has {what}; its citations keep its text"
+                offset,
+                (
+                    _("source [%(n)s] has no web address; its citations keep its text")
+                    if url is None
+                    else _(
+                        "source [%(n)s] has no readable web address; its citations keep its text"
+                    )
+                )
+                % {"n": match["n"]},
             )
             current.url, current.readable = rest, False
             continue
@@ -257,11 +266,11 @@ class _Entry:
 
 def _build(document: DebateDocument, items: list[_Item], entries: dict[str, _Entry]) -> None:
     if not items:
-        raise FormatError("the file has no claims")
+        raise FormatError(_("the file has no claims"))
     by_number: dict[str, _Item] = {}
     for item in items:
         if item.number in by_number:
-            raise FormatError(f"claim {item.number} appears twice", item.line)
+            raise FormatError(_("claim %(n)s appears twice") % {"n": item.number}, item.line)
         by_number[item.number] = item
 
     # Multi-thesis discussions ask a question at 1. and hang the theses under it.
@@ -280,17 +289,24 @@ def _build(document: DebateDocument, items: list[_Item], entries: dict[str, _Ent
             continue
         if item.depth == 1 or item.parent_number in questions:
             if item.label in ("pro", "con"):
-                raise FormatError(f"{item.number} stands at the root, so it is a thesis", item.line)
+                raise FormatError(
+                    _("%(n)s stands at the root, so it is a thesis") % {"n": item.number}, item.line
+                )
             if item.parent_number in questions and item.label != "thesis":
                 raise FormatError(
-                    f"{item.number} answers the question {item.parent_number}; only theses can",
+                    _("%(n)s answers the question %(question)s; only theses can")
+                    % {"n": item.number, "question": item.parent_number},
                     item.line,
                 )
         elif item.label not in ("pro", "con"):
-            raise FormatError(f"{item.number} needs a 'Pro:' or 'Con:' label", item.line)
+            raise FormatError(
+                _("%(n)s needs a 'Pro:' or 'Con:' label") % {"n": item.number}, item.line
+            )
         elif item.parent_number not in by_number:
             raise FormatError(
-                f"{item.number} answers {item.parent_number}, which is not in the file", item.line
+                _("%(n)s answers %(parent)s, which is not in the file")
+                % {"n": item.number, "parent": item.parent_number},
+                item.line,
             )
         link = LINK.match(item.text.strip())
         if link:
@@ -310,13 +326,15 @@ def _build(document: DebateDocument, items: list[_Item], entries: dict[str, _Ent
         seen: set[str] = set()
         while number in links:
             if number in seen:
-                raise FormatError(f"the links through {number} go round in a circle", line)
+                raise FormatError(
+                    _("the links through %(n)s go round in a circle") % {"n": number}, line
+                )
             seen.add(number)
             number = links[number]
         if number not in by_number:
-            raise FormatError(f"links to {number}, which is not in the file", line)
+            raise FormatError(_("links to %(n)s, which is not in the file") % {"n": number}, line)
         if number in questions:
-            raise FormatError(f"links to the discussion's question {number}", line)
+            raise FormatError(_("links to the discussion's question %(n)s") % {"n": number}, line)
         return number
 
     positions: dict[str, int] = defaultdict(int)
@@ -324,7 +342,9 @@ def _build(document: DebateDocument, items: list[_Item], entries: dict[str, _Ent
     for item in items:
         if item.depth == 1 or item.number in questions or item.parent_number in questions:
             if item.number in links:
-                raise FormatError(f"the thesis {item.number} cannot be a link", item.line)
+                raise FormatError(
+                    _("the thesis %(n)s cannot be a link") % {"n": item.number}, item.line
+                )
             continue
         try:
             parent = resolve(item.parent_number, item.line)
@@ -332,12 +352,12 @@ def _build(document: DebateDocument, items: list[_Item], entries: dict[str, _Ent
         except FormatError as error:
             # A broken `-> See` is a bad part of the file, not a reason to refuse it: the link
             # goes, every claim stays.
-            document.warn(item, f"{error.message}; link left out")
+            document.warn(item, _("%(problem)s; link left out") % {"problem": error.message})
             continue
         if child == parent or (parent, child) in pairs:
-            document.problems.append(
-                f"line {item.line}: {item.number} repeats a relation that is already there; "
-                "kept once"
+            document.warn(
+                item.line,
+                _("%(n)s repeats a relation that is already there; kept once") % {"n": item.number},
             )
             continue
         pairs.add((parent, child))
@@ -384,7 +404,9 @@ def _claim_text(item: _Item, entries: dict[str, _Entry], document: DebateDocumen
     for match in MARKER.finditer(raw):
         entry = entries.get(match["n"])
         if entry is None:
-            document.warn(item, f"[{match['n']}] cites no source listed under 'Sources:'")
+            document.warn(
+                item, _("[%(n)s] cites no source listed under 'Sources:'") % {"n": match["n"]}
+            )
             continue
         pieces.append(raw[last : match.start()])
         length += match.start() - last
@@ -392,13 +414,13 @@ def _claim_text(item: _Item, entries: dict[str, _Entry], document: DebateDocumen
         placed.append((entry, length))
     if not placed:
         raw = raw.replace("\x01", "[") if fenced else raw
-        return check_claim_text(raw, line=item.line, label=f"claim {item.number}")
+        return check_claim_text(raw, line=item.line, label=claim_label(item.number))
     pieces.append(raw[last:])
     joined = "".join(pieces)
     if fenced:
         joined = joined.replace("\x01", "[")
     lead = len(joined) - len(joined.lstrip())
-    text = check_claim_text(joined, line=item.line, label=f"claim {item.number}")
+    text = check_claim_text(joined, line=item.line, label=claim_label(item.number))
     for entry, offset in placed:
         # Offsets past the text's end stand for the spaces before trailing markers.
         document.citations.append(

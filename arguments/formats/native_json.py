@@ -9,6 +9,9 @@ from __future__ import annotations
 from datetime import UTC, date, datetime
 from typing import Any
 
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
 from arguments.formats.aif import load_json
 from arguments.formats.document import (
     NO_VOTES,
@@ -27,20 +30,28 @@ FORMAT_NAME = "debate-map"
 VERSION = 1
 _REQUIRED = object()
 MAX_INTEGER = 2**31 - 1  # what every database's integer columns hold
-_KIND_NAMES = {str: "a string", bool: "true or false", int: "a whole number", list: "a list"}
+# What a field must hold, as a problem names it ("expected a string").
+_EXPECTED = {
+    str: gettext_lazy("expected a string"),
+    bool: gettext_lazy("expected true or false"),
+    int: gettext_lazy("expected a whole number"),
+    list: gettext_lazy("expected a list"),
+}
 
 
 def parse(text: str) -> DebateDocument:
     """Read a file written by `render` (or by hand, following the schema)."""
     data = load_json(text)
     if not isinstance(data, dict):
-        raise FormatError("expected an object", path="$")
+        raise FormatError(_("expected an object"), path="$")
     if data.get("format") != FORMAT_NAME:
-        raise FormatError(f"expected {FORMAT_NAME!r}", path="format")
+        raise FormatError(_("expected %(name)s") % {"name": repr(FORMAT_NAME)}, path="format")
     version = _get(data, "version", "", int)
     if version != VERSION:
         raise FormatError(
-            f"version {version} is not one this site reads ({VERSION})", path="version"
+            _("version %(version)s is not one this site reads (%(known)s)")
+            % {"version": version, "known": VERSION},
+            path="version",
         )
     debate = _get(data, "debate", "", dict)
     document = DebateDocument(
@@ -99,7 +110,7 @@ def parse(text: str) -> DebateDocument:
             day = date.fromisoformat(published) if published else None
         except ValueError:
             raise FormatError(
-                "expected a date such as 2024-05-31", path=f"{path}.published"
+                _("expected a date such as 2024-05-31"), path=f"{path}.published"
             ) from None
         document.sources.append(
             DocSource(
@@ -162,18 +173,20 @@ def _get(
     where = f"{path}.{key}" if path else key
     if key not in obj:
         if default is _REQUIRED:
-            raise FormatError("is missing", path=where)
+            raise FormatError(_("is missing"), path=where)
         return default
     value = obj[key]
     if value is None and nullable:
         return None
     # bool is an int in Python; a JSON true is no position.
     if not isinstance(value, kind) or (kind is int and isinstance(value, bool)):
-        raise FormatError(f"expected {_KIND_NAMES.get(kind, 'an object')}", path=where)
+        raise FormatError(str(_EXPECTED.get(kind, _("expected an object"))), path=where)
     if kind is str and isinstance(value, str) and "\x00" in value:
-        raise FormatError("holds a NUL character (\\u0000), which no text may", path=where)
+        raise FormatError(_("holds a NUL character (\\u0000), which no text may"), path=where)
     if kind is int and isinstance(value, int) and not 0 <= value <= MAX_INTEGER:
-        raise FormatError(f"expected a whole number from 0 to {MAX_INTEGER}", path=where)
+        raise FormatError(
+            _("expected a whole number from 0 to %(max)s") % {"max": MAX_INTEGER}, path=where
+        )
     return value
 
 
@@ -181,14 +194,14 @@ def _items(data: dict, key: str, *, required: bool = False) -> list[tuple[str, d
     values = _get(data, key, "", list, _REQUIRED if required else [])
     for index, value in enumerate(values):
         if not isinstance(value, dict):
-            raise FormatError("expected an object", path=f"{key}[{index}]")
+            raise FormatError(_("expected an object"), path=f"{key}[{index}]")
     return [(f"{key}[{index}]", value) for index, value in enumerate(values)]
 
 
 def _tags(item: dict, path: str) -> list[str]:
     tags = _get(item, "tags", path, list, [])
     if not all(isinstance(tag, str) for tag in tags):
-        raise FormatError("expected a list of strings", path=f"{path}.tags")
+        raise FormatError(_("expected a list of strings"), path=f"{path}.tags")
     return tags
 
 
@@ -197,7 +210,7 @@ def _votes(item: dict, path: str) -> Tally:
     if len(votes) != 5 or not all(
         isinstance(n, int) and not isinstance(n, bool) and 0 <= n <= MAX_INTEGER for n in votes
     ):
-        raise FormatError("expected five vote counts (for 0 to 4)", path=f"{path}.votes")
+        raise FormatError(_("expected five vote counts (for 0 to 4)"), path=f"{path}.votes")
     return tally_of(votes)
 
 
@@ -209,7 +222,7 @@ def _datetime(item: dict, path: str) -> datetime | None:
         moment = datetime.fromisoformat(value)
     except ValueError:
         raise FormatError(
-            "expected a date and time (ISO 8601)", path=f"{path}.created_at"
+            _("expected a date and time (ISO 8601)"), path=f"{path}.created_at"
         ) from None
     return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
 

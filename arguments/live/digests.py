@@ -7,6 +7,9 @@ lock on their settings row, and only notices not yet e-mailed are picked. A mail
 fails leaves the transaction rolled back, so the notices wait for the next run; a digest that
 cannot be sent is logged and skipped, never the others' (one reader's bad notice once stopped
 every digest of every run).
+
+A digest is written in its reader's language (their profile's, else the site's), like the
+notices it lists, which were made in it when they happened.
 """
 
 from __future__ import annotations
@@ -21,9 +24,11 @@ from django.core import signing
 from django.core.mail import EmailMessage
 from django.db import transaction
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import formats, timezone, translation
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
+from arguments import selectors
 from arguments.live.notifications import still_seen
 from arguments.models import Notification, NotificationSettings
 
@@ -81,21 +86,31 @@ def _due(choice: NotificationSettings, now: datetime) -> bool:
 
 
 def _message(user, notices: list[Notification]) -> EmailMessage:
+    """The digest's e-mail, in the language active (`_send_one` sets the reader's)."""
     unsubscribe = unsubscribe_url(user.pk)
     count = len(notices)
     lines = [
         _("Hello %(name)s,") % {"name": user.get_username()},
         "",
-        _("%(count)s new in your debates:") % {"count": count},
+        ngettext(
+            "%(count)s new notification in your debates:",
+            "%(count)s new notifications in your debates:",
+            count,
+        )
+        % {"count": count},
         "",
     ]
     for notice in notices[:MAX_ITEMS]:
-        lines.append(f"- {notice.text}")
+        when = formats.date_format(timezone.localtime(notice.created_at), "SHORT_DATETIME_FORMAT")
+        lines.append(f"- {notice.text} ({when})")
         if notice.note:
             lines.append("  " + _("Moderator's note: %(note)s") % {"note": notice.note})
         lines.append(f"  {settings.SITE_URL}{notice.url}")
     if count > MAX_ITEMS:
-        lines.append(_("… and %(count)s more.") % {"count": count - MAX_ITEMS})
+        more = count - MAX_ITEMS
+        lines.append(
+            ngettext("… and %(count)s more.", "… and %(count)s more.", more) % {"count": more}
+        )
     lines += [
         "",
         _("All your notifications: %(url)s")
@@ -103,7 +118,12 @@ def _message(user, notices: list[Notification]) -> EmailMessage:
         _("Stop these e-mails (one click): %(url)s") % {"url": unsubscribe},
     ]
     return EmailMessage(
-        subject=_("%(count)s new in your debates") % {"count": count}
+        subject=ngettext(
+            "%(count)s new notification in your debates",
+            "%(count)s new notifications in your debates",
+            count,
+        )
+        % {"count": count}
         if count > 1
         else subject_of(notices[0].text),
         body="\n".join(lines),
@@ -157,7 +177,10 @@ def _send_one(user, now: datetime) -> int:
             notice.recipient = user
         shown = still_seen(batch)  # notices of claims hidden since are never e-mailed
         if shown:
-            _message(user, shown).send()
+            language = selectors.member_language(user.pk) or settings.LANGUAGE_CODE
+            with translation.override(language):
+                message = _message(user, shown)
+            message.send()
             choice.last_digest_at = now
             choice.save(update_fields=["last_digest_at"])
         Notification.objects.filter(pk__in=[n.pk for n in batch]).update(emailed_at=now)

@@ -10,6 +10,11 @@ only for readers the reading lens lets see it: a pending claim reaches
 no one but its author and the moderators, a private debate's news no one outside it. Names
 are written as the debate names people (`Lens.author_name`: pseudonyms where the debate uses
 them).
+
+Each reader's notice is written in their language (their profile's, else the site's): the
+events hand `tell` a wording, a function that makes the text, and `tell` calls it once per
+reader under that language, so a French and an English member told of one event each read
+their own. The text is stored as made (see `tell`).
 """
 
 from __future__ import annotations
@@ -17,16 +22,18 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterable
 
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.cache import cache
 from django.db.models import Q
 from django.tasks import task
 from django.urls import reverse
+from django.utils import translation
 from django.utils.text import Truncator
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from arguments import caches
+from arguments import caches, selectors
 from arguments.models import (
     Annotation,
     Claim,
@@ -49,6 +56,8 @@ Kind = Notification.Kind
 # "@name" not preceded by a word character (an e-mail address is no mention).
 MENTION = re.compile(r"(?<![\w@])@([\w.+-]{1,150})")
 MENTIONS_PER_TEXT = 10
+# A notice's words, made in the language active when it is called (one call per reader).
+Wording = Callable[[], str]
 
 
 def unread_key(user_id: int) -> str:
@@ -110,6 +119,12 @@ def _about(text: str) -> str:
     return Truncator(text).chars(120)
 
 
+def _who(name: str) -> str:
+    """How a notice names its actor: as the debate names them, else "Someone" in the
+    reader's language (an act of the worker, or of an account since deleted)."""
+    return name or _("Someone")
+
+
 class _Event:
     """One thing that happened in a debate, and the notices it leaves."""
 
@@ -126,8 +141,9 @@ class _Event:
         return self.lenses[user.pk]
 
     def actor_name(self, username: str) -> str:
+        """The actor as the debate names them ("" for none: `_who` words it per reader)."""
         lens = Lens.visitor(self.debate)
-        return lens.author_name(self.actor_id, username) if self.actor_id else _("Someone")
+        return lens.author_name(self.actor_id, username) if self.actor_id else ""
 
     def tell(
         self,
@@ -135,11 +151,16 @@ class _Event:
         *,
         claim: Claim,
         kind: str,
-        text: str,
+        text: Wording,
         url: str,
         seen: Callable[[Lens], bool],
         **fields: str,
     ) -> None:
+        """A notice to each of `users` who may see it, in their language. Its text is stored
+        as made, not remade at each reading: it quotes the claim as it read when it happened,
+        and the notifications page and the digests then read it without a catalog; a reader
+        who changes language keeps their old notices in the old one."""
+        told = []
         for user in users:
             if user.pk in self.told or user.pk == self.actor_id or not user.is_active:
                 continue
@@ -147,6 +168,11 @@ class _Event:
             if not lens.readable or not seen(lens):
                 continue
             self.told.add(user.pk)
+            told.append(user)
+        chosen = selectors.member_languages([user.pk for user in told])
+        for user in told:
+            with translation.override(chosen.get(user.pk) or settings.LANGUAGE_CODE):
+                words = text()
             self.notices.append(
                 Notification(
                     recipient=user,
@@ -154,7 +180,7 @@ class _Event:
                     claim=claim,
                     kind=kind,
                     about=_about(claim.text),
-                    text=text,
+                    text=words,
                     url=url,
                     **fields,
                 )
@@ -232,12 +258,14 @@ def claim_added(*, claim_id: int) -> None:
             kind=Kind.RESPONSE,
             stance=relation.stance,
             actor_name=name,
-            text=(
-                _("%(name)s added a pro under “%(parent)s”: “%(claim)s”")
-                if relation.stance == "pro"
-                else _("%(name)s added a con under “%(parent)s”: “%(claim)s”")
-            )
-            % {"name": name, "parent": _about(parent.text), "claim": _about(claim.text)},
+            text=lambda: (
+                (
+                    _("%(name)s added a pro under “%(parent)s”: “%(claim)s”")
+                    if relation.stance == "pro"
+                    else _("%(name)s added a con under “%(parent)s”: “%(claim)s”")
+                )
+                % {"name": _who(name), "parent": _about(parent.text), "claim": _about(claim.text)}
+            ),
             url=url,
             seen=sees,
         )
@@ -246,8 +274,10 @@ def claim_added(*, claim_id: int) -> None:
         _mentioned(claim.text, event.debate),
         claim=claim,
         kind=Kind.MENTION,
-        text=_("%(name)s mentioned you in “%(claim)s”")
-        % {"name": name, "claim": _about(claim.text)},
+        text=lambda: (
+            _("%(name)s mentioned you in “%(claim)s”")
+            % {"name": _who(name), "claim": _about(claim.text)}
+        ),
         url=url,
         seen=sees,
     )
@@ -268,8 +298,10 @@ def claim_edited(*, claim_id: int, actor_id: int, old_text: str) -> None:
         added,
         claim=claim,
         kind=Kind.MENTION,
-        text=_("%(name)s mentioned you in “%(claim)s”")
-        % {"name": name, "claim": _about(claim.text)},
+        text=lambda: (
+            _("%(name)s mentioned you in “%(claim)s”")
+            % {"name": _who(name), "claim": _about(claim.text)}
+        ),
         url=url,
         seen=lambda lens: lens.sees(claim.pk),
     )
@@ -278,8 +310,10 @@ def claim_edited(*, claim_id: int, actor_id: int, old_text: str) -> None:
             _users([claim.author_id]),
             claim=claim,
             kind=Kind.EDIT,
-            text=_("%(name)s edited your claim: now “%(claim)s”")
-            % {"name": name, "claim": _about(claim.text)},
+            text=lambda: (
+                _("%(name)s edited your claim: now “%(claim)s”")
+                % {"name": _who(name), "claim": _about(claim.text)}
+            ),
             url=url,
             seen=knows,
         )
@@ -302,8 +336,14 @@ def note_added(*, note_id: int) -> None:
             _users([note.parent.author_id]),
             claim=claim,
             kind=Kind.REPLY,
-            text=_("%(name)s replied to your note on “%(claim)s”: “%(reply)s”")
-            % {"name": name, "claim": _about(claim.text), "reply": Truncator(note.body).chars(160)},
+            text=lambda: (
+                _("%(name)s replied to your note on “%(claim)s”: “%(reply)s”")
+                % {
+                    "name": _who(name),
+                    "claim": _about(claim.text),
+                    "reply": Truncator(note.body).chars(160),
+                }
+            ),
             url=url,
             seen=sees,
         )
@@ -311,8 +351,10 @@ def note_added(*, note_id: int) -> None:
         _mentioned(note.body, event.debate),
         claim=claim,
         kind=Kind.MENTION,
-        text=_("%(name)s mentioned you in a note on “%(claim)s”")
-        % {"name": name, "claim": _about(claim.text)},
+        text=lambda: (
+            _("%(name)s mentioned you in a note on “%(claim)s”")
+            % {"name": _who(name), "claim": _about(claim.text)}
+        ),
         url=url,
         seen=sees,
     )
@@ -325,20 +367,21 @@ def claim_moderated(*, claim_id: int, actor_id: int, was: str) -> None:
     claim = Claim.objects.get(pk=claim_id)
     event = _Event(claim.debate_id, actor_id)
     status = claim.status
-    if was == Claim.Status.PENDING:
-        kind = Kind.SUGGESTION
-        text = (
-            _("A moderator approved your suggestion “%(claim)s”")
-            if status == Claim.Status.PUBLISHED
-            else _("A moderator declined your suggestion “%(claim)s”")
-        ) % {"claim": _about(claim.text)}
-    else:
-        kind = Kind.MODERATION
-        text = (
-            _("A moderator hid your claim “%(claim)s”")
-            if status == Claim.Status.HIDDEN
-            else _("A moderator restored your claim “%(claim)s”")
-        ) % {"claim": _about(claim.text)}
+    kind = Kind.SUGGESTION if was == Claim.Status.PENDING else Kind.MODERATION
+
+    def text() -> str:
+        if was == Claim.Status.PENDING:
+            wording = (
+                _("A moderator approved your suggestion “%(claim)s”")
+                if status == Claim.Status.PUBLISHED
+                else _("A moderator declined your suggestion “%(claim)s”")
+            )
+        elif status == Claim.Status.HIDDEN:
+            wording = _("A moderator hid your claim “%(claim)s”")
+        else:
+            wording = _("A moderator restored your claim “%(claim)s”")
+        return wording % {"claim": _about(claim.text)}
+
     event.tell(
         _users([claim.author_id]),
         claim=claim,
@@ -358,36 +401,51 @@ def flag_resolved(*, flag_id: int) -> None:
     flag = Flag.objects.select_related("claim", "annotation__claim").get(pk=flag_id)
     claim = flag.flagged_claim
     event = _Event(claim.debate_id, flag.handled_by_id)
-    verdict = flag.get_status_display().lower()
+    upheld = flag.status == Flag.Status.UPHELD
     url = _claim_url(claim)
     knows = lambda lens: lens.knows(claim.pk)  # noqa: E731
+
+    def to_reporter() -> str:
+        # Four whole sentences: a verdict put into one would need its grammar in each language.
+        if flag.claim_id:
+            wording = (
+                _("Your flag on “%(claim)s” was upheld")
+                if upheld
+                else _("Your flag on “%(claim)s” was dismissed")
+            )
+        else:
+            wording = (
+                _("Your flag on a note on “%(claim)s” was upheld")
+                if upheld
+                else _("Your flag on a note on “%(claim)s” was dismissed")
+            )
+        return wording % {"claim": _about(claim.text)}
+
     event.tell(
         _users([flag.reporter_id]),
         claim=claim,
         kind=Kind.MODERATION,
-        text=(
-            _("Your flag on “%(claim)s” was %(verdict)s")
-            if flag.claim_id
-            else _("Your flag on a note on “%(claim)s” was %(verdict)s")
-        )
-        % {"claim": _about(claim.text), "verdict": verdict},
+        text=to_reporter,
         note=flag.resolution_note,
         url=url,
         # The reporter saw what they flagged; the decision reaches them even when it hid it.
         seen=lambda lens: True,
     )
-    if flag.status == Flag.Status.UPHELD:
+    if upheld:
         author_id = flag.flagged.author_id
         event.tell(
             _users([author_id]),
             claim=claim,
             kind=Kind.MODERATION,
-            text=(
-                _("A flag on your claim “%(claim)s” was upheld (%(reason)s)")
-                if flag.claim_id
-                else _("A flag on your note on “%(claim)s” was upheld (%(reason)s)")
-            )
-            % {"claim": _about(claim.text), "reason": flag.get_reason_display().lower()},
+            # The reason as the flag form names it (a lazy choice: the reader's language).
+            text=lambda: (
+                (
+                    _("A flag on your claim “%(claim)s” was upheld (reason: %(reason)s)")
+                    if flag.claim_id
+                    else _("A flag on your note on “%(claim)s” was upheld (reason: %(reason)s)")
+                )
+                % {"claim": _about(claim.text), "reason": flag.get_reason_display()}
+            ),
             note=flag.resolution_note,
             url=url,
             seen=knows,
@@ -428,8 +486,10 @@ def grades_released(*, debate_id: int, actor_id: int, user_id: int | None = None
             [user],
             claim=claim,
             kind=Kind.FEEDBACK,
-            text=_("Your feedback and grades in “%(debate)s” are released")
-            % {"debate": _about(debate.title)},
+            text=lambda: (
+                _("Your feedback and grades in “%(debate)s” are released")
+                % {"debate": _about(debate.title)}
+            ),
             url=url,
             seen=knows,
         )
@@ -445,7 +505,7 @@ def feedback_written(*, claim_id: int, actor_id: int) -> None:
         _users([claim.author_id]),
         claim=claim,
         kind=Kind.FEEDBACK,
-        text=_("New feedback on your claim “%(claim)s”") % {"claim": _about(claim.text)},
+        text=lambda: _("New feedback on your claim “%(claim)s”") % {"claim": _about(claim.text)},
         url=_feedback_url(claim.debate),
         seen=lambda lens: lens.knows(claim.pk),
     )
@@ -470,8 +530,10 @@ def write_requested(*, request_id: int) -> None:
         claim=thesis,
         kind=Kind.REQUEST,
         actor_name=name,
-        text=_("%(name)s asks to write in “%(debate)s”")
-        % {"name": name, "debate": _about(debate.title)},
+        text=lambda: (
+            _("%(name)s asks to write in “%(debate)s”")
+            % {"name": _who(name), "debate": _about(debate.title)}
+        ),
         note=asked.message,
         url=reverse("arguments:write_requests", args=[debate.slug]),
         seen=lambda lens: lens.manages,
@@ -492,12 +554,14 @@ def write_request_decided(*, request_id: int) -> None:
         _users([asked.user_id]),
         claim=thesis,
         kind=Kind.REQUEST,
-        text=(
-            _("You may now write in “%(debate)s”")
-            if accepted
-            else _("Your request to write in “%(debate)s” was declined")
-        )
-        % {"debate": _about(debate.title)},
+        text=lambda: (
+            (
+                _("You may now write in “%(debate)s”")
+                if accepted
+                else _("Your request to write in “%(debate)s” was declined")
+            )
+            % {"debate": _about(debate.title)}
+        ),
         url=reverse("arguments:debate", args=[debate.slug]),
         seen=lambda lens: lens.sees(thesis.pk),
     )
@@ -519,12 +583,14 @@ def task_deadline_passed(*, task_id: int, links: int) -> None:
         _users([task.created_by_id, debate.owner_id]),
         claim=claim,
         kind=Kind.DEADLINE,
-        text=ngettext(
-            "The deadline of “%(task)s” passed: %(links)d share link was switched off",
-            "The deadline of “%(task)s” passed: %(links)d share links were switched off",
-            links,
-        )
-        % {"task": _about(task.describe()), "links": links},
+        text=lambda: (
+            ngettext(
+                "The deadline of “%(task)s” passed: %(links)d share link was switched off",
+                "The deadline of “%(task)s” passed: %(links)d share links were switched off",
+                links,
+            )
+            % {"task": _about(task.describe()), "links": links}
+        ),
         url=reverse("arguments:share_links", args=[debate.slug]),
         seen=lambda lens: lens.sees(claim.pk),
     )

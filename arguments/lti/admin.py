@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Any, TypedDict
 from django.contrib import admin, messages
 from django.db.models import Count, QuerySet
 from django.http import HttpRequest
+from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
 from arguments.models import CourseActivity, ScoreReport
@@ -105,7 +106,13 @@ class ScoreReportAdmin(ReadMostlyAdmin):
 
     @admin.display(description=_("failure"))
     def failure(self, obj: ScoreReport) -> str:
-        return f"{obj.error[:80]} (failed {obj.attempts} in a row)" if obj.error else ""
+        if not obj.error:
+            return ""
+        return ngettext(
+            "%(error)s (failed %(count)s time in a row)",
+            "%(error)s (failed %(count)s times in a row)",
+            obj.attempts,
+        ) % {"error": obj.error[:80], "count": obj.attempts}
 
     @admin.action(description=_("Send these scores again now"))
     def send_again(self, request: HttpRequest, queryset: QuerySet) -> None:
@@ -118,4 +125,9 @@ class ScoreReportAdmin(ReadMostlyAdmin):
             summary = scores_send(debate=debate)
             sent, failed = sent + summary.sent, failed + summary.failed
         level = messages.WARNING if failed else messages.SUCCESS
-        self.message_user(request, f"Scores sent: {sent}; failed: {failed}.", level)
+        self.message_user(
+            request,
+            gettext("Scores sent: %(sent)s; failed: %(failed)s.")
+            % {"sent": sent, "failed": failed},
+            level,
+        )

@@ -518,6 +518,7 @@ def launch(request: HttpRequest) -> HttpResponse:
     locale = _dict(body.get(CLAIM + "launch_presentation")).get("locale") or body.get("locale")
     if (chosen := languages.supported(locale)) is not None:
         request.session[languages.SESSION_KEY] = chosen
+        services.member_language_adopt(user=user, language=chosen)
     request.session[SESSION_ORIGINS] = platform_origins(request, body, lti_launch.registration)
     if debate is not None:
         _remember_return_url(request, debate, body)

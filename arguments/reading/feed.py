@@ -5,47 +5,67 @@ names as the debate shows them (pseudonyms where it uses them).
 Votes are not in the feed: who voted how is not shown anywhere on the site (only tallies).
 Four queries (the newest rows of each kind, and of the debate's own history: the settings
 a participant notices), whatever the debate's size, plus pseudonyms.
+
+Each act is one sentence in the reader's language, its placeholders the person
+(`%(name)s`), the claim (`%(claim)s`) and a source's or new title's words: the page fills
+them with markup (`{% feed_sentence %}`), so no translated fragment is glued to a name.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from django.utils.text import Truncator
+from django.utils.translation import gettext_lazy as _
 
 from arguments import selectors
 from arguments.models import Annotation, Citation, Claim
 from arguments.reading.lens import Lens
 
-KINDS = {"claim": "Claims", "source": "Sources", "note": "Notes", "settings": "Settings"}
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
+
+KINDS = {
+    "claim": _("Claims"),
+    "source": _("Sources"),
+    "note": _("Notes"),
+    "settings": _("Settings"),
+}
 
 # How a change of the debate's settings reads in the feed (selectors.ANNOUNCED_SETTINGS).
-SETTING_SENTENCES: dict[str, dict[object, str]] = {
+SETTING_SENTENCES: dict[str, dict[object, StrOrPromise]] = {
     "visibility": {
-        "public": "made the debate public: listed, and open to everyone signed in",
-        "unlisted": "made the debate unlisted: open to whoever has its link",
-        "private": "made the debate private: for its members only",
+        "public": _("%(name)s made the debate public: listed, and open to everyone signed in."),
+        "unlisted": _("%(name)s made the debate unlisted: open to whoever has its link."),
+        "private": _("%(name)s made the debate private: for its members only."),
     },
     "default_role": {
-        "writer": "let newcomers write claims directly",
-        "suggester": "asked newcomers to suggest claims, which wait for approval",
-        "viewer": "let newcomers only read, vote and add notes",
+        "writer": _("%(name)s let newcomers write claims directly."),
+        "suggester": _("%(name)s asked newcomers to suggest claims, which wait for approval."),
+        "viewer": _("%(name)s let newcomers only read, vote and add notes."),
     },
     "requires_approval": {
-        True: "asked that new claims wait for a moderator's approval",
-        False: "let new claims appear without approval",
+        True: _("%(name)s asked that new claims wait for a moderator's approval."),
+        False: _("%(name)s let new claims appear without approval."),
     },
     "hide_votes_until_voted": {
-        True: "hid votes and strengths until one has voted",
-        False: "showed votes and strengths to everyone",
+        True: _("%(name)s hid votes and strengths until one has voted."),
+        False: _("%(name)s showed votes and strengths to everyone."),
     },
-    "voting_enabled": {True: "switched voting on", False: "switched voting off"},
-    "annotations_enabled": {True: "switched notes on", False: "switched notes off"},
+    "voting_enabled": {
+        True: _("%(name)s switched voting on."),
+        False: _("%(name)s switched voting off."),
+    },
+    "annotations_enabled": {
+        True: _("%(name)s switched notes on."),
+        False: _("%(name)s switched notes off."),
+    },
     "status": {
-        "open": "opened the debate",
-        "locked": "locked the debate (read-only for now)",
-        "closed": "closed the debate with a conclusion",
+        "open": _("%(name)s opened the debate."),
+        "locked": _("%(name)s locked the debate (read-only for now)."),
+        "closed": _("%(name)s closed the debate with a conclusion."),
     },
 }
 RECENT = 300  # rows read per kind: the feed shows the newest acts, not the debate's history
@@ -55,14 +75,19 @@ RECENT = 300  # rows read per kind: the feed shows the newest acts, not the deba
 class FeedItem:
     kind: str
     at: datetime
-    person: str  # as the debate names them
-    action: str  # "wrote", "cited …" …
+    person: str  # as the debate names them ("" for an account since deleted)
+    # One sentence, in the reader's language: "%(name)s wrote “%(claim)s”", where the page
+    # puts the person and the claim's words (`text`, linked to `url`), and `words` for the
+    # source or title it quotes.
+    sentence: StrOrPromise
     text: str  # the claim's words
     url: str
+    words: str = ""
 
 
 def _name(lens: Lens, user_id: int | None, username: str | None) -> str:
-    return lens.author_name(user_id, username or "") if user_id else "Someone"
+    """As the debate names them; "" for no one (the page says "Someone" in its language)."""
+    return lens.author_name(user_id, username or "") if user_id else ""
 
 
 def debate_feed(
@@ -84,9 +109,13 @@ def debate_feed(
         )[:RECENT]
         for claim_id, text, is_thesis, author_id, username, at in rows:
             if lens.sees(claim_id):
-                action = "set out the thesis" if is_thesis else "wrote"
+                sentence = (
+                    _("%(name)s set out the thesis “%(claim)s”")
+                    if is_thesis
+                    else _("%(name)s wrote “%(claim)s”")
+                )
                 items.append(
-                    FeedItem("claim", at, _name(lens, author_id, username), action,
+                    FeedItem("claim", at, _name(lens, author_id, username), sentence,
                              Truncator(text).chars(160), place(claim_id))
                 )  # fmt: skip
     if kind in ("", "source"):
@@ -102,8 +131,9 @@ def debate_feed(
             if lens.sees(claim_id):
                 items.append(
                     FeedItem("source", at, _name(lens, user_id, username),
-                             f"cited “{Truncator(title).chars(80)}” for",
-                             Truncator(text).chars(160), place(claim_id))
+                             _("%(name)s cited “%(words)s” for “%(claim)s”"),
+                             Truncator(text).chars(160), place(claim_id),
+                             Truncator(title).chars(80))
                 )  # fmt: skip
     if kind in ("", "note"):
         notes = (
@@ -114,26 +144,32 @@ def debate_feed(
         for note in notes:
             if lens.sees(note.claim_id) and lens.sees_note(note):
                 author = note.author
-                action = "replied to a note on" if note.parent_id else "annotated"
+                sentence = (
+                    _("%(name)s replied to a note on “%(claim)s”")
+                    if note.parent_id
+                    else _("%(name)s annotated “%(claim)s”")
+                )
                 items.append(
                     FeedItem("note", note.created_at,
                              _name(lens, note.author_id, author.username if author else ""),
-                             action, Truncator(note.claim.text).chars(160), place(note.claim_id))
+                             sentence, Truncator(note.claim.text).chars(160), place(note.claim_id))
                 )  # fmt: skip
     if kind in ("", "settings"):
         for change in selectors.debate_setting_changes(debate):
+            words = ""
             if change.field == "title":
-                action = f"renamed the debate “{Truncator(change.value).chars(120)}”"
+                said: StrOrPromise | None = _("%(name)s renamed the debate “%(words)s”.")
+                words = Truncator(change.value).chars(120)
             else:
-                action = SETTING_SENTENCES[change.field].get(change.value, "")
-            if action:
+                said = SETTING_SENTENCES[change.field].get(change.value)
+            if said:
                 items.append(
                     FeedItem("settings", change.at,
-                             _name(lens, change.user_id, change.username), action, "",
-                             lens.urls.page)
+                             _name(lens, change.user_id, change.username), said, "",
+                             lens.urls.page, words)
                 )  # fmt: skip
     items.sort(key=lambda item: item.at, reverse=True)
-    people = sorted({item.person for item in items}, key=str.casefold)
+    people = sorted({item.person for item in items if item.person}, key=str.casefold)
     if person:
         items = [item for item in items if item.person == person]
     return items[:limit], people

@@ -7,6 +7,8 @@ from __future__ import annotations
 import errno
 
 from django.db import DatabaseError, InterfaceError, OperationalError, connections
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 # PostgreSQL's SQLSTATEs (Appendix A): class 53 is "insufficient resources".
 _SQLSTATES = {
@@ -28,11 +30,13 @@ _SQLITE_WORDS = {
 }
 _ERRNOS = {errno.ENOSPC: "disk full", errno.EDQUOT: "disk full", errno.EROFS: "read-only"}
 
+# In the reader's language: a site's error page, an import job's page (the operator's
+# commands print them in the site's).
 MESSAGES = {
-    "disk full": "The server's disk is full",
-    "out of memory": "The database ran out of memory",
-    "read-only": "The database is read-only at the moment",
-    "lock timeout": "The database was busy for too long (a lock timeout)",
+    "disk full": gettext_lazy("The server's disk is full"),
+    "out of memory": gettext_lazy("The database ran out of memory"),
+    "read-only": gettext_lazy("The database is read-only at the moment"),
+    "lock timeout": gettext_lazy("The database was busy for too long (a lock timeout)"),
 }
 
 
@@ -61,7 +65,7 @@ def fault_message(error: BaseException, *, what: str) -> str | None:
     fault = fault_of(error)
     if fault is None:
         return None
-    return f"{MESSAGES[fault]}: {what}."
+    return _("%(cause)s: %(what)s.") % {"cause": MESSAGES[fault], "what": what}
 
 
 # PostgreSQL's SQLSTATEs for a connection the server ended: class 08 (connection exception),

@@ -18,7 +18,12 @@ from __future__ import annotations
 
 from arguments.rules.limits import RateLimited
 from arguments.rules.validation import clean_claim_text, normalize_url
-from arguments.services.accounts import account_leave, account_save, member_language_set
+from arguments.services.accounts import (
+    account_leave,
+    account_save,
+    member_language_adopt,
+    member_language_set,
+)
 from arguments.services.annotations import annotation_add, annotation_delete, annotation_edit
 from arguments.services.claims import (
     claim_add,
@@ -121,6 +126,7 @@ __all__ = [
     "lti_account_provision",
     "lti_membership_grant",
     "lti_tool_key_ensure",
+    "member_language_adopt",
     "member_language_set",
     "membership_grant",
     "membership_revoke",

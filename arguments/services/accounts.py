@@ -65,3 +65,17 @@ def member_language_set(*, actor: AnyUser, language: str) -> str:
         raise ValidationError({"language": _("Choose one of the languages offered.")})
     Profile.objects.update_or_create(user=actor, defaults={"language": chosen})
     return chosen
+
+
+def member_language_adopt(*, user: User, language: str) -> bool:
+    """An LMS launch's language becomes the member's when they chose none (their choice
+    stays theirs): a learner who only ever comes through the course never opens the
+    switcher, and their notices and digests, written away from any session, should be in
+    the language their pages are. True when it was adopted."""
+    chosen = languages.supported(language)
+    if chosen is None:
+        return False
+    profile, created = Profile.objects.get_or_create(user=user, defaults={"language": chosen})
+    if created:
+        return True
+    return bool(Profile.objects.filter(pk=profile.pk, language="").update(language=chosen))

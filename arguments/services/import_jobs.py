@@ -26,14 +26,16 @@ from datetime import timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.cache import cache
 from django.db import DatabaseError, connection, transaction
 from django.db.models import F
 from django.tasks import task
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
 
-from arguments import caches, formats
+from arguments import caches, formats, selectors
 from arguments.formats.document import FormatError
 from arguments.formats.parts import split
 from arguments.models import Debate, ImportJob
@@ -185,8 +187,13 @@ def _seen_by(document: DebateDocument, visibility: str) -> DebateDocument:
 
 @task()
 def import_job_task(job_id: str) -> str:
-    """The queue's entry: run the job (exactly once, whatever the number of attempts)."""
-    return import_job_run(job_id).status
+    """The queue's entry: run the job (exactly once, whatever the number of attempts), in
+    its owner's language (their profile's, else the site's): the error and warnings it
+    keeps are read on the job's page."""
+    owner_id = ImportJob.objects.filter(pk=job_id).values_list("owner_id", flat=True).first()
+    language = (selectors.member_language(owner_id) if owner_id else "") or settings.LANGUAGE_CODE
+    with translation.override(language):
+        return import_job_run(job_id).status
 
 
 def import_job_run(job_id: UUID | str) -> ImportJob:
@@ -219,7 +226,10 @@ def import_job_run(job_id: UUID | str) -> ImportJob:
                     store_strengths(debate)
             except FormatError as error:
                 job.status = ImportJob.Status.FAILED
-                job.error = f"{formats.LABELS[job.format]}: {error}"
+                job.error = _("%(format)s: %(problem)s") % {
+                    "format": formats.LABELS[job.format],
+                    "problem": error,
+                }
             else:
                 job.status, job.debate = ImportJob.Status.DONE, debate
                 job.counts, job.warnings = document.counts(), document.problems
@@ -228,7 +238,7 @@ def import_job_run(job_id: UUID | str) -> ImportJob:
     except (DatabaseError, OSError) as error:
         # A full disk, a read-only database, a lock held too long: the import rolled back,
         # and the job's page says why in one line. Anything else is the queue's to retry.
-        message = fault_message(error, what="the import was not saved (nothing was written)")
+        message = fault_message(error, what=_("the import was not saved (nothing was written)"))
         if message is None:
             _stopped(job_id)
             raise

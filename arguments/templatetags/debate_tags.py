@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
 from django import template
 from django.template import Context
-from django.utils.html import escape
+from django.utils.html import conditional_escape, escape, format_html
 from django.utils.safestring import SafeString, mark_safe
+from django.utils.text import Truncator
+from django.utils.translation import gettext, pgettext
 
 from arguments import languages
 from arguments.formats.document import LOSSES
@@ -16,6 +19,8 @@ from arguments.reading.picker import Picker, picker_of
 from arguments.views.cards import render_card, render_item
 
 if TYPE_CHECKING:
+    from arguments.models import Tag
+    from arguments.reading.feed import FeedItem
     from arguments.reading.lens import Lens
     from arguments.reading.tree import TreeItem
 
@@ -82,7 +87,7 @@ def highlight(text: str, spans: list[tuple[int, int]]) -> SafeString:
 def round_trip_losses(counts: dict[str, int]) -> list[tuple[int, str]]:
     """The `lost_<kind>` counts of an import preview, each with what it names (LOSSES)."""
     return [
-        (n, LOSSES.get(name[5:], name[5:].replace("_", " ")))
+        (n, str(LOSSES.get(name[5:], name[5:].replace("_", " "))))
         for name, n in counts.items()
         if name.startswith("lost_") and n
     ]
@@ -96,3 +101,61 @@ def content_lang(debate: object) -> SafeString:
     if code not in languages.codes():
         return mark_safe("")
     return mark_safe(f'lang="{escape(code)}" dir="{languages.direction(code)}"')
+
+
+def _fill(pattern: str, **parts: str) -> SafeString:
+    """A translated sentence with markup in its placeholders: the sentence escaped, each
+    part escaped unless it is already safe markup."""
+    return mark_safe(escape(pattern) % {k: conditional_escape(v) for k, v in parts.items()})
+
+
+def _listed(items: list[SafeString]) -> SafeString:
+    """Items of a list but the last, joined as the language joins them ("، " in Arabic)."""
+    return mark_safe(conditional_escape(pgettext("between the items of a list", ", ")).join(items))
+
+
+@register.simple_tag
+def together_with(texts: list[str]) -> SafeString:
+    """ "together with “A” and “B”" under a premise of a linked argument, one sentence in the
+    reader's language; each quoted claim keeps its own direction (`dir="auto"`)."""
+    quoted = [
+        _fill(
+            pgettext("a quoted claim", "“%(claim)s”"),
+            claim=format_html('<span dir="auto">{}</span>', Truncator(text).chars(80)),
+        )
+        for text in texts
+    ]
+    if not quoted:
+        return mark_safe("")
+    if len(quoted) == 1:
+        return _fill(gettext("together with %(claim)s"), claim=quoted[0])
+    return _fill(
+        gettext("together with %(claims)s and %(last)s"),
+        claims=_listed(quoted[:-1]),
+        last=quoted[-1],
+    )
+
+
+@register.simple_tag
+def tag_links(tags: Iterable[Tag]) -> SafeString:
+    """Links to Explore's page of each tag, as a list in the reader's language, to go into
+    a whole translated sentence."""
+    links = [
+        format_html('<a href="{}" dir="auto">{}</a>', tag.get_absolute_url(), tag.name)
+        for tag in tags
+    ]
+    return _listed(links)
+
+
+@register.simple_tag
+def feed_sentence(item: FeedItem) -> SafeString:
+    """An act of the activity feed as one sentence in the reader's language: the person in
+    bold, the claim's words linked, each keeping its own direction."""
+    parts = {
+        "name": format_html(
+            '<strong dir="auto">{}</strong>', item.person or pgettext("an actor", "Someone")
+        ),
+        "claim": format_html('<a href="{}" dir="auto">{}</a>', item.url, item.text),
+        "words": format_html('<span dir="auto">{}</span>', item.words),
+    }
+    return _fill(str(item.sentence), **parts)

@@ -12,6 +12,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django.views.decorators.vary import vary_on_headers
@@ -79,11 +80,21 @@ def _groups(notices: list[Notification]) -> list[NoticeGroup]:
         count = len(items)
         if count == 1:
             group["title"] = first.text
+        elif first.kind == Notification.Kind.RESPONSE and first.stance == "pro":
+            group["title"] = ngettext(
+                "%(count)s new pro under “%(claim)s”", "%(count)s new pros under “%(claim)s”", count
+            ) % {"count": count, "claim": first.about}
         elif first.kind == Notification.Kind.RESPONSE:
-            group["title"] = f"{count} new {first.stance}s under “{first.about}”"
+            group["title"] = ngettext(
+                "%(count)s new con under “%(claim)s”", "%(count)s new cons under “%(claim)s”", count
+            ) % {"count": count, "claim": first.about}
         else:
-            label = first.get_kind_display().lower()
-            group["title"] = f"{count} notices ({label}) about “{first.about}”"
+            # The kind as the page's filter names it (a lazy choice: the reader's language).
+            group["title"] = ngettext(
+                "%(count)s notice (%(kind)s) about “%(claim)s”",
+                "%(count)s notices (%(kind)s) about “%(claim)s”",
+                count,
+            ) % {"count": count, "kind": first.get_kind_display(), "claim": first.about}
     return list(groups.values())
 
 

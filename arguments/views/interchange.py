@@ -75,7 +75,11 @@ def import_debate(request: SignedInRequest) -> HttpResponse:
             try:
                 document = formats.load(text, format_name, merge_rephrases=merge_rephrases)
             except FormatError as error:
-                form.add_error("file", f"{formats.LABELS[format_name]}: {error}")
+                form.add_error(
+                    "file",
+                    _("%(format)s: %(problem)s")
+                    % {"format": formats.LABELS[format_name], "problem": error},
+                )
             else:
                 token = secrets.token_urlsafe(16)
                 in_background = (
@@ -158,7 +162,11 @@ def import_confirm(request: SignedInRequest) -> HttpResponse:
         )
     except FormatError as error:
         form = ImportForm()
-        form.add_error(None, f"{formats.LABELS[pending['format']]}: {error}")
+        form.add_error(
+            None,
+            _("%(format)s: %(problem)s")
+            % {"format": formats.LABELS[pending["format"]], "problem": error},
+        )
         return render(request, "arguments/import.html", {"form": form}, status=422)
     debate = job.debate
     assert debate is not None  # an import that parsed made its debate

@@ -14,6 +14,8 @@ from django.utils.cache import patch_vary_headers
 from arguments import languages
 from arguments.rules.limits import RateLimited
 
+API_PREFIX = "/api/"
+
 
 class SessionLanguageMiddleware:
     """After Django's LocaleMiddleware (which took the `django_language` cookie, else the
@@ -36,6 +38,13 @@ class SessionLanguageMiddleware:
     def process_view(
         self, request: HttpRequest, view: Callable[..., HttpResponse], *_args: object
     ) -> None:
+        if request.path_info.startswith(API_PREFIX):
+            # The API answers in English whatever the client's Accept-Language or cookie: a
+            # program reads its problem details, and must not break for a German teacher's
+            # browser (docs/I18N.md, "What stays English").
+            translation.activate("en")
+            request.LANGUAGE_CODE = "en"
+            return
         if not getattr(view, "session_language_later", False):
             session_language(request)
 

@@ -39,7 +39,7 @@ def _note(sender: object, request: HttpRequest | None = None, **kwargs: Any) -> 
     if connection_lost(error):
         request.META[LOST] = True
     else:
-        message = fault_message(error, what="nothing was changed; please try again later")
+        message = fault_message(error, what=_("nothing was changed; please try again later"))
         if message is not None:
             request.META[FAULT] = message
 

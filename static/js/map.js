@@ -35,7 +35,10 @@
     const kind = panel.querySelector(".map-panel-kind");
     kind.textContent = segment.dataset.stance;
     kind.className = "map-panel-kind " + (segment.classList.contains("pro") ? "pro" : segment.classList.contains("con") ? "con" : "");
-    panel.querySelector(".map-panel-text").textContent = segment.dataset.text;
+    const text = panel.querySelector(".map-panel-text");
+    text.textContent = segment.dataset.text;
+    // A participant's words take their own direction (an English claim in an Arabic page).
+    text.dir = "auto";
     panel.querySelector(".map-panel-strength").textContent = segment.dataset.strength;
     const open = panel.querySelector(".map-panel-open");
     open.href = segment.getAttribute("href");
