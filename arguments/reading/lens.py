@@ -57,7 +57,7 @@ from arguments.structure.graph import DebateStructure
 from arguments.structure.loader import debate_structure
 
 if TYPE_CHECKING:
-    from collections.abc import Callable, Container, Iterable, Mapping
+    from collections.abc import Callable, Container, Iterable, Mapping, Sequence
 
     from django.contrib.auth.models import User
     from django.http import QueryDict
@@ -214,6 +214,24 @@ class Lens:
         if self.first_screen_only or self.around is not None:
             return first_screen.structure_for(self.debate, around=self.around)
         return debate_structure(self.debate)
+
+    @property
+    def reads_slices(self) -> bool:
+        """Whether a page that lists a few claims reads them alone (cruxes): the lens has
+        no structure yet, sees through no perspective, and the process holds nothing of
+        the debate while its stored strengths are current."""
+        return (
+            "structure" not in self.__dict__
+            and self.viewpoint is None
+            and first_screen.reads_slices(self.debate)
+        )
+
+    def read_cards(self, claims: Sequence[int]) -> None:
+        """A page that shows only these claims, folded (the cruxes): a process holding
+        nothing of the debate reads just them, their ways up and their pros and cons
+        (first_screen.py, `cards`), unless the lens has its structure already."""
+        if self.reads_slices:
+            self.__dict__["structure"] = first_screen.structure_for(self.debate, cards=claims)
 
     @cached_property
     def votes(self) -> dict[str, int]:

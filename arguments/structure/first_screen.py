@@ -19,7 +19,9 @@ row they look at for the claims on the page.
 - Citations and notes of the claims shown; strengths as stored.
 
 The same slice `around` one claim serves its focus page and its branch fragment: the claim,
-its way up to its thesis, its pros and cons and theirs (issue 35).
+its way up to its thesis, its pros and cons and theirs (issue 35). A slice of `cards` serves a
+page that lists claims folded, each with its counts (the cruxes): the claims, their ways up,
+and their pros and cons.
 
 The slice is never kept: the process loads the whole debate the first time a request needs
 more (the map, cruxes, gaps, search, a perspective), and from then on holds it.
@@ -65,13 +67,22 @@ logger = logging.getLogger(__name__)
 LEVELS = 1  # how deep beneath the theses the slice can unfold (it reads one level more)
 
 
-def structure_for(debate: Debate, *, around: int | None = None) -> DebateStructure:
-    """What the debate page's first screen (or, `around` a claim, its focus page or branch)
-    is rendered from: the whole structure when this process holds the debate, the stored
-    strengths are behind, or the slice would be most of the debate anyway; else the slice."""
-    if holds(debate) or not stored_strengths.current(debate):
+def structure_for(
+    debate: Debate, *, around: int | None = None, cards: Sequence[int] | None = None
+) -> DebateStructure:
+    """What the debate page's first screen (or, `around` a claim, its focus page or branch;
+    or claims shown as `cards`) is rendered from: the whole structure when this process holds
+    the debate, the stored strengths are behind, or the slice would be most of the debate
+    anyway; else the slice."""
+    if not reads_slices(debate):
         return debate_structure(debate)
-    return load(debate, around=around) or debate_structure(debate)
+    return load(debate, around=around, cards=cards) or debate_structure(debate)
+
+
+def reads_slices(debate: Debate) -> bool:
+    """Whether a page of the debate is read from a slice in this process: it holds nothing
+    of the debate, and the stored strengths are current (as the debate's row was read)."""
+    return not holds(debate) and stored_strengths.current(debate)
 
 
 # More claims than this on the first two levels, and the first screen is no longer a slice
@@ -96,21 +107,25 @@ def _placeholders(values: Sequence[object]) -> str:
     return ", ".join(["%s"] * len(values))
 
 
-def load(debate: Debate, *, around: int | None = None) -> DebateStructure | None:
+def load(
+    debate: Debate, *, around: int | None = None, cards: Sequence[int] | None = None
+) -> DebateStructure | None:
     """The first screen's slice of the debate (six queries, seven with links) from one
     snapshot (`snapshot.py`), or None when it would hold more than `SLICE_MAX` claims or a
     relation in it names a claim it does not hold. `around` a claim: the slice its focus
     page and branch fragment read instead (the claim, its way up to its thesis, its pros and
-    cons and theirs; the theses still, for "the lone thesis")."""
+    cons and theirs; the theses still, for "the lone thesis"). `cards`: the claims, their
+    ways up and their pros and cons only (a folded claim shows how many it has)."""
+    picked = list(cards) if cards is not None else [around] if around is not None else None
     with snapshot():
-        structure = _read_slice(debate, around)
+        structure = _read_slice(debate, picked, deep=cards is None)
     if structure is not None and dangling(structure):
         logger.warning("debate %s: the first screen's slice names unread claims", debate.pk)
         return None
     return structure
 
 
-def _read_slice(debate: Debate, around: int | None) -> DebateStructure | None:
+def _read_slice(debate: Debate, picked: list[int] | None, *, deep: bool) -> DebateStructure | None:
     """Plain SQL, each part through an index: the theses by a partial index, relations by
     their parent (the ORM's `OR` of subqueries read every row of the debate on PostgreSQL),
     then the claims at their ends."""
@@ -129,16 +144,16 @@ def _read_slice(debate: Debate, around: int | None) -> DebateStructure | None:
         thesis_rows = cursor.fetchall()
         thesis_ids = [row[0] for row in thesis_rows]
         newest = max((row[-1] or 0 for row in thesis_rows), default=0)
-        roots = thesis_ids if around is None else [around]
-        edges = _edges_under(cursor, debate.pk, roots) if roots else []
+        roots = thesis_ids if picked is None else picked
+        edges = _edges_under(cursor, debate.pk, roots, deep=deep) if roots else []
     if len(edges) > SLICE_MAX:
         return None
     children, parents, original = edge_indexes(edges)
     # The way up of every linked claim (a link shows only where its original place is
-    # seen) and of the claim in focus (whether the reader sees it, its breadcrumbs).
+    # seen) and of the claims picked (whether the reader sees them, their breadcrumbs).
     ways = {edge.child for edge in edges if edge.is_link}
-    if around is not None:
-        ways.add(around)
+    if picked is not None:
+        ways.update(picked)
     for edge in _ways_up(debate.pk, sorted(ways)):
         if edge.child not in original:
             original[edge.child] = edge
@@ -176,10 +191,20 @@ def _read_slice(debate: Debate, around: int | None) -> DebateStructure | None:
     return structure
 
 
-def _edges_under(cursor: CursorWrapper, debate_id: int, theses: list[int]) -> list[Edge]:
-    """The standing relations under the theses and under their children, in sibling order:
-    one query of two parts, each found by its parent."""
+def _edges_under(
+    cursor: CursorWrapper, debate_id: int, theses: list[int], *, deep: bool
+) -> list[Edge]:
+    """The standing relations under the theses and (`deep`) under their children, in
+    sibling order: one query of two parts, each found by its parent."""
     held = f"{_placeholders(theses)}"
+    if not deep:
+        cursor.execute(
+            f"SELECT {_EDGE_SQL_COLUMNS} FROM {_RELATIONS} r "
+            f"WHERE r.debate_id = %s AND r.is_hidden = %s AND r.parent_id IN ({held}) "
+            f"ORDER BY 6, 1",  # position, id
+            [debate_id, False, *theses],
+        )
+        return [edge_from(row) for row in cursor.fetchall()]
     cursor.execute(
         f"SELECT {_EDGE_SQL_COLUMNS} FROM {_RELATIONS} r "
         f"WHERE r.debate_id = %s AND r.is_hidden = %s AND r.parent_id IN ({held}) "
