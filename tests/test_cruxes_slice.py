@@ -187,9 +187,10 @@ def test_cold_cruxes_read_a_few_rows_at_any_size(
 
 def test_the_loose_filter_in_sql_keeps_every_split_point(debate, thesis):
     """Integer arithmetic in SQL, looser than the floor: a point exactly at the floor (one
-    step either side of the middle, variance 1) is picked on both engines."""
+    step either side of the middle, variance 1) is picked on both engines, and decided a
+    crux in Python."""
     Claim.objects.filter(pk=thesis.pk).update(votes_1=3, votes_3=3)
-    found = places.places_up(
-        debate.pk, where=cruxes._LOOSE_SPLIT, params=[Claim.Status.PUBLISHED, True, 5]
-    )
-    assert found is not None and thesis.pk in found, connection.vendor
+    debate.refresh_from_db()
+    params = [Claim.Status.PUBLISHED, cruxes.MIN_VOTES]
+    found = places.points_where(debate, "test", cruxes._loose_split, params, cruxes._split_among)
+    assert found == [(0.25, 6, thesis.pk, f"c{thesis.pk}")], connection.vendor

@@ -32,13 +32,14 @@ Everything goes through the reader's lens: only claims they see, and never a poi
 votes are hidden from them (guided voting shows a point's votes only once one voted on it).
 
 **On a worker that holds nothing of the debate** (issue 35) the split points are not found by
-loading it: the points' tallies are stored on their rows, so one query picks the points that
-may be cruxes (`_LOOSE_SPLIT`, integer arithmetic, looser than the floor) with the claims on
-their ways up (structure/places.py), the same `polarization()` decides in Python (the same
-floats, so the same order and ties as the whole structure's), the visibility rule runs along
-each way up, and only the cards shown are read (a slice: `Lens.read_cards`). A stored tally
-is written with its vote, so there is nothing to keep current; the cards' strengths are the
-stored ones, read only when current (else the whole load, as the focus page does).
+loading it: the points' tallies are stored on their rows, so one scan of its relations picks
+the points that may be cruxes (`_loose_split`: integer arithmetic, looser than the floor),
+the same `polarization()` decides in Python (the same floats, so the same order and ties as
+the whole structure's), who sees them comes from the few claims beneath unpublished ones
+(structure/places.py), and only the cards shown are read (a slice: `Lens.read_cards`). A
+stored tally is written with its vote, and what is kept in the process is keyed by the
+debate's versions, so nothing needs keeping current; the cards' strengths are the stored
+ones, read only when current (else the whole load, as the focus page does).
 """
 
 from __future__ import annotations
@@ -49,7 +50,6 @@ from typing import TYPE_CHECKING
 from arguments.explore.opinions import stored_map
 from arguments.models import Claim
 from arguments.reading.perspectives import tallies
-from arguments.rules.permissions import sees_along
 from arguments.structure import places
 from arguments.structure.snapshot import snapshot
 
@@ -141,42 +141,42 @@ def _split_points(structure: DebateStructure) -> list[tuple[float, int, int, str
     return found
 
 
-# A point that may be a crux, in integers on its stored tally (n votes, s their sum, q the
-# sum of their squares): n·q − s² is n² times the variance, which is at least 1 at the floor
-# (4 · 0.25); three quarters of that lets no float rounding of `polarization()` miss one.
-_N = " + ".join(places.POINT_TALLY)
-_S = " + ".join(f"{value} * {column}" for value, column in enumerate(places.POINT_TALLY))
-_Q = " + ".join(f"{value * value} * {column}" for value, column in enumerate(places.POINT_TALLY))
-_LOOSE_SPLIT = (
-    f"c.status = %s AND c.merged_into_id IS NULL AND (r.id IS NOT NULL OR c.is_thesis = %s) "
-    f"AND ({_N}) >= %s AND 4 * (CAST(({_N}) AS BIGINT) * ({_Q}) - CAST(({_S}) AS BIGINT) * ({_S})) "
-    f">= 3 * CAST(({_N}) AS BIGINT) * ({_N})"
-)
+def _loose_split(tally: Sequence[str]) -> str:
+    """SQL: a published point with at least `MIN_VOTES` votes that may be a crux, in integers
+    on its stored tally (n votes, s their sum, q the sum of their squares): n·q − s² is n²
+    times the variance, at least 1 at the floor (4 · 0.25); three quarters of that lets no
+    float rounding of `polarization()` miss one, which decides in Python."""
+    n = " + ".join(tally)
+    s = " + ".join(f"{value} * {column}" for value, column in enumerate(tally))
+    q = " + ".join(f"{value * value} * {column}" for value, column in enumerate(tally))
+    big_n = f"CAST(({n}) AS BIGINT)"
+    return (
+        f"c.status = %s AND c.merged_into_id IS NULL AND ({n}) >= %s "
+        f"AND 4 * ({big_n} * ({q}) - CAST(({s}) AS BIGINT) * ({s})) >= 3 * {big_n} * ({n})"
+    )
 
 
-def _stored_split_points(
-    lens: Lens,
-) -> tuple[list[tuple[float, int, int, str]], dict[int, places.Place]] | None:
-    """`_split_points` read from the stored tallies, with the claims on their ways up; None
-    when they are too many to read so (the caller loads the debate)."""
-    params: list[bool | int | str] = [Claim.Status.PUBLISHED, True, MIN_VOTES]
-    found = places.places_up(lens.debate.pk, where=_LOOSE_SPLIT, params=params)
-    if found is None:
-        return None
-    split_points = []
-    for place in found.values():
+def _stored_split_points(lens: Lens) -> list[tuple[float, int, int, str]] | None:
+    """`_split_points` read from the stored tallies (kept in this process for the debate's
+    versions); None when they are too many to read so (the caller loads the debate)."""
+    params: list[object] = [Claim.Status.PUBLISHED, MIN_VOTES]
+    return places.points_where(lens.debate, "cruxes", _loose_split, params, _split_among)
+
+
+def _split_among(picked: list[places.Place]) -> list[tuple[float, int, int, str]]:
+    """`_split_points` of the points picked in SQL (the same rules and floats)."""
+    found = []
+    for place in picked:
         if place.status != Claim.Status.PUBLISHED or place.merged_into_id:
-            continue
-        if place.relation is None and not place.is_thesis:
             continue
         votes = sum(place.tally)
         if votes < MIN_VOTES:
             continue
         split = polarization(place.tally)
         if split >= POLARIZATION_FLOOR:
-            split_points.append((split, votes, place.id, place.point))
-    split_points.sort(key=lambda row: (-row[0], -row[1], row[2]))
-    return split_points, found
+            found.append((split, votes, place.id, place.point))
+    found.sort(key=lambda row: (-row[0], -row[1], row[2]))
+    return found
 
 
 def cruxes_of(lens: Lens, *, limit: int, between_groups: bool = False) -> Cruxes:
@@ -186,10 +186,11 @@ def cruxes_of(lens: Lens, *, limit: int, between_groups: bool = False) -> Cruxes
     if between_groups:
         return _between_groups(lens, limit=limit)
     if lens.reads_slices:
-        with snapshot():  # the points and the cards from one state of the debate
-            stored = _stored_split_points(lens)
-            if stored is not None:
-                return _seen_in_slices(lens, *stored, limit=limit)
+        with snapshot():  # the points, who sees them and the cards from one state
+            split_points = _stored_split_points(lens)
+            under = places.unpublished_under(lens.debate)
+            if split_points is not None and under is not None:
+                return _seen_in_slices(lens, split_points, under, limit=limit)
     seen = [
         (split, claim_id)
         for split, _votes, claim_id, point in _split_points(lens.structure)
@@ -205,17 +206,17 @@ def cruxes_of(lens: Lens, *, limit: int, between_groups: bool = False) -> Cruxes
 def _seen_in_slices(
     lens: Lens,
     split_points: list[tuple[float, int, int, str]],
-    found: dict[int, places.Place],
+    under: dict[int, places.Place],
     *,
     limit: int,
 ) -> Cruxes:
-    """The reader's cruxes among the split points, seen along their ways up; the cards of
-    those shown read as a slice."""
+    """The reader's cruxes among the split points (those they see where they stand); the
+    cards of those shown read as a slice."""
+    unseen = places.unseen_by(under, user_id=lens.user_id, moderates=lens.moderates)
     seen = [
         (split, claim_id)
         for split, _votes, claim_id, point in split_points
-        if sees_along(places.path(found, claim_id), user_id=lens.user_id, moderates=lens.moderates)
-        and not lens.hides_votes(point)
+        if claim_id not in unseen and not lens.hides_votes(point)
     ]
     lens.read_cards([claim_id for _split, claim_id in seen[:limit]])
     shown = [

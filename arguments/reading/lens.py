@@ -227,9 +227,9 @@ class Lens:
         )
 
     def read_cards(self, claims: Sequence[int]) -> None:
-        """A page that shows only these claims, folded (the cruxes): a process holding
-        nothing of the debate reads just them, their ways up and their pros and cons
-        (first_screen.py, `cards`), unless the lens has its structure already."""
+        """A page that shows only these claims as cards that show nothing beneath them, not
+        even how many (the cruxes): a process holding nothing of the debate reads just them
+        and their ways up (first_screen.py, `cards`), unless the lens has its structure."""
         if self.reads_slices:
             self.__dict__["structure"] = first_screen.structure_for(self.debate, cards=claims)
 

@@ -20,8 +20,9 @@ row they look at for the claims on the page.
 
 The same slice `around` one claim serves its focus page and its branch fragment: the claim,
 its way up to its thesis, its pros and cons and theirs (issue 35). A slice of `cards` serves a
-page that lists claims folded, each with its counts (the cruxes): the claims, their ways up,
-and their pros and cons.
+page that lists claims as cards without their pros and cons or how many (the cruxes): the
+claims and their ways up, nothing beneath (`tree()` counts none there: the equality tests
+of such a page would show a card that starts to).
 
 The slice is never kept: the process loads the whole debate the first time a request needs
 more (the map, cruxes, gaps, search, a perspective), and from then on holds it.
@@ -114,18 +115,20 @@ def load(
     snapshot (`snapshot.py`), or None when it would hold more than `SLICE_MAX` claims or a
     relation in it names a claim it does not hold. `around` a claim: the slice its focus
     page and branch fragment read instead (the claim, its way up to its thesis, its pros and
-    cons and theirs; the theses still, for "the lone thesis"). `cards`: the claims, their
-    ways up and their pros and cons only (a folded claim shows how many it has)."""
+    cons and theirs; the theses still, for "the lone thesis"). `cards`: the claims and
+    their ways up only, for cards that show neither their pros and cons nor how many."""
     picked = list(cards) if cards is not None else [around] if around is not None else None
     with snapshot():
-        structure = _read_slice(debate, picked, deep=cards is None)
+        structure = _read_slice(debate, picked, beneath=cards is None)
     if structure is not None and dangling(structure):
         logger.warning("debate %s: the first screen's slice names unread claims", debate.pk)
         return None
     return structure
 
 
-def _read_slice(debate: Debate, picked: list[int] | None, *, deep: bool) -> DebateStructure | None:
+def _read_slice(
+    debate: Debate, picked: list[int] | None, *, beneath: bool
+) -> DebateStructure | None:
     """Plain SQL, each part through an index: the theses by a partial index, relations by
     their parent (the ORM's `OR` of subqueries read every row of the debate on PostgreSQL),
     then the claims at their ends."""
@@ -145,7 +148,7 @@ def _read_slice(debate: Debate, picked: list[int] | None, *, deep: bool) -> Deba
         thesis_ids = [row[0] for row in thesis_rows]
         newest = max((row[-1] or 0 for row in thesis_rows), default=0)
         roots = thesis_ids if picked is None else picked
-        edges = _edges_under(cursor, debate.pk, roots, deep=deep) if roots else []
+        edges = _edges_under(cursor, debate.pk, roots) if roots and beneath else []
     if len(edges) > SLICE_MAX:
         return None
     children, parents, original = edge_indexes(edges)
@@ -191,20 +194,10 @@ def _read_slice(debate: Debate, picked: list[int] | None, *, deep: bool) -> Deba
     return structure
 
 
-def _edges_under(
-    cursor: CursorWrapper, debate_id: int, theses: list[int], *, deep: bool
-) -> list[Edge]:
-    """The standing relations under the theses and (`deep`) under their children, in
-    sibling order: one query of two parts, each found by its parent."""
+def _edges_under(cursor: CursorWrapper, debate_id: int, theses: list[int]) -> list[Edge]:
+    """The standing relations under the theses and under their children, in sibling order:
+    one query of two parts, each found by its parent."""
     held = f"{_placeholders(theses)}"
-    if not deep:
-        cursor.execute(
-            f"SELECT {_EDGE_SQL_COLUMNS} FROM {_RELATIONS} r "
-            f"WHERE r.debate_id = %s AND r.is_hidden = %s AND r.parent_id IN ({held}) "
-            f"ORDER BY 6, 1",  # position, id
-            [debate_id, False, *theses],
-        )
-        return [edge_from(row) for row in cursor.fetchall()]
     cursor.execute(
         f"SELECT {_EDGE_SQL_COLUMNS} FROM {_RELATIONS} r "
         f"WHERE r.debate_id = %s AND r.is_hidden = %s AND r.parent_id IN ({held}) "

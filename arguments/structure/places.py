@@ -1,46 +1,56 @@
-"""Some claims of a debate read with their ways up to their thesis, and nothing else: what the
-visibility rule needs (it runs along a claim's way up) to decide who sees them, for a page
-that lists a few claims picked by their stored rows (the cruxes) on a worker that holds
-nothing of the debate (issue 35).
+"""Who sees which claims of a debate, and which claims a page lists, read without loading the
+debate: for pages that list a few claims picked by their stored rows (the cruxes) on a worker
+that holds nothing of it (issue 35).
 
-One recursive query, whatever the debate's size: the claims a condition on their row and
-their point's tally picks, then the claims above them through standing original relations.
-Each row is a `Place`: the claim's state as the rules read it, where it was written, and its
-point's tally (a thesis's own, any other claim's original relation's). The cards of the
-claims finally shown are read afterwards, as a slice (first_screen.py, `cards`).
+A reader sees a claim when every claim on its way up to its thesis passes the visibility rule
+(`permissions.sees_along`). Every claim on a way up that fails it for someone is not
+published, merged, or has no place in the tree (no standing original relation, not a thesis);
+those are few, so one recursive query reads them and every claim beneath them
+(`unpublished_under`), and whoever reads, the claims they do not see are found among these
+in memory (`unseen_by`). Any other claim is seen by everyone.
+
+The points a page lists are picked by a condition on their rows and their points' tallies
+(`points_where`), one scan of the debate's relations. Both reads are kept in this process,
+keyed by the debate's versions they were read at (a write moves the structure version, a
+vote the tally version), so a page read again costs only its cards; the cards of the claims
+shown are read as a slice (first_screen.py, `cards`).
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from django.db import connections
 
-from arguments import replicas
+from arguments import caches, replicas
 from arguments.models import Claim, Relation, Tally, tally_of
+from arguments.rules.permissions import sees_claim
 
 if TYPE_CHECKING:
-    from collections.abc import Sequence
+    from arguments.models import Debate
 
-# More rows than this (the picked claims and their ways up) and the caller loads the debate
-# whole instead: a condition that picks most of a big debate costs a whole load anyway.
+# More rows than this and the caller loads the debate whole instead: a debate with most of
+# its claims unpublished, or a condition that picks most of it, costs a whole load anyway.
 PLACES_MAX = 5_000
 
 _CLAIMS = Claim._meta.db_table
 _RELATIONS = Relation._meta.db_table
+# A point's tally as `points_where`'s condition names it.
+TALLY = ("t0", "t1", "t2", "t3", "t4")
 _CLAIM_TALLY = ", ".join(f"c.{name}" for name in Claim.TALLY_FIELDS)
-_RELATION_TALLY = ", ".join(f"r.{name}" for name in Relation.TALLY_FIELDS)
-# The point's tally of a claim `c` with its original relation `r` (none for a thesis).
-POINT_TALLY = tuple(f"COALESCE(r.{name}, c.{name})" for name in Claim.TALLY_FIELDS)
-# Both ends of this join name a claim's standing original relation, if it has one.
-_ORIGINAL = f"LEFT JOIN {_RELATIONS} r ON r.child_id = c.id AND r.is_link = %s AND r.is_hidden = %s"
+_RELATION_TALLY = ", ".join(
+    f"r.{name} AS {alias}" for name, alias in zip(Relation.TALLY_FIELDS, TALLY, strict=True)
+)
+T = TypeVar("T")
+_UNPUBLISHED = (Claim.Status.PENDING, Claim.Status.HIDDEN, Claim.Status.DELETED)
 
 
 @dataclass(slots=True)
 class Place:
     """A claim as the visibility rule reads it (`permissions.ClaimState`), where it was
-    written, and its point's tally."""
+    written, and its point's tally (a thesis's own, any other claim's original relation's)."""
 
     id: int
     status: str
@@ -57,59 +67,133 @@ class Place:
         return f"r{self.relation}" if self.relation is not None else f"c{self.id}"
 
 
-def places_up(
-    debate_id: int, *, where: str, params: Sequence[bool | int | str]
-) -> dict[int, Place] | None:
-    """The claims of the debate that `where` picks (SQL over the claim `c` and its original
-    relation `r`, none for a thesis: `POINT_TALLY` names its point's tally), and every claim
-    on their ways up, by id; None when they are more than `PLACES_MAX`."""
+def _size(kept: tuple[int, object]) -> int:
+    """About: a few hundred bytes a row read (a `Place`, or what was made of it)."""
+    return 200 * kept[0] + 100
+
+
+_kept = caches.Bounded("places", sizer=_size, default_mb=8)
+caches.register(
+    "places",
+    kept=caches.Kept.PROCESS,
+    key="(debate, what: a page's points or the claims under unpublished ones, the "
+    "debate's structure version, and for points its tally version)",
+    stale="never: a write moves the structure version and a vote the tally version, so a "
+    "read after them asks under a new key",
+    forget=_kept.clear,
+    holds=_kept,
+)
+
+
+def _places(rows: Sequence[Sequence[Any]]) -> list[Place]:
+    return [
+        Place(pk, status, bool(is_thesis), author, merged, relation, parent, tally_of(tally))
+        for pk, status, is_thesis, author, merged, relation, parent, *tally in rows
+    ]
+
+
+def _read(
+    key: tuple[object, ...], sql: str, params: list[Any], pick: Callable[[list[Place]], T]
+) -> T | None:
+    """What `pick` makes of the places a query reads, kept under `key`; None when they are
+    more than `PLACES_MAX`."""
+    found = _kept.fetch(key)
+    if found is None:
+        with connections[replicas.reads_from()].cursor() as cursor:
+            cursor.execute(sql, [*params, PLACES_MAX + 1])
+            rows = cursor.fetchall()
+        found = (len(rows), pick(_places(rows)) if len(rows) <= PLACES_MAX else None)
+        _kept.keep(key, found)
+    return found[1]
+
+
+def points_where(
+    debate: Debate,
+    name: str,
+    where: Callable[[Sequence[str]], str],
+    params: list[Any],
+    pick: Callable[[list[Place]], T],
+) -> T | None:
+    """What `pick` makes of the points of the debate (its theses, its standing original
+    relations) whose claim `c` and tally pass `where` (SQL over the tally's five columns it
+    is given), kept under `name`; None when they are more than `PLACES_MAX`."""
     sql = f"""
-        WITH RECURSIVE up(id) AS (
-            SELECT c.id FROM {_CLAIMS} c {_ORIGINAL}
-            WHERE c.debate_id = %s AND ({where})
+        SELECT c.id, c.status, c.is_thesis, c.author_id, c.merged_into_id, r.id, r.parent_id,
+            {_RELATION_TALLY}
+        FROM {_RELATIONS} r JOIN {_CLAIMS} c ON c.id = r.child_id
+        WHERE r.debate_id = %s AND r.is_link = %s AND r.is_hidden = %s
+            AND ({where([f"r.{column}" for column in Relation.TALLY_FIELDS])})
+        UNION ALL
+        SELECT c.id, c.status, c.is_thesis, c.author_id, c.merged_into_id, NULL, NULL,
+            {_CLAIM_TALLY}
+        FROM {_CLAIMS} c
+        WHERE c.debate_id = %s AND c.is_thesis = %s
+            AND ({where([f"c.{column}" for column in Claim.TALLY_FIELDS])})
+        LIMIT %s
+    """  # names from the models and the caller's condition; values are parameters
+    values = [debate.pk, False, False, *params, debate.pk, True, *params]
+    key = (debate.pk, name, debate.structure_version, debate.tally_version)
+    return _read(key, sql, values, pick)
+
+
+def unpublished_under(debate: Debate) -> dict[int, Place] | None:
+    """The claims of the debate that are not published, are merged or have no place in the
+    tree, and every claim beneath them, by id; None when more than `PLACES_MAX`."""
+    original = "r.is_link = %s AND r.is_hidden = %s"
+    sql = f"""
+        WITH RECURSIVE under(id) AS (
+            SELECT c.id FROM {_CLAIMS} c
+            WHERE c.debate_id = %s AND c.status IN (%s, %s, %s)
             UNION
-            SELECT r.parent_id FROM {_RELATIONS} r JOIN up ON r.child_id = up.id
-            WHERE r.is_link = %s AND r.is_hidden = %s
+            SELECT c.id FROM {_CLAIMS} c
+            WHERE c.debate_id = %s AND c.merged_into_id IS NOT NULL
+            UNION
+            SELECT c.id FROM {_CLAIMS} c
+            WHERE c.debate_id = %s AND c.is_thesis = %s AND NOT EXISTS (
+                SELECT 1 FROM {_RELATIONS} r WHERE r.child_id = c.id AND {original}
+            )
+            UNION
+            SELECT r.child_id FROM {_RELATIONS} r JOIN under u ON r.parent_id = u.id
+            WHERE {original}
         )
         SELECT c.id, c.status, c.is_thesis, c.author_id, c.merged_into_id, r.id, r.parent_id,
-            {_CLAIM_TALLY}, {_RELATION_TALLY}
-        FROM up JOIN {_CLAIMS} c ON c.id = up.id {_ORIGINAL}
+            {_CLAIM_TALLY}
+        FROM under JOIN {_CLAIMS} c ON c.id = under.id
+        LEFT JOIN {_RELATIONS} r ON r.child_id = c.id AND {original}
         LIMIT %s
     """  # names from the models; values are parameters
-    values: list[bool | int | str] = [
-        False,
-        False,
-        debate_id,
-        *params,
-        False,
-        False,
-        False,
-        False,
-        PLACES_MAX + 1,
+    values = [
+        *(debate.pk, *_UNPUBLISHED),
+        debate.pk,
+        *(debate.pk, False, False, False),
+        *(False, False),
+        *(False, False),
     ]
-    with connections[replicas.reads_from()].cursor() as cursor:
-        cursor.execute(sql, values)
-        rows = cursor.fetchall()
-    if len(rows) > PLACES_MAX:
-        return None
-    places: dict[int, Place] = {}
-    for pk, status, is_thesis, author_id, merged, relation, parent, *tallies in rows:
-        tally = tallies[5:] if relation is not None else tallies[:5]
-        places[pk] = Place(
-            pk, status, bool(is_thesis), author_id, merged, relation, parent, tally_of(tally)
-        )
-    return places
+    key = (debate.pk, "under", debate.structure_version)
+    return _read(key, sql, values, lambda found: {place.id: place for place in found})
 
 
-def path(places: dict[int, Place], claim_id: int) -> list[Place]:
-    """The claims from a thesis down to `claim_id` (as `DebateStructure.path_to` walks)."""
-    found: list[Place] = []
-    current: int | None = claim_id
-    seen: set[int] = set()
-    while current is not None and current not in seen and current in places:
-        seen.add(current)
-        place = places[current]
-        found.append(place)
-        current = place.parent
-    found.reverse()
-    return found
+def unseen_by(under: dict[int, Place], *, user_id: int | None, moderates: bool) -> set[int]:
+    """The claims a reader does not see where they stand, of `under` (every other claim
+    they see): a claim that fails the rule, or stands beneath one, or on a way up that does
+    not reach a thesis."""
+    seen: dict[int, bool] = {}
+    for claim_id in under:
+        chain: list[Place] = []
+        current: int | None = claim_id
+        while current is not None and current in under and current not in seen:
+            if any(place.id == current for place in chain):
+                break  # a cycle: no way up to a thesis
+            place = under[current]
+            chain.append(place)
+            current = place.parent
+        if current is not None and current in seen:
+            above = seen[current]
+        elif current is not None and current not in under:
+            above = True  # published, in place, and so is everything above it
+        else:
+            above = bool(chain) and chain[-1].is_thesis and chain[-1].parent is None
+        for place in reversed(chain):
+            above = above and sees_claim(place, user_id=user_id, moderates=moderates)
+            seen[place.id] = above
+    return {claim_id for claim_id, shown in seen.items() if not shown}
