@@ -15,9 +15,10 @@ from django.urls import reverse
 
 from arguments import services
 from arguments.explore import cruxes
-from arguments.models import Claim, Debate, Relation
+from arguments.models import Claim, Debate, Perspective, Relation, Vote
 from arguments.structure import loader, places
 from arguments.structure.loader import debate_structure, holds
+from arguments.tasks.opinions import opinions_compute
 from tests import test_first_screen
 from tests.conftest import build_debate
 from tests.factories import UserFactory
@@ -194,3 +195,60 @@ def test_the_loose_filter_in_sql_keeps_every_split_point(debate, thesis):
     params = [Claim.Status.PUBLISHED, cruxes.MIN_VOTES]
     found = places.points_where(debate, "test", cruxes._loose_split, params, cruxes._split_among)
     assert found == [(0.25, 6, thesis.pk, f"c{thesis.pk}")], connection.vendor
+
+
+@pytest.fixture
+def camps(divided, cast) -> dict[str, Perspective]:
+    """Two camps of five voting at opposite ends on every point that stands in the tree
+    (written as rows), the opinion map computed, and each camp made a group perspective."""
+    points = list(Relation.objects.filter(debate=divided, is_link=False, is_hidden=False))
+    thesis = Claim.objects.get(debate=divided, is_thesis=True)
+    made = {}
+    votes = []
+    for name, value in (("Ends", 0), ("Tops", 4)):
+        members = [UserFactory() for _ in range(5)]
+        for n, user in enumerate(members):
+            votes += [Vote(user=user, relation=point, value=value) for point in points]
+            votes.append(Vote(user=user, thesis=thesis, value=abs(value - n % 2)))
+        made[name] = Perspective.objects.create(
+            debate=divided, kind=Perspective.Kind.GROUP, name=name, created_by=cast.owner
+        )
+        made[name].members.set(members)
+    Vote.objects.bulk_create(votes)
+    opinions_compute(divided.pk)
+    return made
+
+
+@pytest.mark.parametrize("persona", PERSONAS)
+@pytest.mark.parametrize("by", ["groups", "perspectives"])
+def test_cold_cruxes_between_groups_and_perspectives_are_the_whole_structures(
+    client, cast, camps, persona, by, monkeypatch
+):
+    debate = Debate.objects.get(pk=camps["Ends"].debate_id)
+    query = {"by": by}
+    if by == "perspectives":
+        query |= {"a": f"group:{camps['Ends'].pk}", "b": f"group:{camps['Tops'].pk}"}
+    user = cast[persona]
+
+    def get() -> tuple[int, str]:
+        client.logout()
+        if user.is_authenticated:
+            client.force_login(user)
+        response = client.get(_url(debate), query)
+        html = TOKEN.sub("csrf", response.content.decode())
+        return response.status_code, TICKET.sub("ticket", NONCE.sub("nonce", html))
+
+    _cold()
+    debate_structure(debate)
+    whole = get()
+    _cold()
+    with monkeypatch.context() as patched:
+        patched.setattr(loader, "_load_structure", _no_whole_load)
+        sliced = get()
+    assert not holds(debate)
+    assert sliced == whole
+    if by == "perspectives" and persona not in {"moderator", "owner"}:
+        assert whole[0] == 403  # how participants voted: for who runs the debate
+    else:
+        assert whole[0] == 200 and "steps apart" in whole[1]  # the test can fail
+        assert ("Under it." in whole[1]) == (persona in {"moderator", "owner"})

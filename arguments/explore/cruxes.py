@@ -45,7 +45,7 @@ ones, read only when current (else the whole load, as the focus page does).
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from arguments.explore.opinions import stored_map
 from arguments.models import Claim
@@ -54,7 +54,7 @@ from arguments.structure import places
 from arguments.structure.snapshot import snapshot
 
 if TYPE_CHECKING:
-    from collections.abc import Sequence
+    from collections.abc import Callable, Sequence
 
     from arguments.reading.lens import Lens
     from arguments.reading.perspectives import Viewpoint
@@ -188,57 +188,71 @@ def cruxes_of(lens: Lens, *, limit: int, between_groups: bool = False) -> Cruxes
     if lens.reads_slices:
         with snapshot():  # the points, who sees them and the cards from one state
             split_points = _stored_split_points(lens)
-            under = places.unpublished_under(lens.debate)
-            if split_points is not None and under is not None:
-                return _seen_in_slices(lens, split_points, under, limit=limit)
-    seen = [
-        (split, claim_id)
-        for split, _votes, claim_id, point in _split_points(lens.structure)
-        if lens.sees(claim_id) and not lens.hides_votes(point)
-    ]
-    shown = [
-        Crux(item=lens.focus(claim_id, levels=0), polarization=split)
-        for split, claim_id in seen[:limit]
-    ]
-    return Cruxes(shown=shown, total=len(seen))
+            sees = _seeing(lens)
+            if split_points is not None and sees is not None:
+                return _cards(lens, _seen(lens, split_points, sees), limit=limit)
+    return _cards(lens, _seen(lens, _split_points(lens.structure), lens.sees), limit=limit)
 
 
-def _seen_in_slices(
-    lens: Lens,
-    split_points: list[tuple[float, int, int, str]],
-    under: dict[int, places.Place],
-    *,
-    limit: int,
-) -> Cruxes:
-    """The reader's cruxes among the split points (those they see where they stand); the
-    cards of those shown read as a slice."""
-    unseen = places.unseen_by(under, user_id=lens.user_id, moderates=lens.moderates)
-    seen = [
+def _seen(
+    lens: Lens, split_points: list[tuple[float, int, int, str]], sees: Callable[[int], bool]
+) -> list[tuple[float, int]]:
+    return [
         (split, claim_id)
         for split, _votes, claim_id, point in split_points
-        if claim_id not in unseen and not lens.hides_votes(point)
+        if sees(claim_id) and not lens.hides_votes(point)
     ]
-    lens.read_cards([claim_id for _split, claim_id in seen[:limit]])
-    shown = [
-        Crux(item=lens.focus(claim_id, levels=0), polarization=split)
-        for split, claim_id in seen[:limit]
-    ]
-    return Cruxes(shown=shown, total=len(seen))
+
+
+def _seeing(lens: Lens) -> Callable[[int], bool] | None:
+    """Whether the reader sees a claim where it stands, from the claims beneath unpublished
+    ones (structure/places.py), for a lens that reads slices; None when those are too many
+    (the caller loads the debate and asks the lens)."""
+    under = places.unpublished_under(lens.debate)
+    if under is None:
+        return None
+    unseen = places.unseen_by(under, user_id=lens.user_id, moderates=lens.moderates)
+    return lambda claim_id: claim_id not in unseen
+
+
+def _cards(
+    lens: Lens, ranked: list[tuple[float, int]], *, limit: int, apart: bool = False
+) -> Cruxes:
+    """Cruxes of the first `limit` of `ranked` (how split or, `apart`, how far apart the
+    groups are; claim), read as cards (a slice when the lens reads slices)."""
+    lens.read_cards([claim_id for _score, claim_id in ranked[:limit]])
+    shown = []
+    for score, claim_id in ranked[:limit]:
+        item = lens.focus(claim_id, levels=0)
+        if apart:
+            crux = Crux(item=item, polarization=polarization(item.tally), groups_apart=score)
+        else:
+            crux = Crux(item=item, polarization=score)
+        shown.append(crux)
+    return Cruxes(shown=shown, total=len(ranked))
 
 
 def _between_groups(lens: Lens, *, limit: int) -> Cruxes:
     stored = stored_map(lens.debate.pk)
     rows = stored.result.get("split", []) if stored is not None else []
-    seen = [
+    if lens.reads_slices:
+        with snapshot():
+            sees = _seeing(lens)
+            if sees is not None:
+                return _cards(lens, _far_apart(lens, rows, sees), limit=limit, apart=True)
+    return _cards(lens, _far_apart(lens, rows, lens.sees), limit=limit, apart=True)
+
+
+def _far_apart(
+    lens: Lens, rows: list[list[Any]], sees: Callable[[int], bool]
+) -> list[tuple[float, int]]:
+    """(how far apart, claim) of the opinion map's rows (point, claim, votes, how far apart
+    the groups are) far enough apart, that the reader sees and whose votes they may see."""
+    return [
         (apart, claim_id)
         for point, claim_id, _votes, apart in rows
-        if apart >= GROUPS_APART_FLOOR and lens.sees(claim_id) and not lens.hides_votes(point)
+        if apart >= GROUPS_APART_FLOOR and sees(claim_id) and not lens.hides_votes(point)
     ]
-    shown = []
-    for apart, claim_id in seen[:limit]:
-        item = lens.focus(claim_id, levels=0)
-        shown.append(Crux(item=item, polarization=polarization(item.tally), groups_apart=apart))
-    return Cruxes(shown=shown, total=len(seen))
 
 
 def _mean(tally: Sequence[int]) -> float | None:
@@ -251,21 +265,32 @@ def between_perspectives(lens: Lens, first: Viewpoint, second: Viewpoint, *, lim
     difference of their average votes, at least `GROUPS_APART_FLOOR`, largest first; only
     points both voted on, that the reader sees and whose votes they may see."""
     ours, theirs = tallies(lens.debate, first), tallies(lens.debate, second)
-    structure = lens.structure
-    points = [(f"c{claim_id}", claim_id) for claim_id in structure.theses]
-    points += [(f"r{edge.id}", claim_id) for claim_id, edge in structure.original.items()]
-    found = []
-    for point, claim_id in points:
-        if point not in ours or point not in theirs:
-            continue
+    apart: dict[str, float] = {}
+    for point in ours.keys() & theirs.keys():
         a, b = _mean(ours[point]), _mean(theirs[point])
-        if a is None or b is None or abs(a - b) < GROUPS_APART_FLOOR:
-            continue
-        if lens.sees(claim_id) and not lens.hides_votes(point):
-            found.append((abs(a - b), claim_id))
+        if a is not None and b is not None and abs(a - b) >= GROUPS_APART_FLOOR:
+            apart[point] = abs(a - b)
+    if lens.reads_slices:
+        with snapshot():
+            claims = places.claims_of(lens.debate, sorted(apart))
+            sees = _seeing(lens)
+            if claims is not None and sees is not None:
+                return _cards(lens, _apart(lens, apart, claims, sees), limit=limit, apart=True)
+    structure = lens.structure
+    claims = {f"c{claim_id}": claim_id for claim_id in structure.theses}
+    claims.update((f"r{edge.id}", claim_id) for claim_id, edge in structure.original.items())
+    return _cards(lens, _apart(lens, apart, claims, lens.sees), limit=limit, apart=True)
+
+
+def _apart(
+    lens: Lens, apart: dict[str, float], claims: dict[str, int], sees: Callable[[int], bool]
+) -> list[tuple[float, int]]:
+    """(how far apart, claim) of the points far apart that stand in the tree (`claims`: a
+    point's claim), that the reader sees and whose votes they may see, largest first."""
+    found = [
+        (apart[point], claims[point])
+        for point in apart
+        if point in claims and sees(claims[point]) and not lens.hides_votes(point)
+    ]
     found.sort(key=lambda row: (-row[0], row[1]))
-    shown = []
-    for apart, claim_id in found[:limit]:
-        item = lens.focus(claim_id, levels=0)
-        shown.append(Crux(item=item, polarization=polarization(item.tally), groups_apart=apart))
-    return Cruxes(shown=shown, total=len(found))
+    return found

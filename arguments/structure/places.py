@@ -197,3 +197,23 @@ def unseen_by(under: dict[int, Place], *, user_id: int | None, moderates: bool) 
             above = above and sees_claim(place, user_id=user_id, moderates=moderates)
             seen[place.id] = above
     return {claim_id for claim_id, shown in seen.items() if not shown}
+
+
+def claims_of(debate: Debate, points: Sequence[str]) -> dict[str, int] | None:
+    """The claim of each of `points` ("r<relation>", "c<thesis>") that stands in the tree
+    as that point: a standing original relation's child, a thesis; None when they are more
+    than `PLACES_MAX` (two queries, by primary key)."""
+    if len(points) > PLACES_MAX:
+        return None
+    relations = [int(point[1:]) for point in points if point.startswith("r")]
+    theses = [int(point[1:]) for point in points if point.startswith("c")]
+    found: dict[str, int] = {}
+    if relations:
+        standing = Relation.objects.filter(
+            debate=debate, pk__in=relations, is_link=False, is_hidden=False
+        )
+        found.update((f"r{pk}", child) for pk, child in standing.values_list("pk", "child_id"))
+    if theses:
+        kept = Claim.objects.filter(debate=debate, pk__in=theses, is_thesis=True)
+        found.update((f"c{pk}", pk) for pk in kept.values_list("pk", flat=True))
+    return found
