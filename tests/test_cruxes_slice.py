@@ -9,11 +9,12 @@ import contextlib
 import random
 
 import pytest
+from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.db import connection
 from django.urls import reverse
 
-from arguments import services
+from arguments import caches, services
 from arguments.explore import cruxes
 from arguments.models import Claim, Debate, Perspective, Relation, Vote
 from arguments.structure import loader, places
@@ -252,3 +253,39 @@ def test_cold_cruxes_between_groups_and_perspectives_are_the_whole_structures(
     else:
         assert whole[0] == 200 and "steps apart" in whole[1]  # the test can fail
         assert ("Under it." in whole[1]) == (persona in {"moderator", "owner"})
+
+
+def _cold_but_the_places() -> None:
+    """A worker that holds nothing but the points and places it read before."""
+    for store in caches.stores():
+        if store.forget is not None and store.name != "places":
+            store.forget()
+    cache.clear()
+
+
+def test_kept_split_points_are_caught_up_after_votes(client, cast, divided, monkeypatch):
+    """The split points kept in the process are read again only where votes moved them:
+    after each round of votes, the page equals the whole structure's."""
+    rng = random.Random(3)
+    crowd = [UserFactory() for _ in range(8)]
+    caught_up = []
+    real_sql = places._points_sql
+
+    def spied(where, *, since: bool) -> str:
+        caught_up.append(since)
+        return real_sql(where, since=since)
+
+    monkeypatch.setattr(places, "_points_sql", spied)
+    _cold()
+    for _round in range(5):
+        divided.refresh_from_db()
+        debate_structure(divided)  # a worker caught up and stored the strengths
+        whole = _get(client, cast.anonymous, divided, panel=False)
+        _cold_but_the_places()
+        with monkeypatch.context() as patched:
+            patched.setattr(loader, "_load_structure", _no_whole_load)
+            assert _get(client, cast.anonymous, divided, panel=False) == whole
+        points = list(Relation.objects.filter(debate=divided, is_link=False, is_hidden=False))
+        for point in rng.sample(points, 3):
+            _voted(point, [rng.choice([0, 4]) for _ in crowd], rng.sample(crowd, 6))
+    assert caught_up == [False, True, True, True, True], "read once, then caught up"

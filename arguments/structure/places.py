@@ -67,19 +67,21 @@ class Place:
         return f"r{self.relation}" if self.relation is not None else f"c{self.id}"
 
 
-def _size(kept: tuple[int, object]) -> int:
-    """About: a few hundred bytes a row read (a `Place`, or what was made of it)."""
-    return 200 * kept[0] + 100
+def _size(kept: tuple[int, object] | _Picked) -> int:
+    """About: a few hundred bytes a row read (a `Place`, and what was made of it)."""
+    rows = kept.rows if isinstance(kept, _Picked) else kept[0]
+    return 300 * rows + 100
 
 
 _kept = caches.Bounded("places", sizer=_size, default_mb=8)
 caches.register(
     "places",
     kept=caches.Kept.PROCESS,
-    key="(debate, what: a page's points or the claims under unpublished ones, the "
-    "debate's structure version, and for points its tally version)",
-    stale="never: a write moves the structure version and a vote the tally version, so a "
-    "read after them asks under a new key",
+    key="(debate, and the claims under unpublished ones and the structure version; or a "
+    "page's points, kept with the structure and tally versions they were read at)",
+    stale="the claims under unpublished ones: never (a write moves the structure version, a "
+    "read after it asks under a new key); a page's points: read again after a write, caught "
+    "up after votes (the points stamped `tallied_in` after the tally version kept)",
     forget=_kept.clear,
     holds=_kept,
 )
@@ -107,6 +109,43 @@ def _read(
     return found[1]
 
 
+@dataclass(slots=True)
+class _Picked:
+    """A page's points as read at the debate's `versions` (structure, tally), by point, and
+    what the page made of them (None: more than `PLACES_MAX`, and so not kept by point)."""
+
+    rows: int
+    versions: tuple[int, int]
+    points: dict[str, Place] | None
+    made: Any
+
+
+def _points_sql(where: Callable[[Sequence[str]], str], *, since: bool) -> str:
+    """The debate's points (its standing original relations, its theses) that pass `where`;
+    `since` a tally version: every point voted on after it, each with whether it passes."""
+    relation_tally = where([f"r.{column}" for column in Relation.TALLY_FIELDS])
+    thesis_tally = where([f"c.{column}" for column in Claim.TALLY_FIELDS])
+    if since:
+        relation_pick = f"CASE WHEN ({relation_tally}) THEN 1 ELSE 0 END"
+        thesis_pick = f"CASE WHEN ({thesis_tally}) THEN 1 ELSE 0 END"
+        relation_where, thesis_where = "r.tallied_in > %s", "c.tallied_in > %s"
+    else:
+        relation_pick = thesis_pick = "1"
+        relation_where, thesis_where = relation_tally, thesis_tally
+    return f"""
+        SELECT c.id, c.status, c.is_thesis, c.author_id, c.merged_into_id, r.id, r.parent_id,
+            {_RELATION_TALLY}, {relation_pick}
+        FROM {_RELATIONS} r JOIN {_CLAIMS} c ON c.id = r.child_id
+        WHERE r.debate_id = %s AND r.is_link = %s AND r.is_hidden = %s AND ({relation_where})
+        UNION ALL
+        SELECT c.id, c.status, c.is_thesis, c.author_id, c.merged_into_id, NULL, NULL,
+            {_CLAIM_TALLY}, {thesis_pick}
+        FROM {_CLAIMS} c
+        WHERE c.debate_id = %s AND c.is_thesis = %s AND ({thesis_where})
+        LIMIT %s
+    """  # names from the models and the caller's condition; values are parameters
+
+
 def points_where(
     debate: Debate,
     name: str,
@@ -116,24 +155,58 @@ def points_where(
 ) -> T | None:
     """What `pick` makes of the points of the debate (its theses, its standing original
     relations) whose claim `c` and tally pass `where` (SQL over the tally's five columns it
-    is given), kept under `name`; None when they are more than `PLACES_MAX`."""
-    sql = f"""
-        SELECT c.id, c.status, c.is_thesis, c.author_id, c.merged_into_id, r.id, r.parent_id,
-            {_RELATION_TALLY}
-        FROM {_RELATIONS} r JOIN {_CLAIMS} c ON c.id = r.child_id
-        WHERE r.debate_id = %s AND r.is_link = %s AND r.is_hidden = %s
-            AND ({where([f"r.{column}" for column in Relation.TALLY_FIELDS])})
-        UNION ALL
-        SELECT c.id, c.status, c.is_thesis, c.author_id, c.merged_into_id, NULL, NULL,
-            {_CLAIM_TALLY}
-        FROM {_CLAIMS} c
-        WHERE c.debate_id = %s AND c.is_thesis = %s
-            AND ({where([f"c.{column}" for column in Claim.TALLY_FIELDS])})
-        LIMIT %s
-    """  # names from the models and the caller's condition; values are parameters
-    values = [debate.pk, False, False, *params, debate.pk, True, *params]
-    key = (debate.pk, name, debate.structure_version, debate.tally_version)
-    return _read(key, sql, values, pick)
+    is given), kept under `name`; None when they are more than `PLACES_MAX`.
+
+    Kept for the debate's structure version, and caught up after votes: only the points
+    voted on since (each vote stamps its point with the new tally version, `tallied_in`, as
+    the structure's catch-up reads them: structure/changes.py) are read again."""
+    key = (debate.pk, name)
+    now = (debate.structure_version, debate.tally_version)
+    kept: _Picked | None = _kept.fetch(key)
+    if kept is not None and kept.versions == now:
+        return kept.made
+    points: dict[str, Place] | None = None
+    if kept is not None and kept.points is not None and _behind(kept.versions, now):
+        since = kept.versions[1]
+        values = [*params, debate.pk, False, False, since, *params, debate.pk, True, since]
+        voted = _read_points(_points_sql(where, since=True), values)
+        if voted is not None:
+            points = dict(kept.points)
+            for place, picked in voted:
+                if picked:
+                    points[place.point] = place
+                else:
+                    points.pop(place.point, None)
+    if points is None:
+        values = [debate.pk, False, False, *params, debate.pk, True, *params]
+        found = _read_points(_points_sql(where, since=False), values)
+        if found is None:
+            _kept.keep(key, _Picked(PLACES_MAX, now, None, None))
+            return None
+        points = {place.point: place for place, _picked in found}
+    if len(points) > PLACES_MAX:
+        kept = _Picked(len(points), now, None, None)
+    else:
+        kept = _Picked(len(points), now, points, pick(list(points.values())))
+    _kept.keep(key, kept)
+    return kept.made
+
+
+def _behind(kept: tuple[int, int], now: tuple[int, int]) -> bool:
+    """Whether what was kept at versions `kept` is caught up by the votes since alone."""
+    return kept[0] == now[0] and kept[1] < now[1]
+
+
+def _read_points(sql: str, values: list[Any]) -> list[tuple[Place, bool]] | None:
+    """The points a query reads, each with whether it passes; None when they are more than
+    `PLACES_MAX` (the caller reads them all again, or keeps none)."""
+    with connections[replicas.reads_from()].cursor() as cursor:
+        cursor.execute(sql, [*values, PLACES_MAX + 1])
+        rows = cursor.fetchall()
+    if len(rows) > PLACES_MAX:
+        return None
+    places = _places([row[:-1] for row in rows])
+    return [(place, bool(row[-1])) for place, row in zip(places, rows, strict=True)]
 
 
 def unpublished_under(debate: Debate) -> dict[int, Place] | None:
