@@ -214,6 +214,8 @@ PROCESS_CACHE_BUDGETS: dict[str, float] = {
         "cards": 12,
         "visitor pages": 8,
         "API: what a reader sees": 8,
+        "places": 8,  # cruxes without the debate: its points, who sees them
+
     }.items()
 }
 
