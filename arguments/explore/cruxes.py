@@ -37,9 +37,9 @@ the points that may be cruxes (`_loose_split`: integer arithmetic, looser than t
 the same `polarization()` decides in Python (the same floats, so the same order and ties as
 the whole structure's), who sees them comes from the few claims beneath unpublished ones
 (structure/places.py), and only the cards shown are read (a slice: `Lens.read_cards`). A
-stored tally is written with its vote, and what is kept in the process is keyed by the
-debate's versions, so nothing needs keeping current; the cards' strengths are the stored
-ones, read only when current (else the whole load, as the focus page does).
+stored tally is written with its vote and stamped `tallied_in`, so what the process keeps is
+caught up from the points voted on since; the cards' strengths are the stored ones, read
+only when current (else the whole load, as the focus page does).
 """
 
 from __future__ import annotations
@@ -185,13 +185,36 @@ def cruxes_of(lens: Lens, *, limit: int, between_groups: bool = False) -> Cruxes
     (`between_groups`: those that divide the opinion groups most)."""
     if between_groups:
         return _between_groups(lens, limit=limit)
-    if lens.reads_slices:
-        with snapshot():  # the points, who sees them and the cards from one state
-            split_points = _stored_split_points(lens)
-            sees = _seeing(lens)
-            if split_points is not None and sees is not None:
-                return _cards(lens, _seen(lens, split_points, sees), limit=limit)
+
+    def rank(sees: Callable[[int], bool]) -> list[tuple[float, int]] | None:
+        split_points = _stored_split_points(lens)
+        return None if split_points is None else _seen(lens, split_points, sees)
+
+    found = _from_slices(lens, rank, limit=limit)
+    if found is not None:
+        return found
     return _cards(lens, _seen(lens, _split_points(lens.structure), lens.sees), limit=limit)
+
+
+def _from_slices(
+    lens: Lens,
+    rank: Callable[[Callable[[int], bool]], list[tuple[float, int]] | None],
+    *,
+    limit: int,
+    apart: bool = False,
+) -> Cruxes | None:
+    """The cruxes `rank` finds (given whether the reader sees a claim) read without loading
+    the debate, points, seeing and cards from one snapshot; None when the lens does not read
+    slices or a read is too big: the caller loads the debate, outside the snapshot (a whole
+    load may store strengths, and the snapshot is read-only)."""
+    if not lens.reads_slices:
+        return None
+    with snapshot():
+        sees = _seeing(lens)
+        ranked = rank(sees) if sees is not None else None
+        if ranked is None or not lens.read_cards([claim_id for _s, claim_id in ranked[:limit]]):
+            return None
+        return _cards(lens, ranked, limit=limit, apart=apart)
 
 
 def _seen(
@@ -219,8 +242,7 @@ def _cards(
     lens: Lens, ranked: list[tuple[float, int]], *, limit: int, apart: bool = False
 ) -> Cruxes:
     """Cruxes of the first `limit` of `ranked` (how split or, `apart`, how far apart the
-    groups are; claim), read as cards (a slice when the lens reads slices)."""
-    lens.read_cards([claim_id for _score, claim_id in ranked[:limit]])
+    groups are; claim), as cards."""
     shown = []
     for score, claim_id in ranked[:limit]:
         item = lens.focus(claim_id, levels=0)
@@ -235,11 +257,9 @@ def _cards(
 def _between_groups(lens: Lens, *, limit: int) -> Cruxes:
     stored = stored_map(lens.debate.pk)
     rows = stored.result.get("split", []) if stored is not None else []
-    if lens.reads_slices:
-        with snapshot():
-            sees = _seeing(lens)
-            if sees is not None:
-                return _cards(lens, _far_apart(lens, rows, sees), limit=limit, apart=True)
+    found = _from_slices(lens, lambda sees: _far_apart(lens, rows, sees), limit=limit, apart=True)
+    if found is not None:
+        return found
     return _cards(lens, _far_apart(lens, rows, lens.sees), limit=limit, apart=True)
 
 
@@ -270,12 +290,14 @@ def between_perspectives(lens: Lens, first: Viewpoint, second: Viewpoint, *, lim
         a, b = _mean(ours[point]), _mean(theirs[point])
         if a is not None and b is not None and abs(a - b) >= GROUPS_APART_FLOOR:
             apart[point] = abs(a - b)
-    if lens.reads_slices:
-        with snapshot():
-            claims = places.claims_of(lens.debate, sorted(apart))
-            sees = _seeing(lens)
-            if claims is not None and sees is not None:
-                return _cards(lens, _apart(lens, apart, claims, sees), limit=limit, apart=True)
+
+    def rank(sees: Callable[[int], bool]) -> list[tuple[float, int]] | None:
+        claims = places.claims_of(lens.debate, sorted(apart))
+        return None if claims is None else _apart(lens, apart, claims, sees)
+
+    found = _from_slices(lens, rank, limit=limit, apart=True)
+    if found is not None:
+        return found
     structure = lens.structure
     claims = {f"c{claim_id}": claim_id for claim_id in structure.theses}
     claims.update((f"r{edge.id}", claim_id) for claim_id, edge in structure.original.items())

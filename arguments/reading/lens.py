@@ -226,12 +226,18 @@ class Lens:
             and first_screen.reads_slices(self.debate)
         )
 
-    def read_cards(self, claims: Sequence[int]) -> None:
+    def read_cards(self, claims: Sequence[int]) -> bool:
         """A page that shows only these claims as cards that show nothing beneath them, not
-        even how many (the cruxes): a process holding nothing of the debate reads just them
-        and their ways up (first_screen.py, `cards`), unless the lens has its structure."""
-        if self.reads_slices:
-            self.__dict__["structure"] = first_screen.structure_for(self.debate, cards=claims)
+        even how many (the cruxes): for a lens that reads slices, read just them and their
+        ways up (first_screen.py, `cards`). False when the lens reads no slices or this one
+        cannot be read: the lens then loads the debate on first use, as any other."""
+        if not self.reads_slices:
+            return False
+        structure = first_screen.load(self.debate, cards=claims)
+        if structure is None:
+            return False
+        self.__dict__["structure"] = structure
+        return True
 
     @cached_property
     def votes(self) -> dict[str, int]:

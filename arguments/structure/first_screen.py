@@ -68,16 +68,13 @@ logger = logging.getLogger(__name__)
 LEVELS = 1  # how deep beneath the theses the slice can unfold (it reads one level more)
 
 
-def structure_for(
-    debate: Debate, *, around: int | None = None, cards: Sequence[int] | None = None
-) -> DebateStructure:
-    """What the debate page's first screen (or, `around` a claim, its focus page or branch;
-    or claims shown as `cards`) is rendered from: the whole structure when this process holds
-    the debate, the stored strengths are behind, or the slice would be most of the debate
-    anyway; else the slice."""
+def structure_for(debate: Debate, *, around: int | None = None) -> DebateStructure:
+    """What the debate page's first screen (or, `around` a claim, its focus page or branch)
+    is rendered from: the whole structure when this process holds the debate, the stored
+    strengths are behind, or the slice would be most of the debate anyway; else the slice."""
     if not reads_slices(debate):
         return debate_structure(debate)
-    return load(debate, around=around, cards=cards) or debate_structure(debate)
+    return load(debate, around=around) or debate_structure(debate)
 
 
 def reads_slices(debate: Debate) -> bool:
