@@ -30,19 +30,31 @@ how far apart the two perspectives' average votes are (two grouped queries).
 
 Everything goes through the reader's lens: only claims they see, and never a point whose
 votes are hidden from them (guided voting shows a point's votes only once one voted on it).
+
+**On a worker that holds nothing of the debate** (issue 35) the split points are not found by
+loading it: the points' tallies are stored on their rows, so one scan of its relations picks
+the points that may be cruxes (`_loose_split`: integer arithmetic, looser than the floor),
+the same `polarization()` decides in Python (the same floats, so the same order and ties as
+the whole structure's), who sees them comes from the few claims beneath unpublished ones
+(structure/places.py), and only the cards shown are read (a slice: `Lens.read_cards`). A
+stored tally is written with its vote and stamped `tallied_in`, so what the process keeps is
+caught up from the points voted on since; the cards' strengths are the stored ones, read
+only when current (else the whole load, as the focus page does).
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from arguments.explore.opinions import stored_map
 from arguments.models import Claim
 from arguments.reading.perspectives import tallies
+from arguments.structure import places
+from arguments.structure.snapshot import snapshot
 
 if TYPE_CHECKING:
-    from collections.abc import Sequence
+    from collections.abc import Callable, Sequence
 
     from arguments.reading.lens import Lens
     from arguments.reading.perspectives import Viewpoint
@@ -129,37 +141,138 @@ def _split_points(structure: DebateStructure) -> list[tuple[float, int, int, str
     return found
 
 
+def _loose_split(tally: Sequence[str]) -> str:
+    """SQL: a published point with at least `MIN_VOTES` votes that may be a crux, in integers
+    on its stored tally (n votes, s their sum, q the sum of their squares): n·q - s² is n²
+    times the variance, at least 1 at the floor (4 · 0.25); three quarters of that lets no
+    float rounding of `polarization()` miss one, which decides in Python."""
+    n = " + ".join(tally)
+    s = " + ".join(f"{value} * {column}" for value, column in enumerate(tally))
+    q = " + ".join(f"{value * value} * {column}" for value, column in enumerate(tally))
+    big_n = f"CAST(({n}) AS BIGINT)"
+    return (
+        f"c.status = %s AND c.merged_into_id IS NULL AND ({n}) >= %s "
+        f"AND 4 * ({big_n} * ({q}) - CAST(({s}) AS BIGINT) * ({s})) >= 3 * {big_n} * ({n})"
+    )
+
+
+def _stored_split_points(lens: Lens) -> list[tuple[float, int, int, str]] | None:
+    """`_split_points` read from the stored tallies (kept in this process for the debate's
+    versions); None when they are too many to read so (the caller loads the debate)."""
+    params: list[object] = [Claim.Status.PUBLISHED, MIN_VOTES]
+    return places.points_where(lens.debate, "cruxes", _loose_split, params, _split_among)
+
+
+def _split_among(picked: list[places.Place]) -> list[tuple[float, int, int, str]]:
+    """`_split_points` of the points picked in SQL (the same rules and floats)."""
+    found = []
+    for place in picked:
+        if place.status != Claim.Status.PUBLISHED or place.merged_into_id:
+            continue
+        votes = sum(place.tally)
+        if votes < MIN_VOTES:
+            continue
+        split = polarization(place.tally)
+        if split >= POLARIZATION_FLOOR:
+            found.append((split, votes, place.id, place.point))
+    found.sort(key=lambda row: (-row[0], -row[1], row[2]))
+    return found
+
+
 def cruxes_of(lens: Lens, *, limit: int, between_groups: bool = False) -> Cruxes:
     """The reader's cruxes of the debate, most divided first, the first `limit` of them:
     the debate's split points that the reader sees and whose votes they may see
     (`between_groups`: those that divide the opinion groups most)."""
     if between_groups:
         return _between_groups(lens, limit=limit)
-    seen = [
+
+    def rank(sees: Callable[[int], bool]) -> list[tuple[float, int]] | None:
+        split_points = _stored_split_points(lens)
+        return None if split_points is None else _seen(lens, split_points, sees)
+
+    found = _from_slices(lens, rank, limit=limit)
+    if found is not None:
+        return found
+    return _cards(lens, _seen(lens, _split_points(lens.structure), lens.sees), limit=limit)
+
+
+def _from_slices(
+    lens: Lens,
+    rank: Callable[[Callable[[int], bool]], list[tuple[float, int]] | None],
+    *,
+    limit: int,
+    apart: bool = False,
+) -> Cruxes | None:
+    """The cruxes `rank` finds (given whether the reader sees a claim) read without loading
+    the debate, points, seeing and cards from one snapshot; None when the lens does not read
+    slices or a read is too big: the caller loads the debate, outside the snapshot (a whole
+    load may store strengths, and the snapshot is read-only)."""
+    if not lens.reads_slices:
+        return None
+    with snapshot():
+        sees = _seeing(lens)
+        ranked = rank(sees) if sees is not None else None
+        if ranked is None or not lens.read_cards([claim_id for _s, claim_id in ranked[:limit]]):
+            return None
+        return _cards(lens, ranked, limit=limit, apart=apart)
+
+
+def _seen(
+    lens: Lens, split_points: list[tuple[float, int, int, str]], sees: Callable[[int], bool]
+) -> list[tuple[float, int]]:
+    return [
         (split, claim_id)
-        for split, _votes, claim_id, point in _split_points(lens.structure)
-        if lens.sees(claim_id) and not lens.hides_votes(point)
+        for split, _votes, claim_id, point in split_points
+        if sees(claim_id) and not lens.hides_votes(point)
     ]
-    shown = [
-        Crux(item=lens.focus(claim_id, levels=0), polarization=split)
-        for split, claim_id in seen[:limit]
-    ]
-    return Cruxes(shown=shown, total=len(seen))
+
+
+def _seeing(lens: Lens) -> Callable[[int], bool] | None:
+    """Whether the reader sees a claim where it stands, from the claims beneath unpublished
+    ones (structure/places.py), for a lens that reads slices; None when those are too many
+    (the caller loads the debate and asks the lens)."""
+    under = places.unpublished_under(lens.debate)
+    if under is None:
+        return None
+    unseen = places.unseen_by(under, user_id=lens.user_id, moderates=lens.moderates)
+    return lambda claim_id: claim_id not in unseen
+
+
+def _cards(
+    lens: Lens, ranked: list[tuple[float, int]], *, limit: int, apart: bool = False
+) -> Cruxes:
+    """Cruxes of the first `limit` of `ranked` (how split or, `apart`, how far apart the
+    groups are; claim), as cards."""
+    shown = []
+    for score, claim_id in ranked[:limit]:
+        item = lens.focus(claim_id, levels=0)
+        if apart:
+            crux = Crux(item=item, polarization=polarization(item.tally), groups_apart=score)
+        else:
+            crux = Crux(item=item, polarization=score)
+        shown.append(crux)
+    return Cruxes(shown=shown, total=len(ranked))
 
 
 def _between_groups(lens: Lens, *, limit: int) -> Cruxes:
     stored = stored_map(lens.debate.pk)
     rows = stored.result.get("split", []) if stored is not None else []
-    seen = [
+    found = _from_slices(lens, lambda sees: _far_apart(lens, rows, sees), limit=limit, apart=True)
+    if found is not None:
+        return found
+    return _cards(lens, _far_apart(lens, rows, lens.sees), limit=limit, apart=True)
+
+
+def _far_apart(
+    lens: Lens, rows: list[list[Any]], sees: Callable[[int], bool]
+) -> list[tuple[float, int]]:
+    """(how far apart, claim) of the opinion map's rows (point, claim, votes, how far apart
+    the groups are) far enough apart, that the reader sees and whose votes they may see."""
+    return [
         (apart, claim_id)
         for point, claim_id, _votes, apart in rows
-        if apart >= GROUPS_APART_FLOOR and lens.sees(claim_id) and not lens.hides_votes(point)
+        if apart >= GROUPS_APART_FLOOR and sees(claim_id) and not lens.hides_votes(point)
     ]
-    shown = []
-    for apart, claim_id in seen[:limit]:
-        item = lens.focus(claim_id, levels=0)
-        shown.append(Crux(item=item, polarization=polarization(item.tally), groups_apart=apart))
-    return Cruxes(shown=shown, total=len(seen))
 
 
 def _mean(tally: Sequence[int]) -> float | None:
@@ -172,21 +285,34 @@ def between_perspectives(lens: Lens, first: Viewpoint, second: Viewpoint, *, lim
     difference of their average votes, at least `GROUPS_APART_FLOOR`, largest first; only
     points both voted on, that the reader sees and whose votes they may see."""
     ours, theirs = tallies(lens.debate, first), tallies(lens.debate, second)
-    structure = lens.structure
-    points = [(f"c{claim_id}", claim_id) for claim_id in structure.theses]
-    points += [(f"r{edge.id}", claim_id) for claim_id, edge in structure.original.items()]
-    found = []
-    for point, claim_id in points:
-        if point not in ours or point not in theirs:
-            continue
+    apart: dict[str, float] = {}
+    for point in ours.keys() & theirs.keys():
         a, b = _mean(ours[point]), _mean(theirs[point])
-        if a is None or b is None or abs(a - b) < GROUPS_APART_FLOOR:
-            continue
-        if lens.sees(claim_id) and not lens.hides_votes(point):
-            found.append((abs(a - b), claim_id))
+        if a is not None and b is not None and abs(a - b) >= GROUPS_APART_FLOOR:
+            apart[point] = abs(a - b)
+
+    def rank(sees: Callable[[int], bool]) -> list[tuple[float, int]] | None:
+        claims = places.claims_of(lens.debate, sorted(apart))
+        return None if claims is None else _apart(lens, apart, claims, sees)
+
+    found = _from_slices(lens, rank, limit=limit, apart=True)
+    if found is not None:
+        return found
+    structure = lens.structure
+    claims = {f"c{claim_id}": claim_id for claim_id in structure.theses}
+    claims.update((f"r{edge.id}", claim_id) for claim_id, edge in structure.original.items())
+    return _cards(lens, _apart(lens, apart, claims, lens.sees), limit=limit, apart=True)
+
+
+def _apart(
+    lens: Lens, apart: dict[str, float], claims: dict[str, int], sees: Callable[[int], bool]
+) -> list[tuple[float, int]]:
+    """(how far apart, claim) of the points far apart that stand in the tree (`claims`: a
+    point's claim), that the reader sees and whose votes they may see, largest first."""
+    found = [
+        (apart[point], claims[point])
+        for point in apart
+        if point in claims and sees(claims[point]) and not lens.hides_votes(point)
+    ]
     found.sort(key=lambda row: (-row[0], row[1]))
-    shown = []
-    for apart, claim_id in found[:limit]:
-        item = lens.focus(claim_id, levels=0)
-        shown.append(Crux(item=item, polarization=polarization(item.tally), groups_apart=apart))
-    return Cruxes(shown=shown, total=len(found))
+    return found

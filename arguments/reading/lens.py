@@ -58,7 +58,7 @@ from arguments.structure.graph import DebateStructure
 from arguments.structure.loader import debate_structure
 
 if TYPE_CHECKING:
-    from collections.abc import Callable, Container, Iterable, Mapping
+    from collections.abc import Callable, Container, Iterable, Mapping, Sequence
 
     from django.contrib.auth.models import User
     from django.http import QueryDict
@@ -239,6 +239,30 @@ class Lens:
                 self.debate, self.map_reach, sees_as_visitor=lambda: self.sees_as_visitor
             )
         return debate_structure(self.debate)
+
+    @property
+    def reads_slices(self) -> bool:
+        """Whether a page that lists a few claims reads them alone (cruxes): the lens has
+        no structure yet, sees through no perspective, and the process holds nothing of
+        the debate while its stored strengths are current."""
+        return (
+            "structure" not in self.__dict__
+            and self.viewpoint is None
+            and first_screen.reads_slices(self.debate)
+        )
+
+    def read_cards(self, claims: Sequence[int]) -> bool:
+        """A page that shows only these claims as cards that show nothing beneath them, not
+        even how many (the cruxes): for a lens that reads slices, read just them and their
+        ways up (first_screen.py, `cards`). False when the lens reads no slices or this one
+        cannot be read: the lens then loads the debate on first use, as any other."""
+        if not self.reads_slices:
+            return False
+        structure = first_screen.load(self.debate, cards=claims)
+        if structure is None:
+            return False
+        self.__dict__["structure"] = structure
+        return True
 
     @cached_property
     def sees_as_visitor(self) -> bool:

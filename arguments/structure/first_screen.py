@@ -21,7 +21,10 @@ row they look at for the claims on the page.
 The same slice `around` one claim serves its focus page and its branch fragment: the claim,
 its way up to its thesis, its pros and cons and theirs (issue 35). `levels` deeper: an
 embed's tree opened `depth` levels. Through a perspective, the same slices with that
-perspective's stored strengths (arguments/reading/perspectives.py).
+perspective's stored strengths (arguments/reading/perspectives.py). A slice of `cards` serves
+a page that lists claims as cards without their pros and cons or how many (the cruxes): the
+claims and their ways up, nothing beneath (`tree()` counts none there: the equality tests
+of such a page would show a card that starts to).
 
 The slice is never kept: the process loads the whole debate the first time a request needs
 more (cruxes, gaps, search; a map reads a slice of its own, map_slice.py), and from then on
@@ -75,9 +78,15 @@ def structure_for(
     `levels` deep for an embed's) is rendered from: the whole structure when this process
     holds the debate, the stored strengths are behind, or the slice would be most of the
     debate anyway; else the slice."""
-    if holds(debate) or not stored_strengths.current(debate):
+    if not reads_slices(debate):
         return debate_structure(debate)
     return load(debate, around=around, levels=levels) or debate_structure(debate)
+
+
+def reads_slices(debate: Debate) -> bool:
+    """Whether a page of the debate is read from a slice in this process: it holds nothing
+    of the debate, and the stored strengths are current (as the debate's row was read)."""
+    return not holds(debate) and stored_strengths.current(debate)
 
 
 # More claims than this on the first two levels, and the first screen is no longer a slice
@@ -103,23 +112,32 @@ def _placeholders(values: Sequence[object]) -> str:
 
 
 def load(
-    debate: Debate, *, around: int | None = None, levels: int = LEVELS
+    debate: Debate,
+    *,
+    around: int | None = None,
+    levels: int = LEVELS,
+    cards: Sequence[int] | None = None,
 ) -> DebateStructure | None:
     """The first screen's slice of the debate (six queries, seven with links) from one
     snapshot (`snapshot.py`), or None when it would hold more than `SLICE_MAX` claims or a
     relation in it names a claim it does not hold. `around` a claim: the slice its focus
     page and branch fragment read instead (the claim, its way up to its thesis, its pros and
     cons and theirs; the theses still, for "the lone thesis"). `levels` deeper than
-    `LEVELS`: an embed's tree opened that deep, read the same way (one query more)."""
+    `LEVELS`: an embed's tree opened that deep, read the same way (one query more).
+    `cards`: the claims and their ways up only, for cards that show neither their pros and
+    cons nor how many."""
+    picked = list(cards) if cards is not None else [around] if around is not None else None
     with snapshot():
-        structure = _read_slice(debate, around, levels)
+        structure = _read_slice(debate, picked, levels=levels, beneath=cards is None)
     if structure is not None and dangling(structure):
         logger.warning("debate %s: the first screen's slice names unread claims", debate.pk)
         return None
     return structure
 
 
-def _read_slice(debate: Debate, around: int | None, levels: int) -> DebateStructure | None:
+def _read_slice(
+    debate: Debate, picked: list[int] | None, *, levels: int, beneath: bool
+) -> DebateStructure | None:
     """Plain SQL, each part through an index: the theses by a partial index, relations by
     their parent (the ORM's `OR` of subqueries read every row of the debate on PostgreSQL),
     then the claims at their ends."""
@@ -138,8 +156,8 @@ def _read_slice(debate: Debate, around: int | None, levels: int) -> DebateStruct
         thesis_rows = cursor.fetchall()
         thesis_ids = [row[0] for row in thesis_rows]
         newest = max((row[-1] or 0 for row in thesis_rows), default=0)
-        roots = thesis_ids if around is None else [around]
-        if not roots:
+        roots = thesis_ids if picked is None else picked
+        if not roots or not beneath:
             edges = []
         elif levels <= LEVELS:
             edges = _edges_under(cursor, debate.pk, roots)
@@ -149,10 +167,10 @@ def _read_slice(debate: Debate, around: int | None, levels: int) -> DebateStruct
         return None
     children, parents, original = edge_indexes(edges)
     # The way up of every linked claim (a link shows only where its original place is
-    # seen) and of the claim in focus (whether the reader sees it, its breadcrumbs).
+    # seen) and of the claims picked (whether the reader sees them, their breadcrumbs).
     ways = {edge.child for edge in edges if edge.is_link}
-    if around is not None:
-        ways.add(around)
+    if picked is not None:
+        ways.update(picked)
     for edge in _ways_up(debate.pk, sorted(ways)):
         if edge.child not in original:
             original[edge.child] = edge

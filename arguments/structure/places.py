@@ -1,0 +1,291 @@
+"""Who sees which claims of a debate, and which claims a page lists, read without loading the
+debate: for pages that list a few claims picked by their stored rows (the cruxes) on a worker
+that holds nothing of it (issue 35).
+
+A reader sees a claim when every claim on its way up to its thesis passes the visibility rule
+(`permissions.sees_along`). Every claim on a way up that fails it for someone is not
+published, merged, or has no place in the tree (no standing original relation, not a thesis);
+those are few, so one recursive query reads them and every claim beneath them
+(`unpublished_under`), and whoever reads, the claims they do not see are found among these
+in memory (`unseen_by`). Any other claim is seen by everyone.
+
+The points a page lists are picked by a condition on their rows and their points' tallies
+(`points_where`), one scan of the debate's relations. Both reads are kept in this process,
+keyed by the debate's versions they were read at (a write moves the structure version, a
+vote the tally version), so a page read again costs only its cards; the cards of the claims
+shown are read as a slice (first_screen.py, `cards`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from django.db import connections
+
+from arguments import caches, replicas
+from arguments.models import Claim, Relation, Tally, tally_of
+from arguments.rules.permissions import sees_claim
+
+if TYPE_CHECKING:
+    from arguments.models import Debate
+
+# More rows than this and the caller loads the debate whole instead: a debate with most of
+# its claims unpublished, or a condition that picks most of it, costs a whole load anyway.
+PLACES_MAX = 5_000
+
+_CLAIMS = Claim._meta.db_table
+_RELATIONS = Relation._meta.db_table
+# A point's tally as `points_where`'s condition names it.
+TALLY = ("t0", "t1", "t2", "t3", "t4")
+_CLAIM_TALLY = ", ".join(f"c.{name}" for name in Claim.TALLY_FIELDS)
+_RELATION_TALLY = ", ".join(
+    f"r.{name} AS {alias}" for name, alias in zip(Relation.TALLY_FIELDS, TALLY, strict=True)
+)
+_UNPUBLISHED = (Claim.Status.PENDING, Claim.Status.HIDDEN, Claim.Status.DELETED)
+
+
+@dataclass(slots=True)
+class Place:
+    """A claim as the visibility rule reads it (`permissions.ClaimState`), where it was
+    written, and its point's tally (a thesis's own, any other claim's original relation's)."""
+
+    id: int
+    status: str
+    is_thesis: bool
+    author_id: int | None
+    merged_into_id: int | None
+    relation: int | None  # its standing original relation (None: a thesis, or no place)
+    parent: int | None
+    tally: Tally
+
+    @property
+    def point(self) -> str:
+        """The key its votes are cast on (`r<relation>`, a thesis's `c<claim>`)."""
+        return f"r{self.relation}" if self.relation is not None else f"c{self.id}"
+
+
+def _size(kept: tuple[int, object] | _Picked) -> int:
+    """About: a few hundred bytes a row read (a `Place`, and what was made of it)."""
+    rows = kept.rows if isinstance(kept, _Picked) else kept[0]
+    return 300 * rows + 100
+
+
+_kept = caches.Bounded("places", sizer=_size, default_mb=8)
+caches.register(
+    "places",
+    kept=caches.Kept.PROCESS,
+    key="(debate, and the claims under unpublished ones and the structure version; or a "
+    "page's points, kept with the structure and tally versions they were read at)",
+    stale="the claims under unpublished ones: never (a write moves the structure version, a "
+    "read after it asks under a new key); a page's points: read again after a write, caught "
+    "up after votes (the points stamped `tallied_in` after the tally version kept)",
+    forget=_kept.clear,
+    holds=_kept,
+)
+
+
+def _places(rows: Sequence[Sequence[Any]]) -> list[Place]:
+    return [
+        Place(pk, status, bool(is_thesis), author, merged, relation, parent, tally_of(tally))
+        for pk, status, is_thesis, author, merged, relation, parent, *tally in rows
+    ]
+
+
+def _read[T](
+    key: tuple[object, ...], sql: str, params: list[Any], pick: Callable[[list[Place]], T]
+) -> T | None:
+    """What `pick` makes of the places a query reads, kept under `key`; None when they are
+    more than `PLACES_MAX`."""
+    found = _kept.fetch(key)
+    if found is None:
+        with connections[replicas.reads_from()].cursor() as cursor:
+            cursor.execute(sql, [*params, PLACES_MAX + 1])
+            rows = cursor.fetchall()
+        found = (len(rows), pick(_places(rows)) if len(rows) <= PLACES_MAX else None)
+        _kept.keep(key, found)
+    return found[1]
+
+
+@dataclass(slots=True)
+class _Picked:
+    """A page's points as read at the debate's `versions` (structure, tally), by point, and
+    what the page made of them (None: more than `PLACES_MAX`, and so not kept by point)."""
+
+    rows: int
+    versions: tuple[int, int]
+    points: dict[str, Place] | None
+    made: Any
+
+
+def _points_sql(where: Callable[[Sequence[str]], str], *, since: bool) -> str:
+    """The debate's points (its standing original relations, its theses) that pass `where`;
+    `since` a tally version: every point voted on after it, each with whether it passes."""
+    relation_tally = where([f"r.{column}" for column in Relation.TALLY_FIELDS])
+    thesis_tally = where([f"c.{column}" for column in Claim.TALLY_FIELDS])
+    if since:
+        relation_pick = f"CASE WHEN ({relation_tally}) THEN 1 ELSE 0 END"
+        thesis_pick = f"CASE WHEN ({thesis_tally}) THEN 1 ELSE 0 END"
+        relation_where, thesis_where = "r.tallied_in > %s", "c.tallied_in > %s"
+    else:
+        relation_pick = thesis_pick = "1"
+        relation_where, thesis_where = relation_tally, thesis_tally
+    return f"""
+        SELECT c.id, c.status, c.is_thesis, c.author_id, c.merged_into_id, r.id, r.parent_id,
+            {_RELATION_TALLY}, {relation_pick}
+        FROM {_RELATIONS} r JOIN {_CLAIMS} c ON c.id = r.child_id
+        WHERE r.debate_id = %s AND r.is_link = %s AND r.is_hidden = %s AND ({relation_where})
+        UNION ALL
+        SELECT c.id, c.status, c.is_thesis, c.author_id, c.merged_into_id, NULL, NULL,
+            {_CLAIM_TALLY}, {thesis_pick}
+        FROM {_CLAIMS} c
+        WHERE c.debate_id = %s AND c.is_thesis = %s AND ({thesis_where})
+        LIMIT %s
+    """  # names from the models and the caller's condition; values are parameters
+
+
+def points_where[T](
+    debate: Debate,
+    name: str,
+    where: Callable[[Sequence[str]], str],
+    params: list[Any],
+    pick: Callable[[list[Place]], T],
+) -> T | None:
+    """What `pick` makes of the points of the debate (its theses, its standing original
+    relations) whose claim `c` and tally pass `where` (SQL over the tally's five columns it
+    is given), kept under `name`; None when they are more than `PLACES_MAX`.
+
+    Kept for the debate's structure version, and caught up after votes: only the points
+    voted on since (each vote stamps its point with the new tally version, `tallied_in`, as
+    the structure's catch-up reads them: structure/changes.py) are read again."""
+    key = (debate.pk, name)
+    now = (debate.structure_version, debate.tally_version)
+    kept: _Picked | None = _kept.fetch(key)
+    if kept is not None and kept.versions == now:
+        return kept.made
+    points: dict[str, Place] | None = None
+    if kept is not None and kept.points is not None and _behind(kept.versions, now):
+        since = kept.versions[1]
+        values = [*params, debate.pk, False, False, since, *params, debate.pk, True, since]
+        voted = _read_points(_points_sql(where, since=True), values)
+        if voted is not None:
+            points = dict(kept.points)
+            for place, picked in voted:
+                if picked:
+                    points[place.point] = place
+                else:
+                    points.pop(place.point, None)
+    if points is None:
+        values = [debate.pk, False, False, *params, debate.pk, True, *params]
+        found = _read_points(_points_sql(where, since=False), values)
+        if found is None:
+            _kept.keep(key, _Picked(PLACES_MAX, now, None, None))
+            return None
+        points = {place.point: place for place, _picked in found}
+    if len(points) > PLACES_MAX:
+        kept = _Picked(len(points), now, None, None)
+    else:
+        kept = _Picked(len(points), now, points, pick(list(points.values())))
+    _kept.keep(key, kept)
+    return kept.made
+
+
+def _behind(kept: tuple[int, int], now: tuple[int, int]) -> bool:
+    """Whether what was kept at versions `kept` is caught up by the votes since alone."""
+    return kept[0] == now[0] and kept[1] < now[1]
+
+
+def _read_points(sql: str, values: list[Any]) -> list[tuple[Place, bool]] | None:
+    """The points a query reads, each with whether it passes; None when they are more than
+    `PLACES_MAX` (the caller reads them all again, or keeps none)."""
+    with connections[replicas.reads_from()].cursor() as cursor:
+        cursor.execute(sql, [*values, PLACES_MAX + 1])
+        rows = cursor.fetchall()
+    if len(rows) > PLACES_MAX:
+        return None
+    places = _places([row[:-1] for row in rows])
+    return [(place, bool(row[-1])) for place, row in zip(places, rows, strict=True)]
+
+
+def unpublished_under(debate: Debate) -> dict[int, Place] | None:
+    """The claims of the debate that are not published, are merged or have no place in the
+    tree, and every claim beneath them, by id; None when more than `PLACES_MAX`."""
+    original = "r.is_link = %s AND r.is_hidden = %s"
+    sql = f"""
+        WITH RECURSIVE under(id) AS (
+            SELECT c.id FROM {_CLAIMS} c
+            WHERE c.debate_id = %s AND c.status IN (%s, %s, %s)
+            UNION
+            SELECT c.id FROM {_CLAIMS} c
+            WHERE c.debate_id = %s AND c.merged_into_id IS NOT NULL
+            UNION
+            SELECT c.id FROM {_CLAIMS} c
+            WHERE c.debate_id = %s AND c.is_thesis = %s AND NOT EXISTS (
+                SELECT 1 FROM {_RELATIONS} r WHERE r.child_id = c.id AND {original}
+            )
+            UNION
+            SELECT r.child_id FROM {_RELATIONS} r JOIN under u ON r.parent_id = u.id
+            WHERE {original}
+        )
+        SELECT c.id, c.status, c.is_thesis, c.author_id, c.merged_into_id, r.id, r.parent_id,
+            {_CLAIM_TALLY}
+        FROM under JOIN {_CLAIMS} c ON c.id = under.id
+        LEFT JOIN {_RELATIONS} r ON r.child_id = c.id AND {original}
+        LIMIT %s
+    """  # names from the models; values are parameters
+    values = [
+        *(debate.pk, *_UNPUBLISHED),
+        debate.pk,
+        *(debate.pk, False, False, False),
+        *(False, False),
+        *(False, False),
+    ]
+    key = (debate.pk, "under", debate.structure_version)
+    return _read(key, sql, values, lambda found: {place.id: place for place in found})
+
+
+def unseen_by(under: dict[int, Place], *, user_id: int | None, moderates: bool) -> set[int]:
+    """The claims a reader does not see where they stand, of `under` (every other claim
+    they see): a claim that fails the rule, or stands beneath one, or on a way up that does
+    not reach a thesis."""
+    seen: dict[int, bool] = {}
+    for claim_id in under:
+        chain: list[Place] = []
+        current: int | None = claim_id
+        while current is not None and current in under and current not in seen:
+            if any(place.id == current for place in chain):
+                break  # a cycle: no way up to a thesis
+            place = under[current]
+            chain.append(place)
+            current = place.parent
+        if current is not None and current in seen:
+            above = seen[current]
+        elif current is not None and current not in under:
+            above = True  # published, in place, and so is everything above it
+        else:
+            above = bool(chain) and chain[-1].is_thesis and chain[-1].parent is None
+        for place in reversed(chain):
+            above = above and sees_claim(place, user_id=user_id, moderates=moderates)
+            seen[place.id] = above
+    return {claim_id for claim_id, shown in seen.items() if not shown}
+
+
+def claims_of(debate: Debate, points: Sequence[str]) -> dict[str, int] | None:
+    """The claim of each of `points` ("r<relation>", "c<thesis>") that stands in the tree
+    as that point: a standing original relation's child, a thesis; None when they are more
+    than `PLACES_MAX` (two queries, by primary key)."""
+    if len(points) > PLACES_MAX:
+        return None
+    relations = [int(point[1:]) for point in points if point.startswith("r")]
+    theses = [int(point[1:]) for point in points if point.startswith("c")]
+    found: dict[str, int] = {}
+    if relations:
+        standing = Relation.objects.filter(
+            debate=debate, pk__in=relations, is_link=False, is_hidden=False
+        )
+        found.update((f"r{pk}", child) for pk, child in standing.values_list("pk", "child_id"))
+    if theses:
+        kept = Claim.objects.filter(debate=debate, pk__in=theses, is_thesis=True)
+        found.update((f"c{pk}", pk) for pk in kept.values_list("pk", flat=True))
+    return found
