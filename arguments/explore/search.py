@@ -16,7 +16,10 @@ claims only, found by its index). The site-wide search reads the stored English 
 SQLite has no stemming: every word must appear, in any language.
 
 The database only proposes candidates (at most `CANDIDATES`); the lens decides what the reader
-sees, so pending, hidden and merged claims, and claims beneath a hidden one, never leak.
+sees, so pending, hidden and merged claims, and claims beneath a hidden one, never leak. It
+decides along each candidate's way up to its thesis, read alone for the candidates
+(arguments/structure/placing.py: two queries), never from the whole debate: a search costs
+what it finds, in a debate of 200 claims or of 200,000, and across a site of many debates.
 """
 
 from __future__ import annotations
@@ -45,9 +48,13 @@ from django.utils.safestring import SafeString, mark_safe
 from arguments import languages
 from arguments.models import Citation, Claim, Debate, Source
 from arguments.reading.lens import Lens
+from arguments.rules.permissions import remember_roles
+from arguments.structure import placing
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AnonymousUser, User
+
+    from arguments.structure.graph import Node
 
     AnyUser = User | AnonymousUser
 
@@ -210,36 +217,42 @@ def _hits(
     limit: int,
     config: str = CONFIG,
 ) -> list[Hit]:
-    """The candidates the reader sees (each through its debate's lens), as `Hit`s."""
-    kept: list[tuple[int, Lens, str]] = []
-    for pk, debate_id, source in found:
-        lens = lenses.get(debate_id)
-        if lens is not None and lens.sees(pk):
-            kept.append((pk, lens, source))
+    """The candidates the reader sees (each through its debate's lens, along its way up
+    read alone: arguments/structure/placing.py), as `Hit`s."""
+    candidates = [f for f in found if f[1] in lenses]
+    ways = placing.placed(
+        (lens.debate for lens in lenses.values()), {pk for pk, _debate, _source in candidates}
+    )
+    kept: list[tuple[int, Lens, list[Node], str]] = []
+    for pk, debate_id, source in candidates:
+        way = ways.get(debate_id)
+        if way is None or pk not in way.nodes:
+            continue
+        path = way.path_to(pk)
+        lens = lenses[debate_id]
+        if lens.sees_path(path):
+            kept.append((pk, lens, path, source))
             if len(kept) == limit:
                 break
-    snippets = _snippets([pk for pk, _lens, _source in kept], query, config)
-    hits = []
-    for pk, lens, source in kept:
-        path = lens.structure.path_to(pk)
-        hits.append(
-            Hit(
-                claim_id=pk,
-                debate=lens.debate,
-                snippet=snippets.get(pk, _marked("")),
-                thesis=path[0].text if len(path) > 1 else "",
-                parent=path[-2].text if len(path) > 2 else "",
-                skipped=max(0, len(path) - 3),
-                url=lens.claim_urls(pk).focus,
-                source=source,
-            )
+    snippets = _snippets([pk for pk, _lens, _path, _source in kept], query, config)
+    return [
+        Hit(
+            claim_id=pk,
+            debate=lens.debate,
+            snippet=snippets.get(pk, _marked("")),
+            thesis=path[0].text if len(path) > 1 else "",
+            parent=path[-2].text if len(path) > 2 else "",
+            skipped=max(0, len(path) - 3),
+            url=lens.claim_urls(pk).focus,
+            source=source,
         )
-    return hits
+        for pk, lens, path, source in kept
+    ]
 
 
 def search_debate(lens: Lens, query: str, *, limit: int = 20) -> list[Hit]:
     """Claims of the lens's debate matching `query` that its reader sees, best first, the
-    words stemmed as the debate's language stems them."""
+    words stemmed as the debate's language stems them. The debate is never loaded whole."""
     config = languages.search_config(lens.debate.language)
     found = _ranked_ids(Claim.objects.filter(debate=lens.debate), query, config)
     return _hits(found, {lens.debate.pk: lens}, query, limit, config)
@@ -256,9 +269,12 @@ def readable_debates(user: AnyUser) -> QuerySet[Debate]:
 
 def search_claims(user: AnyUser, query: str, *, limit: int = 20) -> list[Hit]:
     """Claims matching `query` across the debates the reader may read, best first; each
-    debate with a candidate is read through the reader's lens on it."""
+    debate with a candidate is read through the reader's lens on it. A fixed number of
+    queries however many debates the candidates come from: their debates, the reader's
+    memberships of them, and the candidates' ways up, each one query for all."""
     found = _ranked_ids(Claim.objects.filter(debate__in=readable_debates(user).values("id")), query)
-    debates = Debate.objects.filter(pk__in={f[1] for f in found}).select_related("owner")
+    debates = list(Debate.objects.filter(pk__in={f[1] for f in found}).select_related("owner"))
+    remember_roles(user, debates)
     lenses = {debate.pk: Lens.of(debate, user) for debate in debates}
     lenses = {pk: lens for pk, lens in lenses.items() if lens.readable}
     return _hits(found, lenses, query, limit)
