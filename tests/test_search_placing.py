@@ -61,7 +61,7 @@ def _hits_shown(page: str) -> str:
 def _queries(debate: Debate) -> list[str]:
     """A query for every claim of the debate (its first two words), and one for them all."""
     texts = Claim.objects.filter(debate=debate).values_list("text", flat=True)
-    return sorted({" ".join(text.split()[:2]) for text in texts}) + ["the"]
+    return [*sorted({" ".join(text.split()[:2]) for text in texts}), "the"]
 
 
 @pytest.mark.parametrize("persona", PERSONAS)
