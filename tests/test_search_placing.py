@@ -69,9 +69,13 @@ def test_a_debates_search_is_the_one_the_whole_structure_gives(
     client, cast, argued, persona, monkeypatch
 ):
     user = cast[persona]
+    # "Under it." is all stop words in English: PostgreSQL finds it by its source's title.
+    under = Claim.objects.get(debate=argued, text="Under it.")
+    services.source_cite(actor=cast.owner, claim=under, url="https://e.org/b", title="Evidence")
     url = reverse("arguments:debate_search", args=[argued.slug])
     found = "".join(
-        _hits_shown(_same_as_whole(client, user, url, q, monkeypatch)) for q in _queries(argued)
+        _hits_shown(_same_as_whole(client, user, url, q, monkeypatch))
+        for q in [*_queries(argued), "evidence"]
     )
     shown = {int(pk) for pk in re.findall(r"/claims/(\d+)/", found)}
 
