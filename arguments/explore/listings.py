@@ -41,6 +41,7 @@ from django.db.models import (
 from django.db.models.expressions import CombinedExpression
 from django.db.models.functions import Coalesce
 
+from arguments import caches
 from arguments.explore.search import debate_matches
 from arguments.models import Claim, Debate, Relation, Tag
 
@@ -79,6 +80,16 @@ def _votes() -> CombinedExpression:
     return _count(Relation.objects.all(), Sum(_tally())) + _count(
         Claim.objects.filter(is_thesis=True), Sum(_tally())
     )
+
+
+caches.register(
+    "debate counts",
+    kept=caches.Kept.DATABASE,
+    key="`Debate.participant_count` and `vote_count`, stamped with the versions they were "
+    "counted at (`counted_structure_version`, `counted_tally_version`)",
+    stale="the stamp differs from the debate's versions: the next listing that reads the "
+    "debate counts it again (`count_stale`)",
+)
 
 
 def count_stale(debates: QuerySet[Debate]) -> int:
