@@ -16,6 +16,7 @@ from arguments.models import Claim, Debate, Role, Stance
 from arguments.structure import loader, placing
 from arguments.structure.loader import debate_structure, holds
 from tests import test_first_screen
+from tests.conftest import build_debate
 from tests.factories import MembershipFactory
 from tests.test_first_screen import NONCE, TOKEN
 from tests.test_focus_slice import PERSONAS, _random_write
@@ -142,3 +143,23 @@ def test_the_ways_up_are_the_whole_structures_paths(argued):
     assert placing.placed([argued], []) == {}
     other = services.debate_create(owner=argued.owner, title="Other", thesis="Elsewhere.")
     assert placing.placed([other], claims) == {}, "claims of a debate not asked for: none"
+
+
+@pytest.mark.parametrize("size", [10, 2000])
+def test_similar_claims_while_typing_read_a_few_rows_at_any_size(
+    client, size, monkeypatch, django_assert_max_num_queries
+):
+    debate = build_debate(size, slug=f"similar-{size}")
+    debate_structure(debate)  # someone read it once: its strengths are stored
+    last = Claim.objects.filter(debate=debate).order_by("-id").first()
+    client.force_login(debate.owner)
+    monkeypatch.setattr(loader, "_load_structure", lambda d: pytest.fail("loaded whole"))
+    caches.forget_all()
+    url = reverse("arguments:claim_add", args=[debate.slug, debate.claims.get(is_thesis=True).pk])
+    draft = {"part": "similar", "stance": "pro", "text": f"{last.text} again"}
+    # Session, user, debate (3), the slice around the claim (7), the claim's row, the claims
+    # beneath it, the candidates, their ways up (2); if this grows, say why.
+    with django_assert_max_num_queries(15):
+        response = client.get(url, draft, HTTP_HX_REQUEST="true")
+    assert response.status_code == 200 and f"/claims/{last.pk}/" in response.content.decode()
+    assert not holds(debate)
