@@ -101,7 +101,8 @@ def count_stale(debates: QuerySet[Debate]) -> int:
     behind, as the stored strengths' stamp does; counting while listing keeps writes as
     cheap as they were. The counts and versions come from one statement (one snapshot), so
     a count stored is exactly the one of the versions it is stamped with; a write after it
-    makes it stale again, and two readers storing at once store the same thing."""
+    makes it stale again, and an older count stored after a newer one (two readers at once)
+    carries its older stamp, so the next listing counts it again."""
     stale = debates.filter(
         Q(counted_structure_version=None)
         | Q(counted_tally_version=None)
