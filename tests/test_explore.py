@@ -278,3 +278,18 @@ def test_staff_feature_a_debate_and_tag_it_in_the_admin(client, debate, cast):
     changelist = client.get(reverse("admin:arguments_debate_changelist")).content.decode()
     assert 'name="form-0-featured"' in changelist  # featured is edited in the list
     assert client.get(reverse("admin:arguments_tag_change", args=[tag.pk])).status_code == 200
+
+
+@pytest.mark.parametrize("count", [10, 300])
+def test_a_search_across_debates_costs_the_same_queries_for_few_and_many_debates(
+    client, cast, django_assert_max_num_queries, count
+):
+    _bulk_site(count, Tag.objects.create(slug="t", name="T"))
+    client.get(reverse("arguments:debate_list"))  # the listed debates counted once
+    # A pro in every debate matches: candidates from up to 60 debates. The debates listed (a
+    # page of ids, stale counts, rows, theses, tags: 5), candidates (2, and SQLite's texts to
+    # rank them), the hits' debates (1), their ways up (2), headlines (1); none per debate.
+    with django_assert_max_num_queries(12):
+        response = client.get(reverse("arguments:debate_list"), {"q": "pro"})
+    hits = response.context["hits"]
+    assert len(hits) == len({hit.debate.pk for hit in hits}) == min(count, 20)
