@@ -241,6 +241,13 @@ class Debate(models.Model):
     # with (arguments/structure/stored_sizes.py); None until first stored. Votes change no
     # size, so no tally version.
     sizes_structure_version = models.PositiveBigIntegerField(null=True, editable=False)
+    # Explore's "Popular" order (arguments/explore/listings.py, `popular`): people who wrote a
+    # published claim and votes on its points, counted by a reader and stamped with the
+    # versions they were counted at; stale when those differ from the debate's (issue 35).
+    participant_count = models.PositiveIntegerField(default=0, editable=False)
+    vote_count = models.PositiveBigIntegerField(default=0, editable=False)
+    counted_structure_version = models.PositiveBigIntegerField(null=True, editable=False)
+    counted_tally_version = models.PositiveBigIntegerField(null=True, editable=False)
     # A deadline (a course's, say): the periodic task freezes the debate then, once
     # (arguments/tasks/periodic.py), and clears it.
     freeze_at = models.DateTimeField(
@@ -258,6 +265,10 @@ class Debate(models.Model):
             "strengths_structure_version",
             "strengths_tally_version",
             "sizes_structure_version",
+            "participant_count",
+            "vote_count",
+            "counted_structure_version",
+            "counted_tally_version",
             "updated_at",
             "interchange",
         ]
@@ -270,6 +281,22 @@ class Debate(models.Model):
         constraints = [
             models.CheckConstraint(
                 condition=GreaterThan(Length(Trim("title")), 0), name="debate_title_not_blank"
+            ),
+        ]
+        # The orders the home page and Explore list debates in, read a page at a time from
+        # the index, however many debates the site holds (issue 35): the home page's of
+        # listed debates only; Explore's lists also hold the reader's own and their
+        # memberships', so they walk the whole order and stop at a page.
+        indexes = [
+            models.Index(
+                fields=["-featured", "-updated_at", "-id"],
+                condition=Q(visibility="public", archived_at=None),
+                name="debate_listed_home",
+            ),
+            models.Index(fields=["-updated_at"], name="debate_active"),
+            models.Index(fields=["-created_at"], name="debate_new"),
+            models.Index(
+                fields=["-participant_count", "-vote_count", "-updated_at"], name="debate_popular"
             ),
         ]
 

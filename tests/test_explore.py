@@ -9,7 +9,7 @@ from django.urls import reverse
 
 from arguments import services
 from arguments.explore import cruxes, listings
-from arguments.models import Debate, Role, Stance, Tag
+from arguments.models import Claim, Debate, Relation, Role, Stance, Tag
 from arguments.reading.lens import Lens
 from tests.factories import MembershipFactory, UserFactory
 
@@ -172,20 +172,91 @@ def test_a_visitor_is_refused_and_a_get_is_not_allowed(client, debate, cast):
 # -- cost and the demo -------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("count", [3, 30])
-def test_explore_costs_the_same_queries_for_few_and_many_debates(
+def _bulk_site(count: int, tag: Tag) -> list[Debate]:
+    """`count` public debates, every other one featured, each with a thesis and a pro by
+    another author and the tag: in a few bulk inserts."""
+    owner, writer = UserFactory(), UserFactory()
+    debates = Debate.objects.bulk_create(
+        Debate(slug=f"site-{n}", title=f"Debate {n}?", owner=owner, featured=n % 2 == 0)
+        for n in range(count)
+    )
+    theses = Claim.objects.bulk_create(
+        Claim(debate=d, text=f"Thesis {d.pk}.", author=owner, is_thesis=True) for d in debates
+    )
+    pros = Claim.objects.bulk_create(
+        Claim(debate=d, text=f"A pro {d.pk}.", author=writer) for d in debates
+    )
+    Relation.objects.bulk_create(
+        Relation(debate=t.debate, parent=t, child=p, stance=Stance.PRO, votes_3=n % 5)
+        for n, (t, p) in enumerate(zip(theses, pros, strict=True))
+    )
+    Debate.tags.through.objects.bulk_create(
+        Debate.tags.through(debate_id=d.pk, tag_id=tag.pk) for d in debates
+    )
+    return debates
+
+
+@pytest.mark.parametrize("count", [10, 300])
+def test_home_explore_and_a_tag_cost_the_same_queries_for_few_and_many_debates(
     client, cast, django_assert_max_num_queries, count
 ):
     tag = Tag.objects.create(slug="t", name="T")
-    for n in range(count):
-        debate = _debate(UserFactory(), f"Debate {n}?", featured=n % 2 == 0)
-        debate.tags.add(tag)
+    _bulk_site(count, tag)
     client.force_login(cast.viewer)
-    # session and user (2), four lists (4), their tags (1), the tag cloud (1)
-    with django_assert_max_num_queries(8):
+    # Session and user (2); the counts of the debates whose counts are stale (1) and, the
+    # first time, their store (1, and a savepoint's 2); each list's ids (4); their rows with
+    # claim counts (1), their tags (1); the tag cloud (1). If this grows, say why.
+    with django_assert_max_num_queries(13):
+        response = client.get(reverse("arguments:explore"))
+    assert response.status_code == 200
+    assert len(response.context["explore"].popular) == min(count, listings.ROWS)
+    with django_assert_max_num_queries(10):  # the counts current: none stored
         assert client.get(reverse("arguments:explore")).status_code == 200
-    with django_assert_max_num_queries(5):
-        assert client.get(reverse("arguments:explore_tag", args=["t"])).status_code == 200
+    with django_assert_max_num_queries(7):
+        response = client.get(reverse("arguments:explore_tag", args=["t"]))
+    assert response.status_code == 200
+    # The home page: a page of ids (1), stale counts (1), rows with claim counts, theses and
+    # tags (3).
+    with django_assert_max_num_queries(7):
+        response = client.get(reverse("arguments:debate_list"))
+    assert len(response.context["debates"].debates) == min(count, listings.HOME_ROWS)
+    assert response.context["debates"].more == (count > listings.HOME_ROWS)
+
+
+def test_popular_follows_the_counts_as_writes_and_votes_move_them(site, cast):
+    assert listings.count_stale(Debate.objects.all()) == 6  # never counted
+    assert listings.count_stale(Debate.objects.all()) == 0  # all current
+    quiet = site["quiet"]
+    thesis = quiet.claims.get(is_thesis=True)
+    written = [
+        services.claim_add(actor=author, parent=thesis, stance=Stance.CON, text=f"No, {author}.")
+        for author in (cast.writer, cast.editor, cast.moderator, cast.owner)
+    ]
+    # Four participants (the owner wrote the thesis too), one more than the busy debate.
+    assert _titles(listings.explore(cast.stranger).popular)[0] == "Quiet?"
+    quiet.refresh_from_db()
+    assert (quiet.participant_count, quiet.vote_count) == (4, 0)
+    for voter in (cast.writer, cast.editor, cast.viewer, cast.moderator):
+        services.vote_cast(user=voter, point=thesis, value=2)
+    assert listings.count_stale(Debate.objects.all()) == 1
+    quiet.refresh_from_db()
+    assert quiet.vote_count == 4
+    # A hidden claim is no participation: its author no longer counts.
+    services.claim_hide(actor=cast.owner, claim=written[2])
+    assert listings.count_stale(Debate.objects.all()) == 1
+    quiet.refresh_from_db()
+    assert quiet.participant_count == 3
+
+
+def test_the_home_page_pages_through_the_debates(client, cast):
+    _bulk_site(listings.HOME_ROWS + 5, Tag.objects.create(slug="t", name="T"))
+    first = client.get(reverse("arguments:debate_list"))
+    second = client.get(reverse("arguments:debate_list"), {"page": "2"})
+    ids = [d.pk for d in first.context["debates"].debates]
+    more = [d.pk for d in second.context["debates"].debates]
+    assert len(ids) == listings.HOME_ROWS and len(more) == 5 and not set(ids) & set(more)
+    assert 'rel="next"' in first.content.decode() and 'rel="prev"' in second.content.decode()
+    assert client.get(reverse("arguments:debate_list"), {"page": "x"}).status_code == 400
 
 
 def test_the_demo_features_the_main_debate_and_tags_every_debate(cast):
@@ -207,3 +278,18 @@ def test_staff_feature_a_debate_and_tag_it_in_the_admin(client, debate, cast):
     changelist = client.get(reverse("admin:arguments_debate_changelist")).content.decode()
     assert 'name="form-0-featured"' in changelist  # featured is edited in the list
     assert client.get(reverse("admin:arguments_tag_change", args=[tag.pk])).status_code == 200
+
+
+@pytest.mark.parametrize("count", [10, 300])
+def test_a_search_across_debates_costs_the_same_queries_for_few_and_many_debates(
+    client, cast, django_assert_max_num_queries, count
+):
+    _bulk_site(count, Tag.objects.create(slug="t", name="T"))
+    client.get(reverse("arguments:debate_list"))  # the listed debates counted once
+    # A pro in every debate matches: candidates from up to 60 debates. The debates listed (a
+    # page of ids, stale counts, rows, theses, tags: 5), candidates (2, and SQLite's texts to
+    # rank them), the hits' debates (1), their ways up (2), headlines (1); none per debate.
+    with django_assert_max_num_queries(12):
+        response = client.get(reverse("arguments:debate_list"), {"q": "pro"})
+    hits = response.context["hits"]
+    assert len(hits) == len({hit.debate.pk for hit in hits}) == min(count, 20)

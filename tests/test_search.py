@@ -7,9 +7,10 @@ import pytest
 from django.db import connection
 from django.urls import reverse
 
-from arguments import services
+from arguments import caches, services
 from arguments.explore import search
 from arguments.models import Debate, Stance
+from arguments.structure import loader
 from tests.conftest import build_debate
 from tests.test_permission_matrix import build_scene
 
@@ -208,15 +209,26 @@ def test_a_private_debates_search_page_is_a_404_to_outsiders(client, cast):
 
 @pytest.mark.parametrize("size", [10, 2000])
 def test_searching_costs_the_same_queries_on_a_small_and_a_large_debate(
-    client, django_assert_max_num_queries, size
+    client, django_assert_max_num_queries, size, monkeypatch
 ):
     debate = build_debate(size)
     client.force_login(debate.owner)
-    url, query = _search_url(debate, "claim 7")
-    client.get(url, query)  # the structure loaded once, as any page of the debate does
+    url, query = _search_url(debate, "claim")
+    # A worker holding nothing of the debate never loads it whole to place the hits.
+    monkeypatch.setattr(loader, "_load_structure", lambda d: pytest.fail("loaded whole"))
+    caches.forget_all()
+    shown = min(size, 20)  # every claim matches: all of them, or the best 20
     # The budget: session and user (2), debate and membership (2), candidates by text and by
-    # source title (2), headlines (1); whoever changes it explains why.
-    with django_assert_max_num_queries(8):
-        assert client.get(url, query).status_code == 200
+    # source title (2), the hits' ways up and their claims (2), headlines (1); whoever
+    # changes it explains why.
     with django_assert_max_num_queries(9):
-        assert client.get(reverse("arguments:debate_list"), query).status_code == 200
+        response = client.get(url, query)
+    assert response.status_code == 200 and len(response.context["hits"]) == shown
+    # Across debates (the home page): session and user (2), the debates listed (their ids,
+    # their stale counts and, the first time, their store; rows, theses and tags: 6),
+    # candidates (2, and SQLite's texts to rank them), the hits' debates (1; my memberships
+    # of those I do not own, 1), their ways up (2), headlines (1).
+    with django_assert_max_num_queries(15):
+        response = client.get(reverse("arguments:debate_list"), query)
+    assert response.status_code == 200 and len(response.context["hits"]) == shown
+    assert not loader.holds(debate)

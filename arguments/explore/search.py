@@ -16,7 +16,10 @@ claims only, found by its index). The site-wide search reads the stored English 
 SQLite has no stemming: every word must appear, in any language.
 
 The database only proposes candidates (at most `CANDIDATES`); the lens decides what the reader
-sees, so pending, hidden and merged claims, and claims beneath a hidden one, never leak.
+sees, so pending, hidden and merged claims, and claims beneath a hidden one, never leak. It
+decides along each candidate's way up to its thesis, read alone for the candidates
+(arguments/structure/placing.py: two queries), never from the whole debate: a search costs
+what it finds, in a debate of 200 claims or of 200,000, and across a site of many debates.
 """
 
 from __future__ import annotations
@@ -43,11 +46,17 @@ from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
 from arguments import languages
-from arguments.models import Citation, Claim, Debate, Source
+from arguments.models import Citation, Claim, Debate, Relation, Source
 from arguments.reading.lens import Lens
+from arguments.rules.permissions import remember_roles
+from arguments.structure import placing
 
 if TYPE_CHECKING:
+    from collections.abc import Iterable
+
     from django.contrib.auth.models import AnonymousUser, User
+
+    from arguments.structure.graph import Node
 
     AnyUser = User | AnonymousUser
 
@@ -210,36 +219,42 @@ def _hits(
     limit: int,
     config: str = CONFIG,
 ) -> list[Hit]:
-    """The candidates the reader sees (each through its debate's lens), as `Hit`s."""
-    kept: list[tuple[int, Lens, str]] = []
-    for pk, debate_id, source in found:
-        lens = lenses.get(debate_id)
-        if lens is not None and lens.sees(pk):
-            kept.append((pk, lens, source))
+    """The candidates the reader sees (each through its debate's lens, along its way up
+    read alone: arguments/structure/placing.py), as `Hit`s."""
+    candidates = [f for f in found if f[1] in lenses]
+    ways = placing.placed(
+        (lens.debate for lens in lenses.values()), {pk for pk, _debate, _source in candidates}
+    )
+    kept: list[tuple[int, Lens, list[Node], str]] = []
+    for pk, debate_id, source in candidates:
+        way = ways.get(debate_id)
+        if way is None or pk not in way.nodes:
+            continue
+        path = way.path_to(pk)
+        lens = lenses[debate_id]
+        if lens.sees_path(path):
+            kept.append((pk, lens, path, source))
             if len(kept) == limit:
                 break
-    snippets = _snippets([pk for pk, _lens, _source in kept], query, config)
-    hits = []
-    for pk, lens, source in kept:
-        path = lens.structure.path_to(pk)
-        hits.append(
-            Hit(
-                claim_id=pk,
-                debate=lens.debate,
-                snippet=snippets.get(pk, _marked("")),
-                thesis=path[0].text if len(path) > 1 else "",
-                parent=path[-2].text if len(path) > 2 else "",
-                skipped=max(0, len(path) - 3),
-                url=lens.claim_urls(pk).focus,
-                source=source,
-            )
+    snippets = _snippets([pk for pk, _lens, _path, _source in kept], query, config)
+    return [
+        Hit(
+            claim_id=pk,
+            debate=lens.debate,
+            snippet=snippets.get(pk, _marked("")),
+            thesis=path[0].text if len(path) > 1 else "",
+            parent=path[-2].text if len(path) > 2 else "",
+            skipped=max(0, len(path) - 3),
+            url=lens.claim_urls(pk).focus,
+            source=source,
         )
-    return hits
+        for pk, lens, path, source in kept
+    ]
 
 
 def search_debate(lens: Lens, query: str, *, limit: int = 20) -> list[Hit]:
     """Claims of the lens's debate matching `query` that its reader sees, best first, the
-    words stemmed as the debate's language stems them."""
+    words stemmed as the debate's language stems them. The debate is never loaded whole."""
     config = languages.search_config(lens.debate.language)
     found = _ranked_ids(Claim.objects.filter(debate=lens.debate), query, config)
     return _hits(found, {lens.debate.pk: lens}, query, limit, config)
@@ -256,9 +271,12 @@ def readable_debates(user: AnyUser) -> QuerySet[Debate]:
 
 def search_claims(user: AnyUser, query: str, *, limit: int = 20) -> list[Hit]:
     """Claims matching `query` across the debates the reader may read, best first; each
-    debate with a candidate is read through the reader's lens on it."""
+    debate with a candidate is read through the reader's lens on it. A fixed number of
+    queries however many debates the candidates come from: their debates, the reader's
+    memberships of them, and the candidates' ways up, each one query for all."""
     found = _ranked_ids(Claim.objects.filter(debate__in=readable_debates(user).values("id")), query)
-    debates = Debate.objects.filter(pk__in={f[1] for f in found}).select_related("owner")
+    debates = list(Debate.objects.filter(pk__in={f[1] for f in found}).select_related("owner"))
+    remember_roles(user, debates)
     lenses = {debate.pk: Lens.of(debate, user) for debate in debates}
     lenses = {pk: lens for pk, lens in lenses.items() if lens.readable}
     return _hits(found, lenses, query, limit)
@@ -282,7 +300,7 @@ SIMILAR_SHOWN = 3
 SIMILAR_MIN_LENGTH = 12  # shorter drafts resemble too much to warn about
 TRIGRAM_THRESHOLD = 0.45  # PostgreSQL: pg_trgm similarity (0-1) from which a claim is "similar"
 RATIO_THRESHOLD = 0.7  # SQLite: difflib's ratio (0-1), a stricter scale than trigrams
-SIMILAR_SCANNED = 5000  # SQLite: the fallback compares at most this many claims
+SIMILAR_SCANNED = 5000  # SQLite: the fallback compares at most this many published claims
 # SQLite: bounds on the fallback's work, whatever the draft (a crafted draft of random `a`/`b`
 # against claims alike passed every cheap bound, and 300 full comparisons of 500 characters
 # took 3.8 s): texts compared on their first characters, at most so many full `ratio()`
@@ -295,65 +313,75 @@ SIMILAR_BUDGET = 0.15  # seconds
 def similar_claims(lens: Lens, text: str, *, under: int) -> list[tuple[int, str]]:
     """(id, text) of up to three published claims of the debate, seen by the reader, that
     read like `text`, most similar first; claims already beneath `under` are left out (they
-    cannot be linked there, and the same text again there is a double submission)."""
+    cannot be linked there, and the same text again there is a double submission).
+
+    Asked while a writer types: the candidates come from the database, and whether the
+    reader sees each from its way up, read alone (arguments/structure/placing.py), never
+    from the whole debate (issue 35)."""
     text = " ".join(text.split())
     if len(text) < SIMILAR_MIN_LENGTH:
         return []
-    structure = lens.structure
-    taken = {edge.child for edge in structure.children.get(under, ())} | {under}
-
-    def wanted(claim_id: int) -> bool:
-        node = structure.nodes.get(claim_id)
-        return (
-            node is not None
-            and claim_id not in taken
-            and node.status == Claim.Status.PUBLISHED
-            and lens.sees(claim_id)
-        )
-
-    found: list[tuple[int, str]] = []
+    debate = lens.debate
+    beneath = Relation.objects.filter(debate=debate, parent_id=under, is_hidden=False)
+    taken = set(beneath.values_list("child_id", flat=True)) | {under}
+    published = Claim.objects.filter(debate=debate, status=Claim.Status.PUBLISHED)
     if _postgres():
         # The nearest claims by trigram distance (`text <-> draft`), which the GiST trigram
         # index of migration 0013 returns in order without scoring every claim of the
         # debate (scoring them all took 0.7 s on 20,000 claims); then the threshold.
         rows = (
-            Claim.objects.filter(debate=lens.debate, status=Claim.Status.PUBLISHED)
-            .annotate(similarity=TrigramSimilarity("text", text))
+            published.annotate(similarity=TrigramSimilarity("text", text))
             .order_by(TrigramDistance("text", text))
             .values_list("id", "similarity")[: SIMILAR_SHOWN * 4]
         )
         near = sorted((-similarity, pk) for pk, similarity in rows)
         candidates = [pk for similarity, pk in near if -similarity >= TRIGRAM_THRESHOLD]
     else:
-        draft = text.lower()[:SIMILAR_COMPARED]
-        matcher = SequenceMatcher(None, "", draft, autojunk=False)  # b: the draft, kept
-        deadline = time.perf_counter() + SIMILAR_BUDGET
-        bounded: list[tuple[float, int]] = []
-        for claim_id in lens.visible_ids[:SIMILAR_SCANNED]:
-            matcher.set_seq1(structure.nodes[claim_id].text.lower()[:SIMILAR_COMPARED])
-            # The cheap upper bounds first: most claims are nowhere near.
-            if matcher.real_quick_ratio() < RATIO_THRESHOLD:
-                continue
-            bound = matcher.quick_ratio()
-            if bound >= RATIO_THRESHOLD:
-                bounded.append((bound, claim_id))
-            if time.perf_counter() > deadline:
-                break
-        # The full comparison, the costly one, only for the likeliest few.
-        bounded.sort(key=lambda pair: (-pair[0], pair[1]))
-        scored: list[tuple[float, int]] = []
-        for _bound, claim_id in bounded[:SIMILAR_RATIOS]:
-            matcher.set_seq1(structure.nodes[claim_id].text.lower()[:SIMILAR_COMPARED])
-            ratio = matcher.ratio()
-            if ratio >= RATIO_THRESHOLD:
-                scored.append((ratio, claim_id))
-            if time.perf_counter() > deadline:
-                break
-        scored.sort(key=lambda pair: (-pair[0], pair[1]))
-        candidates = [claim_id for _ratio, claim_id in scored]
+        candidates = _resembling(
+            text, published.order_by("id").values_list("id", "text")[:SIMILAR_SCANNED]
+        )
+    candidates = [claim_id for claim_id in candidates if claim_id not in taken]
+    ways = placing.placed([debate], candidates).get(debate.pk)
+    found: list[tuple[int, str]] = []
     for claim_id in candidates:
-        if wanted(claim_id):
-            found.append((claim_id, structure.nodes[claim_id].text))
+        if ways is None or claim_id not in ways.nodes:
+            continue
+        path = ways.path_to(claim_id)
+        if path[-1].status == Claim.Status.PUBLISHED and lens.sees_path(path):
+            found.append((claim_id, path[-1].text))
             if len(found) == SIMILAR_SHOWN:
                 break
     return found
+
+
+def _resembling(text: str, claims: Iterable[tuple[int, str]]) -> list[int]:
+    """SQLite: of `claims` ((id, text), in id order), those that read like `text` by
+    difflib's ratio, most similar first, within the bounds on the work above."""
+    draft = text.lower()[:SIMILAR_COMPARED]
+    matcher = SequenceMatcher(None, "", draft, autojunk=False)  # b: the draft, kept
+    deadline = time.perf_counter() + SIMILAR_BUDGET
+    texts: dict[int, str] = {}
+    bounded: list[tuple[float, int]] = []
+    for claim_id, claim_text in claims:
+        compared = texts[claim_id] = claim_text.lower()[:SIMILAR_COMPARED]
+        matcher.set_seq1(compared)
+        # The cheap upper bounds first: most claims are nowhere near.
+        if matcher.real_quick_ratio() < RATIO_THRESHOLD:
+            continue
+        bound = matcher.quick_ratio()
+        if bound >= RATIO_THRESHOLD:
+            bounded.append((bound, claim_id))
+        if time.perf_counter() > deadline:
+            break
+    # The full comparison, the costly one, only for the likeliest few.
+    bounded.sort(key=lambda pair: (-pair[0], pair[1]))
+    scored: list[tuple[float, int]] = []
+    for _bound, claim_id in bounded[:SIMILAR_RATIOS]:
+        matcher.set_seq1(texts[claim_id])
+        ratio = matcher.ratio()
+        if ratio >= RATIO_THRESHOLD:
+            scored.append((ratio, claim_id))
+        if time.perf_counter() > deadline:
+            break
+    scored.sort(key=lambda pair: (-pair[0], pair[1]))
+    return [claim_id for _ratio, claim_id in scored]

@@ -379,7 +379,11 @@ class Lens:
         structure = self.structure
         if claim_id not in structure.nodes:
             return False
-        path = structure.path_to(claim_id)
+        return self.sees_path(structure.path_to(claim_id))
+
+    def sees_path(self, path: Sequence[ClaimState]) -> bool:
+        """Whether the reader sees the claim at the end of `path` (from a thesis down to it,
+        read from any structure that holds its way up: arguments/structure/placing.py)."""
         return sees_along(path, user_id=self.user_id, moderates=self.moderates)
 
     def knows(self, claim_id: int) -> bool:

@@ -29,7 +29,7 @@ from django.utils.translation import gettext_lazy
 from arguments.models import Annotation, Claim, Debate, Flag, Membership, Role
 
 if TYPE_CHECKING:
-    from collections.abc import Sequence
+    from collections.abc import Iterable, Sequence
 
     from django.contrib.auth.models import AnonymousUser, User
 
@@ -222,6 +222,24 @@ def role_in(user: AnyUser, debate: Debate, *, membership_role: str | None = None
     if debate.visibility != Debate.Visibility.PRIVATE:
         return Role.VIEWER
     return None
+
+
+def remember_roles(user: AnyUser, debates: Iterable[Debate]) -> None:
+    """Read the user's memberships of all these debates in one query and remember each on
+    its debate object, so `role_in` asks none (a search across debates reads many)."""
+    if not user.is_authenticated or user.is_staff:
+        return  # no membership asked (role_in)
+    debates = [debate for debate in debates if debate.owner_id != user.pk]
+    if not debates:
+        return
+    roles = dict(
+        Membership.objects.filter(
+            user=user, debate__in=[debate.pk for debate in debates]
+        ).values_list("debate_id", "role")
+    )
+    for debate in debates:
+        memo: dict[int, str | None] = debate.__dict__.setdefault("_membership_roles", {})
+        memo[user.pk] = roles.get(debate.pk)
 
 
 def forget_roles(debate: Debate) -> None:

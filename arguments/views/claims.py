@@ -37,7 +37,12 @@ LINK_CANDIDATES = 20
 @vary_on_headers("HX-Request")
 @require_http_methods(["GET", "POST"])
 def claim_add(request: HtmxHttpRequest, slug: str, pk: int) -> HttpResponse:
-    lens = lens_for(request, slug)
+    # While the writer types, the claims their draft resembles are asked again and again: a
+    # worker holding nothing of the debate reads the claim written beneath and its
+    # surroundings (as its focus page does), and the similar claims' ways up, never the
+    # whole debate.
+    typing = bool(request.htmx) and request.GET.get("part") == "similar"
+    lens = lens_for(request, slug, around=pk if typing else None)
     parent = claim_to_act_on(request, lens, pk, Action.ADD_CLAIM)
     if isinstance(parent, HttpResponse):
         return parent

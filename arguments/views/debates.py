@@ -32,6 +32,7 @@ from arguments.views.maps import path_minimap
 # The page shows a thesis (or the claim in focus) with its pros and cons, folded: the first
 # screen holds the whole first level (Kialo's reading); deeper branches load on demand.
 INITIAL_LEVELS = 1
+MAX_PAGE = 1000  # of the home page's list: 30,000 debates, read by an index however far
 
 
 def _query(request: HttpRequest) -> str:
@@ -40,14 +41,15 @@ def _query(request: HttpRequest) -> str:
 
 
 def debate_list(request: HttpRequest) -> HttpResponse:
-    """The debates, or with `q` the debates and the claims (in the debates the reader may
-    read) that match it."""
+    """A page of the debates (`page`), or with `q` the debates and the claims (in the
+    debates the reader may read) that match it."""
     query = _query(request)
+    page = whole_number(request.GET, "page", default=1, minimum=1, maximum=MAX_PAGE)
     return render(
         request,
         "arguments/debate_list.html",
         {
-            "debates": listings.debates_for_listing(search=query),
+            "debates": listings.debates_for_listing(search=query, page=page),
             "hits": search.search_claims(request.user, query) if query else [],
             "q": query,
             "form": DebateForm(initial={"default_role": "writer"}),

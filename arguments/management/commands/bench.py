@@ -52,7 +52,7 @@ from arguments.bench.opinions import plant_camps
 from arguments.bench.synthetic import build_debate, deepest_branch
 from arguments.bench.worker_probe import Probe, database_url
 from arguments.live.poll_shortcut import LivePolls
-from arguments.models import Claim, Debate, Perspective, Relation, Stance, Vote
+from arguments.models import Claim, Debate, Perspective, Relation, Stance, Tag, Vote
 from arguments.reading import perspectives
 from arguments.reading.export import document_from_debate
 from arguments.services.snapshots import debate_freeze
@@ -243,13 +243,25 @@ class Command(BaseCommand):
             "claims_each": claims,
             "build_s": round(time.perf_counter() - start, 1),
         }
+        # Ten tags, each on a tenth of the debates: Explore's cloud and a tag's page.
+        tags = Tag.objects.bulk_create(
+            Tag(slug=f"site-tag-{n}", name=f"Tag {n}") for n in range(10)
+        )
+        Debate.tags.through._default_manager.bulk_create(
+            Debate.tags.through(debate_id=pk, tag_id=tags[n % 10].pk)
+            for n, pk in enumerate(
+                Debate.objects.filter(slug__startswith="site-").values_list("pk", flat=True)
+            )
+        )
         if connection.vendor == "postgresql":
             with connection.cursor() as cursor:
                 cursor.execute("ANALYZE")
         student = get_user_model().objects.get_or_create(username="bench-student")[0].username
         reads: dict[str, Read] = {
             "home": ("/", False, ""),
+            "home_page_5": ("/?page=5", False, ""),
             "explore": (reverse("arguments:explore"), False, ""),
+            "explore_tag": (reverse("arguments:explore_tag", args=["site-tag-0"]), False, ""),
             "search_site": ("/?q=audit+thresholds", False, ""),
             "home_member": ("/", False, student),
         }
