@@ -81,6 +81,8 @@ MIDDLEWARE = [
     "arguments.views.recovery.ConnectionRecoveryMiddleware",
     # First: a visitor's debate page kept whole costs what a static file does (one query).
     "arguments.views.visitor_pages.VisitorPagesMiddleware",
+    # Then a signed-in member's page kept whole per reader, keyed by the site's write count.
+    "arguments.views.member_pages.MemberPagesMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
