@@ -34,6 +34,7 @@ from arguments.models import (
     Role,
     ScoreReport,
     ShareLink,
+    SiteWrites,
     StructureChange,
     Task,
     Team,
@@ -116,6 +117,46 @@ def debate_versions(slug: str, environ: MutableMapping[str, Any]) -> DebateVersi
     found = None if row is None else DebateVersions(*row)
     environ[VERSIONS_READ] = (slug, found)
     return found
+
+
+class MemberReading(NamedTuple):
+    """What a member's kept page is checked against (arguments/views/member_pages.py)."""
+
+    versions: DebateVersions
+    password: str  # the stored hash: the session's auth hash is made from it
+    is_active: bool
+    writes: int  # the site's write count (`SiteWrites`)
+
+
+_USERS = get_user_model()._meta
+WRITES_SQL = f"SELECT COALESCE(SUM(writes), 0) FROM {SiteWrites._meta.db_table}"
+MEMBER_READING_SQL = (
+    "SELECT d.id, d.structure_version, d.tally_version, d.updated_at, d.visibility, "
+    f"u.password, u.is_active, ({WRITES_SQL}) "
+    f"FROM {Debate._meta.db_table} d, {_USERS.db_table} u "
+    f"WHERE d.slug = %s AND u.{_USERS.pk.column} = %s"
+)
+
+
+def member_reading(slug: str, user_id: int, environ: MutableMapping[str, Any]) -> MemberReading | None:
+    """The debate's versions (kept in `environ` as `debate_versions` keeps them), the user's
+    password hash and activity, and the site's write count: one indexed query. None when
+    there is no such debate or user."""
+    with connections[replicas.reads_from()].cursor() as cursor:
+        cursor.execute(MEMBER_READING_SQL, [slug, user_id])
+        row = cursor.fetchone()
+    if row is None:
+        return None
+    versions = DebateVersions(*row[:5])
+    environ[VERSIONS_READ] = (slug, versions)
+    return MemberReading(versions, row[5], bool(row[6]), int(row[7]))
+
+
+def site_writes() -> int:
+    """The site's write count now (`SiteWrites`)."""
+    with connections[replicas.reads_from()].cursor() as cursor:
+        cursor.execute(WRITES_SQL)
+        return int(cursor.fetchone()[0])
 
 
 def still_member(debate_id: int, user_id: int) -> bool:

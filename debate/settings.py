@@ -215,6 +215,8 @@ PROCESS_CACHE_BUDGETS: dict[str, float] = {
         "outlines now": 16,
         "cards": 12,
         "visitor pages": 8,
+        "member pages": 16,
+        "member sessions": 1,
         "API: what a reader sees": 8,
     }.items()
 }

@@ -32,6 +32,7 @@ from __future__ import annotations
 
 import os
 import re
+import secrets
 import threading
 import time
 from dataclasses import replace
@@ -47,6 +48,8 @@ from django.contrib.auth import (
     SESSION_KEY,
     get_user_model,
 )
+from django.contrib.sessions.backends import cached_db, db
+from django.contrib.sessions.backends.base import SessionBase
 from django.db import DatabaseError, connections
 from django.db.backends.base.base import BaseDatabaseWrapper
 from django.http import HttpRequest, HttpResponse
@@ -54,8 +57,8 @@ from django.middleware.csrf import (
     CSRF_ALLOWED_CHARS,
     CSRF_SECRET_LENGTH,
     _unmask_cipher_token,
-    get_token,
 )
+from django.utils import timezone
 from django.utils.crypto import constant_time_compare
 from django.utils.translation import get_language_from_request
 
@@ -83,11 +86,7 @@ WRITE = re.compile(
     re.IGNORECASE,
 )
 WRITES_TABLE = SiteWrites._meta.db_table
-READER_SQL = (
-    f"SELECT u.password, u.is_active, (SELECT COALESCE(SUM(writes), 0) FROM {WRITES_TABLE}) "
-    f"FROM {get_user_model()._meta.db_table} u WHERE u.{get_user_model()._meta.pk.column} = %s"
-)
-WRITES_SQL = f"SELECT COALESCE(SUM(writes), 0) FROM {WRITES_TABLE}"
+
 
 
 def _unshown_tables() -> frozenset[str]:
@@ -161,13 +160,6 @@ def install_write_count(sender: object, connection: BaseDatabaseWrapper, **kwarg
         connection.execute_wrappers.append(count_writes)
 
 
-def site_writes(alias: str) -> int:
-    """The site's write count as `alias` has it now."""
-    with connections[alias].cursor() as cursor:
-        cursor.execute(WRITES_SQL)
-        return int(cursor.fetchone()[0])
-
-
 def mark(response: HttpResponse, debate: Debate, user_id: int) -> HttpResponse:
     """Say that `response` is `user_id`'s plain page of `debate` in its current state."""
     response.__dict__["member_page_state"] = (user_id, *visitor_pages.state_of(debate))
@@ -182,9 +174,15 @@ def _page_size(page: visitor_pages.KeptPage) -> int:
 _pages = caches.Bounded("member pages", sizer=_page_size, default_mb=16)
 
 
+# Sessions' signed text decoded, and auth hashes checked against a password hash: the same
+# inputs give the same answer, so a kept page pays neither again.
+_sessions = caches.Bounded("member sessions", sizer=lambda _: 600, default_mb=1)
+
+
 def forget_pages() -> None:
-    """Drop every member page this worker keeps."""
+    """Drop every member page this worker keeps, and what it knows of sessions."""
     _pages.clear()
+    _sessions.clear()
 
 
 caches.register(
@@ -198,6 +196,16 @@ caches.register(
     "relative times and the live poll's ticket stay fresh",
     forget=forget_pages,
     holds=_pages,
+)
+caches.register(
+    "member sessions",
+    kept=caches.Kept.PROCESS,
+    key="a session's signed text as the database holds it (its keys decoded); a user id, "
+    "password hash and the session's auth hash (whether they match)",
+    stale="never: the same inputs give the same answer (a changed session or password is "
+    "another key)",
+    forget=forget_pages,
+    holds=_sessions,
 )
 
 
@@ -227,9 +235,34 @@ def _plain_member_visit(request: HttpRequest) -> tuple[str, str, str] | None:
     return match.group(1), session_key, secret
 
 
-def _signed_in(session: Mapping[str, Any], alias: str) -> tuple[int, int] | None:
-    """The user id and the site's write count, when the session signs in an active user
-    whose password is the one it was signed in with (as `django.contrib.auth.get_user`)."""
+def _session(store_class: type[SessionBase], session_key: str) -> Mapping[str, Any]:
+    """The session's data as Django's store gives it (an ended or unknown session: empty).
+    The database's store is read by plain SQL, its model's query costing more than the rest
+    of a kept page; the others (the shared cache first) through the store itself."""
+    store = store_class(session_key)
+    if not isinstance(store, db.SessionStore) or isinstance(store, cached_db.SessionStore):
+        return dict(store.load())
+    table = store.get_model_class()._meta.db_table
+    with connections[replicas.reads_from()].cursor() as cursor:
+        cursor.execute(
+            f"SELECT session_data FROM {table} WHERE session_key = %s AND expire_date > %s",
+            [session_key, timezone.now()],
+        )
+        row = cursor.fetchone()
+    if row is None:
+        return {}
+    decoded = _sessions.fetch(row[0])  # the same signed text decodes to the same keys
+    if decoded is None:
+        decoded = store.decode(row[0])
+        _sessions.keep(row[0], decoded)
+    return decoded
+
+
+def _signed_in(
+    session: Mapping[str, Any], slug: str, request: HttpRequest
+) -> tuple[int, selectors.MemberReading] | None:
+    """The user id and what the page is checked against, when the session signs in an
+    active user whose password is the one it was signed in with (as Django's `get_user`)."""
     if not set(session) <= PLAIN_SESSION_KEYS:
         return None
     if session.get(BACKEND_SESSION_KEY) not in settings.AUTHENTICATION_BACKENDS:
@@ -238,17 +271,19 @@ def _signed_in(session: Mapping[str, Any], alias: str) -> tuple[int, int] | None
         user_id = int(session[SESSION_KEY])
     except (KeyError, TypeError, ValueError):
         return None
-    with connections[alias].cursor() as cursor:
-        cursor.execute(READER_SQL, [user_id])
-        row = cursor.fetchone()
-    if row is None or not row[1]:
+    reading = selectors.member_reading(slug, user_id, request.META)
+    if reading is None or not reading.is_active:
         return None
-    # The model's own hash (an unsaved instance holding the stored password): a fallback
-    # secret's match is left to Django, which then rotates the session.
-    expected = get_user_model()(pk=user_id, password=row[0]).get_session_auth_hash()
-    if not constant_time_compare(session.get(HASH_SESSION_KEY) or "", expected):
-        return None
-    return user_id, int(row[2])
+    # The model's own hash (an unsaved instance holding the stored password); a match by a
+    # fallback secret is left to Django, which then rotates the session.
+    given = session.get(HASH_SESSION_KEY) or ""
+    checked = ("hash", user_id, reading.password, given)
+    if _sessions.fetch(checked) is None:
+        user = get_user_model()(pk=user_id, password=reading.password)
+        if not constant_time_compare(given, user.get_session_auth_hash()):
+            return None
+        _sessions.keep(checked, True)
+    return user_id, reading
 
 
 def _with_marks(body: str, secret: str) -> str:
@@ -259,9 +294,25 @@ def _with_marks(body: str, secret: str) -> str:
     return MASKED_TOKEN.sub(mark_token, body)
 
 
-def _answer(request: HttpRequest, page: visitor_pages.KeptPage, secret: str) -> HttpResponse:
-    request.META["CSRF_COOKIE"] = secret  # what get_token masks, as the CSRF middleware sets it
-    response = visitor_pages.answer(replace(page, body=page.body.replace(TOKEN_MARK, get_token(request))))
+def masked(secret: str) -> str:
+    """`secret` masked as Django's `get_token` masks it (a fresh random mask, then each
+    character shifted by the mask's), its mask drawn from the system's random bytes at once
+    rather than a character at a time (Django's costs half of a kept page)."""
+    alphabet = len(CSRF_ALLOWED_CHARS)
+    fair = 256 - 256 % alphabet  # bytes at or past this would favour the first characters
+    mask: list[int] = []
+    while len(mask) < CSRF_SECRET_LENGTH:
+        mask.extend(byte % alphabet for byte in secrets.token_bytes(48) if byte < fair)
+    mask = mask[:CSRF_SECRET_LENGTH]
+    shifted = (
+        CSRF_ALLOWED_CHARS[(CSRF_ALLOWED_CHARS.index(char) + shift) % alphabet]
+        for char, shift in zip(secret, mask, strict=True)
+    )
+    return "".join(CSRF_ALLOWED_CHARS[shift] for shift in mask) + "".join(shifted)
+
+
+def _answer(page: visitor_pages.KeptPage, secret: str) -> HttpResponse:
+    response = visitor_pages.answer(replace(page, body=page.body.replace(TOKEN_MARK, masked(secret))))
     # As the CSRF middleware does for every response whose page asked for a token.
     response.set_cookie(
         settings.CSRF_COOKIE_NAME,
@@ -304,17 +355,16 @@ class MemberPagesMiddleware:
         if visit is None:
             return self.get_response(request)
         slug, session_key, secret = visit
-        alias = replicas.reads_from()
         try:
-            session = dict(self.sessions(session_key).load())
-            reader = _signed_in(session, alias)
-            versions = selectors.debate_versions(slug, request.META) if reader else None
+            session = _session(self.sessions, session_key)
+            signed_in = _signed_in(session, slug, request)
         except DatabaseError:
             close_lost_connections()  # as the visitors' store does
             return self.get_response(request)
-        if reader is None or versions is None:
+        if signed_in is None:
             return self.get_response(request)
-        user_id, writes = reader
+        user_id, reading = signed_in
+        versions, writes = reading.versions, reading.writes
         chosen = languages.supported(session.get(languages.SESSION_KEY))
         language = chosen or get_language_from_request(request)
         state = (
@@ -336,9 +386,9 @@ class MemberPagesMiddleware:
         )
         page = _pages.fetch(key)
         if page is not None and time.monotonic() - page.kept_at < KEPT_SECONDS:
-            return _answer(request, page, secret)
+            return _answer(page, secret)
         response = self.get_response(request)
-        if _keepable(request, response, state, language, secret) and site_writes(alias) == writes:
+        if _keepable(request, response, state, language, secret) and selectors.site_writes() == writes:
             kept = visitor_pages.kept_page(response)
             _pages.keep(key, replace(kept, body=_with_marks(kept.body, secret)))
         return response
