@@ -138,7 +138,9 @@ MEMBER_READING_SQL = (
 )
 
 
-def member_reading(slug: str, user_id: int, environ: MutableMapping[str, Any]) -> MemberReading | None:
+def member_reading(
+    slug: str, user_id: int, environ: MutableMapping[str, Any]
+) -> MemberReading | None:
     """The debate's versions (kept in `environ` as `debate_versions` keeps them), the user's
     password hash and activity, and the site's write count: one indexed query. None when
     there is no such debate or user."""

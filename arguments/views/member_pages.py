@@ -35,8 +35,8 @@ import re
 import secrets
 import threading
 import time
-from dataclasses import replace
 from collections.abc import Callable, Mapping
+from dataclasses import replace
 from importlib import import_module
 from typing import Any
 
@@ -56,7 +56,6 @@ from django.http import HttpRequest, HttpResponse
 from django.middleware.csrf import (
     CSRF_ALLOWED_CHARS,
     CSRF_SECRET_LENGTH,
-    _unmask_cipher_token,
 )
 from django.utils import timezone
 from django.utils.crypto import constant_time_compare
@@ -86,7 +85,6 @@ WRITE = re.compile(
     re.IGNORECASE,
 )
 WRITES_TABLE = SiteWrites._meta.db_table
-
 
 
 def _unshown_tables() -> frozenset[str]:
@@ -120,7 +118,12 @@ def count_writes(
     transaction, through the driver's own cursor (no wrapper, no query log)."""
     result = execute(sql, params, many, context)
     found = WRITE.match(sql)
-    if found is not None and _counting.on and found.group(1).lower() not in UNSHOWN_TABLES:
+    if (
+        found is not None
+        and _counting.on
+        and found.group(1).lower() not in UNSHOWN_TABLES
+        and not _only_strengths_stamp(sql)
+    ):
         connection: BaseDatabaseWrapper = context["connection"]
         slot = _slot()
         cursor = connection.connection.cursor()
@@ -132,6 +135,24 @@ def count_writes(
         finally:
             cursor.close()
     return result
+
+
+DEBATES_TABLE = Debate._meta.db_table
+SET_COLUMNS = re.compile(r"\bSET\s+(.*?)\s+WHERE\b", re.IGNORECASE | re.DOTALL)
+SET_COLUMN = re.compile(r"[\"`]?(\w+)[\"`]?\s*=")
+
+
+def _only_strengths_stamp(sql: str) -> bool:
+    """Whether the statement updates only the debate row's stamp of its stored strengths
+    (which versions they are current with: structure/stored_strengths.py): the first reader
+    after a write stores them, and the page shows the same strengths stored or computed."""
+    if DEBATES_TABLE not in sql[:40]:
+        return False
+    found = SET_COLUMNS.search(sql)
+    if found is None:
+        return False
+    columns = SET_COLUMN.findall(found.group(1))
+    return bool(columns) and all(column.startswith("strengths_") for column in columns)
 
 
 class _Counting:
@@ -153,7 +174,7 @@ def resume_write_count(**kwargs: object) -> None:
 
 def install_write_count(sender: object, connection: BaseDatabaseWrapper, **kwargs: object) -> None:
     """On every new database connection (Django's `connection_created`)."""
-    global UNSHOWN_TABLES  # noqa: PLW0603 (the apps are ready only once a connection opens)
+    global UNSHOWN_TABLES
     if not UNSHOWN_TABLES:
         UNSHOWN_TABLES = _unshown_tables()
     if count_writes not in connection.execute_wrappers:
@@ -170,7 +191,7 @@ def _page_size(page: visitor_pages.KeptPage) -> int:
     return caches.text_size(page.body) + sum(len(n) + len(v) + 100 for n, v in page.headers)
 
 
-# Members' pages per worker, bounded by bytes (a page is about 40–60 KB).
+# Members' pages per worker, bounded by bytes (a page is about 40 to 60 KB).
 _pages = caches.Bounded("member pages", sizer=_page_size, default_mb=16)
 
 
@@ -286,10 +307,22 @@ def _signed_in(
     return user_id, reading
 
 
+def unmasked(token: str) -> str:
+    """The secret a masked token stands for (Django's `_unmask_cipher_token`)."""
+    mask, cipher = token[:CSRF_SECRET_LENGTH], token[CSRF_SECRET_LENGTH:]
+    index = CSRF_ALLOWED_CHARS.index
+    return "".join(
+        CSRF_ALLOWED_CHARS[(index(char) - index(shift)) % len(CSRF_ALLOWED_CHARS)]
+        for char, shift in zip(cipher, mask, strict=True)
+    )
+
+
 def _with_marks(body: str, secret: str) -> str:
+    """The body with every token that masks `secret` (the rendering request's) marked."""
+
     def mark_token(found: re.Match[str]) -> str:
         token = found.group(0)
-        return TOKEN_MARK if _unmask_cipher_token(token) == secret else token
+        return TOKEN_MARK if unmasked(token) == secret else token
 
     return MASKED_TOKEN.sub(mark_token, body)
 
@@ -312,7 +345,9 @@ def masked(secret: str) -> str:
 
 
 def _answer(page: visitor_pages.KeptPage, secret: str) -> HttpResponse:
-    response = visitor_pages.answer(replace(page, body=page.body.replace(TOKEN_MARK, masked(secret))))
+    response = visitor_pages.answer(
+        replace(page, body=page.body.replace(TOKEN_MARK, masked(secret)))
+    )
     # As the CSRF middleware does for every response whose page asked for a token.
     response.set_cookie(
         settings.CSRF_COOKIE_NAME,
@@ -388,7 +423,10 @@ class MemberPagesMiddleware:
         if page is not None and time.monotonic() - page.kept_at < KEPT_SECONDS:
             return _answer(page, secret)
         response = self.get_response(request)
-        if _keepable(request, response, state, language, secret) and selectors.site_writes() == writes:
+        if (
+            _keepable(request, response, state, language, secret)
+            and selectors.site_writes() == writes
+        ):
             kept = visitor_pages.kept_page(response)
             _pages.keep(key, replace(kept, body=_with_marks(kept.body, secret)))
         return response
