@@ -38,7 +38,7 @@ import time
 from collections.abc import Callable, Mapping
 from dataclasses import replace
 from importlib import import_module
-from typing import Any
+from typing import Any, TypeGuard
 
 from django.apps import apps
 from django.conf import settings
@@ -256,12 +256,16 @@ def _plain_member_visit(request: HttpRequest) -> tuple[str, str, str] | None:
     return match.group(1), session_key, secret
 
 
-def _session(store_class: type[SessionBase], session_key: str) -> Mapping[str, Any]:
+def _in_database(store: SessionBase) -> TypeGuard[db.SessionStore]:
+    return isinstance(store, db.SessionStore) and not isinstance(store, cached_db.SessionStore)
+
+
+def _session(store: SessionBase, session_key: str) -> Mapping[str, Any]:
     """The session's data as Django's store gives it (an ended or unknown session: empty).
     The database's store is read by plain SQL, its model's query costing more than the rest
-    of a kept page; the others (the shared cache first) through the store itself."""
-    store = store_class(session_key)
-    if not isinstance(store, db.SessionStore) or isinstance(store, cached_db.SessionStore):
+    of a kept page, and its decoding kept per signed text; the others (the shared cache
+    first) through the store itself."""
+    if not _in_database(store):
         return dict(store.load())
     table = store.get_model_class()._meta.db_table
     with connections[replicas.reads_from()].cursor() as cursor:
@@ -270,29 +274,53 @@ def _session(store_class: type[SessionBase], session_key: str) -> Mapping[str, A
             [session_key, timezone.now()],
         )
         row = cursor.fetchone()
-    if row is None:
-        return {}
-    decoded = _sessions.fetch(row[0])  # the same signed text decodes to the same keys
+    return {} if row is None else _decoded(store, session_key, row[0])
+
+
+def _decoded(store: SessionBase, session_key: str, text: str) -> Mapping[str, Any]:
+    decoded = _sessions.fetch(text)  # the same signed text decodes to the same keys
     if decoded is None:
-        decoded = store.decode(row[0])
-        _sessions.keep(row[0], decoded)
+        decoded = store.decode(text)
+        _sessions.keep(text, decoded)
+    _sessions.keep(("key", session_key), text)
     return decoded
 
 
-def _signed_in(
-    session: Mapping[str, Any], slug: str, request: HttpRequest
-) -> tuple[int, selectors.MemberReading] | None:
-    """The user id and what the page is checked against, when the session signs in an
-    active user whose password is the one it was signed in with (as Django's `get_user`)."""
+def _user_id(session: Mapping[str, Any]) -> int | None:
+    """The signed-in user's id when the session holds nothing else a page shows (its keys
+    are the sign-in's and the language's) and names a backend Django would use."""
     if not set(session) <= PLAIN_SESSION_KEYS:
         return None
     if session.get(BACKEND_SESSION_KEY) not in settings.AUTHENTICATION_BACKENDS:
         return None
     try:
-        user_id = int(session[SESSION_KEY])
+        return int(session[SESSION_KEY])
     except (KeyError, TypeError, ValueError):
         return None
-    reading = selectors.member_reading(slug, user_id, request.META)
+
+
+def _signed_in(
+    store: SessionBase, session_key: str, slug: str, request: HttpRequest
+) -> tuple[Mapping[str, Any], int, selectors.MemberReading] | None:
+    """The session, the user id and what the page is checked against, when the session
+    signs in an active user whose password is the one it was signed in with (as Django's
+    `get_user`). A session this worker has read before is read again in the same query as
+    the rest, and used only if its row still holds the same signed text."""
+    text = _sessions.fetch(("key", session_key)) if _in_database(store) else None
+    if text is not None:
+        session = _decoded(store, session_key, text)
+        user_id = _user_id(session)
+        if user_id is None:
+            return None
+        reading = selectors.member_reading(slug, user_id, request.META, session_key=session_key)
+        if reading is None or reading.session_data != text:
+            return None  # ended, changed or gone: the slow way reads it (and this next time)
+    else:
+        session = _session(store, session_key)
+        user_id = _user_id(session)
+        if user_id is None:
+            return None
+        reading = selectors.member_reading(slug, user_id, request.META)
     if reading is None or not reading.is_active:
         return None
     # The model's own hash (an unsaved instance holding the stored password); a match by a
@@ -304,7 +332,7 @@ def _signed_in(
         if not constant_time_compare(given, user.get_session_auth_hash()):
             return None
         _sessions.keep(checked, True)
-    return user_id, reading
+    return session, user_id, reading
 
 
 def unmasked(token: str) -> str:
@@ -391,14 +419,13 @@ class MemberPagesMiddleware:
             return self.get_response(request)
         slug, session_key, secret = visit
         try:
-            session = _session(self.sessions, session_key)
-            signed_in = _signed_in(session, slug, request)
+            signed_in = _signed_in(self.sessions(session_key), session_key, slug, request)
         except DatabaseError:
             close_lost_connections()  # as the visitors' store does
             return self.get_response(request)
         if signed_in is None:
             return self.get_response(request)
-        user_id, reading = signed_in
+        session, user_id, reading = signed_in
         versions, writes = reading.versions, reading.writes
         chosen = languages.supported(session.get(languages.SESSION_KEY))
         language = chosen or get_language_from_request(request)
