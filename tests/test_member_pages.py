@@ -13,6 +13,7 @@ from collections.abc import Callable
 import pytest
 from django.contrib.messages import constants
 from django.contrib.messages.storage.base import Message
+from django.contrib.messages.storage.cookie import CookieStorage
 from django.contrib.messages.storage.session import SessionStorage
 from django.contrib.sessions.models import Session
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -62,6 +63,9 @@ class Served:
 
 def _page(client: Client, url: str) -> tuple[int, str, str]:
     response = client.get(url)
+    for name, morsel in list(client.cookies.items()):
+        if morsel["max-age"] == 0:  # deleted by the answer: a browser drops it
+            del client.cookies[name]
     return (
         response.status_code,
         response.get("Content-Language", ""),
@@ -201,11 +205,22 @@ def _language(client: Client, url: str, rng: random.Random) -> None:
     client.post(reverse("arguments:language"), {"language": language, "next": url})
 
 
+MESSAGES = ("Your claim is saved.", "Now following the debate.")
+
+
 def _message(client: Client, url: str, rng: random.Random) -> None:
+    """A message waiting in its cookie, where Django's default storage keeps it."""
+    storage = CookieStorage(HttpRequest())
+    text = MESSAGES[0] if rng.random() < 0.5 else MESSAGES[1]
+    client.cookies["messages"] = storage._encode([Message(constants.SUCCESS, text)])
+
+
+def _session_message(client: Client, url: str, rng: random.Random) -> None:
+    """A message in the session, where Django's storage puts what its cookie cannot hold."""
     session = client.session
     request = HttpRequest()
     request.session = session
-    SessionStorage(request)._store([Message(constants.SUCCESS, "Your claim is saved.")], None)
+    SessionStorage(request)._store([Message(constants.SUCCESS, "Saved.")], None)
     session.save()
 
 
@@ -239,7 +254,8 @@ def test_after_every_kind_of_write_the_kept_page_is_the_page_rendered_afresh(
         reader, client = cast[name], clients[name]
         kind = rng.choice(
             [w.__name__ for w in WRITES]
-            + ["nothing", "language", "message", "voting_as", "logout", "password"]
+            + ["nothing", "language", "message", "session_message", "voting_as", "logout"]
+            + ["password"]
         )
         kinds[kind] = kinds.get(kind, 0) + 1
         with (
@@ -248,8 +264,10 @@ def test_after_every_kind_of_write_the_kept_page_is_the_page_rendered_afresh(
         ):
             if kind == "language":
                 _language(client, url, rng)
-            elif kind == "message" and reader.is_authenticated:
+            elif kind == "message":
                 _message(client, url, rng)
+            elif kind == "session_message" and reader.is_authenticated:
+                _session_message(client, url, rng)
             elif kind == "voting_as" and reader.is_authenticated:
                 _voting_as(client, url, rng, reader=reader, debate=argued)
             elif kind == "logout":
@@ -261,12 +279,51 @@ def test_after_every_kind_of_write_the_kept_page_is_the_page_rendered_afresh(
         for other, each in clients.items():
             kept = _page(each, url)
             fresh = _fresh(each, url)
-            assert kept == fresh, f"{other}'s page after {kind} (step {_step})"
+            if other == name and kind == "message":  # shown once, by Django: then gone
+                assert MESSAGES[0] in kept[2] or MESSAGES[1] in kept[2]
+                assert MESSAGES[0] not in fresh[2] and MESSAGES[1] not in fresh[2]
+            else:
+                assert kept == fresh, f"{other}'s page after {kind} (step {_step})"
             assert _page(each, url) == fresh, f"{other}'s page kept after {kind} (step {_step})"
-        if kind in {"logout", "password", "message", "voting_as"}:
+        if kind in {"logout", "password", "session_message", "voting_as"}:
             _sign_in(client, reader)  # back to a plain signed-in reader for what follows
             _fresh(client, url)
     assert served.hits >= 24 * 2, "the store served pages between writes"
+
+
+def test_a_message_is_shown_by_django_then_the_page_is_kept_again(cast, argued, served):
+    url = argued.get_absolute_url()
+    wren = Client()
+    _sign_in(wren, cast.writer)
+    kept = _page(wren, url)
+    _page(wren, url)
+    assert served.hits == 1
+    _message(wren, url, random.Random(1))
+    shown = _page(wren, url)
+    assert served.hits == 1 and "Your claim is saved." in shown[2]
+    assert _page(wren, url) == kept  # the message was read: its cookie is gone
+    assert served.hits == 2
+
+
+def test_a_session_changed_in_place_is_read_anew(cast, argued, served):
+    url = argued.get_absolute_url()
+    wren = Client()
+    _sign_in(wren, cast.writer)
+    _page(wren, url)
+    _page(wren, url)
+    assert served.hits == 1
+    session = wren.session
+    session["language"] = "fr"  # what the switcher keeps for a member
+    session.save()
+    french = _page(wren, url)
+    assert served.hits == 1 and french[1] == "fr"
+    assert _page(wren, url) == french and served.hits == 2
+    session = wren.session
+    session["_messages"] = "[]"  # anything else: Django's way, every time
+    session.save()
+    _page(wren, url)
+    _page(wren, url)
+    assert served.hits == 2
 
 
 def test_one_members_kept_page_is_never_anothers(cast, argued, served):

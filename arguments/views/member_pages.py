@@ -305,7 +305,7 @@ def _signed_in(
     """The session, the user id and what the page is checked against, when the session
     signs in an active user whose password is the one it was signed in with (as Django's
     `get_user`). A session this worker has read before is read again in the same query as
-    the rest, and used only if its row still holds the same signed text."""
+    the rest, and its row's signed text decoded again if it changed."""
     text = _sessions.fetch(("key", session_key)) if _in_database(store) else None
     if text is not None:
         session = _decoded(store, session_key, text)
@@ -313,8 +313,12 @@ def _signed_in(
         if user_id is None:
             return None
         reading = selectors.member_reading(slug, user_id, request.META, session_key=session_key)
-        if reading is None or reading.session_data != text:
-            return None  # ended, changed or gone: the slow way reads it (and this next time)
+        if reading is None or reading.session_data is None:
+            return None  # ended or gone: the slow way says so
+        if reading.session_data != text:  # changed (a message came and went): read it anew
+            session = _decoded(store, session_key, reading.session_data)
+            if _user_id(session) != user_id:
+                return None
     else:
         session = _session(store, session_key)
         user_id = _user_id(session)
