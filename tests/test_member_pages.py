@@ -6,6 +6,7 @@ kept page is good for the session it is served to; a hit costs one query at any 
 from __future__ import annotations
 
 import contextlib
+import difflib
 import random
 import re
 from collections.abc import Callable
@@ -41,6 +42,11 @@ TOKEN = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"|"X-CSRFToken": "
 NONCE = re.compile(r"nonce=\"[^\"]+\"|'nonce-[^']+'")
 TICKET = re.compile(r"ticket=[^\"&]+")  # signed with the time: a second apart, it differs
 PERSONAS = ["anonymous", "suggester", "writer", "moderator", "owner"]
+
+
+def _diff(served: str, fresh: str) -> str:
+    lines = difflib.unified_diff(served.splitlines(), fresh.splitlines(), lineterm="", n=1)
+    return "\n" + "\n".join(list(lines)[:40])
 
 
 def _plain(html: str) -> str:
@@ -283,7 +289,9 @@ def test_after_every_kind_of_write_the_kept_page_is_the_page_rendered_afresh(
                 assert MESSAGES[0] in kept[2] or MESSAGES[1] in kept[2]
                 assert MESSAGES[0] not in fresh[2] and MESSAGES[1] not in fresh[2]
             else:
-                assert kept == fresh, f"{other}'s page after {kind} (step {_step})"
+                assert kept == fresh, f"{other}'s page after {kind} (step {_step})" + _diff(
+                    kept[2], fresh[2]
+                )
             assert _page(each, url) == fresh, f"{other}'s page kept after {kind} (step {_step})"
         if kind in {"logout", "password", "session_message", "voting_as"}:
             _sign_in(client, reader)  # back to a plain signed-in reader for what follows
