@@ -41,6 +41,9 @@ argued = test_first_screen.argued  # a debate with every kind of row the page sh
 TOKEN = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"|"X-CSRFToken": "([^"]+)"')
 NONCE = re.compile(r"nonce=\"[^\"]+\"|'nonce-[^']+'")
 TICKET = re.compile(r"ticket=[^\"&]+")  # signed with the time: a second apart, it differs
+# "N minutes ago": a page is kept up to a minute by design, and two renders a second apart
+# may straddle a minute.
+SINCE = re.compile(r"\d+\xa0\w+(?:, \d+\xa0\w+)?")
 PERSONAS = ["anonymous", "suggester", "writer", "moderator", "owner"]
 
 
@@ -50,7 +53,7 @@ def _diff(served: str, fresh: str) -> str:
 
 
 def _plain(html: str) -> str:
-    return TICKET.sub("ticket", NONCE.sub("nonce", TOKEN.sub("csrf", html)))
+    return SINCE.sub("N", TICKET.sub("ticket", NONCE.sub("nonce", TOKEN.sub("csrf", html))))
 
 
 class Served:
