@@ -4,7 +4,8 @@ from typing import TYPE_CHECKING
 
 from django.apps import AppConfig
 from django.contrib.auth import get_user_model
-from django.db.models.signals import pre_delete
+from django.db.backends.signals import connection_created
+from django.db.models.signals import post_migrate, pre_delete, pre_migrate
 
 from arguments import caches
 
@@ -27,8 +28,19 @@ class ArgumentsConfig(AppConfig):
         # The models are not loaded yet when Django imports this module.
         from arguments.services.accounts import account_leave  # noqa: PLC0415
         from arguments.views.language import connect_signals  # noqa: PLC0415
+        from arguments.views.member_pages import (  # noqa: PLC0415
+            install_write_count,
+            pause_write_count,
+            resume_write_count,
+        )
 
         connect_signals()  # a member's profile language, brought back when they sign in
+        # Every connection counts its writes: a member's kept page is keyed by the count.
+        connection_created.connect(
+            install_write_count, dispatch_uid="arguments.install_write_count"
+        )
+        pre_migrate.connect(pause_write_count, dispatch_uid="arguments.pause_write_count")
+        post_migrate.connect(resume_write_count, dispatch_uid="arguments.resume_write_count")
 
         def forget_votes(sender: type[User], instance: User, **kwargs: object) -> None:
             # However an account is deleted (the admin, a shell, a bulk delete), its votes

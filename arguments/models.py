@@ -1368,6 +1368,20 @@ class ScheduledRun(models.Model):
         return f"{self.name} (next at {self.next_at:%Y-%m-%d %H:%M})"
 
 
+class SiteWrites(models.Model):
+    """The site's writes, counted: every statement that writes a row a page may show adds one
+    to a slot, in the writer's own transaction (arguments/views/member_pages.py). Their sum
+    moves with every committed write, so a member's kept page keyed by it is never older than
+    the rows it shows. Several slots, one per process and thread by hash, so concurrent
+    writers on PostgreSQL seldom wait on one row's lock."""
+
+    slot = models.PositiveSmallIntegerField(primary_key=True)
+    writes = models.PositiveBigIntegerField(default=0)
+
+    def __str__(self) -> str:
+        return f"{self.slot}: {self.writes}"
+
+
 class FrozenError(Exception):
     """A snapshot, once taken, is never changed: the citable page would move under its
     readers and the content hash would lie."""

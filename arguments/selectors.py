@@ -10,6 +10,7 @@ from itertools import pairwise
 from typing import TYPE_CHECKING, Any, NamedTuple, TypedDict
 
 from django.contrib.auth import get_user_model
+from django.contrib.sessions.models import Session
 from django.db import DEFAULT_DB_ALIAS, connections
 from django.db.models import Count, F, Max, Min, OuterRef, Prefetch, Q, Subquery
 from django.db.models.expressions import RawSQL
@@ -34,6 +35,7 @@ from arguments.models import (
     Role,
     ScoreReport,
     ShareLink,
+    SiteWrites,
     StructureChange,
     Task,
     Team,
@@ -116,6 +118,59 @@ def debate_versions(slug: str, environ: MutableMapping[str, Any]) -> DebateVersi
     found = None if row is None else DebateVersions(*row)
     environ[VERSIONS_READ] = (slug, found)
     return found
+
+
+class MemberReading(NamedTuple):
+    """What a member's kept page is checked against (arguments/views/member_pages.py)."""
+
+    versions: DebateVersions
+    password: str  # the stored hash: the session's auth hash is made from it
+    is_active: bool
+    writes: int  # the site's write count (`SiteWrites`)
+    session_data: str | None  # the session's row as it stands, when asked (None: ended)
+
+
+_USERS = get_user_model()._meta
+WRITES_SQL = f"SELECT COALESCE(SUM(writes), 0) FROM {SiteWrites._meta.db_table}"
+_SESSION_DATA = (
+    f"(SELECT session_data FROM {Session._meta.db_table} "
+    "WHERE session_key = %s AND expire_date > %s)"
+)
+_MEMBER_READING = (
+    "SELECT d.id, d.structure_version, d.tally_version, d.updated_at, d.visibility, "
+    f"u.password, u.is_active, ({WRITES_SQL}), {{session}} "
+    f"FROM {Debate._meta.db_table} d, {_USERS.db_table} u "
+    f"WHERE d.slug = %s AND u.{_USERS.pk.column} = %s"
+)
+MEMBER_READING_SQL = _MEMBER_READING.format(session="NULL")
+MEMBER_READING_WITH_SESSION_SQL = _MEMBER_READING.format(session=_SESSION_DATA)
+
+
+def member_reading(
+    slug: str, user_id: int, environ: MutableMapping[str, Any], *, session_key: str = ""
+) -> MemberReading | None:
+    """The debate's versions (kept in `environ` as `debate_versions` keeps them), the user's
+    password hash and activity, the site's write count and, given its key, the session's
+    row in the database: one indexed query. None when there is no such debate or user."""
+    with connections[replicas.reads_from()].cursor() as cursor:
+        if session_key:
+            params: list[Any] = [session_key, timezone.now(), slug, user_id]
+            cursor.execute(MEMBER_READING_WITH_SESSION_SQL, params)
+        else:
+            cursor.execute(MEMBER_READING_SQL, [slug, user_id])
+        row = cursor.fetchone()
+    if row is None:
+        return None
+    versions = DebateVersions(*row[:5])
+    environ[VERSIONS_READ] = (slug, versions)
+    return MemberReading(versions, row[5], bool(row[6]), int(row[7]), row[8])
+
+
+def site_writes() -> int:
+    """The site's write count now (`SiteWrites`)."""
+    with connections[replicas.reads_from()].cursor() as cursor:
+        cursor.execute(WRITES_SQL)
+        return int(cursor.fetchone()[0])
 
 
 def still_member(debate_id: int, user_id: int) -> bool:

@@ -81,6 +81,8 @@ MIDDLEWARE = [
     "arguments.views.recovery.ConnectionRecoveryMiddleware",
     # First: a visitor's debate page kept whole costs what a static file does (one query).
     "arguments.views.visitor_pages.VisitorPagesMiddleware",
+    # Then a signed-in member's page kept whole per reader, keyed by the site's write count.
+    "arguments.views.member_pages.MemberPagesMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -213,6 +215,8 @@ PROCESS_CACHE_BUDGETS: dict[str, float] = {
         "outlines now": 16,
         "cards": 12,
         "visitor pages": 8,
+        "member pages": 16,
+        "member sessions": 1,
         "API: what a reader sees": 8,
         "map drawings": 4,  # a visitor's map of a 20,000-claim debate: about 150 KB
         "places": 8,  # cruxes without the debate: its points, who sees them

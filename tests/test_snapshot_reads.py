@@ -29,6 +29,7 @@ from arguments.structure import loader
 from arguments.structure.graph import dangling
 from arguments.structure.loader import debate_structure
 from arguments.structure.snapshot import in_snapshot
+from arguments.views import member_pages
 from tests.conftest import build_debate
 
 if TYPE_CHECKING:
@@ -164,6 +165,7 @@ def test_a_claim_written_between_the_statements_of_the_first_screen_never_breaks
     def first_screen_slice() -> None:
         client.get(url)  # loads the debate whole and stores its strengths: the slice is usable
         loader.forget_structures()  # and this process holds nothing: the next page is a slice
+        member_pages.forget_pages()  # rendered, not the reader's page kept whole
 
     first_screen_slice()
     runs = _statements_of(lambda: client.get(url))

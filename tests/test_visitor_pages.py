@@ -108,7 +108,7 @@ def test_other_requests_for_the_page_go_through_django(client, debate, pro, monk
     url = debate.get_absolute_url()
     _visit(client, debate)
     _visit(client, debate)
-    monkeypatch.setattr(visitor_pages, "_answer", lambda page: pytest.fail("a kept page"))
+    monkeypatch.setattr(visitor_pages, "answer", lambda page: pytest.fail("a kept page"))
     assert client.get(url, **variant).status_code == 200
 
 

@@ -17,7 +17,7 @@ from arguments.explore import gaps, listings, search
 from arguments.reading.feedback import offers_feedback
 from arguments.reading.tree import ORDERS
 from arguments.structure import first_screen
-from arguments.views import tokens, visitor_pages
+from arguments.views import member_pages, tokens, visitor_pages
 from arguments.views.access import (
     MAX_ARIA_LEVEL,
     HtmxHttpRequest,
@@ -107,6 +107,9 @@ def debate_detail(request: HttpRequest, slug: str) -> HttpResponse:
         # Every visitor's page of this state of the debate: kept whole
         # (arguments/views/visitor_pages.py).
         visitor_pages.mark(response, lens.debate)
+    elif lens.user_id is not None and lens.viewpoint is None and not request.GET:
+        # This member's page of this state of the debate (arguments/views/member_pages.py).
+        member_pages.mark(response, lens.debate, lens.user_id)
     return response
 
 

@@ -121,7 +121,8 @@ def _slug_of_plain_visit(request: HttpRequest) -> str | None:
     return match.group(1)
 
 
-def _kept(response: HttpResponse) -> KeptPage:
+def kept_page(response: HttpResponse) -> KeptPage:
+    """What a store keeps of a rendered page: its body, headers and nonce."""
     headers = tuple((name, value) for name, value in response.headers.items())
     nonce = ""
     for name in CSP_HEADERS:
@@ -131,7 +132,8 @@ def _kept(response: HttpResponse) -> KeptPage:
     return KeptPage(response.content.decode(), headers, nonce, time.monotonic())
 
 
-def _answer(page: KeptPage) -> HttpResponse:
+def answer(page: KeptPage) -> HttpResponse:
+    """A kept page as a fresh response, with a fresh nonce in its body and CSP header."""
     body = page.body
     headers = dict(page.headers)
     if page.nonce:
@@ -184,7 +186,7 @@ class VisitorPagesMiddleware:
         now = time.monotonic()
         page = _pages.fetch(key)
         if page is not None and now - page.kept_at < KEPT_SECONDS:
-            return _answer(page)
+            return answer(page)
         response = self.get_response(request)
         if (
             response.status_code == 200
@@ -197,5 +199,5 @@ class VisitorPagesMiddleware:
             # them, it would be served as theirs to a reader on another server.
             and not replicas.was_served_newer()
         ):
-            _pages.keep(key, _kept(response))
+            _pages.keep(key, kept_page(response))
         return response

@@ -63,6 +63,7 @@ from arguments.structure.loader import (
     store_strengths_task,
 )
 from arguments.tasks.opinions import opinions_compute
+from arguments.views import member_pages
 from arguments.views.cards import forget_cards
 from arguments.views.visitor_pages import forget_pages
 
@@ -432,7 +433,10 @@ class Command(BaseCommand):
         student_user = get_user_model().objects.get_or_create(username="bench-student")[0]
         student = Client()
         student.force_login(student_user)
+        student.get(page)  # the CSRF cookie, as a member's first page sets it
+        # Kept whole for this reader (views/member_pages.py), and rendered as on a miss.
         timed("page_student", lambda: student.get(page))
+        timed("page_student_rendered", lambda: student.get(page), before=member_pages.forget_pages)
         # Throughput is the inverse of the time a page costs: a member's over a visitor's.
         figures["student_to_visitor"] = round(
             figures["page_warm_ms"] / max(figures["page_student_ms"], 1e-9), 3

@@ -1,0 +1,463 @@
+"""A member's debate page kept whole per reader (arguments/views/member_pages.py): after every
+kind of write, the page served from the store is the page rendered afresh; one member's page
+is never another's; an ended, forged or outdated session gets no member page; the token in a
+kept page is good for the session it is served to; a hit costs one query at any size."""
+
+from __future__ import annotations
+
+import contextlib
+import difflib
+import random
+import re
+from collections.abc import Callable
+
+import pytest
+from django.contrib.messages import constants
+from django.contrib.messages.storage.base import Message
+from django.contrib.messages.storage.cookie import CookieStorage
+from django.contrib.messages.storage.session import SessionStorage
+from django.contrib.sessions.models import Session
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import connection
+from django.http import HttpRequest
+from django.middleware.csrf import _unmask_cipher_token
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from django.utils import timezone
+
+from arguments import selectors, services
+from arguments.models import Claim, Debate, Membership, Notification, Role, Stance, Task
+from arguments.reading import perspectives
+from arguments.rules.limits import RateLimited
+from arguments.services import tasks
+from arguments.structure import loader
+from arguments.views import member_pages, visitor_pages
+from tests import test_first_screen
+from tests.conftest import build_debate
+
+argued = test_first_screen.argued  # a debate with every kind of row the page shows
+
+TOKEN = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"|"X-CSRFToken": "([^"]+)"')
+NONCE = re.compile(r"nonce=\"[^\"]+\"|'nonce-[^']+'")
+TICKET = re.compile(r"ticket=[^\"&]+")  # signed with the time: a second apart, it differs
+# "N minutes ago": a page is kept up to a minute by design, and two renders a second apart
+# may straddle a minute.
+SINCE = re.compile(r"\d+\xa0\w+(?:, \d+\xa0\w+)?")
+PERSONAS = ["anonymous", "suggester", "writer", "moderator", "owner"]
+
+
+def _diff(served: str, fresh: str) -> str:
+    lines = difflib.unified_diff(served.splitlines(), fresh.splitlines(), lineterm="", n=1)
+    return "\n" + "\n".join(list(lines)[:40])
+
+
+def _plain(html: str) -> str:
+    return SINCE.sub("N", TICKET.sub("ticket", NONCE.sub("nonce", TOKEN.sub("csrf", html))))
+
+
+class Served:
+    """Counts the pages answered from the store (a test that never hits proves nothing)."""
+
+    def __init__(self, monkeypatch: pytest.MonkeyPatch) -> None:
+        self.hits = 0
+        answer = member_pages._answer
+
+        def counted(*args: object) -> object:
+            self.hits += 1
+            return answer(*args)  # type: ignore[arg-type]
+
+        monkeypatch.setattr(member_pages, "_answer", counted)
+
+
+def _page(client: Client, url: str) -> tuple[int, str, str]:
+    response = client.get(url)
+    for name, morsel in list(client.cookies.items()):
+        if morsel["max-age"] == 0:  # deleted by the answer: a browser drops it
+            del client.cookies[name]
+    return (
+        response.status_code,
+        response.get("Content-Language", ""),
+        _plain(response.content.decode()),
+    )
+
+
+def _fresh(client: Client, url: str) -> tuple[int, str, str]:
+    member_pages.forget_pages()
+    visitor_pages.forget_pages()
+    return _page(client, url)
+
+
+def _signed_in_as(html: str) -> str | None:
+    """The name in the page's header link to the reader's profile, if any."""
+    found = re.search(rf'<a href="{reverse("arguments:profile")}">([^<]+)</a>', html)
+    return found.group(1) if found else None
+
+
+def _sign_in(client: Client, user) -> None:
+    client.logout()
+    if user.is_authenticated:
+        client.force_login(user)
+        client.get("/")  # the CSRF cookie, as a member's first page sets it
+
+
+@pytest.fixture
+def served(monkeypatch) -> Served:
+    return Served(monkeypatch)
+
+
+def test_a_kept_page_is_served_and_is_the_page_rendered_afresh(client, cast, argued, served):
+    url = argued.get_absolute_url()
+    _sign_in(client, cast.writer)
+    fresh = _fresh(client, url)
+    assert served.hits == 0 and len(member_pages._pages) == 1
+    again = _page(client, url)
+    assert served.hits == 1
+    assert again == fresh
+    assert _signed_in_as(again[2]) == "wren"
+
+
+# Writes, each given the reader, the debate and a seeded random source.
+Write = Callable[[object, Debate, object, random.Random], None]
+
+
+def _claims(debate: Debate) -> list[Claim]:
+    return list(Claim.objects.filter(debate=debate, status=Claim.Status.PUBLISHED).order_by("id"))
+
+
+def _own_vote(cast, debate, reader, rng):
+    if reader.is_authenticated:
+        relation = rng.choice(list(debate.relations.order_by("id")))
+        services.vote_cast(user=reader, point=relation, value=rng.randint(0, 4))
+
+
+def _another_vote(cast, debate, reader, rng):
+    relation = rng.choice(list(debate.relations.order_by("id")))
+    services.vote_cast(user=cast.editor, point=relation, value=rng.randint(0, 4))
+
+
+def _claim_added(cast, debate, reader, rng):
+    parent = rng.choice(_claims(debate))
+    stance = rng.choice([Stance.PRO, Stance.CON])
+    services.claim_add(actor=cast.writer, parent=parent, stance=stance, text=f"A {rng.random()}")
+
+
+def _flag_on_their_claim(cast, debate, reader, rng):
+    theirs = Claim.objects.filter(debate=debate, author_id=getattr(reader, "pk", None)).first()
+    target = theirs or rng.choice(_claims(debate))
+    services.flag_raise(actor=cast.viewer, reason="unclear", claim=target)
+
+
+def _their_own_flag(cast, debate, reader, rng):
+    if reader.is_authenticated:
+        services.flag_raise(actor=reader, reason="off_topic", claim=rng.choice(_claims(debate)))
+
+
+def _notification(cast, debate, reader, rng):
+    if reader.is_authenticated:
+        claim = rng.choice(_claims(debate))
+        Notification.objects.create(
+            recipient=reader,
+            debate=debate,
+            claim=claim,
+            kind=Notification.Kind.values[0],
+            about=claim.text[:200],
+            text="Someone answered your claim.",
+            url=claim.get_absolute_url() if hasattr(claim, "get_absolute_url") else "/",
+        )
+
+
+def _follow(cast, debate, reader, rng):
+    if reader.is_authenticated:
+        services.follow_set(user=reader, debate=debate, claim=None, on=rng.random() < 0.6)
+
+
+def _role_change(cast, debate, reader, rng):
+    name = rng.choice(["viewer", "suggester", "writer", "editor", "moderator"])
+    services.membership_grant(
+        actor=cast.owner, debate=debate, user=cast[name], role=rng.choice(Role.values[1:])
+    )
+
+
+def _role_change_by_bulk_update(cast, debate, reader, rng):
+    # Not through a service: a queryset's update() moves the write count all the same.
+    name = rng.choice(["suggester", "writer", "moderator"])
+    Membership.objects.filter(debate=debate, user=cast[name]).update(
+        role=rng.choice([Role.WRITER, Role.MODERATOR, Role.SUGGESTER])
+    )
+
+
+def _task(cast, debate, reader, rng):
+    existing = list(debate.tasks.all())
+    if existing and rng.random() < 0.5:
+        tasks.task_remove(actor=cast.owner, task=rng.choice(existing))
+    else:
+        tasks.task_add(actor=cast.owner, debate=debate, kind=rng.choice(Task.Kind.values), count=2)
+
+
+WRITES: list[Write] = [
+    _own_vote,
+    _another_vote,
+    _claim_added,
+    _flag_on_their_claim,
+    _their_own_flag,
+    _notification,
+    _follow,
+    _role_change,
+    _role_change_by_bulk_update,
+    _task,
+]
+
+
+def _language(client: Client, url: str, rng: random.Random) -> None:
+    language = rng.choice(["fr", "de", "en", "ar"])
+    client.post(reverse("arguments:language"), {"language": language, "next": url})
+
+
+MESSAGES = ("Your claim is saved.", "Now following the debate.")
+
+
+def _message(client: Client, url: str, rng: random.Random) -> None:
+    """A message waiting in its cookie, where Django's default storage keeps it."""
+    storage = CookieStorage(HttpRequest())
+    text = MESSAGES[0] if rng.random() < 0.5 else MESSAGES[1]
+    client.cookies["messages"] = storage._encode([Message(constants.SUCCESS, text)])
+
+
+def _session_message(client: Client, url: str, rng: random.Random) -> None:
+    """A message in the session, where Django's storage puts what its cookie cannot hold."""
+    session = client.session
+    request = HttpRequest()
+    request.session = session
+    SessionStorage(request)._store([Message(constants.SUCCESS, "Saved.")], None)
+    session.save()
+
+
+def _voting_as(client: Client, url: str, rng: random.Random, *, reader, debate) -> None:
+    perspective = services.perspective_create(actor=reader, debate=debate, name=f"P{rng.random()}")
+    session = client.session
+    perspectives.choose_voting_as(session, debate, perspective)
+    session.save()
+
+
+def _password(reader) -> None:
+    reader.set_password(f"another-{random.random()}")
+    reader.save()
+
+
+@pytest.mark.parametrize("seed", [1, 2])
+def test_after_every_kind_of_write_the_kept_page_is_the_page_rendered_afresh(
+    cast, argued, served, seed, django_capture_on_commit_callbacks
+):
+    """Seeded random steps; after each, every persona's page as the store serves it equals
+    their page rendered afresh (which the store then keeps for the next step)."""
+    rng = random.Random(seed)
+    url = argued.get_absolute_url()
+    clients = {name: Client() for name in PERSONAS}
+    for name, client in clients.items():
+        _sign_in(client, cast[name])
+        _fresh(client, url)
+    kinds: dict[str, int] = {}
+    for _step in range(24):
+        name = rng.choice(PERSONAS)
+        reader, client = cast[name], clients[name]
+        kind = rng.choice(
+            [w.__name__ for w in WRITES]
+            + ["nothing", "language", "message", "session_message", "voting_as", "logout"]
+            + ["password"]
+        )
+        kinds[kind] = kinds.get(kind, 0) + 1
+        with (
+            django_capture_on_commit_callbacks(execute=True),
+            contextlib.suppress(ValidationError, PermissionDenied, RateLimited),
+        ):
+            if kind == "language":
+                _language(client, url, rng)
+            elif kind == "message":
+                _message(client, url, rng)
+            elif kind == "session_message" and reader.is_authenticated:
+                _session_message(client, url, rng)
+            elif kind == "voting_as" and reader.is_authenticated:
+                _voting_as(client, url, rng, reader=reader, debate=argued)
+            elif kind == "logout":
+                client.logout()
+            elif kind == "password" and reader.is_authenticated:
+                _password(reader)
+            elif kind.startswith("_"):
+                next(w for w in WRITES if w.__name__ == kind)(cast, argued, reader, rng)
+        for other, each in clients.items():
+            kept = _page(each, url)
+            fresh = _fresh(each, url)
+            if other == name and kind == "message":  # shown once, by Django: then gone
+                assert MESSAGES[0] in kept[2] or MESSAGES[1] in kept[2]
+                assert MESSAGES[0] not in fresh[2] and MESSAGES[1] not in fresh[2]
+            else:
+                assert kept == fresh, f"{other}'s page after {kind} (step {_step})" + _diff(
+                    kept[2], fresh[2]
+                )
+            assert _page(each, url) == fresh, f"{other}'s page kept after {kind} (step {_step})"
+        if kind in {"logout", "password", "session_message", "voting_as"}:
+            _sign_in(client, reader)  # back to a plain signed-in reader for what follows
+            _fresh(client, url)
+    assert served.hits >= 24 * 2, "the store served pages between writes"
+
+
+def test_a_message_is_shown_by_django_then_the_page_is_kept_again(cast, argued, served):
+    url = argued.get_absolute_url()
+    wren = Client()
+    _sign_in(wren, cast.writer)
+    kept = _page(wren, url)
+    _page(wren, url)
+    assert served.hits == 1
+    _message(wren, url, random.Random(1))
+    shown = _page(wren, url)
+    assert served.hits == 1 and "Your claim is saved." in shown[2]
+    assert _page(wren, url) == kept  # the message was read: its cookie is gone
+    assert served.hits == 2
+
+
+def test_a_session_changed_in_place_is_read_anew(cast, argued, served):
+    url = argued.get_absolute_url()
+    wren = Client()
+    _sign_in(wren, cast.writer)
+    _page(wren, url)
+    _page(wren, url)
+    assert served.hits == 1
+    session = wren.session
+    session["language"] = "fr"  # what the switcher keeps for a member
+    session.save()
+    french = _page(wren, url)
+    assert served.hits == 1 and french[1] == "fr"
+    assert _page(wren, url) == french and served.hits == 2
+    session = wren.session
+    session["_messages"] = "[]"  # anything else: Django's way, every time
+    session.save()
+    _page(wren, url)
+    _page(wren, url)
+    assert served.hits == 2
+
+
+def test_one_members_kept_page_is_never_anothers(cast, argued, served):
+    url = argued.get_absolute_url()
+    wren, mo = Client(), Client()
+    _sign_in(wren, cast.writer)
+    _sign_in(mo, cast.moderator)
+    _page(wren, url)
+    _page(wren, url)
+    assert served.hits == 1
+    moderators = _page(mo, url)[2]
+    assert served.hits == 1, "another member's request never hits the first one's page"
+    assert _signed_in_as(moderators) == "mo"
+
+
+def test_an_ended_forged_or_outdated_session_gets_no_member_page(cast, argued, served):
+    url = argued.get_absolute_url()
+    wren = Client()
+    _sign_in(wren, cast.writer)
+    _page(wren, url)
+    secret = wren.cookies["csrftoken"].value
+    session_key = wren.cookies["sessionid"].value
+
+    forged = Client()
+    forged.cookies["csrftoken"] = secret
+    forged.cookies["sessionid"] = session_key[:-4] + "abcd"
+    assert _signed_in_as(_page(forged, url)[2]) is None
+
+    Session.objects.filter(session_key=session_key).update(
+        expire_date=timezone.now() - timezone.timedelta(seconds=1)
+    )
+    member_pages.forget_pages()  # its decoding, not the page: a new key is read anyway
+    assert _signed_in_as(_page(wren, url)[2]) is None
+
+    _sign_in(wren, cast.writer)
+    _page(wren, url)
+    hits = served.hits
+    cast.writer.is_active = False
+    cast.writer.save()
+    assert _signed_in_as(_page(wren, url)[2]) is None and served.hits == hits
+
+
+def test_a_changed_password_signs_out_as_django_does(cast, argued, served):
+    url = argued.get_absolute_url()
+    wren = Client()
+    _sign_in(wren, cast.writer)
+    _page(wren, url)
+    # A password changed without a write the count sees (another database's tool, say):
+    # the session's auth hash no longer matches, so the kept page is not served.
+    with connection.cursor() as cursor:
+        member_pages._counting.on = False
+        try:
+            cast.writer.set_password("changed elsewhere")
+            cast.writer.save()
+        finally:
+            member_pages._counting.on = True
+    hits = served.hits
+    page = _page(wren, url)
+    assert served.hits == hits and _signed_in_as(page[2]) is None
+    del cursor
+
+
+def test_the_token_of_a_kept_page_is_good_for_the_session_it_is_served_to(cast, argued, served):
+    url = argued.get_absolute_url()
+    first, second = Client(enforce_csrf_checks=True), Client(enforce_csrf_checks=True)
+    for client in (first, second):
+        _sign_in(client, cast.writer)
+    for client in (first, second):
+        _page(client, url)  # the same page, kept once with the first one's tokens marked
+    responses = [client.get(url) for client in (first, second)]
+    assert served.hits == 3, "the second session's first page and both pages here"
+    follow = reverse("arguments:debate_follow", args=[argued.slug])
+    for client, response in zip((first, second), responses, strict=True):
+        found = TOKEN.search(response.content.decode())
+        assert found is not None
+        token = found.group(1) or found.group(2)
+        assert _unmask_cipher_token(token) == client.cookies["csrftoken"].value
+        assert response.cookies["csrftoken"].value == client.cookies["csrftoken"].value
+        assert client.post(follow, {"on": "1"}, HTTP_X_CSRFTOKEN=token).status_code != 403
+    # A token from another session's page is refused.
+    stolen = TOKEN.search(first.get(url).content.decode())
+    assert stolen is not None
+    other = stolen.group(1) or stolen.group(2)
+    assert second.post(follow, {"on": "1"}, HTTP_X_CSRFTOKEN=other).status_code == 403
+
+
+def test_masked_tokens_unmask_to_the_secret():
+    secret = "a" * 16 + "Z9" * 8
+    tokens = {member_pages.masked(secret) for _ in range(20)}
+    assert len(tokens) == 20
+    assert all(_unmask_cipher_token(token) == secret for token in tokens)
+
+
+@pytest.mark.parametrize("size", [10, 600])
+def test_a_kept_page_costs_one_query_whatever_the_size(cast, size, served, monkeypatch):
+    debate = build_debate(size, owner=cast.owner)
+    url = debate.get_absolute_url()
+    wren = Client()
+    _sign_in(wren, cast.writer)
+    _page(wren, url)
+
+    def no_whole_load(*args: object, **kwargs: object) -> None:
+        raise AssertionError("a kept page loads nothing of the debate")
+
+    monkeypatch.setattr(loader, "_load_structure", no_whole_load)
+    with CaptureQueriesContext(connection) as queries:
+        _page(wren, url)
+    assert served.hits == 1
+    # One read of the session's row, the reader, the debate's versions and the count.
+    # Whoever changes this: say why in docs/PERFORMANCE.md.
+    assert len(queries) == 1, [q["sql"] for q in queries]
+
+
+def test_the_write_count_moves_with_every_kind_of_write_to_a_shown_table(cast, debate):
+    before = selectors.site_writes()
+    Membership.objects.filter(debate=debate).update(role=Role.WRITER)
+    after_update = selectors.site_writes()
+    Notification.objects.bulk_create([])
+    with connection.cursor() as cursor:
+        cursor.execute("UPDATE arguments_debate SET title = title WHERE id = %s", [debate.pk])
+    after_raw = selectors.site_writes()
+    session = Client()
+    session.force_login(cast.writer)
+    after_sign_in = selectors.site_writes()  # last_login: the user row is shown (the name)
+    Session.objects.update(expire_date=timezone.now())
+    assert before < after_update < after_raw < after_sign_in == selectors.site_writes()
