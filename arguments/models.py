@@ -1372,10 +1372,10 @@ class SiteWrites(models.Model):
     """The site's writes, counted: every statement that writes a row a page may show adds one
     to a slot, in the writer's own transaction (arguments/views/member_pages.py). Their sum
     moves with every committed write, so a member's kept page keyed by it is never older than
-    the rows it shows. Several slots, one per process and thread by hash, so concurrent
-    writers on PostgreSQL seldom wait on one row's lock."""
+    the rows it shows. A slot per writing process and thread, so no two concurrent writers
+    ever wait on one row's lock (shared slots could deadlock two transactions)."""
 
-    slot = models.PositiveSmallIntegerField(primary_key=True)
+    slot = models.PositiveBigIntegerField(primary_key=True)
     writes = models.PositiveBigIntegerField(default=0)
 
     def __str__(self) -> str:

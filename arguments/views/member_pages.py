@@ -67,7 +67,7 @@ from arguments.rules.faults import close_lost_connections
 from arguments.views import visitor_pages
 
 KEPT_SECONDS = 60
-SLOTS = 64
+SLOT_MASK = 2**62 - 1  # slots are positive 63-bit keys
 # A session holding only these keeps no per-request state a page shows: the sign-in, the
 # language (part of the key) and allauth's record of how and when the reader signed in.
 PLAIN_SESSION_KEYS = frozenset(
@@ -107,7 +107,11 @@ UNSHOWN_TABLES: frozenset[str] = frozenset()
 
 
 def _slot() -> int:
-    return (os.getpid() * 31 + threading.get_ident()) % SLOTS
+    """This process and thread's own row of the count. Never shared by two writers at once:
+    a row locked by one writer's transaction and wanted by another's would order their locks
+    (a vote locks its claim, then its slot, then the debate's row; a write the debate's row,
+    then its slot) into a deadlock. One row per writing process and thread; their sum is read."""
+    return hash((os.getpid(), threading.get_ident())) & SLOT_MASK
 
 
 def count_writes(

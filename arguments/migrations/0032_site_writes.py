@@ -4,14 +4,14 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ("arguments", "0028_languages"),
+        ("arguments", "0031_listing_counts_and_indexes"),
     ]
 
     operations = [
         migrations.CreateModel(
             name="SiteWrites",
             fields=[
-                ("slot", models.PositiveSmallIntegerField(primary_key=True, serialize=False)),
+                ("slot", models.PositiveBigIntegerField(primary_key=True, serialize=False)),
                 ("writes", models.PositiveBigIntegerField(default=0)),
             ],
         ),
