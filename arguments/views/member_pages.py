@@ -9,8 +9,9 @@ row a page may show moves, in the writer's own transaction. The count is kept by
 database connection itself (`count_writes`, an execute wrapper on every connection), so a
 queryset's `update()`, a `bulk_create`, raw SQL in a service or the admin move it as a model's
 `save()` does; nothing has to remember to. Only tables no page shows are left out
-(`UNSHOWN_TABLES`: sessions, the task queue, the cache's fallback table, stored strengths
-(the page shows the same strengths stored or computed), the periodic jobs' clock).
+(`UNSHOWN_TABLES`: sessions, the task queue, the cache's fallback table, stored strengths,
+branch sizes and perspectives' strengths (the page is the same stored or computed), the
+periodic jobs' clock), and the debate row's stamps of those (`DERIVED_COLUMNS`).
 
 Per request, before the session, CSRF, auth and the rest of the middleware: the session
 cookie → the session (Django's own store: expired or unknown is empty), its keys (anything
@@ -62,7 +63,15 @@ from django.utils.crypto import constant_time_compare
 from django.utils.translation import get_language_from_request
 
 from arguments import caches, languages, replicas, selectors
-from arguments.models import Debate, ScheduledRun, SiteWrites, StoredStrength
+from arguments.models import (
+    Debate,
+    PerspectiveStamp,
+    PerspectiveStrength,
+    ScheduledRun,
+    SiteWrites,
+    StoredBranchSize,
+    StoredStrength,
+)
 from arguments.rules.faults import close_lost_connections
 from arguments.views import visitor_pages
 
@@ -94,7 +103,11 @@ def _unshown_tables() -> frozenset[str]:
         if label in apps.app_configs
         for model in apps.get_app_config(label).get_models()
     }
-    tables |= {WRITES_TABLE, StoredStrength._meta.db_table, ScheduledRun._meta.db_table}
+    # Stored strengths, branch sizes and a perspective's strengths: copies of what a process
+    # computes from the rows, the page the same stored or computed.
+    derived = (StoredStrength, StoredBranchSize, PerspectiveStamp, PerspectiveStrength)
+    tables |= {WRITES_TABLE, ScheduledRun._meta.db_table}
+    tables |= {model._meta.db_table for model in derived}
     tables |= {
         str(cache["LOCATION"])
         for cache in [*settings.CACHES.values(), getattr(settings, "FALLBACK_CACHE", {})]
@@ -126,7 +139,7 @@ def count_writes(
         found is not None
         and _counting.on
         and found.group(1).lower() not in UNSHOWN_TABLES
-        and not _only_strengths_stamp(sql)
+        and not _only_derived_stamps(sql)
     ):
         connection: BaseDatabaseWrapper = context["connection"]
         slot = _slot()
@@ -146,17 +159,31 @@ SET_COLUMNS = re.compile(r"\bSET\s+(.*?)\s+WHERE\b", re.IGNORECASE | re.DOTALL)
 SET_COLUMN = re.compile(r"[\"`]?(\w+)[\"`]?\s*=")
 
 
-def _only_strengths_stamp(sql: str) -> bool:
-    """Whether the statement updates only the debate row's stamp of its stored strengths
-    (which versions they are current with: structure/stored_strengths.py): the first reader
-    after a write stores them, and the page shows the same strengths stored or computed."""
+# Columns of the debate's row that stamp or count what readers derive from its rows: stored
+# strengths and branch sizes (which versions they are current with) and Explore's counts. A
+# reader stores them after a write; the page is the same before and after.
+DERIVED_COLUMNS = frozenset(
+    {
+        "strengths_structure_version",
+        "strengths_tally_version",
+        "sizes_structure_version",
+        "participant_count",
+        "vote_count",
+        "counted_structure_version",
+        "counted_tally_version",
+    }
+)
+
+
+def _only_derived_stamps(sql: str) -> bool:
+    """Whether the statement updates only the debate row's `DERIVED_COLUMNS`."""
     if DEBATES_TABLE not in sql[:40]:
         return False
     found = SET_COLUMNS.search(sql)
     if found is None:
         return False
     columns = SET_COLUMN.findall(found.group(1))
-    return bool(columns) and all(column.startswith("strengths_") for column in columns)
+    return bool(columns) and all(column in DERIVED_COLUMNS for column in columns)
 
 
 class _Counting:
