@@ -13,6 +13,7 @@ from types import ModuleType
 
 import pytest
 from django.core.cache import cache
+from django.urls import reverse
 
 import arguments
 from arguments import caches, services
@@ -87,6 +88,9 @@ def test_forget_all_leaves_every_store_of_this_process_empty(client, cast, debat
     perspective = services.perspective_create(actor=cast.writer, debate=debate, name="An economist")
     services.vote_cast(user=cast.writer, point=pro.parent_relations.get(), value=3)
     client.get(debate.get_absolute_url())  # a visitor's page, its tree in the shared cache
+    caches.forget_all()  # a worker holding nothing finds cruxes from places (places.py)
+    client.get(reverse("arguments:debate_cruxes", args=[debate.slug]))
+    client.get(debate.get_absolute_url())  # and the visitor's page kept again
     client.get(f"/d/{debate.slug}/map.svg")
     client.force_login(cast.moderator)  # the cards, the participants through the cache
     client.get(debate.get_absolute_url(), {"perspective": f"named:{perspective.pk}"})

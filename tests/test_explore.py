@@ -255,7 +255,8 @@ def test_the_home_page_pages_through_the_debates(client, cast):
     ids = [d.pk for d in first.context["debates"].debates]
     more = [d.pk for d in second.context["debates"].debates]
     assert len(ids) == listings.HOME_ROWS and len(more) == 5 and not set(ids) & set(more)
-    assert 'rel="next"' in first.content.decode() and 'rel="prev"' in second.content.decode()
+    assert 'rel="next" href="?page=2"' in first.content.decode()
+    assert 'rel="prev" href="?page=1"' in second.content.decode()
     assert client.get(reverse("arguments:debate_list"), {"page": "x"}).status_code == 400
 
 

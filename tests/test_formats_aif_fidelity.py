@@ -111,8 +111,9 @@ def test_the_tree_says_which_premises_support_only_together(client):
     debate = services.debate_import(owner=owner, document=formats.load(LINKED, "aif"))
     client.force_login(owner)
     page = client.get(debate.get_absolute_url()).content.decode()
-    assert "together with “Cars on the harbour road slow walkers down.”" in page
-    assert "together with “Most Sunday visitors arrive on foot.”" in page
+    quoted = 'together with “<span dir="auto">{}</span>”'
+    assert quoted.format("Cars on the harbour road slow walkers down.") in page
+    assert quoted.format("Most Sunday visitors arrive on foot.") in page
     # A premise that stands alone says nothing of the kind.
     assert page.count("together with") == 2
 

@@ -25,8 +25,9 @@ def test_the_structure_costs_the_same_queries_for_10_and_2000_claims():
     small, large = build_debate(10, slug="small"), build_debate(2000, slug="large")
     # The versions read in the load's snapshot (issue 38) and its four reads. The first load
     # also stores the strengths (the stamp, then every strength in one executemany:
-    # arguments/structure/stored_strengths.py); later loads find them stored.
-    assert queries_to_load(small) == queries_to_load(large) == 7
+    # arguments/structure/stored_strengths.py) and a visitor's branch sizes (the same two:
+    # arguments/structure/stored_sizes.py); later loads find them stored.
+    assert queries_to_load(small) == queries_to_load(large) == 9
     small.refresh_from_db()
     large.refresh_from_db()
     assert queries_to_load(small) == queries_to_load(large) == 5, (
@@ -46,8 +47,9 @@ def test_the_structure_is_cached_until_the_debate_changes(django_assert_num_quer
     )
     debate.refresh_from_db()
     # The versions and four reads in one snapshot, and the stored strengths' stamp moved to
-    # the version loaded (no strength differs from the stored ones, so none is written).
-    with django_assert_num_queries(6):
+    # the version loaded (no strength differs from the stored ones, so none is written); the
+    # branch sizes' stamp and rows stored again for the new structure version.
+    with django_assert_num_queries(8):
         fresh = debate_structure(debate)
     assert fresh.nodes.keys() == structure.nodes.keys()
 

@@ -14,6 +14,7 @@ from django.utils.translation import gettext, pgettext
 
 from arguments import languages
 from arguments.formats.document import LOSSES
+from arguments.models import Stance
 from arguments.reading.markup import render_markdown
 from arguments.reading.picker import Picker, picker_of
 from arguments.views.cards import render_card, render_item
@@ -134,6 +135,16 @@ def together_with(texts: list[str]) -> SafeString:
         claims=_listed(quoted[:-1]),
         last=quoted[-1],
     )
+
+
+@register.simple_tag
+def linked_claim(stance: str, text: str) -> SafeString:
+    """ "Linked pro: …" or "Linked con: …" for a version's linked claim, one sentence in the
+    reader's language; the claim keeps its own direction (`dir="auto"`)."""
+    claim = format_html('<span dir="auto">{}</span>', Truncator(text).chars(120))
+    if stance == Stance.PRO:
+        return _fill(gettext("Linked pro: %(claim)s"), claim=claim)
+    return _fill(gettext("Linked con: %(claim)s"), claim=claim)
 
 
 @register.simple_tag
