@@ -13,7 +13,7 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 
 from arguments import services
-from arguments.models import Claim, Debate, Relation
+from arguments.models import Citation, Claim, Debate, Relation
 from arguments.structure import loader, places
 from arguments.structure.loader import debate_structure, holds
 from tests import test_first_screen
@@ -33,8 +33,12 @@ def _point(claim: Claim) -> Relation | Claim:
 
 @pytest.fixture
 def voted(argued, cast) -> Debate:
-    """`argued` with enough votes on some points that they are no gap, and the writer's
-    own vote on a point with few (a gap for others, not for them)."""
+    """`argued` with enough votes on some points that they are no gap, the writer's own
+    vote on a point with few (a gap for others, not for them), and a claim whose only
+    source was hidden (unsourced again)."""
+    cited = Citation.objects.filter(claim__debate=argued).order_by("id").first()
+    assert cited is not None
+    Citation.objects.filter(claim=cited.claim).update(is_hidden=True)
     voters = [UserFactory() for _ in range(3)]
     claims = {c.text: c for c in Claim.objects.filter(debate=argued)}
     for text in ("Beneath the pro.", "Under it."):
