@@ -9,10 +9,12 @@ import contextlib
 import random
 
 import pytest
+from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 
-from arguments import services
+from arguments import caches, services
+from arguments.explore import gaps
 from arguments.models import Citation, Claim, Debate, Relation
 from arguments.structure import loader, places
 from arguments.structure.loader import debate_structure, holds
@@ -153,3 +155,38 @@ def test_cold_gaps_read_a_few_rows_at_any_size(
     with django_assert_max_num_queries(16):
         assert client.get(url).status_code == 200
     assert not holds(debate)
+
+
+def _cold_but_kept() -> None:
+    """A worker that holds nothing but the places and walks it read before."""
+    for store in caches.stores():
+        if store.forget is not None and store.name not in {"places", "gaps"}:
+            store.forget()
+    cache.clear()
+
+
+def test_a_kept_walk_serves_readers_who_see_the_same_until_a_vote(client, cast, voted, monkeypatch):
+    """Visitors share a walk kept in the process; a vote moves the tally version and the
+    next read walks again; every page equals the whole structure's."""
+    walks = []
+    real_sql = gaps._gaps_sql
+
+    def spied(*args: str) -> str:
+        walks.append(args)
+        return real_sql(*args)
+
+    monkeypatch.setattr(gaps, "_gaps_sql", spied)
+    crowd = [UserFactory() for _ in range(3)]
+    point = _point(Claim.objects.get(debate=voted, text="Two levels down."))
+    _cold()
+    for step in range(3):
+        voted.refresh_from_db()
+        debate_structure(voted)
+        whole = _get(client, cast.anonymous, voted, panel=False)
+        for _reader in range(2):
+            _cold_but_kept()
+            with monkeypatch.context() as patched:
+                patched.setattr(loader, "_load_structure", _no_whole_load)
+                assert _get(client, cast.anonymous, voted, panel=False) == whole
+        services.vote_cast(user=crowd[step], point=point, value=2)
+    assert len(walks) == 3, "one walk per tally version"

@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Any
 
 from django.db import connections
 
-from arguments import replicas
+from arguments import caches, replicas
 from arguments.models import Citation, Claim, Relation
 from arguments.rules.permissions import Action
 from arguments.structure import places
@@ -242,6 +242,57 @@ def _gaps_sql(vendor: str, unseen: str, theses: str, relations: str) -> str:
     """  # names from the models; values are parameters
 
 
+type _Reader = tuple[tuple[int, ...], tuple[str, ...]]
+
+
+def _size(kept: tuple[_Reader, list[tuple[Any, ...]]]) -> int:
+    """About: a hundred bytes a row and an id of who reads."""
+    (unseen, voted), rows = kept
+    return 100 * (len(rows) + len(unseen) + len(voted)) + 200
+
+
+_kept = caches.Bounded("gaps", sizer=_size, default_mb=4)
+caches.register(
+    "gaps",
+    kept=caches.Kept.PROCESS,
+    key="(debate, its structure and tally versions, the rows asked for, a hash of the claims "
+    "the reader does not see and the points they voted on; the entry holds those in full)",
+    stale="never: a write or a vote moves a version, and the next read asks under a new key",
+    forget=_kept.clear,
+    holds=_kept,
+)
+
+
+def _walked(lens: Lens, unseen: set[int], *, limit: int) -> list[tuple[Any, ...]]:
+    """The walk's rows (`_gaps_sql`) for a reader who does not see `unseen` and voted on
+    `lens.votes`, kept in this process for the debate's versions: readers who see the same
+    claims and voted on the same points (every visitor) share it."""
+    debate = lens.debate
+    reader: _Reader = (tuple(sorted(unseen)), tuple(sorted(lens.votes)))
+    key = (debate.pk, debate.structure_version, debate.tally_version, limit, hash(reader))
+    kept = _kept.fetch(key)
+    if kept is not None and kept[0] == reader:
+        return kept[1]
+    unseen_in, unseen_params = _in(unseen)
+    voted = reader[1]
+    theses, theses_params = _in(int(p[1:]) for p in voted if p.startswith("c"))
+    relations, relations_params = _in(int(p[1:]) for p in voted if p.startswith("r"))
+    published = Claim.Status.PUBLISHED
+    params: list[Any] = [
+        *(debate.pk, True, *unseen_params, False, False, *unseen_params),
+        *(published, False, published, False, *unseen_params),
+        *(published, FEW_VOTES, *theses_params, *relations_params, False, False),
+        *(limit, limit, limit, Claim.Status.PENDING),
+    ]
+    database = replicas.reads_from()
+    sql = _gaps_sql(connections[database].vendor, unseen_in, theses, relations)
+    with connections[database].cursor() as cursor:
+        cursor.execute(sql, params)
+        rows = cursor.fetchall()
+    _kept.keep(key, (reader, rows))
+    return rows
+
+
 def _sliced(lens: Lens, *, limit: int) -> Gaps | None:
     """The reader's gaps read without loading the debate: who sees what from the claims
     beneath unpublished ones (structure/places.py), the gaps and their totals in one walk in
@@ -255,23 +306,8 @@ def _sliced(lens: Lens, *, limit: int) -> Gaps | None:
         votes = lens.votes
         if under is None or len(votes) > places.PLACES_MAX:
             return None
-        unseen, unseen_params = _in(
-            places.unseen_by(under, user_id=lens.user_id, moderates=lens.moderates)
-        )
-        theses, theses_params = _in(int(p[1:]) for p in votes if p.startswith("c"))
-        relations, relations_params = _in(int(p[1:]) for p in votes if p.startswith("r"))
-        published = Claim.Status.PUBLISHED
-        params: list[Any] = [
-            *(debate.pk, True, *unseen_params, False, False, *unseen_params),
-            *(published, False, published, False, *unseen_params),
-            *(published, FEW_VOTES, *theses_params, *relations_params, False, False),
-            *(limit, limit, limit, Claim.Status.PENDING),
-        ]
-        database = replicas.reads_from()
-        sql = _gaps_sql(connections[database].vendor, unseen, theses, relations)
-        with connections[database].cursor() as cursor:
-            cursor.execute(sql, params)
-            rows = cursor.fetchall()
+        unseen = places.unseen_by(under, user_id=lens.user_id, moderates=lens.moderates)
+        rows = _walked(lens, unseen, limit=limit)
         kinds: dict[str, list[int]] = {"u": [], "a": [], "f": [], "p": []}
         for claim_id, status, u, a, f, *_totals in rows:
             if status == Claim.Status.PENDING:
