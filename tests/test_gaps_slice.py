@@ -179,13 +179,14 @@ def _cold_but_kept() -> None:
 
 
 def test_a_kept_walk_serves_readers_who_see_the_same_until_a_vote(client, cast, voted, monkeypatch):
-    """Visitors share a walk kept in the process; a vote moves the tally version and the
-    next read walks again; every page equals the whole structure's."""
+    """Visitors share a walk kept in the process, the panel's and the page's one walk; a
+    vote moves the tally version and the next read walks again; every page equals the
+    whole structure's."""
     walks = []
     real_sql = gaps._gaps_sql
 
     def spied(*args: str) -> str:
-        walks.append(args)
+        walks.append(args)  # the panel and the page share one walk
         return real_sql(*args)
 
     monkeypatch.setattr(gaps, "_gaps_sql", spied)
@@ -200,6 +201,7 @@ def test_a_kept_walk_serves_readers_who_see_the_same_until_a_vote(client, cast, 
             _cold_but_kept()
             with monkeypatch.context() as patched:
                 patched.setattr(loader, "_load_structure", _no_whole_load)
+                _get(client, cast.anonymous, voted, panel=True)  # the debate page's panel
                 assert _get(client, cast.anonymous, voted, panel=False) == whole
         services.vote_cast(user=crowd[step], point=point, value=2)
     assert len(walks) == 3, "one walk per tally version"

@@ -32,6 +32,9 @@ if TYPE_CHECKING:
     from arguments.reading.tree import TreeItem
 
 FEW_VOTES = 3  # fewer votes than this on a point say little about it
+# A walk without the debate returns at least this many of each kind (the gaps page's rows),
+# so that the debate page's panel and the gaps page after it share one walk.
+WALK_ROWS = 50
 
 
 @dataclass(slots=True)
@@ -269,6 +272,7 @@ def _walked(lens: Lens, unseen: set[int], *, limit: int) -> list[tuple[Any, ...]
     claims and voted on the same points (every visitor) share it."""
     debate = lens.debate
     reader: _Reader = (tuple(sorted(unseen)), tuple(sorted(lens.votes)))
+    limit = max(limit, WALK_ROWS)
     key = (debate.pk, debate.structure_version, debate.tally_version, limit, hash(reader))
     kept = _kept.fetch(key)
     if kept is not None and kept[0] == reader:
@@ -323,7 +327,7 @@ def _sliced(lens: Lens, *, limit: int) -> Gaps | None:
         pending = []
         if lens.may(Action.APPROVE_CLAIM):
             pending = [c for c in kinds["p"] if lens.may(Action.APPROVE_CLAIM, claim=under[c])]
-        shown = {c for ids in (kinds["u"], kinds["a"], kinds["f"], pending[:limit]) for c in ids}
+        shown = {c for ids in (kinds["u"], kinds["a"], kinds["f"], pending) for c in ids[:limit]}
         if not lens.read_cards(sorted(shown)):
             return None
 
