@@ -220,6 +220,7 @@ PROCESS_CACHE_BUDGETS: dict[str, float] = {
         "API: what a reader sees": 8,
         "map drawings": 4,  # a visitor's map of a 20,000-claim debate: about 150 KB
         "places": 8,  # cruxes without the debate: its points, who sees them
+        "gaps": 4,  # gaps without the debate: a reader's view's rows, per versions
     }.items()
 }
 

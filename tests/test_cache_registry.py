@@ -90,6 +90,7 @@ def test_forget_all_leaves_every_store_of_this_process_empty(client, cast, debat
     client.get(debate.get_absolute_url())  # a visitor's page, its tree in the shared cache
     caches.forget_all()  # a worker holding nothing finds cruxes from places (places.py)
     client.get(reverse("arguments:debate_cruxes", args=[debate.slug]))
+    client.get(reverse("arguments:debate_gaps", args=[debate.slug]))  # and gaps (gaps.py)
     client.get(debate.get_absolute_url())  # and the visitor's page kept again
     client.get(f"/d/{debate.slug}/map.svg")
     client.force_login(cast.moderator)  # the cards, the participants through the cache
