@@ -25,6 +25,7 @@ from django.conf import settings
 from django.test import Client
 
 from arguments import services
+from arguments.explore.listings import HOME_ROWS
 from arguments.models import Flag, Role, Stance
 from tests.factories import MembershipFactory, UserFactory
 
@@ -401,12 +402,14 @@ def test_no_vector_comes_alive_on_the_debate_list(page, live_server, transaction
         )
     seen = watch(page)
     failures: dict[str, list[str]] = {}
+    # The home page lists the debates 30 to a page: every page is inspected.
+    pages = [f"/?page={n}" for n in range(1, -(-len(PAYLOADS) // HOME_ROWS) + 1)]
     for what, user in (("anonymous", None), ("signed in", owner)):
         if user is None:
             page.context.clear_cookies()
         else:
             sign_in(page, live_server, user)
-        problems = inspect(page, seen, "/", owners)
+        problems = [problem for url in pages for problem in inspect(page, seen, url, owners)]
         if problems:
             failures[f"debate list, {what}"] = problems
     search = inspect(page, seen, "/?q=" + "%3Cscript%3Etop.__xss.push(0)%3C/script%3E", owners)
@@ -414,8 +417,11 @@ def test_no_vector_comes_alive_on_the_debate_list(page, live_server, transaction
         failures["debate list, searched for a script"] = search
     check(failures)
     assert page.locator(".debate-card").count() == 1  # the debate titled with vector 0
-    page.goto("/")
-    assert page.locator(".debate-card").count() == len(PAYLOADS)
+    listed = 0
+    for url in pages:
+        page.goto(url)
+        listed += page.locator(".debate-card").count()
+    assert listed == len(PAYLOADS)
 
 
 def _aif(vectors: list[int]) -> str:
