@@ -7,6 +7,8 @@ from __future__ import annotations
 
 import contextlib
 import random
+from collections.abc import Callable
+from typing import Any
 
 import pytest
 from django.core.cache import cache
@@ -90,14 +92,18 @@ def _no_whole_load(debate: Debate) -> None:
     pytest.fail(f"debate {debate.pk} loaded whole")
 
 
-def _same_cold_as_whole(client, user, debate: Debate, monkeypatch, *, panel: bool) -> str:
+def _same_cold_as_whole(
+    client, user, debate: Debate, monkeypatch, *, panel: bool, get: Callable[..., Any] = _get
+) -> str:
+    """The page (or panel) `get` reads, cold with the whole load forbidden, is the page the
+    whole structure gives (tests/test_gaps_slice.py asks the same of the gaps)."""
     _cold()
     debate_structure(debate)  # a worker holding the debate (and the strengths stored)
-    whole = _get(client, user, debate, panel=panel)
+    whole = get(client, user, debate, panel=panel)
     _cold()
     with monkeypatch.context() as patched:
         patched.setattr(loader, "_load_structure", _no_whole_load)
-        sliced = _get(client, user, debate, panel=panel)
+        sliced = get(client, user, debate, panel=panel)
     assert not holds(debate), "the slice is never kept"
     assert sliced == whole, f"{user}, {'panel' if panel else 'page'}"
     return whole[1]

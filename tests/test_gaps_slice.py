@@ -18,6 +18,7 @@ from arguments.explore import gaps
 from arguments.models import Citation, Claim, Debate, Relation
 from arguments.structure import loader, places
 from arguments.structure.loader import debate_structure, holds
+from tests import test_cruxes_slice as cruxes_slice
 from tests import test_first_screen
 from tests.conftest import build_debate
 from tests.factories import UserFactory
@@ -69,21 +70,10 @@ def _same(response) -> tuple[int, str]:
     return response.status_code, TICKET.sub("ticket", NONCE.sub("nonce", html))
 
 
-def _no_whole_load(debate: Debate) -> None:
-    pytest.fail(f"debate {debate.pk} loaded whole")
-
-
 def _same_cold_as_whole(client, user, debate: Debate, monkeypatch, *, panel: bool) -> str:
-    _cold()
-    debate_structure(debate)  # a worker holding the debate (and the strengths stored)
-    whole = _get(client, user, debate, panel=panel)
-    _cold()
-    with monkeypatch.context() as patched:
-        patched.setattr(loader, "_load_structure", _no_whole_load)
-        sliced = _get(client, user, debate, panel=panel)
-    assert not holds(debate), "the slice is never kept"
-    assert sliced == whole, f"{user}, {'panel' if panel else 'page'}"
-    return whole[1]
+    return cruxes_slice._same_cold_as_whole(
+        client, user, debate, monkeypatch, panel=panel, get=_get
+    )
 
 
 @pytest.mark.parametrize("persona", PERSONAS)
@@ -141,7 +131,7 @@ def test_cold_gaps_read_a_few_rows_at_any_size(
     debate = build_debate(size, slug=f"gaps-{size}")
     debate_structure(debate)  # someone read it once: its strengths are stored
     debate.refresh_from_db()
-    monkeypatch.setattr(loader, "_load_structure", _no_whole_load)
+    monkeypatch.setattr(loader, "_load_structure", cruxes_slice._no_whole_load)
     url = reverse("arguments:debate_gaps", args=[debate.slug])
     _cold()
     # The debate, then in one snapshot: the claims under unpublished ones, the walk, the
@@ -160,7 +150,7 @@ def test_cold_gaps_read_a_few_rows_at_any_size(
         debate_structure(debate)
         whole = client.get(url)
     assert _same(sliced) == _same(whole), "the same page, ordered over 2,000 claims"
-    monkeypatch.setattr(loader, "_load_structure", _no_whole_load)
+    monkeypatch.setattr(loader, "_load_structure", cruxes_slice._no_whole_load)
     client.force_login(cast.writer)
     _cold()
     # Session, user, the debate with my role, the walk and the slice, my votes, the
@@ -200,7 +190,7 @@ def test_a_kept_walk_serves_readers_who_see_the_same_until_a_vote(client, cast, 
         for _reader in range(2):
             _cold_but_kept()
             with monkeypatch.context() as patched:
-                patched.setattr(loader, "_load_structure", _no_whole_load)
+                patched.setattr(loader, "_load_structure", cruxes_slice._no_whole_load)
                 _get(client, cast.anonymous, voted, panel=True)  # the debate page's panel
                 assert _get(client, cast.anonymous, voted, panel=False) == whole
         services.vote_cast(user=crowd[step], point=point, value=2)
