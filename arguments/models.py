@@ -110,6 +110,21 @@ class DebateQuerySet(models.QuerySet["Debate"]):
         return self.filter(visibility=Debate.Visibility.PUBLIC, archived_at__isnull=True)
 
 
+# The debate row's columns that stamp or count what readers derive from its other rows:
+# which versions the stored strengths and branch sizes are current with, and Explore's
+# counts. A reader stores them after a write; no page differs before and after, so they
+# keep no history and move no member's kept page (arguments/views/member_pages.py).
+DEBATE_DERIVED_FIELDS = (
+    "strengths_structure_version",
+    "strengths_tally_version",
+    "sizes_structure_version",
+    "participant_count",
+    "vote_count",
+    "counted_structure_version",
+    "counted_tally_version",
+)
+
+
 class Debate(models.Model):
     """A question under debate, with one or more theses at its root."""
 
@@ -262,13 +277,7 @@ class Debate(models.Model):
             "structure_version",
             "tally_version",
             "rebuilt_in",
-            "strengths_structure_version",
-            "strengths_tally_version",
-            "sizes_structure_version",
-            "participant_count",
-            "vote_count",
-            "counted_structure_version",
-            "counted_tally_version",
+            *DEBATE_DERIVED_FIELDS,
             "updated_at",
             "interchange",
         ]

@@ -64,6 +64,7 @@ from django.utils.translation import get_language_from_request
 
 from arguments import caches, languages, replicas, selectors
 from arguments.models import (
+    DEBATE_DERIVED_FIELDS,
     Debate,
     PerspectiveStamp,
     PerspectiveStrength,
@@ -159,19 +160,8 @@ SET_COLUMNS = re.compile(r"\bSET\s+(.*?)\s+WHERE\b", re.IGNORECASE | re.DOTALL)
 SET_COLUMN = re.compile(r"[\"`]?(\w+)[\"`]?\s*=")
 
 
-# Columns of the debate's row that stamp or count what readers derive from its rows: stored
-# strengths and branch sizes (which versions they are current with) and Explore's counts. A
-# reader stores them after a write; the page is the same before and after.
 DERIVED_COLUMNS = frozenset(
-    {
-        "strengths_structure_version",
-        "strengths_tally_version",
-        "sizes_structure_version",
-        "participant_count",
-        "vote_count",
-        "counted_structure_version",
-        "counted_tally_version",
-    }
+    field.column for field in Debate._meta.concrete_fields if field.name in DEBATE_DERIVED_FIELDS
 )
 
 
