@@ -122,6 +122,8 @@ DEBATE_DERIVED_FIELDS = (
     "vote_count",
     "counted_structure_version",
     "counted_tally_version",
+    "gaps_structure_version",
+    "gaps_tally_version",
 )
 
 
@@ -263,6 +265,10 @@ class Debate(models.Model):
     vote_count = models.PositiveBigIntegerField(default=0, editable=False)
     counted_structure_version = models.PositiveBigIntegerField(null=True, editable=False)
     counted_tally_version = models.PositiveBigIntegerField(null=True, editable=False)
+    # The structure and tally versions the stored gap places (`StoredGapPlace` rows) are
+    # current with (arguments/structure/stored_gaps.py); None until first stored.
+    gaps_structure_version = models.PositiveBigIntegerField(null=True, editable=False)
+    gaps_tally_version = models.PositiveBigIntegerField(null=True, editable=False)
     # A deadline (a course's, say): the periodic task freezes the debate then, once
     # (arguments/tasks/periodic.py), and clears it.
     freeze_at = models.DateTimeField(
@@ -624,6 +630,49 @@ class StoredBranchSize(models.Model):
 
     def __str__(self) -> str:
         return f"claim {self.claim_id}: {self.size}"
+
+
+class StoredGapPlace(models.Model):
+    """A claim's place in its debate's tree of standing original relations (depth beneath its
+    thesis, and a path of ten-digit keys that sorts as tree order at one depth) and which gaps
+    it is to a reader who sees every claim, current when the debate's `gaps_structure_version`
+    and `gaps_tally_version` are its versions: what the gaps page reads its first claims of
+    each kind and their totals from (arguments/structure/stored_gaps.py). A claim not reached
+    from a thesis has no row. No foreign-key constraints, for the reasons `StoredStrength`
+    gives.
+    """
+
+    claim = models.OneToOneField(
+        Claim,
+        primary_key=True,
+        on_delete=models.CASCADE,
+        related_name="stored_gap_place",
+        db_constraint=False,
+    )
+    debate = models.ForeignKey(
+        Debate, on_delete=models.CASCADE, related_name="+", db_constraint=False, db_index=False
+    )
+    depth = models.PositiveIntegerField()
+    path = models.TextField()
+    # Its standing original relation (None: a thesis), that relation's parent and position:
+    # what a catch-up compares to find the claims whose place a write changed.
+    relation = models.PositiveBigIntegerField(null=True)
+    parent = models.PositiveBigIntegerField(null=True)
+    position = models.PositiveIntegerField(null=True)
+    unsourced = models.BooleanField()
+    unanswered = models.BooleanField()
+    few_votes = models.BooleanField()
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["debate", "path"], name="gap_place_path"),
+            models.Index(fields=["debate", "unsourced", "depth", "path"], name="gap_unsourced"),
+            models.Index(fields=["debate", "unanswered", "depth", "path"], name="gap_unanswered"),
+            models.Index(fields=["debate", "few_votes", "depth", "path"], name="gap_few_votes"),
+        ]
+
+    def __str__(self) -> str:
+        return f"claim {self.claim_id} at depth {self.depth}"
 
 
 class PerspectiveStamp(models.Model):

@@ -1,7 +1,8 @@
-"""A worker holding nothing of a debate finds its gaps in one walk in SQL and reads only the
-cards it shows (arguments/explore/gaps.py, structure/places.py): the same page and panel,
-for every persona, as the whole structure gives, in a few queries whatever the debate's
-size."""
+"""A worker holding nothing of a debate reads its gaps from the stored gap places (brought up
+to date from what changed: structure/stored_gaps.py), or else in one walk in SQL, and reads
+only the cards it shows (arguments/explore/gaps.py, structure/places.py): the same page and
+panel, for every persona, as the whole structure gives, in a few queries whatever the
+debate's size."""
 
 from __future__ import annotations
 
@@ -15,8 +16,8 @@ from django.urls import reverse
 
 from arguments import caches, services
 from arguments.explore import gaps
-from arguments.models import Citation, Claim, Debate, Relation
-from arguments.structure import loader, places
+from arguments.models import Citation, Claim, Debate, Relation, Stance, StoredGapPlace
+from arguments.structure import loader, places, stored_gaps
 from arguments.structure.loader import debate_structure, holds
 from tests import test_cruxes_slice as cruxes_slice
 from tests import test_first_screen
@@ -70,10 +71,43 @@ def _same(response) -> tuple[int, str]:
     return response.status_code, TICKET.sub("ticket", NONCE.sub("nonce", html))
 
 
-def _same_cold_as_whole(client, user, debate: Debate, monkeypatch, *, panel: bool) -> str:
-    return cruxes_slice._same_cold_as_whole(
-        client, user, debate, monkeypatch, panel=panel, get=_get
-    )
+def _no_walk(*args: str) -> str:
+    pytest.fail("walked the debate: the stored gap places were not current")
+
+
+def _same_cold_as_whole(
+    client, user, debate: Debate, monkeypatch, *, panel: bool, walk: bool = False
+) -> str:
+    """The cold page equals the whole structure's; read from the stored gap places (the
+    walk forbidden) unless `walk`."""
+
+    def get(client, user, debate: Debate, *, panel: bool) -> tuple[int, str]:
+        if walk or holds(debate):
+            return _get(client, user, debate, panel=panel)
+        with monkeypatch.context() as patched:
+            patched.setattr(gaps, "_gaps_sql", _no_walk)
+            return _get(client, user, debate, panel=panel)
+
+    return cruxes_slice._same_cold_as_whole(client, user, debate, monkeypatch, panel=panel, get=get)
+
+
+def _stored_rows(debate: Debate) -> list[tuple[object, ...]]:
+    fields = ["claim_id", "depth", "path", "relation", "parent", "position"]
+    fields += ["unsourced", "unanswered", "few_votes"]
+    rows = StoredGapPlace.objects.filter(debate=debate).order_by("claim_id")
+    return list(rows.values_list(*fields))
+
+
+def _assert_stored_as_written_whole(debate: Debate) -> None:
+    """The rows brought up to date after writes equal the rows one walk writes afresh."""
+    debate.refresh_from_db()
+    assert stored_gaps.bring_up_to_date(debate)
+    caught_up = _stored_rows(debate)
+    Debate.objects.filter(pk=debate.pk).update(gaps_structure_version=None)
+    debate.refresh_from_db()
+    assert stored_gaps.bring_up_to_date(debate)
+    assert caught_up == _stored_rows(debate)
+    assert caught_up, "the test can fail: rows are stored"
 
 
 @pytest.mark.parametrize("persona", PERSONAS)
@@ -114,6 +148,96 @@ def test_cold_gaps_agree_with_the_whole_after_random_writes(
                 _same_cold_as_whole(client, user, debate, monkeypatch, panel=panel)
 
 
+def _random_move(rng: random.Random, cast, debate: Debate) -> None:
+    """A write the shared random writes do not make: a move (a branch's paths change), a
+    restore, an approval, an unlinked link or a citation."""
+    claims = list(Claim.objects.filter(debate=debate).exclude(is_thesis=True))
+    if not claims:
+        return
+    claim = rng.choice(claims)
+    act = rng.random()
+    with contextlib.suppress(ValidationError):
+        if act < 0.35:
+            parent = rng.choice(list(Claim.objects.filter(debate=debate)))
+            services.claim_move(actor=cast.moderator, claim=claim, parent=parent)
+        elif act < 0.5 and claim.status == Claim.Status.HIDDEN:
+            services.claim_restore(actor=cast.moderator, claim=claim)
+        elif act < 0.65 and claim.status == Claim.Status.PENDING:
+            services.claim_approve(actor=cast.moderator, claim=claim)
+        elif act < 0.8:
+            link = Relation.objects.filter(debate=debate, is_link=True, is_hidden=False).first()
+            if link is not None:
+                services.claim_unlink(actor=cast.moderator, relation=link)
+        elif claim.status == Claim.Status.PUBLISHED:
+            services.source_cite(
+                actor=cast.writer, claim=claim, url=f"https://example.org/{rng.random():.6f}"
+            )
+
+
+@pytest.mark.parametrize("seed", [3, 4])
+def test_stored_gap_places_brought_up_to_date_equal_those_written_whole(
+    client, cast, debate, seed, monkeypatch
+):
+    """Seeded writes with moves, restores, approvals, unlinks and citations, and votes: the
+    rows caught up after every few equal the rows one walk writes afresh, and the cold pages
+    read from them equal the whole structure's."""
+    rng = random.Random(seed)
+    debate.refresh_from_db()
+    assert stored_gaps.bring_up_to_date(debate)
+    for step in range(24):
+        _random_write(rng, cast, debate)
+        _random_move(rng, cast, debate)
+        claims = list(Claim.objects.filter(debate=debate, status=Claim.Status.PUBLISHED))
+        point = _point(rng.choice(claims))
+        for voter in (cast.viewer, cast.writer):
+            with contextlib.suppress(ValidationError):
+                services.vote_cast(user=voter, point=point, value=rng.choice([0, 4]))
+        if step % 4 != 3:
+            continue
+        for user in (cast.anonymous, cast.writer, cast.moderator):
+            debate.refresh_from_db()
+            _same_cold_as_whole(client, user, debate, monkeypatch, panel=False)
+        _assert_stored_as_written_whole(debate)
+
+
+def test_a_moved_branch_takes_its_places_along(client, cast, debate, monkeypatch):
+    """A claim moved under another thesis's pro: it and every claim beneath it stand at
+    their new depth and path, and nothing is left at the old ones."""
+    thesis = Claim.objects.get(debate=debate, is_thesis=True)
+    top = services.claim_add(actor=cast.writer, parent=thesis, stance=Stance.PRO, text="Top.")
+    below = services.claim_add(actor=cast.writer, parent=top, stance=Stance.CON, text="Below.")
+    deeper = services.claim_add(actor=cast.writer, parent=below, stance=Stance.PRO, text="Deep.")
+    other = services.claim_add(actor=cast.writer, parent=thesis, stance=Stance.CON, text="Other.")
+    debate.refresh_from_db()
+    assert stored_gaps.bring_up_to_date(debate)
+    before = {row[0]: row[1] for row in _stored_rows(debate)}
+    services.claim_move(actor=cast.moderator, claim=below, parent=other)
+    debate.refresh_from_db()
+    _same_cold_as_whole(client, cast.anonymous, debate, monkeypatch, panel=False)
+    after = {row[0]: row[1] for row in _stored_rows(debate)}
+    assert (before[below.pk], before[deeper.pk]) == (after[below.pk], after[deeper.pk])
+    paths = {row[0]: row[2] for row in _stored_rows(debate)}
+    assert paths[deeper.pk].startswith(paths[below.pk]) and paths[below.pk].startswith(
+        paths[other.pk]
+    )
+    _assert_stored_as_written_whole(debate)
+
+
+def test_stored_places_behind_and_not_brought_up_are_walked(client, cast, voted, monkeypatch):
+    """A stamp left behind (another process's store failed, a replica behind): the reader
+    walks the debate, and the page is still the whole structure's."""
+    voted.refresh_from_db()
+    assert stored_gaps.bring_up_to_date(voted)
+    claim = Claim.objects.get(debate=voted, text="Beneath the pro.")
+    services.claim_add(actor=cast.writer, parent=claim, stance=Stance.CON, text="An answer.")
+    voted.refresh_from_db()
+    assert not stored_gaps.current(voted)
+    monkeypatch.setattr(stored_gaps, "bring_up_to_date", lambda debate: False)
+    for persona in ("anonymous", "moderator"):
+        _same_cold_as_whole(client, cast[persona], voted, monkeypatch, panel=False, walk=True)
+    assert not stored_gaps.current(Debate.objects.get(pk=voted.pk))
+
+
 def test_too_many_unpublished_claims_load_the_debate_whole(client, cast, voted, monkeypatch):
     _cold()
     debate_structure(voted)
@@ -130,6 +254,8 @@ def test_cold_gaps_read_a_few_rows_at_any_size(
 ):
     debate = build_debate(size, slug=f"gaps-{size}")
     debate_structure(debate)  # someone read it once: its strengths are stored
+    debate.refresh_from_db()
+    assert stored_gaps.bring_up_to_date(debate)  # and its gaps (a reader, or the import's task)
     debate.refresh_from_db()
     monkeypatch.setattr(loader, "_load_structure", cruxes_slice._no_whole_load)
     url = reverse("arguments:debate_gaps", args=[debate.slug])
@@ -169,17 +295,18 @@ def _cold_but_kept() -> None:
 
 
 def test_a_kept_walk_serves_readers_who_see_the_same_until_a_vote(client, cast, voted, monkeypatch):
-    """Visitors share a walk kept in the process, the panel's and the page's one walk; a
-    vote moves the tally version and the next read walks again; every page equals the
-    whole structure's."""
+    """Visitors share a read of the stored gap places kept in the process, the panel's and
+    the page's one read; a vote moves the tally version and the next reader reads again;
+    every page equals the whole structure's, and nobody walks the debate."""
     walks = []
-    real_sql = gaps._gaps_sql
+    real_read = stored_gaps.read
 
-    def spied(*args: str) -> str:
-        walks.append(args)  # the panel and the page share one walk
-        return real_sql(*args)
+    def spied(*args, **kwargs):
+        walks.append(args)  # the panel and the page share one read
+        return real_read(*args, **kwargs)
 
-    monkeypatch.setattr(gaps, "_gaps_sql", spied)
+    monkeypatch.setattr(stored_gaps, "read", spied)
+    monkeypatch.setattr(gaps, "_gaps_sql", _no_walk)
     crowd = [UserFactory() for _ in range(3)]
     point = _point(Claim.objects.get(debate=voted, text="Two levels down."))
     _cold()
@@ -194,4 +321,4 @@ def test_a_kept_walk_serves_readers_who_see_the_same_until_a_vote(client, cast, 
                 _get(client, cast.anonymous, voted, panel=True)  # the debate page's panel
                 assert _get(client, cast.anonymous, voted, panel=False) == whole
         services.vote_cast(user=crowd[step], point=point, value=2)
-    assert len(walks) == 3, "one walk per tally version"
+    assert len(walks) == 3, "one read per tally version"

@@ -22,7 +22,7 @@ from django.db import connections
 from arguments import caches, replicas
 from arguments.models import Citation, Claim, Relation
 from arguments.rules.permissions import Action
-from arguments.structure import places
+from arguments.structure import places, stored_gaps
 from arguments.structure.snapshot import snapshot
 
 if TYPE_CHECKING:
@@ -31,7 +31,7 @@ if TYPE_CHECKING:
     from arguments.reading.lens import Lens
     from arguments.reading.tree import TreeItem
 
-FEW_VOTES = 3  # fewer votes than this on a point say little about it
+FEW_VOTES = stored_gaps.FEW_VOTES  # fewer votes than this on a point say little about it
 # A walk without the debate returns at least this many of each kind (the gaps page's rows),
 # so that the debate page's panel and the gaps page after it share one walk.
 WALK_ROWS = 50
@@ -266,10 +266,14 @@ caches.register(
 )
 
 
-def _walked(lens: Lens, unseen: set[int], *, limit: int) -> list[tuple[Any, ...]]:
-    """The walk's rows (`_gaps_sql`) for a reader who does not see `unseen` and voted on
-    `lens.votes`, kept in this process for the debate's versions: readers who see the same
-    claims and voted on the same points (every visitor) share it."""
+def _walked(
+    lens: Lens, unseen: set[int], pending: list[int], *, limit: int
+) -> list[tuple[Any, ...]]:
+    """The walk's rows (`_gaps_sql`) for a reader who does not see `unseen` (nor the
+    pending claims other than `pending`) and voted on `lens.votes`: read from the stored
+    rows when they are current (structure/stored_gaps.py), else walked; kept in this
+    process for the debate's versions: readers who see the same claims and voted on the
+    same points (every visitor) share it."""
     debate = lens.debate
     reader: _Reader = (tuple(sorted(unseen)), tuple(sorted(lens.votes)))
     limit = max(limit, WALK_ROWS)
@@ -277,6 +281,13 @@ def _walked(lens: Lens, unseen: set[int], *, limit: int) -> list[tuple[Any, ...]
     kept = _kept.fetch(key)
     if kept is not None and kept[0] == reader:
         return kept[1]
+    database = replicas.reads_from()
+    stored = stored_gaps.read(
+        debate, database, unseen=unseen, voted=reader[1], pending=pending, limit=limit
+    )
+    if stored is not None:
+        _kept.keep(key, (reader, stored))
+        return list(stored)
     unseen_in, unseen_params = _in(unseen)
     voted = reader[1]
     theses, theses_params = _in(int(p[1:]) for p in voted if p.startswith("c"))
@@ -288,7 +299,6 @@ def _walked(lens: Lens, unseen: set[int], *, limit: int) -> list[tuple[Any, ...]
         *(published, FEW_VOTES, *theses_params, *relations_params, False, False),
         *(limit, limit, limit, Claim.Status.PENDING),
     ]
-    database = replicas.reads_from()
     sql = _gaps_sql(connections[database].vendor, unseen_in, theses, relations)
     with connections[database].cursor() as cursor:
         if connections[database].vendor == "postgresql":
@@ -310,13 +320,20 @@ def _sliced(lens: Lens, *, limit: int) -> Gaps | None:
     if not lens.reads_slices:
         return None
     debate = lens.debate
+    if not stored_gaps.current(debate):
+        stored_gaps.bring_up_to_date(debate)  # else the walk below
     with snapshot():
         under = places.unpublished_under(debate)
         votes = lens.votes
         if under is None or len(votes) > places.PLACES_MAX:
             return None
         unseen = places.unseen_by(under, user_id=lens.user_id, moderates=lens.moderates)
-        rows = _walked(lens, unseen, limit=limit)
+        waiting = [
+            c
+            for c, place in under.items()
+            if place.status == Claim.Status.PENDING and c not in unseen
+        ]
+        rows = _walked(lens, unseen, waiting, limit=limit)
         kinds: dict[str, list[int]] = {"u": [], "a": [], "f": [], "p": []}
         for claim_id, status, u, a, f, *_totals in rows:
             if status == Claim.Status.PENDING:

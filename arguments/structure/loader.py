@@ -16,7 +16,7 @@ from django.tasks import task
 
 from arguments import caches, replicas
 from arguments.models import Claim, Debate, Relation
-from arguments.structure import changes, scoring, stored_sizes, stored_strengths
+from arguments.structure import changes, scoring, stored_gaps, stored_sizes, stored_strengths
 from arguments.structure.graph import (
     EDGE_COLUMNS,
     NODE_COLUMNS,
@@ -64,8 +64,9 @@ def store_strengths(debate: Debate) -> bool:
     """Store the strengths of a debate written in bulk (an import: no process caught it up),
     computed from a whole load that this process does not keep. Nothing to do, and one query,
     when they are current already. True when it stored."""
+    gaps = not stored_gaps.current(debate) and stored_gaps.bring_up_to_date(debate)
     if stored_strengths.current(debate) and stored_sizes.current(debate):
-        return False
+        return gaps
     structure, now, stored = _read_whole(debate)
     if dangling(structure):
         return False  # a write meanwhile: its reader's catch-up or load stores instead
@@ -74,7 +75,7 @@ def store_strengths(debate: Debate) -> bool:
     strengths = stored_strengths.store_loaded(
         structure, seen=stored_strengths.stamp_of(now), stored=stored
     )
-    return strengths or sizes
+    return strengths or sizes or gaps
 
 
 @task()
