@@ -322,3 +322,20 @@ def test_a_kept_walk_serves_readers_who_see_the_same_until_a_vote(client, cast, 
                 assert _get(client, cast.anonymous, voted, panel=False) == whole
         services.vote_cast(user=crowd[step], point=point, value=2)
     assert len(walks) == 3, "one read per tally version"
+
+
+def test_the_import_task_stores_the_gap_places_with_the_strengths(client, monkeypatch):
+    """An import's task stores the gap places too: its first gaps reader reads them, with
+    no walk and no store of its own."""
+    debate = build_debate(40, slug="imported-gaps")
+    assert not stored_gaps.current(debate)
+    assert loader.store_strengths(debate)
+    debate.refresh_from_db()
+    assert stored_gaps.current(debate)
+    assert len(_stored_rows(debate)) == Claim.objects.filter(debate=debate).count()
+    monkeypatch.setattr(gaps, "_gaps_sql", _no_walk)
+    monkeypatch.setattr(stored_gaps, "bring_up_to_date", _no_walk)
+    monkeypatch.setattr(loader, "_load_structure", cruxes_slice._no_whole_load)
+    _cold()
+    url = reverse("arguments:debate_gaps", args=[debate.slug])
+    assert client.get(url).status_code == 200
