@@ -124,6 +124,9 @@ DEBATE_DERIVED_FIELDS = (
     "counted_tally_version",
     "gaps_structure_version",
     "gaps_tally_version",
+    "gaps_unsourced",
+    "gaps_unanswered",
+    "gaps_few_votes",
 )
 
 
@@ -269,6 +272,10 @@ class Debate(models.Model):
     # current with (arguments/structure/stored_gaps.py); None until first stored.
     gaps_structure_version = models.PositiveBigIntegerField(null=True, editable=False)
     gaps_tally_version = models.PositiveBigIntegerField(null=True, editable=False)
+    # How many stored gap places are of each kind, counted when they were stamped.
+    gaps_unsourced = models.PositiveIntegerField(default=0, editable=False)
+    gaps_unanswered = models.PositiveIntegerField(default=0, editable=False)
+    gaps_few_votes = models.PositiveIntegerField(default=0, editable=False)
     # A deadline (a course's, say): the periodic task freezes the debate then, once
     # (arguments/tasks/periodic.py), and clears it.
     freeze_at = models.DateTimeField(

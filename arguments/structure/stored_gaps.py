@@ -262,6 +262,7 @@ def bring_up_to_date(debate: Debate) -> bool:
         with connection.cursor() as cursor:
             if since is None or tallied is None or rebuilt_in > since:
                 _write_all(cursor, debate.pk)
+                _count(cursor, debate.pk)
                 return True
             if since < structure_version:
                 changed = sorted(
@@ -273,12 +274,30 @@ def bring_up_to_date(debate: Debate) -> bool:
                 )
                 if len(changed) > CHANGES_MAX:
                     _write_all(cursor, debate.pk)
+                    _count(cursor, debate.pk)
                     return True
                 if changed:
                     _after_writes(cursor, debate.pk, changed)
             if tallied < tally_version:
                 _after_votes(cursor, debate.pk, tallied)
+            _count(cursor, debate.pk)
     return True
+
+
+def _count(cursor: CursorWrapper, debate_id: int) -> None:
+    """Each kind's rows counted once per store, onto the debate's row: a reader then reads
+    the totals rather than counting the debate's rows."""
+    cursor.execute(
+        f"SELECT (SELECT COUNT(*) FROM {PLACES} WHERE debate_id = %s AND unsourced = %s), "
+        f"(SELECT COUNT(*) FROM {PLACES} WHERE debate_id = %s AND unanswered = %s), "
+        f"(SELECT COUNT(*) FROM {PLACES} WHERE debate_id = %s AND few_votes = %s)",
+        [debate_id, True, debate_id, True, debate_id, True],
+    )
+    counts = cursor.fetchone() or (0, 0, 0)
+    unsourced, unanswered, few_votes = (int(n or 0) for n in counts)
+    Debate.objects.filter(pk=debate_id).update(
+        gaps_unsourced=unsourced, gaps_unanswered=unanswered, gaps_few_votes=few_votes
+    )
 
 
 def _in(ids: Sequence[int]) -> tuple[str, list[int]]:
@@ -320,9 +339,7 @@ def read(
     with connection_.cursor() as cursor:
         cursor.execute(
             f"""SELECT d.gaps_structure_version, d.gaps_tally_version,
-                (SELECT COUNT(*) FROM {PLACES} WHERE debate_id = %s AND unsourced = %s),
-                (SELECT COUNT(*) FROM {PLACES} WHERE debate_id = %s AND unanswered = %s),
-                (SELECT COUNT(*) FROM {PLACES} WHERE debate_id = %s AND few_votes = %s),
+                d.gaps_unsourced, d.gaps_unanswered, d.gaps_few_votes,
                 (SELECT COUNT(*) FROM {PLACES} WHERE claim_id IN ({u_in}) AND unsourced = %s),
                 (SELECT COUNT(*) FROM {PLACES} WHERE claim_id IN ({u_in}) AND unanswered = %s),
                 (SELECT COUNT(*) FROM {PLACES} p WHERE p.few_votes = %s AND p.claim_id IN (
@@ -333,7 +350,6 @@ def read(
                     OR (p.relation IS NULL AND p.claim_id IN ({t_in}))))
             FROM {Debate._meta.db_table} d WHERE d.id = %s""",  # names from the models
             [
-                *(debate.pk, True, debate.pk, True, debate.pk, True),
                 *(*u_values, True, *u_values, True),
                 *(True, *r_values, *t_values, *u_values, *u_values, *r_values, *t_values),
                 debate.pk,
