@@ -23,7 +23,9 @@ the stamp never moves back):
   are computed again (a relation at either end, a citation, a status are all recorded);
 - after votes, the points stamped `tallied_in` since have their "few votes" computed again;
 - when the stamp is unset, a write did not say what it changed (`rebuilt_in`) or more than
-  `places.PLACES_MAX` claims changed: every row of the debate is written again in one walk.
+  `CHANGES_MAX` claims changed: every row of the debate is written again in one walk;
+- then each kind's rows are counted onto the debate's row (`gaps_unsourced`, …), so that a
+  reader reads the totals instead of counting.
 
 Every step sets values read from rows, so reading a change twice is harmless.
 """
