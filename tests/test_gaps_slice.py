@@ -324,7 +324,7 @@ def test_a_kept_walk_serves_readers_who_see_the_same_until_a_vote(client, cast, 
     assert len(walks) == 3, "one read per tally version"
 
 
-def test_the_import_task_stores_the_gap_places_with_the_strengths(client, monkeypatch):
+def test_the_import_task_stores_the_gap_places_with_the_strengths(db, client, monkeypatch):
     """An import's task stores the gap places too: its first gaps reader reads them, with
     no walk and no store of its own."""
     debate = build_debate(40, slug="imported-gaps")
