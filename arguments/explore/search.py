@@ -213,7 +213,7 @@ def _sqlite_indexed(
     read stops at `CANDIDATES * 4` rows: those holding the query as typed first, then those
     holding its words. A word shorter than a trigram is matched by `LIKE` alone among the
     claims the longer words found."""
-    scope, scope_params = debates.query.sql_with_params()
+    scope, scope_params = debates.order_by().values("id").query.sql_with_params()
     like = connection.ops.prep_for_like_query
     checks = " AND ".join(["c.text LIKE %s ESCAPE '\\'"] * len(words))
     check_params = [f"%{like(word)}%" for word in words]
@@ -251,7 +251,7 @@ def _sqlite_cited(debates: QuerySet[Debate], words: list[str]) -> list[tuple[int
     every word, first by claim id: from the few matching sources to their citations and
     claims (CROSS JOIN fixes that order; from the claims, SQLite read every claim of the
     debate to find none)."""
-    scope, scope_params = debates.query.sql_with_params()
+    scope, scope_params = debates.order_by().values("id").query.sql_with_params()
     like = connection.ops.prep_for_like_query
     checks = " AND ".join(["s.title LIKE %s ESCAPE '\\'"] * len(words))
     sql = (
