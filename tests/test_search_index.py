@@ -50,7 +50,7 @@ def _scanned(debates, query: str) -> list[tuple[int, int]]:
 
 def _indexed(debates, query: str) -> list[tuple[int, int]]:
     words = search.words_of(query)
-    return [(pk, debate) for pk, debate, _source in search._sqlite_indexed(debates, query, words)]
+    return [(pk, debate) for pk, debate, _text in search._sqlite_indexed(debates, query, words)]
 
 
 def _index_agrees(debates) -> None:

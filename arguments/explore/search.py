@@ -4,9 +4,12 @@ across the debates a reader may read, each hit filtered through that debate's re
 On PostgreSQL the database ranks (full-text search: a claim's document stored in a generated
 column with a GIN index, migration 0013; a GIN index on source titles, migration 0009;
 `ts_rank` and `ts_headline`); on SQLite every word must appear in the
-text (`icontains`), and ranking and highlighting happen here. SQLite is the classroom
-default, where a debate holds hundreds of claims, not tens of thousands: an FTS5 table kept in
-sync by triggers would be a second copy of every claim to keep right for little gain there.
+text (`icontains`: any part of a word), and ranking and highlighting happen here. The claims
+are found through an FTS5 index of their text with the trigram tokenizer (migration 0033: an
+external-content table, the index alone, kept by triggers on the claims' table, so the
+services, the admin, reverts and the imports' raw inserts all keep it), which finds any part
+of a word of three letters or more; `LIKE` still decides among what it proposes, so the
+candidates are exactly those a scan of every text gave (tests/test_search_index.py).
 
 A debate is searched in its own language (issue 34, `Debate.language`): its text search
 configuration stems the query and the claims (french, german, spanish, portuguese, arabic;
@@ -174,7 +177,7 @@ def _ranked_ids(
         )
     else:
         if any(len(word) >= TRIGRAM for word in words):
-            found = _sqlite_indexed(debates, query, words)
+            rows = _sqlite_indexed(debates, query, words)
         else:  # no word of three letters: no trigram to look up, every text read
             matching = Q()
             for word in words:
@@ -183,10 +186,11 @@ def _ranked_ids(
                 claims.filter(matching)
                 .annotate(phrase=phrase)
                 .order_by("-phrase", "id")
-                .values_list("id", "debate_id")[: CANDIDATES * 4]
+                .values_list("id", "debate_id", "text")[: CANDIDATES * 4]
             )
-            found = [(pk, debate, "") for pk, debate in by_words]
-        texts = dict(Claim.objects.filter(pk__in=[f[0] for f in found]).values_list("id", "text"))
+            rows = list(by_words)
+        found = [(pk, debate, "") for pk, debate, _text in rows]
+        texts = {pk: text for pk, _debate, text in rows}  # to rank them here
         first = words[0]
         found.sort(key=lambda f: (query.lower() not in texts[f[0]].lower(),
                                   texts[f[0]].lower().find(first)))  # fmt: skip
@@ -203,47 +207,50 @@ def _ranked_ids(
 def _sqlite_indexed(
     debates: QuerySet[Debate], query: str, words: list[str]
 ) -> list[tuple[int, int, str]]:
-    """SQLite: the candidates by text, through the claims' trigram index (`CLAIM_INDEX`,
-    migration 0033), never reading every claim's text: the same rows, in the same order, as
-    `icontains` over every claim with `ORDER BY phrase DESC, id` gave
+    """SQLite: the candidates by text (id, debate, text), through the claims' trigram index
+    (`CLAIM_INDEX`, migration 0033), never reading every claim's text: the same rows, in the
+    same order, as `icontains` over every claim with `ORDER BY phrase DESC, id` gave
     (tests/test_search_index.py).
 
     The index proposes claims in id order (it folds the case of every letter, `LIKE` only of
     ASCII ones, so it proposes at least what `LIKE` finds); `LIKE` decides, as before; the
     read stops at `CANDIDATES * 4` rows: those holding the query as typed first, then those
-    holding its words. A word shorter than a trigram is matched by `LIKE` alone among the
-    claims the longer words found."""
+    holding its words (one statement, two reads). A word shorter than a trigram is matched by
+    `LIKE` alone among the claims the longer words found."""
     scope, scope_params = debates.order_by().values("id").query.sql_with_params()
     like = connection.ops.prep_for_like_query
     checks = " AND ".join(["c.text LIKE %s ESCAPE '\\'"] * len(words))
     check_params = [f"%{like(word)}%" for word in words]
     wanted = CANDIDATES * 4
 
-    def read(terms: str, phrase: bool, limit: int) -> list[tuple[int, int]]:
+    def read(order: int, phrase: bool) -> str:
         # CROSS JOIN: SQLite walks the index's matches in id order and stops at the limit,
         # never the debate's claims (`id IN (the index's matches)` read every match first).
-        sql = (
-            f"SELECT c.id, c.debate_id FROM {CLAIM_INDEX} f "
+        return (
+            f"SELECT * FROM (SELECT {order}, c.id, c.debate_id, c.text FROM {CLAIM_INDEX} f "
             "CROSS JOIN arguments_claim c ON c.id = f.rowid "
             f"WHERE f.{CLAIM_INDEX} MATCH %s AND c.status <> %s AND c.merged_into_id IS NULL "
             f"AND c.debate_id IN ({scope}) AND {checks}"
             + (" AND c.text LIKE %s ESCAPE '\\'" if phrase else "")
-            + " ORDER BY f.rowid LIMIT %s"
+            + " ORDER BY f.rowid LIMIT %s)"
         )
-        params = [terms, Claim.Status.DELETED, *scope_params, *check_params]
-        params += [f"%{like(query)}%"] if phrase else []
-        with connection.cursor() as cursor:
-            cursor.execute(sql, [*params, limit])
-            return [(pk, debate) for pk, debate in cursor.fetchall()]
 
     # The query as typed, one quoted string for the index ("" is a quote inside it), found
     # anywhere in a text like any part of a word; its words, each quoted (\w+: no quote).
-    by_phrase = read('"' + query.replace('"', '""') + '"', True, wanted)
+    phrase = '"' + query.replace('"', '""') + '"'
     indexed = " AND ".join(f'"{word}"' for word in words if len(word) >= TRIGRAM)
-    by_words = read(indexed, False, wanted)
-    taken = {pk for pk, _debate in by_phrase}
-    rows = by_phrase + [row for row in by_words if row[0] not in taken]
-    return [(pk, debate, "") for pk, debate in rows[:wanted]]
+    common = [Claim.Status.DELETED, *scope_params, *check_params]
+    params = [phrase, *common, f"%{like(query)}%", wanted, indexed, *common, wanted]
+    with connection.cursor() as cursor:
+        cursor.execute(f"{read(0, True)} UNION ALL {read(1, False)} ORDER BY 1, 2", params)
+        rows = cursor.fetchall()
+    taken: set[int] = set()
+    found: list[tuple[int, int, str]] = []
+    for _order, pk, debate, text in rows:  # the phrase's rows first, each by id
+        if pk not in taken:
+            taken.add(pk)
+            found.append((pk, debate, text))
+    return found[:wanted]
 
 
 def _sqlite_cited(debates: QuerySet[Debate], words: list[str]) -> list[tuple[int, int, str]]:
