@@ -10,6 +10,7 @@ from arguments import services
 from arguments.explore import cruxes
 from arguments.models import Claim, Debate, Relation, Stance
 from arguments.reading.lens import Lens
+from arguments.views.explore import CRUX_PAGE_ROWS
 from tests.conftest import build_debate
 from tests.factories import UserFactory
 
@@ -147,7 +148,7 @@ def test_the_cruxes_cost_the_same_queries_on_a_small_and_a_large_debate(
     # read from the structure every page shares. Whoever changes it explains why.
     with django_assert_max_num_queries(5):
         response = client.get(url)
-    assert response.content.decode().count('class="crux ') == min(size - 1, 50)
+    assert response.content.decode().count('class="crux ') == min(size - 1, CRUX_PAGE_ROWS)
     with django_assert_max_num_queries(5):
         assert client.get(url, {"part": "panel"}, **HTMX).status_code == 200
 
@@ -158,3 +159,38 @@ def test_a_point_becomes_a_crux_with_the_vote_that_splits_it(debate, thesis, cas
     assert _crux_ids(debate, cast.anonymous) == []  # four votes: too few
     _voted(debate, relation, [4])
     assert _crux_ids(debate, cast.anonymous) == [claim.pk]
+
+
+def test_the_page_comes_in_pages_each_the_next_of_the_ranking(
+    client, debate, thesis, cast, monkeypatch
+):
+    """Pages of `CRUX_PAGE_ROWS` (two here): page 2 holds the third and fourth cruxes of the
+    whole ranking, numbered on, with links back and on; a page past the end says so; a page
+    that is no number is a 400."""
+    from arguments.views import explore as explore_views
+
+    monkeypatch.setattr(explore_views, "CRUX_PAGE_ROWS", 2)
+    for n in range(5):
+        _, relation = _claim(debate, thesis, f"Divisive claim {n}.", cast)
+        _voted(debate, relation, [0, 0, 4, 4, 4 - (n % 3)])
+    whole = cruxes.cruxes_of(Lens.of(_fresh(debate), cast.anonymous), limit=5)
+    ranked = [crux.item.node.text for crux in whole.shown]
+    url = reverse("arguments:debate_cruxes", args=[debate.slug])
+    first = client.get(url).content.decode()
+    second = client.get(url, {"page": "2"}).content.decode()
+    last = client.get(url, {"page": "3"}).content.decode()
+    assert [text in first for text in ranked] == [True, True, False, False, False]
+    assert [text in second for text in ranked] == [False, False, True, True, False]
+    assert [text in last for text in ranked] == [False, False, False, False, True]
+    assert '<ol class="cruxes" start="3">' in second
+    assert 'rel="next" href="?page=2"' in first and 'rel="prev"' not in first
+    assert 'rel="prev" href="?page=1"' in second and 'rel="next" href="?page=3"' in second
+    assert 'rel="next"' not in last
+    beyond = client.get(url, {"page": "9"}).content.decode()
+    assert 'class="crux ' not in beyond and "Back to the most divided" in beyond
+    assert client.get(url, {"page": "two"}).status_code == 400
+    assert client.get(url, {"page": "0"}).status_code == 400
+
+
+def _fresh(debate: Debate) -> Debate:
+    return Debate.objects.get(pk=debate.pk)  # as a request reads it: its current versions

@@ -22,6 +22,7 @@ from arguments.models import Claim, Debate, Perspective, Relation, Vote
 from arguments.structure import loader, places
 from arguments.structure.loader import debate_structure, holds
 from arguments.tasks.opinions import opinions_compute
+from arguments.views.explore import CRUX_PAGE_ROWS
 from tests import test_first_screen
 from tests.conftest import build_debate
 from tests.factories import UserFactory
@@ -179,7 +180,7 @@ def test_cold_cruxes_read_a_few_rows_at_any_size(
     with django_assert_max_num_queries(10):
         response = client.get(_url(debate))
     assert response.status_code == 200
-    assert response.content.decode().count('class="crux ') == min(50, size - 1)
+    assert response.content.decode().count('class="crux ') == min(CRUX_PAGE_ROWS, size - 1)
     _cold()
     with django_assert_max_num_queries(10):
         response = client.get(_url(debate), {"part": "panel"}, HTTP_HX_REQUEST="true")

@@ -226,8 +226,8 @@ def test_searching_costs_the_same_queries_on_a_small_and_a_large_debate(
     assert response.status_code == 200 and len(response.context["hits"]) == shown
     # Across debates (the home page): session and user (2), the debates listed (their ids,
     # their stale counts and, the first time, their store; rows, theses and tags: 6),
-    # candidates (2, and SQLite's texts to rank them), the hits' debates (1; my memberships
-    # of those I do not own, 1), their ways up (2), headlines (1).
+    # candidates (2: by text, with their texts, and by source title), the hits' debates (1;
+    # my memberships of those I do not own, 1), their ways up (2), headlines (1).
     with django_assert_max_num_queries(15):
         response = client.get(reverse("arguments:debate_list"), query)
     assert response.status_code == 200 and len(response.context["hits"]) == shown

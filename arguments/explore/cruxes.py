@@ -105,10 +105,12 @@ class Crux:
 class Cruxes:
     shown: list[Crux]
     total: int  # cruxes the reader may see, shown or not
+    offset: int = 0  # cruxes ranked before the first shown (those of earlier pages)
 
     @property
     def more(self) -> int:
-        return self.total - len(self.shown)
+        """Cruxes ranked after those shown (less divided)."""
+        return self.total - self.offset - len(self.shown)
 
 
 def _split_points(structure: DebateStructure) -> list[tuple[float, int, int, str]]:
@@ -179,21 +181,23 @@ def _split_among(picked: list[places.Place]) -> list[tuple[float, int, int, str]
     return found
 
 
-def cruxes_of(lens: Lens, *, limit: int, between_groups: bool = False) -> Cruxes:
-    """The reader's cruxes of the debate, most divided first, the first `limit` of them:
-    the debate's split points that the reader sees and whose votes they may see
-    (`between_groups`: those that divide the opinion groups most)."""
+def cruxes_of(lens: Lens, *, limit: int, offset: int = 0, between_groups: bool = False) -> Cruxes:
+    """The reader's cruxes of the debate, most divided first, `limit` of them after the
+    first `offset` (a page): the debate's split points that the reader sees and whose votes
+    they may see (`between_groups`: those that divide the opinion groups most). Only the
+    cards shown are built and read."""
     if between_groups:
-        return _between_groups(lens, limit=limit)
+        return _between_groups(lens, limit=limit, offset=offset)
 
     def rank(sees: Callable[[int], bool]) -> list[tuple[float, int]] | None:
         split_points = _stored_split_points(lens)
         return None if split_points is None else _seen(lens, split_points, sees)
 
-    found = _from_slices(lens, rank, limit=limit)
+    found = _from_slices(lens, rank, limit=limit, offset=offset)
     if found is not None:
         return found
-    return _cards(lens, _seen(lens, _split_points(lens.structure), lens.sees), limit=limit)
+    seen = _seen(lens, _split_points(lens.structure), lens.sees)
+    return _cards(lens, seen, limit=limit, offset=offset)
 
 
 def _from_slices(
@@ -201,6 +205,7 @@ def _from_slices(
     rank: Callable[[Callable[[int], bool]], list[tuple[float, int]] | None],
     *,
     limit: int,
+    offset: int = 0,
     apart: bool = False,
 ) -> Cruxes | None:
     """The cruxes `rank` finds (given whether the reader sees a claim) read without loading
@@ -212,9 +217,10 @@ def _from_slices(
     with snapshot():
         sees = _seeing(lens)
         ranked = rank(sees) if sees is not None else None
-        if ranked is None or not lens.read_cards([claim_id for _s, claim_id in ranked[:limit]]):
+        page = ranked[offset : offset + limit] if ranked is not None else []
+        if ranked is None or not lens.read_cards([claim_id for _s, claim_id in page]):
             return None
-        return _cards(lens, ranked, limit=limit, apart=apart)
+        return _cards(lens, ranked, limit=limit, offset=offset, apart=apart)
 
 
 def _seen(
@@ -239,28 +245,36 @@ def _seeing(lens: Lens) -> Callable[[int], bool] | None:
 
 
 def _cards(
-    lens: Lens, ranked: list[tuple[float, int]], *, limit: int, apart: bool = False
+    lens: Lens,
+    ranked: list[tuple[float, int]],
+    *,
+    limit: int,
+    offset: int = 0,
+    apart: bool = False,
 ) -> Cruxes:
-    """Cruxes of the first `limit` of `ranked` (how split or, `apart`, how far apart the
-    groups are; claim), as cards."""
+    """Cruxes of `limit` of `ranked` (how split or, `apart`, how far apart the groups are;
+    claim) after the first `offset`, as cards."""
     shown = []
-    for score, claim_id in ranked[:limit]:
+    for score, claim_id in ranked[offset : offset + limit]:
         item = lens.focus(claim_id, levels=0)
         if apart:
             crux = Crux(item=item, polarization=polarization(item.tally), groups_apart=score)
         else:
             crux = Crux(item=item, polarization=score)
         shown.append(crux)
-    return Cruxes(shown=shown, total=len(ranked))
+    return Cruxes(shown=shown, total=len(ranked), offset=offset)
 
 
-def _between_groups(lens: Lens, *, limit: int) -> Cruxes:
+def _between_groups(lens: Lens, *, limit: int, offset: int) -> Cruxes:
     stored = stored_map(lens.debate.pk)
     rows = stored.result.get("split", []) if stored is not None else []
-    found = _from_slices(lens, lambda sees: _far_apart(lens, rows, sees), limit=limit, apart=True)
+    found = _from_slices(
+        lens, lambda sees: _far_apart(lens, rows, sees), limit=limit, offset=offset, apart=True
+    )
     if found is not None:
         return found
-    return _cards(lens, _far_apart(lens, rows, lens.sees), limit=limit, apart=True)
+    far = _far_apart(lens, rows, lens.sees)
+    return _cards(lens, far, limit=limit, offset=offset, apart=True)
 
 
 def _far_apart(
@@ -280,7 +294,9 @@ def _mean(tally: Sequence[int]) -> float | None:
     return sum(value * count for value, count in enumerate(tally)) / votes if votes else None
 
 
-def between_perspectives(lens: Lens, first: Viewpoint, second: Viewpoint, *, limit: int) -> Cruxes:
+def between_perspectives(
+    lens: Lens, first: Viewpoint, second: Viewpoint, *, limit: int, offset: int = 0
+) -> Cruxes:
     """The points where two perspectives (two teams' groups) vote furthest apart: the
     difference of their average votes, at least `GROUPS_APART_FLOOR`, largest first; only
     points both voted on, that the reader sees and whose votes they may see."""
@@ -295,13 +311,14 @@ def between_perspectives(lens: Lens, first: Viewpoint, second: Viewpoint, *, lim
         claims = places.claims_of(lens.debate, sorted(apart))
         return None if claims is None else _apart(lens, apart, claims, sees)
 
-    found = _from_slices(lens, rank, limit=limit, apart=True)
+    found = _from_slices(lens, rank, limit=limit, offset=offset, apart=True)
     if found is not None:
         return found
     structure = lens.structure
     claims = {f"c{claim_id}": claim_id for claim_id in structure.theses}
     claims.update((f"r{edge.id}", claim_id) for claim_id, edge in structure.original.items())
-    return _cards(lens, _apart(lens, apart, claims, lens.sees), limit=limit, apart=True)
+    found_apart = _apart(lens, apart, claims, lens.sees)
+    return _cards(lens, found_apart, limit=limit, offset=offset, apart=True)
 
 
 def _apart(

@@ -4,9 +4,12 @@ across the debates a reader may read, each hit filtered through that debate's re
 On PostgreSQL the database ranks (full-text search: a claim's document stored in a generated
 column with a GIN index, migration 0013; a GIN index on source titles, migration 0009;
 `ts_rank` and `ts_headline`); on SQLite every word must appear in the
-text (`icontains`), and ranking and highlighting happen here. SQLite is the classroom
-default, where a debate holds hundreds of claims, not tens of thousands: an FTS5 table kept in
-sync by triggers would be a second copy of every claim to keep right for little gain there.
+text (`icontains`: any part of a word), and ranking and highlighting happen here. The claims
+are found through an FTS5 index of their text with the trigram tokenizer (migration 0034: an
+external-content table, the index alone, kept by triggers on the claims' table, so the
+services, the admin, reverts and the imports' raw inserts all keep it), which finds any part
+of a word of three letters or more; `LIKE` still decides among what it proposes, so the
+candidates are exactly those a scan of every text gave (tests/test_search_index.py).
 
 A debate is searched in its own language (issue 34, `Debate.language`): its text search
 configuration stems the query and the claims (french, german, spanish, portuguese, arabic;
@@ -63,10 +66,15 @@ if TYPE_CHECKING:
 QUERY_MAX_LENGTH = 100
 MAX_WORDS = 8
 CANDIDATES = 60  # rows proposed by the database, before the lens filters them
+PLACED_FIRST = 2  # times the hits shown: the candidates placed before the others are
 CONFIG = "english"  # must be the configuration the indexes were built with (migration 0004)
 # Our own highlight markers: ts_headline and the SQLite fallback put them around matched
 # words, and `_marked` turns them into <mark> after escaping everything else. Private-use
 # characters, which nobody types; should one appear anyway, it is dropped, never markup.
+# SQLite: the claims' full-text index (migration 0034: FTS5, trigram tokenizer, kept by
+# triggers) and the shortest word it can find (a trigram is three characters).
+CLAIM_INDEX = "arguments_claim_fts"
+TRIGRAM = 3
 START, STOP = "\ue000", "\ue001"
 _MARKED = re.compile(f"{START}(.*?){STOP}", re.S)
 
@@ -128,9 +136,10 @@ def _postgres() -> bool:
 
 
 def _ranked_ids(
-    claims: QuerySet[Claim], query: str, config: str = CONFIG
+    debates: QuerySet[Debate], query: str, config: str = CONFIG
 ) -> list[tuple[int, int, str]]:
-    """(claim id, debate id, matched source title or "") of the best candidates, best first.
+    """(claim id, debate id, matched source title or "") of the best candidates, best first,
+    among the claims of `debates`.
 
     A claim whose text holds the query as typed (the exact phrase) comes before one that only
     holds its words; then by rank (PostgreSQL: `ts_rank`, how often the words appear; cover
@@ -140,10 +149,10 @@ def _ranked_ids(
     words = words_of(query)
     if not words:
         return []
+    debates = debates.order_by().values("id")  # type: ignore[assignment]  # their ids
+    claims = Claim.objects.filter(debate__in=debates)
     claims = claims.exclude(status=Claim.Status.DELETED).filter(merged_into__isnull=True)
     phrase = Case(When(text__icontains=query, then=Value(1.0)), default=Value(0.0))
-    by_text: QuerySet[Claim, tuple[int, int]]  # (claim, debate)
-    sources: QuerySet[Source]
     if _postgres():
         search = SearchQuery(query, search_type="websearch", config=config)
         # Two indexed queries, not one with an OR: PostgreSQL cannot use the claims' index
@@ -159,39 +168,110 @@ def _ranked_ids(
             .values_list("id", "debate_id")[:CANDIDATES]
         )
         sources = Source.objects.annotate(document=source_vector()).filter(document=search)
-    else:
-        matching = Q()
-        for word in words:
-            matching &= Q(text__icontains=word)
-        by_text = (
-            claims.filter(matching)
-            .annotate(phrase=phrase)
-            .order_by("-phrase", "id")
-            .values_list("id", "debate_id")[: CANDIDATES * 4]
+        found: list[tuple[int, int, str]] = [(pk, debate, "") for pk, debate in by_text]
+        cited = list(
+            Citation.objects.filter(is_hidden=False, source__in=sources.values("id"))
+            .filter(claim__in=claims.values("id"))
+            .order_by("claim_id")
+            .values_list("claim_id", "claim__debate_id", "source__title")[:CANDIDATES]
         )
-        title = Q()
-        for word in words:
-            title &= Q(title__icontains=word)
-        sources = Source.objects.filter(title)
-    found: list[tuple[int, int, str]] = [(pk, debate, "") for pk, debate in by_text]
-    if not _postgres():
-        texts = dict(Claim.objects.filter(pk__in=[f[0] for f in found]).values_list("id", "text"))
+    else:
+        if any(len(word) >= TRIGRAM for word in words):
+            rows = _sqlite_indexed(debates, query, words)
+        else:  # no word of three letters: no trigram to look up, every text read
+            matching = Q()
+            for word in words:
+                matching &= Q(text__icontains=word)
+            by_words = (
+                claims.filter(matching)
+                .annotate(phrase=phrase)
+                .order_by("-phrase", "id")
+                .values_list("id", "debate_id", "text")[: CANDIDATES * 4]
+            )
+            rows = list(by_words)
+        found = [(pk, debate, "") for pk, debate, _text in rows]
+        texts = {pk: text for pk, _debate, text in rows}  # to rank them here
         first = words[0]
         found.sort(key=lambda f: (query.lower() not in texts[f[0]].lower(),
                                   texts[f[0]].lower().find(first)))  # fmt: skip
         found = found[:CANDIDATES]
+        cited = _sqlite_cited(debates, words)
     seen = {f[0] for f in found}
-    cited = (
-        Citation.objects.filter(is_hidden=False, source__in=sources.values("id"))
-        .filter(claim__in=claims.values("id"))
-        .order_by("claim_id")
-        .values_list("claim_id", "claim__debate_id", "source__title")[:CANDIDATES]
-    )
     for pk, debate, title_text in cited:
         if pk not in seen:
             seen.add(pk)
             found.append((pk, debate, title_text))  # after every match by the text itself
     return found
+
+
+def _sqlite_indexed(
+    debates: QuerySet[Debate], query: str, words: list[str]
+) -> list[tuple[int, int, str]]:
+    """SQLite: the candidates by text (id, debate, text), through the claims' trigram index
+    (`CLAIM_INDEX`, migration 0034), never reading every claim's text: the same rows, in the
+    same order, as `icontains` over every claim with `ORDER BY phrase DESC, id` gave
+    (tests/test_search_index.py).
+
+    The index proposes claims in id order (it folds the case of every letter, `LIKE` only of
+    ASCII ones, so it proposes at least what `LIKE` finds); `LIKE` decides, as before; the
+    read stops at `CANDIDATES * 4` rows: those holding the query as typed first, then those
+    holding its words (one statement, two reads). A word shorter than a trigram is matched by
+    `LIKE` alone among the claims the longer words found."""
+    scope, scope_params = debates.order_by().values("id").query.sql_with_params()
+    like = connection.ops.prep_for_like_query
+    checks = " AND ".join(["c.text LIKE %s ESCAPE '\\'"] * len(words))
+    check_params = [f"%{like(word)}%" for word in words]
+    wanted = CANDIDATES * 4
+
+    def read(order: int, phrase: bool) -> str:
+        # CROSS JOIN: SQLite walks the index's matches in id order and stops at the limit,
+        # never the debate's claims (`id IN (the index's matches)` read every match first).
+        return (
+            f"SELECT * FROM (SELECT {order}, c.id, c.debate_id, c.text FROM {CLAIM_INDEX} f "
+            "CROSS JOIN arguments_claim c ON c.id = f.rowid "
+            f"WHERE f.{CLAIM_INDEX} MATCH %s AND c.status <> %s AND c.merged_into_id IS NULL "
+            f"AND c.debate_id IN ({scope}) AND {checks}"
+            + (" AND c.text LIKE %s ESCAPE '\\'" if phrase else "")
+            + " ORDER BY f.rowid LIMIT %s)"
+        )
+
+    # The query as typed, one quoted string for the index ("" is a quote inside it), found
+    # anywhere in a text like any part of a word; its words, each quoted (\w+: no quote).
+    phrase = '"' + query.replace('"', '""') + '"'
+    indexed = " AND ".join(f'"{word}"' for word in words if len(word) >= TRIGRAM)
+    common = [Claim.Status.DELETED, *scope_params, *check_params]
+    params = [phrase, *common, f"%{like(query)}%", wanted, indexed, *common, wanted]
+    with connection.cursor() as cursor:
+        cursor.execute(f"{read(0, True)} UNION ALL {read(1, False)} ORDER BY 1, 2", params)
+        rows = cursor.fetchall()
+    taken: set[int] = set()
+    found: list[tuple[int, int, str]] = []
+    for _order, pk, debate, text in rows:  # the phrase's rows first, each by id
+        if pk not in taken:
+            taken.add(pk)
+            found.append((pk, debate, text))
+    return found[:wanted]
+
+
+def _sqlite_cited(debates: QuerySet[Debate], words: list[str]) -> list[tuple[int, int, str]]:
+    """SQLite: (claim, debate, source title) of the claims citing a source whose title holds
+    every word, first by claim id: from the few matching sources to their citations and
+    claims (CROSS JOIN fixes that order; from the claims, SQLite read every claim of the
+    debate to find none)."""
+    scope, scope_params = debates.order_by().values("id").query.sql_with_params()
+    like = connection.ops.prep_for_like_query
+    checks = " AND ".join(["s.title LIKE %s ESCAPE '\\'"] * len(words))
+    sql = (
+        "SELECT ci.claim_id, c.debate_id, s.title FROM arguments_source s "
+        "CROSS JOIN arguments_citation ci ON ci.source_id = s.id "
+        "CROSS JOIN arguments_claim c ON c.id = ci.claim_id "
+        f"WHERE {checks} AND NOT ci.is_hidden AND c.status <> %s AND c.merged_into_id IS NULL "
+        f"AND c.debate_id IN ({scope}) ORDER BY ci.claim_id LIMIT %s"
+    )
+    params = [f"%{like(word)}%" for word in words]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [*params, Claim.Status.DELETED, *scope_params, CANDIDATES])
+        return [(pk, debate, title) for pk, debate, title in cursor.fetchall()]
 
 
 def _snippets(ids: list[int], query: str, config: str = CONFIG) -> dict[int, SafeString]:
@@ -222,20 +302,26 @@ def _hits(
     """The candidates the reader sees (each through its debate's lens, along its way up
     read alone: arguments/structure/placing.py), as `Hit`s."""
     candidates = [f for f in found if f[1] in lenses]
-    ways = placing.placed(
-        (lens.debate for lens in lenses.values()), {pk for pk, _debate, _source in candidates}
-    )
     kept: list[tuple[int, Lens, list[Node], str]] = []
-    for pk, debate_id, source in candidates:
-        way = ways.get(debate_id)
-        if way is None or pk not in way.nodes:
-            continue
-        path = way.path_to(pk)
-        lens = lenses[debate_id]
-        if lens.sees_path(path):
-            kept.append((pk, lens, path, source))
-            if len(kept) == limit:
-                break
+    # The first candidates are placed first, the rest only if too few of those are seen:
+    # most searches find their page among the first (two queries, not two more).
+    first = limit * PLACED_FIRST
+    for batch in (candidates[:first], candidates[first:]):
+        if len(kept) == limit or not batch:
+            break
+        ways = placing.placed(
+            (lens.debate for lens in lenses.values()), {pk for pk, _debate, _source in batch}
+        )
+        for pk, debate_id, source in batch:
+            way = ways.get(debate_id)
+            if way is None or pk not in way.nodes:
+                continue
+            path = way.path_to(pk)
+            lens = lenses[debate_id]
+            if lens.sees_path(path):
+                kept.append((pk, lens, path, source))
+                if len(kept) == limit:
+                    break
     snippets = _snippets([pk for pk, _lens, _path, _source in kept], query, config)
     return [
         Hit(
@@ -256,7 +342,7 @@ def search_debate(lens: Lens, query: str, *, limit: int = 20) -> list[Hit]:
     """Claims of the lens's debate matching `query` that its reader sees, best first, the
     words stemmed as the debate's language stems them. The debate is never loaded whole."""
     config = languages.search_config(lens.debate.language)
-    found = _ranked_ids(Claim.objects.filter(debate=lens.debate), query, config)
+    found = _ranked_ids(Debate.objects.filter(pk=lens.debate.pk), query, config)
     return _hits(found, {lens.debate.pk: lens}, query, limit, config)
 
 
@@ -274,7 +360,7 @@ def search_claims(user: AnyUser, query: str, *, limit: int = 20) -> list[Hit]:
     debate with a candidate is read through the reader's lens on it. A fixed number of
     queries however many debates the candidates come from: their debates, the reader's
     memberships of them, and the candidates' ways up, each one query for all."""
-    found = _ranked_ids(Claim.objects.filter(debate__in=readable_debates(user).values("id")), query)
+    found = _ranked_ids(readable_debates(user), query)
     debates = list(Debate.objects.filter(pk__in={f[1] for f in found}).select_related("owner"))
     remember_roles(user, debates)
     lenses = {debate.pk: Lens.of(debate, user) for debate in debates}

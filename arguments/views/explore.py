@@ -16,11 +16,15 @@ from arguments.explore import cruxes, gaps, listings
 from arguments.models import Tag
 from arguments.reading.perspectives import viewpoint_for
 from arguments.rules.permissions import Action
-from arguments.views.access import HtmxHttpRequest, lens_for
+from arguments.views.access import HtmxHttpRequest, lens_for, whole_number
 from arguments.views.fragments import page_context
 
 SLUG = re.compile(r"[-a-zA-Z0-9_]+")  # the URL's <slug:tag>
 PAGE_ROWS = 50  # a page lists this many of each; the panels a few
+# The cruxes come in pages (`?page=`): a reader reads the most divided first, and fifty cards
+# with their bars cost more to render than the whole page's other work (issue 35).
+CRUX_PAGE_ROWS = 20
+MAX_CRUX_PAGE = 1000
 CRUX_PANEL_ROWS = 3
 GAP_PANEL_ROWS = 1  # of each kind: the panel stays short above the tree, even on a phone
 
@@ -74,13 +78,24 @@ def debate_cruxes(request: HtmxHttpRequest, slug: str) -> HttpResponse:
         )
         if None in compared:
             return HttpResponseBadRequest(_("Choose two perspectives to compare (a and b)."))
+    page = (
+        1
+        if panel
+        else whole_number(request.GET, "page", default=1, minimum=1, maximum=MAX_CRUX_PAGE)
+    )
+    offset = (page - 1) * CRUX_PAGE_ROWS
     if compared is not None:
         first, second = compared
         assert first is not None and second is not None
-        found = cruxes.between_perspectives(lens, first, second, limit=PAGE_ROWS)
+        found = cruxes.between_perspectives(
+            lens, first, second, limit=CRUX_PAGE_ROWS, offset=offset
+        )
     else:
         found = cruxes.cruxes_of(
-            lens, limit=CRUX_PANEL_ROWS if panel else PAGE_ROWS, between_groups=between_groups
+            lens,
+            limit=CRUX_PANEL_ROWS if panel else CRUX_PAGE_ROWS,
+            offset=offset,
+            between_groups=between_groups,
         )
     context = page_context(
         lens,
@@ -90,6 +105,7 @@ def debate_cruxes(request: HtmxHttpRequest, slug: str) -> HttpResponse:
         min_votes=cruxes.MIN_VOTES,
         hides_votes=lens.debate.hide_votes_until_voted,
         panel=panel,
+        page=page,
     )
     template = "arguments/debate_cruxes.html"
     return render(request, f"{template}#panel" if panel else template, context)
