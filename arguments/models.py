@@ -633,7 +633,8 @@ class PerspectiveStamp(models.Model):
     the page through the perspective from a slice (arguments/reading/perspectives.py).
 
     A digest of the tallies, not the debate's tally version: a perspective's strengths depend
-    only on its own voters' votes, so everyone else's votes leave them current.
+    only on its own voters' votes, so everyone else's votes leave them current. A named
+    perspective's: its `version` ("version 7"), which every vote cast as it moves.
     """
 
     debate = models.ForeignKey(
