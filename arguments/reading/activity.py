@@ -416,19 +416,19 @@ def _stored_for_update(debate_id: int) -> dict[int, Counted]:
 
 _STAMPS = ActivityStamp._meta.db_table
 _DEBATES = Debate._meta.db_table
-# One statement: count the vote into the stamp and move it with the debate's tally version,
-# if the stored counts were current before the vote (the vote has moved the debate's tally
-# version by `step`: 1, or 0 for a vote as a named perspective).
-_COUNTED_IF_CURRENT = (
-    f"UPDATE {_STAMPS} SET votes_counted = votes_counted + 1, "
-    "tally_version = tally_version + %s WHERE debate_id = %s "
-    f"AND structure_version = (SELECT structure_version FROM {_DEBATES} WHERE id = %s) "
-    f"AND tally_version + %s = (SELECT tally_version FROM {_DEBATES} WHERE id = %s)"
-)
-_COUNTED_ANYWAY = (
+# One statement: count the vote into the stamp (made when there is none: stale) and, if the
+# stored counts were current before the vote, move the stamp with the debate's tally version
+# (the vote has moved it by `step`: 1, or 0 for a vote as a named perspective); it answers
+# whether the stamp is current now, that is, was before the vote.
+_STAMPED = f"{_STAMPS}.structure_version = (SELECT structure_version FROM {_DEBATES} WHERE id = %s)"
+_VOTE_COUNTED = (
     f"INSERT INTO {_STAMPS} (debate_id, structure_version, tally_version, votes_counted) "
     "VALUES (%s, 0, 0, 1) ON CONFLICT (debate_id) DO UPDATE "
-    f"SET votes_counted = {_STAMPS}.votes_counted + 1"
+    f"SET votes_counted = {_STAMPS}.votes_counted + 1, tally_version = CASE WHEN {_STAMPED} "
+    f"AND {_STAMPS}.tally_version + %s = (SELECT tally_version FROM {_DEBATES} WHERE id = %s) "
+    f"THEN {_STAMPS}.tally_version + %s ELSE {_STAMPS}.tally_version END "
+    f"RETURNING {_STAMPED} AND {_STAMPS}.tally_version = "
+    f"(SELECT tally_version FROM {_DEBATES} WHERE id = %s)"
 )
 
 
@@ -439,14 +439,17 @@ def vote_counted(
     `added` +1 (cast at `at`), 0 (changed at `at`) or -1 (withdrawn); `tallied` when it
     moved the debate's tally version (not a vote as a named perspective). When the stored
     counts were current before the vote, its voter's row and the stamp move with it (two
-    queries; a withdrawal counts the voter's votes again, three); either way the stamp
-    records it, so a reader who counted before it stores nothing."""
+    queries, three for someone's first vote; a withdrawal counts the voter's votes again);
+    either way the stamp records it (one query), so a reader who counted before it stores
+    nothing."""
     step = 1 if tallied else 0
     with connection.cursor() as cursor:
-        cursor.execute(_COUNTED_IF_CURRENT, [step, debate_id, debate_id, step, debate_id])
-        if cursor.rowcount != 1:
-            cursor.execute(_COUNTED_ANYWAY, [debate_id])
-            return
+        cursor.execute(
+            _VOTE_COUNTED, [debate_id, debate_id, step, debate_id, step, debate_id, debate_id]
+        )
+        (current,) = cursor.fetchone()
+    if not current:
+        return
     rows = ParticipantActivity.objects.filter(debate_id=debate_id, user_id=user_id)
     if added < 0 or at is None:
         mine = Vote.objects.filter(
