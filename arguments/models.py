@@ -689,7 +689,8 @@ class PerspectiveStamp(models.Model):
     the page through the perspective from a slice (arguments/reading/perspectives.py).
 
     A digest of the tallies, not the debate's tally version: a perspective's strengths depend
-    only on its own voters' votes, so everyone else's votes leave them current.
+    only on its own voters' votes, so everyone else's votes leave them current. A named
+    perspective's: its `version` ("version 7"), which every vote cast as it moves.
     """
 
     debate = models.ForeignKey(
@@ -724,6 +725,52 @@ class PerspectiveStrength(models.Model):
 
     def __str__(self) -> str:
         return f"claim {self.claim_id}: {self.strength}"
+
+
+class ActivityStamp(models.Model):
+    """What a debate's stored activity counts (`ParticipantActivity`) are current with: the
+    debate's structure and tally versions they were counted at, and a count of the votes
+    counted into them since (a vote as a named perspective moves no debate version: a reader
+    storing counts it read before such a vote must not store over it; it finds this moved).
+    arguments/reading/activity.py."""
+
+    debate = models.OneToOneField(
+        Debate, on_delete=models.CASCADE, primary_key=True, related_name="+", db_constraint=False
+    )
+    structure_version = models.PositiveBigIntegerField(default=0)
+    tally_version = models.PositiveBigIntegerField(default=0)
+    votes_counted = models.PositiveBigIntegerField(default=0)
+
+    def __str__(self) -> str:
+        return f"activity of {self.debate_id} at {self.structure_version}/{self.tally_version}"
+
+
+class ParticipantActivity(models.Model):
+    """One participant's stored figures in a debate (the activity table's counts), current
+    while the debate's `ActivityStamp` is: each kind's count and its latest act."""
+
+    debate = models.ForeignKey(
+        Debate, on_delete=models.CASCADE, related_name="+", db_constraint=False
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+", db_constraint=False
+    )
+    claims = models.PositiveIntegerField(default=0)
+    claims_at = models.DateTimeField(null=True)
+    sources = models.PositiveIntegerField(default=0)
+    sources_at = models.DateTimeField(null=True)
+    votes = models.PositiveIntegerField(default=0)
+    votes_at = models.DateTimeField(null=True)
+    notes = models.PositiveIntegerField(default=0)
+    notes_at = models.DateTimeField(null=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint("debate", "user", name="participant_activity_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"activity of {self.user_id} in {self.debate_id}"
 
 
 class Vote(models.Model):

@@ -1,7 +1,9 @@
 """What each participant did in a debate: the figures a teacher grades by (the activity page,
 its CSV) — claims written, sources cited, votes cast, notes, flags received, last active.
 
-A fixed number of grouped queries however many people took part: one per kind of act.
+Now: from stored per-participant counts (`ParticipantActivity`, kept current by the votes
+and counted again from the rows when a write moved the debate's versions: see "stored counts"
+below), a page of the table reading only its own rows' figures.
 
 "As of" a snapshot (`AsOf`, `as_of`): the same figures counted over what the snapshot holds
 and what was done by the moment it was taken, so later activity changes nothing: claims are
@@ -13,31 +15,38 @@ and a note or flag is counted by its state now. Memberships and teachers' grades
 
 from __future__ import annotations
 
+import dataclasses
 from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from datetime import datetime
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from django.contrib.auth import get_user_model
-from django.db.models import Count, Max, Q
+from django.db import connection, transaction
+from django.db.models import Case, Count, F, Max, OuterRef, Q, Subquery, Value, When
 
+from arguments import caches
 from arguments.models import (
+    ActivityStamp,
     Annotation,
     Citation,
     Claim,
+    Debate,
     Flag,
     Membership,
+    ParticipantActivity,
     Snapshot,
     SnapshotClaim,
     Vote,
 )
 from arguments.reading.feedback import Grades, grades_by_user
 from arguments.reading.pseudonyms import pseudonyms_of
+from arguments.structure.snapshot import in_snapshot, snapshot
 
 if TYPE_CHECKING:
-    from collections.abc import Iterable
+    from collections.abc import Collection, Iterable, Mapping, Sequence
 
-    from arguments.models import Debate
+    from django.db.models import QuerySet
 
 
 @dataclass(frozen=True)
@@ -114,18 +123,116 @@ def display_name(first_name: str, last_name: str, username: str) -> str:
     return " ".join(part for part in (first_name, last_name) if part).strip() or username
 
 
-def activity_of(debate: Debate, at: AsOf | None = None) -> list[Activity]:
+@dataclass(frozen=True, slots=True)
+class Person:
+    """A participant as the activity table names them."""
+
+    user_id: int
+    username: str
+    name: str
+
+
+def _people(user_ids: Collection[int] | QuerySet[Any]) -> list[Person]:
+    accounts = get_user_model().objects.filter(pk__in=user_ids)
+    found = [
+        Person(pk, username, display_name(first, last, username))
+        for pk, username, first, last in accounts.values_list(
+            "pk", "username", "first_name", "last_name"
+        )
+    ]
+    found.sort(key=lambda p: (p.name.casefold(), p.username))
+    return found
+
+
+def people_of(debate: Debate) -> list[Person]:
+    """Every member and everyone who wrote, cited, voted or annotated in the debate now, by
+    name as a class list reads: the names only (one query when the stored counts are current),
+    so that a page of the table reads the figures of its own rows."""
+    fresh = _current(debate)
+    members = Membership.objects.filter(debate=debate).values("user_id")
+    if fresh is not None:
+        return _people(set(members.values_list("user_id", flat=True)) | set(fresh))
+    counted = ParticipantActivity.objects.filter(debate=debate).values("user_id")
+    return _people(
+        get_user_model().objects.filter(Q(pk__in=members) | Q(pk__in=counted)).values("pk")
+    )
+
+
+def activity_of(
+    debate: Debate, at: AsOf | None = None, *, only: Sequence[Person] | None = None
+) -> list[Activity]:
     """Every member and everyone who wrote, cited, voted or annotated in the debate, by name
-    (as a class list reads); `at` a snapshot, as of it (see the module's note)."""
+    (as a class list reads), or `only` these people (a page of `people_of`, in its order);
+    `at` a snapshot, as of it (see the module's note). Now: from the stored counts."""
+    roles_of = Membership.objects.filter(debate=debate)
+    if only is not None:
+        people = list(only)
+        ids = [p.user_id for p in people]
+        roles_of = roles_of.filter(user_id__in=ids)
+        counts = counted_from_rows(debate, at) if at is not None else counted_now(debate, ids)
+    else:
+        counts = counted_from_rows(debate, at) if at is not None else counted_now(debate)
+    roles = dict(roles_of.values_list("user_id", "role"))
+    if only is None:
+        people = _people(set(roles) | set(counts))
+    user_ids = [p.user_id for p in people]
+    flags = _flags_received(debate, at, user_ids if only is not None else None)
+    pseudonyms = pseudonyms_of(debate, user_ids) if debate.pseudonymous else {}
+    grades = grades_by_user(debate)
+    rows = []
+    for person in people:
+        uid = person.user_id
+        counted = counts.get(uid, NOTHING)
+        rows.append(
+            Activity(
+                user_id=uid,
+                username=person.username,
+                name=person.name,
+                role=roles.get(uid, ""),
+                claims=counted.claims,
+                sources=counted.sources,
+                votes=counted.votes,
+                notes=counted.notes,
+                flags_received=flags[uid],
+                last_active=counted.last_active,
+                pseudonym=pseudonyms.get(uid, ""),
+                grades=grades.get(uid, Grades()),
+            )
+        )
+    return rows
+
+
+@dataclass(frozen=True, slots=True)
+class Counted:
+    """One participant's counts of each kind of act and the time of the latest of each."""
+
+    claims: int = 0
+    claims_at: datetime | None = None
+    sources: int = 0
+    sources_at: datetime | None = None
+    votes: int = 0
+    votes_at: datetime | None = None
+    notes: int = 0
+    notes_at: datetime | None = None
+
+    @property
+    def last_active(self) -> datetime | None:
+        times = [t for t in (self.claims_at, self.sources_at, self.votes_at, self.notes_at) if t]
+        return max(times) if times else None
+
+
+COUNTED = tuple(f.name for f in fields(Counted))
+NOTHING = Counted()
+
+
+def counted_from_rows(debate: Debate, at: AsOf | None = None) -> dict[int, Counted]:
+    """Every participant's counts from the debate's rows (four grouped queries over all of
+    them): what the stored counts are a copy of, and, `at` a snapshot, the counts as of it."""
     published = Claim.Status.PUBLISHED
     claims_then = Claim.objects.filter(debate=debate)
     cited = Citation.objects.filter(claim__debate=debate)
     voted = Vote.objects.filter(Q(relation__debate=debate) | Q(thesis__debate=debate))
     noted = Annotation.objects.filter(claim__debate=debate, status=Annotation.Status.PUBLISHED)
-    flagged = Flag.objects.filter(
-        Q(claim__debate=debate) | Q(annotation__claim__debate=debate),
-        status__in=[Flag.Status.OPEN, Flag.Status.UPHELD],
-    )
     if at is None:
         claims_then = claims_then.filter(status=published)
         cited = cited.filter(claim__status=published)
@@ -136,7 +243,6 @@ def activity_of(debate: Debate, at: AsOf | None = None) -> list[Activity]:
         cited = cited.filter(claim_id__in=held, created_at__lte=at.taken_at)
         voted = voted.filter(created_at__lte=at.taken_at)
         noted = noted.filter(claim_id__in=held, created_at__lte=at.taken_at)
-        flagged = flagged.filter(created_at__lte=at.taken_at)
         vote_time = "created_at"  # a vote changed since was cast by then
     claims, claims_at = _grouped(
         claims_then.values_list("author_id").annotate(n=Count("id"), last=Max("created_at"))
@@ -150,48 +256,216 @@ def activity_of(debate: Debate, at: AsOf | None = None) -> list[Activity]:
     notes, notes_at = _grouped(
         noted.values_list("author_id").annotate(n=Count("id"), last=Max("created_at"))
     )
-    flags = Counter(
-        dict(
-            flagged.filter(claim__isnull=False)
-            .values_list("claim__author_id")
-            .annotate(n=Count("id"))
+    return {
+        uid: Counted(
+            claims[uid],
+            claims_at.get(uid),
+            sources[uid],
+            sources_at.get(uid),
+            votes[uid],
+            votes_at.get(uid),
+            notes[uid],
+            notes_at.get(uid),
         )
-    ) + Counter(
-        dict(
-            flagged.filter(annotation__isnull=False)
-            .values_list("annotation__author_id")
-            .annotate(n=Count("id"))
-        )
-    )
-    roles = dict(Membership.objects.filter(debate=debate).values_list("user_id", "role"))
-    user_ids = set(roles) | set(claims) | set(sources) | set(votes) | set(notes)
-    accounts = get_user_model().objects.filter(pk__in=user_ids)
-    people = {
-        pk: (username, display_name(first, last, username))
-        for pk, username, first, last in accounts.values_list(
-            "pk", "username", "first_name", "last_name"
-        )
+        for uid in set(claims) | set(sources) | set(votes) | set(notes)
     }
-    pseudonyms = pseudonyms_of(debate, user_ids) if debate.pseudonymous else {}
-    grades = grades_by_user(debate)
-    rows = []
-    for uid in user_ids:
-        times = [t[uid] for t in (claims_at, sources_at, votes_at, notes_at) if uid in t]
-        rows.append(
-            Activity(
-                user_id=uid,
-                username=people.get(uid, ("", ""))[0],
-                name=people.get(uid, ("", ""))[1],
-                role=roles.get(uid, ""),
-                claims=claims[uid],
-                sources=sources[uid],
-                votes=votes[uid],
-                notes=notes[uid],
-                flags_received=flags[uid],
-                last_active=max(times) if times else None,
-                pseudonym=pseudonyms.get(uid, ""),
-                grades=grades.get(uid, Grades()),
-            )
+
+
+def _flags_received(
+    debate: Debate, at: AsOf | None, user_ids: Collection[int] | None
+) -> Counter[int]:
+    """Open or upheld flags on each participant's claims and notes (`user_ids`: theirs only)."""
+    flagged = Flag.objects.filter(status__in=[Flag.Status.OPEN, Flag.Status.UPHELD])
+    if at is not None:
+        flagged = flagged.filter(created_at__lte=at.taken_at)
+    on_claims = flagged.filter(claim__debate=debate)
+    on_notes = flagged.filter(annotation__claim__debate=debate)
+    if user_ids is not None:
+        on_claims = on_claims.filter(claim__author_id__in=user_ids)
+        on_notes = on_notes.filter(annotation__author_id__in=user_ids)
+    return Counter(
+        dict(on_claims.values_list("claim__author_id").annotate(n=Count("id")))
+    ) + Counter(dict(on_notes.values_list("annotation__author_id").annotate(n=Count("id"))))
+
+
+# -- stored counts (issue 35) ------------------------------------------------------------
+#
+# The activity table reads each participant's counts from `ParticipantActivity` rows, current
+# while the debate's `ActivityStamp` carries the debate's structure and tally versions. Every
+# write that changes a claim, citation or note moves the structure version (they all call
+# `bump_version`), and every vote the tally version, so a stamp behind the debate says the
+# counts are behind whichever writer it was (a service, the admin, a merge, an import, a bare
+# queryset update that bumps): the reader counts them again from the rows and stores what
+# changed, as the stored strengths are kept. A vote, the write a class makes most, keeps the
+# counts current itself (`vote_counted`): it moves its voter's row and the stamp with the
+# debate's tally version when the stamp was current, so the table after a vote costs its rows.
+
+
+caches.register(
+    "activity counts",
+    kept=caches.Kept.DATABASE,
+    key="`ParticipantActivity` rows by debate and user, stamped (`ActivityStamp`) with the "
+    "debate's structure and tally versions they were counted at",
+    stale="the stamp differs from the debate's versions: the next activity table counts the "
+    "rows again and stores what changed; a vote moves its voter's row and the stamp itself",
+)
+
+
+def _versions_and_stamp(debate: Debate) -> tuple[int, int, tuple[int, int, int] | None]:
+    """The debate's (structure, tally) versions and its activity stamp: one query."""
+    stamps = ActivityStamp.objects.filter(debate_id=OuterRef("pk"))
+    row = (
+        Debate.objects.filter(pk=debate.pk)
+        .values_list(
+            "structure_version",
+            "tally_version",
+            Subquery(stamps.values("structure_version")[:1]),
+            Subquery(stamps.values("tally_version")[:1]),
+            Subquery(stamps.values("votes_counted")[:1]),
         )
-    rows.sort(key=lambda a: (a.name.casefold(), a.username))
-    return rows
+        .get()
+    )
+    structure, tally, stamp_structure, stamp_tally, counted = row
+    stamp = None if stamp_structure is None else (stamp_structure, stamp_tally, counted)
+    return structure, tally, stamp
+
+
+def _stored(debate: Debate, user_ids: Collection[int] | None) -> dict[int, Counted]:
+    rows = ParticipantActivity.objects.filter(debate=debate)
+    if user_ids is not None:
+        rows = rows.filter(user_id__in=user_ids)
+    return {uid: Counted(*figures) for uid, *figures in rows.values_list("user_id", *COUNTED)}
+
+
+def _current(debate: Debate) -> dict[int, Counted] | None:
+    """None when the stored counts are current (one query); else every participant's counts
+    from the rows, stored."""
+    structure, tally, stamp = _versions_and_stamp(debate)
+    if stamp is not None and stamp[:2] == (structure, tally):
+        return None
+    with snapshot():
+        structure, tally, stamp = _versions_and_stamp(debate)
+        counted = counted_from_rows(debate)
+    store_counts(debate.pk, structure, tally, stamp[2] if stamp else None, counted)
+    return counted
+
+
+def counted_now(debate: Debate, user_ids: Collection[int] | None = None) -> dict[int, Counted]:
+    """Every participant's counts now (`user_ids`: theirs only) from the stored counts: two
+    queries when they are current; else counted from the rows and stored."""
+    counted = _current(debate)
+    if counted is None:
+        return _stored(debate, user_ids)
+    if user_ids is None:
+        return counted
+    return {uid: counted[uid] for uid in user_ids if uid in counted}
+
+
+def store_counts(
+    debate_id: int,
+    structure: int,
+    tally: int,
+    votes_counted: int | None,
+    counted: Mapping[int, Counted],
+) -> bool:
+    """Store counts made at these versions, as the changes from what is stored, under the
+    stamp's row lock; not when a vote was counted in since they were read (`votes_counted`,
+    None: no stamp then), nor over counts of newer versions. True when it stored."""
+    if in_snapshot():
+        return False
+    with transaction.atomic():
+        ActivityStamp.objects.bulk_create(
+            [ActivityStamp(debate_id=debate_id)], ignore_conflicts=True
+        )
+        now = (
+            ActivityStamp.objects.select_for_update()
+            .filter(debate_id=debate_id)
+            .values_list("structure_version", "tally_version", "votes_counted")
+            .get()
+        )
+        if now[2] != (votes_counted or 0) or now[:2] == (structure, tally):
+            return False
+        if now[0] > structure or now[1] > tally:
+            return False
+        stored = _stored_for_update(debate_id)
+        gone = [uid for uid in stored if uid not in counted]
+        if gone:
+            ParticipantActivity.objects.filter(debate_id=debate_id, user_id__in=gone).delete()
+        changed = [
+            ParticipantActivity(debate_id=debate_id, user_id=uid, **dataclasses.asdict(figures))
+            for uid, figures in counted.items()
+            if stored.get(uid) != figures
+        ]
+        ParticipantActivity.objects.bulk_create(
+            changed,
+            update_conflicts=True,
+            unique_fields=["debate", "user"],
+            update_fields=list(COUNTED),
+            batch_size=500,
+        )
+        ActivityStamp.objects.filter(debate_id=debate_id).update(
+            structure_version=structure, tally_version=tally
+        )
+    return True
+
+
+def _stored_for_update(debate_id: int) -> dict[int, Counted]:
+    rows = ParticipantActivity.objects.filter(debate_id=debate_id)
+    return {uid: Counted(*figures) for uid, *figures in rows.values_list("user_id", *COUNTED)}
+
+
+_STAMPS = ActivityStamp._meta.db_table
+_DEBATES = Debate._meta.db_table
+# One statement: count the vote into the stamp (made when there is none: stale) and, if the
+# stored counts were current before the vote, move the stamp with the debate's tally version
+# (the vote has moved it by `step`: 1, or 0 for a vote as a named perspective); it answers
+# whether the stamp is current now, that is, was before the vote.
+_STAMPED = f"{_STAMPS}.structure_version = (SELECT structure_version FROM {_DEBATES} WHERE id = %s)"
+_VOTE_COUNTED = (
+    f"INSERT INTO {_STAMPS} (debate_id, structure_version, tally_version, votes_counted) "
+    "VALUES (%s, 0, 0, 1) ON CONFLICT (debate_id) DO UPDATE "
+    f"SET votes_counted = {_STAMPS}.votes_counted + 1, tally_version = CASE WHEN {_STAMPED} "
+    f"AND {_STAMPS}.tally_version + %s = (SELECT tally_version FROM {_DEBATES} WHERE id = %s) "
+    f"THEN {_STAMPS}.tally_version + %s ELSE {_STAMPS}.tally_version END "
+    f"RETURNING {_STAMPED} AND {_STAMPS}.tally_version = "
+    f"(SELECT tally_version FROM {_DEBATES} WHERE id = %s)"
+)
+
+
+def vote_counted(
+    *, debate_id: int, user_id: int, added: int, at: datetime | None, tallied: bool
+) -> None:
+    """Count a vote into the stored activity counts, in the vote's transaction, after it:
+    `added` +1 (cast at `at`), 0 (changed at `at`) or -1 (withdrawn); `tallied` when it
+    moved the debate's tally version (not a vote as a named perspective). When the stored
+    counts were current before the vote, its voter's row and the stamp move with it (two
+    queries, three for someone's first vote; a withdrawal counts the voter's votes again);
+    either way the stamp records it (one query), so a reader who counted before it stores
+    nothing."""
+    step = 1 if tallied else 0
+    with connection.cursor() as cursor:
+        cursor.execute(
+            _VOTE_COUNTED, [debate_id, debate_id, step, debate_id, step, debate_id, debate_id]
+        )
+        (current,) = cursor.fetchone()
+    if not current:
+        return
+    rows = ParticipantActivity.objects.filter(debate_id=debate_id, user_id=user_id)
+    if added < 0 or at is None:
+        mine = Vote.objects.filter(
+            Q(relation__debate_id=debate_id) | Q(thesis__debate_id=debate_id), user_id=user_id
+        ).aggregate(n=Count("id"), last=Max("updated_at"))
+        rows.update(votes=mine["n"], votes_at=mine["last"])
+        rows.filter(claims=0, sources=0, votes=0, notes=0).delete()
+        return
+    later = Case(
+        When(Q(votes_at__isnull=True) | Q(votes_at__lt=at), then=Value(at)),
+        default=F("votes_at"),
+    )
+    if rows.update(votes=F("votes") + added, votes_at=later) == 0:
+        if added == 0:  # a changed vote of someone with no counts: the counts were wrong
+            ActivityStamp.objects.filter(debate_id=debate_id).update(structure_version=0)
+            return
+        ParticipantActivity.objects.create(
+            debate_id=debate_id, user_id=user_id, votes=added, votes_at=at
+        )

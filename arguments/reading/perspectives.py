@@ -29,7 +29,7 @@ from typing import TYPE_CHECKING
 from django.contrib.auth import get_user_model
 from django.core.exceptions import BadRequest, PermissionDenied
 from django.db import connections, transaction
-from django.db.models import Count, Q
+from django.db.models import BigIntegerField, Count, Q, Subquery, Value
 from django.http import Http404
 from django.utils.translation import gettext as _
 
@@ -173,10 +173,21 @@ def participants_of(debate: Debate) -> QuerySet[User]:
     return get_user_model().objects.filter(Q(pk__in=voters) | Q(pk__in=members))
 
 
-def tallies(debate: Debate, viewpoint: Viewpoint) -> dict[str, Tally]:
-    """The perspective's vote histogram of every point voted on, keyed "r<relation id>" or
-    "c<thesis id>" like a reader's votes: one grouped query."""
-    votes = Vote.objects.filter(Q(relation__debate=debate) | Q(thesis__debate=debate))
+def tallies(
+    debate: Debate, viewpoint: Viewpoint, *, of: DebateStructure | None = None
+) -> dict[str, Tally]:
+    """The perspective's vote histogram of every point voted on (`of` a slice: of its points
+    only), keyed "r<relation id>" or "c<thesis id>" like a reader's votes: one grouped
+    query."""
+    if of is None:
+        votes = Vote.objects.filter(Q(relation__debate=debate) | Q(thesis__debate=debate))
+    else:
+        relations = {e.id for edges in of.children.values() for e in edges}
+        relations |= {e.id for edges in of.parents.values() for e in edges}
+        relations |= {e.id for e in of.original.values()}
+        votes = Vote.objects.filter(
+            Q(relation_id__in=sorted(relations)) | Q(thesis_id__in=sorted(of.theses))
+        )
     if viewpoint.kind == "named":
         votes = votes.filter(perspective_id=viewpoint.id)
     elif viewpoint.kind == "group":
@@ -254,14 +265,27 @@ def structure_seen_as(debate: Debate, structure: DebateStructure, viewpoint: Vie
         if held is not None:
             return held
     stamp = _stamp_of(debate, viewpoint)
-    found = tallies(debate, viewpoint)
+    with snapshot():  # a named perspective's version and the tallies it counts, together
+        version = _version_of(viewpoint)
+        found = tallies(debate, viewpoint)
     seen = seen_as(structure, found)
     with _SEEN_LOCK:
         _SEEN.keep(key, seen)
-    scored_on = (structure.version[0], digest(found))
-    if stamp is None or stamp[1:] != scored_on:
+    scored_on = (
+        structure.version[0],
+        by_version(version) if version is not None else digest(found),
+    )
+    if stamp is None or stamp[1:3] != scored_on:
         store(debate.pk, viewpoint.key, *scored_on, seen.strength)
     return seen
+
+
+def _version_of(viewpoint: Viewpoint) -> int | None:
+    """A named perspective's version now (every vote cast as it moves it); None for the
+    others, whose stored strengths are stamped with a digest of their tallies."""
+    if viewpoint.kind != "named":
+        return None
+    return Perspective.objects.filter(pk=viewpoint.id).values_list("version", flat=True).first()
 
 
 def forget_seen() -> None:
@@ -278,8 +302,11 @@ def forget_seen() -> None:
 # DF-QuAD over the structure and the perspective's tallies and nothing else, so the stamp is
 # the structure version and a digest of those tallies, read with the slice in one snapshot:
 # the tallies are one grouped query over the perspective's own votes, what the page shows
-# anyway. Kept current by whoever scores the perspective on the whole structure (the first
-# reader after a change: `structure_seen_as`); a stale stamp sends the reader there.
+# anyway. A named perspective's are stamped with its version instead (`by_version`: every
+# vote cast as it moves it), so its slice reads the tallies of the slice's points only,
+# however many points it voted on. Kept current by whoever scores the perspective on the
+# whole structure (the first reader after a change: `structure_seen_as`); a stale stamp
+# sends the reader there.
 
 
 caches.register(
@@ -297,11 +324,28 @@ def digest(found: Mapping[str, Tally]) -> str:
     return hashlib.blake2b(repr(sorted(found.items())).encode(), digest_size=16).hexdigest()
 
 
-def _stamp_of(debate: Debate, viewpoint: Viewpoint) -> tuple[int, int, str] | None:
-    """(id, structure version, tallies' digest) of the perspective's stored strengths."""
+def by_version(version: int) -> str:
+    """What a named perspective's stored strengths were scored on: its version, which every
+    vote cast as it moves under the perspective's row lock (services/votes.py), so a reader
+    compares one number instead of digesting every vote it cast (in the digest's column:
+    never 32 hex digits)."""
+    return f"version {version}"
+
+
+def _stamp_of(debate: Debate, viewpoint: Viewpoint) -> tuple[int, int, str, int | None] | None:
+    """(id, structure version, what they were scored on, a named perspective's version now)
+    of the perspective's stored strengths: one query."""
+    now = Perspective.objects.filter(pk=viewpoint.id, kind=Perspective.Kind.NAMED)
     return (
         PerspectiveStamp.objects.filter(debate=debate, key=viewpoint.key)
-        .values_list("pk", "structure_version", "tallies_digest")
+        .values_list(
+            "pk",
+            "structure_version",
+            "tallies_digest",
+            Subquery(now.values("version")[:1])
+            if viewpoint.kind == "named"
+            else Value(None, output_field=BigIntegerField()),
+        )
         .first()
     )
 
@@ -381,12 +425,21 @@ def _sliced(debate: Debate, viewpoint: Viewpoint, around: int | None) -> SeenAs 
     stamp = _stamp_of(debate, viewpoint)
     if stamp is None:
         return None
-    found = tallies(debate, viewpoint)
-    if stamp[2] != digest(found):
-        return None
-    structure = first_screen.load(debate, around=around)
-    if structure is None or structure.version[0] != stamp[1]:
-        return None
+    if viewpoint.kind == "named":
+        # Stamped with its version: the tallies of the slice's points only.
+        if stamp[3] is None or stamp[2] != by_version(stamp[3]):
+            return None
+        structure = first_screen.load(debate, around=around)
+        if structure is None or structure.version[0] != stamp[1]:
+            return None
+        found = tallies(debate, viewpoint, of=structure)
+    else:
+        found = tallies(debate, viewpoint)
+        if stamp[2] != digest(found):
+            return None
+        structure = first_screen.load(debate, around=around)
+        if structure is None or structure.version[0] != stamp[1]:
+            return None
     ids = sorted(structure.nodes) or [0]
     with connections[replicas.reads_from()].cursor() as cursor:
         cursor.execute(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from functools import partial
 from typing import TYPE_CHECKING, overload
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -17,6 +18,7 @@ from arguments.models import (
     Relation,
     Vote,
 )
+from arguments.reading.activity import vote_counted
 from arguments.rules.permissions import Action, require
 from arguments.services.opinions import opinions_wanted
 
@@ -74,17 +76,22 @@ def _vote_as(
         version=F("version") + 1
     )
     vote = votes.first()
+    counted = partial(vote_counted, debate_id=perspective.debate_id, user_id=user.pk, tallied=False)
     if value is None:
         if vote is not None:
             vote.delete()
+            counted(added=-1, at=None)
         return None
     if vote is None:
-        return Vote.objects.create(
+        vote = Vote.objects.create(
             user=user, perspective=perspective, value=value, **_vote_filter(point)
         )
+        counted(added=1, at=vote.updated_at)
+        return vote
     if vote.value != value:
         vote.value = value
         vote.save(update_fields=["value", "updated_at"])
+        counted(added=0, at=vote.updated_at)
     return vote
 
 
@@ -116,6 +123,13 @@ def vote_cast(
         vote.save(update_fields=["value", "updated_at"])
     if changes:
         _move_tally(point, tally, changes)
+        vote_counted(
+            debate_id=claim.debate_id,
+            user_id=voter.pk,
+            added=1 if len(changes) == 1 else 0,
+            at=vote.updated_at,
+            tallied=True,
+        )
     return vote
 
 
@@ -171,6 +185,7 @@ def vote_withdraw(
         return
     vote.delete()
     _move_tally(point, tally, {vote.value: -1})
+    vote_counted(debate_id=claim.debate_id, user_id=voter.pk, added=-1, at=None, tallied=True)
 
 
 @transaction.atomic

@@ -4,14 +4,23 @@ it, and one person's contributions."""
 from __future__ import annotations
 
 import csv
+from typing import Any
 
 from django.core.exceptions import BadRequest
+from django.core.paginator import Page, Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
 
 from arguments import selectors
-from arguments.reading.activity import AsOf, activity_of, as_of
+from arguments.reading.activity import (
+    AsOf,
+    Person,
+    activity_of,
+    as_of,
+    display_name,
+    people_of,
+)
 from arguments.reading.lens import Lens
 from arguments.reading.tasks import completion_by_user
 from arguments.rules.permissions import Action
@@ -35,6 +44,7 @@ COLUMNS = [
     "released",
     "tasks_complete",
 ]
+PER_PAGE = 100  # participants a page of the table shows (the Django admin's list's 100)
 
 
 def moment(request: HttpRequest, lens: Lens) -> AsOf | None:
@@ -51,18 +61,36 @@ def moment(request: HttpRequest, lens: Lens) -> AsOf | None:
 
 
 def debate_activity(request: HttpRequest, slug: str) -> HttpResponse:
+    """The table a page of participants at a time, by name (`?page=`), as the admin lists
+    people; now, the names of all and the figures of the page's rows only."""
     lens = lens_to_manage(request, slug, Action.MODERATE)
     if isinstance(lens, HttpResponse):
         return lens
     at = moment(request, lens)
     tasks_total, complete = completion_by_user(lens.debate)
+    page: Page[Any]
+    if at is None:
+        page = Paginator(people_of(lens.debate), PER_PAGE).get_page(request.GET.get("page"))
+        rows = activity_of(lens.debate, only=list(page))
+    else:
+        page = Paginator(activity_of(lens.debate, at), PER_PAGE).get_page(request.GET.get("page"))
+        rows = list(page)
+    here = reverse("arguments:debate_activity", args=[lens.debate.slug])
+    moment_query = f"as_of={at.number}&" if at is not None else ""
     context = {
         "lens": lens,
         "debate": lens.debate,
         "as_of": at,
         "csv_url": reverse("arguments:debate_activity_csv", args=[lens.debate.slug])
         + (f"?as_of={at.number}" if at is not None else ""),
-        "rows": [(row, complete.get(row.user_id, 0)) for row in activity_of(lens.debate, at)],
+        "rows": [(row, complete.get(row.user_id, 0)) for row in rows],
+        "page": page,
+        "previous_url": f"{here}?{moment_query}page={page.previous_page_number()}"
+        if page.has_previous()
+        else None,
+        "next_url": f"{here}?{moment_query}page={page.next_page_number()}"
+        if page.has_next()
+        else None,
         "grades_form": lens.may(Action.GIVE_FEEDBACK),
         "tasks_total": tasks_total,
     }
@@ -98,8 +126,17 @@ def participant_activity(request: HttpRequest, slug: str, user_id: int) -> HttpR
     if isinstance(lens, HttpResponse):
         return lens
     person = selectors.user_by_id(user_id)
-    row = next((r for r in activity_of(lens.debate) if r.user_id == user_id), None)
-    if person is None or row is None:
+    named = (
+        Person(
+            person.pk,
+            person.username,
+            display_name(person.first_name, person.last_name, person.username),
+        )
+        if person is not None
+        else None
+    )
+    row = activity_of(lens.debate, only=[named])[0] if named is not None else None
+    if person is None or row is None or not (row.role or row.total):
         raise Http404("Nobody by that id took part in this debate.")
     debate = lens.debate
     context = {

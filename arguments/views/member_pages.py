@@ -65,7 +65,9 @@ from django.utils.translation import get_language_from_request
 from arguments import caches, languages, replicas, selectors
 from arguments.models import (
     DEBATE_DERIVED_FIELDS,
+    ActivityStamp,
     Debate,
+    ParticipantActivity,
     PerspectiveStamp,
     PerspectiveStrength,
     ScheduledRun,
@@ -106,13 +108,16 @@ def _unshown_tables() -> frozenset[str]:
         for model in apps.get_app_config(label).get_models()
     }
     # Stored strengths, branch sizes, gap places and a perspective's strengths: copies of
-    # what a process computes from the rows, the page the same stored or computed.
+    # what a process computes from the rows, the page the same stored or computed;
+    # and the activity table's stored counts (read by no member's page).
     derived = (
         StoredStrength,
         StoredBranchSize,
         StoredGapPlace,
         PerspectiveStamp,
         PerspectiveStrength,
+        ActivityStamp,
+        ParticipantActivity,
     )
     tables |= {WRITES_TABLE, ScheduledRun._meta.db_table}
     tables |= {model._meta.db_table for model in derived}

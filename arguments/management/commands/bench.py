@@ -350,6 +350,12 @@ class Command(BaseCommand):
                 False,
                 student,
             ),
+            "perspective_focus": (f"{focus}?perspective=named:{perspective}", False, student),
+            "activity": (
+                reverse("arguments:debate_activity", kwargs={"slug": slug}),
+                False,
+                debate.owner.username,
+            ),
         }
 
     def _warm_up(self, size: int, owner: Any, student: str) -> dict[str, Read]:
