@@ -18,6 +18,7 @@ Views ask the lens and never decide visibility or permissions themselves; templa
 
 from __future__ import annotations
 
+from collections import deque
 from functools import cached_property
 from typing import TYPE_CHECKING, Protocol, TypeVar, Unpack
 
@@ -141,6 +142,11 @@ class Lens:
         # How deep beneath the theses or `around` the page opens, when more than the debate
         # page's one level (an embed's `depth`): the slice is read that deep.
         self.levels = levels
+        # At most this many claims shown (an embed: what its frame can hold): `levels` deep
+        # or less, unfolded breadth-first; a claim left folded keeps its counts, which open
+        # it (its own embed page without JavaScript). None: every claim `levels` deep.
+        self.shows_at_most: int | None = None
+        self._unfolded: set[int] | None = None
 
     @classmethod
     def of(
@@ -686,7 +692,8 @@ class Lens:
         item.con_count = len(edges) - item.pro_count
         # The claim in focus (or a thesis) stands open even with nothing beneath it: its
         # empty columns say so and offer "add one".
-        if levels > 0 and (edges or depth == 0):
+        unfolded = self._unfolded
+        if levels > 0 and (edges or depth == 0) and (unfolded is None or claim_id in unfolded):
             item.expanded = True
             grouped = False
             for child in ordered(structure, edges, self.order):
@@ -738,16 +745,41 @@ class Lens:
         ]
 
     def theses(self, levels: int) -> list[TreeItem]:
-        """The debate's theses this reader sees, each unfolded `levels` deep."""
+        """The debate's theses this reader sees, each unfolded `levels` deep (within
+        `shows_at_most`)."""
         nodes = self.structure.nodes
-        return [
-            self.tree(thesis_id, edge=None, levels=levels)
-            for thesis_id in self.structure.theses
-            if self._shows(nodes[thesis_id])
-        ]
+        shown = [t for t in self.structure.theses if self._shows(nodes[t])]
+        self._unfolded = self._unfolding(shown, levels)
+        return [self.tree(thesis_id, edge=None, levels=levels) for thesis_id in shown]
 
     def focus(self, claim_id: int, *, levels: int, depth: int = 0) -> TreeItem:
-        """A claim in focus, in its original place (a thesis: at the root)."""
+        """A claim in focus, in its original place (a thesis: at the root), unfolded
+        `levels` deep (within `shows_at_most`)."""
+        self._unfolded = self._unfolding([claim_id], levels)
         return self.tree(
             claim_id, edge=self.structure.original.get(claim_id), levels=levels, depth=depth
         )
+
+    def _unfolding(self, roots: list[int], levels: int) -> set[int] | None:
+        """The claims to unfold beneath `roots` so that at most `shows_at_most` claims are
+        shown: breadth-first in the order shown, a claim opened only when all its pros and
+        cons fit (the roots always: what is in focus shows its pros and cons). None: no
+        limit, every claim `levels` deep."""
+        budget = self.shows_at_most
+        if budget is None:
+            return None
+        unfolded: set[int] = set()
+        shown = len(roots)
+        queue = deque((root, 0) for root in roots)
+        while queue:
+            claim_id, depth = queue.popleft()
+            if depth >= levels or claim_id in unfolded:
+                continue
+            edges = self.beneath(claim_id)
+            if depth > 0 and shown + len(edges) > budget:
+                continue  # folded: its counts open it
+            unfolded.add(claim_id)
+            shown += len(edges)
+            ordered_edges = ordered(self.structure, edges, self.order)
+            queue.extend((edge.child, depth + 1) for edge in ordered_edges if not edge.is_link)
+        return unfolded
