@@ -59,7 +59,7 @@ from arguments.structure.graph import DebateStructure
 from arguments.structure.loader import debate_structure
 
 if TYPE_CHECKING:
-    from collections.abc import Callable, Container, Iterable, Mapping, Sequence
+    from collections.abc import Callable, Container, Iterable, Iterator, Mapping, Sequence
 
     from django.contrib.auth.models import User
     from django.http import QueryDict
@@ -239,7 +239,12 @@ class Lens:
                 return perspectives.structure_for(self.debate, self.viewpoint, around=self.around)
             return structure_seen_as(self.debate, debate_structure(self.debate), self.viewpoint)
         if self.first_screen_only or self.around is not None:
-            return first_screen.structure_for(self.debate, around=self.around, levels=self.levels)
+            return first_screen.structure_for(
+                self.debate,
+                around=self.around,
+                levels=self.levels,
+                shown_at_most=self.shows_at_most,
+            )
         if self.map_reach is not None:
             return map_slice.structure_for(
                 self.debate, self.map_reach, sees_as_visitor=lambda: self.sees_as_visitor
@@ -749,16 +754,35 @@ class Lens:
         `shows_at_most`)."""
         nodes = self.structure.nodes
         shown = [t for t in self.structure.theses if self._shows(nodes[t])]
+        levels = self._levels_open(self.structure.theses, levels)
         self._unfolded = self._unfolding(shown, levels)
         return [self.tree(thesis_id, edge=None, levels=levels) for thesis_id in shown]
 
     def focus(self, claim_id: int, *, levels: int, depth: int = 0) -> TreeItem:
         """A claim in focus, in its original place (a thesis: at the root), unfolded
         `levels` deep (within `shows_at_most`)."""
+        levels = self._levels_open([claim_id], levels)
         self._unfolded = self._unfolding([claim_id], levels)
         return self.tree(
             claim_id, edge=self.structure.original.get(claim_id), levels=levels, depth=depth
         )
+
+    def _levels_open(self, roots: list[int], levels: int) -> int:
+        """How many of `levels` a tree showing at most `shows_at_most` claims opens beneath
+        `roots`: `first_screen.levels_open`'s rule, which the slice was read by."""
+        budget = self.shows_at_most
+        if budget is None:
+            return levels
+        children = self.structure.children
+
+        def level_sizes() -> Iterator[int]:
+            parents = list(roots)
+            while parents:
+                level = [edge for parent in parents for edge in children.get(parent, ())]
+                yield len(level)
+                parents = [edge.child for edge in level if not edge.is_link]
+
+        return first_screen.levels_open(level_sizes(), levels, budget)
 
     def _unfolding(self, roots: list[int], levels: int) -> set[int] | None:
         """The claims to unfold beneath `roots` so that at most `shows_at_most` claims are
