@@ -4,12 +4,15 @@ same page as the whole structure gives, in a few queries whatever the debate's s
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from django.urls import reverse
 
 from arguments.models import Claim, Debate, Relation
 from arguments.structure import loader
 from arguments.structure.loader import debate_structure, holds
+from arguments.views import embed
 from tests import test_first_screen
 from tests.conftest import build_debate
 from tests.test_first_screen import NONCE, _cold
@@ -68,8 +71,38 @@ def test_a_cold_embedded_claim_reads_a_few_rows_at_any_size(
     ):
         _cold()
         # The debate, then the slice in one snapshot (the versions, the theses, the
-        # relations down to the depth asked, the ways up, the claims, their citations and
-        # notes). If this grows, say why.
-        with django_assert_max_num_queries(9):
+        # relations a query a level: the levels the frame opens and the one beneath, at most
+        # `depth` + 1; the ways up, the claims, their citations and notes). If this grows,
+        # say why.
+        with django_assert_max_num_queries(13):
             assert client.get(url, {"depth": "4"}).status_code == 200
     assert not holds(debate)
+
+
+@pytest.mark.parametrize("depth", [2, 6])
+def test_a_deep_embed_shows_what_its_frame_holds_and_folds_the_rest(
+    client, depth, monkeypatch, django_assert_max_num_queries
+):
+    debate = build_debate(2000, slug=f"folded-{depth}")
+    top = Relation.objects.filter(debate=debate, is_link=False).order_by("id").first().child_id
+    for url in (
+        reverse("arguments:embed_debate", args=[debate.slug]),
+        reverse("arguments:embed_claim", args=[debate.slug, top]),
+    ):
+        # The same page from the whole structure and from a slice (a worker holding nothing).
+        assert _same_cold_as_whole(client, debate, url, depth, monkeypatch) == 200
+        _cold()
+        with django_assert_max_num_queries(8 + depth + 1):
+            body = client.get(url, {"depth": str(depth)}).content.decode()
+        items = body.count('role="treeitem"')
+        opened = body.count('aria-expanded="true"')
+        # At most what the frame holds (the roots' own pros and cons always show), and
+        # breadth-first: something open beneath the roots when the budget allows.
+        assert 1 < items <= embed.SHOWN_AT_MOST + 1, items
+        folded = re.findall(r'<a class="toggle" href="([^"]+)"[^>]*aria-expanded="false"', body)
+        assert folded and opened >= 1
+        # A folded claim opens without JavaScript: its counts link to its own embed page,
+        # which shows its pros and cons.
+        page = client.get(folded[0].replace("&amp;", "&"))
+        assert page.status_code == 200 and 'aria-expanded="true"' in page.content.decode()
+        assert "/embed/" in folded[0]

@@ -229,10 +229,13 @@ def _claim_url(claim: Claim) -> str:
     return f"{claim.get_absolute_url()}#claim-{claim.pk}"
 
 
-def follow_own(claim: Claim) -> None:
+def follow_own(claim: Claim, *, new: bool = False) -> None:
     """Its writer follows what they wrote (they hear of its pros and cons): called by the
-    write itself, so that the claim's page shows it followed at once."""
-    if claim.author_id:
+    write itself, so that the claim's page shows it followed at once. A `new` claim (made in
+    this transaction) has no follower yet: one insert, no lookup."""
+    if claim.author_id and new:
+        Follow.objects.create(user_id=claim.author_id, debate_id=claim.debate_id, claim=claim)
+    elif claim.author_id:
         Follow.objects.get_or_create(
             user_id=claim.author_id, debate_id=claim.debate_id, claim=claim
         )

@@ -18,6 +18,7 @@ Views ask the lens and never decide visibility or permissions themselves; templa
 
 from __future__ import annotations
 
+from collections import deque
 from functools import cached_property
 from typing import TYPE_CHECKING, Protocol, TypeVar, Unpack
 
@@ -58,7 +59,7 @@ from arguments.structure.graph import DebateStructure
 from arguments.structure.loader import debate_structure
 
 if TYPE_CHECKING:
-    from collections.abc import Callable, Container, Iterable, Mapping, Sequence
+    from collections.abc import Callable, Container, Iterable, Iterator, Mapping, Sequence
 
     from django.contrib.auth.models import User
     from django.http import QueryDict
@@ -141,6 +142,11 @@ class Lens:
         # How deep beneath the theses or `around` the page opens, when more than the debate
         # page's one level (an embed's `depth`): the slice is read that deep.
         self.levels = levels
+        # At most this many claims shown (an embed: what its frame can hold): `levels` deep
+        # or less, unfolded breadth-first; a claim left folded keeps its counts, which open
+        # it (its own embed page without JavaScript). None: every claim `levels` deep.
+        self.shows_at_most: int | None = None
+        self._unfolded: set[int] | None = None
 
     @classmethod
     def of(
@@ -233,7 +239,12 @@ class Lens:
                 return perspectives.structure_for(self.debate, self.viewpoint, around=self.around)
             return structure_seen_as(self.debate, debate_structure(self.debate), self.viewpoint)
         if self.first_screen_only or self.around is not None:
-            return first_screen.structure_for(self.debate, around=self.around, levels=self.levels)
+            return first_screen.structure_for(
+                self.debate,
+                around=self.around,
+                levels=self.levels,
+                shown_at_most=self.shows_at_most,
+            )
         if self.map_reach is not None:
             return map_slice.structure_for(
                 self.debate, self.map_reach, sees_as_visitor=lambda: self.sees_as_visitor
@@ -686,7 +697,8 @@ class Lens:
         item.con_count = len(edges) - item.pro_count
         # The claim in focus (or a thesis) stands open even with nothing beneath it: its
         # empty columns say so and offer "add one".
-        if levels > 0 and (edges or depth == 0):
+        unfolded = self._unfolded
+        if levels > 0 and (edges or depth == 0) and (unfolded is None or claim_id in unfolded):
             item.expanded = True
             grouped = False
             for child in ordered(structure, edges, self.order):
@@ -738,16 +750,60 @@ class Lens:
         ]
 
     def theses(self, levels: int) -> list[TreeItem]:
-        """The debate's theses this reader sees, each unfolded `levels` deep."""
+        """The debate's theses this reader sees, each unfolded `levels` deep (within
+        `shows_at_most`)."""
         nodes = self.structure.nodes
-        return [
-            self.tree(thesis_id, edge=None, levels=levels)
-            for thesis_id in self.structure.theses
-            if self._shows(nodes[thesis_id])
-        ]
+        shown = [t for t in self.structure.theses if self._shows(nodes[t])]
+        levels = self._levels_open(self.structure.theses, levels)
+        self._unfolded = self._unfolding(shown, levels)
+        return [self.tree(thesis_id, edge=None, levels=levels) for thesis_id in shown]
 
     def focus(self, claim_id: int, *, levels: int, depth: int = 0) -> TreeItem:
-        """A claim in focus, in its original place (a thesis: at the root)."""
+        """A claim in focus, in its original place (a thesis: at the root), unfolded
+        `levels` deep (within `shows_at_most`)."""
+        levels = self._levels_open([claim_id], levels)
+        self._unfolded = self._unfolding([claim_id], levels)
         return self.tree(
             claim_id, edge=self.structure.original.get(claim_id), levels=levels, depth=depth
         )
+
+    def _levels_open(self, roots: list[int], levels: int) -> int:
+        """How many of `levels` a tree showing at most `shows_at_most` claims opens beneath
+        `roots`: `first_screen.levels_open`'s rule, which the slice was read by."""
+        budget = self.shows_at_most
+        if budget is None:
+            return levels
+        children = self.structure.children
+
+        def level_sizes() -> Iterator[int]:
+            parents = list(roots)
+            while parents:
+                level = [edge for parent in parents for edge in children.get(parent, ())]
+                yield len(level)
+                parents = [edge.child for edge in level if not edge.is_link]
+
+        return first_screen.levels_open(level_sizes(), levels, budget)
+
+    def _unfolding(self, roots: list[int], levels: int) -> set[int] | None:
+        """The claims to unfold beneath `roots` so that at most `shows_at_most` claims are
+        shown: breadth-first in the order shown, a claim opened only when all its pros and
+        cons fit (the roots always: what is in focus shows its pros and cons). None: no
+        limit, every claim `levels` deep."""
+        budget = self.shows_at_most
+        if budget is None:
+            return None
+        unfolded: set[int] = set()
+        shown = len(roots)
+        queue = deque((root, 0) for root in roots)
+        while queue:
+            claim_id, depth = queue.popleft()
+            if depth >= levels or claim_id in unfolded:
+                continue
+            edges = self.beneath(claim_id)
+            if depth > 0 and shown + len(edges) > budget:
+                continue  # folded: its counts open it
+            unfolded.add(claim_id)
+            shown += len(edges)
+            ordered_edges = ordered(self.structure, edges, self.order)
+            queue.extend((edge.child, depth + 1) for edge in ordered_edges if not edge.is_link)
+        return unfolded

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.db.models import Max, Min, Q
 from django.utils.translation import gettext as _
 
 from arguments import languages
@@ -90,7 +91,7 @@ def debate_create(
     thesis_claim = Claim.objects.create(
         debate=debate, text=thesis_text, is_thesis=True, author=owner
     )
-    notifications.follow_own(thesis_claim)
+    notifications.follow_own(thesis_claim, new=True)
     return debate
 
 
@@ -107,7 +108,7 @@ def thesis_add(*, actor: AnyUser, debate: Debate, text: str, elaboration: str = 
         author=actor,
     )
     bump_version(debate, [claim.pk])
-    notifications.follow_own(claim)
+    notifications.follow_own(claim, new=True)
     return claim
 
 
@@ -126,16 +127,20 @@ def claim_add(
     if stance not in Stance.values:
         raise ValidationError({"stance": _("Choose whether the claim is a pro or a con.")})
     text = clean_claim_text(text)
-    twin = (
-        Claim.objects.filter(
-            parent_relations__parent=parent,
-            parent_relations__stance=stance,
-            text__iexact=text,
-            status__in=[Claim.Status.PUBLISHED, Claim.Status.PENDING],
-        )
-        .select_related("debate")
-        .first()
+    # One query for both: where the claim will stand among its siblings, and a twin (the
+    # same text under the same parent as the same stance, published or waiting).
+    found = Relation.objects.filter(parent=parent).aggregate(
+        top=Max("position"),
+        twin=Min(
+            "child_id",
+            filter=Q(
+                stance=stance,
+                child__text__iexact=text,
+                child__status__in=[Claim.Status.PUBLISHED, Claim.Status.PENDING],
+            ),
+        ),
     )
+    twin = None if found["twin"] is None else Claim.objects.get(pk=found["twin"])
     if twin is not None:
         if twin.author_id == actor.pk:
             return twin
@@ -157,11 +162,11 @@ def claim_add(
         parent=parent,
         child=claim,
         stance=stance,
-        position=next_position(parent),
+        position=0 if found["top"] is None else found["top"] + 1,
         created_by=actor,
     )
     bump_version(debate, [parent.pk, claim.pk])
-    notifications.follow_own(claim)
+    notifications.follow_own(claim, new=True)
     notifications.after_commit(notifications.claim_added, claim_id=claim.pk)
     return claim
 

@@ -105,9 +105,12 @@ def catch_up(held: DebateStructure, debate: Debate) -> tuple[DebateStructure, se
 def _relink(structure: DebateStructure, changed: set[int]) -> set[int]:
     """Rebuild the relations at both ends of every relation touching a changed claim, from
     their rows (one query); returns the claims at those ends."""
+    # Found by the claims' ids alone, through the parent and child indexes: with the
+    # debate's id in the filter too, SQLite walked the debate's index, every relation of the
+    # debate on each catch-up (O(debate), not O(change)). A relation joins two claims of one
+    # debate (services.guards.check_same_debate), and the changed claims are the debate's.
     rows = (
-        Relation.objects.filter(debate_id=structure.debate_id)
-        .filter(Q(parent_id__in=changed) | Q(child_id__in=changed))
+        Relation.objects.filter(Q(parent_id__in=changed) | Q(child_id__in=changed))
         .order_by("position", "id")
         .values_list(*EDGE_COLUMNS, "is_hidden")
     )

@@ -62,7 +62,7 @@ from arguments.structure.loader import debate_structure, holds, versions_now
 from arguments.structure.snapshot import snapshot
 
 if TYPE_CHECKING:
-    from collections.abc import Sequence
+    from collections.abc import Iterable, Sequence
 
     from django.db.backends.utils import CursorWrapper
 
@@ -72,15 +72,39 @@ LEVELS = 1  # how deep beneath the theses the slice can unfold (it reads one lev
 
 
 def structure_for(
-    debate: Debate, *, around: int | None = None, levels: int = LEVELS
+    debate: Debate,
+    *,
+    around: int | None = None,
+    levels: int = LEVELS,
+    shown_at_most: int | None = None,
 ) -> DebateStructure:
     """What the debate page's first screen (or, `around` a claim, its focus page or branch;
-    `levels` deep for an embed's) is rendered from: the whole structure when this process
-    holds the debate, the stored strengths are behind, or the slice would be most of the
-    debate anyway; else the slice."""
+    `levels` deep for an embed's, `levels_open` of them when it shows at most
+    `shown_at_most` claims) is rendered from: the whole structure when this process holds
+    the debate, the stored strengths are behind, or the slice would be most of the debate
+    anyway; else the slice."""
     if not reads_slices(debate):
         return debate_structure(debate)
-    return load(debate, around=around, levels=levels) or debate_structure(debate)
+    slice_ = load(debate, around=around, levels=levels, shown_at_most=shown_at_most)
+    return slice_ or debate_structure(debate)
+
+
+def levels_open(level_sizes: Iterable[int], levels: int, shown_at_most: int) -> int:
+    """How many levels a tree that shows at most `shown_at_most` claims opens beneath its
+    roots, `levels` at most: the levels read breadth-first (`level_sizes`: how many standing
+    relations each level holds, pending and linked claims included, under the claims written
+    on the level above) until they hold more than it. At least one (when `levels` opens
+    any): the roots' own pros and cons always show. The lens decides from its structure, the
+    slice from its rows, by this one rule: the same levels whether a worker holds the debate
+    or reads a slice."""
+    if levels <= 1:
+        return levels
+    total = 0
+    for level, size in enumerate(level_sizes, start=1):
+        total += size
+        if level >= levels or total > shown_at_most:
+            return level
+    return levels
 
 
 def reads_slices(debate: Debate) -> bool:
@@ -117,6 +141,7 @@ def load(
     around: int | None = None,
     levels: int = LEVELS,
     cards: Sequence[int] | None = None,
+    shown_at_most: int | None = None,
 ) -> DebateStructure | None:
     """The first screen's slice of the debate (six queries, seven with links) from one
     snapshot (`snapshot.py`), or None when it would hold more than `SLICE_MAX` claims or a
@@ -125,10 +150,14 @@ def load(
     cons and theirs; the theses still, for "the lone thesis"). `levels` deeper than
     `LEVELS`: an embed's tree opened that deep, read the same way (one query more).
     `cards`: the claims and their ways up only, for cards that show neither their pros and
-    cons nor how many."""
+    cons nor how many. `shown_at_most`: a tree that shows at most that many claims reads
+    only the levels it opens (`levels_open`) and the one beneath them (their counts), a
+    query a level."""
     picked = list(cards) if cards is not None else [around] if around is not None else None
     with snapshot():
-        structure = _read_slice(debate, picked, levels=levels, beneath=cards is None)
+        structure = _read_slice(
+            debate, picked, levels=levels, beneath=cards is None, shown_at_most=shown_at_most
+        )
     if structure is not None and dangling(structure):
         logger.warning("debate %s: the first screen's slice names unread claims", debate.pk)
         return None
@@ -136,7 +165,12 @@ def load(
 
 
 def _read_slice(
-    debate: Debate, picked: list[int] | None, *, levels: int, beneath: bool
+    debate: Debate,
+    picked: list[int] | None,
+    *,
+    levels: int,
+    beneath: bool,
+    shown_at_most: int | None = None,
 ) -> DebateStructure | None:
     """Plain SQL, each part through an index: the theses by a partial index, relations by
     their parent (the ORM's `OR` of subqueries read every row of the debate on PostgreSQL),
@@ -159,6 +193,8 @@ def _read_slice(
         roots = thesis_ids if picked is None else picked
         if not roots or not beneath:
             edges = []
+        elif shown_at_most is not None:
+            edges = _edges_open(cursor, debate.pk, roots, levels, shown_at_most)
         elif levels <= LEVELS:
             edges = _edges_under(cursor, debate.pk, roots)
         else:
@@ -244,6 +280,37 @@ def _edges_down(cursor: CursorWrapper, debate_id: int, roots: list[int], levels:
     """  # names from the models; values are parameters; position, id
     cursor.execute(sql, [debate_id, *roots, False, levels, debate_id, False, SLICE_MAX + 1])
     return [edge_from(row) for row in cursor.fetchall()]
+
+
+def _edges_open(
+    cursor: CursorWrapper, debate_id: int, roots: list[int], levels: int, shown_at_most: int
+) -> list[Edge]:
+    """The standing relations of the levels a tree showing at most `shown_at_most` claims
+    opens (`levels_open`), and of the level beneath (the counts of the claims it leaves
+    folded): one query a level, each found by its parents, stopped at `SLICE_MAX` + 1."""
+    edges: list[Edge] = []
+    sizes: list[int] = []
+    parents = list(roots)
+    opened = None
+    while parents and len(edges) <= SLICE_MAX:
+        level: list[Edge] = []
+        for start in range(0, len(parents), SLICE_MAX):
+            chunk = parents[start : start + SLICE_MAX]
+            cursor.execute(
+                f"SELECT {_EDGE_SQL_COLUMNS} FROM {_RELATIONS} r "
+                f"WHERE r.debate_id = %s AND r.is_hidden = %s "
+                f"AND r.parent_id IN ({_placeholders(chunk)}) ORDER BY 6, 1",  # position, id
+                [debate_id, False, *chunk],
+            )
+            level += [edge_from(row) for row in cursor.fetchall()]
+        edges += level
+        if opened is not None:
+            break  # the level beneath the last one open: read for its counts
+        sizes.append(len(level))
+        if len(sizes) >= levels or sum(sizes) > shown_at_most:  # `levels_open` stops here
+            opened = len(sizes)
+        parents = [edge.child for edge in level if not edge.is_link]
+    return edges
 
 
 def _ways_up(debate_id: int, claims: list[int]) -> list[Edge]:

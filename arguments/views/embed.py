@@ -81,6 +81,11 @@ OEMBED_HEIGHT = 600
 SANDBOX = "allow-scripts allow-popups allow-popups-to-escape-sandbox"
 # A private debate answers as if there were none: its slug (made from its title) must not
 # tell an outsider that it exists. Its members learn why in the Embed dialog.
+# The most claims an embed's tree shows (about two screens of its default 800x600 frame):
+# `depth` levels deep or less, opened breadth-first; the claims left folded keep their counts,
+# which open them in place (htmx) or as their own embed page (JavaScript off, an LMS frame).
+# An embed then costs what a frame shows, whatever its `depth` and the debate's breadth.
+SHOWN_AT_MOST = 40
 NO_EMBED = gettext_lazy(
     "There is no embeddable debate at this address. (Private debates cannot be embedded; "
     "a course can show one through LTI.)"
@@ -112,6 +117,7 @@ def _embed_lens(
     if levels is not None:
         lens.levels = levels
         lens.first_screen_only = around is None
+        lens.shows_at_most = SHOWN_AT_MOST
     if not lens.readable:
         raise NotEmbeddable
     return lens
