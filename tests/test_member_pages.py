@@ -496,6 +496,8 @@ class Rendered:
 
         monkeypatch.setattr(member_pages, "vote_regions", counted_regions)
         monkeypatch.setattr(member_pages, "_filled", counted_fills)
+        # Counted hits must not hang on the machine's speed: a page lives a minute by design.
+        monkeypatch.setattr(member_pages, "KEPT_SECONDS", 3600)
 
 
 @pytest.fixture

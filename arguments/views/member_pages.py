@@ -18,9 +18,19 @@ cookie → the session (Django's own store: expired or unknown is empty), its ke
 but the sign-in and the language, such as a message or voting as a perspective, sends the
 request the slow way), the user row and the write count in one query, the session's auth
 hash checked as Django checks it (a changed password signs out), the debate's versions (the
-visitor page's query). The key: the debate, host, scheme, language, the debate's versions,
-the user and the write count. A page lives at most `KEPT_SECONDS`, so "N minutes ago" is at
-most that old.
+visitor page's query). The key: the debate, host, scheme, language, the debate's structure
+version, the user and the write count. A page lives at most `KEPT_SECONDS`, so "N minutes
+ago" is at most that old.
+
+Votes (issue 35, the class at work): a vote's own statements (its row, the point's tally
+columns and stamp, the debate's tally version and last save, the opinion map's mark) are
+counted apart (`SiteWrites.tallies`), and what they move a page shows only in its points'
+vote regions (arguments/_vote.html) and the live poll's versions. A kept page is its text cut
+at those (`MemberPage.parts`); the regions of every shown point, for each own vote a reader
+may hold, are rendered once per count of votes' writes by the first reader's page and shared
+(`Regions`); a later reader's page is filled from them and the reader's own votes on the
+shown points (one indexed query). The view's own rendering of each region must equal the
+region in its page, or the page is kept whole for these counts only.
 
 What differs per request is put in on the way out: the CSP nonce (as for visitors) and the
 CSRF token, masked afresh from this request's own CSRF cookie, which is set again as
