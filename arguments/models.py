@@ -1485,10 +1485,15 @@ class SiteWrites(models.Model):
     to a slot, in the writer's own transaction (arguments/views/member_pages.py). Their sum
     moves with every committed write, so a member's kept page keyed by it is never older than
     the rows it shows. A slot per writing process and thread, so no two concurrent writers
-    ever wait on one row's lock (shared slots could deadlock two transactions)."""
+    ever wait on one row's lock (shared slots could deadlock two transactions).
+
+    A vote's statements (its row, the point's tally columns, the debate's tally stamp) add to
+    `tallies` instead: a member's page is kept across them, its vote regions filled from a
+    rendering shared by the debate's readers and keyed by that count."""
 
     slot = models.PositiveBigIntegerField(primary_key=True)
     writes = models.PositiveBigIntegerField(default=0)
+    tallies = models.PositiveBigIntegerField(default=0)
 
     def __str__(self) -> str:
         return f"{self.slot}: {self.writes}"

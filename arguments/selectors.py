@@ -4,7 +4,7 @@ query. A debate's whole structure is not read here but by `arguments.structure`.
 
 from __future__ import annotations
 
-from collections.abc import MutableMapping
+from collections.abc import MutableMapping, Sequence
 from datetime import UTC, datetime
 from itertools import pairwise
 from typing import TYPE_CHECKING, Any, NamedTuple, TypedDict
@@ -126,19 +126,24 @@ class MemberReading(NamedTuple):
     versions: DebateVersions
     password: str  # the stored hash: the session's auth hash is made from it
     is_active: bool
-    writes: int  # the site's write count (`SiteWrites`)
+    writes: int  # the site's write count (`SiteWrites`), votes aside
+    tallies: int  # the site's count of votes' writes (`SiteWrites.tallies`)
     session_data: str | None  # the session's row as it stands, when asked (None: ended)
 
 
 _USERS = get_user_model()._meta
 WRITES_SQL = f"SELECT COALESCE(SUM(writes), 0) FROM {SiteWrites._meta.db_table}"
+TALLIES_SQL = f"SELECT COALESCE(SUM(tallies), 0) FROM {SiteWrites._meta.db_table}"
+COUNTS_SQL = (
+    f"SELECT COALESCE(SUM(writes), 0), COALESCE(SUM(tallies), 0) FROM {SiteWrites._meta.db_table}"
+)
 _SESSION_DATA = (
     f"(SELECT session_data FROM {Session._meta.db_table} "
     "WHERE session_key = %s AND expire_date > %s)"
 )
 _MEMBER_READING = (
     "SELECT d.id, d.structure_version, d.tally_version, d.updated_at, d.visibility, "
-    f"u.password, u.is_active, ({WRITES_SQL}), {{session}} "
+    f"u.password, u.is_active, ({WRITES_SQL}), {{session}}, ({TALLIES_SQL}) "
     f"FROM {Debate._meta.db_table} d, {_USERS.db_table} u "
     f"WHERE d.slug = %s AND u.{_USERS.pk.column} = %s"
 )
@@ -163,14 +168,48 @@ def member_reading(
         return None
     versions = DebateVersions(*row[:5])
     environ[VERSIONS_READ] = (slug, versions)
-    return MemberReading(versions, row[5], bool(row[6]), int(row[7]), row[8])
+    return MemberReading(versions, row[5], bool(row[6]), int(row[7]), int(row[9]), row[8])
 
 
 def site_writes() -> int:
-    """The site's write count now (`SiteWrites`)."""
+    """The site's write count now (`SiteWrites`), votes aside."""
     with connections[replicas.reads_from()].cursor() as cursor:
         cursor.execute(WRITES_SQL)
         return int(cursor.fetchone()[0])
+
+
+def site_counts() -> tuple[int, int]:
+    """The site's write count and its count of votes' writes now (`SiteWrites`)."""
+    with connections[replicas.reads_from()].cursor() as cursor:
+        cursor.execute(COUNTS_SQL)
+        writes, tallies = cursor.fetchone()
+        return int(writes), int(tallies)
+
+
+def own_votes_on(user_id: int, relations: Sequence[int], theses: Sequence[int]) -> dict[str, int]:
+    """The user's own votes (not as a perspective) on these points, keyed as `my_votes`
+    keys them: one indexed query (plain SQL: a member's kept page asks it before Django)."""
+    if not relations and not theses:
+        return {}
+    places = []
+    params: list[int] = [user_id]
+    if relations:
+        places.append(f"relation_id IN ({', '.join(['%s'] * len(relations))})")
+        params.extend(relations)
+    if theses:
+        places.append(f"thesis_id IN ({', '.join(['%s'] * len(theses))})")
+        params.extend(theses)
+    sql = (
+        f"SELECT relation_id, thesis_id, value FROM {Vote._meta.db_table} "
+        f"WHERE user_id = %s AND perspective_id IS NULL AND ({' OR '.join(places)})"
+    )
+    with connections[replicas.reads_from()].cursor() as cursor:
+        cursor.execute(sql, params)
+        rows = cursor.fetchall()
+    return {
+        (f"r{relation}" if relation else f"c{thesis}"): int(value)
+        for relation, thesis, value in rows
+    }
 
 
 def still_member(debate_id: int, user_id: int) -> bool:

@@ -217,6 +217,7 @@ PROCESS_CACHE_BUDGETS: dict[str, float] = {
         "visitor pages": 8,
         "member pages": 16,
         "member sessions": 1,
+        "member vote regions": 4,
         "API: what a reader sees": 8,
         "map drawings": 4,  # a visitor's map of a 20,000-claim debate: about 150 KB
         "places": 8,  # cruxes without the debate: its points, who sees them

@@ -35,6 +35,7 @@ from arguments.structure import loader
 from arguments.views import member_pages, visitor_pages
 from tests import test_first_screen
 from tests.conftest import build_debate
+from tests.factories import UserFactory
 
 argued = test_first_screen.argued  # a debate with every kind of row the page shows
 
@@ -106,11 +107,17 @@ def served(monkeypatch) -> Served:
     return Served(monkeypatch)
 
 
+def _kept_pages() -> list[member_pages.MemberPage]:
+    return [
+        kept for kept in member_pages._pages.values() if isinstance(kept, member_pages.MemberPage)
+    ]
+
+
 def test_a_kept_page_is_served_and_is_the_page_rendered_afresh(client, cast, argued, served):
     url = argued.get_absolute_url()
     _sign_in(client, cast.writer)
     fresh = _fresh(client, url)
-    assert served.hits == 0 and len(member_pages._pages) == 1
+    assert served.hits == 0 and len(_kept_pages()) == 1
     again = _page(client, url)
     assert served.hits == 1
     assert again == fresh
@@ -461,3 +468,185 @@ def test_the_write_count_moves_with_every_kind_of_write_to_a_shown_table(cast, d
     after_sign_in = selectors.site_writes()  # last_login: the user row is shown (the name)
     Session.objects.update(expire_date=timezone.now())
     assert before < after_update < after_raw < after_sign_in == selectors.site_writes()
+
+
+# -- a class at work: votes fill a kept page's vote regions from a shared rendering ----------
+
+CLASS = ["viewer", "suggester", "writer", "editor"]
+
+
+class Rendered:
+    """Counts the member pages the view rendered for the store (a miss), and the kept pages
+    filled from shared vote regions (a hit after votes)."""
+
+    def __init__(self, monkeypatch: pytest.MonkeyPatch) -> None:
+        self.renders = 0
+        self.fills = 0
+        regions, filled = member_pages.vote_regions, member_pages._filled
+
+        def counted_regions(*args: object, **kwargs: object) -> object:
+            found = regions(*args, **kwargs)  # type: ignore[arg-type]
+            self.renders += found is not None
+            return found
+
+        def counted_fills(*args: object) -> object:
+            body = filled(*args)  # type: ignore[arg-type]
+            self.fills += body is not None
+            return body
+
+        monkeypatch.setattr(member_pages, "vote_regions", counted_regions)
+        monkeypatch.setattr(member_pages, "_filled", counted_fills)
+        # Counted hits must not hang on the machine's speed: a page lives a minute by design.
+        monkeypatch.setattr(member_pages, "KEPT_SECONDS", 3600)
+
+
+@pytest.fixture
+def rendered(monkeypatch) -> Rendered:
+    return Rendered(monkeypatch)
+
+
+def _fresh_aside(client: Client, url: str) -> tuple[int, str, str]:
+    """The page rendered afresh, the store's pages left as they were (a fresh render keeps
+    its own page, which would hide what the store would have served)."""
+    pages, variants = dict(member_pages._pages), dict(member_pages._variants)
+    try:
+        return _fresh(client, url)
+    finally:
+        member_pages.forget_pages()
+        for key, value in pages.items():
+            member_pages._pages.keep(key, value)
+        for key, value in variants.items():
+            member_pages._variants.keep(key, value)
+
+
+def _class_vote(cast, debate, rng) -> str:
+    """A vote, a changed vote or a withdrawal by a student or by someone outside the class."""
+    voter = cast[rng.choice([*CLASS, "moderator", "owner"])]
+    points = [*debate.relations.order_by("id"), *debate.claims.filter(is_thesis=True)]
+    point = rng.choice(points)
+    if rng.random() < 0.2:
+        services.vote_withdraw(user=voter, point=point)
+    else:
+        services.vote_cast(user=voter, point=point, value=rng.randint(0, 4))
+    return voter.username
+
+
+@pytest.mark.parametrize("seed", [1, 2, 3])
+def test_a_class_voting_is_served_from_one_shared_rendering_per_vote(
+    cast, argued, served, rendered, seed, django_capture_on_commit_callbacks
+):
+    """Seeded random votes by the class and by others; after each, every student's page as
+    the store serves it equals their page rendered afresh, and the store renders at most one
+    page for the whole class (the first reader's), filling every other's vote regions."""
+    rng = random.Random(seed)
+    url = argued.get_absolute_url()
+    clients = {name: Client() for name in CLASS}
+    for name, client in clients.items():
+        _sign_in(client, cast[name])  # a sign-in writes (the user's last login)
+    for client in clients.values():
+        _page(client, url)
+    steps = 16
+    for step in range(steps):
+        with (
+            django_capture_on_commit_callbacks(execute=True),
+            contextlib.suppress(ValidationError, PermissionDenied, RateLimited),
+        ):
+            who = _class_vote(cast, argued, rng)
+        renders = rendered.renders
+        for name, client in clients.items():
+            kept = _page(client, url)
+            fresh = _fresh_aside(client, url)
+            assert kept == fresh, f"{name}'s page after {who}'s vote (step {step})" + _diff(
+                kept[2], fresh[2]
+            )
+        # The fresh renders aside, one rendering per way of seeing the debate's points (a
+        # suggester sees their pending claim, an editor others' too), not one per reader.
+        assert rendered.renders - renders <= 2 + len(CLASS), "one per view, and the fresh"
+    assert rendered.fills >= steps
+
+
+def test_a_class_of_one_role_costs_one_rendering_per_vote(cast, argued, served, rendered):
+    """Students of one role see the debate's points the same way: after a vote, the first to
+    read renders, and every other's page is filled from that rendering."""
+    students = [UserFactory(username=f"student{n}") for n in range(5)]
+    for student in students:
+        services.membership_grant(actor=cast.owner, debate=argued, user=student, role=Role.WRITER)
+    url = argued.get_absolute_url()
+    clients = []
+    for student in students:
+        clients.append(Client())
+        _sign_in(clients[-1], student)  # a sign-in writes (the user's last login)
+    for client in clients:
+        _page(client, url)
+    relations = list(argued.relations.order_by("id"))
+    for step, relation in enumerate(relations[:4]):
+        voter = students[step % len(students)]
+        services.vote_cast(user=voter, point=relation, value=step % 5)
+        renders, fills = rendered.renders, rendered.fills
+        pages = [_page(client, url) for client in clients]
+        assert rendered.renders - renders == 1 and rendered.fills - fills == len(students) - 1
+        for client, page in zip(clients, pages, strict=True):
+            assert page == _fresh_aside(client, url)
+
+
+def _pressed(html: str, point: str) -> list[str]:
+    """The vote buttons shown pressed in a point's region."""
+    found = re.search(rf'<div class="votes" id="votes-{point}">(.*?)id="why-{point}"', html, re.S)
+    assert found, point
+    return re.findall(r'value="(\d)" class="step[^"]*" aria-pressed="true"', found.group(1))
+
+
+def test_a_readers_vote_shows_at_once_and_never_to_another(cast, argued, served, rendered):
+    url = argued.get_absolute_url()
+    wren, vic = Client(), Client()
+    _sign_in(wren, cast.writer)
+    _sign_in(vic, cast.viewer)
+    relation = argued.relations.order_by("id").first()
+    point = f"r{relation.pk}"
+    for client in (wren, vic):
+        _page(client, url)
+    services.vote_cast(user=cast.viewer, point=relation, value=1)
+    services.vote_cast(user=cast.writer, point=relation, value=4)
+    assert _pressed(_page(wren, url)[2], point) == ["4"]  # rendered: the class's first
+    assert _pressed(_page(vic, url)[2], point) == ["1"]  # filled from the same regions
+    assert rendered.fills == 1
+    services.vote_cast(user=cast.writer, point=relation, value=0)
+    assert _pressed(_page(vic, url)[2], point) == ["1"]  # filled: another's vote moved
+    assert _pressed(_page(wren, url)[2], point) == ["0"]  # filled: no stale pressed button
+    services.vote_withdraw(user=cast.writer, point=relation)
+    assert _pressed(_page(wren, url)[2], point) == []
+    assert _pressed(_page(vic, url)[2], point) == ["1"]
+    assert rendered.fills == 5 and served.hits == 5
+
+
+def test_a_hit_after_votes_costs_two_queries(cast, argued, served, rendered):
+    url = argued.get_absolute_url()
+    wren, vic = Client(), Client()
+    _sign_in(wren, cast.writer)
+    _sign_in(vic, cast.viewer)
+    _page(wren, url)
+    _page(vic, url)
+    services.vote_cast(user=cast.editor, point=argued.relations.order_by("id").first(), value=2)
+    _page(wren, url)  # the class's first reader after the vote: rendered
+    with CaptureQueriesContext(connection) as queries:
+        _page(vic, url)
+    assert rendered.fills == 1 and served.hits == 1
+    # The session, reader, versions and counts; then the reader's own votes on the shown
+    # points. Whoever changes this: say why in docs/PERFORMANCE.md.
+    assert len(queries) == 2, [q["sql"] for q in queries]
+
+
+def test_a_write_that_is_not_a_vote_renders_the_page_again(cast, argued, served, rendered):
+    url = argued.get_absolute_url()
+    vic = Client()
+    _sign_in(vic, cast.viewer)
+    _page(vic, url)
+    before = selectors.site_counts()
+    services.vote_cast(user=cast.editor, point=argued.relations.order_by("id").first(), value=2)
+    after_vote = selectors.site_counts()
+    assert after_vote[0] == before[0] and after_vote[1] > before[1]
+    claim = _claims(argued)[0]
+    services.claim_add(actor=cast.writer, parent=claim, stance=Stance.PRO, text="New here.")
+    assert selectors.site_counts()[0] > after_vote[0]
+    assert _page(vic, url) == _fresh_aside(vic, url)
+    assert rendered.fills == 0

@@ -90,10 +90,14 @@ def debate_detail(request: HttpRequest, slug: str) -> HttpResponse:
     # A worker holding nothing of the debate reads only what the page shows.
     lens = lens_for(request, slug, first_screen=INITIAL_LEVELS <= first_screen.LEVELS)
 
+    shown: list = []
+
     def theses() -> list:
         # Called by the template only when it renders the tree: a visitor's cached tree
         # needs no items built.
-        return lens.theses(INITIAL_LEVELS)
+        if not shown:
+            shown.extend(lens.theses(INITIAL_LEVELS))
+        return shown
 
     context = tree_context(
         lens,
@@ -109,7 +113,10 @@ def debate_detail(request: HttpRequest, slug: str) -> HttpResponse:
         visitor_pages.mark(response, lens.debate)
     elif lens.user_id is not None and lens.viewpoint is None and not request.GET:
         # This member's page of this state of the debate (arguments/views/member_pages.py).
-        member_pages.mark(response, lens.debate, lens.user_id)
+        # Its vote regions too, when the members' store asks, to fill after votes.
+        hides = lens.debate.hide_votes_until_voted
+        regions = member_pages.vote_regions(request, shown, hides)
+        member_pages.mark(response, lens.debate, lens.user_id, regions)
     return response
 
 

@@ -18,9 +18,19 @@ cookie → the session (Django's own store: expired or unknown is empty), its ke
 but the sign-in and the language, such as a message or voting as a perspective, sends the
 request the slow way), the user row and the write count in one query, the session's auth
 hash checked as Django checks it (a changed password signs out), the debate's versions (the
-visitor page's query). The key: the debate, host, scheme, language, the debate's versions,
-the user and the write count. A page lives at most `KEPT_SECONDS`, so "N minutes ago" is at
-most that old.
+visitor page's query). The key: the debate, host, scheme, language, the debate's structure
+version, the user and the write count. A page lives at most `KEPT_SECONDS`, so "N minutes
+ago" is at most that old.
+
+Votes (issue 35, the class at work): a vote's own statements (its row, the point's tally
+columns and stamp, the debate's tally version and last save, the opinion map's mark) are
+counted apart (`SiteWrites.tallies`), and what they move a page shows only in its points'
+vote regions (arguments/_vote.html) and the live poll's versions. A kept page is its text cut
+at those (`MemberPage.parts`); the regions of every shown point, for each own vote a reader
+may hold, are rendered once per count of votes' writes by the first reader's page and shared
+(`Regions`); a later reader's page is filled from them and the reader's own votes on the
+shown points (one indexed query). The view's own rendering of each region must equal the
+region in its page, or the page is kept whole for these counts only.
 
 What differs per request is put in on the way out: the CSP nonce (as for visitors) and the
 CSRF token, masked afresh from this request's own CSRF cookie, which is set again as
@@ -36,8 +46,8 @@ import re
 import secrets
 import threading
 import time
-from collections.abc import Callable, Mapping
-from dataclasses import replace
+from collections.abc import Callable, Hashable, Mapping
+from dataclasses import dataclass, replace
 from importlib import import_module
 from typing import Any, TypeGuard
 
@@ -58,24 +68,31 @@ from django.middleware.csrf import (
     CSRF_ALLOWED_CHARS,
     CSRF_SECRET_LENGTH,
 )
+from django.template import Context, engines
 from django.utils import timezone
 from django.utils.crypto import constant_time_compare
-from django.utils.translation import get_language_from_request
+from django.utils.translation import get_language, get_language_from_request
 
 from arguments import caches, languages, replicas, selectors
+from arguments.live import polls
 from arguments.models import (
     DEBATE_DERIVED_FIELDS,
     ActivityStamp,
+    Claim,
     Debate,
+    OpinionMap,
     ParticipantActivity,
     PerspectiveStamp,
     PerspectiveStrength,
+    Relation,
     ScheduledRun,
     SiteWrites,
     StoredBranchSize,
     StoredGapPlace,
     StoredStrength,
+    Vote,
 )
+from arguments.reading.tree import TreeItem
 from arguments.rules.faults import close_lost_connections
 from arguments.views import visitor_pages
 
@@ -144,48 +161,111 @@ def count_writes(
     execute: Callable[..., Any], sql: str, params: Any, many: bool, context: Mapping[str, Any]
 ) -> Any:
     """An execute wrapper: after a statement that wrote a shown table, add one to this
-    process's slot of the site's write count, on the same connection and in the same
-    transaction, through the driver's own cursor (no wrapper, no query log)."""
+    process's slot of the site's write count (or, for a vote's own statements, of its count
+    of votes' writes), on the same connection and in the same transaction, through the
+    driver's own cursor (no wrapper, no query log)."""
     result = execute(sql, params, many, context)
     found = WRITE.match(sql)
-    if (
-        found is not None
-        and _counting.on
-        and found.group(1).lower() not in UNSHOWN_TABLES
-        and not _only_derived_stamps(sql)
-    ):
-        connection: BaseDatabaseWrapper = context["connection"]
-        slot = _slot()
-        cursor = connection.connection.cursor()
-        try:
-            cursor.execute(
-                f"INSERT INTO {WRITES_TABLE} (slot, writes) VALUES ({slot}, 1) "
-                f"ON CONFLICT (slot) DO UPDATE SET writes = {WRITES_TABLE}.writes + 1"
-            )
-        finally:
-            cursor.close()
+    if found is not None and _counting.on:
+        column = _counted_in(found.group(1).lower(), sql)
+        if column is not None:
+            connection: BaseDatabaseWrapper = context["connection"]
+            slot = _slot()
+            cursor = connection.connection.cursor()
+            try:
+                writes, tallies = (1, 0) if column == "writes" else (0, 1)
+                cursor.execute(
+                    f"INSERT INTO {WRITES_TABLE} (slot, writes, tallies) "
+                    f"VALUES ({slot}, {writes}, {tallies}) "
+                    f"ON CONFLICT (slot) DO UPDATE SET {column} = {WRITES_TABLE}.{column} + 1"
+                )
+            finally:
+                cursor.close()
     return result
 
 
 DEBATES_TABLE = Debate._meta.db_table
-SET_COLUMNS = re.compile(r"\bSET\s+(.*?)\s+WHERE\b", re.IGNORECASE | re.DOTALL)
-SET_COLUMN = re.compile(r"[\"`]?(\w+)[\"`]?\s*=")
+VOTES_TABLE = Vote._meta.db_table
+SET_WORD = re.compile(r"\bSET\b", re.IGNORECASE)
+WHERE_WORD = re.compile(r"\bWHERE\b", re.IGNORECASE)
+SET_COLUMN = re.compile(r"^\s*(?:[\"`]?\w+[\"`]?\.)?[\"`]?(\w+)[\"`]?\s*=")
 
 
 DERIVED_COLUMNS = frozenset(
     field.column for field in Debate._meta.concrete_fields if field.name in DEBATE_DERIVED_FIELDS
 )
+# What a vote writes besides its own row (services/votes.py): the point's tally columns and
+# stamp, the debate's tally version and last save, and the opinion map's "wanted" mark. A
+# statement that sets only these (a debate's: with its tally version) is a vote's, counted
+# in `tallies`: what it moves a member's page shows only in its vote regions.
+TALLY_COLUMNS = {
+    model._meta.db_table.lower(): frozenset(
+        [*model.TALLY_FIELDS, "tallied_in"]  # fields named as their columns
+    )
+    for model in (Claim, Relation)
+}
+TALLY_COLUMNS[OpinionMap._meta.db_table.lower()] = frozenset({"wanted_at"})
+DEBATE_TALLY_COLUMNS = frozenset({"tally_version", "updated_at"}) | DERIVED_COLUMNS
 
 
-def _only_derived_stamps(sql: str) -> bool:
-    """Whether the statement updates only the debate row's `DERIVED_COLUMNS`."""
-    if DEBATES_TABLE not in sql[:40]:
-        return False
-    found = SET_COLUMNS.search(sql)
-    if found is None:
-        return False
-    columns = SET_COLUMN.findall(found.group(1))
-    return bool(columns) and all(column in DERIVED_COLUMNS for column in columns)
+def _set_columns(sql: str) -> list[str] | None:
+    """The columns an UPDATE sets, read from its SET clause at the top level (a subquery's
+    own WHERE or commas are inside parentheses), or None when it cannot be read."""
+    start = SET_WORD.search(sql)
+    if start is None:
+        return None
+    depth, quote = 0, ""
+    segment: list[str] = []
+    segments: list[str] = []
+    text = sql[start.end() :]
+    index = 0
+    while index < len(text):
+        char = text[index]
+        if quote:
+            quote = "" if char == quote else quote
+        elif char in "'\"`":
+            quote = char
+        elif char == "(":
+            depth += 1
+        elif char == ")":
+            depth -= 1
+        elif depth == 0 and char == ",":
+            segments.append("".join(segment))
+            segment = []
+            index += 1
+            continue
+        elif depth == 0 and WHERE_WORD.match(text, index) and text[index - 1 : index].isspace():
+            break
+        segment.append(char)
+        index += 1
+    segments.append("".join(segment))
+    columns = [SET_COLUMN.match(part) for part in segments]
+    if not all(columns):
+        return None
+    return [found.group(1).lower() for found in columns if found is not None]
+
+
+def _counted_in(table: str, sql: str) -> str | None:
+    """Which count a write statement to `table` moves: `writes`, `tallies` (a vote's own
+    statements) or none (a table no page shows, the debate row's derived stamps)."""
+    if table in UNSHOWN_TABLES:
+        return None
+    if table == VOTES_TABLE.lower():
+        return "tallies"
+    if sql.lstrip()[:6].upper() != "UPDATE":
+        return "writes"
+    columns = _set_columns(sql)
+    if not columns:
+        return "writes"
+    if table == DEBATES_TABLE.lower():
+        if all(column in DERIVED_COLUMNS for column in columns):
+            return None
+        if "tally_version" in columns and set(columns) <= DEBATE_TALLY_COLUMNS:
+            return "tallies"
+        return "writes"
+    if set(columns) <= TALLY_COLUMNS.get(table, frozenset()):
+        return "tallies"
+    return "writes"
 
 
 class _Counting:
@@ -214,9 +294,13 @@ def install_write_count(sender: object, connection: BaseDatabaseWrapper, **kwarg
         connection.execute_wrappers.append(count_writes)
 
 
-def mark(response: HttpResponse, debate: Debate, user_id: int) -> HttpResponse:
-    """Say that `response` is `user_id`'s plain page of `debate` in its current state."""
+def mark(
+    response: HttpResponse, debate: Debate, user_id: int, regions: Rendered | None = None
+) -> HttpResponse:
+    """Say that `response` is `user_id`'s plain page of `debate` in its current state, its
+    vote regions (`vote_regions`) given when the store asked for them."""
     response.__dict__["member_page_state"] = (user_id, *visitor_pages.state_of(debate))
+    response.__dict__["member_vote_regions"] = regions
     return response
 
 
@@ -225,7 +309,7 @@ def _page_size(page: visitor_pages.KeptPage) -> int:
 
 
 # Members' pages per worker, bounded by bytes (a page is about 40 to 60 KB).
-_pages = caches.Bounded("member pages", sizer=_page_size, default_mb=16)
+_pages = caches.Bounded("member pages", sizer=lambda kept: _kept_size(kept), default_mb=16)
 
 
 # Sessions' signed text decoded, and auth hashes checked against a password hash: the same
@@ -234,20 +318,24 @@ _sessions = caches.Bounded("member sessions", sizer=lambda _: 600, default_mb=1)
 
 
 def forget_pages() -> None:
-    """Drop every member page this worker keeps, and what it knows of sessions."""
+    """Drop every member page this worker keeps, its vote regions, and what it knows of
+    sessions."""
     _pages.clear()
+    _variants.clear()
     _sessions.clear()
 
 
 caches.register(
     "member pages",
     kept=caches.Kept.PROCESS,
-    key="the debate's slug, the host and scheme, the reader's language (session, else cookie, "
-    "else Accept-Language), the debate's structure version, tally version and last save, "
-    "the reader's user id and the site's write count (`SiteWrites`, moved by every write "
-    "statement to a shown table)",
+    key="a page: the debate's slug, the host and scheme, the reader's language (session, else "
+    "cookie, else Accept-Language), the debate's structure version, the reader's user id and "
+    "the site's write count (`SiteWrites.writes`, moved by every write statement to a shown "
+    "table but a vote's); its vote regions (`Regions`): the same but the user, and the "
+    "site's count of votes' writes (`SiteWrites.tallies`)",
     stale=f"any of those moves (read on every request); {KEPT_SECONDS} seconds at most, so "
-    "relative times and the live poll's ticket stay fresh",
+    "relative times and the live poll's ticket stay fresh; a page kept at other counts of "
+    "votes' writes is filled again from the regions at this one and the reader's own votes",
     forget=forget_pages,
     holds=_pages,
 )
@@ -442,6 +530,205 @@ def _keepable(
     )
 
 
+# A point's vote region in a page (arguments/_vote.html): from its opening tag to the close
+# of the `div` around its "why" box, the region's last element.
+REGION_START = re.compile(r'<div class="votes" id="votes-([rc]\d+)">')
+REGION_END = '<div class="why" id="why-{point}" aria-live="polite"></div>'
+VOTE_TEMPLATE = "arguments/_vote.html"
+VARIANTS: tuple[int | None, ...] = (None, 0, 1, 2, 3, 4)  # a reader's own vote on a point
+CANDIDATE = "arguments.member_page_candidate"  # in request.META: the view adds the regions
+SINCE_MARK = "\x00since\x00"
+ETAG_MARK = "\x00etag\x00"
+
+Place = tuple[str, Hashable]  # a point and what its region shows the same for its readers
+Variants = Mapping[int | None, str]  # a point's region for each own vote a reader may hold
+
+
+@dataclass(frozen=True, slots=True)
+class Regions:
+    """What a member's page shows of votes, rendered for a state of the tallies: each
+    place's region for each own vote, and the tally version they stand at."""
+
+    tally: int
+    places: Mapping[Place, Variants]
+
+
+@dataclass(frozen=True, slots=True)
+class Rendered:
+    """What the view tells the store of a member's page: each shown point's place and the
+    reader's own vote on it, every place's regions, and the versions the live poll holds."""
+
+    shown: Mapping[str, tuple[Place, int | None]]
+    regions: Regions
+    structure: int
+    newest_claim: int
+
+
+@dataclass(frozen=True, slots=True)
+class MemberPage:
+    """A member's page kept across votes: its text around the vote regions and the live
+    poll's versions (`parts`: strings and places), the page as last filled and the count of
+    votes' writes it was filled at."""
+
+    parts: tuple[str | Place, ...]
+    page: visitor_pages.KeptPage
+    tallies: int
+    structure: int
+    newest_claim: int
+    relations: tuple[int, ...]
+    theses: tuple[int, ...]
+
+
+def _region_size(regions: Regions) -> int:
+    return sum(
+        caches.text_size(html) for variants in regions.places.values() for html in variants.values()
+    )
+
+
+def _kept_size(kept: MemberPage | Regions) -> int:
+    if isinstance(kept, Regions):
+        return _region_size(kept)
+    return 2 * _page_size(kept.page) + 40 * len(kept.relations) + 40 * len(kept.theses)
+
+
+# A point's region for one own vote, keyed by all it shows: rendered once a state of the
+# point, whoever reads it, and shared by the workers' members' pages (in place of marks).
+_variants = caches.Bounded("member vote regions", sizer=caches.text_size, default_mb=4)
+caches.register(
+    "member vote regions",
+    kept=caches.Kept.PROCESS,
+    key="the language, the page's path, the point and what its region shows the same to its "
+    "readers (may vote, its links), its tally, strength, the reader's own vote and whether "
+    "others' votes are hidden until one votes",
+    stale="never: anything shown changes the key",
+    forget=forget_pages,
+    holds=_variants,
+)
+
+
+def vote_regions(
+    request: HttpRequest, items: list[TreeItem], hides_until_voted: bool
+) -> Rendered | None:
+    """Each shown point's vote region, rendered for every own vote a reader may hold (the
+    reader's own as the page shows it), when the store asked for them (`CANDIDATE`)."""
+    if not request.META.get(CANDIDATE):
+        return None
+    engine = engines["django"]
+    template = engine.engine.get_template(VOTE_TEMPLATE)  # type: ignore[attr-defined]
+    language = get_language()
+    full_path = request.get_full_path()
+    shown: dict[str, tuple[Place, int | None]] = {}
+    places: dict[Place, Variants] = {}
+    stack = list(items)
+    while stack:
+        item = stack.pop()
+        stack.extend(item.pros)
+        stack.extend(item.cons)
+        if not item.point:
+            continue
+        actions, urls = item.actions, item.urls
+        place: Place = (
+            item.point,
+            (actions.vote, actions.sign_in_to_vote, urls.why, urls.vote, item.point_relation),
+        )
+        if item.point in shown and shown[item.point] != (place, item.my_vote):
+            return None  # one point shown two ways: not a page the store can split
+        shown[item.point] = (place, item.my_vote)
+        if place in places:
+            continue
+        strength = item.strength if not item.votes_hidden else None
+        if item.votes_hidden:
+            strength = item.lens.structure.strength.get(item.node.id)
+        variants: dict[int | None, str] = {}
+        for mine in VARIANTS:
+            hidden = hides_until_voted and mine is None
+            shows = None if hidden else strength
+            key = (language, full_path, place, item.tally, shows, mine, hidden)
+            html = _variants.fetch(key)
+            if html is None:
+                variant = replace(item, my_vote=mine, votes_hidden=hidden, strength=shows)
+                context = Context({"item": variant, "request": request, "csrf_token": TOKEN_MARK})
+                html = _region(template.render(context), item.point)
+                if html is None:
+                    return None
+                _variants.keep(key, html)
+            variants[mine] = html
+        places[place] = variants
+    lens = items[0].lens if items else None
+    if lens is None:
+        return None
+    versions = polls.page_versions(lens)
+    return Rendered(
+        shown, Regions(versions.tally, places), versions.structure, versions.newest_claim
+    )
+
+
+def _region(html: str, point: str) -> str | None:
+    """The region of `point` in `html`: from its opening tag to its last `</div>`."""
+    start = html.find(f'<div class="votes" id="votes-{point}">')
+    if start < 0:
+        return None
+    why = html.find(REGION_END.format(point=point), start)
+    if why < 0:
+        return None
+    end = html.find("</div>", why + len(REGION_END.format(point=point)))
+    return None if end < 0 else html[start : end + len("</div>")]
+
+
+def _split(body: str, rendered: Rendered) -> tuple[str | Place, ...] | None:
+    """The body cut at its vote regions and the live poll's versions, or None when a region
+    is not the one the view rendered for this reader or the versions are not found once."""
+    tally = rendered.regions.tally
+    since = f"since={rendered.structure}.{tally}.{rendered.newest_claim}"
+    etag = f'data-live-etag="&quot;{rendered.structure}.{tally}&quot;"'
+    if body.count(since) != 1 or body.count(etag) != 1:
+        return None
+    body = body.replace(since, SINCE_MARK).replace(etag, ETAG_MARK)
+    parts: list[str | Place] = []
+    at = 0
+    seen = set()
+    for found in REGION_START.finditer(body):
+        point = found.group(1)
+        if found.start() < at or point not in rendered.shown:
+            return None
+        place, mine = rendered.shown[point]
+        region = _region(body[found.start() :], point)
+        if region is None or region != rendered.regions.places[place][mine]:
+            return None  # the page's own region is not what the view rendered alone
+        parts.extend([body[at : found.start()], place])
+        at = found.start() + len(region)
+        seen.add(point)
+    if seen != set(rendered.shown):
+        return None
+    parts.append(body[at:])
+    return tuple(parts)
+
+
+def _filled(entry: MemberPage, regions: Regions, user_id: int) -> str | None:
+    """The page with each region as `regions` show it to the reader's own votes now (one
+    indexed query), or None when `regions` lacks a place."""
+    mine = selectors.own_votes_on(user_id, entry.relations, entry.theses)
+    since = f"since={entry.structure}.{regions.tally}.{entry.newest_claim}"
+    etag = f'data-live-etag="&quot;{entry.structure}.{regions.tally}&quot;"'
+    pieces: list[str] = []
+    for part in entry.parts:
+        if isinstance(part, str):
+            pieces.append(part)
+            continue
+        variants = regions.places.get(part)
+        if variants is None:
+            return None
+        pieces.append(variants[mine.get(part[0])])
+    return "".join(pieces).replace(SINCE_MARK, since).replace(ETAG_MARK, etag)
+
+
+def _points(parts: tuple[str | Place, ...]) -> tuple[tuple[int, ...], tuple[int, ...]]:
+    points = [part[0] for part in parts if not isinstance(part, str)]
+    relations = tuple(int(point[1:]) for point in points if point.startswith("r"))
+    theses = tuple(int(point[1:]) for point in points if point.startswith("c"))
+    return relations, theses
+
+
 class MemberPagesMiddleware:
     """Second in MIDDLEWARE, after the visitors' store: a member's kept page costs the
     session's read, two indexed queries and the token's masking."""
@@ -463,7 +750,7 @@ class MemberPagesMiddleware:
         if signed_in is None:
             return self.get_response(request)
         session, user_id, reading = signed_in
-        versions, writes = reading.versions, reading.writes
+        versions, writes, tallies = reading.versions, reading.writes, reading.tallies
         chosen = languages.supported(session.get(languages.SESSION_KEY))
         language = chosen or get_language_from_request(request)
         state = (
@@ -472,25 +759,62 @@ class MemberPagesMiddleware:
             versions.tally,
             selectors.epoch_seconds(versions.updated_at),
         )
+        # Not the debate's tally version or last save (every vote moves them): what a vote
+        # moves a page shows in its vote regions, filled from `Regions` below.
         key = (
             slug,
             request.META.get("HTTP_HOST", ""),
             request.is_secure(),
             language,
             versions.structure,
-            versions.tally,
-            versions.updated_at,
             user_id,
             writes,
         )
-        page = _pages.fetch(key)
-        if page is not None and time.monotonic() - page.kept_at < KEPT_SECONDS:
-            return _answer(page, secret)
+        regions_key = ("regions", *key[:5], tallies)
+        entry = _pages.fetch(key)
+        if isinstance(entry, MemberPage) and time.monotonic() - entry.page.kept_at < KEPT_SECONDS:
+            if entry.tallies == tallies:
+                return _answer(entry.page, secret)
+            regions = _pages.fetch(regions_key)
+            if entry.parts and isinstance(regions, Regions):
+                body = _filled(entry, regions, user_id)
+                if body is not None:
+                    entry = replace(entry, page=replace(entry.page, body=body), tallies=tallies)
+                    _pages.keep(key, entry)
+                    return _answer(entry.page, secret)
+        request.META[CANDIDATE] = True
         response = self.get_response(request)
-        if (
-            _keepable(request, response, state, language, secret)
-            and selectors.site_writes() == writes
+        if _keepable(request, response, state, language, secret) and selectors.site_counts() == (
+            writes,
+            tallies,
         ):
             kept = visitor_pages.kept_page(response)
-            _pages.keep(key, replace(kept, body=_with_marks(kept.body, secret)))
+            kept = replace(kept, body=_with_marks(kept.body, secret))
+            rendered: Rendered | None = getattr(response, "member_vote_regions", None)
+            parts = None
+            if (
+                rendered is not None
+                and rendered.structure == versions.structure
+                and rendered.regions.tally == versions.tally
+            ):
+                parts = _split(kept.body, rendered)
+            if rendered is not None and parts is not None:
+                old = _pages.fetch(regions_key)
+                places = rendered.regions.places
+                if isinstance(old, Regions) and old.tally == rendered.regions.tally:
+                    places = {**old.places, **places}
+                _pages.keep(regions_key, Regions(rendered.regions.tally, places))
+                relations, theses = _points(parts)
+                entry = MemberPage(
+                    parts,
+                    kept,
+                    tallies,
+                    rendered.structure,
+                    rendered.newest_claim,
+                    relations,
+                    theses,
+                )
+            else:  # kept whole, for these counts only
+                entry = MemberPage((), kept, tallies, versions.structure, 0, (), ())
+            _pages.keep(key, entry)
         return response
