@@ -49,10 +49,10 @@ from django.urls import reverse
 
 from arguments import caches, formats, services
 from arguments.bench.opinions import plant_camps
-from arguments.bench.synthetic import build_debate, deepest_branch
+from arguments.bench.synthetic import build_debate, build_site, deepest_branch
 from arguments.bench.worker_probe import Probe, database_url
 from arguments.live.poll_shortcut import LivePolls
-from arguments.models import Claim, Debate, Perspective, Relation, Stance, Tag, Vote
+from arguments.models import Claim, Debate, Perspective, Relation, Stance, Vote
 from arguments.reading import perspectives
 from arguments.reading.export import document_from_debate
 from arguments.services.snapshots import debate_freeze
@@ -122,7 +122,9 @@ class Command(BaseCommand):
     help = "Benchmark page, fragment, vote, import/export and strength timings (JSON last line)."
 
     def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument("--sizes", default="100,2000,20000", help="claims per debate")
+        parser.add_argument(
+            "--sizes", default="100,2000,20000", help='claims per debate ("": none, a site alone)'
+        )
         parser.add_argument("--runs", type=int, default=7, help="runs per figure (median)")
         parser.add_argument("--quick", action="store_true", help="tiny sizes: a smoke test")
         parser.add_argument(
@@ -130,7 +132,9 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args: Any, **options: Any) -> None:
-        sizes = [30, 200] if options["quick"] else [int(s) for s in options["sizes"].split(",")]
+        sizes = (
+            [30, 200] if options["quick"] else [int(s) for s in options["sizes"].split(",") if s]
+        )
         runs = 3 if options["quick"] else max(1, options["runs"])
         # Not setup_test_environment(): its instrumented rendering copies every template's
         # context into each response, which keeps whatever a page referred to alive (and
@@ -235,25 +239,12 @@ class Command(BaseCommand):
         of its debates (or all), and that process's memory after them."""
         self.stderr.write(f"building a site of {count} debates of {claims} claims…")
         start = time.perf_counter()
-        for n in range(count):
-            build_debate(claims, slug=f"site-{n}", seed=n)
-            if n % 250 == 249:
-                self.stderr.write(f"  {n + 1} debates…")
+        build_site(count, claims, prefix="site-")
         figures: dict[str, Any] = {
             "debates": count,
             "claims_each": claims,
             "build_s": round(time.perf_counter() - start, 1),
         }
-        # Ten tags, each on a tenth of the debates: Explore's cloud and a tag's page.
-        tags = Tag.objects.bulk_create(
-            Tag(slug=f"site-tag-{n}", name=f"Tag {n}") for n in range(10)
-        )
-        Debate.tags.through._default_manager.bulk_create(
-            Debate.tags.through(debate_id=pk, tag_id=tags[n % 10].pk)
-            for n, pk in enumerate(
-                Debate.objects.filter(slug__startswith="site-").values_list("pk", flat=True)
-            )
-        )
         if connection.vendor == "postgresql":
             with connection.cursor() as cursor:
                 cursor.execute("ANALYZE")
