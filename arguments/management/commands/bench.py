@@ -204,6 +204,9 @@ class Command(BaseCommand):
                     figures[f"{name}_{label}_ms"] = _median(answers, "ms")
                     figures[f"{name}_{label}_cpu_ms"] = _median(answers, "cpu_ms")
                 figures[f"{name}_cold_queries"] = max(answer["queries"] for answer in cold)
+                self.stderr.write(
+                    "    " + json.dumps({k: v for k, v in figures.items() if k.startswith(name)})
+                )
         return figures
 
     def _first_read_after_import(self, copy: Debate) -> dict[str, float]:
@@ -397,6 +400,8 @@ class Command(BaseCommand):
                 counts.append(_data_queries(captured))
             figures[f"{name}_ms"] = _median_ms(samples)
             queries[name] = max(counts)
+            # As it comes: a long run (200,000 claims) shows what it measured if cut short.
+            self.stderr.write(f"    {name}_ms {figures[f'{name}_ms']} ({queries[name]} queries)")
 
         self.stderr.write("  pages…")
         figures: dict[str, Any] = {"claims": size}
