@@ -130,6 +130,9 @@ class Command(BaseCommand):
         parser.add_argument(
             "--site", default="", help="NxM: also a site of N debates of M claims (5000x200)"
         )
+        parser.add_argument(
+            "--site-reads", type=int, default=1000, help="debates of the site read in one process"
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         sizes = (
@@ -148,7 +151,7 @@ class Command(BaseCommand):
                 results: dict[str, Any] = {str(size): self._measure(size, runs) for size in sizes}
                 if options["site"]:
                     count, claims = (int(n) for n in options["site"].lower().split("x"))
-                    results["site"] = self._site(count, claims)
+                    results["site"] = self._site(count, claims, options["site_reads"])
             finally:
                 connection.creation.destroy_test_db(old_name, verbosity=0)
         self.stdout.write(json.dumps(results, sort_keys=False))
@@ -236,10 +239,10 @@ class Command(BaseCommand):
             read[f"{name}_queries"] = _data_queries(captured)
         return read
 
-    def _site(self, count: int, claims: int) -> dict[str, Any]:
+    def _site(self, count: int, claims: int, reads: int = 1000) -> dict[str, Any]:
         """A site of `count` debates of `claims` claims: home, explore and a search across
-        debates, cold and again, in another process; then the page and a focus page of 1,000
-        of its debates (or all), and that process's memory after them."""
+        debates, cold and again, in another process; then the page and a focus page of
+        `reads` of its debates (or all), and that process's memory after them."""
         self.stderr.write(f"building a site of {count} debates of {claims} claims…")
         start = time.perf_counter()
         build_site(count, claims, prefix="site-")
@@ -261,7 +264,7 @@ class Command(BaseCommand):
             "home_member": ("/", False, student),
         }
         figures.update(self._cold_and_warm(reads, {"page": ("/d/site-0/", False, "")}, 3))
-        read = min(count, 1000)
+        read = min(count, reads)
         theses = dict(
             Claim.objects.filter(is_thesis=True, debate__slug__startswith="site-").values_list(
                 "debate__slug", "pk"
