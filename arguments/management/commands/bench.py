@@ -239,10 +239,10 @@ class Command(BaseCommand):
             read[f"{name}_queries"] = _data_queries(captured)
         return read
 
-    def _site(self, count: int, claims: int, reads: int = 1000) -> dict[str, Any]:
+    def _site(self, count: int, claims: int, read_count: int = 1000) -> dict[str, Any]:
         """A site of `count` debates of `claims` claims: home, explore and a search across
         debates, cold and again, in another process; then the page and a focus page of
-        `reads` of its debates (or all), and that process's memory after them."""
+        `read_count` of its debates (or all), and that process's memory after them."""
         self.stderr.write(f"building a site of {count} debates of {claims} claims…")
         start = time.perf_counter()
         build_site(count, claims, prefix="site-")
@@ -264,7 +264,7 @@ class Command(BaseCommand):
             "home_member": ("/", False, student),
         }
         figures.update(self._cold_and_warm(reads, {"page": ("/d/site-0/", False, "")}, 3))
-        read = min(count, reads)
+        read = min(count, read_count)
         theses = dict(
             Claim.objects.filter(is_thesis=True, debate__slug__startswith="site-").values_list(
                 "debate__slug", "pk"
