@@ -37,6 +37,7 @@ from arguments.structure.first_screen import (
     _EDGE_SQL_COLUMNS,
     _NODE_SQL_COLUMNS,
     _RELATIONS,
+    _THESES_INDEX,
     _USERS,
     SLICE_MAX,
     _placeholders,
@@ -122,10 +123,10 @@ def _row(row: tuple[object, ...]) -> _Row:
     return _Row(node_from(row[:_NODE_COUNT]), strength, size)  # type: ignore[arg-type]
 
 
-def _claims_sql(where: str) -> str:
+def _claims_sql(where: str, index: str = "") -> str:
     return (
         f"SELECT {_NODE_SQL_COLUMNS}, s.strength, z.size "
-        f"FROM {_CLAIMS} c LEFT JOIN {_USERS} u ON u.id = c.author_id "
+        f"FROM {_CLAIMS} c {index} LEFT JOIN {_USERS} u ON u.id = c.author_id "
         f"LEFT JOIN {_STRENGTHS} s ON s.claim_id = c.id "
         f"LEFT JOIN {_SIZES} z ON z.claim_id = c.id WHERE {where}"
     )
@@ -136,9 +137,12 @@ def _read(debate: Debate, reach: MapReach) -> DebateStructure | None:
     rows: dict[int, _Row] = {}
     edges: list[Edge] = []
     with connections[replicas.reads_from()].cursor() as cursor:
-        cursor.execute(
-            _claims_sql("c.debate_id = %s AND c.is_thesis = %s ORDER BY c.id"), [debate.pk, True]
+        # The theses through their partial index, as the first screen reads them.
+        theses = _claims_sql(
+            "c.debate_id = %s AND c.is_thesis ORDER BY c.id",
+            index=_THESES_INDEX.get(cursor.db.vendor, ""),
         )
+        cursor.execute(theses, [debate.pk])
         thesis_ids = []
         for fetched in cursor.fetchall():
             row = _row(fetched)

@@ -49,10 +49,10 @@ from django.urls import reverse
 
 from arguments import caches, formats, services
 from arguments.bench.opinions import plant_camps
-from arguments.bench.synthetic import build_debate, deepest_branch
+from arguments.bench.synthetic import build_debate, build_site, deepest_branch
 from arguments.bench.worker_probe import Probe, database_url
 from arguments.live.poll_shortcut import LivePolls
-from arguments.models import Claim, Debate, Perspective, Relation, Stance, Tag, Vote
+from arguments.models import Claim, Debate, Perspective, Relation, Stance, Vote
 from arguments.reading import perspectives
 from arguments.reading.export import document_from_debate
 from arguments.services.snapshots import debate_freeze
@@ -122,15 +122,22 @@ class Command(BaseCommand):
     help = "Benchmark page, fragment, vote, import/export and strength timings (JSON last line)."
 
     def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument("--sizes", default="100,2000,20000", help="claims per debate")
+        parser.add_argument(
+            "--sizes", default="100,2000,20000", help='claims per debate ("": none, a site alone)'
+        )
         parser.add_argument("--runs", type=int, default=7, help="runs per figure (median)")
         parser.add_argument("--quick", action="store_true", help="tiny sizes: a smoke test")
         parser.add_argument(
             "--site", default="", help="NxM: also a site of N debates of M claims (5000x200)"
         )
+        parser.add_argument(
+            "--site-reads", type=int, default=1000, help="debates of the site read in one process"
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
-        sizes = [30, 200] if options["quick"] else [int(s) for s in options["sizes"].split(",")]
+        sizes = (
+            [30, 200] if options["quick"] else [int(s) for s in options["sizes"].split(",") if s]
+        )
         runs = 3 if options["quick"] else max(1, options["runs"])
         # Not setup_test_environment(): its instrumented rendering copies every template's
         # context into each response, which keeps whatever a page referred to alive (and
@@ -144,7 +151,7 @@ class Command(BaseCommand):
                 results: dict[str, Any] = {str(size): self._measure(size, runs) for size in sizes}
                 if options["site"]:
                     count, claims = (int(n) for n in options["site"].lower().split("x"))
-                    results["site"] = self._site(count, claims)
+                    results["site"] = self._site(count, claims, options["site_reads"])
             finally:
                 connection.creation.destroy_test_db(old_name, verbosity=0)
         self.stdout.write(json.dumps(results, sort_keys=False))
@@ -200,6 +207,9 @@ class Command(BaseCommand):
                     figures[f"{name}_{label}_ms"] = _median(answers, "ms")
                     figures[f"{name}_{label}_cpu_ms"] = _median(answers, "cpu_ms")
                 figures[f"{name}_cold_queries"] = max(answer["queries"] for answer in cold)
+                self.stderr.write(
+                    "    " + json.dumps({k: v for k, v in figures.items() if k.startswith(name)})
+                )
         return figures
 
     def _first_read_after_import(self, copy: Debate) -> dict[str, float]:
@@ -229,31 +239,18 @@ class Command(BaseCommand):
             read[f"{name}_queries"] = _data_queries(captured)
         return read
 
-    def _site(self, count: int, claims: int) -> dict[str, Any]:
+    def _site(self, count: int, claims: int, read_count: int = 1000) -> dict[str, Any]:
         """A site of `count` debates of `claims` claims: home, explore and a search across
-        debates, cold and again, in another process; then the page and a focus page of 1,000
-        of its debates (or all), and that process's memory after them."""
+        debates, cold and again, in another process; then the page and a focus page of
+        `read_count` of its debates (or all), and that process's memory after them."""
         self.stderr.write(f"building a site of {count} debates of {claims} claims…")
         start = time.perf_counter()
-        for n in range(count):
-            build_debate(claims, slug=f"site-{n}", seed=n)
-            if n % 250 == 249:
-                self.stderr.write(f"  {n + 1} debates…")
+        build_site(count, claims, prefix="site-")
         figures: dict[str, Any] = {
             "debates": count,
             "claims_each": claims,
             "build_s": round(time.perf_counter() - start, 1),
         }
-        # Ten tags, each on a tenth of the debates: Explore's cloud and a tag's page.
-        tags = Tag.objects.bulk_create(
-            Tag(slug=f"site-tag-{n}", name=f"Tag {n}") for n in range(10)
-        )
-        Debate.tags.through._default_manager.bulk_create(
-            Debate.tags.through(debate_id=pk, tag_id=tags[n % 10].pk)
-            for n, pk in enumerate(
-                Debate.objects.filter(slug__startswith="site-").values_list("pk", flat=True)
-            )
-        )
         if connection.vendor == "postgresql":
             with connection.cursor() as cursor:
                 cursor.execute("ANALYZE")
@@ -267,7 +264,7 @@ class Command(BaseCommand):
             "home_member": ("/", False, student),
         }
         figures.update(self._cold_and_warm(reads, {"page": ("/d/site-0/", False, "")}, 3))
-        read = min(count, 1000)
+        read = min(count, read_count)
         theses = dict(
             Claim.objects.filter(is_thesis=True, debate__slug__startswith="site-").values_list(
                 "debate__slug", "pk"
@@ -412,6 +409,8 @@ class Command(BaseCommand):
                 counts.append(_data_queries(captured))
             figures[f"{name}_ms"] = _median_ms(samples)
             queries[name] = max(counts)
+            # As it comes: a long run (200,000 claims) shows what it measured if cut short.
+            self.stderr.write(f"    {name}_ms {figures[f'{name}_ms']} ({queries[name]} queries)")
 
         self.stderr.write("  pages…")
         figures: dict[str, Any] = {"claims": size}

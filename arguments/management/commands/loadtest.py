@@ -45,6 +45,7 @@ from django.test.utils import override_settings
 from arguments.bench.loadtest_clients import ClassAtWork, IdleReaders, Session, sessions_for
 from arguments.bench.synthetic import build_debate, deepest_branch
 from arguments.models import Debate
+from arguments.structure.loader import store_strengths_task
 
 # wrk prints its own summary; this script adds the percentiles we report and the error count.
 WRK_REPORT = """
@@ -128,6 +129,10 @@ class Command(BaseCommand):
         if debate is None:
             self.stderr.write(f"building a debate of {options['size']} claims…")
             debate = build_debate(options["size"], slug=slug)
+        # Its strengths stored, as the task worker stores them after an import: else every
+        # worker's first read loads and scores the whole debate, which at 200,000 claims on a
+        # busy machine outlasts gunicorn's timeout, so the workers are killed before serving.
+        store_strengths_task.call(debate.pk)
         if connection.vendor == "postgresql":
             # Fresh statistics, as autovacuum gathers soon after a bulk insert in production
             # (as `bench` does): planned on an empty table's, a reader's votes were found by
