@@ -39,7 +39,7 @@ from typing import TYPE_CHECKING
 from django.db import connections
 
 from arguments import replicas
-from arguments.models import Claim, Debate, Relation, StoredStrength
+from arguments.models import THESES_INDEX_HINT, Claim, Debate, Relation, StoredStrength
 from arguments.structure import stored_strengths
 from arguments.structure.graph import (
     EDGE_COLUMNS,
@@ -131,13 +131,6 @@ _USERS = Claim._meta.get_field("author").related_model._meta.db_table
 _STRENGTHS = StoredStrength._meta.db_table
 
 
-# SQLite without statistics (no ANALYZE) finds a debate's theses through the `(debate, id)`
-# index, which walks every claim of the debate (70 ms CPU at 200,000 claims, 7 at 20,000: why
-# the first screen grew with the debate), not through the partial index of theses; named,
-# it reads the theses alone. PostgreSQL plans from its statistics.
-_THESES_INDEX = {"sqlite": "INDEXED BY claim_theses"}
-
-
 def _placeholders(values: Sequence[object]) -> str:
     return ", ".join(["%s"] * len(values))
 
@@ -190,7 +183,7 @@ def _read_slice(
         cursor.execute(
             f"SELECT {_NODE_SQL_COLUMNS}, s.strength, "
             f"(SELECT MAX(n.id) FROM {_CLAIMS} n WHERE n.debate_id = %s) "
-            f"FROM {_CLAIMS} c {_THESES_INDEX.get(connections[alias].vendor, '')} "
+            f"FROM {_CLAIMS} c {THESES_INDEX_HINT.get(connections[alias].vendor, '')} "
             f"LEFT JOIN {_USERS} u ON u.id = c.author_id "
             f"LEFT JOIN {_STRENGTHS} s ON s.claim_id = c.id "
             f"WHERE c.debate_id = %s AND c.is_thesis ORDER BY c.id",  # as the index's WHERE

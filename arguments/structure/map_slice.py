@@ -30,14 +30,13 @@ from typing import TYPE_CHECKING, NamedTuple
 from django.db import connections
 
 from arguments import replicas
-from arguments.models import Claim, Debate, StoredBranchSize, StoredStrength
+from arguments.models import THESES_INDEX_HINT, Claim, Debate, StoredBranchSize, StoredStrength
 from arguments.structure import stored_sizes, stored_strengths
 from arguments.structure.first_screen import (
     _CLAIMS,
     _EDGE_SQL_COLUMNS,
     _NODE_SQL_COLUMNS,
     _RELATIONS,
-    _THESES_INDEX,
     _USERS,
     SLICE_MAX,
     _placeholders,
@@ -140,7 +139,7 @@ def _read(debate: Debate, reach: MapReach) -> DebateStructure | None:
         # The theses through their partial index, as the first screen reads them.
         theses = _claims_sql(
             "c.debate_id = %s AND c.is_thesis ORDER BY c.id",
-            index=_THESES_INDEX.get(cursor.db.vendor, ""),
+            index=THESES_INDEX_HINT.get(cursor.db.vendor, ""),
         )
         cursor.execute(theses, [debate.pk])
         thesis_ids = []

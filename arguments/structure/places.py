@@ -25,7 +25,7 @@ from typing import TYPE_CHECKING, Any
 from django.db import connections
 
 from arguments import caches, replicas
-from arguments.models import Claim, Relation, Tally, tally_of
+from arguments.models import THESES_INDEX_HINT, Claim, Relation, Tally, tally_of
 from arguments.rules.permissions import sees_claim
 
 if TYPE_CHECKING:
@@ -139,8 +139,8 @@ def _points_sql(where: Callable[[Sequence[str]], str], *, since: bool) -> str:
         UNION ALL
         SELECT c.id, c.status, c.is_thesis, c.author_id, c.merged_into_id, NULL, NULL,
             {_CLAIM_TALLY}, {thesis_pick}
-        FROM {_CLAIMS} c
-        WHERE c.debate_id = %s AND c.is_thesis = %s AND ({thesis_where})
+        FROM {_CLAIMS} c {THESES_INDEX_HINT.get(connections[replicas.reads_from()].vendor, "")}
+        WHERE c.debate_id = %s AND c.is_thesis AND ({thesis_where})
         LIMIT %s
     """  # names from the models and the caller's condition; values are parameters
 
@@ -167,7 +167,7 @@ def points_where[T](
     points: dict[str, Place] | None = None
     if kept is not None and kept.points is not None and _behind(kept.versions, now):
         since = kept.versions[1]
-        values = [*params, debate.pk, False, False, since, *params, debate.pk, True, since]
+        values = [*params, debate.pk, False, False, since, *params, debate.pk, since]
         voted = _read_points(_points_sql(where, since=True), values)
         if voted is not None:
             points = dict(kept.points)
@@ -177,7 +177,7 @@ def points_where[T](
                 else:
                     points.pop(place.point, None)
     if points is None:
-        values = [debate.pk, False, False, *params, debate.pk, True, *params]
+        values = [debate.pk, False, False, *params, debate.pk, *params]
         found = _read_points(_points_sql(where, since=False), values)
         if found is None:
             _kept.keep(key, _Picked(PLACES_MAX, now, None, None))

@@ -38,7 +38,15 @@ from django.db import connection, connections, transaction
 from django.db.models import Q
 
 from arguments import caches
-from arguments.models import Citation, Claim, Debate, Relation, StoredGapPlace, StructureChange
+from arguments.models import (
+    THESES_INDEX_HINT,
+    Citation,
+    Claim,
+    Debate,
+    Relation,
+    StoredGapPlace,
+    StructureChange,
+)
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
@@ -150,9 +158,10 @@ def _write_all(cursor: CursorWrapper, debate_id: int) -> None:
     theses = f"""
         SELECT c.id, 0, {key(vendor, "c.id")}, CAST(NULL AS bigint), CAST(NULL AS bigint),
             CAST(NULL AS integer)
-        FROM {_CLAIMS} c WHERE c.debate_id = %s AND c.is_thesis = %s
+        FROM {_CLAIMS} c {THESES_INDEX_HINT.get(vendor, "")}
+        WHERE c.debate_id = %s AND c.is_thesis
     """  # names from the models; values are parameters
-    cursor.execute(_walk_sql(vendor, theses), _walk_params([debate_id, True], debate_id))
+    cursor.execute(_walk_sql(vendor, theses), _walk_params([debate_id], debate_id))
 
 
 def _after_writes(cursor: CursorWrapper, debate_id: int, changed: list[int]) -> None:
