@@ -15,6 +15,7 @@ import time
 from collections.abc import Iterator
 from datetime import timedelta
 from pathlib import Path
+from typing import Any
 
 import pytest
 import requests
@@ -108,6 +109,19 @@ def dead_redis() -> Iterator[None]:
 
 def _wait_past_retry() -> None:
     time.sleep(resilient.RETRY_SECONDS + 0.05)
+
+
+def _read_once_back(backend: Any, key: str) -> Any:
+    """`key` read on the first call that finds Redis again: a redis-server just started on a
+    loaded machine (CI's two test workers) may miss one retry's short timeout, and the call
+    then answers from the database as during the outage; what is asserted is the answer once
+    Redis is used again."""
+    for _attempt in range(10):
+        _wait_past_retry()
+        found = cache.get(key)
+        if not backend.is_down:
+            return found
+    raise AssertionError("Redis was never used again")
 
 
 @pytest.mark.django_db
@@ -246,7 +260,6 @@ class TestRedisGoesAndComesBack:
             cache.set("k", "during", 60)
             assert backend.is_down and cache.get("k") == "during"  # from the database
             redis_server.start()
-            _wait_past_retry()
-            assert cache.get("k") is None and not backend.is_down  # fallback's copy forgotten
+            assert _read_once_back(backend, "k") is None  # the fallback's copy forgotten
             cache.set("k", "after", 60)
             assert cache.get("k") == "after"
