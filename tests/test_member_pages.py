@@ -650,3 +650,46 @@ def test_a_write_that_is_not_a_vote_renders_the_page_again(cast, argued, served,
     assert selectors.site_counts()[0] > after_vote[0]
     assert _page(vic, url) == _fresh_aside(vic, url)
     assert rendered.fills == 0
+
+
+def test_guided_voting_fills_each_readers_regions_as_a_fresh_page_shows_them(
+    cast, argued, served, rendered
+):
+    """Others' votes hidden until one votes: a region for an own vote no reader needed
+    before is rendered when a reader first needs it, and equals their page rendered afresh."""
+    argued.hide_votes_until_voted = True
+    argued.save(update_fields=["hide_votes_until_voted"])
+    url = argued.get_absolute_url()
+    readers = {name: Client() for name in ("writer", "viewer", "editor")}
+    for name, client in readers.items():
+        _sign_in(client, cast[name])
+        _page(client, url)
+    relations = list(argued.relations.order_by("id")[:3])
+    steps = [("viewer", 0, 1), ("writer", 0, 3), ("editor", 1, 4), ("viewer", 0, None)]
+    start = rendered.fills
+    for name, index, value in steps:
+        if value is None:
+            services.vote_withdraw(user=cast[name], point=relations[index])
+        else:
+            services.vote_cast(user=cast[name], point=relations[index], value=value)
+        fills = rendered.fills
+        for other, client in readers.items():
+            kept = _page(client, url)
+            assert kept == _fresh_aside(client, url), f"{other}'s page after {name}'s vote" + (
+                _diff(kept[2], _fresh_aside(client, url)[2])
+            )
+        assert rendered.fills > fills, "a reader's page filled, not rendered again"
+    # After a vote one reader renders and the others' pages are filled (the very first
+    # step's renders also stand for the set-up's pages).
+    assert rendered.fills - start >= 2 * len(steps) - 1
+    point = f"r{relations[0].pk}"
+    assert _pressed(_page(readers["writer"], url)[2], point) == ["3"]
+    assert "vote-hint" not in _region_of(_page(readers["writer"], url)[2], point)
+    assert _pressed(_page(readers["viewer"], url)[2], point) == []
+    assert "vote-hint" in _region_of(_page(readers["viewer"], url)[2], point)
+
+
+def _region_of(html: str, point: str) -> str:
+    found = re.search(rf'<div class="votes" id="votes-{point}">(.*?)id="why-{point}"', html, re.S)
+    assert found, point
+    return found.group(1)

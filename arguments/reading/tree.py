@@ -5,7 +5,7 @@ may do there and where its links go. `reading.Lens.tree` builds it from the cach
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING
 
 from django.utils.translation import gettext, gettext_lazy
@@ -52,8 +52,51 @@ class NoteItem:
         return str(Annotation.Visibility(self.note.visibility).label)
 
 
+class VoteShown:
+    """What a point's vote region (arguments/_vote.html) reads of its tally, the reader's own
+    vote and whether others' votes are hidden: shared by a tree's item and a `VotePoint`."""
+
+    __slots__ = ()
+    tally: tuple[int, ...]
+    my_vote: int | None
+    votes_hidden: bool
+    point_relation: int | None
+
+    @property
+    def vote_count(self) -> int:
+        return sum(self.tally)
+
+    @property
+    def rated(self) -> bool:
+        """Someone voted on this point: without a vote its strength is only the semantics'
+        default (50 %), so the card says "not yet rated" instead of a number no one gave."""
+        return self.vote_count > 0
+
+    @property
+    def is_thesis_point(self) -> bool:
+        """Voted on for truth (a thesis), not for impact (a pro or con in its place)."""
+        return self.point_relation is None
+
+    @property
+    def distribution(self) -> list[tuple[int, str, int]]:
+        """(value, label, count) for each vote value, the labels fitting the point's kind."""
+        labels = Vote.THESIS_VALUE_LABELS if self.is_thesis_point else Vote.VALUE_LABELS
+        return [(value, str(labels[value]), self.tally[value]) for value in range(5)]
+
+    @property
+    def vote_steps(self) -> list[tuple[int, str, int, int, bool]]:
+        """The segmented vote control: (value, label, count, share, mine) for each value,
+        `share` the count's part of all votes in fifths (0-5), for a CSS class, since the page
+        may carry no inline style (CSP)."""
+        total = 0 if self.votes_hidden else self.vote_count
+        return [
+            (value, label, count, round(5 * count / total) if total else 0, self.my_vote == value)
+            for value, label, count in self.distribution
+        ]
+
+
 @dataclass(slots=True)
-class TreeItem:
+class TreeItem(VoteShown):
     node: Node
     edge: Edge | None  # None for a thesis shown at the root
     depth: int
@@ -80,6 +123,33 @@ class TreeItem:
     @property
     def is_link(self) -> bool:
         return self.edge is not None and self.edge.is_link
+
+    @property
+    def claim_id(self) -> int:
+        return self.node.id
+
+    def vote_point(self, hides_until_voted: bool) -> VotePoint:
+        """This item's vote region apart from the tree (for a store to render any reader's
+        variant of it later)."""
+        known = self.strength
+        if self.votes_hidden:
+            known = self.lens.structure.strength.get(self.node.id)
+        urls, actions = self.urls, self.actions
+        links = VoteUrls(
+            urls.why,
+            urls.vote if actions.vote else "",
+            urls.sign_in if actions.sign_in_to_vote else "",
+        )
+        return VotePoint(
+            self.point,
+            self.point_relation,
+            self.node.id,
+            self.tally,
+            known,
+            actions,
+            links,
+            hides_until_voted,
+        )
 
     @property
     def author(self) -> str:
@@ -139,37 +209,38 @@ class TreeItem:
             if n.note.start is not None and n.note.end is not None and not n.note.is_orphaned
         ]
 
-    @property
-    def vote_count(self) -> int:
-        return sum(self.tally)
 
-    @property
-    def rated(self) -> bool:
-        """Someone voted on this point: without a vote its strength is only the semantics'
-        default (50 %), so the card says "not yet rated" instead of a number no one gave."""
-        return self.vote_count > 0
+@dataclass(frozen=True, slots=True)
+class VoteUrls:
+    """The links a vote region shows."""
 
-    @property
-    def is_thesis_point(self) -> bool:
-        """Voted on for truth (a thesis), not for impact (a pro or con in its place)."""
-        return self.point_relation is None
+    why: str
+    vote: str
+    sign_in: str
 
-    @property
-    def distribution(self) -> list[tuple[int, str, int]]:
-        """(value, label, count) for each vote value, the labels fitting the point's kind."""
-        labels = Vote.THESIS_VALUE_LABELS if self.is_thesis_point else Vote.VALUE_LABELS
-        return [(value, str(labels[value]), self.tally[value]) for value in range(5)]
 
-    @property
-    def vote_steps(self) -> list[tuple[int, str, int, int, bool]]:
-        """The segmented vote control: (value, label, count, share, mine) for each value,
-        `share` the count's part of all votes in fifths (0-5), for a CSS class, since the page
-        may carry no inline style (CSP)."""
-        total = 0 if self.votes_hidden else self.vote_count
-        return [
-            (value, label, count, round(5 * count / total) if total else 0, self.my_vote == value)
-            for value, label, count in self.distribution
-        ]
+@dataclass(frozen=True, slots=True)
+class VotePoint(VoteShown):
+    """A point's vote region apart from its tree and its reader: what arguments/_vote.html
+    shows, for any own vote (`for_vote`). Holds no lens, so a store may keep it."""
+
+    point: str
+    point_relation: int | None
+    claim_id: int
+    tally: tuple[int, ...]
+    known_strength: float | None  # the point's strength, shown unless votes are hidden
+    actions: Actions
+    urls: VoteUrls
+    hides_until_voted: bool  # others' votes show to a reader once they have voted
+    my_vote: int | None = None
+    votes_hidden: bool = False
+    strength: float | None = None  # as shown
+
+    def for_vote(self, mine: int | None) -> VotePoint:
+        """The region as a reader whose own vote is `mine` sees it."""
+        hidden = self.hides_until_voted and mine is None
+        shown = None if hidden else self.known_strength
+        return replace(self, my_vote=mine, votes_hidden=hidden, strength=shown)
 
 
 def ordered(structure: DebateStructure, edges: list[Edge], order: str) -> list[Edge]:

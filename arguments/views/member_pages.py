@@ -26,11 +26,12 @@ Votes (issue 35, the class at work): a vote's own statements (its row, the point
 columns and stamp, the debate's tally version and last save, the opinion map's mark) are
 counted apart (`SiteWrites.tallies`), and what they move a page shows only in its points'
 vote regions (arguments/_vote.html) and the live poll's versions. A kept page is its text cut
-at those (`MemberPage.parts`); the regions of every shown point, for each own vote a reader
-may hold, are rendered once per count of votes' writes by the first reader's page and shared
-(`Regions`); a later reader's page is filled from them and the reader's own votes on the
-shown points (one indexed query). The view's own rendering of each region must equal the
-region in its page, or the page is kept whole for these counts only.
+at those (`MemberPage.parts`); the regions of every shown point are kept once per count of
+votes' writes and shared (`Regions`): the first reader's page gives each point's region for
+its own vote and what renders the others (`VotePoint`); a later reader's page is filled from
+them and the reader's own votes on the shown points (one indexed query), a region for an own
+vote no reader needed before rendered then, once. The view's own rendering of each region
+must equal the region in its page, or the page is kept whole for these counts only.
 
 What differs per request is put in on the way out: the CSP nonce (as for visitors) and the
 CSRF token, masked afresh from this request's own CSRF cookie, which is set again as
@@ -92,7 +93,7 @@ from arguments.models import (
     StoredStrength,
     Vote,
 )
-from arguments.reading.tree import TreeItem
+from arguments.reading.tree import TreeItem, VotePoint
 from arguments.rules.faults import close_lost_connections
 from arguments.views import visitor_pages
 
@@ -535,22 +536,23 @@ def _keepable(
 REGION_START = re.compile(r'<div class="votes" id="votes-([rc]\d+)">')
 REGION_END = '<div class="why" id="why-{point}" aria-live="polite"></div>'
 VOTE_TEMPLATE = "arguments/_vote.html"
-VARIANTS: tuple[int | None, ...] = (None, 0, 1, 2, 3, 4)  # a reader's own vote on a point
 CANDIDATE = "arguments.member_page_candidate"  # in request.META: the view adds the regions
 SINCE_MARK = "\x00since\x00"
 ETAG_MARK = "\x00etag\x00"
 
 Place = tuple[str, Hashable]  # a point and what its region shows the same for its readers
-Variants = Mapping[int | None, str]  # a point's region for each own vote a reader may hold
+Variants = dict[int | None, str]  # a point's region for each own vote rendered so far
 
 
 @dataclass(frozen=True, slots=True)
 class Regions:
-    """What a member's page shows of votes, rendered for a state of the tallies: each
-    place's region for each own vote, and the tally version they stand at."""
+    """What a member's page shows of votes, for a state of the tallies: each place's region
+    for each own vote a reader has needed so far, what renders the others when a reader
+    first needs one (`points`), and the tally version they stand at."""
 
     tally: int
     places: Mapping[Place, Variants]
+    points: Mapping[Place, VotePoint]
 
 
 @dataclass(frozen=True, slots=True)
@@ -580,9 +582,14 @@ class MemberPage:
 
 
 def _region_size(regions: Regions) -> int:
-    return sum(
+    texts = sum(
         caches.text_size(html) for variants in regions.places.values() for html in variants.values()
     )
+    points = sum(
+        caches.text_size(point.urls.why + point.urls.vote + point.urls.sign_in) + POINT_BYTES
+        for point in regions.points.values()
+    )
+    return texts + points
 
 
 def _kept_size(kept: MemberPage | Regions) -> int:
@@ -593,6 +600,7 @@ def _kept_size(kept: MemberPage | Regions) -> int:
 
 # A point's region for one own vote, keyed by all it shows: rendered once a state of the
 # point, whoever reads it, and shared by the workers' members' pages (in place of marks).
+POINT_BYTES = 400  # a `VotePoint` beside its links' text, about
 _variants = caches.Bounded("member vote regions", sizer=caches.text_size, default_mb=4)
 caches.register(
     "member vote regions",
@@ -609,16 +617,15 @@ caches.register(
 def vote_regions(
     request: HttpRequest, items: list[TreeItem], hides_until_voted: bool
 ) -> Rendered | None:
-    """Each shown point's vote region, rendered for every own vote a reader may hold (the
-    reader's own as the page shows it), when the store asked for them (`CANDIDATE`)."""
+    """Each shown point's vote region as this reader's page shows it, and what renders the
+    region for any other own vote (`VotePoint`), when the store asked for them
+    (`CANDIDATE`). A region for another own vote is rendered when a reader first needs it
+    (`_filled`), not here: a point has six, and most readers hold no vote on most points."""
     if not request.META.get(CANDIDATE):
         return None
-    engine = engines["django"]
-    template = engine.engine.get_template(VOTE_TEMPLATE)  # type: ignore[attr-defined]
-    language = get_language()
-    full_path = request.get_full_path()
     shown: dict[str, tuple[Place, int | None]] = {}
     places: dict[Place, Variants] = {}
+    points: dict[Place, VotePoint] = {}
     stack = list(items)
     while stack:
         item = stack.pop()
@@ -636,31 +643,34 @@ def vote_regions(
         shown[item.point] = (place, item.my_vote)
         if place in places:
             continue
-        strength = item.strength if not item.votes_hidden else None
-        if item.votes_hidden:
-            strength = item.lens.structure.strength.get(item.node.id)
-        variants: dict[int | None, str] = {}
-        for mine in VARIANTS:
-            hidden = hides_until_voted and mine is None
-            shows = None if hidden else strength
-            key = (language, full_path, place, item.tally, shows, mine, hidden)
-            html = _variants.fetch(key)
-            if html is None:
-                variant = replace(item, my_vote=mine, votes_hidden=hidden, strength=shows)
-                context = Context({"item": variant, "request": request, "csrf_token": TOKEN_MARK})
-                html = _region(template.render(context), item.point)
-                if html is None:
-                    return None
-                _variants.keep(key, html)
-            variants[mine] = html
-        places[place] = variants
+        point = item.vote_point(hides_until_voted)
+        html = _variant(request, point, item.my_vote)
+        if html is None:
+            return None
+        places[place] = {item.my_vote: html}
+        points[place] = point
     lens = items[0].lens if items else None
     if lens is None:
         return None
     versions = polls.page_versions(lens)
     return Rendered(
-        shown, Regions(versions.tally, places), versions.structure, versions.newest_claim
+        shown, Regions(versions.tally, places, points), versions.structure, versions.newest_claim
     )
+
+
+def _variant(request: HttpRequest, point: VotePoint, mine: int | None) -> str | None:
+    """The point's region for a reader whose own vote is `mine` (kept by all it shows), or
+    None when the template's output has no region to cut."""
+    variant = point.for_vote(mine)
+    key = (get_language(), request.get_full_path(), variant)
+    html: str | None = _variants.fetch(key)
+    if html is None:
+        template = engines["django"].engine.get_template(VOTE_TEMPLATE)  # type: ignore[attr-defined]
+        context = Context({"item": variant, "request": request, "csrf_token": TOKEN_MARK})
+        html = _region(template.render(context), point.point)
+        if html is not None:
+            _variants.keep(key, html)
+    return html
 
 
 def _region(html: str, point: str) -> str | None:
@@ -704,13 +714,17 @@ def _split(body: str, rendered: Rendered) -> tuple[str | Place, ...] | None:
     return tuple(parts)
 
 
-def _filled(entry: MemberPage, regions: Regions, user_id: int) -> str | None:
+def _filled(
+    request: HttpRequest, entry: MemberPage, regions: Regions, user_id: int
+) -> tuple[str, bool] | None:
     """The page with each region as `regions` show it to the reader's own votes now (one
-    indexed query), or None when `regions` lacks a place."""
+    indexed query), and whether `regions` grew (a region for an own vote no reader needed
+    before is rendered now and kept there); None when `regions` lacks a place."""
     mine = selectors.own_votes_on(user_id, entry.relations, entry.theses)
     since = f"since={entry.structure}.{regions.tally}.{entry.newest_claim}"
     etag = f'data-live-etag="&quot;{entry.structure}.{regions.tally}&quot;"'
     pieces: list[str] = []
+    grew = False
     for part in entry.parts:
         if isinstance(part, str):
             pieces.append(part)
@@ -718,8 +732,16 @@ def _filled(entry: MemberPage, regions: Regions, user_id: int) -> str | None:
         variants = regions.places.get(part)
         if variants is None:
             return None
-        pieces.append(variants[mine.get(part[0])])
-    return "".join(pieces).replace(SINCE_MARK, since).replace(ETAG_MARK, etag)
+        own = mine.get(part[0])
+        html = variants.get(own)
+        if html is None:
+            html = _variant(request, regions.points[part], own)
+            if html is None:
+                return None
+            variants[own] = html
+            grew = True
+        pieces.append(html)
+    return "".join(pieces).replace(SINCE_MARK, since).replace(ETAG_MARK, etag), grew
 
 
 def _points(parts: tuple[str | Place, ...]) -> tuple[tuple[int, ...], tuple[int, ...]]:
@@ -777,8 +799,11 @@ class MemberPagesMiddleware:
                 return _answer(entry.page, secret)
             regions = _pages.fetch(regions_key)
             if entry.parts and isinstance(regions, Regions):
-                body = _filled(entry, regions, user_id)
-                if body is not None:
+                filled = _filled(request, entry, regions, user_id)
+                if filled is not None:
+                    body, grew = filled
+                    if grew:
+                        _pages.keep(regions_key, regions)  # counted at its new size
                     entry = replace(entry, page=replace(entry.page, body=body), tallies=tallies)
                     _pages.keep(key, entry)
                     return _answer(entry.page, secret)
@@ -800,10 +825,13 @@ class MemberPagesMiddleware:
                 parts = _split(kept.body, rendered)
             if rendered is not None and parts is not None:
                 old = _pages.fetch(regions_key)
-                places = rendered.regions.places
-                if isinstance(old, Regions) and old.tally == rendered.regions.tally:
-                    places = {**old.places, **places}
-                _pages.keep(regions_key, Regions(rendered.regions.tally, places))
+                new = rendered.regions
+                places, points = dict(new.places), dict(new.points)
+                if isinstance(old, Regions) and old.tally == new.tally:
+                    for place, variants in old.places.items():
+                        places[place] = {**variants, **places.get(place, {})}
+                    points = {**old.points, **points}
+                _pages.keep(regions_key, Regions(new.tally, places, points))
                 relations, theses = _points(parts)
                 entry = MemberPage(
                     parts,
