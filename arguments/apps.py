@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from django.apps import AppConfig
 from django.contrib.auth import get_user_model
@@ -26,6 +26,8 @@ class ArgumentsConfig(AppConfig):
 
     def ready(self) -> None:
         # The models are not loaded yet when Django imports this module.
+        from arguments.models import Claim, Debate, Relation  # noqa: PLC0415
+        from arguments.services import guards  # noqa: PLC0415
         from arguments.services.accounts import account_leave  # noqa: PLC0415
         from arguments.views.language import connect_signals  # noqa: PLC0415
         from arguments.views.member_pages import (  # noqa: PLC0415
@@ -51,3 +53,18 @@ class ArgumentsConfig(AppConfig):
         pre_delete.connect(
             forget_votes, sender=get_user_model(), dispatch_uid="arguments.forget_votes"
         )
+
+        def deleted_from_tree(sender: type, instance: Claim | Relation, **kwargs: Any) -> None:
+            # However a claim or relation is deleted (a shell; the admin deletes none), its
+            # debate's tree changed in a way no write named: unless the debate itself goes.
+            origin = kwargs.get("origin")
+            model = getattr(origin, "model", type(origin))
+            if not (isinstance(model, type) and issubclass(model, Debate)):
+                guards.deleted_from_tree(instance.debate_id)
+
+        for model in (Claim, Relation):
+            pre_delete.connect(
+                deleted_from_tree,
+                sender=model,
+                dispatch_uid=f"arguments.deleted_from_tree.{model.__name__}",
+            )
