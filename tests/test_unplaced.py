@@ -5,9 +5,11 @@ every claim of the debate (issue 35, 35u)."""
 
 from __future__ import annotations
 
+import contextlib
 import random
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
@@ -83,10 +85,8 @@ def test_stored_claims_with_no_place_equal_the_rows_after_seeded_random_writes(
             )
         elif kind == "move" and len(claims) > 2:
             moved = rng.choice(claims[1:])
-            try:
+            with contextlib.suppress(ValidationError):  # a move into its own branch
                 services.claim_move(actor=cast.owner, claim=moved, parent=parent, stance=Stance.CON)
-            except Exception:  # noqa: BLE001 - a move into its own branch is refused
-                pass
         elif kind == "hide" and len(claims) > 2:
             relation = Relation.objects.filter(child=rng.choice(claims[1:]), is_link=False).first()
             if relation is not None:
@@ -96,12 +96,10 @@ def test_stored_claims_with_no_place_equal_the_rows_after_seeded_random_writes(
                 named = [relation.parent_id, relation.child_id] if step % 2 else None
                 bump_version(debate, named)
         elif kind == "link" and len(claims) > 2:
-            try:
+            with contextlib.suppress(ValidationError):  # refused: itself, a cycle, twice
                 services.claim_link(
                     actor=cast.owner, claim=rng.choice(claims[1:]), parent=parent, stance="con"
                 )
-            except Exception:  # noqa: BLE001 - a link refused (itself, a cycle, twice)
-                pass
         elif kind == "unlink":
             link = Relation.objects.filter(debate=debate, is_link=True, is_hidden=False).first()
             if link is not None:
@@ -147,8 +145,8 @@ def _reads_every_claim(plan: list[str]) -> bool:
 def test_the_read_scans_no_claim_of_the_debate(cast, monkeypatch):
     """The claims under unpublished ones start from indexed rows (the unpublished, the
     merged, the stored claims with no place): SQLite's plan reads claims by those indexes
-    and by primary key, never the range of every claim of the debate; the scan for claims with no relation, which a reader
-    makes only while another process stores them, read every claim of the debate."""
+    and by primary key, never the range of every claim of the debate; the scan for claims
+    with no relation, which a reader makes only while another process stores them, does."""
     debate = build_debate(200, owner=cast.owner, slug="planned")
     assert _under(debate) == set()
     plan = _plan_of_the_read(debate)

@@ -257,18 +257,14 @@ def store_unplaced(debate: Debate) -> bool:
     relation a write added, hid or moved, every claim it made) are looked at again; every
     claim of the debate, once, when the stamp is unset or a write since could not say what it
     changed (`rebuilt_in`: an import, a merge, a claim or relation deleted by any means).
-    True when the rows are current with versions at least those of `debate` as the caller
-    read it (False: another process is storing them, or the debate is gone)."""
-    row = (
-        Debate.objects.filter(pk=debate.pk)
-        .values_list("structure_version", "rebuilt_in", "unplaced_version")
-        .first()
-    )
-    if row is None:
-        return False
-    structure_version, rebuilt_in, since = row
+    True when the rows are current with the versions of `debate` as the caller read it
+    (False: another process is storing them or stored newer ones)."""
+    # The versions as the caller read them: a write since moves the structure version past
+    # the stamp this stores, and the next reader catches it up.
+    structure_version, rebuilt_in = debate.structure_version, debate.rebuilt_in
+    since = debate.unplaced_version
     if since is not None and since >= structure_version:
-        return since >= debate.structure_version
+        return True
     with transaction.atomic():
         # Moving the stamp first locks the debate's row: no other store runs until commit,
         # and the stamp never moves back (stored_gaps.py does the same).
@@ -276,7 +272,8 @@ def store_unplaced(debate: Debate) -> bool:
         if not Debate.objects.filter(stamped, pk=debate.pk).update(
             unplaced_version=structure_version
         ):
-            return False
+            return False  # another process stores them, or stored newer ones
+        debate.unplaced_version = structure_version
         changed: list[int] | None = None
         if since is not None and rebuilt_in <= since:
             changed = sorted(
@@ -288,9 +285,11 @@ def store_unplaced(debate: Debate) -> bool:
             )
             if len(changed) > CHANGES_MAX:
                 changed = None
+        if changed == []:
+            return True
         with connection.cursor() as cursor:
             _store(cursor, debate.pk, changed)
-    return structure_version >= debate.structure_version
+    return True
 
 
 def _store(cursor: CursorWrapper, debate_id: int, changed: list[int] | None) -> None:
