@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import weakref
 from typing import TYPE_CHECKING, Any
 
 from django.apps import AppConfig
@@ -54,12 +55,23 @@ class ArgumentsConfig(AppConfig):
             forget_votes, sender=get_user_model(), dispatch_uid="arguments.forget_votes"
         )
 
+        # The debates already moved for a delete under way, by the object it began at (a
+        # bulk delete of 20,000 relations moves its debate once, not once per row).
+        moved: weakref.WeakKeyDictionary[object, set[int]] = weakref.WeakKeyDictionary()
+
         def deleted_from_tree(sender: type, instance: Claim | Relation, **kwargs: Any) -> None:
             # However a claim or relation is deleted (a shell; the admin deletes none), its
             # debate's tree changed in a way no write named: unless the debate itself goes.
             origin = kwargs.get("origin")
             model = getattr(origin, "model", type(origin))
-            if not (isinstance(model, type) and issubclass(model, Debate)):
+            if isinstance(model, type) and issubclass(model, Debate):
+                return
+            try:
+                done = moved.setdefault(origin, set())
+            except TypeError:  # an origin that takes no weak reference: move it every time
+                done = set()
+            if instance.debate_id not in done:
+                done.add(instance.debate_id)
                 guards.deleted_from_tree(instance.debate_id)
 
         for model in (Claim, Relation):

@@ -65,6 +65,17 @@ def test_deleting_a_debate_moves_no_version_of_it_per_claim(cast, debate, thesis
     assert not [q for q in queries if q["sql"].startswith("UPDATE") and "rebuilt_in" in q["sql"]]
 
 
+def test_a_bulk_delete_moves_its_debate_once(cast):
+    other = build_debate(30, owner=cast.owner, slug="bulk")
+    before = Debate.objects.get(pk=other.pk).structure_version
+    with CaptureQueriesContext(connection) as queries:
+        Relation.objects.filter(debate=other).delete()
+    moves = [q for q in queries if q["sql"].startswith("UPDATE") and "rebuilt_in" in q["sql"]]
+    assert len(moves) == 1
+    after = Debate.objects.get(pk=other.pk)
+    assert after.structure_version == after.rebuilt_in == before + 1
+
+
 def test_stored_claims_with_no_place_equal_the_rows_after_seeded_random_writes(
     cast, debate, thesis, pro
 ):
