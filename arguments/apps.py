@@ -1,6 +1,7 @@
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+import weakref
+from typing import TYPE_CHECKING, Any
 
 from django.apps import AppConfig
 from django.contrib.auth import get_user_model
@@ -26,6 +27,8 @@ class ArgumentsConfig(AppConfig):
 
     def ready(self) -> None:
         # The models are not loaded yet when Django imports this module.
+        from arguments.models import Claim, Debate, Relation  # noqa: PLC0415
+        from arguments.services import guards  # noqa: PLC0415
         from arguments.services.accounts import account_leave  # noqa: PLC0415
         from arguments.views.language import connect_signals  # noqa: PLC0415
         from arguments.views.member_pages import (  # noqa: PLC0415
@@ -51,3 +54,29 @@ class ArgumentsConfig(AppConfig):
         pre_delete.connect(
             forget_votes, sender=get_user_model(), dispatch_uid="arguments.forget_votes"
         )
+
+        # The debates already moved for a delete under way, by the object it began at (a
+        # bulk delete of 20,000 relations moves its debate once, not once per row).
+        moved: weakref.WeakKeyDictionary[object, set[int]] = weakref.WeakKeyDictionary()
+
+        def deleted_from_tree(sender: type, instance: Claim | Relation, **kwargs: Any) -> None:
+            # However a claim or relation is deleted (a shell; the admin deletes none), its
+            # debate's tree changed in a way no write named: unless the debate itself goes.
+            origin = kwargs.get("origin")
+            model = getattr(origin, "model", type(origin))
+            if isinstance(model, type) and issubclass(model, Debate):
+                return
+            try:
+                done = moved.setdefault(origin, set())
+            except TypeError:  # an origin that takes no weak reference: move it every time
+                done = set()
+            if instance.debate_id not in done:
+                done.add(instance.debate_id)
+                guards.deleted_from_tree(instance.debate_id)
+
+        for model in (Claim, Relation):
+            pre_delete.connect(
+                deleted_from_tree,
+                sender=model,
+                dispatch_uid=f"arguments.deleted_from_tree.{model.__name__}",
+            )

@@ -127,6 +127,7 @@ DEBATE_DERIVED_FIELDS = (
     "gaps_unsourced",
     "gaps_unanswered",
     "gaps_few_votes",
+    "unplaced_version",
 )
 
 
@@ -276,6 +277,9 @@ class Debate(models.Model):
     gaps_unsourced = models.PositiveIntegerField(default=0, editable=False)
     gaps_unanswered = models.PositiveIntegerField(default=0, editable=False)
     gaps_few_votes = models.PositiveIntegerField(default=0, editable=False)
+    # The structure version the stored claims with no place (`UnplacedClaim` rows) are
+    # current with (arguments/structure/places.py); None until first stored.
+    unplaced_version = models.PositiveBigIntegerField(null=True, editable=False)
     # A deadline (a course's, say): the periodic task freezes the debate then, once
     # (arguments/tasks/periodic.py), and clears it.
     freeze_at = models.DateTimeField(
@@ -403,6 +407,11 @@ class Claim(VoteTally):
             # A debate's theses, and its newest claim, found without reading its other claims
             # (arguments/structure/first_screen.py).
             models.Index(fields=["debate"], condition=Q(is_thesis=True), name="claim_theses"),
+            # The merged claims, few: where the claims a reader may not see start from
+            # (structure/places.py), without a scan of the debate's claims.
+            models.Index(
+                fields=["debate"], condition=Q(merged_into__isnull=False), name="claim_merged"
+            ),
             models.Index(fields=["debate", "id"], name="claim_debate_id"),
         ]
         constraints = [
@@ -688,6 +697,30 @@ class StoredGapPlace(models.Model):
 
     def __str__(self) -> str:
         return f"claim {self.claim_id} at depth {self.depth}"
+
+
+class UnplacedClaim(models.Model):
+    """A claim of a debate that is not a thesis and has no standing original relation (no
+    place in the tree: its parent's relation hidden or deleted, an import's dangling one),
+    current when the debate's `unplaced_version` is its structure version: what the read of
+    the claims a reader may not see starts from (arguments/structure/places.py), instead of
+    every claim of the debate. Few rows; no foreign-key constraints, for the reasons
+    `StoredStrength` gives.
+    """
+
+    claim = models.OneToOneField(
+        Claim,
+        primary_key=True,
+        on_delete=models.CASCADE,
+        related_name="+",
+        db_constraint=False,
+    )
+    debate = models.ForeignKey(
+        Debate, on_delete=models.CASCADE, related_name="+", db_constraint=False
+    )
+
+    def __str__(self) -> str:
+        return f"claim {self.claim_id} has no place"
 
 
 class PerspectiveStamp(models.Model):
@@ -1002,6 +1035,12 @@ class Flag(models.Model):
     annotation = models.ForeignKey(
         Annotation, null=True, blank=True, on_delete=models.CASCADE, related_name="flags"
     )
+    # The debate of what it flags (a claim's or a note's claim's, which never change debate),
+    # so that a debate's flags are counted without a join through its claims (the activity
+    # table's flags received). Set from the target on save when not given.
+    debate = models.ForeignKey(
+        Debate, on_delete=models.CASCADE, related_name="+", editable=False, db_index=False
+    )
     reason = models.CharField(max_length=12, choices=Reason.choices)
     fallacy = models.CharField(max_length=24, choices=Fallacy.choices, blank=True)
     duplicate_of = models.ForeignKey(
@@ -1040,9 +1079,17 @@ class Flag(models.Model):
                 name="flag_one_open_per_annotation",
             ),
         ]
+        indexes = [models.Index(fields=["debate", "status"], name="flag_debate_status")]
 
     def __str__(self) -> str:
         return f"{self.get_reason_display()} ({self.get_status_display()})"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if self.debate_id is None:
+            # The target's own debate, however the flag is made (the service, the admin, a
+            # shell, a factory): a copy of a column, no rule of the debate.
+            self.debate_id = self.flagged_claim.debate_id
+        super().save(*args, **kwargs)
 
     @property
     def review_requested(self) -> bool:

@@ -172,6 +172,7 @@ def test_cold_cruxes_read_a_few_rows_at_any_size(
     debate.refresh_from_db()
     debate_structure(debate)  # someone read it once: its strengths are stored
     debate.refresh_from_db()
+    assert places.store_unplaced(debate)  # and its claims with no place (a reader, a task)
     monkeypatch.setattr(loader, "_load_structure", _no_whole_load)
     _cold()
     # The debate, then in one snapshot: the split points with their ways up, the cards'

@@ -98,16 +98,28 @@ def _stored_rows(debate: Debate) -> list[tuple[object, ...]]:
     return list(rows.values_list(*fields))
 
 
+def _totals(debate: Debate) -> tuple[int, int, int]:
+    totals = Debate.objects.filter(pk=debate.pk).values_list(
+        "gaps_unsourced", "gaps_unanswered", "gaps_few_votes"
+    )
+    return totals.get()
+
+
 def _assert_stored_as_written_whole(debate: Debate) -> None:
-    """The rows brought up to date after writes equal the rows one walk writes afresh."""
+    """The rows brought up to date after writes equal the rows one walk writes afresh, and
+    so do the totals the catch-ups moved by what they changed (counted after a walk)."""
     debate.refresh_from_db()
     assert stored_gaps.bring_up_to_date(debate)
-    caught_up = _stored_rows(debate)
+    caught_up, moved = _stored_rows(debate), _totals(debate)
     Debate.objects.filter(pk=debate.pk).update(gaps_structure_version=None)
     debate.refresh_from_db()
     assert stored_gaps.bring_up_to_date(debate)
     assert caught_up == _stored_rows(debate)
     assert caught_up, "the test can fail: rows are stored"
+    assert moved == _totals(debate)
+    assert moved == tuple(sum(1 for row in caught_up if row[6 + kind]) for kind in range(3)), (
+        "the totals are the rows'"
+    )
 
 
 @pytest.mark.parametrize("persona", PERSONAS)
@@ -257,6 +269,7 @@ def test_cold_gaps_read_a_few_rows_at_any_size(
     debate.refresh_from_db()
     assert stored_gaps.bring_up_to_date(debate)  # and its gaps (a reader, or the import's task)
     debate.refresh_from_db()
+    assert places.store_unplaced(debate)  # and its claims with no place, as the task does
     monkeypatch.setattr(loader, "_load_structure", cruxes_slice._no_whole_load)
     url = reverse("arguments:debate_gaps", args=[debate.slug])
     _cold()

@@ -24,6 +24,7 @@ from typing import TYPE_CHECKING, Any
 from django.contrib.auth import get_user_model
 from django.db import connection, transaction
 from django.db.models import Case, Count, F, Max, OuterRef, Q, Subquery, Value, When
+from django.db.models.functions import Coalesce
 
 from arguments import caches
 from arguments.models import (
@@ -274,18 +275,20 @@ def counted_from_rows(debate: Debate, at: AsOf | None = None) -> dict[int, Count
 def _flags_received(
     debate: Debate, at: AsOf | None, user_ids: Collection[int] | None
 ) -> Counter[int]:
-    """Open or upheld flags on each participant's claims and notes (`user_ids`: theirs only)."""
-    flagged = Flag.objects.filter(status__in=[Flag.Status.OPEN, Flag.Status.UPHELD])
+    """Open or upheld flags on each participant's claims and notes (`user_ids`: theirs only):
+    the debate's flags by their own column and status (an index range: what the debate has,
+    not a join through every claim of it), each with its target's author."""
+    flagged = Flag.objects.filter(debate=debate, status__in=[Flag.Status.OPEN, Flag.Status.UPHELD])
     if at is not None:
         flagged = flagged.filter(created_at__lte=at.taken_at)
-    on_claims = flagged.filter(claim__debate=debate)
-    on_notes = flagged.filter(annotation__claim__debate=debate)
     if user_ids is not None:
-        on_claims = on_claims.filter(claim__author_id__in=user_ids)
-        on_notes = on_notes.filter(annotation__author_id__in=user_ids)
+        flagged = flagged.filter(
+            Q(claim__author_id__in=user_ids) | Q(annotation__author_id__in=user_ids)
+        )
+    authors = flagged.values_list(Coalesce("claim__author_id", "annotation__author_id"))
     return Counter(
-        dict(on_claims.values_list("claim__author_id").annotate(n=Count("id")))
-    ) + Counter(dict(on_notes.values_list("annotation__author_id").annotate(n=Count("id"))))
+        {author: n for author, n in authors.annotate(n=Count("id")) if author is not None}
+    )
 
 
 # -- stored counts (issue 35) ------------------------------------------------------------

@@ -71,6 +71,20 @@ def bump_version(debate: Debate, changed: Iterable[int] | None = None) -> None:
         )
 
 
+def deleted_from_tree(debate_id: int) -> None:
+    """A claim or relation of the debate is being deleted outside the services (a shell, a
+    bulk delete: nothing user-written is deleted by the app or its admin). Its cascade takes
+    relations with it, leaving claims with no place that no write named, so the debate moves
+    to a version no process can catch up (`rebuilt_in`): every store derived from its tree
+    (the structures kept, the claims with no place, the gap places) is read again."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"UPDATE {_DEBATES} SET structure_version = structure_version + 1, "
+            "rebuilt_in = structure_version + 1 WHERE id = %s",
+            [debate_id],
+        )
+
+
 def store_strengths_later(debate: Debate) -> None:
     """Once the write commits, have the task worker store the debate's strengths (when no
     reader did first), so that workers holding nothing keep reading slices of it

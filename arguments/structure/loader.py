@@ -16,7 +16,14 @@ from django.tasks import task
 
 from arguments import caches, replicas
 from arguments.models import Claim, Debate, Relation
-from arguments.structure import changes, scoring, stored_gaps, stored_sizes, stored_strengths
+from arguments.structure import (
+    changes,
+    places,
+    scoring,
+    stored_gaps,
+    stored_sizes,
+    stored_strengths,
+)
 from arguments.structure.graph import (
     EDGE_COLUMNS,
     NODE_COLUMNS,
@@ -65,6 +72,7 @@ def store_strengths(debate: Debate) -> bool:
     computed from a whole load that this process does not keep. Nothing to do, and one query,
     when they are current already. True when it stored."""
     gaps = not stored_gaps.current(debate) and stored_gaps.bring_up_to_date(debate)
+    gaps |= not places.unplaced_current(debate) and places.store_unplaced(debate)
     if stored_strengths.current(debate) and stored_sizes.current(debate):
         return gaps
     structure, now, stored = _read_whole(debate)

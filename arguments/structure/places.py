@@ -7,7 +7,11 @@ A reader sees a claim when every claim on its way up to its thesis passes the vi
 published, merged, or has no place in the tree (no standing original relation, not a thesis);
 those are few, so one recursive query reads them and every claim beneath them
 (`unpublished_under`), and whoever reads, the claims they do not see are found among these
-in memory (`unseen_by`). Any other claim is seen by everyone.
+in memory (`unseen_by`). Any other claim is seen by everyone. The claims with no place
+cannot be found by an index of their own rows (it is the absence of a relation), so they
+are stored (`UnplacedClaim`, stamped on the debate's row) and brought up to date from the
+claims the writes since changed (`store_unplaced`); the query then starts from them, the
+unpublished and the merged (indexed), and costs what it finds.
 
 The points a page lists are picked by a condition on their rows and their points' tallies
 (`points_where`), one scan of the debate's relations. Both reads are kept in this process,
@@ -22,14 +26,24 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from django.db import connections
+from django.db import connection, connections, transaction
+from django.db.models import Q
 
 from arguments import caches, replicas
-from arguments.models import THESES_INDEX_HINT, Claim, Relation, Tally, tally_of
+from arguments.models import (
+    THESES_INDEX_HINT,
+    Claim,
+    Debate,
+    Relation,
+    StructureChange,
+    Tally,
+    UnplacedClaim,
+    tally_of,
+)
 from arguments.rules.permissions import sees_claim
 
 if TYPE_CHECKING:
-    from arguments.models import Debate
+    from django.db.backends.utils import CursorWrapper
 
 # More rows than this and the caller loads the debate whole instead: a debate with most of
 # its claims unpublished, or a condition that picks most of it, costs a whole load anyway.
@@ -37,6 +51,9 @@ PLACES_MAX = 5_000
 
 _CLAIMS = Claim._meta.db_table
 _RELATIONS = Relation._meta.db_table
+_UNPLACED_TABLE = UnplacedClaim._meta.db_table
+# More claims changed since the stored claims with no place than this: scan them all again.
+CHANGES_MAX = 5_000
 # A point's tally as `points_where`'s condition names it.
 TALLY = ("t0", "t1", "t2", "t3", "t4")
 _CLAIM_TALLY = ", ".join(f"c.{name}" for name in Claim.TALLY_FIELDS)
@@ -208,10 +225,109 @@ def _read_points(sql: str, values: list[Any]) -> list[tuple[Place, bool]] | None
     return [(place, bool(row[-1])) for place, row in zip(places, rows, strict=True)]
 
 
+caches.register(
+    "claims with no place",
+    kept=caches.Kept.DATABASE,
+    key="`UnplacedClaim` rows by claim (a claim that is no thesis and has no standing "
+    "original relation), stamped on the debate's row with the structure version they are "
+    "current with (`unplaced_version`)",
+    stale="a stamp behind the debate's structure version: the next reader of the claims under "
+    "unpublished ones looks again at the claims changed since (`StructureChange`), or at "
+    "every claim after a write that could not say (`rebuilt_in`)",
+)
+
+_ORIGINAL = "r.is_link = %s AND r.is_hidden = %s"
+# A claim with no place: not a thesis, and no standing original relation (`c`: the claim).
+_NO_PLACE = (
+    f"c.is_thesis = %s AND NOT EXISTS (SELECT 1 FROM {_RELATIONS} r "
+    f"WHERE r.child_id = c.id AND {_ORIGINAL})"
+)
+_NO_PLACE_PARAMS = [False, False, False]
+
+
+def unplaced_current(debate: Debate) -> bool:
+    """Whether the stored claims with no place are those of the debate as its row was read."""
+    stamp = debate.unplaced_version
+    return stamp is not None and stamp >= debate.structure_version
+
+
+def store_unplaced(debate: Debate) -> bool:
+    """Bring the stored claims with no place (`UnplacedClaim`) up to the debate's structure
+    version now: the claims changed since their stamp (`StructureChange`: both ends of every
+    relation a write added, hid or moved, every claim it made) are looked at again; every
+    claim of the debate, once, when the stamp is unset or a write since could not say what it
+    changed (`rebuilt_in`: an import, a merge, a claim or relation deleted by any means).
+    True when the rows are current with the versions of `debate` as the caller read it
+    (False: another process is storing them or stored newer ones)."""
+    # The versions as the caller read them: a write since moves the structure version past
+    # the stamp this stores, and the next reader catches it up.
+    structure_version, rebuilt_in = debate.structure_version, debate.rebuilt_in
+    since = debate.unplaced_version
+    if since is not None and since >= structure_version:
+        return True
+    with transaction.atomic():
+        # Moving the stamp first locks the debate's row: no other store runs until commit,
+        # and the stamp never moves back (stored_gaps.py does the same).
+        stamped = Q(unplaced_version=since) if since is not None else Q(unplaced_version=None)
+        if not Debate.objects.filter(stamped, pk=debate.pk).update(
+            unplaced_version=structure_version
+        ):
+            return False  # another process stores them, or stored newer ones
+        debate.unplaced_version = structure_version
+        changed: list[int] | None = None
+        if since is not None and rebuilt_in <= since:
+            changed = sorted(
+                set(
+                    StructureChange.objects.filter(
+                        debate_id=debate.pk, version__gt=since
+                    ).values_list("claim_id", flat=True)
+                )
+            )
+            if len(changed) > CHANGES_MAX:
+                changed = None
+        if changed == []:
+            return True
+        with connection.cursor() as cursor:
+            _store(cursor, debate.pk, changed)
+    return True
+
+
+def _store(cursor: CursorWrapper, debate_id: int, changed: list[int] | None) -> None:
+    """The rows of `changed` claims written again (None: every claim of the debate)."""
+    insert = (
+        f"INSERT INTO {_UNPLACED_TABLE} (claim_id, debate_id) SELECT c.id, c.debate_id "
+        f"FROM {_CLAIMS} c WHERE c.debate_id = %s AND {_NO_PLACE}"
+    )  # names from the models; values are parameters
+    if changed is None:
+        cursor.execute(f"DELETE FROM {_UNPLACED_TABLE} WHERE debate_id = %s", [debate_id])
+        cursor.execute(insert, [debate_id, *_NO_PLACE_PARAMS])
+        return
+    for start in range(0, len(changed), 500):
+        some = changed[start : start + 500]
+        marks = ", ".join(["%s"] * len(some))
+        cursor.execute(f"DELETE FROM {_UNPLACED_TABLE} WHERE claim_id IN ({marks})", some)
+        cursor.execute(f"{insert} AND c.id IN ({marks})", [debate_id, *_NO_PLACE_PARAMS, *some])
+
+
 def unpublished_under(debate: Debate) -> dict[int, Place] | None:
     """The claims of the debate that are not published, are merged or have no place in the
-    tree, and every claim beneath them, by id; None when more than `PLACES_MAX`."""
-    original = "r.is_link = %s AND r.is_hidden = %s"
+    tree, and every claim beneath them, by id; None when more than `PLACES_MAX`.
+
+    The claims with no place are read from their stored rows (`store_unplaced`, brought up
+    to date first when behind), so the read costs what is unpublished, not a scan of every
+    claim of the debate; the scan serves only while another process stores them."""
+    key = (debate.pk, "under", debate.structure_version)
+    found = _kept.fetch(key)
+    if found is not None:
+        return found[1]
+    stored = unplaced_current(debate) or store_unplaced(debate)
+    if stored:
+        no_place = (
+            f"SELECT c.id FROM {_UNPLACED_TABLE} u JOIN {_CLAIMS} c ON c.id = u.claim_id "
+            f"WHERE u.debate_id = %s AND {_NO_PLACE}"
+        )
+    else:
+        no_place = f"SELECT c.id FROM {_CLAIMS} c WHERE c.debate_id = %s AND {_NO_PLACE}"
     sql = f"""
         WITH RECURSIVE under(id) AS (
             SELECT c.id FROM {_CLAIMS} c
@@ -220,28 +336,24 @@ def unpublished_under(debate: Debate) -> dict[int, Place] | None:
             SELECT c.id FROM {_CLAIMS} c
             WHERE c.debate_id = %s AND c.merged_into_id IS NOT NULL
             UNION
-            SELECT c.id FROM {_CLAIMS} c
-            WHERE c.debate_id = %s AND c.is_thesis = %s AND NOT EXISTS (
-                SELECT 1 FROM {_RELATIONS} r WHERE r.child_id = c.id AND {original}
-            )
+            {no_place}
             UNION
             SELECT r.child_id FROM {_RELATIONS} r JOIN under u ON r.parent_id = u.id
-            WHERE {original}
+            WHERE {_ORIGINAL}
         )
         SELECT c.id, c.status, c.is_thesis, c.author_id, c.merged_into_id, r.id, r.parent_id,
             {_CLAIM_TALLY}
         FROM under JOIN {_CLAIMS} c ON c.id = under.id
-        LEFT JOIN {_RELATIONS} r ON r.child_id = c.id AND {original}
+        LEFT JOIN {_RELATIONS} r ON r.child_id = c.id AND {_ORIGINAL}
         LIMIT %s
     """  # names from the models; values are parameters
     values = [
         *(debate.pk, *_UNPUBLISHED),
         debate.pk,
-        *(debate.pk, False, False, False),
+        *(debate.pk, *_NO_PLACE_PARAMS),
         *(False, False),
         *(False, False),
     ]
-    key = (debate.pk, "under", debate.structure_version)
     return _read(key, sql, values, lambda found: {place.id: place for place in found})
 
 

@@ -24,8 +24,10 @@ the stamp never moves back):
 - after votes, the points stamped `tallied_in` since have their "few votes" computed again;
 - when the stamp is unset, a write did not say what it changed (`rebuilt_in`) or more than
   `CHANGES_MAX` claims changed: every row of the debate is written again in one walk;
-- then each kind's rows are counted onto the debate's row (`gaps_unsourced`, …), so that a
-  reader reads the totals instead of counting.
+- each kind's total on the debate's row (`gaps_unsourced`, …) is counted after a whole
+  write, and moved by what a catch-up changed (the rows of the branches it deleted and
+  walked, the changed claims' rows before and after, the "few votes" it turned), so that a
+  reader reads the totals instead of counting, and a catch-up costs its change.
 
 Every step sets values read from rows, so reading a change twice is harmless.
 """
@@ -35,7 +37,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from django.db import connection, connections, transaction
-from django.db.models import Q
+from django.db.models import F, Q
 
 from arguments import caches
 from arguments.models import (
@@ -52,6 +54,8 @@ if TYPE_CHECKING:
     from collections.abc import Sequence
 
     from django.db.backends.utils import CursorWrapper
+
+type Totals = tuple[int, int, int]  # how many stored rows are unsourced, unanswered, few votes
 
 FEW_VOTES = 3  # fewer votes than this on a point say little about it
 # More changed claims than this and the catch-up writes the debate's rows again.
@@ -164,8 +168,39 @@ def _write_all(cursor: CursorWrapper, debate_id: int) -> None:
     cursor.execute(_walk_sql(vendor, theses), _walk_params([debate_id], debate_id))
 
 
-def _after_writes(cursor: CursorWrapper, debate_id: int, changed: list[int]) -> None:
-    """The rows a write over the claims `changed` may have changed, written again."""
+def _sums(cursor: CursorWrapper, where: str, params: Sequence[Any]) -> Totals:
+    """How many stored rows `where` picks are of each kind."""
+    cursor.execute(
+        "SELECT COALESCE(SUM(CASE WHEN unsourced THEN 1 ELSE 0 END), 0), "
+        "COALESCE(SUM(CASE WHEN unanswered THEN 1 ELSE 0 END), 0), "
+        f"COALESCE(SUM(CASE WHEN few_votes THEN 1 ELSE 0 END), 0) FROM {PLACES} WHERE {where}",
+        params,
+    )
+    found = cursor.fetchone() or (0, 0, 0)
+    return (int(found[0]), int(found[1]), int(found[2]))
+
+
+def _branches(cursor: CursorWrapper, debate_id: int, paths: Sequence[str]) -> Totals:
+    """How many stored rows of the branches at `paths` are of each kind (a branch within
+    another counted once): what the branches cost, not the debate."""
+    total = (0, 0, 0)
+    end = ""
+    for path in sorted(paths):
+        if end and path < end:
+            continue  # within the branch counted before it
+        end = path[:-10] + f"{int(path[-10:]) + 1:010d}"
+        found = _sums(cursor, "debate_id = %s AND path >= %s AND path < %s", [debate_id, path, end])
+        total = _plus(total, found)
+    return total
+
+
+def _plus(a: Totals, b: Totals, sign: int = 1) -> Totals:
+    return (a[0] + sign * b[0], a[1] + sign * b[1], a[2] + sign * b[2])
+
+
+def _after_writes(cursor: CursorWrapper, debate_id: int, changed: list[int]) -> Totals:
+    """The rows a write over the claims `changed` may have changed, written again; answers
+    how each kind's count changed (counted over the rows it deleted, wrote and updated)."""
     vendor = connection.vendor
     marks = _marks(changed)
     cursor.execute(
@@ -199,6 +234,7 @@ def _after_writes(cursor: CursorWrapper, debate_id: int, changed: list[int]) -> 
         if c in stored
         for path in [stored[c][1]]
     ]
+    change = _plus((0, 0, 0), _branches(cursor, debate_id, [path for _d, path, _e in gone]), -1)
     if gone:
         cursor.executemany(
             f"DELETE FROM {PLACES} WHERE debate_id = %s AND path >= %s AND path < %s", gone
@@ -217,27 +253,40 @@ def _after_writes(cursor: CursorWrapper, debate_id: int, changed: list[int]) -> 
         """  # names from the models; values are parameters
         values = [*moved, True, *moved, False, False]
         cursor.execute(_walk_sql(vendor, seeds), _walk_params(values, debate_id))
+        cursor.execute(f"SELECT path FROM {PLACES} WHERE claim_id IN ({moved_marks})", moved)
+        walked = [path for (path,) in cursor.fetchall()]
+        change = _plus(change, _branches(cursor, debate_id, walked))
     (unsourced, u), (unanswered, a), (few_votes, f) = _gaps(
         f"{PLACES}.claim_id", f"{PLACES}.relation"
     )
+    change = _plus(change, _sums(cursor, f"claim_id IN ({marks})", changed), -1)
     cursor.execute(
         f"UPDATE {PLACES} SET unsourced = ({unsourced}), unanswered = ({unanswered}), "
         f"few_votes = ({few_votes}) WHERE claim_id IN ({marks})",
         [*u, *a, *f, *changed],
     )
+    return _plus(change, _sums(cursor, f"claim_id IN ({marks})", changed))
 
 
-def _after_votes(cursor: CursorWrapper, debate_id: int, since: int) -> None:
-    """The "few votes" of the points voted on after tally version `since`, again."""
+def _after_votes(cursor: CursorWrapper, debate_id: int, since: int) -> int:
+    """The "few votes" of the points voted on after tally version `since`, again; answers
+    how their count changed: the rows each of two statements turned (a vote committed
+    between them is counted by the one that turns it, if any)."""
     few_votes, params = _gaps(f"{PLACES}.claim_id", f"{PLACES}.relation")[2]
-    cursor.execute(
-        f"""UPDATE {PLACES} SET few_votes = ({few_votes})
-        WHERE claim_id IN (
-            SELECT r.child_id FROM {_RELATIONS} r WHERE r.debate_id = %s AND r.tallied_in > %s
-            UNION SELECT c.id FROM {_CLAIMS} c WHERE c.debate_id = %s AND c.tallied_in > %s
-        )""",  # names from the models; values are parameters
-        [*params, debate_id, since, debate_id, since],
-    )
+    voted = f"""claim_id IN (
+        SELECT r.child_id FROM {_RELATIONS} r WHERE r.debate_id = %s AND r.tallied_in > %s
+        UNION SELECT c.id FROM {_CLAIMS} c WHERE c.debate_id = %s AND c.tallied_in > %s
+    )"""  # names from the models; values are parameters
+    turned = 0
+    for now, sign in ((True, 1), (False, -1)):
+        condition = f"({few_votes})" if now else f"NOT COALESCE(({few_votes}), %s)"
+        values = [*params] if now else [*params, False]
+        cursor.execute(
+            f"UPDATE {PLACES} SET few_votes = %s WHERE {voted} AND few_votes = %s AND {condition}",
+            [now, debate_id, since, debate_id, since, not now, *values],
+        )
+        turned += sign * max(cursor.rowcount, 0)
+    return turned
 
 
 def bring_up_to_date(debate: Debate) -> bool:
@@ -275,6 +324,7 @@ def bring_up_to_date(debate: Debate) -> bool:
                 _write_all(cursor, debate.pk)
                 _count(cursor, debate.pk)
                 return True
+            change = (0, 0, 0)
             if since < structure_version:
                 changed = sorted(
                     set(
@@ -288,16 +338,22 @@ def bring_up_to_date(debate: Debate) -> bool:
                     _count(cursor, debate.pk)
                     return True
                 if changed:
-                    _after_writes(cursor, debate.pk, changed)
+                    change = _after_writes(cursor, debate.pk, changed)
             if tallied < tally_version:
-                _after_votes(cursor, debate.pk, tallied)
-            _count(cursor, debate.pk)
+                change = _plus(change, (0, 0, _after_votes(cursor, debate.pk, tallied)))
+            if change != (0, 0, 0):
+                Debate.objects.filter(pk=debate.pk).update(
+                    gaps_unsourced=F("gaps_unsourced") + change[0],
+                    gaps_unanswered=F("gaps_unanswered") + change[1],
+                    gaps_few_votes=F("gaps_few_votes") + change[2],
+                )
     return True
 
 
 def _count(cursor: CursorWrapper, debate_id: int) -> None:
-    """Each kind's rows counted once per store, onto the debate's row: a reader then reads
-    the totals rather than counting the debate's rows."""
+    """Each kind's rows counted onto the debate's row after every row is written again: a
+    reader then reads the totals rather than counting the debate's rows (a catch-up adds
+    what it changed instead)."""
     cursor.execute(
         f"SELECT (SELECT COUNT(*) FROM {PLACES} WHERE debate_id = %s AND unsourced = %s), "
         f"(SELECT COUNT(*) FROM {PLACES} WHERE debate_id = %s AND unanswered = %s), "
