@@ -10,8 +10,9 @@ database connection itself (`count_writes`, an execute wrapper on every connecti
 queryset's `update()`, a `bulk_create`, raw SQL in a service or the admin move it as a model's
 `save()` does; nothing has to remember to. Only tables no page shows are left out
 (`UNSHOWN_TABLES`: sessions, the task queue, the cache's fallback table, stored strengths,
-branch sizes, gap places and perspectives' strengths (the page is the same stored or
-computed), the periodic jobs' clock), and the debate row's stamps of those (`DERIVED_COLUMNS`).
+branch sizes, gap places, claims with no place and perspectives' strengths (the page is the
+same stored or computed), the periodic jobs' clock), and the debate row's stamps of those
+(`DERIVED_COLUMNS`).
 
 Per request, before the session, CSRF, auth and the rest of the middleware: the session
 cookie → the session (Django's own store: expired or unknown is empty), its keys (anything
@@ -91,6 +92,7 @@ from arguments.models import (
     StoredBranchSize,
     StoredGapPlace,
     StoredStrength,
+    UnplacedClaim,
     Vote,
 )
 from arguments.reading.tree import TreeItem, VotePoint
@@ -125,13 +127,14 @@ def _unshown_tables() -> frozenset[str]:
         if label in apps.app_configs
         for model in apps.get_app_config(label).get_models()
     }
-    # Stored strengths, branch sizes, gap places and a perspective's strengths: copies of
-    # what a process computes from the rows, the page the same stored or computed;
-    # and the activity table's stored counts (read by no member's page).
+    # Stored strengths, branch sizes, gap places, claims with no place and a perspective's
+    # strengths: copies of what a process computes from the rows, the page the same stored
+    # or computed; and the activity table's stored counts (read by no member's page).
     derived = (
         StoredStrength,
         StoredBranchSize,
         StoredGapPlace,
+        UnplacedClaim,
         PerspectiveStamp,
         PerspectiveStrength,
         ActivityStamp,
