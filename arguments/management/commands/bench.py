@@ -312,7 +312,7 @@ class Command(BaseCommand):
             stores = probe.stores()
         figures |= {
             "debates_read": read,
-            "read_each_ms": round(seconds / (3 * read) * 1000, 2),
+            "read_each_ms": round(seconds / max(1, 3 * read) * 1000, 2),
             "rss_start_mb": rss_start,
             "rss_after_reading_mb": answer["rss_mb"],
             "rss_peak_mb": answer["peak_mb"],
