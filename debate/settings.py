@@ -197,31 +197,38 @@ else:
         "default": {
             "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
             "LOCATION": "debate",
-            "OPTIONS": {"MAX_ENTRIES": 2000},
+            # Without Redis the shared cache is this worker's memory too: its entries of a
+            # site's debates are about 26 KB (a visitor's tree, participants), so 800 of
+            # them are about 21 MB on top of the budgets below (issue 35).
+            "OPTIONS": {"MAX_ENTRIES": 800},
         },
         "fallback": FALLBACK_CACHE,
     }
 
 # Each store of a worker's own memory is bounded by bytes (arguments/caches.py, `Bounded`):
-# megabytes by store name; a store not named here keeps its own default. The sum, about
-# 170 MB, with a worker's 90 MB at rest keeps a worker near 250 MB whatever it has read
-# (issue 35). PROCESS_CACHE_MB scales them all (1.0: these figures).
+# megabytes by store name; a store not named here keeps its own default. A fresh worker is
+# about 107 MB; these add up to 99 MB (and the shared cache's 21 MB when it is this
+# process's memory, CACHES above), so a worker stays near 235 MB whatever it has read
+# (issue 35: <= 250 MB after reading 1,000 debates), measured with the bytes each store's
+# entries really take (docs/PERFORMANCE.md, "A site of 5,000 debates"). One structure bigger
+# than its budget (200,000 claims: about 250 MB) is still kept alone while it is the newest.
+# PROCESS_CACHE_MB scales them all (1.0: these figures).
 _CACHE_SCALE = float(os.environ.get("PROCESS_CACHE_MB", "1.0"))
 PROCESS_CACHE_BUDGETS: dict[str, float] = {
     name: megabytes * _CACHE_SCALE
     for name, megabytes in {
-        "structures": 96,
-        "perspectives": 16,
-        "outlines now": 16,
-        "cards": 12,
-        "visitor pages": 8,
-        "member pages": 16,
+        "structures": 40,  # 1.26 KB a claim: a 20,000-claim debate is 25 MB, 200 claims 0.29
+        "perspectives": 8,
+        "outlines now": 6,
+        "cards": 6,
+        "visitor pages": 8,  # a page is about 40 KB
+        "member pages": 12,  # a member's page and its regions: about 125 KB
         "member sessions": 1,
         "member vote regions": 4,
-        "API: what a reader sees": 8,
+        "API: what a reader sees": 4,
         "map drawings": 4,  # a visitor's map of a 20,000-claim debate: about 150 KB
-        "places": 8,  # cruxes without the debate: its points, who sees them
-        "gaps": 4,  # gaps without the debate: a reader's view's rows, per versions
+        "places": 4,  # cruxes without the debate: its points, who sees them
+        "gaps": 2,  # gaps without the debate: a reader's view's rows, per versions
     }.items()
 }
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import importlib
 import pkgutil
+import sys
 import weakref
 from collections import deque
 from collections.abc import Iterator
@@ -109,3 +110,41 @@ def test_forget_all_leaves_every_store_of_this_process_empty(client, cast, debat
         store.name: 0 for store in process
     }
     assert cache.get(participants) is None
+
+
+def test_measured_size_counts_each_object_once_and_what_it_refers_to() -> None:
+    text = "x" * 1000
+    alone = caches.measured_size(text)
+    assert alone == sys.getsizeof(text)
+    assert caches.measured_size([text, text]) == sys.getsizeof([text, text]) + alone
+    assert caches.measured_size({"k": [text]}) > 2 * alone - alone  # the list and the text
+
+
+def test_text_size_is_what_the_string_takes_past_latin_1_too() -> None:
+    assert caches.text_size("a" * 1000) == sys.getsizeof("a" * 1000)
+    # One character past Latin-1 makes every character two bytes: counted, not guessed.
+    assert caches.text_size("…" + "a" * 999) > 2000
+
+
+@pytest.mark.django_db
+def test_no_store_counts_less_than_half_of_what_its_entries_take(client, cast, debate, pro, con):
+    """Each bounded store's sizer against the bytes its entries really take (issue 35: the
+    budgets add up to a worker's memory only if the sizers do not undercount)."""
+    services.vote_cast(user=cast.writer, point=pro.parent_relations.get(), value=3)
+    caches.forget_all()
+    client.get(reverse("arguments:debate_cruxes", args=[debate.slug]))
+    client.get(reverse("arguments:debate_gaps", args=[debate.slug]))
+    client.get(debate.get_absolute_url())
+    client.get(f"/d/{debate.slug}/map.svg")
+    client.get(f"/api/v1/debates/{debate.slug}")
+    client.force_login(cast.moderator)
+    client.get(debate.get_absolute_url())
+    client.get(reverse("arguments:claim", kwargs={"slug": debate.slug, "pk": pro.pk}))
+    figures = {
+        store.name: (store.nbytes, sum(caches.measured_size(v) for v in store.values()))
+        for store in caches.bounded_stores()
+        if len(store)
+    }
+    assert {"structures", "visitor pages", "map drawings", "cards"} <= set(figures)
+    undercounted = {name: f for name, f in figures.items() if f[0] < f[1] / 2}
+    assert not undercounted, f"(counted, measured) bytes: {undercounted}"

@@ -202,17 +202,27 @@ def build_debate(size: int, *, slug: str, seed: int = 7) -> Debate:
 
 
 def build_site(
-    count: int, size: int, *, prefix: str = "site-", tags: int = 10, each: int = 250
+    count: int,
+    size: int,
+    *,
+    prefix: str = "site-",
+    tags: int = 10,
+    each: int = 250,
+    start: int = 0,
 ) -> None:
     """`count` public debates of `size` claims each, slugs `<prefix>0`…, with one bulk insert
     per table for every `each` debates (not an ORM save per row: a site of 5,000 debates of
-    200 claims is a million claims), and `tags` tags each on a `tags`-th of the debates."""
+    200 claims is a million claims), and `tags` tags each on a `tags`-th of the debates.
+    `start`: the debates before it are already written (a kept site grown or resumed)."""
     voters = _voters()
     sources = _sources()
-    made = Tag.objects.bulk_create(
-        Tag(slug=f"{prefix}tag-{n}", name=f"{prefix}tag {n}") for n in range(tags)
+    names = [f"{prefix}tag-{n}" for n in range(tags)]
+    Tag.objects.bulk_create(
+        (Tag(slug=f"{prefix}tag-{n}", name=f"{prefix}tag {n}") for n in range(tags)),
+        ignore_conflicts=True,
     )
-    for first in range(0, count, each):
+    made = sorted(Tag.objects.filter(slug__in=names), key=lambda tag: names.index(tag.slug))
+    for first in range(start, count, each):
         with transaction.atomic():
             numbers = range(first, min(count, first + each))
             debates = Debate.objects.bulk_create(

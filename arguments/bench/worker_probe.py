@@ -10,7 +10,9 @@ and CPU time (ms), and its memory (resident now and its peak, in MB, from /proc)
 address, `htmx` sends it as htmx does, `as=<username>` signed in as that user, `quiet` leaves
 the body and the SQL out of the answer (a bench reading a thousand pages). The line `!forget`
 forgets every store of the process and the shared cache (`caches.forget_all`): the worker
-then holds nothing of any debate, as a fresh one, with its templates compiled.
+then holds nothing of any debate, as a fresh one, with its templates compiled. The line
+`!stores` answers each bounded store's entries, the bytes its sizer counted and the bytes
+they really take (`store_bytes`).
 """
 
 from __future__ import annotations
@@ -43,6 +45,34 @@ def _memory_mb() -> tuple[float, float]:
     fields = dict(line.split(":", 1) for line in status.splitlines() if ":" in line)
     kb = {name: int(fields.get(name, "0 kB").split()[0]) for name in ("VmRSS", "VmHWM")}
     return round(kb["VmRSS"] / 1024, 1), round(kb["VmHWM"] / 1024, 1)
+
+
+def store_bytes() -> dict[str, dict[str, int]]:
+    """Each bounded process store's entries, the bytes its sizer counted, and the bytes its
+    entries really take (`caches.measured_size`); and the shared cache's when it is this
+    process's memory (Django's local-memory cache: its pickled values' bytes)."""
+    from django.core.cache import cache  # noqa: PLC0415
+
+    from arguments import caches  # noqa: PLC0415
+
+    figures = {
+        store.name: {
+            "entries": len(store),
+            "counted": store.nbytes,
+            "measured": sum(caches.measured_size(value) for value in list(store.values())),
+            "budget": store.budget,
+        }
+        for store in caches.bounded_stores()
+    }
+    kept = getattr(cache, "_cache", None)
+    if isinstance(kept, dict):
+        figures["shared cache (this process)"] = {
+            "entries": len(kept),
+            "counted": 0,
+            "measured": caches.measured_size(kept),
+            "budget": 0,
+        }
+    return figures
 
 
 def database_url(settings_dict: dict[str, Any]) -> str:
@@ -89,6 +119,13 @@ class Probe:
         self.process.stdin.flush()
         self.process.stdout.readline()
 
+    def stores(self) -> dict[str, dict[str, int]]:
+        """Each bounded store of the process: entries, bytes counted, bytes measured."""
+        assert self.process.stdin and self.process.stdout
+        self.process.stdin.write("!stores\n")
+        self.process.stdin.flush()
+        return json.loads(self.process.stdout.readline())["stores"]
+
     def stop(self) -> None:
         if self.process.stdin:
             self.process.stdin.close()
@@ -117,6 +154,9 @@ def main() -> None:
         if path == "!forget":
             caches.forget_all()
             print(json.dumps({"status": 200}), flush=True)
+            continue
+        if path == "!stores":
+            print(json.dumps({"status": 200, "stores": store_bytes()}), flush=True)
             continue
         headers = {"HX-Request": "true"} if "htmx" in words else {}
         client = visitor

@@ -133,6 +133,12 @@ class Command(BaseCommand):
         parser.add_argument(
             "--site-reads", type=int, default=1000, help="debates of the site read in one process"
         )
+        parser.add_argument(
+            "--keep",
+            default="",
+            help="build in this database and keep it (a SQLite file, or PostgreSQL's test "
+            "database name); a site already built there is reused, one cut short is resumed",
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         sizes = (
@@ -143,17 +149,27 @@ class Command(BaseCommand):
         # context into each response, which keeps whatever a page referred to alive (and
         # costs time) in a way production never does. The test client only needs its host.
         settings.ALLOWED_HOSTS = [*settings.ALLOWED_HOSTS, "testserver"]
+        keep = options["keep"]
         with tempfile.TemporaryDirectory() as folder:
             if connection.vendor == "sqlite":  # a file, as in production, not :memory:
-                connection.settings_dict.setdefault("TEST", {})["NAME"] = f"{folder}/bench.sqlite3"
-            old_name = connection.creation.create_test_db(verbosity=0, autoclobber=True)
+                name = str(Path(keep).resolve()) if keep else f"{folder}/bench.sqlite3"
+                connection.settings_dict.setdefault("TEST", {})["NAME"] = name
+            elif keep:
+                connection.settings_dict.setdefault("TEST", {})["NAME"] = keep
+            old_name = connection.creation.create_test_db(
+                verbosity=0, autoclobber=not keep, keepdb=bool(keep)
+            )
             try:
                 results: dict[str, Any] = {str(size): self._measure(size, runs) for size in sizes}
                 if options["site"]:
                     count, claims = (int(n) for n in options["site"].lower().split("x"))
                     results["site"] = self._site(count, claims, options["site_reads"])
             finally:
-                connection.creation.destroy_test_db(old_name, verbosity=0)
+                if keep:
+                    connection.close()
+                    connection.settings_dict["NAME"] = old_name
+                else:
+                    connection.creation.destroy_test_db(old_name, verbosity=0)
         self.stdout.write(json.dumps(results, sort_keys=False))
 
     @contextmanager
@@ -243,13 +259,18 @@ class Command(BaseCommand):
         """A site of `count` debates of `claims` claims: home, explore and a search across
         debates, cold and again, in another process; then the page and a focus page of
         `read_count` of its debates (or all), and that process's memory after them."""
-        self.stderr.write(f"building a site of {count} debates of {claims} claims…")
+        # A kept database's site is reused, and one whose build was cut short resumed (each
+        # batch of debates is written in one transaction, so what is there is whole).
+        built = Debate.objects.filter(slug__startswith="site-").count()
+        self.stderr.write(f"building a site of {count} debates of {claims} claims ({built} kept)…")
         start = time.perf_counter()
-        build_site(count, claims, prefix="site-")
+        if built < count:
+            build_site(count, claims, prefix="site-", start=built)
         figures: dict[str, Any] = {
             "debates": count,
             "claims_each": claims,
             "build_s": round(time.perf_counter() - start, 1),
+            "debates_kept": built,
         }
         if connection.vendor == "postgresql":
             with connection.cursor() as cursor:
@@ -272,7 +293,8 @@ class Command(BaseCommand):
         )
         self.stderr.write(f"  reading {read} debates in one process…")
         with self._probe() as probe:
-            rss_start = probe.get("/", quiet=True)["rss_mb"]
+            answer = probe.get("/", quiet=True)
+            rss_start = answer["rss_mb"]
             start = time.perf_counter()
             for n in range(read):
                 slug = f"site-{n}"
@@ -283,13 +305,18 @@ class Command(BaseCommand):
                 ):
                     answer = probe.get(path, user=user, quiet=True)
                     assert answer["status"] == 200, (path, answer["status"])
+                if n + 1 in (10, 100) or (n + 1) % 250 == 0:
+                    self.stderr.write(f"    {n + 1} read: RSS {answer['rss_mb']} MB")
             seconds = time.perf_counter() - start
+            # What each store holds after them: the bytes its sizer counted, and measured.
+            stores = probe.stores()
         figures |= {
             "debates_read": read,
-            "read_each_ms": round(seconds / (3 * read) * 1000, 2),
+            "read_each_ms": round(seconds / max(1, 3 * read) * 1000, 2),
             "rss_start_mb": rss_start,
             "rss_after_reading_mb": answer["rss_mb"],
             "rss_peak_mb": answer["peak_mb"],
+            "stores": stores,
         }
         self.stderr.write(f"  {json.dumps(figures)}")
         return figures
