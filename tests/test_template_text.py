@@ -193,8 +193,8 @@ def _finished_import(world: World) -> ImportJob:
     )
 
 
-# About 800 requests as five personas: 60-80 s on a quiet machine, but 230-260 s when others
-# share its 2 cores (issue-35t's section of docs/PERFORMANCE.md), near the suite's 300 s.
+# About 800 requests as five personas: 230-260 s were measured when others shared its 2 cores
+# (issue-35t's section of docs/PERFORMANCE.md), near the suite's 300 s timeout.
 @pytest.mark.timeout(900)
 def test_no_page_shows_template_text(client, cast) -> None:
     world = build_world(cast, "open")
