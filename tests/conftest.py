@@ -204,8 +204,8 @@ def _rows_by_model() -> dict[type, dict[object, tuple]]:
 def seed_demo(*, fresh: bool = False) -> None:
     """The demo debates of `manage.py seed_demo`, for a test that reads them: the command runs
     once per test process (5 s of CPU; up to a minute of set-up on a busy machine), later
-    calls load the rows it wrote
-    (tests/test_seed.py proves the loaded rows equal the seeded ones, table by table).
+    calls load the rows it wrote (tests/test_seed.py proves the loaded rows equal the seeded
+    ones, table by table).
     `fresh`: run the command even so (a test of the command itself)."""
     global _DEMO_ROWS
     if _DEMO_ROWS is None or fresh:
