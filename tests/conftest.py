@@ -11,13 +11,18 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 
 import pytest
+from django.apps import apps
 from django.conf import settings
 from django.contrib.auth.models import AnonymousUser
+from django.core import serializers
+from django.core.management import call_command
+from django.core.management.color import no_style
+from django.db import connection, transaction
 from django.utils import translation
 from django_tasks_db.models import DBTaskResult
 
 from arguments import caches, services
-from arguments.models import Claim, Debate, Relation, Role, Stance
+from arguments.models import Claim, Debate, Relation, Role, SiteWrites, Stance
 from arguments.tasks.worker import run_all
 from tests.factories import MembershipFactory, UserFactory
 
@@ -175,3 +180,63 @@ def now():
         run_all()
 
     return block
+
+
+# The rows `manage.py seed_demo` wrote in this test process, serialized as Python values (JSON
+# would round times to the millisecond). None: not yet seeded.
+_DEMO_ROWS: list[dict] | None = None
+
+
+def _rows_by_model() -> dict[type, dict[object, tuple]]:
+    """Every row of every stored model, by model and primary key."""
+    return {
+        model: {
+            row[0]: row
+            for row in model._base_manager.order_by().values_list(
+                "pk", *(f.attname for f in model._meta.concrete_fields)
+            )
+        }
+        for model in apps.get_models()
+        if model._meta.managed and not model._meta.proxy
+    }
+
+
+def seed_demo(*, fresh: bool = False) -> None:
+    """The demo debates of `manage.py seed_demo`, for a test that reads them: the command runs
+    once per test process (5 s of CPU; up to a minute of set-up on a busy machine), later
+    calls load the rows it wrote (tests/test_seed.py proves the loaded rows equal the seeded
+    ones, table by table).
+    `fresh`: run the command even so (a test of the command itself)."""
+    global _DEMO_ROWS
+    if _DEMO_ROWS is None or fresh:
+        before = _rows_by_model()
+        call_command("seed_demo", stdout=open("/dev/null", "w"))  # noqa: SIM115
+        written = []
+        for model, rows in _rows_by_model().items():
+            if model is SiteWrites:
+                continue  # a count of this process's write statements: loading moves it too
+            old = before.get(model, {})
+            changed = [pk for pk, row in rows.items() if old.get(pk) != row]
+            written += model._base_manager.filter(pk__in=changed).order_by("pk")
+        _DEMO_ROWS = serializers.serialize("python", written)
+        return
+    objects = list(serializers.deserialize("python", _DEMO_ROWS))
+    by_model: dict[type, list] = {}
+    for obj in objects:
+        by_model.setdefault(type(obj.object), []).append(obj)
+    with transaction.atomic():  # foreign keys are checked at the end (deferred constraints)
+        for model, batch in by_model.items():
+            if model._meta.parents or any(obj.m2m_data for obj in batch):
+                for obj in batch:  # one by one: a parent's row first, or the links after
+                    obj.save()
+            else:  # as loaddata saves (raw: auto_now fields keep their values), in batches
+                rows = [obj.object for obj in batch]
+                fields = model._meta.local_concrete_fields
+                size = max(connection.ops.bulk_batch_size(fields, rows), 1)
+                for start in range(0, len(rows), size):
+                    model._base_manager._insert(rows[start : start + size], fields, raw=True)
+    # Rows saved with their own keys do not move PostgreSQL's sequences (SQLite's do).
+    models = set(by_model)
+    with connection.cursor() as cursor:
+        for sql in connection.ops.sequence_reset_sql(no_style(), models):
+            cursor.execute(sql)

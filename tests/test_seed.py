@@ -5,11 +5,14 @@ from __future__ import annotations
 from collections import Counter
 
 import pytest
+from django.apps import apps
 from django.core.management import call_command
+from django.db import connection, transaction
 
 from arguments.demo.debates import DEBATES
-from arguments.models import Citation, Claim, Debate, Relation, Source
+from arguments.models import Citation, Claim, Debate, Relation, SiteWrites, Source
 from arguments.structure.loader import debate_structure
+from tests.conftest import seed_demo
 
 pytestmark = pytest.mark.django_db
 
@@ -20,7 +23,7 @@ def counts() -> tuple[int, ...]:
 
 @pytest.fixture
 def seeded():
-    call_command("seed_demo", stdout=open("/dev/null", "w"))  # noqa: SIM115
+    seed_demo()  # the command once per test process (tests/conftest.py)
 
 
 def depth_of(structure, claim_id: int) -> int:
@@ -138,3 +141,60 @@ def test_the_french_debate_says_its_language():
 def test_the_seeded_french_debate_is_stored_as_french(seeded):
     assert Debate.objects.get(slug=FRENCH).language == "fr"
     assert set(Debate.objects.exclude(slug=FRENCH).values_list("language", flat=True)) == {"en"}
+
+
+FTS_SHADOWS = ("_data", "_idx", "_docsize", "_config", "_content")
+
+
+def _every_table() -> dict[str, list[str]]:
+    """Each table's rows (those of tables without a model too: the search index), sorted."""
+    with connection.cursor() as cursor:
+        names = connection.introspection.table_names(cursor)
+        fts = [n for n in names if f"{n}_data" in names and f"{n}_idx" in names]
+        links = {
+            field.remote_field.through._meta.db_table: [
+                f.column for f in field.remote_field.through._meta.concrete_fields
+                if not f.primary_key
+            ]
+            for model in apps.get_models()
+            for field in model._meta.local_many_to_many
+            if field.remote_field.through._meta.auto_created
+        }  # fmt: skip
+        tables = {}
+        for name in names:
+            # SQLite's next keys, and the count of write statements each process made (a
+            # member's kept page is keyed by its moving, not by its value; loading writes too).
+            if name in ("sqlite_sequence", SiteWrites._meta.db_table):
+                continue
+            # SQLite's text index: its pages depend on the order rows came in; what it
+            # indexes is compared below instead.
+            if any(name == f"{index}{shadow}" for index in fts for shadow in FTS_SHADOWS):
+                continue
+            # A many-to-many link table made by Django: the link, not its row's own key
+            # (loading adds the links anew; PostgreSQL's sequence then gives other keys).
+            columns = ", ".join(f'"{c}"' for c in links.get(name, ["*"])).replace('"*"', "*")
+            cursor.execute(f'SELECT {columns} FROM "{name}"')
+            tables[name] = sorted(map(repr, cursor.fetchall()))
+        for index in fts:  # the index holds the rows' texts and nothing else
+            cursor.execute(f"INSERT INTO {index}({index}) VALUES ('integrity-check')")
+            cursor.execute(f"SELECT rowid, * FROM {index}")
+            tables[index] = sorted(map(repr, cursor.fetchall()))
+    return tables
+
+
+def test_the_demo_a_test_loads_is_the_demo_the_command_seeds():
+    """tests/conftest.py's `seed_demo` runs the command once per test process and loads
+    the rows it wrote after that: every table must then hold what the command leaves."""
+    with transaction.atomic():
+        seed_demo(fresh=True)
+        seeded = _every_table()
+        transaction.set_rollback(True)
+    assert not Debate.objects.exists()
+    with transaction.atomic():
+        seed_demo()
+        loaded = _every_table()
+        transaction.set_rollback(True)
+    assert sum(map(len, seeded.values())) > 500
+    assert loaded.keys() == seeded.keys()
+    for name, rows in seeded.items():
+        assert loaded[name] == rows, name

@@ -13,13 +13,13 @@ from collections.abc import Iterator
 import pytest
 from axe_playwright_python.sync_playwright import Axe
 from django.conf import settings
-from django.core.management import call_command
 from django.template.loader import render_to_string
 from django.test import Client
 from django.urls import reverse
 
 from arguments.models import Claim, Debate, Membership, Role, Snapshot
 from arguments.services.snapshots import debate_freeze
+from tests.conftest import seed_demo
 from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -35,7 +35,7 @@ PERSONAS = ["visitor", "writer", "moderator"]
 
 @pytest.fixture
 def seeded(transactional_db) -> Debate:
-    call_command("seed_demo", stdout=open("/dev/null", "w"))  # noqa: SIM115
+    seed_demo()  # the command once per test process (tests/conftest.py)
     return Debate.objects.get(slug="open-weight-ai")
 
 

@@ -18,11 +18,11 @@ import re
 import pytest
 from axe_playwright_python.sync_playwright import Axe
 from django.contrib.auth import get_user_model
-from django.core.management import call_command
 from django.urls import reverse
 
 from arguments.models import Annotation, Citation, Claim, Debate, Source, Tag
 from tests.browser.test_accessibility import sign_in, violations_on
+from tests.conftest import seed_demo
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -66,7 +66,7 @@ INTERFACE_TEXTS = """() => {
 
 @pytest.fixture
 def seeded(transactional_db) -> Debate:
-    call_command("seed_demo", stdout=open("/dev/null", "w"))  # noqa: SIM115
+    seed_demo()  # the command once per test process (tests/conftest.py)
     return Debate.objects.get(slug="open-weight-ai")
 
 

@@ -4,18 +4,18 @@ without a page reload, the keyboard reaches the segments, and the list says the 
 from __future__ import annotations
 
 import pytest
-from django.core.management import call_command
 from playwright.sync_api import expect
 
 from arguments.models import Debate
 from tests.browser.test_embed import HostSite, snippet_for
+from tests.conftest import seed_demo
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
 @pytest.fixture
 def demo(transactional_db):
-    call_command("seed_demo", stdout=open("/dev/null", "w"))  # noqa: SIM115
+    seed_demo()  # the command once per test process (tests/conftest.py)
     return "/d/open-weight-ai/map/"
 
 

@@ -5,13 +5,13 @@ from __future__ import annotations
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
-from django.core.management import call_command
 from django.urls import reverse
 
 from arguments.bench.opinions import plant_camps
 from arguments.models import Debate
 from arguments.tasks.opinions import opinions_compute
 from tests.browser.test_accessibility import WIDTHS, sign_in, violations_on
+from tests.conftest import seed_demo
 from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -19,7 +19,7 @@ pytestmark = pytest.mark.django_db(transaction=True)
 
 @pytest.mark.timeout(300)
 def test_the_opinion_map_has_no_wcag_violation(browser, live_server) -> None:
-    call_command("seed_demo", stdout=open("/dev/null", "w"))  # noqa: SIM115
+    seed_demo()  # the command once per test process (tests/conftest.py)
     debate = Debate.objects.get(slug="open-weight-ai")
     voter = UserFactory(username="voter")
     plant_camps(debate, voters=29, per_voter=30, also=[voter])

@@ -7,11 +7,11 @@ from __future__ import annotations
 
 import pytest
 from django.conf import settings
-from django.core.management import call_command
 from django.test import Client
 from playwright.sync_api import expect
 
 from arguments.models import Debate, Membership, Role
+from tests.conftest import seed_demo
 from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -30,7 +30,7 @@ CONTROLS = (
 
 @pytest.fixture
 def demo(transactional_db) -> Debate:
-    call_command("seed_demo", stdout=open("/dev/null", "w"))  # noqa: SIM115
+    seed_demo()  # the command once per test process (tests/conftest.py)
     return Debate.objects.get(slug="open-weight-ai")
 
 
