@@ -207,8 +207,8 @@ else:
 
 # Each store of a worker's own memory is bounded by bytes (arguments/caches.py, `Bounded`):
 # megabytes by store name; a store not named here keeps its own default. A fresh worker is
-# about 107 MB; these add up to 99 MB (and the shared cache's 21 MB when it is this
-# process's memory, CACHES above), so a worker stays near 235 MB whatever it has read
+# about 107 MB; these add up to 111 MB (and the shared cache's 21 MB when it is this
+# process's memory, CACHES above), so a worker stays near 240 MB whatever it has read
 # (issue 35: <= 250 MB after reading 1,000 debates), measured with the bytes each store's
 # entries really take (docs/PERFORMANCE.md, "A site of 5,000 debates"). One structure bigger
 # than its budget (200,000 claims: about 250 MB) is still kept alone while it is the newest.
@@ -222,7 +222,11 @@ PROCESS_CACHE_BUDGETS: dict[str, float] = {
         "outlines now": 6,
         "cards": 6,
         "visitor pages": 8,  # a page is about 40 KB
-        "member pages": 12,  # a member's page and its regions: about 125 KB
+        # A member's page is kept twice (its parts and as last filled), 2 bytes a character
+        # (a "⋯" makes the whole text so): about 320 KB at 20,000 claims. A class of 60 read
+        # in turn by every worker must fit, or each reader evicts the next one's page
+        # (`make loadtest`: 1,596 -> 86 req/s at 12 MB).
+        "member pages": 24,
         "member sessions": 1,
         "member vote regions": 4,
         "API: what a reader sees": 4,

@@ -64,6 +64,30 @@ def test_an_exact_phrase_outranks_the_same_words_apart(debate, thesis, cast):
     assert ids.index(phrase.pk) < ids.index(apart.pk)
 
 
+def test_a_query_matching_more_claims_than_are_ranked_proposes_the_best_of_a_bounded_set(
+    debate, thesis, cast, monkeypatch
+):
+    """PostgreSQL ranks at most `RANKED` matches (a common word across a site matches a
+    hundred thousand claims): the candidates are the best of those, the phrase first."""
+    if connection.vendor != "postgresql":
+        pytest.skip("SQLite's candidates are bounded by their own read (test_search_index.py)")
+    texts = [f"Lanterns shared, zanzibar to all, case {n}." for n in range(8)]
+    apart = [
+        services.claim_add(actor=cast.writer, parent=thesis, stance=Stance.PRO, text=text)
+        for text in texts
+    ]
+    phrase = services.claim_add(
+        actor=cast.writer, parent=thesis, stance=Stance.CON, text="Zanzibar lanterns, case 9."
+    )
+    everything = search._ranked_ids(Debate.objects.filter(pk=debate.pk), "zanzibar lanterns")
+    assert [pk for pk, _debate, _title in everything][0] == phrase.pk
+    assert {pk for pk, _d, _t in everything} == {phrase.pk, *(claim.pk for claim in apart)}
+    monkeypatch.setattr(search, "RANKED", 4)
+    bounded = search._ranked_ids(Debate.objects.filter(pk=debate.pk), "zanzibar lanterns")
+    assert len(bounded) == 4  # of nine matches, four ranked (the oldest: the phrase is not)
+    assert {pk for pk, _d, _t in bounded} <= {claim.pk for claim in apart}
+
+
 def test_a_claim_is_found_by_the_title_of_a_source_it_cites(client, debate, thesis, cast):
     claim = services.claim_add(
         actor=cast.writer, parent=thesis, stance=Stance.PRO, text="Access spreads skills."
