@@ -80,7 +80,7 @@ def test_a_query_matching_more_claims_than_are_ranked_proposes_the_best_of_a_bou
         actor=cast.writer, parent=thesis, stance=Stance.CON, text="Zanzibar lanterns, case 9."
     )
     everything = search._ranked_ids(Debate.objects.filter(pk=debate.pk), "zanzibar lanterns")
-    assert [pk for pk, _debate, _title in everything][0] == phrase.pk
+    assert everything[0][0] == phrase.pk
     assert {pk for pk, _d, _t in everything} == {phrase.pk, *(claim.pk for claim in apart)}
     monkeypatch.setattr(search, "RANKED", 4)
     bounded = search._ranked_ids(Debate.objects.filter(pk=debate.pk), "zanzibar lanterns")
