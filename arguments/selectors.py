@@ -594,6 +594,13 @@ def structure_changes_since(debate_id: int, version: int) -> list[tuple[int, int
     return list(rows.values_list("version", "claim_id").order_by("version")[:5000])
 
 
+def claims_changed_since(debate_id: int, version: int) -> list[int]:
+    """The claims writes changed after the debate's structure `version`, by id, each once
+    (a stored derived copy's catch-up: gap places, claims with no place)."""
+    rows = StructureChange.objects.filter(debate_id=debate_id, version__gt=version)
+    return sorted(set(rows.values_list("claim_id", flat=True)))
+
+
 def tokens_of(user: User) -> list[AccessToken]:
     """A user's API tokens, newest first, the revoked ones too (so they can tell which went)."""
     return list(AccessToken.objects.filter(user=user))

@@ -29,13 +29,12 @@ from typing import TYPE_CHECKING, Any
 from django.db import connection, connections, transaction
 from django.db.models import Q
 
-from arguments import caches, replicas
+from arguments import caches, replicas, selectors
 from arguments.models import (
     THESES_INDEX_HINT,
     Claim,
     Debate,
     Relation,
-    StructureChange,
     Tally,
     UnplacedClaim,
     tally_of,
@@ -276,13 +275,7 @@ def store_unplaced(debate: Debate) -> bool:
         debate.unplaced_version = structure_version
         changed: list[int] | None = None
         if since is not None and rebuilt_in <= since:
-            changed = sorted(
-                set(
-                    StructureChange.objects.filter(
-                        debate_id=debate.pk, version__gt=since
-                    ).values_list("claim_id", flat=True)
-                )
-            )
+            changed = selectors.claims_changed_since(debate.pk, since)
             if len(changed) > CHANGES_MAX:
                 changed = None
         if changed == []:

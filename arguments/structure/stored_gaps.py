@@ -39,7 +39,7 @@ from typing import TYPE_CHECKING, Any
 from django.db import connection, connections, transaction
 from django.db.models import F, Q
 
-from arguments import caches
+from arguments import caches, selectors
 from arguments.models import (
     THESES_INDEX_HINT,
     Citation,
@@ -47,7 +47,6 @@ from arguments.models import (
     Debate,
     Relation,
     StoredGapPlace,
-    StructureChange,
 )
 
 if TYPE_CHECKING:
@@ -326,13 +325,7 @@ def bring_up_to_date(debate: Debate) -> bool:
                 return True
             change = (0, 0, 0)
             if since < structure_version:
-                changed = sorted(
-                    set(
-                        StructureChange.objects.filter(
-                            debate_id=debate.pk, version__gt=since
-                        ).values_list("claim_id", flat=True)
-                    )
-                )
+                changed = selectors.claims_changed_since(debate.pk, since)
                 if len(changed) > CHANGES_MAX:
                     _write_all(cursor, debate.pk)
                     _count(cursor, debate.pk)
