@@ -212,6 +212,53 @@ def own_votes_on(user_id: int, relations: Sequence[int], theses: Sequence[int]) 
     }
 
 
+class Likeness(NamedTuple):
+    """What a member's page may show of its reader beyond their votes, when nothing else
+    points at them (`reader_likeness`): readers with equal likenesses see one page."""
+
+    role: str | None  # their membership's role in the debate, None: the debate's default
+    is_staff: bool
+    is_superuser: bool
+
+
+class AlikeReading(NamedTuple):
+    likeness: Likeness | None  # None: some row of theirs may show
+    username: str
+    writes: int  # the site's write count, read in the same statement
+
+
+_ALIKE_SQL: dict[tuple[tuple[str, str], ...], str] = {}
+
+
+def reader_likeness(
+    debate_id: int, user_id: int, owned: Sequence[tuple[str, str]]
+) -> AlikeReading | None:
+    """The reader's likeness in the debate, their name and the site's write count: one
+    statement of indexed reads. `owned`: every (table, column) whose rows point at a user
+    and may change a page; a reader with any such row has no likeness. None: no such user."""
+    key = tuple(owned)
+    sql = _ALIKE_SQL.get(key)
+    if sql is None:
+        rows = " OR ".join(
+            f"EXISTS (SELECT 1 FROM {table} WHERE {column} = u.{_USERS.pk.column})"
+            for table, column in key
+        )
+        sql = _ALIKE_SQL[key] = (
+            f"SELECT u.username, u.is_staff, u.is_superuser, ({rows or 'FALSE'}), "
+            f"(SELECT m.role FROM {Membership._meta.db_table} m "
+            f"WHERE m.debate_id = %s AND m.user_id = u.{_USERS.pk.column}), ({WRITES_SQL}) "
+            f"FROM {_USERS.db_table} u WHERE u.{_USERS.pk.column} = %s"
+        )
+    with connections[replicas.reads_from()].cursor() as cursor:
+        cursor.execute(sql, [debate_id, user_id])
+        row = cursor.fetchone()
+    if row is None:
+        return None
+    username, is_staff, is_superuser, owns, role, writes = row
+    likeness = None if owns else Likeness(role, bool(is_staff), bool(is_superuser))
+    return AlikeReading(likeness, username, int(writes))
+
+
 def still_member(debate_id: int, user_id: int) -> bool:
     """Whether the user owns the debate or holds a membership in it now (plain SQL: the
     poll shortcut asks it before Django, for a private debate's unchanged poll)."""

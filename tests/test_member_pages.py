@@ -10,6 +10,7 @@ import difflib
 import random
 import re
 from collections.abc import Callable
+from urllib.parse import unquote_plus
 
 import pytest
 from django.contrib.messages import constants
@@ -27,6 +28,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from arguments import selectors, services
+from arguments.live import polls
 from arguments.models import Claim, Debate, Membership, Notification, Role, Stance, Task
 from arguments.reading import perspectives
 from arguments.rules.limits import RateLimited
@@ -482,7 +484,15 @@ class Rendered:
     def __init__(self, monkeypatch: pytest.MonkeyPatch) -> None:
         self.renders = 0
         self.fills = 0
+        self.alike = 0  # pages made from a reader alike's rendering
         regions, filled = member_pages.vote_regions, member_pages._filled
+        personal = member_pages._personal
+
+        def counted_personal(*args: object) -> object:
+            self.alike += 1
+            return personal(*args)  # type: ignore[arg-type]
+
+        monkeypatch.setattr(member_pages, "_personal", counted_personal)
 
         def counted_regions(*args: object, **kwargs: object) -> object:
             found = regions(*args, **kwargs)  # type: ignore[arg-type]
@@ -693,3 +703,170 @@ def _region_of(html: str, point: str) -> str:
     found = re.search(rf'<div class="votes" id="votes-{point}">(.*?)id="why-{point}"', html, re.S)
     assert found, point
     return found.group(1)
+
+
+def _ticket_of(html: str) -> tuple[int, int, str] | None:
+    found = re.search(r'data-live-url="[^"]*?ticket=([^"&]+)"', html)
+    assert found, "the page's poll URL"
+    return polls._ticket(unquote_plus(found.group(1)))
+
+
+def _students(debate: Debate, owner, count: int, role: Role | None) -> list:
+    """Readers with nothing of their own in the site: a membership of `role` (None: the
+    debate's default role) and, later, votes."""
+    students = [UserFactory(username=f"student{n}") for n in range(count)]
+    if role is not None:
+        for student in students:
+            services.membership_grant(actor=owner, debate=debate, user=student, role=role)
+    return students
+
+
+def test_readers_alike_share_one_rendering_after_a_write(cast, argued, served, rendered):
+    """After a write every page is rendered again; readers whom nothing but their votes and
+    role points at see one rendering per role, each made theirs (name, ticket, token, own
+    votes), and each equal to their page rendered afresh."""
+    url = argued.get_absolute_url()
+    members = _students(argued, cast.owner, 3, Role.WRITER)
+    newcomers = [UserFactory(username=f"newcomer{n}") for n in range(2)]  # the default role
+    clients = {}
+    for reader in [*members, *newcomers]:
+        clients[reader.username] = Client()
+        _sign_in(clients[reader.username], reader)
+    relations = list(argued.relations.order_by("id"))
+    services.vote_cast(user=members[1], point=relations[0], value=4)
+    services.vote_cast(user=newcomers[0], point=relations[1], value=0)
+    for step in range(2):
+        services.claim_add(
+            actor=cast.editor, parent=_claims(argued)[0], stance=Stance.CON, text=f"New {step}."
+        )
+        renders, alike = rendered.renders, rendered.alike
+        pages = {name: _page(client, url) for name, client in clients.items()}
+        assert rendered.renders - renders == 2, "one rendering for each role, not one a reader"
+        assert rendered.alike - alike == 3, "the others' pages made from those"
+        for reader in [*members, *newcomers]:
+            client, page = clients[reader.username], pages[reader.username]
+            assert page == _fresh_aside(client, url), reader.username + _diff(
+                page[2], _fresh_aside(client, url)[2]
+            )
+            assert _signed_in_as(page[2]) == reader.username
+            served_page = client.get(url).content.decode()
+            assert _ticket_of(served_page) == (
+                argued.pk,
+                reader.pk,
+                polls.session_digest(client.session.session_key),
+            )
+    assert _pressed(pages["student1"][2], f"r{relations[0].pk}") == ["4"]
+    assert _pressed(pages["student0"][2], f"r{relations[0].pk}") == []
+    assert _pressed(pages["newcomer0"][2], f"r{relations[1].pk}") == ["0"]
+
+
+def test_a_reader_with_a_row_of_their_own_gets_their_own_rendering(cast, argued, served, rendered):
+    """A student who wrote a claim sees its controls: their page is never made from a reader
+    alike's; and once the claim is theirs no more, it is again."""
+    url = argued.get_absolute_url()
+    students = _students(argued, cast.owner, 3, Role.WRITER)
+    clients = []
+    for student in students:
+        clients.append(Client())
+        _sign_in(clients[-1], student)
+    claim = services.claim_add(
+        actor=students[2], parent=_claims(argued)[0], stance=Stance.PRO, text="Mine alone."
+    )
+    renders = rendered.renders
+    pages = [_page(client, url) for client in clients]
+    assert rendered.renders - renders == 2, "the class's one rendering and the author's own"
+    for client, page in zip(clients, pages, strict=True):
+        assert page == _fresh_aside(client, url)
+    edit = reverse("arguments:claim_edit", args=[argued.slug, claim.pk])
+    assert edit in pages[2][2] and edit not in pages[0][2]
+    services.follow_set(user=students[1], debate=argued, claim=None, on=True)
+    pages = [_page(client, url) for client in clients]
+    for client, page in zip(clients, pages, strict=True):
+        assert page == _fresh_aside(client, url)
+
+
+def test_a_page_showing_its_readers_name_elsewhere_is_not_shared(cast, argued, served, rendered):
+    """A claim that names a reader: that reader's rendering is not the class's (their name
+    would be cut where it is the claim's text); every page still equals its fresh one."""
+    url = argued.get_absolute_url()
+    students = _students(argued, cast.owner, 3, Role.WRITER)
+    services.claim_add(
+        actor=cast.editor, parent=_claims(argued)[0], stance=Stance.PRO, text="As student0 said."
+    )
+    clients = []
+    for student in students:
+        clients.append(Client())
+        _sign_in(clients[-1], student)
+    renders = rendered.renders
+    pages = [_page(client, url) for client in clients]
+    assert rendered.renders - renders == 2, "student0's page is theirs; student1's is shared"
+    for client, page in zip(clients, pages, strict=True):
+        assert page == _fresh_aside(client, url)
+        assert "As student0 said." in page[2]
+
+
+def test_the_rows_that_make_a_page_its_readers_own_are_read_from_the_models():
+    """Every table with a column pointing at a user is asked, but those named as shown on no
+    debate page (each with its reason)."""
+    owned = set(member_pages._owned_rows())
+    assert {("arguments_claim", "author_id"), ("arguments_follow", "user_id")} <= owned
+    assert ("arguments_team_members", "user_id") in owned  # many-to-many links too
+    assert not owned & set(member_pages.ALIKE_UNSHOWN)
+    assert ("arguments_vote", "user_id") in member_pages.ALIKE_UNSHOWN
+
+
+@pytest.mark.parametrize("seed", [1, 2])
+def test_a_class_at_work_is_served_pages_rendered_afresh_after_every_step(
+    cast, argued, served, rendered, seed, django_capture_on_commit_callbacks
+):
+    """Seeded random steps by a class whose students start alike (votes, claims, follows,
+    flags, notifications, role changes, another language): after each, every student's
+    page as the store serves it equals their page rendered afresh."""
+    rng = random.Random(seed)
+    url = argued.get_absolute_url()
+    students = [
+        *_students(argued, cast.owner, 3, Role.WRITER),
+        *[UserFactory(username=f"newcomer{n}") for n in range(2)],
+    ]
+    clients = [Client() for _ in students]
+    for student, client in zip(students, clients, strict=True):
+        _sign_in(client, student)
+    steps = {
+        "vote": lambda who: services.vote_cast(
+            user=who,
+            point=rng.choice(list(argued.relations.order_by("id"))),
+            value=rng.randint(0, 4),
+        ),
+        "claim": lambda who: services.claim_add(
+            actor=who, parent=rng.choice(_claims(argued)), stance=Stance.PRO, text=f"{rng.random()}"
+        ),
+        "others_claim": lambda who: _claim_added(cast, argued, who, rng),
+        "follow": lambda who: services.follow_set(
+            user=who, debate=argued, claim=None, on=rng.random() < 0.6
+        ),
+        "flag": lambda who: services.flag_raise(
+            actor=who, reason="unclear", claim=rng.choice(_claims(argued))
+        ),
+        "notification": lambda who: _notification(cast, argued, who, rng),
+        "role": lambda who: services.membership_grant(
+            actor=cast.owner, debate=argued, user=who, role=rng.choice(Role.values[1:4])
+        ),
+    }
+    for step in range(14):
+        kind = rng.choice([*steps, "language"])
+        index = rng.randrange(len(students))
+        with (
+            django_capture_on_commit_callbacks(execute=True),
+            contextlib.suppress(ValidationError, PermissionDenied, RateLimited),
+        ):
+            if kind == "language":
+                _language(clients[index], url, rng)
+            else:
+                steps[kind](students[index])
+        for student, client in zip(students, clients, strict=True):
+            kept = _page(client, url)
+            fresh = _fresh_aside(client, url)
+            assert kept == fresh, f"{student}'s page after {kind} (step {step})" + _diff(
+                kept[2], fresh[2]
+            )
+    assert served.hits >= 14 and rendered.alike >= 5, "pages made from a reader alike's"

@@ -52,6 +52,7 @@ from collections.abc import Callable, Hashable, Mapping
 from dataclasses import dataclass, replace
 from importlib import import_module
 from typing import Any, TypeGuard
+from urllib.parse import quote_plus, unquote_plus
 
 from django.apps import apps
 from django.conf import settings
@@ -71,8 +72,10 @@ from django.middleware.csrf import (
     CSRF_SECRET_LENGTH,
 )
 from django.template import Context, engines
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.crypto import constant_time_compare
+from django.utils.html import escape
 from django.utils.translation import get_language, get_language_from_request
 
 from arguments import caches, languages, replicas, selectors
@@ -598,7 +601,8 @@ def _region_size(regions: Regions) -> int:
 def _kept_size(kept: MemberPage | Regions) -> int:
     if isinstance(kept, Regions):
         return _region_size(kept)
-    return 2 * _page_size(kept.page) + 40 * len(kept.relations) + 40 * len(kept.theses)
+    parts = sum(caches.text_size(part) for part in kept.parts if isinstance(part, str))
+    return parts + _page_size(kept.page) + 40 * len(kept.relations) + 40 * len(kept.theses)
 
 
 # A point's region for one own vote, keyed by all it shows: rendered once a state of the
@@ -754,6 +758,90 @@ def _points(parts: tuple[str | Place, ...]) -> tuple[tuple[int, ...], tuple[int,
     return relations, theses
 
 
+# Readers alike (issue 35, the class at work): a write moves the site's write count, and
+# every member's page would be rendered again, one reader at a time. A reader whom no row
+# points at but their votes and a few rows no page shows (`ALIKE_UNSHOWN`) sees what any
+# other such reader of the same role sees, but for their name, their live ticket, their CSRF
+# token and their own votes: one rendering is kept for all of them (`alike_key`), cut at
+# those (`NAME_MARK`, `TICKET_MARK`), and each one's page is made from it. Which rows point at
+# a user is read from the models, so a new kind of a user's own row makes its holder's page
+# their own until it is named here (safe by default).
+ALIKE_UNSHOWN: Mapping[tuple[str, str], str] = {
+    ("arguments_vote", "user_id"): "own votes are filled into the vote regions",
+    ("arguments_membership", "user_id"): "the role in this debate is in the key; the roles "
+    "in other debates show nowhere on its page",
+    ("arguments_participantactivity", "user_id"): "the activity table's stored counts",
+    ("arguments_profile", "user_id"): "the interface's language, which the key holds",
+    ("account_emailaddress", "user_id"): "e-mail addresses: the account's own pages",
+    ("arguments_notificationsettings", "user_id"): "how often to e-mail: the settings page",
+    ("arguments_accesstoken", "user_id"): "API tokens: their own page",
+    ("lti_tool_ltiuser", "auth_user_id"): "a launch's link (an LTI frame is no plain visit)",
+}
+NAME_MARK = "\x00name\x00"
+TICKET_MARK = "\x00ticket\x00"
+# The live poll's ticket in the page's poll URL (arguments/templatetags/live.py).
+TICKET_IN_URL = re.compile(r'(data-live-url="[^"]*?[?&](?:amp;)?ticket=)([^"&]+)')
+
+
+def _owned_rows() -> tuple[tuple[str, str], ...]:
+    """Every (table, column) whose rows point at a user, but those `ALIKE_UNSHOWN` names."""
+    user_model = get_user_model()
+    found = {
+        (model._meta.db_table, str(field.column))
+        for model in apps.get_models(include_auto_created=True)
+        for field in model._meta.concrete_fields
+        if field.is_relation and field.related_model is user_model
+    }
+    return tuple(sorted(found - set(ALIKE_UNSHOWN)))
+
+
+_OWNED: list[tuple[tuple[str, str], ...]] = []
+
+
+def likeness_of(debate_id: int, user_id: int) -> selectors.AlikeReading | None:
+    """The reader's likeness, name and the site's write count (one statement)."""
+    if not _OWNED:
+        _OWNED.append(_owned_rows())
+    return selectors.reader_likeness(debate_id, user_id, _OWNED[0])
+
+
+def _impersonal(entry: MemberPage, name: str) -> MemberPage | None:
+    """A reader's page cut at their name and ticket, or None when their name shows anywhere
+    but in the header's link to their profile, or their ticket anywhere but the poll's URL.
+    (A username needs no escaping: Django's validator allows letters, digits and @.+-_.)"""
+    profile = reverse("arguments:profile")
+    link = f'<a href="{profile}">{name}</a>'
+    text = "".join(part for part in entry.parts if isinstance(part, str))
+    tickets = TICKET_IN_URL.findall(text)
+    if escape(name) != name or text.count(link) != 1 or text.count(name) != 1 or len(tickets) != 1:
+        return None
+    ticket = tickets[0][1]
+    if text.count(ticket) != 1 or unquote_plus(ticket) in text.replace(ticket, ""):
+        return None
+
+    def cut(part: str) -> str:
+        part = part.replace(link, f'<a href="{profile}">{NAME_MARK}</a>')
+        return TICKET_IN_URL.sub(lambda found: found.group(1) + TICKET_MARK, part)
+
+    parts = tuple(cut(part) if isinstance(part, str) else part for part in entry.parts)
+    text = "".join(part for part in parts if isinstance(part, str))
+    if text.count(NAME_MARK) != 1 or text.count(TICKET_MARK) != 1:
+        return None  # a mark across two parts: not a page to share
+    return replace(entry, parts=parts, page=replace(entry.page, body=""))
+
+
+def _personal(shared: MemberPage, name: str, ticket: str) -> MemberPage:
+    """The shared rendering with this reader's name and ticket in place."""
+    quoted, shown = quote_plus(ticket), escape(name)
+    parts = tuple(
+        part.replace(NAME_MARK, shown).replace(TICKET_MARK, quoted)
+        if isinstance(part, str)
+        else part
+        for part in shared.parts
+    )
+    return replace(shared, parts=parts)
+
+
 class MemberPagesMiddleware:
     """Second in MIDDLEWARE, after the visitors' store: a member's kept page costs the
     session's read, two indexed queries and the token's masking."""
@@ -800,16 +888,28 @@ class MemberPagesMiddleware:
         if isinstance(entry, MemberPage) and time.monotonic() - entry.page.kept_at < KEPT_SECONDS:
             if entry.tallies == tallies:
                 return _answer(entry.page, secret)
-            regions = _pages.fetch(regions_key)
-            if entry.parts and isinstance(regions, Regions):
-                filled = _filled(request, entry, regions, user_id)
-                if filled is not None:
-                    body, grew = filled
-                    if grew:
-                        _pages.keep(regions_key, regions)  # counted at its new size
-                    entry = replace(entry, page=replace(entry.page, body=body), tallies=tallies)
-                    _pages.keep(key, entry)
-                    return _answer(entry.page, secret)
+            answered = _answer_filled(request, entry, key, regions_key, user_id, tallies, secret)
+            if answered is not None:
+                return answered
+        # Not kept for this reader at these counts: made from a reader alike's, if any.
+        try:
+            alike = likeness_of(versions.id, user_id)
+        except DatabaseError:
+            close_lost_connections()
+            return self.get_response(request)
+        alike_key = None
+        if alike is not None and alike.likeness is not None and alike.writes == writes:
+            alike_key = ("alike", *key[:5], writes, alike.likeness)
+            shared = _pages.fetch(alike_key)
+            if (
+                isinstance(shared, MemberPage)
+                and time.monotonic() - shared.page.kept_at < KEPT_SECONDS
+            ):
+                ticket = polls.ticket_for(versions.id, user_id=user_id, session_key=session_key)
+                own = _personal(shared, alike.username, ticket)
+                answered = _answer_filled(request, own, key, regions_key, user_id, tallies, secret)
+                if answered is not None:
+                    return answered
         request.META[CANDIDATE] = True
         response = self.get_response(request)
         if _keepable(request, response, state, language, secret) and selectors.site_counts() == (
@@ -845,7 +945,37 @@ class MemberPagesMiddleware:
                     relations,
                     theses,
                 )
+                if alike_key is not None and alike is not None:
+                    shared = _impersonal(entry, alike.username)
+                    if shared is not None:
+                        _pages.keep(alike_key, shared)
             else:  # kept whole, for these counts only
                 entry = MemberPage((), kept, tallies, versions.structure, 0, (), ())
             _pages.keep(key, entry)
         return response
+
+
+def _answer_filled(
+    request: HttpRequest,
+    entry: MemberPage,
+    key: Hashable,
+    regions_key: Hashable,
+    user_id: int,
+    tallies: int,
+    secret: str,
+) -> HttpResponse | None:
+    """The reader's page made from `entry`'s parts, each vote region as the kept regions at
+    these counts show it to the reader's own votes, then kept for the reader; None when the
+    regions are not kept or lack a place."""
+    regions = _pages.fetch(regions_key)
+    if not entry.parts or not isinstance(regions, Regions):
+        return None
+    filled = _filled(request, entry, regions, user_id)
+    if filled is None:
+        return None
+    body, grew = filled
+    if grew:
+        _pages.keep(regions_key, regions)  # counted at its new size
+    entry = replace(entry, page=replace(entry.page, body=body), tallies=tallies)
+    _pages.keep(key, entry)
+    return _answer(entry.page, secret)
