@@ -73,7 +73,7 @@ from django.middleware.csrf import (
 )
 from django.template import Context, engines
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.crypto import constant_time_compare
 from django.utils.html import escape
 from django.utils.translation import get_language, get_language_from_request
@@ -100,6 +100,7 @@ from arguments.models import (
 )
 from arguments.reading.tree import TreeItem, VotePoint
 from arguments.rules.faults import close_lost_connections
+from arguments.structure import first_screen
 from arguments.views import visitor_pages
 
 KEPT_SECONDS = 60
@@ -598,7 +599,9 @@ def _region_size(regions: Regions) -> int:
     return texts + points
 
 
-def _kept_size(kept: MemberPage | Regions) -> int:
+def _kept_size(kept: MemberPage | Regions | int) -> int:
+    if isinstance(kept, int):
+        return 100  # the newest regions' count of votes' writes (`_latest`)
     if isinstance(kept, Regions):
         return _region_size(kept)
     parts = sum(caches.text_size(part) for part in kept.parts if isinstance(part, str))
@@ -883,12 +886,15 @@ class MemberPagesMiddleware:
             user_id,
             writes,
         )
-        regions_key = ("regions", *key[:5], tallies)
+        # A point's region changes with votes alone at one write count (`_retallied`); a
+        # write (a debate's settings: guided voting) may change what it shows otherwise.
+        regions_key = ("regions", *key[:5], writes, tallies)
+        asked = Visit(request, key, regions_key, user_id, tallies, secret, versions)
         entry = _pages.fetch(key)
         if isinstance(entry, MemberPage) and time.monotonic() - entry.page.kept_at < KEPT_SECONDS:
             if entry.tallies == tallies:
                 return _answer(entry.page, secret)
-            answered = _answer_filled(request, entry, key, regions_key, user_id, tallies, secret)
+            answered = _answer_filled(asked, entry)
             if answered is not None:
                 return answered
         # Not kept for this reader at these counts: made from a reader alike's, if any.
@@ -907,7 +913,7 @@ class MemberPagesMiddleware:
             ):
                 ticket = polls.ticket_for(versions.id, user_id=user_id, session_key=session_key)
                 own = _personal(shared, alike.username, ticket)
-                answered = _answer_filled(request, own, key, regions_key, user_id, tallies, secret)
+                answered = _answer_filled(asked, own)
                 if answered is not None:
                     return answered
         request.META[CANDIDATE] = True
@@ -935,6 +941,7 @@ class MemberPagesMiddleware:
                         places[place] = {**variants, **places.get(place, {})}
                     points = {**old.points, **points}
                 _pages.keep(regions_key, Regions(new.tally, places, points))
+                _pages.keep(_latest(regions_key), tallies)
                 relations, theses = _points(parts)
                 entry = MemberPage(
                     parts,
@@ -955,27 +962,100 @@ class MemberPagesMiddleware:
         return response
 
 
-def _answer_filled(
-    request: HttpRequest,
-    entry: MemberPage,
-    key: Hashable,
-    regions_key: Hashable,
-    user_id: int,
-    tallies: int,
-    secret: str,
-) -> HttpResponse | None:
-    """The reader's page made from `entry`'s parts, each vote region as the kept regions at
-    these counts show it to the reader's own votes, then kept for the reader; None when the
-    regions are not kept or lack a place."""
-    regions = _pages.fetch(regions_key)
-    if not entry.parts or not isinstance(regions, Regions):
+@dataclass(frozen=True, slots=True)
+class Visit:
+    """A member's plain visit as the store reads it: the page's key, the key of its vote
+    regions, the reader, the counts and versions read and the CSRF secret to answer with."""
+
+    request: HttpRequest
+    key: tuple[Any, ...]
+    regions_key: tuple[Any, ...]
+    user_id: int
+    tallies: int
+    secret: str
+    versions: selectors.DebateVersions
+
+
+def _answer_filled(visit: Visit, entry: MemberPage) -> HttpResponse | None:
+    """The reader's page made from `entry`'s parts, each vote region as the regions at these
+    counts show it to the reader's own votes, then kept for the reader; None when there are
+    no such regions or they lack a place."""
+    if not entry.parts:
         return None
-    filled = _filled(request, entry, regions, user_id)
+    regions = _regions_now(visit.regions_key, entry, visit.versions)
+    if regions is None:
+        return None
+    # A region no reader needed before is rendered here, before Django's locale middleware
+    # has set the reader's language: in the page's own (the key's).
+    with translation.override(visit.key[3]):
+        filled = _filled(visit.request, entry, regions, visit.user_id)
     if filled is None:
         return None
     body, grew = filled
     if grew:
-        _pages.keep(regions_key, regions)  # counted at its new size
-    entry = replace(entry, page=replace(entry.page, body=body), tallies=tallies)
-    _pages.keep(key, entry)
-    return _answer(entry.page, secret)
+        _pages.keep(visit.regions_key, regions)  # counted at its new size
+    entry = replace(entry, page=replace(entry.page, body=body), tallies=visit.tallies)
+    _pages.keep(visit.key, entry)
+    return _answer(entry.page, visit.secret)
+
+
+def _latest(regions_key: tuple[Any, ...]) -> tuple[Any, ...]:
+    """Where the count of votes' writes of the newest regions at a write count is kept."""
+    return ("latest", *regions_key[:-1])
+
+
+def _regions_now(
+    regions_key: tuple[Any, ...], entry: MemberPage, versions: selectors.DebateVersions
+) -> Regions | None:
+    """The regions at these counts: kept, or made from the newest kept at the same write
+    count (only votes came between) and the debate's tallies and strengths now."""
+    regions = _pages.fetch(regions_key)
+    if isinstance(regions, Regions):
+        return regions
+    latest = _pages.fetch(_latest(regions_key))
+    older = _pages.fetch((*regions_key[:-1], latest)) if isinstance(latest, int) else None
+    if not isinstance(older, Regions):
+        return None
+    regions = _retallied(older, entry, versions)
+    if regions is not None:
+        _pages.keep(regions_key, regions)
+        _pages.keep(_latest(regions_key), regions_key[-1])
+    return regions
+
+
+def _retallied(
+    older: Regions, entry: MemberPage, versions: selectors.DebateVersions
+) -> Regions | None:
+    """Each point's tally and strength as the debate's structure holds them now (the
+    structure a page would be rendered from: the whole one held, or the first screen's
+    slice); None when it moved on from the page's versions or lacks a point."""
+    debate = Debate.objects.filter(pk=versions.id).first()
+    if debate is None:
+        return None
+    structure = first_screen.structure_for(debate)
+    if structure.version[0] != entry.structure or structure.tally_version != versions.tally:
+        return None  # votes or writes since the counts were read: the view renders
+    points: dict[Place, VotePoint] = {}
+    for place, point in older.points.items():
+        if point.point_relation is None:
+            node = structure.nodes.get(point.claim_id)
+            if node is None:
+                return None
+            tally = node.tally
+        else:
+            edge = next(
+                (
+                    e
+                    for e in structure.parents.get(point.claim_id, ())
+                    if e.id == point.point_relation
+                ),
+                None,
+            )
+            if edge is None:
+                return None
+            tally = edge.tally
+        points[place] = replace(
+            point, tally=tuple(tally), known_strength=structure.strength.get(point.claim_id)
+        )
+    # Each own vote's region rendered when a reader first needs it (`_filled`).
+    return Regions(structure.tally_version, {place: {} for place in points}, points)
