@@ -34,6 +34,12 @@ them and the reader's own votes on the shown points (one indexed query), a regio
 vote no reader needed before rendered then, once. The view's own rendering of each region
 must equal the region in its page, or the page is kept whole for these counts only.
 
+After a vote no page is rendered: the regions at the new count are made from the newest at
+the same write count and the structure's tallies and strengths now (`_retallied`). After a
+write, readers alike (no row points at them but their votes and a few kinds no page shows:
+`ALIKE_UNSHOWN`) share one rendering per role, cut at the reader's name and live ticket
+(`_impersonal`, `_personal`); docs/ARCHITECTURE.md, "Readers alike".
+
 What differs per request is put in on the way out: the CSP nonce (as for visitors) and the
 CSRF token, masked afresh from this request's own CSRF cookie, which is set again as
 Django's CSRF middleware sets it. A page is kept only when the view rendered it for this
@@ -340,7 +346,9 @@ caches.register(
     "cookie, else Accept-Language), the debate's structure version, the reader's user id and "
     "the site's write count (`SiteWrites.writes`, moved by every write statement to a shown "
     "table but a vote's); its vote regions (`Regions`): the same but the user, and the "
-    "site's count of votes' writes (`SiteWrites.tallies`)",
+    "site's count of votes' writes (`SiteWrites.tallies`) and the write count; a page shared "
+    "by readers alike: the page's key without the user, with their likeness (role, staff "
+    "flags)",
     stale=f"any of those moves (read on every request); {KEPT_SECONDS} seconds at most, so "
     "relative times and the live poll's ticket stay fresh; a page kept at other counts of "
     "votes' writes is filled again from the regions at this one and the reader's own votes",
