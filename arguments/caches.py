@@ -156,9 +156,10 @@ class Bounded(OrderedDict[Hashable, Any]):
             self.nbytes = 0
 
 
-def text_size(text: str) -> int:
-    """Bytes a kept string costs: exact, and as cheap as `len` (a string of one character
-    past Latin-1, a "…" or an Arabic word, takes 2 or 4 bytes for every character)."""
+def text_size(text: str | bytes) -> int:
+    """Bytes a kept string (or its encoding) costs: exact, and as cheap as `len` (a string
+    of one character past Latin-1, a "…" or an Arabic word, takes 2 or 4 bytes for every
+    character)."""
     return sys.getsizeof(text)
 
 

@@ -122,6 +122,7 @@ PLAIN_COOKIES = frozenset(
 )
 # Stands in the kept body where the rendering request's CSRF tokens stood.
 TOKEN_MARK = "\x00csrf-token\x00"
+TOKEN_BYTES = TOKEN_MARK.encode()
 MASKED_TOKEN = re.compile(rf"[{CSRF_ALLOWED_CHARS}]{{{2 * CSRF_SECRET_LENGTH}}}")
 WRITE = re.compile(
     r"^\s*(?:INSERT\s+(?:OR\s+\w+\s+)?INTO|UPDATE|DELETE\s+FROM|REPLACE\s+INTO)\s+[\"`]?(\w+)",
@@ -515,7 +516,7 @@ def masked(secret: str) -> str:
 
 def _answer(page: visitor_pages.KeptPage, secret: str) -> HttpResponse:
     response = visitor_pages.answer(
-        replace(page, body=page.body.replace(TOKEN_MARK, masked(secret)))
+        replace(page, body=page.body.replace(TOKEN_BYTES, masked(secret).encode()))
     )
     # As the CSRF middleware does for every response whose page asked for a token.
     response.set_cookie(
@@ -838,7 +839,7 @@ def _impersonal(entry: MemberPage, name: str) -> MemberPage | None:
     text = "".join(part for part in parts if isinstance(part, str))
     if text.count(NAME_MARK) != 1 or text.count(TICKET_MARK) != 1:
         return None  # a mark across two parts: not a page to share
-    return replace(entry, parts=parts, page=replace(entry.page, body=""))
+    return replace(entry, parts=parts, page=replace(entry.page, body=b""))
 
 
 def _personal(shared: MemberPage, name: str, ticket: str) -> MemberPage:
@@ -931,7 +932,8 @@ class MemberPagesMiddleware:
             tallies,
         ):
             kept = visitor_pages.kept_page(response)
-            kept = replace(kept, body=_with_marks(kept.body, secret))
+            text = _with_marks(kept.body.decode(), secret)
+            kept = replace(kept, body=text.encode())
             rendered: Rendered | None = getattr(response, "member_vote_regions", None)
             parts = None
             if (
@@ -939,7 +941,7 @@ class MemberPagesMiddleware:
                 and rendered.structure == versions.structure
                 and rendered.regions.tally == versions.tally
             ):
-                parts = _split(kept.body, rendered)
+                parts = _split(text, rendered)
             if rendered is not None and parts is not None:
                 old = _pages.fetch(regions_key)
                 new = rendered.regions
@@ -1002,7 +1004,7 @@ def _answer_filled(visit: Visit, entry: MemberPage) -> HttpResponse | None:
     body, grew = filled
     if grew:
         _pages.keep(visit.regions_key, regions)  # counted at its new size
-    entry = replace(entry, page=replace(entry.page, body=body), tallies=visit.tallies)
+    entry = replace(entry, page=replace(entry.page, body=body.encode()), tallies=visit.tallies)
     _pages.keep(visit.key, entry)
     return _answer(entry.page, visit.secret)
 
