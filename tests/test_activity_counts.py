@@ -259,3 +259,140 @@ def test_the_table_pages_participants_by_name(client, cast, debate, thesis):
     assert "student229" in last and "student000" not in last and 'rel="next"' not in last
     everyone = [row["username"] for row in _csv(client, cast.owner, debate)]
     assert len(everyone) == len(set(everyone)) == 230 + 6
+
+
+# -- after a claim write: counting again only the people it touched ------------------------
+
+
+def _spy_recounts(monkeypatch) -> list[bool]:
+    """Each count from the rows `_current` makes: True when of some people only."""
+    made: list[bool] = []
+    real = activity.counted_from_rows
+
+    def spy(debate, at=None, *, users=None):
+        made.append(users is not None)
+        return real(debate, at, users=users)
+
+    monkeypatch.setattr(activity, "counted_from_rows", spy)
+    return made
+
+
+def _one_structure_write(rng: random.Random, cast, debate, people, economist) -> str:
+    """A random write of the kinds the people-only count must follow (edits and moves too),
+    or any other kind now and then (votes make the next count whole: the stamp's tally)."""
+    published = list(Claim.objects.filter(debate=debate, status=Claim.Status.PUBLISHED))
+    leaves = [c for c in published if not c.is_thesis]
+    kind = rng.choice(["edit", "move", "other", "other", "other"])
+    try:
+        if kind == "edit" and published:
+            services.claim_edit(
+                actor=cast.editor, claim=rng.choice(published), text=f"Edited {rng.random()}"
+            )
+        elif kind == "move" and leaves:
+            claim = rng.choice(leaves)
+            below = {claim.pk}
+            frontier = [claim.pk]
+            while frontier:  # not under itself
+                kids = Relation.objects.filter(parent_id__in=frontier, is_link=False)
+                frontier = [k for k in kids.values_list("child_id", flat=True) if k not in below]
+                below.update(frontier)
+            parents = [c for c in published if c.pk not in below]
+            services.claim_move(actor=cast.moderator, claim=claim, parent=rng.choice(parents))
+        else:
+            return _one_write(rng, cast, debate, people, economist)
+    except (ValidationError, PermissionDenied, RateLimited):
+        return f"{kind} refused"
+    return kind
+
+
+@pytest.mark.parametrize("seed", [1, 2, 3])
+def test_counting_the_touched_people_equals_counting_everyone_after_random_writes(
+    cast, debate, thesis, pro, con, monkeypatch, seed
+):
+    """After every write of every kind (claims added, suggested, approved, hidden, restored,
+    edited, moved, merged; sources cited; notes added and deleted; votes; flags), the table's
+    counts equal a count of every participant from the rows, and most writes that moved no
+    vote were caught up by counting only the people they touched."""
+    rng = random.Random(seed)
+    people = [cast.writer, cast.viewer, cast.editor, cast.owner]
+    people += [UserFactory() for _ in range(3)]
+    for person in people[4:]:
+        Membership.objects.create(debate=debate, user=person, role=Role.WRITER)
+    economist = services.perspective_create(actor=cast.writer, debate=debate, name="Economist")
+    activity_of(debate)  # stored once
+    made = _spy_recounts(monkeypatch)
+    kinds: set[str] = set()
+    for step in range(60):
+        kinds.add(_one_structure_write(rng, cast, debate, people, economist))
+        activity.people_of(debate)  # brings the stored counts up to date
+        assert _stamp_current(debate), f"step {step}"
+        assert _stored(debate) == counted_from_rows(debate), f"step {step}: {kinds}"
+    assert {"edit", "move", "claim", "cite", "note"} <= kinds, kinds
+    assert sum(made) >= 20, made  # most writes: their people only
+
+
+def test_after_a_claim_write_only_its_people_are_counted_at_any_size(client, monkeypatch):
+    """The first read of the table after claims are added, a source cited and a note written
+    counts only the people those writes touched (not every participant, not the debate) and
+    costs the same queries on a debate 200 times bigger with three times the participants:
+    whoever changes this count, say why."""
+
+    def queries(size: int, participants: int) -> int:
+        debate = build_debate(size, slug=f"touched-{size}-{participants}")
+        thesis = debate.claims.get(is_thesis=True)
+        for _ in range(participants):
+            services.vote_cast(user=UserFactory(), point=thesis, value=2)
+        client.force_login(debate.owner)
+        url = reverse("arguments:debate_activity", args=[debate.slug])
+        assert client.get(url).status_code == 200  # counts the rows once and stores them
+        writer = UserFactory()
+        Membership.objects.create(debate=debate, user=writer, role=Role.WRITER)
+        claim = services.claim_add(actor=writer, parent=thesis, stance=Stance.PRO, text="New")
+        services.source_cite(actor=debate.owner, claim=claim, url="https://example.org/a")
+        services.annotation_add(actor=writer, claim=thesis, body="A note")
+        caches.forget_all()
+        with monkeypatch.context() as patched:
+            made = _spy_recounts(patched)
+            patched.setattr(loader, "_load_structure", lambda d: pytest.fail("loaded whole"))
+            with CaptureQueriesContext(connection) as captured:
+                response = client.get(url + "?page=2")
+        assert response.status_code == 200
+        assert made == [True], made
+        assert _stamp_current(debate)
+        assert _stored(debate) == counted_from_rows(debate)
+        assert _stored(debate)[writer.pk].claims == 1 and _stored(debate)[writer.pk].notes == 1
+        return len(captured)
+
+    small = queries(10, 110)
+    big = queries(2000, 330)
+    assert small == big <= 26, (small, big)
+
+
+def test_a_vote_since_the_write_counts_everyone(cast, debate, thesis, pro, monkeypatch):
+    """A vote cast while the counts were behind a write leaves the stamp's tally behind too:
+    who withdrew a vote leaves no row to find, so everyone is counted."""
+    activity_of(debate)
+    services.claim_add(actor=cast.writer, parent=thesis, stance=Stance.CON, text="Behind")
+    services.vote_cast(user=cast.viewer, point=thesis, value=1)
+    made = _spy_recounts(monkeypatch)
+    activity_of(debate)
+    assert made == [False]
+    assert _stored(debate) == counted_from_rows(debate)
+
+
+def test_a_citation_or_note_deleted_outside_the_services_counts_everyone(
+    cast, debate, thesis, pro, monkeypatch
+):
+    """A deleted row leaves nothing to find its adder or author by: the deletion moves the
+    debate to a version no named change catches up (`rebuilt_in`), and everyone is counted."""
+    services.source_cite(actor=cast.editor, claim=pro, url="https://example.org/gone")
+    note = services.annotation_add(actor=cast.viewer, claim=pro, body="Gone too")
+    activity_of(debate)
+    assert _stored(debate)[cast.editor.pk].sources == 1
+    pro.citations.get().delete()
+    Annotation.objects.filter(pk=note.pk).delete()
+    made = _spy_recounts(monkeypatch)
+    activity_of(debate)
+    assert made == [False]
+    assert _stored(debate) == counted_from_rows(debate)
+    assert cast.editor.pk not in _stored(debate) or _stored(debate)[cast.editor.pk].sources == 0
