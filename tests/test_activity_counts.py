@@ -11,6 +11,7 @@ import random
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection
+from django.db.models import F
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
@@ -19,12 +20,14 @@ from arguments.models import (
     ActivityStamp,
     Annotation,
     Claim,
+    Debate,
     Flag,
     Membership,
     ParticipantActivity,
     Relation,
     Role,
     Stance,
+    Vote,
 )
 from arguments.reading import activity
 from arguments.reading.activity import activity_of, counted_from_rows
@@ -368,16 +371,38 @@ def test_after_a_claim_write_only_its_people_are_counted_at_any_size(client, mon
     assert small == big <= 26, (small, big)
 
 
-def test_a_vote_since_the_write_counts_everyone(cast, debate, thesis, pro, monkeypatch):
-    """A vote cast while the counts were behind a write leaves the stamp's tally behind too:
-    who withdrew a vote leaves no row to find, so everyone is counted."""
+def test_votes_after_a_write_stay_counted_and_only_the_touched_are_counted(
+    cast, debate, thesis, pro, monkeypatch
+):
+    """A vote cast or withdrawn while the counts wait for a write keeps the votes counted
+    (a write moves no vote): the next reader still counts only the write's people."""
+    services.vote_cast(user=cast.editor, point=thesis, value=2)
     activity_of(debate)
     services.claim_add(actor=cast.writer, parent=thesis, stance=Stance.CON, text="Behind")
     services.vote_cast(user=cast.viewer, point=thesis, value=1)
+    services.vote_withdraw(user=cast.editor, point=thesis)
+    made = _spy_recounts(monkeypatch)
+    activity_of(debate)
+    assert made == [True]
+    assert _stamp_current(debate)
+    assert _stored(debate) == counted_from_rows(debate)
+    assert _stored(debate)[cast.viewer.pk].votes == 1 and cast.editor.pk not in _stored(debate)
+
+
+def test_a_tally_moved_without_its_votes_counted_counts_everyone(
+    cast, debate, thesis, pro, monkeypatch
+):
+    """Tallies fixed behind the votes (a recount, a merge) move the tally version past the
+    stamp's: the votes are not known to be counted, so everyone is counted."""
+    activity_of(debate)
+    services.claim_add(actor=cast.writer, parent=thesis, stance=Stance.CON, text="Behind")
+    Vote.objects.create(user=cast.viewer, thesis=thesis, value=3)  # as a bulk insert would
+    Debate.objects.filter(pk=debate.pk).update(tally_version=F("tally_version") + 1)
     made = _spy_recounts(monkeypatch)
     activity_of(debate)
     assert made == [False]
     assert _stored(debate) == counted_from_rows(debate)
+    assert _stored(debate)[cast.viewer.pk].votes == 1
 
 
 def test_a_citation_or_note_deleted_outside_the_services_counts_everyone(

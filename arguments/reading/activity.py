@@ -309,7 +309,10 @@ def _flags_received(
 # queryset update that bumps): the reader counts them again from the rows and stores what
 # changed, as the stored strengths are kept. A vote, the write a class makes most, keeps the
 # counts current itself (`vote_counted`): it moves its voter's row and the stamp with the
-# debate's tally version when the stamp was current, so the table after a vote costs its rows.
+# debate's tally version when the stamp's was current, so the table after a vote costs its
+# rows. After writes that named the claims they changed (`StructureChange`, no `rebuilt_in`
+# since the stamp), with the votes counted, the reader counts again only the people those
+# claims concern: their authors, who cited them and who wrote notes on them (`_current`).
 
 
 caches.register(
@@ -513,18 +516,19 @@ def _stored_for_update(debate_id: int, only: Collection[int] | None) -> dict[int
 _STAMPS = ActivityStamp._meta.db_table
 _DEBATES = Debate._meta.db_table
 # One statement: count the vote into the stamp (made when there is none: stale) and, if the
-# stored counts were current before the vote, move the stamp with the debate's tally version
-# (the vote has moved it by `step`: 1, or 0 for a vote as a named perspective); it answers
-# whether the stamp is current now, that is, was before the vote.
-_STAMPED = f"{_STAMPS}.structure_version = (SELECT structure_version FROM {_DEBATES} WHERE id = %s)"
+# stored votes were current before the vote (the stamp's tally version the debate's), move the
+# stamp with the debate's tally version (the vote has moved it by `step`: 1, or 0 for a vote
+# as a named perspective); it answers whether the stamp's tally is current now, that is, was
+# before the vote. The structure version plays no part: a write moves no vote, so the votes
+# stay counted while the claims, sources and notes wait for the next reader (`_current`),
+# who then counts again only the people the writes touched.
 _VOTE_COUNTED = (
     f"INSERT INTO {_STAMPS} (debate_id, structure_version, tally_version, votes_counted) "
     "VALUES (%s, 0, 0, 1) ON CONFLICT (debate_id) DO UPDATE "
-    f"SET votes_counted = {_STAMPS}.votes_counted + 1, tally_version = CASE WHEN {_STAMPED} "
-    f"AND {_STAMPS}.tally_version + %s = (SELECT tally_version FROM {_DEBATES} WHERE id = %s) "
+    f"SET votes_counted = {_STAMPS}.votes_counted + 1, tally_version = CASE WHEN "
+    f"{_STAMPS}.tally_version + %s = (SELECT tally_version FROM {_DEBATES} WHERE id = %s) "
     f"THEN {_STAMPS}.tally_version + %s ELSE {_STAMPS}.tally_version END "
-    f"RETURNING {_STAMPED} AND {_STAMPS}.tally_version = "
-    f"(SELECT tally_version FROM {_DEBATES} WHERE id = %s)"
+    f"RETURNING {_STAMPS}.tally_version = (SELECT tally_version FROM {_DEBATES} WHERE id = %s)"
 )
 
 
@@ -534,15 +538,14 @@ def vote_counted(
     """Count a vote into the stored activity counts, in the vote's transaction, after it:
     `added` +1 (cast at `at`), 0 (changed at `at`) or -1 (withdrawn); `tallied` when it
     moved the debate's tally version (not a vote as a named perspective). When the stored
-    counts were current before the vote, its voter's row and the stamp move with it (two
+    votes were current before the vote (whatever writes wait to be counted), its voter's row
+    and the stamp's tally version move with it (two
     queries, three for someone's first vote; a withdrawal counts the voter's votes again);
     either way the stamp records it (one query), so a reader who counted before it stores
     nothing."""
     step = 1 if tallied else 0
     with connection.cursor() as cursor:
-        cursor.execute(
-            _VOTE_COUNTED, [debate_id, debate_id, step, debate_id, step, debate_id, debate_id]
-        )
+        cursor.execute(_VOTE_COUNTED, [debate_id, step, debate_id, step, debate_id])
         (current,) = cursor.fetchone()
     if not current:
         return
