@@ -421,3 +421,29 @@ def test_a_citation_or_note_deleted_outside_the_services_counts_everyone(
     assert made == [False]
     assert _stored(debate) == counted_from_rows(debate)
     assert cast.editor.pk not in _stored(debate) or _stored(debate)[cast.editor.pk].sources == 0
+
+
+def test_a_vote_between_the_count_and_its_store_counts_the_people_once_more(
+    cast, debate, thesis, pro, monkeypatch
+):
+    """The store refuses counts read before a vote it did not see (`votes_counted`): the
+    reader counts the write's people again, and the vote is in what it stores."""
+    activity_of(debate)
+    services.claim_add(actor=cast.writer, parent=thesis, stance=Stance.CON, text="Raced")
+    made: list[bool] = []
+    real = activity.counted_from_rows
+
+    def counted_then_a_vote(debate, at=None, *, users=None):
+        made.append(users is not None)
+        counted = real(debate, at, users=users)
+        if len(made) == 1:
+            services.vote_cast(user=cast.viewer, point=thesis, value=4)
+        return counted
+
+    monkeypatch.setattr(activity, "counted_from_rows", counted_then_a_vote)
+    activity_of(debate)
+    assert made == [True, True]
+    monkeypatch.undo()
+    assert _stamp_current(debate)
+    assert _stored(debate) == counted_from_rows(debate)
+    assert _stored(debate)[cast.viewer.pk].votes == 1

@@ -391,19 +391,19 @@ def _current(debate: Debate) -> dict[int, Counted] | None:
     if _versions_and_stamp(debate).current:
         return None
     stores = not in_snapshot()  # inside a caller's snapshot nothing is stored
-    with snapshot():
-        now = _versions_and_stamp(debate)
-        touched = _touched_since(debate, now.named_since) if stores else None
-        if touched is not None:
-            counted = counted_from_rows(debate, users=touched)
-        else:
-            counted = counted_from_rows(debate)
-    if touched is not None:
-        if store_counts(
+    for _attempt in range(2):  # a vote between the count and its store: once more
+        with snapshot():
+            now = _versions_and_stamp(debate)
+            touched = _touched_since(debate, now.named_since) if stores else None
+            counted = counted_from_rows(debate, users=touched)  # None: everyone
+        if touched is None:
+            break
+        only = store_counts(
             debate.pk, now.structure, now.tally, now.votes_counted, counted, only=touched
-        ):
+        )
+        if only or _versions_and_stamp(debate).current:  # or another reader stored them
             return None
-        # A vote or another reader came in between: count everyone, as before.
+    else:
         with snapshot():
             now = _versions_and_stamp(debate)
             counted = counted_from_rows(debate)
