@@ -11,12 +11,14 @@ import random
 import pytest
 from django.core.exceptions import ValidationError
 from django.db import connection
+from django.db.models import F
 from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
 
 from arguments import caches, services
 from arguments.models import Claim, Debate, Relation, Stance, UnplacedClaim
 from arguments.services.guards import bump_version
-from arguments.structure import places
+from arguments.structure import loader, places
 from tests.conftest import build_debate
 
 
@@ -206,3 +208,30 @@ def test_postgresql_walks_the_claims_under_by_index(cast):
     assert "Hash Join" not in plan, plan
     for table in (Claim._meta.db_table, Relation._meta.db_table):
         assert f"Seq Scan on {table}" not in plan, plan
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_panels_after_a_write_store_the_claims_with_no_place_before_their_snapshot(
+    client, cast
+):
+    """The cruxes and gaps panels read in a snapshot, read-only on PostgreSQL: the claims
+    with no place left behind by a write are stored before it (a cold worker's first panel
+    after a claim write answered 500 on PostgreSQL), and the read inside writes nothing."""
+    debate = build_debate(60, owner=cast.owner, slug="panels-after-a-write")
+    thesis = debate.claims.get(is_thesis=True)
+    panels = [
+        reverse("arguments:debate_cruxes", args=[debate.slug]),
+        reverse("arguments:debate_gaps", args=[debate.slug]),
+    ]
+    for url in panels:
+        assert client.get(url, headers={"HX-Request": "true"}).status_code == 200
+    for url in panels:
+        services.claim_add(actor=cast.owner, parent=thesis, stance=Stance.PRO, text=url)
+        # What the writer's own request leaves: its process caught up and stored the
+        # strengths (the slices read), not the claims with no place (one version behind).
+        assert loader.store_strengths(Debate.objects.get(pk=debate.pk))
+        Debate.objects.filter(pk=debate.pk).update(unplaced_version=F("unplaced_version") - 1)
+        assert not places.unplaced_current(Debate.objects.get(pk=debate.pk))
+        caches.forget_all()  # a worker that holds nothing
+        assert client.get(url, headers={"HX-Request": "true"}).status_code == 200
+        assert places.unplaced_current(Debate.objects.get(pk=debate.pk))

@@ -40,6 +40,7 @@ from arguments.models import (
     tally_of,
 )
 from arguments.rules.permissions import sees_claim
+from arguments.structure.snapshot import in_snapshot
 
 if TYPE_CHECKING:
     from django.db.backends.utils import CursorWrapper
@@ -356,6 +357,13 @@ def _under_sql(*, stored: bool, fenced: bool) -> str:
     """  # names from the models; values are parameters
 
 
+def ready(debate: Debate) -> None:
+    """Bring the stored claims with no place up to date for a read of `unpublished_under`
+    in a snapshot that follows (a snapshot writes nothing)."""
+    if not unplaced_current(debate):
+        store_unplaced(debate)
+
+
 def unpublished_under(debate: Debate) -> dict[int, Place] | None:
     """The claims of the debate that are not published, are merged or have no place in the
     tree, and every claim beneath them, by id; None when more than `PLACES_MAX`.
@@ -367,7 +375,9 @@ def unpublished_under(debate: Debate) -> dict[int, Place] | None:
     found = _kept.fetch(key)
     if found is not None:
         return found[1]
-    stored = unplaced_current(debate) or store_unplaced(debate)
+    # Inside a read snapshot nothing is written (PostgreSQL's is read-only; SQLite's cannot
+    # always become a writer): its callers bring the rows up to date before it (`ready`).
+    stored = unplaced_current(debate) or (not in_snapshot() and store_unplaced(debate))
     vendor = connections[replicas.reads_from()].vendor
     sql = _under_sql(stored=stored, fenced=vendor == "postgresql")
     values = [
