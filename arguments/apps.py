@@ -27,7 +27,7 @@ class ArgumentsConfig(AppConfig):
 
     def ready(self) -> None:
         # The models are not loaded yet when Django imports this module.
-        from arguments.models import Claim, Debate, Relation  # noqa: PLC0415
+        from arguments.models import Annotation, Citation, Claim, Debate, Relation  # noqa: PLC0415
         from arguments.services import guards  # noqa: PLC0415
         from arguments.services.accounts import account_leave  # noqa: PLC0415
         from arguments.views.language import connect_signals  # noqa: PLC0415
@@ -59,22 +59,34 @@ class ArgumentsConfig(AppConfig):
         # bulk delete of 20,000 relations moves its debate once, not once per row).
         moved: weakref.WeakKeyDictionary[object, set[int]] = weakref.WeakKeyDictionary()
 
-        def deleted_from_tree(sender: type, instance: Claim | Relation, **kwargs: Any) -> None:
-            # However a claim or relation is deleted (a shell; the admin deletes none), its
-            # debate's tree changed in a way no write named: unless the debate itself goes.
+        def deleted_from_tree(
+            sender: type, instance: Claim | Relation | Citation | Annotation, **kwargs: Any
+        ) -> None:
+            # However a claim, relation, citation or note is deleted (a shell; the admin
+            # deletes none), its debate changed in a way no write named (a deleted citation
+            # or note leaves no row to find its adder or author by: the activity counts read
+            # every participant again): unless the debate, or the claim, itself goes.
             origin = kwargs.get("origin")
             model = getattr(origin, "model", type(origin))
             if isinstance(model, type) and issubclass(model, Debate):
                 return
+            if isinstance(instance, Citation | Annotation):
+                if isinstance(model, type) and issubclass(model, Claim):
+                    return  # the claim's own deletion moves its debate
+                debate_id = Claim.objects.filter(pk=instance.claim_id).values_list(
+                    "debate_id", flat=True
+                )[0]
+            else:
+                debate_id = instance.debate_id
             try:
                 done = moved.setdefault(origin, set())
             except TypeError:  # an origin that takes no weak reference: move it every time
                 done = set()
-            if instance.debate_id not in done:
-                done.add(instance.debate_id)
-                guards.deleted_from_tree(instance.debate_id)
+            if debate_id not in done:
+                done.add(debate_id)
+                guards.deleted_from_tree(debate_id)
 
-        for model in (Claim, Relation):
+        for model in (Claim, Relation, Citation, Annotation):
             pre_delete.connect(
                 deleted_from_tree,
                 sender=model,

@@ -11,12 +11,14 @@ import random
 import pytest
 from django.core.exceptions import ValidationError
 from django.db import connection
+from django.db.models import F
 from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
 
 from arguments import caches, services
 from arguments.models import Claim, Debate, Relation, Stance, UnplacedClaim
 from arguments.services.guards import bump_version
-from arguments.structure import places
+from arguments.structure import loader, places
 from tests.conftest import build_debate
 
 
@@ -180,3 +182,56 @@ def test_the_stored_claims_are_caught_up_from_the_claims_changed_only(cast, deba
     inserts = [q["sql"] for q in queries if "INSERT INTO" in q["sql"]]
     assert inserts and all(" IN (" in sql for sql in inserts), inserts
     assert len(queries) <= 8, "\n".join(q["sql"] for q in queries)
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL's plan")
+def test_postgresql_walks_the_claims_under_by_index(cast):
+    """PostgreSQL cannot estimate a recursive query: left free, it scanned and hashed every
+    relation at each level and every claim of the debate for a few claims found (100 ms at
+    20,000 claims). Each level reads the children of the claims found by the relations'
+    parent index, and each row carries its claim: no scan, no hash of the debate's rows."""
+    debate = build_debate(2000, owner=cast.owner, slug="planned-pg")
+    hidden = Claim.objects.filter(debate=debate, is_thesis=False).order_by("pk")[:3]
+    Claim.objects.filter(pk__in=[c.pk for c in hidden]).update(status=Claim.Status.HIDDEN)
+    bump_version(debate)
+    with connection.cursor() as cursor:
+        cursor.execute(f"ANALYZE {Claim._meta.db_table}, {Relation._meta.db_table}")
+    found = _under(debate)
+    assert {c.pk for c in hidden} <= found and len(found) > len(hidden)
+    caches.forget_all()
+    with CaptureQueriesContext(connection) as queries:
+        places.unpublished_under(Debate.objects.get(pk=debate.pk))
+    (read,) = [q["sql"] for q in queries if "WITH RECURSIVE under" in q["sql"]]
+    with connection.cursor() as cursor:
+        cursor.execute(f"EXPLAIN {read}")
+        plan = "\n".join(row[0] for row in cursor.fetchall())
+    assert "Hash Join" not in plan, plan
+    for table in (Claim._meta.db_table, Relation._meta.db_table):
+        assert f"Seq Scan on {table}" not in plan, plan
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_panels_after_a_write_store_the_claims_with_no_place_before_their_snapshot(
+    client, cast
+):
+    """The cruxes and gaps panels read in a snapshot, read-only on PostgreSQL: the claims
+    with no place left behind by a write are stored before it (a cold worker's first panel
+    after a claim write answered 500 on PostgreSQL), and the read inside writes nothing."""
+    debate = build_debate(60, owner=cast.owner, slug="panels-after-a-write")
+    thesis = debate.claims.get(is_thesis=True)
+    panels = [
+        reverse("arguments:debate_cruxes", args=[debate.slug]),
+        reverse("arguments:debate_gaps", args=[debate.slug]),
+    ]
+    for url in panels:
+        assert client.get(url, headers={"HX-Request": "true"}).status_code == 200
+    for url in panels:
+        services.claim_add(actor=cast.owner, parent=thesis, stance=Stance.PRO, text=url)
+        # What the writer's own request leaves: its process caught up and stored the
+        # strengths (the slices read), not the claims with no place (one version behind).
+        assert loader.store_strengths(Debate.objects.get(pk=debate.pk))
+        Debate.objects.filter(pk=debate.pk).update(unplaced_version=F("unplaced_version") - 1)
+        assert not places.unplaced_current(Debate.objects.get(pk=debate.pk))
+        caches.forget_all()  # a worker that holds nothing
+        assert client.get(url, headers={"HX-Request": "true"}).status_code == 200
+        assert places.unplaced_current(Debate.objects.get(pk=debate.pk))

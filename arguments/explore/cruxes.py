@@ -214,6 +214,7 @@ def _from_slices(
     load may store strengths, and the snapshot is read-only)."""
     if not lens.reads_slices:
         return None
+    places.ready(lens.debate)  # a write, outside the read-only snapshot
     with snapshot():
         sees = _seeing(lens)
         ranked = rank(sees) if sees is not None else None

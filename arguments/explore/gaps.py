@@ -322,6 +322,7 @@ def _sliced(lens: Lens, *, limit: int) -> Gaps | None:
     debate = lens.debate
     if not stored_gaps.current(debate):
         stored_gaps.bring_up_to_date(debate)  # else the walk below
+    places.ready(debate)  # a write, outside the read-only snapshot
     with snapshot():
         under = places.unpublished_under(debate)
         votes = lens.votes

@@ -26,7 +26,7 @@ from django.db import connection, transaction
 from django.db.models import Case, Count, F, Max, OuterRef, Q, Subquery, Value, When
 from django.db.models.functions import Coalesce
 
-from arguments import caches
+from arguments import caches, selectors
 from arguments.models import (
     ActivityStamp,
     Annotation,
@@ -226,9 +226,12 @@ COUNTED = tuple(f.name for f in fields(Counted))
 NOTHING = Counted()
 
 
-def counted_from_rows(debate: Debate, at: AsOf | None = None) -> dict[int, Counted]:
+def counted_from_rows(
+    debate: Debate, at: AsOf | None = None, *, users: Collection[int] | None = None
+) -> dict[int, Counted]:
     """Every participant's counts from the debate's rows (four grouped queries over all of
-    them): what the stored counts are a copy of, and, `at` a snapshot, the counts as of it."""
+    them): what the stored counts are a copy of, and, `at` a snapshot, the counts as of it;
+    `users`: theirs only (each query by its author's or voter's index)."""
     published = Claim.Status.PUBLISHED
     claims_then = Claim.objects.filter(debate=debate)
     cited = Citation.objects.filter(claim__debate=debate)
@@ -245,6 +248,11 @@ def counted_from_rows(debate: Debate, at: AsOf | None = None) -> dict[int, Count
         voted = voted.filter(created_at__lte=at.taken_at)
         noted = noted.filter(claim_id__in=held, created_at__lte=at.taken_at)
         vote_time = "created_at"  # a vote changed since was cast by then
+    if users is not None:
+        claims_then = claims_then.filter(author_id__in=users)
+        cited = cited.filter(added_by_id__in=users)
+        voted = voted.filter(user_id__in=users)
+        noted = noted.filter(author_id__in=users)
     claims, claims_at = _grouped(
         claims_then.values_list("author_id").annotate(n=Count("id"), last=Max("created_at"))
     )
@@ -301,7 +309,10 @@ def _flags_received(
 # queryset update that bumps): the reader counts them again from the rows and stores what
 # changed, as the stored strengths are kept. A vote, the write a class makes most, keeps the
 # counts current itself (`vote_counted`): it moves its voter's row and the stamp with the
-# debate's tally version when the stamp was current, so the table after a vote costs its rows.
+# debate's tally version when the stamp's was current, so the table after a vote costs its
+# rows. After writes that named the claims they changed (`StructureChange`, no `rebuilt_in`
+# since the stamp), with the votes counted, the reader counts again only the people those
+# claims concern: their authors, who cited them and who wrote notes on them (`_current`).
 
 
 caches.register(
@@ -314,7 +325,39 @@ caches.register(
 )
 
 
-def _versions_and_stamp(debate: Debate) -> tuple[int, int, tuple[int, int, int] | None]:
+# More claims changed since the stamp than this (or more people who wrote, cited or noted on
+# them than `USERS_MAX`): count every participant again instead of those people.
+CHANGES_MAX = 500
+USERS_MAX = 500
+
+
+@dataclass(frozen=True, slots=True)
+class _Versions:
+    """The debate's versions and its activity stamp's, as one query read them."""
+
+    structure: int
+    tally: int
+    rebuilt_in: int
+    stamp: tuple[int, int, int] | None  # (structure, tally, votes counted); None: no stamp
+
+    @property
+    def current(self) -> bool:
+        return self.stamp is not None and self.stamp[:2] == (self.structure, self.tally)
+
+    @property
+    def votes_counted(self) -> int | None:
+        return self.stamp[2] if self.stamp is not None else None
+
+    @property
+    def named_since(self) -> int | None:
+        """The stamp's structure version when every write since named the claims it changed
+        and no vote came in since (the counts are behind those claims only), else None."""
+        if self.stamp is None or self.stamp[1] != self.tally:
+            return None
+        return self.stamp[0] if self.rebuilt_in <= self.stamp[0] else None
+
+
+def _versions_and_stamp(debate: Debate) -> _Versions:
     """The debate's (structure, tally) versions and its activity stamp: one query."""
     stamps = ActivityStamp.objects.filter(debate_id=OuterRef("pk"))
     row = (
@@ -322,15 +365,16 @@ def _versions_and_stamp(debate: Debate) -> tuple[int, int, tuple[int, int, int] 
         .values_list(
             "structure_version",
             "tally_version",
+            "rebuilt_in",
             Subquery(stamps.values("structure_version")[:1]),
             Subquery(stamps.values("tally_version")[:1]),
             Subquery(stamps.values("votes_counted")[:1]),
         )
         .get()
     )
-    structure, tally, stamp_structure, stamp_tally, counted = row
+    structure, tally, rebuilt_in, stamp_structure, stamp_tally, counted = row
     stamp = None if stamp_structure is None else (stamp_structure, stamp_tally, counted)
-    return structure, tally, stamp
+    return _Versions(structure, tally, rebuilt_in, stamp)
 
 
 def _stored(debate: Debate, user_ids: Collection[int] | None) -> dict[int, Counted]:
@@ -341,16 +385,59 @@ def _stored(debate: Debate, user_ids: Collection[int] | None) -> dict[int, Count
 
 
 def _current(debate: Debate) -> dict[int, Counted] | None:
-    """None when the stored counts are current (one query); else every participant's counts
-    from the rows, stored."""
-    structure, tally, stamp = _versions_and_stamp(debate)
-    if stamp is not None and stamp[:2] == (structure, tally):
+    """None when the stored counts are current (one query), or were made current by counting
+    again just the people the writes since touched; else every participant's counts from the
+    rows, stored."""
+    if _versions_and_stamp(debate).current:
         return None
-    with snapshot():
-        structure, tally, stamp = _versions_and_stamp(debate)
-        counted = counted_from_rows(debate)
-    store_counts(debate.pk, structure, tally, stamp[2] if stamp else None, counted)
+    stores = not in_snapshot()  # inside a caller's snapshot nothing is stored
+    for _attempt in range(2):  # a vote between the count and its store: once more
+        with snapshot():
+            now = _versions_and_stamp(debate)
+            touched = _touched_since(debate, now.named_since) if stores else None
+            counted = counted_from_rows(debate, users=touched)  # None: everyone
+        if touched is None:
+            break
+        only = store_counts(
+            debate.pk, now.structure, now.tally, now.votes_counted, counted, only=touched
+        )
+        if only or _versions_and_stamp(debate).current:  # or another reader stored them
+            return None
+    else:
+        with snapshot():
+            now = _versions_and_stamp(debate)
+            counted = counted_from_rows(debate)
+    store_counts(debate.pk, now.structure, now.tally, now.votes_counted, counted)
     return counted
+
+
+def _touched_since(debate: Debate, since: int | None) -> list[int] | None:
+    """The people whose counts the writes after structure version `since` may have changed:
+    the authors of the claims they changed (`StructureChange`), who added those claims'
+    citations and who wrote their notes (two queries); None when `since` is None or they are
+    too many (`CHANGES_MAX`, `USERS_MAX`). A claim's status counts for its author and its
+    citations' adders; a note's for its author: each write that changes one names the claim."""
+    if since is None:
+        return None
+    changed = selectors.claims_changed_since(debate.pk, since)
+    if len(changed) > CHANGES_MAX:
+        return None
+    if not changed:
+        return []
+    # One query (a union of three, by each table's claim index); no ordering in its parts.
+    authors = Claim.objects.filter(pk__in=changed, author_id__isnull=False)
+    adders = Citation.objects.filter(claim_id__in=changed, added_by_id__isnull=False)
+    noters = Annotation.objects.filter(claim_id__in=changed, author_id__isnull=False)
+    people = (
+        authors.order_by()
+        .values_list("author_id")
+        .union(
+            adders.order_by().values_list("added_by_id"),
+            noters.order_by().values_list("author_id"),
+        )
+    )
+    found = sorted({uid for (uid,) in people})
+    return found if len(found) <= USERS_MAX else None
 
 
 def counted_now(debate: Debate, user_ids: Collection[int] | None = None) -> dict[int, Counted]:
@@ -370,10 +457,15 @@ def store_counts(
     tally: int,
     votes_counted: int | None,
     counted: Mapping[int, Counted],
+    *,
+    only: Collection[int] | None = None,
 ) -> bool:
     """Store counts made at these versions, as the changes from what is stored, under the
     stamp's row lock; not when a vote was counted in since they were read (`votes_counted`,
-    None: no stamp then), nor over counts of newer versions. True when it stored."""
+    None: no stamp then), nor over counts of newer versions. True when it stored.
+
+    `only`: the counts are those people's alone (the others' stored counts were current at
+    the stamp and no write since touched them): their rows are stored, the others kept."""
     if in_snapshot():
         return False
     with transaction.atomic():
@@ -390,7 +482,9 @@ def store_counts(
             return False
         if now[0] > structure or now[1] > tally:
             return False
-        stored = _stored_for_update(debate_id)
+        if only is not None and now[1] != tally:
+            return False  # the others' votes are behind: only a whole count catches them up
+        stored = _stored_for_update(debate_id, only)
         gone = [uid for uid in stored if uid not in counted]
         if gone:
             ParticipantActivity.objects.filter(debate_id=debate_id, user_id__in=gone).delete()
@@ -412,26 +506,29 @@ def store_counts(
     return True
 
 
-def _stored_for_update(debate_id: int) -> dict[int, Counted]:
+def _stored_for_update(debate_id: int, only: Collection[int] | None) -> dict[int, Counted]:
     rows = ParticipantActivity.objects.filter(debate_id=debate_id)
+    if only is not None:
+        rows = rows.filter(user_id__in=only)
     return {uid: Counted(*figures) for uid, *figures in rows.values_list("user_id", *COUNTED)}
 
 
 _STAMPS = ActivityStamp._meta.db_table
 _DEBATES = Debate._meta.db_table
 # One statement: count the vote into the stamp (made when there is none: stale) and, if the
-# stored counts were current before the vote, move the stamp with the debate's tally version
-# (the vote has moved it by `step`: 1, or 0 for a vote as a named perspective); it answers
-# whether the stamp is current now, that is, was before the vote.
-_STAMPED = f"{_STAMPS}.structure_version = (SELECT structure_version FROM {_DEBATES} WHERE id = %s)"
+# stored votes were current before the vote (the stamp's tally version the debate's), move the
+# stamp with the debate's tally version (the vote has moved it by `step`: 1, or 0 for a vote
+# as a named perspective); it answers whether the stamp's tally is current now, that is, was
+# before the vote. The structure version plays no part: a write moves no vote, so the votes
+# stay counted while the claims, sources and notes wait for the next reader (`_current`),
+# who then counts again only the people the writes touched.
 _VOTE_COUNTED = (
     f"INSERT INTO {_STAMPS} (debate_id, structure_version, tally_version, votes_counted) "
     "VALUES (%s, 0, 0, 1) ON CONFLICT (debate_id) DO UPDATE "
-    f"SET votes_counted = {_STAMPS}.votes_counted + 1, tally_version = CASE WHEN {_STAMPED} "
-    f"AND {_STAMPS}.tally_version + %s = (SELECT tally_version FROM {_DEBATES} WHERE id = %s) "
+    f"SET votes_counted = {_STAMPS}.votes_counted + 1, tally_version = CASE WHEN "
+    f"{_STAMPS}.tally_version + %s = (SELECT tally_version FROM {_DEBATES} WHERE id = %s) "
     f"THEN {_STAMPS}.tally_version + %s ELSE {_STAMPS}.tally_version END "
-    f"RETURNING {_STAMPED} AND {_STAMPS}.tally_version = "
-    f"(SELECT tally_version FROM {_DEBATES} WHERE id = %s)"
+    f"RETURNING {_STAMPS}.tally_version = (SELECT tally_version FROM {_DEBATES} WHERE id = %s)"
 )
 
 
@@ -441,15 +538,14 @@ def vote_counted(
     """Count a vote into the stored activity counts, in the vote's transaction, after it:
     `added` +1 (cast at `at`), 0 (changed at `at`) or -1 (withdrawn); `tallied` when it
     moved the debate's tally version (not a vote as a named perspective). When the stored
-    counts were current before the vote, its voter's row and the stamp move with it (two
+    votes were current before the vote (whatever writes wait to be counted), its voter's row
+    and the stamp's tally version move with it (two
     queries, three for someone's first vote; a withdrawal counts the voter's votes again);
     either way the stamp records it (one query), so a reader who counted before it stores
     nothing."""
     step = 1 if tallied else 0
     with connection.cursor() as cursor:
-        cursor.execute(
-            _VOTE_COUNTED, [debate_id, debate_id, step, debate_id, step, debate_id, debate_id]
-        )
+        cursor.execute(_VOTE_COUNTED, [debate_id, step, debate_id, step, debate_id])
         (current,) = cursor.fetchone()
     if not current:
         return
