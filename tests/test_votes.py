@@ -179,8 +179,10 @@ def test_a_vote_and_the_page_with_votes_cost_fixed_queries(
     # the performance issue sets; say why if it grows. +3 (issue 35 item 2): the member
     # pages' store reads the session and the reader (with the debate's versions, which the
     # view then reuses) before the view, and the site's write count after it, to keep the
-    # page; its next request is one query (views/member_pages.py).
-    with django_assert_max_num_queries(13):
+    # page; its next request is one query (views/member_pages.py). +1 (issue 35 item 2,
+    # session 8): whether the reader is like others (no row of their own), so that one
+    # rendering serves every such reader of their role after a write.
+    with django_assert_max_num_queries(14):
         assert client.get(debate.get_absolute_url()).status_code == 200
 
 
