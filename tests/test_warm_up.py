@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import logging
+from dataclasses import fields
 
 import pytest
 from django.template import engines
+from django.urls import reverse
 
+from arguments.reading import links
 from arguments.views import warm_up
 
 
@@ -23,3 +26,13 @@ def test_warm_up_parses_every_site_template_and_every_language(
     assert loaded["languages"] >= 6
     assert loaded["patterns"] > 100
 
+
+def test_each_debates_routes_are_the_urls_the_urlconf_reverses() -> None:
+    """Each pattern is reversed once with holes for the slug and the id
+    (`links.route_patterns`), then filled per debate: the same URLs as reversing each."""
+    for slug in ("open-weights", "a_b-9", "slug-hole"):
+        routes = links.routes_for(slug)
+        for field, (name, key) in links._PATTERNS.items():
+            route = getattr(routes, field)
+            assert route(42) == reverse(name, kwargs={"slug": slug, key: 42}), field
+    assert {f.name for f in fields(links.Routes)} == set(links._PATTERNS)

@@ -5,7 +5,7 @@ them), each pattern's regex and the resolver's reverse maps, one set per languag
 template of the site and every form widget's, parsed and kept by the cached loader; each
 language's translation catalog and formats; the modules a first request imports (the SQL
 compiler, the context processors, the messages' and session's classes); each model's
-relation tree.
+relation tree; the patterns of a debate's links (`links.route_patterns`).
 
 Measured (docs/PERFORMANCE.md, "Listings cold"): a fresh worker's first home page cost about
 260 ms of CPU over its later ones' 20, nearly all of it the URLconf's imports (the API's
@@ -25,9 +25,11 @@ from django.conf import settings
 from django.db import connections
 from django.template import engines
 from django.template.backends.django import DjangoTemplates
-from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.urls import URLPattern, URLResolver, get_resolver, get_script_prefix, reverse
 from django.utils import formats, translation
 from django.utils.module_loading import import_string
+
+from arguments.reading import links
 
 logger = logging.getLogger(__name__)
 
@@ -68,6 +70,7 @@ def warm_up() -> dict[str, int]:
             reverse("arguments:debate_list")  # the resolver's maps, one set per language
             patterns = _compile_patterns(resolver.url_patterns)
             formats.get_format("DATE_FORMAT")  # the language's formats module
+    links.route_patterns(get_script_prefix())  # a debate's links, with holes to fill
     for alias in connections:
         connections[alias].ops.compiler("SQLCompiler")  # imported, no connection opened
     import_string(settings.MESSAGE_STORAGE)
