@@ -8,12 +8,14 @@ import datetime
 import re
 
 import pytest
+from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
 from arguments import caches, services
 from arguments.models import Debate, Stance
 from arguments.views import debate_cards
+from arguments.views.cards import CSRF_STAND_IN
 
 pytestmark = pytest.mark.django_db
 
@@ -168,3 +170,22 @@ def test_a_listing_from_kept_cards_costs_the_same_queries(
     caches.forget_all()
     with django_assert_max_num_queries(7):
         client.get("/")
+
+
+def test_the_kept_new_debate_form_carries_each_requests_own_token(listed, cast, monkeypatch):
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(cast.writer)
+    client.get("/")
+    kept = _counting_keeps(monkeypatch)
+    page = client.get("/").content.decode()
+    assert kept == []  # the form and the cards from the store
+    assert CSRF_STAND_IN not in page
+    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page)
+    assert token is not None
+    response = client.post(
+        reverse("arguments:debate_new"),
+        {"title": "Kept forms?", "thesis": "Yes.", "visibility": "public",
+         "default_role": "writer", "csrfmiddlewaretoken": token[1]},
+    )  # fmt: skip
+    assert response.status_code == 302
+    assert Debate.objects.filter(title="Kept forms?").exists()

@@ -18,7 +18,7 @@ from arguments.models import Stance
 from arguments.reading.markup import render_markdown
 from arguments.reading.picker import Picker, picker_of
 from arguments.views.cards import render_card, render_item
-from arguments.views.debate_cards import render_debate_card
+from arguments.views.debate_cards import render_debate_card, render_new_debate_form
 
 if TYPE_CHECKING:
     from arguments.models import Debate, Tag
@@ -47,6 +47,13 @@ def debate_card(context: Context, debate: Debate, template_name: str) -> SafeStr
     """A debate's card in a list (`template_name`: the home page's or Explore's), rendered
     once per worker for each way it can look (arguments/views/debate_cards.py)."""
     return render_debate_card(debate, template_name, context)
+
+
+@register.simple_tag(takes_context=True)
+def new_debate_form(context: Context) -> SafeString:
+    """The home page's "New debate" form (`form`), the empty one kept per language with
+    this request's CSRF token (arguments/views/debate_cards.py)."""
+    return render_new_debate_form(context)
 
 
 @register.simple_tag

@@ -15,6 +15,10 @@ One part of a card moves with the clock, not with the debate: "active 3 minutes 
 card is kept with a stand-in there, and each request puts in the time since, as the
 template's `timesince` would (the `<time datetime>` beside it is the debate's own). No
 part of a card is per reader: a member's own marks are not on the cards.
+
+The home page's "New debate" form (a member's, folded) is kept the same way, once per
+language: the empty form is the same for every member but for its CSRF token, which is put
+in per request as the claim cards' is (arguments/views/cards.py).
 """
 
 from __future__ import annotations
@@ -30,12 +34,14 @@ from django.utils.timezone import get_current_timezone_name
 from django.utils.translation import get_language
 
 from arguments import caches
+from arguments.views.cards import CSRF_STAND_IN
 
 if TYPE_CHECKING:
     from django.template import Context, Engine
 
     from arguments.models import Debate
 
+NEW_DEBATE_FORM = "arguments/_debate_form.html"
 EXPLORE_CARD = "arguments/_debate_card.html"  # Explore's lists and a tag's page
 HOME_CARD = "arguments/_home_card.html"  # the home page: its theses, no description
 # What a kept card holds in place of the time since the debate's last activity (nothing to
@@ -111,6 +117,23 @@ def render_debate_card(debate: Debate, template_name: str, context: Context) -> 
     return mark_safe(f"{kept.head}{since}{kept.tail}")
 
 
+def render_new_debate_form(context: Context) -> SafeString:
+    """The empty "New debate" form (`form` in the context, unbound) as `_debate_form.html`
+    renders it, kept per language, with this request's CSRF token put in. A bound form (its
+    values, its errors) is rendered each time."""
+    form = context["form"]
+    if form.is_bound:
+        return mark_safe(_engine(context).get_template(NEW_DEBATE_FORM).render(context))
+    key = (NEW_DEBATE_FORM, get_language(), get_script_prefix(), tuple(form.initial.items()))
+    kept = _cards.fetch(key)
+    if kept is None:
+        with context.push(csrf_token=CSRF_STAND_IN):
+            html = _engine(context).get_template(NEW_DEBATE_FORM).render(context)
+        kept = KeptCard(html, None, caches.text_size(html) + 200)
+        _cards.keep(key, kept)
+    return mark_safe(kept.head.replace(CSRF_STAND_IN, str(context.get("csrf_token", ""))))
+
+
 def forget_debate_cards() -> None:
     """Drop every debate card this worker holds (tests that compare fresh renders)."""
     _cards.clear()
@@ -120,7 +143,8 @@ caches.register(
     "debate cards",
     kept=caches.Kept.PROCESS,
     key="the card's template, the interface's language, the time zone, the script prefix "
-    "and the card's `fingerprint`: every value of the debate the card shows",
+    "and the card's `fingerprint`: every value of the debate the card shows; the empty "
+    "new-debate form's template, language, script prefix and initial values",
     stale="never: anything shown changes the key (the time since the last activity is put "
     "in on each request); the cards used last are kept, within their budget of bytes",
     forget=forget_debate_cards,
