@@ -31,7 +31,7 @@ import re
 import time
 from dataclasses import dataclass
 from difflib import SequenceMatcher
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from django.contrib.postgres.search import (
     SearchHeadline,
@@ -424,7 +424,7 @@ def debate_matches(query: str) -> Q:
     return Q(pk__in=found)
 
 
-def _worded_debates(query: str) -> QuerySet[Debate]:
+def _worded_debates(query: str) -> QuerySet[Any, Any]:
     """The ids of debates whose words match the query (PostgreSQL full text, so "releasing
     weights" finds "release model weights"), through their vector's index (0038)."""
     return (
