@@ -3,7 +3,11 @@
 from __future__ import annotations
 
 import logging
+import os
+import subprocess
+import sys
 from dataclasses import fields
+from pathlib import Path
 
 import pytest
 from django.template import engines
@@ -36,3 +40,18 @@ def test_each_debates_routes_are_the_urls_the_urlconf_reverses() -> None:
             route = getattr(routes, field)
             assert route(42) == reverse(name, kwargs={"slug": slug, key: 42}), field
     assert {f.name for f in fields(links.Routes)} == set(links._PATTERNS)
+
+
+def test_a_warm_worker_holds_no_database_connection_before_its_first_request() -> None:
+    """So a server may load the app before forking its workers (gunicorn's --preload)."""
+    code = (
+        "import debate.wsgi\n"
+        "from django.db import connections\n"
+        "print(sum(connections[a].connection is not None for a in connections))\n"
+    )
+    root = Path(__file__).resolve().parents[1]
+    done = subprocess.run(
+        [sys.executable, "-c", code], cwd=root, capture_output=True, text=True, check=True,
+        env=os.environ | {"PYTHONPATH": str(root), "DJANGO_SETTINGS_MODULE": "debate.settings"},
+    )  # fmt: skip
+    assert done.stdout.strip().splitlines()[-1] == "0"
