@@ -13,7 +13,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from arguments import caches, services
-from arguments.models import Debate, Stance
+from arguments.models import Claim, Debate, Stance
 from arguments.views import debate_cards
 from arguments.views.cards import CSRF_STAND_IN
 
@@ -189,3 +189,26 @@ def test_the_kept_new_debate_form_carries_each_requests_own_token(listed, cast, 
     )  # fmt: skip
     assert response.status_code == 302
     assert Debate.objects.filter(title="Kept forms?").exists()
+
+
+def test_search_results_from_kept_hits_are_the_results_rendered_afresh(
+    client, listed, cast, monkeypatch
+):
+    thesis = listed[2].claims.get(is_thesis=True)
+    pro = services.claim_add(
+        actor=cast.owner, parent=thesis, stance=Stance.PRO, text="Audits of thresholds work."
+    )
+    for page in ("/?q=audits+thresholds", f"/d/{listed[2].slug}/search/?q=audits"):
+        first = _page(client, page)
+        assert "Audits</mark>" in first or "<mark>Audits" in first
+        kept = _counting_keeps(monkeypatch)
+        assert _page(client, page) == first
+        assert kept == []  # every hit (and card) from the store
+        monkeypatch.undo()
+        debate_cards.forget_debate_cards()
+        assert _page(client, page) == first
+    Claim.objects.filter(pk=pro.pk).update(text="Audits of thresholds fail.")
+    page = _page(client, "/?q=audits+thresholds")
+    assert "fail." in page
+    debate_cards.forget_debate_cards()
+    assert _page(client, "/?q=audits+thresholds") == page

@@ -16,6 +16,9 @@ card is kept with a stand-in there, and each request puts in the time since, as 
 template's `timesince` would (the `<time datetime>` beside it is the debate's own). No
 part of a card is per reader: a member's own marks are not on the cards.
 
+A search's results (a claim found, in its place: `_search_hit.html`) are kept the same way,
+keyed by every field of the hit and what it shows of its debate.
+
 The home page's "New debate" form (a member's, folded) is kept the same way, once per
 language: the empty form is the same for every member but for its CSRF token, which is put
 in per request as the claim cards' is (arguments/views/cards.py).
@@ -23,7 +26,8 @@ in per request as the claim cards' is (arguments/views/cards.py).
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
+from operator import attrgetter
 from typing import TYPE_CHECKING, Any
 
 from django.urls import get_script_prefix
@@ -34,6 +38,7 @@ from django.utils.timezone import get_current_timezone_name
 from django.utils.translation import get_language
 
 from arguments import caches
+from arguments.explore.search import Hit
 from arguments.views.cards import CSRF_STAND_IN
 
 if TYPE_CHECKING:
@@ -42,6 +47,7 @@ if TYPE_CHECKING:
     from arguments.models import Debate
 
 NEW_DEBATE_FORM = "arguments/_debate_form.html"
+SEARCH_HIT = "arguments/_search_hit.html"  # a claim found, in a search's results
 EXPLORE_CARD = "arguments/_debate_card.html"  # Explore's lists and a tag's page
 HOME_CARD = "arguments/_home_card.html"  # the home page: its theses, no description
 # What a kept card holds in place of the time since the debate's last activity (nothing to
@@ -56,6 +62,10 @@ class KeptCard:
     tail: str | None  # after it (None: a card that shows no such time)
     nbytes: int  # the card's and its key's strings (the key holds the title and description)
 
+
+# Every field of a search hit but its debate (keyed by what a hit shows of it): a field added
+# to `Hit` is in the key.
+_HIT = attrgetter(*(f.name for f in fields(Hit) if f.name != "debate"))
 
 # Debate cards, about 1 KB each with their keys, bounded by bytes (issue 35).
 _cards = caches.Bounded("debate cards", sizer=lambda card: card.nbytes, default_mb=2)
@@ -134,6 +144,32 @@ def render_new_debate_form(context: Context) -> SafeString:
     return mark_safe(kept.head.replace(CSRF_STAND_IN, str(context.get("csrf_token", ""))))
 
 
+def render_search_hit(hit: Hit, show_debate: bool, context: Context) -> SafeString:
+    """A search result (`_search_hit.html`), kept: its HTML is made of the hit's fields and
+    its debate's title, slug and language alone (whether the reader sees the claim was
+    decided before it became a hit)."""
+    debate = hit.debate
+    key = (
+        SEARCH_HIT,
+        get_language(),
+        get_script_prefix(),
+        bool(show_debate),
+        _HIT(hit),
+        debate.pk,
+        debate.slug,
+        debate.title,
+        debate.language,
+    )
+    kept = _cards.fetch(key)
+    if kept is None:
+        with context.push(hit=hit, show_debate=show_debate):
+            html = _engine(context).get_template(SEARCH_HIT).render(context)
+        strings = sum(caches.text_size(str(part)) for part in _HIT(hit) if isinstance(part, str))
+        kept = KeptCard(html, None, caches.text_size(html) + strings + 300)
+        _cards.keep(key, kept)
+    return mark_safe(kept.head)
+
+
 def forget_debate_cards() -> None:
     """Drop every debate card this worker holds (tests that compare fresh renders)."""
     _cards.clear()
@@ -144,7 +180,9 @@ caches.register(
     kept=caches.Kept.PROCESS,
     key="the card's template, the interface's language, the time zone, the script prefix "
     "and the card's `fingerprint`: every value of the debate the card shows; the empty "
-    "new-debate form's template, language, script prefix and initial values",
+    "new-debate form's template, language, script prefix and initial values; a search "
+    "hit's template, language, script prefix, every field of the hit and its debate's slug, "
+    "title and language",
     stale="never: anything shown changes the key (the time since the last activity is put "
     "in on each request); the cards used last are kept, within their budget of bytes",
     forget=forget_debate_cards,
