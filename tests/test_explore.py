@@ -299,8 +299,7 @@ def test_a_search_across_debates_costs_the_same_queries_for_few_and_many_debates
 
 def test_the_home_pages_search_finds_debates_by_their_title_description_or_words(cast):
     """`search.debate_matches`: a substring of the title or the description, any case, short
-    or long (PostgreSQL finds the long ones through trigram indexes, migration 0039), and on
-    PostgreSQL the words too; the same debates whichever way they are found."""
+    or long, and on PostgreSQL the words too."""
     _debate(cast.owner, "Carbon taxes at the border?", description="Tariffs on *imports*.")
     _debate(cast.owner, "Open weights?", description="Releasing model weights to everyone.")
     _debate(cast.owner, "Quiet?")

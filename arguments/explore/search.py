@@ -31,7 +31,7 @@ import re
 import time
 from dataclasses import dataclass
 from difflib import SequenceMatcher
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from django.contrib.postgres.search import (
     SearchHeadline,
@@ -396,47 +396,16 @@ def search_claims(user: AnyUser, query: str, *, limit: int = 20) -> list[Hit]:
     return _hits(found, lenses, query, limit)
 
 
-TRIGRAM = 3  # characters: the shortest substring a trigram index finds
-
-
 def debate_matches(query: str) -> Q:
-    """Debates whose title or description holds the query (a Q for `Debate` rows); on
-    PostgreSQL also those whose words match it (full text).
-
-    On PostgreSQL the debates are found through indexes: each way of matching is its own
-    statement on its index (the title's and the description's trigrams for the substring,
-    migration 0039; their text vector, 0038), united, so no search reads every debate's
-    title and description (an `OR` of them in one filter did: 22 ms at 4,000 debates for
-    a query matching nothing, issue 35). The same debates either way."""
-    if not _postgres() or len(query) < TRIGRAM:
-        # A trigram index serves a substring of three characters or more; a shorter one is
-        # looked for while walking the listing's own order, which stops at its page.
-        contained = Q(title__icontains=query) | Q(description__icontains=query)
-        return contained | _worded(query) if _postgres() and words_of(query) else contained
-    debates = Debate.objects.order_by()
-    found = (
-        debates.filter(title__icontains=query)
-        .values("id")
-        .union(debates.filter(description__icontains=query).values("id"))
-    )
-    if words_of(query):
-        found = found.union(_worded_debates(query))
-    return Q(pk__in=found)
-
-
-def _worded_debates(query: str) -> QuerySet[Any, Any]:
-    """The ids of debates whose words match the query (PostgreSQL full text, so "releasing
-    weights" finds "release model weights"), through their vector's index (0038)."""
-    return (
-        Debate.objects.order_by()
-        .annotate(document=debate_vector())
-        .filter(document=SearchQuery(query, search_type="websearch", config=CONFIG))
-        .values("id")
-    )
-
-
-def _worded(query: str) -> Q:
-    return Q(pk__in=_worded_debates(query))
+    """Debates whose title or description holds the query (a Q for `Debate` rows)."""
+    matches = Q(title__icontains=query) | Q(description__icontains=query)
+    if _postgres() and words_of(query):
+        # Full-text as well, so "releasing weights" finds "release model weights".
+        ids = Debate.objects.annotate(document=debate_vector()).filter(
+            document=SearchQuery(query, search_type="websearch", config=CONFIG)
+        )
+        matches |= Q(pk__in=ids.values("id"))
+    return matches
 
 
 # -- near duplicates, while a claim is written -----------------------------------------------
