@@ -221,6 +221,7 @@ PROCESS_CACHE_BUDGETS: dict[str, float] = {
         "perspectives": 8,
         "outlines now": 6,
         "cards": 6,
+        "debate cards": 2,  # a listing's card and its key: about 1.5 KB
         "visitor pages": 8,  # a page is about 40 KB
         # A member's page is kept twice (its parts and as last filled), 2 bytes a character
         # (a "⋯" makes the whole text so): about 320 KB at 20,000 claims. A class of 60 read

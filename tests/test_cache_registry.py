@@ -100,6 +100,7 @@ def test_forget_all_leaves_every_store_of_this_process_empty(client, cast, debat
     version = debate_freeze(actor=cast.owner, debate=debate).number
     client.get(f"/d/{debate.slug}/v/{version}/diff/")  # the debate's outline now, kept
     client.get(f"/api/v1/debates/{debate.slug}")  # what a reader sees, kept for the API
+    client.get(reverse("arguments:debate_list"))  # the debates' cards on the home page
     process = [store for store in caches.stores() if store.kept is caches.Kept.PROCESS]
     assert [store.name for store in process if not _size(store.holds)] == []  # all filled
     debate.refresh_from_db()
@@ -137,6 +138,7 @@ def test_no_store_counts_less_than_half_of_what_its_entries_take(client, cast, d
     client.get(debate.get_absolute_url())
     client.get(f"/d/{debate.slug}/map.svg")
     client.get(f"/api/v1/debates/{debate.slug}")
+    client.get(reverse("arguments:explore"))  # the debates' cards
     client.force_login(cast.moderator)
     client.get(debate.get_absolute_url())
     client.get(reverse("arguments:claim", kwargs={"slug": debate.slug, "pk": pro.pk}))
@@ -145,6 +147,6 @@ def test_no_store_counts_less_than_half_of_what_its_entries_take(client, cast, d
         for store in caches.bounded_stores()
         if len(store)
     }
-    assert {"structures", "visitor pages", "map drawings", "cards"} <= set(figures)
+    assert {"structures", "visitor pages", "map drawings", "cards", "debate cards"} <= set(figures)
     undercounted = {name: f for name, f in figures.items() if f[0] < f[1] / 2}
     assert not undercounted, f"(counted, measured) bytes: {undercounted}"

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import pytest
 from django.core.management import call_command
+from django.db import connection
 from django.urls import reverse
 
 from arguments import services
@@ -294,3 +295,24 @@ def test_a_search_across_debates_costs_the_same_queries_for_few_and_many_debates
         response = client.get(reverse("arguments:debate_list"), {"q": "pro"})
     hits = response.context["hits"]
     assert len(hits) == len({hit.debate.pk for hit in hits}) == min(count, 20)
+
+
+def test_the_home_pages_search_finds_debates_by_their_title_description_or_words(cast):
+    """`search.debate_matches`: a substring of the title or the description, any case, short
+    or long, and on PostgreSQL the words too."""
+    _debate(cast.owner, "Carbon taxes at the border?", description="Tariffs on *imports*.")
+    _debate(cast.owner, "Open weights?", description="Releasing model weights to everyone.")
+    _debate(cast.owner, "Quiet?")
+
+    def found(query: str) -> set[str]:
+        return set(_titles(listings.debates_for_listing(search=query).debates))
+
+    assert found("carbon TAX") == {"Carbon taxes at the border?"}
+    assert found("IMPORTS") == {"Carbon taxes at the border?"}  # the description
+    assert found("ei") == {"Open weights?"}  # shorter than a trigram
+    assert found("X") == {"Carbon taxes at the border?"}
+    assert found("?") == {"Carbon taxes at the border?", "Open weights?", "Quiet?"}
+    assert found("zzqxv") == set()
+    assert found("100%") == set()  # LIKE's wildcards are text here
+    words = found("release weights")  # not a substring: found by its words, on PostgreSQL
+    assert words == ({"Open weights?"} if connection.vendor == "postgresql" else set())

@@ -18,9 +18,15 @@ from arguments.models import Stance
 from arguments.reading.markup import render_markdown
 from arguments.reading.picker import Picker, picker_of
 from arguments.views.cards import render_card, render_item
+from arguments.views.debate_cards import (
+    render_debate_card,
+    render_new_debate_form,
+    render_search_hit,
+)
 
 if TYPE_CHECKING:
-    from arguments.models import Tag
+    from arguments.explore.search import Hit
+    from arguments.models import Debate, Tag
     from arguments.reading.feed import FeedItem
     from arguments.reading.lens import Lens
     from arguments.reading.tree import TreeItem
@@ -39,6 +45,27 @@ def claim_card(context: Context) -> SafeString:
 def claim_item(context: Context, item: TreeItem) -> SafeString:
     """`item`'s whole `<li>` (arguments/_claim.html), a folded one kept like its card."""
     return render_item(item, context)
+
+
+@register.simple_tag(takes_context=True)
+def debate_card(context: Context, debate: Debate, template_name: str) -> SafeString:
+    """A debate's card in a list (`template_name`: the home page's or Explore's), rendered
+    once per worker for each way it can look (arguments/views/debate_cards.py)."""
+    return render_debate_card(debate, template_name, context)
+
+
+@register.simple_tag(takes_context=True)
+def search_hit(context: Context, hit: Hit, show_debate: bool = False) -> SafeString:
+    """A claim found, in its place (arguments/_search_hit.html), kept per worker for each
+    way it can look (arguments/views/debate_cards.py)."""
+    return render_search_hit(hit, show_debate, context)
+
+
+@register.simple_tag(takes_context=True)
+def new_debate_form(context: Context) -> SafeString:
+    """The home page's "New debate" form (`form`), the empty one kept per language with
+    this request's CSRF token (arguments/views/debate_cards.py)."""
+    return render_new_debate_form(context)
 
 
 @register.simple_tag
