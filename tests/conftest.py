@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import fcntl
 import os
+import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -48,6 +49,21 @@ def django_db_modify_db_settings(
     if database["ENGINE"].endswith("sqlite3"):
         folder = tmp_path_factory.mktemp("database")
         database.setdefault("TEST", {})["NAME"] = str(folder / "test.sqlite3")
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_collection(session: pytest.Session) -> object:
+    """The test modules' bytecode (pytest's, with its assertions rewritten) is written while
+    they are collected, even where PYTHONDONTWRITEBYTECODE is set (containers, CI): without
+    it every test process rewrites and compiles all of them again, about 5.6 s of CPU each
+    (an xdist worker, each pass). The Makefile compiles the app's modules at install for the
+    same reason; after collection the environment's choice holds again."""
+    kept = sys.dont_write_bytecode
+    sys.dont_write_bytecode = False
+    try:
+        return (yield)
+    finally:
+        sys.dont_write_bytecode = kept
 
 
 @contextmanager
