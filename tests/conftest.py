@@ -110,10 +110,7 @@ def django_db_setup(
         or set(settings.DATABASES) != {"default"}
         or aliases - {"default"}
     ):
-        if django_db_keepdb and not django_db_createdb:
-            kept = {"keepdb": True}
-        else:
-            kept = {}
+        kept = {"keepdb": True} if django_db_keepdb and not django_db_createdb else {}
         if not django_db_use_migrations:
             from pytest_django.fixtures import _disable_migrations
 
@@ -217,8 +214,9 @@ class Cast:
 ROLES = ["owner", "moderator", "editor", "writer", "suggester", "viewer"]
 
 
-@pytest.fixture
-def cast(db) -> Cast:
+def make_cast() -> Cast:
+    """The personas' accounts (the `cast` fixture's; a module that builds its scene once
+    makes them itself)."""
     return Cast(
         owner=UserFactory(username="olivia"),
         moderator=UserFactory(username="mo"),
@@ -230,6 +228,11 @@ def cast(db) -> Cast:
         staff=UserFactory(username="staffer", is_staff=True, is_superuser=True),
         anonymous=AnonymousUser(),
     )
+
+
+@pytest.fixture
+def cast(db) -> Cast:
+    return make_cast()
 
 
 @pytest.fixture

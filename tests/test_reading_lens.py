@@ -204,7 +204,9 @@ def use_every_control(client: Any, pages: dict[str, Page]) -> int:
         opened = [
             form
             for form in shown.forms
-            if form.method == "post" and form.action == urlsplit(href).path and href.startswith("/d/")
+            if form.method == "post"
+            and form.action == urlsplit(href).path
+            and href.startswith("/d/")
         ]
         for form in opened:
             with undone():
