@@ -7,8 +7,13 @@ writer, suggester, viewer; plus `stranger` (signed in, no membership), `staff` a
 
 from __future__ import annotations
 
+import fcntl
+import os
+import sys
+from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
+from pathlib import Path
 
 import pytest
 from django.apps import apps
@@ -17,9 +22,11 @@ from django.contrib.auth.models import AnonymousUser
 from django.core import serializers
 from django.core.management import call_command
 from django.core.management.color import no_style
-from django.db import connection, transaction
+from django.db import connection, connections, transaction
 from django.utils import translation
 from django_tasks_db.models import DBTaskResult
+from pytest_django.fixtures import _get_databases_for_setup
+from pytest_django.plugin import blocking_manager_key
 
 from arguments import caches, services
 from arguments.models import Claim, Debate, Relation, Role, SiteWrites, Stance
@@ -42,6 +49,133 @@ def django_db_modify_db_settings(
     if database["ENGINE"].endswith("sqlite3"):
         folder = tmp_path_factory.mktemp("database")
         database.setdefault("TEST", {})["NAME"] = str(folder / "test.sqlite3")
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_collection(session: pytest.Session) -> object:
+    """The test modules' bytecode (pytest's, with its assertions rewritten) is written while
+    they are collected, even where PYTHONDONTWRITEBYTECODE is set (containers, CI): without
+    it every test process rewrites and compiles all of them again, about 5.6 s of CPU each
+    (an xdist worker, each pass). The Makefile compiles the app's modules at install for the
+    same reason; after collection the environment's choice holds again."""
+    kept = sys.dont_write_bytecode
+    sys.dont_write_bytecode = False
+    try:
+        return (yield)
+    finally:
+        sys.dont_write_bytecode = kept
+
+
+@contextmanager
+def _locked(path: Path) -> Iterator[None]:
+    """One process at a time, across the xdist workers (an advisory lock on a file; the
+    kernel frees it if its holder dies)."""
+    with open(path, "a") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+TEMPLATE_MARK = "test-database-template"  # in the run's shared temporary folder: its name
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(
+    request: pytest.FixtureRequest,
+    django_test_environment: None,
+    django_db_blocker,
+    django_db_use_migrations: bool,
+    django_db_keepdb: bool,
+    django_db_createdb: bool,
+    django_db_modify_db_settings: None,
+    tmp_path_factory: pytest.TempPathFactory,
+) -> Iterator[None]:
+    """pytest-django's test database, migrated once per run instead of once per xdist worker:
+    the first worker migrates a template, every worker copies it (Django's own test clone:
+    SQLite copies the file, PostgreSQL `CREATE DATABASE ... TEMPLATE`). The migrations cost
+    each worker about 23 s of CPU. Outside xdist, or with --reuse-db, --nomigrations, a
+    serialized rollback or a replica, pytest-django's own set-up, as written there."""
+    from django.test.utils import setup_databases, teardown_databases
+
+    verbosity = request.config.option.verbose
+    aliases, serialized = _get_databases_for_setup(request.session.items)
+    worker = os.environ.get("PYTEST_XDIST_WORKER")
+    if (
+        not worker
+        or django_db_keepdb
+        or not django_db_use_migrations
+        or serialized
+        or set(settings.DATABASES) != {"default"}
+        or aliases - {"default"}
+    ):
+        kept = {"keepdb": True} if django_db_keepdb and not django_db_createdb else {}
+        if not django_db_use_migrations:
+            from pytest_django.fixtures import _disable_migrations
+
+            _disable_migrations()
+        with django_db_blocker.unblock():
+            old = setup_databases(
+                verbosity=verbosity,
+                interactive=False,
+                aliases=aliases,
+                serialized_aliases=serialized,
+                **kept,
+            )
+        yield
+        if not django_db_keepdb:
+            with django_db_blocker.unblock():
+                teardown_databases(old, verbosity=verbosity)
+        return
+
+    database = connections["default"]
+    creation = database.creation
+    old_name = database.settings_dict["NAME"]
+    shared = tmp_path_factory.getbasetemp().parent  # the run's folder, above each worker's
+    sqlite = database.vendor == "sqlite"
+    # The worker's own test name with its "_gwN" suffix for a "_template" one (on SQLite, a
+    # file in the run's folder).
+    own = creation._get_test_db_name()
+    if sqlite:
+        template = str(shared / "test-template.sqlite3")
+    else:
+        template = own.removesuffix(f"_{worker}") + "_template"
+    with django_db_blocker.unblock(), _locked(shared / f"{TEMPLATE_MARK}.lock"):
+        mark = shared / TEMPLATE_MARK
+        if not mark.exists():
+            database.settings_dict["TEST"]["NAME"] = template
+            creation.create_test_db(verbosity=verbosity, autoclobber=True)
+            if sqlite:  # the copy is of the file alone: nothing left in the write-ahead log
+                with database.cursor() as cursor:
+                    cursor.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+            mark.write_text(template)
+        database.close()
+        database.settings_dict["NAME"] = settings.DATABASES["default"]["NAME"] = template
+        creation._clone_test_db(suffix=worker, verbosity=verbosity)
+        clone = creation.get_test_db_clone_settings(worker)["NAME"]
+        database.settings_dict["NAME"] = settings.DATABASES["default"]["NAME"] = clone
+        database.settings_dict["TEST"]["NAME"] = clone
+        database.ensure_connection()
+    yield
+    with django_db_blocker.unblock():
+        creation.destroy_test_db(old_name, verbosity)
+
+
+def pytest_sessionfinish(session: pytest.Session) -> None:
+    """The xdist controller drops the workers' template database once they are done (on
+    SQLite, a file pytest's temporary folders remove)."""
+    if hasattr(session.config, "workerinput"):
+        return
+    mark = session.config._tmp_path_factory.getbasetemp() / TEMPLATE_MARK
+    if not mark.exists():
+        return
+    template = mark.read_text()
+    database = connections["default"]
+    if database.vendor != "sqlite":
+        with session.config.stash[blocking_manager_key].unblock():
+            database.creation._destroy_test_db(template, verbosity=0)
+    mark.unlink()
 
 
 @pytest.fixture(autouse=True)
@@ -80,8 +214,9 @@ class Cast:
 ROLES = ["owner", "moderator", "editor", "writer", "suggester", "viewer"]
 
 
-@pytest.fixture
-def cast(db) -> Cast:
+def make_cast() -> Cast:
+    """The personas' accounts (the `cast` fixture's; a module that builds its scene once
+    makes them itself)."""
     return Cast(
         owner=UserFactory(username="olivia"),
         moderator=UserFactory(username="mo"),
@@ -93,6 +228,11 @@ def cast(db) -> Cast:
         staff=UserFactory(username="staffer", is_staff=True, is_superuser=True),
         anonymous=AnonymousUser(),
     )
+
+
+@pytest.fixture
+def cast(db) -> Cast:
+    return make_cast()
 
 
 @pytest.fixture
