@@ -77,6 +77,11 @@ def debate_by_slug(slug: str, *, reader: AnyUser | None = None) -> Debate | None
     return debate
 
 
+def debate_by_id(debate_id: int) -> Debate | None:
+    """The debate's row as it stands now, or None."""
+    return Debate.objects.filter(pk=debate_id).first()
+
+
 class DebateVersions(NamedTuple):
     """What the debate's stores are keyed by (arguments/caches.py), as one read gives it. A
     tuple: it is made on every visitor's page and idle poll, the hottest paths there are."""

@@ -1039,7 +1039,7 @@ def _retallied(
     """Each point's tally and strength as the debate's structure holds them now (the
     structure a page would be rendered from: the whole one held, or the first screen's
     slice); None when it moved on from the page's versions or lacks a point."""
-    debate = Debate.objects.filter(pk=versions.id).first()
+    debate = selectors.debate_by_id(versions.id)
     if debate is None:
         return None
     structure = first_screen.structure_for(debate)
