@@ -163,7 +163,7 @@ class ClassAtWork:
             self._stop.wait(max(0.0, next_at - time.perf_counter()))
 
     def _write_loop(self) -> None:
-        rng = random.Random(2)
+        rng, fresh = random.Random(2), random.Random()
         n = 0
         while not self._stop.wait(self.write_every):
             n += 1
@@ -171,8 +171,9 @@ class ClassAtWork:
             # Words of their own: texts alike ("… number 2 …") read as the same claim on
             # PostgreSQL (trigram similarity) and are answered 422 "post it anyway", as a
             # student's copy of a sibling would be.
+            # Not seeded: a run after another on the same database must not write its twins.
             words = (
-                "".join(rng.choice(ascii_lowercase) for _ in range(rng.randint(3, 9)))
+                "".join(fresh.choice(ascii_lowercase) for _ in range(fresh.randint(3, 9)))
                 for _ in range(10)
             )
             text = f"Load test claim {n}: {' '.join(words)}."
