@@ -217,16 +217,18 @@ _CACHE_SCALE = float(os.environ.get("PROCESS_CACHE_MB", "1.0"))
 PROCESS_CACHE_BUDGETS: dict[str, float] = {
     name: megabytes * _CACHE_SCALE
     for name, megabytes in {
-        "structures": 40,  # 1.26 KB a claim: a 20,000-claim debate is 25 MB, 200 claims 0.29
+        # 1.26 KB a claim: a 20,000-claim debate is 25 MB, 200 claims 0.29. 32, not 40: a
+        # worker that read 1,000 debates stayed at 255 MB with 40 (≤ 250: issue 35).
+        "structures": 32,
         "perspectives": 8,
         "outlines now": 6,
         "cards": 6,
         "debate cards": 2,  # a listing's card and its key: about 1.5 KB
         "visitor pages": 8,  # a page is about 40 KB
-        # A member's page is kept twice (its parts and as last filled), 2 bytes a character
-        # (a "⋯" makes the whole text so): about 320 KB at 20,000 claims. A class of 60 read
-        # in turn by every worker must fit, or each reader evicts the next one's page
-        # (`make loadtest`: 1,596 -> 86 req/s at 12 MB).
+        # A member's page is kept twice: its parts, 2 bytes a character (a "⋯" makes the
+        # whole text so), and as last filled, in UTF-8: about 240 KB at 20,000 claims. A class
+        # of 60 read in turn by every worker must fit, or each reader evicts the next one's
+        # page (`make loadtest`: 1,596 -> 86 req/s at 12 MB, when both were strings).
         "member pages": 24,
         "member sessions": 1,
         "member vote regions": 4,

@@ -137,6 +137,9 @@ def main() -> None:
     # The process's own settings are set up only now (it is started with `-m`).
     from arguments import caches  # noqa: PLC0415
     from arguments.structure import graph, loader  # noqa: PLC0415
+    from arguments.views.warm_up import warm_up  # noqa: PLC0415
+
+    warm_up()  # as a worker starts (debate/wsgi.py): its memory counts what that loads
 
     settings.ALLOWED_HOSTS = [*settings.ALLOWED_HOSTS, "testserver"]
     loads: list[int] = []
