@@ -221,14 +221,21 @@ def test_a_reader_who_counted_before_a_vote_as_a_perspective_stores_nothing(cast
     assert _stored(debate)[cast.viewer.pk].votes == 1
 
 
-def _page_queries(client, monkeypatch, size: int, participants: int) -> int:
-    debate = build_debate(size, slug=f"paged-{size}-{participants}")
+def _counted_once(client, slug: str, size: int, participants: int) -> tuple[Debate, Claim, str]:
+    """A debate of `size` claims whose thesis `participants` voted on, its table read once by
+    its owner (signed in on `client`): the debate, its thesis and the table's URL."""
+    debate = build_debate(size, slug=f"{slug}-{size}-{participants}")
     thesis = debate.claims.get(is_thesis=True)
     for _ in range(participants):
         services.vote_cast(user=UserFactory(), point=thesis, value=2)
     client.force_login(debate.owner)
     url = reverse("arguments:debate_activity", args=[debate.slug])
     assert client.get(url).status_code == 200  # counts the rows once and stores them
+    return debate, thesis, url
+
+
+def _page_queries(client, monkeypatch, size: int, participants: int) -> int:
+    _debate, thesis, url = _counted_once(client, "paged", size, participants)
     services.vote_cast(user=UserFactory(), point=thesis, value=1)  # kept current by the vote
     caches.forget_all()
     with monkeypatch.context() as patched:
@@ -341,13 +348,7 @@ def test_after_a_claim_write_only_its_people_are_counted_at_any_size(client, mon
     whoever changes this count, say why."""
 
     def queries(size: int, participants: int) -> int:
-        debate = build_debate(size, slug=f"touched-{size}-{participants}")
-        thesis = debate.claims.get(is_thesis=True)
-        for _ in range(participants):
-            services.vote_cast(user=UserFactory(), point=thesis, value=2)
-        client.force_login(debate.owner)
-        url = reverse("arguments:debate_activity", args=[debate.slug])
-        assert client.get(url).status_code == 200  # counts the rows once and stores them
+        debate, thesis, url = _counted_once(client, "touched", size, participants)
         writer = UserFactory()
         Membership.objects.create(debate=debate, user=writer, role=Role.WRITER)
         claim = services.claim_add(actor=writer, parent=thesis, stance=Stance.PRO, text="New")
