@@ -24,6 +24,7 @@ from arguments.models import (
     Flag,
     Membership,
     ParticipantActivity,
+    Perspective,
     Relation,
     Role,
     Stance,
@@ -78,6 +79,18 @@ def _computed_csv(client, persona, debate, monkeypatch) -> list[dict[str, str]]:
 def _points(debate) -> list[Relation | Claim]:
     relations = list(Relation.objects.filter(debate=debate, is_hidden=False, is_link=False))
     return [*Claim.objects.filter(debate=debate, is_thesis=True), *relations]
+
+
+def _participants(cast, debate: Debate, newcomers: int, role: Role) -> tuple[list, Perspective]:
+    """The cast's writer, viewer, editor and owner and `newcomers` members of `role`, a named
+    perspective, and the debate's counts stored once."""
+    people = [cast.writer, cast.viewer, cast.editor, cast.owner]
+    people += [UserFactory() for _ in range(newcomers)]
+    for person in people[4:]:
+        Membership.objects.create(debate=debate, user=person, role=role)
+    economist = services.perspective_create(actor=cast.writer, debate=debate, name="Economist")
+    activity_of(debate)  # stored once
+    return people, economist
 
 
 def _one_write(rng: random.Random, cast, debate, people, economist) -> str:
@@ -172,12 +185,7 @@ def test_stored_counts_equal_the_rows_after_seeded_random_writes(
     client, cast, debate, thesis, pro, con, monkeypatch
 ):
     rng = random.Random(35)
-    people = [cast.writer, cast.viewer, cast.editor, cast.owner]
-    people += [UserFactory() for _ in range(4)]
-    for person in people[4:]:
-        Membership.objects.create(debate=debate, user=person, role=Role.VIEWER)
-    economist = services.perspective_create(actor=cast.writer, debate=debate, name="Economist")
-    activity_of(debate)  # stored once
+    people, economist = _participants(cast, debate, 4, Role.VIEWER)
     kinds: set[str] = set()
     for step in range(120):
         kinds.add(_one_write(rng, cast, debate, people, economist))
@@ -324,12 +332,7 @@ def test_counting_the_touched_people_equals_counting_everyone_after_random_write
     counts equal a count of every participant from the rows, and most writes that moved no
     vote were caught up by counting only the people they touched."""
     rng = random.Random(seed)
-    people = [cast.writer, cast.viewer, cast.editor, cast.owner]
-    people += [UserFactory() for _ in range(3)]
-    for person in people[4:]:
-        Membership.objects.create(debate=debate, user=person, role=Role.WRITER)
-    economist = services.perspective_create(actor=cast.writer, debate=debate, name="Economist")
-    activity_of(debate)  # stored once
+    people, economist = _participants(cast, debate, 3, Role.WRITER)
     made = _spy_recounts(monkeypatch)
     kinds: set[str] = set()
     for step in range(60):

@@ -124,11 +124,17 @@ def test_stored_claims_with_no_place_equal_the_rows_after_seeded_random_writes(
     assert _no_place(debate) <= _under(debate)
 
 
-def _plan_of_the_read(debate: Debate) -> list[str]:
+def _the_read(debate: Debate) -> str:
+    """The statement `unpublished_under` walks the claims with, read cold."""
     caches.forget_all()
     with CaptureQueriesContext(connection) as queries:
         places.unpublished_under(Debate.objects.get(pk=debate.pk))
     (read,) = [q["sql"] for q in queries if "WITH RECURSIVE under" in q["sql"]]
+    return read
+
+
+def _plan_of_the_read(debate: Debate) -> list[str]:
+    read = _the_read(debate)
     with connection.cursor() as cursor:
         cursor.execute(f"EXPLAIN QUERY PLAN {read}")
         return [row[-1] for row in cursor.fetchall()]
@@ -198,10 +204,7 @@ def test_postgresql_walks_the_claims_under_by_index(cast):
         cursor.execute(f"ANALYZE {Claim._meta.db_table}, {Relation._meta.db_table}")
     found = _under(debate)
     assert {c.pk for c in hidden} <= found and len(found) > len(hidden)
-    caches.forget_all()
-    with CaptureQueriesContext(connection) as queries:
-        places.unpublished_under(Debate.objects.get(pk=debate.pk))
-    (read,) = [q["sql"] for q in queries if "WITH RECURSIVE under" in q["sql"]]
+    read = _the_read(debate)
     with connection.cursor() as cursor:
         cursor.execute(f"EXPLAIN {read}")
         plan = "\n".join(row[0] for row in cursor.fetchall())
