@@ -651,6 +651,42 @@ def test_a_hit_after_votes_costs_two_queries(cast, argued, served, rendered):
     assert len(first) == 6, "\n".join(q["sql"][:120] for q in first)
 
 
+def test_a_page_outlived_by_a_vote_is_kept_and_the_next_one_filled(
+    cast, argued, served, rendered, monkeypatch
+):
+    """A vote landing elsewhere while a page renders (a class votes six times a second)
+    leaves the page kept at the counts read before it, and the next reader's page after a
+    vote is filled, not rendered again; a write landing meanwhile leaves nothing kept (the
+    page may hold it, its key does not). The counts read after the render are moved here as
+    another connection's vote or write would move them (the test's one connection cannot
+    write while the view reads in its snapshot)."""
+    url = argued.get_absolute_url()
+    wren, vic = Client(), Client()
+    _sign_in(wren, cast.writer)
+    _sign_in(vic, cast.viewer)
+    counts = selectors.site_counts
+    moved = [0, 0]
+
+    def counts_after_the_render() -> tuple[int, int]:
+        writes, tallies = counts()
+        return writes + moved[0], tallies + moved[1]
+
+    monkeypatch.setattr(selectors, "site_counts", counts_after_the_render)
+    moved[:] = [0, 1]  # a vote
+    _page(wren, url)
+    assert len(_kept_pages()) == 1, "kept at the counts read before the render"
+    moved[:] = [0, 0]
+    services.vote_cast(user=cast.editor, point=argued.relations.order_by("id").first(), value=2)
+    renders, fills = rendered.renders, rendered.fills
+    page = _page(wren, url)
+    assert (rendered.renders, rendered.fills) == (renders, fills + 1), "filled, not rendered"
+    assert page == _fresh_aside(wren, url)
+    member_pages.forget_pages()
+    moved[:] = [1, 0]  # a write
+    _page(vic, url)
+    assert not _kept_pages()
+
+
 def test_a_write_that_is_not_a_vote_renders_the_page_again(cast, argued, served, rendered):
     url = argued.get_absolute_url()
     vic = Client()

@@ -122,7 +122,10 @@ PLAIN_COOKIES = frozenset(
 )
 # Stands in the kept body where the rendering request's CSRF tokens stood.
 TOKEN_MARK = "\x00csrf-token\x00"
-TOKEN_BYTES = TOKEN_MARK.encode()
+# The holes a kept body is cut at (`visitor_pages.Pieces`) beside the nonce's: the CSRF
+# token, filled per answer; the live poll's versions, per fill; a shared rendering's name
+# and ticket, per reader.
+TOKEN_HOLE, SINCE_HOLE, ETAG_HOLE, NAME_HOLE, TICKET_HOLE = 1, 2, 3, 4, 5
 MASKED_TOKEN = re.compile(rf"[{CSRF_ALLOWED_CHARS}]{{{2 * CSRF_SECRET_LENGTH}}}")
 WRITE = re.compile(
     r"^\s*(?:INSERT\s+(?:OR\s+\w+\s+)?INTO|UPDATE|DELETE\s+FROM|REPLACE\s+INTO)\s+[\"`]?(\w+)",
@@ -319,10 +322,6 @@ def mark(
     return response
 
 
-def _page_size(page: visitor_pages.KeptPage) -> int:
-    return caches.text_size(page.body) + sum(len(n) + len(v) + 100 for n, v in page.headers)
-
-
 # Members' pages per worker, bounded by bytes (a page is about 40 to 60 KB).
 _pages = caches.Bounded("member pages", sizer=lambda kept: _kept_size(kept), default_mb=16)
 
@@ -368,9 +367,12 @@ caches.register(
 )
 
 
+CSRF_ALPHABET = frozenset(CSRF_ALLOWED_CHARS)
+
+
 def _csrf_secret(request: HttpRequest) -> str | None:
     secret = request.COOKIES.get(settings.CSRF_COOKIE_NAME, "")
-    if len(secret) != CSRF_SECRET_LENGTH or not set(secret) <= set(CSRF_ALLOWED_CHARS):
+    if len(secret) != CSRF_SECRET_LENGTH or not CSRF_ALPHABET.issuperset(secret):
         return None  # none, or one Django would replace: the slow way sets it
     return secret
 
@@ -515,9 +517,7 @@ def masked(secret: str) -> str:
 
 
 def _answer(page: visitor_pages.KeptPage, secret: str) -> HttpResponse:
-    response = visitor_pages.answer(
-        replace(page, body=page.body.replace(TOKEN_BYTES, masked(secret).encode()))
-    )
+    response = visitor_pages.answer(page, {TOKEN_HOLE: masked(secret).encode()})
     # As the CSRF middleware does for every response whose page asked for a token.
     response.set_cookie(
         settings.CSRF_COOKIE_NAME,
@@ -555,9 +555,11 @@ VOTE_TEMPLATE = "arguments/_vote.html"
 CANDIDATE = "arguments.member_page_candidate"  # in request.META: the view adds the regions
 SINCE_MARK = "\x00since\x00"
 ETAG_MARK = "\x00etag\x00"
+MARKS = {TOKEN_MARK: TOKEN_HOLE, SINCE_MARK: SINCE_HOLE, ETAG_MARK: ETAG_HOLE}
 
 Place = tuple[str, Hashable]  # a point and what its region shows the same for its readers
-Variants = dict[int | None, str]  # a point's region for each own vote rendered so far
+Variants = dict[int | None, visitor_pages.Pieces]  # a point's region for each own vote so far
+Part = bytes | int | Place  # a kept page's text, a hole in it, or a vote region's place
 
 
 @dataclass(frozen=True, slots=True)
@@ -585,21 +587,30 @@ class Rendered:
 @dataclass(frozen=True, slots=True)
 class MemberPage:
     """A member's page kept across votes: its text around the vote regions and the live
-    poll's versions (`parts`: strings and places), the page as last filled and the count of
-    votes' writes it was filled at."""
+    poll's versions (`parts`: UTF-8 text, holes and places), the page as last filled and
+    the count of votes' writes it was filled at."""
 
-    parts: tuple[str | Place, ...]
+    parts: tuple[Part, ...]
     page: visitor_pages.KeptPage
     tallies: int
     structure: int
     newest_claim: int
     relations: tuple[int, ...]
     theses: tuple[int, ...]
+    # Counted once: a fill keeps the entry again (its page), and its parts are the same.
+    parts_size: int = -1  # -1: count them (give -1 to `replace` along with new parts)
+
+    def __post_init__(self) -> None:
+        if self.parts_size < 0:
+            texts = (part for part in self.parts if not isinstance(part, tuple))
+            object.__setattr__(self, "parts_size", visitor_pages.pieces_size(texts))
 
 
 def _region_size(regions: Regions) -> int:
     texts = sum(
-        caches.text_size(html) for variants in regions.places.values() for html in variants.values()
+        visitor_pages.pieces_size(html)
+        for variants in regions.places.values()
+        for html in variants.values()
     )
     points = sum(
         caches.text_size(point.urls.why + point.urls.vote + point.urls.sign_in) + POINT_BYTES
@@ -613,14 +624,18 @@ def _kept_size(kept: MemberPage | Regions | int) -> int:
         return 100  # the newest regions' count of votes' writes (`_latest`)
     if isinstance(kept, Regions):
         return _region_size(kept)
-    parts = sum(caches.text_size(part) for part in kept.parts if isinstance(part, str))
-    return parts + _page_size(kept.page) + 40 * len(kept.relations) + 40 * len(kept.theses)
+    return (
+        kept.parts_size
+        + visitor_pages.page_size(kept.page)
+        + 40 * len(kept.relations)
+        + 40 * len(kept.theses)
+    )
 
 
 # A point's region for one own vote, keyed by all it shows: rendered once a state of the
 # point, whoever reads it, and shared by the workers' members' pages (in place of marks).
 POINT_BYTES = 400  # a `VotePoint` beside its links' text, about
-_variants = caches.Bounded("member vote regions", sizer=caches.text_size, default_mb=4)
+_variants = caches.Bounded("member vote regions", sizer=visitor_pages.pieces_size, default_mb=4)
 caches.register(
     "member vote regions",
     kept=caches.Kept.PROCESS,
@@ -677,19 +692,46 @@ def vote_regions(
     )
 
 
-def _variant(request: HttpRequest, point: VotePoint, mine: int | None) -> str | None:
+def _variant(
+    request: HttpRequest, point: VotePoint, mine: int | None
+) -> visitor_pages.Pieces | None:
     """The point's region for a reader whose own vote is `mine` (kept by all it shows), or
     None when the template's output has no region to cut."""
     variant = point.for_vote(mine)
     key = (get_language(), request.get_full_path(), variant)
-    html: str | None = _variants.fetch(key)
-    if html is None:
+    pieces: visitor_pages.Pieces | None = _variants.fetch(key)
+    if pieces is None:
         template = engines["django"].engine.get_template(VOTE_TEMPLATE)  # type: ignore[attr-defined]
         context = Context({"item": variant, "request": request, "csrf_token": TOKEN_MARK})
         html = _region(template.render(context), point.point)
-        if html is not None:
-            _variants.keep(key, html)
-    return html
+        if html is None:
+            return None
+        pieces = _cut(html, "")
+        _variants.keep(key, pieces)
+    return pieces
+
+
+def _cut(text: str, nonce: str) -> visitor_pages.Pieces:
+    """A kept text as UTF-8 cut at its marks (`MARKS`) and the page's CSP nonce."""
+    holes = {mark.encode(): hole for mark, hole in MARKS.items()}
+    if nonce:
+        holes[nonce.encode()] = visitor_pages.NONCE_HOLE
+    return visitor_pages.cut(text.encode(), holes)
+
+
+def _joined(pieces: list[bytes | int]) -> visitor_pages.Pieces:
+    """`pieces` with each run of text joined: a kept page answered many times is joined
+    once (most pieces are a page's text between two vote regions, and the regions)."""
+    joined: list[bytes | int] = []
+    run: list[bytes] = []
+    for piece in pieces:
+        if isinstance(piece, bytes):
+            run.append(piece)
+        else:
+            joined.extend([b"".join(run), piece])
+            run = []
+    joined.append(b"".join(run))
+    return tuple(joined)
 
 
 def _region(html: str, point: str) -> str | None:
@@ -704,16 +746,17 @@ def _region(html: str, point: str) -> str | None:
     return None if end < 0 else html[start : end + len("</div>")]
 
 
-def _split(body: str, rendered: Rendered) -> tuple[str | Place, ...] | None:
-    """The body cut at its vote regions and the live poll's versions, or None when a region
-    is not the one the view rendered for this reader or the versions are not found once."""
+def _split(body: str, rendered: Rendered, nonce: str) -> tuple[Part, ...] | None:
+    """The body cut at its vote regions and the live poll's versions (and its text at its
+    holes), or None when a region is not the one the view rendered for this reader or the
+    versions are not found once."""
     tally = rendered.regions.tally
     since = f"since={rendered.structure}.{tally}.{rendered.newest_claim}"
     etag = f'data-live-etag="&quot;{rendered.structure}.{tally}&quot;"'
     if body.count(since) != 1 or body.count(etag) != 1:
         return None
     body = body.replace(since, SINCE_MARK).replace(etag, ETAG_MARK)
-    parts: list[str | Place] = []
+    parts: list[Part] = []
     at = 0
     seen = set()
     for found in REGION_START.finditer(body):
@@ -722,31 +765,36 @@ def _split(body: str, rendered: Rendered) -> tuple[str | Place, ...] | None:
             return None
         place, mine = rendered.shown[point]
         region = _region(body[found.start() :], point)
-        if region is None or region != rendered.regions.places[place][mine]:
+        if region is None or _cut(region, nonce) != rendered.regions.places[place][mine]:
             return None  # the page's own region is not what the view rendered alone
-        parts.extend([body[at : found.start()], place])
+        parts.extend([*_cut(body[at : found.start()], nonce), place])
         at = found.start() + len(region)
         seen.add(point)
     if seen != set(rendered.shown):
         return None
-    parts.append(body[at:])
+    parts.extend(_cut(body[at:], nonce))
     return tuple(parts)
 
 
 def _filled(
     request: HttpRequest, entry: MemberPage, regions: Regions, user_id: int
-) -> tuple[str, bool] | None:
+) -> tuple[visitor_pages.Pieces, bool] | None:
     """The page with each region as `regions` show it to the reader's own votes now (one
     indexed query), and whether `regions` grew (a region for an own vote no reader needed
     before is rendered now and kept there); None when `regions` lacks a place."""
     mine = selectors.own_votes_on(user_id, entry.relations, entry.theses)
-    since = f"since={entry.structure}.{regions.tally}.{entry.newest_claim}"
-    etag = f'data-live-etag="&quot;{entry.structure}.{regions.tally}&quot;"'
-    pieces: list[str] = []
+    versions = {
+        SINCE_HOLE: f"since={entry.structure}.{regions.tally}.{entry.newest_claim}".encode(),
+        ETAG_HOLE: f'data-live-etag="&quot;{entry.structure}.{regions.tally}&quot;"'.encode(),
+    }
+    pieces: list[bytes | int] = []
     grew = False
     for part in entry.parts:
-        if isinstance(part, str):
+        if isinstance(part, bytes):
             pieces.append(part)
+            continue
+        if isinstance(part, int):
+            pieces.append(versions.get(part, part))  # the token's and nonce's: per answer
             continue
         variants = regions.places.get(part)
         if variants is None:
@@ -759,12 +807,12 @@ def _filled(
                 return None
             variants[own] = html
             grew = True
-        pieces.append(html)
-    return "".join(pieces).replace(SINCE_MARK, since).replace(ETAG_MARK, etag), grew
+        pieces.extend(html)
+    return _joined(pieces), grew
 
 
-def _points(parts: tuple[str | Place, ...]) -> tuple[tuple[int, ...], tuple[int, ...]]:
-    points = [part[0] for part in parts if not isinstance(part, str)]
+def _points(parts: tuple[Part, ...]) -> tuple[tuple[int, ...], tuple[int, ...]]:
+    points = [part[0] for part in parts if isinstance(part, tuple)]
     relations = tuple(int(point[1:]) for point in points if point.startswith("r"))
     theses = tuple(int(point[1:]) for point in points if point.startswith("c"))
     return relations, theses
@@ -789,10 +837,8 @@ ALIKE_UNSHOWN: Mapping[tuple[str, str], str] = {
     ("arguments_accesstoken", "user_id"): "API tokens: their own page",
     ("lti_tool_ltiuser", "auth_user_id"): "a launch's link (an LTI frame is no plain visit)",
 }
-NAME_MARK = "\x00name\x00"
-TICKET_MARK = "\x00ticket\x00"
 # The live poll's ticket in the page's poll URL (arguments/templatetags/live.py).
-TICKET_IN_URL = re.compile(r'(data-live-url="[^"]*?[?&](?:amp;)?ticket=)([^"&]+)')
+TICKET_IN_URL = re.compile(rb'(data-live-url="[^"]*?[?&](?:amp;)?ticket=)([^"&]+)')
 
 
 def _owned_rows() -> tuple[tuple[str, str], ...]:
@@ -807,51 +853,54 @@ def _owned_rows() -> tuple[tuple[str, str], ...]:
     return tuple(sorted(found - set(ALIKE_UNSHOWN)))
 
 
-_OWNED: list[tuple[tuple[str, str], ...]] = []
+# Read from the models once, at the first reader's likeness (the models are all loaded then).
+_owned: tuple[tuple[str, str], ...] | None = None
 
 
 def likeness_of(debate_id: int, user_id: int) -> selectors.AlikeReading | None:
     """The reader's likeness, name and the site's write count (one statement)."""
-    if not _OWNED:
-        _OWNED.append(_owned_rows())
-    return selectors.reader_likeness(debate_id, user_id, _OWNED[0])
+    global _owned
+    if _owned is None:
+        _owned = _owned_rows()
+    return selectors.reader_likeness(debate_id, user_id, _owned)
 
 
 def _impersonal(entry: MemberPage, name: str) -> MemberPage | None:
     """A reader's page cut at their name and ticket, or None when their name shows anywhere
     but in the header's link to their profile, or their ticket anywhere but the poll's URL.
     (A username needs no escaping: Django's validator allows letters, digits and @.+-_.)"""
-    profile = reverse("arguments:profile")
-    link = f'<a href="{profile}">{name}</a>'
-    text = "".join(part for part in entry.parts if isinstance(part, str))
+    # The page as one text, each hole and region a mark of its own (the ticket's URL holds
+    # the live poll's versions, a hole: the URL is found across it).
+    marks = {b"\x00part%d\x00" % index: part for index, part in enumerate(entry.parts)}
+    text = b"".join(
+        part if isinstance(part, bytes) else b"\x00part%d\x00" % index
+        for index, part in enumerate(entry.parts)
+    )
+    profile = reverse("arguments:profile").encode()
+    shown = name.encode()
+    link = b'<a href="' + profile + b'">' + shown + b"</a>"
     tickets = TICKET_IN_URL.findall(text)
-    if escape(name) != name or text.count(link) != 1 or text.count(name) != 1 or len(tickets) != 1:
+    if escape(name) != name or text.count(link) != 1 or text.count(shown) != 1 or len(tickets) != 1:
         return None
     ticket = tickets[0][1]
-    if text.count(ticket) != 1 or unquote_plus(ticket) in text.replace(ticket, ""):
+    if text.count(ticket) != 1 or unquote_plus(ticket.decode()).encode() in text.replace(
+        ticket, b""
+    ):
         return None
-
-    def cut(part: str) -> str:
-        part = part.replace(link, f'<a href="{profile}">{NAME_MARK}</a>')
-        return TICKET_IN_URL.sub(lambda found: found.group(1) + TICKET_MARK, part)
-
-    parts = tuple(cut(part) if isinstance(part, str) else part for part in entry.parts)
-    text = "".join(part for part in parts if isinstance(part, str))
-    if text.count(NAME_MARK) != 1 or text.count(TICKET_MARK) != 1:
-        return None  # a mark across two parts: not a page to share
-    return replace(entry, parts=parts, page=replace(entry.page, body=b""))
+    name_mark, ticket_mark = b"\x00name\x00", b"\x00ticket\x00"
+    text = text.replace(link, b'<a href="' + profile + b'">' + name_mark + b"</a>")
+    text = TICKET_IN_URL.sub(lambda found: found.group(1) + ticket_mark, text)
+    holes: dict[bytes, Part] = {name_mark: NAME_HOLE, ticket_mark: TICKET_HOLE, **marks}
+    found = re.split(b"(" + b"|".join(re.escape(mark) for mark in holes) + b")", text)
+    parts = tuple(holes[piece] if index % 2 else piece for index, piece in enumerate(found))
+    return replace(entry, parts=parts, page=replace(entry.page, pieces=()), parts_size=-1)
 
 
 def _personal(shared: MemberPage, name: str, ticket: str) -> MemberPage:
     """The shared rendering with this reader's name and ticket in place."""
-    quoted, shown = quote_plus(ticket), escape(name)
-    parts = tuple(
-        part.replace(NAME_MARK, shown).replace(TICKET_MARK, quoted)
-        if isinstance(part, str)
-        else part
-        for part in shared.parts
-    )
-    return replace(shared, parts=parts)
+    holes = {NAME_HOLE: escape(name).encode(), TICKET_HOLE: quote_plus(ticket).encode()}
+    parts = tuple(holes.get(part, part) if isinstance(part, int) else part for part in shared.parts)
+    return replace(shared, parts=parts, parts_size=-1)
 
 
 class MemberPagesMiddleware:
@@ -927,13 +976,18 @@ class MemberPagesMiddleware:
                     return answered
         request.META[CANDIDATE] = True
         response = self.get_response(request)
-        if _keepable(request, response, state, language, secret) and selectors.site_counts() == (
-            writes,
-            tallies,
-        ):
+        if not _keepable(request, response, state, language, secret):
+            return response
+        # A write while the view rendered: the page may hold it, and its key does not. A vote
+        # only: the page stands at the tally version read with the counts (checked below) and
+        # is kept at them; the next reader's page is filled from the regions at the new count
+        # (a class votes six times a second: a render outlived by a vote was rendered again by
+        # the next reader, and the next, each kept by none).
+        writes_now, tallies_now = selectors.site_counts()
+        if writes_now == writes:
             kept = visitor_pages.kept_page(response)
-            text = _with_marks(kept.body.decode(), secret)
-            kept = replace(kept, body=text.encode())
+            text = _with_marks(response.content.decode(), secret)
+            kept = replace(kept, pieces=_cut(text, kept.nonce))
             rendered: Rendered | None = getattr(response, "member_vote_regions", None)
             parts = None
             if (
@@ -941,7 +995,7 @@ class MemberPagesMiddleware:
                 and rendered.structure == versions.structure
                 and rendered.regions.tally == versions.tally
             ):
-                parts = _split(text, rendered)
+                parts = _split(text, rendered, kept.nonce)
             if rendered is not None and parts is not None:
                 old = _pages.fetch(regions_key)
                 new = rendered.regions
@@ -951,7 +1005,9 @@ class MemberPagesMiddleware:
                         places[place] = {**variants, **places.get(place, {})}
                     points = {**old.points, **points}
                 _pages.keep(regions_key, Regions(new.tally, places, points))
-                _pages.keep(_latest(regions_key), tallies)
+                latest = _pages.fetch(_latest(regions_key))
+                if not isinstance(latest, int) or latest < tallies:
+                    _pages.keep(_latest(regions_key), tallies)
                 relations, theses = _points(parts)
                 entry = MemberPage(
                     parts,
@@ -966,8 +1022,10 @@ class MemberPagesMiddleware:
                     shared = _impersonal(entry, alike.username)
                     if shared is not None:
                         _pages.keep(alike_key, shared)
-            else:  # kept whole, for these counts only
+            elif tallies_now == tallies:  # kept whole, for these counts only
                 entry = MemberPage((), kept, tallies, versions.structure, 0, (), ())
+            else:
+                return response
             _pages.keep(key, entry)
         return response
 
@@ -1001,10 +1059,10 @@ def _answer_filled(visit: Visit, entry: MemberPage) -> HttpResponse | None:
         filled = _filled(visit.request, entry, regions, visit.user_id)
     if filled is None:
         return None
-    body, grew = filled
+    pieces, grew = filled
     if grew:
         _pages.keep(visit.regions_key, regions)  # counted at its new size
-    entry = replace(entry, page=replace(entry.page, body=body.encode()), tallies=visit.tallies)
+    entry = replace(entry, page=replace(entry.page, pieces=pieces), tallies=visit.tallies)
     _pages.keep(visit.key, entry)
     return _answer(entry.page, visit.secret)
 
