@@ -706,17 +706,16 @@ def _variant(
         html = _region(template.render(context), point.point)
         if html is None:
             return None
-        pieces = _cut(html, "")
+        pieces = _cutter("")(html.encode())
         _variants.keep(key, pieces)
     return pieces
 
 
-def _cut(text: str, nonce: str) -> visitor_pages.Pieces:
-    """A kept text as UTF-8 cut at its marks (`MARKS`) and the page's CSP nonce."""
+def _cutter(nonce: str) -> visitor_pages.Cutter:
+    """What cuts a kept text's UTF-8 at its marks (`MARKS`) and the page's CSP nonce."""
     holes = {mark.encode(): hole for mark, hole in MARKS.items()}
-    if nonce:
-        holes[nonce.encode()] = visitor_pages.NONCE_HOLE
-    return visitor_pages.cut(text.encode(), holes)
+    holes[nonce.encode()] = visitor_pages.NONCE_HOLE  # none: no text, no hole
+    return visitor_pages.Cutter(holes)
 
 
 def _joined(pieces: list[bytes | int]) -> visitor_pages.Pieces:
@@ -750,6 +749,7 @@ def _split(body: str, rendered: Rendered, nonce: str) -> tuple[Part, ...] | None
     """The body cut at its vote regions and the live poll's versions (and its text at its
     holes), or None when a region is not the one the view rendered for this reader or the
     versions are not found once."""
+    cut = _cutter(nonce)
     tally = rendered.regions.tally
     since = f"since={rendered.structure}.{tally}.{rendered.newest_claim}"
     etag = f'data-live-etag="&quot;{rendered.structure}.{tally}&quot;"'
@@ -765,14 +765,14 @@ def _split(body: str, rendered: Rendered, nonce: str) -> tuple[Part, ...] | None
             return None
         place, mine = rendered.shown[point]
         region = _region(body[found.start() :], point)
-        if region is None or _cut(region, nonce) != rendered.regions.places[place][mine]:
+        if region is None or cut(region.encode()) != rendered.regions.places[place][mine]:
             return None  # the page's own region is not what the view rendered alone
-        parts.extend([*_cut(body[at : found.start()], nonce), place])
+        parts.extend([*cut(body[at : found.start()].encode()), place])
         at = found.start() + len(region)
         seen.add(point)
     if seen != set(rendered.shown):
         return None
-    parts.extend(_cut(body[at:], nonce))
+    parts.extend(cut(body[at:].encode()))
     return tuple(parts)
 
 
@@ -987,7 +987,7 @@ class MemberPagesMiddleware:
         if writes_now == writes:
             kept = visitor_pages.kept_page(response)
             text = _with_marks(response.content.decode(), secret)
-            kept = replace(kept, pieces=_cut(text, kept.nonce))
+            kept = replace(kept, pieces=_cutter(kept.nonce)(text.encode()))
             rendered: Rendered | None = getattr(response, "member_vote_regions", None)
             parts = None
             if (

@@ -57,15 +57,21 @@ Pieces = tuple[bytes | int, ...]
 NONCE_HOLE = 0
 
 
-def cut(body: bytes, holes: Mapping[bytes, int]) -> Pieces:
-    """`body` cut at every occurrence of each of `holes`' texts, each replaced by its hole;
-    runs of text joined."""
-    texts = [text for text in holes if text]
-    if not texts:
-        return (body,)
-    found = re.split(b"(" + b"|".join(re.escape(text) for text in texts) + b")", body)
-    # re.split with one group: text, what was found, text, ...
-    return tuple(holes[piece] if index % 2 else piece for index, piece in enumerate(found))
+class Cutter:
+    """Cuts a body at every occurrence of each of `holes`' texts, each replaced by its hole
+    (made once for the texts: a page's many parts are cut by one)."""
+
+    def __init__(self, holes: Mapping[bytes, int]) -> None:
+        self.holes = {text: hole for text, hole in holes.items() if text}
+        texts = b"|".join(re.escape(text) for text in self.holes)
+        self.pattern = re.compile(b"(" + texts + b")") if self.holes else None
+
+    def __call__(self, body: bytes) -> Pieces:
+        if self.pattern is None:
+            return (body,)
+        # Split with one group: text, what was found, text, ...
+        found = self.pattern.split(body)
+        return tuple(self.holes[piece] if index % 2 else piece for index, piece in enumerate(found))
 
 
 def filled(pieces: Iterable[bytes | int], holes: Mapping[int, bytes]) -> bytes:
@@ -159,7 +165,7 @@ def kept_page(response: HttpResponse) -> KeptPage:
         found = NONCE.search(response.headers.get(name, ""))
         if found:
             nonce = found.group(1)
-    pieces = cut(response.content, {nonce.encode(): NONCE_HOLE})
+    pieces = Cutter({nonce.encode(): NONCE_HOLE})(response.content)
     return KeptPage(pieces, headers, nonce, time.monotonic())
 
 
