@@ -91,6 +91,24 @@ def _workers_rss(server_pid: int) -> float:
     return round(largest / 1024, 1)
 
 
+def _workers_cpu(server_pid: int) -> float:
+    """The CPU seconds (user and system) the server's worker processes have used, from
+    /proc: what a run cost the server, apart from the load generator's share of the
+    machine."""
+    try:
+        children = Path(f"/proc/{server_pid}/task/{server_pid}/children").read_text().split()
+    except OSError:
+        return 0.0
+    ticks = 0
+    for pid in children:
+        try:
+            fields = Path(f"/proc/{pid}/stat").read_text().rpartition(")")[2].split()
+        except OSError:
+            continue
+        ticks += int(fields[11]) + int(fields[12])  # utime, stime (the 14th and 15th fields)
+    return ticks / os.sysconf("SC_CLK_TCK")
+
+
 def _mean_rps(runs: list[dict[str, Any]]) -> float:
     return round(sum(run["rps"] for run in runs) / len(runs), 1)
 
@@ -103,6 +121,7 @@ def _free_port() -> int:
 
 class Command(BaseCommand):
     help = "Load-test the debate page, a branch fragment and a static file with wrk."
+    server_pid = 0  # gunicorn's, once started (`cluster` drives servers of its own: none)
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--size", type=int, default=20_000)
@@ -159,6 +178,7 @@ class Command(BaseCommand):
             try:
                 base = f"http://127.0.0.1:{port}"
                 self._wait(base)
+                self.server_pid = server.pid
                 # Sessions are signed, and their users' hashes made, with the server's key.
                 with override_settings(SECRET_KEY=env["DJANGO_SECRET_KEY"]):
                     member = sessions_for(debate, 1, "loadtest-member")[0]
@@ -219,7 +239,8 @@ class Command(BaseCommand):
             self.stdout.write(
                 f"{name:16} {figures['rps']:8.1f} req/s  p50 {figures['p50_ms']:6.1f} ms  "
                 f"p95 {figures['p95_ms']:6.1f} ms  p99 {figures['p99_ms']:6.1f} ms  "
-                f"errors {figures['errors']}"
+                f"errors {figures['errors']}  "
+                f"workers' CPU {figures.get('worker_cpu_ms_per_request', 0):.3f} ms a request"
             )
         self.stdout.write(f"debate page / static file throughput: {ratio:.2f}")
         self.stdout.write(f"mixed readers / read-only readers: {mixed:.2f}; writers: {writers}")
@@ -342,16 +363,18 @@ class Command(BaseCommand):
                     capture_output=True,
                     check=True,
                 )
+            cpu = _workers_cpu(self.server_pid)
             output = subprocess.run(
                 [wrk, "-t2", f"-c{options['connections']}", f"-d{options['seconds']}s",
                  "-s", lua.name, *headers, url],
                 capture_output=True, text=True, check=True,
             ).stdout  # fmt: skip
+            cpu = _workers_cpu(self.server_pid) - cpu
         match = re.search(r"^RESULT (\{.*\})$", output, re.M)
         if not match:
             raise CommandError(f"could not read wrk's output:\n{output}")
         raw = json.loads(match.group(1))
-        return {
+        figures = {
             "rps": round(raw["requests"] / raw["seconds"], 1),
             "p50_ms": round(raw["p50"], 2),
             "p95_ms": round(raw["p95"], 2),
@@ -359,3 +382,8 @@ class Command(BaseCommand):
             "errors": raw["errors"],
             "requests": raw["requests"],
         }
+        if self.server_pid:
+            # The workers' CPU for each reader's answer: in a mixed run it holds the
+            # writers' requests and what they cost the readers (docs/PERFORMANCE.md).
+            figures["worker_cpu_ms_per_request"] = round(cpu * 1000 / max(raw["requests"], 1), 3)
+        return figures
