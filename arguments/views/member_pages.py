@@ -491,10 +491,16 @@ def unmasked(token: str) -> str:
 
 def _with_marks(body: str, secret: str) -> str:
     """The body with every token that masks `secret` (the rendering request's) marked."""
+    # A template's token is one string wherever it shows (its context's lazy token): each
+    # is unmasked once (forty vote forms a page).
+    seen: dict[str, str] = {}
 
     def mark_token(found: re.Match[str]) -> str:
         token = found.group(0)
-        return TOKEN_MARK if unmasked(token) == secret else token
+        marked = seen.get(token)
+        if marked is None:
+            marked = seen[token] = TOKEN_MARK if unmasked(token) == secret else token
+        return marked
 
     return MASKED_TOKEN.sub(mark_token, body)
 
