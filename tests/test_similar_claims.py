@@ -174,6 +174,16 @@ def test_a_near_copy_written_with_quotes_and_emoji_is_still_found(debate, cast, 
     assert [pk for pk, _text in search.similar_claims(lens, draft, under=pro.pk)] == [con.pk]
 
 
+def test_a_twin_in_another_script_and_case_is_found(debate, cast, pro, thesis):
+    # SQLite's index folds the case of every letter (not only ASCII) and keeps diacritics
+    # (migration 0034 sets no `remove_diacritics`), as difflib's comparison of lowered texts.
+    text = "Les États ne rappellent jamais les poids déjà publiés."
+    claim = services.claim_add(actor=cast.writer, parent=thesis, stance=Stance.CON, text=text)
+    lens = Lens.of(debate, cast.writer)
+    draft = "LES ÉTATS ne rappellent jamais les poids déjà publiés !"
+    assert [pk for pk, _text in search.similar_claims(lens, draft, under=pro.pk)] == [claim.pk]
+
+
 def test_the_index_is_asked_for_words_only_the_longest_pairs_first():
     phrases = search.draft_phrases('Open "weights" NEAR(can) never* be ^recalled OR not')
     # Inside a quoted FTS5 string "NEAR" is text, not the operator.
