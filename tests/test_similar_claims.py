@@ -125,7 +125,7 @@ def test_the_check_costs_the_same_queries_on_a_small_and_a_large_debate(
     query = {"part": "similar", "text": "Claim 7 of this debate, reworded a little."}
     client.get(_add_url(debate, thesis), query, **HTMX)  # the structure loads once
     # Session and user (2), the debate (1), the claim acted on (1), trigram ranking on
-    # PostgreSQL (1); whoever changes it explains why.
+    # PostgreSQL, the claims' index on SQLite (1); whoever changes it explains why.
     with django_assert_max_num_queries(6):
         assert client.get(_add_url(debate, thesis), query, **HTMX).status_code == 200
 
