@@ -28,9 +28,9 @@ what it finds, in a debate of 200 claims or of 200,000, and across a site of man
 from __future__ import annotations
 
 import re
-import time
 from dataclasses import dataclass
 from difflib import SequenceMatcher
+from itertools import pairwise
 from typing import TYPE_CHECKING
 
 from django.contrib.postgres.search import (
@@ -414,14 +414,19 @@ SIMILAR_SHOWN = 3
 SIMILAR_MIN_LENGTH = 12  # shorter drafts resemble too much to warn about
 TRIGRAM_THRESHOLD = 0.45  # PostgreSQL: pg_trgm similarity (0-1) from which a claim is "similar"
 RATIO_THRESHOLD = 0.7  # SQLite: difflib's ratio (0-1), a stricter scale than trigrams
-SIMILAR_SCANNED = 5000  # SQLite: the fallback compares at most this many published claims
-# SQLite: bounds on the fallback's work, whatever the draft (a crafted draft of random `a`/`b`
+# SQLite: the claims the index proposes, best first by FTS5's bm25 rank, compared by difflib,
+# asked for the draft's longest pairs of words (`draft_phrases`): each costs the index a read
+# of its trigrams' lists, and six found as many twins as all of them on 20,000 real sentences
+# at two thirds of the cost (docs/PERFORMANCE.md, issue 35d).
+SIMILAR_CANDIDATES = 100
+SIMILAR_PHRASES = 6
+# SQLite: bounds on the comparisons, whatever the draft (a crafted draft of random `a`/`b`
 # against claims alike passed every cheap bound, and 300 full comparisons of 500 characters
-# took 3.8 s): texts compared on their first characters, at most so many full `ratio()`
-# calls (the best of the cheap bounds first), and a time budget for the whole scan.
+# took 3.8 s): texts compared on their first characters, and at most so many full `ratio()`
+# calls (the best of the cheap bounds first). With at most `SIMILAR_CANDIDATES` claims to
+# compare, no time budget: the answer no longer depends on how busy the machine is.
 SIMILAR_COMPARED = 160  # characters of the draft and of each claim
 SIMILAR_RATIOS = 40
-SIMILAR_BUDGET = 0.15  # seconds
 
 
 def similar_claims(lens: Lens, text: str, *, under: int) -> list[tuple[int, str]]:
@@ -429,20 +434,20 @@ def similar_claims(lens: Lens, text: str, *, under: int) -> list[tuple[int, str]
     read like `text`, most similar first; claims already beneath `under` are left out (they
     cannot be linked there, and the same text again there is a double submission).
 
-    Asked while a writer types: the candidates come from the database, and whether the
-    reader sees each from its way up, read alone (arguments/structure/placing.py), never
-    from the whole debate (issue 35)."""
+    Asked while a writer types: the candidates come from the database's index (a fixed
+    number of rows), and whether the reader sees each from its way up, read alone
+    (arguments/structure/placing.py), never from the whole debate (issue 35)."""
     text = " ".join(text.split())
     if len(text) < SIMILAR_MIN_LENGTH:
         return []
     debate = lens.debate
     beneath = Relation.objects.filter(debate=debate, parent_id=under, is_hidden=False)
     taken = set(beneath.values_list("child_id", flat=True)) | {under}
-    published = Claim.objects.filter(debate=debate, status=Claim.Status.PUBLISHED)
     if _postgres():
         # The nearest claims by trigram distance (`text <-> draft`), which the GiST trigram
         # index of migration 0013 returns in order without scoring every claim of the
         # debate (scoring them all took 0.7 s on 20,000 claims); then the threshold.
+        published = Claim.objects.filter(debate=debate, status=Claim.Status.PUBLISHED)
         rows = (
             published.annotate(similarity=TrigramSimilarity("text", text))
             .order_by(TrigramDistance("text", text))
@@ -451,9 +456,7 @@ def similar_claims(lens: Lens, text: str, *, under: int) -> list[tuple[int, str]
         near = sorted((-similarity, pk) for pk, similarity in rows)
         candidates = [pk for similarity, pk in near if -similarity >= TRIGRAM_THRESHOLD]
     else:
-        candidates = _resembling(
-            text, published.order_by("id").values_list("id", "text")[:SIMILAR_SCANNED]
-        )
+        candidates = _resembling(text, _sqlite_alike(debate, text))
     candidates = [claim_id for claim_id in candidates if claim_id not in taken]
     ways = placing.placed([debate], candidates).get(debate.pk)
     found: list[tuple[int, str]] = []
@@ -468,12 +471,55 @@ def similar_claims(lens: Lens, text: str, *, under: int) -> list[tuple[int, str]
     return found
 
 
+def draft_phrases(text: str) -> list[str]:
+    """The phrases the claims' index is asked for, for a draft: each pair of consecutive
+    words of its first `SIMILAR_COMPARED` characters, both of three letters or more, or,
+    when there is no such pair, its words of three letters or more (a trigram). Letters
+    and digits only, so no quote, operator or parenthesis of FTS5's syntax can reach the
+    query, whatever the writer typed.
+
+    A pair with a short word ("of the", "be a") is made of the most common trigrams, whose
+    lists in the index are read whole: leaving them out halved the index's work on real
+    sentences, and the longer words around them still find the claim."""
+    words = re.findall(r"\w+", text[:SIMILAR_COMPARED])
+    pairs = {f"{a} {b}" for a, b in pairwise(words) if min(len(a), len(b)) >= TRIGRAM}
+    phrases = pairs or {word for word in words if len(word) >= TRIGRAM}
+    return sorted(phrases, key=lambda phrase: (-len(phrase), phrase))[:SIMILAR_PHRASES]
+
+
+def _sqlite_alike(debate: Debate, text: str) -> list[tuple[int, str]]:
+    """SQLite: (id, text) of at most `SIMILAR_CANDIDATES` published, unmerged claims of the
+    debate sharing the most of the draft's pairs of words, best first by FTS5's bm25 rank,
+    through the claims' trigram index (`CLAIM_INDEX`, migration 0034): one statement,
+    whatever the debate's size, and a twin of any claim is among them, not only of the
+    first thousands by id.
+
+    Pairs of words, not the draft's trigrams: a trigram such as "the" or "ion" is in most
+    claims, and ranking every claim holding any of a draft's eighty trigrams cost 60 to 250
+    ms on 20,000 claims; a pair of words is in few (docs/PERFORMANCE.md, issue 35d). The
+    index folds case (and keeps diacritics: SQLite 3.40 has no `remove_diacritics` for the
+    trigram tokenizer), as the comparison after it does."""
+    phrases = draft_phrases(text)
+    if not phrases:
+        return []
+    # Each phrase quoted, as FTS5 reads a string (words only: no quote inside to double).
+    match = " OR ".join(f'"{phrase}"' for phrase in phrases)
+    sql = (
+        f"SELECT c.id, c.text FROM {CLAIM_INDEX} f "
+        "CROSS JOIN arguments_claim c ON c.id = f.rowid "
+        f"WHERE f.{CLAIM_INDEX} MATCH %s AND c.debate_id = %s AND c.status = %s "
+        "AND c.merged_into_id IS NULL ORDER BY f.rank, c.id LIMIT %s"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [match, debate.pk, Claim.Status.PUBLISHED, SIMILAR_CANDIDATES])
+        return [(pk, claim_text) for pk, claim_text in cursor.fetchall()]
+
+
 def _resembling(text: str, claims: Iterable[tuple[int, str]]) -> list[int]:
-    """SQLite: of `claims` ((id, text), in id order), those that read like `text` by
-    difflib's ratio, most similar first, within the bounds on the work above."""
+    """Of `claims` ((id, text)), those that read like `text` by difflib's ratio, most
+    similar first (then by id), within the bounds on the work above."""
     draft = text.lower()[:SIMILAR_COMPARED]
     matcher = SequenceMatcher(None, "", draft, autojunk=False)  # b: the draft, kept
-    deadline = time.perf_counter() + SIMILAR_BUDGET
     texts: dict[int, str] = {}
     bounded: list[tuple[float, int]] = []
     for claim_id, claim_text in claims:
@@ -485,8 +531,6 @@ def _resembling(text: str, claims: Iterable[tuple[int, str]]) -> list[int]:
         bound = matcher.quick_ratio()
         if bound >= RATIO_THRESHOLD:
             bounded.append((bound, claim_id))
-        if time.perf_counter() > deadline:
-            break
     # The full comparison, the costly one, only for the likeliest few.
     bounded.sort(key=lambda pair: (-pair[0], pair[1]))
     scored: list[tuple[float, int]] = []
@@ -495,7 +539,5 @@ def _resembling(text: str, claims: Iterable[tuple[int, str]]) -> list[int]:
         ratio = matcher.ratio()
         if ratio >= RATIO_THRESHOLD:
             scored.append((ratio, claim_id))
-        if time.perf_counter() > deadline:
-            break
     scored.sort(key=lambda pair: (-pair[0], pair[1]))
     return [claim_id for _ratio, claim_id in scored]
