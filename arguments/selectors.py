@@ -232,28 +232,24 @@ class AlikeReading(NamedTuple):
     writes: int  # the site's write count, read in the same statement
 
 
-_ALIKE_SQL: dict[tuple[tuple[str, str], ...], str] = {}
+def likeness_statement(owned: Sequence[tuple[str, str]]) -> str:
+    """The statement `reader_likeness` asks. `owned`: every (table, column) whose rows point
+    at a user and may change a page; a reader with any such row has no likeness."""
+    rows = " OR ".join(
+        f"EXISTS (SELECT 1 FROM {table} WHERE {column} = u.{_USERS.pk.column})"
+        for table, column in owned
+    )
+    return (
+        f"SELECT u.username, u.is_staff, u.is_superuser, ({rows or 'FALSE'}), "
+        f"(SELECT m.role FROM {Membership._meta.db_table} m "
+        f"WHERE m.debate_id = %s AND m.user_id = u.{_USERS.pk.column}), ({WRITES_SQL}) "
+        f"FROM {_USERS.db_table} u WHERE u.{_USERS.pk.column} = %s"
+    )
 
 
-def reader_likeness(
-    debate_id: int, user_id: int, owned: Sequence[tuple[str, str]]
-) -> AlikeReading | None:
+def reader_likeness(debate_id: int, user_id: int, sql: str) -> AlikeReading | None:
     """The reader's likeness in the debate, their name and the site's write count: one
-    statement of indexed reads. `owned`: every (table, column) whose rows point at a user
-    and may change a page; a reader with any such row has no likeness. None: no such user."""
-    key = tuple(owned)
-    sql = _ALIKE_SQL.get(key)
-    if sql is None:
-        rows = " OR ".join(
-            f"EXISTS (SELECT 1 FROM {table} WHERE {column} = u.{_USERS.pk.column})"
-            for table, column in key
-        )
-        sql = _ALIKE_SQL[key] = (
-            f"SELECT u.username, u.is_staff, u.is_superuser, ({rows or 'FALSE'}), "
-            f"(SELECT m.role FROM {Membership._meta.db_table} m "
-            f"WHERE m.debate_id = %s AND m.user_id = u.{_USERS.pk.column}), ({WRITES_SQL}) "
-            f"FROM {_USERS.db_table} u WHERE u.{_USERS.pk.column} = %s"
-        )
+    statement of indexed reads (`likeness_statement`). None: no such user."""
     with connections[replicas.reads_from()].cursor() as cursor:
         cursor.execute(sql, [debate_id, user_id])
         row = cursor.fetchone()

@@ -143,7 +143,8 @@ def _unshown_tables() -> frozenset[str]:
     }
     # Stored strengths, branch sizes, gap places, claims with no place and a perspective's
     # strengths: copies of what a process computes from the rows, the page the same stored
-    # or computed; and the activity table's stored counts (read by no member's page).
+    # or computed; and the activity table's stored counts (the owner's picker reads them
+    # since wave 3 session 9, but lists the same people stored or counted).
     derived = (
         StoredStrength,
         StoredBranchSize,
@@ -859,16 +860,16 @@ def _owned_rows() -> tuple[tuple[str, str], ...]:
     return tuple(sorted(found - set(ALIKE_UNSHOWN)))
 
 
-# Read from the models once, at the first reader's likeness (the models are all loaded then).
-_owned: tuple[tuple[str, str], ...] | None = None
+# Made from the models once, at the first reader's likeness (the models are all loaded then).
+_likeness_sql = ""
 
 
 def likeness_of(debate_id: int, user_id: int) -> selectors.AlikeReading | None:
     """The reader's likeness, name and the site's write count (one statement)."""
-    global _owned
-    if _owned is None:
-        _owned = _owned_rows()
-    return selectors.reader_likeness(debate_id, user_id, _owned)
+    global _likeness_sql
+    if not _likeness_sql:
+        _likeness_sql = selectors.likeness_statement(_owned_rows())
+    return selectors.reader_likeness(debate_id, user_id, _likeness_sql)
 
 
 def _impersonal(entry: MemberPage, name: str) -> MemberPage | None:
