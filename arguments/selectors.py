@@ -406,12 +406,22 @@ def my_votes(
     or those they cast as a named `perspective`; one query."""
     if not user.is_authenticated:
         return {}
-    rows = Vote.objects.filter(user=user, perspective=perspective).filter(
-        Q(relation__debate=debate) | Q(thesis__debate=debate)
+    # Two parts, each by the partial index of its kind of vote (the voter's own, or as a
+    # perspective; on relations, or on theses): as one OR, the database walked every vote of
+    # the user, those cast as a perspective on every point of a debate too (23 ms at 200,000).
+    mine = Vote.objects.filter(user=user, perspective=perspective)
+    rows = (
+        mine.filter(relation__isnull=False, relation__debate=debate)
+        .values_list("relation_id", "thesis_id", "value")
+        .union(
+            mine.filter(thesis__isnull=False, thesis__debate=debate).values_list(
+                "relation_id", "thesis_id", "value"
+            ),
+            all=True,
+        )
     )
     return {
-        (f"r{relation}" if relation else f"c{thesis}"): value
-        for relation, thesis, value in rows.values_list("relation_id", "thesis_id", "value")
+        (f"r{relation}" if relation else f"c{thesis}"): value for relation, thesis, value in rows
     }
 
 
