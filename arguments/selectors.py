@@ -789,7 +789,5 @@ def participants_counted(debate: Debate, limit: int) -> list[tuple[int, str]] | 
     voted = Exists(own.filter(relation__debate=debate)) | Exists(own.filter(thesis__debate=debate))
     voters = ParticipantActivity.objects.filter(voted, debate=debate, votes__gt=0)
     members = Membership.objects.filter(debate=debate).values("user_id")
-    found = get_user_model().objects.filter(
-        Q(pk__in=voters.values("user_id")) | Q(pk__in=members)
-    )
+    found = get_user_model().objects.filter(Q(pk__in=voters.values("user_id")) | Q(pk__in=members))
     return list(found.order_by("username").values_list("pk", "username")[:limit])

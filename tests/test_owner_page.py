@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from itertools import product
 
 import pytest
 from django.core.cache import cache
@@ -26,7 +27,7 @@ from django.utils import translation
 
 from arguments import selectors, services
 from arguments.models import ActivityStamp, Claim, Debate, Flag, ParticipantActivity, Relation, Vote
-from arguments.reading import picker
+from arguments.reading import activity, picker
 from arguments.reading.lens import Lens
 from arguments.reading.notices import claim_notices
 from arguments.reading.perspectives import participants_of
@@ -64,8 +65,6 @@ def voted(cast, debate, thesis, pro, con) -> Debate:
 
 def count_everyone(debate: Debate) -> None:
     """The stored counts made current, as the activity table's first reader makes them."""
-    from arguments.reading import activity  # noqa: PLC0415
-
     activity.counted_now(debate)
 
 
@@ -227,27 +226,21 @@ class Shown(VoteShown):
 TALLIES = [(0, 0, 0, 0, 0), (1, 0, 2, 0, 11), (0, 3, 101, 1000, 21), (5, 5, 5, 5, 1234567)]
 
 
+LOCALIZED_OFF = ("{% load l10n %}{% localize off %}", "{% endlocalize %}")
+
+
 @pytest.mark.parametrize("language", ["en", "de", "fr", "ar", "es", "pt-br"])
 def test_the_vote_steps_are_the_loops_bytes(language):
+    cases = product(TALLIES, (None, 0, 4), (False, True), (None, 7))
     with translation.override(language):
-        for tally in TALLIES:
-            for my_vote in (None, 0, 4):
-                for hidden in (False, True):
-                    for relation in (None, 7):
-                        item = Shown(tally, my_vote, hidden, relation)
-                        for loop, tag in (
-                            (BUTTONS_LOOP, "vote_buttons"),
-                            (READONLY_LOOP, "readonly_steps"),
-                        ):
-                            context = {"item": item}
-                            old = Template(loop).render(Context(context))
-                            new = Template(f"{{% load debate_tags %}}{{% {tag} item %}}")
-                            assert new.render(Context(context)) == old, (tally, my_vote, hidden)
-                            # Inside a card, numbers are not localized (`localize off`).
-                            off = "{% load l10n %}{% localize off %}"
-                            old = Template(off + loop + "{% endlocalize %}").render(Context(context))
-                            new = Template(
-                                f"{{% load debate_tags l10n %}}{{% localize off %}}{{% {tag} item %}}"
-                                "{% endlocalize %}"
-                            )
-                            assert new.render(Context(context)) == old
+        for (tally, my_vote, hidden, relation), (loop, tag) in product(
+            cases, ((BUTTONS_LOOP, "vote_buttons"), (READONLY_LOOP, "readonly_steps"))
+        ):
+            context = {"item": Shown(tally, my_vote, hidden, relation)}
+            tagged = f"{{% load debate_tags %}}{{% {tag} item %}}"
+            old = Template(loop).render(Context(context))
+            assert Template(tagged).render(Context(context)) == old, (tally, my_vote, hidden)
+            # Inside a card, numbers are not localized (`localize off`).
+            off, on = LOCALIZED_OFF
+            old = Template(off + loop + on).render(Context(context))
+            assert Template(off + tagged + on).render(Context(context)) == old

@@ -77,8 +77,8 @@ def vote_buttons(context: Context, item: VoteShown) -> SafeString:
                 shown="" if hidden else f": {counted}",
                 spoken=""
                 if hidden
-                else ", " + ngettext("%(counter)s vote", "%(counter)s votes", count)
-                % {"counter": counted},
+                else ", "
+                + ngettext("%(counter)s vote", "%(counter)s votes", count) % {"counter": counted},
             )
         )
     return mark_safe("".join(buttons))
