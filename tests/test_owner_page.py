@@ -244,3 +244,13 @@ def test_the_vote_steps_are_the_loops_bytes(language):
             off, on = LOCALIZED_OFF
             old = Template(off + loop + on).render(Context(context))
             assert Template(off + tagged + on).render(Context(context)) == old
+
+
+def test_a_new_voter_is_offered_on_the_owners_next_page(client, cast, voted, pro):
+    client.force_login(cast.owner)
+    url = voted.get_absolute_url()
+    assert "user:" in client.get(url).content.decode()
+    newcomer = UserFactory(username="nia")
+    services.vote_cast(user=newcomer, point=relation_of(pro), value=2)
+    page = client.get(url).content.decode()
+    assert f'value="user:{newcomer.pk}"' in page
