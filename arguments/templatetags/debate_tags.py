@@ -51,7 +51,7 @@ def claim_item(context: Context, item: TreeItem) -> SafeString:
 # A vote region's steps (arguments/_vote.html), written here rather than as a template loop:
 # the loop's five steps (a plural each) were most of a region's rendering, which a page does
 # once per shown point and a member's page once more to check its regions. The markup is the
-# loop's it replaced, byte for byte (tests/test_vote_steps.py renders both).
+# loop's it replaced, byte for byte (tests/test_owner_page.py renders both).
 _VOTE_BUTTON = (
     '<button type="submit" name="value" value="{value}" class="step share-{share}" '
     'aria-pressed="{pressed}" title="{value} {label}{shown}">{value}<span class="visually-hidden"> '
