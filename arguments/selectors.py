@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any, NamedTuple, TypedDict
 from django.contrib.auth import get_user_model
 from django.contrib.sessions.models import Session
 from django.db import DEFAULT_DB_ALIAS, connections
-from django.db.models import Count, F, Max, Min, OuterRef, Prefetch, Q, Subquery
+from django.db.models import Count, Exists, F, Max, Min, OuterRef, Prefetch, Q, Subquery
 from django.db.models.expressions import RawSQL
 from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
@@ -21,6 +21,7 @@ from lti_tool.models import Key, LtiRegistration
 from arguments import replicas
 from arguments.models import (
     AccessToken,
+    ActivityStamp,
     Annotation,
     Citation,
     Claim,
@@ -29,6 +30,7 @@ from arguments.models import (
     Flag,
     ImportJob,
     Membership,
+    ParticipantActivity,
     Perspective,
     Profile,
     Relation,
@@ -400,12 +402,22 @@ def my_votes(
     or those they cast as a named `perspective`; one query."""
     if not user.is_authenticated:
         return {}
-    rows = Vote.objects.filter(user=user, perspective=perspective).filter(
-        Q(relation__debate=debate) | Q(thesis__debate=debate)
+    # Two parts, each by the partial index of its kind of vote (the voter's own, or as a
+    # perspective; on relations, or on theses): as one OR, the database walked every vote of
+    # the user, those cast as a perspective on every point of a debate too (23 ms at 200,000).
+    mine = Vote.objects.filter(user=user, perspective=perspective)
+    rows = (
+        mine.filter(relation__isnull=False, relation__debate=debate)
+        .values_list("relation_id", "thesis_id", "value")
+        .union(
+            mine.filter(thesis__isnull=False, thesis__debate=debate).values_list(
+                "relation_id", "thesis_id", "value"
+            ),
+            all=True,
+        )
     )
     return {
-        (f"r{relation}" if relation else f"c{thesis}"): value
-        for relation, thesis, value in rows.values_list("relation_id", "thesis_id", "value")
+        (f"r{relation}" if relation else f"c{thesis}"): value for relation, thesis, value in rows
     }
 
 
@@ -756,3 +768,22 @@ def member_languages(user_ids: list[int]) -> dict[int, str]:
         .exclude(language="")
         .values_list("user_id", "language")
     )
+
+
+def participants_counted(debate: Debate, limit: int) -> list[tuple[int, str]] | None:
+    """(id, username) of the debate's members and own voters (`perspectives.participants_of`),
+    by username, at most `limit`, found through the stored activity counts: a row a
+    participant, not a read of every vote. None when the counts are behind the debate's votes
+    (its activity stamp's tally version is not the debate's). Two queries."""
+    tally = Debate.objects.filter(pk=debate.pk).values("tally_version")[:1]
+    if not ActivityStamp.objects.filter(debate_id=debate.pk, tally_version=tally).exists():
+        return None
+    # While the stamp's tally is current, every own voter has a row with votes (which also
+    # counts votes as a named perspective: hence each one's own vote looked up, by their
+    # index, stopping at the first).
+    own = Vote.objects.filter(user_id=OuterRef("user_id"), perspective__isnull=True)
+    voted = Exists(own.filter(relation__debate=debate)) | Exists(own.filter(thesis__debate=debate))
+    voters = ParticipantActivity.objects.filter(voted, debate=debate, votes__gt=0)
+    members = Membership.objects.filter(debate=debate).values("user_id")
+    found = get_user_model().objects.filter(Q(pk__in=voters.values("user_id")) | Q(pk__in=members))
+    return list(found.order_by("username").values_list("pk", "username")[:limit])

@@ -421,9 +421,12 @@ def test_a_perspective_page_costs_a_fixed_number_of_queries(
     # structure/stored_strengths.py) and a visitor's branch sizes (2, structure/stored_sizes.py);
     # the group's stored strengths' stamp (read by the slice
     # and by the scorer) and, as nobody stored them yet, their store (a savepoint, the stamp
-    # created and locked, the strengths, the stamp moved: reading/perspectives.py). If this
-    # grows, say why here.
-    with django_assert_max_num_queries(27):
+    # created and locked, the strengths, the stamp moved: reading/perspectives.py). The
+    # picker's participants come from the stored activity counts (issue 35, 35o), which the
+    # bulk-written votes left uncounted: this first read counts and stores them (15: the
+    # versions, four grouped counts, the store under the stamp's lock, the list's two). If
+    # this grows, say why here.
+    with django_assert_max_num_queries(42):
         response = client.get(url, seen_as)
     assert response.status_code == 200
     # Warm: the structure and the group's strengths are held in memory.

@@ -88,8 +88,6 @@ def _notice_query(user_id: int, debate_id: int, moderates: bool) -> tuple[str, l
         ),
         ("f.reporter_id = %s AND f.status = %s", [user_id, Flag.Status.OPEN]),
     ]
-    if moderates:
-        conditions.append(("f.status = %s", [Flag.Status.OPEN]))
     parts, params = [], []
     for condition, condition_params in conditions:
         parts.append(
@@ -97,6 +95,15 @@ def _notice_query(user_id: int, debate_id: int, moderates: bool) -> tuple[str, l
             f"INNER JOIN {claim} c ON c.id = f.claim_id WHERE c.debate_id = %s AND {condition}"
         )
         params += [debate_id, *condition_params]
+    if moderates:
+        # The debate's open flags by the flag's own debate and status (its index): through
+        # the claims' debate, it read every claim of the debate (14 ms at 200,000 claims).
+        # A claim's flag carries its claim's debate (`Flag.save`).
+        parts.append(
+            f"SELECT {FLAG_COLUMNS} FROM {flag} f "
+            f"INNER JOIN {claim} c ON c.id = f.claim_id WHERE f.debate_id = %s AND f.status = %s"
+        )
+        params += [debate_id, Flag.Status.OPEN]
     # Newest first: columns 10 and 1 are created_at and id.
     return " UNION ".join(parts) + " ORDER BY 10 DESC, 1 DESC", params
 

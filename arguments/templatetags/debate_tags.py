@@ -7,10 +7,11 @@ from typing import TYPE_CHECKING
 
 from django import template
 from django.template import Context
+from django.template.base import render_value_in_context
 from django.utils.html import conditional_escape, escape, format_html
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.text import Truncator
-from django.utils.translation import gettext, pgettext
+from django.utils.translation import gettext, ngettext, pgettext
 
 from arguments import languages
 from arguments.formats.document import LOSSES
@@ -29,7 +30,7 @@ if TYPE_CHECKING:
     from arguments.models import Debate, Tag
     from arguments.reading.feed import FeedItem
     from arguments.reading.lens import Lens
-    from arguments.reading.tree import TreeItem
+    from arguments.reading.tree import TreeItem, VoteShown
 
 register = template.Library()
 
@@ -45,6 +46,58 @@ def claim_card(context: Context) -> SafeString:
 def claim_item(context: Context, item: TreeItem) -> SafeString:
     """`item`'s whole `<li>` (arguments/_claim.html), a folded one kept like its card."""
     return render_item(item, context)
+
+
+# A vote region's steps (arguments/_vote.html), written here rather than as a template loop:
+# the loop's five steps (a plural each) were most of a region's rendering, which a page does
+# once per shown point and a member's page once more to check its regions. The markup is the
+# loop's it replaced, byte for byte (tests/test_owner_page.py renders both).
+_VOTE_BUTTON = (
+    '<button type="submit" name="value" value="{value}" class="step share-{share}" '
+    'aria-pressed="{pressed}" title="{value} {label}{shown}">{value}<span class="visually-hidden"> '
+    "{label}{spoken}</span></button>"
+)
+_READONLY_STEP = '<span class="step share-{share}" title="{value} {label}: {count}">{value}</span>'
+
+
+@register.simple_tag(takes_context=True)
+def vote_buttons(context: Context, item: VoteShown) -> SafeString:
+    """The vote form's buttons, one a value: pressed for the reader's own vote; each with its
+    count unless guided voting hides others' votes."""
+    hidden = item.votes_hidden
+    buttons = []
+    for value, label, count, share, mine in item.vote_steps:
+        counted = render_value_in_context(count, context)
+        buttons.append(
+            _VOTE_BUTTON.format(
+                value=value,
+                share=share,
+                pressed="true" if mine else "false",
+                label=render_value_in_context(label, context),
+                shown="" if hidden else f": {counted}",
+                spoken=""
+                if hidden
+                else ", "
+                + ngettext("%(counter)s vote", "%(counter)s votes", count) % {"counter": counted},
+            )
+        )
+    return mark_safe("".join(buttons))
+
+
+@register.simple_tag(takes_context=True)
+def readonly_steps(context: Context, item: VoteShown) -> SafeString:
+    """The steps of a point the reader may not vote on: each value's share and count."""
+    return mark_safe(
+        "".join(
+            _READONLY_STEP.format(
+                value=value,
+                share=share,
+                label=render_value_in_context(label, context),
+                count=render_value_in_context(count, context),
+            )
+            for value, label, count, share, _mine in item.vote_steps
+        )
+    )
 
 
 @register.simple_tag(takes_context=True)
