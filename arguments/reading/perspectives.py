@@ -30,6 +30,7 @@ from django.contrib.auth import get_user_model
 from django.core.exceptions import BadRequest, PermissionDenied
 from django.db import connections, transaction
 from django.db.models import BigIntegerField, Count, Q, Subquery, Value
+from django.db.models.functions import Coalesce
 from django.http import Http404
 from django.utils.translation import gettext as _
 
@@ -188,7 +189,14 @@ def tallies(
         votes = Vote.objects.filter(
             Q(relation_id__in=sorted(relations)) | Q(thesis_id__in=sorted(of.theses))
         )
-    if viewpoint.kind == "named":
+    if viewpoint.kind == "named" and of is not None:
+        # The perspective's column wrapped, so that no index serves it: given the column
+        # itself, SQLite reads every vote the perspective cast (its index: a named
+        # perspective votes on every point, 200,000 rows at 200,000 claims) and keeps the
+        # slice's; wrapped, it reads the slice's points' votes by their own indexes.
+        unindexed = Coalesce("perspective_id", Value(0, output_field=BigIntegerField()))
+        votes = votes.alias(seen_as=unindexed).filter(seen_as=viewpoint.id)
+    elif viewpoint.kind == "named":
         votes = votes.filter(perspective_id=viewpoint.id)
     elif viewpoint.kind == "group":
         members = Perspective.members.through.objects.filter(perspective_id=viewpoint.id)
