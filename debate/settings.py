@@ -236,6 +236,8 @@ PROCESS_CACHE_BUDGETS: dict[str, float] = {
         "map drawings": 4,  # a visitor's map of a 20,000-claim debate: about 150 KB
         "places": 4,  # cruxes without the debate: its points, who sees them
         "gaps": 2,  # gaps without the debate: a reader's view's rows, per versions
+        # The activity table and pages through a perspective, per reader: about 60 KB each.
+        "kept reads": 6,
     }.items()
 }
 

@@ -26,6 +26,7 @@ from arguments.reading.tasks import completion_by_user
 from arguments.rules.permissions import Action
 from arguments.views.access import lens_to_manage
 from arguments.views.forms.feedback import ParticipantGradeForm
+from arguments.views.kept_reads import kept
 
 COLUMNS = [
     "name",
@@ -60,6 +61,7 @@ def moment(request: HttpRequest, lens: Lens) -> AsOf | None:
     return found
 
 
+@kept
 def debate_activity(request: HttpRequest, slug: str) -> HttpResponse:
     """The table a page of participants at a time, by name (`?page=`), as the admin lists
     people; now, the names of all and the figures of the page's rows only."""
@@ -103,6 +105,7 @@ def _cell(value: object) -> str:
     return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
 
 
+@kept
 def debate_activity_csv(request: HttpRequest, slug: str) -> HttpResponse:
     lens = lens_to_manage(request, slug, Action.MODERATE)
     if isinstance(lens, HttpResponse):

@@ -18,6 +18,7 @@ from arguments.reading.feedback import offers_feedback
 from arguments.reading.tree import ORDERS
 from arguments.structure import first_screen
 from arguments.views import member_pages, tokens, visitor_pages
+from arguments.views.kept_reads import kept_through_perspective
 from arguments.views.access import (
     MAX_ARIA_LEVEL,
     HtmxHttpRequest,
@@ -86,6 +87,7 @@ def debate_new(request: HttpRequest) -> HttpResponse:
     return render(request, "arguments/debate_new.html", {"form": form}, status=status)
 
 
+@kept_through_perspective  # issue 35 (35p): a page through a perspective, kept per reader
 def debate_detail(request: HttpRequest, slug: str) -> HttpResponse:
     # A worker holding nothing of the debate reads only what the page shows.
     lens = lens_for(request, slug, first_screen=INITIAL_LEVELS <= first_screen.LEVELS)
@@ -121,6 +123,7 @@ def debate_detail(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 @vary_on_headers("HX-Request")
+@kept_through_perspective  # issue 35 (35p): a focus page through a perspective, kept
 def claim_detail(request: HtmxHttpRequest, slug: str, pk: int) -> HttpResponse:
     """A claim in focus; with htmx and `part=branch`, only its pros and cons (one level). A
     worker holding nothing of the debate reads only the claims around it."""
