@@ -193,6 +193,28 @@ def site_counts() -> tuple[int, int]:
         return int(writes), int(tallies)
 
 
+VERSIONS_AND_COUNTS_SQL = (
+    "SELECT id, structure_version, tally_version, updated_at, visibility, "
+    f"({WRITES_SQL}), ({TALLIES_SQL}) FROM {Debate._meta.db_table} WHERE slug = %s"
+)
+
+
+def debate_versions_and_counts(
+    slug: str, environ: MutableMapping[str, Any]
+) -> tuple[DebateVersions, int, int] | None:
+    """The debate's versions (kept in `environ` as `debate_versions` keeps them) and the
+    site's write counts, in one indexed query (arguments/views/kept_reads.py); None when
+    there is no such debate."""
+    with connections[replicas.reads_from()].cursor() as cursor:
+        cursor.execute(VERSIONS_AND_COUNTS_SQL, [slug])
+        row = cursor.fetchone()
+    if row is None:
+        return None
+    versions = DebateVersions(*row[:5])
+    environ[VERSIONS_READ] = (slug, versions)
+    return versions, int(row[5]), int(row[6])
+
+
 def own_votes_on(user_id: int, relations: Sequence[int], theses: Sequence[int]) -> dict[str, int]:
     """The user's own votes (not as a perspective) on these points, keyed as `my_votes`
     keys them: one indexed query (plain SQL: a member's kept page asks it before Django)."""

@@ -372,7 +372,9 @@ def test_after_a_claim_write_only_its_people_are_counted_at_any_size(client, mon
 
     small = queries(10, 110)
     big = queries(2000, 330)
-    assert small == big <= 26, (small, big)
+    # 26, and 2 to keep the page: the debate's versions with the site's write counts before
+    # it renders and the counts after (views/kept_reads.py).
+    assert small == big <= 28, (small, big)
 
 
 def test_votes_after_a_write_stay_counted_and_only_the_touched_are_counted(

@@ -219,11 +219,13 @@ def test_a_cold_perspective_page_reads_a_few_rows_at_any_size(
     # The owner's page as a visitor's slice (7 in one snapshot, test_focus_slice.py) and
     # the perspective's part: the group's row (the parameter), its stamp, its tallies (one
     # grouped query), the slice's strengths; then session, user, notices, my votes, the
-    # picker's perspectives and participants, following. If this grows, say why.
+    # picker's perspectives and participants, following; a page (not the htmx branch) also
+    # reads the debate's versions with the site's write counts before it renders and the
+    # counts again after, to keep it (views/kept_reads.py: 2). If this grows, say why.
     for url, extra in ((debate.get_absolute_url(), {}), (focus, {}), (focus, HTMX)):
         _cold()
         query = {**seen_as, "part": "branch"} if extra else seen_as
-        with django_assert_max_num_queries(20):
+        with django_assert_max_num_queries(20 if extra else 22):
             assert client.get(url, query, **extra).status_code == 200
     assert not holds(debate)
 

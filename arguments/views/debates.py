@@ -18,7 +18,6 @@ from arguments.reading.feedback import offers_feedback
 from arguments.reading.tree import ORDERS
 from arguments.structure import first_screen
 from arguments.views import member_pages, tokens, visitor_pages
-from arguments.views.kept_reads import kept_through_perspective
 from arguments.views.access import (
     MAX_ARIA_LEVEL,
     HtmxHttpRequest,
@@ -28,6 +27,7 @@ from arguments.views.access import (
 )
 from arguments.views.forms import DebateForm, form_errors_to
 from arguments.views.fragments import oembed_discovery, tree_context
+from arguments.views.kept_reads import kept_through_perspective
 from arguments.views.maps import path_minimap
 
 # The page shows a thesis (or the claim in focus) with its pros and cons, folded: the first

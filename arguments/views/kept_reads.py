@@ -90,7 +90,7 @@ caches.register(
 def _key(request: HttpRequest, slug: str) -> tuple[Hashable, ...] | None:
     """What the view's response to this request is made from; None when it is not to be
     kept (not a plain GET, a message waiting, a session value a key cannot hold, no such
-    debate). Two queries: the debate's versions and the site's write counts."""
+    debate). One query: the debate's versions and the site's write counts."""
     if request.method != "GET" or "HTTP_HX_REQUEST" in request.META:
         return None
     if len(get_messages(request)):  # shown once: rendered, not kept
@@ -105,10 +105,10 @@ def _key(request: HttpRequest, slug: str) -> tuple[Hashable, ...] | None:
     )
     if not all(isinstance(value, PLAIN_VALUES) for _name, value in own):
         return None
-    versions = selectors.debate_versions(slug, request.META)
-    if versions is None:
+    read = selectors.debate_versions_and_counts(slug, request.META)
+    if read is None:
         return None
-    writes, tallies = selectors.site_counts()
+    versions, writes, tallies = read
     return (
         request.path,
         request.META.get("QUERY_STRING", ""),
