@@ -26,8 +26,10 @@ NONCE = re.compile(r'nonce="[^"]+"')
 
 
 def same_text(body: bytes) -> str:
-    """The page as any reader's rendering of it reads: its tokens and nonce blanked."""
+    """The page as any rendering of it for this reader reads: its tokens, nonce and live
+    ticket (signed with the second it was made) blanked."""
     text = member_pages.MASKED_TOKEN.sub("TOKEN", body.decode())
+    text = member_pages.TICKET_IN_URL.sub(lambda found: found.group(1) + "TICKET", text)
     return NONCE.sub('nonce=""', text)
 
 
