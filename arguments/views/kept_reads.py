@@ -43,7 +43,7 @@ from django.middleware.csrf import get_token
 from django.utils import timezone, translation
 
 from arguments import caches, replicas, selectors
-from arguments.views import member_pages
+from arguments.views import member_pages, visitor_pages
 
 KEPT_SECONDS = 60
 PLAIN_VALUES = (str, int, bool, type(None))  # session values a key may hold as they are
@@ -53,15 +53,17 @@ View = Callable[..., HttpResponse]
 
 @dataclass(frozen=True, slots=True)
 class KeptRead:
-    # UTF-8 as answered, the rendering request's CSRF tokens marked (`TOKEN_MARK`).
-    body: bytes
+    # The body as answered, cut where the rendering request's CSRF token and CSP nonce
+    # stood (`visitor_pages.Pieces`: holes `member_pages.TOKEN_HOLE`, `NONCE_HOLE`).
+    pieces: visitor_pages.Pieces
     headers: tuple[tuple[str, str], ...]
-    nonce: str  # the rendering request's CSP nonce, as it stands in the body ("": none)
     kept_at: float
 
 
 def _size(kept: KeptRead) -> int:
-    return caches.text_size(kept.body) + sum(len(n) + len(v) + 100 for n, v in kept.headers)
+    return visitor_pages.pieces_size(kept.pieces) + sum(
+        len(n) + len(v) + 100 for n, v in kept.headers
+    )
 
 
 # An activity page of 100 rows is about 60 KB; a page through a perspective 40 to 80 KB.
@@ -140,25 +142,32 @@ def _keepable(request: HttpRequest, response: HttpResponse, counts: tuple[Any, .
 
 
 def _kept(request: HttpRequest, response: HttpResponse) -> KeptRead:
-    body = response.content
+    """The response cut at its holes: the tokens that mask this request's CSRF secret (one
+    per rendering) and its nonce."""
+    holes: dict[bytes, int] = {}
     secret = request.META.get("CSRF_COOKIE")
     if isinstance(secret, str) and secret:
-        body = member_pages._with_marks(body.decode(), secret).encode()
+        for token in set(member_pages.MASKED_TOKEN.findall(response.content.decode())):
+            if member_pages.unmasked(token) == secret:
+                holes[token.encode()] = member_pages.TOKEN_HOLE
+    nonce = get_nonce(request)
+    if nonce:  # evaluated by the rendering (htmx's script tag): this response's own
+        holes[str(nonce).encode()] = visitor_pages.NONCE_HOLE
     headers = tuple(
         (name, value) for name, value in response.headers.items() if name != "Content-Length"
     )
-    nonce = get_nonce(request)
-    return KeptRead(body, headers, str(nonce) if nonce else "", time.monotonic())
+    pieces = visitor_pages.cut(response.content, holes)
+    return KeptRead(pieces, headers, time.monotonic())
 
 
 def _answer(request: HttpRequest, kept: KeptRead) -> HttpResponse:
-    body = kept.body
-    if member_pages.TOKEN_BYTES in body:
-        body = body.replace(member_pages.TOKEN_BYTES, get_token(request).encode())
-    nonce = get_nonce(request)
-    if kept.nonce and nonce is not None:  # this request's, which its CSP header will carry
-        body = body.replace(kept.nonce.encode(), str(nonce).encode())
-    response = HttpResponse(body)
+    holes: dict[int, bytes] = {}
+    if member_pages.TOKEN_HOLE in kept.pieces:
+        holes[member_pages.TOKEN_HOLE] = get_token(request).encode()
+    if visitor_pages.NONCE_HOLE in kept.pieces:
+        # This request's, which its CSP header will carry (the middleware makes it after).
+        holes[visitor_pages.NONCE_HOLE] = str(get_nonce(request)).encode()
+    response = HttpResponse(visitor_pages.filled(kept.pieces, holes))
     for name, value in kept.headers:
         response.headers[name] = value
     return response
