@@ -156,7 +156,7 @@ def _kept(request: HttpRequest, response: HttpResponse) -> KeptRead:
     headers = tuple(
         (name, value) for name, value in response.headers.items() if name != "Content-Length"
     )
-    pieces = visitor_pages.cut(response.content, holes)
+    pieces = visitor_pages.Cutter(holes)(response.content)
     return KeptRead(pieces, headers, time.monotonic())
 
 
