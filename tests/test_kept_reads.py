@@ -85,12 +85,14 @@ def test_a_kept_page_carries_this_requests_token_and_nonce(cast, world):
     client = Client(enforce_csrf_checks=True)
     client.force_login(cast.owner)
     url = activity_url(world.debate)
-    client.get(url)
+    rendered = client.get(url)
     kept = client.get(url)
     assert kept.context is None
     secret = client.cookies["csrftoken"].value
     tokens = set(member_pages.MASKED_TOKEN.findall(kept.content.decode()))
     assert tokens and {member_pages.unmasked(token) for token in tokens} == {secret}
+    # Masked afresh for this answer, not the rendering's token kept.
+    assert not tokens & set(member_pages.MASKED_TOKEN.findall(rendered.content.decode()))
     nonce = NONCE.search(kept.content.decode())
     assert nonce is not None
     assert f"'nonce-{nonce.group(0)[7:-1]}'" in kept["Content-Security-Policy"]
