@@ -205,6 +205,46 @@ def test_a_nul_character_is_refused_before_the_database_sees_it(olivia):
         native_json.parse(text)
 
 
+def test_a_file_read_record_by_record_gives_the_same_document():
+    """A `\\u0000` escape anywhere (here where no check looks) sends every list of the file
+    through the record-at-a-time reader instead of the column-at-a-time one: both read
+    the same document."""
+    data = json.loads(BACKUP)
+    data["claims"][2].update(tags=["energy", "policy"], kind="statement", title="Costs")
+    data["debate"]["interchange"] = {"note": "\x00"}
+    slow_text = json.dumps(data)
+    assert "\\u0000" in slow_text
+    data["debate"]["interchange"] = {"note": ""}
+    fast, slow = native_json.parse(json.dumps(data)), native_json.parse(slow_text)
+    for part in ("claims", "relations", "sources", "citations", "annotations"):
+        assert getattr(fast, part) == getattr(slow, part), part
+        assert getattr(fast, part), part  # the fixture has some of each
+    assert [claim.path for claim in fast.claims][:2] == ["claims[0]", "claims[1]"]
+
+
+@pytest.mark.parametrize(
+    ("change", "problem"),
+    [
+        (lambda d: d["claims"][1].update(tags=None), "claims[1].tags: expected a list"),
+        (lambda d: d["claims"][1].update(tags=["a", 2]), "claims[1].tags: expected a list of"),
+        (lambda d: d["claims"][3].update(votes=[0, 0, 0, 0, True]), "claims[3].votes: expected"),
+        (lambda d: d["claims"][3].update(created_at="soon"), "claims[3].created_at: expected"),
+        (lambda d: d["claims"][3].pop("id"), "claims[3].id: is missing"),
+        (lambda d: d["relations"][2].update(group=2**31), "relations[2].group: expected"),
+        (lambda d: d["citations"][0].update(is_hidden=0), "citations[0].is_hidden: expected"),
+        (lambda d: d["claims"].append("c9"), "claims[7]: expected an object"),
+    ],
+)
+def test_a_value_the_columns_refuse_is_told_with_its_path(change, problem):
+    """Where a column fails its check, the records are read one by one and the problem
+    found is told as before, the first in the file."""
+    data = json.loads(BACKUP)
+    change(data)
+    with pytest.raises(FormatError) as raised:
+        native_json.parse(json.dumps(data))
+    assert str(raised.value).startswith(problem)
+
+
 def test_a_cycle_among_originals_is_refused(olivia):
     data = json.loads(BACKUP)
     data["relations"][0].update(parent="c4")  # c2 under c4, which stands under c3 ... under c1
