@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import json
 from pathlib import Path
 
@@ -10,7 +11,7 @@ from django.core.exceptions import PermissionDenied
 
 from arguments import formats, services
 from arguments.formats import native_json
-from arguments.formats.document import FormatError
+from arguments.formats.document import FormatError, collector_paused
 from arguments.models import Annotation, Citation, Claim, Debate, Relation, Source, Vote
 from arguments.reading.export import document_from_debate
 from tests.factories import SourceFactory, UserFactory
@@ -243,6 +244,27 @@ def test_a_value_the_columns_refuse_is_told_with_its_path(change, problem):
     with pytest.raises(FormatError) as raised:
         native_json.parse(json.dumps(data))
     assert str(raised.value).startswith(problem)
+
+
+def test_a_time_in_another_zone_or_none_is_stored_as_the_same_moment_in_utc(olivia, ben):
+    data = json.loads(BACKUP)
+    data["claims"][1].update(created_at="2025-03-01T11:05:30.250000+02:00")
+    data["claims"][2].update(created_at="2025-03-01T09:07:00")  # no zone: UTC
+    debate = services.debate_import(
+        owner=olivia, document=native_json.parse(json.dumps(data)), keep_authors=True
+    )
+    assert export(debate) == BACKUP
+
+
+def test_the_collector_is_paused_within_and_resumed_after_even_on_an_error():
+    assert gc.isenabled()
+    with pytest.raises(FormatError), collector_paused():
+        assert not gc.isenabled()
+        with collector_paused():  # within a pause: the outer one resumes
+            assert not gc.isenabled()
+        assert not gc.isenabled()
+        native_json.parse("{}")
+    assert gc.isenabled()
 
 
 def test_a_cycle_among_originals_is_refused(olivia):
