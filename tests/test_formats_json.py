@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import json
 from pathlib import Path
 
@@ -10,7 +11,7 @@ from django.core.exceptions import PermissionDenied
 
 from arguments import formats, services
 from arguments.formats import native_json
-from arguments.formats.document import FormatError
+from arguments.formats.document import FormatError, collector_paused
 from arguments.models import Annotation, Citation, Claim, Debate, Relation, Source, Vote
 from arguments.reading.export import document_from_debate
 from tests.factories import SourceFactory, UserFactory
@@ -203,6 +204,67 @@ def test_a_nul_character_is_refused_before_the_database_sees_it(olivia):
     text = BACKUP.replace("Check the date.", "Check\\u0000 the date.")
     with pytest.raises(FormatError, match=r"^annotations\[2\]\.body: holds a NUL character"):
         native_json.parse(text)
+
+
+def test_a_file_read_record_by_record_gives_the_same_document():
+    """A `\\u0000` escape anywhere (here where no check looks) sends every list of the file
+    through the record-at-a-time reader instead of the column-at-a-time one: both read
+    the same document."""
+    data = json.loads(BACKUP)
+    data["claims"][2].update(tags=["energy", "policy"], kind="statement", title="Costs")
+    data["debate"]["interchange"] = {"note": "\x00"}
+    slow_text = json.dumps(data)
+    assert "\\u0000" in slow_text
+    data["debate"]["interchange"] = {"note": ""}
+    fast, slow = native_json.parse(json.dumps(data)), native_json.parse(slow_text)
+    for part in ("claims", "relations", "sources", "citations", "annotations"):
+        assert getattr(fast, part) == getattr(slow, part), part
+        assert getattr(fast, part), part  # the fixture has some of each
+    assert [claim.path for claim in fast.claims][:2] == ["claims[0]", "claims[1]"]
+
+
+@pytest.mark.parametrize(
+    ("change", "problem"),
+    [
+        (lambda d: d["claims"][1].update(tags=None), "claims[1].tags: expected a list"),
+        (lambda d: d["claims"][1].update(tags=["a", 2]), "claims[1].tags: expected a list of"),
+        (lambda d: d["claims"][3].update(votes=[0, 0, 0, 0, True]), "claims[3].votes: expected"),
+        (lambda d: d["claims"][3].update(created_at="soon"), "claims[3].created_at: expected"),
+        (lambda d: d["claims"][3].pop("id"), "claims[3].id: is missing"),
+        (lambda d: d["relations"][2].update(group=2**31), "relations[2].group: expected"),
+        (lambda d: d["citations"][0].update(is_hidden=0), "citations[0].is_hidden: expected"),
+        (lambda d: d["claims"].append("c9"), "claims[7]: expected an object"),
+    ],
+)
+def test_a_value_the_columns_refuse_is_told_with_its_path(change, problem):
+    """Where a column fails its check, the records are read one by one and the problem
+    found is told as before, the first in the file."""
+    data = json.loads(BACKUP)
+    change(data)
+    with pytest.raises(FormatError) as raised:
+        native_json.parse(json.dumps(data))
+    assert str(raised.value).startswith(problem)
+
+
+def test_a_time_in_another_zone_or_none_is_stored_as_the_same_moment_in_utc(olivia, ben):
+    data = json.loads(BACKUP)
+    data["claims"][1].update(created_at="2025-03-01T11:05:30.250000+02:00")
+    data["claims"][2].update(created_at="2025-03-01T09:07:00")  # no zone: UTC
+    debate = services.debate_import(
+        owner=olivia, document=native_json.parse(json.dumps(data)), keep_authors=True
+    )
+    assert export(debate) == BACKUP
+
+
+def test_the_collector_is_paused_within_and_resumed_after_even_on_an_error():
+    assert gc.isenabled()
+    with pytest.raises(FormatError), collector_paused():
+        assert not gc.isenabled()
+        with collector_paused():  # within a pause: the outer one resumes
+            assert not gc.isenabled()
+        assert not gc.isenabled()
+        native_json.parse("{}")
+    assert gc.isenabled()
 
 
 def test_a_cycle_among_originals_is_refused(olivia):

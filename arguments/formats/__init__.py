@@ -14,7 +14,12 @@ from types import ModuleType
 from django.utils.translation import gettext as _
 
 from arguments.formats import aif, argdown, kialo, native_json
-from arguments.formats.document import DebateDocument, FormatError, check_document
+from arguments.formats.document import (
+    DebateDocument,
+    FormatError,
+    check_document,
+    collector_paused,
+)
 
 FORMATS: dict[str, ModuleType] = {
     "kialo": kialo,
@@ -68,9 +73,10 @@ def parse(text: str, format_name: str, *, merge_rephrases: bool = False) -> Deba
     if "\x00" in text:
         line = text.count("\n", 0, text.index("\x00")) + 1
         raise FormatError(_("a NUL character: this is no text file"), line)
-    if module is aif:
-        return aif.parse(text, merge_rephrases=merge_rephrases)
-    return module.parse(text)
+    with collector_paused():
+        if module is aif:
+            return aif.parse(text, merge_rephrases=merge_rephrases)
+        return module.parse(text)
 
 
 def load(text: str, format_name: str, *, merge_rephrases: bool = False) -> DebateDocument:
@@ -96,7 +102,8 @@ WRITES: dict[str, frozenset[str]] = {
 
 def render(document: DebateDocument, format_name: str) -> str:
     """Write a document in the named format."""
-    return FORMATS[format_name].render(document)
+    with collector_paused():
+        return FORMATS[format_name].render(document)
 
 
 __all__ = [

@@ -20,6 +20,7 @@ from arguments.formats.document import (
     DocClaim,
     DocRelation,
     DocSource,
+    collector_paused,
 )
 from arguments.models import Annotation, Citation, Claim, Debate, Relation, tally_of
 from arguments.reading.pseudonyms import pseudonyms_of
@@ -71,6 +72,17 @@ def document_from_debate(
     leaves out what the file will not hold: authors' names empty, no votes, no dates, no
     annotations.
     """
+    with collector_paused():  # a whole debate's rows and records: see collector_paused
+        return _document(debate, seen_by=seen_by, claim_ids=claim_ids, parts=parts)
+
+
+def _document(
+    debate: Debate,
+    *,
+    seen_by: Lens | None,
+    claim_ids: list[int] | None,
+    parts: frozenset[str],
+) -> DebateDocument:
     people, dates = formats.PEOPLE in parts, formats.DATES in parts
     # One snapshot: a claim and its relation written meanwhile are both in the document or
     # neither.
