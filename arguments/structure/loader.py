@@ -197,9 +197,10 @@ def debate_structure(debate: Debate) -> DebateStructure:
     voted on (one), see arguments/structure/changes.py. Either way, when the strengths stored
     in the database are behind, it stores what it computed (stored_strengths.py), and after a
     write the branch sizes it changed (stored_sizes.py)."""
-    caught_up = _caught_up(debate)
-    if caught_up is not None:
-        held, structure, since, rescored = caught_up
+    found = _caught_up(debate)
+    if found is not None:
+        since, caught_up = found
+        structure, rescored = caught_up.structure, caught_up.rescored
         if (
             structure.version[0] > debate.structure_version
             or structure.tally_version > debate.tally_version
@@ -220,7 +221,11 @@ def debate_structure(debate: Debate) -> DebateStructure:
                     stored_strengths.store_caught_up(structure, since=since, claims=rescored)
                 if sizes:
                     stored_sizes.store_caught_up(
-                        held, structure, changed=rescored, stamp=debate.sizes_structure_version
+                        caught_up.before,
+                        structure,
+                        changed=rescored,
+                        stamp=debate.sizes_structure_version,
+                        in_place=caught_up.in_place,
                     )
         return structure
     structure = _load_structure(debate)
@@ -229,37 +234,35 @@ def debate_structure(debate: Debate) -> DebateStructure:
     return structure
 
 
-def _caught_up(
-    debate: Debate,
-) -> tuple[DebateStructure, DebateStructure, tuple[int, int], set[int]] | None:
-    """The structure this process held and the one it holds now, brought up to the debate's
-    versions, with the versions it was held at and the claims whose strength the catch-up
-    set; None when it holds none it can catch up."""
+def _caught_up(debate: Debate) -> tuple[tuple[int, int], changes.CaughtUp] | None:
+    """The versions this process held the debate at, and the structure it holds now brought
+    up to the debate's versions (with the claims whose strength the catch-up set, and the
+    structure as it was); None when it holds none it can catch up."""
     with _STRUCTURES_LOCK:
+        _READERS.add(threading.get_ident())
         held = _STRUCTURES.get(debate.pk)
         # The creation time guards against SQLite reusing a deleted debate's id.
         if held is None or held.version[1] != debate.created_at:
             return None
         since = (held.version[0], held.tally_version)
+        caught_up = changes.CaughtUp(held, set(), held)
         if since[0] < debate.structure_version or since[1] < debate.tally_version:
             # Queries under the lock keep two threads from catching up the same change twice.
-            caught_up = _catch_up(held, debate)
-            if caught_up is None:
+            found = _catch_up(held, debate)
+            if found is None:
                 return None
-            structure, rescored = caught_up
-        else:
-            structure, rescored = held, set()
-        _STRUCTURES.keep(debate.pk, structure)
-        return held, structure, since, rescored
+            caught_up = found
+        _STRUCTURES.keep(debate.pk, caught_up.structure)
+        return since, caught_up
 
 
-def _catch_up(held: DebateStructure, debate: Debate) -> tuple[DebateStructure, set[int]] | None:
-    """`held` brought up to the debate's versions, with the claims whose strength it set;
-    None when it must be reloaded whole."""
+def _catch_up(held: DebateStructure, debate: Debate) -> changes.CaughtUp | None:
+    """`held` brought up to the debate's versions, with the claims whose strength it set and
+    `held` as it was; None when it must be reloaded whole."""
     if held.version[0] >= debate.structure_version:
         # Votes only: one statement, a snapshot of its own. A vote committed since `debate`
         # was read is applied and read again by the next catch-up, which sets, never adds.
-        return held, changes.catch_up_tallies(held, debate.tally_version)
+        return changes.CaughtUp(held, changes.catch_up_tallies(held, debate.tally_version), held)
     if debate.rebuilt_in > held.version[0]:
         return None  # a write that could not say what it changed: no catch-up to try
     # A write: several statements, so one snapshot, and the versions it is stamped with read
@@ -268,16 +271,31 @@ def _catch_up(held: DebateStructure, debate: Debate) -> tuple[DebateStructure, s
         now = versions_now(debate)
         if now.rebuilt_in > held.version[0]:
             return None  # a write that could not say what it changed
-        # A new structure sharing the rest, so a thread still reading `held` sees it whole.
-        caught_up = changes.catch_up(held, now)
+        caught_up = changes.catch_up(held, now, in_place=_read_by_this_thread_alone())
         if caught_up is None:
             return None
-        structure, rescored = caught_up
+        structure = caught_up.structure
         if structure.tally_version < now.tally_version:
             # In place: a reader meanwhile sees each tally and strength either before or
             # after, never torn.
-            rescored |= changes.catch_up_tallies(structure, now.tally_version)
-    return structure, rescored
+            caught_up.rescored.update(changes.catch_up_tallies(structure, now.tally_version))
+    return caught_up
+
+
+# The threads of this process that were given a structure (their ids): while no other live
+# thread was, a catch-up after a write changes the held structure's indexes in place instead
+# of copying them (a worker serving one request at a time, gunicorn's default). A thread
+# that might be reading the held structure makes the catch-up copy, as a vote's never does:
+# a dict that gains an entry while another thread walks it fails that walk.
+_READERS: set[int] = set()
+
+
+def _read_by_this_thread_alone() -> bool:
+    """Whether no live thread but this one was ever given a structure (under the lock)."""
+    me = {threading.get_ident()}
+    if _READERS - me:  # forget the threads that ended since
+        _READERS.intersection_update({thread.ident for thread in threading.enumerate()})
+    return not _READERS - me
 
 
 def holds(debate: Debate) -> bool:

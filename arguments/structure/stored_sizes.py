@@ -199,11 +199,18 @@ def store_loaded(structure: DebateStructure, *, stamp: int | None) -> bool:
 
 
 def store_caught_up(
-    held: DebateStructure, structure: DebateStructure, *, changed: Iterable[int], stamp: int | None
+    held: DebateStructure,
+    structure: DebateStructure,
+    *,
+    changed: Iterable[int],
+    stamp: int | None,
+    in_place: bool = False,
 ) -> bool:
     """After a catch-up from `held` to `structure` over the claims a write `changed`: store the
     sizes it changed, if the stamp (`stamp`, as the request read it) is `held`'s version.
-    True when it stored."""
+    `in_place`: the catch-up changed `held`'s indexes in place (`held` is a view of them as
+    they were), so the sizes kept with it are changed in place too, not copied. True when it
+    stored."""
     since, now = held.version[0], structure.version[0]
     if stamp != since or now == since:
         return False
@@ -228,7 +235,8 @@ def store_caught_up(
     sizes = _sizes_of(rule, shown, known)
     gone = [(c,) for c in sorted(affected - sizes.keys())]
     if every is not None:
-        every = dict(every)
+        if not in_place:  # a thread may still read `held`'s, whole
+            every = dict(every)
         for (claim_id,) in gone:
             every.pop(claim_id, None)
         every.update(sizes)
