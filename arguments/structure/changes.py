@@ -78,8 +78,12 @@ def catch_up(held: DebateStructure, debate: Debate, *, in_place: bool = False) -
     changed = {node.id for node in nodes}
     # Every read before the first change: `held` is never left half caught up.
     relations = _relations_of(changed)
-    known = held.nodes.keys() | changed
-    unknown = {end for edge, _hidden in relations for end in (edge.parent, edge.child)} - known
+    unknown = {
+        end
+        for edge, _hidden in relations
+        for end in (edge.parent, edge.child)
+        if end not in held.nodes and end not in changed
+    }
     if unknown:
         logger.warning("debate %s: catch-up met unread claims %s", debate.pk, sorted(unknown))
         return None
