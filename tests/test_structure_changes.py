@@ -3,14 +3,17 @@ holds is exactly what loading the whole debate again would give."""
 
 from __future__ import annotations
 
+import random
+import threading
 from collections.abc import Callable
 
 import pytest
+from django.core.exceptions import PermissionDenied, ValidationError
 
 from arguments import services
-from arguments.models import Claim, Debate, Membership, Role, Stance
+from arguments.models import Claim, Debate, Membership, Role, Stance, StoredBranchSize
 from arguments.services.guards import bump_version
-from arguments.structure import loader
+from arguments.structure import changes, loader, stored_sizes
 from arguments.structure.graph import DebateStructure
 from arguments.structure.loader import debate_structure, forget_structures
 from tests.conftest import build_debate
@@ -106,20 +109,112 @@ def big(cast) -> Debate:
     return debate
 
 
+@pytest.mark.parametrize("in_place", [True, False], ids=["in place", "copied"])
 @pytest.mark.parametrize("write", list(WRITES))
 def test_after_a_write_the_held_structure_catches_up_without_reloading(
-    cast, big, write, monkeypatch
+    cast, big, write, in_place, monkeypatch
 ):
+    """Both ways: changed in place (no other thread was given the structure) and copied (one
+    was: the held structure is left whole for it)."""
     held = debate_structure(fresh(big))
+    assert held.newest_claim  # known before the write: carried over, not found again
+    before = snapshot(held)
     WRITES[write](cast, fresh(big))
     loads: list[int] = []
     monkeypatch.setattr(
         loader, "_load_structure", lambda d: loads.append(d.pk) or pytest.fail("reloaded")
     )
+    monkeypatch.setattr(loader, "_read_by_this_thread_alone", lambda: in_place)
     caught_up = debate_structure(fresh(big))
     assert caught_up is not held and not loads
+    assert (caught_up.nodes is held.nodes) is in_place
+    if not in_place:
+        assert snapshot(held) == before
+    assert caught_up.__dict__["newest_claim"] == max(caught_up.nodes)
     monkeypatch.undo()
     assert_same_as_a_reload(caught_up, big)
+
+
+def test_a_catch_up_in_place_answers_for_the_structure_as_it_was(cast, big):
+    """What compares a write's before and after (the stored sizes) looks up the claims it
+    changed as they were: a new claim absent, its parent with its children of before."""
+    held = debate_structure(fresh(big))
+    parent = claim(big, 3)
+    children_before = list(held.children.get(parent.pk, ()))
+    parent_before = held.nodes[parent.pk]
+    new = WRITES["add a pro"](cast, fresh(big))
+    caught_up = changes.catch_up(held, fresh(big), in_place=True)
+    assert caught_up is not None and caught_up.in_place
+    before, after = caught_up.before, caught_up.structure
+    assert new.pk in after.nodes and new.pk not in before.nodes
+    assert before.nodes.get(new.pk) is None and before.original.get(new.pk) is None
+    with pytest.raises(KeyError):
+        before.parents[new.pk]
+    assert before.children[parent.pk] == children_before
+    assert [e.child for e in after.children[parent.pk]] == [
+        *(e.child for e in children_before),
+        new.pk,
+    ]
+    # The parent was changed too (a relation came under it): read again, held as it was.
+    assert before.nodes[parent.pk] is parent_before is not after.nodes[parent.pk]
+    assert new.pk not in set(before.walk(parent.pk)) and new.pk in set(after.walk(parent.pk))
+    with pytest.raises(TypeError):
+        list(before.nodes)  # lookups only: a walk of it would cost the copy it saves
+
+
+def test_a_catch_up_copies_while_another_live_thread_was_given_a_structure(cast, big):
+    debate_structure(fresh(big))
+    assert loader._read_by_this_thread_alone()
+    given, done = threading.Event(), threading.Event()
+
+    def reader() -> None:
+        with loader._STRUCTURES_LOCK:
+            loader._READERS.add(threading.get_ident())  # as `debate_structure` does
+        given.set()
+        done.wait(5)
+
+    thread = threading.Thread(target=reader)
+    thread.start()
+    try:
+        given.wait(5)
+        assert not loader._read_by_this_thread_alone()
+    finally:
+        done.set()
+        thread.join()
+    assert loader._read_by_this_thread_alone()  # the thread ended: forgotten
+
+
+@pytest.mark.parametrize("seed", [1, 2])
+@pytest.mark.parametrize("in_place", [True, False], ids=["in place", "copied"])
+def test_seeded_random_writes_caught_up_one_by_one_equal_a_fresh_load(
+    cast, big, seed, in_place, monkeypatch
+):
+    """Every kind of write in a seeded order, each caught up as the writer's own request
+    does: the claims, relations, strengths and the sizes stored equal a fresh load's."""
+    monkeypatch.setattr(loader, "_read_by_this_thread_alone", lambda: in_place)
+    rng = random.Random(seed)
+    debate_structure(fresh(big))
+    for n in range(12):
+        write = rng.choice(list(WRITES))
+        try:
+            WRITES[write](cast, fresh(big))
+        except (ValidationError, PermissionDenied, AttributeError):
+            continue  # not allowed here (a claim already hidden, no link left)
+        if n % 3 == 0:
+            point = claim(big, rng.randrange(40)).parent_relations.filter(is_link=False).first()
+            if point is not None:
+                services.vote_cast(user=cast.writer, point=point, value=rng.randrange(5))
+        held = debate_structure(fresh(big))
+    kept = held.__dict__.get(stored_sizes.KEPT)
+    assert stored_sizes.current(fresh(big))
+    stored = dict(StoredBranchSize.objects.filter(claim__debate=big).values_list("claim", "size"))
+    monkeypatch.undo()
+    forget_structures()
+    reloaded = debate_structure(fresh(big))
+    assert stored == stored_sizes.stored_sizes(reloaded)
+    if kept is not None:
+        assert kept == stored
+    assert_same_as_a_reload(held, big)
 
 
 def test_several_writes_and_votes_in_a_row_catch_up_in_one_go(cast, big):

@@ -222,7 +222,9 @@ def _before(
         original=Prior(held.original, children_of),
         theses=list(held.theses),
     )
-    view.__dict__.update(held.__dict__)  # what was kept with it (the sizes it stored)
+    # What was kept with it (the sizes it stored), not its indexes: those are the fields.
+    fields = {field.name for field in dataclasses.fields(held)}
+    view.__dict__.update((k, v) for k, v in held.__dict__.items() if k not in fields)
     return view
 
 
