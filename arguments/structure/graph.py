@@ -202,8 +202,18 @@ NOTE_COLUMNS = (
 STORED_STRENGTH = "stored_strength__strength"  # read with a claim's row (stored_strengths.py)
 
 
-def node_from(row: Sequence[Any]) -> Node:
+def node_from(row: Sequence[Any], same: dict[Any, Any] | None = None) -> Node:
+    """A claim's node from its row. `same`: equal values across the rows of one load held as
+    one object (a whole load's, loader._read_whole: most statuses, names and tallies repeat)."""
     pk, text, elaboration, status, is_thesis, author_id, author, merged_into_id, *tally = row
+    author = author or ""
+    counts = tally_of(tally)
+    if same is not None:
+        status, author, counts = (
+            same.setdefault(status, status),
+            same.setdefault(author, author),
+            same.setdefault(counts, counts),
+        )
     return Node(
         pk,
         text,
@@ -211,15 +221,21 @@ def node_from(row: Sequence[Any]) -> Node:
         status,
         bool(is_thesis),  # SQLite's 0 and 1, read raw (`raw_rows`)
         author_id,
-        author or "",
+        author,
         merged_into_id,
-        tally_of(tally),
+        counts,
     )
 
 
-def edge_from(row: Sequence[Any]) -> Edge:
+def edge_from(row: Sequence[Any], same: dict[Any, Any] | None = None) -> Edge:
+    """A relation's edge from its row; `same` as for `node_from` (its ends then share the
+    nodes' id objects when the nodes were built first)."""
     pk, parent, child, stance, is_link, position, group, *tally = row
-    return Edge(pk, parent, child, stance, bool(is_link), position, tally_of(tally), group)
+    counts = tally_of(tally)
+    if same is not None:
+        parent, child = same.setdefault(parent, parent), same.setdefault(child, child)
+        stance, counts = same.setdefault(stance, stance), same.setdefault(counts, counts)
+    return Edge(pk, parent, child, stance, bool(is_link), position, counts, group)
 
 
 def edge_indexes(
