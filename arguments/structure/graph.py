@@ -288,6 +288,15 @@ def raw_rows(rows: QuerySet[Any]) -> list[Row]:
         return cursor.fetchall()
 
 
+def raw_batches(rows: QuerySet[Any], size: int = 2000) -> Iterator[list[Row]]:
+    """`raw_rows`, a batch at a time: for a read too big to hold all its rows at once."""
+    sql, params = rows.query.sql_with_params()
+    with connections[rows.db].cursor() as cursor:
+        cursor.execute(sql, params)
+        while batch := cursor.fetchmany(size):
+            yield batch
+
+
 def citations_from(rows: Iterable[Row]) -> dict[int, list[CitedSource]]:
     citations: dict[int, list[CitedSource]] = defaultdict(list)
     for claim_id, *rest in rows:

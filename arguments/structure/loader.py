@@ -41,6 +41,7 @@ from arguments.structure.graph import (
     node_from,
     note_rows,
     notes_from,
+    raw_batches,
     raw_rows,
 )
 from arguments.structure.snapshot import snapshot
@@ -110,25 +111,26 @@ def _read_whole(debate: Debate) -> tuple[DebateStructure, Debate, dict[int, floa
             .order_by("position", "id")
             .values_list(*EDGE_COLUMNS)
         )
-        claims = raw_rows(
-            Claim.objects.filter(debate=debate).values_list(*NODE_COLUMNS, STORED_STRENGTH)
-        )
+        nodes: dict[int, Node] = {}
+        theses: list[int] = []
+        stored: dict[int, float | None] = {}
+        # Equal values read in many rows held once (statuses, stances, authors' names,
+        # tallies, an edge's ends as its nodes' ids): a quarter of a whole structure's bytes
+        # otherwise (docs/PERFORMANCE.md, issue 35w: 1.34 KB a claim at 200,000 claims).
+        same: dict[Any, Any] = {}
+        # Built as fetched: the claims' rows are never all held at once, and the memory a
+        # whole load peaks at stays with the worker (freed, not given back).
+        claims = Claim.objects.filter(debate=debate).values_list(*NODE_COLUMNS, STORED_STRENGTH)
+        for rows in raw_batches(claims):
+            for *columns, strength in rows:
+                node = node_from(columns, same)
+                nodes[node.id] = node
+                same[node.id] = node.id
+                stored[node.id] = strength
+                if node.is_thesis:
+                    theses.append(node.id)
         citations = citations_from(citation_rows(claim__debate=debate))
         notes = notes_from(note_rows(claim__debate=debate))
-    nodes: dict[int, Node] = {}
-    theses: list[int] = []
-    stored: dict[int, float | None] = {}
-    # Equal values read in many rows held once (statuses, stances, authors' names, tallies,
-    # an edge's ends as its nodes' ids): a quarter of a whole structure's bytes otherwise
-    # (docs/PERFORMANCE.md, issue 35w: 1.34 KB a claim at 200,000 claims).
-    same: dict[Any, Any] = {}
-    for *columns, strength in claims:
-        node = node_from(columns, same)
-        nodes[node.id] = node
-        same[node.id] = node.id
-        stored[node.id] = strength
-        if node.is_thesis:
-            theses.append(node.id)
     children, parents, original = edge_indexes(edge_from(row, same) for row in relations)
     del same
     structure = DebateStructure(
