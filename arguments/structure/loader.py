@@ -248,7 +248,6 @@ def _caught_up(debate: Debate) -> tuple[tuple[int, int], changes.CaughtUp] | Non
     up to the debate's versions (with the claims whose strength the catch-up set, and the
     structure as it was); None when it holds none it can catch up."""
     with _STRUCTURES_LOCK:
-        _READERS.add(threading.get_ident())
         held = _STRUCTURES.get(debate.pk)
         # The creation time guards against SQLite reusing a deleted debate's id.
         if held is None or held.version[1] != debate.created_at:
@@ -291,20 +290,13 @@ def _catch_up(held: DebateStructure, debate: Debate) -> changes.CaughtUp | None:
     return caught_up
 
 
-# The threads of this process that were given a structure (their ids): while no other live
-# thread was, a catch-up after a write changes the held structure's indexes in place instead
-# of copying them (a worker serving one request at a time, gunicorn's default). A thread
-# that might be reading the held structure makes the catch-up copy, as a vote's never does:
-# a dict that gains an entry while another thread walks it fails that walk.
-_READERS: set[int] = set()
-
-
 def _read_by_this_thread_alone() -> bool:
-    """Whether no live thread but this one was ever given a structure (under the lock)."""
-    me = {threading.get_ident()}
-    if _READERS - me:  # forget the threads that ended since
-        _READERS.intersection_update({thread.ident for thread in threading.enumerate()})
-    return not _READERS - me
+    """Whether this thread is the process's only one: then a catch-up after a write changes
+    the held structure's indexes in place instead of copying them (a worker serving one
+    request at a time, gunicorn's default). With other threads (the development server, a
+    threaded worker, a library's own thread) it copies, as it always did: a dict that gains
+    an entry while another thread walks it fails that walk."""
+    return threading.active_count() == 1
 
 
 def holds(debate: Debate) -> bool:
