@@ -73,18 +73,26 @@ end
 """
 
 
-def _workers_rss(server_pid: int) -> float:
-    """The largest resident memory (MB) among the server's worker processes, from /proc."""
+def _workers_files(server_pid: int, name: str) -> list[str]:
+    """A /proc file (`status`, `stat`) of each of the server's worker processes, as read
+    now (a worker gone meanwhile left out)."""
     try:
         children = Path(f"/proc/{server_pid}/task/{server_pid}/children").read_text().split()
     except OSError:
-        return 0.0
-    largest = 0
+        return []
+    texts = []
     for pid in children:
         try:
-            status = Path(f"/proc/{pid}/status").read_text()
+            texts.append(Path(f"/proc/{pid}/{name}").read_text())
         except OSError:
             continue
+    return texts
+
+
+def _workers_rss(server_pid: int) -> float:
+    """The largest resident memory (MB) among the server's worker processes, from /proc."""
+    largest = 0
+    for status in _workers_files(server_pid, "status"):
         for line in status.splitlines():
             if line.startswith("VmRSS:"):
                 largest = max(largest, int(line.split()[1]))
@@ -95,16 +103,9 @@ def _workers_cpu(server_pid: int) -> float:
     """The CPU seconds (user and system) the server's worker processes have used, from
     /proc: what a run cost the server, apart from the load generator's share of the
     machine."""
-    try:
-        children = Path(f"/proc/{server_pid}/task/{server_pid}/children").read_text().split()
-    except OSError:
-        return 0.0
     ticks = 0
-    for pid in children:
-        try:
-            fields = Path(f"/proc/{pid}/stat").read_text().rpartition(")")[2].split()
-        except OSError:
-            continue
+    for stat in _workers_files(server_pid, "stat"):
+        fields = stat.rpartition(")")[2].split()
         ticks += int(fields[11]) + int(fields[12])  # utime, stime (the 14th and 15th fields)
     return ticks / os.sysconf("SC_CLK_TCK")
 
