@@ -41,7 +41,7 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.cache import cache
 from django.core.handlers.wsgi import WSGIHandler
-from django.core.management.base import BaseCommand, CommandParser
+from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
@@ -160,6 +160,16 @@ class Command(BaseCommand):
                 verbosity=0, autoclobber=not keep, keepdb=bool(keep)
             )
             try:
+                # A kept database keeps a site; a debate of `--sizes` is built afresh each run
+                # (its reads write to it), so one left by a run before would clash with its slug.
+                built = [
+                    size for size in sizes if Debate.objects.filter(slug=f"bench-{size}").exists()
+                ]
+                if built:
+                    raise CommandError(
+                        f"{keep} already holds the debates of an earlier run ({built}): a kept "
+                        'database keeps the site only; run --sizes "" with it, or keep another'
+                    )
                 results: dict[str, Any] = {str(size): self._measure(size, runs) for size in sizes}
                 if options["site"]:
                     count, claims = (int(n) for n in options["site"].lower().split("x"))
