@@ -247,9 +247,10 @@ class TestRedisGoesAndComesBack:
             assert time.monotonic() - started < 0.2 and backend.is_down
             assert cache.get("session-like") is None  # the fallback never had it
             os.kill(redis_server.process.pid, signal.SIGCONT)
-            _wait_past_retry()
-            # Redis still holds its old copy; coming back deletes it before answering.
-            assert cache.get("session-like") is None and not backend.is_down
+            # Redis still holds its old copy; coming back deletes it before answering (a
+            # redis-server just woken on a loaded machine may miss one retry's short timeout:
+            # what it missed is kept for the next one).
+            assert _read_once_back(backend, "session-like") is None
             cache.set("after", 1, 60)
             assert cache.get("after") == 1
 
