@@ -113,10 +113,12 @@ def test_a_cold_first_screen_reads_a_few_rows_at_any_size(
 
 
 def test_strengths_behind_the_debate_are_never_shown(client, cast, argued, pro, monkeypatch):
-    """A vote that no process has caught up moves the tallies past the stored strengths: a
-    worker holding nothing loads the whole debate (and stores), it never shows them."""
+    """A write that no process has caught up moves the debate past the stored strengths: a
+    worker holding nothing loads the whole debate (and stores), it never shows them. (Votes
+    alone it catches up from the stored copy: tests/test_stored_catch_up.py.)"""
     debate_structure(argued)
     services.vote_cast(user=cast.owner, point=pro.parent_relations.get(), value=0)
+    services.claim_add(actor=cast.writer, parent=pro, stance=Stance.CON, text="Not caught up.")
     _cold()
     loads: list[int] = []
     original = loader._load_structure

@@ -107,8 +107,10 @@ def test_a_cold_focus_page_and_branch_read_a_few_rows_at_any_size(
 
 
 def test_strengths_behind_the_debate_load_the_whole_debate(client, cast, argued, pro):
+    """Behind by a write (votes alone are caught up from the stored copy)."""
     debate_structure(argued)
     services.vote_cast(user=cast.owner, point=pro.parent_relations.get(), value=0)
+    services.claim_add(actor=cast.writer, parent=pro, stance=Stance.CON, text="Not caught up.")
     _cold()
     argued.refresh_from_db()
     assert first_screen.structure_for(argued, around=pro.pk).whole

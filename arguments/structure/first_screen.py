@@ -40,7 +40,7 @@ from django.db import connections
 
 from arguments import replicas
 from arguments.models import THESES_INDEX_HINT, Claim, Debate, Relation, StoredStrength
-from arguments.structure import stored_strengths
+from arguments.structure import stored_catch_up
 from arguments.structure.graph import (
     EDGE_COLUMNS,
     NODE_COLUMNS,
@@ -109,8 +109,9 @@ def levels_open(level_sizes: Iterable[int], levels: int, shown_at_most: int) -> 
 
 def reads_slices(debate: Debate) -> bool:
     """Whether a page of the debate is read from a slice in this process: it holds nothing
-    of the debate, and the stored strengths are current (as the debate's row was read)."""
-    return not holds(debate) and stored_strengths.current(debate)
+    of the debate, and the stored strengths are current (as the debate's row was read),
+    brought up to date here when only votes came since their stamp (stored_catch_up.py)."""
+    return not holds(debate) and stored_catch_up.after_votes(debate)
 
 
 # More claims than this on the first two levels, and the first screen is no longer a slice

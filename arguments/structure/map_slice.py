@@ -31,7 +31,7 @@ from django.db import connections
 
 from arguments import replicas
 from arguments.models import THESES_INDEX_HINT, Claim, Debate, StoredBranchSize, StoredStrength
-from arguments.structure import stored_sizes, stored_strengths
+from arguments.structure import stored_catch_up, stored_sizes
 from arguments.structure.first_screen import (
     _CLAIMS,
     _EDGE_SQL_COLUMNS,
@@ -86,8 +86,8 @@ def structure_for(
     sees (asked last: it may cost a query); else the whole structure."""
     if (
         holds(debate)
-        or not stored_strengths.current(debate)
         or not stored_sizes.current(debate)
+        or not stored_catch_up.after_votes(debate)
         or not sees_as_visitor()
     ):
         return debate_structure(debate)

@@ -134,3 +134,12 @@ def _store(
             with connection.cursor() as cursor:
                 cursor.executemany(UPSERT_SQL, changes)
     return moved
+
+
+def store_rescored(
+    debate_id: int, *, since: Versions, now: Versions, changes: list[tuple[int, float | None]]
+) -> bool:
+    """After a catch-up of the stored copy itself (stored_catch_up.py), computed from the
+    strengths stamped `since`: store `changes` if the stamp is still `since`."""
+    unchanged = Q(strengths_structure_version=since[0], strengths_tally_version=since[1])
+    return _store(debate_id, unchanged, now, changes)

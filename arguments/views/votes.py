@@ -25,7 +25,9 @@ def _key(point: Relation | Claim) -> str:
 @require_POST
 def claim_vote(request: HtmxHttpRequest, slug: str, pk: int) -> HttpResponse:
     """Cast, change (`value` 0-4) or withdraw (`withdraw`) my vote on a point."""
-    lens = lens_for(request, slug)
+    # Around the claim: a worker holding nothing of the debate reads the claim, its way up
+    # and its pros and cons, as its focus page does, not the whole debate.
+    lens = lens_for(request, slug, around=pk)
     # Checked against everyone's structure: a perspective's strengths are computed again
     # after the vote anyway (`Lens.after_vote`).
     checking = lens.everyone
@@ -38,6 +40,11 @@ def claim_vote(request: HtmxHttpRequest, slug: str, pk: int) -> HttpResponse:
     if point is None:
         raise Http404("No such place.")
     claim = point.child if isinstance(point, Relation) else point
+    if isinstance(point, Relation) and point.is_link and not checking.structure.whole:
+        # A place the claim is linked to: the slice around the claim holds its original
+        # place only, and the answer shows the link's place.
+        lens = lens_for(request, slug)
+        checking = lens.everyone
     checking.check(Action.VOTE, claim=claim)
     error, mine = "", None
     try:
