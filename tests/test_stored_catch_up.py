@@ -16,7 +16,7 @@ from arguments.structure import loader, stored_catch_up, stored_strengths
 from arguments.structure.loader import debate_structure, holds
 from tests.conftest import build_debate
 from tests.test_first_screen import NONCE, TICKET, TOKEN, _cold, _page, argued
-from tests.test_stored_strengths import _assert_current, _fresh
+from tests.test_stored_strengths import _assert_current, _fresh, _stored
 
 pytestmark = pytest.mark.django_db
 
@@ -81,8 +81,7 @@ def test_a_link_places_votes_move_no_strength_and_store_nothing_new(cast, argued
     _cold()
     assert stored_catch_up.after_votes(_fresh(argued))
     _assert_current(argued)
-    after = dict(Claim.objects.filter(debate=argued).values_list("id", "stored_strength__strength"))
-    assert after == before
+    assert _stored(argued) == before
 
 
 def test_the_pages_after_votes_are_the_whole_structures(client, cast, argued, monkeypatch):
