@@ -33,7 +33,7 @@ from arguments.models import Claim, Debate, Membership, Notification, Role, Stan
 from arguments.reading import perspectives
 from arguments.rules.limits import RateLimited
 from arguments.services import tasks
-from arguments.structure import loader
+from arguments.structure import first_screen, loader
 from arguments.views import member_pages, visitor_pages
 from tests import test_first_screen
 from tests.conftest import build_debate
@@ -598,6 +598,41 @@ def test_a_class_of_one_role_costs_no_rendering_per_vote(cast, argued, served, r
         assert rendered.renders - renders == 0 and rendered.fills - fills == len(students)
         for client, page in zip(clients, pages, strict=True):
             assert page == _fresh_aside(client, url)
+
+
+def test_a_class_in_a_worker_holding_nothing_is_filled_from_the_points_alone(
+    cast, argued, served, rendered, monkeypatch
+):
+    """A worker holding nothing of the debate (a 200,000-claim one it does not load): after
+    a vote, the regions are made from the points' rows (`first_screen.points_now`), not from
+    a slice or the whole debate, and every page is the page rendered afresh."""
+    students = [UserFactory(username=f"student{n}") for n in range(3)]
+    for student in students:
+        services.membership_grant(actor=cast.owner, debate=argued, user=student, role=Role.WRITER)
+    loader.debate_structure(Debate.objects.get(pk=argued.pk))  # every strength stored
+    loader.forget_structures()
+    monkeypatch.setattr(loader, "_load_structure", lambda d: pytest.fail("loaded whole"))
+    url = argued.get_absolute_url()
+    clients = []
+    for student in students:
+        clients.append(Client())
+        _sign_in(clients[-1], student)
+    for client in clients:
+        _page(client, url)
+    thesis = argued.claims.get(is_thesis=True)
+    points = [*argued.relations.filter(is_link=False).order_by("id")[:3], thesis]
+    slices = []
+    real = first_screen.load
+    monkeypatch.setattr(first_screen, "load", lambda *a, **k: slices.append(1) or real(*a, **k))
+    for step, point in enumerate(points):
+        services.vote_cast(user=students[step % len(students)], point=point, value=step % 5)
+        renders, fills, sliced = rendered.renders, rendered.fills, len(slices)
+        pages = [_page(client, url) for client in clients]
+        assert rendered.renders - renders == 0 and rendered.fills - fills == len(students)
+        assert len(slices) == sliced, "no slice read for the regions"
+        for client, page in zip(clients, pages, strict=True):
+            assert page == _fresh_aside(client, url)
+        assert not loader.holds(argued)
 
 
 def _pressed(html: str, point: str) -> list[str]:

@@ -34,13 +34,14 @@ holds it.
 from __future__ import annotations
 
 import logging
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from django.db import connections
 
 from arguments import replicas
 from arguments.models import THESES_INDEX_HINT, Claim, Debate, Relation, StoredStrength
-from arguments.structure import stored_catch_up
+from arguments.structure import stored_catch_up, stored_strengths
 from arguments.structure.graph import (
     EDGE_COLUMNS,
     NODE_COLUMNS,
@@ -334,3 +335,56 @@ def _ways_up(debate_id: int, claims: list[int]) -> list[Edge]:
     with connections[replicas.reads_from()].cursor() as cursor:
         cursor.execute(sql, [debate_id, *claims, False, False, False, False])
         return [edge_from(row) for row in cursor.fetchall()]
+
+
+@dataclass(frozen=True)
+class PointsNow:
+    """Some points' tallies and their claims' strengths at one state of the debate."""
+
+    structure_version: int
+    tally_version: int
+    places: dict[int, tuple[int, ...]]  # relation id: its tally
+    theses: dict[int, tuple[int, ...]]  # thesis id: its tally
+    strength: dict[int, float]  # claim id: its stored strength (published claims only)
+
+
+_POINT_TALLIES = ", ".join(f"t.{field}" for field in Relation.TALLY_FIELDS)
+
+
+def points_now(debate: Debate, places: Sequence[int], claims: Sequence[int]) -> PointsNow | None:
+    """The tallies of `places` (relations) and of the theses among `claims`, and the stored
+    strengths of `claims`, read in one snapshot whose stamp is its versions (three queries):
+    what a page's vote regions show after votes, without a slice. None when this process
+    holds the debate (its structure answers) or the stored strengths are not current."""
+    if not reads_slices(debate):
+        return None
+    with snapshot():
+        now = versions_now(debate)
+        if stored_strengths.stamp_of(now) != (now.structure_version, now.tally_version):
+            return None
+        with connections[replicas.reads_from()].cursor() as cursor:
+            place_tallies: dict[int, tuple[int, ...]] = {}
+            if places:
+                cursor.execute(
+                    f"SELECT t.id, {_POINT_TALLIES} FROM {_RELATIONS} t "
+                    f"WHERE t.id IN ({_placeholders(places)}) AND t.debate_id = %s",
+                    [*places, debate.pk],
+                )
+                place_tallies = {row[0]: tuple(row[1:]) for row in cursor.fetchall()}
+            thesis_tallies: dict[int, tuple[int, ...]] = {}
+            strength: dict[int, float] = {}
+            if claims:
+                cursor.execute(
+                    f"SELECT t.id, t.is_thesis, s.strength, {_POINT_TALLIES} FROM {_CLAIMS} t "
+                    f"LEFT JOIN {_STRENGTHS} s ON s.claim_id = t.id "
+                    f"WHERE t.id IN ({_placeholders(claims)}) AND t.debate_id = %s",
+                    [*claims, debate.pk],
+                )
+                for claim_id, is_thesis, stored, *tally in cursor.fetchall():
+                    if is_thesis:
+                        thesis_tallies[claim_id] = tuple(tally)
+                    if stored is not None:
+                        strength[claim_id] = stored
+    return PointsNow(
+        now.structure_version, now.tally_version, place_tallies, thesis_tallies, strength
+    )

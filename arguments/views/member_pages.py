@@ -1107,6 +1107,11 @@ def _retallied(
     debate = selectors.debate_by_id(versions.id)
     if debate is None:
         return None
+    relations = [p.point_relation for p in older.points.values() if p.point_relation is not None]
+    now = first_screen.points_now(debate, relations, [p.claim_id for p in older.points.values()])
+    if now is not None:
+        # A worker holding nothing of the debate: the points alone, not a slice.
+        return _retallied_from(older, now, entry.structure, versions.tally)
     structure = first_screen.structure_for(debate)
     if structure.version[0] != entry.structure or structure.tally_version != versions.tally:
         return None  # votes or writes since the counts were read: the view renders
@@ -1134,3 +1139,23 @@ def _retallied(
         )
     # Each own vote's region rendered when a reader first needs it (`_filled`).
     return Regions(structure.tally_version, {place: {} for place in points}, points)
+
+
+def _retallied_from(
+    older: Regions, now: first_screen.PointsNow, structure: int, tally: int
+) -> Regions | None:
+    """`_retallied` from the points' rows read alone (`first_screen.points_now`)."""
+    if now.structure_version != structure or now.tally_version != tally:
+        return None  # votes or writes since the counts were read: the view renders
+    points: dict[Place, VotePoint] = {}
+    for place, point in older.points.items():
+        if point.point_relation is None:
+            counts = now.theses.get(point.claim_id)
+        else:
+            counts = now.places.get(point.point_relation)
+        if counts is None:
+            return None
+        points[place] = replace(
+            point, tally=counts, known_strength=now.strength.get(point.claim_id)
+        )
+    return Regions(now.tally_version, {place: {} for place in points}, points)
