@@ -557,6 +557,25 @@ class Command(BaseCommand):
             services.vote_cast(user=next(voters), point=point, value=picks.randint(0, 4))
 
         timed("page_after_vote", lambda: visitor.get(page), before=someone_votes)
+
+        def someone_votes_elsewhere() -> None:
+            forget_everything()
+            someone_votes()
+
+        # A worker that holds nothing of the debate (issue 35: 200,000 claims in a 250 MB
+        # worker): a vote read around its claim, and a visitor's page after someone's vote,
+        # the stored strengths caught up from themselves (stored_catch_up.py), never loaded
+        # whole.
+        timed(
+            "vote_holding_nothing",
+            lambda: client.post(vote, {"value": str(next(values) % 5)}, headers=HTMX),
+            before=forget_everything,
+        )
+        timed(
+            "page_after_vote_holding_nothing",
+            lambda: visitor.get(page),
+            before=someone_votes_elsewhere,
+        )
         writes = iter(range(10_000))
         parent = Claim.objects.get(pk=deep)
 
