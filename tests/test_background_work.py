@@ -68,7 +68,8 @@ def test_an_imported_debates_first_reader_reads_the_slice_the_worker_stored(db, 
     text = kialo_file(tmp_path / "debate.txt", 400).read_text()
     debate = services.debate_import(owner=owner, document=formats.parse(text, "kialo"))
     assert not stored_strengths.current(debate)  # the import's request stored nothing
-    assert run_all() == 1  # its task: the worker loads the debate and stores its strengths
+    # Its tasks: the worker loads the debate and stores its strengths, and its counts.
+    assert run_all() == 2
     debate.refresh_from_db()
     assert stored_strengths.current(debate)
     forget_structures()  # a web worker that holds nothing of it

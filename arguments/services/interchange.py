@@ -43,6 +43,7 @@ from arguments.models import (
     Role,
     Source,
 )
+from arguments.reading.activity import store_counts_task
 from arguments.services.guards import history_of, unique_slug
 from arguments.services.sources import reusable_sources
 from arguments.structure.loader import store_strengths_task
@@ -189,6 +190,7 @@ def debate_import(
     # Its strengths are stored by the task worker, not by its first reader's request; the
     # task commits with the import (a row of this transaction).
     store_strengths_task.enqueue(debate.pk)
+    store_counts_task.enqueue(debate.pk)  # and its participants' counts (reading/activity.py)
     return debate
 
 
