@@ -41,7 +41,7 @@ from django.db import connections
 
 from arguments import replicas
 from arguments.models import THESES_INDEX_HINT, Claim, Debate, Relation, StoredStrength
-from arguments.structure import stored_catch_up, stored_strengths
+from arguments.structure import stored_strengths, stored_writes
 from arguments.structure.graph import (
     EDGE_COLUMNS,
     NODE_COLUMNS,
@@ -111,8 +111,8 @@ def levels_open(level_sizes: Iterable[int], levels: int, shown_at_most: int) -> 
 def reads_slices(debate: Debate) -> bool:
     """Whether a page of the debate is read from a slice in this process: it holds nothing
     of the debate, and the stored strengths are current (as the debate's row was read),
-    brought up to date here when only votes came since their stamp (stored_catch_up.py)."""
-    return not holds(debate) and stored_catch_up.after_votes(debate)
+    brought up to date here after writes and votes since their stamp (stored_writes.py)."""
+    return not holds(debate) and stored_writes.after_writes(debate)
 
 
 # More claims than this on the first two levels, and the first screen is no longer a slice

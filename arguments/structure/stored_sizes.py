@@ -43,7 +43,7 @@ from arguments.rules.permissions import sees_along, sees_claim
 if TYPE_CHECKING:
     from collections.abc import Iterable
 
-    from arguments.structure.graph import DebateStructure, Edge
+    from arguments.structure.graph import DebateStructure, Edge, Node
 
 caches.register(
     "stored branch sizes",
@@ -241,8 +241,17 @@ def store_caught_up(
             every.pop(claim_id, None)
         every.update(sizes)
         structure.__dict__[KEPT] = every
+    return store_changes(structure.debate_id, since=since, now=now, sizes=sizes, gone=gone)
+
+
+def store_changes(
+    debate_id: int, *, since: int, now: int, sizes: dict[int, int], gone: list[tuple[int]]
+) -> bool:
+    """Store the sizes a catch-up from structure version `since` computed (and delete those
+    of `gone`, claims a visitor no longer sees), if the stamp is still `since`: the stamp
+    moved first, so two processes never both store one change. True when it stored."""
     with transaction.atomic(savepoint=False):
-        if not Debate.objects.filter(pk=structure.debate_id, sizes_structure_version=since).update(
+        if not Debate.objects.filter(pk=debate_id, sizes_structure_version=since).update(
             sizes_structure_version=now
         ):
             return False
@@ -252,6 +261,21 @@ def store_caught_up(
             if sizes:
                 cursor.executemany(UPSERT_SQL, sorted(sizes.items()))
     return True
+
+
+def visitors_sizes(
+    structure: DebateStructure, claims: Iterable[int], known: dict[int, int]
+) -> dict[int, int]:
+    """A visitor's branch sizes of `claims` (each one a visitor sees on its own) in a
+    structure that holds their pros and cons (and the ways up of the linked ones), every
+    other pro's or con's size taken from `known`: the one rule, for a catch-up that reads
+    the rows around a change instead of holding the debate (stored_writes.py)."""
+    return _sizes_of(_Rule(structure, None, False), claims, known)
+
+
+def shown(node: Node) -> bool:
+    """Whether a visitor sees the claim on its own: whether it has a stored size."""
+    return sees_claim(node, user_id=None, moderates=False)
 
 
 def _affected(held: DebateStructure, structure: DebateStructure, changed: set[int]) -> set[int]:

@@ -37,12 +37,12 @@ LINK_CANDIDATES = 20
 @vary_on_headers("HX-Request")
 @require_http_methods(["GET", "POST"])
 def claim_add(request: HtmxHttpRequest, slug: str, pk: int) -> HttpResponse:
-    # While the writer types, the claims their draft resembles are asked again and again: a
-    # worker holding nothing of the debate reads the claim written beneath and its
-    # surroundings (as its focus page does), and the similar claims' ways up, never the
-    # whole debate.
-    typing = bool(request.htmx) and request.GET.get("part") == "similar"
-    lens = lens_for(request, slug, around=pk if typing else None)
+    # A worker holding nothing of the debate reads the claim written beneath and its
+    # surroundings (as its focus page does), never the whole debate: while the writer types
+    # (the claims their draft resembles, with their ways up), on the form, and on the write,
+    # whose answer is that claim's branch (`branch_response`), read again around it once
+    # the stored strengths are brought up to date (structure/stored_writes.py).
+    lens = lens_for(request, slug, around=pk)
     parent = claim_to_act_on(request, lens, pk, Action.ADD_CLAIM)
     if isinstance(parent, HttpResponse):
         return parent
