@@ -86,21 +86,24 @@ _RELATION_COLUMNS = {field.attname: field.column for field in Relation._meta.con
 _EDGE_SQL_COLUMNS = ", ".join(f"r.{_RELATION_COLUMNS[name]}" for name in EDGE_COLUMNS)
 _TALLY = ", ".join(f"{{t}}.{field}" for field in Claim.TALLY_FIELDS)
 
-# The named and voted claims, and every published claim above them over the relations
+# The named and voted claims (each part by its own index: an OR of them read the debate's
+# claims), and every published claim above them over the relations
 # strength runs on (UNION, not ALL: a claim reached twice is walked once, and a cycle through
 # links ends); with each one's status and base score's tallies: its own, and its original
 # place's (two standing original places, never made so: the last in sibling order, as
 # `graph.edge_indexes` keeps it).
 _AFFECTED_SQL = f"""
     WITH RECURSIVE up(id) AS (
-        SELECT id FROM {_CLAIMS} WHERE debate_id = %(debate)s AND (id IN ({{named}}) OR id IN (
+        SELECT id FROM (
+            SELECT id FROM {_CLAIMS} WHERE id IN ({{named}}) AND debate_id = %(debate)s
+            UNION ALL
             SELECT child_id FROM {_RELATIONS}
             WHERE debate_id = %(debate)s AND tallied_in > %(tally)s
                 AND NOT is_link AND NOT is_hidden
             UNION ALL
             SELECT id FROM {_CLAIMS}
             WHERE debate_id = %(debate)s AND tallied_in > %(tally)s AND is_thesis
-        ))
+        ) seeds
         UNION
         SELECT r.parent_id FROM {_RELATIONS} r
         JOIN up ON r.child_id = up.id
@@ -160,12 +163,13 @@ def after_writes(debate: Debate, *, sizes: bool = False) -> bool:
         stamps = [v for v in (seen[0] if seen else None, since) if v is not None]
         named = _named_since(now, min(stamps)) if stamps else None
         strengths = None
-        if seen is not None and seen != target and seen <= target and named is not None:
+        behind = seen is not None and seen[0] <= target[0] and seen[1] <= target[1]
+        if behind and seen != target and named is not None:
             strengths = _rescored(now, since=seen, named=named)
         new_sizes = None
         if since is not None and since < now.structure_version and named is not None:
             new_sizes = _sized(now, since=since, named=named)
-    stored = moved = False
+    stored = moved = False  # whether each store moved its stamp
     if strengths is not None or new_sizes is not None:
         with transaction.atomic(savepoint=False):
             if strengths is not None and seen is not None:
@@ -177,16 +181,17 @@ def after_writes(debate: Debate, *, sizes: bool = False) -> bool:
                 moved = stored_sizes.store_changes(
                     now.pk, since=since, now=now.structure_version, sizes=computed, gone=gone
                 )
-    if stored or moved:
-        # What the next question of this request reads (the map asks about the sizes).
-        fresh = versions_now(debate)
-    else:
-        fresh = now
+    if stored:
+        now.strengths_structure_version, now.strengths_tally_version = target
+    if moved:
+        now.sizes_structure_version = now.structure_version
+    if (strengths is not None and not stored) or (new_sizes is not None and not moved):
+        now = versions_now(debate)  # another process stored first: where it left the stamps
     wanted = (debate.structure_version, debate.tally_version)
-    stamp = stored_strengths.stamp_of(fresh)
+    stamp = stored_strengths.stamp_of(now)
     ok = stamp is not None and stamp[0] >= wanted[0] and stamp[1] >= wanted[1]
     if sizes:
-        ok = ok and (fresh.sizes_structure_version or 0) >= wanted[0]
+        ok = ok and (now.sizes_structure_version or 0) >= wanted[0]
     return ok
 
 

@@ -1,0 +1,245 @@
+"""A claim written in a worker that holds nothing of its debate (issue 35, 35x): the write's
+own request and the pages after it never load the debate whole, and the stored strengths
+and branch sizes they bring up to date from the rows around the change
+(arguments/structure/stored_writes.py) are exactly what a whole load computes."""
+
+from __future__ import annotations
+
+import contextlib
+import random
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.urls import reverse
+
+from arguments import services
+from arguments.models import Claim, Debate, Relation, Role, Stance, StoredBranchSize
+from arguments.structure import loader, stored_sizes, stored_strengths, stored_writes
+from arguments.structure.loader import claim_strengths, debate_structure, holds
+from tests import test_first_screen
+from tests.conftest import build_debate
+from tests.factories import MembershipFactory
+from tests.test_first_screen import NONCE, TICKET, TOKEN, _cold
+
+argued = test_first_screen.argued  # a debate with every kind of row the pages show
+
+HTMX = {"HTTP_HX_REQUEST": "true"}
+
+
+def _fresh(debate: Debate) -> Debate:
+    return Debate.objects.get(pk=debate.pk)
+
+
+def _stored(debate: Debate) -> tuple[dict[int, float | None], dict[int, int]]:
+    strengths = dict(
+        Claim.objects.filter(debate=debate).values_list("id", "stored_strength__strength")
+    )
+    sizes = dict(
+        StoredBranchSize.objects.filter(claim__debate=debate).values_list("claim_id", "size")
+    )
+    return strengths, sizes
+
+
+def _computed(debate: Debate) -> tuple[dict[int, float | None], dict[int, int]]:
+    """Every claim's strength and a visitor's branch sizes as a whole load computes them now
+    (nothing stored by it)."""
+    structure, _now, _stored_before = loader._read_whole(_fresh(debate))
+    _base, strength = claim_strengths(structure)
+    structure.strength = strength
+    strengths = {claim_id: strength.get(claim_id) for claim_id in structure.nodes}
+    return strengths, stored_sizes.stored_sizes(structure)
+
+
+def _no_whole_load(monkeypatch) -> None:
+    monkeypatch.setattr(loader, "_load_structure", lambda d: pytest.fail("loaded whole"))
+
+
+def _current_without_the_debate(debate: Debate) -> None:
+    """A worker holding nothing brings both copies up to date, and they are a whole load's."""
+    _cold()
+    assert stored_writes.after_writes(_fresh(debate), sizes=True)
+    fresh = _fresh(debate)
+    assert stored_strengths.current(fresh) and stored_sizes.current(fresh)
+    assert not holds(fresh)
+    assert _stored(debate) == _computed(debate)
+
+
+def _published(debate: Debate) -> list[Claim]:
+    return list(Claim.objects.filter(debate=debate, status=Claim.Status.PUBLISHED).order_by("id"))
+
+
+def _random_write(rng: random.Random, cast, debate: Debate) -> str:
+    """One write or vote of a random kind, by someone allowed to make it; its kind."""
+    claims = _published(debate)
+    parent = rng.choice(claims)
+    writer = rng.choice([cast.writer, cast.editor, cast.owner])
+    act = rng.randrange(11)
+    if act <= 2:
+        services.claim_add(
+            actor=writer,
+            parent=parent,
+            stance=rng.choice([Stance.PRO, Stance.CON]),
+            text=f"Claim {rng.random():.6f}",
+        )
+        return "add"
+    if act == 3:
+        services.claim_add(
+            actor=cast.suggester, parent=parent, stance=Stance.CON, text=f"Wait {rng.random()}"
+        )
+        return "pending"
+    if act == 4:
+        waiting = list(Claim.objects.filter(debate=debate, status=Claim.Status.PENDING))
+        if waiting:
+            services.claim_approve(actor=cast.moderator, claim=rng.choice(waiting))
+            return "approve"
+    if act == 5 and not parent.is_thesis:
+        services.claim_hide(actor=cast.moderator, claim=parent)
+        return "hide"
+    if act == 6:
+        hidden = list(Claim.objects.filter(debate=debate, status=Claim.Status.HIDDEN))
+        if hidden:
+            services.claim_restore(actor=cast.moderator, claim=rng.choice(hidden))
+            return "restore"
+    if act == 7 and not parent.is_thesis:
+        target = rng.choice(claims)
+        if target.pk != parent.pk and not target.is_thesis:
+            with contextlib.suppress(ValidationError):  # already there, a cycle…
+                services.claim_link(actor=writer, claim=target, parent=parent, stance=Stance.CON)
+                return "link"
+    if act == 8:
+        links = list(Relation.objects.filter(debate=debate, is_link=True, is_hidden=False))
+        if links:
+            services.claim_unlink(actor=cast.owner, relation=rng.choice(links))
+            return "unlink"
+    if act == 9 and not parent.is_thesis:
+        where = rng.choice(claims)
+        with contextlib.suppress(ValidationError):  # under itself…
+            services.claim_move(actor=cast.owner, claim=parent, parent=where)
+            return "move"
+    point = parent.parent_relations.filter(is_link=False, is_hidden=False).first() or (
+        parent if parent.is_thesis else None
+    )
+    if point is not None:
+        services.vote_cast(user=writer, point=point, value=rng.randint(0, 4))
+        return "vote"
+    services.claim_edit(actor=writer, claim=parent, text=f"Edited {rng.random():.6f}")
+    return "edit"
+
+
+@pytest.mark.parametrize("seed", [1, 2, 3])
+def test_stored_copies_caught_up_without_the_debate_equal_a_whole_load(
+    cast, argued, seed, monkeypatch
+):
+    """Seeded random writes of every kind the tree knows, one to three between catch-ups,
+    each caught up by a worker holding nothing: the stored strengths and sizes are a whole
+    load's, byte for byte, and the debate is never loaded whole to get there."""
+    loader.store_strengths(argued)
+    rng = random.Random(seed)
+    kinds: set[str] = set()
+    for _step in range(30):
+        for _write in range(rng.randint(1, 3)):
+            kinds.add(_random_write(rng, cast, argued))
+        with monkeypatch.context() as patched:
+            _no_whole_load(patched)
+            _current_without_the_debate(argued)
+    assert {"add", "pending", "hide", "link", "move", "vote"} <= kinds
+
+
+def test_a_branch_hidden_and_restored_moves_the_sizes_of_the_claims_linking_into_it(
+    cast, argued, monkeypatch
+):
+    """A link into a branch counts for its parent only while a visitor sees the branch."""
+    loader.store_strengths(argued)
+    pro = Claim.objects.get(debate=argued, text="Open weights spread access.")
+    beneath = Claim.objects.get(debate=argued, text="Beneath the pro.")
+    con = Claim.objects.get(debate=argued, text="Released weights cannot be recalled.")
+    services.claim_link(actor=cast.owner, claim=beneath, parent=con, stance=Stance.PRO)
+    _no_whole_load(monkeypatch)
+    _current_without_the_debate(argued)
+    before = _stored(argued)[1][con.pk]
+    services.claim_hide(actor=cast.moderator, claim=pro)
+    _current_without_the_debate(argued)
+    assert _stored(argued)[1][con.pk] < before  # its links into the pro's branch count 0
+    services.claim_restore(actor=cast.moderator, claim=pro)
+    _current_without_the_debate(argued)
+    assert _stored(argued)[1][con.pk] == before
+
+
+def test_a_write_that_cannot_say_what_it_changed_is_left_for_a_whole_load(
+    cast, argued, monkeypatch
+):
+    loader.store_strengths(argued)
+    services.debate_lock(actor=cast.owner, debate=argued, status=Debate.Status.LOCKED)
+    _cold()
+    assert not stored_writes.after_writes(_fresh(argued), sizes=True)
+    assert not stored_strengths.current(_fresh(argued))
+
+
+def _writer_on(debate: Debate, cast) -> None:
+    MembershipFactory(debate=debate, user=cast.writer, role=Role.WRITER)
+
+
+@pytest.mark.parametrize("size", [10, 2000])
+def test_a_claim_written_in_a_worker_holding_nothing_never_loads_the_debate(
+    client, cast, size, monkeypatch, django_assert_max_num_queries
+):
+    """The htmx write, its answer and the pages after it, each in a worker holding nothing,
+    read the rows around the change, at any size; and the answer is the one the whole
+    structure gives."""
+    debate = build_debate(size, slug=f"write-{size}", owner=cast.owner)
+    _writer_on(debate, cast)
+    loader.store_strengths(debate)
+    deep = Relation.objects.filter(debate=debate, is_link=False).order_by("-id").first().parent_id
+    add = reverse("arguments:claim_add", kwargs={"slug": debate.slug, "pk": deep})
+    focus = reverse("arguments:claim", args=[debate.slug, deep])
+    client.force_login(cast.writer)
+    client.get(focus)  # the CSRF cookie, and the session, as a writer's first page sets them
+    _no_whole_load(monkeypatch)
+    _cold()
+    # Session, user, debate with the role, the slice around the parent (7), the parent,
+    # the similar claims, the write's own statements (18), the versions after it, the stored
+    # copies brought up to date (the claims named, the strengths' two reads, the sizes'
+    # six, both stores: 4 and their rows), the slice again, the reader's notices and votes.
+    # The same at 10 and 2,000 claims; if this grows, say why.
+    with django_assert_max_num_queries(51):
+        response = client.post(add, {"text": "Written cold.", "stance": "pro"}, **HTMX)
+    assert response.status_code == 200, response.content[:300]
+    assert "Written cold." in response.content.decode()
+    fresh = _fresh(debate)
+    assert stored_strengths.current(fresh) and stored_sizes.current(fresh)
+    assert not holds(fresh)
+    for url in (debate.get_absolute_url(), focus):
+        _cold()
+        with django_assert_max_num_queries(20):
+            assert client.get(url).status_code == 200
+    client.logout()
+    _cold()
+    with django_assert_max_num_queries(9):
+        assert client.get(debate.get_absolute_url()).status_code == 200
+
+
+def _answer(response) -> str:
+    html = TOKEN.sub("csrf", response.content.decode())
+    return TICKET.sub("ticket", NONCE.sub("nonce", html))
+
+
+@pytest.mark.parametrize("persona", ["writer", "owner", "suggester"])
+def test_the_writes_answer_from_the_slice_is_the_whole_structures(
+    client, cast, argued, persona, monkeypatch
+):
+    """The same write answered by a worker holding the debate and by one holding nothing
+    (the second on a copy of the first's state: the twin check returns the same claim)."""
+    user = cast[persona]
+    pro = Claim.objects.get(debate=argued, text="Open weights spread access.")
+    add = reverse("arguments:claim_add", kwargs={"slug": argued.slug, "pk": pro.pk})
+    client.force_login(user)
+    form = {"text": "The same words twice.", "stance": "pro", "anyway": "1"}
+    debate_structure(_fresh(argued))  # a worker holding the debate
+    whole = client.post(add, form, **HTMX)
+    assert holds(_fresh(argued))
+    _cold()  # another worker, holding nothing; the same words return the same claim
+    with monkeypatch.context() as patched:
+        _no_whole_load(patched)
+        sliced = client.post(add, form, **HTMX)
+    assert (sliced.status_code, _answer(sliced)) == (whole.status_code, _answer(whole))
+    assert whole.status_code == 200
