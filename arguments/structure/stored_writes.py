@@ -152,8 +152,11 @@ def after_writes(debate: Debate, *, sizes: bool = False) -> bool:
     a read snapshot (a read-only transaction on PostgreSQL)."""
     strengths_now = stored_strengths.current(debate)
     sizes_now = stored_sizes.current(debate)
-    if (strengths_now and sizes_now) or in_snapshot():
+    if (strengths_now and (sizes_now or not sizes)) or in_snapshot():
         return strengths_now and (sizes_now or not sizes)
+    stamp = stored_strengths.stamp_of(debate)
+    if stamp is None or debate.rebuilt_in > stamp[0]:
+        return False  # never stored, or a write since that could not say what it changed
     with snapshot():
         now = versions_now(debate)
         target = (now.structure_version, now.tally_version)
