@@ -208,6 +208,11 @@ def test_a_claim_written_in_a_worker_holding_nothing_never_loads_the_debate(
     fresh = _fresh(debate)
     assert stored_strengths.current(fresh) and stored_sizes.current(fresh)
     assert not holds(fresh)
+    _cold()  # a plain write (no JavaScript), past the similar claims: a redirect
+    response = client.post(add, {"text": "Written plainly.", "stance": "con", "anyway": "1"})
+    assert response.status_code == 302
+    # Whether the reader still sees the parent is read around it: brought up to date.
+    assert stored_strengths.current(_fresh(debate)) and not holds(debate)
     for url in (debate.get_absolute_url(), focus):
         _cold()
         with django_assert_max_num_queries(20):
