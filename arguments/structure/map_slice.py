@@ -31,7 +31,7 @@ from django.db import connections
 
 from arguments import replicas
 from arguments.models import THESES_INDEX_HINT, Claim, Debate, StoredBranchSize, StoredStrength
-from arguments.structure import stored_catch_up, stored_sizes
+from arguments.structure import stored_writes
 from arguments.structure.first_screen import (
     _CLAIMS,
     _EDGE_SQL_COLUMNS,
@@ -82,12 +82,12 @@ def structure_for(
     debate: Debate, reach: MapReach, *, sees_as_visitor: Callable[[], bool]
 ) -> DebateStructure:
     """What a map is drawn from: the slice it draws when this process holds nothing of the
-    debate, the stored strengths and sizes are current and the reader sees what a visitor
-    sees (asked last: it may cost a query); else the whole structure."""
+    debate, the stored strengths and sizes are current (brought up to date here after
+    writes and votes since their stamps: stored_writes.py) and the reader sees what a
+    visitor sees (asked last: it may cost a query); else the whole structure."""
     if (
         holds(debate)
-        or not stored_sizes.current(debate)
-        or not stored_catch_up.after_votes(debate)
+        or not stored_writes.after_writes(debate, sizes=True)
         or not sees_as_visitor()
     ):
         return debate_structure(debate)

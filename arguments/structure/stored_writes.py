@@ -49,8 +49,14 @@ from typing import TYPE_CHECKING
 from django.db import connections, transaction
 
 from arguments import replicas
-from arguments.models import Claim, Relation, StoredBranchSize, StoredStrength, StructureChange
-from arguments.structure import placing, scoring, stored_sizes, stored_strengths
+from arguments.models import Claim, Relation, StoredBranchSize, StructureChange
+from arguments.structure import (
+    placing,
+    scoring,
+    stored_catch_up,
+    stored_sizes,
+    stored_strengths,
+)
 from arguments.structure.graph import (
     EDGE_COLUMNS,
     NODE_COLUMNS,
@@ -62,6 +68,10 @@ from arguments.structure.graph import (
 )
 from arguments.structure.loader import versions_now
 from arguments.structure.snapshot import in_snapshot, snapshot
+
+# One base score's arithmetic and one read beneath the claims rescored, with the votes'
+# catch-up (which this one extends to writes).
+from arguments.structure.stored_catch_up import _BENEATH_SQL, _base
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
@@ -79,7 +89,6 @@ ROWS_MAX = 10_000
 
 _CLAIMS = Claim._meta.db_table
 _RELATIONS = Relation._meta.db_table
-_STRENGTHS = StoredStrength._meta.db_table
 _SIZES = StoredBranchSize._meta.db_table
 _CHANGES = StructureChange._meta.db_table
 _RELATION_COLUMNS = {field.attname: field.column for field in Relation._meta.concrete_fields}
@@ -116,17 +125,6 @@ _AFFECTED_SQL = f"""
     ORDER BY c.id, o.position, o.id
 """  # names from the models; values are parameters
 
-# The standing relations beneath those claims to published claims, with the children's
-# stored strengths, in sibling order.
-_BENEATH_SQL = f"""
-    SELECT r.parent_id, r.child_id, r.stance, s.strength
-    FROM {_RELATIONS} r
-    JOIN {_CLAIMS} ch ON ch.id = r.child_id
-    LEFT JOIN {_STRENGTHS} s ON s.claim_id = r.child_id
-    WHERE r.parent_id IN ({{ids}}) AND NOT r.is_hidden AND ch.status = %s
-    ORDER BY r.parent_id, r.position, r.id
-"""
-
 # The claims that link to a claim beneath (or at) `moved`, over standing written relations.
 _LINKING_SQL = f"""
     WITH RECURSIVE down(id) AS (
@@ -157,6 +155,8 @@ def after_writes(debate: Debate, *, sizes: bool = False) -> bool:
     stamp = stored_strengths.stamp_of(debate)
     if stamp is None or debate.rebuilt_in > stamp[0]:
         return False  # never stored, or a write since that could not say what it changed
+    if stamp[0] == debate.structure_version and (sizes_now or not sizes):
+        return stored_catch_up.after_votes(debate)  # votes only since the stamp
     with snapshot():
         now = versions_now(debate)
         target = (now.structure_version, now.tally_version)
@@ -166,8 +166,13 @@ def after_writes(debate: Debate, *, sizes: bool = False) -> bool:
         stamps = [v for v in (seen[0] if seen else None, since) if v is not None]
         named = _named_since(now, min(stamps)) if stamps else None
         strengths = None
-        behind = seen is not None and seen[0] <= target[0] and seen[1] <= target[1]
-        if behind and seen != target and named is not None:
+        if (
+            seen is not None
+            and seen != target
+            and seen[0] <= target[0]
+            and seen[1] <= target[1]
+            and named is not None
+        ):
             strengths = _rescored(now, since=seen, named=named)
         new_sizes = None
         if since is not None and since < now.structure_version and named is not None:
@@ -231,7 +236,7 @@ def _rescored(
         return None
     changed = sorted(_claims_named(named, since[0]))
     marks = ", ".join(f"%(n{i})s" for i in range(len(changed))) or "NULL"
-    values: dict[str, object] = {f"n{i}": claim_id for i, claim_id in enumerate(changed)}
+    values: dict[str, int | str] = {f"n{i}": claim_id for i, claim_id in enumerate(changed)}
     values |= {"debate": now.pk, "tally": since[1], "published": PUBLISHED}
     with connections[replicas.reads_from()].cursor() as cursor:
         cursor.execute(_AFFECTED_SQL.format(named=marks), values)
@@ -263,13 +268,6 @@ def _rescored(
     fresh = scoring.strengths(sub_base, edges)
     changes: list[tuple[int, float | None]] = [(c, fresh[c]) for c in affected]
     return changes + [(c, None) for c in sorted(unpublished)]
-
-
-def _base(tally: tuple[int, ...]) -> float:
-    v0, v1, v2, v3, v4 = tally
-    votes = v0 + v1 + v2 + v3 + v4
-    # `strengths.base_of`'s arithmetic, to the last bit.
-    return (v1 + 2 * v2 + 3 * v3 + 4 * v4) / (4 * votes) if votes else scoring.DEFAULT_BASE
 
 
 def _sized(
