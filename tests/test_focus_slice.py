@@ -13,6 +13,7 @@ from django.urls import reverse
 
 from arguments import services
 from arguments.models import Claim, Debate, Relation, Stance
+from arguments.services.guards import bump_version
 from arguments.structure import first_screen, loader
 from arguments.structure.loader import debate_structure, holds
 from tests import test_first_screen
@@ -107,10 +108,12 @@ def test_a_cold_focus_page_and_branch_read_a_few_rows_at_any_size(
 
 
 def test_strengths_behind_the_debate_load_the_whole_debate(client, cast, argued, pro):
-    """Behind by a write (votes alone are caught up from the stored copy)."""
+    """Behind by a write that could not say what it changed (votes and the writes that
+    say are caught up from the stored copies: stored_catch_up.py, stored_writes.py)."""
     debate_structure(argued)
     services.vote_cast(user=cast.owner, point=pro.parent_relations.get(), value=0)
     services.claim_add(actor=cast.writer, parent=pro, stance=Stance.CON, text="Not caught up.")
+    bump_version(argued)  # as an admin's edit or a merge: every process reloads
     _cold()
     argued.refresh_from_db()
     assert first_screen.structure_for(argued, around=pro.pk).whole
