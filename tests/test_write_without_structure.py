@@ -13,7 +13,15 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 
 from arguments import services
-from arguments.models import Claim, Debate, Relation, Role, Stance, StoredBranchSize
+from arguments.models import (
+    Claim,
+    Debate,
+    Notification,
+    Relation,
+    Role,
+    Stance,
+    StoredBranchSize,
+)
 from arguments.structure import loader, stored_sizes, stored_strengths, stored_writes
 from arguments.structure.loader import claim_strengths, debate_structure, holds
 from tests import test_first_screen
@@ -248,3 +256,17 @@ def test_the_writes_answer_from_the_slice_is_the_whole_structures(
         sliced = client.post(add, form, **HTMX)
     assert (sliced.status_code, _answer(sliced)) == (whole.status_code, _answer(whole))
     assert whole.status_code == 200
+
+
+def test_the_notices_of_a_new_claim_are_read_around_it(cast, argued, now, monkeypatch):
+    """The task worker tells the parent's followers (its author follows it) of a new claim
+    from the slice around the claim, not from a whole load of the debate."""
+    loader.store_strengths(argued)
+    pro = Claim.objects.get(debate=argued, text="Open weights spread access.")
+    _cold()
+    _no_whole_load(monkeypatch)
+    with now():
+        services.claim_add(actor=cast.editor, parent=pro, stance=Stance.CON, text="Told around.")
+    told = Notification.objects.filter(recipient=cast.writer, claim=pro)
+    assert told.filter(text__contains="Told around.").exists()
+    assert not holds(argued)

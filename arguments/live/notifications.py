@@ -128,16 +128,20 @@ def _who(name: str) -> str:
 class _Event:
     """One thing that happened in a debate, and the notices it leaves."""
 
-    def __init__(self, debate_id: int, actor_id: int | None) -> None:
+    def __init__(self, debate_id: int, actor_id: int | None, *, around: int | None = None) -> None:
         self.debate = Debate.objects.get(pk=debate_id)  # as committed: its current versions
         self.actor_id = actor_id
+        # The one claim the event's notices are about, when they ask only whether their
+        # readers see it: a task worker holding nothing of the debate reads the slice around
+        # it (first_screen.py) instead of loading the whole debate for each new claim.
+        self.around = around
         self.lenses: dict[int, Lens] = {}
         self.told: set[int] = set()  # one notice per reader per event
         self.notices: list[Notification] = []
 
     def lens(self, user) -> Lens:
         if user.pk not in self.lenses:
-            self.lenses[user.pk] = Lens.of(self.debate, user)
+            self.lenses[user.pk] = Lens.of(self.debate, user, around=self.around)
         return self.lenses[user.pk]
 
     def actor_name(self, username: str) -> str:
@@ -246,7 +250,7 @@ def claim_added(*, claim_id: int) -> None:
     and whoever it mentions."""
     claim = Claim.objects.select_related("author").get(pk=claim_id)
     relation = Relation.objects.select_related("parent").filter(child=claim, is_link=False).first()
-    event = _Event(claim.debate_id, claim.author_id)
+    event = _Event(claim.debate_id, claim.author_id, around=claim.pk)
     name = event.actor_name(claim.author.username if claim.author else "")
     url = _claim_url(claim)
     sees = lambda lens: lens.sees(claim.pk)  # noqa: E731
