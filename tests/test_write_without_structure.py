@@ -270,3 +270,35 @@ def test_the_notices_of_a_new_claim_are_read_around_it(cast, argued, now, monkey
     told = Notification.objects.filter(recipient=cast.writer, claim=pro)
     assert told.filter(text__contains="Told around.").exists()
     assert not holds(argued)
+
+
+@pytest.mark.parametrize("persona", ["writer", "moderator"])
+def test_an_edit_and_a_citation_in_a_worker_holding_nothing_answer_as_the_whole_structure(
+    client, cast, argued, persona, monkeypatch
+):
+    """An edit's and a citation's answer (the claim's body) read around the claim: the same
+    edit answered by a worker holding the debate and by one holding nothing is the same."""
+    deep = Claim.objects.get(debate=argued, text="Beneath the pro.")
+    edit = reverse("arguments:claim_edit", args=[argued.slug, deep.pk])
+    cite = reverse("arguments:claim_cite", args=[argued.slug, deep.pk])
+    client.force_login(cast[persona] if persona != "writer" else cast.writer)
+    form = {"text": "Beneath the pro, reworded.", "elaboration": ""}
+    source = {"url": "https://example.org/a", "title": "A source", "kind": "article"}
+    debate_structure(_fresh(argued))
+    whole = client.post(edit, form, **HTMX)
+    _cold()  # another worker, holding nothing: the same words again
+    with monkeypatch.context() as patched:
+        _no_whole_load(patched)
+        sliced = client.post(edit, form, **HTMX)
+    assert (sliced.status_code, _answer(sliced)) == (whole.status_code, _answer(whole))
+    assert whole.status_code == 200
+    debate_structure(_fresh(argued))
+    cited_whole = client.post(cite, source, **HTMX)
+    _cold()  # and another source
+    with monkeypatch.context() as patched:
+        _no_whole_load(patched)
+        cited = client.post(cite, source | {"url": "https://example.org/b"}, **HTMX)
+    assert cited.status_code == 200
+    # Both sources shown, each as the whole structure shows the first.
+    assert _answer(cited).count("example.org") == 2 * _answer(cited_whole).count("example.org") > 0
+    _current_without_the_debate(argued)

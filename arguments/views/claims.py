@@ -133,7 +133,7 @@ def _similar_context(
 @vary_on_headers("HX-Request")
 @require_http_methods(["GET", "POST"])
 def claim_edit(request: HtmxHttpRequest, slug: str, pk: int) -> HttpResponse:
-    lens = lens_for(request, slug)
+    lens = lens_for(request, slug, around=pk)  # as `claim_add`: its answer is its body
     claim = claim_to_act_on(request, lens, pk, Action.EDIT_CLAIM)
     if isinstance(claim, HttpResponse):
         return claim
@@ -171,7 +171,7 @@ def claim_edit(request: HtmxHttpRequest, slug: str, pk: int) -> HttpResponse:
 @vary_on_headers("HX-Request")
 @require_http_methods(["GET", "POST"])
 def claim_cite(request: HtmxHttpRequest, slug: str, pk: int) -> HttpResponse:
-    lens = lens_for(request, slug)
+    lens = lens_for(request, slug, around=pk)  # as `claim_add`: its answer is its body
     claim = claim_to_act_on(request, lens, pk, Action.CITE_SOURCE)
     if isinstance(claim, HttpResponse):
         return claim
