@@ -595,6 +595,20 @@ class Command(BaseCommand):
 
         timed("write", write)
         timed("page_after_own_write", lambda: visitor.get(page), before=write)
+
+        def someone_writes_elsewhere() -> None:
+            forget_everything()
+            someone_writes()
+
+        # A worker that holds nothing of the debate: a claim written, read around its
+        # parent, and a visitor's page after someone's write, the stored copies brought up
+        # to date from the rows around the change (stored_writes.py), never loaded whole.
+        timed("write_holding_nothing", write, before=forget_everything)
+        timed(
+            "page_after_write_holding_nothing",
+            lambda: visitor.get(page),
+            before=someone_writes_elsewhere,
+        )
         figures.update(self._opinions(debate, size, client, timed))
         figures["queries_max"] = max(queries.values())
         figures["queries"] = queries
