@@ -85,11 +85,7 @@ def structure_for(
     debate, the stored strengths and sizes are current (brought up to date here after
     writes and votes since their stamps: stored_writes.py) and the reader sees what a
     visitor sees (asked last: it may cost a query); else the whole structure."""
-    if (
-        holds(debate)
-        or not stored_writes.after_writes(debate, sizes=True)
-        or not sees_as_visitor()
-    ):
+    if holds(debate) or not stored_writes.after_writes(debate, sizes=True) or not sees_as_visitor():
         return debate_structure(debate)
     return load(debate, reach) or debate_structure(debate)
 
