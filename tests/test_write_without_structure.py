@@ -302,3 +302,31 @@ def test_an_edit_and_a_citation_in_a_worker_holding_nothing_answer_as_the_whole_
     # Both sources shown, each as the whole structure shows the first.
     assert _answer(cited).count("example.org") == 2 * _answer(cited_whole).count("example.org") > 0
     _current_without_the_debate(argued)
+
+
+def test_two_workers_catching_up_one_write_store_it_once(cast, argued, monkeypatch):
+    """Another worker stores the same catch-up between this one's reads and its store: this
+    one stores nothing (the stamps moved), answers from them, and the copies are exact."""
+    loader.store_strengths(argued)
+    pro = Claim.objects.get(debate=argued, text="Open weights spread access.")
+    services.claim_add(actor=cast.writer, parent=pro, stance=Stance.PRO, text="Raced.")
+    store = stored_strengths.store_rescored
+    outcomes: list[bool] = []
+    raced: list[bool] = []
+
+    def the_other_worker_first(*args, **kwargs):
+        if not raced:
+            raced.append(True)
+            outcomes.append(stored_writes.after_writes(_fresh(argued), sizes=True))
+        outcomes.append(store(*args, **kwargs))
+        return outcomes[-1]
+
+    monkeypatch.setattr(stored_strengths, "store_rescored", the_other_worker_first)
+    _no_whole_load(monkeypatch)
+    _cold()
+    assert stored_writes.after_writes(_fresh(argued), sizes=True)
+    # The other's store, the other's answer, then this one's store: refused.
+    assert outcomes == [True, True, False], "the other stored; this one found the stamp moved"
+    fresh = _fresh(argued)
+    assert stored_strengths.current(fresh) and stored_sizes.current(fresh)
+    assert _stored(argued) == _computed(argued)
