@@ -1,7 +1,7 @@
-"""An import writes its claims' text index with a larger buffer and a larger page cache on
-SQLite (issue 35, 35j2): the rows and the index it leaves are exactly those of an import
-without them, the index's own settings and the connection's cache are as before afterwards,
-and a failed import leaves both as they were."""
+"""An import indexes its claims' text in one statement with a larger buffer, and writes with a
+larger page cache, on SQLite (issue 35, 35j2): the rows and the index it leaves are exactly
+those the insert trigger left, claim by claim; the index's settings, its triggers and the
+connection's cache are as before afterwards, and as before after a failed import."""
 
 from __future__ import annotations
 
@@ -15,7 +15,7 @@ from arguments import formats, services
 from arguments.explore import search
 from arguments.formats import native_json
 from arguments.formats.document import FormatError
-from arguments.models import Annotation, Citation, Claim, Relation
+from arguments.models import Annotation, Citation, Claim, Debate, Relation
 from arguments.reading.export import document_from_debate
 from arguments.services import interchange
 from arguments.services.guards import history_of
@@ -35,12 +35,14 @@ BACKUP = (Path(__file__).parent / "fixtures" / "formats" / "debate_backup.json")
 UNCOMPARED = {"id", "debate_id", "created_at", "updated_at"}
 
 
+def _positions(rows) -> dict[int, int]:
+    return {pk: n for n, pk in enumerate(rows.order_by("id").values_list("id", flat=True))}
+
+
 def _rows(model, debate) -> list[tuple]:
     """The debate's rows of `model`, their keys to other rows of the debate as positions."""
-    claims = {pk: n for n, pk in enumerate(Claim.objects.filter(debate=debate).order_by("id")
-                                           .values_list("id", flat=True))}  # fmt: skip
-    notes = {pk: n for n, pk in enumerate(Annotation.objects.filter(claim__debate=debate)
-                                          .order_by("id").values_list("id", flat=True))}  # fmt: skip
+    claims = _positions(Claim.objects.filter(debate=debate))
+    notes = _positions(Annotation.objects.filter(claim__debate=debate))
     positions = {"claim_id": claims, "parent_id": claims, "child_id": claims}
     positions["merged_into_id"] = claims
     if model is Annotation:
@@ -71,8 +73,7 @@ def _indexed_terms(debate) -> list[tuple]:
     """What the claims' index holds for the debate: every trigram, where, in which claim (by
     its position in the debate), read from the index itself (fts5vocab), not from the claims."""
     table = search.CLAIM_INDEX
-    claims = {pk: n for n, pk in enumerate(Claim.objects.filter(debate=debate).order_by("id")
-                                           .values_list("id", flat=True))}  # fmt: skip
+    claims = _positions(Claim.objects.filter(debate=debate))
     with connection.cursor() as cursor:
         cursor.execute(
             f"CREATE VIRTUAL TABLE IF NOT EXISTS temp.claim_terms "
@@ -94,6 +95,12 @@ def _index_settings() -> list[tuple]:
         return cursor.fetchall()
 
 
+def _triggers() -> list[tuple]:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT name, sql FROM sqlite_master WHERE type = 'trigger' ORDER BY name")
+        return cursor.fetchall()
+
+
 def _page_cache() -> int:
     with connection.cursor() as cursor:
         cursor.execute("PRAGMA cache_size")
@@ -110,13 +117,12 @@ def _documents(owner):
 @sqlite_only
 def test_an_import_leaves_the_rows_and_the_index_an_unbuffered_import_left(monkeypatch):
     owner = UserFactory(is_staff=True)
-    settings, cache = _index_settings(), _page_cache()
+    settings, cache, triggers = _index_settings(), _page_cache(), _triggers()
     for document in _documents(owner):
         buffered = services.debate_import(owner=owner, document=document, keep_authors=True)
-        assert _index_settings() == settings
-        assert _page_cache() == cache
+        assert (_index_settings(), _page_cache(), _triggers()) == (settings, cache, triggers)
         with monkeypatch.context() as patched:  # the import as it was before 35j2
-            patched.setattr(interchange, "claim_index_buffered", nullcontext)
+            patched.setattr(interchange, "claims_indexed_together", lambda _pk: nullcontext())
             plain = services.debate_import(owner=owner, document=document, keep_authors=True)
         for model in (Claim, Relation, Citation, Annotation):
             assert _rows(model, buffered) == _rows(model, plain), model
@@ -127,25 +133,30 @@ def test_an_import_leaves_the_rows_and_the_index_an_unbuffered_import_left(monke
 
 
 @sqlite_only
-def test_a_failed_import_leaves_the_index_settings_and_the_cache_as_they_were(monkeypatch):
+def test_a_failed_import_leaves_the_index_its_trigger_and_the_cache_as_they_were(monkeypatch):
     owner = UserFactory(is_staff=True)
-    settings, cache = _index_settings(), _page_cache()
+    settings, cache, triggers = _index_settings(), _page_cache(), _triggers()
+    insert_rows = interchange._insert_rows
 
-    def fails(*_args, **_kwargs):
-        raise FormatError("a source the check let through")
+    def fails_after_the_claims(model, *args, **kwargs):
+        pks = insert_rows(model, *args, **kwargs)
+        if model is Claim:  # inside the block that indexes them at its end
+            raise FormatError("a claim the check let through")
+        return pks
 
-    monkeypatch.setattr(interchange, "_sources", fails)  # after the claims are written
+    monkeypatch.setattr(interchange, "_insert_rows", fails_after_the_claims)
     claims = Claim.objects.count()
     with pytest.raises(FormatError):
         services.debate_import(owner=owner, document=native_json.parse(BACKUP))
     assert Claim.objects.count() == claims
-    assert _index_settings() == settings
-    assert _page_cache() == cache
+    assert (_index_settings(), _page_cache(), _triggers()) == (settings, cache, triggers)
     monkeypatch.undo()
-    # The index still takes the next import whole.
+    # The index still takes the next import whole, and a claim added one at a time.
     debate = services.debate_import(owner=owner, document=native_json.parse(BACKUP))
     texts = Claim.objects.filter(debate=debate).values_list("text", flat=True)
     assert len(_indexed_terms(debate)) == sum(len(text) - 2 for text in texts)
+    build_debate(2, owner=owner, slug="after")  # the trigger's own inserts
+    assert len(_indexed_terms(Debate.objects.get(slug="after"))) == 2 * len("Claim 0") - 4
 
 
 @sqlite_only

@@ -27,7 +27,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from arguments import languages
-from arguments.explore.search import claim_index_buffered
+from arguments.explore.search import claims_indexed_together
 from arguments.formats.document import (
     DebateDocument,
     FormatError,
@@ -115,17 +115,6 @@ def debate_import(
     if keep_authors and not owner.is_staff:
         raise PermissionDenied(_("Only staff may keep the authors named in a file."))
     check_document(document)
-    with claim_index_buffered():
-        return _write(owner, document, title, keep_authors, progress)
-
-
-def _write(
-    owner: User,
-    document: DebateDocument,
-    title: str | None,
-    keep_authors: bool,
-    progress: Progress | None,
-) -> Debate:
     debate = _create_debate(owner, document, title)
     authors = _authors(document) if keep_authors else {}
 
@@ -179,7 +168,8 @@ def _write(
         }
         for item in document.claims
     ]
-    claim_pks = _insert_rows(Claim, claim_rows, owner, advance=advance, history=False)
+    with claims_indexed_together(debate.pk):
+        claim_pks = _insert_rows(Claim, claim_rows, owner, advance=advance, history=False)
     claims = {item.id: pk for item, pk in zip(document.claims, claim_pks, strict=True)}
     # Merges point at claims that may come later in the file: set once every claim exists.
     merges = [

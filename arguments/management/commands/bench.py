@@ -661,10 +661,10 @@ class Command(BaseCommand):
                         first_reads.append(self._first_read_after_import(copy))
                     Relation.objects.filter(debate=copy).delete()
                     copy.delete()
-                for what, samples in (("export", exported), ("import", imported)):
-                    if samples:
-                        figures[f"{what}_{name}_ms"] = _median_ms([run.wall for run in samples])
-                        figures[f"{what}_{name}_cpu_ms"] = _median_ms([run.cpu for run in samples])
+                for what, done in (("export", exported), ("import", imported)):
+                    if done:
+                        figures[f"{what}_{name}_ms"] = _median_ms([run.wall for run in done])
+                        figures[f"{what}_{name}_cpu_ms"] = _median_ms([run.cpu for run in done])
                 self.stderr.write(
                     "    " + json.dumps({k: v for k, v in figures.items() if f"_{name}_" in k})
                 )
