@@ -10,7 +10,7 @@ import pytest
 from django.core.exceptions import PermissionDenied
 
 from arguments import formats, services
-from arguments.formats import native_json
+from arguments.formats import json_text, native_json
 from arguments.formats.document import FormatError, collector_paused
 from arguments.models import Annotation, Citation, Claim, Debate, Relation, Source, Vote
 from arguments.reading.export import document_from_debate
@@ -284,3 +284,15 @@ def test_broken_json_names_the_line(olivia):
 def test_the_format_is_detected_from_the_content():
     assert formats.detect(BACKUP, "backup.txt") == "json"
     assert formats.detect('{"format": "debate-map", ', "x.json") == "json"
+
+
+def test_columns_of_nulls_and_of_texts_among_nulls_are_written_as_json_dumps_writes_them():
+    """Records' columns are encoded at once (formats/json_text.py): one that is null in every
+    record (`merged_into` in most backups), and texts among nulls, with a quote and a non-ASCII
+    letter among them."""
+    records = [
+        {"id": f"c{n}", "merged_into": None, "parent": None if n % 3 else f'c"{n}é'}
+        for n in range(7)
+    ]
+    value = {"claims": records, "empty": [{"a": None}]}
+    assert json_text.dumps_indented(value) == json.dumps(value, ensure_ascii=False, indent=2)

@@ -93,6 +93,10 @@ def _column(values: list[Any], indent: str) -> list[str]:
     kinds = set(map(type, values))
     if all(issubclass(kind, str) for kind in kinds):  # a choice's enum member is a str
         return list(map(encode_basestring, values))
+    if kinds == {type(None)}:  # a column nobody filled in (no claim merged): 200,000 calls less
+        return ["null"] * len(values)
+    if all(issubclass(kind, str) or kind is type(None) for kind in kinds):
+        return ["null" if value is None else encode_basestring(value) for value in values]
     if kinds == {bool}:
         return list(map(_BOOLEANS.__getitem__, values))
     if kinds == {int}:
