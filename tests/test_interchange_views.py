@@ -228,7 +228,8 @@ def test_a_background_import_keeps_the_chosen_visibility(client, cast, in_backgr
     client.force_login(cast.stranger)
     client.post(IMPORT, {"file": upload("kialo_long_sources.txt"), "visibility": "public"})
     client.post(CONFIRM, {"token": client.session[PENDING_KEY]["token"]})
-    assert run_all() == 2  # the import, then its strengths' task (stored with it already)
+    # The import, then its strengths' task (stored with it already) and its counts'.
+    assert run_all() == 3
     assert ImportJob.objects.get().debate.visibility == "public"
 
 
@@ -344,8 +345,10 @@ def test_a_large_upload_imports_in_the_background_and_its_page_follows_it(
     job = ImportJob.objects.get()
     waiting = client.get(response["Location"]).content.decode()
     assert "waiting" in waiting and 'hx-trigger="every 1s"' in waiting
-    assert run_all() == 2  # the task worker's own code, in this process: the import, then
-    job.refresh_from_db()  # its strengths' task (nothing left: they were stored with it)
+    # The task worker's own code, in this process: the import, then its strengths' task
+    # (nothing left: they were stored with it) and its participants' counts'.
+    assert run_all() == 3
+    job.refresh_from_db()
     assert stored_strengths.current(job.debate)
     assert response.status_code == 302
     assert response["Location"] == reverse("arguments:import_job", kwargs={"job_id": job.pk})

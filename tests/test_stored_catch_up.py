@@ -12,7 +12,7 @@ from django.urls import reverse
 
 from arguments import services
 from arguments.models import Claim, Debate, Relation, Stance
-from arguments.structure import loader, stored_catch_up, stored_strengths
+from arguments.structure import first_screen, loader, stored_catch_up, stored_strengths
 from arguments.structure.loader import debate_structure, holds
 from tests.conftest import build_debate
 from tests.test_first_screen import NONCE, TICKET, TOKEN, _cold, _page, argued
@@ -206,3 +206,27 @@ def test_a_vote_on_a_link_place_in_a_worker_holding_nothing(client, cast, argued
     assert (
         status == 200 and f'value="{link.pk}"' in html
     )  # the answer is the link's place, not the original
+
+
+@pytest.mark.parametrize("write", [False, True])
+def test_a_store_lost_to_another_process_is_tried_again(cast, argued, pro, write, monkeypatch):
+    """Two workers bring the copy up to date at once (a vote's catch-up from an older row
+    while a write commits, found by the 200,000-claim load test): the one whose store lost
+    reads the stamps again and catches up from there, instead of loading the debate whole."""
+    debate_structure(argued)
+    services.vote_cast(user=cast.writer, point=pro.parent_relations.get(), value=0)
+    if write:
+        services.claim_add(actor=cast.writer, parent=pro, stance=Stance.CON, text="Raced.")
+    _cold()
+    calls = []
+    real = stored_strengths.store_rescored
+
+    def lost_once(*args, **kwargs):
+        calls.append(1)
+        return len(calls) > 1 and real(*args, **kwargs)
+
+    monkeypatch.setattr(stored_strengths, "store_rescored", lost_once)
+    _no_whole_load(monkeypatch)
+    assert first_screen.reads_slices(_fresh(argued))
+    assert len(calls) == 2
+    _assert_current(argued)

@@ -93,6 +93,11 @@ def _base(tally: tuple[int, ...]) -> float:
     return (v1 + 2 * v2 + 3 * v3 + 4 * v4) / (4 * votes) if votes else scoring.DEFAULT_BASE
 
 
+# Stores lost to another process before this one gives up (and its caller loads whole): two
+# workers catching up the same votes at once, one from an older row, is the usual race.
+ATTEMPTS = 3
+
+
 def after_votes(debate: Debate) -> bool:
     """Whether the stored strengths are current for `debate` as its row was read, after
     bringing them up to date with the votes cast since their stamp when only votes came
@@ -104,25 +109,25 @@ def after_votes(debate: Debate) -> bool:
         return False
     if stamp[1] > debate.tally_version:
         return True  # stored by a process that read newer votes: as current as the row
-    with snapshot():
-        now = versions_now(debate)
-        seen = stored_strengths.stamp_of(now)
-        if seen is None or seen[0] != now.structure_version:
+    for _attempt in range(ATTEMPTS):
+        with snapshot():
+            now = versions_now(debate)
+            seen = stored_strengths.stamp_of(now)
+            if seen is None or seen[0] != debate.structure_version:
+                return False
+            if seen[1] >= debate.tally_version:
+                return True  # stored meanwhile by another process
+            if now.structure_version != seen[0]:
+                return False  # a write since: not votes alone
+            changes = _rescored(debate.pk, since=seen[1])
+        if changes is None:
             return False
-        if seen != stamp:
-            return seen[1] >= debate.tally_version  # stored meanwhile by another process
-        changes = _rescored(debate.pk, since=stamp[1])
-    if changes is None:
-        return False
-    target = (now.structure_version, now.tally_version)
-    if stored_strengths.store_rescored(debate.pk, since=stamp, now=target, changes=changes):
-        return True
-    fresh = stored_strengths.stamp_of(versions_now(debate))
-    return (
-        fresh is not None
-        and fresh[0] == debate.structure_version
-        and (fresh[1] >= debate.tally_version)
-    )
+        target = (now.structure_version, now.tally_version)
+        if stored_strengths.store_rescored(debate.pk, since=seen, now=target, changes=changes):
+            return True
+        # Another process stored first, maybe from an older row than this one: again from
+        # where it left the stamp.
+    return False
 
 
 def _rescored(debate_id: int, *, since: int) -> list[tuple[int, float | None]] | None:

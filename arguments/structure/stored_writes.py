@@ -148,15 +148,27 @@ def after_writes(debate: Debate, *, sizes: bool = False) -> bool:
     votes since their stamps from rows around the change (see the module's text). False
     when they cannot be: the caller loads the debate whole, as before. Never writes inside
     a read snapshot (a read-only transaction on PostgreSQL)."""
+    for _attempt in range(stored_catch_up.ATTEMPTS):
+        ok, raced = _brought_up_to_date(debate, sizes=sizes)
+        if ok or not raced:
+            return ok
+        # Another process stored first, maybe only as far as an older row (a vote's catch-up
+        # while this write committed): again from where it left the stamps.
+    return False
+
+
+def _brought_up_to_date(debate: Debate, *, sizes: bool) -> tuple[bool, bool]:
+    """`after_writes` once: whether the copies are current, and whether a store was lost to
+    another process (so that trying again may succeed)."""
     strengths_now = stored_strengths.current(debate)
     sizes_now = stored_sizes.current(debate)
     if (strengths_now and (sizes_now or not sizes)) or in_snapshot():
-        return strengths_now and (sizes_now or not sizes)
+        return strengths_now and (sizes_now or not sizes), False
     stamp = stored_strengths.stamp_of(debate)
     if stamp is None or debate.rebuilt_in > stamp[0]:
-        return False  # never stored, or a write since that could not say what it changed
+        return False, False  # never stored, or a write since that could not say what it changed
     if stamp[0] == debate.structure_version and (sizes_now or not sizes):
-        return stored_catch_up.after_votes(debate)  # votes only since the stamp
+        return stored_catch_up.after_votes(debate), False  # votes only since the stamp
     with snapshot():
         now = versions_now(debate)
         target = (now.structure_version, now.tally_version)
@@ -193,14 +205,15 @@ def after_writes(debate: Debate, *, sizes: bool = False) -> bool:
         now.strengths_structure_version, now.strengths_tally_version = target
     if moved:
         now.sizes_structure_version = now.structure_version
-    if (strengths is not None and not stored) or (new_sizes is not None and not moved):
+    raced = (strengths is not None and not stored) or (new_sizes is not None and not moved)
+    if raced:
         now = versions_now(debate)  # another process stored first: where it left the stamps
     wanted = (debate.structure_version, debate.tally_version)
     stamp = stored_strengths.stamp_of(now)
     ok = stamp is not None and stamp[0] >= wanted[0] and stamp[1] >= wanted[1]
     if sizes:
         ok = ok and (now.sizes_structure_version or 0) >= wanted[0]
-    return ok
+    return ok, raced
 
 
 def _named_since(now: Debate, since: int) -> dict[int, set[int]] | None:
