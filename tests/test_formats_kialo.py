@@ -191,9 +191,10 @@ def test_a_large_file_imports_in_a_bounded_number_of_queries(django_assert_max_n
     assert len(document.claims) == 1 + 50 * 60
     owner = UserFactory()
     # About a dozen queries make the debate (slug, checks, savepoints, history, membership,
-    # the two tasks it queues for the worker), then every batch of 1,000 rows costs two (the rows, their history): 3,051 claims and
-    # 3,050 relations make 8 batches. SQLite indexes the claims' text at once, whatever their
-    # number: its insert trigger and the index's buffer set aside and back (7), the fill (1).
+    # the two tasks it queues for the worker), then every batch of 1,000 rows costs two (the
+    # rows, their history): 3,051 claims and 3,050 relations make 8 batches. SQLite indexes
+    # the claims' text at once, whatever their number: its insert trigger and the index's
+    # buffer set aside and back (7), the fill (1).
     index = 8 if connection.vendor == "sqlite" else 0
     with django_assert_max_num_queries(13 + index + 2 * 8):
         debate = services.debate_import(owner=owner, document=document)
