@@ -230,3 +230,17 @@ def test_a_store_lost_to_another_process_is_tried_again(cast, argued, pro, write
     assert first_screen.reads_slices(_fresh(argued))
     assert len(calls) == 2
     _assert_current(argued)
+
+
+def test_a_write_after_the_row_was_read_is_caught_up_too(cast, argued, pro, monkeypatch):
+    """A reader's row shows votes since the stamp; a claim is written before its catch-up
+    reads: votes alone no longer describe the change, and the writes' catch-up takes it
+    (found by the 200,000-claim load test: the reader loaded the debate whole)."""
+    debate_structure(argued)
+    services.vote_cast(user=cast.writer, point=pro.parent_relations.get(), value=0)
+    row = _fresh(argued)
+    services.claim_add(actor=cast.writer, parent=pro, stance=Stance.CON, text="Meanwhile.")
+    _cold()
+    _no_whole_load(monkeypatch)
+    assert first_screen.reads_slices(row)
+    _assert_current(argued)
