@@ -601,7 +601,7 @@ def test_a_class_of_one_role_costs_no_rendering_per_vote(cast, argued, served, r
 
 
 def test_a_class_in_a_worker_holding_nothing_is_filled_from_the_points_alone(
-    cast, argued, served, rendered, monkeypatch
+    cast, argued, served, rendered, monkeypatch, too_big_to_hold
 ):
     """A worker holding nothing of the debate (a 200,000-claim one it does not load): after
     a vote, the regions are made from the points' rows (`first_screen.points_now`), not from

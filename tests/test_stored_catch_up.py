@@ -18,7 +18,7 @@ from tests.conftest import build_debate
 from tests.test_first_screen import NONCE, TICKET, TOKEN, _cold, _page, argued
 from tests.test_stored_strengths import _assert_current, _fresh, _stored
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("too_big_to_hold")]
 
 argued = argued  # every kind of row: pending and hidden claims, links, votes, sources, notes
 

@@ -29,6 +29,9 @@ from tests.conftest import build_debate
 from tests.factories import MembershipFactory
 from tests.test_first_screen import NONCE, TICKET, TOKEN, _cold
 
+# A worker that holds nothing catches these debates up as it would a 200,000-claim one.
+pytestmark = pytest.mark.usefixtures("too_big_to_hold")
+
 argued = test_first_screen.argued  # a debate with every kind of row the pages show
 
 HTMX = {"HTTP_HX_REQUEST": "true"}

@@ -12,7 +12,7 @@ import logging
 import threading
 from typing import Any
 
-from django.db import transaction
+from django.db import connections, transaction
 from django.tasks import task
 
 from arguments import caches, replicas
@@ -297,6 +297,24 @@ def _read_by_this_thread_alone() -> bool:
     threaded worker, a library's own thread) it copies, as it always did: a dict that gains
     an entry while another thread walks it fails that walk."""
     return threading.active_count() == 1
+
+
+def fits(debate: Debate) -> bool:
+    """Whether the whole debate fits this process's budget for structures (one query, which
+    stops counting at the budget's claims). A debate that fits is loaded whole and held
+    when its stored copies are behind, so that its next changes cost a catch-up in memory;
+    a bigger one is caught up in its stored copies from the rows around each change
+    (stored_writes.py) and never loaded for a vote or a write (issue 35: 200,000 claims in
+    a 250 MB worker)."""
+    most = _STRUCTURES.budget // BYTES_PER_CLAIM
+    with connections[replicas.reads_from()].cursor() as cursor:
+        cursor.execute(
+            f"SELECT COUNT(*) FROM (SELECT 1 FROM {Claim._meta.db_table} "
+            "WHERE debate_id = %s LIMIT %s) AS counted",
+            [debate.pk, most + 1],
+        )
+        (counted,) = cursor.fetchone()
+    return counted <= most
 
 
 def holds(debate: Debate) -> bool:

@@ -31,7 +31,7 @@ from django.db import connections
 
 from arguments import replicas
 from arguments.models import THESES_INDEX_HINT, Claim, Debate, StoredBranchSize, StoredStrength
-from arguments.structure import stored_writes
+from arguments.structure import stored_sizes, stored_strengths, stored_writes
 from arguments.structure.first_screen import (
     _CLAIMS,
     _EDGE_SQL_COLUMNS,
@@ -52,7 +52,7 @@ from arguments.structure.graph import (
     edge_indexes,
     node_from,
 )
-from arguments.structure.loader import debate_structure, holds, versions_now
+from arguments.structure.loader import debate_structure, fits, holds, versions_now
 from arguments.structure.snapshot import snapshot
 
 if TYPE_CHECKING:
@@ -85,7 +85,12 @@ def structure_for(
     debate, the stored strengths and sizes are current (brought up to date here after
     writes and votes since their stamps: stored_writes.py) and the reader sees what a
     visitor sees (asked last: it may cost a query); else the whole structure."""
-    if holds(debate) or not stored_writes.after_writes(debate, sizes=True) or not sees_as_visitor():
+    if holds(debate):
+        return debate_structure(debate)
+    current = stored_strengths.current(debate) and stored_sizes.current(debate)
+    # Behind, a debate small enough to hold is loaded and held (first_screen.reads_slices).
+    caught_up = current or (not fits(debate) and stored_writes.after_writes(debate, sizes=True))
+    if not caught_up or not sees_as_visitor():
         return debate_structure(debate)
     return load(debate, reach) or debate_structure(debate)
 
