@@ -149,6 +149,16 @@ def _rescored(debate_id: int, *, since: int) -> list[tuple[int, float | None]] |
             base[claim_id] = _base(own if placed[0] is None else placed)
         cursor.execute(_BENEATH_SQL.format(ids=ids), [*affected, PUBLISHED])
         beneath = cursor.fetchall()
+    fresh = scored(base, beneath)
+    return None if fresh is None else [(claim_id, fresh[claim_id]) for claim_id in affected]
+
+
+def scored(
+    base: dict[int, float], beneath: list[tuple[int, int, str, float | None]]
+) -> dict[int, float] | None:
+    """The strengths of the claims re-scored (`base`: their base scores) from the standing
+    relations beneath them (`_BENEATH_SQL`'s rows): `strengths.rescore`'s rule on rows. None
+    when a child settled below the change has no stored strength."""
     edges: list[scoring.Edge] = []
     sub_base = dict(base)
     for parent, child, stance, stored in beneath:
@@ -158,5 +168,4 @@ def _rescored(debate_id: int, *, since: int) -> list[tuple[int, float | None]] |
                 return None
             # Settled below the change: enters as a leaf whose base is its strength.
             sub_base[child] = stored
-    fresh = scoring.strengths(sub_base, edges)
-    return [(claim_id, fresh[claim_id]) for claim_id in affected]
+    return scoring.strengths(sub_base, edges)

@@ -52,7 +52,6 @@ from arguments import replicas
 from arguments.models import Claim, Relation, StoredBranchSize, StructureChange
 from arguments.structure import (
     placing,
-    scoring,
     stored_catch_up,
     stored_sizes,
     stored_strengths,
@@ -275,16 +274,9 @@ def _rescored(
         if affected:
             cursor.execute(_BENEATH_SQL.format(ids=_marks(affected)), [*affected, PUBLISHED])
             beneath = cursor.fetchall()
-    edges: list[scoring.Edge] = []
-    sub_base = dict(base)
-    for parent, child, stance, stored in beneath:
-        edges.append((parent, child, stance))
-        if child not in base:
-            if stored is None:
-                return None
-            # Settled below the change: enters as a leaf whose base is its strength.
-            sub_base[child] = stored
-    fresh = scoring.strengths(sub_base, edges)
+    fresh = stored_catch_up.scored(base, beneath)
+    if fresh is None:
+        return None
     changes: list[tuple[int, float | None]] = [(c, fresh[c]) for c in affected]
     return changes + [(c, None) for c in sorted(unpublished)]
 
