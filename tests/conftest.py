@@ -387,7 +387,6 @@ def too_big_to_hold(monkeypatch):
     """Every debate is read as one too big for this process's structures (`loader.fits`):
     behind, its stored copies are caught up from the rows around each change instead of
     the debate being loaded whole and held (a 200,000-claim debate's way, issue 35)."""
-    from arguments.structure import first_screen, map_slice
+    from arguments.structure import stored_writes
 
-    monkeypatch.setattr(first_screen, "fits", lambda debate: False)
-    monkeypatch.setattr(map_slice, "fits", lambda debate: False)
+    monkeypatch.setattr(stored_writes, "fits", lambda debate: False)

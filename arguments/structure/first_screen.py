@@ -59,7 +59,7 @@ from arguments.structure.graph import (
     notes_from,
     raw_rows,
 )
-from arguments.structure.loader import debate_structure, fits, holds, versions_now
+from arguments.structure.loader import debate_structure, holds, versions_now
 from arguments.structure.snapshot import snapshot
 
 if TYPE_CHECKING:
@@ -111,16 +111,11 @@ def levels_open(level_sizes: Iterable[int], levels: int, shown_at_most: int) -> 
 def reads_slices(debate: Debate) -> bool:
     """Whether a page of the debate is read from a slice in this process: it holds nothing
     of the debate, and the stored strengths are current (as the debate's row was read), or
-    brought up to date here after writes and votes since their stamp (stored_writes.py)
-    when the debate is too big to hold (`loader.fits`: a smaller one is loaded and held)."""
+    brought up to date here after writes and votes since their stamp when the debate is too
+    big to hold (`stored_writes.caught_up_if_too_big`: a smaller one is loaded and held)."""
     if holds(debate):
         return False
-    if stored_strengths.current(debate):
-        return True
-    stamp = stored_strengths.stamp_of(debate)
-    if stamp is None or debate.rebuilt_in > stamp[0]:
-        return False  # never stored, or a write since that could not say what it changed
-    return not fits(debate) and stored_writes.after_writes(debate)
+    return stored_strengths.current(debate) or stored_writes.caught_up_if_too_big(debate)
 
 
 # More claims than this on the first two levels, and the first screen is no longer a slice

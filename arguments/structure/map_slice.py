@@ -52,7 +52,7 @@ from arguments.structure.graph import (
     edge_indexes,
     node_from,
 )
-from arguments.structure.loader import debate_structure, fits, holds, versions_now
+from arguments.structure.loader import debate_structure, holds, versions_now
 from arguments.structure.snapshot import snapshot
 
 if TYPE_CHECKING:
@@ -88,8 +88,7 @@ def structure_for(
     if holds(debate):
         return debate_structure(debate)
     current = stored_strengths.current(debate) and stored_sizes.current(debate)
-    # Behind, a debate small enough to hold is loaded and held (first_screen.reads_slices).
-    caught_up = current or (not fits(debate) and stored_writes.after_writes(debate, sizes=True))
+    caught_up = current or stored_writes.caught_up_if_too_big(debate, sizes=True)
     if not caught_up or not sees_as_visitor():
         return debate_structure(debate)
     return load(debate, reach) or debate_structure(debate)

@@ -65,7 +65,7 @@ from arguments.structure.graph import (
     node_from,
     raw_rows,
 )
-from arguments.structure.loader import versions_now
+from arguments.structure.loader import fits, versions_now
 from arguments.structure.snapshot import in_snapshot, snapshot
 
 # One base score's arithmetic and one read beneath the claims rescored, with the votes'
@@ -139,6 +139,18 @@ _LINKING_SQL = f"""
 
 def _marks(values: Sequence[object]) -> str:
     return ", ".join(["%s"] * len(values))
+
+
+def caught_up_if_too_big(debate: Debate, *, sizes: bool = False) -> bool:
+    """For a worker holding nothing of `debate`, whose stored copies are behind: whether
+    they are now current, brought up to date from rows (`after_writes`) when the debate is
+    too big to hold (`loader.fits`). False when they were never stored, a write since could
+    not say what it changed, or the debate fits: the caller then loads it whole and holds
+    it, and its next changes cost a catch-up in memory."""
+    stamp = stored_strengths.stamp_of(debate)
+    if stamp is None or debate.rebuilt_in > stamp[0]:
+        return False  # never stored, or a write since that could not say what it changed
+    return not fits(debate) and after_writes(debate, sizes=sizes)
 
 
 def after_writes(debate: Debate, *, sizes: bool = False) -> bool:
