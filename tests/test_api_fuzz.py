@@ -5,12 +5,11 @@ answer (problems included) must match the schema: its status, its content type, 
 and its body.
 
 Generated path parameters point half the time at the seeded debate and its claims, so the
-requests reach real data (a random slug alone would only ever meet 404s). Kept under a
-minute by a fixed number of examples per operation and kind of data."""
+requests reach real data (a random slug alone would only ever meet 404s). Its cost is bounded
+by a fixed number of examples per operation and kind of data, not by a clock: a wall-clock
+assertion failed it on a loaded machine (224 s, load 10) without any defect."""
 
 from __future__ import annotations
-
-import time
 
 import pytest
 import schemathesis
@@ -40,7 +39,6 @@ CHECKS = [
     response_schema_conformance,
 ]
 EXAMPLES = {GenerationMode.POSITIVE: 12, GenerationMode.NEGATIVE: 6}
-BUDGET_SECONDS = 60
 
 
 def seed() -> tuple[Debate, list[int], str]:
@@ -72,7 +70,6 @@ def test_no_generated_request_gets_a_5xx_and_every_answer_fits_the_schema(live_s
     debate, ids, secret = seed()
     schema = schemathesis.openapi.from_url(f"{live_server.url}/api/v1/openapi.json")
     readers = [{}, {"Authorization": f"Bearer {secret}"}]
-    started = time.monotonic()
     operations = [result.ok() for result in schema.get_all_operations()]
     assert len(operations) >= 10
 
@@ -106,4 +103,3 @@ def test_no_generated_request_gets_a_5xx_and_every_answer_fits_the_schema(live_s
                     case.call_and_validate(headers=headers, checks=CHECKS)
 
             fuzz()
-    assert time.monotonic() - started < BUDGET_SECONDS * 2  # the budget, with slack for CI
