@@ -22,7 +22,8 @@ from arguments.models import (
     Stance,
     StoredBranchSize,
 )
-from arguments.structure import loader, stored_sizes, stored_strengths, stored_writes
+from arguments.reading.lens import Lens
+from arguments.structure import first_screen, loader, stored_sizes, stored_strengths, stored_writes
 from arguments.structure.loader import claim_strengths, debate_structure, holds
 from tests import test_first_screen
 from tests.conftest import build_debate
@@ -207,12 +208,13 @@ def test_a_claim_written_in_a_worker_holding_nothing_never_loads_the_debate(
     client.get(focus)  # the CSRF cookie, and the session, as a writer's first page sets them
     _no_whole_load(monkeypatch)
     _cold()
-    # Session, user, debate with the role, the slice around the parent (7), the parent,
-    # the similar claims, the write's own statements (18), the versions after it, the stored
-    # copies brought up to date (the claims named, the strengths' two reads, the sizes'
-    # six, both stores: 4 and their rows), the slice again, the reader's notices and votes.
-    # The same at 10 and 2,000 claims; if this grows, say why.
-    with django_assert_max_num_queries(51):
+    # Session, user, debate with the role, the parent's way up (2: the slice around it is
+    # read after the write only, 35n), the parent, the similar claims, the write's own
+    # statements (18), the versions after it, the stored copies brought up to date (the
+    # claims named, the strengths' two reads, the sizes' six, both stores: 4 and their
+    # rows), the slice around the parent (7), the reader's notices and votes. The same at
+    # 10 and 2,000 claims; if this grows, say why.
+    with django_assert_max_num_queries(46):
         response = client.post(add, {"text": "Written cold.", "stance": "pro"}, **HTMX)
     assert response.status_code == 200, response.content[:300]
     assert "Written cold." in response.content.decode()
@@ -333,3 +335,49 @@ def test_two_workers_catching_up_one_write_store_it_once(cast, argued, monkeypat
     fresh = _fresh(argued)
     assert stored_strengths.current(fresh) and stored_sizes.current(fresh)
     assert _stored(argued) == _computed(argued)
+
+
+def test_a_write_in_a_worker_holding_nothing_reads_around_its_parent_once(
+    client, cast, argued, monkeypatch, django_assert_max_num_queries
+):
+    """Issue 35 (35n): before the write, whether the writer sees the parent is read from its
+    way up alone; the slice around it, and the stored copies' catch-up (of the writes and
+    votes since their stamp, and of this one), are read once, after the write (they were
+    read before it too: a class's write at 200,000 claims paid both twice)."""
+    loader.store_strengths(argued)
+    pro = Claim.objects.get(debate=argued, text="Open weights spread access.")
+    add = reverse("arguments:claim_add", kwargs={"slug": argued.slug, "pk": pro.pk})
+    client.force_login(cast.writer)
+    client.get(reverse("arguments:claim", args=[argued.slug, pro.pk]))  # the CSRF cookie
+    services.vote_cast(
+        user=cast.viewer, point=Relation.objects.get(child=pro, is_link=False), value=4
+    )  # elsewhere
+    slices, catch_ups = [], []
+    load, after_writes = first_screen.load, stored_writes.after_writes
+    monkeypatch.setattr(
+        first_screen, "load", lambda *a, **k: slices.append(k.get("around")) or load(*a, **k)
+    )
+    monkeypatch.setattr(
+        stored_writes, "after_writes", lambda *a, **k: catch_ups.append(1) or after_writes(*a, **k)
+    )
+    _no_whole_load(monkeypatch)
+    _cold()
+    form = {"text": "Read around once.", "stance": "pro", "anyway": "1"}
+    with django_assert_max_num_queries(44):
+        response = client.post(add, form, **HTMX)
+    assert response.status_code == 200 and "Read around once." in response.content.decode()
+    assert slices == [pro.pk] and len(catch_ups) == 1
+    assert stored_strengths.current(_fresh(argued)) and not holds(argued)
+
+
+@pytest.mark.parametrize("persona", ["anonymous", "viewer", "writer", "suggester", "moderator"])
+def test_whether_a_claim_is_seen_before_a_write_is_what_the_slice_says(cast, argued, persona):
+    """The way up alone (`Lens.sees_before_write`) and the slice around the claim (`sees`)
+    answer alike for every claim of a debate with hidden and pending claims and links."""
+    loader.store_strengths(argued)
+    user = cast[persona]
+    for claim_id in Claim.objects.filter(debate=argued).values_list("id", flat=True):
+        _cold()
+        before = Lens.of(_fresh(argued), user, around=claim_id).sees_before_write(claim_id)
+        _cold()
+        assert before == Lens.of(_fresh(argued), user, around=claim_id).sees(claim_id), claim_id

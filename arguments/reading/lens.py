@@ -54,9 +54,9 @@ from arguments.rules.permissions import (
     sees_note,
 )
 from arguments.selectors import my_votes
-from arguments.structure import first_screen, map_slice, strengths
+from arguments.structure import first_screen, map_slice, placing, strengths
 from arguments.structure.graph import DebateStructure
-from arguments.structure.loader import debate_structure
+from arguments.structure.loader import debate_structure, holds
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Container, Iterable, Iterator, Mapping, Sequence
@@ -396,6 +396,20 @@ class Lens:
         """Whether the reader sees the claim at the end of `path` (from a thesis down to it,
         read from any structure that holds its way up: arguments/structure/placing.py)."""
         return sees_along(path, user_id=self.user_id, moderates=self.moderates)
+
+    def sees_before_write(self, claim_id: int) -> bool:
+        """`sees`, asked before a write whose answer is read after it (`refresh`): a lens
+        around a claim that has read nothing yet, in a process that holds nothing of the
+        debate, answers from the claim's way up alone (`placing.placed`, two statements), so
+        that the write's request reads the slice around the claim, and brings the stored
+        copies up to date, once, after the write (issue 35: a class's write at 200,000
+        claims read both twice). A process holding the debate reads its held structure."""
+        if self.around is None or "structure" in self.__dict__ or holds(self.debate):
+            return self.sees(claim_id)
+        ways = placing.placed([self.debate], [claim_id]).get(self.debate.pk)
+        return (
+            ways is not None and claim_id in ways.nodes and self.sees_path(ways.path_to(claim_id))
+        )
 
     def knows(self, claim_id: int) -> bool:
         """Whether the reader may learn that the claim exists: they see it, moderate the

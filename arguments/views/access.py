@@ -116,7 +116,13 @@ def claim_to_act_on(
     """The claim, if the reader may do `action` to it: a 404 when they may not see it (with
     `known`, when they may not know of it: a hidden claim's author may), the login page for a
     visitor's GET, a 403 when their role refuses."""
-    if not (lens.knows(claim_id) if known else lens.sees(claim_id)):
+    if known:
+        seen = lens.knows(claim_id)
+    elif request.method == "POST":  # a write: its answer reads around the claim after it
+        seen = lens.sees_before_write(claim_id)
+    else:
+        seen = lens.sees(claim_id)
+    if not seen:
         raise Http404("No such claim in this debate.")
     if not request.user.is_authenticated and request.method == "GET":
         return redirect_to_login(request.get_full_path())
