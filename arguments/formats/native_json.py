@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from itertools import chain
 from json.encoder import encode_basestring
-from operator import attrgetter
+from operator import attrgetter, methodcaller
 from typing import Any
 
 from django.utils.translation import gettext as _
@@ -377,7 +377,7 @@ def _isos(moments: list[datetime | None]) -> list[str | None]:
     """`_iso` of each: with a C-level call a value when every one is already in UTC (as read
     from the database), the same text."""
     if set(map(type, moments)) == {datetime} and set(map(attrgetter("tzinfo"), moments)) == {UTC}:
-        return list(map(datetime.isoformat, moments))
+        return list(map(methodcaller("isoformat"), moments))
     return list(map(_iso, moments))
 
 
