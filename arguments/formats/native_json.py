@@ -7,9 +7,10 @@ gives the same file, byte for byte.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import MISSING, dataclass, is_dataclass
+from dataclasses import fields as dataclass_fields
 from datetime import UTC, date, datetime
-from itertools import chain
+from itertools import chain, repeat
 from json.encoder import encode_basestring
 from operator import attrgetter, methodcaller
 from typing import Any
@@ -185,11 +186,22 @@ def _records[R](
         for path, item in _items(data, key, required=required):
             for column, field in zip(columns, fields, strict=True):
                 column.append(_value(item, field, path))
-    names = [field.key for field in fields]
-    return [
-        make(path=path, **dict(zip(names, row, strict=True)))
-        for path, row in zip(paths, zip(*columns, strict=True), strict=True)
-    ]
+    # Made with their values in the record's own order (a dataclass's fields), a C-level map
+    # over the columns: a dict of keywords a record was a second of a 200,000-claim parse.
+    given = {field.key: column for field, column in zip(fields, columns, strict=True)}
+    given["path"] = paths
+    defaults = _positional_defaults(make)
+    # Every field a file does not give (a line number) has a plain default.
+    assert all(name in given or default is not MISSING for name, default in defaults)
+    arguments = [given[name] if name in given else repeat(default) for name, default in defaults]
+    return list(map(make, *arguments))
+
+
+def _positional_defaults(make: Callable[..., Any]) -> list[tuple[str, Any]]:
+    """A record class's fields in order, each with its default (those a file never gives,
+    such as a line number, have a plain one)."""
+    assert is_dataclass(make)
+    return [(field.name, field.default) for field in dataclass_fields(make)]
 
 
 def _columns(items: list[dict], fields: tuple[_Field, ...], nul_free: bool) -> list[list] | None:
