@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Iterator
 from types import ModuleType
 
 from django.utils.translation import gettext as _
@@ -106,6 +107,17 @@ def render(document: DebateDocument, format_name: str) -> str:
         return FORMATS[format_name].render(document)
 
 
+def render_parts(document: DebateDocument, format_name: str) -> Iterator[str]:
+    """`render`'s text in parts, to be written to a file as it is made: our JSON a batch of
+    records at a time (a 200,000-claim backup is 123 MB of text, which made whole, then
+    encoded whole, cost seconds of the system's time), the other formats whole."""
+    with collector_paused():
+        if format_name == "json":
+            yield from native_json.render_parts(document)
+        else:
+            yield FORMATS[format_name].render(document)
+
+
 __all__ = [
     "CONTENT_TYPES",
     "DATES",
@@ -123,4 +135,5 @@ __all__ = [
     "load",
     "parse",
     "render",
+    "render_parts",
 ]

@@ -8,6 +8,7 @@ records (dicts with the same keys, as the renderers build them) a column at a ti
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from itertools import chain
 from json.encoder import encode_basestring
 from typing import Any
@@ -18,6 +19,35 @@ TALLY_LENGTH = 5
 def dumps_indented(value: Any) -> str:
     """`value` as indented JSON text (see the module's docstring)."""
     return _encode(value, "")
+
+
+def encoded(value: Any, indent: str) -> str:
+    """`value` as it stands at `indent` in indented JSON text (a part of a larger text)."""
+    return _encode(value, indent)
+
+
+def records_text(records: list[dict[str, Any]], indent: str) -> list[str]:
+    """Each record of a list as it stands at `indent` in indented JSON text (without the
+    commas between them)."""
+    return _records(records, indent) if records else []
+
+
+def column_records(keys: Sequence[str], columns: Sequence[Sequence[Any]], indent: str) -> list[str]:
+    """Records sharing `keys`, given a key at a time (`columns[i]` holds every record's value
+    of `keys[i]`), as `records_text` writes them: no dict a record is built."""
+    encoded_columns = [_column(values, indent + "  ") for values in columns]
+    return list(map(_template(keys, indent).__mod__, zip(*encoded_columns, strict=True)))
+
+
+def _template(keys: Sequence[str], indent: str) -> str:
+    """A record's text with a `%s` for each value."""
+    inner = indent + "  "
+    return (
+        indent
+        + "{\n"
+        + ",\n".join(inner + encode_basestring(key).replace("%", "%%") + ": %s" for key in keys)
+        + f"\n{indent}}}"
+    )
 
 
 def _tally(votes: list[int]) -> str:
@@ -73,23 +103,16 @@ def _records(records: list[dict[str, Any]], indent: str) -> list[str]:
     keys = list(records[0])
     if len(set(map(tuple, records))) != 1:  # not records sharing their keys: the general case
         return [indent + _encode(record, indent) for record in records]
-    inner = indent + "  "
-    template = (
-        indent
-        + "{\n"
-        + ",\n".join(inner + encode_basestring(key).replace("%", "%%") + ": %s" for key in keys)
-        + f"\n{indent}}}"
-    )
-    columns = [_column([record[key] for record in records], inner) for key in keys]
-    return list(map(template.__mod__, zip(*columns, strict=True)))
+    return column_records(keys, [[record[key] for record in records] for key in keys], indent)
 
 
 _BOOLEANS = {True: "true", False: "false"}
 _TALLY = "[" + ", ".join(["%d"] * TALLY_LENGTH) + "]"
 
 
-def _column(values: list[Any], indent: str) -> list[str]:
-    """One key's values across the records, encoded."""
+def _column(values: Sequence[Any], indent: str) -> list[str]:
+    """One key's values across the records, encoded (a tuple of five whole numbers, as a
+    document holds a tally, as the list it is written as)."""
     kinds = set(map(type, values))
     if all(issubclass(kind, str) for kind in kinds):  # a choice's enum member is a str
         return list(map(encode_basestring, values))
@@ -107,4 +130,10 @@ def _column(values: list[Any], indent: str) -> list[str]:
         and set(map(type, chain.from_iterable(values))) == {int}
     ):
         return list(map(_TALLY.__mod__, map(tuple, values)))
-    return [_encode(value, indent) for value in values]
+    if (
+        kinds == {tuple}
+        and set(map(len, values)) == {TALLY_LENGTH}
+        and set(map(type, chain.from_iterable(values))) == {int}
+    ):
+        return list(map(_TALLY.__mod__, values))
+    return [_encode(list(value) if type(value) is tuple else value, indent) for value in values]

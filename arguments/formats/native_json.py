@@ -6,10 +6,13 @@ gives the same file, byte for byte.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import MISSING, dataclass, is_dataclass
+from dataclasses import fields as dataclass_fields
 from datetime import UTC, date, datetime
-from itertools import chain
+from itertools import chain, repeat
+from json.encoder import encode_basestring
+from operator import attrgetter, methodcaller
 from typing import Any
 
 from django.utils.translation import gettext as _
@@ -26,7 +29,7 @@ from arguments.formats.document import (
     DocSource,
     FormatError,
 )
-from arguments.formats.json_text import TALLY_LENGTH, dumps_indented
+from arguments.formats.json_text import TALLY_LENGTH, column_records, encoded, records_text
 from arguments.models import Tally, tally_of
 
 FORMAT_NAME = "debate-map"
@@ -183,11 +186,22 @@ def _records[R](
         for path, item in _items(data, key, required=required):
             for column, field in zip(columns, fields, strict=True):
                 column.append(_value(item, field, path))
-    names = [field.key for field in fields]
-    return [
-        make(path=path, **dict(zip(names, row, strict=True)))
-        for path, row in zip(paths, zip(*columns, strict=True), strict=True)
-    ]
+    # Made with their values in the record's own order (a dataclass's fields), a C-level map
+    # over the columns: a dict of keywords a record was a second of a 200,000-claim parse.
+    given = {field.key: column for field, column in zip(fields, columns, strict=True)}
+    given["path"] = paths
+    defaults = _positional_defaults(make)
+    # Every field a file does not give (a line number) has a plain default.
+    assert all(name in given or default is not MISSING for name, default in defaults)
+    arguments = [given[name] if name in given else repeat(default) for name, default in defaults]
+    return list(map(make, *arguments))
+
+
+def _positional_defaults(make: Callable[..., Any]) -> list[tuple[str, Any]]:
+    """A record class's fields in order, each with its default (those a file never gives,
+    such as a line number, have a plain one)."""
+    assert is_dataclass(make)
+    return [(field.name, field.default) for field in dataclass_fields(make)]
 
 
 def _columns(items: list[dict], fields: tuple[_Field, ...], nul_free: bool) -> list[list] | None:
@@ -371,6 +385,14 @@ def _iso(moment: datetime | None) -> str | None:
     return moment.astimezone(UTC).isoformat() if moment else None
 
 
+def _isos(moments: list[datetime | None]) -> list[str | None]:
+    """`_iso` of each: with a C-level call a value when every one is already in UTC (as read
+    from the database), the same text."""
+    if set(map(type, moments)) == {datetime} and set(map(attrgetter("tzinfo"), moments)) == {UTC}:
+        return list(map(methodcaller("isoformat"), moments))
+    return list(map(_iso, moments))
+
+
 def _claim_extras(claim: DocClaim) -> dict[str, Any]:
     """What only some claims have (a kind, a title, tags): written when there is some, so a
     debate written on the site keeps the file it always had."""
@@ -384,9 +406,143 @@ def _claim_extras(claim: DocClaim) -> dict[str, Any]:
     return extras
 
 
+# The keys every claim and relation record has, in the file's order; `_claim_extras` and
+# `_relation_extras` follow them where there is something to write.
+_CLAIM_KEYS = (
+    "id",
+    "text",
+    "elaboration",
+    "is_thesis",
+    "status",
+    "author",
+    "merged_into",
+    "created_at",
+    "votes",
+)
+_RELATION_KEYS = ("parent", "child", "stance", "is_link", "is_hidden", "position", "votes")
+# Records written a batch at a time: the file is written as it is made, never held whole.
+_BATCH = 5000
+_INDENT = "    "  # a record's, in a list of the top object
+
+
+def _relation_extras(relation: DocRelation) -> dict[str, Any]:
+    return {
+        **({"kind": relation.kind} if relation.kind else {}),
+        **({"group": relation.group} if relation.group is not None else {}),
+    }
+
+
+def _claim_record(claim: DocClaim) -> dict[str, Any]:
+    return {
+        "id": claim.id,
+        "text": claim.text,
+        "elaboration": claim.elaboration,
+        "is_thesis": claim.is_thesis,
+        "status": claim.status,
+        "author": claim.author,
+        "merged_into": claim.merged_into,
+        "created_at": _iso(claim.created_at),
+        "votes": list(claim.votes),
+        **_claim_extras(claim),
+    }
+
+
+def _relation_record(relation: DocRelation) -> dict[str, Any]:
+    return {
+        "parent": relation.parent,
+        "child": relation.child,
+        "stance": relation.stance,
+        "is_link": relation.is_link,
+        "is_hidden": relation.is_hidden,
+        "position": relation.position,
+        "votes": list(relation.votes),
+        **_relation_extras(relation),
+    }
+
+
+def _claim_texts(claims: list[DocClaim]) -> list[str]:
+    """The claims' records a key at a time (no dict a claim: building 200,000 of them, then
+    taking them apart again a key at a time, was most of a large export's rendering); a
+    claim with extras is written whole, as a dict."""
+    columns: list[Any] = [list(map(attrgetter(key), claims)) for key in _CLAIM_KEYS]
+    columns[_CLAIM_KEYS.index("created_at")] = _isos(columns[_CLAIM_KEYS.index("created_at")])
+    texts = column_records(_CLAIM_KEYS, columns, _INDENT)
+    kinds, titles, tags = (list(map(attrgetter(key), claims)) for key in ("kind", "title", "tags"))
+    for index, claim in enumerate(claims):
+        if kinds[index] != "statement" or titles[index] or tags[index]:
+            texts[index] = _INDENT + encoded(_claim_record(claim), _INDENT)
+    return texts
+
+
+def _relation_texts(relations: list[DocRelation]) -> list[str]:
+    """The relations' records, as `_claim_texts` writes the claims'."""
+    columns = [list(map(attrgetter(key), relations)) for key in _RELATION_KEYS]
+    texts = column_records(_RELATION_KEYS, columns, _INDENT)
+    kinds, groups = (list(map(attrgetter(key), relations)) for key in ("kind", "group"))
+    for index, relation in enumerate(relations):
+        if kinds[index] or groups[index] is not None:
+            texts[index] = _INDENT + encoded(_relation_record(relation), _INDENT)
+    return texts
+
+
+def _source_record(source: DocSource) -> dict[str, Any]:
+    return {
+        "id": source.id,
+        "url": source.url,
+        "title": source.title,
+        "author": source.author,
+        "publisher": source.publisher,
+        "published": source.published.isoformat() if source.published else None,
+        "kind": source.kind,
+    }
+
+
+def _citation_record(citation: DocCitation) -> dict[str, Any]:
+    return {
+        "claim": citation.claim,
+        "source": citation.source,
+        "quote": citation.quote,
+        "locator": citation.locator,
+        "is_hidden": citation.is_hidden,
+        **({"address": citation.address} if citation.address else {}),
+        **({"offset": citation.offset} if citation.offset is not None else {}),
+    }
+
+
+def _annotation_record(note: DocAnnotation) -> dict[str, Any]:
+    return {
+        "id": note.id,
+        "claim": note.claim,
+        "parent": note.parent,
+        "author": note.author,
+        "body": note.body,
+        "motivation": note.motivation,
+        "visibility": note.visibility,
+        "status": note.status,
+        "exact": note.exact,
+        "prefix": note.prefix,
+        "suffix": note.suffix,
+        "start": note.start,
+        "end": note.end,
+        "is_orphaned": note.is_orphaned,
+        "created_at": _iso(note.created_at),
+    }
+
+
+def _as_records[T](
+    record: Callable[[T], dict[str, Any]],
+) -> Callable[[list[T]], list[str]]:
+    return lambda items: records_text(list(map(record, items)), _INDENT)
+
+
 def render(document: DebateDocument) -> str:
     """Everything in the document, in a stable order, as indented UTF-8 JSON."""
-    data = {
+    return "".join(render_parts(document))
+
+
+def render_parts(document: DebateDocument) -> Iterator[str]:
+    """`render`'s text in parts, a batch of records at a time, to be written as it is made."""
+    head = {
         "format": FORMAT_NAME,
         "version": VERSION,
         "debate": {
@@ -407,78 +563,24 @@ def render(document: DebateDocument) -> str:
             # What other formats held that only they read, written only when there is some.
             **({"interchange": document.interchange} if document.interchange else {}),
         },
-        "claims": [
-            {
-                "id": claim.id,
-                "text": claim.text,
-                "elaboration": claim.elaboration,
-                "is_thesis": claim.is_thesis,
-                "status": claim.status,
-                "author": claim.author,
-                "merged_into": claim.merged_into,
-                "created_at": _iso(claim.created_at),
-                "votes": list(claim.votes),
-                **_claim_extras(claim),
-            }
-            for claim in document.claims
-        ],
-        "relations": [
-            {
-                "parent": relation.parent,
-                "child": relation.child,
-                "stance": relation.stance,
-                "is_link": relation.is_link,
-                "is_hidden": relation.is_hidden,
-                "position": relation.position,
-                "votes": list(relation.votes),
-                **({"kind": relation.kind} if relation.kind else {}),
-                **({"group": relation.group} if relation.group is not None else {}),
-            }
-            for relation in document.relations
-        ],
-        "sources": [
-            {
-                "id": source.id,
-                "url": source.url,
-                "title": source.title,
-                "author": source.author,
-                "publisher": source.publisher,
-                "published": source.published.isoformat() if source.published else None,
-                "kind": source.kind,
-            }
-            for source in document.sources
-        ],
-        "citations": [
-            {
-                "claim": citation.claim,
-                "source": citation.source,
-                "quote": citation.quote,
-                "locator": citation.locator,
-                "is_hidden": citation.is_hidden,
-                **({"address": citation.address} if citation.address else {}),
-                **({"offset": citation.offset} if citation.offset is not None else {}),
-            }
-            for citation in document.citations
-        ],
-        "annotations": [
-            {
-                "id": note.id,
-                "claim": note.claim,
-                "parent": note.parent,
-                "author": note.author,
-                "body": note.body,
-                "motivation": note.motivation,
-                "visibility": note.visibility,
-                "status": note.status,
-                "exact": note.exact,
-                "prefix": note.prefix,
-                "suffix": note.suffix,
-                "start": note.start,
-                "end": note.end,
-                "is_orphaned": note.is_orphaned,
-                "created_at": _iso(note.created_at),
-            }
-            for note in document.annotations
-        ],
     }
-    return dumps_indented(data) + "\n"
+    yield "{\n" + ",\n".join(
+        f"  {encode_basestring(key)}: {encoded(value, '  ')}" for key, value in head.items()
+    )
+    lists: tuple[tuple[str, list[Any], Callable[[list[Any]], list[str]]], ...] = (
+        ("claims", document.claims, _claim_texts),
+        ("relations", document.relations, _relation_texts),
+        ("sources", document.sources, _as_records(_source_record)),
+        ("citations", document.citations, _as_records(_citation_record)),
+        ("annotations", document.annotations, _as_records(_annotation_record)),
+    )
+    for key, items, texts in lists:
+        yield f",\n  {encode_basestring(key)}: "
+        if not items:
+            yield "[]"
+            continue
+        yield "[\n"
+        for start in range(0, len(items), _BATCH):
+            yield (",\n" if start else "") + ",\n".join(texts(items[start : start + _BATCH]))
+        yield "\n  ]"
+    yield "\n}\n"

@@ -6,10 +6,16 @@ from __future__ import annotations
 import json
 from collections import defaultdict
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from datetime import UTC, datetime
+from itertools import chain
+from operator import attrgetter, methodcaller
+from typing import TYPE_CHECKING, Any
 
-from django.db.models import DateTimeField, TextField, Value
+from django.conf import settings
+from django.db import connections
+from django.db.models import DateTimeField, QuerySet, TextField, Value
 from django.db.models.functions import Cast
+from django.db.models.sql.constants import MULTI
 
 from arguments import formats
 from arguments.formats.document import (
@@ -92,7 +98,7 @@ def _document(
             if people
             else ""
         )
-        claim_rows = list(
+        claim_rows = _rows(
             Claim.objects.filter(debate=debate)
             .order_by("id")
             # The tags as their stored text: most claims have none, and decoding 200,000 empty
@@ -114,7 +120,7 @@ def _document(
                 *(Claim.TALLY_FIELDS if formats.VOTES in parts else ()),
             )
         )
-        relation_rows = list(
+        relation_rows = _rows(
             Relation.objects.filter(debate=debate)
             .order_by("id")
             .values_list(
@@ -129,7 +135,7 @@ def _document(
                 *(Relation.TALLY_FIELDS if formats.VOTES in parts else ()),
             )
         )
-        citation_rows = list(
+        citation_rows = _rows(
             Citation.objects.filter(claim__debate=debate)
             .order_by("id")
             .values_list(
@@ -150,7 +156,7 @@ def _document(
         )
         annotation_rows: list[tuple] = []
         if formats.NOTES in parts:
-            annotation_rows = list(
+            annotation_rows = _rows(
                 Annotation.objects.filter(claim__debate=debate)
                 .order_by("id")
                 .values_list(
@@ -193,7 +199,6 @@ def _document(
     show_votes = formats.VOTES in parts and (seen_by is None or not debate.hide_votes_until_voted)
 
     shown_name = _names(debate, claim_rows, annotation_rows) if people else _nameless
-    local: dict[int, str] = {}
     document = DebateDocument(
         title=debate.title,
         description=debate.description,
@@ -211,58 +216,68 @@ def _document(
         language=debate.language,
         interchange=debate.interchange,
     )
-    for row in claim_rows:
-        if row[0] in kept:
-            local[row[0]] = f"c{len(local) + 1}"
+    if seen_by is not None:
+        claim_rows = [row for row in claim_rows if row[0] in kept]
+    local = {row[0]: f"c{index}" for index, row in enumerate(claim_rows, start=1)}
     if claim_ids is not None:
         claim_ids[:] = local
-    for (
-        pk,
-        text,
-        elaboration,
-        is_thesis,
-        status,
-        author,
-        author_id,
-        merged,
-        created,
-        kind,
-        label,
-        tags,
-        *tally,
-    ) in claim_rows:
-        if pk not in kept:
-            continue
-        document.claims.append(
+    # A column at a time where a call a row can be spared (names, tallies, tags), then one
+    # record a row: at 200,000 claims the calls a row were a second of an export.
+    if claim_rows:
+        (_pks, texts, elaborations, theses, statuses, authors, author_ids, merges, times, kinds,
+         labels, tags, *tally) = zip(*claim_rows, strict=True)  # fmt: skip
+        names = list(map(shown_name, author_ids, [author or "" for author in authors]))
+        votes = list(zip(*tally, strict=True)) if show_votes else [NO_VOTES] * len(claim_rows)
+        document.claims = [
             DocClaim(
-                id=local[pk],
+                id=name_in_file,
                 text=text,
                 is_thesis=is_thesis,
                 elaboration=elaboration,
                 status=status,
-                author=shown_name(author_id, author or ""),
-                votes=tally_of(tally) if show_votes else NO_VOTES,
+                author=author,
+                votes=tally_of(counts),
                 merged_into=local.get(merged),
                 created_at=created,
                 kind=kind,
                 title=label,
-                tags=_tags(tags),
+                tags=json.loads(tags_text) if tags_text and tags_text != "[]" else [],
             )
+            for (name_in_file, text, elaboration, is_thesis, status, author, counts, merged,
+                 created, kind, label, tags_text)
+            in zip(local.values(), texts, elaborations, theses, statuses, names, votes, merges,
+                   times, kinds, labels, tags, strict=True)
+        ]  # fmt: skip
+    if relation_rows:
+        parents, children, stances, links, positions, hidden, kinds, groups, *tally = zip(
+            *relation_rows, strict=True
         )
-    for parent, child, stance, is_link, position, is_hidden, kind, group, *tally in relation_rows:
-        document.relations.append(
+        votes = list(zip(*tally, strict=True)) if show_votes else [NO_VOTES] * len(relation_rows)
+        document.relations = [
             DocRelation(
-                parent=local[parent],
-                child=local[child],
+                parent=parent,
+                child=child,
                 stance=stance,
                 is_link=is_link,
                 position=position,
                 is_hidden=is_hidden,
-                votes=tally_of(tally) if show_votes else NO_VOTES,
+                votes=counts,
                 kind=kind,
                 group=group,
             )
-        )
+            for parent, child, stance, is_link, position, is_hidden, counts, kind, group in zip(
+                map(local.__getitem__, parents),
+                map(local.__getitem__, children),
+                stances,
+                links,
+                positions,
+                hidden,
+                votes,
+                kinds,
+                groups,
+                strict=True,
+            )
+        ]
     source_ids: dict[int, str] = {}
     for (
         claim,
@@ -342,6 +357,53 @@ def _document(
             )
         )
     return document
+
+
+def _rows(queryset: QuerySet[Any, Any]) -> list[tuple[Any, ...]]:
+    """What `list(queryset.values_list(…))` gives, its values converted a column at a time.
+
+    Django converts a row at a time, a Python call a value: on SQLite, a time is parsed and
+    made aware, a boolean made from 0 or 1; at 200,000 claims that was 1.7 s of an export's
+    4 s of reading. The columns SQLite's converters would touch are converted here with C-level
+    calls over the whole column when every value is one they take as is (`_column`); any
+    other column, and any column with a value out of the ordinary, goes through Django's
+    own converters, a value at a time, as before.
+    """
+    compiler = queryset.query.get_compiler(queryset.db)
+    rows = list(chain.from_iterable(compiler.execute_sql(MULTI)))
+    converters = compiler.get_converters([s[0] for s in compiler.select[: compiler.col_count]])
+    if not rows or not converters:
+        return list(map(tuple, rows))
+    columns: list[Any] = list(zip(*rows, strict=True))
+    connection = connections[queryset.db]
+    for index, (functions, expression) in converters.items():
+        columns[index] = _column(columns[index], functions, expression, connection)
+    return list(zip(*columns, strict=True))
+
+
+def _column(values: tuple[Any, ...], functions: list[Any], expression: Any, connection: Any) -> Any:
+    """A column converted as Django's `functions` would convert each of its values."""
+    ops = connection.ops
+    if values.count(None) == len(values):
+        return values  # a column left out (`Value(None)`: a format that writes no dates)
+    if functions == [getattr(ops, "convert_booleanfield_value", None)] and set(values) <= {0, 1}:
+        return list(map(bool, values))
+    if (
+        functions == [getattr(ops, "convert_datetimefield_value", None)]
+        and settings.USE_TZ
+        and connection.timezone is UTC
+        and set(map(type, values)) == {datetime}
+        and set(map(attrgetter("tzinfo"), values)) == {None}
+    ):
+        # SQLite's driver has parsed the stored text into naive times (in UTC); Django makes
+        # each aware with `replace(tzinfo=…)`.
+        return list(map(methodcaller("replace", tzinfo=UTC), values))
+    converted = []
+    for value in values:
+        for function in functions:
+            value = function(value, expression, connection)
+        converted.append(value)
+    return converted
 
 
 def _tags(stored: str | None) -> list[str]:

@@ -14,6 +14,9 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
+from datetime import UTC, datetime
+from itertools import chain
+from operator import attrgetter
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
@@ -71,10 +74,12 @@ def _batches[T](items: Sequence[T]) -> Iterator[Sequence[T]]:
         yield items[start : start + BATCH_SIZE]
 
 
-def _tally(votes: Sequence[int]) -> dict[str, int]:
-    if not any(votes):
-        return {}  # the columns' default, zero, without building a dict a row
-    return dict(zip(Claim.TALLY_FIELDS, votes, strict=True))
+def _tally_columns(model: type[Claim | Relation], items: Sequence[Any]) -> dict[str, list[int]]:
+    """The items' tallies (`votes`) as the model's five columns of counts."""
+    if not items:
+        return {}
+    counts = zip(*map(attrgetter("votes"), items), strict=True)
+    return dict(zip(model.TALLY_FIELDS, map(list, counts), strict=True))
 
 
 @contextmanager
@@ -150,26 +155,26 @@ def debate_import(
         if progress is not None:
             progress(done, total)
 
-    claim_rows = [
-        {
-            "debate_id": debate.pk,
-            "text": item.text,
-            "elaboration": item.elaboration.strip(),
-            "is_thesis": item.is_thesis,
-            "kind": item.kind,
-            "title": item.title,
-            # JSON is prepared a value at a time: only for the claims that have tags.
-            **({"tags": item.tags} if item.tags else {}),
-            "author_id": author_of(item.author),
-            "status": str(item.status),
-            **_tally(item.votes),
-            # A backup's own date; otherwise the time of the import, as for every other row.
-            **({"created_at": item.created_at} if item.created_at is not None else {}),
-        }
-        for item in document.claims
-    ]
+    # The rows a column at a time (no dict a row): their values mapped with C-level calls.
+    items = document.claims
+    count = len(items)
+    claim_columns: dict[str, Sequence[Any]] = {
+        "debate_id": [debate.pk] * count,
+        "text": list(map(attrgetter("text"), items)),
+        "elaboration": list(map(str.strip, map(attrgetter("elaboration"), items))),
+        "is_thesis": list(map(attrgetter("is_thesis"), items)),
+        "kind": list(map(attrgetter("kind"), items)),
+        "title": list(map(attrgetter("title"), items)),
+        # No tags: the column's default (None below), prepared once, not a value at a time.
+        "tags": [tags or None for tags in map(attrgetter("tags"), items)],
+        "author_id": list(map(author_of, map(attrgetter("author"), items))),
+        "status": list(map(str, map(attrgetter("status"), items))),
+        **_tally_columns(Claim, items),
+        # A backup's own date; otherwise (None) the time of the import, as for every other row.
+        "created_at": list(map(attrgetter("created_at"), items)),
+    }
     with claims_indexed_together(debate.pk):
-        claim_pks = _insert_rows(Claim, claim_rows, owner, advance=advance, history=False)
+        claim_pks = _insert_rows(Claim, claim_columns, owner, advance=advance, history=False)
     claims = {item.id: pk for item, pk in zip(document.claims, claim_pks, strict=True)}
     # Merges point at claims that may come later in the file: set once every claim exists.
     merges = [
@@ -180,39 +185,37 @@ def debate_import(
     _update_column(Claim, "merged_into", merges)
     _record_history(Claim, claim_pks, owner)
 
-    relation_rows = [
-        {
-            "debate_id": debate.pk,
-            "parent_id": claims[item.parent],
-            "child_id": claims[item.child],
-            "stance": str(item.stance),
-            "is_link": item.is_link,
-            "is_hidden": item.is_hidden,
-            "position": item.position,
-            "kind": item.kind,
-            "premise_group": item.group,
-            "created_by_id": owner_pk,
-            **_tally(item.votes),
-        }
-        for item in document.relations
-    ]
-    _insert_rows(Relation, relation_rows, owner, advance=advance)
+    relations = document.relations
+    count = len(relations)
+    relation_columns: dict[str, Sequence[Any]] = {
+        "debate_id": [debate.pk] * count,
+        "parent_id": list(map(claims.__getitem__, map(attrgetter("parent"), relations))),
+        "child_id": list(map(claims.__getitem__, map(attrgetter("child"), relations))),
+        "stance": list(map(str, map(attrgetter("stance"), relations))),
+        "is_link": list(map(attrgetter("is_link"), relations)),
+        "is_hidden": list(map(attrgetter("is_hidden"), relations)),
+        "position": list(map(attrgetter("position"), relations)),
+        "kind": list(map(attrgetter("kind"), relations)),
+        "premise_group": list(map(attrgetter("group"), relations)),
+        "created_by_id": [owner_pk] * count,
+        **_tally_columns(Relation, relations),
+    }
+    _insert_rows(Relation, relation_columns, owner, advance=advance)
 
     sources = _sources(document, owner)
-    citation_rows = [
-        {
-            "claim_id": claims[item.claim],
-            "source_id": sources[item.source].pk if item.source is not None else None,
-            "address": item.address,
-            "offset": item.offset,
-            "quote": item.quote.strip(),
-            "locator": item.locator.strip(),
-            "is_hidden": item.is_hidden,
-            "added_by_id": owner_pk,
-        }
-        for item in citations
-    ]
-    _insert_rows(Citation, citation_rows, owner, advance=advance)
+    citation_columns: dict[str, Sequence[Any]] = {
+        "claim_id": [claims[item.claim] for item in citations],
+        "source_id": [
+            sources[item.source].pk if item.source is not None else None for item in citations
+        ],
+        "address": [item.address for item in citations],
+        "offset": [item.offset for item in citations],
+        "quote": [item.quote.strip() for item in citations],
+        "locator": [item.locator.strip() for item in citations],
+        "is_hidden": [item.is_hidden for item in citations],
+        "added_by_id": [owner_pk] * len(citations),
+    }
+    _insert_rows(Citation, citation_columns, owner, advance=advance)
     _annotations(document, claims, author_of, owner, advance)
     # Its strengths are stored by the task worker, not by its first reader's request; the
     # task commits with the import (a row of this transaction).
@@ -223,79 +226,98 @@ def debate_import(
 
 def _insert_rows(
     model: type[Model],
-    rows: Sequence[dict[str, Any]],
+    columns: dict[str, Sequence[Any]],
     owner: User,
     *,
     advance: Callable[[int], None] | None = None,
     history: bool = True,
 ) -> list[int]:
-    """Insert plain rows (attname -> value) with one INSERT … RETURNING a batch; their pks.
+    """Insert rows given a column at a time (attname -> every row's value), with one
+    INSERT … RETURNING a batch; their pks, in the rows' order.
 
     What bulk_create does, without a model instance and a prepared expression per value:
-    Django's per-value preparation was most of a 20,000-claim import's time. Values are plain
-    str, int, bool or None, which both drivers take as they are; dates and JSON are prepared here. A
-    field a row leaves out takes its default; `auto_now(_add)` dates take the time of the
-    import unless a row gives one (a backup's dates).
+    Django's per-value preparation was most of a 20,000-claim import's time; then building a
+    dict a row and taking it apart again, and preparing a time a row, were a tenth of a
+    200,000-claim import's. Values are plain str, int, bool or None, which both drivers take
+    as they are; dates and JSON are prepared here, a column at a time. A column left out
+    takes its field's default. In a column of JSON or of an `auto_now(_add)` date, None
+    means that default (the time of the import for a date: a backup's dates are kept, other
+    rows dated now).
     """
     meta = model._meta
     quote = connection.ops.quote_name
     fields = [field for field in meta.concrete_fields if not field.primary_key]
+    count = len(next(iter(columns.values())))
     now = timezone.now()
-    dated = {
-        field.attname
-        for field in fields
-        if getattr(field, "auto_now", False) or getattr(field, "auto_now_add", False)
-    }
-    # The connection itself, not the proxy, which looks it up again on every use. A backup's
-    # times are aware datetimes (native_json reads a time without a zone as UTC), which the
-    # backend's adapter takes as they are: Django's whole preparation of a time (the
-    # conversion, the naive-time check, the settings read again) was a tenth of a
-    # 200,000-claim import's CPU.
+    # The connection itself, not the proxy, which looks it up again on every use.
     database = connections[DEFAULT_DB_ALIAS]
-    prepare = {
-        field.attname: (
-            database.ops.adapt_datetimefield_value
-            if isinstance(field, DateTimeField)
-            else lambda value, field=field: field.get_db_prep_save(value, database)
-        )
-        for field in fields
-        if isinstance(field, DateField | JSONField) or field.attname in dated
-    }
-    # Defaults prepared once: the time of the import is the same for every row.
-    defaults = {
-        field.attname: now if field.attname in dated else field.get_default() for field in fields
-    }
-    defaults = {
-        name: prepare[name](value) if name in prepare else value for name, value in defaults.items()
-    }
-    names = [field.attname for field in fields]
-    default_values = [defaults[name] for name in names]
-    prepared = [(index, name, prepare[name]) for index, name in enumerate(names) if name in prepare]
-    columns = ", ".join(_column(field) for field in fields)
+    values: list[Sequence[Any]] = []
+    for field in fields:
+        dated = getattr(field, "auto_now", False) or getattr(field, "auto_now_add", False)
+        default = now if dated else field.get_default()
+        prepare = _preparation(field, database)
+        if prepare is not None:
+            default = prepare([default])[0]
+        given = columns.get(field.attname)
+        if given is None:
+            values.append([default] * count)
+            continue
+        if prepare is not None:
+            given = prepare(given)
+        if dated or isinstance(field, JSONField):
+            # Left out (None): the default, prepared once for every row that leaves it out.
+            given = [default if value is None else value for value in given]
+        values.append(given)
+    column_names = ", ".join(_column(field) for field in fields)
     row_sql = "(" + ", ".join(["%s"] * len(fields)) + ")"
     pks: list[int] = []
-    for batch in _batches(rows):
-        params: list[Any] = []
-        for row in batch:
-            # A row's values in the columns' order, each missing one its default: one call in
-            # C a row, then the few dates and JSON it gives prepared (a loop over every column
-            # in Python was a fifth of a 200,000-claim import's time).
-            values = list(map(row.get, names, default_values))
-            for index, name, prepare_value in prepared:
-                if name in row:
-                    values[index] = prepare_value(row[name])
-            params += values
+    for start in range(0, count, BATCH_SIZE):
+        end = min(start + BATCH_SIZE, count)
+        params = list(chain.from_iterable(zip(*(v[start:end] for v in values), strict=True)))
         sql = (
-            f"INSERT INTO {quote(meta.db_table)} ({columns}) VALUES "
-            f"{', '.join([row_sql] * len(batch))} RETURNING {_column(meta.pk)}"
+            f"INSERT INTO {quote(meta.db_table)} ({column_names}) VALUES "
+            f"{', '.join([row_sql] * (end - start))} RETURNING {_column(meta.pk)}"
         )
         inserted = [row[0] for row in _bulk_execute(sql, params)]
         pks += inserted
         if history:
             _record_history(model, inserted, owner)
         if advance is not None:
-            advance(len(batch))
+            advance(end - start)
     return pks
+
+
+def _preparation(
+    field: Field[Any, Any], database: Any
+) -> Callable[[Sequence[Any]], list[Any]] | None:
+    """How a column of `field` is prepared for the driver (None values kept as None), or None
+    for a field whose values the drivers take as they are."""
+    if isinstance(field, DateTimeField):
+        return lambda values: _times(values, database)
+    if isinstance(field, DateField | JSONField):
+        return lambda values: [
+            None if value is None else field.get_db_prep_save(value, database) for value in values
+        ]
+    return None
+
+
+def _times(values: Sequence[Any], database: Any) -> list[Any]:
+    """Aware times as the backend's adapter gives them to its driver. On SQLite, a column of
+    times in UTC (as read from a backup) at once, with C-level calls: the text Django writes
+    (`str` of the naive time in UTC, the connection's zone); a time at a time through Django
+    (its zone check, `make_naive`, the settings read again) was 1.5 s of a 200,000-claim
+    import's CPU."""
+    given = [value for value in values if value is not None]
+    if (
+        database.vendor == "sqlite"
+        and settings.USE_TZ
+        and database.timezone is UTC
+        and set(map(type, given)) <= {datetime}
+        and set(map(attrgetter("tzinfo"), given)) <= {UTC}
+    ):
+        return [None if value is None else str(value.replace(tzinfo=None)) for value in values]
+    adapt = database.ops.adapt_datetimefield_value
+    return [None if value is None else adapt(value) for value in values]
 
 
 def _insert(

@@ -62,12 +62,14 @@ class Command(BaseCommand):
             seen_by=None if everything else Lens.visitor(debate),
             parts=formats.WRITES[format_name],
         )
-        text = formats.render(document, format_name)
+        parts = formats.render_parts(document, format_name)
         if not options["output"]:
-            self.stdout.write(text, ending="")
+            for part in parts:
+                self.stdout.write(part, ending="")
             return
         try:
-            Path(options["output"]).write_text(text, encoding="utf-8")
+            with Path(options["output"]).open("w", encoding="utf-8") as file:
+                file.writelines(parts)
         except OSError as error:
             message = fault_message(error, what=f"{options['output']} was not written")
             raise CommandError(message or f"{options['output']}: {error.strerror}") from None
