@@ -25,6 +25,7 @@ from django.core.management.color import no_style
 from django.db import connection, connections, transaction
 from django.utils import translation
 from django_tasks_db.models import DBTaskResult
+from hypothesis import settings as hypothesis_settings
 from pytest_django.fixtures import _get_databases_for_setup
 from pytest_django.plugin import blocking_manager_key
 
@@ -32,6 +33,12 @@ from arguments import caches, services
 from arguments.models import Claim, Debate, Relation, Role, SiteWrites, Stance
 from arguments.tasks.worker import run_all
 from tests.factories import MembershipFactory, UserFactory
+
+# No property-based test is timed: Hypothesis's default 200 ms deadline an example failed
+# test_paths on a machine at load 7 (303 ms, then 8 ms when retried). What costs too much is
+# bench's to say, not a unit test's.
+hypothesis_settings.register_profile("suite", deadline=None)
+hypothesis_settings.load_profile("suite")
 
 
 @pytest.fixture(scope="session")
