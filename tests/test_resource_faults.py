@@ -135,6 +135,42 @@ def test_other_database_errors_are_not_disguised(tmp_path):
         call_command("import_debate", str(source), stdout=io.StringIO())
 
 
+@pytest.mark.django_db
+def test_an_export_that_fails_half_written_leaves_the_earlier_file_and_no_part(
+    debate, thesis, tmp_path
+):
+    """The JSON backup is written as it is rendered: a disk that fills after its first part
+    must not leave half a backup where the last whole one was."""
+    output = tmp_path / "backup.json"
+    output.write_text("the last whole backup", encoding="utf-8")
+
+    def half_then_full(document, format_name):
+        yield "{\n"
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    with (
+        mock.patch("arguments.formats.render_parts", half_then_full),
+        pytest.raises(CommandError, match="disk is full"),
+    ):
+        call_command(
+            "export_debate",
+            debate.slug,
+            "--format",
+            "json",
+            "-o",
+            str(output),
+            stdout=io.StringIO(),
+        )
+    assert output.read_text(encoding="utf-8") == "the last whole backup"
+    assert sorted(path.name for path in tmp_path.iterdir()) == ["backup.json"]
+    # And a whole one replaces it.
+    call_command(
+        "export_debate", debate.slug, "--format", "json", "-o", str(output), stdout=io.StringIO()
+    )
+    assert thesis.text in output.read_text(encoding="utf-8")
+    assert sorted(path.name for path in tmp_path.iterdir()) == ["backup.json"]
+
+
 @pytest.fixture
 def tiny_disk(tmp_path: Path) -> Iterator[Path]:
     """An 8 MB filesystem of the test's own (needs root to mount; skipped otherwise)."""

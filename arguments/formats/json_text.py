@@ -125,15 +125,9 @@ def _column(values: Sequence[Any], indent: str) -> list[str]:
     if kinds == {int}:
         return list(map(int.__repr__, values))
     if (
-        kinds == {list}
+        kinds <= {list, tuple}
         and set(map(len, values)) == {TALLY_LENGTH}
         and set(map(type, chain.from_iterable(values))) == {int}
     ):
         return list(map(_TALLY.__mod__, map(tuple, values)))
-    if (
-        kinds == {tuple}
-        and set(map(len, values)) == {TALLY_LENGTH}
-        and set(map(type, chain.from_iterable(values))) == {int}
-    ):
-        return list(map(_TALLY.__mod__, values))
     return [_encode(list(value) if type(value) is tuple else value, indent) for value in values]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 from typing import Any
 
@@ -67,10 +68,20 @@ class Command(BaseCommand):
             for part in parts:
                 self.stdout.write(part, ending="")
             return
+        # Written beside the output and put in its place once whole: the file is written as
+        # it is rendered, so a failure half-way (a full disk) must leave no half a backup,
+        # and an earlier file of that name as it was.
+        output = Path(options["output"])
+        unfinished = output.with_name(f".{output.name}.{os.getpid()}.part")
         try:
-            with Path(options["output"]).open("w", encoding="utf-8") as file:
+            with unfinished.open("x", encoding="utf-8") as file:
                 file.writelines(parts)
+            unfinished.replace(output)
         except OSError as error:
+            unfinished.unlink(missing_ok=True)
             message = fault_message(error, what=f"{options['output']} was not written")
             raise CommandError(message or f"{options['output']}: {error.strerror}") from None
+        except BaseException:
+            unfinished.unlink(missing_ok=True)
+            raise
         self.stdout.write(f"wrote {len(document.claims)} claims to {options['output']}")
