@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import random
 import re
-import time
 from contextlib import contextmanager
 from datetime import timedelta
 from difflib import SequenceMatcher
@@ -426,12 +425,11 @@ def test_a_crafted_draft_against_alike_claims_costs_a_bounded_number_of_comparis
     # SQLite's comparisons, given every claim (on either database): its index proposes at
     # most search.SIMILAR_CANDIDATES of them, but the bounds must hold whatever it proposes.
     alike = [(claim.pk, claim.text) for claim in claims]
-    started = time.perf_counter()
     search._resembling(draft, alike)
-    spent = time.perf_counter() - started
     assert len(full) <= 40  # search.SIMILAR_RATIOS; was one per claim: 300
-    assert max(full, default=0) <= 160  # search.SIMILAR_COMPARED; was all 500 characters
-    assert spent < 1.0  # 3.8 s before, on SQLite (the bounds alone now: no time budget)
+    # search.SIMILAR_COMPARED; was all 500 characters (3.8 s a draft). Counted, not timed:
+    # a clock failed this at 2.2 s on a loaded machine with the bounds holding.
+    assert max(full, default=0) <= 160
 
 
 def test_the_similar_claims_check_is_rate_limited(client, cast, debate, thesis, monkeypatch):
