@@ -240,6 +240,13 @@ PROCESS_CACHE_BUDGETS: dict[str, float] = {
         "kept reads": 6,
     }.items()
 }
+# A web worker loads and holds the site's most recently active debates that fit "structures"
+# above as it starts, after the fork and before its first request (gunicorn.conf.py,
+# arguments/structure/held_at_start.py), for at most DJANGO_HOLD_AT_START_SECONDS (and never
+# past a third of gunicorn's worker timeout): else the first vote or write in each worker
+# loads a 20,000-claim debate inside that request (0.6 s). DJANGO_HOLD_AT_START=0 turns it off.
+HOLD_AT_START = env_bool("DJANGO_HOLD_AT_START", True)
+HOLD_AT_START_SECONDS = float(os.environ.get("DJANGO_HOLD_AT_START_SECONDS", "10"))
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},

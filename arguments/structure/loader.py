@@ -306,7 +306,19 @@ def fits(debate: Debate) -> bool:
     a bigger one is caught up in its stored copies from the rows around each change
     (stored_writes.py) and never loaded for a vote or a write (issue 35: 200,000 claims in
     a 250 MB worker)."""
-    most = _STRUCTURES.budget // BYTES_PER_CLAIM
+    most = claims_held_at_most()
+    return claims_up_to(debate, most) <= most
+
+
+def claims_held_at_most() -> int:
+    """How many claims this process's budget for structures holds (a 20,000-claim debate
+    fits the default 32 MB, a 200,000-claim one does not)."""
+    return _STRUCTURES.budget // BYTES_PER_CLAIM
+
+
+def claims_up_to(debate: Debate, most: int) -> int:
+    """The debate's claims counted, up to `most + 1`: one query that stops there, however
+    many claims the debate has."""
     with connections[replicas.reads_from()].cursor() as cursor:
         cursor.execute(
             f"SELECT COUNT(*) FROM (SELECT 1 FROM {Claim._meta.db_table} "
@@ -314,7 +326,7 @@ def fits(debate: Debate) -> bool:
             [debate.pk, most + 1],
         )
         (counted,) = cursor.fetchone()
-    return counted <= most
+    return counted
 
 
 def holds(debate: Debate) -> bool:
@@ -322,6 +334,15 @@ def holds(debate: Debate) -> bool:
     with _STRUCTURES_LOCK:
         held = _STRUCTURES.get(debate.pk)
     return held is not None and held.version[1] == debate.created_at
+
+
+def held_first(debate_ids: list[int]) -> None:
+    """Make the held structures of `debate_ids` the ones kept longest, the first of them
+    last to go (the store evicts the structure used longest ago): a worker that loaded
+    them most active first at its start keeps the most active through its first loads."""
+    with _STRUCTURES_LOCK:
+        for debate_id in reversed(debate_ids):
+            _STRUCTURES.fetch(debate_id)
 
 
 def forget_structures() -> None:

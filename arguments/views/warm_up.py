@@ -12,6 +12,11 @@ Measured (docs/PERFORMANCE.md, "Listings cold"): a fresh worker's first home pag
 pydantic models alone 150 ms), the templates' parsing and the resolver's maps. None of it
 opens a database connection, so it is also safe under gunicorn's `--preload` (loaded once,
 before the fork, and shared by the workers).
+
+What does open one runs after the fork, as each worker starts (gunicorn's `post_worker_init`
+in gunicorn.conf.py): `hold_busiest_debates` loads and holds the site's most recently active
+debates that fit the structures' budget (arguments/structure/held_at_start.py), so that no
+request of the worker loads one whole.
 """
 
 from __future__ import annotations
@@ -30,6 +35,7 @@ from django.utils import formats, translation
 from django.utils.module_loading import import_string
 
 from arguments.reading import links
+from arguments.structure import held_at_start
 
 logger = logging.getLogger(__name__)
 
@@ -90,3 +96,24 @@ def warm_up() -> dict[str, int]:
             else:
                 templates += 1
     return {"languages": len(languages), "patterns": patterns, "templates": templates}
+
+
+def hold_busiest_debates(*, worker_timeout: float = 0) -> list[int]:
+    """After the fork, before the worker's first request: the site's most recently active
+    debates that fit loaded and held (`held_at_start.hold_busiest`), for at most
+    settings.HOLD_AT_START_SECONDS and a third of `worker_timeout` (gunicorn's, when it has
+    one: a worker silent past it is killed). The ids held; none when settings.HOLD_AT_START
+    is off. Never raises: a fault is logged and the worker serves as it would have without.
+    The connection it opened is left open, as a request leaves it (CONN_MAX_AGE): the
+    worker's first request checks it first (`close_old_connections` on `request_started`,
+    with CONN_HEALTH_CHECKS on PostgreSQL) and opens another if it failed or aged."""
+    if not settings.HOLD_AT_START:
+        return []
+    seconds = settings.HOLD_AT_START_SECONDS
+    if worker_timeout > 0:
+        seconds = min(seconds, worker_timeout / 3)
+    try:
+        return held_at_start.hold_busiest(seconds=seconds)
+    except Exception:
+        logger.warning("holding at start: no debate held", exc_info=True)
+        return []
