@@ -352,8 +352,9 @@ class Command(BaseCommand):
         warm: bool = True,
         script: str = "",
     ) -> dict:
-        # Warm every worker first: the first request of each loads the debate (about a second
-        # at 20,000 claims), which is start-up, not throughput.
+        # Warm every worker first: its first requests of an address compile and fill what the
+        # address reads (the debates that fit are held from the worker's start, gunicorn.conf.py),
+        # which is start-up, not throughput.
         self.stderr.write(f"loading {url} for {options['seconds']} s…")
         with tempfile.NamedTemporaryFile("w", suffix=".lua") as lua:
             lua.write(script + WRK_REPORT)
