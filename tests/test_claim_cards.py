@@ -144,8 +144,7 @@ def test_whatever_a_card_shows_is_in_its_key(cast, debate, thesis, pro, con, cha
         return render_to_string(template, {"item": item}, request)
 
     def key() -> tuple[object, ...]:  # the card around its vote line's, and the vote line's
-        shown = fingerprint(item, request.get_full_path())
-        return (shown, voted(item))
+        return (fingerprint(item), voted(item, request.get_full_path()))
 
     before, was = card(), key()
     CHANGES[change](item)
@@ -170,11 +169,11 @@ def test_a_vote_changes_the_vote_line_alone(cast, debate, thesis, pro, con, chan
     def line() -> str:
         return render_to_string(VOTE_TEMPLATE, {"item": item}, request)
 
-    before, key, shown = around(), fingerprint(item, request.get_full_path()), line()
+    before, key, shown = around(), fingerprint(item), line()
     VOTES[change](item)
     assert len(before) == 2 and '<div class="votes"' not in "".join(before)
     assert around() == before
-    assert fingerprint(item, request.get_full_path()) == key
+    assert fingerprint(item) == key
     if change in CHANGES:  # shown by the vote line (the claim's and relation's are not)
         assert line() != shown, f"the test's change to {change} shows nothing"
 
@@ -185,7 +184,7 @@ def test_cards_with_notes_or_notices_are_rendered_each_time(cast, debate, pro):
     )
     lens = Lens.of(Debate.objects.get(pk=debate.pk), cast.writer)
     (item,) = [i for i in lens.theses(levels=1)[0].pros if i.node.id == pro.pk]
-    assert item.notes and fingerprint(item, "/") is None
+    assert item.notes and fingerprint(item) is None
 
 
 def test_what_the_key_leaves_out_names_fields_of_a_tree_item() -> None:
@@ -243,14 +242,14 @@ def test_equal_keys_render_equal_cards_whatever_the_reader_and_the_debate(
                 request = RequestFactory().get(path)
                 request.user = lens.user
                 for item in [i for thesis in lens.theses(levels=2) for i in _items(thesis)]:
-                    shown = fingerprint(item, request.get_full_path())
+                    shown = fingerprint(item)
                     if shown is None:
                         continue
                     # An unfolded claim's <li> holds its branch: never kept (render_item).
                     kept = (CARD_TEMPLATE,) if item.expanded else (CARD_TEMPLATE, ITEM_TEMPLATE)
                     # Each kept apart from its vote line (keyed by all the card shows).
                     parts = {(template, *shown): {VOTE_HOLE: HOLE} for template in kept}
-                    parts[(VOTE_TEMPLATE, *shown, voted(item))] = {}
+                    parts[(VOTE_TEMPLATE, *shown, voted(item, path))] = {}
                     for key, hole in parts.items():
                         forget_cards()  # a fresh render: this compares renders, not the store
                         context = {"item": item, **hole}
@@ -349,3 +348,19 @@ def test_a_write_after_a_vote_renders_the_voted_siblings_vote_line_alone(
     assert rendered[ITEM_TEMPLATE] == 1  # the new claim's <li>: pro's, con's, the first's kept
     assert rendered[CARD_TEMPLATE] == 2  # the new claim's card, its parent's (out of band)
     assert rendered[VOTE_TEMPLATE] == 3  # and their vote lines, and pro's (voted on)
+
+
+def test_a_card_kept_on_one_page_serves_another(client, cast, debate, thesis, pro, con):
+    """The card around its vote line is the same on every page showing the claim the same
+    way (only the vote form's `next` names the page): a write's answer uses the cards the
+    writer's focus page kept."""
+    client.force_login(cast.writer)
+    assert client.get(thesis.get_absolute_url()).status_code == 200  # pro's and con's kept
+    add = reverse("arguments:claim_add", kwargs={"slug": debate.slug, "pk": thesis.pk})
+    text = {"text": "Weights let anyone audit a model.", "stance": "pro", "anyway": "1"}
+    answer = client.post(add, text, headers=HX)
+    assert answer.status_code == 200
+    rendered = Counter(template.name for template in answer.templates)
+    assert rendered[ITEM_TEMPLATE] == 1  # the new claim's <li>: pro's and con's kept
+    assert rendered[VOTE_TEMPLATE] == 4  # every vote line: its form's `next` is this page's
+    assert f'value="{add}#claim-{pro.pk}"' in answer.content.decode()

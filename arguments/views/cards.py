@@ -17,9 +17,10 @@ A card is kept in two parts (issue 35, the class at work): its vote line (`_vote
 point's tallies, strength, the reader's own vote, the vote form), keyed by the whole
 fingerprint, and the card around it (text, author, counts, menu and its forms, citations),
 kept cut at the vote line and keyed by the fingerprint without what only the vote line reads
-(`VOTE_LINE`). A vote makes a new key for the vote line alone: the card around it, two thirds
-of its rendering, is kept through votes. The parts are joined per request, as the CSRF token
-is put in.
+(`VOTE_LINE`) and without the page's path (only the vote form's `next` shows it). A vote
+makes a new key for the vote line alone: the card around it, two thirds of its rendering, is
+kept through votes, and shared by every page showing the claim the same way (a focus page,
+a branch, a write's answer). The parts are joined per request, as the CSRF token is put in.
 
 Two things differ per request and are put in afterwards: the CSRF token (the card is
 rendered with a stand-in, replaced by the request's own token) and nothing else. Cards that
@@ -103,10 +104,11 @@ _ITEM = attrgetter(
 _VOTED = attrgetter(*(f.name for f in fields(TreeItem) if f.name in VOTE_LINE))
 
 
-def fingerprint(item: TreeItem, full_path: str) -> tuple[Any, ...] | None:
+def fingerprint(item: TreeItem) -> tuple[Any, ...] | None:
     """Everything `_claim_body.html` and a folded `_claim.html` read but their vote line, or
     None for a card that must be rendered each time (it shows notes or a moderation
-    notice)."""
+    notice). The same on every page that shows the claim the same way: the page's path is
+    read by the vote line alone (its form's `next`)."""
     node, edge, lens, urls = item.node, item.edge, item.lens, item.urls
     if item.notes or lens.notice(node.id) is not None:
         return None
@@ -123,14 +125,14 @@ def fingerprint(item: TreeItem, full_path: str) -> tuple[Any, ...] | None:
         urls.focus,
         urls.branch,
         urls.vote,
-        full_path,  # the vote form's `next`
     )
 
 
-def voted(item: TreeItem) -> tuple[Any, ...]:
-    """What a vote changes on the card (`VOTE_LINE`): with `fingerprint`, the vote line's key."""
+def voted(item: TreeItem, full_path: str) -> tuple[Any, ...]:
+    """What a vote changes on the card (`VOTE_LINE`), and the page's path (the vote form's
+    `next`): with `fingerprint`, the vote line's key."""
     edge = item.edge
-    return (item.node.tally, None if edge is None else edge.tally, _VOTED(item))
+    return (item.node.tally, None if edge is None else edge.tally, _VOTED(item), full_path)
 
 
 def render_card(item: TreeItem, context: Context) -> SafeString:
@@ -170,10 +172,9 @@ def _engine(context: Context) -> Engine:
 
 def _shown(item: TreeItem, context: Context) -> tuple[Any, ...] | None:
     """The card's `fingerprint`, or None when the card in `context` is rendered each time."""
-    request = context.get("request")
-    if request is None or any(context.get(flag) for flag in PER_REQUEST_FLAGS):
+    if context.get("request") is None or any(context.get(flag) for flag in PER_REQUEST_FLAGS):
         return None
-    return fingerprint(item, request.get_full_path())
+    return fingerprint(item)
 
 
 def _kept(template_name: str, item: TreeItem, context: Context) -> SafeString:
@@ -198,7 +199,7 @@ def _kept(template_name: str, item: TreeItem, context: Context) -> SafeString:
 
 def _vote_line(item: TreeItem, context: Context, shown: tuple[Any, ...]) -> str:
     """The vote line of the card `shown`, with the CSRF token's stand-in."""
-    key = (VOTE_TEMPLATE, get_language(), *shown, voted(item))
+    key = (VOTE_TEMPLATE, get_language(), *shown, voted(item, context["request"].get_full_path()))
     html: str | None = _cards.fetch(key)
     if html is None:
         template = _engine(context).get_template(VOTE_TEMPLATE)
@@ -225,9 +226,9 @@ caches.register(
     "cards",
     kept=caches.Kept.PROCESS,
     key="the template and the card's `fingerprint`: every field of the tree item, what the "
-    "card reads through the lens, the links of the reader's frame, the page's path, the "
-    "interface's language; a card cut at its vote line without what only the vote line reads "
-    "(`VOTE_LINE`: tallies, strength, the reader's vote)",
+    "card reads through the lens, the links of the reader's frame, the interface's language; "
+    "a card is kept cut at its vote line, whose key adds what only it reads (`VOTE_LINE`: "
+    "tallies, strength, the reader's vote; the page's path)",
     stale="never: anything shown changes the key; the cards used last are kept, within their "
     "budget of bytes",
     forget=forget_cards,
