@@ -6,13 +6,16 @@ from __future__ import annotations
 
 import dataclasses
 import re
+from collections import Counter
 from collections.abc import Callable
 
 import pytest
+from django.core.cache import cache
 from django.template.loader import render_to_string
 from django.test import RequestFactory
+from django.urls import reverse
 
-from arguments import services
+from arguments import caches, services
 from arguments.models import Debate, Perspective
 from arguments.reading.actions import Actions
 from arguments.reading.lens import Lens
@@ -21,12 +24,17 @@ from arguments.reading.perspectives import viewpoint_for
 from arguments.reading.tree import TreeItem
 from arguments.rules.permissions import role_in
 from arguments.structure.graph import CitedSource
+from arguments.views import cards
 from arguments.views.cards import (
     CARD_TEMPLATE,
     ITEM_TEMPLATE,
     NOT_KEYED,
+    VOTE_HOLE,
+    VOTE_LINE,
+    VOTE_TEMPLATE,
     fingerprint,
     forget_cards,
+    voted,
 )
 from tests.conftest import ROLES
 
@@ -108,6 +116,19 @@ CHANGES: dict[str, Callable[[TreeItem], None]] = {
         CitedSource(None, None, None, None, "", "", "http://The survey, 2019")
     ),
 }
+# What a vote changes (`VOTE_LINE`), and the tallies of the claim and its relation, which the
+# card's vote line shows through the tree item's own.
+VOTES: dict[str, Callable[[TreeItem], None]] = {
+    change: CHANGES[change] for change in ("strength", "tally", "my vote", "votes hidden")
+} | {
+    "claim's tally": lambda i: setattr(
+        i, "node", dataclasses.replace(i.node, tally=(1, 0, 0, 0, 9))
+    ),
+    "relation's tally": lambda i: setattr(
+        i, "edge", dataclasses.replace(i.edge, tally=(0, 3, 0, 0, 1))
+    ),
+}
+HOLE = "\x00the vote line\x00"
 
 
 @pytest.mark.parametrize("template", ["arguments/_claim_body.html", "arguments/_claim.html"])
@@ -122,10 +143,39 @@ def test_whatever_a_card_shows_is_in_its_key(cast, debate, thesis, pro, con, cha
         forget_cards()  # a fresh render each time: this compares renders, not the store
         return render_to_string(template, {"item": item}, request)
 
-    before, key = card(), fingerprint(item, request.get_full_path())
+    def key() -> tuple[object, ...]:  # the card around its vote line's, and the vote line's
+        return (fingerprint(item), voted(item, request.get_full_path()))
+
+    before, was = card(), key()
     CHANGES[change](item)
     assert card() != before, f"the test's change to {change} shows nothing"
-    assert fingerprint(item, request.get_full_path()) != key
+    assert key() != was
+
+
+@pytest.mark.parametrize("template", ["arguments/_claim_body.html", "arguments/_claim.html"])
+@pytest.mark.parametrize("change", VOTES)
+def test_a_vote_changes_the_vote_line_alone(cast, debate, thesis, pro, con, change, template):
+    """A card is kept apart from its vote line: what a vote changes is not in the key of the
+    card around the vote line, and that card does not show it."""
+    lens = Lens.of(Debate.objects.get(pk=debate.pk), cast.writer)
+    (item,) = [i for i in lens.theses(levels=1)[0].pros if i.node.id == pro.pk]
+    request = RequestFactory().get(debate.get_absolute_url())
+    request.user = cast.writer
+
+    def around() -> list[str]:  # the card as it is kept: cut at its vote line
+        forget_cards()
+        return render_to_string(template, {"item": item, VOTE_HOLE: HOLE}, request).split(HOLE)
+
+    def line() -> str:
+        return render_to_string(VOTE_TEMPLATE, {"item": item}, request)
+
+    before, key, shown = around(), fingerprint(item), line()
+    VOTES[change](item)
+    assert len(before) == 2 and '<div class="votes"' not in "".join(before)
+    assert around() == before
+    assert fingerprint(item) == key
+    if change in CHANGES:  # shown by the vote line (the claim's and relation's are not)
+        assert line() != shown, f"the test's change to {change} shows nothing"
 
 
 def test_cards_with_notes_or_notices_are_rendered_each_time(cast, debate, pro):
@@ -134,11 +184,12 @@ def test_cards_with_notes_or_notices_are_rendered_each_time(cast, debate, pro):
     )
     lens = Lens.of(Debate.objects.get(pk=debate.pk), cast.writer)
     (item,) = [i for i in lens.theses(levels=1)[0].pros if i.node.id == pro.pk]
-    assert item.notes and fingerprint(item, "/") is None
+    assert item.notes and fingerprint(item) is None
 
 
 def test_what_the_key_leaves_out_names_fields_of_a_tree_item() -> None:
     assert set(NOT_KEYED) <= {f.name for f in dataclasses.fields(TreeItem)}
+    assert set(VOTE_LINE) <= {f.name for f in dataclasses.fields(TreeItem)}
 
 
 def _items(item: TreeItem) -> list[TreeItem]:
@@ -181,7 +232,7 @@ def test_equal_keys_render_equal_cards_whatever_the_reader_and_the_debate(
         ("locked", {"status": Debate.Status.LOCKED}),
         ("pseudonymous", {"pseudonymous": True}),
     ]
-    cards: dict[tuple[object, ...], tuple[str, str]] = {}
+    rendered: dict[tuple[object, ...], tuple[str, str]] = {}
     for setting, changes in settings:
         Debate.objects.filter(pk=debate.pk).update(**changes)
         for reader, lens in _readers(cast, Debate.objects.get(pk=debate.pk), economist):
@@ -191,15 +242,125 @@ def test_equal_keys_render_equal_cards_whatever_the_reader_and_the_debate(
                 request = RequestFactory().get(path)
                 request.user = lens.user
                 for item in [i for thesis in lens.theses(levels=2) for i in _items(thesis)]:
-                    shown = fingerprint(item, request.get_full_path())
+                    shown = fingerprint(item)
                     if shown is None:
                         continue
                     # An unfolded claim's <li> holds its branch: never kept (render_item).
                     kept = (CARD_TEMPLATE,) if item.expanded else (CARD_TEMPLATE, ITEM_TEMPLATE)
-                    for template in kept:
+                    # Each kept apart from its vote line (keyed by all the card shows).
+                    parts = {(template, *shown): {VOTE_HOLE: HOLE} for template in kept}
+                    parts[(VOTE_TEMPLATE, *shown, voted(item, path))] = {}
+                    for key, hole in parts.items():
                         forget_cards()  # a fresh render: this compares renders, not the store
-                        html = TOKEN.sub("…", render_to_string(template, {"item": item}, request))
-                        seen = cards.setdefault((template, *shown), (html, f"{reader}, {setting}"))
+                        context = {"item": item, **hole}
+                        html = TOKEN.sub("…", render_to_string(key[0], context, request))
+                        seen = rendered.setdefault(key, (html, f"{reader}, {setting}"))
                         assert html == seen[0], f"{reader}, {setting} and {seen[1]}: one key"
     # Many readers share cards (that is the store's point), and many cards differ.
-    assert len(cards) > 100
+    assert len(rendered) > 100
+    assert len({key for key in rendered if key[0] == VOTE_TEMPLATE}) > 30
+
+
+HX = {"HX-Request": "true"}
+MASKS = [  # what differs between two renders of one page and is no store's doing
+    (TOKEN, 'name="csrfmiddlewaretoken" value="…"'),
+    (re.compile(r'"X-CSRFToken": "[^"]+"'), '"X-CSRFToken": "…"'),
+    (re.compile(r'nonce="[^"]+"'), 'nonce="…"'),
+    (re.compile(r"ticket=[^\"&]+"), "ticket=…"),
+]
+
+
+def _forget_all_but_the_cards() -> None:
+    for store in caches.stores():
+        if store.forget is not None and store.name != "cards":
+            store.forget()
+    cache.clear()
+
+
+def test_pages_after_votes_and_a_write_are_the_pages_the_templates_give(
+    client, cast, debate, thesis, pro, con, monkeypatch
+):
+    """The cards kept around their vote lines from before the votes, joined with the vote
+    lines rendered since, make each page byte for byte as the templates make it with no
+    store at all (each card rendered in place, its vote line included in it)."""
+    relation = pro.parent_relations.get()
+    pages = [
+        (persona, url, headers)
+        for persona in ("writer", "moderator", "anonymous")
+        for url, headers in [
+            (debate.get_absolute_url(), {}),
+            (thesis.get_absolute_url(), {}),
+            (thesis.get_absolute_url(), HX),  # the thesis's branch
+            (pro.get_absolute_url() + "?order=newest", {}),
+        ]
+    ]
+
+    def read(persona: str, url: str, headers: dict[str, str]) -> str:
+        client.logout()
+        if persona != "anonymous":
+            client.force_login(cast[persona])
+        response = client.get(url, headers=headers)
+        assert response.status_code == 200, url
+        html = response.content.decode()
+        for mask, stand_in in MASKS:
+            html = mask.sub(stand_in, html)
+        return html
+
+    def without_the_store(persona: str, url: str, headers: dict[str, str]) -> str:
+        caches.forget_all()
+        with monkeypatch.context() as patched:
+            patched.setattr(cards, "_shown", lambda item, context: None)
+            return read(persona, url, headers)
+
+    for page in pages:
+        read(*page)  # every card kept, cut at its vote line
+    writes = [
+        lambda: services.vote_cast(user=cast.editor, point=relation, value=4),
+        lambda: services.vote_cast(user=cast.writer, point=relation, value=1),
+        lambda: services.vote_cast(user=cast.viewer, point=thesis, value=0),
+        lambda: services.claim_add(actor=cast.editor, parent=pro, stance="con", text="But no."),
+    ]
+    for write in writes:
+        write()
+        for page in pages:
+            _forget_all_but_the_cards()  # the pages made anew, from the cards kept before
+            kept = read(*page)
+            assert "csrf-token-of-this-request" not in kept
+            assert kept == without_the_store(*page), page
+            read(*page)  # the cards kept again for the next write
+
+
+def test_a_write_after_a_vote_renders_the_voted_siblings_vote_line_alone(
+    client, cast, debate, thesis, pro, con
+):
+    """A class's write answers with its parent's branch: a sibling voted on since the last
+    write to that parent is its kept card around a new vote line, not a card rendered
+    whole (issue 35)."""
+    client.force_login(cast.writer)
+    add = reverse("arguments:claim_add", kwargs={"slug": debate.slug, "pk": thesis.pk})
+    first = {"text": "Weights let anyone audit a model.", "stance": "pro", "anyway": "1"}
+    assert client.post(add, first, headers=HX).status_code == 200
+    services.vote_cast(user=cast.editor, point=pro.parent_relations.get(), value=4)
+    second = {"text": "Local use keeps private data home.", "stance": "pro", "anyway": "1"}
+    answer = client.post(add, second, headers=HX)
+    assert answer.status_code == 200 and "Local use keeps" in answer.content.decode()
+    rendered = Counter(template.name for template in answer.templates)
+    assert rendered[ITEM_TEMPLATE] == 1  # the new claim's <li>: pro's, con's, the first's kept
+    assert rendered[CARD_TEMPLATE] == 2  # the new claim's card, its parent's (out of band)
+    assert rendered[VOTE_TEMPLATE] == 3  # and their vote lines, and pro's (voted on)
+
+
+def test_a_card_kept_on_one_page_serves_another(client, cast, debate, thesis, pro, con):
+    """The card around its vote line is the same on every page showing the claim the same
+    way (only the vote form's `next` names the page): a write's answer uses the cards the
+    writer's focus page kept."""
+    client.force_login(cast.writer)
+    assert client.get(thesis.get_absolute_url()).status_code == 200  # pro's and con's kept
+    add = reverse("arguments:claim_add", kwargs={"slug": debate.slug, "pk": thesis.pk})
+    text = {"text": "Weights let anyone audit a model.", "stance": "pro", "anyway": "1"}
+    answer = client.post(add, text, headers=HX)
+    assert answer.status_code == 200
+    rendered = Counter(template.name for template in answer.templates)
+    assert rendered[ITEM_TEMPLATE] == 1  # the new claim's <li>: pro's and con's kept
+    assert rendered[VOTE_TEMPLATE] == 4  # every vote line: its form's `next` is this page's
+    assert f'value="{add}#claim-{pro.pk}"' in answer.content.decode()

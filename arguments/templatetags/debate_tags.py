@@ -18,7 +18,7 @@ from arguments.formats.document import LOSSES
 from arguments.models import Stance
 from arguments.reading.markup import render_markdown
 from arguments.reading.picker import Picker, picker_of
-from arguments.views.cards import render_card, render_item
+from arguments.views.cards import render_card, render_item, render_votes
 from arguments.views.debate_cards import (
     render_debate_card,
     render_new_debate_form,
@@ -46,6 +46,13 @@ def claim_card(context: Context) -> SafeString:
 def claim_item(context: Context, item: TreeItem) -> SafeString:
     """`item`'s whole `<li>` (arguments/_claim.html), a folded one kept like its card."""
     return render_item(item, context)
+
+
+@register.simple_tag(takes_context=True)
+def claim_votes(context: Context) -> SafeString:
+    """The vote line of the card in `item` (arguments/_vote.html), kept apart from the card
+    around it: a vote changes only this (arguments/views/cards.py)."""
+    return render_votes(context["item"], context)
 
 
 # A vote region's steps (arguments/_vote.html), written here rather than as a template loop:
