@@ -38,10 +38,13 @@ worker: install
 
 # Two test processes per core (pytest-xdist), each with its own test database and browser:
 # most of the suite's time is waiting (browsers, live servers, the database), not CPU (623 s
-# of CPU in a 16-minute run with one process per core; 7 minutes with two, 2026-12-07).
+# of CPU in a 16-minute run with one process per core; 7 minutes with two, 2026-12-07). Not
+# three: six processes running the browser tests (load 17, other work beside) failed five
+# of 87 (2026-12-08).
+# worksteal: a process that runs out of tests takes those queued on a busy one.
 TEST_WORKERS ?= $(shell echo $$(( $$(nproc 2>/dev/null || echo 1) * 2 )))
 test: install
-	$(PY) -m pytest -n $(TEST_WORKERS)
+	$(PY) -m pytest -n $(TEST_WORKERS) --dist worksteal
 
 bench: install
 	$(PY) manage.py bench $(BENCH_ARGS)
