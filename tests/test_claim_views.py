@@ -326,6 +326,38 @@ def test_a_form_on_its_own_page_posts_plainly_and_in_a_slot_with_htmx(client, ca
     assert f'hx-target="#slot-{pro.pk}"' in slotted and "hx-post=" in slotted
 
 
+def test_an_add_in_place_answers_at_the_levels_of_the_page_it_was_opened_on(
+    client, cast, debate, pro
+):
+    """On the debate page a pro stands at aria-level 2: its add link carries its depth, the
+    form in its slot carries it on, and the answer re-renders the pro at level 2 and the new
+    claim at level 3 (it re-rendered them at the pro's focus page's 1 and 2)."""
+    client.force_login(cast.writer)
+    page = client.get(debate.get_absolute_url()).content.decode()
+    add = f"{url('claim_add', pro)}?stance=con&amp;depth=1"
+    assert f'href="{add}"' in page
+    slot = {"HTTP_HX_TARGET": f"slot-{pro.pk}", **HTMX}
+    form = client.get(add.replace("&amp;", "&"), **slot).content.decode()
+    assert '<input type="hidden" name="depth" value="1">' in form
+    text = "Open weights let outsiders find flaws sooner."
+    data = {"stance": "con", "text": text, "depth": "1", "anyway": "1"}
+    answer = client.post(url("claim_add", pro), data, **slot).content.decode()
+    new = Claim.objects.get(text=text)
+    assert re.search(rf'id="body-{pro.pk}"[^>]* aria-level="2"', answer)
+    assert re.search(rf'id="body-{new.pk}"[^>]* aria-level="3"', answer)
+    # On the pro's own page it stands at the top: its links carry no depth, and a form
+    # without one answers at levels 1 and 2.
+    focus = client.get(pro.get_absolute_url()).content.decode()
+    assert f'href="{url("claim_add", pro)}?stance=con"' in focus
+    plain = data | {"text": "Their flaws are found sooner.", "depth": ""}
+    answer = client.post(url("claim_add", pro), plain, **slot).content.decode()
+    assert re.search(rf'id="body-{pro.pk}"[^>]* aria-level="1"', answer)
+    # A depth that is no level is refused before anything is written.
+    written = Claim.objects.count()
+    assert client.post(url("claim_add", pro), data | {"depth": "-1"}, **slot).status_code == 400
+    assert Claim.objects.count() == written
+
+
 def test_similar_claims_keep_the_place_of_their_form(client, cast, pro, con):
     client.force_login(cast.writer)
     query = {

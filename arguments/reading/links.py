@@ -207,11 +207,19 @@ class ClaimUrls:
 
     @property
     def add_pro(self) -> str:
-        return f"{self._lens.routes.add(self._id)}?stance=pro"
+        return self._add("pro")
 
     @property
     def add_con(self) -> str:
-        return f"{self._lens.routes.add(self._id)}?stance=con"
+        return self._add("con")
+
+    def _add(self, stance: str) -> str:
+        """The add form of one stance. Where the claim stands below the top of its page (a
+        pro on the debate page), its depth too: the form, opened in the claim's slot,
+        carries it, and the write's answer re-renders the claim and its branch at their
+        aria-levels there (not at the claim's focus page's)."""
+        depth = f"&depth={self._depth}" if self._depth else ""
+        return f"{self._lens.routes.add(self._id)}?stance={stance}{depth}"
 
     @property
     def add(self) -> str:

@@ -21,7 +21,14 @@ from arguments.explore import search
 from arguments.models import CLAIM_MAX_LENGTH, Claim, Stance
 from arguments.reading.lens import Lens
 from arguments.rules.permissions import Action
-from arguments.views.access import HtmxHttpRequest, claim_to_act_on, lens_for, limit_act
+from arguments.views.access import (
+    MAX_ARIA_LEVEL,
+    HtmxHttpRequest,
+    claim_to_act_on,
+    lens_for,
+    limit_act,
+    whole_number,
+)
 from arguments.views.forms import CitationForm, ClaimForm, LinkForm, StanceForm, form_errors_to
 from arguments.views.fragments import (
     back_to,
@@ -47,6 +54,9 @@ def claim_add(request: HtmxHttpRequest, slug: str, pk: int) -> HttpResponse:
     if isinstance(parent, HttpResponse):
         return parent
     data = request.POST if request.method == "POST" else None
+    # Where the claim stands on the page its form was opened in (the add link's, carried by
+    # the form): the answer's branch is rendered at that aria-level.
+    depth = whole_number(data or request.GET, "depth", default=0, maximum=MAX_ARIA_LEVEL)
     stance_form = StanceForm(data or request.GET)
     stance = Stance.CON if stance_form.data.get("stance") == Stance.CON else Stance.PRO
     form = ClaimForm(data)
@@ -81,7 +91,7 @@ def claim_add(request: HtmxHttpRequest, slug: str, pk: int) -> HttpResponse:
         else:
             lens.refresh()
             if request.htmx:
-                return branch_response(request, lens, pk, focus=claim.pk)
+                return branch_response(request, lens, pk, focus=claim.pk, depth=depth)
             if claim.status == Claim.Status.PENDING:
                 messages.info(request, _("Thank you: your claim awaits a moderator's approval."))
             return back_to(lens, pk, at=claim.pk)
@@ -110,6 +120,7 @@ def claim_add(request: HtmxHttpRequest, slug: str, pk: int) -> HttpResponse:
             "action": lens.claim_urls(pk).add,
             "submit": _("Add pro") if stance == "pro" else _("Add con"),
             "asked_anyway": bool(similar),
+            "depth": depth,
             **_similar_context(lens, parent, stance, similar),
         },
     )

@@ -73,9 +73,12 @@ def form_page(
     return render(request, template, context, status=status)
 
 
-def branch_response(request: HttpRequest, lens: Lens, claim_id: int, *, focus: int) -> HttpResponse:
-    """The claim's pros and cons re-rendered, its body and its emptied slot out of band."""
-    context = tree_context(lens, item=lens.focus(claim_id, levels=1))
+def branch_response(
+    request: HttpRequest, lens: Lens, claim_id: int, *, focus: int, depth: int = 0
+) -> HttpResponse:
+    """The claim's pros and cons re-rendered, its body and its emptied slot out of band, at
+    the claim's `depth` on the page the write came from (its aria-level less one)."""
+    context = tree_context(lens, item=lens.focus(claim_id, levels=1, depth=depth))
     html = render_to_string("arguments/claim_detail.html#branch", context, request)
     html += render_to_string("arguments/_claim_oob.html", context, request)
     response = retarget(HttpResponse(html), f"#children-{claim_id}")

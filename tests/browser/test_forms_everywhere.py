@@ -210,10 +210,15 @@ def test_add_con_works_from_the_column_head_and_inside_an_expanded_branch(
             body = page.locator(f"#body-{claim.pk}")
             body.locator(".claim-menu > summary").click()
             menu_link(body, "Add con").click()
+        level = page.locator(f"#body-{claim.pk}").get_attribute("aria-level")
         scope = page.locator(f"#slot-{claim.pk} form.claim-form")
         words = fill(page, scope, "Add con")
         submit(page, scope, "Add con", words)
         expect(page.locator(".claim-text", has_text=re.compile(words))).to_be_visible()
+        # The answer keeps the tree's levels where it was added (the nested claim: 3).
+        expect(page.locator(f"#body-{claim.pk}")).to_have_attribute("aria-level", level)
+        added = page.locator('[role="treeitem"]', has_text=re.compile(words))
+        expect(added).to_have_attribute("aria-level", str(int(level) + 1))
     assert page.js_errors == []
 
 
